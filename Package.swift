@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "nets",
+    products: [
+        .executable(name: "nets", targets: ["nets"]),
+        .library(name: "Language", targets: ["Language"]),
+        .library(name: "Kernel", targets: ["Kernel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Language", dependencies: [
+            .product(name: "BigInt", package: "BigInt"),
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
+        .target(name: "Kernel", dependencies: [
+            "Language",
+            .product(name: "BigInt", package: "BigInt"),
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ],
+                plugins: ["EmbedStdlib"]),
+        .executableTarget(name: "EmbedStdlibTool", path: "Sources/EmbedStdlibTool"),
+        .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["EmbedStdlibTool"]),
+        .executableTarget(name: "nets", dependencies: [
+            "Kernel", "Language", "CEditLine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "Kernel"]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "Language"]),
+        .testTarget(name: "ScriptTests", dependencies: ["nets"]),
+    ]
+)

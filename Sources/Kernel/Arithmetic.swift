@@ -1,0 +1,567 @@
+import BigInt
+import Foundation
+import Language
+import OrderedCollections
+
+/// Numeric constants and their machine values.
+let constantValues: [Symbol: Double] = [
+    Sym.Pi: Double.pi, Sym.E: M_E, Symbol.intern("Degree"): Double.pi / 180,
+]
+
+/// `coefficient * rest` split of a term, for collecting like terms in Plus.
+private func splitCoefficient(_ e: Expr) -> (Expr, Expr) {
+    if e.hasHead(Sym.Times), let c = e.args.first, c.isNumber, e.args.count >= 2 {
+        let rest = Array(e.args.dropFirst())
+        return (c, rest.count == 1 ? rest[0] : .call(Sym.Times, rest))
+    }
+    return (.integer(1), e)
+}
+
+/// `coefficient * term`, flattened.
+private func scaled(_ c: Expr, _ t: Expr) -> Expr {
+    if Numbers.isOne(c) && c.isExactNumber { return t }
+    if t.hasHead(Sym.Times) { return .call(Sym.Times, [c] + t.args) }
+    return .call(Sym.Times, [c, t])
+}
+
+private func isAround(_ e: Expr) -> Bool {
+    e.hasHead(Sym.Around) && e.args.count == 2 && e.args[0].isNumber && e.args[1].isNumber
+}
+
+private func aroundParts(_ e: Expr) -> (Double, Double)? {
+    if isAround(e), let v = e.args[0].doubleValue, let u = e.args[1].doubleValue { return (v, u) }
+    if let v = e.doubleValue { return (v, 0) }
+    return nil
+}
+
+private func infinityDirection(_ e: Expr) -> Expr? {
+    e.hasHead(Sym.DirectedInfinity) ? (e.args.first ?? .integer(0)) : nil
+}
+
+/// Plus: adds numbers, collects like terms (`x + 2 x` is `3 x`), propagates Around and Infinity.
+private func plus(_ c: Call) throws -> Expr? {
+    let args = c.args
+    if args.isEmpty { return .integer(0) }
+    if args.count == 1 { return args[0] }
+    var number: Expr?
+    var terms: OrderedDictionary<Expr, Expr> = [:]
+    var infinity: Expr?
+    var around: (Double, Double)?
+    var hasReal = false
+    for a in args {
+        if a.isNumber {
+            if case .real = a { hasReal = true }
+            number = number.flatMap { Numbers.add($0, a) } ?? a
+        } else if isAround(a), let p = aroundParts(a) {
+            around = around.map { ($0.0 + p.0, ($0.1 * $0.1 + p.1 * p.1).squareRoot()) } ?? p
+        } else if let d = infinityDirection(a) {
+            if let prev = infinity, prev != d {
+                c.evaluator.messages.issue(Symbol.intern("Infinity"), "indet", [Expr(Sym.HoldForm, c.whole)])
+                return .symbol(Sym.Indeterminate)
+            }
+            infinity = d
+        } else if a.isSymbol(Sym.Indeterminate) {
+            return .symbol(Sym.Indeterminate)
+        } else {
+            let (coef, rest) = splitCoefficient(a)
+            if let prev = terms[rest] { terms[rest] = Numbers.add(prev, coef) ?? prev } else { terms[rest] = coef }
+        }
+    }
+    if let d = infinity { return Expr(Sym.DirectedInfinity, d) }
+    if var ar = around {
+        if let n = number?.doubleValue { ar.0 += n }
+        if terms.isEmpty { return Expr(Sym.Around, .real(ar.0), .real(ar.1)) }
+        number = nil
+        terms[Expr(Sym.Around, .real(ar.0), .real(ar.1))] = .integer(1)
+    }
+    if hasReal {
+        // Numeric constants combine with machine reals: 1.5 + Pi is 4.64159.
+        for (t, coef) in terms {
+            if case .symbol(let s) = t, let v = constantValues[s], let n = number {
+                number = Numbers.add(n, Numbers.multiply(coef, .real(v)) ?? .real(v))
+                terms[t] = nil
+            }
+        }
+    }
+    var out: [Expr] = []
+    if let n = number, !(Numbers.isZero(n) && !terms.isEmpty) { out.append(n) }
+    for (t, coef) in terms where !(Numbers.isZero(coef) && coef.isExactNumber) {
+        if Numbers.isZero(coef) { out.append(coef); continue }
+        out.append(scaled(coef, t))
+    }
+    if out.isEmpty { return .integer(0) }
+    if out.count == 1 { return out[0] }
+    if out == args { return nil }
+    return .call(Sym.Plus, out)
+}
+
+/// Times: multiplies numbers, collects powers of the same base (`x x` is `x^2`).
+private func times(_ c: Call) throws -> Expr? {
+    let args = c.args
+    if args.isEmpty { return .integer(1) }
+    if args.count == 1 { return args[0] }
+    var number: Expr?
+    var powers: OrderedDictionary<Expr, Expr> = [:]
+    var infinity: Expr?
+    var around: (Double, Double)?
+    var hasReal = false
+    for a in args {
+        if a.isNumber {
+            if case .real = a { hasReal = true }
+            number = number.flatMap { Numbers.multiply($0, a) } ?? a
+        } else if isAround(a), let p = aroundParts(a) {
+            if let q = around {
+                let v = q.0 * p.0
+                let u = (pow(q.1 * p.0, 2) + pow(q.0 * p.1, 2)).squareRoot()
+                around = (v, u)
+            } else {
+                around = p
+            }
+        } else if let d = infinityDirection(a) {
+            infinity = infinity.map { Numbers.multiply($0, d) ?? d } ?? d
+        } else if a.isSymbol(Sym.Indeterminate) {
+            return .symbol(Sym.Indeterminate)
+        } else {
+            var base = a, exp: Expr = .integer(1)
+            if a.hasHead(Sym.Power), a.args.count == 2 { base = a.args[0]; exp = a.args[1] }
+            if let prev = powers[base] {
+                if let s = Numbers.add(prev, exp) { powers[base] = s } else {
+                    powers[base] = .call(Sym.Plus, [prev, exp])
+                }
+            } else {
+                powers[base] = exp
+            }
+        }
+    }
+    if let d = infinity {
+        if let n = number, Numbers.isZero(n) {
+            c.evaluator.messages.issue(Symbol.intern("Infinity"), "indet", [Expr(Sym.HoldForm, c.whole)])
+            return .symbol(Sym.Indeterminate)
+        }
+        let s = number.flatMap(Numbers.sign) ?? 1
+        return Expr(Sym.DirectedInfinity, Numbers.multiply(d, .integer(s)) ?? d)
+    }
+    if var ar = around {
+        if let n = number?.doubleValue { ar = (ar.0 * n, abs(n) * ar.1) }
+        if powers.isEmpty { return Expr(Sym.Around, .real(ar.0), .real(ar.1)) }
+        number = nil
+        powers[Expr(Sym.Around, .real(ar.0), .real(ar.1))] = .integer(1)
+    }
+    if let n = number, Numbers.isZero(n) { return n }
+    if hasReal {
+        for (b, e) in powers {
+            if case .symbol(let s) = b, let v = constantValues[s], let ev = e.doubleValue, let n = number {
+                number = Numbers.multiply(n, .real(pow(v, ev)))
+                powers[b] = nil
+            }
+        }
+    }
+    var out: [Expr] = []
+    if let n = number, !(Numbers.isOne(n) && n.isExactNumber && !powers.isEmpty) { out.append(n) }
+    for (b, e) in powers {
+        if Numbers.isZero(e) && e.isExactNumber { continue }
+        out.append(Numbers.isOne(e) && e.isExactNumber ? b : .call(Sym.Power, [b, e]))
+    }
+    if out.isEmpty { return .integer(1) }
+    if out.count == 1 { return out[0] }
+    if out == args { return nil }
+    return .call(Sym.Times, out)
+}
+
+private func power(_ c: Call) throws -> Expr? {
+    guard c.count == 2 else {
+        if c.count == 1 { return c[0] }
+        if c.count == 0 { return .integer(1) }
+        // Power[a, b, c] is a^(b^c)
+        return .call(Sym.Power, [c[0], .call(Sym.Power, Array(c.args.dropFirst()))])
+    }
+    let a = c[0], b = c[1]
+    if a.isNumber && b.isNumber {
+        if Numbers.isZero(a), let s = Numbers.sign(b), s < 0 {
+            c.message("infy", Expr(Sym.HoldForm, .call(Sym.Power, [a, b])))
+            return Expr(Sym.DirectedInfinity)
+        }
+        if Numbers.isZero(a) && Numbers.isZero(b) {
+            c.message("indet", Expr(Sym.HoldForm, c.whole))
+            return .symbol(Sym.Indeterminate)
+        }
+        if let r = Numbers.power(a, b) { return r }
+        return nil
+    }
+    if case .integer(0) = b { return .integer(1) }
+    if case .integer(1) = b { return a }
+    if case .integer(1) = a { return .integer(1) }
+    if case .real(let y) = b, case .symbol(let s) = a, let v = constantValues[s] { return .real(pow(v, y)) }
+    if case .real = a, case .symbol(let s) = b, let v = constantValues[s] {
+        return Numbers.power(a, .real(v))
+    }
+    if let (x, dx) = aroundParts(a), isAround(a), let n = b.doubleValue {
+        return Expr(Sym.Around, .real(pow(x, n)), .real(abs(n * pow(x, n - 1)) * dx))
+    }
+    if a.hasHead(Sym.Power), a.args.count == 2, b.isInteger {
+        return .call(Sym.Power, [a.args[0], .call(Sym.Times, [a.args[1], b])])
+    }
+    if a.hasHead(Sym.Times), b.isInteger {
+        return .call(Sym.Times, a.args.map { .call(Sym.Power, [$0, b]) })
+    }
+    if let d = infinityDirection(a), let s = Numbers.sign(b) {
+        if s < 0 { return .integer(0) }
+        if s > 0 { return Expr(Sym.DirectedInfinity, d) }
+    }
+    return nil
+}
+
+/// A listable function of one real argument with a real implementation and exact special cases.
+private func unary(_ name: String, _ usage: String, exact: @escaping (Expr) -> Expr? = { _ in nil },
+                   _ f: @escaping (Double) -> Double) -> Builtin {
+    Builtin(name, .numeric, usage: usage) { c in
+        guard c.count == 1 else { return c.argCount(1) }
+        let x = c[0]
+        if let r = exact(x) { return r }
+        if case .real(let d) = x {
+            let y = f(d)
+            if y.isNaN {
+                return nil
+            }
+            return .real(y)
+        }
+        if x.hasHead(Sym.Around), let (v, u) = aroundParts(x) {
+            let h = 1e-6 * max(1, abs(v))
+            let slope = (f(v + h) - f(v - h)) / (2 * h)
+            return Expr(Sym.Around, .real(f(v)), .real(abs(slope) * u))
+        }
+        return nil
+    }
+}
+
+/// Integer-valued rounding functions: exact on rationals, machine on reals.
+private func rounding(_ name: String, _ usage: String, _ rule: FloatingPointRoundingRule) -> Builtin {
+    Builtin(name, .numeric, usage: usage) { c in
+        guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+        if c.count == 2 {
+            guard let step = c[1].doubleValue, step != 0, let x = c[0].doubleValue else { return nil }
+            let r = (x / step).rounded(rule) * step
+            if c[0].isExactNumber && c[1].isExactNumber, let m = Numbers.multiply(c[1], .integer(Int((x / step).rounded(rule)))) { return m }
+            return .real(r)
+        }
+        switch c[0] {
+        case .integer, .bigInteger: return c[0]
+        case .rational(let r):
+            let (q, rem) = r.numerator.quotientAndRemainder(dividingBy: r.denominator)
+            let lower = rem.sign == .minus && !rem.isZero ? q - 1 : q
+            switch rule {
+            case .down: return .integer(lower)
+            case .up: return .integer(lower + 1)
+            default:
+                let twice = 2 * (r.numerator - lower * r.denominator)
+                if twice < r.denominator { return .integer(lower) }
+                if twice > r.denominator { return .integer(lower + 1) }
+                return .integer(lower.isMultiple(of: 2) ? lower : lower + 1)
+            }
+        case .real(let d):
+            guard d.isFinite else { return nil }
+            let v = d.rounded(rule)
+            if abs(v) < 9e18 { return .integer(Int(v)) }
+            return .integer(BigInt(v))
+        default:
+            if let d = c[0].doubleValue { return .integer(Int(d.rounded(rule))) }
+            return nil
+        }
+    }
+}
+
+/// Converts exact numbers and numeric constants to machine reals throughout.
+func numericValue(_ e: Expr) -> Expr {
+    switch e {
+    case .integer, .bigInteger, .rational: return Numbers.toReal(e) ?? e
+    case .symbol(let s): return constantValues[s].map { .real($0) } ?? e
+    case .normal(let n):
+        if n.head.isSymbol(Sym.Rule) || n.head.isSymbol(Sym.RuleDelayed) {
+            return .normal(Normal(n.head, [n.args[0]] + n.args.dropFirst().map(numericValue)))
+        }
+        return .normal(Normal(n.head, n.args.map(numericValue)))
+    case .association(let a):
+        var entries = a.entries
+        for k in entries.keys { entries[k] = numericValue(entries[k] ?? .null) }
+        return .association(AssociationBox(entries))
+    default: return e
+    }
+}
+
+func integerArg(_ e: Expr) -> BigInt? { e.bigIntValue }
+
+extension Kernel {
+    static var arithmeticBuiltins: [Builtin] {
+        [
+            Builtin("Plus", [.flat, .listable, .numericFunction, .oneIdentity, .orderless],
+                    usage: "x + y + z represents a sum of terms.", plus),
+            Builtin("Times", [.flat, .listable, .numericFunction, .oneIdentity, .orderless],
+                    usage: "x*y*z or x y z represents a product of terms.", times),
+            Builtin("Power", [.listable, .numericFunction, .oneIdentity],
+                    usage: "x^y gives x to the power y.", power),
+            Builtin("Subtract", [.listable, .numericFunction], usage: "x - y is x plus -1 times y.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return .call(Sym.Plus, [c[0], .call(Sym.Times, [.integer(-1), c[1]])])
+            },
+            Builtin("Minus", [.listable, .numericFunction], usage: "-x is the arithmetic negation of x.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                return .call(Sym.Times, [.integer(-1), c[0]])
+            },
+            Builtin("Divide", [.listable, .numericFunction], usage: "x/y is x times y to the power -1.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return .call(Sym.Times, [c[0], .call(Sym.Power, [c[1], .integer(-1)])])
+            },
+            Builtin("Sqrt", .numeric, usage: "Sqrt[z] gives the square root of z.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if case .real(let d) = c[0], d < 0 {
+                    c.message("neg", c[0])
+                    return nil
+                }
+                return .call(Sym.Power, [c[0], Numbers.rational(1, 2) ?? .null])
+            },
+            Builtin("Exp", .numeric, usage: "Exp[z] gives the exponential of z.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                return .call(Sym.Power, [.symbol(Sym.E), c[0]])
+            },
+            Builtin("Log", .numeric, usage: "Log[z] gives the natural logarithm of z. Log[b, z] gives the logarithm to base b.") { c in
+                if c.count == 2 {
+                    return .call(Sym.Times, [.call(Symbol.intern("Log"), [c[1]]),
+                                             .call(Sym.Power, [.call(Symbol.intern("Log"), [c[0]]), .integer(-1)])])
+                }
+                guard c.count == 1 else { return c.argCount(1, 2) }
+                let x = c[0]
+                if x == .integer(1) { return .integer(0) }
+                if x.isSymbol(Sym.E) { return .integer(1) }
+                if x == .integer(0) { return Expr(Sym.DirectedInfinity, .integer(-1)) }
+                if x.hasHead(Sym.Power), x.args.count == 2, x.args[0].isSymbol(Sym.E) { return x.args[1] }
+                if case .real(let d) = x {
+                    if d < 0 { c.message("neg", x); return nil }
+                    return .real(Foundation.log(d))
+                }
+                if x.hasHead(Sym.Around), let (v, u) = aroundParts(x) {
+                    return Expr(Sym.Around, .real(Foundation.log(v)), .real(u / abs(v)))
+                }
+                return nil
+            },
+            unary("Sin", "Sin[z] gives the sine of z.", exact: { $0 == .integer(0) ? .integer(0) : ($0.isSymbol(Sym.Pi) ? .integer(0) : nil) }, Foundation.sin),
+            unary("Cos", "Cos[z] gives the cosine of z.", exact: { $0 == .integer(0) ? .integer(1) : ($0.isSymbol(Sym.Pi) ? .integer(-1) : nil) }, Foundation.cos),
+            unary("Tan", "Tan[z] gives the tangent of z.", exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.tan),
+            unary("ArcSin", "ArcSin[z] gives the arc sine of z.", exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.asin),
+            unary("ArcCos", "ArcCos[z] gives the arc cosine of z.", exact: { $0 == .integer(1) ? .integer(0) : nil }, Foundation.acos),
+            Builtin("ArcTan", .numeric, usage: "ArcTan[z] gives the arc tangent of z; ArcTan[x, y] the angle of the point {x, y}.") { c in
+                if c.count == 2 {
+                    guard case .real = c[0], let x = c[0].doubleValue, let y = c[1].doubleValue else {
+                        if case .real = c[1], let x = c[0].doubleValue, let y = c[1].doubleValue { return .real(atan2(y, x)) }
+                        return nil
+                    }
+                    return .real(atan2(y, x))
+                }
+                guard c.count == 1 else { return c.argCount(1, 2) }
+                if c[0] == .integer(0) { return .integer(0) }
+                if case .real(let d) = c[0] { return .real(atan(d)) }
+                return nil
+            },
+            unary("Sinh", "Sinh[z] gives the hyperbolic sine of z.", exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.sinh),
+            unary("Cosh", "Cosh[z] gives the hyperbolic cosine of z.", exact: { $0 == .integer(0) ? .integer(1) : nil }, Foundation.cosh),
+            unary("Tanh", "Tanh[z] gives the hyperbolic tangent of z.", exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.tanh),
+            unary("LogisticSigmoid", "LogisticSigmoid[z] gives 1/(1 + Exp[-z]).", exact: { $0 == .integer(0) ? Numbers.rational(1, 2) : nil }) { 1 / (1 + Foundation.exp(-$0)) },
+            unary("Erf", "Erf[z] gives the error function.", exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.erf),
+            unary("Gamma", "Gamma[z] is the Euler gamma function.", exact: { e in
+                if case .integer(let n) = e, n >= 1, n <= 20 { return .integer((1..<n).reduce(1, *)) }
+                return nil
+            }, Foundation.tgamma),
+            Builtin("Ramp", .numeric, usage: "Ramp[x] gives x if x >= 0 and 0 otherwise.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                guard let s = Numbers.sign(c[0]) else { return nil }
+                return s >= 0 ? c[0] : (c[0].isExactNumber ? .integer(0) : .real(0))
+            },
+            rounding("Floor", "Floor[x] gives the greatest integer less than or equal to x.", .down),
+            rounding("Ceiling", "Ceiling[x] gives the smallest integer greater than or equal to x.", .up),
+            rounding("Round", "Round[x] gives the integer closest to x (halves to even).", .toNearestOrEven),
+            Builtin("IntegerPart", .numeric, usage: "IntegerPart[x] gives the integer part of x.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if c[0].isInteger { return c[0] }
+                if let (n, d) = Numbers.fraction(c[0]) { return .integer(n / d) }
+                if case .real(let d) = c[0], d.isFinite { return .integer(Int(d.rounded(.towardZero))) }
+                return nil
+            },
+            Builtin("FractionalPart", .numeric, usage: "FractionalPart[x] gives the fractional part of x.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if c[0].isInteger { return .integer(0) }
+                if let (n, d) = Numbers.fraction(c[0]) { return Numbers.rational(n % d, d) }
+                if case .real(let d) = c[0] { return .real(d - d.rounded(.towardZero)) }
+                return nil
+            },
+            Builtin("Abs", .numeric, usage: "Abs[z] gives the absolute value of z.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if let s = Numbers.sign(c[0]) { return s < 0 ? Numbers.negate(c[0]) : c[0] }
+                if let d = infinityDirection(c[0]), d.isNumber { return Expr(Sym.DirectedInfinity, .integer(1)) }
+                return nil
+            },
+            Builtin("Sign", .numeric, usage: "Sign[x] gives -1, 0 or 1 as x is negative, zero or positive.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                return Numbers.sign(c[0]).map { .integer($0) }
+            },
+            Builtin("Mod", .numeric, usage: "Mod[m, n] gives the remainder on division of m by n (with the sign of n).") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                let d = c.count == 3 ? c[2] : .integer(0)
+                guard c[0].isNumber, c[1].isNumber else { return nil }
+                if Numbers.isZero(c[1]) { c.message("divz", c[1], c.whole); return .symbol(Sym.Indeterminate) }
+                if let m = c[0].bigIntValue, let n = c[1].bigIntValue, let off = d.bigIntValue {
+                    var r = (m - off) % n
+                    if !r.isZero && (r.sign == .minus) != (n.sign == .minus) { r += n }
+                    return .integer(r + off)
+                }
+                guard let m = c[0].doubleValue, let n = c[1].doubleValue, let off = d.doubleValue else { return nil }
+                if c[0].isExactNumber && c[1].isExactNumber,
+                   let q = Numbers.multiply(c[1], .integer(Int(((m - off) / n).rounded(.down)))),
+                   let r = Numbers.add(c[0], Numbers.negate(q) ?? .integer(0)) {
+                    return r
+                }
+                return .real(m - n * ((m - off) / n).rounded(.down))
+            },
+            Builtin("Quotient", .numeric, usage: "Quotient[m, n] gives the integer quotient of m and n (Floor[m/n]).") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                if Numbers.isZero(c[1]) { c.message("divz", c[1], c.whole); return Expr(Sym.DirectedInfinity) }
+                if let m = c[0].bigIntValue, let n = c[1].bigIntValue {
+                    let (q, r) = m.quotientAndRemainder(dividingBy: n)
+                    return .integer(!r.isZero && (r.sign == .minus) != (n.sign == .minus) ? q - 1 : q)
+                }
+                guard let m = c[0].doubleValue, let n = c[1].doubleValue else { return nil }
+                return .integer(Int((m / n).rounded(.down)))
+            },
+            Builtin("Factorial", .numeric, usage: "n! gives the factorial of n.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if case .integer(let n) = c[0] {
+                    if n < 0 { return Expr(Sym.DirectedInfinity) }
+                    if n > 100_000 { return nil }
+                    var r = BigInt(1)
+                    if n >= 2 { for k in 2...n { r *= BigInt(k) } }
+                    return .integer(r)
+                }
+                if case .real(let d) = c[0] { return .real(Foundation.tgamma(d + 1)) }
+                return nil
+            },
+            Builtin("Binomial", .numeric, usage: "Binomial[n, m] gives the binomial coefficient.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard case .integer(let n) = c[0], case .integer(let k) = c[1] else {
+                    if let n = c[0].doubleValue, let k = c[1].doubleValue, !(c[0].isExactNumber && c[1].isExactNumber) {
+                        return .real(Foundation.tgamma(n + 1) / (Foundation.tgamma(k + 1) * Foundation.tgamma(n - k + 1)))
+                    }
+                    return nil
+                }
+                if k < 0 || (n >= 0 && k > n) { return .integer(0) }
+                var r = BigInt(1)
+                if k > 0 { for i in 0..<k { r = r * BigInt(n - i) / BigInt(i + 1) } }
+                return .integer(r)
+            },
+            Builtin("GCD", [.flat, .listable, .orderless, .oneIdentity], usage: "GCD[n1, n2, ...] gives the greatest common divisor.") { c in
+                var g = BigInt(0)
+                for a in c.args {
+                    guard let v = a.bigIntValue else { return nil }
+                    g = BigInt(g.magnitude.greatestCommonDivisor(with: v.magnitude))
+                }
+                return .integer(g)
+            },
+            Builtin("LCM", [.flat, .listable, .orderless, .oneIdentity], usage: "LCM[n1, n2, ...] gives the least common multiple.") { c in
+                var l = BigInt(1)
+                for a in c.args {
+                    guard let v = a.bigIntValue else { return nil }
+                    if v.isZero { return .integer(0) }
+                    let g = BigInt(l.magnitude.greatestCommonDivisor(with: v.magnitude))
+                    l = (l * v / g)
+                    if l.sign == .minus { l = -l }
+                }
+                return .integer(l)
+            },
+            Builtin("Numerator", .numeric, usage: "Numerator[x] gives the numerator of x.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if let (n, _) = Numbers.fraction(c[0]) { return .integer(n) }
+                return c[0].isNumber ? c[0] : nil
+            },
+            Builtin("Denominator", .numeric, usage: "Denominator[x] gives the denominator of x.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if let (_, d) = Numbers.fraction(c[0]) { return .integer(d) }
+                return c[0].isNumber ? .integer(1) : nil
+            },
+            Builtin("Max", [.flat, .numericFunction, .oneIdentity, .orderless], usage: "Max[x1, x2, ...] or Max[{...}] gives the largest number.") { c in
+                try extremum(c, sign: 1)
+            },
+            Builtin("Min", [.flat, .numericFunction, .oneIdentity, .orderless], usage: "Min[x1, x2, ...] or Min[{...}] gives the smallest number.") { c in
+                try extremum(c, sign: -1)
+            },
+            Builtin("N", [], usage: "N[expr] gives the numerical (machine real) value of expr.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                let v = numericValue(c[0])
+                return v == c[0] ? (c[0].isNumber || c[0].isAtom ? c[0] : nil) : v
+            },
+            Builtin("Clip", [.protected], usage: "Clip[x] clips x to -1..1; Clip[x, {min, max}] to min..max.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                var lo: Expr = .integer(-1), hi: Expr = .integer(1)
+                if c.count == 2, let b = c[1].listItems, b.count == 2 { lo = b[0]; hi = b[1] }
+                func clip(_ x: Expr) -> Expr? {
+                    if let items = x.listItems {
+                        var out: [Expr] = []
+                        for i in items { guard let v = clip(i) else { return nil }; out.append(v) }
+                        return .list(out)
+                    }
+                    guard let a = Numbers.compare(x, lo), let b = Numbers.compare(x, hi) else { return nil }
+                    return a < 0 ? lo : (b > 0 ? hi : x)
+                }
+                return clip(c[0])
+            },
+            Builtin("Rescale", [.protected], usage: "Rescale[x, {min, max}] maps x linearly to 0..1; Rescale[list] uses the list's range.") { c in
+                if c.count == 1, let xs = c[0].realValues, c[0].isList, let lo = xs.min(), let hi = xs.max() {
+                    return .reals(xs.map { hi == lo ? 0 : ($0 - lo) / (hi - lo) })
+                }
+                guard c.count >= 2, let b = c[1].listItems, b.count == 2 else { return nil }
+                return .call(Sym.Times, [.call(Sym.Plus, [c[0], .call(Sym.Times, [.integer(-1), b[0]])]),
+                                         .call(Sym.Power, [.call(Sym.Plus, [b[1], .call(Sym.Times, [.integer(-1), b[0]])]), .integer(-1)])])
+            },
+            Builtin("Chop", [.protected], usage: "Chop[expr] replaces reals closer to zero than 10^-10 by 0.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                let tol = c.count == 2 ? (c[1].doubleValue ?? 1e-10) : 1e-10
+                func chop(_ e: Expr) -> Expr {
+                    if case .real(let d) = e, abs(d) < tol { return .integer(0) }
+                    if case .normal(let n) = e { return .normal(Normal(n.head, n.args.map(chop))) }
+                    return e
+                }
+                return chop(c[0])
+            },
+            Builtin("Around", [.protected], usage: "Around[x, dx] represents x with uncertainty dx; it prints as x ± dx.") { c in
+                guard c.count == 2 else {
+                    if c.count == 1, let xs = c[0].realValues, c[0].isList, xs.count > 1 {
+                        let m = xs.reduce(0, +) / Double(xs.count)
+                        let v = xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count - 1)
+                        return Expr(Sym.Around, .real(m), .real(v.squareRoot()))
+                    }
+                    return c.argCount(2)
+                }
+                if let u = c[1].doubleValue, u < 0 { return Expr(Sym.Around, c[0], Numbers.negate(c[1]) ?? c[1]) }
+                return nil
+            },
+        ]
+    }
+}
+
+private func extremum(_ c: Call, sign: Int) throws -> Expr? {
+    var values: [Expr] = []
+    func collect(_ e: Expr) { if let items = e.listItems { items.forEach(collect) } else { values.append(e) } }
+    c.args.forEach(collect)
+    if values.isEmpty { return Expr(Sym.DirectedInfinity, .integer(-sign)) }
+    var best: Expr?
+    var symbolic: [Expr] = []
+    for v in values {
+        if v.isNumber {
+            if let b = best, let cmp = Numbers.compare(v, b) { if cmp * sign > 0 { best = v } } else if best == nil { best = v }
+        } else if let d = infinityDirection(v), let s = d.intValue {
+            if s == sign { return v }
+        } else {
+            symbolic.append(v)
+        }
+    }
+    if symbolic.isEmpty { return best }
+    let out = (best.map { [$0] } ?? []) + symbolic
+    if out == c.args { return nil }
+    return .call(c.symbol, out)
+}

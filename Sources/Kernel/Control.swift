@@ -1,0 +1,337 @@
+import Dispatch
+import Foundation
+import Language
+
+/// One iterator of Table, Do, Sum...: a variable (or none) and the values it takes.
+struct Iterator {
+    var variable: Symbol?
+    var values: [Expr]
+
+    /// Reads `n`, `{n}`, `{i, n}`, `{i, a, b}`, `{i, a, b, step}` or `{i, {values...}}`.
+    static func parse(_ spec: Expr, _ c: Call) throws -> Iterator? {
+        guard let items = spec.listItems else {
+            let n = try c.evaluate(spec)
+            guard let k = n.intValue else { c.message("itform", spec, .integer(2)); return nil }
+            return Iterator(variable: nil, values: Array(repeating: .null, count: max(0, k)))
+        }
+        if items.count == 1 {
+            let n = try c.evaluate(items[0])
+            guard let k = n.intValue else { c.message("iterb", spec); return nil }
+            return Iterator(variable: nil, values: Array(repeating: .null, count: max(0, k)))
+        }
+        guard case .symbol(let v) = items[0], items.count <= 4 else {
+            c.message("itform", spec, .integer(2))
+            return nil
+        }
+        let bounds = try items.dropFirst().map { try c.evaluate($0) }
+        if bounds.count == 1, let list = bounds[0].listItems {
+            return Iterator(variable: v, values: list)
+        }
+        var start: Expr = .integer(1), end: Expr, step: Expr = .integer(1)
+        if bounds.count == 1 { end = bounds[0] } else { start = bounds[0]; end = bounds[1] }
+        if bounds.count == 3 { step = bounds[2] }
+        guard let a = start.doubleValue, let b = end.doubleValue, let s = step.doubleValue, s != 0 else {
+            c.message("iterb", spec)
+            return nil
+        }
+        let count = Int(((b - a) / s + 1e-10).rounded(.down)) + 1
+        if count > 100_000_000 { c.message("iterb", spec); return nil }
+        var values: [Expr] = []
+        values.reserveCapacity(max(0, count))
+        if count > 0 {
+            for k in 0..<count {
+                let off = Numbers.multiply(step, .integer(k)) ?? .integer(0)
+                values.append(Numbers.add(start, off) ?? start)
+            }
+        }
+        return Iterator(variable: v, values: values)
+    }
+}
+
+/// Runs body for each combination of iterator values, the variables set Block-style.
+func iterate(_ specs: ArraySlice<Expr>, _ c: Call, _ body: () throws -> Void) throws -> Bool {
+    guard let first = specs.first else { try body(); return true }
+    guard let it = try Iterator.parse(first, c) else { return false }
+    let saved = it.variable?.ownValue
+    defer { it.variable?.ownValue = saved }
+    for v in it.values {
+        try c.evaluator.checkInterrupt()
+        it.variable?.ownValue = v
+        guard try iterate(specs.dropFirst(), c, body) else { return false }
+    }
+    return true
+}
+
+/// Table: a nested list, one level per iterator.
+func table(_ body: Expr, _ specs: ArraySlice<Expr>, _ c: Call) throws -> Expr? {
+    guard let first = specs.first else { return try c.evaluate(body) }
+    guard let it = try Iterator.parse(first, c) else { return nil }
+    let saved = it.variable?.ownValue
+    defer { it.variable?.ownValue = saved }
+    var out: [Expr] = []
+    out.reserveCapacity(it.values.count)
+    for v in it.values {
+        try c.evaluator.checkInterrupt()
+        it.variable?.ownValue = v
+        guard let r = try table(body, specs.dropFirst(), c) else { return nil }
+        out.append(r)
+    }
+    return .list(out)
+}
+
+/// Runs a loop body, turning Break into the end of the loop and Continue into the next round.
+/// Returns false when the loop should stop.
+func loopBody(_ c: Call, _ body: Expr) throws -> Bool {
+    do {
+        _ = try c.evaluate(body)
+    } catch ControlFlow.breakLoop {
+        return false
+    } catch ControlFlow.continueLoop {
+        return true
+    }
+    return true
+}
+
+/// Replaces each symbol in `map` by its value throughout e (for Module and With).
+func replaceSymbols(_ e: Expr, _ map: [Symbol: Expr]) -> Expr {
+    switch e {
+    case .symbol(let s): return map[s] ?? e
+    case .normal(let n):
+        return .normal(Normal(replaceSymbols(n.head, map), n.args.map { replaceSymbols($0, map) }))
+    default: return e
+    }
+}
+
+/// Local variable specifications `{x, y = v, ...}` of Module, Block and With.
+func localVariables(_ spec: Expr, _ c: Call) -> [(Symbol, Expr?)]? {
+    guard let items = spec.listItems else { c.message("lvlist", spec); return nil }
+    var out: [(Symbol, Expr?)] = []
+    for i in items {
+        if case .symbol(let s) = i { out.append((s, nil)); continue }
+        if (i.hasHead(Sym.Set) || i.hasHead(Sym.SetDelayed)) && i.args.count == 2, case .symbol(let s) = i.args[0] {
+            out.append((s, i.args[1]))
+            continue
+        }
+        c.message("lvset", spec, i, i.args.first ?? i)
+        return nil
+    }
+    return out
+}
+
+func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+extension Kernel {
+    static var controlBuiltins: [Builtin] {
+        [
+            Builtin("CompoundExpression", [.holdAll], usage: "expr1; expr2; ... evaluates the expressions in turn, giving the last result.") { c in
+                var last: Expr = .null
+                for a in c.args { last = try c.evaluate(a) }
+                return last
+            },
+            Builtin("If", [.holdRest], usage: "If[cond, t, f] gives t if cond is True and f if it is False; If[cond, t, f, u] gives u if cond is neither.") { c in
+                guard (2...4).contains(c.count) else { return c.argCount(2, 4) }
+                if c[0].isTrue { return try c.evaluate(c[1]) }
+                if c[0].isFalse { return c.count >= 3 ? try c.evaluate(c[2]) : .null }
+                if c.count == 4 { return try c.evaluate(c[3]) }
+                return nil
+            },
+            Builtin("Which", [.holdAll], usage: "Which[test1, value1, test2, value2, ...] gives the value of the first test that is True.") { c in
+                var i = 0
+                while i + 1 < c.count {
+                    let t = try c.evaluate(c[i])
+                    if t.isTrue { return try c.evaluate(c[i + 1]) }
+                    if !t.isFalse { return .call(c.symbol, [t] + c.args.dropFirst(i + 1)) }
+                    i += 2
+                }
+                return .null
+            },
+            Builtin("Switch", [.holdRest], usage: "Switch[expr, form1, value1, form2, value2, ...] gives the value for the first form that expr matches.") { c in
+                guard c.count >= 3, c.count % 2 == 1 else { return nil }
+                var i = 1
+                while i + 1 < c.count {
+                    if try c.evaluator.matches(c[0], c[i]) { return try c.evaluate(c[i + 1]) }
+                    i += 2
+                }
+                return .null
+            },
+            Builtin("Do", [.holdAll], usage: "Do[expr, {i, imax}] evaluates expr for i from 1 to imax; other iterators as in Table.") { c in
+                guard c.count >= 2 else { return c.argCount(2) }
+                do {
+                    var stop = false
+                    _ = try iterate(c.args.dropFirst()[...], c) {
+                        if stop { return }
+                        if try !loopBody(c, c[0]) { stop = true }
+                    }
+                } catch ControlFlow.returnValue(let v) {
+                    return v
+                }
+                return .null
+            },
+            Builtin("While", [.holdAll], usage: "While[test, body] evaluates body while test is True.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                do {
+                    while try c.evaluate(c[0]).isTrue {
+                        try c.evaluator.checkInterrupt()
+                        if c.count == 2, try !loopBody(c, c[1]) { break }
+                    }
+                } catch ControlFlow.returnValue(let v) {
+                    return v
+                }
+                return .null
+            },
+            Builtin("For", [.holdAll], usage: "For[start, test, incr, body] runs start, then body and incr while test is True.") { c in
+                guard c.count == 3 || c.count == 4 else { return c.argCount(3, 4) }
+                do {
+                    _ = try c.evaluate(c[0])
+                    while try c.evaluate(c[1]).isTrue {
+                        try c.evaluator.checkInterrupt()
+                        if c.count == 4, try !loopBody(c, c[3]) { break }
+                        _ = try c.evaluate(c[2])
+                    }
+                } catch ControlFlow.returnValue(let v) {
+                    return v
+                }
+                return .null
+            },
+            Builtin("Table", [.holdAll], usage: "Table[expr, {i, imax}] lists expr for i from 1 to imax; {i, imin, imax}, {i, imin, imax, di}, {i, {values}} and several iterators make nested lists.") { c in
+                guard c.count >= 1 else { return c.argCount(2) }
+                if c.count == 1 { return try c.evaluate(c[0]) }
+                return try table(c[0], c.args.dropFirst()[...], c)
+            },
+            Builtin("Sum", [.holdAll], usage: "Sum[f, {i, imax}] sums f over the iterator.") { c in
+                guard c.count >= 2 else { return c.argCount(2) }
+                var terms: [Expr] = []
+                guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])) }) else { return nil }
+                return try c.evaluate(.call(Sym.Plus, terms))
+            },
+            Builtin("Product", [.holdAll], usage: "Product[f, {i, imax}] multiplies f over the iterator.") { c in
+                guard c.count >= 2 else { return c.argCount(2) }
+                var terms: [Expr] = []
+                guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])) }) else { return nil }
+                return try c.evaluate(.call(Sym.Times, terms))
+            },
+            Builtin("Module", [.holdAll], usage: "Module[{x, y = v, ...}, body] evaluates body with fresh local symbols.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard let vars = localVariables(c[0], c) else { return nil }
+                var map: [Symbol: Expr] = [:]
+                var inits: [(Symbol, Expr)] = []
+                for (s, v) in vars {
+                    let t = Symbol.temporary(s.name)
+                    map[s] = .symbol(t)
+                    if let v { inits.append((t, try c.evaluate(v))) }
+                }
+                for (t, v) in inits { t.ownValue = v }
+                return try c.evaluate(replaceSymbols(c[1], map))
+            },
+            Builtin("Block", [.holdAll], usage: "Block[{x, y = v, ...}, body] evaluates body with the values of x, y... localized.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard let vars = localVariables(c[0], c) else { return nil }
+                var values: [(Symbol, Expr?)] = []
+                for (s, v) in vars { values.append((s, try v.map { try c.evaluate($0) })) }
+                let saved = vars.map { ($0.0, $0.0.ownValue, $0.0.downValues, $0.0.exactDownValues) }
+                defer {
+                    for (s, o, d, e) in saved { s.ownValue = o; s.downValues = d; s.exactDownValues = e }
+                }
+                for (s, v) in values {
+                    s.ownValue = v
+                    s.downValues = []
+                    s.exactDownValues = [:]
+                }
+                return try c.evaluate(c[1])
+            },
+            Builtin("With", [.holdAll], usage: "With[{x = v, ...}, body] substitutes the values for x... in body, then evaluates it.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard let vars = localVariables(c[0], c) else { return nil }
+                var map: [Symbol: Expr] = [:]
+                for (s, v) in vars {
+                    guard let v else { c.message("lvset", c[0], .symbol(s), .symbol(s)); return nil }
+                    map[s] = try c.evaluate(v)
+                }
+                return try c.evaluate(replaceSymbols(c[1], map))
+            },
+            Builtin("Return", [], usage: "Return[expr] returns expr from a function or loop.") { c in
+                throw ControlFlow.returnValue(c.args.first ?? .null)
+            },
+            Builtin("Break", [], usage: "Break[] exits the nearest enclosing loop.") { c in
+                guard c.count == 0 else { return c.argCount(0) }
+                throw ControlFlow.breakLoop
+            },
+            Builtin("Continue", [], usage: "Continue[] goes on to the next round of the nearest enclosing loop.") { c in
+                guard c.count == 0 else { return c.argCount(0) }
+                throw ControlFlow.continueLoop
+            },
+            Builtin("Throw", [], usage: "Throw[value] or Throw[value, tag] returns value to the nearest enclosing Catch.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                throw ControlFlow.throwValue(c[0], tag: c.count == 2 ? c[1] : nil)
+            },
+            Builtin("Catch", [.holdFirst], usage: "Catch[expr] returns the value of the first Throw in expr; Catch[expr, form] catches tags matching form.") { c in
+                guard (1...3).contains(c.count) else { return c.argCount(1, 3) }
+                do {
+                    return try c.evaluate(c[0])
+                } catch ControlFlow.throwValue(let v, let tag) {
+                    if c.count == 1 {
+                        if tag == nil { return v }
+                        throw ControlFlow.throwValue(v, tag: tag)
+                    }
+                    guard let tag, try c.evaluator.matches(tag, c[1]) else { throw ControlFlow.throwValue(v, tag: tag) }
+                    if c.count == 3 { return try c.apply(c[2], v, tag) }
+                    return v
+                }
+            },
+            Builtin("Abort", [], usage: "Abort[] aborts the evaluation; it returns $Aborted.") { c in
+                guard c.count == 0 else { return c.argCount(0) }
+                throw ControlFlow.abort
+            },
+            Builtin("CheckAbort", [.holdAll], usage: "CheckAbort[expr, failexpr] evaluates expr, giving failexpr if an abort happens.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                do { return try c.evaluate(c[0]) } catch ControlFlow.abort {
+                    c.evaluator.interrupt.clear()
+                    return try c.evaluate(c[1])
+                }
+            },
+            Builtin("TimeConstrained", [.holdAll], usage: "TimeConstrained[expr, t] evaluates expr, stopping after t seconds with $Aborted; TimeConstrained[expr, t, failexpr] gives failexpr instead.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                guard let t = try c.evaluate(c[1]).doubleValue, t > 0 else { return nil }
+                let ev = c.evaluator
+                let level = ev.deadlines.count
+                ev.deadlines.append(DispatchTime.now().uptimeNanoseconds + UInt64(min(t, 1e9) * 1e9))
+                defer { ev.deadlines.removeLast(ev.deadlines.count - level) }
+                do {
+                    return try c.evaluate(c[0])
+                } catch ControlFlow.timeout(let l) where l == level {
+                    ev.deadlines.removeLast(ev.deadlines.count - level)
+                    return c.count == 3 ? try c.evaluate(c[2]) : .symbol(Sym.Aborted)
+                }
+            },
+            Builtin("AbsoluteTiming", [.holdAll], usage: "AbsoluteTiming[expr] gives {seconds, result}, the wall-clock time taken.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                let t0 = seconds()
+                let r = try c.evaluate(c[0])
+                return .list([.real(seconds() - t0), r])
+            },
+            Builtin("Timing", [.holdAll], usage: "Timing[expr] gives {seconds, result}, the CPU time taken.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                let t0 = Double(clock()) / Double(CLOCKS_PER_SEC)
+                let r = try c.evaluate(c[0])
+                return .list([.real(Double(clock()) / Double(CLOCKS_PER_SEC) - t0), r])
+            },
+            Builtin("Pause", [], usage: "Pause[n] waits n seconds.") { c in
+                guard c.count == 1, let t = c[0].doubleValue, t >= 0 else { return c.argCount(1) }
+                let end = seconds() + t
+                while seconds() < end {
+                    try c.evaluator.checkInterrupt()
+                    usleep(UInt32(min(0.05, max(0, end - seconds())) * 1e6))
+                }
+                return .null
+            },
+            Builtin("Quit", [], usage: "Quit[] ends the session; Quit[n] exits with status n.") { c in
+                fflush(nil)
+                exit(Int32(c.args.first?.intValue ?? 0))
+            },
+            Builtin("Exit", [], usage: "Exit[] ends the session, like Quit[].") { c in
+                fflush(nil)
+                exit(Int32(c.args.first?.intValue ?? 0))
+            },
+        ]
+    }
+}

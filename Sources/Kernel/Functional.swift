@@ -1,0 +1,331 @@
+import Language
+
+/// Fills the slots `#`, `#n`, `#name`, `##` of a pure function's body, leaving nested slot
+/// functions alone (their slots are their own).
+func fillSlots(_ body: Expr, _ args: [Expr]) -> Expr? {
+    var failed = false
+    func go(_ e: Expr) -> [Expr] {
+        guard case .normal(let n) = e else { return [e] }
+        if case .symbol(let h) = n.head {
+            if h === Sym.Slot, n.args.count == 1 {
+                if let k = n.args[0].asInt {
+                    if k == 0 { return [.call(Sym.Function, args)] }
+                    guard k >= 1, k <= args.count else { failed = true; return [e] }
+                    return [args[k - 1]]
+                }
+                if let key = n.args[0].asString {
+                    if let a = args.first?.asAssociation { return [a.entries[.string(key)] ?? .missing("KeyAbsent", .string(key))] }
+                    failed = true
+                    return [e]
+                }
+            }
+            if h === Sym.SlotSequence, n.args.count == 1, let k = n.args[0].asInt, k >= 1 {
+                return Array(args.dropFirst(k - 1))
+            }
+            if h === Sym.Function && n.args.count == 1 { return [e] }
+        }
+        let head = go(n.head).first ?? n.head
+        var out: [Expr] = []
+        out.reserveCapacity(n.args.count)
+        for a in n.args {
+            let r = go(a)
+            if r.count == 1 { out.append(r[0]) } else { out.append(.call(Sym.Sequence, r)) }
+        }
+        return [.normal(Normal(head, out))]
+    }
+    let r = go(body)
+    if failed { return nil }
+    return r.count == 1 ? r[0] : .call(Sym.Sequence, r)
+}
+
+/// `Function[...][args...]`.
+private func applyFunction(_ c: Call) throws -> Expr? {
+    guard case .normal(let f) = c.head, f.args.count >= 1 else { return nil }
+    let args = c.args
+    if f.args.count == 1 {
+        guard let r = fillSlots(f.args[0], args) else {
+            c.evaluator.messages.issue(Symbol.intern("Function"), "slotn", [c.whole])
+            return nil
+        }
+        return r
+    }
+    let params: [Expr] = f.args[0].listItems ?? [f.args[0]]
+    var map: [Symbol: Expr] = [:]
+    for (i, p) in params.enumerated() {
+        guard case .symbol(let s) = p else { return nil }
+        guard i < args.count else {
+            c.evaluator.messages.issue(Symbol.intern("Function"), "fpct", [c.head])
+            return nil
+        }
+        map[s] = args[i]
+    }
+    return replaceSymbols(f.args[1], map)
+}
+
+private func levelArg(_ c: Call, _ i: Int, default d: LevelSpec) -> LevelSpec? {
+    guard i < c.count else { return d }
+    guard let spec = LevelSpec.parse(c[i]) else { c.message("level", c[i]); return nil }
+    return spec
+}
+
+extension Kernel {
+    static var functionalBuiltins: [Builtin] {
+        [
+            Builtin("Function", [.holdAll], usage: "body & or Function[body] is a pure function of the slots #, #2...; Function[x, body] and Function[{x, y}, body] name the parameters.", subValue: applyFunction),
+            Builtin("Slot", [.nHoldAll], usage: "# or #n is the nth argument of a pure function; #name is a key of its first argument."),
+            Builtin("SlotSequence", [.nHoldAll], usage: "## is the sequence of all arguments of a pure function."),
+            Builtin("Identity", [], usage: "Identity[expr] gives expr.") { c in
+                c.count == 1 ? c[0] : c.argCount(1)
+            },
+            Builtin("Composition", [.flat, .oneIdentity], usage: "Composition[f, g, ...] or f@*g is the function f[g[...]].", subValue: { c in
+                guard case .normal(let f) = c.head else { return nil }
+                var r: Expr = .call(f.args.last ?? .sym("Identity"), c.args)
+                for g in f.args.dropLast().reversed() { r = .call(g, [r]) }
+                return r
+            }),
+            Builtin("RightComposition", [.flat, .oneIdentity], usage: "RightComposition[f, g, ...] or f/*g is the function g[f[...]].", subValue: { c in
+                guard case .normal(let f) = c.head else { return nil }
+                var r: Expr = .call(f.args.first ?? .sym("Identity"), c.args)
+                for g in f.args.dropFirst() { r = .call(g, [r]) }
+                return r
+            }),
+            Builtin("Map", [], usage: "Map[f, expr] or f /@ expr applies f to each element of expr; Map[f, expr, levelspec] at other levels.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                guard let spec = levelArg(c, 2, default: LevelSpec(min: 1, max: 1)) else { return nil }
+                let f = c[0]
+                if spec.min == 1 && spec.max == 1 {
+                    switch c[1] {
+                    case .normal(let n):
+                        var out: [Expr] = []
+                        out.reserveCapacity(n.args.count)
+                        for a in n.args { out.append(.call(f, [a])) }
+                        return .normal(Normal(n.head, out))
+                    case .association(let a):
+                        var entries = a.entries
+                        for (k, v) in a.entries { entries[k] = try c.evaluate(.call(f, [v])) }
+                        return .association(AssociationBox(entries))
+                    default:
+                        return c[1]
+                    }
+                }
+                return mapLevels(c[1], spec) { .call(f, [$0]) }
+            },
+            Builtin("MapAll", [], usage: "MapAll[f, expr] or f //@ expr applies f at every level of expr.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return mapLevels(c[1], LevelSpec(min: 0, max: Int.max)) { .call(c[0], [$0]) }
+            },
+            Builtin("MapIndexed", [], usage: "MapIndexed[f, expr] applies f to each element with its index: f[e, {i}].") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                if case .association(let a) = c[1] {
+                    var entries = a.entries
+                    for (k, v) in a.entries { entries[k] = try c.evaluate(.call(c[0], [v, .list([Expr(Symbol.intern("Key"), k)])])) }
+                    return .association(AssociationBox(entries))
+                }
+                guard case .normal(let n) = c[1] else { return c[1] }
+                return .normal(Normal(n.head, n.args.enumerated().map { .call(c[0], [$1, .list([.integer($0 + 1)])]) }))
+            },
+            Builtin("MapThread", [], usage: "MapThread[f, {{a1, a2...}, {b1, b2...}}] gives {f[a1, b1], f[a2, b2], ...}.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard let lists = c[1].listItems, let first = lists.first?.listItems else {
+                    if c[1].listItems?.isEmpty == true { return .list([]) }
+                    c.message("list", c.whole, .integer(2))
+                    return nil
+                }
+                var columns: [[Expr]] = []
+                for l in lists {
+                    guard let items = l.listItems, items.count == first.count else {
+                        c.message("mptc", .integer(1), .integer(2), c.whole)
+                        return nil
+                    }
+                    columns.append(items)
+                }
+                return .list((0..<first.count).map { i in .call(c[0], columns.map { $0[i] }) })
+            },
+            Builtin("Apply", [], usage: "Apply[f, expr] or f @@ expr replaces the head of expr by f; f @@@ expr does so at level 1.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                guard let spec = levelArg(c, 2, default: LevelSpec(min: 0, max: 0)) else { return nil }
+                if spec.min == 0 && spec.max == 0 {
+                    switch c[1] {
+                    case .normal(let n): return .call(c[0], n.args)
+                    case .association(let a): return .call(c[0], Array(a.entries.values))
+                    default: return c[1]
+                    }
+                }
+                return mapLevels(c[1], spec) { e in
+                    if case .normal(let n) = e { return .call(c[0], n.args) }
+                    return e
+                }
+            },
+            Builtin("Scan", [], usage: "Scan[f, expr] evaluates f on each element of expr, giving Null.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                let items: [Expr] = c[1].asAssociation.map { Array($0.entries.values) } ?? c[1].args
+                do {
+                    for i in items { _ = try c.apply(c[0], i) }
+                } catch ControlFlow.returnValue(let v) {
+                    return v
+                }
+                return .null
+            },
+            Builtin("Select", [], usage: "Select[list, crit] picks the elements for which crit gives True; Select[list, crit, n] the first n.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                let limit = c.count == 3 ? (c[2].intValue ?? Int.max) : Int.max
+                let crit = c[1]
+                if case .association(let a) = c[0] {
+                    var out = a.entries
+                    var kept = 0
+                    for (k, v) in a.entries {
+                        if kept < limit, try c.apply(crit, v).isTrue { kept += 1 } else { out[k] = nil }
+                    }
+                    return .association(AssociationBox(out))
+                }
+                guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
+                var out: [Expr] = []
+                for a in n.args {
+                    if out.count >= limit { break }
+                    if try c.apply(crit, a).isTrue { out.append(a) }
+                }
+                return .normal(Normal(n.head, out))
+            },
+            Builtin("Fold", [], usage: "Fold[f, x, {a, b, ...}] gives f[f[x, a], b]...; Fold[f, {x, a, ...}] starts from the first element.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                var items = (c.count == 3 ? c[2] : c[1]).args
+                var acc: Expr
+                if c.count == 3 { acc = c[1] } else {
+                    guard !items.isEmpty else { return nil }
+                    acc = items.removeFirst()
+                }
+                for i in items { acc = try c.apply(c[0], acc, i) }
+                return acc
+            },
+            Builtin("FoldList", [], usage: "FoldList[f, x, {a, b, ...}] gives {x, f[x, a], f[f[x, a], b], ...}.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                var items = (c.count == 3 ? c[2] : c[1]).args
+                var acc: Expr
+                if c.count == 3 { acc = c[1] } else {
+                    guard !items.isEmpty else { return .list([]) }
+                    acc = items.removeFirst()
+                }
+                var out = [acc]
+                for i in items { acc = try c.apply(c[0], acc, i); out.append(acc) }
+                return .list(out)
+            },
+            Builtin("Nest", [], usage: "Nest[f, x, n] applies f to x n times.") { c in
+                guard c.count == 3 else { return c.argCount(3) }
+                guard let n = c[2].intValue, n >= 0 else { c.message("intnn", c.whole, .integer(3)); return nil }
+                var x = c[1]
+                for _ in 0..<n { x = try c.apply(c[0], x) }
+                return x
+            },
+            Builtin("NestList", [], usage: "NestList[f, x, n] gives {x, f[x], f[f[x]], ...} with n applications.") { c in
+                guard c.count == 3 else { return c.argCount(3) }
+                guard let n = c[2].intValue, n >= 0 else { c.message("intnn", c.whole, .integer(3)); return nil }
+                var x = c[1]
+                var out = [x]
+                for _ in 0..<n { x = try c.apply(c[0], x); out.append(x) }
+                return .list(out)
+            },
+            Builtin("NestWhile", [], usage: "NestWhile[f, x, test] applies f while test of the latest result is True.") { c in
+                guard c.count >= 3 else { return c.argCount(3) }
+                let limit = c.count >= 5 ? (c[4].intValue ?? Int.max) : Int.max
+                var x = c[1]
+                var n = 0
+                while n < limit, try c.apply(c[2], x).isTrue {
+                    try c.evaluator.checkInterrupt()
+                    x = try c.apply(c[0], x)
+                    n += 1
+                }
+                return x
+            },
+            Builtin("NestWhileList", [], usage: "NestWhileList[f, x, test] lists the results of NestWhile.") { c in
+                guard c.count >= 3 else { return c.argCount(3) }
+                var x = c[1]
+                var out = [x]
+                while try c.apply(c[2], x).isTrue {
+                    try c.evaluator.checkInterrupt()
+                    x = try c.apply(c[0], x)
+                    out.append(x)
+                }
+                return .list(out)
+            },
+            Builtin("FixedPoint", [], usage: "FixedPoint[f, x] applies f repeatedly until the result no longer changes.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                let limit = c.count == 3 ? (c[2].intValue ?? 65536) : 65536
+                var x = c[1]
+                for _ in 0..<limit {
+                    try c.evaluator.checkInterrupt()
+                    let y = try c.apply(c[0], x)
+                    if y == x { return y }
+                    x = y
+                }
+                return x
+            },
+            Builtin("FixedPointList", [], usage: "FixedPointList[f, x] lists the results of FixedPoint.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                let limit = c.count == 3 ? (c[2].intValue ?? 65536) : 65536
+                var x = c[1]
+                var out = [x]
+                for _ in 0..<limit {
+                    try c.evaluator.checkInterrupt()
+                    let y = try c.apply(c[0], x)
+                    out.append(y)
+                    if y == x { break }
+                    x = y
+                }
+                return .list(out)
+            },
+            Builtin("Thread", [], usage: "Thread[f[{a1, a2}, {b1, b2}]] gives {f[a1, b1], f[a2, b2]}.") { c in
+                guard c.count >= 1, case .normal(let n) = c[0] else { return c.count == 1 ? c[0] : nil }
+                let lists = n.args.compactMap { $0.listItems }
+                guard let len = lists.first?.count else { return c[0] }
+                guard lists.allSatisfy({ $0.count == len }) else { c.message("tdlen", c[0]); return nil }
+                return .list((0..<len).map { i in .normal(Normal(n.head, n.args.map { $0.listItems?[i] ?? $0 })) })
+            },
+            Builtin("Through", [], usage: "Through[{f, g}[x]] gives {f[x], g[x]}.") { c in
+                guard c.count == 1, case .normal(let n) = c[0], case .normal(let h) = n.head else { return c.count == 1 ? c[0] : nil }
+                return .normal(Normal(h.head, h.args.map { .call($0, n.args) }))
+            },
+            Builtin("Outer", [], usage: "Outer[f, list1, list2, ...] gives the generalized outer product.") { c in
+                guard c.count >= 3 else { return c.argCount(3) }
+                let lists = Array(c.args.dropFirst())
+                func build(_ i: Int, _ prefix: [Expr]) -> Expr {
+                    guard i < lists.count else { return .call(c[0], prefix) }
+                    guard let items = lists[i].listItems else { return build(i + 1, prefix + [lists[i]]) }
+                    return .list(items.map { build(i + 1, prefix + [$0]) })
+                }
+                return build(0, [])
+            },
+            Builtin("Inner", [], usage: "Inner[f, list1, list2, g] gives the generalized inner product g @@ MapThread[f, {list1, list2}].") { c in
+                guard c.count == 3 || c.count == 4 else { return c.argCount(3, 4) }
+                guard let a = c[1].listItems, let b = c[2].listItems, a.count == b.count else { return nil }
+                let g = c.count == 4 ? c[3] : .symbol(Sym.Plus)
+                return .call(g, zip(a, b).map { .call(c[0], [$0, $1]) })
+            },
+            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
+                guard dims.allSatisfy({ $0 >= 0 }) else { c.message("ilsnn", .integer(2), c.whole); return nil }
+                let start = c.count == 3 ? c[2] : .integer(1)
+                func build(_ i: Int, _ idx: [Expr]) -> Expr {
+                    guard i < dims.count else { return .call(c[0], idx) }
+                    return .list((0..<dims[i]).map { build(i + 1, idx + [Numbers.add(start, .integer($0)) ?? .integer($0)]) })
+                }
+                return build(0, [])
+            },
+            Builtin("AllTrue", [], usage: "AllTrue[list, test] gives True if test is True for every element.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try !c.apply(c[1], a).isTrue { return .falseExpr }
+                return .trueExpr
+            },
+            Builtin("AnyTrue", [], usage: "AnyTrue[list, test] gives True if test is True for some element.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try c.apply(c[1], a).isTrue { return .trueExpr }
+                return .falseExpr
+            },
+            Builtin("NoneTrue", [], usage: "NoneTrue[list, test] gives True if test is True for no element.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try c.apply(c[1], a).isTrue { return .falseExpr }
+                return .trueExpr
+            },
+        ]
+    }
+}

@@ -1,0 +1,709 @@
+import BigInt
+import Language
+import OrderedCollections
+
+/// Positions for Take and Drop: `n`, `-n`, `{m}`, `{m, n}`, `{m, n, s}`, `All`, `None`.
+private func takeRange(_ spec: Expr, _ count: Int) -> [Int]? {
+    if spec.isSymbol(Sym.All) { return Array(0..<count) }
+    if spec.isSymbol(Sym.None) { return [] }
+    if let n = spec.intValue, spec.isInteger || spec.intValue != nil {
+        if n >= 0 { return n <= count ? Array(0..<n) : nil }
+        return -n <= count ? Array((count + n)..<count) : nil
+    }
+    guard let items = spec.listItems else { return nil }
+    if items.count == 1, let m = items[0].intValue {
+        let k = m > 0 ? m - 1 : count + m
+        return k >= 0 && k < count ? [k] : nil
+    }
+    return try? spanPositions(.call(Sym.Span, items), count)
+}
+
+private func takeOrDrop(_ c: Call, take: Bool) -> Expr? {
+    guard c.count >= 2 else { return c.argCount(2) }
+    if case .association(let a) = c[0] {
+        guard let pos = takeRange(c[1], a.entries.count) else {
+            c.message(take ? "take" : "drop", c[1], c[1], c[0])
+            return nil
+        }
+        let keep = take ? Set(pos) : Set(0..<a.entries.count).subtracting(pos)
+        var out: OrderedDictionary<Expr, Expr> = [:]
+        for (i, (k, v)) in a.entries.enumerated() where keep.contains(i) { out[k] = v }
+        return .association(AssociationBox(out))
+    }
+    guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
+    guard let pos = takeRange(c[1], n.args.count) else {
+        let (lo, hi): (Expr, Expr)
+        if let items = c[1].listItems, items.count >= 2 { (lo, hi) = (items[0], items[1]) }
+        else if let k = c[1].intValue, k < 0 { (lo, hi) = (c[1], .integer(-1)) }
+        else { (lo, hi) = (.integer(1), c[1]) }
+        c.message(take ? "take" : "drop", lo, hi, c[0])
+        return nil
+    }
+    var args: [Expr]
+    if take {
+        args = pos.map { n.args[$0] }
+    } else {
+        let drop = Set(pos)
+        args = n.args.indices.filter { !drop.contains($0) }.map { n.args[$0] }
+    }
+    if c.count > 2 {
+        // Take[m, rows, cols] works down the levels.
+        var out: [Expr] = []
+        for a in args {
+            let sub = Call(evaluator: c.evaluator, expr: Normal(c.head, [a] + c.args.dropFirst(2)))
+            guard let r = takeOrDrop(sub, take: take) else { return nil }
+            out.append(r)
+        }
+        args = out
+    }
+    return .normal(Normal(n.head, args))
+}
+
+/// Flattens sublists with the given head down to `depth` levels.
+private func flatten(_ items: [Expr], _ head: Expr, _ depth: Int) -> [Expr] {
+    var out: [Expr] = []
+    for i in items {
+        if depth > 0, case .normal(let n) = i, n.head == head {
+            out.append(contentsOf: flatten(n.args, head, depth - 1))
+        } else {
+            out.append(i)
+        }
+    }
+    return out
+}
+
+/// Dimensions of a full array: each level's length while all its parts agree.
+func dimensions(_ e: Expr) -> [Int] {
+    guard case .normal(let n) = e else { return [] }
+    var dims = [n.args.count]
+    guard let first = n.args.first, case .normal(let f) = first else { return dims }
+    let sub = dimensions(first)
+    if sub.isEmpty { return dims }
+    var common = sub
+    for a in n.args.dropFirst() {
+        guard case .normal(let m) = a, m.head == f.head else { return dims }
+        let d = dimensions(a)
+        var k = 0
+        while k < min(d.count, common.count) && d[k] == common[k] { k += 1 }
+        common = Array(common.prefix(k))
+        if common.isEmpty { return dims }
+    }
+    dims.append(contentsOf: common)
+    return dims
+}
+
+/// Sums a list, fast for plain numbers.
+func total(_ items: [Expr], _ c: Call) throws -> Expr {
+    if items.isEmpty { return .integer(0) }
+    var allReal = true
+    var sum = 0.0
+    for i in items {
+        if case .real(let d) = i { sum += d } else { allReal = false; break }
+    }
+    if allReal { return .real(sum) }
+    if items.allSatisfy({ $0.isNumber }) {
+        var acc: Expr = .integer(0)
+        for i in items { acc = Numbers.add(acc, i) ?? acc }
+        return acc
+    }
+    return try c.evaluate(.call(Sym.Plus, items))
+}
+
+private func compareForSort(_ a: Expr, _ b: Expr) -> Bool { Order.less(a, b) }
+
+private func sorted(_ items: [Expr], _ p: Expr?, _ c: Call) throws -> [Expr] {
+    guard let p else { return items.sorted(by: compareForSort) }
+    return try items.sorted { a, b in
+        let r = try c.apply(p, a, b)
+        if r.isTrue { return true }
+        if let n = r.intValue { return n > 0 }
+        return false
+    }
+}
+
+/// Matrix product and friends on nested lists; falls back to symbolic Plus/Times.
+private func dot(_ a: Expr, _ b: Expr, _ c: Call) throws -> Expr? {
+    let da = dimensions(a), db = dimensions(b)
+    guard !da.isEmpty, !db.isEmpty else { return nil }
+    guard da.last == db.first else {
+        c.message("dotsh", a, b)
+        return nil
+    }
+    if da.count == 1 && db.count == 1 {
+        if let x = a.realValues, let y = b.realValues, a.args.contains(where: { if case .real = $0 { return true }; return false }) || b.args.contains(where: { if case .real = $0 { return true }; return false }) {
+            return .real(zip(x, y).reduce(0) { $0 + $1.0 * $1.1 })
+        }
+        return try c.evaluate(.call(Sym.Plus, zip(a.args, b.args).map { .call(Sym.Times, [$0, $1]) }))
+    }
+    if da.count == 2 && db.count == 1 {
+        return .list(try a.args.map { row in try dot(row, b, c) ?? .null })
+    }
+    if da.count == 1 && db.count == 2 {
+        let cols = transposeRows(b.args)
+        return .list(try cols.map { col in try dot(a, .list(col), c) ?? .null })
+    }
+    if da.count == 2 && db.count == 2 {
+        if let m = realMatrix(a), let n = realMatrix(b), (m.hasReal || n.hasReal) {
+            let rows = m.values.count, inner = n.values.count, cols = n.values.first?.count ?? 0
+            var out: [Expr] = []
+            out.reserveCapacity(rows)
+            for i in 0..<rows {
+                var r = [Double](repeating: 0, count: cols)
+                for k in 0..<inner {
+                    let aik = m.values[i][k]
+                    if aik == 0 { continue }
+                    let row = n.values[k]
+                    for j in 0..<cols { r[j] += aik * row[j] }
+                }
+                out.append(.reals(r))
+            }
+            return .list(out)
+        }
+        let cols = transposeRows(b.args)
+        return .list(try a.args.map { row in .list(try cols.map { try dot(row, .list($0), c) ?? .null }) })
+    }
+    return nil
+}
+
+private func realMatrix(_ m: Expr) -> (values: [[Double]], hasReal: Bool)? {
+    var hasReal = false
+    var rows: [[Double]] = []
+    for r in m.args {
+        var row: [Double] = []
+        for x in r.args {
+            switch x {
+            case .real(let d): row.append(d); hasReal = true
+            case .integer(let i): row.append(Double(i))
+            default:
+                guard let d = x.doubleValue else { return nil }
+                row.append(d)
+            }
+        }
+        rows.append(row)
+    }
+    return (rows, hasReal)
+}
+
+func transposeRows(_ rows: [Expr]) -> [[Expr]] {
+    guard let n = rows.first?.args.count else { return [] }
+    return (0..<n).map { j in rows.map { $0.args.count > j ? $0.args[j] : .null } }
+}
+
+extension Kernel {
+    static var listBuiltins: [Builtin] {
+        [
+            Builtin("List", [.locked], usage: "{e1, e2, ...} is a list of elements.") { c in
+                guard c.args.contains(where: { $0.isSymbol(Sym.Nothing) }) else { return nil }
+                return .list(c.args.filter { !$0.isSymbol(Sym.Nothing) })
+            },
+            Builtin("Nothing", [], usage: "Nothing is removed from any list in which it appears."),
+            Builtin("Length", [], usage: "Length[expr] gives the number of elements in expr.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                switch c[0] {
+                case .normal(let n): return .integer(n.args.count)
+                case .association(let a): return .integer(a.entries.count)
+                default: return .integer(0)
+                }
+            },
+            Builtin("Part", [.nHoldAll], usage: "expr[[i]] or Part[expr, i] gives the ith part of expr; negative i counts from the end; i may be All, a Span m;;n, a list of positions or an association key.") { c in
+                guard c.count >= 1 else { return nil }
+                do {
+                    return try part(c[0], c.args.dropFirst())
+                } catch let failure as PartFailure {
+                    switch failure {
+                    case .missing(let spec): c.message("partw", spec, c[0])
+                    case .tooDeep: c.message("partd", Expr(Sym.HoldForm, c.whole))
+                    case .badSpec(let spec): c.message("pkspec1", spec)
+                    }
+                    return nil
+                }
+            },
+            Builtin("Take", [], usage: "Take[list, n] gives the first n elements; Take[list, -n] the last n; Take[list, {m, n}] elements m through n.") { c in
+                takeOrDrop(c, take: true)
+            },
+            Builtin("Drop", [], usage: "Drop[list, n] drops the first n elements; Drop[list, -n] the last n; Drop[list, {m, n}] elements m through n.") { c in
+                takeOrDrop(c, take: false)
+            },
+            Builtin("TakeDrop", [], usage: "TakeDrop[list, n] gives {Take[list, n], Drop[list, n]}.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard let t = takeOrDrop(c, take: true), let d = takeOrDrop(c, take: false) else { return nil }
+                return .list([t, d])
+            },
+            Builtin("First", [], usage: "First[expr] gives the first element; First[expr, default] gives default when there is none.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                let items = elements(c[0])
+                if let f = items.first { return f }
+                if c.count == 2 { return c[1] }
+                c.message("first", c[0])
+                return nil
+            },
+            Builtin("Last", [], usage: "Last[expr] gives the last element; Last[expr, default] gives default when there is none.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                let items = elements(c[0])
+                if let f = items.last { return f }
+                if c.count == 2 { return c[1] }
+                c.message("last", c[0])
+                return nil
+            },
+            Builtin("Rest", [], usage: "Rest[expr] gives expr without its first element.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                guard case .normal(let n) = c[0], !n.args.isEmpty else { c.message("rest", c[0]); return nil }
+                return .normal(Normal(n.head, Array(n.args.dropFirst())))
+            },
+            Builtin("Most", [], usage: "Most[expr] gives expr without its last element.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                guard case .normal(let n) = c[0], !n.args.isEmpty else { c.message("most", c[0]); return nil }
+                return .normal(Normal(n.head, Array(n.args.dropLast())))
+            },
+            Builtin("Append", [], usage: "Append[expr, elem] gives expr with elem added at the end.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                if case .association(let a) = c[0] {
+                    var e = a.entries
+                    for r in ruleList(c[1]) ?? [] { e[r.args[0]] = r.args[1] }
+                    return .association(AssociationBox(e))
+                }
+                guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
+                return .normal(Normal(n.head, n.args + [c[1]]))
+            },
+            Builtin("Prepend", [], usage: "Prepend[expr, elem] gives expr with elem added at the start.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
+                return .normal(Normal(n.head, [c[1]] + n.args))
+            },
+            Builtin("Insert", [], usage: "Insert[list, elem, n] inserts elem at position n.") { c in
+                guard c.count == 3, case .normal(let n) = c[0], let i = c[2].intValue else { return nil }
+                let k = i > 0 ? i - 1 : n.args.count + i + 1
+                guard k >= 0, k <= n.args.count else { c.message("ins", c[2], c[0]); return nil }
+                var args = n.args
+                args.insert(c[1], at: k)
+                return .normal(Normal(n.head, args))
+            },
+            Builtin("Delete", [], usage: "Delete[list, n] deletes the element at position n.") { c in
+                guard c.count == 2, case .normal(let n) = c[0] else { return nil }
+                let positions = (c[1].listItems ?? [c[1]]).compactMap { $0.intValue }
+                var args = n.args
+                for i in positions.map({ $0 > 0 ? $0 - 1 : n.args.count + $0 }).sorted(by: >) {
+                    guard i >= 0, i < args.count else { c.message("partw", .integer(i + 1), c[0]); return nil }
+                    args.remove(at: i)
+                }
+                return .normal(Normal(n.head, args))
+            },
+            Builtin("ReplacePart", [], usage: "ReplacePart[expr, i -> new] replaces the part at position i.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                var e = c[0]
+                for r in ruleList(c[1]) ?? [] {
+                    let pos = r.args[0].listItems ?? [r.args[0]]
+                    guard let updated = setPart(e, pos[...], r.args[1], c) else { return nil }
+                    e = updated
+                }
+                return e
+            },
+            Builtin("Join", [.flat, .oneIdentity], usage: "Join[list1, list2, ...] concatenates lists (or associations).") { c in
+                if c.args.isEmpty { return .list([]) }
+                if c.args.allSatisfy({ $0.asAssociation != nil }) {
+                    var e: OrderedDictionary<Expr, Expr> = [:]
+                    for a in c.args { for (k, v) in a.asAssociation?.entries ?? [:] { e[k] = v } }
+                    return .association(AssociationBox(e))
+                }
+                guard case .normal(let first) = c[0] else { return nil }
+                var out: [Expr] = []
+                for a in c.args {
+                    guard case .normal(let n) = a, n.head == first.head else {
+                        c.message("heads", first.head, a.head)
+                        return nil
+                    }
+                    out.append(contentsOf: n.args)
+                }
+                return .normal(Normal(first.head, out))
+            },
+            Builtin("Catenate", [], usage: "Catenate[{list1, list2, ...}] joins the lists.") { c in
+                guard c.count == 1, let ls = c[0].listItems else { return nil }
+                return .list(ls.flatMap { elements($0) })
+            },
+            Builtin("Flatten", [], usage: "Flatten[list] flattens nested lists; Flatten[list, n] only n levels.") { c in
+                guard c.count >= 1, case .normal(let n) = c[0] else { return c.count >= 1 ? c[0] : nil }
+                let depth = c.count >= 2 ? (c[1].intValue ?? Int.max) : Int.max
+                return .normal(Normal(n.head, flatten(n.args, n.head, depth)))
+            },
+            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                guard case .normal(let l) = c[0], let n = c[1].intValue, n > 0 else { c.message("ilsmp", c.whole); return nil }
+                let d = c.count == 3 ? (c[2].intValue ?? n) : n
+                guard d > 0 else { return nil }
+                var out: [Expr] = []
+                var i = 0
+                while i + n <= l.args.count {
+                    out.append(.normal(Normal(l.head, Array(l.args[i..<(i + n)]))))
+                    i += d
+                }
+                return .list(out)
+            },
+            Builtin("Transpose", [], usage: "Transpose[matrix] interchanges rows and columns.") { c in
+                guard c.count >= 1, let rows = c[0].listItems else { return nil }
+                if rows.isEmpty { return c[0] }
+                let dims = dimensions(c[0])
+                guard dims.count >= 2 else { c.message("nmtx", c[0]); return nil }
+                return .list(transposeRows(rows).map { .list($0) })
+            },
+            Builtin("Reverse", [], usage: "Reverse[list] reverses the order of the elements.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                if case .association(let a) = c[0] {
+                    return .association(AssociationBox(OrderedDictionary(uniqueKeysWithValues: a.entries.reversed().map { ($0.key, $0.value) })))
+                }
+                guard case .normal(let n) = c[0] else { return nil }
+                return .normal(Normal(n.head, n.args.reversed()))
+            },
+            Builtin("Sort", [], usage: "Sort[list] sorts into canonical order; Sort[list, p] uses p[a, b] as the ordering.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                if case .association(let a) = c[0] {
+                    let pairs = try a.entries.map { ($0.key, $0.value) }.sorted { x, y in
+                        if c.count == 2 { return try c.apply(c[1], x.1, y.1).isTrue }
+                        return Order.less(x.1, y.1)
+                    }
+                    return .association(AssociationBox(OrderedDictionary(uniqueKeysWithValues: pairs)))
+                }
+                guard case .normal(let n) = c[0] else { return nil }
+                return .normal(Normal(n.head, try sorted(n.args, c.count == 2 ? c[1] : nil, c)))
+            },
+            Builtin("SortBy", [], usage: "SortBy[list, f] sorts by the values of f on the elements.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                if case .association(let a) = c[0] {
+                    let keyed = try a.entries.map { ($0.key, $0.value, try c.apply(c[1], $0.value)) }
+                    let s = keyed.enumerated().sorted { x, y in
+                        let r = Order.compare(x.element.2, y.element.2)
+                        return r != 0 ? r < 0 : x.offset < y.offset
+                    }
+                    return .association(AssociationBox(OrderedDictionary(uniqueKeysWithValues: s.map { ($0.element.0, $0.element.1) })))
+                }
+                guard case .normal(let n) = c[0] else { return nil }
+                let keyed = try n.args.map { ($0, try c.apply(c[1], $0)) }
+                let s = keyed.enumerated().sorted { x, y in
+                    let r = Order.compare(x.element.1, y.element.1)
+                    if r != 0 { return r < 0 }
+                    let r2 = Order.compare(x.element.0, y.element.0)
+                    return r2 != 0 ? r2 < 0 : x.offset < y.offset
+                }
+                return .normal(Normal(n.head, s.map { $0.element.0 }))
+            },
+            Builtin("Ordering", [], usage: "Ordering[list] gives the positions that sort list; Ordering[list, n] the first n, Ordering[list, -n] the last n.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                let items = elements(c[0])
+                var idx = Array(items.indices)
+                if c.count == 3 {
+                    idx = try idx.sorted { try c.apply(c[2], items[$0], items[$1]).isTrue }
+                } else {
+                    idx.sort { let r = Order.compare(items[$0], items[$1]); return r != 0 ? r < 0 : $0 < $1 }
+                }
+                var out = idx.map { $0 + 1 }
+                if c.count >= 2, let n = c[1].intValue {
+                    out = n >= 0 ? Array(out.prefix(n)) : Array(out.suffix(-n))
+                }
+                return .ints(out)
+            },
+            Builtin("Union", [.flat, .oneIdentity], usage: "Union[list1, list2, ...] gives the sorted distinct elements of all the lists.") { c in
+                var seen = Set<Expr>()
+                var out: [Expr] = []
+                for l in c.args { for e in elements(l) where seen.insert(e).inserted { out.append(e) } }
+                return .list(out.sorted(by: compareForSort))
+            },
+            Builtin("Intersection", [.flat, .oneIdentity], usage: "Intersection[list1, list2, ...] gives the sorted elements common to all lists.") { c in
+                guard let first = c.args.first else { return .list([]) }
+                var common = Set(elements(first))
+                for l in c.args.dropFirst() { common.formIntersection(elements(l)) }
+                return .list(Array(common).sorted(by: compareForSort))
+            },
+            Builtin("Complement", [], usage: "Complement[all, e1, e2, ...] gives the sorted elements of all not in any ei.") { c in
+                guard let first = c.args.first else { return nil }
+                var s = Set(elements(first))
+                for l in c.args.dropFirst() { s.subtract(elements(l)) }
+                return .list(Array(s).sorted(by: compareForSort))
+            },
+            Builtin("DeleteDuplicates", [], usage: "DeleteDuplicates[list] removes repeated elements, keeping the first of each.") { c in
+                guard c.count >= 1, case .normal(let n) = c[0] else { return nil }
+                if c.count == 2 {
+                    var out: [Expr] = []
+                    for a in n.args where try !out.contains(where: { try c.apply(c[1], $0, a).isTrue }) { out.append(a) }
+                    return .normal(Normal(n.head, out))
+                }
+                var seen = Set<Expr>()
+                return .normal(Normal(n.head, n.args.filter { seen.insert($0).inserted }))
+            },
+            Builtin("DeleteDuplicatesBy", [], usage: "DeleteDuplicatesBy[list, f] keeps the first element for each value of f.") { c in
+                guard c.count == 2, case .normal(let n) = c[0] else { return nil }
+                var seen = Set<Expr>()
+                var out: [Expr] = []
+                for a in n.args where seen.insert(try c.apply(c[1], a)).inserted { out.append(a) }
+                return .normal(Normal(n.head, out))
+            },
+            Builtin("Tally", [], usage: "Tally[list] gives {element, count} pairs in order of first appearance.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                var counts: OrderedDictionary<Expr, Int> = [:]
+                for e in elements(c[0]) { counts[e, default: 0] += 1 }
+                return .list(counts.map { .list([$0.key, .integer($0.value)]) })
+            },
+            Builtin("Counts", [], usage: "Counts[list] gives an association of each distinct element to its number of occurrences.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                var counts: OrderedDictionary<Expr, Expr> = [:]
+                for e in elements(c[0]) { counts[e] = .integer((counts[e]?.intValue ?? 0) + 1) }
+                return .association(counts)
+            },
+            Builtin("CountsBy", [], usage: "CountsBy[list, f] counts the elements by their value under f.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                var counts: OrderedDictionary<Expr, Expr> = [:]
+                for e in elements(c[0]) { let k = try c.apply(c[1], e); counts[k] = .integer((counts[k]?.intValue ?? 0) + 1) }
+                return .association(counts)
+            },
+            Builtin("GroupBy", [], usage: "GroupBy[list, f] groups elements by f into an association; GroupBy[list, f, g] applies g to each group; GroupBy[list, f -> h] transforms elements by h.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                var keyF = c[1], valF: Expr?
+                if isOptionRule(c[1]) { keyF = c[1].args[0]; valF = c[1].args[1] }
+                var groups: OrderedDictionary<Expr, [Expr]> = [:]
+                for e in elements(c[0]) {
+                    let k = try c.apply(keyF, e)
+                    groups[k, default: []].append(try valF.map { try c.apply($0, e) } ?? e)
+                }
+                var out: OrderedDictionary<Expr, Expr> = [:]
+                for (k, v) in groups { out[k] = c.count == 3 ? try c.apply(c[2], .list(v)) : .list(v) }
+                return .association(out)
+            },
+            Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                var groups: OrderedDictionary<Expr, [Expr]> = [:]
+                for e in elements(c[0]) { groups[e, default: []].append(e) }
+                return .list(groups.values.map { .list($0) })
+            },
+            Builtin("GatherBy", [], usage: "GatherBy[list, f] gathers elements with the same value of f.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                var groups: OrderedDictionary<Expr, [Expr]> = [:]
+                for e in elements(c[0]) { groups[try c.apply(c[1], e), default: []].append(e) }
+                return .list(groups.values.map { .list($0) })
+            },
+            Builtin("Split", [], usage: "Split[list] splits list into runs of identical elements.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                var out: [[Expr]] = []
+                for e in elements(c[0]) {
+                    if let last = out.last?.last {
+                        let same = c.count == 2 ? try c.apply(c[1], last, e).isTrue : last == e
+                        if same { out[out.count - 1].append(e); continue }
+                    }
+                    out.append([e])
+                }
+                return .list(out.map { .list($0) })
+            },
+            Builtin("SplitBy", [], usage: "SplitBy[list, f] splits list into runs with the same value of f.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                var out: [[Expr]] = []
+                var lastKey: Expr?
+                for e in elements(c[0]) {
+                    let k = try c.apply(c[1], e)
+                    if let lk = lastKey, lk == k { out[out.count - 1].append(e) } else { out.append([e]) }
+                    lastKey = k
+                }
+                return .list(out.map { .list($0) })
+            },
+            Builtin("Range", [.listable], usage: "Range[n] gives {1, ..., n}; Range[a, b] from a to b; Range[a, b, d] in steps of d.") { c in
+                guard (1...3).contains(c.count) else { return c.argCount(1, 3) }
+                let a: Expr = c.count == 1 ? .integer(1) : c[0]
+                let b: Expr = c.count == 1 ? c[0] : c[1]
+                let d: Expr = c.count == 3 ? c[2] : .integer(1)
+                if case .integer(let x) = a, case .integer(let y) = b, case .integer(let s) = d, s != 0 {
+                    if (s > 0 && y < x) || (s < 0 && y > x) { return .list([]) }
+                    let n = (y - x) / s + 1
+                    guard n <= 50_000_000 else { c.message("range", c.whole); return nil }
+                    return .list(stride(from: x, through: y, by: s).map { .integer($0) })
+                }
+                guard let x = a.doubleValue, let y = b.doubleValue, let s = d.doubleValue, s != 0 else {
+                    c.message("range", c.whole)
+                    return nil
+                }
+                let n = Int(((y - x) / s + 1e-12).rounded(.down)) + 1
+                if n <= 0 { return .list([]) }
+                guard n <= 50_000_000 else { c.message("range", c.whole); return nil }
+                return .list((0..<n).map { Numbers.add(a, Numbers.multiply(d, .integer($0)) ?? .integer(0)) ?? a })
+            },
+            Builtin("ConstantArray", [], usage: "ConstantArray[c, n] gives a list of n copies of c; ConstantArray[c, {n1, n2, ...}] a nested array.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
+                guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, { $0.multipliedReportingOverflow(by: max($1, 1)).partialValue }) <= 100_000_000 else {
+                    c.message("ilsnn", .integer(2), c.whole)
+                    return nil
+                }
+                var e = c[0]
+                for d in dims.reversed() { e = .list(Array(repeating: e, count: d)) }
+                return e
+            },
+            Builtin("Dimensions", [], usage: "Dimensions[expr] gives the dimensions of a full array.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                return .ints(dimensions(c[0]))
+            },
+            Builtin("ArrayDepth", [], usage: "ArrayDepth[expr] gives the depth to which expr is a full array.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                return .integer(dimensions(c[0]).count)
+            },
+            Builtin("ArrayReshape", [], usage: "ArrayReshape[list, dims] arranges the elements of list into an array of dimensions dims, padding with 0.") { c in
+                guard c.count >= 2, let dimsE = c[1].listItems else { return c.argCount(2) }
+                let dims = dimsE.compactMap { $0.intValue }
+                guard dims.count == dimsE.count, dims.allSatisfy({ $0 >= 0 }) else { return nil }
+                var flat: [Expr] = []
+                func collect(_ e: Expr) { if let i = e.listItems { i.forEach(collect) } else { flat.append(e) } }
+                collect(c[0])
+                let pad = c.count == 3 ? c[2] : .integer(0)
+                var pos = 0
+                func build(_ level: Int) -> Expr {
+                    if level == dims.count {
+                        defer { pos += 1 }
+                        return pos < flat.count ? flat[pos] : pad
+                    }
+                    return .list((0..<dims[level]).map { _ in build(level + 1) })
+                }
+                return build(0)
+            },
+            Builtin("Dot", [.flat, .oneIdentity], usage: "a . b or Dot[a, b] gives the product of vectors and matrices.") { c in
+                guard c.count == 2 else { return c.count == 1 ? c[0] : nil }
+                return try dot(c[0], c[1], c)
+            },
+            Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums down to level n.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                if case .association(let a) = c[0] { return try total(Array(a.entries.values), c) }
+                guard let items = c[0].listItems else { return c.count == 1 && c[0].isNumber ? c[0] : nil }
+                if c.count == 2, let n = c[1].intValue, n > 1 {
+                    return try total(items.map { i in
+                        guard i.isList else { return i }
+                        return try c.evaluate(.call(c.symbol, [i, .integer(n - 1)]))
+                    }, c)
+                }
+                if c.count == 2, c[1].isSymbol(Sym.Infinity) || c[1].hasHead(Sym.DirectedInfinity) {
+                    var flat: [Expr] = []
+                    func collect(_ e: Expr) { if let i = e.listItems { i.forEach(collect) } else { flat.append(e) } }
+                    collect(c[0])
+                    return try total(flat, c)
+                }
+                return try total(items, c)
+            },
+            Builtin("Accumulate", [], usage: "Accumulate[list] gives the running totals.") { c in
+                guard c.count == 1, let items = c[0].listItems else { return nil }
+                var out: [Expr] = []
+                var acc: Expr = .integer(0)
+                for i in items {
+                    acc = try Numbers.add(acc, i) ?? c.evaluate(.call(Sym.Plus, [acc, i]))
+                    out.append(acc)
+                }
+                return .list(out)
+            },
+            Builtin("Differences", [], usage: "Differences[list] gives the successive differences.") { c in
+                guard c.count == 1, let items = c[0].listItems else { return nil }
+                return .list(zip(items.dropFirst(), items).map { .call(Sym.Plus, [$0, .call(Sym.Times, [.integer(-1), $1])]) })
+            },
+            Builtin("Median", [], usage: "Median[list] gives the median of the numbers in list.") { c in
+                guard c.count == 1, let items = c[0].listItems, !items.isEmpty else { return nil }
+                guard items.allSatisfy({ $0.isNumber }) else {
+                    if items.allSatisfy({ $0.isList }) {
+                        return .list(transposeRows(items).map { .call(c.symbol, [.list($0)]) })
+                    }
+                    return nil
+                }
+                let s = items.sorted { (Numbers.compare($0, $1) ?? 0) < 0 }
+                if s.count % 2 == 1 { return s[s.count / 2] }
+                return .call(Sym.Times, [Numbers.rational(1, 2) ?? .null, .call(Sym.Plus, [s[s.count / 2 - 1], s[s.count / 2]])])
+            },
+            Builtin("Riffle", [], usage: "Riffle[list, x] inserts x between the elements; Riffle[list, {x1, x2...}] interleaves.") { c in
+                guard c.count == 2, case .normal(let n) = c[0] else { return nil }
+                var out: [Expr] = []
+                let other = c[1].listItems
+                for (i, e) in n.args.enumerated() {
+                    out.append(e)
+                    if let o = other {
+                        if i < o.count && (i < n.args.count - 1 || o.count == n.args.count) { out.append(o[i]) }
+                    } else if i < n.args.count - 1 {
+                        out.append(c[1])
+                    }
+                }
+                return .normal(Normal(n.head, out))
+            },
+            Builtin("DeleteMissing", [], usage: "DeleteMissing[list] drops elements that are Missing[...]; it works on associations too.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                if case .association(let a) = c[0] {
+                    return .association(AssociationBox(a.entries.filter { !$0.value.isMissing }))
+                }
+                guard case .normal(let n) = c[0] else { return c[0] }
+                return .normal(Normal(n.head, n.args.filter { !$0.isMissing }))
+            },
+            Builtin("Extract", [], usage: "Extract[expr, pos] gives the part at position pos (a list of indices).") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard let pos = c[1].listItems else { return nil }
+                if pos.allSatisfy({ $0.isList }) {
+                    return .list(pos.compactMap { try? part(c[0], ($0.listItems ?? [])[...]) })
+                }
+                do { return try part(c[0], pos[...]) } catch { c.message("partw", c[1], c[0]); return nil }
+            },
+            Builtin("PadRight", [], usage: "PadRight[list, n] pads list on the right with 0 to length n; PadRight[list, n, x] with x.") { c in
+                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0 else { return nil }
+                let x = c.count == 3 ? c[2] : .integer(0)
+                return .list(items.count >= n ? Array(items.prefix(n)) : items + Array(repeating: x, count: n - items.count))
+            },
+            Builtin("PadLeft", [], usage: "PadLeft[list, n] pads list on the left with 0 to length n; PadLeft[list, n, x] with x.") { c in
+                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0 else { return nil }
+                let x = c.count == 3 ? c[2] : .integer(0)
+                return .list(items.count >= n ? Array(items.suffix(n)) : Array(repeating: x, count: n - items.count) + items)
+            },
+            Builtin("Subsets", [], usage: "Subsets[list] gives all subsets; Subsets[list, {k}] those of size k.") { c in
+                guard c.count >= 1, let items = c[0].listItems, items.count <= 20 else { return nil }
+                var sizes = Array(0...items.count)
+                if c.count >= 2 {
+                    if let k = c[1].intValue { sizes = Array(0...min(k, items.count)) }
+                    else if let l = c[1].listItems, let k = l.first?.intValue { sizes = l.count == 1 ? [k] : Array(k...(l.last?.intValue ?? k)) }
+                }
+                var out: [Expr] = []
+                for k in sizes {
+                    func go(_ start: Int, _ acc: [Expr]) {
+                        if acc.count == k { out.append(.list(acc)); return }
+                        if start >= items.count { return }
+                        for i in start..<items.count { go(i + 1, acc + [items[i]]) }
+                    }
+                    go(0, [])
+                }
+                return .list(out)
+            },
+            Builtin("Tuples", [], usage: "Tuples[list, n] gives all n-tuples of elements of list; Tuples[{l1, l2, ...}] picks one from each.") { c in
+                var lists: [[Expr]]
+                if c.count == 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0 { lists = Array(repeating: items, count: n) }
+                else if c.count == 1, let ls = c[0].listItems { lists = ls.map { $0.args } } else { return nil }
+                guard lists.reduce(1.0, { $0 * Double($1.count) }) <= 1e6 else { return nil }
+                var out: [[Expr]] = [[]]
+                for l in lists { out = out.flatMap { p in l.map { p + [$0] } } }
+                return .list(out.map { .list($0) })
+            },
+            Builtin("Permutations", [], usage: "Permutations[list] gives all permutations of list.") { c in
+                guard c.count >= 1, let items = c[0].listItems, items.count <= 9 else { return nil }
+                var out: [Expr] = []
+                var seen = Set<Expr>()
+                func go(_ rest: [Expr], _ acc: [Expr]) {
+                    if rest.isEmpty { let l = Expr.list(acc); if seen.insert(l).inserted { out.append(l) }; return }
+                    for i in rest.indices { var r = rest; let x = r.remove(at: i); go(r, acc + [x]) }
+                }
+                go(items, [])
+                return .list(out)
+            },
+            Builtin("MinMax", [], usage: "MinMax[list] gives {Min[list], Max[list]}.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                return .list([.call(Symbol.intern("Min"), [c[0]]), .call(Symbol.intern("Max"), [c[0]])])
+            },
+            Builtin("Norm", [], usage: "Norm[v] gives the Euclidean norm of a vector.") { c in
+                guard c.count == 1, let items = c[0].listItems else { return nil }
+                return .call(Symbol.intern("Sqrt"), [.call(Sym.Plus, items.map { .call(Sym.Power, [.call(Symbol.intern("Abs"), [$0]), .integer(2)]) })])
+            },
+            Builtin("Depth", [], usage: "Depth[expr] gives the maximum number of indices needed to specify a part of expr, plus 1.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                func depth(_ e: Expr) -> Int {
+                    guard case .normal(let n) = e else { return 1 }
+                    return 1 + (n.args.map(depth).max() ?? 0)
+                }
+                return .integer(depth(c[0]))
+            },
+            Builtin("IdentityMatrix", [], usage: "IdentityMatrix[n] gives the n by n identity matrix.") { c in
+                guard c.count == 1, let n = c[0].intValue, n >= 0, n <= 10_000 else { return nil }
+                return .list((0..<n).map { i in .list((0..<n).map { .integer($0 == i ? 1 : 0) }) })
+            },
+        ]
+    }
+}

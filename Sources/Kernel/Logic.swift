@@ -1,0 +1,234 @@
+import BigInt
+import Language
+
+/// Numeric value for comparisons, with Infinity as ±inf.
+func comparable(_ e: Expr) -> Double? {
+    if let d = e.doubleValue { return d }
+    if e.hasHead(Sym.DirectedInfinity), let s = e.args.first?.doubleValue { return s > 0 ? .infinity : -.infinity }
+    if case .symbol(let s) = e { return constantValues[s] }
+    return nil
+}
+
+/// Whether two expressions are equal as `==` decides: True, False, or undecided (nil).
+func equality(_ a: Expr, _ b: Expr) -> Bool? {
+    if a.isNumber && b.isNumber {
+        if a.isExactNumber && b.isExactNumber { return Numbers.compare(a, b) == 0 }
+        guard let x = a.doubleValue, let y = b.doubleValue else { return nil }
+        // Machine reals compare equal when they agree to about 7 bits short of full precision.
+        if x == y { return true }
+        return abs(x - y) <= 1e-14 * max(abs(x), abs(y))
+    }
+    if a == b { return true }
+    switch (a, b) {
+    case (.string, .string): return false
+    case (.string, _) where b.isNumber || b.isAtom: return b.asSymbol == nil ? false : nil
+    case (_, .string) where a.isNumber || a.isAtom: return a.asSymbol == nil ? false : nil
+    default: break
+    }
+    if let x = comparable(a), let y = comparable(b) { return x == y }
+    if let la = a.listItems, let lb = b.listItems {
+        if la.count != lb.count { return false }
+        var all = true
+        for (p, q) in zip(la, lb) {
+            guard let r = equality(p, q) else { return nil }
+            if !r { all = false }
+        }
+        return all
+    }
+    if a.isAtom && b.isAtom && a.asSymbol == nil && b.asSymbol == nil { return false }
+    if case .symbol(let s) = a, s === Sym.True || s === Sym.False, case .symbol(let t) = b, t === Sym.True || t === Sym.False {
+        return false
+    }
+    return nil
+}
+
+private func comparison(_ name: String, _ op: String, _ test: @escaping (Double, Double) -> Bool) -> Builtin {
+    Builtin(name, [], usage: "x \(op) y yields True if x is \(name == "Less" ? "less than" : name == "Greater" ? "greater than" : name == "LessEqual" ? "less than or equal to" : "greater than or equal to") y.") { c in
+        if c.count < 2 { return .trueExpr }
+        var vals: [Double] = []
+        for a in c.args {
+            guard let v = comparable(a) else { return nil }
+            vals.append(v)
+        }
+        // Exact comparison for exact numbers avoids rounding.
+        for i in 0..<(c.count - 1) {
+            if c[i].isExactNumber && c[i + 1].isExactNumber, let r = Numbers.compare(c[i], c[i + 1]) {
+                if !test(Double(r), 0) { return .falseExpr }
+            } else if !test(vals[i], vals[i + 1]) {
+                return .falseExpr
+            }
+        }
+        return .trueExpr
+    }
+}
+
+private func predicate(_ name: String, _ usage: String, _ test: @escaping (Expr) -> Bool) -> Builtin {
+    Builtin(name, [], usage: usage) { c in
+        guard c.count == 1 else { return c.argCount(1) }
+        return .bool(test(c[0]))
+    }
+}
+
+private func isPrime(_ n: BigInt) -> Bool {
+    if n < 2 { return false }
+    return n.magnitude.isPrime()
+}
+
+func isVector(_ e: Expr) -> Bool {
+    guard let items = e.listItems else { return false }
+    return !items.contains { $0.isList }
+}
+
+func isVector(_ e: Expr, _ test: (Expr) throws -> Bool) throws -> Bool {
+    guard isVector(e), let items = e.listItems else { return false }
+    for i in items where try !test(i) { return false }
+    return true
+}
+
+extension Kernel {
+    static var logicBuiltins: [Builtin] {
+        [
+            Builtin("Equal", [], usage: "lhs == rhs returns True if lhs and rhs are equal, False if they differ.") { c in
+                if c.count < 2 { return .trueExpr }
+                var undecided = false
+                for i in 0..<(c.count - 1) {
+                    guard let r = equality(c[i], c[i + 1]) else { undecided = true; continue }
+                    if !r { return .falseExpr }
+                }
+                return undecided ? nil : .trueExpr
+            },
+            Builtin("Unequal", [], usage: "lhs != rhs returns False if lhs and rhs are equal, True if they differ.") { c in
+                if c.count < 2 { return .trueExpr }
+                for i in 0..<c.count {
+                    for j in (i + 1)..<c.count {
+                        guard let r = equality(c[i], c[j]) else { return nil }
+                        if r { return .falseExpr }
+                    }
+                }
+                return .trueExpr
+            },
+            comparison("Less", "<", <),
+            comparison("Greater", ">", >),
+            comparison("LessEqual", "<=", <=),
+            comparison("GreaterEqual", ">=", >=),
+            Builtin("Inequality", [], usage: "Inequality[a, op, b, op, c, ...] represents a chain of comparisons.") { c in
+                guard c.count >= 3, c.count % 2 == 1 else { return nil }
+                var i = 0
+                while i + 2 < c.count {
+                    let r = try c.evaluate(.call(c[i + 1], [c[i], c[i + 2]]))
+                    if r.isFalse { return .falseExpr }
+                    if !r.isTrue { return nil }
+                    i += 2
+                }
+                return .trueExpr
+            },
+            Builtin("SameQ", [], usage: "lhs === rhs yields True if lhs and rhs are identical.") { c in
+                if c.count < 2 { return .trueExpr }
+                for i in 0..<(c.count - 1) where c[i] != c[i + 1] { return .falseExpr }
+                return .trueExpr
+            },
+            Builtin("UnsameQ", [], usage: "lhs =!= rhs yields True if lhs and rhs are not identical.") { c in
+                if c.count < 2 { return .trueExpr }
+                let s = Set(c.args)
+                return .bool(s.count == c.count)
+            },
+            Builtin("And", [.flat, .holdAll, .oneIdentity], usage: "e1 && e2 && ... is the logical AND, evaluated left to right, stopping at the first False.") { c in
+                var rest: [Expr] = []
+                for a in c.args {
+                    let v = try c.evaluate(a)
+                    if v.isFalse { return .falseExpr }
+                    if !v.isTrue { rest.append(v) }
+                }
+                if rest.isEmpty { return .trueExpr }
+                if rest.count == 1 && c.count > 1 { return rest[0] }
+                return rest == c.args ? nil : .call(c.symbol, rest)
+            },
+            Builtin("Or", [.flat, .holdAll, .oneIdentity], usage: "e1 || e2 || ... is the logical OR, evaluated left to right, stopping at the first True.") { c in
+                var rest: [Expr] = []
+                for a in c.args {
+                    let v = try c.evaluate(a)
+                    if v.isTrue { return .trueExpr }
+                    if !v.isFalse { rest.append(v) }
+                }
+                if rest.isEmpty { return .falseExpr }
+                if rest.count == 1 && c.count > 1 { return rest[0] }
+                return rest == c.args ? nil : .call(c.symbol, rest)
+            },
+            Builtin("Not", [], usage: "!expr is the logical NOT.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if c[0].isTrue { return .falseExpr }
+                if c[0].isFalse { return .trueExpr }
+                if c[0].hasHead(Symbol.intern("Not")) { return c[0].args.first }
+                return nil
+            },
+            Builtin("Xor", [.orderless, .flat, .oneIdentity], usage: "Xor[e1, e2, ...] is the logical exclusive OR.") { c in
+                var t = false
+                for a in c.args {
+                    if a.isTrue { t.toggle() } else if !a.isFalse { return nil }
+                }
+                return .bool(t)
+            },
+            Builtin("Implies", [], usage: "Implies[p, q] is the logical implication.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                if c[0].isFalse || c[1].isTrue { return .trueExpr }
+                if c[0].isTrue { return c[1] }
+                return nil
+            },
+            predicate("TrueQ", "TrueQ[expr] yields True if expr is True, and False otherwise.") { $0.isTrue },
+            predicate("BooleanQ", "BooleanQ[expr] yields True if expr is True or False.") { $0.isTrue || $0.isFalse },
+            predicate("IntegerQ", "IntegerQ[expr] gives True if expr is an integer.") { $0.isInteger },
+            predicate("NumberQ", "NumberQ[expr] gives True if expr is an explicit number.") { $0.isNumber },
+            predicate("NumericQ", "NumericQ[expr] gives True if expr has a numerical value.") { e in
+                func numeric(_ e: Expr) -> Bool {
+                    if e.isNumber { return true }
+                    if case .symbol(let s) = e { return constantValues[s] != nil }
+                    if case .normal(let n) = e, let h = n.head.asSymbol, h.attributes.contains(.numericFunction) {
+                        return n.args.allSatisfy(numeric)
+                    }
+                    return false
+                }
+                return numeric(e)
+            },
+            predicate("EvenQ", "EvenQ[n] gives True if n is an even integer.") { $0.bigIntValue.map { $0.isMultiple(of: 2) } ?? false },
+            predicate("OddQ", "OddQ[n] gives True if n is an odd integer.") { $0.bigIntValue.map { !$0.isMultiple(of: 2) } ?? false },
+            predicate("PrimeQ", "PrimeQ[n] gives True if n is a prime number.") { $0.bigIntValue.map(isPrime) ?? false },
+            predicate("Positive", "Positive[x] gives True if x is a positive number.") { (comparable($0) ?? 0) > 0 && comparable($0) != nil },
+            predicate("Negative", "Negative[x] gives True if x is a negative number.") { (comparable($0) ?? 0) < 0 },
+            predicate("NonNegative", "NonNegative[x] gives True if x is a non-negative number.") { comparable($0).map { $0 >= 0 } ?? false },
+            predicate("NonPositive", "NonPositive[x] gives True if x is a non-positive number.") { comparable($0).map { $0 <= 0 } ?? false },
+            predicate("StringQ", "StringQ[expr] gives True if expr is a string.") { $0.asString != nil },
+            predicate("ListQ", "ListQ[expr] gives True if the head of expr is List.") { $0.isList },
+            predicate("AtomQ", "AtomQ[expr] gives True if expr cannot be subdivided.") { $0.isAtom },
+            predicate("AssociationQ", "AssociationQ[expr] gives True if expr is an association.") { $0.asAssociation != nil },
+            predicate("MissingQ", "MissingQ[expr] gives True if expr has head Missing.") { $0.hasHead(Sym.Missing) },
+            predicate("FailureQ", "FailureQ[expr] gives True if expr is $Failed or a Failure.") { $0.isSymbol(Sym.Failed) || $0.hasHead(Symbol.intern("Failure")) },
+            predicate("ExactNumberQ", "ExactNumberQ[expr] gives True if expr is an exact number.") { $0.isExactNumber },
+            predicate("InexactNumberQ", "InexactNumberQ[expr] gives True if expr is a machine real.") { if case .real = $0 { return true }; return false },
+            predicate("MachineNumberQ", "MachineNumberQ[expr] gives True if expr is a machine real.") { if case .real = $0 { return true }; return false },
+            Builtin("VectorQ", [], usage: "VectorQ[expr] gives True if expr is a list none of whose elements are lists; VectorQ[expr, test] also requires test on each element.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                if c.count == 2 { return .bool(try isVector(c[0]) { try c.apply(c[1], $0).isTrue }) }
+                return .bool(isVector(c[0]))
+            },
+            Builtin("MatrixQ", [], usage: "MatrixQ[expr] gives True if expr is a list of equal-length vectors.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                guard let rows = c[0].listItems, let first = rows.first?.listItems else { return .falseExpr }
+                for r in rows {
+                    guard let items = r.listItems, items.count == first.count else { return .falseExpr }
+                    if c.count == 2 {
+                        guard try isVector(r, { try c.apply(c[1], $0).isTrue }) else { return .falseExpr }
+                    } else if !isVector(r) {
+                        return .falseExpr
+                    }
+                }
+                return .trueExpr
+            },
+            Builtin("Boole", [.listable], usage: "Boole[expr] gives 1 if expr is True and 0 if it is False.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if c[0].isTrue { return .integer(1) }
+                if c[0].isFalse { return .integer(0) }
+                return nil
+            },
+        ]
+    }
+}

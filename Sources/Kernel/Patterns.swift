@@ -1,0 +1,175 @@
+import Language
+
+/// The rules of a replacement: one rule, a list of rules, or an association's rules.
+func ruleList(_ e: Expr) -> [Expr]? {
+    if isOptionRule(e) { return [e] }
+    if let items = e.listItems, items.allSatisfy(isOptionRule) { return items }
+    if case .association(let a) = e { return a.entries.map { .rule($0.key, $0.value) } }
+    return nil
+}
+
+/// Applies the first matching rule to e or, failing that, to its parts (top-down, once).
+func replaceAll(_ e: Expr, _ rules: [Expr], _ ev: Evaluator) throws -> Expr {
+    for r in rules {
+        if let out = try ev.applyRule(r, to: e) { return out }
+    }
+    switch e {
+    case .normal(let n):
+        let head = try replaceAll(n.head, rules, ev)
+        var changed = !head.isIdentical(to: n.head)
+        var args = n.args
+        for i in args.indices {
+            let r = try replaceAll(args[i], rules, ev)
+            if !r.isIdentical(to: args[i]) { changed = true; args[i] = r }
+        }
+        return changed ? .normal(Normal(head, args)) : e
+    case .association(let a):
+        var entries = a.entries
+        var changed = false
+        for (k, v) in a.entries {
+            let r = try replaceAll(v, rules, ev)
+            if !r.isIdentical(to: v) { changed = true; entries[k] = r }
+        }
+        return changed ? .association(AssociationBox(entries)) : e
+    default:
+        return e
+    }
+}
+
+/// The elements of e at level 1, or an association's values.
+func elements(_ e: Expr) -> [Expr] {
+    if case .association(let a) = e { return Array(a.entries.values) }
+    return e.args
+}
+
+/// A pattern, or `patt -> rhs` with the rule's left side as the pattern.
+private func casePattern(_ e: Expr) -> (Expr, Expr?) {
+    if isOptionRule(e) { return (e.args[0], e) }
+    return (e, nil)
+}
+
+extension Kernel {
+    static var patternBuiltins: [Builtin] {
+        [
+            Builtin("MatchQ", [], usage: "MatchQ[expr, form] gives True if expr matches the pattern form.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return .bool(try c.evaluator.matches(c[0], c[1]))
+            },
+            Builtin("Cases", [], usage: "Cases[list, pattern] gives the elements that match; Cases[list, patt -> rhs] transforms them; Cases[expr, patt, levelspec, n].") { c in
+                guard (2...4).contains(c.count) else { return c.argCount(2, 4) }
+                let (p, rule) = casePattern(c[1])
+                let limit = c.count == 4 ? (c[3].intValue ?? Int.max) : Int.max
+                var out: [Expr] = []
+                let spec = c.count >= 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 1, max: 1)) : LevelSpec(min: 1, max: 1)
+                if spec.min == 1 && spec.max == 1 {
+                    for e in elements(c[0]) where out.count < limit {
+                        if let r = rule { if let v = try c.evaluator.applyRule(r, to: e) { out.append(v) } } else if try c.evaluator.matches(e, p) { out.append(e) }
+                    }
+                    return .list(out)
+                }
+                _ = try visitLevels(c[0], spec) { e, _ in
+                    if out.count >= limit { return false }
+                    if let r = rule { if let v = try c.evaluator.applyRule(r, to: e) { out.append(v) } } else if try c.evaluator.matches(e, p) { out.append(e) }
+                    return true
+                }
+                return .list(out)
+            },
+            Builtin("DeleteCases", [], usage: "DeleteCases[list, pattern] removes the elements that match the pattern.") { c in
+                guard c.count >= 2 else { return c.argCount(2) }
+                if case .association(let a) = c[0] {
+                    var out = a.entries
+                    for (k, v) in a.entries where try c.evaluator.matches(v, c[1]) { out[k] = nil }
+                    return .association(AssociationBox(out))
+                }
+                guard case .normal(let n) = c[0] else { return c[0] }
+                return .normal(Normal(n.head, try n.args.filter { try !c.evaluator.matches($0, c[1]) }))
+            },
+            Builtin("Count", [], usage: "Count[list, pattern] counts the elements that match; Count[expr, patt, levelspec] at other levels.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                let spec = c.count == 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 1, max: 1)) : LevelSpec(min: 1, max: 1)
+                var n = 0
+                _ = try visitLevels(c[0], spec) { e, _ in
+                    if try c.evaluator.matches(e, c[1]) { n += 1 }
+                    return true
+                }
+                return .integer(n)
+            },
+            Builtin("Position", [], usage: "Position[expr, pattern] gives the positions where parts of expr match the pattern.") { c in
+                guard (2...4).contains(c.count) else { return c.argCount(2, 4) }
+                let spec = c.count >= 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 0, max: Int.max)) : LevelSpec(min: 0, max: Int.max)
+                let limit = c.count == 4 ? (c[3].intValue ?? Int.max) : Int.max
+                var out: [Expr] = []
+                _ = try visitLevels(c[0], spec) { e, path in
+                    if out.count >= limit { return false }
+                    if try c.evaluator.matches(e, c[1]) { out.append(.list(path)) }
+                    return true
+                }
+                return .list(out)
+            },
+            Builtin("MemberQ", [], usage: "MemberQ[list, form] gives True if an element of list matches form.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                for e in elements(c[0]) where try c.evaluator.matches(e, c[1]) { return .trueExpr }
+                return .falseExpr
+            },
+            Builtin("FreeQ", [], usage: "FreeQ[expr, form] gives True if no subexpression of expr matches form.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                var found = false
+                _ = try visitLevels(c[0], LevelSpec(min: 0, max: Int.max)) { e, _ in
+                    if try c.evaluator.matches(e, c[1]) { found = true; return false }
+                    if case .normal(let n) = e, try c.evaluator.matches(n.head, c[1]) { found = true; return false }
+                    return true
+                }
+                return .bool(!found)
+            },
+            Builtin("ReplaceAll", [], usage: "expr /. rules applies the rules to each part of expr, trying the whole first.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                if let lists = c[1].listItems, !lists.isEmpty, lists.allSatisfy({ $0.isList }) {
+                    return .list(try lists.map { l in
+                        guard let rules = ruleList(l) else { return c[0] }
+                        return try replaceAll(c[0], rules, c.evaluator)
+                    })
+                }
+                guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
+                return try replaceAll(c[0], rules, c.evaluator)
+            },
+            Builtin("ReplaceRepeated", [], usage: "expr //. rules applies the rules repeatedly until the result stops changing.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
+                var e = c[0]
+                for _ in 0..<65536 {
+                    try c.evaluator.checkInterrupt()
+                    let r = try c.evaluate(try replaceAll(e, rules, c.evaluator))
+                    if r == e { return r }
+                    e = r
+                }
+                return e
+            },
+            Builtin("Replace", [], usage: "Replace[expr, rules] applies the rules to expr as a whole; Replace[expr, rules, levelspec] at those levels.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
+                let spec = c.count == 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 0, max: 0)) : LevelSpec(min: 0, max: 0)
+                return try mapLevels(c[0], spec) { e in
+                    for r in rules { if let v = try c.evaluator.applyRule(r, to: e) { return v } }
+                    return e
+                }
+            },
+            Builtin("Rule", [.sequenceHold], usage: "lhs -> rhs is a rule that replaces lhs by rhs (rhs evaluated once)."),
+            Builtin("RuleDelayed", [.holdRest, .sequenceHold], usage: "lhs :> rhs is a rule whose rhs is evaluated after each replacement."),
+            Builtin("Blank", [], usage: "_ or Blank[] is a pattern for any single expression; _h for one with head h."),
+            Builtin("BlankSequence", [], usage: "__ is a pattern for one or more expressions."),
+            Builtin("BlankNullSequence", [], usage: "___ is a pattern for zero or more expressions."),
+            Builtin("Pattern", [.holdFirst], usage: "x_ or x:patt names the expression matched by a pattern."),
+            Builtin("PatternTest", [.holdRest], usage: "patt?test matches when test of the expression gives True."),
+            Builtin("Condition", [.holdAll], usage: "patt /; test matches only when test gives True."),
+            Builtin("Alternatives", [], usage: "p1 | p2 | ... matches any of the patterns."),
+            Builtin("Optional", [], usage: "x_:v or Optional[x_, v] may be omitted, with default v; x_. uses the function's Default."),
+            Builtin("Repeated", [], usage: "p.. matches one or more repetitions of p."),
+            Builtin("RepeatedNull", [], usage: "p... matches zero or more repetitions of p."),
+            Builtin("Except", [], usage: "Except[c] matches anything but c; Except[c, p] matches p but not c."),
+            Builtin("HoldPattern", [.holdAll], usage: "HoldPattern[p] is the pattern p, left unevaluated."),
+            Builtin("Verbatim", [.holdAll], usage: "Verbatim[expr] matches exactly expr, even if it contains pattern objects."),
+            Builtin("OptionsPattern", [], usage: "OptionsPattern[] matches any sequence of option rules."),
+        ]
+    }
+}
+

@@ -1,0 +1,183 @@
+import Foundation
+import Language
+
+/// A seeded xoshiro256** generator: the same seed gives the same numbers on every run and
+/// machine.
+public struct SeededGenerator: RandomNumberGenerator {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    public init(seed: UInt64) {
+        var x = seed
+        func splitmix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitmix(), splitmix(), splitmix(), splitmix())
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = rotl(s.1 &* 5, 7) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = rotl(s.3, 45)
+        return result
+    }
+
+    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// A uniform double in [0, 1).
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A standard normal variate (Box–Muller).
+    public mutating func normal() -> Double {
+        let u1 = max(unit(), Double.leastNonzeroMagnitude), u2 = unit()
+        return (-2 * Foundation.log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+}
+
+/// The kernel's random state, shared by the random builtins; `SeedRandom` resets it.
+enum RandomState {
+    nonisolated(unsafe) static var generator = SeededGenerator(seed: UInt64(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1e6)))
+}
+
+/// Shapes for random arrays: `n` or `{n1, n2, ...}`.
+private func shape(_ e: Expr) -> [Int]? {
+    if let n = e.intValue { return n >= 0 ? [n] : nil }
+    guard let items = e.listItems else { return nil }
+    let dims = items.compactMap { $0.intValue }
+    guard dims.count == items.count, dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, { $0 * max($1, 1) }) <= 100_000_000 else { return nil }
+    return dims
+}
+
+private func array(_ dims: [Int], _ f: () -> Expr) -> Expr {
+    guard let d = dims.first else { return f() }
+    return .list((0..<d).map { _ in array(Array(dims.dropFirst()), f) })
+}
+
+/// Draws from a distribution given as `NormalDistribution[m, s]`, `UniformDistribution[{a, b}]`...
+private func sampler(_ dist: Expr) -> (() -> Double)? {
+    guard let h = dist.headSymbol?.name else { return nil }
+    let a = dist.args.compactMap { $0.doubleValue }
+    switch h {
+    case "NormalDistribution":
+        let m = a.count >= 1 ? a[0] : 0, s = a.count >= 2 ? a[1] : 1
+        return { m + s * RandomState.generator.normal() }
+    case "UniformDistribution":
+        var lo = 0.0, hi = 1.0
+        if let b = dist.args.first?.realValues, b.count == 2 { lo = b[0]; hi = b[1] }
+        return { lo + (hi - lo) * RandomState.generator.unit() }
+    case "ExponentialDistribution":
+        let l = a.first ?? 1
+        return { -Foundation.log(1 - RandomState.generator.unit()) / l }
+    case "BernoulliDistribution":
+        let p = a.first ?? 0.5
+        return { RandomState.generator.unit() < p ? 1 : 0 }
+    default:
+        return nil
+    }
+}
+
+extension Kernel {
+    static var randomBuiltins: [Builtin] {
+        [
+            Builtin("SeedRandom", [], usage: "SeedRandom[n] resets the random generator with seed n, so the same random numbers follow.") { c in
+                if c.count == 0 {
+                    RandomState.generator = SeededGenerator(seed: UInt64(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1e6)))
+                    return .null
+                }
+                let seed: UInt64
+                if let n = c[0].bigIntValue { seed = UInt64(truncatingIfNeeded: Int(truncatingIfNeeded: n)) }
+                else if let s = c[0].asString { seed = UInt64(truncatingIfNeeded: s.utf8.reduce(5381) { ($0 << 5) &+ $0 &+ Int($1) }) }
+                else { return nil }
+                RandomState.generator = SeededGenerator(seed: seed)
+                return .null
+            },
+            Builtin("RandomReal", [], usage: "RandomReal[] gives a uniform real in [0, 1); RandomReal[max], RandomReal[{min, max}]; RandomReal[range, n] or RandomReal[range, {n1, n2}] give arrays.") { c in
+                guard c.count <= 2 else { return c.argCount(0, 2) }
+                var lo = 0.0, hi = 1.0
+                if c.count >= 1 {
+                    if let m = c[0].doubleValue { hi = m } else if let r = c[0].realValues, r.count == 2 { lo = r[0]; hi = r[1] } else {
+                        if let f = sampler(c[0]) { return c.count == 2 ? shape(c[1]).map { array($0) { .real(f()) } } : .real(f()) }
+                        c.message("unifr", c[0])
+                        return nil
+                    }
+                }
+                let draw = { Expr.real(lo + (hi - lo) * RandomState.generator.unit()) }
+                if c.count == 2 {
+                    guard let dims = shape(c[1]) else { c.message("array", c[1]); return nil }
+                    return array(dims, draw)
+                }
+                return draw()
+            },
+            Builtin("RandomInteger", [], usage: "RandomInteger[] gives 0 or 1; RandomInteger[max] an integer 0..max; RandomInteger[{min, max}]; a second argument gives arrays.") { c in
+                guard c.count <= 2 else { return c.argCount(0, 2) }
+                var lo = 0, hi = 1
+                if c.count >= 1 {
+                    if let m = c[0].intValue, c[0].isInteger { hi = m } else if let r = c[0].listItems, r.count == 2, let a = r[0].intValue, let b = r[1].intValue { lo = a; hi = b } else {
+                        c.message("unifr", c[0])
+                        return nil
+                    }
+                }
+                if hi < lo { swap(&lo, &hi) }
+                let draw = { Expr.integer(Int.random(in: lo...hi, using: &RandomState.generator)) }
+                if c.count == 2 {
+                    guard let dims = shape(c[1]) else { c.message("array", c[1]); return nil }
+                    return array(dims, draw)
+                }
+                return draw()
+            },
+            Builtin("RandomChoice", [], usage: "RandomChoice[list] picks an element at random; RandomChoice[list, n] n of them (with replacement); RandomChoice[weights -> list, n] with weights.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                var items: [Expr], weights: [Double]?
+                if isOptionRule(c[0]), let w = c[0].args[0].realValues, let l = c[0].args[1].listItems, w.count == l.count {
+                    items = l; weights = w
+                } else {
+                    guard let l = c[0].listItems else { return nil }
+                    items = l
+                }
+                guard !items.isEmpty else { c.message("lrwl", c[0]); return nil }
+                let total = weights?.reduce(0, +) ?? 0
+                let draw: () -> Expr = {
+                    guard let w = weights, total > 0 else { return items[Int.random(in: 0..<items.count, using: &RandomState.generator)] }
+                    var r = RandomState.generator.unit() * total
+                    for (i, x) in w.enumerated() { r -= x; if r < 0 { return items[i] } }
+                    return items[items.count - 1]
+                }
+                if c.count == 2 {
+                    guard let dims = shape(c[1]) else { return nil }
+                    return array(dims, draw)
+                }
+                return draw()
+            },
+            Builtin("RandomSample", [], usage: "RandomSample[list] gives a random permutation of list; RandomSample[list, n] n distinct elements.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                guard let items = c[0].listItems else { return nil }
+                var shuffled = items
+                shuffled.shuffle(using: &RandomState.generator)
+                if c.count == 2 {
+                    guard let n = c[1].intValue, n >= 0 else { return nil }
+                    if n > items.count {
+                        c.message("smplen", c[1], .integer(items.count))
+                        return nil
+                    }
+                    return .list(Array(shuffled.prefix(n)))
+                }
+                return .list(shuffled)
+            },
+            Builtin("RandomVariate", [], usage: "RandomVariate[dist] draws from NormalDistribution[m, s], UniformDistribution[{a, b}], ExponentialDistribution[l] or BernoulliDistribution[p]; RandomVariate[dist, n] draws n.") { c in
+                guard c.count == 1 || c.count == 2, let f = sampler(c[0]) else { return nil }
+                if c.count == 2 { return shape(c[1]).map { array($0) { .real(f()) } } }
+                return .real(f())
+            },
+            Builtin("NormalDistribution", [], usage: "NormalDistribution[m, s] is the normal distribution with mean m and standard deviation s."),
+            Builtin("UniformDistribution", [], usage: "UniformDistribution[{a, b}] is the uniform distribution on [a, b]."),
+        ]
+    }
+}

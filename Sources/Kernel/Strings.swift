@@ -1,0 +1,407 @@
+import Foundation
+import Language
+
+/// A regular expression for a string pattern: literal strings, `RegularExpression["..."]`,
+/// `StringExpression` (`~~`), Alternatives, blanks (`_`, `__`, `___`) and the character classes
+/// (`Whitespace`, `DigitCharacter`, `LetterCharacter`, `WordCharacter`, `NumberString`...).
+func regexSource(_ p: Expr) -> String? {
+    switch p {
+    case .string(let s): return NSRegularExpression.escapedPattern(for: s)
+    case .symbol(let s):
+        switch s.name {
+        case "Whitespace": return "\\s+"
+        case "WhitespaceCharacter": return "\\s"
+        case "DigitCharacter": return "\\d"
+        case "LetterCharacter": return "\\p{L}"
+        case "WordCharacter": return "[\\p{L}\\d]"
+        case "NumberString": return "[-+]?(?:\\d+\\.?\\d*|\\.\\d+)"
+        case "StartOfString": return "^"
+        case "EndOfString": return "$"
+        case "StartOfLine": return "(?m:^)"
+        case "EndOfLine": return "(?m:$)"
+        case "WordBoundary": return "\\b"
+        case "PunctuationCharacter": return "\\p{P}"
+        default: return nil
+        }
+    case .normal(let n):
+        guard case .symbol(let h) = n.head else { return nil }
+        switch h.name {
+        case "RegularExpression": return n.args.first?.asString
+        case "StringExpression":
+            var out = ""
+            for a in n.args { guard let r = regexSource(a) else { return nil }; out += r }
+            return out
+        case "Alternatives":
+            let parts = n.args.compactMap(regexSource)
+            return parts.count == n.args.count ? "(?:" + parts.joined(separator: "|") + ")" : nil
+        case "Blank": return "."
+        case "BlankSequence": return ".+?"
+        case "BlankNullSequence": return ".*?"
+        case "Repeated": return n.args.first.flatMap(regexSource).map { "(?:\($0))+" }
+        case "RepeatedNull": return n.args.first.flatMap(regexSource).map { "(?:\($0))*" }
+        case "Pattern": return n.args.count == 2 ? regexSource(n.args[1]).map { "(\($0))" } : nil
+        case "Except":
+            if let s = n.args.first?.asString, s.count == 1 { return "[^" + NSRegularExpression.escapedPattern(for: s) + "]" }
+            return nil
+        default: return nil
+        }
+    default: return nil
+    }
+}
+
+func regex(_ p: Expr, ignoreCase: Bool = false) -> NSRegularExpression? {
+    guard let src = regexSource(p) else { return nil }
+    return try? NSRegularExpression(pattern: src, options: ignoreCase ? [.caseInsensitive] : [])
+}
+
+/// Ranges of the non-overlapping matches of p in s.
+func matchRanges(_ re: NSRegularExpression, _ s: String) -> [NSTextCheckingResult] {
+    re.matches(in: s, range: NSRange(s.startIndex..., in: s))
+}
+
+private func stringArg(_ c: Call, _ i: Int) -> String? {
+    guard i < c.count, let s = c[i].asString else {
+        c.message("string", .integer(i + 1), c.whole)
+        return nil
+    }
+    return s
+}
+
+/// Positions for StringTake/StringDrop: `n`, `-n`, `{m}`, `{m, n}`.
+private func stringRange(_ spec: Expr, _ count: Int) -> Range<Int>? {
+    if let n = spec.intValue {
+        if n >= 0 { return n <= count ? 0..<n : nil }
+        return -n <= count ? (count + n)..<count : nil
+    }
+    guard let items = spec.listItems, let a = items.first?.intValue else { return nil }
+    let b = items.count > 1 ? (items[1].intValue ?? a) : a
+    let lo = a > 0 ? a - 1 : count + a
+    let hi = b > 0 ? b : count + b + 1
+    guard lo >= 0, hi <= count, lo <= hi else { return nil }
+    return lo..<hi
+}
+
+/// Applies a string function to a string or to each string of a list.
+private func mapStrings(_ c: Call, _ f: (String) throws -> Expr?) rethrows -> Expr? {
+    if let items = c[0].listItems {
+        var out: [Expr] = []
+        for i in items {
+            guard let s = i.asString, let r = try f(s) else { return nil }
+            out.append(r)
+        }
+        return .list(out)
+    }
+    guard let s = stringArg(c, 0) else { return nil }
+    return try f(s)
+}
+
+/// `StringTemplate` text with `` `name` `` and `` `` `` slots filled from args.
+func applyTemplate(_ template: String, _ args: [Expr], _ c: Call) -> Expr {
+    var out = ""
+    var auto = 0
+    var rest = template[...]
+    while let i = rest.firstIndex(of: "`") {
+        out += rest[..<i]
+        let after = rest[rest.index(after: i)...]
+        guard let j = after.firstIndex(of: "`") else { out += rest[i...]; rest = ""; break }
+        let name = String(after[..<j])
+        var value: Expr?
+        if name.isEmpty {
+            auto += 1
+            value = auto <= args.count ? args[auto - 1] : nil
+        } else if let k = Int(name) {
+            value = k >= 1 && k <= args.count ? args[k - 1] : nil
+        } else if let a = args.first?.asAssociation {
+            value = a.entries[.string(name)]
+        }
+        out += value.map(OutputForm.string) ?? ""
+        rest = after[after.index(after: j)...]
+    }
+    out += rest
+    return .string(out)
+}
+
+extension Kernel {
+    static var stringBuiltins: [Builtin] {
+        [
+            Builtin("StringJoin", [.flat, .oneIdentity], usage: "s1 <> s2 <> ... or StringJoin[...] joins strings (lists of strings are joined too).") { c in
+                var out = ""
+                func add(_ e: Expr) -> Bool {
+                    if let s = e.asString { out += s; return true }
+                    if let l = e.listItems { return l.allSatisfy(add) }
+                    return false
+                }
+                for (i, a) in c.args.enumerated() where !add(a) {
+                    c.message("string", .integer(i + 1), c.whole)
+                    return nil
+                }
+                return .string(out)
+            },
+            Builtin("StringLength", [.listable], usage: "StringLength[s] gives the number of characters in s.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .integer(s.count)
+            },
+            Builtin("StringSplit", [], usage: "StringSplit[s] splits s at white space; StringSplit[s, delim] at a delimiter string or pattern.") { c in
+                guard c.count >= 1 else { return c.argCount(1, 2) }
+                return mapStrings(c) { s in
+                    if c.count == 1 { return .strings(s.split(whereSeparator: { $0.isWhitespace }).map(String.init)) }
+                    guard let re = regex(c[1]) else { return nil }
+                    var parts: [String] = []
+                    var last = s.startIndex
+                    for m in matchRanges(re, s) {
+                        guard let r = Range(m.range, in: s) else { continue }
+                        parts.append(String(s[last..<r.lowerBound]))
+                        last = r.upperBound
+                    }
+                    parts.append(String(s[last...]))
+                    if c.count < 3 || !c[2].isSymbol(Sym.All) {
+                        if parts.first == "" { parts.removeFirst() }
+                        if parts.last == "" { parts.removeLast() }
+                    }
+                    return .strings(parts)
+                }
+            },
+            Builtin("StringReplace", [], usage: "StringReplace[s, old -> new] replaces substrings (or pattern matches); a list of rules is tried at each position.") { c in
+                guard c.count >= 2, let rules = ruleList(c[1]) else { return c.argCount(2) }
+                var compiled: [(NSRegularExpression, Expr)] = []
+                for r in rules {
+                    guard let re = regex(r.args[0]) else { return nil }
+                    compiled.append((re, r.args[1]))
+                }
+                return try mapStrings(c) { s in
+                    var out = ""
+                    var pos = s.startIndex
+                    let ns = s as NSString
+                    var loc = 0
+                    while loc <= ns.length {
+                        var best: (NSTextCheckingResult, Expr)?
+                        for (re, rhs) in compiled {
+                            if let m = re.firstMatch(in: s, range: NSRange(location: loc, length: ns.length - loc)),
+                               best == nil || m.range.location < best!.0.range.location {
+                                best = (m, rhs)
+                            }
+                        }
+                        guard let (m, rhs) = best, let r = Range(m.range, in: s) else { break }
+                        out += s[pos..<r.lowerBound]
+                        var replacement = try c.evaluate(rhs)
+                        if replacement.asString == nil { replacement = .string(OutputForm.string(replacement)) }
+                        var text = replacement.asString ?? ""
+                        if m.numberOfRanges > 1, text.contains("$") {
+                            for g in (1..<m.numberOfRanges).reversed() {
+                                let gr = m.range(at: g)
+                                text = text.replacingOccurrences(of: "$\(g)", with: gr.location == NSNotFound ? "" : ns.substring(with: gr))
+                            }
+                        }
+                        out += text
+                        pos = r.upperBound
+                        loc = m.range.length == 0 ? m.range.location + 1 : m.range.location + m.range.length
+                        if m.range.length == 0 && r.upperBound < s.endIndex {
+                            out += String(s[r.upperBound])
+                            pos = s.index(after: r.upperBound)
+                        }
+                    }
+                    out += s[pos...]
+                    return .string(out)
+                }
+            },
+            Builtin("StringTake", [], usage: "StringTake[s, n] gives the first n characters; -n the last n; {m, n} characters m through n.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return mapStrings(c) { s in
+                    let chars = Array(s)
+                    guard let r = stringRange(c[1], chars.count) else { c.message("take", c[1], c[1], c[0]); return nil }
+                    return .string(String(chars[r]))
+                }
+            },
+            Builtin("StringDrop", [], usage: "StringDrop[s, n] drops the first n characters; -n the last n; {m, n} characters m through n.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return mapStrings(c) { s in
+                    var chars = Array(s)
+                    guard let r = stringRange(c[1], chars.count) else { c.message("drop", c[1], c[1], c[0]); return nil }
+                    chars.removeSubrange(r)
+                    return .string(String(chars))
+                }
+            },
+            Builtin("StringContainsQ", [], usage: "StringContainsQ[s, patt] gives True if s contains a match of patt.") { c in
+                guard c.count >= 2, let re = regex(c[1], ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue) else { return nil }
+                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
+            },
+            Builtin("StringFreeQ", [], usage: "StringFreeQ[s, patt] gives True if s contains no match of patt.") { c in
+                guard c.count >= 2, let re = regex(c[1]) else { return nil }
+                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil) }
+            },
+            Builtin("StringStartsQ", [], usage: "StringStartsQ[s, patt] gives True if s starts with patt.") { c in
+                guard c.count >= 2, let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "^(?:\(src))") else { return nil }
+                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
+            },
+            Builtin("StringEndsQ", [], usage: "StringEndsQ[s, patt] gives True if s ends with patt.") { c in
+                guard c.count >= 2, let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "(?:\(src))$") else { return nil }
+                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
+            },
+            Builtin("StringMatchQ", [], usage: "StringMatchQ[s, patt] gives True if the whole of s matches patt; in a plain string * and @ are wildcards.") { c in
+                guard c.count >= 2 else { return c.argCount(2) }
+                if let p = c[1].asString {
+                    return mapStrings(c) { s in .bool(wildcardMatch(p, s)) }
+                }
+                guard let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "^(?:\(src))$", options: [.dotMatchesLineSeparators]) else { return nil }
+                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
+            },
+            Builtin("StringCount", [], usage: "StringCount[s, patt] counts the matches of patt in s.") { c in
+                guard c.count == 2, let re = regex(c[1]) else { return nil }
+                return mapStrings(c) { s in .integer(matchRanges(re, s).count) }
+            },
+            Builtin("StringCases", [], usage: "StringCases[s, patt] gives the substrings that match patt.") { c in
+                guard c.count >= 2 else { return nil }
+                let p = isOptionRule(c[1]) ? c[1].args[0] : c[1]
+                guard let re = regex(p) else { return nil }
+                return mapStrings(c) { s in
+                    .strings(matchRanges(re, s).compactMap { Range($0.range, in: s).map { String(s[$0]) } })
+                }
+            },
+            Builtin("StringPosition", [], usage: "StringPosition[s, patt] gives {start, end} of each match.") { c in
+                guard c.count >= 2, let s = stringArg(c, 0), let re = regex(c[1]) else { return nil }
+                return .list(matchRanges(re, s).compactMap { m in
+                    guard let r = Range(m.range, in: s) else { return nil }
+                    let a = s.distance(from: s.startIndex, to: r.lowerBound)
+                    return .ints([a + 1, a + s[r].count])
+                })
+            },
+            Builtin("ToUpperCase", [.listable], usage: "ToUpperCase[s] converts to upper case.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .string(s.uppercased())
+            },
+            Builtin("ToLowerCase", [.listable], usage: "ToLowerCase[s] converts to lower case.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .string(s.lowercased())
+            },
+            Builtin("Capitalize", [.listable], usage: "Capitalize[s] makes the first letter upper case.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .string(s.prefix(1).uppercased() + s.dropFirst())
+            },
+            Builtin("Characters", [.listable], usage: "Characters[s] gives the list of characters of s.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .strings(s.map { String($0) })
+            },
+            Builtin("StringReverse", [.listable], usage: "StringReverse[s] reverses the characters.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .string(String(s.reversed()))
+            },
+            Builtin("StringTrim", [], usage: "StringTrim[s] removes white space from both ends.") { c in
+                guard c.count >= 1 else { return nil }
+                return mapStrings(c) { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            },
+            Builtin("StringRepeat", [], usage: "StringRepeat[s, n] repeats s n times.") { c in
+                guard c.count == 2, let s = stringArg(c, 0), let n = c[1].intValue, n >= 0, n <= 10_000_000 else { return nil }
+                return .string(String(repeating: s, count: n))
+            },
+            Builtin("StringRiffle", [], usage: "StringRiffle[{s1, s2, ...}] joins with spaces; StringRiffle[list, sep] with sep; StringRiffle[list, {left, sep, right}].") { c in
+                guard c.count >= 1, let items = c[0].listItems else { return nil }
+                var sep = " ", left = "", right = ""
+                if c.count >= 2 {
+                    if let s = c[1].asString { sep = s } else if let l = c[1].listItems, l.count == 3 {
+                        left = l[0].asString ?? ""; sep = l[1].asString ?? ""; right = l[2].asString ?? ""
+                    }
+                }
+                if items.allSatisfy({ $0.isList }), c.count >= 3, let inner = c[2].asString {
+                    return .string(items.map { $0.args.map(OutputForm.string).joined(separator: inner) }.joined(separator: sep))
+                }
+                return .string(left + items.map(OutputForm.string).joined(separator: sep) + right)
+            },
+            Builtin("StringPadLeft", [], usage: "StringPadLeft[s, n] pads s on the left with spaces to length n.") { c in
+                guard c.count >= 2, let n = c[1].intValue else { return nil }
+                let pad = c.count == 3 ? (c[2].asString ?? " ") : " "
+                return mapStrings(c) { s in
+                    if s.count >= n { return .string(String(s.suffix(n))) }
+                    return .string(String(repeating: pad, count: n - s.count).prefix(n - s.count) + s)
+                }
+            },
+            Builtin("StringPadRight", [], usage: "StringPadRight[s, n] pads s on the right with spaces to length n.") { c in
+                guard c.count >= 2, let n = c[1].intValue else { return nil }
+                let pad = c.count == 3 ? (c[2].asString ?? " ") : " "
+                return mapStrings(c) { s in
+                    if s.count >= n { return .string(String(s.prefix(n))) }
+                    return .string(s + String(repeating: pad, count: n - s.count).prefix(n - s.count))
+                }
+            },
+            Builtin("ToString", [], usage: "ToString[expr] gives the OutputForm text of expr; ToString[expr, InputForm] the InputForm text.") { c in
+                guard c.count >= 1 else { return c.argCount(1, 2) }
+                if c.count >= 2, c[1].isSymbol(Symbol.intern("InputForm")) { return .string(InputForm.string(c[0])) }
+                if c.count >= 2, c[1].isSymbol(Symbol.intern("FullForm")) { return .string(FullForm.string(c[0])) }
+                return .string(OutputForm.string(c[0]))
+            },
+            Builtin("TextString", [], usage: "TextString[expr] gives a text form of expr.") { c in
+                guard c.count >= 1 else { return nil }
+                return .string(OutputForm.string(c[0]))
+            },
+            Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it.") { c in
+                guard c.count >= 1 else { return c.argCount(1, 3) }
+                guard let s = c[0].asString else { return c[0] }
+                do {
+                    let exprs = try Parser.parseProgram(s)
+                    var last: Expr = .null
+                    if c.count == 3 {
+                        guard let e = exprs.last else { return .null }
+                        return .call(c[2], [e])
+                    }
+                    for e in exprs { last = try c.evaluate(e) }
+                    return last
+                } catch let e as ParseError {
+                    c.message("sntx", .string(e.sourceLine))
+                    return .failed
+                }
+            },
+            Builtin("IntegerString", [.listable], usage: "IntegerString[n] gives the digits of n; IntegerString[n, b] in base b; IntegerString[n, b, len] padded with zeros.") { c in
+                guard c.count >= 1, let n = c[0].bigIntValue else { return nil }
+                let base = c.count >= 2 ? (c[1].intValue ?? 10) : 10
+                guard base >= 2, base <= 36 else { return nil }
+                var s = String(n.magnitude, radix: base)
+                if c.count == 3, let len = c[2].intValue, s.count < len { s = String(repeating: "0", count: len - s.count) + s }
+                return .string(s)
+            },
+            Builtin("ToCharacterCode", [.listable], usage: "ToCharacterCode[s] gives the Unicode code points of s.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .ints(s.unicodeScalars.map { Int($0.value) })
+            },
+            Builtin("FromCharacterCode", [], usage: "FromCharacterCode[n] or FromCharacterCode[{n1, n2, ...}] gives the string of those code points.") { c in
+                guard c.count == 1 else { return nil }
+                var s = ""
+                for v in c[0].listItems ?? [c[0]] {
+                    guard let i = v.intValue, let u = Unicode.Scalar(UInt32(clamping: max(0, i))) else { return nil }
+                    s.unicodeScalars.append(u)
+                }
+                return .string(s)
+            },
+            Builtin("LetterQ", [.listable], usage: "LetterQ[s] gives True if every character of s is a letter.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .bool(!s.isEmpty && s.allSatisfy { $0.isLetter })
+            },
+            Builtin("DigitQ", [.listable], usage: "DigitQ[s] gives True if every character of s is a digit.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .bool(!s.isEmpty && s.allSatisfy { $0.isNumber })
+            },
+            Builtin("UpperCaseQ", [.listable], usage: "UpperCaseQ[s] gives True if every letter of s is upper case.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .bool(s.allSatisfy { $0.isUppercase })
+            },
+            Builtin("LowerCaseQ", [.listable], usage: "LowerCaseQ[s] gives True if every letter of s is lower case.") { c in
+                guard c.count == 1, let s = stringArg(c, 0) else { return nil }
+                return .bool(s.allSatisfy { $0.isLowercase })
+            },
+            Builtin("StringTemplate", [], usage: "StringTemplate[\"... `a` ... ``\"] is a template; StringTemplate[t][args] or TemplateApply[t, args] fills its slots.", subValue: { c in
+                guard case .normal(let f) = c.head, let t = f.args.first?.asString else { return nil }
+                return applyTemplate(t, c.args, c)
+            }),
+            Builtin("TemplateApply", [], usage: "TemplateApply[template, args] fills a StringTemplate's slots.") { c in
+                guard c.count >= 1 else { return nil }
+                let t = c[0].hasHead(Symbol.intern("StringTemplate")) ? c[0].args.first?.asString : c[0].asString
+                guard let text = t else { return nil }
+                let args = c.count > 1 ? (c[1].listItems ?? [c[1]]) : []
+                return applyTemplate(text, args, c)
+            },
+            Builtin("RegularExpression", [], usage: "RegularExpression[\"regex\"] is a string pattern given as a regular expression."),
+            Builtin("StringExpression", [.flat, .oneIdentity], usage: "p1 ~~ p2 ~~ ... is a string pattern of parts in sequence.") { c in
+                guard c.count >= 1, c.args.allSatisfy({ $0.asString != nil }) else { return nil }
+                return .string(c.args.compactMap { $0.asString }.joined())
+            },
+        ]
+    }
+}

@@ -1,0 +1,146 @@
+import BigInt
+import Language
+
+/// Helpers shared by the builtin tables.
+extension Call {
+    /// Options given as trailing rules, by name (`Method -> "SGD"` or `"Method" -> ...`).
+    public func options(from start: Int) -> [String: Expr] {
+        var out: [String: Expr] = [:]
+        for a in args.dropFirst(start) { collectOptions(a, into: &out) }
+        return out
+    }
+
+    /// The positional arguments before any trailing option rules.
+    public var positional: [Expr] {
+        var n = args.count
+        while n > 0, isOptionRule(args[n - 1]) { n -= 1 }
+        return Array(args.prefix(n))
+    }
+
+    /// The value of option `name`: given, or the symbol's default, or `fallback`.
+    public func option(_ name: String, _ fallback: Expr = .symbol(Sym.Automatic)) -> Expr {
+        let given = options(from: positional.count)
+        if let v = given[name] { return v }
+        for o in symbol.options {
+            if o.args.count == 2, optionName(o.args[0]) == name { return o.args[1] }
+        }
+        return fallback
+    }
+}
+
+func isOptionRule(_ e: Expr) -> Bool {
+    (e.hasHead(Sym.Rule) || e.hasHead(Sym.RuleDelayed)) && e.args.count == 2
+}
+
+func optionName(_ e: Expr) -> String? {
+    switch e {
+    case .symbol(let s): return s.name
+    case .string(let s): return s
+    default: return nil
+    }
+}
+
+func collectOptions(_ e: Expr, into out: inout [String: Expr]) {
+    if isOptionRule(e), let n = optionName(e.args[0]) {
+        if out[n] == nil { out[n] = e.args[1] }
+    } else if let items = e.listItems {
+        for i in items { collectOptions(i, into: &out) }
+    }
+}
+
+extension Expr {
+    /// A machine integer value, accepting whole reals too.
+    var intValue: Int? {
+        switch self {
+        case .integer(let i): return i
+        case .real(let d) where d.rounded() == d && abs(d) < 1e18: return Int(d)
+        default: return nil
+        }
+    }
+
+    /// Numbers inside a (possibly nested) list as doubles.
+    var realValues: [Double]? {
+        if let d = doubleValue { return [d] }
+        guard let items = listItems else { return nil }
+        var out: [Double] = []
+        for i in items {
+            guard let d = i.doubleValue else { return nil }
+            out.append(d)
+        }
+        return out
+    }
+
+    static func ints(_ xs: [Int]) -> Expr { .list(xs.map { .integer($0) }) }
+
+    static func reals(_ xs: [Double]) -> Expr { .list(xs.map { .real($0) }) }
+
+    static func strings(_ xs: [String]) -> Expr { .list(xs.map { .string($0) }) }
+
+    static func missing(_ reason: String, _ extra: Expr? = nil) -> Expr {
+        if let extra { return Expr(Sym.Missing, .string(reason), extra) }
+        return Expr(Sym.Missing, .string(reason))
+    }
+
+    /// True when the expression contains no Real, so arithmetic on it stays exact.
+    var isMissing: Bool { hasHead(Sym.Missing) }
+}
+
+/// Level specifications: `n` (levels 1 through n), `{n}` (exactly n), `{m, n}`, `Infinity`, `All`.
+struct LevelSpec {
+    var min: Int
+    var max: Int
+    var includeHeads = false
+
+    static func parse(_ e: Expr) -> LevelSpec? {
+        if let n = e.intValue { return LevelSpec(min: 1, max: n) }
+        if e.isSymbol(Sym.Infinity) || e.isSymbol(Sym.All) { return LevelSpec(min: e.isSymbol(Sym.All) ? 0 : 1, max: Int.max) }
+        if e.hasHead(Sym.DirectedInfinity) { return LevelSpec(min: 1, max: Int.max) }
+        if let items = e.listItems {
+            if items.count == 1, let n = items[0].intValue { return LevelSpec(min: n, max: n) }
+            if items.count == 2, let a = items[0].intValue {
+                if let b = items[1].intValue { return LevelSpec(min: a, max: b) }
+                if items[1].isSymbol(Sym.Infinity) || items[1].hasHead(Sym.DirectedInfinity) {
+                    return LevelSpec(min: a, max: Int.max)
+                }
+            }
+        }
+        return nil
+    }
+
+    func contains(_ level: Int) -> Bool { level >= min && level <= max }
+}
+
+/// Maps f over the parts of e at the levels in spec (bottom-up), as Map and Apply do.
+func mapLevels(_ e: Expr, _ spec: LevelSpec, level: Int = 0, _ f: (Expr) throws -> Expr) rethrows -> Expr {
+    var current = e
+    if level < spec.max {
+        if case .normal(let n) = e {
+            var args = n.args
+            for i in args.indices { args[i] = try mapLevels(args[i], spec, level: level + 1, f) }
+            current = .normal(Normal(n.head, args))
+        } else if case .association(let a) = e {
+            var entries = a.entries
+            for k in entries.keys { entries[k] = try mapLevels(entries[k] ?? .null, spec, level: level + 1, f) }
+            current = .association(AssociationBox(entries))
+        }
+    }
+    return spec.contains(level) ? try f(current) : current
+}
+
+/// Visits parts of e at the levels in spec in depth-first order with their positions.
+func visitLevels(_ e: Expr, _ spec: LevelSpec, level: Int = 0, path: [Expr] = [],
+                 _ f: (Expr, [Expr]) throws -> Bool) rethrows -> Bool {
+    if level < spec.max {
+        if case .normal(let n) = e {
+            for (i, a) in n.args.enumerated() {
+                if try !visitLevels(a, spec, level: level + 1, path: path + [.integer(i + 1)], f) { return false }
+            }
+        } else if case .association(let a) = e {
+            for (k, v) in a.entries {
+                if try !visitLevels(v, spec, level: level + 1, path: path + [Expr(Symbol.intern("Key"), k)], f) { return false }
+            }
+        }
+    }
+    if spec.contains(level) { return try f(e, path) }
+    return true
+}

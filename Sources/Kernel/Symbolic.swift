@@ -1,0 +1,120 @@
+import Language
+
+/// The text `?name` prints: usage, and with `long` the attributes and definitions.
+func information(_ s: Symbol, long: Bool) -> String {
+    var lines: [String] = []
+    lines.append(s.usage ?? (s.hasDefinitions ? "Global`\(s.name)" : "\(s.name) has no usage message."))
+    if long {
+        let attrs = s.attributes.nameList
+        if !attrs.isEmpty { lines.append("Attributes[\(s.name)] = {\(attrs.joined(separator: ", "))}") }
+        if let v = s.ownValue { lines.append("\(s.name) = \(InputForm.string(v))") }
+        for d in s.exactDownValues.values.sorted(by: { Order.less($0.lhs, $1.lhs) }) + s.downValues {
+            lines.append("\(InputForm.string(d.lhs)) \(d.delayed ? ":=" : "=") \(InputForm.string(d.rhs))")
+        }
+        for d in s.upValues {
+            lines.append("\(s.name) /: \(InputForm.string(d.lhs)) \(d.delayed ? ":=" : "=") \(InputForm.string(d.rhs))")
+        }
+        for d in s.exactSubValues.values.sorted(by: { Order.less($0.lhs, $1.lhs) }) + s.subValues {
+            lines.append("\(InputForm.string(d.lhs)) \(d.delayed ? ":=" : "=") \(InputForm.string(d.rhs))")
+        }
+        if !s.options.isEmpty { lines.append("Options[\(s.name)] = \(InputForm.string(.list(s.options)))") }
+    }
+    return lines.joined(separator: "\n")
+}
+
+/// Names of symbols matching a wildcard pattern, sorted, with no temporaries.
+func symbolNames(matching pattern: String) -> [String] {
+    Symbol.all.filter { !$0.isTemporary && ($0.builtin != nil || $0.usage != nil || $0.hasDefinitions || $0.attributes.contains(.protected)) && wildcardMatch(pattern, $0.name) }
+        .map(\.name).sorted()
+}
+
+extension Kernel {
+    static var symbolicBuiltins: [Builtin] {
+        [
+            Builtin("Head", [], usage: "Head[expr] gives the head of expr.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                return c[0].head
+            },
+            Builtin("Hold", [.holdAll], usage: "Hold[expr] keeps expr unevaluated."),
+            Builtin("HoldForm", [.holdAll], usage: "HoldForm[expr] keeps expr unevaluated and prints as expr."),
+            Builtin("HoldComplete", [.holdAllComplete], usage: "HoldComplete[expr] keeps expr unevaluated, even Evaluate and Sequence inside."),
+            Builtin("ReleaseHold", [], usage: "ReleaseHold[expr] removes Hold, HoldForm and HoldComplete from expr.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                func release(_ e: Expr) -> Expr {
+                    if e.hasHead(Sym.Hold) || e.hasHead(Sym.HoldForm) || e.hasHead(Symbol.intern("HoldComplete")) {
+                        return e.args.count == 1 ? e.args[0] : .call(Sym.Sequence, e.args)
+                    }
+                    return e
+                }
+                return release(c[0])
+            },
+            Builtin("Evaluate", [], usage: "Evaluate[expr] evaluates expr even where arguments are held.") { c in
+                c.count == 1 ? c[0] : .call(Sym.Sequence, c.args)
+            },
+            Builtin("Unevaluated", [.holdAllComplete], usage: "Unevaluated[expr] passes expr unevaluated to a function."),
+            Builtin("Sequence", [], usage: "Sequence[e1, e2, ...] is spliced into the arguments of any function."),
+            Builtin("FullForm", [], usage: "FullForm[expr] prints expr in functional notation, e.g. Plus[a, Times[-1, b]]."),
+            Builtin("InputForm", [], usage: "InputForm[expr] prints expr as text that can be read back."),
+            Builtin("OutputForm", [], usage: "OutputForm[expr] prints expr in the standard output form."),
+            Builtin("TableForm", [], usage: "TableForm[list] prints a list of rows as a table."),
+            Builtin("MatrixForm", [], usage: "MatrixForm[m] prints a matrix as a table."),
+            Builtin("Short", [], usage: "Short[expr] prints a one-line abbreviation of expr."),
+            Builtin("Symbol", [], usage: "Symbol[\"name\"] gives the symbol with that name.") { c in
+                guard c.count == 1, let s = c[0].asString, !s.isEmpty, isSymbolName(s) else { return nil }
+                return .sym(s)
+            },
+            Builtin("SymbolName", [], usage: "SymbolName[symbol] gives the name of a symbol as a string.") { c in
+                guard c.count == 1, case .symbol(let s) = c[0] else { return nil }
+                return .string(s.name)
+            },
+            Builtin("Names", [], usage: "Names[\"pattern\"] lists the names of symbols matching a pattern with * and @ wildcards.") { c in
+                guard c.count == 1, let p = c[0].asString else { return c.count == 0 ? .strings(symbolNames(matching: "*")) : nil }
+                return .strings(symbolNames(matching: p))
+            },
+            Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                let long = c.options(from: 1)["LongForm"]?.isTrue ?? false
+                if let pattern = c[0].asString {
+                    if pattern.contains("*") || pattern.contains("@") {
+                        let names = symbolNames(matching: pattern)
+                        if names.isEmpty { c.message("notfound", c[0]); return .null }
+                        if names.count == 1 { c.evaluator.printer(information(Symbol.intern(names[0]), long: long)); return .null }
+                        c.evaluator.printer(names.joined(separator: "  "))
+                        return .null
+                    }
+                    guard let s = Symbol.lookup(pattern) else { c.message("notfound", c[0]); return .null }
+                    c.evaluator.printer(information(s, long: long))
+                    return .null
+                }
+                guard case .symbol(let s) = c[0] else { return nil }
+                c.evaluator.printer(information(s, long: long))
+                return .null
+            },
+            Builtin("Level", [], usage: "Level[expr, levelspec] lists the parts of expr at the given levels.") { c in
+                guard c.count == 2, let spec = LevelSpec.parse(c[1]) else { return nil }
+                var out: [Expr] = []
+                _ = visitLevels(c[0], spec) { e, _ in out.append(e); return true }
+                return .list(out)
+            },
+            Builtin("LeafCount", [], usage: "LeafCount[expr] gives the number of atoms in expr.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                func count(_ e: Expr) -> Int {
+                    guard case .normal(let n) = e else { return 1 }
+                    return n.args.reduce(count(n.head)) { $0 + count($1) }
+                }
+                return .integer(count(c[0]))
+            },
+            Builtin("ByteCount", [], usage: "ByteCount[expr] gives an estimate of the memory expr uses.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                func count(_ e: Expr) -> Int {
+                    switch e {
+                    case .normal(let n): return 40 + n.args.reduce(count(n.head)) { $0 + count($1) }
+                    case .string(let s): return 24 + s.utf8.count
+                    default: return 16
+                    }
+                }
+                return .integer(count(c[0]))
+            },
+        ]
+    }
+}

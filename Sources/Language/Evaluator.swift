@@ -1,0 +1,448 @@
+import Foundation
+import Synchronization
+
+/// Non-local control flow, thrown through the evaluator.
+public enum ControlFlow: Error {
+    case returnValue(Expr)
+    case breakLoop
+    case continueLoop
+    case throwValue(Expr, tag: Expr?)
+    /// `Abort[]` or an interrupt (Ctrl-C).
+    case abort
+    /// The time limit of the `TimeConstrained` at this nesting level ran out.
+    case timeout(level: Int)
+}
+
+/// A flag that a signal handler or another thread sets to abort the running evaluation.
+public final class InterruptFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func set() { flag.store(true, ordering: .relaxed) }
+    public func clear() { flag.store(false, ordering: .relaxed) }
+    public var isSet: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// A builtin's view of the expression it is asked to evaluate.
+public struct Call {
+    public let evaluator: Evaluator
+    public let expr: Normal
+
+    public init(evaluator: Evaluator, expr: Normal) {
+        self.evaluator = evaluator
+        self.expr = expr
+    }
+
+    public var args: [Expr] { expr.args }
+    public var count: Int { expr.args.count }
+    public subscript(_ i: Int) -> Expr { expr.args[i] }
+    public var head: Expr { expr.head }
+    public var whole: Expr { .normal(expr) }
+    public var symbol: Symbol { expr.head.asSymbol ?? Symbol.intern("General") }
+
+    /// Issues `Sym::tag` for this call's head symbol.
+    public func message(_ tag: String, _ args: Expr...) {
+        evaluator.messages.issue(symbol, tag, args)
+    }
+
+    /// Issues the standard argument-count message (`f::argx`, `argrx`, `argr`, `argbu`, `argt`)
+    /// and returns nil, so a builtin can `return call.argCount(1)`.
+    public func argCount(_ expected: Int...) -> Expr? {
+        let n = count
+        let f = Expr.symbol(symbol)
+        if expected.count == 1 {
+            let e = expected[0]
+            if e == 1 { message("argx", f, .integer(n)) } else if n == 1 {
+                message("argr", f, .integer(e))
+            } else {
+                message("argrx", f, .integer(n), .integer(e))
+            }
+        } else if let lo = expected.first, let hi = expected.last {
+            if lo + 1 == hi { message("argt", f, .integer(n), .integer(lo), .integer(hi)) }
+            else { message("argb", f, .integer(n), .integer(lo), .integer(hi)) }
+        }
+        return nil
+    }
+
+    public func evaluate(_ e: Expr) throws -> Expr { try evaluator.evaluate(e) }
+
+    /// Applies f to the arguments and evaluates.
+    public func apply(_ f: Expr, _ args: Expr...) throws -> Expr {
+        try evaluator.evaluate(.call(f, args))
+    }
+}
+
+/// Where messages go, with per-evaluation counting for `General::stop`, `Quiet` and `Check`.
+public final class MessageCenter {
+    /// Receives each formatted message line (without trailing newline).
+    public var sink: (String) -> Void = { line in
+        FileHandle.standardError.write((line + "\n").data(using: .utf8) ?? Data())
+    }
+    var counts: [String: Int] = [:]
+    /// Nesting of `Quiet`.
+    public var quietDepth = 0
+    /// Messages silenced selectively by `Quiet[expr, {f::tag...}]`.
+    public var quietNames: [Set<String>] = []
+    /// Every message issued so far, printed or not (Check compares it).
+    public private(set) var issued = 0
+    /// Names of messages issued (for `Check[expr, fail, {msgs}]` and `$MessageList`).
+    public private(set) var issuedNames: [String] = []
+    /// Formats a message argument; set by the kernel to the InputForm printer.
+    public var formatArg: (Expr) -> String = { e in
+        if e.hasHead(Sym.HoldForm), e.args.count == 1 { return InputForm.string(e.args[0]) }
+        return InputForm.string(e)
+    }
+    /// Called before a message is written, e.g. to flush standard output first.
+    public var beforeWrite: () -> Void = {}
+
+    /// Starts a new top-level evaluation.
+    public func reset() {
+        counts = [:]
+        issuedNames = []
+    }
+
+    public func issue(_ symbol: Symbol, _ tag: String, _ args: [Expr]) {
+        let name = "\(symbol.name)::\(tag)"
+        issued += 1
+        issuedNames.append(name)
+        if quietDepth > 0 || quietNames.contains(where: { $0.contains(name) }) { return }
+        let n = (counts[name] ?? 0) + 1
+        counts[name] = n
+        if n > 3 { return }
+        beforeWrite()
+        sink("\(name): \(text(symbol, tag, args))")
+        if n == 3 {
+            sink("General::stop: Further output of \(name) will be suppressed during this calculation.")
+        }
+    }
+
+    /// The template for `symbol::tag`, falling back to `General::tag`, with `` `n` `` filled in.
+    public func text(_ symbol: Symbol, _ tag: String, _ args: [Expr]) -> String {
+        let template = symbol.messages[tag] ?? Symbol.intern("General").messages[tag]
+        guard let template else {
+            let shown = args.map(formatArg).joined(separator: ", ")
+            return "-- Message text not found --" + (shown.isEmpty ? "" : " (\(shown))")
+        }
+        return MessageCenter.fill(template, args.map(formatArg))
+    }
+
+    /// Replaces `` `1` ``, `` `2` ``... in a template.
+    public static func fill(_ template: String, _ args: [String]) -> String {
+        var out = ""
+        var chars = template[...]
+        while let i = chars.firstIndex(of: "`") {
+            out += chars[..<i]
+            let rest = chars[chars.index(after: i)...]
+            if let j = rest.firstIndex(of: "`"), let n = Int(rest[..<j]), n >= 1 {
+                out += n <= args.count ? args[n - 1] : ""
+                chars = rest[rest.index(after: j)...]
+            } else {
+                out += "`"
+                chars = rest
+            }
+        }
+        return out + chars
+    }
+}
+
+/// Standard evaluation: head, then arguments (as attributes allow), Sequence splicing,
+/// Flat/Listable/Orderless, then up-values, down-values and builtins, to a fixed point.
+public final class Evaluator {
+    public var recursionLimit = 1024
+    public var iterationLimit = 4096
+    public private(set) var depth = 0
+    public let messages = MessageCenter()
+    public let interrupt = InterruptFlag()
+    /// Writes `Print` output; set by the front end.
+    public var printer: (String) -> Void = { print($0) }
+    /// Evaluates `native[args...]` (a net applied to data); set by the kernel.
+    public var nativeCall: ((Call, any NativeValue) throws -> Expr?)?
+    /// Builtins for `f[...][...]` keyed by the inner head symbol (e.g. Function, Composition).
+    var matcher: Matcher { Matcher(evaluator: self) }
+    /// Current input line number (`$Line`).
+    public var line = 1
+    /// Deadlines of enclosing `TimeConstrained` calls (uptime nanoseconds), innermost last.
+    public var deadlines: [UInt64] = []
+    private var steps = 0
+
+    public init() {}
+
+    // MARK: Entry points
+
+    /// Evaluates a top-level input: messages are counted afresh, control flow that escapes is
+    /// reported, and an abort gives `$Aborted`.
+    public func evaluateTop(_ e: Expr) -> Expr {
+        messages.reset()
+        interrupt.clear()
+        depth = 0
+        do {
+            return try evaluate(e)
+        } catch let flow as ControlFlow {
+            switch flow {
+            case .abort, .timeout:
+                return .symbol(Sym.Aborted)
+            case .returnValue(let v):
+                return v
+            case .breakLoop:
+                return Expr(Symbol.intern("Break"))
+            case .continueLoop:
+                return Expr(Symbol.intern("Continue"))
+            case .throwValue(let v, let tag):
+                let t: Expr = tag.map { Expr(Symbol.intern("Throw"), v, $0) } ?? Expr(Symbol.intern("Throw"), v)
+                messages.issue(Symbol.intern("Throw"), "nocatch", [Expr(Sym.HoldForm, t)])
+                return Expr(Sym.Hold, t)
+            }
+        } catch {
+            return .failed
+        }
+    }
+
+    /// Evaluates an expression to its fixed point.
+    public func evaluate(_ e: Expr) throws -> Expr {
+        switch e {
+        case .symbol(let s):
+            guard let v = s.ownValue else { return e }
+            if case .symbol(let t) = v, t === s { return v }
+            return try evaluate(v)
+        case .normal(let n):
+            return try evaluateNormal(n)
+        default:
+            return e
+        }
+    }
+
+    func evaluateNormal(_ start: Normal) throws -> Expr {
+        if start.evaluatedAt == Symbol.generation { return .normal(start) }
+        depth += 1
+        defer { depth -= 1 }
+        if depth > recursionLimit {
+            messages.issue(Symbol.intern("$RecursionLimit"), "reclim",
+                           [.integer(recursionLimit)])
+            throw ControlFlow.abort
+        }
+        var n = start
+        var iterations = 0
+        while true {
+            if interrupt.isSet { throw ControlFlow.abort }
+            steps &+= 1
+            if !deadlines.isEmpty && steps & 255 == 0 { try checkDeadlines() }
+            let head = try evaluate(n.head)
+            let attrs: Attributes = head.asSymbol?.attributes ?? []
+            var args = try evaluateArgs(n.args, attrs)
+            if attrs.contains(.flat), let s = head.asSymbol, args.contains(where: { $0.hasHead(s) }) {
+                args = args.flatMap { $0.hasHead(s) ? $0.args : [$0] }
+            }
+            if attrs.contains(.listable), args.contains(where: { $0.isList }) {
+                if let threaded = thread(head, args) { return try evaluate(threaded) }
+            }
+            if attrs.contains(.orderless) { args.sort(by: Order.less) }
+            let expr = Normal(head, args)
+            guard let result = try applyRules(expr, head, attrs) else {
+                expr.evaluatedAt = Symbol.generation
+                return .normal(expr)
+            }
+            switch result {
+            case .evaluated(let v):
+                return v
+            case .rewritten(let r):
+                guard case .normal(let rn) = r else { return try evaluate(r) }
+                if rn === expr { return r }
+                if rn.evaluatedAt == Symbol.generation { return r }
+                iterations += 1
+                if iterations > iterationLimit {
+                    messages.issue(Symbol.intern("$IterationLimit"), "itlim", [.integer(iterationLimit)])
+                    return Expr(Sym.Hold, r)
+                }
+                n = rn
+            }
+        }
+    }
+
+    func checkDeadlines() throws {
+        let now = DispatchTime.now().uptimeNanoseconds
+        for (i, d) in deadlines.enumerated() where now > d { throw ControlFlow.timeout(level: i) }
+    }
+
+    /// Lets long-running builtins answer an abort or a time limit; call it in their loops.
+    public func checkInterrupt() throws {
+        if interrupt.isSet { throw ControlFlow.abort }
+        if !deadlines.isEmpty { try checkDeadlines() }
+    }
+
+    func evaluateArgs(_ args: [Expr], _ attrs: Attributes) throws -> [Expr] {
+        if attrs.contains(.holdAllComplete) { return args }
+        var out = args
+        var splice = false
+        for i in out.indices {
+            let held = i == 0 ? attrs.contains(.holdFirst) : attrs.contains(.holdRest)
+            let a = out[i]
+            if held {
+                if a.hasHead(Sym.Evaluate) {
+                    out[i] = try evaluate(a.args.count == 1 ? a.args[0] : .call(Sym.Sequence, a.args))
+                }
+            } else if a.hasHead(Sym.Unevaluated) {
+                continue
+            } else {
+                out[i] = try evaluate(a)
+            }
+            if out[i].hasHead(Sym.Sequence) { splice = true }
+        }
+        if splice && !attrs.contains(.sequenceHold) {
+            out = out.flatMap { $0.hasHead(Sym.Sequence) ? $0.args : [$0] }
+        }
+        return out
+    }
+
+    /// `f[{a, b}, c]` -> `{f[a, c], f[b, c]}` for Listable heads; nil when lengths disagree.
+    func thread(_ head: Expr, _ args: [Expr]) -> Expr? {
+        var length = -1
+        for a in args {
+            if let items = a.listItems {
+                if length >= 0 && items.count != length {
+                    messages.issue(Symbol.intern("Thread"), "tdlen", [.call(head, args)])
+                    return nil
+                }
+                length = items.count
+            }
+        }
+        var rows: [Expr] = []
+        rows.reserveCapacity(length)
+        for i in 0..<length {
+            rows.append(.call(head, args.map { $0.listItems?[i] ?? $0 }))
+        }
+        return .list(rows)
+    }
+
+    enum RuleResult {
+        /// A rule rewrote the expression; evaluation continues on the result.
+        case rewritten(Expr)
+        /// The final value (already evaluated, e.g. after catching Return).
+        case evaluated(Expr)
+    }
+
+    func applyRules(_ expr: Normal, _ head: Expr, _ attrs: Attributes) throws -> RuleResult? {
+        let whole = Expr.normal(expr)
+        if !attrs.contains(.holdAllComplete) {
+            for a in expr.args {
+                let s: Symbol?
+                switch a {
+                case .symbol(let x): s = x
+                case .normal: s = innermostHeadSymbol(a)
+                default: s = nil
+                }
+                if let s, !s.upValues.isEmpty, let r = try applyDefinitions(s.upValues, whole) {
+                    return r
+                }
+            }
+        }
+        switch head {
+        case .symbol(let f):
+            if !f.exactDownValues.isEmpty, let d = f.exactDownValues[whole] {
+                return d.delayed ? try evaluateBody(d.rhs) : .rewritten(d.rhs)
+            }
+            if !f.downValues.isEmpty, let r = try applyDefinitions(f.downValues, whole) { return r }
+            if let b = f.builtin, let r = try b(Call(evaluator: self, expr: expr)) {
+                return .rewritten(r)
+            }
+            return nil
+        case .normal:
+            if let g = innermostHeadSymbol(head) {
+                if !g.exactSubValues.isEmpty, let d = g.exactSubValues[whole] {
+                    return d.delayed ? try evaluateBody(d.rhs) : .rewritten(d.rhs)
+                }
+                if !g.subValues.isEmpty, let r = try applyDefinitions(g.subValues, whole) { return r }
+                if let sub = SubValueBuiltins.table[ObjectIdentifier(g)],
+                   let r = try sub(Call(evaluator: self, expr: expr)) {
+                    return .rewritten(r)
+                }
+            }
+            return nil
+        case .association(let a):
+            guard expr.args.count == 1 else { return nil }
+            if let v = a.entries[expr.args[0]] { return .rewritten(v) }
+            return .rewritten(Expr(Sym.Missing, .string("KeyAbsent"), expr.args[0]))
+        case .native(let v):
+            if let call = nativeCall, let r = try call(Call(evaluator: self, expr: expr), v) {
+                return .rewritten(r)
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    func innermostHeadSymbol(_ e: Expr) -> Symbol? {
+        var h = e
+        while case .normal(let n) = h { h = n.head }
+        return h.asSymbol
+    }
+
+    /// Evaluates a definition's right side, where `Return[x]` ends the function with x.
+    func evaluateBody(_ body: Expr) throws -> RuleResult {
+        do {
+            return .evaluated(try evaluate(body))
+        } catch ControlFlow.returnValue(let v) {
+            return .evaluated(v)
+        }
+    }
+
+    /// Tries definitions in order; the first whose left side matches (and whose `/;` condition
+    /// holds) rewrites the expression.
+    func applyDefinitions(_ defs: [Definition], _ e: Expr) throws -> RuleResult? {
+        let m = matcher
+        for d in defs {
+            var rhs: Expr?
+            _ = try m.match(d.lhs, e, Bindings()) { b in
+                var r = substitute(d.rhs, b)
+                if d.delayed, r.hasHead(Sym.Condition), r.args.count == 2 {
+                    guard try evaluate(r.args[1]).isTrue else { return false }
+                    r = r.args[0]
+                }
+                rhs = r
+                return true
+            }
+            if let r = rhs { return d.delayed ? try evaluateBody(r) : .rewritten(r) }
+        }
+        return nil
+    }
+
+    // MARK: Patterns for builtins
+
+    /// Whether `e` matches pattern `p` (evaluating conditions and tests as needed).
+    public func matches(_ e: Expr, _ p: Expr) throws -> Bool {
+        try matcher.matches(p, e)
+    }
+
+    /// Matches and returns the bindings, or nil.
+    public func match(_ e: Expr, _ p: Expr) throws -> Bindings? {
+        var result: Bindings?
+        _ = try matcher.match(p, e, Bindings()) { b in result = b; return true }
+        return result
+    }
+
+    /// Applies one rule `lhs -> rhs` or `lhs :> rhs` to `e` as a whole; nil when it does not match.
+    public func applyRule(_ rule: Expr, to e: Expr) throws -> Expr? {
+        guard rule.args.count == 2 else { return nil }
+        let lhs = rule.args[0], rhs = rule.args[1]
+        let delayed = rule.hasHead(Sym.RuleDelayed)
+        var out: Expr?
+        _ = try matcher.match(lhs, e, Bindings()) { b in
+            var r = substitute(rhs, b)
+            if delayed, r.hasHead(Sym.Condition), r.args.count == 2 {
+                guard try evaluate(r.args[1]).isTrue else { return false }
+                r = r.args[0]
+            }
+            out = r
+            return true
+        }
+        return out
+    }
+}
+
+/// Builtins that evaluate `g[...][...]`, keyed by the symbol `g` (Function, Composition...).
+public enum SubValueBuiltins {
+    nonisolated(unsafe) public static var table: [ObjectIdentifier: BuiltinFunction] = [:]
+
+    public static func register(_ s: Symbol, _ f: @escaping BuiltinFunction) {
+        table[ObjectIdentifier(s)] = f
+    }
+}

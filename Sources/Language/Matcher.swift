@@ -1,0 +1,284 @@
+/// Values bound to pattern names during a match.
+public struct Bindings {
+    public private(set) var names: [Symbol] = []
+    public private(set) var values: [Expr] = []
+
+    public init() {}
+
+    public subscript(_ s: Symbol) -> Expr? {
+        for i in names.indices where names[i] === s { return values[i] }
+        return nil
+    }
+
+    public func adding(_ s: Symbol, _ v: Expr) -> Bindings {
+        var b = self
+        b.names.append(s)
+        b.values.append(v)
+        return b
+    }
+
+    public var isEmpty: Bool { names.isEmpty }
+}
+
+/// Structural pattern matching with backtracking over sequences: the Blank family, named
+/// patterns, heads, PatternTest, Condition, Alternatives, Optional, Repeated, Except, Verbatim,
+/// HoldPattern and OptionsPattern, with Orderless heads matched in any order.
+struct Matcher {
+    unowned let evaluator: Evaluator
+
+    typealias Continuation = (Bindings) throws -> Bool
+
+    func match(_ p: Expr, _ e: Expr, _ b: Bindings, _ k: Continuation) throws -> Bool {
+        guard case .normal(let pn) = p else {
+            return p == e ? try k(b) : false
+        }
+        if case .symbol(let h) = pn.head, h.isPatternHead {
+            return try matchPatternObject(h, pn, e, b, k)
+        }
+        guard case .normal(let en) = e else { return false }
+        return try match(pn.head, en.head, b) { b2 in
+            let attrs = en.head.asSymbol?.attributes ?? []
+            if attrs.contains(.orderless) && !pn.args.contains(where: isSequencePattern) {
+                return try matchOrderless(pn.args[...], en.args, Array(repeating: false, count: en.args.count), b2, k)
+            }
+            return try matchSequence(pn.args[...], en.args[...], b2, k)
+        }
+    }
+
+    /// Whether e's head is h (for `_h`).
+    func headMatches(_ e: Expr, _ h: Expr) -> Bool {
+        e.head == h
+    }
+
+    func matchPatternObject(_ h: Symbol, _ pn: Normal, _ e: Expr, _ b: Bindings, _ k: Continuation) throws -> Bool {
+        let a = pn.args
+        switch h {
+        case Sym.Blank, Sym.BlankSequence, Sym.BlankNullSequence:
+            if let hd = a.first, !headMatches(e, hd) { return false }
+            return try k(b)
+        case Sym.Pattern:
+            guard a.count == 2, case .symbol(let name) = a[0] else { return false }
+            if let bound = b[name] { return bound == e ? try match(a[1], e, b, k) : false }
+            return try match(a[1], e, b) { b2 in try k(b2.adding(name, e)) }
+        case Sym.PatternTest:
+            guard a.count == 2 else { return false }
+            return try match(a[0], e, b) { b2 in
+                try passesTest(a[1], e) ? try k(b2) : false
+            }
+        case Sym.Condition:
+            guard a.count == 2 else { return false }
+            return try match(a[0], e, b) { b2 in
+                try conditionHolds(a[1], b2) ? try k(b2) : false
+            }
+        case Sym.Alternatives:
+            for alt in a where try match(alt, e, b, k) { return true }
+            return false
+        case Sym.Optional, Sym.HoldPattern:
+            guard let inner = a.first else { return false }
+            return try match(inner, e, b, k)
+        case Sym.Verbatim:
+            return a.first == e ? try k(b) : false
+        case Sym.Except:
+            guard let c = a.first else { return false }
+            if try matches(c, e) { return false }
+            if a.count > 1 { return try match(a[1], e, b, k) }
+            return try k(b)
+        case Sym.Repeated, Sym.RepeatedNull:
+            guard let inner = a.first else { return false }
+            return try match(inner, e, b, k)
+        case Sym.OptionsPattern:
+            return isOptionLike(e) ? try k(b) : false
+        default:
+            return false
+        }
+    }
+
+    /// True when e matches p at all (no bindings kept).
+    func matches(_ p: Expr, _ e: Expr) throws -> Bool {
+        try match(p, e, Bindings()) { _ in true }
+    }
+
+    func passesTest(_ test: Expr, _ e: Expr) throws -> Bool {
+        try evaluator.evaluate(.call(test, [e])).isTrue
+    }
+
+    func conditionHolds(_ cond: Expr, _ b: Bindings) throws -> Bool {
+        try evaluator.evaluate(substitute(cond, b)).isTrue
+    }
+
+    func isOptionLike(_ e: Expr) -> Bool {
+        if e.hasHead(Sym.Rule) || e.hasHead(Sym.RuleDelayed) { return true }
+        if let items = e.listItems { return items.allSatisfy(isOptionLike) }
+        return false
+    }
+
+    /// Whether a pattern can stand for zero or several arguments.
+    func isSequencePattern(_ p: Expr) -> Bool {
+        guard case .normal(let n) = p, case .symbol(let h) = n.head else { return false }
+        switch h {
+        case Sym.BlankSequence, Sym.BlankNullSequence, Sym.Repeated, Sym.RepeatedNull,
+             Sym.OptionsPattern, Sym.Optional:
+            return true
+        case Sym.Pattern, Sym.Condition, Sym.PatternTest, Sym.HoldPattern:
+            return n.args.count > (h === Sym.Pattern ? 1 : 0)
+                && isSequencePattern(n.args[h === Sym.Pattern ? 1 : 0])
+        case Sym.Alternatives:
+            return n.args.contains(where: isSequencePattern)
+        default:
+            return false
+        }
+    }
+
+    /// The least and greatest number of arguments a sequence pattern takes.
+    func lengthRange(_ p: Expr, available: Int) -> (Int, Int) {
+        guard case .normal(let n) = p, case .symbol(let h) = n.head else { return (1, 1) }
+        switch h {
+        case Sym.BlankSequence: return (1, available)
+        case Sym.BlankNullSequence, Sym.OptionsPattern: return (0, available)
+        case Sym.Repeated, Sym.RepeatedNull:
+            var lo = h === Sym.Repeated ? 1 : 0, hi = available
+            if n.args.count > 1, let spec = n.args[1].listItems {
+                if let a = spec.first?.asInt { lo = a; hi = a }
+                if spec.count > 1, let c = spec[1].asInt { hi = c }
+            } else if n.args.count > 1, let m = n.args[1].asInt {
+                hi = m
+            }
+            return (lo, min(hi, available))
+        case Sym.Pattern: return n.args.count > 1 ? lengthRange(n.args[1], available: available) : (1, 1)
+        case Sym.Condition, Sym.PatternTest, Sym.HoldPattern:
+            return n.args.isEmpty ? (1, 1) : lengthRange(n.args[0], available: available)
+        case Sym.Alternatives: return (0, available)
+        default: return (1, 1)
+        }
+    }
+
+    func matchSequence(_ ps: ArraySlice<Expr>, _ es: ArraySlice<Expr>, _ b: Bindings, _ k: Continuation) throws -> Bool {
+        guard let p = ps.first else { return es.isEmpty ? try k(b) : false }
+        let restP = ps.dropFirst()
+        if p.hasHead(Sym.Optional), !isSequencePattern(p.args.first ?? .null) {
+            let inner = p.args.first ?? .null
+            if let e = es.first, try match(inner, e, b, { b2 in try matchSequence(restP, es.dropFirst(), b2, k) }) {
+                return true
+            }
+            guard let d = defaultValue(p) else { return false }
+            return try match(inner, d, b) { b2 in try matchSequence(restP, es, b2, k) }
+        }
+        if isSequencePattern(p) {
+            let (lo, hi) = lengthRange(p, available: es.count)
+            if lo > hi { return false }
+            // Patterns that cannot be satisfied by what is left fail fast.
+            let minRest = restP.reduce(0) { $0 + (isSequencePattern($1) ? lengthRange($1, available: 0).0 : 1) }
+            if es.count - minRest < lo { return false }
+            for len in lo...min(hi, es.count - minRest) {
+                let seg = es.prefix(len)
+                let rest = es.dropFirst(len)
+                if try matchSegment(p, seg, b, { b2 in try matchSequence(restP, rest, b2, k) }) {
+                    return true
+                }
+            }
+            return false
+        }
+        guard let e = es.first else { return false }
+        return try match(p, e, b) { b2 in try matchSequence(restP, es.dropFirst(), b2, k) }
+    }
+
+    /// `Optional[p, d]`, or `p_.` with the head's Default.
+    func defaultValue(_ p: Expr) -> Expr? {
+        if p.args.count > 1 { return p.args[1] }
+        return nil
+    }
+
+    /// Matches a run of arguments against a sequence pattern.
+    func matchSegment(_ p: Expr, _ seg: ArraySlice<Expr>, _ b: Bindings, _ k: Continuation) throws -> Bool {
+        guard case .normal(let n) = p, case .symbol(let h) = n.head else { return false }
+        switch h {
+        case Sym.BlankSequence, Sym.BlankNullSequence:
+            if let hd = n.args.first { for e in seg where !headMatches(e, hd) { return false } }
+            return try k(b)
+        case Sym.OptionsPattern:
+            return seg.allSatisfy(isOptionLike) ? try k(b) : false
+        case Sym.Pattern:
+            guard n.args.count == 2, case .symbol(let name) = n.args[0] else { return false }
+            let value: Expr = .call(Sym.Sequence, Array(seg))
+            if let bound = b[name] {
+                return bound == value ? try matchSegment(n.args[1], seg, b, k) : false
+            }
+            return try matchSegment(n.args[1], seg, b) { b2 in try k(b2.adding(name, value)) }
+        case Sym.Repeated, Sym.RepeatedNull:
+            guard let inner = n.args.first else { return false }
+            return try matchEach(inner, seg, b, k)
+        case Sym.Condition:
+            guard n.args.count == 2 else { return false }
+            return try matchSegment(n.args[0], seg, b) { b2 in
+                try conditionHolds(n.args[1], b2) ? try k(b2) : false
+            }
+        case Sym.PatternTest:
+            guard n.args.count == 2 else { return false }
+            return try matchSegment(n.args[0], seg, b) { b2 in
+                for e in seg where try !passesTest(n.args[1], e) { return false }
+                return try k(b2)
+            }
+        case Sym.HoldPattern:
+            return try matchSegment(n.args.first ?? .null, seg, b, k)
+        case Sym.Alternatives:
+            for alt in n.args {
+                if isSequencePattern(alt) {
+                    if try matchSegment(alt, seg, b, k) { return true }
+                } else if seg.count == 1, try match(alt, seg[seg.startIndex], b, k) {
+                    return true
+                }
+            }
+            return false
+        default:
+            return false
+        }
+    }
+
+    func matchEach(_ p: Expr, _ seg: ArraySlice<Expr>, _ b: Bindings, _ k: Continuation) throws -> Bool {
+        guard let e = seg.first else { return try k(b) }
+        return try match(p, e, b) { b2 in try matchEach(p, seg.dropFirst(), b2, k) }
+    }
+
+    /// Matches patterns to arguments in any order (for Orderless heads such as Plus).
+    func matchOrderless(_ ps: ArraySlice<Expr>, _ es: [Expr], _ used: [Bool], _ b: Bindings, _ k: Continuation) throws -> Bool {
+        guard let p = ps.first else { return used.allSatisfy { $0 } ? try k(b) : false }
+        if ps.count > used.lazy.filter({ !$0 }).count { return false }
+        for i in es.indices where !used[i] {
+            var u = used
+            u[i] = true
+            if try match(p, es[i], b, { b2 in try matchOrderless(ps.dropFirst(), es, u, b2, k) }) {
+                return true
+            }
+        }
+        return false
+    }
+}
+
+/// Replaces the pattern names bound in `b` throughout `e`. A name bound to a sequence splices
+/// its elements into the enclosing arguments.
+public func substitute(_ e: Expr, _ b: Bindings) -> Expr {
+    if b.isEmpty { return e }
+    switch e {
+    case .symbol(let s):
+        return b[s] ?? e
+    case .normal(let n):
+        let head = substitute(n.head, b)
+        var args: [Expr] = []
+        args.reserveCapacity(n.args.count)
+        var changed = false
+        for a in n.args {
+            if case .symbol(let s) = a, let v = b[s] {
+                changed = true
+                if v.hasHead(Sym.Sequence) { args.append(contentsOf: v.args) } else { args.append(v) }
+            } else {
+                let r = substitute(a, b)
+                if !r.isIdentical(to: a) { changed = true }
+                args.append(r)
+            }
+        }
+        if !changed && head.isIdentical(to: n.head) { return e }
+        return .normal(Normal(head, args))
+    default:
+        return e
+    }
+}

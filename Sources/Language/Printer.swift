@@ -1,0 +1,391 @@
+import BigInt
+import Foundation
+
+/// Turns expressions into text in one of three forms:
+/// - OutputForm: what the REPL prints (`{1, 2}`, `a -> b`, reals with 6 digits, strings bare);
+/// - InputForm: text that parses back to the same expression;
+/// - FullForm: `head[args]` throughout.
+public struct Printer {
+    public enum Form { case output, input, full }
+    public let form: Form
+
+    public init(_ form: Form) { self.form = form }
+
+    public func string(_ e: Expr) -> String { render(e).text }
+
+    /// Text and the precedence of its outermost operator (for parenthesizing).
+    struct Piece {
+        var text: String
+        var prec: Int
+    }
+
+    static let atomPrec = 1000
+
+    func paren(_ p: Piece, _ minPrec: Int) -> String {
+        p.prec < minPrec ? "(\(p.text))" : p.text
+    }
+
+    func render(_ e: Expr) -> Piece {
+        switch e {
+        case .integer(let i):
+            return Piece(text: String(i), prec: i < 0 ? Prec.unaryMinus : Printer.atomPrec)
+        case .bigInteger(let b):
+            return Piece(text: String(b.value), prec: b.value < 0 ? Prec.unaryMinus : Printer.atomPrec)
+        case .rational(let r):
+            if form == .full { return Piece(text: "Rational[\(r.numerator), \(r.denominator)]", prec: Printer.atomPrec) }
+            return Piece(text: "\(r.numerator)/\(r.denominator)", prec: r.numerator < 0 ? Prec.unaryMinus : Prec.divide)
+        case .real(let d):
+            let t = form == .output ? Printer.shortReal(d) : Printer.fullReal(d)
+            return Piece(text: t, prec: d < 0 ? Prec.unaryMinus : Printer.atomPrec)
+        case .string(let s):
+            return Piece(text: form == .output ? s : Printer.quote(s), prec: Printer.atomPrec)
+        case .symbol(let s):
+            return Piece(text: s.name, prec: Printer.atomPrec)
+        case .association(let a):
+            if form == .full {
+                let items = a.entries.map { k, v in
+                    "\(a.delayed.contains(k) ? "RuleDelayed" : "Rule")[\(string(k)), \(string(v))]"
+                }
+                return Piece(text: "Association[\(items.joined(separator: ", "))]", prec: Printer.atomPrec)
+            }
+            let items = a.entries.map { k, v in
+                "\(paren(render(k), Prec.rule + 1)) \(a.delayed.contains(k) ? ":>" : "->") \(paren(render(v), Prec.rule))"
+            }
+            return Piece(text: "<|\(items.joined(separator: ", "))|>", prec: Printer.atomPrec)
+        case .native(let v):
+            return Piece(text: v.summary, prec: Printer.atomPrec)
+        case .normal(let n):
+            if form == .full { return Piece(text: functional(n), prec: Printer.atomPrec) }
+            return renderNormal(n)
+        }
+    }
+
+    func functional(_ n: Normal) -> String {
+        let h = n.head.isAtom || form == .full ? render(n.head).text : paren(render(n.head), Prec.call)
+        return "\(h)[\(n.args.map(string).joined(separator: ", "))]"
+    }
+
+    func infix(_ args: [Expr], _ op: String, _ prec: Int) -> Piece {
+        Piece(text: args.map { paren(render($0), prec + 1) }.joined(separator: op), prec: prec)
+    }
+
+    // swiftlint:disable:next cyclomatic_complexity
+    func renderNormal(_ n: Normal) -> Piece {
+        guard case .symbol(let h) = n.head else {
+            return Piece(text: functional(n), prec: Prec.call)
+        }
+        let a = n.args
+        switch (h.name, a.count) {
+        case ("List", _):
+            return Piece(text: "{\(a.map(string).joined(separator: ", "))}", prec: Printer.atomPrec)
+        case ("Plus", 2...): return plus(a)
+        case ("Times", 2...): return times(a)
+        case ("Power", 2): return power(a[0], a[1])
+        case ("Rule", 2): return binary(a[0], " -> ", a[1], Prec.rule, right: true)
+        case ("RuleDelayed", 2): return binary(a[0], " :> ", a[1], Prec.rule, right: true)
+        case ("Set", 2): return binary(a[0], " = ", a[1], Prec.set, right: true)
+        case ("SetDelayed", 2): return binary(a[0], " := ", a[1], Prec.set, right: true)
+        case ("ReplaceAll", 2): return binary(a[0], " /. ", a[1], Prec.replace, right: false)
+        case ("ReplaceRepeated", 2): return binary(a[0], " //. ", a[1], Prec.replace, right: false)
+        case ("Condition", 2): return binary(a[0], " /; ", a[1], Prec.condition, right: false)
+        case ("Equal", 2...): return infix(a, " == ", Prec.equal)
+        case ("Unequal", 2...): return infix(a, " != ", Prec.equal)
+        case ("Less", 2...): return infix(a, " < ", Prec.equal)
+        case ("Greater", 2...): return infix(a, " > ", Prec.equal)
+        case ("LessEqual", 2...): return infix(a, " <= ", Prec.equal)
+        case ("GreaterEqual", 2...): return infix(a, " >= ", Prec.equal)
+        case ("SameQ", 2...): return infix(a, " === ", Prec.sameQ)
+        case ("UnsameQ", 2...): return infix(a, " =!= ", Prec.sameQ)
+        case ("And", 2...): return infix(a, " && ", Prec.and)
+        case ("Or", 2...): return infix(a, " || ", Prec.or)
+        case ("Alternatives", 2...): return infix(a, " | ", Prec.alternatives)
+        case ("StringJoin", 2...) where form == .input: return infix(a, " <> ", Prec.stringJoin)
+        case ("StringExpression", 2...): return infix(a, " ~~ ", Prec.stringExpression)
+        case ("Dot", 2...): return infix(a, " . ", Prec.dot)
+        case ("CompoundExpression", 2...):
+            let parts = a.map { $0.isNull ? "" : paren(render($0), Prec.compound + 1) }
+            return Piece(text: parts.joined(separator: "; ").trimmingCharacters(in: .whitespaces), prec: Prec.compound)
+        case ("Not", 1):
+            return Piece(text: "!" + paren(render(a[0]), Prec.not), prec: Prec.not)
+        case ("Factorial", 1):
+            return Piece(text: paren(render(a[0]), Prec.factorial + 1) + "!", prec: Prec.factorial)
+        case ("Span", 2...3):
+            let parts = a.enumerated().map { i, x -> String in
+                if i == 1 && x.isSymbol(Sym.All) && a.count == 2 { return "" }
+                return paren(render(x), Prec.span + 1)
+            }
+            let t = parts.joined(separator: ";;")
+            return Piece(text: a[0] == .integer(1) && a.count == 2 ? ";;" + parts[1] : t, prec: Prec.span)
+        case ("Part", 2...):
+            let base = paren(render(a[0]), Prec.call)
+            return Piece(text: "\(base)[[\(a.dropFirst().map(string).joined(separator: ", "))]]", prec: Prec.call)
+        case ("MessageName", 2...):
+            let rest = a.dropFirst().map { $0.asString ?? string($0) }
+            return Piece(text: ([paren(render(a[0]), Prec.messageName + 1)] + rest).joined(separator: "::"), prec: Prec.messageName)
+        case ("Blank", 0...1), ("BlankSequence", 0...1), ("BlankNullSequence", 0...1):
+            let u = h.name == "Blank" ? "_" : (h.name == "BlankSequence" ? "__" : "___")
+            return Piece(text: u + (a.first.map(string) ?? ""), prec: Printer.atomPrec)
+        case ("Pattern", 2):
+            if case .symbol(let s) = a[0] {
+                if let bh = a[1].headSymbol, [Sym.Blank, Sym.BlankSequence, Sym.BlankNullSequence].contains(bh), a[1].args.count <= 1 {
+                    return Piece(text: s.name + string(a[1]), prec: Printer.atomPrec)
+                }
+                return Piece(text: s.name + ":" + paren(render(a[1]), Prec.pattern + 1), prec: Prec.pattern)
+            }
+        case ("Optional", 1):
+            return Piece(text: paren(render(a[0]), Printer.atomPrec) + ".", prec: Printer.atomPrec)
+        case ("Optional", 2):
+            return binary(a[0], ":", a[1], Prec.pattern, right: false)
+        case ("PatternTest", 2):
+            return Piece(text: paren(render(a[0]), Prec.patternTest + 1) + "?" + paren(render(a[1]), Prec.patternTest + 1), prec: Prec.patternTest)
+        case ("Repeated", 1):
+            return Piece(text: paren(render(a[0]), Prec.repeated + 1) + "..", prec: Prec.repeated)
+        case ("RepeatedNull", 1):
+            return Piece(text: paren(render(a[0]), Prec.repeated + 1) + "...", prec: Prec.repeated)
+        case ("Function", 1):
+            return Piece(text: paren(render(a[0]), Prec.function + 1) + " & ", prec: Prec.function)
+        case ("Slot", 1):
+            if let k = a[0].asInt { return Piece(text: "#\(k)", prec: Printer.atomPrec) }
+            if let s = a[0].asString { return Piece(text: "#\(s)", prec: Printer.atomPrec) }
+        case ("SlotSequence", 1):
+            if let k = a[0].asInt { return Piece(text: k == 1 ? "##" : "##\(k)", prec: Printer.atomPrec) }
+        case ("Out", 0):
+            return Piece(text: "%", prec: Printer.atomPrec)
+        case ("HoldForm", 1) where form == .output:
+            return render(a[0])
+        case ("FullForm", 1) where form == .output:
+            return Piece(text: Printer(.full).string(a[0]), prec: Printer.atomPrec)
+        case ("InputForm", 1) where form == .output:
+            return Piece(text: Printer(.input).string(a[0]), prec: Printer.atomPrec)
+        case ("OutputForm", 1) where form == .output, ("Short", 1) where form == .output:
+            return render(a[0])
+        case ("TableForm", 1) where form == .output, ("MatrixForm", 1) where form == .output:
+            return Piece(text: table(a[0]), prec: Printer.atomPrec)
+        case ("DirectedInfinity", 1):
+            if a[0] == .integer(1) { return Piece(text: "Infinity", prec: Printer.atomPrec) }
+            if a[0] == .integer(-1) { return Piece(text: "-Infinity", prec: Prec.unaryMinus) }
+        case ("DirectedInfinity", 0):
+            return Piece(text: "ComplexInfinity", prec: Printer.atomPrec)
+        case ("Around", 2) where form == .output:
+            if let t = Printer.around(a[0], a[1]) { return Piece(text: t, prec: Prec.plus) }
+        case ("Increment", 1):
+            return Piece(text: paren(render(a[0]), Prec.increment + 1) + "++", prec: Prec.increment)
+        case ("Decrement", 1):
+            return Piece(text: paren(render(a[0]), Prec.increment + 1) + "--", prec: Prec.increment)
+        case ("Map", 2):
+            return binary(a[0], " /@ ", a[1], Prec.map, right: true)
+        case ("Apply", 2):
+            return binary(a[0], " @@ ", a[1], Prec.map, right: true)
+        case ("AddTo", 2): return binary(a[0], " += ", a[1], Prec.addTo, right: true)
+        case ("SubtractFrom", 2): return binary(a[0], " -= ", a[1], Prec.addTo, right: true)
+        case ("Composition", 2...): return infix(a, "@*", Prec.composition)
+        case ("RightComposition", 2...): return infix(a, "/*", Prec.composition)
+        default:
+            break
+        }
+        return Piece(text: functional(n), prec: Prec.call)
+    }
+
+    /// A list of rows as aligned columns.
+    func table(_ e: Expr) -> String {
+        guard let rows = e.listItems else { return string(e) }
+        let cells = rows.map { r in (r.listItems ?? [r]).map(string) }
+        let width = cells.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: width)
+        for r in cells { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        return "\n" + cells.map { r in
+            r.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - c.count) }
+                .joined(separator: "   ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+
+    func binary(_ l: Expr, _ op: String, _ r: Expr, _ prec: Int, right: Bool) -> Piece {
+        let lt = paren(render(l), right ? prec + 1 : prec)
+        let rt = paren(render(r), right ? prec : prec + 1)
+        return Piece(text: lt + op + rt, prec: prec)
+    }
+
+    /// Whether a term prints with a leading minus sign, and its negation.
+    func negativePart(_ e: Expr) -> Expr? {
+        if e.isNumber, let s = Numbers.sign(e), s < 0 { return Numbers.negate(e) }
+        if e.hasHead(Sym.Times), let c = e.args.first, c.isNumber, let s = Numbers.sign(c), s < 0,
+           let nc = Numbers.negate(c) {
+            let rest = Array(e.args.dropFirst())
+            if Numbers.isOne(nc) && nc.isExactNumber { return rest.count == 1 ? rest[0] : .call(Sym.Times, rest) }
+            return .call(Sym.Times, [nc] + rest)
+        }
+        return nil
+    }
+
+    func plus(_ terms: [Expr]) -> Piece {
+        var text = paren(render(terms[0]), Prec.plus)
+        for t in terms.dropFirst() {
+            if let neg = negativePart(t) {
+                text += " - " + paren(render(neg), Prec.plus + 1)
+            } else {
+                text += " + " + paren(render(t), Prec.plus)
+            }
+        }
+        return Piece(text: text, prec: Prec.plus)
+    }
+
+    func times(_ factors: [Expr]) -> Piece {
+        var num: [Expr] = []
+        var den: [Expr] = []
+        var sign = ""
+        for (i, f) in factors.enumerated() {
+            if i == 0, f == .integer(-1) { sign = "-"; continue }
+            if i == 0, case .rational(let r) = f {
+                if r.numerator == -1 { sign = "-" } else if r.numerator != 1 { num.append(.integer(r.numerator)) }
+                den.append(.integer(r.denominator))
+                continue
+            }
+            if f.hasHead(Sym.Power), f.args.count == 2, let s = Numbers.sign(f.args[1]), s < 0,
+               let e = Numbers.negate(f.args[1]) {
+                den.append(Numbers.isOne(e) && e.isExactNumber ? f.args[0] : .call(Sym.Power, [f.args[0], e]))
+                continue
+            }
+            num.append(f)
+        }
+        let sep = form == .input ? "*" : " "
+        func join(_ xs: [Expr]) -> Piece {
+            if xs.isEmpty { return Piece(text: "1", prec: Printer.atomPrec) }
+            if xs.count == 1 { return render(xs[0]) }
+            return Piece(text: xs.map { paren(render($0), Prec.times + 1) }.joined(separator: sep), prec: Prec.times)
+        }
+        var body: Piece
+        if den.isEmpty {
+            body = join(num)
+        } else {
+            let n = join(num), d = join(den)
+            body = Piece(text: paren(n, Prec.times) + "/" + paren(d, Prec.power), prec: Prec.divide)
+        }
+        if sign.isEmpty { return body }
+        return Piece(text: "-" + paren(body, Prec.times), prec: Prec.unaryMinus)
+    }
+
+    func power(_ b: Expr, _ e: Expr) -> Piece {
+        if case .rational(let r) = e, r.numerator == 1, r.denominator == 2 {
+            return Piece(text: "Sqrt[\(string(b))]", prec: Prec.call)
+        }
+        if let s = Numbers.sign(e), s < 0, form == .output, let ne = Numbers.negate(e) {
+            let d = Numbers.isOne(ne) && ne.isExactNumber ? render(b) : power(b, ne)
+            return Piece(text: "1/" + paren(d, Prec.power), prec: Prec.divide)
+        }
+        return Piece(text: paren(render(b), Prec.power + 1) + "^" + paren(render(e), Prec.power), prec: Prec.power)
+    }
+
+    // MARK: Atoms
+
+    /// A string in double quotes with escapes.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    /// OutputForm of a machine real: 6 significant digits, `2.` for whole values, `1.*^6` for
+    /// large and small magnitudes.
+    public static func shortReal(_ d: Double) -> String {
+        if d.isNaN { return "Indeterminate" }
+        if d.isInfinite { return d > 0 ? "Infinity" : "-Infinity" }
+        if d == 0 { return "0." }
+        let s = String(format: "%.5e", d)
+        guard let eIndex = s.firstIndex(of: "e"), let exp = Int(s[s.index(after: eIndex)...]) else { return s }
+        var mantissa = String(s[..<eIndex])
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa.removeFirst() }
+        let digits = mantissa.replacingOccurrences(of: ".", with: "")
+        return (negative ? "-" : "") + place(digits: digits, exponent: exp, limit: 6)
+    }
+
+    /// InputForm of a machine real: the shortest text that reads back to the same double.
+    public static func fullReal(_ d: Double) -> String {
+        if d.isNaN { return "Indeterminate" }
+        if d.isInfinite { return d > 0 ? "Infinity" : "-Infinity" }
+        if d == 0 { return "0." }
+        let s = "\(abs(d))"
+        var digits: String
+        var exp: Int
+        if let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            let m = String(s[..<e])
+            exp = Int(s[s.index(after: e)...]) ?? 0
+            digits = m.replacingOccurrences(of: ".", with: "")
+        } else {
+            let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+            let ip = String(parts[0]), fp = parts.count > 1 ? String(parts[1]) : ""
+            if ip != "0" {
+                digits = ip + fp
+                exp = ip.count - 1
+            } else {
+                let lead = fp.prefix { $0 == "0" }.count
+                digits = String(fp.dropFirst(lead))
+                exp = -lead - 1
+            }
+        }
+        while digits.count > 1 && digits.hasSuffix("0") { digits.removeLast() }
+        return (d < 0 ? "-" : "") + place(digits: digits, exponent: exp, limit: 16)
+    }
+
+    /// Places the decimal point in `digits` (d.ddd × 10^exponent); scientific `*^` outside
+    /// -5...(limit-1).
+    static func place(digits raw: String, exponent: Int, limit: Int) -> String {
+        var digits = raw
+        while digits.count > 1 && digits.hasSuffix("0") { digits.removeLast() }
+        if exponent >= 6 && limit == 6 || exponent >= 16 || exponent < -5 {
+            let head = String(digits.prefix(1)), tail = String(digits.dropFirst())
+            return "\(head).\(tail)*^\(exponent)"
+        }
+        if exponent < 0 {
+            return "0." + String(repeating: "0", count: -exponent - 1) + digits
+        }
+        if digits.count <= exponent + 1 {
+            return digits + String(repeating: "0", count: exponent + 1 - digits.count) + "."
+        }
+        let i = digits.index(digits.startIndex, offsetBy: exponent + 1)
+        return digits[..<i] + "." + digits[i...]
+    }
+
+    /// `value ± uncertainty`: the uncertainty with one significant digit (two when it starts with
+    /// 1), the value rounded to the same decimal place.
+    public static func around(_ v: Expr, _ u: Expr) -> String? {
+        guard let x = v.doubleValue, let dx = u.doubleValue, dx.isFinite, x.isFinite else { return nil }
+        if dx <= 0 { return "\(shortReal(x)) \u{00B1} \(shortReal(dx))" }
+        var place = Int(floor(log10(dx)))
+        let lead = dx / pow(10, Double(place))
+        if lead < 1.95 { place -= 1 }
+        let scale = pow(10, Double(place))
+        let ru = (dx / scale).rounded() * scale
+        let rv = (x / scale).rounded() * scale
+        let decimals = max(0, -place)
+        func fmt(_ y: Double) -> String {
+            if decimals == 0 { return String(format: "%.0f", y) }
+            return String(format: "%.\(decimals)f", y)
+        }
+        return "\(fmt(rv)) \u{00B1} \(fmt(ru))"
+    }
+}
+
+/// `OutputForm` text of an expression.
+public enum OutputForm {
+    public static func string(_ e: Expr) -> String { Printer(.output).string(e) }
+}
+
+/// `InputForm` text of an expression: parses back to the same expression.
+public enum InputForm {
+    public static func string(_ e: Expr) -> String { Printer(.input).string(e) }
+}
+
+/// `FullForm` text of an expression.
+public enum FullForm {
+    public static func string(_ e: Expr) -> String { Printer(.full).string(e) }
+}

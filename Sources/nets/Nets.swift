@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Kernel
+import Language
+
+/// The `nets` command: a REPL, a script runner and a one-shot evaluator, with wolframscript's
+/// conventions.
+@main
+struct Nets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nets",
+        abstract: "The Wolfram Language's neural-network idioms, interpreted.",
+        discussion: """
+            With no arguments on a terminal, nets starts an interactive session (In[n]:= prompts). \
+            When standard input is not a terminal it is read as a script, without prompts.
+
+            nets FILE.nets [args...] runs a script: every top-level result that is not Null is \
+            printed like a notebook cell (Out[n]= ...), with Print output and messages in order. \
+            The arguments are available as $ScriptCommandLine.
+
+            nets -c 'code' evaluates code and prints only the final result.
+
+            Exit status: 0 on success, 1 after a syntax error or an uncaught abort, 2 for bad \
+            command-line use.
+            """,
+        version: Kernel.version)
+
+    @Option(name: .customShort("c"), help: "Evaluate CODE and print the final result only.")
+    var code: String?
+
+    @Flag(name: .long, help: "Print script results bare, without Out[n]= labels.")
+    var plain = false
+
+    @Argument(parsing: .captureForPassthrough, help: "A .nets script to run, and arguments for it.")
+    var script: [String] = []
+
+    mutating func run() throws {
+        let code = self.code, script = self.script, plain = self.plain
+        let status = Box<Int32>(0)
+        runOnLargeStack {
+            let kernel = Kernel()
+            let front = FrontEnd(kernel: kernel)
+            if let code {
+                status.value = front.runOneShot(code)
+            } else if let file = script.first {
+                kernel.scriptCommandLine = script
+                status.value = front.runScriptFile(file, plain: plain)
+            } else if isatty(STDIN_FILENO) != 0 {
+                status.value = REPL(kernel: kernel).run()
+            } else {
+                let data = FileHandle.standardInput.readDataToEndOfFile()
+                let text = String(decoding: data, as: UTF8.self)
+                status.value = front.runScript(text, name: "stdin", plain: plain)
+            }
+        }
+        fflush(nil)
+        if status.value != 0 { throw ExitCode(status.value) }
+    }
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode {
+                exit(withError: error)
+            }
+            FileHandle.standardError.write((fullMessage(for: error) + "\n").data(using: .utf8) ?? Data())
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// A mutable value shared with the evaluation thread.
+final class Box<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
