@@ -34,6 +34,7 @@ private func aroundParts(_ e: Expr) -> (Double, Double)? {
     return nil
 }
 
+/// The direction of `DirectedInfinity[d]`; 0 for ComplexInfinity (`DirectedInfinity[]`).
 private func infinityDirection(_ e: Expr) -> Expr? {
     e.hasHead(Sym.DirectedInfinity) ? (e.args.first ?? .integer(0)) : nil
 }
@@ -138,6 +139,7 @@ private func times(_ c: Call) throws -> Expr? {
             c.evaluator.messages.issue(Symbol.intern("Infinity"), "indet", [Expr(Sym.HoldForm, c.whole)])
             return .symbol(Sym.Indeterminate)
         }
+        if Numbers.isZero(d) { return Expr(Sym.DirectedInfinity) }
         let s = number.flatMap(Numbers.sign) ?? 1
         return Expr(Sym.DirectedInfinity, Numbers.multiply(d, .integer(s)) ?? d)
     }
@@ -186,6 +188,14 @@ private func power(_ c: Call) throws -> Expr? {
             return .symbol(Sym.Indeterminate)
         }
         if let r = Numbers.power(a, b) { return r }
+        // Sqrt[8] is 2 Sqrt[2]; Sqrt[32/7] is 4 Sqrt[2/7].
+        if case .rational(let e) = b, e.numerator == 1, e.denominator == 2,
+           let (n, d) = Numbers.fraction(a), n.sign == .plus {
+            let (kn, mn) = Numbers.squareFactor(n), (kd, md) = Numbers.squareFactor(d)
+            if kn > 1 || kd > 1, let k = Numbers.rational(kn, kd), let m = Numbers.rational(mn, md) {
+                return .call(Sym.Times, [k, .call(Sym.Power, [m, b])])
+            }
+        }
         return nil
     }
     if case .integer(0) = b { return .integer(1) }

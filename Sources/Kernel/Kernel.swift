@@ -112,6 +112,15 @@ public final class Kernel {
         try Parser.parseProgram(source).map(evaluateInput)
     }
 
+    /// Clears the values of every symbol that is not protected: a fresh session without restarting
+    /// the process (for tests).
+    public func clearUserSymbols() {
+        for s in Symbol.all where !s.attributes.contains(.protected) && !s.name.hasPrefix("$") {
+            s.clearValues()
+            s.attributes = []
+        }
+    }
+
     /// Evaluates source and returns the last result (for tests and `nets -c`).
     public func evaluate(_ source: String) throws -> Expr {
         try run(source).last ?? .null

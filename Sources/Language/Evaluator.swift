@@ -289,6 +289,10 @@ public final class Evaluator {
         if splice && !attrs.contains(.sequenceHold) {
             out = out.flatMap { $0.hasHead(Sym.Sequence) ? $0.args : [$0] }
         }
+        // Unevaluated[x] passes x itself to the function's rules.
+        for i in out.indices where out[i].hasHead(Sym.Unevaluated) && out[i].args.count == 1 {
+            out[i] = out[i].args[0]
+        }
         return out
     }
 

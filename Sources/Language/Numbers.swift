@@ -121,14 +121,13 @@ public enum Numbers {
         case .integer(let k):
             if case .real(let x) = a { return .real(Foundation.pow(x, Double(k))) }
             guard let (n, d) = fraction(a) else { return nil }
-            if k >= 0 {
-                if k > 1_000_000 && n.magnitude > 1 { return nil }
-                return rational(n.power(k), d.power(k))
-            }
+            // Results beyond about 10^7 digits are left unevaluated rather than computed.
+            let bits = max(n.magnitude.bitWidth, d.magnitude.bitWidth)
+            if bits > 1, k.magnitude > 0, bits.multipliedReportingOverflow(by: Int(k.magnitude)).partialValue > 32_000_000
+                || bits.multipliedReportingOverflow(by: Int(k.magnitude)).overflow { return nil }
+            if k >= 0 { return rational(n.power(k), d.power(k)) }
             if n.isZero { return nil }
-            let m = -k
-            if m > 1_000_000 && n.magnitude > 1 { return nil }
-            return rational(d.power(m), n.power(m))
+            return rational(d.power(-k), n.power(-k))
         case .real(let y):
             guard let x = a.doubleValue else { return nil }
             if x < 0 && y.rounded() != y { return nil }
@@ -147,6 +146,18 @@ public enum Numbers {
         default:
             return nil
         }
+    }
+
+    /// Splits n = k^2 * m with m free of square factors found below 10^4: returns (k, m).
+    public static func squareFactor(_ n: BigInt) -> (BigInt, BigInt) {
+        var k = BigInt(1), m = n
+        var p = BigInt(2)
+        while p < 10_000 && p * p <= m {
+            let pp = p * p
+            while m % pp == 0 { m /= pp; k *= p }
+            p += p == 2 ? 1 : 2
+        }
+        return (k, m)
     }
 
     /// The integer q-th root of n when n is a perfect q-th power.

@@ -50,7 +50,7 @@ public struct Parser {
     var depth = 0
     /// Recursion depth of the parser, bounded so that no input can exhaust the stack.
     var nesting = 0
-    static let maxNesting = 2000
+    static let maxNesting = 1000
 
     /// A lexical error found after the last good token; thrown when the parser reaches it.
     var pendingError: ParseError?
@@ -188,7 +188,8 @@ public struct Parser {
         nesting += 1
         defer { nesting -= 1 }
         if nesting > Parser.maxNesting { throw error("expression nested too deeply") }
-        if depth > 0 { skipNewlines() }
+        // An operand is required here, so a newline cannot end the expression.
+        skipNewlines()
         var left = try prefix()
         while true {
             if depth > 0 { skipNewlines() }

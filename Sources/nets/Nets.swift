@@ -36,7 +36,7 @@ struct Nets: ParsableCommand {
 
     mutating func run() throws {
         let code = self.code, script = self.script, plain = self.plain
-        let status = Box<Int32>(0)
+        let status = Shared<Int32>(0)
         runOnLargeStack {
             let kernel = Kernel()
             let front = FrontEnd(kernel: kernel)
@@ -70,10 +70,4 @@ struct Nets: ParsableCommand {
             Foundation.exit(2)
         }
     }
-}
-
-/// A mutable value shared with the evaluation thread.
-final class Box<T>: @unchecked Sendable {
-    var value: T
-    init(_ value: T) { self.value = value }
 }

@@ -1,0 +1,81 @@
+import Language
+import Testing
+
+@Suite struct PrinterTests {
+    static let reals: [(Double, String)] = [
+        (2.0, "2."), (1.5, "1.5"), (1.0 / 3.0, "0.333333"), (123.456, "123.456"),
+        (100000.0, "100000."), (1_000_000.0, "1.*^6"), (123456789.0, "1.23457*^8"),
+        (0.00001, "0.00001"), (0.000001, "1.*^-6"), (-2.5, "-2.5"), (0.0, "0."),
+        (3.14159265, "3.14159"), (2.0 / 3.0, "0.666667"),
+    ]
+
+    @Test(arguments: reals)
+    func shortReals(_ d: Double, _ expected: String) {
+        #expect(Printer.shortReal(d) == expected)
+    }
+
+    static let fullReals: [(Double, String)] = [
+        (0.1, "0.1"), (2.0, "2."), (1e20, "1.*^20"), (1.0 / 3.0, "0.3333333333333333"), (-1.5e-7, "-1.5*^-7"),
+    ]
+
+    @Test(arguments: fullReals)
+    func inputFormReals(_ d: Double, _ expected: String) {
+        #expect(Printer.fullReal(d) == expected)
+    }
+
+    static let arounds: [(Double, Double, String)] = [
+        (0.88, 0.0912, "0.88 \u{00B1} 0.09"),
+        (0.875, 0.15, "0.88 \u{00B1} 0.15"),
+        (12.345, 1.2, "12.3 \u{00B1} 1.2"),
+        (1234.0, 56.0, "1230 \u{00B1} 60"),
+        (0.5, 0.02, "0.50 \u{00B1} 0.02"),
+    ]
+
+    @Test(arguments: arounds)
+    func aroundPrinting(_ v: Double, _ u: Double, _ expected: String) {
+        #expect(Printer.around(.real(v), .real(u)) == expected)
+    }
+
+    static let forms: [(String, String, String)] = [
+        ("{1, \"a\", b}", "{1, a, b}", "{1, \"a\", b}"),
+        ("a -> b", "a -> b", "a -> b"),
+        ("Plus[a, Times[-1, b]]", "a - b", "a - b"),
+        ("Times[2, x]", "2 x", "2*x"),
+        ("Times[-1, x]", "-x", "-x"),
+        ("Power[x, -1]", "1/x", "x^(-1)"),
+        ("Times[a, Power[b, -1]]", "a/b", "a/b"),
+        ("Power[Plus[a, b], 2]", "(a + b)^2", "(a + b)^2"),
+        ("Times[Plus[a, b], c]", "(a + b) c", "(a + b)*c"),
+        ("f[x_, y_Integer]", "f[x_, y_Integer]", "f[x_, y_Integer]"),
+        ("Function[Power[Slot[1], 2]]", "#1^2 & ", "#1^2 & "),
+        ("Part[l, 1]", "l[[1]]", "l[[1]]"),
+        ("Missing[\"KeyAbsent\", b]", "Missing[KeyAbsent, b]", "Missing[\"KeyAbsent\", b]"),
+        ("Hold[Plus[1, 1]]", "Hold[1 + 1]", "Hold[1 + 1]"),
+        ("HoldForm[Plus[1, 1]]", "1 + 1", "HoldForm[1 + 1]"),
+        ("Rule[a, Rule[b, c]]", "a -> b -> c", "a -> b -> c"),
+        ("Rule[Rule[a, b], c]", "(a -> b) -> c", "(a -> b) -> c"),
+        ("And[a, Or[b, c]]", "a && (b || c)", "a && (b || c)"),
+    ]
+
+    @Test(arguments: forms)
+    func outputAndInputForm(_ full: String, _ output: String, _ input: String) throws {
+        let e = try Parser.parseExpression(full)
+        #expect(OutputForm.string(e) == output)
+        #expect(InputForm.string(e) == input)
+    }
+
+    @Test func squareRoots() {
+        let half = Numbers.rational(1, 2) ?? .null
+        #expect(OutputForm.string(.call(Sym.Power, [.integer(2), half])) == "Sqrt[2]")
+        #expect(OutputForm.string(half) == "1/2")
+        #expect(FullForm.string(half) == "Rational[1, 2]")
+    }
+
+    @Test func inputFormReparses() throws {
+        for text in ["{1, 2.5, \"s\\n\", a -> b}", "f[x_, y___] := g[x, {y}]", "a - 2 b/c^3", "<|1 -> {2}, \"k\" -> x|>"] {
+            let e = try Parser.parseExpression(text)
+            let again = try Parser.parseExpression(InputForm.string(e))
+            #expect(FullForm.string(again) == FullForm.string(e))
+        }
+    }
+}
