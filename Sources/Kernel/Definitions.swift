@@ -123,7 +123,12 @@ func assign(_ lhs: Expr, _ rhs: Expr, delayed: Bool, _ c: Call) throws -> Expr? 
             }
             return rhs
         }
-        if let h = n.head.asSymbol, n.args.count == 1, case .symbol(let f) = n.args[0] {
+        if let h = n.head.asSymbol, n.args.count == 1, case .symbol(let f) = n.args[0],
+           ["Attributes", "Options", "Default"].contains(h.name) {
+            if f.attributes.contains(.protected) {
+                c.evaluator.messages.issue(setSym, "write", [.symbol(f), Expr(Sym.HoldForm, lhs)])
+                return nil
+            }
             switch h.name {
             case "Attributes":
                 var a: Attributes = []
@@ -259,7 +264,8 @@ extension Kernel {
         [
             Builtin("Set", [.holdFirst, .sequenceHold], usage: "lhs = rhs evaluates rhs and assigns it to lhs from then on.") { c in
                 guard c.count == 2 else { return c.argCount(2) }
-                return try assign(c[0], c[1], delayed: false, c) ?? .failed
+                // As in the Wolfram Language, a failed assignment still gives the right side.
+                return try assign(c[0], c[1], delayed: false, c) ?? c[1]
             },
             Builtin("SetDelayed", [.holdAll, .sequenceHold], usage: "lhs := rhs assigns rhs, unevaluated, to be evaluated each time lhs is used.") { c in
                 guard c.count == 2 else { return c.argCount(2) }

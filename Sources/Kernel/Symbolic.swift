@@ -90,6 +90,13 @@ extension Kernel {
                 c.evaluator.printer(information(s, long: long))
                 return .null
             },
+            Builtin("Out", [.listable, .nHoldAll], usage: "%n or Out[n] is the result of line n; % is the last result, %% the one before, Out[-k] the kth previous.") { c in
+                let line = c.evaluator.line
+                if c.count == 0 { return line > 1 ? .call(Sym.Out, [.integer(line - 1)]) : nil }
+                guard c.count == 1, case .integer(let k) = c[0], k < 0, line + k >= 1 else { return nil }
+                return .call(Sym.Out, [.integer(line + k)])
+            },
+            Builtin("In", [.nHoldAll], usage: "In[n] is the input of line n, evaluated again."),
             Builtin("Level", [], usage: "Level[expr, levelspec] lists the parts of expr at the given levels.") { c in
                 guard c.count == 2, let spec = LevelSpec.parse(c[1]) else { return nil }
                 var out: [Expr] = []

@@ -88,8 +88,8 @@ public final class MessageCenter {
     public private(set) var issuedNames: [String] = []
     /// Formats a message argument; set by the kernel to the InputForm printer.
     public var formatArg: (Expr) -> String = { e in
-        if e.hasHead(Sym.HoldForm), e.args.count == 1 { return InputForm.string(e.args[0]) }
-        return InputForm.string(e)
+        if e.hasHead(Sym.HoldForm), e.args.count == 1 { return MessageForm.string(e.args[0]) }
+        return MessageForm.string(e)
     }
     /// Called before a message is written, e.g. to flush standard output first.
     public var beforeWrite: () -> Void = {}
@@ -174,6 +174,9 @@ public final class Evaluator {
         messages.reset()
         interrupt.clear()
         depth = 0
+        // $RecursionLimit and $IterationLimit may have been set by the user.
+        if let n = Symbol.lookup("$RecursionLimit")?.ownValue?.asInt { recursionLimit = min(max(n, 20), 100_000) }
+        if let n = Symbol.lookup("$IterationLimit")?.ownValue?.asInt { iterationLimit = min(max(n, 20), 10_000_000) }
         do {
             return try evaluate(e)
         } catch let flow as ControlFlow {

@@ -6,10 +6,19 @@ import Foundation
 /// - InputForm: text that parses back to the same expression;
 /// - FullForm: `head[args]` throughout.
 public struct Printer {
-    public enum Form { case output, input, full }
+    /// `message` is InputForm (strings quoted) with divisions written as in OutputForm, the form
+    /// of message arguments.
+    public enum Form { case output, input, full, message }
     public let form: Form
+    /// How many more subexpressions may be rendered; past it the rest shows as `<<...>>`, so
+    /// printing an enormous expression ends.
+    final class Budget { var remaining: Int; init(_ n: Int) { remaining = n } }
+    let budget: Budget
 
-    public init(_ form: Form) { self.form = form }
+    public init(_ form: Form, limit: Int = 20_000_000) {
+        self.form = form
+        self.budget = Budget(limit)
+    }
 
     public func string(_ e: Expr) -> String { render(e).text }
 
@@ -26,6 +35,8 @@ public struct Printer {
     }
 
     func render(_ e: Expr) -> Piece {
+        budget.remaining -= 1
+        if budget.remaining < 0 { return Piece(text: "<<...>>", prec: Printer.atomPrec) }
         switch e {
         case .integer(let i):
             return Piece(text: String(i), prec: i < 0 ? Prec.unaryMinus : Printer.atomPrec)
@@ -99,7 +110,7 @@ public struct Printer {
         case ("And", 2...): return infix(a, " && ", Prec.and)
         case ("Or", 2...): return infix(a, " || ", Prec.or)
         case ("Alternatives", 2...): return infix(a, " | ", Prec.alternatives)
-        case ("StringJoin", 2...) where form == .input: return infix(a, " <> ", Prec.stringJoin)
+        case ("StringJoin", 2...) where form == .input || form == .message: return infix(a, " <> ", Prec.stringJoin)
         case ("StringExpression", 2...): return infix(a, " ~~ ", Prec.stringExpression)
         case ("Dot", 2...): return infix(a, " . ", Prec.dot)
         case ("CompoundExpression", 2...):
@@ -151,7 +162,7 @@ public struct Printer {
             if let k = a[0].asInt { return Piece(text: k == 1 ? "##" : "##\(k)", prec: Printer.atomPrec) }
         case ("Out", 0):
             return Piece(text: "%", prec: Printer.atomPrec)
-        case ("HoldForm", 1) where form == .output:
+        case ("HoldForm", 1) where form == .output || form == .message:
             return render(a[0])
         case ("FullForm", 1) where form == .output:
             return Piece(text: Printer(.full).string(a[0]), prec: Printer.atomPrec)
@@ -268,7 +279,7 @@ public struct Printer {
         if case .rational(let r) = e, r.numerator == 1, r.denominator == 2 {
             return Piece(text: "Sqrt[\(string(b))]", prec: Prec.call)
         }
-        if let s = Numbers.sign(e), s < 0, form == .output, let ne = Numbers.negate(e) {
+        if let s = Numbers.sign(e), s < 0, form == .output || form == .message, let ne = Numbers.negate(e) {
             let d = Numbers.isOne(ne) && ne.isExactNumber ? render(b) : power(b, ne)
             return Piece(text: "1/" + paren(d, Prec.power), prec: Prec.divide)
         }
@@ -383,6 +394,11 @@ public enum OutputForm {
 /// `InputForm` text of an expression: parses back to the same expression.
 public enum InputForm {
     public static func string(_ e: Expr) -> String { Printer(.input).string(e) }
+}
+
+/// The text of a message argument: InputForm, with `1/x` for reciprocals.
+public enum MessageForm {
+    public static func string(_ e: Expr) -> String { Printer(.message).string(e) }
 }
 
 /// `FullForm` text of an expression.

@@ -25,13 +25,13 @@ struct Nets: ParsableCommand {
             """,
         version: Kernel.version)
 
-    @Option(name: .customShort("c"), help: "Evaluate CODE and print the final result only.")
+    @Option(name: .customShort("c"), help: ArgumentHelp("Evaluate code and print the final result only.", valueName: "code"))
     var code: String?
 
     @Flag(name: .long, help: "Print script results bare, without Out[n]= labels.")
     var plain = false
 
-    @Argument(parsing: .captureForPassthrough, help: "A .nets script to run, and arguments for it.")
+    @Argument(help: "A .nets script to run, and arguments for it (everything after the script is passed to it).")
     var script: [String] = []
 
     mutating func run() throws {
@@ -57,10 +57,30 @@ struct Nets: ParsableCommand {
         if status.value != 0 { throw ExitCode(status.value) }
     }
 
+    /// Splits the command line at the script: options before it are nets's own, everything after
+    /// it belongs to the script (`$ScriptCommandLine`), even words that look like options.
+    static func splitArguments(_ args: [String]) -> (own: [String], script: [String]) {
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "--" { return (Array(args[..<i]), Array(args[(i + 1)...])) }
+            if a == "-c" { i += 2; continue }
+            if !a.hasPrefix("-") || a == "-" { return (Array(args[..<i]), Array(args[i...])) }
+            i += 1
+        }
+        return (args, [])
+    }
+
     static func main() {
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            let (own, scriptArgs) = splitArguments(Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(own)
+            guard var nets = command as? Nets else {
+                try command.run()
+                return
+            }
+            nets.script = scriptArgs
+            try nets.run()
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode {

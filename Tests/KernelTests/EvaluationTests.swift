@@ -8,7 +8,16 @@ import Testing
 extension KernelSuite {
     /// Input -> OutputForm of the result: the core library against the Wolfram Language.
     @Suite struct Evaluation {
-        static let core: [(String, String)] = [
+        @Test(.serialized, arguments: EvaluationCorpus.core)
+        func evaluates(_ input: String, _ expected: String) {
+            #expect(eval(input) == expected, "\(input)")
+        }
+    }
+}
+
+/// Input -> OutputForm of the result: the core library against the Wolfram Language.
+enum EvaluationCorpus {
+    static let core: [(String, String)] = [
             // The examples
             ("{1, 2, 3}[[2]]", "2"),
             ("Map[#^2 &, Range[5]]", "{1, 4, 9, 16, 25}"),
@@ -176,11 +185,7 @@ extension KernelSuite {
             ("SeedRandom[3]; And @@ Thread[0 <= RandomInteger[{0, 5}, 100] <= 5]", "True"),
             ("SeedRandom[3]; Dimensions[RandomReal[1, {3, 4}]]", "{3, 4}"), ("SeedRandom[2]; MemberQ[{a, b}, RandomChoice[{a, b}]]", "True"),
             ("SeedRandom[5]; Abs[Mean[RandomVariate[NormalDistribution[0, 1], 10000]]] < 0.05", "True"),
-        ]
+    ]
 
-        @Test(.serialized, arguments: core)
-        func evaluates(_ input: String, _ expected: String) {
-            #expect(eval(input) == expected, "\(input)")
-        }
-    }
+    static var inputs: [String] { core.map(\.0) }
 }

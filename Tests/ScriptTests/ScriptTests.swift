@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// End-to-end tests: run the built `nets` binary as a user would.
+@Suite struct ScriptTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let scriptsDir = packageRoot.appendingPathComponent("Tests/Scripts")
+
+    /// The `nets` executable next to this test bundle.
+    static var binary: URL {
+        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [bundleDir, bundleDir.deletingLastPathComponent(), packageRoot.appendingPathComponent(".build/debug")] {
+            let candidate = dir.appendingPathComponent("nets")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/nets")
+    }
+
+    struct Result {
+        var output: String
+        var stdout: String
+        var status: Int32
+    }
+
+    /// Runs nets with arguments and optional standard input; output is stdout and stderr merged
+    /// in the order written, plus stdout alone.
+    static func nets(_ args: [String], stdin: String? = nil, directory: URL = scriptsDir) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = directory
+        let merged = FileManager.default.temporaryDirectory.appendingPathComponent("nets-\(UUID().uuidString).txt")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("nets-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: merged.path, contents: nil)
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: merged); try? FileManager.default.removeItem(at: out) }
+        // stderr into the merged file; stdout through tee-like duplication is not available, so
+        // run twice when stdout alone is needed (scripts are deterministic).
+        let mergedHandle = try FileHandle(forWritingTo: merged)
+        p.standardOutput = mergedHandle
+        p.standardError = mergedHandle
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(stdin.data(using: .utf8) ?? Data()) }
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        try mergedHandle.close()
+        let text = (try? String(contentsOf: merged, encoding: .utf8)) ?? ""
+        return Result(output: text, stdout: text, status: p.terminationStatus)
+    }
+
+    static var scripts: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: scriptsDir.path)) ?? [])
+            .filter { $0.hasSuffix(".nets") }.sorted()
+    }
+
+    /// Each `Tests/Scripts/NAME.nets` prints exactly `NAME.out` and exits with `NAME.status`.
+    @Test(arguments: scripts)
+    func script(_ name: String) throws {
+        let base = String(name.dropLast(5))
+        let expected = try String(contentsOf: Self.scriptsDir.appendingPathComponent(base + ".out"), encoding: .utf8)
+        let status = try String(contentsOf: Self.scriptsDir.appendingPathComponent(base + ".status"), encoding: .utf8)
+        let r = try Self.nets([name])
+        #expect(r.output == expected)
+        #expect(String(r.status) == status.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    static let oneShot: [(String, String)] = [
+        ("{1, 2, 3}[[2]]", "2\n"),
+        ("Map[#^2 &, Range[5]]", "{1, 4, 9, 16, 25}\n"),
+        ("2^100", "1267650600228229401496703205376\n"),
+        ("x = {10, 20, 30}; x[[5]]", "Part::partw: Part 5 of {10, 20, 30} does not exist.\n{10, 20, 30}[[5]]\n"),
+        ("<|\"a\" -> 1|>[\"b\"]", "Missing[KeyAbsent, b]\n"),
+        ("f[x_] := x^2; f /@ {1, 2}", "{1, 4}\n"),
+        ("Select[Range[10], EvenQ]", "{2, 4, 6, 8, 10}\n"),
+        ("Print[1]; Print[2]", "1\n2\n"),
+        ("x = 1;", ""),
+        ("N[1/3]", "0.333333\n"),
+    ]
+
+    @Test(arguments: oneShot)
+    func dashC(_ code: String, _ expected: String) throws {
+        let r = try Self.nets(["-c", code])
+        #expect(r.output == expected)
+        #expect(r.status == 0)
+    }
+
+    @Test func exitStatus() throws {
+        #expect(try Self.nets(["-c", "Abort[]"]).status == 1)
+        #expect(try Self.nets(["-c", "1 +* 2"]).status == 1)
+        #expect(try Self.nets(["--no-such-flag"]).status == 2)
+        #expect(try Self.nets(["no-such-file.nets"]).status == 2)
+        let help = try Self.nets(["--help"])
+        #expect(help.status == 0)
+        #expect(help.output.contains("-c"))
+        #expect(help.output.contains("--plain"))
+    }
+
+    @Test func syntaxErrorNamesLineAndColumn() throws {
+        let r = try Self.nets(["-c", "f[1,\n  2}"])
+        #expect(r.status == 1)
+        #expect(r.output.contains("line 2, column 4"))
+        #expect(r.output.contains("    2}\n     ^"))
+    }
+
+    @Test func standardInputIsAScript() throws {
+        let r = try Self.nets([], stdin: "1 + 1\nPrint[\"hi\"]\n3\n")
+        #expect(r.output == "Out[1]= 2\n\nhi\nOut[3]= 3\n\n")
+        #expect(r.status == 0)
+    }
+
+    @Test func plainOutputAndArguments() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nets-args-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "Length[$ScriptCommandLine]\nLast[$ScriptCommandLine]\n".write(to: dir.appendingPathComponent("a.nets"), atomically: true, encoding: .utf8)
+        let r = try Self.nets(["--plain", "a.nets", "one", "two"], directory: dir)
+        #expect(r.output == "3\ntwo\n")
+    }
+}
