@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Release builds skip the run-time exclusivity checks in the interpreter's hot paths (the
+/// evaluator's counters and caches); debug builds and tests keep them.
+let releaseSpeed: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "nets",
     products: [
@@ -21,12 +25,13 @@ let package = Package(
         .target(name: "Language", dependencies: [
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "OrderedCollections", package: "swift-collections"),
-        ]),
+        ], swiftSettings: releaseSpeed),
         .target(name: "Kernel", dependencies: [
             "Language",
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ],
+                swiftSettings: releaseSpeed,
                 plugins: ["EmbedStdlib"]),
         .executableTarget(name: "EmbedStdlibTool", path: "Sources/EmbedStdlibTool"),
         .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["EmbedStdlibTool"]),

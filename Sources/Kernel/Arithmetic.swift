@@ -39,11 +39,34 @@ private func infinityDirection(_ e: Expr) -> Expr? {
     e.hasHead(Sym.DirectedInfinity) ? (e.args.first ?? .integer(0)) : nil
 }
 
+/// The sum when every argument is a number (the common case, kept fast).
+private func sumOfNumbers(_ args: [Expr]) -> Expr? {
+    var acc = args[0]
+    guard acc.isNumber else { return nil }
+    for a in args.dropFirst() {
+        guard a.isNumber, let s = Numbers.add(acc, a) else { return nil }
+        acc = s
+    }
+    return acc
+}
+
+/// The product when every argument is a number.
+private func productOfNumbers(_ args: [Expr]) -> Expr? {
+    var acc = args[0]
+    guard acc.isNumber else { return nil }
+    for a in args.dropFirst() {
+        guard a.isNumber, let s = Numbers.multiply(acc, a) else { return nil }
+        acc = s
+    }
+    return acc
+}
+
 /// Plus: adds numbers, collects like terms (`x + 2 x` is `3 x`), propagates Around and Infinity.
 private func plus(_ c: Call) throws -> Expr? {
     let args = c.args
     if args.isEmpty { return .integer(0) }
     if args.count == 1 { return args[0] }
+    if let sum = sumOfNumbers(args) { return sum }
     var number: Expr?
     var terms: OrderedDictionary<Expr, Expr> = [:]
     var infinity: Expr?
@@ -101,6 +124,7 @@ private func times(_ c: Call) throws -> Expr? {
     let args = c.args
     if args.isEmpty { return .integer(1) }
     if args.count == 1 { return args[0] }
+    if let product = productOfNumbers(args) { return product }
     var number: Expr?
     var powers: OrderedDictionary<Expr, Expr> = [:]
     var infinity: Expr?

@@ -397,11 +397,29 @@ public final class Evaluator {
     func applyDefinitions(_ defs: [Definition], _ e: Expr) throws -> RuleResult? {
         let m = matcher
         for d in defs {
+            if m.cannotMatch(d.lhs, e) { continue }
+            // The common shapes f[x_, y_h] and f[x_] /; test skip the general matcher.
+            var lhs = d.lhs, condition: Expr?
+            if lhs.hasHead(Sym.Condition), lhs.args.count == 2 { condition = lhs.args[1]; lhs = lhs.args[0] }
+            switch m.quickMatch(lhs, e) {
+            case .fail:
+                continue
+            case .bound(let b):
+                if let condition, try !evaluate(substitute(condition, b)).isTrue { continue }
+                var r = substitute(d.rhs, b)
+                if d.delayed, r.hasHead(Sym.Condition), r.args.count == 2 {
+                    guard try evaluate(r.args[1]).isTrue else { continue }
+                    r = r.args[0]
+                }
+                return d.delayed ? try evaluateBody(r) : .rewritten(r)
+            case .undecided:
+                break
+            }
             var rhs: Expr?
             _ = try m.match(d.lhs, e, Bindings()) { b in
                 var r = substitute(d.rhs, b)
                 if d.delayed, r.hasHead(Sym.Condition), r.args.count == 2 {
-                    guard try evaluate(r.args[1]).isTrue else { return false }
+                    guard try self.evaluate(r.args[1]).isTrue else { return false }
                     r = r.args[0]
                 }
                 rhs = r
@@ -431,11 +449,26 @@ public final class Evaluator {
         guard rule.args.count == 2 else { return nil }
         let lhs = rule.args[0], rhs = rule.args[1]
         let delayed = rule.hasHead(Sym.RuleDelayed)
-        var out: Expr?
-        _ = try matcher.match(lhs, e, Bindings()) { b in
+        let m = matcher
+        if m.cannotMatch(lhs, e) { return nil }
+        switch m.quickMatch(lhs, e) {
+        case .fail:
+            return nil
+        case .bound(let b):
             var r = substitute(rhs, b)
             if delayed, r.hasHead(Sym.Condition), r.args.count == 2 {
-                guard try evaluate(r.args[1]).isTrue else { return false }
+                guard try evaluate(r.args[1]).isTrue else { return nil }
+                r = r.args[0]
+            }
+            return r
+        case .undecided:
+            break
+        }
+        var out: Expr?
+        _ = try m.match(lhs, e, Bindings()) { b in
+            var r = substitute(rhs, b)
+            if delayed, r.hasHead(Sym.Condition), r.args.count == 2 {
+                guard try self.evaluate(r.args[1]).isTrue else { return false }
                 r = r.args[0]
             }
             out = r

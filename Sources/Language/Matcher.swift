@@ -24,16 +24,96 @@ public struct Bindings {
 /// patterns, heads, PatternTest, Condition, Alternatives, Optional, Repeated, Except, Verbatim,
 /// HoldPattern and OptionsPattern, with Orderless heads matched in any order.
 struct Matcher {
-    unowned let evaluator: Evaluator
+    let evaluator: Evaluator
 
-    typealias Continuation = (Bindings) throws -> Bool
+    /// What to do with the bindings once a pattern has matched: the rest of the match. A struct
+    /// rather than a bare closure parameter, which keeps the optimizer from specializing the
+    /// mutually recursive matchers for every closure (compile time grew without bound).
+    struct Continuation {
+        let run: (Bindings) throws -> Bool
+        init(_ run: @escaping (Bindings) throws -> Bool) { self.run = run }
+        func callAsFunction(_ b: Bindings) throws -> Bool { try run(b) }
+    }
+
+    // Closure-taking forms of the matchers, so call sites can pass trailing closures; each wraps
+    // the closure in a Continuation.
+    typealias Body = (Bindings) throws -> Bool
+
+    func match(_ p: Expr, _ e: Expr, _ b: Bindings, _ k: @escaping Body) throws -> Bool {
+        try match(p, e, b, Continuation(k))
+    }
+
+    func matchSequence(_ ps: ArraySlice<Expr>, _ es: ArraySlice<Expr>, _ b: Bindings, _ k: @escaping Body) throws -> Bool {
+        try matchSequence(ps, es, b, Continuation(k))
+    }
+
+    func matchSegment(_ p: Expr, _ seg: ArraySlice<Expr>, _ b: Bindings, _ k: @escaping Body) throws -> Bool {
+        try matchSegment(p, seg, b, Continuation(k))
+    }
+
+    func matchEach(_ p: Expr, _ seg: ArraySlice<Expr>, _ b: Bindings, _ k: @escaping Body) throws -> Bool {
+        try matchEach(p, seg, b, Continuation(k))
+    }
+
+    func matchOrderless(_ ps: ArraySlice<Expr>, _ es: [Expr], _ used: [Bool], _ b: Bindings, _ k: @escaping Body) throws -> Bool {
+        try matchOrderless(ps, es, used, b, Continuation(k))
+    }
+
+    /// A cheap test that p cannot match e: different literal heads, or a different number of
+    /// arguments where p has no sequence patterns.
+    func cannotMatch(_ p: Expr, _ e: Expr) -> Bool {
+        guard case .normal(let pn) = p, case .symbol(let ph) = pn.head, !ph.isPatternHead else { return false }
+        guard case .normal(let en) = e else { return true }
+        if case .symbol(let eh) = en.head, eh !== ph { return true }
+        if pn.args.count != en.args.count, !pn.args.contains(where: isSequencePattern),
+           !(ph.attributes.contains(.flat) || ph.attributes.contains(.orderless)) {
+            return true
+        }
+        return false
+    }
+
+    enum Quick { case undecided, fail, bound(Bindings) }
+
+    /// Matches the common definition shape `f[x_, y_h, 0]` (named or plain blanks and literal
+    /// atoms, one per argument) directly, without the general backtracking matcher.
+    func quickMatch(_ p: Expr, _ e: Expr) -> Quick {
+        guard case .normal(let pn) = p, case .normal(let en) = e else { return .undecided }
+        guard case .symbol(let ph) = pn.head, !ph.isPatternHead, en.head.isSymbol(ph) else { return .undecided }
+        if pn.args.count != en.args.count { return .undecided }
+        var b = Bindings()
+        for (pa, ea) in zip(pn.args, en.args) {
+            switch pa {
+            case .normal(let a):
+                guard case .symbol(let h) = a.head, let kind = h.patternKind else { return .undecided }
+                var blank = a
+                var name: Symbol?
+                if kind == .pattern {
+                    guard a.args.count == 2, case .symbol(let s) = a.args[0], case .normal(let inner) = a.args[1],
+                          inner.head.isSymbol(Sym.Blank) else { return .undecided }
+                    name = s
+                    blank = inner
+                } else if kind != .blank {
+                    return .undecided
+                }
+                if let hd = blank.args.first, ea.head != hd { return .fail }
+                if let s = name {
+                    if let old = b[s] { if old != ea { return .fail } } else { b = b.adding(s, ea) }
+                }
+            case .symbol:
+                return .undecided
+            default:
+                if pa != ea { return .fail }
+            }
+        }
+        return .bound(b)
+    }
 
     func match(_ p: Expr, _ e: Expr, _ b: Bindings, _ k: Continuation) throws -> Bool {
         guard case .normal(let pn) = p else {
             return p == e ? try k(b) : false
         }
-        if case .symbol(let h) = pn.head, h.isPatternHead {
-            return try matchPatternObject(h, pn, e, b, k)
+        if case .symbol(let h) = pn.head, let kind = h.patternKind {
+            return try matchPatternObject(kind, pn, e, b, k)
         }
         guard case .normal(let en) = e else { return false }
         return try match(pn.head, en.head, b) { b2 in
@@ -50,52 +130,51 @@ struct Matcher {
         e.head == h
     }
 
-    func matchPatternObject(_ h: Symbol, _ pn: Normal, _ e: Expr, _ b: Bindings, _ k: Continuation) throws -> Bool {
+    func matchPatternObject(_ kind: PatternKind, _ pn: Normal, _ e: Expr, _ b: Bindings, _ k: Continuation) throws -> Bool {
         let a = pn.args
-        switch h {
-        case Sym.Blank, Sym.BlankSequence, Sym.BlankNullSequence:
+        switch kind {
+        case .blank, .blankSequence, .blankNullSequence:
             if let hd = a.first, !headMatches(e, hd) { return false }
             return try k(b)
-        case Sym.Pattern:
+        case .pattern:
             guard a.count == 2, case .symbol(let name) = a[0] else { return false }
             if let bound = b[name] { return bound == e ? try match(a[1], e, b, k) : false }
             return try match(a[1], e, b) { b2 in try k(b2.adding(name, e)) }
-        case Sym.PatternTest:
+        case .patternTest:
             guard a.count == 2 else { return false }
             return try match(a[0], e, b) { b2 in
                 try passesTest(a[1], e) ? try k(b2) : false
             }
-        case Sym.Condition:
+        case .condition:
             guard a.count == 2 else { return false }
             return try match(a[0], e, b) { b2 in
                 try conditionHolds(a[1], b2) ? try k(b2) : false
             }
-        case Sym.Alternatives:
+        case .alternatives:
             for alt in a where try match(alt, e, b, k) { return true }
             return false
-        case Sym.Optional, Sym.HoldPattern:
+        case .optional, .holdPattern:
             guard let inner = a.first else { return false }
             return try match(inner, e, b, k)
-        case Sym.Verbatim:
+        case .verbatim:
             return a.first == e ? try k(b) : false
-        case Sym.Except:
+        case .except:
             guard let c = a.first else { return false }
             if try matches(c, e) { return false }
             if a.count > 1 { return try match(a[1], e, b, k) }
             return try k(b)
-        case Sym.Repeated, Sym.RepeatedNull:
+        case .repeated, .repeatedNull:
             guard let inner = a.first else { return false }
             return try match(inner, e, b, k)
-        case Sym.OptionsPattern:
+        case .optionsPattern:
             return isOptionLike(e) ? try k(b) : false
-        default:
-            return false
         }
     }
 
     /// True when e matches p at all (no bindings kept).
     func matches(_ p: Expr, _ e: Expr) throws -> Bool {
-        try match(p, e, Bindings()) { _ in true }
+        if cannotMatch(p, e) { return false }
+        return try match(p, e, Bindings()) { _ in true }
     }
 
     func passesTest(_ test: Expr, _ e: Expr) throws -> Bool {
@@ -114,15 +193,15 @@ struct Matcher {
 
     /// Whether a pattern can stand for zero or several arguments.
     func isSequencePattern(_ p: Expr) -> Bool {
-        guard case .normal(let n) = p, case .symbol(let h) = n.head else { return false }
-        switch h {
-        case Sym.BlankSequence, Sym.BlankNullSequence, Sym.Repeated, Sym.RepeatedNull,
-             Sym.OptionsPattern, Sym.Optional:
+        guard case .normal(let n) = p, case .symbol(let h) = n.head, let kind = h.patternKind else { return false }
+        switch kind {
+        case .blankSequence, .blankNullSequence, .repeated, .repeatedNull, .optionsPattern, .optional:
             return true
-        case Sym.Pattern, Sym.Condition, Sym.PatternTest, Sym.HoldPattern:
-            return n.args.count > (h === Sym.Pattern ? 1 : 0)
-                && isSequencePattern(n.args[h === Sym.Pattern ? 1 : 0])
-        case Sym.Alternatives:
+        case .pattern:
+            return n.args.count > 1 && isSequencePattern(n.args[1])
+        case .condition, .patternTest, .holdPattern:
+            return !n.args.isEmpty && isSequencePattern(n.args[0])
+        case .alternatives:
             return n.args.contains(where: isSequencePattern)
         default:
             return false
@@ -131,12 +210,12 @@ struct Matcher {
 
     /// The least and greatest number of arguments a sequence pattern takes.
     func lengthRange(_ p: Expr, available: Int) -> (Int, Int) {
-        guard case .normal(let n) = p, case .symbol(let h) = n.head else { return (1, 1) }
-        switch h {
-        case Sym.BlankSequence: return (1, available)
-        case Sym.BlankNullSequence, Sym.OptionsPattern: return (0, available)
-        case Sym.Repeated, Sym.RepeatedNull:
-            var lo = h === Sym.Repeated ? 1 : 0, hi = available
+        guard case .normal(let n) = p, case .symbol(let h) = n.head, let kind = h.patternKind else { return (1, 1) }
+        switch kind {
+        case .blankSequence: return (1, available)
+        case .blankNullSequence, .optionsPattern: return (0, available)
+        case .repeated, .repeatedNull:
+            var lo = kind == .repeated ? 1 : 0, hi = available
             if n.args.count > 1, let spec = n.args[1].listItems {
                 if let a = spec.first?.asInt { lo = a; hi = a }
                 if spec.count > 1, let c = spec[1].asInt { hi = c }
@@ -144,10 +223,10 @@ struct Matcher {
                 hi = m
             }
             return (lo, min(hi, available))
-        case Sym.Pattern: return n.args.count > 1 ? lengthRange(n.args[1], available: available) : (1, 1)
-        case Sym.Condition, Sym.PatternTest, Sym.HoldPattern:
+        case .pattern: return n.args.count > 1 ? lengthRange(n.args[1], available: available) : (1, 1)
+        case .condition, .patternTest, .holdPattern:
             return n.args.isEmpty ? (1, 1) : lengthRange(n.args[0], available: available)
-        case Sym.Alternatives: return (0, available)
+        case .alternatives: return (0, available)
         default: return (1, 1)
         }
     }
@@ -190,37 +269,37 @@ struct Matcher {
 
     /// Matches a run of arguments against a sequence pattern.
     func matchSegment(_ p: Expr, _ seg: ArraySlice<Expr>, _ b: Bindings, _ k: Continuation) throws -> Bool {
-        guard case .normal(let n) = p, case .symbol(let h) = n.head else { return false }
-        switch h {
-        case Sym.BlankSequence, Sym.BlankNullSequence:
+        guard case .normal(let n) = p, case .symbol(let h) = n.head, let kind = h.patternKind else { return false }
+        switch kind {
+        case .blankSequence, .blankNullSequence:
             if let hd = n.args.first { for e in seg where !headMatches(e, hd) { return false } }
             return try k(b)
-        case Sym.OptionsPattern:
+        case .optionsPattern:
             return seg.allSatisfy(isOptionLike) ? try k(b) : false
-        case Sym.Pattern:
+        case .pattern:
             guard n.args.count == 2, case .symbol(let name) = n.args[0] else { return false }
             let value: Expr = .call(Sym.Sequence, Array(seg))
             if let bound = b[name] {
                 return bound == value ? try matchSegment(n.args[1], seg, b, k) : false
             }
             return try matchSegment(n.args[1], seg, b) { b2 in try k(b2.adding(name, value)) }
-        case Sym.Repeated, Sym.RepeatedNull:
+        case .repeated, .repeatedNull:
             guard let inner = n.args.first else { return false }
             return try matchEach(inner, seg, b, k)
-        case Sym.Condition:
+        case .condition:
             guard n.args.count == 2 else { return false }
             return try matchSegment(n.args[0], seg, b) { b2 in
                 try conditionHolds(n.args[1], b2) ? try k(b2) : false
             }
-        case Sym.PatternTest:
+        case .patternTest:
             guard n.args.count == 2 else { return false }
             return try matchSegment(n.args[0], seg, b) { b2 in
                 for e in seg where try !passesTest(n.args[1], e) { return false }
                 return try k(b2)
             }
-        case Sym.HoldPattern:
+        case .holdPattern:
             return try matchSegment(n.args.first ?? .null, seg, b, k)
-        case Sym.Alternatives:
+        case .alternatives:
             for alt in n.args {
                 if isSequencePattern(alt) {
                     if try matchSegment(alt, seg, b, k) { return true }

@@ -120,6 +120,7 @@ public enum Numbers {
         switch b {
         case .integer(let k):
             if case .real(let x) = a { return .real(Foundation.pow(x, Double(k))) }
+            if case .integer(let x) = a, k >= 0, k < 64, let r = smallPower(x, k) { return .integer(r) }
             guard let (n, d) = fraction(a) else { return nil }
             // Results beyond about 10^7 digits are left unevaluated rather than computed.
             let bits = max(n.magnitude.bitWidth, d.magnitude.bitWidth)
@@ -146,6 +147,25 @@ public enum Numbers {
         default:
             return nil
         }
+    }
+
+    /// x^k in machine integers, or nil on overflow.
+    static func smallPower(_ x: Int, _ k: Int) -> Int? {
+        var result = 1, base = x, e = k
+        while e > 0 {
+            if e & 1 == 1 {
+                let (r, o) = result.multipliedReportingOverflow(by: base)
+                if o { return nil }
+                result = r
+            }
+            e >>= 1
+            if e > 0 {
+                let (b, o) = base.multipliedReportingOverflow(by: base)
+                if o { return nil }
+                base = b
+            }
+        }
+        return result
     }
 
     /// Splits n = k^2 * m with m free of square factors found below 10^4: returns (k, m).

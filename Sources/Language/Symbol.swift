@@ -97,8 +97,11 @@ public final class Symbol: @unchecked Sendable {
     /// True for symbols created by `Module` (not interned).
     public let isTemporary: Bool
 
-    /// True for the pattern-object heads; set for a fixed list at start-up.
-    public private(set) var isPatternHead = false
+    /// True for the pattern-object heads.
+    public var isPatternHead: Bool { patternKind != nil }
+
+    /// Which pattern object this symbol heads, if any (Blank, Pattern, Condition...).
+    public private(set) var patternKind: PatternKind?
 
     init(name: String, temporary: Bool = false) {
         self.name = name
@@ -126,11 +129,6 @@ public final class Symbol: @unchecked Sendable {
     nonisolated(unsafe) private static var table: [String: Symbol] = [:]
     private static let lock = NSLock()
     nonisolated(unsafe) private static var moduleCounter = 0
-    private static let patternHeadNames: Set<String> = [
-        "Blank", "BlankSequence", "BlankNullSequence", "Pattern", "PatternTest", "Condition",
-        "Alternatives", "Optional", "Repeated", "RepeatedNull", "Except", "OptionsPattern",
-        "Verbatim", "HoldPattern",
-    ]
 
     /// The unique symbol with this name.
     public static func intern(_ name: String) -> Symbol {
@@ -138,7 +136,7 @@ public final class Symbol: @unchecked Sendable {
         defer { lock.unlock() }
         if let s = table[name] { return s }
         let s = Symbol(name: name)
-        s.isPatternHead = patternHeadNames.contains(name)
+        s.patternKind = PatternKind(rawValue: name)
         table[name] = s
         return s
     }
@@ -167,6 +165,15 @@ public final class Symbol: @unchecked Sendable {
         s.attributes = [.temporary]
         return s
     }
+}
+
+/// The heads that make an expression a pattern, as an enum so the matcher can switch on them.
+public enum PatternKind: String, Sendable {
+    case blank = "Blank", blankSequence = "BlankSequence", blankNullSequence = "BlankNullSequence"
+    case pattern = "Pattern", patternTest = "PatternTest", condition = "Condition"
+    case alternatives = "Alternatives", optional = "Optional", repeated = "Repeated"
+    case repeatedNull = "RepeatedNull", except = "Except", optionsPattern = "OptionsPattern"
+    case verbatim = "Verbatim", holdPattern = "HoldPattern"
 }
 
 extension Symbol: Hashable, CustomStringConvertible {
