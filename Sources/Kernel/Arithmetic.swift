@@ -39,24 +39,14 @@ private func infinityDirection(_ e: Expr) -> Expr? {
     e.hasHead(Sym.DirectedInfinity) ? (e.args.first ?? .integer(0)) : nil
 }
 
-/// The sum when every argument is a number (the common case, kept fast).
-private func sumOfNumbers(_ args: [Expr]) -> Expr? {
+/// Folds the arguments with a numeric operation when every one is a number (the common case,
+/// kept fast); nil otherwise.
+private func foldNumbers(_ args: [Expr], _ op: (Expr, Expr) -> Expr?) -> Expr? {
     var acc = args[0]
     guard acc.isNumber else { return nil }
     for a in args.dropFirst() {
-        guard a.isNumber, let s = Numbers.add(acc, a) else { return nil }
-        acc = s
-    }
-    return acc
-}
-
-/// The product when every argument is a number.
-private func productOfNumbers(_ args: [Expr]) -> Expr? {
-    var acc = args[0]
-    guard acc.isNumber else { return nil }
-    for a in args.dropFirst() {
-        guard a.isNumber, let s = Numbers.multiply(acc, a) else { return nil }
-        acc = s
+        guard a.isNumber, let r = op(acc, a) else { return nil }
+        acc = r
     }
     return acc
 }
@@ -66,7 +56,7 @@ private func plus(_ c: Call) throws -> Expr? {
     let args = c.args
     if args.isEmpty { return .integer(0) }
     if args.count == 1 { return args[0] }
-    if let sum = sumOfNumbers(args) { return sum }
+    if let sum = foldNumbers(args, Numbers.add) { return sum }
     var number: Expr?
     var terms: OrderedDictionary<Expr, Expr> = [:]
     var infinity: Expr?
@@ -124,7 +114,7 @@ private func times(_ c: Call) throws -> Expr? {
     let args = c.args
     if args.isEmpty { return .integer(1) }
     if args.count == 1 { return args[0] }
-    if let product = productOfNumbers(args) { return product }
+    if let product = foldNumbers(args, Numbers.multiply) { return product }
     var number: Expr?
     var powers: OrderedDictionary<Expr, Expr> = [:]
     var infinity: Expr?

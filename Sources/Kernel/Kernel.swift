@@ -71,6 +71,8 @@ public final class Kernel {
         Symbol.intern("$Version").ownValue = .string("nets \(Kernel.version)")
         Symbol.intern("$RecursionLimit").ownValue = .integer(evaluator.recursionLimit)
         Symbol.intern("$IterationLimit").ownValue = .integer(evaluator.iterationLimit)
+        Symbol.intern("$TemporaryDirectory").ownValue = .string(NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory())
+        Symbol.intern("$HomeDirectory").ownValue = .string(NSHomeDirectory())
     }
 
     public static let version = "0.1.0"
