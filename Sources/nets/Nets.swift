@@ -45,7 +45,7 @@ struct Nets: ParsableCommand {
             } else if let file = script.first {
                 kernel.scriptCommandLine = script
                 status.value = front.runScriptFile(file, plain: plain)
-            } else if isatty(STDIN_FILENO) != 0 {
+            } else if isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 {
                 status.value = REPL(kernel: kernel).run()
             } else {
                 let data = FileHandle.standardInput.readDataToEndOfFile()

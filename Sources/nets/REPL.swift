@@ -1,43 +1,55 @@
-import CEditLine
+@preconcurrency import CEditLine
+import Dispatch
 import Foundation
 import Kernel
 import Language
 
-/// The interactive session: `In[n]:=` prompts read with libedit, multi-line input while an
-/// expression is incomplete, `Out[n]=` results.
+/// The interactive session: `In[n]:=` prompts read with libedit (line editing, Ctrl-R search,
+/// Tab completion), multi-line input while an expression is incomplete, `Out[n]=` results, a
+/// persistent history, and Ctrl-C to abort an evaluation.
 struct REPL {
     let kernel: Kernel
+    let history: HistoryFile
+
+    init(kernel: Kernel) {
+        self.kernel = kernel
+        history = HistoryFile()
+    }
 
     func run() -> Int32 {
         let front = FrontEnd(kernel: kernel)
-        print("nets \(Kernel.version) — the Wolfram Language's neural-net idioms. ?Sym for help, Quit[] to leave.\n")
+        kernel.evaluator.printer = { line in
+            FileHandle.standardOutput.write((line + "\n").data(using: .utf8) ?? Data())
+        }
+        // Signals and the input hook are set before libedit initializes (it reads them then).
+        let interrupts = InterruptWatcher(kernel: kernel)
+        interrupts.start()
+        rl_catch_signals = 0
+        rl_getc_function = { _ in InterruptWatcher.readKey() }
+        Completion.install(kernel: kernel)
+        history.load()
+        write("\(Kernel.version == "" ? "" : "nets \(Kernel.version)") \u{2014} the Wolfram Language's neural-net idioms. "
+              + "?Sym for help, Quit[] or Ctrl-D to leave.\n\n")
         while true {
             let n = kernel.line
             let prompt = "In[\(n)]:= "
-            guard var text = readLine(prompt: prompt) else { print(""); return 0 }
-            if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            // Keep reading while the input is an incomplete expression.
-            while true {
-                var parser = Parser(text)
-                do {
-                    while try parser.next() != nil {}
-                    break
-                } catch let e as ParseError where e.incomplete {
-                    let pad = String(repeating: " ", count: prompt.count)
-                    guard let more = readLine(prompt: pad) else { break }
-                    text += "\n" + more
-                } catch {
-                    break
-                }
+            guard let text = readInput(prompt: prompt) else {
+                write("\n")
+                return 0
             }
-            add_history(text)
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
+            history.add(text)
             var parser = Parser(text)
             do {
                 while let e = try parser.next() {
                     let line = kernel.line
+                    interrupts.evaluating = true
                     let result = kernel.evaluateInput(e)
-                    if !result.isNull { print("Out[\(line)]= \(OutputForm.string(result))\n") }
+                    interrupts.evaluating = false
                     fflush(nil)
+                    // The terminal echoed ^C; start the result on a line of its own.
+                    if result.isSymbol(Sym.Aborted) { write("\n") }
+                    if !result.isNull { write("Out[\(line)]= \(OutputForm.string(result))\n\n") } else { write("\n") }
                 }
             } catch let e as ParseError {
                 front.writeError(e.description)
@@ -45,9 +57,177 @@ struct REPL {
         }
     }
 
+    /// Reads one input, continuing over several lines while brackets, strings or comments are
+    /// open or the line ends with an operator. Nil at end of input (Ctrl-D on an empty line).
+    func readInput(prompt: String) -> String? {
+        guard var text = readLine(prompt: prompt) else { return nil }
+        let continuation = String(repeating: " ", count: prompt.count)
+        while true {
+            var parser = Parser(text)
+            do {
+                while try parser.next() != nil {}
+                return text
+            } catch let e as ParseError where e.incomplete {
+                guard let more = readLine(prompt: continuation) else { return text }
+                text += "\n" + more
+            } catch {
+                return text
+            }
+        }
+    }
+
     func readLine(prompt: String) -> String? {
+        InterruptWatcher.drainWakeups()
         guard let cLine = readline(prompt) else { return nil }
         defer { free(cLine) }
         return String(cString: cLine)
+    }
+
+    func write(_ s: String) {
+        FileHandle.standardOutput.write(s.data(using: .utf8) ?? Data())
+    }
+}
+
+/// The history file: loaded at start, appended after every input (so nothing is lost if the
+/// process is killed), kept to the last `limit` entries. `NETS_HISTORY` names another file.
+struct HistoryFile {
+    let path: String
+    let limit = 1000
+
+    init() {
+        if let p = ProcessInfo.processInfo.environment["NETS_HISTORY"], !p.isEmpty {
+            path = p
+        } else {
+            path = NSHomeDirectory() + "/.local/state/nets/history"
+        }
+    }
+
+    func load() {
+        stifle_history(Int32(limit))
+        let dir = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: path) { _ = read_history(path) }
+    }
+
+    func add(_ entry: String) {
+        add_history(entry)
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if write_history(path) != 0 { return }
+        _ = history_truncate_file(path, Int32(limit))
+    }
+}
+
+/// Ctrl-C: during an evaluation it aborts the evaluation (the evaluator returns `$Aborted`); at
+/// the prompt it clears the line. SIGINT is delivered to a dispatch source, not a signal
+/// handler, so no Swift code runs in signal context; at the prompt the source wakes libedit's
+/// key reader through a pipe, and the reader answers with Ctrl-U (kill line).
+final class InterruptWatcher: @unchecked Sendable {
+    let kernel: Kernel
+    private let lock = NSLock()
+    private var _evaluating = false
+    private var source: DispatchSourceSignal?
+    /// Read and write ends of the wake-up pipe.
+    nonisolated(unsafe) static var wakeup: (Int32, Int32) = (-1, -1)
+
+    init(kernel: Kernel) {
+        self.kernel = kernel
+        var fds: [Int32] = [0, 0]
+        if pipe(&fds) == 0 {
+            InterruptWatcher.wakeup = (fds[0], fds[1])
+            _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
+        }
+    }
+
+    /// libedit's key reader: one byte of standard input, or Ctrl-U when Ctrl-C was pressed at the
+    /// prompt; -1 at end of input.
+    static func readKey() -> Int32 {
+        while true {
+            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wakeup.0, events: Int16(POLLIN), revents: 0)]
+            let n = poll(&fds, wakeup.0 >= 0 ? 2 : 1, -1)
+            if n < 0 { if errno == EINTR { continue }; return -1 }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                drainWakeups()
+                FileHandle.standardOutput.write("^C".data(using: .utf8) ?? Data())
+                return 0x15
+            }
+            var byte: UInt8 = 0
+            let r = read(STDIN_FILENO, &byte, 1)
+            if r == 1 { return Int32(byte) }
+            if r < 0 && errno == EINTR { continue }
+            return -1
+        }
+    }
+
+    static func drainWakeups() {
+        guard wakeup.0 >= 0 else { return }
+        var buf = [UInt8](repeating: 0, count: 64)
+        while read(wakeup.0, &buf, buf.count) > 0 {}
+    }
+
+    var evaluating: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return _evaluating }
+        set { lock.lock(); _evaluating = newValue; lock.unlock() }
+    }
+
+    func start() {
+        signal(SIGINT, SIG_IGN)
+        let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        s.setEventHandler { [weak self] in
+            guard let self else { return }
+            if self.evaluating {
+                self.kernel.evaluator.interrupt.set()
+            } else if InterruptWatcher.wakeup.1 >= 0 {
+                var byte: UInt8 = 1
+                _ = write(InterruptWatcher.wakeup.1, &byte, 1)
+            }
+        }
+        s.resume()
+        source = s
+    }
+}
+
+/// Tab completion of symbol names (builtins and user definitions), and of model names inside
+/// `NetModel["...`.
+enum Completion {
+    nonisolated(unsafe) static var kernel: Kernel?
+    nonisolated(unsafe) static var candidates: [String] = []
+    nonisolated(unsafe) static var next = 0
+
+    static func install(kernel: Kernel) {
+        Completion.kernel = kernel
+        rl_readline_name = UnsafePointer(strdup("nets"))
+        rl_completion_append_character = 0
+        rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"\\'`@><=;|&{([,+-*/^~!?:.#%]})"))
+        rl_attempted_completion_function = { text, start, _ in
+            guard let text else { return nil }
+            let prefix = String(cString: text)
+            let before = rl_line_buffer.map { String(cString: $0) } ?? ""
+            let head = String(before.utf8.prefix(Int(start))) ?? ""
+            Completion.candidates = Completion.matches(prefix: prefix, context: head)
+            Completion.next = 0
+            rl_attempted_completion_over = 1
+            if Completion.candidates.isEmpty { return nil }
+            return rl_completion_matches(text) { _, _ in
+                guard Completion.next < Completion.candidates.count else { return nil }
+                defer { Completion.next += 1 }
+                return strdup(Completion.candidates[Completion.next])
+            }
+        }
+    }
+
+    /// Names that complete `prefix`: model names after `NetModel["`, symbol names otherwise.
+    static func matches(prefix: String, context: String) -> [String] {
+        if context.hasSuffix("NetModel[\"") {
+            guard let k = kernel, case .normal = (try? k.evaluator.evaluate(Expr(Symbol.intern("NetModel")))) ?? .null,
+                  let names = (try? k.evaluator.evaluate(Expr(Symbol.intern("NetModel"))))?.listItems
+            else { return [] }
+            return names.compactMap(\.asString).filter { $0.hasPrefix(prefix) }.sorted()
+        }
+        if prefix.isEmpty { return [] }
+        return Symbol.all.filter { s in
+            !s.isTemporary && s.name.hasPrefix(prefix)
+                && (s.builtin != nil || s.usage != nil || s.hasDefinitions || s.attributes.contains(.protected))
+        }.map(\.name).sorted()
     }
 }
