@@ -176,10 +176,9 @@ extension Kernel {
                     while loc <= ns.length {
                         var best: (NSTextCheckingResult, Expr)?
                         for (re, rhs) in compiled {
-                            if let m = re.firstMatch(in: s, range: NSRange(location: loc, length: ns.length - loc)),
-                               best == nil || m.range.location < best!.0.range.location {
-                                best = (m, rhs)
-                            }
+                            guard let m = re.firstMatch(in: s, range: NSRange(location: loc, length: ns.length - loc)) else { continue }
+                            if let b = best, b.0.range.location <= m.range.location { continue }
+                            best = (m, rhs)
                         }
                         guard let (m, rhs) = best, let r = Range(m.range, in: s) else { break }
                         out += s[pos..<r.lowerBound]

@@ -1,3 +1,4 @@
+import Foundation
 import Language
 
 /// The text `?name` prints: usage, and with `long` the attributes and definitions.
@@ -20,6 +21,21 @@ func information(_ s: Symbol, long: Bool) -> String {
         if !s.options.isEmpty { lines.append("Options[\(s.name)] = \(InputForm.string(.list(s.options)))") }
     }
     return lines.joined(separator: "\n")
+}
+
+/// Lays out names in aligned columns no wider than `width` characters.
+func columns(_ names: [String], width: Int) -> String {
+    let cell = (names.map(\.count).max() ?? 0) + 2
+    let perRow = max(1, width / max(cell, 1))
+    var rows: [String] = []
+    var i = 0
+    while i < names.count {
+        let row = names[i..<min(i + perRow, names.count)]
+        rows.append(row.map { $0.padding(toLength: cell, withPad: " ", startingAt: 0) }.joined()
+            .trimmingCharacters(in: .whitespaces))
+        i += perRow
+    }
+    return rows.joined(separator: "\n")
 }
 
 /// Names of symbols matching a wildcard pattern, sorted, with no temporaries.
@@ -79,7 +95,7 @@ extension Kernel {
                         let names = symbolNames(matching: pattern)
                         if names.isEmpty { c.message("notfound", c[0]); return .null }
                         if names.count == 1 { c.evaluator.printer(information(Symbol.intern(names[0]), long: long)); return .null }
-                        c.evaluator.printer(names.joined(separator: "  "))
+                        c.evaluator.printer(columns(names, width: 100))
                         return .null
                     }
                     guard let s = Symbol.lookup(pattern) else { c.message("notfound", c[0]); return .null }

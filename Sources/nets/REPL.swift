@@ -52,7 +52,7 @@ struct REPL {
                     if !result.isNull { write("Out[\(line)]= \(OutputForm.string(result))\n\n") } else { write("\n") }
                 }
             } catch let e as ParseError {
-                front.writeError(e.description)
+                front.writeError(e.description + "\n")
             } catch {}
         }
     }
