@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "nets", targets: ["nets"]),
         .library(name: "Language", targets: ["Language"]),
         .library(name: "Kernel", targets: ["Kernel"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
@@ -26,8 +27,9 @@ let package = Package(
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: releaseSpeed),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: releaseSpeed),
         .target(name: "Kernel", dependencies: [
-            "Language",
+            "Language", "Tensor",
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ],
@@ -40,6 +42,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "Kernel"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["Fixtures"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "Language"]),
         .testTarget(name: "ScriptTests", dependencies: ["nets"]),
     ]

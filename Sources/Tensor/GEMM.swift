@@ -1,0 +1,48 @@
+@preconcurrency import COpenBLAS
+import Foundation
+
+/// Matrix products through OpenBLAS's `cblas_sgemm`. The thread count follows the machine and
+/// can be set with `NETS_THREADS`.
+public enum BLAS {
+    /// Sets OpenBLAS's thread count from `NETS_THREADS` (if set); call once at start-up.
+    public static func configureThreads() {
+        if let s = ProcessInfo.processInfo.environment["NETS_THREADS"], let n = Int(s), n > 0 {
+            openblas_set_num_threads(Int32(n))
+        }
+    }
+
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// C = alpha * op(A) op(B) + beta * C on raw row-major buffers; op(A) is m x k, op(B) k x n.
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                            a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
+                            c: UnsafeMutablePointer<Float>) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n),
+                    beta, c, Int32(n))
+    }
+}
+
+extension Tensor {
+    /// The matrix product op(a) · op(b) of two rank-2 tensors.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
+        guard a.rank == 2, b.rank == 2 else { throw TensorError.shape("matmul", a.shape, b.shape) }
+        let m = transposeA ? a.shape[1] : a.shape[0], k = transposeA ? a.shape[0] : a.shape[1]
+        let k2 = transposeB ? b.shape[1] : b.shape[0], n = transposeB ? b.shape[0] : b.shape[1]
+        guard k == k2 else { throw TensorError.shape("matmul", a.shape, b.shape) }
+        var out = try Tensor(shape: [m, n])
+        if m == 0 || n == 0 { return out }
+        if k == 0 { return out }
+        out.withUnsafeMutableBufferPointer { c in
+            guard let cp = c.baseAddress else { return }
+            BLAS.gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                      a: a.storage.pointer, b: b.storage.pointer, c: cp)
+        }
+        return out
+    }
+
+    /// Gradients of `sum(G ⊙ (A · B))` with respect to A and B: (G Bᵀ, Aᵀ G).
+    public static func matmulBackward(_ a: Tensor, _ b: Tensor, gradient g: Tensor) throws -> (Tensor, Tensor) {
+        (try matmul(g, b, transposeB: true), try matmul(a, g, transposeA: true))
+    }
+}
