@@ -2,21 +2,41 @@ import Foundation
 import Tensor
 import Testing
 
-/// Reference values from NumPy (Fixtures/make_fixtures.py).
+/// Reference values: `basic.json` from NumPy (Fixtures/make_fixtures.py), `torch.json` from
+/// PyTorch autograd (Fixtures/make_torch_fixtures.py).
 struct Fixture {
-    nonisolated(unsafe) static let root: [String: Any] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/basic.json")
+    static func load(_ file: String) -> [String: Any] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(file)")
         guard let data = try? Data(contentsOf: url),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
         return json
-    }()
+    }
 
-    static func tensor(_ group: String, _ name: String) throws -> Tensor {
-        guard let g = root[group] as? [String: Any], let t = g[name] as? [String: Any],
-              let shape = t["shape"] as? [Int], let values = t["values"] as? [Double] else {
-            throw TensorError("fixture \(group)/\(name) is missing")
+    nonisolated(unsafe) static let root = load("basic.json")
+    nonisolated(unsafe) static let torch = load("torch.json")
+
+    static func tensor(_ object: Any?) throws -> Tensor {
+        guard let t = object as? [String: Any], let shape = t["shape"] as? [Int], let values = t["values"] as? [Double] else {
+            throw TensorError("fixture tensor is missing")
         }
         return try Tensor(shape: shape, values: values.map(Float.init))
+    }
+
+    static func tensor(_ group: String, _ name: String) throws -> Tensor {
+        try tensor((root[group] as? [String: Any])?[name])
+    }
+
+    /// A value at a path of keys in torch.json.
+    static func torchValue(_ path: String...) -> Any? {
+        var node: Any? = torch
+        for key in path { node = (node as? [String: Any])?[key] }
+        return node
+    }
+
+    static func torchTensor(_ path: String...) throws -> Tensor {
+        var node: Any? = torch
+        for key in path { node = (node as? [String: Any])?[key] }
+        return try tensor(node)
     }
 
     static func ints(_ group: String, _ name: String) -> [Int] {
