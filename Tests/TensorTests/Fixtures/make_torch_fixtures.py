@@ -81,3 +81,63 @@ out["linear"] = {"x": t(xin), "w": t(lin.weight), "b": t(lin.bias), "y": t(y), "
 with open("torch.json", "w") as f:
     json.dump(out, f, indent=1)
 print("wrote torch.json")
+
+# Convolutions, pooling and batch normalization (appended to torch.json by the same run).
+import torch.nn.functional as F
+
+convs = {}
+cases = {
+    "stride2pad1": dict(n=2, c=3, h=7, w=7, o=4, k=3, stride=2, pad=1, dil=1, groups=1),
+    "dilated2groups": dict(n=1, c=4, h=8, w=9, o=6, k=3, stride=1, pad=1, dil=2, groups=2),
+    "depthwise": dict(n=2, c=5, h=9, w=9, o=5, k=3, stride=2, pad=1, dil=1, groups=5),
+    "pointwise": dict(n=2, c=6, h=5, w=4, o=8, k=1, stride=1, pad=0, dil=1, groups=1),
+}
+for name, q in cases.items():
+    x = torch.randn(q["n"], q["c"], q["h"], q["w"], requires_grad=True)
+    w = torch.randn(q["o"], q["c"] // q["groups"], q["k"], q["k"], requires_grad=True)
+    b = torch.randn(q["o"], requires_grad=True)
+    y = F.conv2d(x, w, b, stride=q["stride"], padding=q["pad"], dilation=q["dil"], groups=q["groups"])
+    gy = torch.randn_like(y)
+    (y * gy).sum().backward()
+    convs[name] = {"params": q, "x": t(x), "w": t(w), "b": t(b), "y": t(y), "gy": t(gy),
+                   "dx": t(x.grad), "dw": t(w.grad), "db": t(b.grad)}
+out["conv"] = convs
+
+pools = {}
+xp = torch.randn(2, 3, 7, 6)
+for name, f, kwargs in [("max3s2p1", F.max_pool2d, dict(kernel_size=3, stride=2, padding=1)),
+                        ("mean2s2", F.avg_pool2d, dict(kernel_size=2, stride=2)),
+                        ("mean3s1p1", F.avg_pool2d, dict(kernel_size=3, stride=1, padding=1, count_include_pad=True))]:
+    xi = xp.clone().requires_grad_(True)
+    y = f(xi, **kwargs)
+    gy = torch.randn_like(y)
+    (y * gy).sum().backward()
+    pools[name] = {"y": t(y), "gy": t(gy), "dx": t(xi.grad)}
+pools["x"] = t(xp)
+xi = xp.clone().requires_grad_(True)
+yg = xi.mean(dim=(2, 3))
+gg = torch.randn_like(yg)
+(yg * gg).sum().backward()
+pools["globalMean"] = {"y": t(yg), "gy": t(gg), "dx": t(xi.grad)}
+out["pool"] = pools
+
+bn = torch.nn.BatchNorm2d(3, eps=1e-3, momentum=0.1)
+with torch.no_grad():
+    bn.weight.copy_(torch.randn(3))
+    bn.bias.copy_(torch.randn(3))
+    bn.running_mean.copy_(torch.randn(3))
+    bn.running_var.copy_(torch.rand(3) + 0.5)
+start = {"gamma": t(bn.weight), "beta": t(bn.bias), "mean": t(bn.running_mean), "var": t(bn.running_var)}
+xb = (torch.randn(4, 3, 5, 5) * 2 + 1).requires_grad_(True)
+bn.train()
+yb = bn(xb)
+gb = torch.randn_like(yb)
+(yb * gb).sum().backward()
+bn.eval()
+ye = bn(xb.detach())
+out["batchnorm"] = dict(start, x=t(xb), y=t(yb), gy=t(gb), dx=t(xb.grad), dgamma=t(bn.weight.grad),
+                        dbeta=t(bn.bias.grad), newMean=t(bn.running_mean), newVar=t(bn.running_var), inference=t(ye))
+
+with open("torch.json", "w") as f:
+    json.dump(out, f, indent=1)
+print("wrote torch.json with convolution, pooling and batch norm")

@@ -1,0 +1,107 @@
+import Foundation
+import Tensor
+import Testing
+
+/// Convolution, pooling and batch normalization against PyTorch, and by finite differences.
+@Suite struct LayerKernelTests {
+    static let convCases = ["stride2pad1", "dilated2groups", "depthwise", "pointwise"]
+
+    static func window(_ q: [String: Int]) -> Window {
+        let k = q["k"] ?? 1, s = q["stride"] ?? 1, p = q["pad"] ?? 0, d = q["dil"] ?? 1
+        return Window(kernel: (k, k), stride: (s, s), padding: (p, p, p, p), dilation: (d, d))
+    }
+
+    @Test(arguments: convCases)
+    func convolutionMatchesPyTorch(_ name: String) throws {
+        let q = (Fixture.torchValue("conv", name, "params") as? [String: Int]) ?? [:]
+        let x = try Fixture.torchTensor("conv", name, "x"), w = try Fixture.torchTensor("conv", name, "w")
+        let b = try Fixture.torchTensor("conv", name, "b"), gy = try Fixture.torchTensor("conv", name, "gy")
+        let win = Self.window(q), groups = q["groups"] ?? 1
+        let y = try Convolution.forward(x, weights: w, biases: b, window: win, groups: groups)
+        #expect(close(y, try Fixture.torchTensor("conv", name, "y")))
+        let (dx, dw, db) = try Convolution.backward(x, weights: w, window: win, groups: groups, gradient: gy)
+        #expect(close(dx, try Fixture.torchTensor("conv", name, "dx")))
+        #expect(close(dw, try Fixture.torchTensor("conv", name, "dw")))
+        #expect(close(db, try Fixture.torchTensor("conv", name, "db")))
+    }
+
+    @Test(arguments: convCases)
+    func convolutionGradientByFiniteDifferences(_ name: String) throws {
+        let q = (Fixture.torchValue("conv", name, "params") as? [String: Int]) ?? [:]
+        let x = try Fixture.torchTensor("conv", name, "x"), w = try Fixture.torchTensor("conv", name, "w")
+        let gy = try Fixture.torchTensor("conv", name, "gy")
+        let win = Self.window(q), groups = q["groups"] ?? 1
+        let (dx, dw, _) = try Convolution.backward(x, weights: w, window: win, groups: groups, gradient: gy)
+        func loss(_ x: Tensor, _ w: Tensor) throws -> Double {
+            try (Convolution.forward(x, weights: w, biases: nil, window: win, groups: groups) * gy).total()
+        }
+        #expect(agrees(dw, try numericGradient(w) { try loss(x, $0) }))
+        #expect(agrees(dx, try numericGradient(x) { try loss($0, w) }))
+    }
+
+    @Test func convolutionRejectsBadShapes() throws {
+        let x = try Tensor(shape: [1, 3, 5, 5])
+        #expect(throws: TensorError.self) { try Convolution.forward(x, weights: Tensor(shape: [2, 2, 3, 3]), biases: nil, window: Window(kernel: (3, 3))) }
+        #expect(throws: TensorError.self) { try Convolution.forward(x, weights: Tensor(shape: [2, 3, 7, 7]), biases: nil, window: Window(kernel: (7, 7))) }
+        #expect(throws: TensorError.self) { try Convolution.forward(x, weights: Tensor(shape: [2, 3, 3, 3]), biases: nil, window: Window(kernel: (3, 3), stride: (0, 1))) }
+        #expect(throws: TensorError.self) { try Convolution.forward(x, weights: Tensor(shape: [4, 1, 3, 3]), biases: nil, window: Window(kernel: (3, 3)), groups: 2) }
+        #expect(throws: TensorError.self) { try Convolution.forward(Tensor(shape: [3, 5, 5]), weights: Tensor(shape: [2, 3, 3, 3]), biases: nil, window: Window(kernel: (3, 3))) }
+    }
+
+    @Test func samePaddingKeepsTheSize() throws {
+        let win = Window.same(kernel: (3, 3), input: (7, 6))
+        #expect(try win.output(7, 6) == (7, 6))
+        let strided = Window.same(kernel: (3, 3), stride: (2, 2), input: (224, 224))
+        #expect(try strided.output(224, 224) == (112, 112))
+    }
+
+    static let poolCases: [(String, Pooling.Function, Window)] = [
+        ("max3s2p1", .max, Window(kernel: (3, 3), stride: (2, 2), padding: (1, 1, 1, 1))),
+        ("mean2s2", .mean, Window(kernel: (2, 2), stride: (2, 2))),
+        ("mean3s1p1", .mean, Window(kernel: (3, 3), padding: (1, 1, 1, 1))),
+    ]
+
+    @Test func poolingMatchesPyTorch() throws {
+        let x = try Fixture.torchTensor("pool", "x")
+        for (name, f, win) in Self.poolCases {
+            #expect(close(try Pooling.forward(x, f, window: win), try Fixture.torchTensor("pool", name, "y")), "\(name)")
+            let dx = try Pooling.backward(x, f, window: win, gradient: try Fixture.torchTensor("pool", name, "gy"))
+            #expect(close(dx, try Fixture.torchTensor("pool", name, "dx")), "\(name)")
+        }
+        let total = try Pooling.forward(x, .total, window: Window(kernel: (2, 2), stride: (2, 2)))
+        let mean = try Pooling.forward(x, .mean, window: Window(kernel: (2, 2), stride: (2, 2)))
+        #expect(close(total, mean.map { $0 * 4 }))
+        #expect(close(try Pooling.global(x, .mean), try Fixture.torchTensor("pool", "globalMean", "y")))
+        let gdx = try Pooling.globalBackward(x, .mean, gradient: try Fixture.torchTensor("pool", "globalMean", "gy"))
+        #expect(close(gdx, try Fixture.torchTensor("pool", "globalMean", "dx")))
+    }
+
+    @Test func poolingGradientByFiniteDifferences() throws {
+        let x = try Fixture.torchTensor("pool", "x")
+        for f in [Pooling.Function.mean, .total, .max] {
+            let win = Window(kernel: (3, 3), stride: (2, 2), padding: (1, 1, 1, 1))
+            let gy = try Tensor(shape: try Pooling.forward(x, f, window: win).shape, values:
+                                (0..<(2 * 3 * 4 * 3)).map { Float(($0 * 37) % 11) / 5 - 1 })
+            let dx = try Pooling.backward(x, f, window: win, gradient: gy)
+            #expect(agrees(dx, try numericGradient(x, h: 1e-4) { try (Pooling.forward($0, f, window: win) * gy).total() }))
+        }
+    }
+
+    @Test func batchNormMatchesPyTorch() throws {
+        let bn = try BatchNorm(scaling: Fixture.torchTensor("batchnorm", "gamma"), biases: Fixture.torchTensor("batchnorm", "beta"),
+                               movingMean: Fixture.torchTensor("batchnorm", "mean"), movingVariance: Fixture.torchTensor("batchnorm", "var"),
+                               epsilon: 1e-3, momentum: 0.9)
+        let x = try Fixture.torchTensor("batchnorm", "x"), gy = try Fixture.torchTensor("batchnorm", "gy")
+        let (y, cache, next) = try bn.training(x)
+        #expect(close(y, try Fixture.torchTensor("batchnorm", "y")))
+        #expect(close(next.movingMean, try Fixture.torchTensor("batchnorm", "newMean")))
+        #expect(close(next.movingVariance, try Fixture.torchTensor("batchnorm", "newVar")))
+        let (dx, dg, db) = try bn.backward(cache, gradient: gy)
+        #expect(close(dx, try Fixture.torchTensor("batchnorm", "dx"), tolerance: 1e-3))
+        #expect(close(dg, try Fixture.torchTensor("batchnorm", "dgamma")))
+        #expect(close(db, try Fixture.torchTensor("batchnorm", "dbeta")))
+        #expect(close(try next.inference(x), try Fixture.torchTensor("batchnorm", "inference")))
+        let numeric = try numericGradient(x, h: 1e-2) { try (bn.training($0).0 * gy).total() }
+        #expect(agrees(dx, numeric, tolerance: 5e-2))
+    }
+}
