@@ -138,6 +138,23 @@ ye = bn(xb.detach())
 out["batchnorm"] = dict(start, x=t(xb), y=t(yb), gy=t(gb), dx=t(xb.grad), dgamma=t(bn.weight.grad),
                         dbeta=t(bn.bias.grad), newMean=t(bn.running_mean), newVar=t(bn.running_var), inference=t(ye))
 
+# Optimizers: three steps from the same start with the same gradients.
+w0 = torch.randn(2, 3)
+grads = [torch.randn(2, 3) for _ in range(3)]
+opt = {"w0": t(w0), "grads": [t(g) for g in grads]}
+for name, make in [("adam", lambda p: torch.optim.Adam([p], lr=0.01, betas=(0.9, 0.999), eps=1e-5)),
+                   ("sgd", lambda p: torch.optim.SGD([p], lr=0.1, momentum=0.93)),
+                   ("rmsprop", lambda p: torch.optim.RMSprop([p], lr=0.01, alpha=0.95, eps=1e-8)),
+                   ("adamL2", lambda p: torch.optim.Adam([p], lr=0.01, eps=1e-5, weight_decay=0.1))]:
+    p = w0.clone().requires_grad_(True)
+    o = make(p)
+    for g in grads:
+        o.zero_grad()
+        p.grad = g.clone()
+        o.step()
+    opt[name] = t(p)
+out["optimizers"] = opt
+
 with open("torch.json", "w") as f:
     json.dump(out, f, indent=1)
-print("wrote torch.json with convolution, pooling and batch norm")
+print("wrote torch.json with convolution, pooling, batch norm and optimizers")
