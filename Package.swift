@@ -35,6 +35,8 @@ let package = Package(
         ],
                 swiftSettings: releaseSpeed,
                 plugins: ["EmbedStdlib"]),
+        .executableTarget(name: "nets-bench", dependencies: ["Tensor"], path: "Sources/nets-bench",
+                          swiftSettings: releaseSpeed),
         .executableTarget(name: "EmbedStdlibTool", path: "Sources/EmbedStdlibTool"),
         .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["EmbedStdlibTool"]),
         .executableTarget(name: "nets", dependencies: [

@@ -120,6 +120,11 @@ public enum Convolution {
         }
     }
 
+    /// A 1x1 window with stride 1, no padding and no dilation: the input is its own im2col.
+    static func isPointwise(_ win: Window) -> Bool {
+        win.kernel == (1, 1) && win.stride == (1, 1) && win.padding == (0, 0, 0, 0)
+    }
+
     /// y = conv(x, weights) + biases.
     public static func forward(_ x: Tensor, weights wts: Tensor, biases b: Tensor?, window win: Window, groups: Int = 1) throws -> Tensor {
         let s = try shape(x, wts, win, groups)
@@ -133,12 +138,20 @@ public enum Convolution {
                 depthwise(xp, wp, s, win, yp)
             }
         } else {
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(s.k * hw, 1))
+            let pointwise = isPointwise(win)
+            let col = UnsafeMutablePointer<Float>.allocate(capacity: pointwise ? 1 : Swift.max(s.k * hw, 1))
             defer { col.deallocate() }
             y.withUnsafeMutableBufferPointer { out in
                 guard let yp = out.baseAddress else { return }
                 for i in 0..<s.n {
                     for g in 0..<s.groups {
+                        // A 1x1 convolution with stride 1 reads its input as the column matrix.
+                        let image = xp + i * s.c * s.h * s.w + g * s.cg * s.h * s.w
+                        if pointwise {
+                            BLAS.gemm(transA: false, transB: false, m: s.og, n: hw, k: s.k,
+                                      a: wp + g * s.og * s.k, b: image, c: yp + (i * s.o + g * s.og) * hw)
+                            continue
+                        }
                         im2col(xp + i * s.c * s.h * s.w, s, win, c0: g * s.cg, into: col)
                         BLAS.gemm(transA: false, transB: false, m: s.og, n: hw, k: s.k,
                                   a: wp + g * s.og * s.k, b: col, c: yp + (i * s.o + g * s.og) * hw)
@@ -161,22 +174,108 @@ public enum Convolution {
         let kh = win.kernel.h, kw = win.kernel.w
         let planes = s.n * s.c
         let input = UnsafeSendable(xp), kernel = UnsafeSendable(wp), output = UnsafeSendable(yp)
-        // Each plane (image, channel) is written by exactly one worker.
+        // Each plane (image, channel) is written by exactly one worker. Rows accumulate
+        // contiguous runs (dst[ox] += w * src[ox*stride + offset]) that the compiler vectorizes.
         DispatchQueue.concurrentPerform(iterations: planes) { p in
             let c = p % s.c
             let src = input.value + p * s.h * s.w, dst = output.value + p * s.ho * s.wo, k = kernel.value + c * kh * kw
+            dst.update(repeating: 0, count: s.ho * s.wo)
             for oy in 0..<s.ho {
-                for ox in 0..<s.wo {
-                    var acc: Float = 0
+                let out = dst + oy * s.wo
+                for ki in 0..<kh {
+                    let iy = oy * win.stride.h - win.padding.top + ki * win.dilation.h
+                    if iy < 0 || iy >= s.h { continue }
+                    let row = src + iy * s.w
+                    for kj in 0..<kw {
+                        let (lo, hi, off) = validRange(kj, s, win)
+                        if lo >= hi { continue }
+                        let wv = k[ki * kw + kj]
+                        if win.stride.w == 1 {
+                            axpy(wv, row + lo + off, out + lo, hi - lo)
+                        } else {
+                            let sw = win.stride.w
+                            for ox in lo..<hi { out[ox] += wv * row[ox * sw + off] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// y[0..<n] += a * x[0..<n], eight lanes at a time.
+    @inline(__always)
+    static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        let av = SIMD8<Float>(repeating: a)
+        while i + 8 <= n {
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: yv + av * xv, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n { y[i] += a * x[i]; i += 1 }
+    }
+
+    /// Σ x[i] y[i] over 0..<n, eight lanes at a time.
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+        var i = 0
+        var acc = SIMD8<Float>(repeating: 0)
+        while i + 8 <= n {
+            acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = acc.sum()
+        while i < n { total += x[i] * y[i]; i += 1 }
+        return total
+    }
+
+    /// For kernel column kj: the outputs [lo, hi) whose input column ox*stride + off is inside
+    /// the image, and that offset.
+    @inline(__always)
+    static func validRange(_ kj: Int, _ s: Shape, _ win: Window) -> (Int, Int, Int) {
+        let off = kj * win.dilation.w - win.padding.left
+        let sw = win.stride.w
+        let lo = off >= 0 ? 0 : (-off + sw - 1) / sw
+        let hi = Swift.min(s.wo, off >= s.w ? 0 : (s.w - 1 - off) / sw + 1)
+        return (lo, Swift.max(lo, hi), off)
+    }
+
+    /// Depthwise backward computed directly, channels spread over the cores: each worker owns
+    /// one channel's kernel gradient and that channel's planes of dx.
+    static func depthwiseBackward(_ xp: UnsafePointer<Float>, _ wp: UnsafePointer<Float>, _ gp: UnsafePointer<Float>,
+                                  _ s: Shape, _ win: Window, _ dxp: UnsafeMutablePointer<Float>, _ dwp: UnsafeMutablePointer<Float>) {
+        let kh = win.kernel.h, kw = win.kernel.w
+        let input = UnsafeSendable(xp), kernel = UnsafeSendable(wp), grad = UnsafeSendable(gp)
+        let dInput = UnsafeSendable(dxp), dKernel = UnsafeSendable(dwp)
+        DispatchQueue.concurrentPerform(iterations: s.c) { c in
+            let k = kernel.value + c * kh * kw, dk = dKernel.value + c * kh * kw
+            for i in 0..<s.n {
+                let p = i * s.c + c
+                let src = input.value + p * s.h * s.w, dsrc = dInput.value + p * s.h * s.w
+                let g = grad.value + p * s.ho * s.wo
+                for oy in 0..<s.ho {
+                    let grow = g + oy * s.wo
                     for ki in 0..<kh {
                         let iy = oy * win.stride.h - win.padding.top + ki * win.dilation.h
                         if iy < 0 || iy >= s.h { continue }
+                        let row = src + iy * s.w, drow = dsrc + iy * s.w
                         for kj in 0..<kw {
-                            let ix = ox * win.stride.w - win.padding.left + kj * win.dilation.w
-                            if ix >= 0 && ix < s.w { acc += src[iy * s.w + ix] * k[ki * kw + kj] }
+                            let (lo, hi, off) = validRange(kj, s, win)
+                            if lo >= hi { continue }
+                            let wv = k[ki * kw + kj]
+                            let sw = win.stride.w
+                            var acc: Float = 0
+                            if sw == 1 {
+                                acc = dot(grow + lo, row + lo + off, hi - lo)
+                                axpy(wv, grow + lo, drow + lo + off, hi - lo)
+                            } else {
+                                for ox in lo..<hi { acc += grow[ox] * row[ox * sw + off] }
+                                for ox in lo..<hi { drow[ox * sw + off] += grow[ox] * wv }
+                            }
+                            dk[ki * kw + kj] += acc
                         }
                     }
-                    dst[oy * s.wo + ox] = acc
                 }
             }
         }
@@ -190,14 +289,28 @@ public enum Convolution {
         let hw = s.ho * s.wo
         var dx = try Tensor(shape: x.shape), dw = try Tensor(shape: wts.shape), db = try Tensor(shape: [s.o])
         let xp = x.storage.pointer, wp = wts.storage.pointer, gp = dy.storage.pointer
-        let col = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(s.k * hw, 1))
+        let pointwise = isPointwise(win)
+        let depthwiseCase = s.cg == 1 && s.og == 1
+        let col = UnsafeMutablePointer<Float>.allocate(capacity: pointwise || depthwiseCase ? 1 : Swift.max(s.k * hw, 1))
         defer { col.deallocate() }
         dx.withUnsafeMutableBufferPointer { dxb in
             dw.withUnsafeMutableBufferPointer { dwb in
                 guard let dxp = dxb.baseAddress, let dwp = dwb.baseAddress else { return }
+                if depthwiseCase {
+                    depthwiseBackward(xp, wp, gp, s, win, dxp, dwp)
+                    return
+                }
                 for i in 0..<s.n {
                     for g in 0..<s.groups {
                         let gy = gp + (i * s.o + g * s.og) * hw
+                        let image = i * s.c * s.h * s.w + g * s.cg * s.h * s.w
+                        if pointwise {
+                            BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: xp + image, beta: 1,
+                                      c: dwp + g * s.og * s.k)
+                            BLAS.gemm(transA: true, transB: false, m: s.k, n: hw, k: s.og, a: wp + g * s.og * s.k, b: gy, beta: 1,
+                                      c: dxp + image)
+                            continue
+                        }
                         // dW_g += dY_g · colᵀ
                         im2col(xp + i * s.c * s.h * s.w, s, win, c0: g * s.cg, into: col)
                         BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: col, beta: 1,

@@ -1,0 +1,78 @@
+import Dispatch
+import Foundation
+import Tensor
+
+// The nets side of `scripts/bench kernels`: times tensor kernels and prints one line per case,
+// `CASE MEDIAN_SECONDS`, the median of repeats after a warm-up.
+// Usage: nets-bench [CASE...]   (no argument: every case)
+
+BLAS.configureThreads()
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+}
+
+func median(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var times: [Double] = []
+    for _ in 0..<repeats { times.append(try seconds(body)) }
+    times.sort()
+    return times[times.count / 2]
+}
+
+func random(_ shape: [Int]) throws -> Tensor {
+    var rng = SeededGenerator(seed: UInt64(shape.reduce(1, *)))
+    return try Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(rng.normal()) })
+}
+
+struct ConvCase {
+    let name: String
+    let input: [Int]
+    let weights: [Int]
+    let window: Window
+    let groups: Int
+}
+
+let batch = 4
+let convCases = [
+    ConvCase(name: "stem3x3s2", input: [batch, 3, 224, 224], weights: [32, 3, 3, 3],
+             window: Window(kernel: (3, 3), stride: (2, 2), padding: (1, 1, 1, 1)), groups: 1),
+    ConvCase(name: "expand1x1", input: [batch, 24, 56, 56], weights: [144, 24, 1, 1], window: Window(kernel: (1, 1)), groups: 1),
+    ConvCase(name: "depthwise3x3", input: [batch, 144, 56, 56], weights: [144, 1, 3, 3],
+             window: Window(kernel: (3, 3), padding: (1, 1, 1, 1)), groups: 144),
+    ConvCase(name: "project1x1", input: [batch, 144, 56, 56], weights: [24, 144, 1, 1], window: Window(kernel: (1, 1)), groups: 1),
+]
+
+nonisolated(unsafe) var cases: [String: () throws -> Double] = [:]
+cases["gemm1024"] = {
+    let a = try random([1024, 1024]), b = try random([1024, 1024])
+    return try median(repeats: 5) { _ = try Tensor.matmul(a, b) }
+}
+for c in convCases {
+    cases["conv-\(c.name)-forward"] = {
+        let x = try random(c.input), w = try random(c.weights)
+        return try median(repeats: 5) { _ = try Convolution.forward(x, weights: w, biases: nil, window: c.window, groups: c.groups) }
+    }
+    cases["conv-\(c.name)-backward"] = {
+        let x = try random(c.input), w = try random(c.weights)
+        let y = try Convolution.forward(x, weights: w, biases: nil, window: c.window, groups: c.groups)
+        let g = try random(y.shape)
+        return try median(repeats: 5) { _ = try Convolution.backward(x, weights: w, window: c.window, groups: c.groups, gradient: g) }
+    }
+}
+
+let wanted = CommandLine.arguments.count > 1 ? Array(CommandLine.arguments.dropFirst()) : cases.keys.sorted()
+for name in wanted {
+    guard let run = cases[name] else {
+        FileHandle.standardError.write(Data("nets-bench: unknown case \(name)\n".utf8))
+        exit(2)
+    }
+    do {
+        print(name, try run())
+    } catch {
+        FileHandle.standardError.write(Data("nets-bench: \(name): \(error)\n".utf8))
+        exit(1)
+    }
+}
