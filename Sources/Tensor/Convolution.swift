@@ -79,17 +79,23 @@ public enum Convolution {
             for ki in 0..<win.kernel.h {
                 for kj in 0..<win.kernel.w {
                     let dst = col + row * hw
+                    let (lo, hi, off) = validRange(kj, s, win)
+                    let sw = win.stride.w
                     for oy in 0..<s.ho {
+                        let out = dst + oy * s.wo
                         let iy = oy * win.stride.h - win.padding.top + ki * win.dilation.h
-                        if iy < 0 || iy >= s.h {
-                            (dst + oy * s.wo).update(repeating: 0, count: s.wo)
+                        if iy < 0 || iy >= s.h || lo >= hi {
+                            out.update(repeating: 0, count: s.wo)
                             continue
                         }
                         let line = plane + iy * s.w
-                        for ox in 0..<s.wo {
-                            let ix = ox * win.stride.w - win.padding.left + kj * win.dilation.w
-                            dst[oy * s.wo + ox] = ix >= 0 && ix < s.w ? line[ix] : 0
+                        if lo > 0 { out.update(repeating: 0, count: lo) }
+                        if sw == 1 {
+                            (out + lo).update(from: line + lo + off, count: hi - lo)
+                        } else {
+                            for ox in lo..<hi { out[ox] = line[ox * sw + off] }
                         }
+                        if hi < s.wo { (out + hi).update(repeating: 0, count: s.wo - hi) }
                     }
                     row += 1
                 }
@@ -106,15 +112,20 @@ public enum Convolution {
             for ki in 0..<win.kernel.h {
                 for kj in 0..<win.kernel.w {
                     let srcRow = col + row * hw
+                    let (lo, hi, off) = validRange(kj, s, win)
+                    let sw = win.stride.w
+                    row += 1
+                    if lo >= hi { continue }
                     for oy in 0..<s.ho {
                         let iy = oy * win.stride.h - win.padding.top + ki * win.dilation.h
                         if iy < 0 || iy >= s.h { continue }
-                        for ox in 0..<s.wo {
-                            let ix = ox * win.stride.w - win.padding.left + kj * win.dilation.w
-                            if ix >= 0 && ix < s.w { plane[iy * s.w + ix] += srcRow[oy * s.wo + ox] }
+                        let line = plane + iy * s.w, g = srcRow + oy * s.wo
+                        if sw == 1 {
+                            axpy(1, g + lo, line + lo + off, hi - lo)
+                        } else {
+                            for ox in lo..<hi { line[ox * sw + off] += g[ox] }
                         }
                     }
-                    row += 1
                 }
             }
         }
