@@ -9,35 +9,34 @@ extension Tensor {
         return (count / n, n)
     }
 
-    public func softmax() throws -> Tensor {
+    /// A copy with `body` applied to each row of the last axis, given the row and its maximum.
+    func mappingRows(_ body: (UnsafeMutableBufferPointer<Float>, Float) -> Void) throws -> Tensor {
         let (m, n) = try rows()
         var out = self
         out.withUnsafeMutableBufferPointer { p in
             for r in 0..<m {
                 let row = UnsafeMutableBufferPointer(rebasing: p[(r * n)..<((r + 1) * n)])
-                let top = row.max() ?? 0
-                var sum: Float = 0
-                for i in 0..<n { row[i] = Foundation.exp(row[i] - top); sum += row[i] }
-                for i in 0..<n { row[i] /= sum }
+                body(row, row.max() ?? 0)
             }
         }
         return out
     }
 
-    public func logSoftmax() throws -> Tensor {
-        let (m, n) = try rows()
-        var out = self
-        out.withUnsafeMutableBufferPointer { p in
-            for r in 0..<m {
-                let row = UnsafeMutableBufferPointer(rebasing: p[(r * n)..<((r + 1) * n)])
-                let top = row.max() ?? 0
-                var sum: Float = 0
-                for i in 0..<n { sum += Foundation.exp(row[i] - top) }
-                let lse = top + Foundation.log(sum)
-                for i in 0..<n { row[i] -= lse }
-            }
+    public func softmax() throws -> Tensor {
+        try mappingRows { row, top in
+            var sum: Float = 0
+            for i in row.indices { row[i] = Foundation.exp(row[i] - top); sum += row[i] }
+            for i in row.indices { row[i] /= sum }
         }
-        return out
+    }
+
+    public func logSoftmax() throws -> Tensor {
+        try mappingRows { row, top in
+            var sum: Float = 0
+            for i in row.indices { sum += Foundation.exp(row[i] - top) }
+            let lse = top + Foundation.log(sum)
+            for i in row.indices { row[i] -= lse }
+        }
     }
 
     /// Gradient of softmax: given y = softmax(x) and dL/dy, dL/dx = y ⊙ (g − Σ g⊙y) per row.
