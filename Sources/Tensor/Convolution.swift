@@ -137,10 +137,13 @@ public enum Convolution {
     }
 
     /// y = conv(x, weights) + biases.
-    public static func forward(_ x: Tensor, weights wts: Tensor, biases b: Tensor?, window win: Window, groups: Int = 1) throws -> Tensor {
+    /// With a workspace, the im2col columns and the output's memory are reused from one call to
+    /// the next.
+    public static func forward(_ x: Tensor, weights wts: Tensor, biases b: Tensor?, window win: Window, groups: Int = 1,
+                               workspace: Workspace? = nil) throws -> Tensor {
         let s = try shape(x, wts, win, groups)
         if let b, b.shape != [s.o] { throw TensorError.shape("convolution biases", b.shape, [s.o]) }
-        var y = try Tensor(shape: [s.n, s.o, s.ho, s.wo])
+        var y = try workspace?.takeOutput([s.n, s.o, s.ho, s.wo]) ?? Tensor(shape: [s.n, s.o, s.ho, s.wo])
         let hw = s.ho * s.wo
         let xp = x.storage.pointer, wp = wts.storage.pointer
         if s.cg == 1 && s.og == 1 {
@@ -150,8 +153,10 @@ public enum Convolution {
             }
         } else {
             let pointwise = isPointwise(win)
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: pointwise ? 1 : Swift.max(s.k * hw, 1))
-            defer { col.deallocate() }
+            let columns = pointwise ? 1 : Swift.max(s.k * hw, 1)
+            let col: UnsafeMutablePointer<Float>
+            if let ws = workspace { col = ws.scratch(columns) } else { col = .allocate(capacity: columns) }
+            defer { if workspace == nil { col.deallocate() } }
             y.withUnsafeMutableBufferPointer { out in
                 guard let yp = out.baseAddress else { return }
                 for i in 0..<s.n {
@@ -176,7 +181,7 @@ public enum Convolution {
                 for i in 0..<s.n { for o in 0..<s.o { for p in 0..<hw { out[(i * s.o + o) * hw + p] += bp[o] } } }
             }
         }
-        return y
+        return workspace?.keep(y) ?? y
     }
 
     /// Depthwise convolution computed directly, images spread over the cores.

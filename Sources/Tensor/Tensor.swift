@@ -42,6 +42,9 @@ public struct Tensor: Sendable {
         self.storage = storage
     }
 
+    /// Whether no other tensor shares this one's storage.
+    public mutating func isUniquelyOwned() -> Bool { isKnownUniquelyReferenced(&storage) }
+
     /// The values in row-major order.
     public var values: [Float] { Array(UnsafeBufferPointer(start: storage.pointer, count: count)) }
 

@@ -105,3 +105,25 @@ import Testing
         #expect(agrees(dx, numeric, tolerance: 5e-2))
     }
 }
+
+@Suite(.serialized) struct WorkspaceTests {
+    @Test func secondRunAllocatesNothing() throws {
+        let x = try Tensor(shape: [2, 3, 16, 16], repeating: 0.5), w = try Tensor(shape: [8, 3, 3, 3], repeating: 0.1)
+        let win = Window(kernel: (3, 3), stride: (2, 2), padding: (1, 1, 1, 1))
+        let ws = Workspace()
+        let first = try Convolution.forward(x, weights: w, biases: nil, window: win, workspace: ws)
+        let expected = first.values
+        let firstStorage = ObjectIdentifier(first.storage)
+        _ = consume first
+        let columns = ws.scratch(0)
+        let second = try Convolution.forward(x, weights: w, biases: nil, window: win, workspace: ws)
+        // The same output memory and the same columns buffer: nothing new was allocated.
+        #expect(ObjectIdentifier(second.storage) == firstStorage)
+        #expect(ws.scratch(0) == columns)
+        #expect(second.values == expected)
+        // An output still held by the caller is never overwritten.
+        let third = try Convolution.forward(x, weights: w, biases: nil, window: win, workspace: ws)
+        #expect(second.values == expected)
+        #expect(third.values == expected)
+    }
+}
