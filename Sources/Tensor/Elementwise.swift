@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Elementwise arithmetic with NumPy broadcasting: shapes align at the right, and a dimension of
 /// 1 stretches to match.
 extension Tensor {
@@ -62,12 +64,27 @@ extension Tensor {
         return strides
     }
 
-    /// Applies f to every element.
-    public func map(_ f: (Float) -> Float) -> Tensor {
+    /// Applies f to every element; large tensors are split across the cores.
+    public func map(_ f: @Sendable (Float) -> Float) -> Tensor {
         var out = self
-        out.withUnsafeMutableBufferPointer { dst in for i in 0..<dst.count { dst[i] = f(dst[i]) } }
+        out.withUnsafeMutableBufferPointer { dst in
+            let n = dst.count
+            guard n >= Tensor.parallelThreshold, let base = dst.baseAddress else {
+                for i in 0..<n { dst[i] = f(dst[i]) }
+                return
+            }
+            let chunks = Swift.min(16, n / (Tensor.parallelThreshold / 4))
+            let p = UnsafeSendable(base)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = n * c / chunks, hi = n * (c + 1) / chunks
+                for i in lo..<hi { p.value[i] = f(p.value[i]) }
+            }
+        }
         return out
     }
+
+    /// Element counts from which elementwise work is spread over the cores.
+    static let parallelThreshold = 1 << 16
 
     public static func + (a: Tensor, b: Tensor) throws -> Tensor { try combine(a, b, +) }
     public static func - (a: Tensor, b: Tensor) throws -> Tensor { try combine(a, b, -) }

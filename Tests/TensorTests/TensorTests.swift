@@ -158,3 +158,23 @@ func close(_ a: Tensor, _ b: Tensor, tolerance: Float = 1e-4) -> Bool {
         #expect(xs != (0..<5).map { _ in c.next() })
     }
 }
+
+@Suite struct NestedAndParallelTests {
+    @Test func nestedListsRoundTrip() throws {
+        let nested = NestedFloats.list([.list([.scalar(1), .scalar(2), .scalar(3)]), .list([.scalar(4), .scalar(5), .scalar(6)])])
+        let t = try Tensor(nested: nested)
+        #expect(t.shape == [2, 3])
+        #expect(t.values == [1, 2, 3, 4, 5, 6])
+        #expect(t.nested == nested)
+        #expect(try Tensor(nested: .scalar(7)).shape == [])
+        #expect(throws: TensorError.self) { try Tensor(nested: .list([.list([.scalar(1)]), .scalar(2)])) }
+        #expect(throws: TensorError.self) { try Tensor(nested: .list([.list([.scalar(1)]), .list([.scalar(2), .scalar(3)])])) }
+    }
+
+    @Test func largeMapsAgreeWithSmallOnes() throws {
+        let n = 300_001
+        let t = try Tensor(shape: [n], values: (0..<n).map { Float($0 % 17) - 8 })
+        let r = t.activated(.relu6)
+        #expect(r.values == t.values.map { Swift.min(Swift.max($0, 0), 6) })
+    }
+}
