@@ -162,6 +162,9 @@ public struct Printer {
             if let k = a[0].asInt { return Piece(text: k == 1 ? "##" : "##\(k)", prec: Printer.atomPrec) }
         case ("Out", 0):
             return Piece(text: "%", prec: Printer.atomPrec)
+        case ("Out", 1) where form != .full:
+            if case .integer(let k) = a[0], k < 0, k > -20 { return Piece(text: String(repeating: "%", count: -k), prec: Printer.atomPrec) }
+            if case .integer(let k) = a[0], k > 0 { return Piece(text: "%\(k)", prec: Printer.atomPrec) }
         case ("HoldForm", 1) where form == .output || form == .message:
             return render(a[0])
         case ("FullForm", 1) where form == .output:

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Max, mean and total pooling over NCHW data, and global (spatial) pooling. Padding takes no
 /// part in a maximum; mean pooling divides by the full window size, padding included.
 public enum Pooling {
@@ -8,18 +10,21 @@ public enum Pooling {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (ho, wo) = try win.output(h, w)
         var y = try Tensor(shape: [n, c, ho, wo])
-        let xp = x.storage.pointer
         let size = Float(win.kernel.h * win.kernel.w)
+        let input = UnsafeSendable(x.storage.pointer)
         y.withUnsafeMutableBufferPointer { out in
-            for p in 0..<(n * c) {
-                let src = xp + p * h * w
+            guard let base = out.baseAddress else { return }
+            let output = UnsafeSendable(base)
+            // Each plane (image, channel) is pooled by one worker.
+            DispatchQueue.concurrentPerform(iterations: n * c) { p in
+                let src = input.value + p * h * w
                 for oy in 0..<ho {
                     for ox in 0..<wo {
                         var acc: Float = f == .max ? -.infinity : 0
                         forEachInput(oy, ox, win, h, w) { idx in
                             acc = f == .max ? Swift.max(acc, src[idx]) : acc + src[idx]
                         }
-                        out[(p * ho + oy) * wo + ox] = f == .mean ? acc / size : acc
+                        output.value[(p * ho + oy) * wo + ox] = f == .mean ? acc / size : acc
                     }
                 }
             }
