@@ -15,7 +15,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 func median(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
-    try body()
+    for _ in 0..<3 { try body() }
     var times: [Double] = []
     for _ in 0..<repeats { times.append(try seconds(body)) }
     times.sort()
@@ -56,7 +56,7 @@ cases["gemm-stem-tall"] = {
 }
 cases["gemm1024"] = {
     let a = try random([1024, 1024]), b = try random([1024, 1024])
-    return try median(repeats: 5) { _ = try Tensor.matmul(a, b) }
+    return try median(repeats: 15) { _ = try Tensor.matmul(a, b) }
 }
 for c in convCases {
     // Forward runs as the inference engine runs it: with a workspace, so repeated calls reuse
@@ -64,7 +64,7 @@ for c in convCases {
     cases["conv-\(c.name)-forward"] = {
         let x = try random(c.input), w = try random(c.weights)
         let ws = Workspace()
-        return try median(repeats: 5) {
+        return try median(repeats: 15) {
             _ = try Convolution.forward(x, weights: w, biases: nil, window: c.window, groups: c.groups, workspace: ws)
         }
     }
@@ -72,7 +72,7 @@ for c in convCases {
         let x = try random(c.input), w = try random(c.weights)
         let y = try Convolution.forward(x, weights: w, biases: nil, window: c.window, groups: c.groups)
         let g = try random(y.shape)
-        return try median(repeats: 5) { _ = try Convolution.backward(x, weights: w, window: c.window, groups: c.groups, gradient: g) }
+        return try median(repeats: 15) { _ = try Convolution.backward(x, weights: w, window: c.window, groups: c.groups, gradient: g) }
     }
 }
 
