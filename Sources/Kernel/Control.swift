@@ -48,9 +48,10 @@ struct Iterator {
     }
 }
 
-/// Runs body for each combination of iterator values, the variables set Block-style.
-func iterate(_ specs: ArraySlice<Expr>, _ c: Call, _ body: () throws -> Void) throws -> Bool {
-    guard let first = specs.first else { try body(); return true }
+/// Runs body for each combination of iterator values, the variables set Block-style, while body
+/// returns true. Returns false when an iterator is malformed (after a message) or body stopped.
+func iterate(_ specs: ArraySlice<Expr>, _ c: Call, _ body: () throws -> Bool) throws -> Bool {
+    guard let first = specs.first else { return try body() }
     guard let it = try Iterator.parse(first, c) else { return false }
     let saved = it.variable?.ownValue
     defer { it.variable?.ownValue = saved }
@@ -157,11 +158,7 @@ extension Kernel {
             Builtin("Do", [.holdAll], usage: "Do[expr, {i, imax}] evaluates expr for i from 1 to imax; other iterators as in Table.") { c in
                 guard c.count >= 2 else { return c.argCount(2) }
                 do {
-                    var stop = false
-                    _ = try iterate(c.args.dropFirst()[...], c) {
-                        if stop { return }
-                        if try !loopBody(c, c[0]) { stop = true }
-                    }
+                    _ = try iterate(c.args.dropFirst()[...], c) { try loopBody(c, c[0]) }
                 } catch ControlFlow.returnValue(let v) {
                     return v
                 }
@@ -201,13 +198,13 @@ extension Kernel {
             Builtin("Sum", [.holdAll], usage: "Sum[f, {i, imax}] sums f over the iterator.") { c in
                 guard c.count >= 2 else { return c.argCount(2) }
                 var terms: [Expr] = []
-                guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])) }) else { return nil }
+                guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])); return true }) else { return nil }
                 return try c.evaluate(.call(Sym.Plus, terms))
             },
             Builtin("Product", [.holdAll], usage: "Product[f, {i, imax}] multiplies f over the iterator.") { c in
                 guard c.count >= 2 else { return c.argCount(2) }
                 var terms: [Expr] = []
-                guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])) }) else { return nil }
+                guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])); return true }) else { return nil }
                 return try c.evaluate(.call(Sym.Times, terms))
             },
             Builtin("Module", [.holdAll], usage: "Module[{x, y = v, ...}, body] evaluates body with fresh local symbols.") { c in

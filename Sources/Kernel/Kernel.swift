@@ -2,11 +2,10 @@ import Foundation
 import Language
 
 /// The builtin library bound to an evaluator: installs every topic's builtins, the general
-/// messages and the `.nets` standard library, and keeps the session's In/Out history.
+/// messages and the `.nets` standard library, and keeps the session's In/Out history (as
+/// definitions of `In` and `Out`).
 public final class Kernel {
     public let evaluator: Evaluator
-    /// Results by line number, for `%`, `%n` and `Out[n]`.
-    public private(set) var outputs: [Int: Expr] = [:]
     /// Command-line arguments of a script (`$ScriptCommandLine`).
     public var scriptCommandLine: [String] = [] {
         didSet { Symbol.intern("$ScriptCommandLine").ownValue = .strings(scriptCommandLine) }
@@ -33,7 +32,7 @@ public final class Kernel {
             Kernel.protectBuiltins()
         }
         Symbol.intern("$Line").ownValue = .integer(1)
-        outputsSymbol()
+        setSessionSymbols()
     }
 
     /// Installs builtins on their symbols once per process.
@@ -66,12 +65,14 @@ public final class Kernel {
         for name in ["Pi", "E", "Degree"] { Symbol.intern(name).attributes.insert(.constant) }
     }
 
-    func outputsSymbol() {
+    /// `$Version`, `$ScriptCommandLine`, the limits and the directories a session starts with.
+    func setSessionSymbols() {
         Symbol.intern("$ScriptCommandLine").ownValue = .list([])
         Symbol.intern("$Version").ownValue = .string("nets \(Kernel.version)")
         Symbol.intern("$RecursionLimit").ownValue = .integer(evaluator.recursionLimit)
         Symbol.intern("$IterationLimit").ownValue = .integer(evaluator.iterationLimit)
-        Symbol.intern("$TemporaryDirectory").ownValue = .string(NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory())
+        let tmp = NSTemporaryDirectory()
+        Symbol.intern("$TemporaryDirectory").ownValue = .string(tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp)
         Symbol.intern("$HomeDirectory").ownValue = .string(NSHomeDirectory())
     }
 
@@ -103,15 +104,30 @@ public final class Kernel {
         let outSym = Sym.Out
         let key = Expr(outSym, .integer(n))
         outSym.exactDownValues[key] = Definition(lhs: key, rhs: result, delayed: false)
-        outputs[n] = result
         evaluator.line = n + 1
         Symbol.intern("$Line").ownValue = .integer(n + 1)
         return result
     }
 
-    /// Parses and evaluates source text, returning the result of each top-level expression.
-    public func run(_ source: String) throws -> [Expr] {
-        try Parser.parseProgram(source).map(evaluateInput)
+    /// Parses source one top-level expression at a time and evaluates each as a numbered input,
+    /// handing `each` the line number and the result, so the expressions before a syntax error
+    /// still run. Returns the syntax error, if there is one.
+    @discardableResult
+    public func evaluateEach(_ source: String, _ each: (_ line: Int, _ result: Expr) -> Void) -> ParseError? {
+        var parser = Parser(source)
+        while true {
+            let next: Expr?
+            do {
+                next = try parser.next()
+            } catch let error as ParseError {
+                return error
+            } catch {
+                return nil  // the parser throws nothing else
+            }
+            guard let e = next else { return nil }
+            let n = line
+            each(n, evaluateInput(e))
+        }
     }
 
     /// Clears the values of every symbol that is not protected: a fresh session without restarting
@@ -123,8 +139,4 @@ public final class Kernel {
         }
     }
 
-    /// Evaluates source and returns the last result (for tests and `nets -c`).
-    public func evaluate(_ source: String) throws -> Expr {
-        try run(source).last ?? .null
-    }
 }

@@ -34,7 +34,8 @@ public final class Shared<T>: @unchecked Sendable {
 
 extension Kernel {
     /// Evaluates source on a large stack and records what it printed, the messages it issued and
-    /// the last result. For tests and tools; the REPL and scripts print as they go.
+    /// the last result; `timeLimit` bounds the whole source. For tests and tools; the REPL and
+    /// scripts print as they go.
     public func capture(_ source: String, timeLimit: Double? = nil) -> Transcript {
         let box = Shared(Transcript())
         let kernel = Shared(self)
@@ -45,20 +46,11 @@ extension Kernel {
             defer { ev.printer = oldPrinter; ev.messages.sink = oldSink }
             ev.printer = { box.value.printed.append(contentsOf: $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)) }
             ev.messages.sink = { box.value.messages.append($0) }
-            var parser = Parser(source)
+            if let t = timeLimit { ev.deadlines = [DispatchTime.now().uptimeNanoseconds + UInt64(t * 1e9)] }
+            defer { ev.deadlines = [] }
             var last: Expr = .null
-            do {
-                while let e = try parser.next() {
-                    if let t = timeLimit {
-                        ev.deadlines = [DispatchTime.now().uptimeNanoseconds + UInt64(t * 1e9)]
-                    }
-                    last = k.evaluateInput(e)
-                    ev.deadlines = []
-                }
-            } catch let e as ParseError {
-                box.value.syntaxError = e.description
-            } catch {
-                box.value.syntaxError = "\(error)"
+            if let error = k.evaluateEach(source, { _, result in last = result }) {
+                box.value.syntaxError = error.description
             }
             box.value.result = OutputForm.string(last)
         }

@@ -6,7 +6,7 @@ import OrderedCollections
 private func takeRange(_ spec: Expr, _ count: Int) -> [Int]? {
     if spec.isSymbol(Sym.All) { return Array(0..<count) }
     if spec.isSymbol(Sym.None) { return [] }
-    if let n = spec.intValue, spec.isInteger || spec.intValue != nil {
+    if let n = spec.intValue {
         if n >= 0 { return n <= count ? Array(0..<n) : nil }
         return -n <= count ? Array((count + n)..<count) : nil
     }

@@ -42,8 +42,8 @@ func equality(_ a: Expr, _ b: Expr) -> Bool? {
     return nil
 }
 
-private func comparison(_ name: String, _ op: String, _ test: @escaping (Double, Double) -> Bool) -> Builtin {
-    Builtin(name, [], usage: "x \(op) y yields True if x is \(name == "Less" ? "less than" : name == "Greater" ? "greater than" : name == "LessEqual" ? "less than or equal to" : "greater than or equal to") y.") { c in
+private func comparison(_ name: String, _ op: String, _ relation: String, _ test: @escaping (Double, Double) -> Bool) -> Builtin {
+    Builtin(name, [], usage: "x \(op) y yields True if x is \(relation) y; x \(op) y \(op) z chains.") { c in
         if c.count < 2 { return .trueExpr }
         var vals: [Double] = []
         for a in c.args {
@@ -107,10 +107,10 @@ extension Kernel {
                 }
                 return .trueExpr
             },
-            comparison("Less", "<", <),
-            comparison("Greater", ">", >),
-            comparison("LessEqual", "<=", <=),
-            comparison("GreaterEqual", ">=", >=),
+            comparison("Less", "<", "less than", <),
+            comparison("Greater", ">", "greater than", >),
+            comparison("LessEqual", "<=", "less than or equal to", <=),
+            comparison("GreaterEqual", ">=", "greater than or equal to", >=),
             Builtin("Inequality", [], usage: "Inequality[a, op, b, op, c, ...] represents a chain of comparisons.") { c in
                 guard c.count >= 3, c.count % 2 == 1 else { return nil }
                 var i = 0

@@ -81,7 +81,7 @@ extension Expr {
         return Expr(Sym.Missing, .string(reason))
     }
 
-    /// True when the expression contains no Real, so arithmetic on it stays exact.
+    /// True for `Missing[...]`.
     var isMissing: Bool { hasHead(Sym.Missing) }
 }
 

@@ -156,7 +156,7 @@ public final class Evaluator {
     public var printer: (String) -> Void = { print($0) }
     /// Evaluates `native[args...]` (a net applied to data); set by the kernel.
     public var nativeCall: ((Call, any NativeValue) throws -> Expr?)?
-    /// Builtins for `f[...][...]` keyed by the inner head symbol (e.g. Function, Composition).
+    /// A pattern matcher whose conditions and tests evaluate with this evaluator.
     var matcher: Matcher { Matcher(evaluator: self) }
     /// Current input line number (`$Line`).
     public var line = 1
@@ -328,7 +328,7 @@ public final class Evaluator {
 
     func applyRules(_ expr: Normal, _ head: Expr, _ attrs: Attributes) throws -> RuleResult? {
         let whole = Expr.normal(expr)
-        if !attrs.contains(.holdAllComplete) {
+        if Symbol.anyUpValues && !attrs.contains(.holdAllComplete) {
             for a in expr.args {
                 let s: Symbol?
                 switch a {

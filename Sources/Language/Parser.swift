@@ -243,8 +243,6 @@ public struct Parser {
             case ";;":
                 advance()
                 return try spanRest(.integer(1))
-            case "\u{F4A1}":
-                throw unexpected()
             default:
                 throw unexpected()
             }
@@ -281,7 +279,6 @@ public struct Parser {
                 continue
             }
             if isOp(closing) { advance(); return items }
-            if closing == "]" && isOp("]]") { return items }
             if case .eof = current.kind {
                 if let e = pendingError { throw e }
                 throw error("\"\(closing)\" expected: more input is needed", incomplete: true)

@@ -75,13 +75,21 @@ public final class Symbol: @unchecked Sendable {
     public var exactDownValues: [Expr: Definition] = [:] { didSet { Symbol.changed() } }
     /// Definitions with patterns, most specific first.
     public var downValues: [Definition] = [] { didSet { Symbol.changed() } }
-    public var upValues: [Definition] = [] { didSet { Symbol.changed() } }
+    public var upValues: [Definition] = [] {
+        didSet {
+            Symbol.changed()
+            if !upValues.isEmpty { Symbol.anyUpValues = true }
+        }
+    }
     public var subValues: [Definition] = [] { didSet { Symbol.changed() } }
     public var exactSubValues: [Expr: Definition] = [:] { didSet { Symbol.changed() } }
 
     /// Counts changes to any symbol's values. An expression found to be a fixed point remembers
     /// the generation, and is not evaluated again until some definition changes.
     nonisolated(unsafe) public private(set) static var generation: UInt32 = 1
+
+    /// Whether any symbol has ever had up-values; until then evaluation skips looking for them.
+    nonisolated(unsafe) public private(set) static var anyUpValues = false
 
     @inline(__always)
     static func changed() { generation &+= 1; if generation == 0 { generation = 1 } }

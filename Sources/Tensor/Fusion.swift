@@ -23,8 +23,7 @@ public enum Fusion {
     /// Convolution with folded batch norm and an optional activation, in one call.
     public static func convolution(_ x: Tensor, weights w: Tensor, biases b: Tensor, window: Window, groups: Int = 1,
                                    activation: Activation? = nil) throws -> Tensor {
-        var y = try Convolution.forward(x, weights: w, biases: b, window: window, groups: groups)
-        if let f = activation { y.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = f.value(p[i]) } } }
-        return y
+        let y = try Convolution.forward(x, weights: w, biases: b, window: window, groups: groups)
+        return activation.map { y.activated($0) } ?? y
     }
 }

@@ -6,8 +6,7 @@
 public final class Workspace {
     private var scratch: UnsafeMutablePointer<Float>?
     private var scratchCount = 0
-    /// The last output handed out; reused when the caller no longer holds it (or holds the only
-    /// other reference and gives it back).
+    /// The last output handed out; reused when the caller no longer holds it.
     private var output: Tensor?
 
     public init() {}

@@ -16,16 +16,9 @@ struct FrontEnd {
 
     /// `nets -c`: evaluates everything, prints the last result unless it is Null.
     func runOneShot(_ code: String) -> Int32 {
-        var parser = Parser(code)
         var last: Expr = .null
-        do {
-            while let e = try parser.next() {
-                last = kernel.evaluateInput(e)
-            }
-        } catch let e as ParseError {
-            writeError(e.description)
-            return 1
-        } catch {
+        if let error = kernel.evaluateEach(code, { _, result in last = result }) {
+            writeError(error.description)
             return 1
         }
         if !last.isNull { write(OutputForm.string(last)) }
@@ -42,23 +35,16 @@ struct FrontEnd {
 
     /// Evaluates a script expression by expression; stops at a syntax error (status 1).
     func runScript(_ text: String, name: String, plain: Bool) -> Int32 {
-        var parser = Parser(text)
         var status: Int32 = 0
-        while true {
-            do {
-                guard let e = try parser.next() else { break }
-                let n = kernel.line
-                let result = kernel.evaluateInput(e)
-                if result.isSymbol(Sym.Aborted) { status = 1 }
-                if result.isNull { continue }
-                let text = OutputForm.string(result)
-                write(plain ? text : "Out[\(n)]= " + text + "\n")
-            } catch let e as ParseError {
-                writeError("\(name): " + e.description)
-                return 1
-            } catch {
-                return 1
-            }
+        let error = kernel.evaluateEach(text) { n, result in
+            if result.isSymbol(Sym.Aborted) { status = 1 }
+            if result.isNull { return }
+            let shown = OutputForm.string(result)
+            write(plain ? shown : "Out[\(n)]= " + shown + "\n")
+        }
+        if let error {
+            writeError("\(name): " + error.description)
+            return 1
         }
         return status
     }

@@ -18,9 +18,6 @@ struct REPL {
 
     func run() -> Int32 {
         let front = FrontEnd(kernel: kernel)
-        kernel.evaluator.printer = { line in
-            FileHandle.standardOutput.write((line + "\n").data(using: .utf8) ?? Data())
-        }
         // Signals and the input hook are set before libedit initializes (it reads them then).
         let interrupts = InterruptWatcher(kernel: kernel)
         interrupts.start()
@@ -28,7 +25,7 @@ struct REPL {
         rl_getc_function = { _ in InterruptWatcher.readKey() }
         Completion.install(kernel: kernel)
         history.load()
-        write("\(Kernel.version == "" ? "" : "nets \(Kernel.version)") \u{2014} the Wolfram Language's neural-net idioms. "
+        write("nets \(Kernel.version) \u{2014} the Wolfram Language's neural-net idioms. "
               + "?Sym for help, Quit[] or Ctrl-D to leave.\n\n")
         while true {
             let n = kernel.line
@@ -39,21 +36,15 @@ struct REPL {
             }
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
             history.add(text)
-            var parser = Parser(text)
-            do {
-                while let e = try parser.next() {
-                    let line = kernel.line
-                    interrupts.evaluating = true
-                    let result = kernel.evaluateInput(e)
-                    interrupts.evaluating = false
-                    fflush(nil)
-                    // The terminal echoed ^C; start the result on a line of its own.
-                    if result.isSymbol(Sym.Aborted) { write("\n") }
-                    if !result.isNull { write("Out[\(line)]= \(OutputForm.string(result))\n\n") } else { write("\n") }
-                }
-            } catch let e as ParseError {
-                front.writeError(e.description + "\n")
-            } catch {}
+            interrupts.evaluating = true
+            let error = kernel.evaluateEach(text) { line, result in
+                fflush(nil)
+                // After Ctrl-C the terminal echoed ^C; start the result on a line of its own.
+                if interrupts.takeInterrupted() { write("\n") }
+                write(result.isNull ? "\n" : "Out[\(line)]= \(OutputForm.string(result))\n\n")
+            }
+            interrupts.evaluating = false
+            if let error { front.writeError(error.description + "\n") }
         }
     }
 
@@ -125,6 +116,7 @@ final class InterruptWatcher: @unchecked Sendable {
     let kernel: Kernel
     private let lock = NSLock()
     private var _evaluating = false
+    private var _interrupted = false
     private var source: DispatchSourceSignal?
     /// Read and write ends of the wake-up pipe.
     nonisolated(unsafe) static var wakeup: (Int32, Int32) = (-1, -1)
@@ -170,12 +162,22 @@ final class InterruptWatcher: @unchecked Sendable {
         set { lock.lock(); _evaluating = newValue; lock.unlock() }
     }
 
+    /// Whether Ctrl-C interrupted an evaluation since the last call.
+    func takeInterrupted() -> Bool {
+        lock.lock()
+        defer { _interrupted = false; lock.unlock() }
+        return _interrupted
+    }
+
     func start() {
         signal(SIGINT, SIG_IGN)
         let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         s.setEventHandler { [weak self] in
             guard let self else { return }
             if self.evaluating {
+                self.lock.lock()
+                self._interrupted = true
+                self.lock.unlock()
                 self.kernel.evaluator.interrupt.set()
             } else if InterruptWatcher.wakeup.1 >= 0 {
                 var byte: UInt8 = 1
@@ -219,8 +221,7 @@ enum Completion {
     /// Names that complete `prefix`: model names after `NetModel["`, symbol names otherwise.
     static func matches(prefix: String, context: String) -> [String] {
         if context.hasSuffix("NetModel[\"") {
-            guard let k = kernel, case .normal = (try? k.evaluator.evaluate(Expr(Symbol.intern("NetModel")))) ?? .null,
-                  let names = (try? k.evaluator.evaluate(Expr(Symbol.intern("NetModel"))))?.listItems
+            guard let k = kernel, let names = (try? k.evaluator.evaluate(Expr(Symbol.intern("NetModel"))))?.listItems
             else { return [] }
             return names.compactMap(\.asString).filter { $0.hasPrefix(prefix) }.sorted()
         }

@@ -19,24 +19,19 @@ import Testing
 
     struct Result {
         var output: String
-        var stdout: String
         var status: Int32
     }
 
     /// Runs nets with arguments and optional standard input; output is stdout and stderr merged
-    /// in the order written, plus stdout alone.
+    /// in the order written.
     static func nets(_ args: [String], stdin: String? = nil, directory: URL = scriptsDir) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
         p.currentDirectoryURL = directory
         let merged = FileManager.default.temporaryDirectory.appendingPathComponent("nets-\(UUID().uuidString).txt")
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("nets-\(UUID().uuidString).out")
         FileManager.default.createFile(atPath: merged.path, contents: nil)
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: merged); try? FileManager.default.removeItem(at: out) }
-        // stderr into the merged file; stdout through tee-like duplication is not available, so
-        // run twice when stdout alone is needed (scripts are deterministic).
+        defer { try? FileManager.default.removeItem(at: merged) }
         let mergedHandle = try FileHandle(forWritingTo: merged)
         p.standardOutput = mergedHandle
         p.standardError = mergedHandle
@@ -48,7 +43,7 @@ import Testing
         p.waitUntilExit()
         try mergedHandle.close()
         let text = (try? String(contentsOf: merged, encoding: .utf8)) ?? ""
-        return Result(output: text, stdout: text, status: p.terminationStatus)
+        return Result(output: text, status: p.terminationStatus)
     }
 
     static var scripts: [String] {
