@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "Language", targets: ["Language"]),
         .library(name: "Kernel", targets: ["Kernel"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Nets", targets: ["Nets"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
@@ -28,8 +30,11 @@ let package = Package(
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: releaseSpeed),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: releaseSpeed),
+        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]),
+        .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: releaseSpeed),
+        .target(name: "Nets", dependencies: ["Tensor", "Imaging"], swiftSettings: releaseSpeed),
         .target(name: "Kernel", dependencies: [
-            "Language", "Tensor",
+            "Language", "Tensor", "Nets", "Imaging",
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ],
@@ -46,6 +51,8 @@ let package = Package(
         .testTarget(name: "LanguageTests", dependencies: ["Language", "Kernel"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["Fixtures"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "Language"]),
+        .testTarget(name: "NetsTests", dependencies: ["Nets", "Tensor", "Imaging"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "ScriptTests", dependencies: ["nets"]),
     ]
 )

@@ -11,6 +11,9 @@ public struct Builtin {
     public let subValue: BuiltinFunction?
     /// Default options, as `Options[name]` lists them.
     public let options: [(String, Expr)]
+    /// An overload runs before the symbol's own builtin and returns nil to pass the call on
+    /// (so `Take[chain, 2]` reaches the nets code and `Take[list, 2]` the list code).
+    public private(set) var isOverload = false
 
     /// A trailing closure is the builtin's implementation (`function`); `subValue` is labeled.
     public init(_ name: String, _ attributes: Attributes = [], usage: String,
@@ -22,6 +25,15 @@ public struct Builtin {
         self.function = function
         self.subValue = subValue
         self.options = options
+    }
+}
+
+extension Builtin {
+    /// Extends an existing builtin for new kinds of arguments; keeps its attributes and usage.
+    public static func overload(_ name: String, _ function: @escaping BuiltinFunction) -> Builtin {
+        var b = Builtin(name, usage: "", function)
+        b.isOverload = true
+        return b
     }
 }
 

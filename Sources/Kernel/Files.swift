@@ -63,6 +63,9 @@ func fileFormat(_ path: String, _ explicit: Expr?) -> String {
     case "txt", "text", "md": return "TEXT"
     case "nets", "m", "wl": return "PACKAGE"
     case "json": return "JSON"
+    case "jpg", "jpeg": return "JPEG"
+    case "png": return "PNG"
+    case "wlnet", "safetensors": return "WLNET"
     default: return "TEXT"
     }
 }

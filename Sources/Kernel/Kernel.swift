@@ -15,7 +15,8 @@ public final class Kernel {
     static var tables: [[Builtin]] {
         [arithmeticBuiltins, logicBuiltins, controlBuiltins, definitionBuiltins,
          functionalBuiltins, listBuiltins, associationBuiltins, stringBuiltins,
-         symbolicBuiltins, patternBuiltins, randomBuiltins, fileBuiltins, ioBuiltins]
+         symbolicBuiltins, patternBuiltins, randomBuiltins, fileBuiltins, ioBuiltins,
+         imageBuiltins, layerBuiltins, netBuiltins]
     }
 
     nonisolated(unsafe) private static var installed = false
@@ -25,6 +26,7 @@ public final class Kernel {
     public init() {
         evaluator = Evaluator()
         evaluator.messages.beforeWrite = { fflush(nil) }
+        evaluator.nativeCall = Kernel.applyNative
         if !Kernel.installed {
             Kernel.installed = true
             Kernel.installBuiltins()
@@ -40,6 +42,11 @@ public final class Kernel {
         for table in tables {
             for b in table {
                 let s = Symbol.intern(b.name)
+                if b.isOverload, let f = b.function {
+                    let own = s.builtin
+                    s.builtin = { c in try f(c) ?? own?(c) }
+                    continue
+                }
                 s.attributes = b.attributes
                 s.usage = b.usage
                 s.builtin = b.function

@@ -44,6 +44,11 @@ public struct Call {
         evaluator.messages.issue(symbol, tag, args)
     }
 
+    /// Issues `Sym::tag` with a composed text.
+    public func message(_ tag: String, text: String) {
+        evaluator.messages.issue(symbol, tag, text: text)
+    }
+
     /// Issues the standard argument-count message (`f::argx`, `argrx`, `argr`, `argbu`, `argt`)
     /// and returns nil, so a builtin can `return call.argCount(1)`.
     public func argCount(_ expected: Int...) -> Expr? {
@@ -101,6 +106,12 @@ public final class MessageCenter {
     }
 
     public func issue(_ symbol: Symbol, _ tag: String, _ args: [Expr]) {
+        issue(symbol, tag, text: text(symbol, tag, args))
+    }
+
+    /// Issues `symbol::tag` with text already written (messages from the nets library, whose
+    /// texts are composed where the problem is found).
+    public func issue(_ symbol: Symbol, _ tag: String, text: @autoclosure () -> String) {
         let name = "\(symbol.name)::\(tag)"
         issued += 1
         issuedNames.append(name)
@@ -109,7 +120,7 @@ public final class MessageCenter {
         counts[name] = n
         if n > 3 { return }
         beforeWrite()
-        sink("\(name): \(text(symbol, tag, args))")
+        sink("\(name): \(text())")
         if n == 3 {
             sink("General::stop: Further output of \(name) will be suppressed during this calculation.")
         }

@@ -1,0 +1,182 @@
+import Foundation
+import Imaging
+import Language
+import Tensor
+
+/// Runs an image operation, reporting failures as `Sym::imgerr` and returning `$Failed`.
+private func imageOperation(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
+    do {
+        return try body()
+    } catch let e as ImagingError {
+        c.message("imgerr", text: capitalized(e.description) + ".")
+    } catch {
+        c.message("imgerr", text: "\(error)")
+    }
+    return .failed
+}
+
+/// An image from `Image[...]` data: a matrix (gray) or a height x width x channels array.
+func imageFromArray(_ e: Expr) throws -> Image {
+    guard let t = e.asTensor else { throw ImagingError("the data is not a rectangular array of numbers") }
+    switch t.rank {
+    case 2: return try Image(width: t.shape[1], height: t.shape[0], channels: 1, pixels: t.values)
+    case 3: return try Image(width: t.shape[1], height: t.shape[0], channels: t.shape[2], pixels: t.values)
+    default: throw ImagingError("image data must be a matrix or a height x width x channels array, not of rank \(t.rank)")
+    }
+}
+
+/// `{w, h}`, `w` (height by aspect ratio) or `{w, Automatic}` / `{Automatic, h}`.
+private func targetSize(_ e: Expr, _ im: Image) throws -> (Int, Int) {
+    func scaled(_ w: Int?, _ h: Int?) throws -> (Int, Int) {
+        switch (w, h) {
+        case let (w?, h?): return (w, h)
+        case let (w?, nil): return (w, Swift.max(1, Int((Double(w) * Double(im.height) / Double(im.width)).rounded())))
+        case let (nil, h?): return (Swift.max(1, Int((Double(h) * Double(im.width) / Double(im.height)).rounded())), h)
+        default: throw ImagingError("no size given")
+        }
+    }
+    if let w = e.intValue { return try scaled(w, nil) }
+    if let xs = e.listItems, xs.count == 2 { return try scaled(xs[0].intValue, xs[1].intValue) }
+    throw ImagingError("\(InputForm.string(e)) is not a size: give a width, {width, height} or {width, Automatic}")
+}
+
+private func image(_ c: Call, _ i: Int = 0) throws -> Image {
+    guard i < c.count, let im = c[i].asImage else { throw ImagingError("an image is expected at position \(i + 1)") }
+    return im
+}
+
+extension Kernel {
+    static var imageBuiltins: [Builtin] {
+        [
+            Builtin("Image", [], usage: "Image[data] makes an image from a matrix of gray levels or a height x width x channels array of values in 0..1.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                if c[0].asImage != nil { return c[0] }
+                return imageOperation(c) { .image(try imageFromArray(c[0])) }
+            },
+            Builtin("ImageData", [], usage: "ImageData[image] gives the pixel values: a height x width x channels array (a matrix for gray images), values 0..1.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                return imageOperation(c) {
+                    let im = try image(c)
+                    let shape = im.channels == 1 ? [im.height, im.width] : [im.height, im.width, im.channels]
+                    return exprFromTensor(try Tensor(shape: shape, values: im.pixels))
+                }
+            },
+            Builtin("ImageDimensions", [], usage: "ImageDimensions[image] gives {width, height}.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                return imageOperation(c) { let im = try image(c); return .ints([im.width, im.height]) }
+            },
+            Builtin("ImageChannels", [], usage: "ImageChannels[image] gives the number of channels.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                return imageOperation(c) { .integer(try image(c).channels) }
+            },
+            Builtin("ImageColorSpace", [], usage: "ImageColorSpace[image] gives \"Grayscale\" or \"RGB\".") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                return imageOperation(c) { .string(try image(c).colorSpace.rawValue) }
+            },
+            Builtin("ImageResize", [], usage: "ImageResize[image, w] scales to width w keeping the aspect ratio; ImageResize[image, {w, h}] to w x h. Shrinking averages areas, growing interpolates.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return imageOperation(c) {
+                    let im = try image(c)
+                    let (w, h) = try targetSize(c[1], im)
+                    return .image(try im.resized(width: w, height: h))
+                }
+            },
+            Builtin("ImageCrop", [], usage: "ImageCrop[image, {w, h}] crops to w x h about the centre; ImageCrop[image, w] to a width.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return imageOperation(c) {
+                    let im = try image(c)
+                    var (w, h) = try targetSize(c[1], im)
+                    if c[1].intValue != nil { h = im.height }
+                    w = Swift.min(w, im.width)
+                    h = Swift.min(h, im.height)
+                    return .image(try im.cropped(x: (im.width - w) / 2, y: (im.height - h) / 2, width: w, height: h))
+                }
+            },
+            Builtin("ImageTake", [], usage: "ImageTake[image, {r1, r2}] gives rows r1 through r2; ImageTake[image, {r1, r2}, {c1, c2}] also columns.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                return imageOperation(c) {
+                    let im = try image(c)
+                    func span(_ e: Expr, _ n: Int) throws -> (Int, Int) {
+                        guard let xs = e.listItems, xs.count == 2, let a = xs[0].intValue, let b = xs[1].intValue, a >= 1, b >= a else {
+                            throw ImagingError("\(InputForm.string(e)) is not a range {first, last}")
+                        }
+                        return (a - 1, Swift.min(b, n) - a + 1)
+                    }
+                    let rows = try span(c[1], im.height)
+                    let cols = c.count == 3 ? try span(c[2], im.width) : (0, im.width)
+                    return .image(try im.cropped(x: cols.0, y: rows.0, width: cols.1, height: rows.1))
+                }
+            },
+            Builtin("ImagePad", [], usage: "ImagePad[image, m] adds a border of m pixels (black); ImagePad[image, m, v] of value v; negative m crops.") { c in
+                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+                return imageOperation(c) {
+                    let im = try image(c)
+                    guard let m = c[1].intValue else { throw ImagingError("the margin must be an integer") }
+                    let v = c.count == 3 ? Float(c[2].doubleValue ?? 0) : 0
+                    return .image(try im.padded(left: m, right: m, top: m, bottom: m, value: v))
+                }
+            },
+            Builtin("ColorConvert", [], usage: "ColorConvert[image, \"Grayscale\"] or ColorConvert[image, \"RGB\"] converts the color space.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return imageOperation(c) {
+                    guard let space = Image.ColorSpace(rawValue: c[1].asString ?? "") else { throw ImagingError("the color space must be \"Grayscale\" or \"RGB\"") }
+                    return .image(try image(c).converted(to: space))
+                }
+            },
+            Builtin("ConformImages", [], usage: "ConformImages[{images...}, {w, h}] resizes (cropping to fill) and converts images to a common size and color space; ConformImages[images] uses the first image's.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                return imageOperation(c) {
+                    guard let items = c[0].listItems else { throw ImagingError("a list of images is expected") }
+                    let images = try items.map { e -> Image in
+                        guard let im = e.asImage else { throw ImagingError("\(short(e)) is not an image") }
+                        return im
+                    }
+                    guard let first = images.first else { return .list([]) }
+                    let (w, h) = c.count == 2 ? try targetSize(c[1], first) : (first.width, first.height)
+                    return .list(try images.map { im in
+                        .image(try im.converted(to: first.colorSpace).centerCropped(aspect: w, h).resized(width: w, height: h))
+                    })
+                }
+            },
+            Builtin("Thumbnail", [], usage: "Thumbnail[image] shrinks an image to at most 150 pixels on its longer side; Thumbnail[image, n] to n.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                return imageOperation(c) {
+                    let im = try image(c)
+                    let n = c.count == 2 ? (c[1].intValue ?? 150) : 150
+                    let scale = Swift.min(1, Double(n) / Double(Swift.max(im.width, im.height)))
+                    return .image(try im.resized(width: Swift.max(1, Int((Double(im.width) * scale).rounded())),
+                                                 height: Swift.max(1, Int((Double(im.height) * scale).rounded()))))
+                }
+            },
+            .overload("Import") { c in
+                guard c.count >= 1, let p = c[0].asString else { return nil }
+                let format = fileFormat(p, c.count >= 2 ? c[1] : nil)
+                guard format == "JPEG" || format == "PNG" || format == "IMAGE" else { return nil }
+                let path = expandPath(p)
+                guard FileManager.default.fileExists(atPath: path) else { c.message("nffil", c[0]); return .failed }
+                do {
+                    return .image(try Image.decode(readBytes(path)))
+                } catch {
+                    c.message("fmterr", text: "Cannot import \(p) as an image: \(error).")
+                    return .failed
+                }
+            },
+            .overload("Export") { c in
+                guard c.count >= 2, let p = c[0].asString, let im = c[1].asImage else { return nil }
+                let format = fileFormat(p, c.count >= 3 ? c[2] : nil)
+                guard let f = Image.FileFormat(rawValue: format == "JPG" ? "JPEG" : format) else {
+                    c.message("fmt", .string(format))
+                    return .failed
+                }
+                do {
+                    let bytes = try im.encoded(as: f)
+                    try Data(bytes).write(to: URL(fileURLWithPath: expandPath(p)))
+                    return c[0]
+                } catch {
+                    c.message("noopen", c[0])
+                    return .failed
+                }
+            },
+        ]
+    }
+}

@@ -1,0 +1,334 @@
+import Language
+import Nets
+import Tensor
+
+/// Reads a layer's arguments: the positional parameters, the shared `"Input"`/`"Output"`
+/// options, its arrays (`"Weights" -> {{...}}`, `"Biases" -> None`), and its own options; any
+/// other option is reported.
+struct LayerArguments {
+    let call: Call
+    let positional: [Expr]
+    var options: [String: Expr]
+
+    init?(_ c: Call, maxPositional: Int) {
+        call = c
+        positional = c.positional
+        options = c.options(from: positional.count)
+        guard positional.count <= maxPositional else {
+            c.message("invspec", text: "\(c.symbol.name) takes at most \(maxPositional) positional argument\(maxPositional == 1 ? "" : "s"), not \(positional.count).")
+            return nil
+        }
+    }
+
+    /// Takes an option's value out of the remaining options.
+    mutating func take(_ name: String) -> Expr? { options.removeValue(forKey: name) }
+
+    /// Builds the layer: arrays from the options that name them, then checks that no option is
+    /// left over. Errors become messages and `$Failed`.
+    mutating func build(_ kind: LayerKind) -> Expr {
+        do {
+            var arrays: [String: Tensor] = [:]
+            var kind = kind
+            for name in kind.arrayNames {
+                guard let v = take(name) else { continue }
+                if v.isSymbol(Sym.None), name == "Biases" {
+                    switch kind {
+                    case .linear(let o, _): kind = .linear(output: o, biases: false)
+                    case .convolution(let ch, let w, let g, _): kind = .convolution(channels: ch, window: w, groups: g, biases: false)
+                    default: break
+                    }
+                    continue
+                }
+                if v.isSymbol(Sym.Automatic) { continue }
+                guard let t = v.asTensor else {
+                    throw NetError("invarr", "the value of \(quoted(name)) is not a rectangular array of numbers")
+                }
+                arrays[name] = t
+            }
+            let input = try take("Input").map { try shapeSpec($0, "Input") }
+            let output = try take("Output").map { try shapeSpec($0, "Output") }
+            if let (name, _) = options.first { throw NetError("optx", "unknown option \(quoted(name)) for \(kind.name)") }
+            var layer = try Layer(kind, arrays: arrays, input: input?.shape)
+            if let o = output?.shape { _ = try layer.constrain(inputs: [nil], output: o) }
+            if input?.encoder != nil || output?.decoder != nil {
+                let chain = try Chain(names: ["1"], nodes: [.layer(layer)], encoder: input?.encoder, decoder: output?.decoder)
+                return .net(.chain(chain))
+            }
+            return .net(.layer(layer))
+        } catch let e as NetError {
+            call.message(e.tag, text: capitalized(e.description) + ".")
+            return .failed
+        } catch {
+            call.message("invspec", text: "\(error)")
+            return .failed
+        }
+    }
+}
+
+func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+
+/// A port spec: `n`, `{d1, d2, ...}`, `"Real"`/`"Scalar"`, or a NetEncoder/NetDecoder.
+struct PortSpec {
+    var shape: Shape?
+    var encoder: Encoder?
+    var decoder: Decoder?
+}
+
+func shapeSpec(_ e: Expr, _ port: String) throws -> PortSpec {
+    if case .native(let v) = e, let coder = v as? CoderValue {
+        if let enc = coder.encoder { return PortSpec(shape: enc.shape, encoder: enc) }
+        if let dec = coder.decoder { return PortSpec(shape: dec.shape, decoder: dec) }
+    }
+    if let n = e.intValue, n > 0 { return PortSpec(shape: [n]) }
+    if let s = e.asString, s == "Real" || s == "Scalar" { return PortSpec(shape: []) }
+    if e.isSymbol(Sym.Automatic) { return PortSpec() }
+    if let items = e.listItems {
+        let dims = items.compactMap(\.intValue)
+        if dims.count == items.count, dims.allSatisfy({ $0 > 0 }) { return PortSpec(shape: dims) }
+    }
+    if e.hasHead(Symbol.intern("NetEncoder")) || e.hasHead(Symbol.intern("NetDecoder")) {
+        throw NetError("invspec", "the \(port) coder \(InputForm.string(e)) is not valid")
+    }
+    throw NetError("invspec", "\(InputForm.string(e)) is not a valid \(port) shape: give a size, a list of dimensions, \"Real\" or a coder")
+}
+
+/// A pair of positive integers from `n` or `{a, b}`.
+func pair(_ e: Expr) -> [Int]? {
+    if let n = e.intValue { return [n, n] }
+    if let xs = e.listItems, xs.count == 2, let a = xs[0].intValue, let b = xs[1].intValue { return [a, b] }
+    return nil
+}
+
+/// `PaddingSize`: `n`, `{h, w}`, `{{top, bottom}, {left, right}}`, or `"Same"`.
+func paddingSpec(_ e: Expr?) throws -> Padding {
+    guard let e else { return .none }
+    if e.asString == "Same" { return .same }
+    if let p = pair(e) { return .explicit(top: p[0], bottom: p[0], left: p[1], right: p[1]) }
+    if let xs = e.listItems, xs.count == 2, let h = xs[0].listItems, let w = xs[1].listItems, h.count == 2, w.count == 2,
+       let t = h[0].intValue, let b = h[1].intValue, let l = w[0].intValue, let r = w[1].intValue {
+        return .explicit(top: t, bottom: b, left: l, right: r)
+    }
+    throw NetError("invspec", "PaddingSize \(InputForm.string(e)) is not an integer, a pair, a pair of pairs or \"Same\"")
+}
+
+/// Reads a pair option with a default.
+func pairOption(_ args: inout LayerArguments, _ name: String, _ fallback: [Int]) throws -> [Int] {
+    guard let e = args.take(name) else { return fallback }
+    guard let p = pair(e) else { throw NetError("invspec", "\(quoted(name)) must be a positive integer or a pair of them, not \(InputForm.string(e))") }
+    return p
+}
+
+func poolingFunction(_ e: Expr?) -> Pooling.Function? {
+    guard let e else { return nil }
+    switch e.asSymbol?.name ?? e.asString ?? "" {
+    case "Max": return .max
+    case "Mean": return .mean
+    case "Total", "Plus": return .total
+    default: return nil
+    }
+}
+
+extension Kernel {
+    static var layerBuiltins: [Builtin] {
+        [
+            Builtin("LinearLayer", [], usage: "LinearLayer[n] is a trainable fully connected layer with output size n; LinearLayer[{n1, ...}] gives an array output, LinearLayer[] infers its size from what follows. Arrays \"Weights\" (out x in) and \"Biases\" (None for no biases).") { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                var size: Shape?
+                if let n = a.positional.first {
+                    if let k = n.intValue, k > 0 { size = [k] } else if let xs = n.listItems, let dims = Optional(xs.compactMap(\.intValue)), dims.count == xs.count, dims.allSatisfy({ $0 > 0 }) {
+                        size = dims
+                    } else {
+                        c.message("invspec", text: "The output size \(InputForm.string(n)) should be a positive integer or a list of them.")
+                        return .failed
+                    }
+                }
+                return a.build(.linear(output: size, biases: true))
+            },
+            Builtin("SoftmaxLayer", [], usage: "SoftmaxLayer[] normalizes the last dimension of its input into probabilities.") { c in
+                guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
+                return a.build(.softmax)
+            },
+            Builtin("ElementwiseLayer", [], usage: "ElementwiseLayer[f] applies f to every element: Ramp, Tanh, LogisticSigmoid, \"ReLU\", \"SELU\", \"GELU\", \"ELU\", \"Softplus\", \"HardSigmoid\", Clip[#, {0, 6}]& or a pure function of # built from arithmetic.") { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                guard let f = a.positional.first else { c.message("invspec", text: "ElementwiseLayer needs a function."); return .failed }
+                guard let fn = try elementwiseFunction(f, c) else {
+                    c.message("invfunc", text: "\(InputForm.string(f)) cannot be used as an elementwise function.")
+                    return .failed
+                }
+                return a.build(.elementwise(fn))
+            },
+            Builtin("ConvolutionLayer", [], usage: "ConvolutionLayer[n, k] is a 2-D convolution with n output channels and a k x k kernel; ConvolutionLayer[n, {kh, kw}]. Options \"Stride\", PaddingSize (or \"Same\"), \"Dilation\", \"ChannelGroups\"; arrays \"Weights\" and \"Biases\".") { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
+                do {
+                    var channels: Int?
+                    if let n = a.positional.first {
+                        guard let k = n.intValue, k > 0 else { throw NetError("invspec", "the number of output channels must be a positive integer, not \(InputForm.string(n))") }
+                        channels = k
+                    }
+                    var kernel = [1, 1]
+                    if a.positional.count > 1 {
+                        guard let k = pair(a.positional[1]) else { throw NetError("invspec", "the kernel size must be a positive integer or a pair, not \(InputForm.string(a.positional[1]))") }
+                        kernel = k
+                    } else if a.options["Weights"] == nil {
+                        throw NetError("invspec", "ConvolutionLayer needs the number of output channels and a kernel size")
+                    } else if let w = a.options["Weights"]?.asTensor, w.rank == 4 {
+                        kernel = [w.shape[2], w.shape[3]]
+                    }
+                    let stride = try pairOption(&a, "Stride", [1, 1])
+                    let dilation = try pairOption(&a, "Dilation", [1, 1])
+                    let padding = try paddingSpec(a.take("PaddingSize"))
+                    var groups = 1
+                    if let g = a.take("ChannelGroups") {
+                        guard let k = g.intValue, k > 0 else { throw NetError("invspec", "\"ChannelGroups\" must be a positive integer") }
+                        groups = k
+                    }
+                    let spec = WindowSpec(kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+                    return a.build(.convolution(channels: channels, window: spec, groups: groups, biases: true))
+                } catch let e as NetError {
+                    c.message(e.tag, text: capitalized(e.description) + ".")
+                    return .failed
+                }
+            },
+            Builtin("PoolingLayer", [], usage: "PoolingLayer[k] pools k x k windows with stride 1; PoolingLayer[k, s] with stride s. \"Function\" -> Max (default), Mean or Total; PaddingSize.") { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
+                do {
+                    guard let k = a.positional.first.flatMap(pair), k.allSatisfy({ $0 > 0 }) else {
+                        throw NetError("invspec", "PoolingLayer needs a kernel size: a positive integer or a pair")
+                    }
+                    var stride = try pairOption(&a, "Stride", [1, 1])
+                    if a.positional.count > 1 {
+                        guard let s = pair(a.positional[1]) else { throw NetError("invspec", "the stride must be a positive integer or a pair") }
+                        stride = s
+                    }
+                    let padding = try paddingSpec(a.take("PaddingSize"))
+                    let fe = a.take("Function")
+                    guard let f = fe == nil ? .max : poolingFunction(fe) else {
+                        throw NetError("invspec", "\"Function\" must be Max, Mean or Total")
+                    }
+                    return a.build(.pooling(WindowSpec(kernel: k, stride: stride, padding: padding), f))
+                } catch let e as NetError {
+                    c.message(e.tag, text: capitalized(e.description) + ".")
+                    return .failed
+                }
+            },
+            Builtin("AggregationLayer", [], usage: "AggregationLayer[f] aggregates each channel over its spatial dimensions with f: Max (default), Mean or Total (global pooling).") { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                guard let f = a.positional.isEmpty ? .max : poolingFunction(a.positional[0]) else {
+                    c.message("invspec", text: "AggregationLayer takes Max, Mean or Total.")
+                    return .failed
+                }
+                return a.build(.aggregation(f))
+            },
+            Builtin("BatchNormalizationLayer", [], usage: "BatchNormalizationLayer[] normalizes each channel: batch statistics while training, moving statistics at evaluation. Options \"Epsilon\" (0.001), \"Momentum\" (0.9); arrays Scaling, Biases, MovingMean, MovingVariance.") { c in
+                guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
+                let eps = a.take("Epsilon")?.doubleValue ?? 0.001, momentum = a.take("Momentum")?.doubleValue ?? 0.9
+                guard eps > 0, momentum >= 0, momentum <= 1 else {
+                    c.message("invspec", text: "\"Epsilon\" must be positive and \"Momentum\" between 0 and 1.")
+                    return .failed
+                }
+                return a.build(.batchNorm(epsilon: Float(eps), momentum: Float(momentum)))
+            },
+            Builtin("DropoutLayer", [], usage: "DropoutLayer[] zeroes inputs with probability 0.5 while training (survivors scaled by 2); DropoutLayer[p] with probability p. It passes data unchanged at evaluation.") { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                let p = a.positional.first?.doubleValue ?? (a.positional.isEmpty ? 0.5 : -1)
+                return a.build(.dropout(Float(p)))
+            },
+            Builtin("FlattenLayer", [], usage: "FlattenLayer[] flattens its input into a vector.") { c in
+                guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
+                return a.build(.flatten)
+            },
+            Builtin("ReshapeLayer", [], usage: "ReshapeLayer[{d1, d2, ...}] reshapes its input to the given dimensions.") { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                guard let dims = a.positional.first?.listItems?.compactMap(\.intValue), dims.count == a.positional.first?.listItems?.count, !dims.isEmpty else {
+                    c.message("invspec", text: "ReshapeLayer needs a list of positive dimensions.")
+                    return .failed
+                }
+                return a.build(.reshape(dims))
+            },
+            Builtin("CatenateLayer", [], usage: "CatenateLayer[] joins its inputs along their first dimension.") { c in
+                guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
+                return a.build(.catenate)
+            },
+            Builtin("TotalLayer", [], usage: "TotalLayer[] adds its inputs elementwise (residual connections).") { c in
+                guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
+                return a.build(.total)
+            },
+            Builtin("ThreadingLayer", [], usage: "ThreadingLayer[Plus] adds its inputs elementwise, like TotalLayer[].") { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                guard a.positional.first?.isSymbol(Sym.Plus) == true else {
+                    c.message("invspec", text: "Only ThreadingLayer[Plus] is supported.")
+                    return .failed
+                }
+                return a.build(.total)
+            },
+            Builtin("CrossEntropyLossLayer", [], usage: "CrossEntropyLossLayer[\"Index\"] compares probabilities with class indices; \"Probabilities\" with target probability vectors; \"Binary\" with 0/1 targets.") { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                guard let kind = LossKind(rawValue: a.positional.first?.asString ?? ""), [.crossEntropyIndex, .crossEntropyBinary, .crossEntropyProbabilities].contains(kind) else {
+                    c.message("invspec", text: "CrossEntropyLossLayer takes \"Index\", \"Probabilities\" or \"Binary\".")
+                    return .failed
+                }
+                return a.build(.loss(kind))
+            },
+            Builtin("MeanSquaredLossLayer", [], usage: "MeanSquaredLossLayer[] computes the mean squared difference of input and target.") { c in
+                guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
+                return a.build(.loss(.meanSquared))
+            },
+            Builtin("MeanAbsoluteLossLayer", [], usage: "MeanAbsoluteLossLayer[] computes the mean absolute difference of input and target.") { c in
+                guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
+                return a.build(.loss(.meanAbsolute))
+            },
+        ]
+    }
+}
+
+/// The function an ElementwiseLayer applies: a named activation, or a pure function compiled to
+/// a scalar function of its argument.
+func elementwiseFunction(_ f: Expr, _ c: Call) throws -> ElementwiseFunction? {
+    let names: [String: Activation] = ["Ramp": .relu, "ReLU": .relu, "Tanh": .tanh, "LogisticSigmoid": .sigmoid,
+                                       "Sigmoid": .sigmoid, "SELU": .selu, "GELU": .gelu, "ELU": .elu,
+                                       "Softplus": .softplus, "SoftPlus": .softplus, "HardSigmoid": .hardSigmoid, "ReLU6": .relu6]
+    if let name = f.asSymbol?.name ?? f.asString { return names[name].map { .activation($0) } }
+    guard f.hasHead(Sym.Function), let body = f.args.last else { return nil }
+    let variable: Expr? = f.args.count == 2 ? (f.args[0].listItems?.first ?? f.args[0]) : nil
+    guard let s = try scalarFunction(body, variable, c) else { return nil }
+    switch s {
+    case .apply(.ramp, .input): return .activation(.relu)
+    case .apply(.tanh, .input): return .activation(.tanh)
+    case .apply(.sigmoid, .input): return .activation(.sigmoid)
+    case .clip(.input, 0, 6): return .activation(.relu6)
+    default: return .scalar(s)
+    }
+}
+
+private func scalarFunction(_ e: Expr, _ variable: Expr?, _ c: Call) throws -> ScalarFunction? {
+    if let v = variable, e == v { return .input }
+    if variable == nil, e.hasHead(Sym.Slot), e.args.first?.intValue == 1 { return .input }
+    if let d = e.doubleValue { return .constant(d) }
+    if case .symbol = e {
+        let n = try c.evaluate(Expr(Symbol.intern("N"), e))
+        return n.doubleValue.map { .constant($0) }
+    }
+    guard case .normal(let n) = e, let head = n.head.asSymbol?.name else { return nil }
+    let parts = try n.args.map { try scalarFunction($0, variable, c) }
+    guard parts.allSatisfy({ $0 != nil }) || head == "Clip" else { return nil }
+    let xs = parts.compactMap { $0 }
+    switch head {
+    case "Plus": return .sum(xs)
+    case "Times": return .product(xs)
+    case "Power" where xs.count == 2: return .power(xs[0], xs[1])
+    case "Subtract" where xs.count == 2: return .sum([xs[0], .product([.constant(-1), xs[1]])])
+    case "Divide" where xs.count == 2: return .product([xs[0], .power(xs[1], .constant(-1))])
+    case "Minus" where xs.count == 1: return .product([.constant(-1), xs[0]])
+    case "Clip":
+        guard n.args.count == 2, let inner = parts[0], let b = n.args[1].listItems, b.count == 2,
+              let lo = try c.evaluate(Expr(Symbol.intern("N"), b[0])).doubleValue,
+              let hi = try c.evaluate(Expr(Symbol.intern("N"), b[1])).doubleValue else {
+            if n.args.count == 1, let inner = parts[0] { return .clip(inner, -1, 1) }
+            return nil
+        }
+        return .clip(inner, lo, hi)
+    default:
+        guard xs.count == 1, let g = ScalarFunction.Elementary(rawValue: head) else { return nil }
+        return .apply(g, xs[0])
+    }
+}

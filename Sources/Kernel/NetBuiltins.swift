@@ -1,0 +1,305 @@
+import Imaging
+import Language
+import Nets
+import Tensor
+
+/// Runs a nets-library operation, turning its errors into `Sym::tag` messages and `$Failed`.
+func netOperation(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
+    do {
+        return try body()
+    } catch let e as NetError {
+        c.message(e.tag, text: capitalized(e.description) + ".")
+    } catch let e as TensorError {
+        c.message("eval", text: capitalized(e.description) + ".")
+    } catch let e as ImagingError {
+        c.message("imgerr", text: capitalized(e.description) + ".")
+    } catch {
+        c.message("eval", text: "\(error)")
+    }
+    return .failed
+}
+
+/// A chain or graph element: a net, `Ramp`/`Tanh`/`LogisticSigmoid` (and the other activation
+/// names), an integer n (LinearLayer[n]), or a nested list (a nested chain).
+func netElement(_ e: Expr, _ c: Call) throws -> Net {
+    if let n = e.asNet { return n }
+    if let k = e.intValue, k > 0 { return .layer(try Layer(.linear(output: [k], biases: true))) }
+    if e.isSymbol(Sym.Failed) { throw NetError("invnet", "an element of the net is $Failed") }
+    if e.listItems != nil || e.hasHead(Sym.Association) || e.isAssociation {
+        return .chain(try chainParts(e, c))
+    }
+    if let f = try elementwiseFunction(e, c) { return .layer(try Layer(.elementwise(f))) }
+    throw NetError("invnet", "\(InputForm.string(e)) is not a layer, a net, an activation or a layer size")
+}
+
+extension Expr {
+    var isAssociation: Bool {
+        if case .association = self { return true }
+        return false
+    }
+}
+
+/// Names and nets of a list (named "1", "2", ...) or an association.
+func namedParts(_ e: Expr, _ c: Call) throws -> ([String], [Net]) {
+    if case .association(let a) = e {
+        var names: [String] = [], nets: [Net] = []
+        for (k, v) in a.entries {
+            names.append(k.asString ?? InputForm.string(k))
+            nets.append(try netElement(v, c))
+        }
+        return (names, nets)
+    }
+    guard let items = e.listItems else { throw NetError("invnet", "expected a list or an association of layers") }
+    return (items.indices.map { String($0 + 1) }, try items.map { try netElement($0, c) })
+}
+
+func chainParts(_ e: Expr, _ c: Call, input: PortSpec? = nil, output: PortSpec? = nil) throws -> Chain {
+    let (names, nets) = try namedParts(e, c)
+    return try Chain(names: names, nodes: nets, encoder: input?.encoder, decoder: output?.decoder,
+                     input: input?.shape, output: output?.shape)
+}
+
+/// Edges of `NetGraph`: `a -> b -> c`, `{a, b} -> c`, `NetPort["Input"] -> a`, `a -> NetPort["Output"]`;
+/// nodes by 1-based index or name.
+func graphEdges(_ spec: Expr, names: [String]) throws -> [Edge] {
+    var edges: [Edge] = []
+    var nextPort = [Int: Int]()
+    func node(_ e: Expr) throws -> Int {
+        if let i = e.intValue, i >= 1, i <= names.count { return i - 1 }
+        if let s = e.asString, let i = names.firstIndex(of: s) { return i }
+        throw NetError("invedge", "\(InputForm.string(e)) does not name a node of the graph")
+    }
+    func source(_ e: Expr) throws -> Edge.Source {
+        if e.hasHead(Symbol.intern("NetPort")) {
+            guard e.args.first?.asString == "Input" else { throw NetError("invedge", "only NetPort[\"Input\"] can start an edge") }
+            return .input(0)
+        }
+        return .node(try node(e))
+    }
+    func target(_ e: Expr) throws -> Edge.Target {
+        if e.hasHead(Symbol.intern("NetPort")) {
+            guard e.args.first?.asString == "Output" else { throw NetError("invedge", "only NetPort[\"Output\"] can end an edge") }
+            return .output
+        }
+        let t = try node(e)
+        let p = nextPort[t, default: 0]
+        nextPort[t] = p + 1
+        return .node(t, port: p)
+    }
+    func add(_ from: Expr, _ to: Expr) throws {
+        let sources = from.listItems ?? [from]
+        if to.hasHead(Sym.Rule), to.args.count == 2 {
+            try add(from, to.args[0])
+            try add(to.args[0], to.args[1])
+            return
+        }
+        for s in sources {
+            let src = try source(s)
+            edges.append(Edge(src, try target(to)))
+        }
+    }
+    for r in spec.listItems ?? [spec] {
+        guard r.hasHead(Sym.Rule), r.args.count == 2 else { throw NetError("invedge", "\(InputForm.string(r)) is not an edge a -> b") }
+        try add(r.args[0], r.args[1])
+    }
+    return edges
+}
+
+/// `NetEncoder[...]` and `NetDecoder[...]` specs.
+func encoderSpec(_ e: Expr) throws -> Encoder {
+    let items = e.listItems ?? [e]
+    guard let kind = items.first?.asString else { throw NetError("invspec", "an encoder spec starts with its type, such as \"Image\" or \"Class\"") }
+    let rest = Array(items.dropFirst())
+    switch kind {
+    case "Image":
+        var size = [128, 128]
+        var options: [String: Expr] = [:]
+        for r in rest {
+            if isOptionRule(r) { collectOptions(r, into: &options) } else if let p = pair(r), p.allSatisfy({ $0 > 0 }) { size = p } else {
+                throw NetError("invspec", "\(InputForm.string(r)) is not an image size {width, height}")
+            }
+        }
+        let space: Image.ColorSpace
+        switch options.removeValue(forKey: "ColorSpace")?.asString ?? "RGB" {
+        case "RGB": space = .rgb
+        case "Grayscale": space = .grayscale
+        case let other: throw NetError("invspec", "color space \(quoted(other)) is not \"RGB\" or \"Grayscale\"")
+        }
+        let channels = space == .rgb ? 3 : 1
+        func perChannel(_ name: String) throws -> [Float]? {
+            guard let v = options.removeValue(forKey: name), !v.isSymbol(Sym.None), !v.isSymbol(Sym.Automatic) else { return nil }
+            if let d = v.doubleValue { return Array(repeating: Float(d), count: channels) }
+            if let xs = v.realValues, xs.count == channels { return xs.map(Float.init) }
+            throw NetError("invspec", "\(quoted(name)) must be a number or \(channels) channel values")
+        }
+        let mean = try perChannel("MeanImage"), variance = try perChannel("VarianceImage")
+        var method = ImageEncoder.Method.stretch
+        if let m = options.removeValue(forKey: "Method") {
+            guard let parsed = ImageEncoder.Method(rawValue: m.asString ?? "") else { throw NetError("invspec", "Method must be \"Stretch\", \"Fit\" or \"Fill\"") }
+            method = parsed
+        }
+        if let (name, _) = options.first { throw NetError("optx", "unknown option \(quoted(name)) for an image encoder") }
+        return .image(try ImageEncoder(width: size[0], height: size[1], colorSpace: space, mean: mean, variance: variance, method: method))
+    case "Class":
+        guard let labels = rest.first?.listItems, !labels.isEmpty else { throw NetError("invspec", "a class encoder needs a list of classes") }
+        return .classes(labels.map(labelKey))
+    default:
+        throw NetError("invspec", "unknown encoder type \(quoted(kind)); \"Image\" and \"Class\" are available")
+    }
+}
+
+func decoderSpec(_ e: Expr) throws -> Decoder {
+    let items = e.listItems ?? [e]
+    guard items.first?.asString == "Class" else { throw NetError("invspec", "only \"Class\" decoders are available") }
+    guard items.count >= 2, let labels = items[1].listItems, !labels.isEmpty else { throw NetError("invspec", "a class decoder needs a list of classes") }
+    return .classes(labels.map(labelKey))
+}
+
+/// The seed for NetInitialize/NetTrain: `RandomSeeding -> n`, or drawn from the session's
+/// generator (so `SeedRandom` makes it repeatable).
+func seeding(_ e: Expr) -> SeededGenerator {
+    if let n = e.intValue { return SeededGenerator(seed: UInt64(bitPattern: Int64(n))) }
+    if let s = e.asString { return SeededGenerator(seed: UInt64(truncatingIfNeeded: s.hashValueStable)) }
+    return SeededGenerator(seed: RandomState.generator.next())
+}
+
+extension String {
+    /// FNV-1a: a hash that is the same in every run.
+    var hashValueStable: UInt64 {
+        utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+}
+
+extension Kernel {
+    static var netBuiltins: [Builtin] {
+        [
+            Builtin("NetChain", [], usage: "NetChain[{layer1, layer2, ...}] applies layers in turn, named \"1\", \"2\", ...; NetChain[<|\"name\" -> layer, ...|>] keeps names. Ramp, Tanh, ... become ElementwiseLayer, an integer n LinearLayer[n], a list a nested chain. Options \"Input\" and \"Output\" take shapes, NetEncoder and NetDecoder.") { c in
+                let pos = c.positional
+                guard pos.count == 1 else { return c.argCount(1) }
+                let opts = c.options(from: 1)
+                return netOperation(c) {
+                    for k in opts.keys where k != "Input" && k != "Output" { throw NetError("optx", "unknown option \(quoted(k)) for NetChain") }
+                    let input = try opts["Input"].map { try shapeSpec($0, "Input") }
+                    let output = try opts["Output"].map { try shapeSpec($0, "Output") }
+                    return .net(.chain(try chainParts(pos[0], c, input: input, output: output)))
+                }
+            },
+            Builtin("NetGraph", [], usage: "NetGraph[{layers...} or <|name -> layer, ...|>, {edges}] connects layers: 1 -> 2 -> 3, {1, 3} -> 4 (two inputs of 4), NetPort[\"Input\"] -> 1, 3 -> NetPort[\"Output\"]. Unconnected inputs read the graph input.") { c in
+                let pos = c.positional
+                guard pos.count == 2 else { return c.argCount(2) }
+                let opts = c.options(from: 2)
+                return netOperation(c) {
+                    let (names, nets) = try namedParts(pos[0], c)
+                    let edges = try graphEdges(pos[1], names: names)
+                    let input = try opts["Input"].map { try shapeSpec($0, "Input") }
+                    let output = try opts["Output"].map { try shapeSpec($0, "Output") }
+                    return .net(.graph(try Graph(names: names, nodes: nets, edges: edges, encoder: input?.encoder, decoder: output?.decoder,
+                                                 inputs: [input?.shape], output: output?.shape)))
+                }
+            },
+            Builtin("NetPort", [], usage: "NetPort[\"Input\"] and NetPort[\"Output\"] name the ports of a NetGraph in its edges."),
+            Builtin("NetEncoder", [], usage: "NetEncoder[\"Image\"] or NetEncoder[{\"Image\", {w, h}, \"ColorSpace\" -> \"RGB\", \"MeanImage\" -> m, \"VarianceImage\" -> v, Method -> \"Stretch\"}] turns images into arrays; NetEncoder[{\"Class\", labels}] turns labels into indices.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if case .native = c[0] { return nil }
+                return netOperation(c) { .native(CoderValue(encoder: try encoderSpec(c[0]))) }
+            },
+            Builtin("NetDecoder", [], usage: "NetDecoder[{\"Class\", labels}] turns probability vectors into classes.") { c in
+                guard c.count == 1 else { return c.argCount(1) }
+                if case .native = c[0] { return nil }
+                return netOperation(c) { .native(CoderValue(decoder: try decoderSpec(c[0]))) }
+            },
+            Builtin("NetInitialize", [], usage: "NetInitialize[net] fills the net's missing arrays (Kaiming-normal weights, zero biases); NetInitialize[net, All] re-initializes every array. RandomSeeding -> n makes it repeatable.",
+                    options: [("RandomSeeding", .sym("Automatic"))]) { c in
+                let pos = c.positional
+                guard pos.count == 1 || pos.count == 2 else { return c.argCount(1, 2) }
+                guard let net = pos[0].asNet else { c.message("notnet", text: "\(InputForm.string(pos[0])) is not a net."); return .failed }
+                var generator = seeding(c.option("RandomSeeding"))
+                return netOperation(c) { .net(try net.initialized(all: pos.count == 2 && pos[1].isSymbol(Sym.All), generator: &generator)) }
+            },
+            Builtin("NetTake", [], usage: "NetTake[net, n] gives the first n layers; NetTake[net, -n] the last n; NetTake[net, {a, b}] layers a through b, by number or name. Names are kept; the encoder stays with the first layer, the decoder with the last.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return netOperation(c) { try cutChain(c, c[0], c[1], take: true) }
+            },
+            Builtin("NetDrop", [], usage: "NetDrop[net, n] drops the first n layers; NetDrop[net, -n] the last n; NetDrop[net, {a, b}] layers a through b.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                return netOperation(c) { try cutChain(c, c[0], c[1], take: false) }
+            },
+            .overload("Take") { c in
+                guard c.count == 2, c[0].asNet != nil else { return nil }
+                return netOperation(c) { try cutChain(c, c[0], c[1], take: true) }
+            },
+            .overload("Drop") { c in
+                guard c.count == 2, c[0].asNet != nil else { return nil }
+                return netOperation(c) { try cutChain(c, c[0], c[1], take: false) }
+            },
+            Builtin("NetJoin", [], usage: "NetJoin[net1, net2, ...] joins chains and layers into one flat chain; inner encoders and decoders are removed and clashing layer names renamed.") { c in
+                guard c.count >= 1 else { return c.argCount(1) }
+                return netOperation(c) {
+                    let nets = try c.args.map { e -> Net in
+                        guard let n = e.asNet else { throw NetError("notnet", "\(InputForm.string(e)) is not a net") }
+                        return n
+                    }
+                    return .net(.chain(try Chain.joined(nets)))
+                }
+            },
+            Builtin("NetExtract", [], usage: "NetExtract[net, \"name\"] or NetExtract[net, n] gives a layer; NetExtract[net, {path..., \"Weights\"}] an array as a NumericArray; NetExtract[net, \"Input\"] the encoder, \"Output\" the decoder; NetExtract[net, {spec1, spec2}] several.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard let net = c[0].asNet else { return nil }
+                return netOperation(c) { try extract(net, c[1]) }
+            },
+            Builtin("NetReplacePart", [], usage: "NetReplacePart[net, spec -> value] replaces a layer, an array ({\"layer\", \"Weights\"} -> array), the encoder (\"Input\" -> enc) or the decoder (\"Output\" -> dec).") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                guard var net = c[0].asNet else { return nil }
+                return netOperation(c) {
+                    for r in c[1].listItems ?? [c[1]] {
+                        guard isOptionRule(r) else { throw NetError("invspec", "\(InputForm.string(r)) is not a rule spec -> value") }
+                        net = try replacePart(net, r.args[0], r.args[1], c)
+                    }
+                    return .net(net)
+                }
+            },
+            Builtin("NumericArray", [], usage: "NumericArray[array] packs a rectangular array of numbers as Real32; Normal turns it back into lists.") { c in
+                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                if case .native = c[0] { return c[0] }
+                guard let t = c[0].asTensor else {
+                    c.message("nums", text: "\(InputForm.string(c[0])) is not a rectangular array of numbers.")
+                    return .failed
+                }
+                return .array(t)
+            },
+            .overload("Normal") { c in
+                guard c.count == 1, case .native(let v) = c[0] else { return nil }
+                if let a = v as? ArrayValue { return exprFromTensor(a.tensor) }
+                if let n = v as? NetValue {
+                    let parts = n.net.parts
+                    if case .chain(let ch) = n.net, ch.names == ch.names.indices.map({ String($0 + 1) }) { return .list(parts.map { .net($0.net) }) }
+                    return .association(OrderedDictionaryOfParts(parts))
+                }
+                return nil
+            },
+            .overload("Dimensions") { c in
+                guard c.count == 1, case .native(let v) = c[0], let a = v as? ArrayValue else { return nil }
+                return .ints(a.tensor.shape)
+            },
+            .overload("Length") { c in
+                guard c.count == 1, let n = c[0].asNet, !n.parts.isEmpty else { return nil }
+                return .integer(n.parts.count)
+            },
+            .overload("Information") { c in
+                guard c.count >= 1 else { return nil }
+                var target = c[0]
+                if case .symbol(let s) = target { if let v = s.ownValue { target = v } } else { target = try c.evaluate(target) }
+                guard let net = target.asNet else { return nil }
+                if c.count == 1 { return .string(informationTable(net)) }
+                let prop = try c.evaluate(c[1])
+                return netOperation(c) { try netProperty(net, prop, c) }
+            },
+        ]
+    }
+}
+
+import OrderedCollections
+
+func OrderedDictionaryOfParts(_ parts: [(name: String, net: Net)]) -> OrderedDictionary<Expr, Expr> {
+    OrderedDictionary(uniqueKeysWithValues: parts.map { (Expr.string($0.name), Expr.net($0.net)) })
+}

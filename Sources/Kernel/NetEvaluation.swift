@@ -1,0 +1,156 @@
+import Foundation
+import Imaging
+import Language
+import Nets
+import OrderedCollections
+import Tensor
+
+extension Kernel {
+    /// `native[args...]`: a net applied to data, a coder applied to a value.
+    static func applyNative(_ c: Call, _ v: any NativeValue) throws -> Expr? {
+        if let n = v as? NetValue { return netOperation(c) { try evaluateNet(n.net, c) } }
+        if let coder = v as? CoderValue {
+            guard c.count == 1 else { return nil }
+            return netOperation(c) {
+                if let e = coder.encoder { return exprFromTensor(try encodeExample(c[0], e, c)) }
+                if let d = coder.decoder, let t = c[0].asTensor { return try decode(t, d, .string("Decision")) }
+                return nil
+            }
+        }
+        return nil
+    }
+}
+
+/// One example as the array the net's input takes, through its encoder.
+func encodeExample(_ x: Expr, _ encoder: Encoder?, _ c: Call) throws -> Tensor {
+    switch encoder {
+    case .image(let e)?:
+        return try e.encode(try imageArgument(x))
+    case .classes(let labels)?:
+        guard let k = labels.firstIndex(of: labelKey(x)) else { throw NetError("netinput", "\(InputForm.string(x)) is not one of the classes \(labels.joined(separator: ", "))") }
+        return Tensor(scalar: Float(k + 1))
+    case nil:
+        guard let t = x.asTensor else { throw NetError("netinput", "the input \(short(x)) is not a numeric array") }
+        return t
+    }
+}
+
+/// An image from an Image value or a `File["path"]`.
+func imageArgument(_ x: Expr) throws -> Image {
+    if let im = x.asImage { return im }
+    if x.hasHead(Symbol.intern("File")), let p = x.args.first?.asString {
+        return try Image.decode(readBytes(expandPath(p)))
+    }
+    throw NetError("netinput", "the input \(short(x)) is not an image")
+}
+
+func readBytes(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else { throw NetError("nffil", "cannot read the file \(quoted(path))") }
+    return [UInt8](data)
+}
+
+func short(_ e: Expr) -> String {
+    let s = InputForm.string(e)
+    return s.count > 60 ? String(s.prefix(57)) + "..." : s
+}
+
+/// Whether x is one example (rather than a list of examples) for this net.
+private func isSingle(_ x: Expr, _ net: Net) -> Bool {
+    switch net.encoder {
+    case .image?: return x.asImage != nil || x.hasHead(Symbol.intern("File"))
+    case .classes(let labels)?: return labels.contains(labelKey(x))
+    case nil:
+        guard let shape = net.inputs.first ?? nil else { return true }
+        if let t = x.asTensor { return t.shape == shape }
+        return x.listItems == nil
+    }
+}
+
+/// `net[x]`, `net[{x...}]`, `net[x, prop]` with `BatchSize`.
+func evaluateNet(_ original: Net, _ c: Call) throws -> Expr? {
+    let pos = c.positional
+    guard pos.count == 1 || pos.count == 2 else { return nil }
+    var net = original
+    let x = pos[0]
+    let prop = pos.count == 2 ? pos[1] : nil
+    if net.inputs.count != 1 { throw NetError("netinput", "nets with \(net.inputs.count) inputs are not supported yet") }
+    // A net whose input size is still open takes it from the data.
+    if net.encoder == nil, (net.inputs.first ?? nil) == nil, let t = x.asTensor {
+        _ = try net.constrain(inputs: [t.shape], output: nil)
+    }
+    guard net.isInitialized else {
+        throw NetError("netuninit", "the net has uninitialized arrays; initialize it with NetInitialize or train it with NetTrain")
+    }
+    let single = isSingle(x, net)
+    let examples = single ? [x] : (x.listItems ?? [x])
+    if examples.isEmpty { return .list([]) }
+    var batchSize = 32
+    let opts = c.options(from: pos.count)
+    if let b = opts["BatchSize"] {
+        guard let k = b.intValue, k > 0 else { throw NetError("batchsize", "BatchSize must be a positive integer") }
+        batchSize = k
+    }
+    let expected = net.inputs.first ?? nil
+    var outputs: [Expr] = []
+    var start = 0
+    while start < examples.count {
+        let chunk = examples[start..<Swift.min(start + batchSize, examples.count)]
+        let arrays = try chunk.map { try encodeExample($0, net.encoder, c) }
+        for a in arrays where expected != nil && a.shape != expected! {
+            throw NetError("netinput", "the input is \(describe(a.shape)), but the net takes \(describe(expected))")
+        }
+        let batch = try Tensor.concatenate(arrays.map { try $0.reshaped([1] + $0.shape) })
+        let y = try net.forward([batch])
+        let per = y.count / Swift.max(chunk.count, 1)
+        let shape = Array(y.shape.dropFirst())
+        let values = y.values
+        for i in 0..<chunk.count {
+            let t = try Tensor(shape: shape, values: Array(values[(i * per)..<((i + 1) * per)]))
+            outputs.append(try net.decoder.map { try decode(t, $0, prop) } ?? exprFromTensor(t))
+        }
+        start += batchSize
+        try c.evaluator.checkInterrupt()
+    }
+    return single ? outputs[0] : .list(outputs)
+}
+
+/// A class decoder's properties of one probability vector.
+func decode(_ t: Tensor, _ decoder: Decoder, _ prop: Expr?) throws -> Expr {
+    guard case .classes(let keys) = decoder else { return exprFromTensor(t) }
+    let p = t.values.map(Double.init)
+    guard p.count == keys.count else { throw NetError("netoutput", "the decoder has \(keys.count) classes, but the net gives \(p.count) values") }
+    let labels = keys.map(labelExpr)
+    let ranked = p.indices.sorted { p[$0] > p[$1] }
+    let property = prop ?? .string("Decision")
+    if property.isSymbol(Sym.None) { return exprFromTensor(t) }
+    if let name = property.asString {
+        switch name {
+        case "Decision": return labels[ranked[0]]
+        case "Probabilities":
+            return .association(OrderedDictionary(uniqueKeysWithValues: zip(labels, p.map(Expr.real))))
+        case "TopProbabilities":
+            let top = ranked.filter { p[$0] >= 0.1 }.prefix(5)
+            return .list((top.isEmpty ? [ranked[0]] : Array(top)).map { .rule(labels[$0], .real(p[$0])) })
+        case "TopDecisions":
+            return .list(ranked.prefix(5).map { labels[$0] })
+        case "Entropy":
+            return .real(-p.reduce(0) { $0 + ($1 > 0 ? $1 * Foundation.log($1) : 0) })
+        default: break
+        }
+    }
+    if let items = property.listItems, items.count == 2, let name = items[0].asString {
+        switch name {
+        case "TopProbabilities", "TopDecisions":
+            guard let n = items[1].intValue, n > 0 else { break }
+            let top = ranked.prefix(n)
+            return .list(top.map { name == "TopDecisions" ? labels[$0] : .rule(labels[$0], .real(p[$0])) })
+        case "Probability":
+            guard let k = keys.firstIndex(of: labelKey(items[1])) else {
+                throw NetError("netoutput", "\(InputForm.string(items[1])) is not one of the classes")
+            }
+            return .real(p[k])
+        default: break
+        }
+    }
+    throw NetError("netprop", "\(InputForm.string(property)) is not a property of a class decoder; use \"Decision\", \"Probabilities\", \"TopProbabilities\", {\"TopProbabilities\", n}, {\"TopDecisions\", n}, {\"Probability\", class}, \"Entropy\" or None")
+}

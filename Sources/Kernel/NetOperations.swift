@@ -1,0 +1,204 @@
+import Language
+import Nets
+import OrderedCollections
+import Tensor
+
+/// The 0-based index of a chain position given by number (negative from the end) or name.
+private func position(_ e: Expr, _ chain: Chain) throws -> Int {
+    if let i = e.intValue {
+        let n = chain.names.count
+        let k = i < 0 ? n + i : i - 1
+        guard k >= 0, k < n else { throw NetError("take", "position \(i) is outside a chain of \(n) layers") }
+        return k
+    }
+    if let s = e.asString, let k = chain.names.firstIndex(of: s) { return k }
+    throw NetError("take", "\(InputForm.string(e)) is not a layer number or name of the chain")
+}
+
+/// `Take`/`NetTake` (take) and `Drop`/`NetDrop` on a chain: `n`, `-n`, `{a, b}`, a name, `a ;; b`.
+func cutChain(_ c: Call, _ netExpr: Expr, _ spec: Expr, take: Bool) throws -> Expr {
+    guard let net = netExpr.asNet else { throw NetError("notnet", "\(InputForm.string(netExpr)) is not a net") }
+    guard case .chain(let chain) = net else { throw NetError("take", "only chains can be taken apart by position") }
+    let n = chain.names.count
+    let range: Range<Int>
+    if let k = spec.intValue {
+        guard abs(k) <= n else { throw NetError("take", "cannot \(take ? "take" : "drop") \(abs(k)) layers of a chain of \(n)") }
+        range = k >= 0 ? 0..<k : (n + k)..<n
+    } else if let items = spec.listItems, items.count == 2 {
+        let a = try position(items[0], chain), b = try position(items[1], chain)
+        guard a <= b else { throw NetError("take", "layer \(InputForm.string(items[0])) comes after \(InputForm.string(items[1]))") }
+        range = a..<(b + 1)
+    } else if spec.hasHead(Sym.Span), spec.args.count == 2 {
+        let a = try position(spec.args[0], chain)
+        let b = spec.args[1].isSymbol(Sym.All) ? n - 1 : try position(spec.args[1], chain)
+        range = a..<(b + 1)
+    } else if spec.asString != nil {
+        let k = try position(spec, chain)
+        range = take ? 0..<(k + 1) : k..<(k + 1)
+    } else {
+        throw NetError("take", "\(InputForm.string(spec)) is not a valid layer specification")
+    }
+    return .net(.chain(take ? try chain.taking(range) : try chain.dropping(range)))
+}
+
+/// A path spec as names: `"conv"`, `3`, `{"block", "conv"}`.
+private func pathNames(_ spec: Expr, in net: Net) throws -> [String] {
+    var names: [String] = []
+    var current = net
+    for step in spec.listItems ?? [spec] {
+        let parts = current.parts
+        let name: String
+        if let i = step.intValue {
+            let k = i < 0 ? parts.count + i : i - 1
+            guard parts.indices.contains(k) else { throw NetError("part", "there is no part \(i) in \(InputForm.string(spec))") }
+            name = parts[k].name
+        } else if let s = step.asString {
+            name = s
+        } else {
+            throw NetError("part", "\(InputForm.string(step)) is not a part name or number")
+        }
+        names.append(name)
+        if let sub = parts.first(where: { $0.name == name })?.net { current = sub } else { break }
+    }
+    return names
+}
+
+func extract(_ net: Net, _ spec: Expr) throws -> Expr {
+    if let items = spec.listItems, items.allSatisfy({ $0.listItems != nil }) {
+        return .list(try items.map { try extract(net, $0) })
+    }
+    if spec.asString == "Input" {
+        if let e = net.encoder { return .native(CoderValue(encoder: e)) }
+        return shapeExpr(net.inputs.first ?? nil)
+    }
+    if spec.asString == "Output" {
+        if let d = net.decoder { return .native(CoderValue(decoder: d)) }
+        return shapeExpr(net.output)
+    }
+    if spec.isSymbol(Sym.All) { return .association(OrderedDictionaryOfParts(net.parts)) }
+    let names = try pathNames(spec, in: net)
+    if let part = net.part(names) { return .net(part) }
+    // The last name may be an array of the layer before it.
+    guard let arrayName = names.last, case .layer(let l)? = net.part(Array(names.dropLast())), l.kind.arrayNames.contains(arrayName) else {
+        throw NetError("part", "\(InputForm.string(spec)) does not name a part or array of the net")
+    }
+    guard let a = l.arrays[arrayName] else { return .sym("Automatic") }
+    return .array(a)
+}
+
+func replacePart(_ net: Net, _ spec: Expr, _ value: Expr, _ c: Call) throws -> Net {
+    if spec.asString == "Input" || spec.asString == "Output" {
+        let port = try shapeSpec(value, spec.asString ?? "")
+        let isInput = spec.asString == "Input"
+        switch net {
+        case .chain(let ch):
+            return .chain(try Chain(names: ch.names, nodes: ch.nodes, encoder: isInput ? port.encoder : ch.encoder,
+                                    decoder: isInput ? ch.decoder : port.decoder,
+                                    input: isInput ? port.shape : nil, output: isInput ? nil : port.shape))
+        case .graph(let g):
+            return .graph(try Graph(names: g.names, nodes: g.nodes, edges: g.edges, inputNames: g.inputNames,
+                                    encoder: isInput ? port.encoder : g.encoder, decoder: isInput ? g.decoder : port.decoder,
+                                    inputs: isInput ? [port.shape] : nil, output: isInput ? nil : port.shape))
+        case .layer(var l):
+            _ = try l.constrain(inputs: isInput ? [port.shape] : [nil], output: isInput ? nil : port.shape)
+            return .layer(l)
+        }
+    }
+    let names = try pathNames(spec, in: net)
+    if net.part(names) != nil {
+        let replacement = try netElement(value, c)
+        guard let out = try net.replacing(names, with: replacement) else { throw NetError("part", "cannot replace \(InputForm.string(spec))") }
+        return out
+    }
+    guard let arrayName = names.last, case .layer(let l)? = net.part(Array(names.dropLast())), l.kind.arrayNames.contains(arrayName) else {
+        throw NetError("part", "\(InputForm.string(spec)) does not name a part or array of the net")
+    }
+    guard let t = value.asTensor else { throw NetError("invarr", "the new \(quoted(arrayName)) is not a rectangular array of numbers") }
+    if let expected = l.arrayShapes?[arrayName], expected != t.shape {
+        throw NetError("invarr", "\(quoted(arrayName)) must have dimensions \(expected), not \(t.shape)")
+    }
+    var arrays = l.arrays
+    arrays[arrayName] = t
+    var fresh = try Layer(l.kind, arrays: arrays, input: l.inputs.first ?? nil, inputCount: l.inputs.count)
+    _ = try fresh.constrain(inputs: l.inputs, output: l.output)
+    if names.count == 1 && net.parts.isEmpty { return .layer(fresh) }
+    guard let out = try net.replacing(Array(names.dropLast()), with: .layer(fresh)) else { throw NetError("part", "cannot replace \(InputForm.string(spec))") }
+    return out
+}
+
+/// `Information[net]`: one line per part with its type, output shape and array sizes.
+func informationTable(_ net: Net) -> String {
+    var rows: [[String]] = [["", "name", "layer", "output", "arrays"]]
+    let parts = net.parts.isEmpty ? [("", net)] : net.parts.map { ($0.name, $0.net) }
+    for (i, (name, part)) in parts.enumerated() {
+        let layer = NetValue(part).summary
+        let arrays = part.layers.map { l -> Int in
+            l.layer.kind.arrayNames.compactMap { l.layer.arrayShapes?[$0]?.reduce(1, *) ?? l.layer.arrays[$0]?.count }.reduce(0, +)
+        }.reduce(0, +)
+        rows.append([String(i + 1), name, layer, shapeText(part.output), arrays == 0 ? "" : String(arrays)])
+    }
+    let widths = rows[0].indices.map { col in rows.map { $0[col].count }.max() ?? 0 }
+    var lines = rows.map { r in r.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ") }
+    lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
+    var header = NetValue(net).summary
+    header += "\n  input: " + (net.encoder.map(describeCoder) ?? shapeText(net.inputs.first ?? nil))
+    header += "\n  output: " + (net.decoder.map(describeCoder) ?? shapeText(net.output))
+    let total = totalArrayElements(net)
+    header += "\n  arrays: \(total.map(String.init) ?? "not yet known") elements"
+    return header + "\n" + lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")
+}
+
+func shapeText(_ s: Shape?) -> String {
+    guard let s else { return "?" }
+    return s.isEmpty ? "scalar" : s.count == 1 ? "vector of \(s[0])" : s.map(String.init).joined(separator: " x ")
+}
+
+func totalArrayElements(_ net: Net) -> Int? {
+    var total = 0
+    for (_, l) in net.layers {
+        for name in l.kind.arrayNames {
+            guard let n = l.arrays[name]?.count ?? l.arrayShapes?[name]?.reduce(1, *) else { return nil }
+            total += n
+        }
+    }
+    return total
+}
+
+func netProperty(_ net: Net, _ prop: Expr, _ c: Call) throws -> Expr {
+    guard let name = prop.asString else { throw NetError("prop", "\(InputForm.string(prop)) is not a property name") }
+    func key(_ path: [String]) -> Expr { path.count == 1 ? .string(path[0]) : .strings(path) }
+    switch name {
+    case "Layers":
+        return .association(OrderedDictionary(uniqueKeysWithValues: net.layers.map { (key($0.path), Expr.net(.layer($0.layer))) }))
+    case "LayersCount":
+        return .integer(net.layers.count)
+    case "ArraysTotalElementCount":
+        guard let n = totalArrayElements(net) else { throw NetError("prop", "the array sizes are not known until the input shape is") }
+        return .integer(n)
+    case "ArraysCount":
+        return .integer(net.layers.map { $0.layer.kind.arrayNames.count }.reduce(0, +))
+    case "LayerTypeCounts":
+        var counts: OrderedDictionary<Expr, Expr> = [:]
+        for (_, l) in net.layers { counts[.sym(l.kind.name)] = .integer((counts[.sym(l.kind.name)]?.intValue ?? 0) + 1) }
+        return .association(counts)
+    case "Arrays", "ArraysDimensions", "ArraysLearningRateMultipliers":
+        var out: OrderedDictionary<Expr, Expr> = [:]
+        for (path, l) in net.layers {
+            for a in l.kind.arrayNames {
+                let k = Expr.strings(path + [a])
+                switch name {
+                case "Arrays": out[k] = l.arrays[a].map { .array($0) } ?? .sym("Automatic")
+                case "ArraysDimensions": out[k] = (l.arrays[a]?.shape ?? l.arrayShapes?[a]).map { .ints($0) } ?? .sym("Automatic")
+                default: out[k] = .integer(1)
+                }
+            }
+        }
+        return .association(out)
+    case "InputPorts":
+        return .association(["Input": net.encoder.map { .native(CoderValue(encoder: $0)) } ?? shapeExpr(net.inputs.first ?? nil)].reduce(into: [:]) { $0[.string($1.key)] = $1.value })
+    case "OutputPorts":
+        return .association([.string("Output"): net.decoder.map { .native(CoderValue(decoder: $0)) } ?? shapeExpr(net.output)])
+    default:
+        throw NetError("prop", "\(quoted(name)) is not a known property; try \"Layers\", \"ArraysTotalElementCount\", \"LayerTypeCounts\", \"Arrays\", \"ArraysLearningRateMultipliers\", \"InputPorts\", \"OutputPorts\"")
+    }
+}

@@ -1,0 +1,165 @@
+import Imaging
+import Language
+import Nets
+import Tensor
+
+/// A net (layer, chain or graph) as a value of the language.
+final class NetValue: NativeValue {
+    let net: Net
+    init(_ net: Net) { self.net = net }
+
+    var headName: String {
+        switch net {
+        case .layer(let l): return l.kind.name
+        case .chain: return "NetChain"
+        case .graph: return "NetGraph"
+        }
+    }
+
+    var summary: String {
+        let uninitialized = net.isInitialized ? "" : ", uninitialized"
+        switch net {
+        case .layer(let l):
+            let detail = layerDetail(l)
+            return detail.isEmpty && uninitialized.isEmpty ? "\(headName)[]" : "\(headName)[<\(detail.isEmpty ? "uninitialized" : detail + uninitialized)>]"
+        case .chain(let c): return "NetChain[<\(c.nodes.count) layer\(c.nodes.count == 1 ? "" : "s")\(uninitialized)>]"
+        case .graph(let g): return "NetGraph[<\(g.nodes.count) node\(g.nodes.count == 1 ? "" : "s")\(uninitialized)>]"
+        }
+    }
+
+    func isSame(_ other: any NativeValue) -> Bool {
+        guard let o = other as? NetValue else { return false }
+        return o === self || o.summary == summary && o.net.layers.count == net.layers.count
+            && zip(o.net.layers, net.layers).allSatisfy { $0.0.path == $0.1.path && sameArrays($0.0.layer, $0.1.layer) }
+    }
+}
+
+private func sameArrays(_ a: Layer, _ b: Layer) -> Bool {
+    a.kind == b.kind && a.arrays.keys == b.arrays.keys && a.arrays.allSatisfy { k, v in b.arrays[k].map { $0.shape == v.shape && $0.values == v.values } ?? false }
+}
+
+/// "2 x 5" for a layer's weights, else its output dimensions.
+func layerDetail(_ l: Layer) -> String {
+    if let w = l.arrayShapes?["Weights"] ?? l.arrays["Weights"]?.shape { return w.map(String.init).joined(separator: " x ") }
+    if let o = l.output, !o.isEmpty { return o.map(String.init).joined(separator: " x ") }
+    return ""
+}
+
+/// An image as a value of the language.
+final class ImageValue: NativeValue {
+    let image: Image
+    init(_ image: Image) { self.image = image }
+    var headName: String { "Image" }
+    var summary: String { "Image[<\(image.summary)>]" }
+    func isSame(_ other: any NativeValue) -> Bool { (other as? ImageValue)?.image == image }
+}
+
+/// A packed Float32 array (`NumericArray`), as weights are given and extracted.
+final class ArrayValue: NativeValue {
+    let tensor: Tensor
+    init(_ tensor: Tensor) { self.tensor = tensor }
+    var headName: String { "NumericArray" }
+    var summary: String { "NumericArray[<Real32, \(tensor.shape.isEmpty ? "scalar" : tensor.shape.map(String.init).joined(separator: "x"))>]" }
+    func isSame(_ other: any NativeValue) -> Bool {
+        guard let o = other as? ArrayValue else { return false }
+        return o.tensor.shape == tensor.shape && o.tensor.values == tensor.values
+    }
+}
+
+/// A NetEncoder or NetDecoder.
+final class CoderValue: NativeValue {
+    let encoder: Encoder?
+    let decoder: Decoder?
+    init(encoder: Encoder) { self.encoder = encoder; self.decoder = nil }
+    init(decoder: Decoder) { self.decoder = decoder; self.encoder = nil }
+    var headName: String { encoder != nil ? "NetEncoder" : "NetDecoder" }
+    var summary: String {
+        if let e = encoder { return "NetEncoder[<\(describeCoder(e))>]" }
+        if let d = decoder { return "NetDecoder[<\(describeCoder(d))>]" }
+        return "NetEncoder[]"
+    }
+    func isSame(_ other: any NativeValue) -> Bool {
+        guard let o = other as? CoderValue else { return false }
+        return o.encoder == encoder && o.decoder == decoder
+    }
+}
+
+func describeCoder(_ e: Encoder) -> String {
+    switch e {
+    case .image(let i): return "Image, \(i.width)x\(i.height) \(i.colorSpace.rawValue)"
+    case .classes(let l): return "Class, \(l.count) classes"
+    }
+}
+
+func describeCoder(_ d: Decoder) -> String {
+    switch d {
+    case .classes(let l): return "Class, \(l.count) classes"
+    }
+}
+
+extension Expr {
+    static func net(_ n: Net) -> Expr { .native(NetValue(n)) }
+    static func image(_ i: Image) -> Expr { .native(ImageValue(i)) }
+    static func array(_ t: Tensor) -> Expr { .native(ArrayValue(t)) }
+
+    var asNet: Net? {
+        if case .native(let v) = self, let n = v as? NetValue { return n.net }
+        return nil
+    }
+
+    var asImage: Image? {
+        if case .native(let v) = self, let i = v as? ImageValue { return i.image }
+        return nil
+    }
+
+    /// A rectangular array of numbers (nested lists or a NumericArray) as a tensor.
+    var asTensor: Tensor? {
+        if case .native(let v) = self, let a = v as? ArrayValue { return a.tensor }
+        if let d = doubleValue { return Tensor(scalar: Float(d)) }
+        guard let items = listItems else { return nil }
+        var values: [Float] = []
+        var shape: [Int]?
+        func walk(_ e: Expr, _ depth: Int, _ dims: inout [Int]) -> Bool {
+            if let d = e.doubleValue {
+                if shape == nil { shape = dims }
+                guard shape == dims else { return false }
+                values.append(Float(d))
+                return true
+            }
+            guard let xs = e.listItems else { return false }
+            if let s = shape, depth >= s.count || s[depth] != xs.count { return false }
+            dims.append(xs.count)
+            defer { dims.removeLast() }
+            if xs.isEmpty { if shape == nil { shape = dims }; return shape == dims }
+            return xs.allSatisfy { walk($0, depth + 1, &dims) }
+        }
+        var dims: [Int] = []
+        guard walk(.list(items), 0, &dims), let s = shape else { return nil }
+        return try? Tensor(shape: s, values: values)
+    }
+}
+
+/// A tensor as nested lists of reals (a scalar as a real).
+func exprFromTensor(_ t: Tensor) -> Expr {
+    let v = t.values
+    func build(_ dims: ArraySlice<Int>, _ offset: Int) -> Expr {
+        guard let d = dims.first else { return .real(Double(v[offset])) }
+        let inner = dims.dropFirst().reduce(1, *)
+        return .list((0..<d).map { build(dims.dropFirst(), offset + $0 * inner) })
+    }
+    return build(t.shape[...], 0)
+}
+
+/// `{3, 224, 224}`.
+func shapeExpr(_ s: Shape?) -> Expr {
+    guard let s else { return .sym("Automatic") }
+    return s.isEmpty ? .string("Real") : .ints(s)
+}
+
+/// A class label as stored by encoders and decoders (its input form) and back.
+func labelKey(_ e: Expr) -> String { InputForm.string(e) }
+
+func labelExpr(_ key: String) -> Expr {
+    var parser = Parser(key)
+    return (try? parser.next()).flatMap { $0 } ?? .string(key)
+}

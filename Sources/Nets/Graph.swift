@@ -1,0 +1,178 @@
+/// A connection in a graph: from a graph input or a node's output, to a node's input port or
+/// the graph's output.
+public struct Edge: Sendable, Equatable {
+    public enum Source: Sendable, Equatable { case input(Int), node(Int) }
+    public enum Target: Sendable, Equatable { case output, node(Int, port: Int) }
+
+    public var source: Source
+    public var target: Target
+
+    public init(_ source: Source, _ target: Target) {
+        self.source = source
+        self.target = target
+    }
+}
+
+/// Nets connected by edges (`NetGraph`): residual blocks, branches that are joined again.
+public struct Graph: Sendable {
+    public internal(set) var names: [String]
+    public internal(set) var nodes: [Net]
+    public internal(set) var edges: [Edge]
+    public internal(set) var inputNames: [String]
+    public internal(set) var inputShapes: [Shape?]
+    public internal(set) var outputShape: Shape?
+    /// Node indices in an order where every node comes after its sources.
+    public internal(set) var order: [Int]
+    public var encoder: Encoder?
+    public var decoder: Decoder?
+
+    /// A graph; unconnected node inputs are fed from the (single) graph input and a node whose
+    /// output nobody reads becomes the graph's output. Cycles, doubly fed ports and dangling
+    /// references throw.
+    public init(names: [String], nodes: [Net], edges: [Edge], inputNames: [String] = ["Input"],
+                encoder: Encoder? = nil, decoder: Decoder? = nil, inputs: [Shape?]? = nil, output: Shape? = nil) throws {
+        guard !nodes.isEmpty else { throw NetError("empty", "a graph needs at least one node") }
+        guard names.count == nodes.count, Set(names).count == names.count else { throw NetError("dupnames", "node names must be distinct") }
+        var nodes = nodes
+        var edges = edges
+        for e in edges {
+            if case .node(let i) = e.source, !nodes.indices.contains(i) { throw NetError("invedge", "an edge starts at a node that does not exist") }
+            if case .input(let i) = e.source, !inputNames.indices.contains(i) { throw NetError("invedge", "an edge starts at an input port that does not exist") }
+            if case .node(let i, _) = e.target, !nodes.indices.contains(i) { throw NetError("invedge", "an edge ends at a node that does not exist") }
+        }
+        // Variadic layers take as many inputs as edges lead to them.
+        for i in nodes.indices {
+            if case .layer(var l) = nodes[i], l.kind.isVariadic {
+                let ports = edges.compactMap { e -> Int? in
+                    if case .node(i, let p) = e.target { return p }
+                    return nil
+                }
+                l.inputs = Array(repeating: nil, count: Swift.max(ports.count, (ports.max() ?? -1) + 1, 1))
+                nodes[i] = .layer(l)
+            }
+        }
+        // Feed unconnected inputs from the graph input.
+        for i in nodes.indices {
+            for p in nodes[i].inputs.indices where !edges.contains(where: { $0.target == .node(i, port: p) }) {
+                guard inputNames.count == 1 else {
+                    throw NetError("invedge", "input \(p + 1) of node \(quoted(names[i])) is not connected")
+                }
+                edges.append(Edge(.input(0), .node(i, port: p)))
+            }
+        }
+        if !edges.contains(where: { $0.target == .output }) {
+            let unread = nodes.indices.filter { i in !edges.contains { $0.source == .node(i) } }
+            guard let last = unread.last else { throw NetError("invedge", "the graph has no output") }
+            edges.append(Edge(.node(last), .output))
+        }
+        for i in nodes.indices {
+            for p in nodes[i].inputs.indices where edges.filter({ $0.target == .node(i, port: p) }).count > 1 {
+                throw NetError("invedge", "input \(p + 1) of node \(quoted(names[i])) is connected more than once")
+            }
+        }
+        guard edges.filter({ $0.target == .output }).count == 1 else { throw NetError("invedge", "the graph output is connected more than once") }
+        self.names = names
+        self.nodes = nodes
+        self.edges = edges
+        self.inputNames = inputNames
+        self.inputShapes = inputs ?? Array(repeating: nil, count: inputNames.count)
+        self.outputShape = nil
+        self.order = try Graph.sorted(count: nodes.count, edges: edges, names: names)
+        self.encoder = encoder
+        self.decoder = decoder
+        if let e = encoder?.shape { inputShapes[0] = e }
+        _ = try constrain(inputs: inputShapes, output: output ?? decoder?.shape)
+    }
+
+    /// A topological order (Kahn's algorithm); a cycle throws.
+    static func sorted(count: Int, edges: [Edge], names: [String]) throws -> [Int] {
+        var pending = [Int](repeating: 0, count: count)
+        var readers = [[Int]](repeating: [], count: count)
+        for e in edges {
+            if case .node(let t, _) = e.target {
+                if case .node(let s) = e.source { pending[t] += 1; readers[s].append(t) }
+            }
+        }
+        var ready = (0..<count).filter { pending[$0] == 0 }
+        var order: [Int] = []
+        while !ready.isEmpty {
+            let n = ready.removeFirst()
+            order.append(n)
+            for r in readers[n] {
+                pending[r] -= 1
+                if pending[r] == 0 { ready.append(r) }
+            }
+        }
+        guard order.count == count else {
+            let cyclic = (0..<count).filter { pending[$0] > 0 }.map { quoted(names[$0]) }
+            throw NetError("cycle", "the graph has a cycle through \(cyclic.joined(separator: ", "))")
+        }
+        return order
+    }
+
+    func shape(of source: Edge.Source) -> Shape? {
+        switch source {
+        case .input(let i): return inputShapes[i]
+        case .node(let n): return nodes[n].output
+        }
+    }
+
+    func describe(_ source: Edge.Source) -> String {
+        switch source {
+        case .input(let i): return "input port \(quoted(inputNames[i]))"
+        case .node(let n): return "node \(quoted(names[n]))"
+        }
+    }
+
+    /// Propagates shapes along edges until nothing changes.
+    mutating func constrain(inputs given: [Shape?], output: Shape?) throws -> Bool {
+        var changedAny = false
+        for (i, s) in given.enumerated() where i < inputShapes.count {
+            guard let m = unify(inputShapes[i], s) else {
+                throw NetError.incompatible("input port \(quoted(inputNames[i])) is \(Nets.describe(inputShapes[i])), not \(Nets.describe(s))")
+            }
+            if m != inputShapes[i] { inputShapes[i] = m; changedAny = true }
+        }
+        guard let m = unify(outputShape, output) else {
+            throw NetError.incompatible("the output is \(Nets.describe(outputShape)), not \(Nets.describe(output))")
+        }
+        if m != outputShape { outputShape = m; changedAny = true }
+        for _ in 0..<(2 * nodes.count + 4) {
+            var changed = false
+            for e in edges {
+                let a = shape(of: e.source)
+                let b: Shape?
+                switch e.target {
+                case .output: b = outputShape
+                case .node(let t, let p): b = nodes[t].inputs[p]
+                }
+                guard let merged = unify(a, b) else {
+                    let to: String
+                    if case .node(let t, _) = e.target { to = "node \(quoted(names[t]))" } else { to = "the graph output" }
+                    throw NetError.incompatible("\(describe(e.source)) produces \(Nets.describe(a)), but \(to) expects \(Nets.describe(b))")
+                }
+                switch e.source {
+                case .input(let i): if inputShapes[i] != merged { inputShapes[i] = merged; changed = true }
+                case .node(let n): changed = try constrainNode(n, nil, nil, output: merged) || changed
+                }
+                switch e.target {
+                case .output: if outputShape != merged { outputShape = merged; changed = true }
+                case .node(let t, let p): changed = try constrainNode(t, p, merged, output: nil) || changed
+                }
+            }
+            changedAny = changedAny || changed
+            if !changed { break }
+        }
+        return changedAny
+    }
+
+    private mutating func constrainNode(_ n: Int, _ port: Int?, _ shape: Shape?, output: Shape?) throws -> Bool {
+        var given = [Shape?](repeating: nil, count: nodes[n].inputs.count)
+        if let port { given[port] = shape }
+        do {
+            return try nodes[n].constrain(inputs: given, output: output)
+        } catch let e as NetError {
+            throw e.inLayer(names[n])
+        }
+    }
+}
