@@ -157,7 +157,7 @@ extension Kernel {
                 do {
                     return .image(try Image.decode(readBytes(path)))
                 } catch {
-                    c.message("fmterr", text: "Cannot import \(p) as an image: \(error).")
+                    c.message("fmterr", text: "Cannot import data as \(format == "IMAGE" ? "image" : format) format: \(error).")
                     return .failed
                 }
             },

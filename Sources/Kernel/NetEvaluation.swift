@@ -61,7 +61,7 @@ private func isSingle(_ x: Expr, _ net: Net) -> Bool {
     case .classes(let labels)?: return labels.contains(labelKey(x))
     case nil:
         guard let shape = net.inputs.first ?? nil else { return true }
-        if let t = x.asTensor { return t.shape == shape }
+        if let t = x.asTensor { return t.shape == shape || Array(t.shape.dropFirst()) != shape }
         return x.listItems == nil
     }
 }

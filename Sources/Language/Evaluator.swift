@@ -37,7 +37,13 @@ public struct Call {
     public subscript(_ i: Int) -> Expr { expr.args[i] }
     public var head: Expr { expr.head }
     public var whole: Expr { .normal(expr) }
-    public var symbol: Symbol { expr.head.asSymbol ?? Symbol.intern("General") }
+    /// The head symbol messages are issued under: the head itself, a native value's head
+    /// (`NetChain` for a chain applied to data), else `General`.
+    public var symbol: Symbol {
+        if let s = expr.head.asSymbol { return s }
+        if case .native(let v) = expr.head { return Symbol.intern(v.headName) }
+        return Symbol.intern("General")
+    }
 
     /// Issues `Sym::tag` for this call's head symbol.
     public func message(_ tag: String, _ args: Expr...) {

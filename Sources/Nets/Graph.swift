@@ -60,6 +60,7 @@ public struct Graph: Sendable {
                 edges.append(Edge(.input(0), .node(i, port: p)))
             }
         }
+        _ = try Graph.sorted(count: nodes.count, edges: edges, names: names)
         if !edges.contains(where: { $0.target == .output }) {
             let unread = nodes.indices.filter { i in !edges.contains { $0.source == .node(i) } }
             guard let last = unread.last else { throw NetError("invedge", "the graph has no output") }
