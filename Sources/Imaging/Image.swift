@@ -1,7 +1,7 @@
 /// A raster image: `width` x `height` pixels of `channels` interleaved Float32 samples in 0...1,
 /// rows from the top. Gray images have 1 channel, RGB 3, RGB with alpha 4.
 public struct Image: Sendable, Equatable {
-    public enum ColorSpace: String, Sendable { case grayscale = "Grayscale", rgb = "RGB" }
+    public enum ColorSpace: String, Sendable, Codable { case grayscale = "Grayscale", rgb = "RGB" }
 
     public let width: Int
     public let height: Int

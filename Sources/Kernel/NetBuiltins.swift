@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 import Language
 import Nets
@@ -276,6 +277,30 @@ extension Kernel {
                     return .association(OrderedDictionaryOfParts(parts))
                 }
                 return nil
+            },
+            .overload("Export") { c in
+                guard c.count >= 2, let p = c[0].asString, let net = c[1].asNet else { return nil }
+                let format = fileFormat(p, c.count >= 3 ? c[2] : nil)
+                guard format == "WLNET" else {
+                    c.message("fmt", text: "Nets are exported as .wlnet or .safetensors files (safetensors with the net's structure), not as \(format).")
+                    return .failed
+                }
+                return netOperation(c) {
+                    do {
+                        try Data(NetFile.encode(net)).write(to: URL(fileURLWithPath: expandPath(p)), options: .atomic)
+                    } catch is NetError {
+                        throw NetError("noopen", "cannot encode the net")
+                    } catch {
+                        throw NetError("noopen", "cannot write \(quoted(p))")
+                    }
+                    return c[0]
+                }
+            },
+            .overload("Import") { c in
+                guard c.count >= 1, let p = c[0].asString, fileFormat(p, c.count >= 2 ? c[1] : nil) == "WLNET" else { return nil }
+                let path = expandPath(p)
+                guard FileManager.default.fileExists(atPath: path) else { c.message("nffil", c[0]); return .failed }
+                return netOperation(c) { .net(try NetFile.decode(readBytes(path))) }
             },
             .overload("Dimensions") { c in
                 guard c.count == 1, case .native(let v) = c[0], let a = v as? ArrayValue else { return nil }

@@ -4,8 +4,8 @@ import Tensor
 /// How an image becomes the array a net takes: resized to `width` x `height` (stretched,
 /// fitted with padding, or cropped to fill), converted to the color space, scaled to 0...1,
 /// then `(x - mean) / sqrt(variance)` per channel.
-public struct ImageEncoder: Sendable, Equatable {
-    public enum Method: String, Sendable { case stretch = "Stretch", fit = "Fit", fill = "Fill" }
+public struct ImageEncoder: Sendable, Equatable, Codable {
+    public enum Method: String, Sendable, Codable { case stretch = "Stretch", fit = "Fit", fill = "Fill" }
 
     public var width: Int
     public var height: Int
@@ -58,7 +58,7 @@ public struct ImageEncoder: Sendable, Equatable {
 }
 
 /// What turns data into arrays at a net's input.
-public enum Encoder: Sendable, Equatable {
+public enum Encoder: Sendable, Equatable, Codable {
     case image(ImageEncoder)
     /// Class labels (in the language's input form) to indices.
     case classes([String])
@@ -72,7 +72,7 @@ public enum Encoder: Sendable, Equatable {
 }
 
 /// What turns a net's output back into data.
-public enum Decoder: Sendable, Equatable {
+public enum Decoder: Sendable, Equatable, Codable {
     /// Probability vectors to class labels (in the language's input form).
     case classes([String])
 

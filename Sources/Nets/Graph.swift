@@ -1,8 +1,8 @@
 /// A connection in a graph: from a graph input or a node's output, to a node's input port or
 /// the graph's output.
-public struct Edge: Sendable, Equatable {
-    public enum Source: Sendable, Equatable { case input(Int), node(Int) }
-    public enum Target: Sendable, Equatable { case output, node(Int, port: Int) }
+public struct Edge: Sendable, Equatable, Codable {
+    public enum Source: Sendable, Equatable, Codable { case input(Int), node(Int) }
+    public enum Target: Sendable, Equatable, Codable { case output, node(Int, port: Int) }
 
     public var source: Source
     public var target: Target

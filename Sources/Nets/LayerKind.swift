@@ -2,7 +2,7 @@ import Tensor
 
 /// Padding of a convolution or pooling window: explicit sizes before and after each spatial
 /// axis, or "Same" (output size = ceil(input / stride)).
-public enum Padding: Sendable, Equatable {
+public enum Padding: Sendable, Equatable, Codable {
     case explicit(top: Int, bottom: Int, left: Int, right: Int)
     case same
 
@@ -10,7 +10,7 @@ public enum Padding: Sendable, Equatable {
 }
 
 /// The geometry shared by ConvolutionLayer and PoolingLayer.
-public struct WindowSpec: Sendable, Equatable {
+public struct WindowSpec: Sendable, Equatable, Codable {
     public var kernel: [Int]
     public var stride: [Int]
     public var padding: Padding
@@ -44,13 +44,13 @@ public struct WindowSpec: Sendable, Equatable {
 }
 
 /// The loss a loss layer computes.
-public enum LossKind: String, Sendable, Equatable {
+public enum LossKind: String, Sendable, Equatable, Codable {
     case crossEntropyIndex = "Index", crossEntropyProbabilities = "Probabilities", crossEntropyBinary = "Binary"
     case meanSquared = "MeanSquared", meanAbsolute = "MeanAbsolute"
 }
 
 /// What a layer computes and the parameters that are not arrays.
-public enum LayerKind: Sendable, Equatable {
+public enum LayerKind: Sendable, Equatable, Codable {
     /// Output of the given shape (nil: inferred from what follows); with or without biases.
     case linear(output: Shape?, biases: Bool)
     case softmax

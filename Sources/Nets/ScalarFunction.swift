@@ -4,7 +4,7 @@ import Tensor
 /// A function of one number built from arithmetic and elementary functions, as written in
 /// `ElementwiseLayer[1 - Tanh[#]^2 &]`. Derivatives come from dual numbers, so any such
 /// function can be trained through.
-public indirect enum ScalarFunction: Sendable, Equatable {
+public indirect enum ScalarFunction: Sendable, Equatable, Codable {
     case input
     case constant(Double)
     case sum([ScalarFunction])
@@ -13,7 +13,7 @@ public indirect enum ScalarFunction: Sendable, Equatable {
     case apply(Elementary, ScalarFunction)
     case clip(ScalarFunction, Double, Double)
 
-    public enum Elementary: String, Sendable, CaseIterable {
+    public enum Elementary: String, Sendable, CaseIterable, Codable {
         case exp = "Exp", log = "Log", tanh = "Tanh", sin = "Sin", cos = "Cos", abs = "Abs",
              sqrt = "Sqrt", ramp = "Ramp", sigmoid = "LogisticSigmoid", erf = "Erf", sinh = "Sinh",
              cosh = "Cosh", arctan = "ArcTan"
@@ -67,7 +67,7 @@ extension ScalarFunction.Elementary {
 
 /// What an ElementwiseLayer applies: one of the tensor runtime's activations (fast paths with
 /// exact derivatives) or a general scalar function.
-public enum ElementwiseFunction: Sendable, Equatable {
+public enum ElementwiseFunction: Sendable, Equatable, Codable {
     case activation(Activation)
     case scalar(ScalarFunction)
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// Elementwise activation functions with their derivatives, as one table (the micrograd idea):
 /// each entry gives f(x) and f'(x) in terms of x.
-public enum Activation: String, CaseIterable, Sendable {
+public enum Activation: String, CaseIterable, Sendable, Codable {
     case relu, relu6, tanh, sigmoid, elu, selu, gelu, softplus, hardSigmoid
 
     static let seluAlpha: Float = 1.6732632423543772848170429916717

@@ -3,7 +3,7 @@ import Dispatch
 /// Max, mean and total pooling over NCHW data, and global (spatial) pooling. Padding takes no
 /// part in a maximum; mean pooling divides by the full window size, padding included.
 public enum Pooling {
-    public enum Function: String, Sendable { case max, mean, total }
+    public enum Function: String, Sendable, Codable { case max, mean, total }
 
     public static func forward(_ x: Tensor, _ f: Function, window win: Window) throws -> Tensor {
         guard x.rank == 4 else { throw TensorError("pooling needs NCHW input, not shape \(x.shape)") }

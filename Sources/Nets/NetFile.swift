@@ -1,0 +1,119 @@
+import Foundation
+import Tensor
+
+/// Nets on disk: a safetensors file (8-byte little-endian header length, a JSON header, raw
+/// little-endian Float32 data) whose tensors are the learned arrays, named by layer path and
+/// array (`"2/conv/Weights"`), and whose `__metadata__` holds the net's structure as JSON under
+/// `"nets.structure"`. Any safetensors reader can load the weights; `NetFile.decode` rebuilds the
+/// net bit for bit.
+public enum NetFile {
+    static let structureKey = "nets.structure"
+    static let formatVersion = "1"
+
+    /// The structure without arrays.
+    indirect enum Record: Codable {
+        case layer(kind: LayerKind, inputs: [Shape?], output: Shape?)
+        case chain(names: [String], nodes: [Record], encoder: Encoder?, decoder: Decoder?)
+        case graph(names: [String], nodes: [Record], edges: [Edge], inputNames: [String], encoder: Encoder?, decoder: Decoder?)
+    }
+
+    static func record(_ net: Net) -> Record {
+        switch net {
+        case .layer(let l): return .layer(kind: l.kind, inputs: l.inputs, output: l.output)
+        case .chain(let c): return .chain(names: c.names, nodes: c.nodes.map(record), encoder: c.encoder, decoder: c.decoder)
+        case .graph(let g):
+            return .graph(names: g.names, nodes: g.nodes.map(record), edges: g.edges, inputNames: g.inputNames, encoder: g.encoder, decoder: g.decoder)
+        }
+    }
+
+    /// The file's bytes.
+    public static func encode(_ net: Net) throws -> [UInt8] {
+        let structure = String(decoding: try JSONEncoder().encode(record(net)), as: UTF8.self)
+        var header: [String: Any] = ["__metadata__": [structureKey: structure, "format": "nets", "nets.version": formatVersion]]
+        var offset = 0
+        var blobs: [Tensor] = []
+        for (path, layer) in net.layers {
+            for name in layer.kind.arrayNames {
+                guard let t = layer.arrays[name] else { continue }
+                let key = (path + [name]).joined(separator: "/")
+                header[key] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.count]]
+                offset += 4 * t.count
+                blobs.append(t)
+            }
+        }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while json.count % 8 != 0 { json.append(0x20) }
+        var out = [UInt8]()
+        out.reserveCapacity(8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: json)
+        for t in blobs {
+            t.withUnsafeBufferPointer { p in
+                for v in p { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+            }
+        }
+        return out
+    }
+
+    /// The net in a file's bytes; anything malformed throws a described error.
+    public static func decode(_ bytes: [UInt8]) throws -> Net {
+        func damaged(_ why: String) -> NetError { NetError("netfile", "the file is not a valid nets file: \(why)") }
+        guard bytes.count >= 8 else { throw damaged("it is too short") }
+        let length = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard length <= UInt64(bytes.count - 8) else { throw damaged("the header is cut off") }
+        let headerEnd = 8 + Int(length)
+        guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd])) as? [String: Any] else {
+            throw damaged("the header is not JSON")
+        }
+        guard let meta = header["__metadata__"] as? [String: String], let structure = meta[structureKey] else {
+            throw damaged("it holds weights but no net structure (\(structureKey))")
+        }
+        let record: Record
+        do {
+            record = try JSONDecoder().decode(Record.self, from: Data(structure.utf8))
+        } catch {
+            throw damaged("the structure cannot be read")
+        }
+        let data = bytes[headerEnd...]
+        func array(_ key: String) throws -> Tensor? {
+            guard let entry = header[key] as? [String: Any] else { return nil }
+            guard entry["dtype"] as? String == "F32", let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int],
+                  offsets.count == 2, offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] <= data.count,
+                  shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) * 4 == offsets[1] - offsets[0] else {
+                throw damaged("the entry for \(quoted(key)) is malformed")
+            }
+            var values = [Float](repeating: 0, count: (offsets[1] - offsets[0]) / 4)
+            let base = data.startIndex + offsets[0]
+            for i in values.indices {
+                let p = base + 4 * i
+                let bits = UInt32(data[p]) | UInt32(data[p + 1]) << 8 | UInt32(data[p + 2]) << 16 | UInt32(data[p + 3]) << 24
+                values[i] = Float(bitPattern: bits)
+            }
+            return try Tensor(shape: shape, values: values)
+        }
+        func build(_ r: Record, _ path: [String]) throws -> Net {
+            switch r {
+            case .layer(let kind, let inputs, let output):
+                var arrays: [String: Tensor] = [:]
+                for name in kind.arrayNames { arrays[name] = try array((path + [name]).joined(separator: "/")) }
+                var l = try Layer(kind, arrays: arrays, inputCount: inputs.count)
+                _ = try l.constrain(inputs: inputs, output: output)
+                return .layer(l)
+            case .chain(let names, let nodes, let encoder, let decoder):
+                guard names.count == nodes.count else { throw damaged("a chain's names and layers differ in number") }
+                return .chain(try Chain(names: names, nodes: zip(names, nodes).map { try build($0.1, path + [$0.0]) },
+                                        encoder: try validated(encoder), decoder: decoder))
+            case .graph(let names, let nodes, let edges, let inputNames, let encoder, let decoder):
+                guard names.count == nodes.count else { throw damaged("a graph's names and nodes differ in number") }
+                return .graph(try Graph(names: names, nodes: zip(names, nodes).map { try build($0.1, path + [$0.0]) }, edges: edges,
+                                        inputNames: inputNames, encoder: try validated(encoder), decoder: decoder))
+            }
+        }
+        return try build(record, [])
+    }
+
+    static func validated(_ e: Encoder?) throws -> Encoder? {
+        guard case .image(let i)? = e else { return e }
+        return .image(try ImageEncoder(width: i.width, height: i.height, colorSpace: i.colorSpace, mean: i.mean, variance: i.variance, method: i.method))
+    }
+}
