@@ -302,6 +302,10 @@ extension Kernel {
                 guard FileManager.default.fileExists(atPath: path) else { c.message("nffil", c[0]); return .failed }
                 return netOperation(c) { .net(try NetFile.decode(readBytes(path))) }
             },
+            .overload("Part") { c in
+                guard c.count == 2, let net = c[0].asNet, !net.parts.isEmpty, c[1].intValue != nil || c[1].asString != nil else { return nil }
+                return netOperation(c) { try extract(net, c[1]) }
+            },
             .overload("Dimensions") { c in
                 guard c.count == 1, case .native(let v) = c[0], let a = v as? ArrayValue else { return nil }
                 return .ints(a.tensor.shape)
