@@ -8,7 +8,7 @@ import Tensor
 extension Kernel {
     /// `native[args...]`: a net applied to data, a coder applied to a value.
     static func applyNative(_ c: Call, _ v: any NativeValue) throws -> Expr? {
-        if let n = v as? NetValue { return netOperation(c) { try evaluateNet(n.net, c) } }
+        if let n = v as? NetValue { return netOperation(c) { try evaluateNet(n, c) } }
         if let coder = v as? CoderValue {
             guard c.count == 1 else { return nil }
             return netOperation(c) {
@@ -67,16 +67,18 @@ private func isSingle(_ x: Expr, _ net: Net) -> Bool {
 }
 
 /// `net[x]`, `net[{x...}]`, `net[x, prop]` with `BatchSize`.
-func evaluateNet(_ original: Net, _ c: Call) throws -> Expr? {
+func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     let pos = c.positional
     guard pos.count == 1 || pos.count == 2 else { return nil }
-    var net = original
+    var net = value.net
+    var plan = value.plan
     let x = pos[0]
     let prop = pos.count == 2 ? pos[1] : nil
     if net.inputs.count != 1 { throw NetError("netinput", "nets with \(net.inputs.count) inputs are not supported yet") }
     // A net whose input size is still open takes it from the data.
     if net.encoder == nil, (net.inputs.first ?? nil) == nil, let t = x.asTensor {
         _ = try net.constrain(inputs: [t.shape], output: nil)
+        plan = nil
     }
     guard net.isInitialized else {
         throw NetError("netuninit", "the net has uninitialized arrays; initialize it with NetInitialize or train it with NetTrain")
@@ -100,7 +102,7 @@ func evaluateNet(_ original: Net, _ c: Call) throws -> Expr? {
             throw NetError("netinput", "the input is \(describe(a.shape)), but the net takes \(describe(expected))")
         }
         let batch = try Tensor.concatenate(arrays.map { try $0.reshaped([1] + $0.shape) })
-        let y = try net.forward([batch])
+        let y = try plan?.run(batch) ?? net.forward([batch])
         let per = y.count / Swift.max(chunk.count, 1)
         let shape = Array(y.shape.dropFirst())
         let values = y.values

@@ -8,6 +8,10 @@ final class NetValue: NativeValue {
     let net: Net
     init(_ net: Net) { self.net = net }
 
+    /// The compiled inference plan, made on first use and kept with the value (nets are
+    /// immutable, so it never goes stale); nil when the net cannot be compiled yet.
+    private(set) lazy var plan: InferencePlan? = net.isInitialized ? try? InferencePlan(net) : nil
+
     var headName: String {
         switch net {
         case .layer(let l): return l.kind.name

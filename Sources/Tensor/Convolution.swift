@@ -186,7 +186,7 @@ public enum Convolution {
 
     /// Depthwise convolution computed directly, images spread over the cores.
     static func depthwise(_ xp: UnsafePointer<Float>, _ wp: UnsafePointer<Float>, _ s: Shape, _ win: Window,
-                          _ yp: UnsafeMutablePointer<Float>) {
+                          _ yp: UnsafeMutablePointer<Float>, epilogue: Epilogue? = nil) {
         let kh = win.kernel.h, kw = win.kernel.w
         let planes = s.n * s.c
         let input = UnsafeSendable(xp), kernel = UnsafeSendable(wp), output = UnsafeSendable(yp)
@@ -195,6 +195,11 @@ public enum Convolution {
         DispatchQueue.concurrentPerform(iterations: planes) { p in
             let c = p % s.c
             let src = input.value + p * s.h * s.w, dst = output.value + p * s.ho * s.wo, k = kernel.value + c * kh * kw
+            if kh == 3 && kw == 3 && win.dilation == (1, 1) && win.stride.h == win.stride.w && win.stride.h <= 2 {
+                for oy in 0..<s.ho { depthwise3x3Row(src, k, s, win, oy, dst + oy * s.wo) }
+                epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
+                return
+            }
             dst.update(repeating: 0, count: s.ho * s.wo)
             for oy in 0..<s.ho {
                 let out = dst + oy * s.wo
@@ -215,7 +220,56 @@ public enum Convolution {
                     }
                 }
             }
+            epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
         }
+    }
+
+    /// One output row of a 3x3 depthwise convolution with stride 1 or 2, in a single pass: the
+    /// nine taps accumulate in registers, eight outputs at a time away from the borders.
+    @inline(__always)
+    static func depthwise3x3Row(_ src: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ s: Shape, _ win: Window, _ oy: Int,
+                                _ out: UnsafeMutablePointer<Float>) {
+        let sw = win.stride.w, pl = win.padding.left
+        var rows: [(UnsafePointer<Float>, Int)] = []
+        rows.reserveCapacity(3)
+        for ki in 0..<3 {
+            let iy = oy * win.stride.h - win.padding.top + ki
+            if iy >= 0 && iy < s.h { rows.append((src + iy * s.w, ki * 3)) }
+        }
+        func scalar(_ ox: Int) -> Float {
+            var acc: Float = 0
+            for (row, base) in rows {
+                for kj in 0..<3 {
+                    let ix = ox * sw - pl + kj
+                    if ix >= 0 && ix < s.w { acc += k[base + kj] * row[ix] }
+                }
+            }
+            return acc
+        }
+        // First output whose taps all lie inside the row, and the end of the vector region:
+        // the last sample a vector reads is sw * (ox + 7) - pl + 2 (+1 more for the stride-2 load).
+        let first = (pl + sw - 1) / sw
+        var ox = 0
+        while ox < Swift.min(first, s.wo) { out[ox] = scalar(ox); ox += 1 }
+        let extra = sw == 2 ? 1 : 0
+        while ox + 8 <= s.wo && sw * (ox + 7) - pl + 2 + extra < s.w {
+            var acc = SIMD8<Float>(repeating: 0)
+            for (row, base) in rows {
+                let start = row + ox * sw - pl
+                for kj in 0..<3 {
+                    let v: SIMD8<Float>
+                    if sw == 1 {
+                        v = UnsafeRawPointer(start + kj).loadUnaligned(as: SIMD8<Float>.self)
+                    } else {
+                        v = UnsafeRawPointer(start + kj).loadUnaligned(as: SIMD16<Float>.self).evenHalf
+                    }
+                    acc += SIMD8<Float>(repeating: k[base + kj]) * v
+                }
+            }
+            UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
+            ox += 8
+        }
+        while ox < s.wo { out[ox] = scalar(ox); ox += 1 }
     }
 
     /// y[0..<n] += a * x[0..<n], eight lanes at a time.

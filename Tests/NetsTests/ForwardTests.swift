@@ -62,6 +62,10 @@ func layer(_ kind: LayerKind, _ net: String = "", _ name: String = "", input: Sh
         #expect(Net.chain(chain).isInitialized)
         let y = try Net.chain(chain).forward([NetFixture.tensor("cnn", "input")])
         #expect(close(y, try NetFixture.tensor("cnn", "output")))
+        let plan = try InferencePlan(.chain(chain))
+        // conv+bn+relu6, depthwise, grouped 1x1, two poolings, global mean, linear, softmax.
+        #expect(plan.stepCount == 8)
+        for _ in 0..<2 { #expect(close(try plan.run(NetFixture.tensor("cnn", "input")), try NetFixture.tensor("cnn", "output"))) }
         // Layer by layer (no fusion) gives the same.
         var x = try NetFixture.tensor("cnn", "input")
         for node in chain.nodes { x = try node.forward([x]) }
@@ -81,6 +85,7 @@ func layer(_ kind: LayerKind, _ net: String = "", _ name: String = "", input: Sh
         #expect(Net.chain(chain).inputs == [[18]] || Net.chain(chain).inputs == [nil])
         let y = try Net.chain(chain).forward([NetFixture.tensor("mlp", "input")])
         #expect(close(y, try NetFixture.tensor("mlp", "output")))
+        #expect(close(try InferencePlan(.chain(chain)).run(NetFixture.tensor("mlp", "input")), try NetFixture.tensor("mlp", "output")))
     }
 
     @Test func residualGraphMatchesPyTorch() throws {
@@ -109,5 +114,13 @@ func layer(_ kind: LayerKind, _ net: String = "", _ name: String = "", input: Sh
         #expect(graph.outputShape == [6])
         let y = try Net.graph(graph).forward([NetFixture.tensor("residual", "input")])
         #expect(close(y, try NetFixture.tensor("residual", "output")))
+        let plan = try InferencePlan(.graph(graph))
+        // conv+bn+relu, conv+bn+add+relu, the side conv, catenate, max.
+        #expect(plan.stepCount == 5)
+        for _ in 0..<2 { #expect(close(try plan.run(NetFixture.tensor("residual", "input")), try NetFixture.tensor("residual", "output"))) }
+        // One image at a time splits the columns between workers; same numbers.
+        let x = try NetFixture.tensor("residual", "input")
+        let first = try plan.run(x.slice(0..<1))
+        #expect(close(first, try NetFixture.tensor("residual", "output").slice(0..<1)))
     }
 }
