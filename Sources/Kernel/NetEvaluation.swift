@@ -83,6 +83,28 @@ func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     guard net.isInitialized else {
         throw NetError("netuninit", "the net has uninitialized arrays; initialize it with NetInitialize or train it with NetTrain")
     }
+    // A packed batch (NumericArray or nested lists) goes through in slices, without
+    // splitting it into examples.
+    if net.encoder == nil, let shape = net.inputs.first ?? nil, let t = x.asTensor, Array(t.shape.dropFirst()) == shape, t.rank > shape.count {
+        var batchSize = 32
+        if let b = c.options(from: pos.count)["BatchSize"]?.intValue, b > 0 { batchSize = b }
+        var parts: [Tensor] = []
+        var start = 0
+        while start < t.shape[0] {
+            let chunk = try t.slice(start..<Swift.min(start + batchSize, t.shape[0]))
+            parts.append(try plan?.run(chunk) ?? net.forward([chunk]))
+            start += batchSize
+            try c.evaluator.checkInterrupt()
+        }
+        let y = try Tensor.concatenate(parts)
+        if let d = net.decoder {
+            let per = y.count / Swift.max(t.shape[0], 1), v = y.values
+            return .list(try (0..<t.shape[0]).map { i in
+                try decode(Tensor(shape: Array(y.shape.dropFirst()), values: Array(v[(i * per)..<((i + 1) * per)])), d, prop)
+            })
+        }
+        return exprFromTensor(y)
+    }
     let single = isSingle(x, net)
     let examples = single ? [x] : (x.listItems ?? [x])
     if examples.isEmpty { return .list([]) }

@@ -196,7 +196,7 @@ public enum Convolution {
             let c = p % s.c
             let src = input.value + p * s.h * s.w, dst = output.value + p * s.ho * s.wo, k = kernel.value + c * kh * kw
             if kh == 3 && kw == 3 && win.dilation == (1, 1) && win.stride.h == win.stride.w && win.stride.h <= 2 {
-                for oy in 0..<s.ho { depthwise3x3Row(src, k, s, win, oy, dst + oy * s.wo) }
+                depthwise3x3Plane(src, k, s, win, dst)
                 epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
                 return
             }
@@ -224,52 +224,51 @@ public enum Convolution {
         }
     }
 
-    /// One output row of a 3x3 depthwise convolution with stride 1 or 2, in a single pass: the
+    /// A plane of a 3x3 depthwise convolution with stride 1 or 2, in a single pass per row: the
     /// nine taps accumulate in registers, eight outputs at a time away from the borders.
-    @inline(__always)
-    static func depthwise3x3Row(_ src: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ s: Shape, _ win: Window, _ oy: Int,
-                                _ out: UnsafeMutablePointer<Float>) {
+    static func depthwise3x3Plane(_ src: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ s: Shape, _ win: Window,
+                                  _ dst: UnsafeMutablePointer<Float>) {
         let sw = win.stride.w, pl = win.padding.left
-        var rows: [(UnsafePointer<Float>, Int)] = []
-        rows.reserveCapacity(3)
-        for ki in 0..<3 {
-            let iy = oy * win.stride.h - win.padding.top + ki
-            if iy >= 0 && iy < s.h { rows.append((src + iy * s.w, ki * 3)) }
+        let w0 = SIMD8<Float>(repeating: k[0]), w1 = SIMD8<Float>(repeating: k[1]), w2 = SIMD8<Float>(repeating: k[2])
+        let w3 = SIMD8<Float>(repeating: k[3]), w4 = SIMD8<Float>(repeating: k[4]), w5 = SIMD8<Float>(repeating: k[5])
+        let w6 = SIMD8<Float>(repeating: k[6]), w7 = SIMD8<Float>(repeating: k[7]), w8 = SIMD8<Float>(repeating: k[8])
+        // First output whose taps all lie inside a row; a vector at ox reads up to sample
+        // sw * (ox + 7) - pl + 2 (one more for the stride-2 load).
+        let first = Swift.min((pl + sw - 1) / sw, s.wo)
+        let extra = sw == 2 ? 1 : 0
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+            sw == 1 ? UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) : UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self).evenHalf
         }
-        func scalar(_ ox: Int) -> Float {
-            var acc: Float = 0
-            for (row, base) in rows {
+        for oy in 0..<s.ho {
+            let out = dst + oy * s.wo
+            let top = oy * win.stride.h - win.padding.top
+            let r0: UnsafePointer<Float>? = top >= 0 && top < s.h ? src + top * s.w : nil
+            let r1: UnsafePointer<Float>? = top + 1 >= 0 && top + 1 < s.h ? src + (top + 1) * s.w : nil
+            let r2: UnsafePointer<Float>? = top + 2 >= 0 && top + 2 < s.h ? src + (top + 2) * s.w : nil
+            @inline(__always) func scalar(_ ox: Int) -> Float {
+                var acc: Float = 0
                 for kj in 0..<3 {
                     let ix = ox * sw - pl + kj
-                    if ix >= 0 && ix < s.w { acc += k[base + kj] * row[ix] }
+                    guard ix >= 0 && ix < s.w else { continue }
+                    if let r = r0 { acc += k[kj] * r[ix] }
+                    if let r = r1 { acc += k[3 + kj] * r[ix] }
+                    if let r = r2 { acc += k[6 + kj] * r[ix] }
                 }
+                return acc
             }
-            return acc
-        }
-        // First output whose taps all lie inside the row, and the end of the vector region:
-        // the last sample a vector reads is sw * (ox + 7) - pl + 2 (+1 more for the stride-2 load).
-        let first = (pl + sw - 1) / sw
-        var ox = 0
-        while ox < Swift.min(first, s.wo) { out[ox] = scalar(ox); ox += 1 }
-        let extra = sw == 2 ? 1 : 0
-        while ox + 8 <= s.wo && sw * (ox + 7) - pl + 2 + extra < s.w {
-            var acc = SIMD8<Float>(repeating: 0)
-            for (row, base) in rows {
-                let start = row + ox * sw - pl
-                for kj in 0..<3 {
-                    let v: SIMD8<Float>
-                    if sw == 1 {
-                        v = UnsafeRawPointer(start + kj).loadUnaligned(as: SIMD8<Float>.self)
-                    } else {
-                        v = UnsafeRawPointer(start + kj).loadUnaligned(as: SIMD16<Float>.self).evenHalf
-                    }
-                    acc += SIMD8<Float>(repeating: k[base + kj]) * v
-                }
+            var ox = 0
+            while ox < first { out[ox] = scalar(ox); ox += 1 }
+            while ox + 8 <= s.wo && sw * (ox + 7) - pl + 2 + extra < s.w {
+                let at = ox * sw - pl
+                var acc = SIMD8<Float>(repeating: 0)
+                if let r = r0 { acc += w0 * load(r + at) + w1 * load(r + at + 1) + w2 * load(r + at + 2) }
+                if let r = r1 { acc += w3 * load(r + at) + w4 * load(r + at + 1) + w5 * load(r + at + 2) }
+                if let r = r2 { acc += w6 * load(r + at) + w7 * load(r + at + 1) + w8 * load(r + at + 2) }
+                UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
+                ox += 8
             }
-            UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
-            ox += 8
+            while ox < s.wo { out[ox] = scalar(ox); ox += 1 }
         }
-        while ox < s.wo { out[ox] = scalar(ox); ox += 1 }
     }
 
     /// y[0..<n] += a * x[0..<n], eight lanes at a time.
