@@ -136,50 +136,19 @@ public enum Convolution {
         win.kernel == (1, 1) && win.stride == (1, 1) && win.padding == (0, 0, 0, 0)
     }
 
-    /// y = conv(x, weights) + biases.
-    /// With a workspace, the im2col columns and the output's memory are reused from one call to
-    /// the next.
+    /// y = conv(x, weights) + biases, through the inference kernel (work spread over images or
+    /// columns, biases added in the same pass). With a workspace, the im2col scratch and the
+    /// output's memory are reused from one call to the next.
     public static func forward(_ x: Tensor, weights wts: Tensor, biases b: Tensor?, window win: Window, groups: Int = 1,
                                workspace: Workspace? = nil) throws -> Tensor {
         let s = try shape(x, wts, win, groups)
         if let b, b.shape != [s.o] { throw TensorError.shape("convolution biases", b.shape, [s.o]) }
         var y = try workspace?.takeOutput([s.n, s.o, s.ho, s.wo]) ?? Tensor(shape: [s.n, s.o, s.ho, s.wo])
-        let hw = s.ho * s.wo
-        let xp = x.storage.pointer, wp = wts.storage.pointer
-        if s.cg == 1 && s.og == 1 {
-            y.withUnsafeMutableBufferPointer { out in
-                guard let yp = out.baseAddress else { return }
-                depthwise(xp, wp, s, win, yp)
-            }
-        } else {
-            let pointwise = isPointwise(win)
-            let columns = pointwise ? 1 : Swift.max(s.k * hw, 1)
-            let col: UnsafeMutablePointer<Float>
-            if let ws = workspace { col = ws.scratch(columns) } else { col = .allocate(capacity: columns) }
-            defer { if workspace == nil { col.deallocate() } }
-            y.withUnsafeMutableBufferPointer { out in
-                guard let yp = out.baseAddress else { return }
-                for i in 0..<s.n {
-                    for g in 0..<s.groups {
-                        // A 1x1 convolution with stride 1 reads its input as the column matrix.
-                        let image = xp + i * s.c * s.h * s.w + g * s.cg * s.h * s.w
-                        if pointwise {
-                            BLAS.gemm(transA: false, transB: false, m: s.og, n: hw, k: s.k,
-                                      a: wp + g * s.og * s.k, b: image, c: yp + (i * s.o + g * s.og) * hw)
-                            continue
-                        }
-                        im2col(xp + i * s.c * s.h * s.w, s, win, c0: g * s.cg, into: col)
-                        BLAS.gemm(transA: false, transB: false, m: s.og, n: hw, k: s.k,
-                                  a: wp + g * s.og * s.k, b: col, c: yp + (i * s.o + g * s.og) * hw)
-                    }
-                }
-            }
-        }
-        if let b {
-            let bp = b.storage.pointer
-            y.withUnsafeMutableBufferPointer { out in
-                for i in 0..<s.n { for o in 0..<s.o { for p in 0..<hw { out[(i * s.o + o) * hw + p] += bp[o] } } }
-            }
+        let scratch = workspace?.columns ?? Scratch()
+        try y.withUnsafeMutableBufferPointer { out in
+            guard let yp = out.baseAddress else { return }
+            let epilogue = Epilogue(biases: b.map { UnsafePointer($0.storage.pointer) })
+            try inference(x.storage.pointer, shape: x.shape, weights: wts, window: win, groups: groups, epilogue: epilogue, output: yp, scratch: scratch)
         }
         return workspace?.keep(y) ?? y
     }

@@ -89,10 +89,14 @@ extension Convolution {
             return
         }
         let workers = inferenceWorkers
-        let chunks = s.n >= workers ? 1 : workers
+        let pointwise = isPointwise(win)
+        // Column tiles: enough items to keep every worker busy, and for im2col tiles whose
+        // columns (K x width) stay in the L2 cache with the GEMM that reads them.
+        var tiles = s.n >= workers ? 1 : (workers + s.n - 1) / s.n
+        if !pointwise { tiles = Swift.max(tiles, hw / Swift.max(256, 32768 / Swift.max(s.k, 1))) }
+        let chunks = Swift.max(1, Swift.min(tiles, hw))
         let items = s.n * chunks
         let width = (hw + chunks - 1) / chunks
-        let pointwise = isPointwise(win)
         scratch.reserve(workers: workers, count: pointwise ? 1 : s.k * width)
         let threads = openblas_get_num_threads()
         openblas_set_num_threads(1)
@@ -165,7 +169,16 @@ extension Convolution {
                         if sw == 1 {
                             (out + l).update(from: line + l + off, count: h - l)
                         } else {
-                            for ox in l..<h { out[ox] = line[ox * sw + off] }
+                            var ox = l
+                            if sw == 2 {
+                                // Every other sample, eight at a time, while the 16-wide load stays in the row.
+                                while ox + 8 <= h && 2 * (ox + 7) + off + 1 < s.w {
+                                    let v = UnsafeRawPointer(line + 2 * ox + off).loadUnaligned(as: SIMD16<Float>.self).evenHalf
+                                    UnsafeMutableRawPointer(out + ox).storeBytes(of: v, as: SIMD8<Float>.self)
+                                    ox += 8
+                                }
+                            }
+                            while ox < h { out[ox] = line[ox * sw + off]; ox += 1 }
                         }
                         if h < b { (out + h).update(repeating: 0, count: b - h) }
                     }

@@ -9,6 +9,9 @@ public final class Workspace {
     /// The last output handed out; reused when the caller no longer holds it.
     private var output: Tensor?
 
+    /// Per-worker im2col columns for the convolution kernels.
+    public let columns = Scratch()
+
     public init() {}
 
     /// A scratch buffer of at least `count` floats, valid until the next call.

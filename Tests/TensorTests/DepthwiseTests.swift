@@ -38,4 +38,40 @@ import Testing
         }
         #expect(worst < 1e-4)
     }
+
+    /// Strided convolutions through im2col tiles (vector and scalar copies, tile edges inside
+    /// rows) against a direct double-precision sum.
+    @Test(arguments: [(1, 3, 70, 61), (2, 2, 45, 80), (1, 1, 5, 300)])
+    func stridedConvolutionMatchesDirectSum(stride: Int, pad: Int, h: Int, w: Int) throws {
+        let c = 3, o = 4, n = 2
+        var g = SeededGenerator(seed: UInt64(h * w))
+        let x = try Tensor(shape: [n, c, h, w], values: (0..<(n * c * h * w)).map { _ in Float(g.normal()) })
+        let k = try Tensor(shape: [o, c, 3, 3], values: (0..<(o * c * 9)).map { _ in Float(g.normal()) })
+        let win = Window(kernel: (3, 3), stride: (stride, stride), padding: (pad, pad, pad, pad))
+        let y = try Convolution.forward(x, weights: k, biases: nil, window: win)
+        let (ho, wo) = try win.output(h, w)
+        let xv = x.values, kv = k.values, yv = y.values
+        var worst = 0.0
+        for i in 0..<n {
+            for oc in 0..<o {
+                for oy in 0..<ho {
+                    for ox in 0..<wo {
+                        var acc = 0.0
+                        for ch in 0..<c {
+                            for ki in 0..<3 {
+                                for kj in 0..<3 {
+                                    let iy = oy * stride - pad + ki, ix = ox * stride - pad + kj
+                                    if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                                        acc += Double(kv[((oc * c + ch) * 3 + ki) * 3 + kj]) * Double(xv[((i * c + ch) * h + iy) * w + ix])
+                                    }
+                                }
+                            }
+                        }
+                        worst = max(worst, abs(acc - Double(yv[((i * o + oc) * ho + oy) * wo + ox])))
+                    }
+                }
+            }
+        }
+        #expect(worst < 1e-3)
+    }
 }
