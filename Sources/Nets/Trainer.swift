@@ -1,0 +1,206 @@
+import Foundation
+import Tensor
+
+/// What NetTrain asks of a training run.
+public struct TrainingOptions {
+    public var batchSize: Int
+    public var rounds: Int
+    public var optimizer: Optimizer
+    /// The loss to attach; nil chooses from the net's last layer.
+    public var loss: LossKind?
+    /// Learning-rate multiplier of an array, by its path (layer names, then the array name).
+    public var multiplier: ([String]) -> Float = { _ in 1 }
+    public var seed: UInt64 = 0
+    /// Validation inputs and targets.
+    public var validation: (inputs: Tensor, targets: Tensor)?
+    /// Called after every batch: round (1-based), batch, batches per round, examples seen in the
+    /// round, mean loss so far in the round, and the last round's validation loss.
+    public var progress: (TrainingProgress) -> Void = { _ in }
+    /// Polled after every batch; true stops training after it.
+    public var shouldStop: () -> Bool = { false }
+
+    public init(batchSize: Int, rounds: Int, optimizer: Optimizer) {
+        self.batchSize = batchSize
+        self.rounds = rounds
+        self.optimizer = optimizer
+    }
+}
+
+/// A snapshot of a running training, for progress displays.
+public struct TrainingProgress: Sendable {
+    public var round: Int
+    public var rounds: Int
+    public var batch: Int
+    public var batches: Int
+    public var roundLoss: Double
+    public var validationLoss: Double?
+    public var examplesPerSecond: Double
+    public var elapsed: Double
+    public var roundFinished: Bool
+}
+
+/// What a training run gives back.
+public struct TrainingResult: Sendable {
+    public var net: Net
+    public var roundLosses: [Double]
+    public var validationLosses: [Double]
+    /// The round whose net is returned when there is a validation set (the best one).
+    public var bestRound: Int?
+    public var batchSize: Int
+    public var seconds: Double
+    /// Whether training stopped early (an interrupt).
+    public var interrupted: Bool
+    /// Number of leading layers that were frozen and evaluated once instead of every round.
+    public var cachedLayers: Int
+}
+
+public enum Trainer {
+    /// The loss NetTrain attaches: cross-entropy after a softmax, binary cross-entropy after a
+    /// logistic sigmoid, mean squared otherwise.
+    public static func automaticLoss(_ net: Net) -> LossKind {
+        guard let last = net.layers.last?.layer else { return .meanSquared }
+        switch last.kind {
+        case .softmax: return .crossEntropyIndex
+        case .elementwise(.activation(.sigmoid)): return .crossEntropyBinary
+        default: return .meanSquared
+        }
+    }
+
+    /// The number of leading top-level layers of a chain that are frozen and deterministic, so
+    /// their outputs can be computed once per example.
+    static func frozenPrefix(_ net: Net, _ multiplier: ([String]) -> Float) -> Int {
+        guard case .chain(let c) = net else { return 0 }
+        var k = 0
+        for (name, node) in zip(c.names, c.nodes) {
+            let frozen = node.layers.allSatisfy { entry in
+                !entry.layer.kind.isStochastic && entry.layer.kind.arrayNames.allSatisfy { multiplier([name] + entry.path + [$0]) == 0 }
+            }
+            guard frozen else { break }
+            k += 1
+        }
+        return k == c.nodes.count ? 0 : k
+    }
+
+    /// Trains `net` (initialized) on inputs [N, ...] and targets [N] (class indices, 1-based) or
+    /// [N, ...] (arrays), returning the trained net and the record of the run.
+    public static func train(_ net: Net, inputs: Tensor, targets: Tensor, options: TrainingOptions) throws -> TrainingResult {
+        let start = Date()
+        let count = inputs.shape.first ?? 0
+        guard count > 0, targets.shape.first == count else {
+            throw NetError("data", "the inputs and targets must be non-empty and of equal length")
+        }
+        let loss = options.loss ?? automaticLoss(net)
+        let multiplier = options.multiplier
+        // The frozen leading part runs once per example; only the rest is trained.
+        var trunk: Chain?
+        var model = net
+        var x = inputs
+        var validation = options.validation
+        let cached = frozenPrefix(net, multiplier)
+        if cached > 0, case .chain(let c) = net {
+            let head = try c.taking(0..<cached)
+            let plan = try InferencePlan(.chain(head))
+            func features(_ t: Tensor) throws -> Tensor {
+                var parts: [Tensor] = []
+                var i = 0
+                while i < t.shape[0] {
+                    parts.append(try plan.run(t.slice(i..<Swift.min(i + 64, t.shape[0]))))
+                    i += 64
+                    if options.shouldStop() { throw NetError("interrupted", "training was interrupted") }
+                }
+                return try Tensor.concatenate(parts)
+            }
+            x = try features(inputs)
+            if let v = validation { validation = (try features(v.inputs), v.targets) }
+            trunk = head
+            let rest = try c.taking(cached..<c.nodes.count)
+            model = .chain(rest)
+        }
+        var optimizer = options.optimizer
+        var generator = SeededGenerator(seed: options.seed)
+        let batch = Swift.max(1, Swift.min(options.batchSize, count))
+        let batches = (count + batch - 1) / batch
+        var roundLosses: [Double] = [], validationLosses: [Double] = []
+        var best: (loss: Double, net: Net, round: Int)?
+        var interrupted = false
+        var seen = 0
+        let lossLayer = try Layer(.loss(loss))
+        for round in 1...Swift.max(1, options.rounds) {
+            var order = Array(0..<count)
+            order.shuffle(using: &generator)
+            var total = 0.0, examples = 0
+            for b in 0..<batches {
+                let indices = Array(order[(b * batch)..<Swift.min((b + 1) * batch, count)])
+                let xb = try gather(x, indices), tb = try gather(targets, indices)
+                let pass = TrainingPass(generator: generator, multiplier: multiplier)
+                let (y, back) = try model.trainForward([xb], [], pass, needInput: false)
+                let (value, gradient) = try lossLayer.loss(loss, y, tb)
+                guard value.isFinite else {
+                    throw NetError("nonfinite", "the loss became \(value) in round \(round); try a smaller LearningRate")
+                }
+                _ = try back(gradient)
+                generator = pass.generator
+                optimizer.beginStep()
+                model = try update(model, pass, &optimizer, multiplier)
+                total += value * Double(indices.count)
+                examples += indices.count
+                seen += indices.count
+                let elapsed = Date().timeIntervalSince(start)
+                options.progress(TrainingProgress(round: round, rounds: options.rounds, batch: b + 1, batches: batches,
+                                                  roundLoss: total / Double(examples), validationLoss: validationLosses.last,
+                                                  examplesPerSecond: Double(seen) / Swift.max(elapsed, 1e-9), elapsed: elapsed,
+                                                  roundFinished: false))
+                if options.shouldStop() { interrupted = true; break }
+            }
+            roundLosses.append(total / Double(Swift.max(examples, 1)))
+            if let v = validation, !interrupted || examples > 0 {
+                let out = try model.forward([v.inputs])
+                let vl = try lossLayer.loss(loss, out, v.targets).loss
+                validationLosses.append(vl)
+                if best == nil || vl < best!.loss { best = (vl, model, round) }
+            }
+            let elapsed = Date().timeIntervalSince(start)
+            options.progress(TrainingProgress(round: round, rounds: options.rounds, batch: batches, batches: batches,
+                                              roundLoss: roundLosses.last ?? 0, validationLoss: validationLosses.last,
+                                              examplesPerSecond: Double(seen) / Swift.max(elapsed, 1e-9), elapsed: elapsed,
+                                              roundFinished: true))
+            if interrupted { break }
+        }
+        var trained = best?.net ?? model
+        if let trunk, case .chain(let c) = net, case .chain(let rest) = trained {
+            trained = .chain(try Chain(names: c.names, nodes: trunk.nodes + rest.nodes, encoder: c.encoder, decoder: c.decoder))
+        }
+        return TrainingResult(net: trained, roundLosses: roundLosses, validationLosses: validationLosses, bestRound: best?.round,
+                              batchSize: batch, seconds: Date().timeIntervalSince(start), interrupted: interrupted, cachedLayers: cached)
+    }
+
+    /// Rows `indices` of a tensor (along the leading axis).
+    static func gather(_ t: Tensor, _ indices: [Int]) throws -> Tensor {
+        let per = t.count / Swift.max(t.shape[0], 1)
+        var out = [Float](repeating: 0, count: indices.count * per)
+        t.withUnsafeBufferPointer { p in
+            for (k, i) in indices.enumerated() {
+                for j in 0..<per { out[k * per + j] = p[i * per + j] }
+            }
+        }
+        return try Tensor(shape: [indices.count] + t.shape.dropFirst(), values: out)
+    }
+
+    /// The net after one optimizer step: gradients applied to trained arrays, new moving
+    /// statistics stored.
+    static func update(_ net: Net, _ pass: TrainingPass, _ optimizer: inout Optimizer, _ multiplier: ([String]) -> Float) throws -> Net {
+        var index = 0
+        return try net.mapLayers { path, layer in
+            var l = layer
+            for name in l.kind.arrayNames {
+                defer { index += 1 }
+                let key = path + [name]
+                if let s = pass.statistics[key] { l.arrays[name] = s; continue }
+                guard let g = pass.gradients[key], var w = l.arrays[name] else { continue }
+                try optimizer.update(&w, index: index, gradient: g, multiplier: multiplier(key))
+                l.arrays[name] = w
+            }
+            return l
+        }
+    }
+}
