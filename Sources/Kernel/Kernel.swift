@@ -16,7 +16,7 @@ public final class Kernel {
         [arithmeticBuiltins, logicBuiltins, controlBuiltins, definitionBuiltins,
          functionalBuiltins, listBuiltins, associationBuiltins, stringBuiltins,
          symbolicBuiltins, patternBuiltins, randomBuiltins, fileBuiltins, ioBuiltins,
-         imageBuiltins, layerBuiltins, netBuiltins]
+         imageBuiltins, layerBuiltins, netBuiltins, trainingBuiltins]
     }
 
     nonisolated(unsafe) private static var installed = false

@@ -9,6 +9,14 @@ extension Kernel {
     /// `native[args...]`: a net applied to data, a coder applied to a value.
     static func applyNative(_ c: Call, _ v: any NativeValue) throws -> Expr? {
         if let n = v as? NetValue { return netOperation(c) { try evaluateNet(n, c) } }
+        if let r = v as? TrainingResultValue {
+            guard c.count == 1, let name = c[0].asString else { return nil }
+            guard let value = r.property(name) else {
+                c.message("prop", text: "\(short(c[0])) is not a property; the properties are \(TrainingResultValue.properties.joined(separator: ", ")).")
+                return .failed
+            }
+            return value
+        }
         if let coder = v as? CoderValue {
             guard c.count == 1 else { return nil }
             return netOperation(c) {

@@ -175,7 +175,7 @@ public enum Trainer {
     }
 
     /// Rows `indices` of a tensor (along the leading axis).
-    static func gather(_ t: Tensor, _ indices: [Int]) throws -> Tensor {
+    public static func gather(_ t: Tensor, _ indices: [Int]) throws -> Tensor {
         let per = t.count / Swift.max(t.shape[0], 1)
         var out = [Float](repeating: 0, count: indices.count * per)
         t.withUnsafeBufferPointer { p in
