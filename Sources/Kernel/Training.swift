@@ -79,8 +79,9 @@ func trainingPairs(_ data: Expr, _ net: Net) throws -> [(Expr, Expr)] {
 }
 
 /// Inputs encoded once into one tensor, targets as class indices (with a class decoder) or arrays.
-func encodeTrainingData(_ pairs: [(Expr, Expr)], _ net: inout Net, _ c: Call) throws -> (Tensor, Tensor) {
+func encodeTrainingData(_ pairs: [(Expr, Expr)], _ net: inout Net, _ c: Call, targetsOnly: Bool = false) throws -> (Tensor, Tensor) {
     guard !pairs.isEmpty else { throw NetError("data", "there are no training examples") }
+    if targetsOnly { return (Tensor(scalar: 0), try encodeTargets(pairs.map(\.1), net)) }
     let progress = ProgressLine()
     defer { progress.finish() }
     var inputs: [Tensor] = []
@@ -99,24 +100,48 @@ func encodeTrainingData(_ pairs: [(Expr, Expr)], _ net: inout Net, _ c: Call) th
         throw NetError("data", "the inputs are \(describe(shape)), but the net takes \(describe(expected))")
     }
     let x = try Tensor.concatenate(inputs.map { try $0.reshaped([1] + shape) })
+    return (x, try encodeTargets(pairs.map(\.1), net))
+}
+
+/// Targets as class indices (with a class decoder) or arrays, stacked.
+func encodeTargets(_ outputs: [Expr], _ net: Net) throws -> Tensor {
     let targets: [Tensor]
     if case .classes(let labels)? = net.decoder {
-        targets = try pairs.map { _, y in
+        targets = try outputs.map { y in
             guard let k = labels.firstIndex(of: labelKey(y)) else {
                 throw NetError("invtarget", "\(short(y)) is not one of the classes \(labels.map { labelExpr($0) }.map(short).joined(separator: ", "))")
             }
             return Tensor(scalar: Float(k + 1))
         }
     } else {
-        targets = try pairs.map { _, y in
+        targets = try outputs.map { y in
             guard let t = y.asTensor else { throw NetError("invtarget", "the target \(short(y)) is not a number or a numeric array") }
             return t
         }
         let ts = targets[0].shape
         guard targets.allSatisfy({ $0.shape == ts }) else { throw NetError("invtarget", "the targets do not all have the same shape") }
     }
-    let t = try Tensor.concatenate(targets.map { try $0.reshaped([1] + $0.shape) })
-    return (x, t)
+    return try Tensor.concatenate(targets.map { try $0.reshaped([1] + $0.shape) })
+}
+
+/// Training data as tensors: a packed array of inputs (`NumericArray` or a full numeric array)
+/// with its targets goes in directly; everything else example by example.
+func encodedData(_ data: Expr, _ net: inout Net, _ c: Call) throws -> (Tensor, Tensor) {
+    var packed: (Expr, Expr)?
+    if data.hasHead(Sym.Rule), data.args.count == 2 { packed = (data.args[0], data.args[1]) }
+    if case .association(let a) = data, let i = a.entries[.string("Input")], let o = a.entries[.string("Output")] { packed = (i, o) }
+    if let (ins, outs) = packed, net.encoder == nil, case .native(let v) = ins, let array = v as? ArrayValue, let labels = outs.listItems {
+        let x = array.tensor
+        guard x.rank >= 1, x.shape[0] == labels.count, !labels.isEmpty else {
+            throw NetError("data", "\(x.shape.first ?? 0) inputs but \(labels.count) outputs")
+        }
+        let shape = Array(x.shape.dropFirst())
+        if (net.inputs.first ?? nil) == nil { _ = try net.constrain(inputs: [shape], output: nil) }
+        guard net.inputs.first ?? nil == shape else { throw NetError("data", "the inputs are \(describe(shape)), but the net takes \(describe(net.inputs.first ?? nil))") }
+        let (_, t) = try encodeTrainingData(labels.map { (Expr.integer(0), $0) }, &net, c, targetsOnly: true)
+        return (x, t)
+    }
+    return try encodeTrainingData(try trainingPairs(data, net), &net, c)
 }
 
 /// `LearningRateMultipliers`: rules tried in order, first match wins; keys are a layer name, a
@@ -223,7 +248,8 @@ extension Kernel {
                               ("LearningRate", .sym("Automatic")), ("LearningRateMultipliers", .sym("Automatic")),
                               ("ValidationSet", .sym("None")), ("LossFunction", .sym("Automatic")), ("RandomSeeding", .sym("Automatic")),
                               ("TargetDevice", .string("CPU")), ("TrainingProgressReporting", .sym("Automatic"))]) { c in
-                let pos = c.positional
+                // The data may itself be a rule ({ins} -> {outs}), so it is never taken for an option.
+                let pos = c.count < 2 ? c.args : Array(c.args.prefix(2)) + (c.count > 2 && !isOptionRule(c[2]) ? [c[2]] : [])
                 guard pos.count == 2 || pos.count == 3 else { return c.argCount(2, 3) }
                 guard let original = pos[0].asNet else {
                     c.message("notnet", text: "\(short(pos[0])) is not a net.")
@@ -247,8 +273,7 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
     if device.asString != "CPU" {
         c.message("nodevice", text: "The device \(short(device)) is not available on this machine; training on the CPU.")
     }
-    let pairs = try trainingPairs(pos[1], net)
-    var (x, t) = try encodeTrainingData(pairs, &net, c)
+    var (x, t) = try encodedData(pos[1], &net, c)
     // Shapes the data fixes, then the missing arrays (seeded like the rest of the run).
     let seedSpec = c.option("RandomSeeding")
     var generator = seeding(seedSpec)
@@ -273,7 +298,7 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
         (x, t) = (try Trainer.gather(x, Array(order[k...])), try Trainer.gather(t, Array(order[k...])))
     } else if !validationSpec.isSymbol(Sym.None) {
         var copy = net
-        validation = try encodeTrainingData(try trainingPairs(validationSpec, net), &copy, c)
+        validation = try encodedData(validationSpec, &copy, c)
     }
     let count = x.shape[0]
     var batch = Swift.min(64, count)

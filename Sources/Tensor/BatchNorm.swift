@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Batch normalization over the channel axis (axis 1) of N x C x ... data:
@@ -59,30 +60,48 @@ public struct BatchNorm: Sendable {
         let (n, c, inner) = try check(x)
         let count = n * inner
         guard count > 0 else { throw TensorError("batch norm needs at least one value per channel") }
+        var xhat = try Tensor(shape: x.shape), y = try Tensor(shape: x.shape)
         var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
-        x.withUnsafeBufferPointer { p in
-            for ch in 0..<c {
-                var s = 0.0, s2 = 0.0
-                for i in 0..<n { for k in 0..<inner { let v = Double(p[(i * c + ch) * inner + k]); s += v; s2 += v * v } }
-                let mu = s / Double(count)
-                mean[ch] = Float(mu)
-                variance[ch] = Float(Swift.max(s2 / Double(count) - mu * mu, 0))
+        let g = scaling.values, b = biases.values, eps = epsilon
+        let src = UnsafeSendable(UnsafePointer(x.storage.pointer))
+        xhat.withUnsafeMutableBufferPointer { hb in
+            y.withUnsafeMutableBufferPointer { yb in
+                mean.withUnsafeMutableBufferPointer { mb in
+                    variance.withUnsafeMutableBufferPointer { vb in
+                        guard let hp = hb.baseAddress, let yp = yb.baseAddress, let mp = mb.baseAddress, let vp = vb.baseAddress else { return }
+                        let h = UnsafeSendable(hp), out = UnsafeSendable(yp), m = UnsafeSendable(mp), v = UnsafeSendable(vp)
+                        // Each channel is normalized by one worker.
+                        DispatchQueue.concurrentPerform(iterations: c) { ch in
+                            var s = 0.0, s2 = 0.0
+                            for i in 0..<n {
+                                let p = src.value + (i * c + ch) * inner
+                                var a: Float = 0, a2: Float = 0
+                                for k in 0..<inner { let e = p[k]; a += e; a2 += e * e }
+                                s += Double(a); s2 += Double(a2)
+                            }
+                            let mu = s / Double(count), variance = Swift.max(s2 / Double(count) - mu * mu, 0)
+                            m.value[ch] = Float(mu)
+                            v.value[ch] = Float(variance)
+                            let inv = 1 / (Float(variance) + eps).squareRoot(), muf = Float(mu)
+                            for i in 0..<n {
+                                let off = (i * c + ch) * inner
+                                for k in 0..<inner {
+                                    let e = (src.value[off + k] - muf) * inv
+                                    h.value[off + k] = e
+                                    out.value[off + k] = e * g[ch] + b[ch]
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         let inv = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        var xhat = x
-        xhat.withUnsafeMutableBufferPointer { p in
-            for ch in 0..<c { for i in 0..<n { for k in 0..<inner { let idx = (i * c + ch) * inner + k; p[idx] = (p[idx] - mean[ch]) * inv[ch] } } }
-        }
-        let g = scaling.values, b = biases.values
-        var y = xhat
-        y.withUnsafeMutableBufferPointer { p in
-            for ch in 0..<c { for i in 0..<n { for k in 0..<inner { let idx = (i * c + ch) * inner + k; p[idx] = p[idx] * g[ch] + b[ch] } } }
-        }
         var next = self
         let unbiased = count > 1 ? Float(count) / Float(count - 1) : 1
-        next.movingMean = try Tensor(shape: [c], values: (0..<c).map { momentum * movingMean.values[$0] + (1 - momentum) * mean[$0] })
-        next.movingVariance = try Tensor(shape: [c], values: (0..<c).map { momentum * movingVariance.values[$0] + (1 - momentum) * variance[$0] * unbiased })
+        let oldMean = movingMean.values, oldVariance = movingVariance.values
+        next.movingMean = try Tensor(shape: [c], values: (0..<c).map { momentum * oldMean[$0] + (1 - momentum) * mean[$0] })
+        next.movingVariance = try Tensor(shape: [c], values: (0..<c).map { momentum * oldVariance[$0] + (1 - momentum) * variance[$0] * unbiased })
         return (y, Cache(normalized: xhat, inverseStd: inv), next)
     }
 
@@ -92,19 +111,27 @@ public struct BatchNorm: Sendable {
         guard dy.shape == cache.normalized.shape else { throw TensorError.shape("batch norm backward", dy.shape, cache.normalized.shape) }
         let m = Float(n * inner)
         var dgamma = [Float](repeating: 0, count: c), dbeta = [Float](repeating: 0, count: c)
-        let xh = cache.normalized.storage.pointer, gp = dy.storage.pointer
-        for ch in 0..<c {
-            for i in 0..<n { for k in 0..<inner { let idx = (i * c + ch) * inner + k; dbeta[ch] += gp[idx]; dgamma[ch] += gp[idx] * xh[idx] } }
-        }
-        let g = scaling.values
+        let xh = UnsafeSendable(UnsafePointer(cache.normalized.storage.pointer)), gp = UnsafeSendable(UnsafePointer(dy.storage.pointer))
+        let g = scaling.values, inverseStd = cache.inverseStd
         var dx = try Tensor(shape: dy.shape)
         dx.withUnsafeMutableBufferPointer { d in
-            for ch in 0..<c {
-                let a = g[ch] * cache.inverseStd[ch] / m
-                for i in 0..<n {
-                    for k in 0..<inner {
-                        let idx = (i * c + ch) * inner + k
-                        d[idx] = a * (m * gp[idx] - dbeta[ch] - xh[idx] * dgamma[ch])
+            dgamma.withUnsafeMutableBufferPointer { dgb in
+                dbeta.withUnsafeMutableBufferPointer { dbb in
+                    guard let dp = d.baseAddress, let dgp = dgb.baseAddress, let dbp = dbb.baseAddress else { return }
+                    let out = UnsafeSendable(dp), dG = UnsafeSendable(dgp), dB = UnsafeSendable(dbp)
+                    DispatchQueue.concurrentPerform(iterations: c) { ch in
+                        var sb: Float = 0, sg: Float = 0
+                        for i in 0..<n {
+                            let off = (i * c + ch) * inner
+                            for k in 0..<inner { let gv = gp.value[off + k]; sb += gv; sg += gv * xh.value[off + k] }
+                        }
+                        dB.value[ch] = sb
+                        dG.value[ch] = sg
+                        let a = g[ch] * inverseStd[ch] / m
+                        for i in 0..<n {
+                            let off = (i * c + ch) * inner
+                            for k in 0..<inner { out.value[off + k] = a * (m * gp.value[off + k] - sb - xh.value[off + k] * sg) }
+                        }
                     }
                 }
             }

@@ -1,3 +1,4 @@
+@preconcurrency import COpenBLAS
 import Dispatch
 
 /// Geometry of a 2-D convolution or pooling window over NCHW data.
@@ -328,35 +329,59 @@ public enum Convolution {
         var dx = try Tensor(shape: x.shape), dw = try Tensor(shape: wts.shape), db = try Tensor(shape: [s.o])
         let xp = x.storage.pointer, wp = wts.storage.pointer, gp = dy.storage.pointer
         let pointwise = isPointwise(win)
-        let depthwiseCase = s.cg == 1 && s.og == 1
-        let col = UnsafeMutablePointer<Float>.allocate(capacity: pointwise || depthwiseCase ? 1 : Swift.max(s.k * hw, 1))
-        defer { col.deallocate() }
-        dx.withUnsafeMutableBufferPointer { dxb in
-            dw.withUnsafeMutableBufferPointer { dwb in
-                guard let dxp = dxb.baseAddress, let dwp = dwb.baseAddress else { return }
-                if depthwiseCase {
+        if s.cg == 1 && s.og == 1 {
+            dx.withUnsafeMutableBufferPointer { dxb in
+                dw.withUnsafeMutableBufferPointer { dwb in
+                    guard let dxp = dxb.baseAddress, let dwp = dwb.baseAddress else { return }
                     depthwiseBackward(xp, wp, gp, s, win, dxp, dwp)
-                    return
                 }
-                for i in 0..<s.n {
-                    for g in 0..<s.groups {
-                        let gy = gp + (i * s.o + g * s.og) * hw
-                        let image = i * s.c * s.h * s.w + g * s.cg * s.h * s.w
-                        if pointwise {
-                            BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: xp + image, beta: 1,
-                                      c: dwp + g * s.og * s.k)
-                            BLAS.gemm(transA: true, transB: false, m: s.k, n: hw, k: s.og, a: wp + g * s.og * s.k, b: gy, beta: 1,
-                                      c: dxp + image)
-                            continue
+            }
+        } else {
+            // Images are spread over the workers, each with single-threaded GEMMs, its own im2col
+            // columns and its own weight-gradient sum; the sums are added at the end.
+            let workers = Swift.min(inferenceWorkers, s.n)
+            let columns = pointwise ? 1 : Swift.max(s.k * hw, 1)
+            let scratch = Scratch()
+            scratch.reserve(workers: workers, count: columns)
+            let partial = Scratch()
+            partial.reserve(workers: workers, count: wts.count)
+            let input = UnsafeSendable(UnsafePointer(xp)), weights = UnsafeSendable(UnsafePointer(wp)), grad = UnsafeSendable(UnsafePointer(gp))
+            let threads = openblas_get_num_threads()
+            openblas_set_num_threads(1)
+            dx.withUnsafeMutableBufferPointer { dxb in
+                guard let base = dxb.baseAddress else { return }
+                let dInput = UnsafeSendable(base)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let col = scratch.buffer(worker), dwp = partial.buffer(worker)
+                    dwp.update(repeating: 0, count: wts.count)
+                    var i = worker
+                    while i < s.n {
+                        for g in 0..<s.groups {
+                            let gy = grad.value + (i * s.o + g * s.og) * hw
+                            let image = i * s.c * s.h * s.w + g * s.cg * s.h * s.w
+                            let wg = weights.value + g * s.og * s.k
+                            if pointwise {
+                                BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: input.value + image, beta: 1,
+                                          c: dwp + g * s.og * s.k)
+                                BLAS.gemm(transA: true, transB: false, m: s.k, n: hw, k: s.og, a: wg, b: gy, c: dInput.value + image)
+                                continue
+                            }
+                            // dW_g += dY_g · colᵀ
+                            im2col(input.value + i * s.c * s.h * s.w, s, win, c0: g * s.cg, into: col)
+                            BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: col, beta: 1, c: dwp + g * s.og * s.k)
+                            // dcol = W_gᵀ · dY_g, then scattered back into dx
+                            BLAS.gemm(transA: true, transB: false, m: s.k, n: hw, k: s.og, a: wg, b: gy, c: col)
+                            col2im(col, s, win, c0: g * s.cg, into: dInput.value + i * s.c * s.h * s.w)
                         }
-                        // dW_g += dY_g · colᵀ
-                        im2col(xp + i * s.c * s.h * s.w, s, win, c0: g * s.cg, into: col)
-                        BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: col, beta: 1,
-                                  c: dwp + g * s.og * s.k)
-                        // dcol = W_gᵀ · dY_g, then scatter back into dx
-                        BLAS.gemm(transA: true, transB: false, m: s.k, n: hw, k: s.og, a: wp + g * s.og * s.k, b: gy, c: col)
-                        col2im(col, s, win, c0: g * s.cg, into: dxp + i * s.c * s.h * s.w)
+                        i += workers
                     }
+                }
+            }
+            openblas_set_num_threads(threads)
+            dw.withUnsafeMutableBufferPointer { d in
+                for w in 0..<workers {
+                    let p = partial.buffer(w)
+                    for k in 0..<wts.count { d[k] += p[k] }
                 }
             }
         }
