@@ -148,6 +148,23 @@ extension Kernel {
                                                  height: Swift.max(1, Int((Double(im.height) * scale).rounded()))))
                 }
             },
+            Builtin("ArrayImages", [], usage: "ArrayImages[array, {h, w}, max] makes one image per row of a matrix (the first h*w values, gray) or per slice of an N x h x w (gray) or N x h x w x 3 (RGB) array, with values divided by max.") { c in
+                guard c.count == 3, let t = c[0].asTensor, let m = c[2].doubleValue, m > 0 else { return c.argCount(3) }
+                return imageOperation(c) {
+                    guard let dims = c[1].listItems?.compactMap(\.intValue), dims.count == 2, dims.allSatisfy({ $0 > 0 }) else {
+                        throw ImagingError("the image size must be {height, width}")
+                    }
+                    let (h, w) = (dims[0], dims[1])
+                    let n = t.shape.first ?? 0, per = t.count / Swift.max(n, 1)
+                    let channels = t.rank == 4 ? t.shape[3] : 1
+                    guard per >= h * w * channels else { throw ImagingError("rows of \(per) values cannot hold \(h)x\(w) images") }
+                    let v = t.values, scale = Float(1 / m)
+                    return .list(try (0..<n).map { i in
+                        let start = i * per
+                        return .image(try Image(width: w, height: h, channels: channels, pixels: v[start..<(start + h * w * channels)].map { $0 * scale }))
+                    })
+                }
+            },
             .overload("Import") { c in
                 guard c.count >= 1, let p = c[0].asString else { return nil }
                 let format = fileFormat(p, c.count >= 2 ? c[1] : nil)

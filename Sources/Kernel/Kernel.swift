@@ -16,7 +16,7 @@ public final class Kernel {
         [arithmeticBuiltins, logicBuiltins, controlBuiltins, definitionBuiltins,
          functionalBuiltins, listBuiltins, associationBuiltins, stringBuiltins,
          symbolicBuiltins, patternBuiltins, randomBuiltins, fileBuiltins, ioBuiltins,
-         imageBuiltins, layerBuiltins, netBuiltins, trainingBuiltins]
+         imageBuiltins, layerBuiltins, netBuiltins, trainingBuiltins, packageBuiltins, modelBuiltins]
     }
 
     nonisolated(unsafe) private static var installed = false
@@ -81,6 +81,7 @@ public final class Kernel {
         let tmp = NSTemporaryDirectory()
         Symbol.intern("$TemporaryDirectory").ownValue = .string(tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp)
         Symbol.intern("$HomeDirectory").ownValue = .string(NSHomeDirectory())
+        Symbol.intern("$NetsHome").ownValue = .string(PackageCache.home)
     }
 
     public static let version = "0.1.0"

@@ -278,15 +278,36 @@ extension Kernel {
                 args.insert(c[1], at: k)
                 return .normal(Normal(n.head, args))
             },
-            Builtin("Delete", [], usage: "Delete[list, n] deletes the element at position n.") { c in
-                guard c.count == 2, case .normal(let n) = c[0] else { return nil }
-                let positions = (c[1].listItems ?? [c[1]]).compactMap { $0.intValue }
-                var args = n.args
-                for i in positions.map({ $0 > 0 ? $0 - 1 : n.args.count + $0 }).sorted(by: >) {
-                    guard i >= 0, i < args.count else { c.message("partw", .integer(i + 1), c[0]); return nil }
-                    args.remove(at: i)
+            Builtin("Delete", [], usage: "Delete[expr, n] deletes the element at position n; Delete[expr, {i, j, ...}] the part at that position; Delete[expr, {{i}, {j}, ...}] several parts.") { c in
+                guard c.count == 2 else { return c.argCount(2) }
+                var paths: [[Int]]
+                if let i = c[1].intValue { paths = [[i]] } else if let items = c[1].listItems {
+                    if items.allSatisfy({ $0.intValue != nil }) { paths = [items.compactMap(\.intValue)] } else {
+                        paths = items.map { ($0.listItems ?? [$0]).compactMap(\.intValue) }
+                        guard paths.allSatisfy({ !$0.isEmpty }) else { c.message("pkspec1", c[1]); return nil }
+                    }
+                } else {
+                    c.message("pkspec1", c[1])
+                    return nil
                 }
-                return .normal(Normal(n.head, args))
+                // Deleting later positions first keeps earlier ones valid.
+                func delete(_ e: Expr, _ path: ArraySlice<Int>) -> Expr? {
+                    guard case .normal(let n) = e, let first = path.first else { return nil }
+                    let i = first > 0 ? first - 1 : n.args.count + first
+                    guard i >= 0, i < n.args.count else { return nil }
+                    var args = n.args
+                    if path.count == 1 { args.remove(at: i) } else {
+                        guard let inner = delete(args[i], path.dropFirst()) else { return nil }
+                        args[i] = inner
+                    }
+                    return .normal(Normal(n.head, args))
+                }
+                var e = c[0]
+                for p in paths.sorted(by: { $0.lexicographicallyPrecedes($1) }).reversed() {
+                    guard let next = delete(e, p[...]) else { c.message("partw", .ints(p), c[0]); return nil }
+                    e = next
+                }
+                return e
             },
             Builtin("ReplacePart", [], usage: "ReplacePart[expr, i -> new] replaces the part at position i.") { c in
                 guard c.count == 2 else { return c.argCount(2) }

@@ -159,7 +159,7 @@ func decode(_ t: Tensor, _ decoder: Decoder, _ prop: Expr?) throws -> Expr {
         switch name {
         case "Decision": return labels[ranked[0]]
         case "Probabilities":
-            return .association(OrderedDictionary(uniqueKeysWithValues: zip(labels, p.map(Expr.real))))
+            return .association(OrderedDictionary(zip(labels, p.map(Expr.real)), uniquingKeysWith: { a, _ in a }))
         case "TopProbabilities":
             let top = ranked.filter { p[$0] >= 0.1 }.prefix(5)
             return .list((top.isEmpty ? [ranked[0]] : Array(top)).map { .rule(labels[$0], .real(p[$0])) })
