@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Nets", targets: ["Nets"]),
         .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Learn", targets: ["Learn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
@@ -38,8 +39,9 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: numericSpeed),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Nets", dependencies: ["Tensor", "Imaging", "CZlib"], swiftSettings: numericSpeed),
+        .target(name: "Learn", dependencies: ["Tensor", "Nets"], swiftSettings: numericSpeed),
         .target(name: "Kernel", dependencies: [
-            "Language", "Tensor", "Nets", "Imaging",
+            "Language", "Tensor", "Nets", "Imaging", "Learn",
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ],
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["Fixtures"]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "Language"], exclude: ["Fixtures"]),
         .testTarget(name: "NetsTests", dependencies: ["Nets", "Tensor", "Imaging"], exclude: ["Fixtures"]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn"], exclude: ["Fixtures"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "ScriptTests", dependencies: ["nets"]),
     ]

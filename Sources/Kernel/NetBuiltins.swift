@@ -325,6 +325,21 @@ extension Kernel {
                 guard c.count >= 1 else { return nil }
                 var target = c[0]
                 if case .symbol(let s) = target { if let v = s.ownValue { target = v } } else { target = try c.evaluate(target) }
+                if case .native(let v) = target, let cl = v as? ClassifierValue {
+                    guard c.count == 2 else { return .string(cl.summary + "\n  method: \(cl.trained.method.rawValue)\n  classes: " + cl.classes.map(OutputForm.string).joined(separator: ", ") + "\n  examples: \(cl.examples)") }
+                    let prop = try c.evaluate(c[1])
+                    switch prop.asString ?? "" {
+                    case "Method": return .string(cl.trained.method.rawValue)
+                    case "Classes": return .list(cl.classes)
+                    case "ExampleNumber": return .integer(cl.examples)
+                    case "ClassNumber": return .integer(cl.classes.count)
+                    case "FeatureNumber": return .integer(cl.trained.standardizer.mean.count)
+                    case "Properties": return .strings(["Method", "Classes", "ExampleNumber", "ClassNumber", "FeatureNumber", "Properties"])
+                    default:
+                        c.message("prop", text: "\(short(prop)) is not a classifier property; try \"Properties\".")
+                        return .failed
+                    }
+                }
                 guard let net = target.asNet else { return nil }
                 if c.count == 1 { return .string(informationTable(net)) }
                 let prop = try c.evaluate(c[1])

@@ -9,6 +9,11 @@ extension Kernel {
     /// `native[args...]`: a net applied to data, a coder applied to a value.
     static func applyNative(_ c: Call, _ v: any NativeValue) throws -> Expr? {
         if let n = v as? NetValue { return netOperation(c) { try evaluateNet(n, c) } }
+        if let cl = v as? ClassifierValue { return learnOperation(c) { try Kernel.applyClassifier(cl, c) } }
+        if let m = v as? MeasurementsValue {
+            guard c.count == 1 else { return nil }
+            return learnOperation(c) { try m.property(c[0], uncertainty: false) }
+        }
         if let r = v as? TrainingResultValue {
             guard c.count == 1, let name = c[0].asString else { return nil }
             guard let value = r.property(name) else {

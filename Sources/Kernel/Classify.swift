@@ -1,0 +1,264 @@
+import Foundation
+import Language
+import Learn
+import Nets
+import OrderedCollections
+import Tensor
+
+/// How raw examples become feature vectors: an optional feature extractor (a net, applied in
+/// batches, or a function), then per-feature encoders learned from the training data
+/// (numbers as they are, nominal values one-hot, missing values as the training mean).
+final class FeaturePipeline {
+    enum Column {
+        case numeric(width: Int, means: [Double])
+        case nominal([Expr])
+    }
+
+    let extractor: Expr?
+    var columns: [Column] = []
+
+    init(extractor: Expr?) { self.extractor = extractor }
+
+    /// The examples after the extractor, as lists of features.
+    func extracted(_ xs: [Expr], _ c: Call) throws -> [Expr] {
+        guard let f = extractor else { return xs }
+        if let net = f.asNet {
+            let value = NetValue(net)
+            var out: [Expr] = []
+            var start = 0
+            let progress = ProgressLine()
+            defer { progress.finish() }
+            while start < xs.count {
+                let chunk = Array(xs[start..<Swift.min(start + 32, xs.count)])
+                let call = Call(evaluator: c.evaluator, expr: Normal(.native(value), [.list(chunk)]))
+                guard let r = try evaluateNet(value, call), let items = r.listItems else { throw LearnError("extract", "the feature extractor failed") }
+                out += items
+                start += 32
+                if xs.count > 64 { progress.update("Extracting features \(Swift.min(start, xs.count))/\(xs.count)") }
+                try c.evaluator.checkInterrupt()
+            }
+            return out
+        }
+        return try xs.map { try c.evaluate(.call(f, [$0])) }
+    }
+
+    /// The features of one example as a flat list of raw values.
+    static func parts(_ x: Expr) -> [Expr] {
+        if case .association(let a) = x { return Array(a.entries.values) }
+        if let items = x.listItems, !(items.allSatisfy { $0.isNumber }) { return items }
+        return [x]
+    }
+
+    /// Learns the encoders from training examples.
+    func learn(_ xs: [Expr]) throws {
+        let rows = xs.map(FeaturePipeline.parts)
+        let width = rows.first?.count ?? 0
+        guard rows.allSatisfy({ $0.count == width }) else { throw LearnError("data", "the examples do not all have the same number of features") }
+        columns = try (0..<width).map { j in
+            let values = rows.map { $0[j] }
+            let present = values.filter { !$0.isMissing }
+            if present.allSatisfy({ $0.asTensor != nil && !($0.asString != nil) }) {
+                let vectors = present.compactMap { $0.asTensor?.values.map(Double.init) }
+                let w = vectors.first?.count ?? 1
+                guard vectors.allSatisfy({ $0.count == w }) else { throw LearnError("data", "feature \(j + 1) has vectors of different lengths") }
+                var means = [Double](repeating: 0, count: w)
+                for v in vectors { for k in 0..<w { means[k] += v[k] / Double(Swift.max(vectors.count, 1)) } }
+                return .numeric(width: w, means: means)
+            }
+            if let im = present.first(where: { $0.asImage != nil }), im.asImage != nil {
+                throw LearnError("images", "images need a feature extractor")
+            }
+            var seen = OrderedSet<Expr>()
+            for v in present { seen.append(v) }
+            return .nominal(Array(seen))
+        }
+    }
+
+    func encode(_ x: Expr) throws -> [Double] {
+        let p = FeaturePipeline.parts(x)
+        guard p.count == columns.count else { throw LearnError("data", "the example \(short(x)) has \(p.count) features, not \(columns.count)") }
+        var out: [Double] = []
+        for (v, col) in zip(p, columns) {
+            switch col {
+            case .numeric(let w, let means):
+                if v.isMissing { out += means; continue }
+                guard let t = v.asTensor, t.count == w else { throw LearnError("data", "the feature \(short(v)) is not a number or a vector of length \(w)") }
+                out += t.values.map(Double.init)
+            case .nominal(let values):
+                out += values.map { $0 == v ? 1 : 0 }
+            }
+        }
+        return out
+    }
+}
+
+/// A trained classifier as a value of the language.
+final class ClassifierValue: NativeValue {
+    let trained: TrainedClassifier
+    let classes: [Expr]
+    let pipeline: FeaturePipeline
+    let examples: Int
+    var threshold = 0.0
+    var priors: [Double]?
+
+    init(_ trained: TrainedClassifier, classes: [Expr], pipeline: FeaturePipeline, examples: Int) {
+        self.trained = trained
+        self.classes = classes
+        self.pipeline = pipeline
+        self.examples = examples
+    }
+
+    var headName: String { "ClassifierFunction" }
+    var summary: String { "ClassifierFunction[<\(trained.method.rawValue), \(classes.count) classes>]" }
+
+    /// Probability vectors of examples (features extracted and encoded), with ClassPriors applied.
+    func probabilities(_ xs: [Expr], _ c: Call) throws -> [[Double]] {
+        let features = try pipeline.extracted(xs, c)
+        return try features.map { x in
+            var p = trained.probabilities(try pipeline.encode(x))
+            if let priors {
+                for i in p.indices { p[i] *= priors[i] / Swift.max(trained.priors[i], 1e-12) }
+                let t = p.reduce(0, +)
+                p = p.map { $0 / Swift.max(t, 1e-300) }
+            }
+            return p
+        }
+    }
+}
+
+/// Examples and their classes from `{x -> c, ...}`, `{xs} -> {cs}`, `<|c -> {xs}, ...|>` or its Normal.
+func labeledData(_ data: Expr) throws -> [(Expr, Expr)] {
+    if case .association(let a) = data {
+        return try a.entries.flatMap { k, v -> [(Expr, Expr)] in
+            guard let items = v.listItems else { throw LearnError("data", "the examples of class \(short(k)) are not a list") }
+            return items.map { ($0, k) }
+        }
+    }
+    if data.hasHead(Sym.Rule), data.args.count == 2, let xs = data.args[0].listItems, let ys = data.args[1].listItems {
+        guard xs.count == ys.count else { throw LearnError("data", "\(xs.count) examples but \(ys.count) classes") }
+        return Array(zip(xs, ys))
+    }
+    guard let items = data.listItems, items.allSatisfy({ $0.hasHead(Sym.Rule) && $0.args.count == 2 }) else {
+        throw LearnError("data", "the data must be {example -> class, ...}, {examples} -> {classes} or <|class -> {examples}, ...|>")
+    }
+    // {class -> {examples}, ...} (the Normal of the association form) when every value is a list
+    // and the keys are few.
+    let rules = items.map { ($0.args[0], $0.args[1]) }
+    if rules.count <= 50, rules.allSatisfy({ $0.1.listItems != nil && !($0.1.listItems ?? []).allSatisfy(\.isNumber) && $0.0.listItems == nil }),
+       Set(rules.map(\.0)).count == rules.count, rules.allSatisfy({ ($0.1.listItems?.count ?? 0) > 1 }) {
+        return rules.flatMap { k, v in (v.listItems ?? []).map { ($0, k) } }
+    }
+    return rules
+}
+
+/// Runs a Learn operation, turning its errors into messages and `$Failed`.
+func learnOperation(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
+    do {
+        return try body()
+    } catch let e as LearnError {
+        c.message(e.tag, text: capitalized(e.description) + ".")
+        return .failed
+    } catch {
+        return netOperation(c) { throw error }
+    }
+}
+
+extension Kernel {
+    static var classifyBuiltins: [Builtin] {
+        [
+            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier. Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\", \"NeuralNetwork\", or Automatic (chosen by 3-fold cross-validation). Also ClassPriors, IndeterminateThreshold, RandomSeeding.",
+                    options: [("Method", .sym("Automatic")), ("FeatureExtractor", .sym("Identity")), ("ClassPriors", .sym("Automatic")),
+                              ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234))]) { c in
+                let pos = c.count >= 1 ? [c[0]] : []
+                guard pos.count == 1 else { return c.argCount(1) }
+                return learnOperation(c) { try classify(c) }
+            },
+            Builtin("ClassifierFunction", [], usage: "ClassifierFunction[...] is a trained classifier: c[x], c[{x...}], c[x, \"Probabilities\" | \"TopProbabilities\" | {\"TopProbabilities\", n} | {\"Probability\", class} | \"Decision\"]; Information[c, \"Method\" | \"Classes\" | \"ExampleNumber\"]."),
+        ]
+    }
+}
+
+private func classify(_ c: Call) throws -> Expr {
+    let options = c.options(from: 1)
+    let known = Set(c.symbol.options.compactMap { $0.args.first.flatMap(optionName) })
+    for k in options.keys where !known.contains(k) { throw LearnError("optx", "unknown option \(quoted(k)) for Classify") }
+    let pairs = try labeledData(c[0])
+    guard !pairs.isEmpty else { throw LearnError("data", "there are no examples") }
+    var classes = Array(OrderedSet(pairs.map(\.1)))
+    classes.sort { Order.less($0, $1) }
+    guard classes.count >= 2 else { throw LearnError("oneclass", "the data has only one class, \(short(classes.first ?? .null)); a classifier needs at least two") }
+    var extractor: Expr? = c.option("FeatureExtractor", .sym("Identity"))
+    if extractor?.isSymbol(Symbol.intern("Identity")) == true { extractor = nil }
+    if extractor == nil, pairs.contains(where: { $0.0.asImage != nil }) {
+        // Images without an extractor: the pretrained network's pooled features.
+        let model = try c.evaluate(Expr(Symbol.intern("NetModel"), .string(ModelRepository.mobileNet)))
+        guard let net = model.asNet, case .chain(let chain) = net else { throw LearnError("images", "images need a FeatureExtractor (the pretrained network is not available)") }
+        extractor = .net(.chain(try chain.taking(0..<22)))
+    }
+    let pipeline = FeaturePipeline(extractor: extractor)
+    let inputs = try pipeline.extracted(pairs.map(\.0), c)
+    try pipeline.learn(inputs)
+    let x = try inputs.map { try pipeline.encode($0) }
+    let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
+    let y = pairs.map { index[$0.1] ?? 0 }
+    var methodOptions = MethodOptions()
+    if let seed = c.option("RandomSeeding").intValue { methodOptions.seed = UInt64(bitPattern: Int64(seed)) }
+    let spec = c.option("Method")
+    let methodName = spec.asString ?? spec.listItems?.first?.asString
+    var sub: [String: Expr] = [:]
+    for r in spec.listItems?.dropFirst() ?? [] { collectOptions(r, into: &sub) }
+    if let l2 = sub["L2Regularization"]?.doubleValue { methodOptions.l2 = l2 }
+    if let k = sub["NeighborsNumber"]?.intValue { methodOptions.neighbors = k }
+    if let t = sub["TreeNumber"]?.intValue, t > 0 { methodOptions.trees = t }
+    let method: ClassifierMethod
+    if spec.isSymbol(Sym.Automatic) {
+        let candidates: [ClassifierMethod] = [.logisticRegression, .nearestNeighbors, .naiveBayes, .randomForest]
+        method = x.count >= 6 ? try Learn.chooseMethod(x, y, classes: classes.count, candidates: candidates, seed: methodOptions.seed).0 : .logisticRegression
+    } else {
+        guard let name = methodName, let m = ClassifierMethod(rawValue: name) else {
+            throw LearnError("method", "Method must be one of \(ClassifierMethod.allCases.map { quoted($0.rawValue) }.joined(separator: ", ")) or Automatic")
+        }
+        method = m
+    }
+    let trained = try Learn.fit(method, x, y, classes: classes.count, options: methodOptions)
+    let value = ClassifierValue(trained, classes: classes, pipeline: pipeline, examples: pairs.count)
+    if let t = c.option("IndeterminateThreshold").doubleValue { value.threshold = t }
+    let priorSpec = c.option("ClassPriors")
+    if case .association(let a) = priorSpec {
+        let raw = classes.map { a.entries[$0]?.doubleValue ?? 0 }
+        let total = raw.reduce(0, +)
+        guard total > 0 else { throw LearnError("priors", "ClassPriors must give positive weights to the classes") }
+        value.priors = raw.map { $0 / total }
+    }
+    return .native(value)
+}
+
+/// Decisions and properties of a classifier on one probability vector.
+func classifierOutput(_ p: [Double], _ value: ClassifierValue, _ prop: Expr?) throws -> Expr {
+    let t = try Tensor(shape: [p.count], values: p.map(Float.init))
+    if (prop == nil || prop?.asString == "Decision"), let top = p.max(), top < value.threshold { return .sym("Indeterminate") }
+    return try decode(t, .classes(value.classes.map(labelKey)), prop)
+}
+
+extension Kernel {
+    /// `classifier[x]`, `classifier[{x...}]`, `classifier[x, prop]`.
+    static func applyClassifier(_ value: ClassifierValue, _ c: Call) throws -> Expr? {
+        guard c.count == 1 || c.count == 2 else { return nil }
+        let x = c[0]
+        let single: Bool
+        if let items = x.listItems {
+            let columns = value.pipeline.columns
+            if columns.count == 1, case .numeric(let w, _) = columns[0] {
+                single = w > 1 && items.count == w && items.allSatisfy(\.isNumber)
+            } else {
+                single = columns.count > 1 && items.count == columns.count && !items.allSatisfy { $0.listItems != nil || $0.isAssociation }
+            }
+        } else {
+            single = true
+        }
+        let examples = single ? [x] : (x.listItems ?? [x])
+        let ps = try value.probabilities(examples, c)
+        let outputs = try ps.map { try classifierOutput($0, value, c.count == 2 ? c[1] : nil) }
+        return single ? outputs[0] : .list(outputs)
+    }
+}

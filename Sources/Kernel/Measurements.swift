@@ -1,0 +1,222 @@
+import Foundation
+import Imaging
+import Language
+import Learn
+import Nets
+import OrderedCollections
+
+/// Predictions of a classifier (or a net with a class decoder) on labelled test data, and the
+/// measurements computed from them.
+final class MeasurementsValue: NativeValue {
+    let classes: [Expr]
+    let actual: [Int]
+    let probabilities: [[Double]]
+    let method: String
+
+    init(classes: [Expr], actual: [Int], probabilities: [[Double]], method: String) {
+        self.classes = classes
+        self.actual = actual
+        self.probabilities = probabilities
+        self.method = method
+    }
+
+    var headName: String { "ClassifierMeasurementsObject" }
+    var summary: String { "ClassifierMeasurementsObject[<\(method), \(actual.count) test examples>]" }
+
+    static let properties = ["Accuracy", "AccuracyBaseline", "Error", "ConfusionMatrix", "ConfusionMatrixPlot", "Precision",
+                             "Recall", "F1Score", "LogLikelihood", "MeanCrossEntropy", "CohenKappa", "TopConfusions", "Report", "Properties"]
+
+    var predicted: [Int] { probabilities.map { p in p.indices.max { p[$0] < p[$1] } ?? 0 } }
+    var n: Double { Double(actual.count) }
+
+    var confusion: [[Int]] {
+        var m = [[Int]](repeating: [Int](repeating: 0, count: classes.count), count: classes.count)
+        for (a, p) in zip(actual, predicted) { m[a][p] += 1 }
+        return m
+    }
+
+    /// A proportion, with its binomial standard error when asked.
+    func proportion(_ p: Double, _ uncertainty: Bool) -> Expr {
+        uncertainty ? Expr(Sym.Around, .real(p), .real((p * (1 - p) / Swift.max(n, 1)).squareRoot())) : .real(p)
+    }
+
+    func perClass(_ f: (Int) -> Double) -> Expr {
+        .association(OrderedDictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, Expr.real(f($0.offset))) }))
+    }
+
+    func property(_ prop: Expr, uncertainty: Bool) throws -> Expr {
+        if let items = prop.listItems { return .list(try items.map { try property($0, uncertainty: uncertainty) }) }
+        guard let name = prop.asString else { throw LearnError("prop", "\(short(prop)) is not a property name") }
+        let m = confusion
+        let accuracy = Double(zip(actual, predicted).filter { $0 == $1 }.count) / Swift.max(n, 1)
+        let precision = { (k: Int) -> Double in let col = m.map { $0[k] }.reduce(0, +); return col == 0 ? 0 : Double(m[k][k]) / Double(col) }
+        let recall = { (k: Int) -> Double in let row = m[k].reduce(0, +); return row == 0 ? 0 : Double(m[k][k]) / Double(row) }
+        switch name {
+        case "Accuracy": return proportion(accuracy, uncertainty)
+        case "Error": return proportion(1 - accuracy, uncertainty)
+        case "AccuracyBaseline":
+            let counts = (0..<classes.count).map { k in actual.filter { $0 == k }.count }
+            return proportion(Double(counts.max() ?? 0) / Swift.max(n, 1), uncertainty)
+        case "ConfusionMatrix": return .list(m.map { .ints($0) })
+        case "Precision": return perClass(precision)
+        case "Recall": return perClass(recall)
+        case "F1Score": return perClass { k in let p = precision(k), r = recall(k); return p + r == 0 ? 0 : 2 * p * r / (p + r) }
+        case "LogLikelihood": return .real(zip(actual, probabilities).reduce(0) { $0 + Foundation.log(Swift.max($1.1[$1.0], 1e-300)) })
+        case "MeanCrossEntropy": return .real(-zip(actual, probabilities).reduce(0) { $0 + Foundation.log(Swift.max($1.1[$1.0], 1e-300)) } / Swift.max(n, 1))
+        case "CohenKappa":
+            let expected = (0..<classes.count).reduce(0.0) { acc, k in
+                acc + Double(m[k].reduce(0, +)) * Double(m.map { $0[k] }.reduce(0, +)) / Swift.max(n * n, 1)
+            }
+            return .real(expected >= 1 ? 0 : (accuracy - expected) / (1 - expected))
+        case "TopConfusions":
+            var pairs: [(Int, Int, Int)] = []
+            for a in m.indices { for p in m.indices where a != p && m[a][p] > 0 { pairs.append((m[a][p], a, p)) } }
+            return .list(pairs.sorted { $0.0 > $1.0 }.prefix(3).map { .rule(classes[$0.1], classes[$0.2]) })
+        case "ConfusionMatrixPlot":
+            return .image(try ConfusionPlot.render(m, labels: classes.map { $0.asString ?? OutputForm.string($0) }))
+        case "Report":
+            var lines = ["Classifier: \(method)", "Test examples: \(actual.count)",
+                         String(format: "Accuracy: %.3f ± %.3f", accuracy, (accuracy * (1 - accuracy) / Swift.max(n, 1)).squareRoot()),
+                         "Confusion matrix (rows: actual, columns: predicted):"]
+            lines += ConfusionPlot.table(m, labels: classes.map { $0.asString ?? OutputForm.string($0) })
+            return .string(lines.joined(separator: "\n"))
+        case "Properties": return .strings(Self.properties)
+        default:
+            throw LearnError("prop", "\(quoted(name)) is not a measurement; the properties are \(Self.properties.joined(separator: ", "))")
+        }
+    }
+}
+
+extension Kernel {
+    static var measurementBuiltins: [Builtin] {
+        [
+            Builtin("ClassifierMeasurements", [], usage: "ClassifierMeasurements[c, test, prop] measures classifier c (a ClassifierFunction or a net with a class decoder) on test data ({x -> class, ...}, {xs} -> {classes} or <|class -> {xs}|>): \"Accuracy\", \"AccuracyBaseline\", \"Error\", \"ConfusionMatrix\", \"ConfusionMatrixPlot\" (an image; Export it to PNG), \"Precision\", \"Recall\", \"F1Score\", \"LogLikelihood\", \"MeanCrossEntropy\", \"CohenKappa\", \"TopConfusions\", \"Report\"; ComputeUncertainty -> True gives Around values with the binomial standard error. ClassifierMeasurements[c, test] gives an object to ask later.",
+                    options: [("ComputeUncertainty", .symbol(Sym.False))]) { c in
+                let pos = c.count >= 2 ? Array(c.args.prefix(2)) + (c.count > 2 && !isOptionRule(c[2]) ? [c[2]] : []) : c.args
+                guard pos.count == 2 || pos.count == 3 else { return c.argCount(2, 3) }
+                let uncertainty = c.options(from: pos.count)["ComputeUncertainty"]?.isTrue ?? false
+                return learnOperation(c) {
+                    let m = try measurements(pos[0], pos[1], c)
+                    if pos.count == 3 { return try m.property(pos[2], uncertainty: uncertainty) }
+                    return .native(m)
+                }
+            },
+            Builtin("ClassifierMeasurementsObject", [], usage: "ClassifierMeasurementsObject[...] holds a classifier's predictions on test data; obj[\"prop\"] gives a measurement."),
+        ]
+    }
+}
+
+private func measurements(_ classifier: Expr, _ test: Expr, _ c: Call) throws -> MeasurementsValue {
+    let pairs = try labeledData(test)
+    guard !pairs.isEmpty else { throw LearnError("data", "the test set is empty") }
+    if case .native(let v) = classifier, let cl = v as? ClassifierValue {
+        let index = Dictionary(uniqueKeysWithValues: cl.classes.enumerated().map { ($0.element, $0.offset) })
+        let actual = try pairs.map { p -> Int in
+            guard let k = index[p.1] else { throw LearnError("class", "the test class \(short(p.1)) is not one the classifier knows") }
+            return k
+        }
+        return MeasurementsValue(classes: cl.classes, actual: actual, probabilities: try cl.probabilities(pairs.map(\.0), c), method: cl.trained.method.rawValue)
+    }
+    if let net = classifier.asNet, case .classes(let keys)? = net.decoder {
+        let labels = keys.map(labelExpr)
+        let index = Dictionary(labels.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let actual = try pairs.map { p -> Int in
+            guard let k = index[p.1] else { throw LearnError("class", "the test class \(short(p.1)) is not one of the net's classes") }
+            return k
+        }
+        let value = NetValue(net)
+        let call = Call(evaluator: c.evaluator, expr: Normal(.native(value), [.list(pairs.map(\.0)), .sym("None")]))
+        guard let out = try evaluateNet(value, call), let rows = out.listItems else { throw LearnError("eval", "the net could not evaluate the test data") }
+        let probabilities = rows.map { ($0.realValues ?? []) }
+        return MeasurementsValue(classes: labels, actual: actual, probabilities: probabilities, method: "NetChain")
+    }
+    throw LearnError("notclassifier", "\(short(classifier)) is not a ClassifierFunction or a net with a class decoder")
+}
+
+/// The confusion matrix as a picture: a heat map (white to dark blue by row share) with counts
+/// in the cells and the class names along the axes, drawn with a small built-in bitmap font.
+enum ConfusionPlot {
+    static func table(_ m: [[Int]], labels: [String]) -> [String] {
+        let width = Swift.max(labels.map(\.count).max() ?? 0, 6)
+        let cell = Swift.max(m.flatMap { $0 }.map { String($0).count }.max() ?? 1, labels.map { Swift.min($0.count, 10) }.max() ?? 1) + 1
+        var lines = [String(repeating: " ", count: width + 1) + labels.map { String($0.prefix(10)).padding(toLength: cell, withPad: " ", startingAt: 0) }.joined()]
+        for (i, row) in m.enumerated() {
+            lines.append(labels[i].padding(toLength: width, withPad: " ", startingAt: 0) + " " + row.map { String($0).padding(toLength: cell, withPad: " ", startingAt: 0) }.joined())
+        }
+        return lines
+    }
+
+    static func render(_ m: [[Int]], labels: [String]) throws -> Image {
+        let k = m.count
+        let scale = 2
+        let cellSize = 48
+        let labelWidth = (labels.map { Swift.min($0.count, 16) }.max() ?? 1) * 6 * scale + 12
+        let top = 16 * scale + 8, left = labelWidth
+        let width = left + k * cellSize + 8, height = top + k * cellSize + 8 + 10 * scale
+        var pixels = [Float](repeating: 1, count: width * height * 3)
+        func set(_ x: Int, _ y: Int, _ c: (Float, Float, Float)) {
+            guard x >= 0, y >= 0, x < width, y < height else { return }
+            let o = (y * width + x) * 3
+            pixels[o] = c.0; pixels[o + 1] = c.1; pixels[o + 2] = c.2
+        }
+        func text(_ s: String, _ x: Int, _ y: Int, _ color: (Float, Float, Float), s k: Int = scale, limit: Int = 16) {
+            var cx = x
+            for ch in s.prefix(limit) {
+                let rows = BitmapFont.glyph(ch)
+                for (ry, bits) in rows.enumerated() {
+                    for rx in 0..<5 where bits & (1 << (4 - rx)) != 0 {
+                        for dy in 0..<k { for dx in 0..<k { set(cx + rx * k + dx, y + ry * k + dy, color) } }
+                    }
+                }
+                cx += 6 * k
+            }
+        }
+        let totals = m.map { Swift.max($0.reduce(0, +), 1) }
+        for i in 0..<k {
+            for j in 0..<k {
+                let share = Float(m[i][j]) / Float(totals[i])
+                let color: (Float, Float, Float) = (1 - 0.85 * share, 1 - 0.65 * share, 1 - 0.25 * share)
+                for y in 0..<(cellSize - 2) { for x in 0..<(cellSize - 2) { set(left + j * cellSize + x, top + i * cellSize + y, color) } }
+                let label = String(m[i][j])
+                let ink: (Float, Float, Float) = share > 0.5 ? (1, 1, 1) : (0, 0, 0)
+                text(label, left + j * cellSize + (cellSize - label.count * 6 * scale) / 2, top + i * cellSize + (cellSize - 7 * scale) / 2, ink)
+            }
+            text(labels[i], 4, top + i * cellSize + (cellSize - 7 * scale) / 2, (0, 0, 0))
+            // Column labels: the first characters that fit above each column.
+            let fit = Swift.max(1, (cellSize - 2) / (6 * 1))
+            text(String(labels[i].prefix(fit)), left + i * cellSize + 1, top - 10, (0, 0, 0), s: 1)
+        }
+        text("actual \\ predicted", 4, 4, (0.3, 0.3, 0.3), s: 1, limit: 24)
+        return try Image(width: width, height: height, channels: 3, pixels: pixels)
+    }
+}
+
+/// A 5x7 bitmap font for the printable ASCII letters, digits and common punctuation (each row
+/// five bits, most significant on the left); lowercase letters draw as small capitals.
+enum BitmapFont {
+    static func glyph(_ c: Character) -> [UInt8] {
+        let u = String(c).uppercased()
+        return table[u] ?? table["?"] ?? []
+    }
+
+    static let table: [String: [UInt8]] = [
+        "A": [14, 17, 17, 31, 17, 17, 17], "B": [30, 17, 17, 30, 17, 17, 30], "C": [14, 17, 16, 16, 16, 17, 14],
+        "D": [30, 17, 17, 17, 17, 17, 30], "E": [31, 16, 16, 30, 16, 16, 31], "F": [31, 16, 16, 30, 16, 16, 16],
+        "G": [14, 17, 16, 23, 17, 17, 15], "H": [17, 17, 17, 31, 17, 17, 17], "I": [14, 4, 4, 4, 4, 4, 14],
+        "J": [7, 2, 2, 2, 2, 18, 12], "K": [17, 18, 20, 24, 20, 18, 17], "L": [16, 16, 16, 16, 16, 16, 31],
+        "M": [17, 27, 21, 21, 17, 17, 17], "N": [17, 17, 25, 21, 19, 17, 17], "O": [14, 17, 17, 17, 17, 17, 14],
+        "P": [30, 17, 17, 30, 16, 16, 16], "Q": [14, 17, 17, 17, 21, 18, 13], "R": [30, 17, 17, 30, 20, 18, 17],
+        "S": [15, 16, 16, 14, 1, 1, 30], "T": [31, 4, 4, 4, 4, 4, 4], "U": [17, 17, 17, 17, 17, 17, 14],
+        "V": [17, 17, 17, 17, 17, 10, 4], "W": [17, 17, 17, 21, 21, 21, 10], "X": [17, 17, 10, 4, 10, 17, 17],
+        "Y": [17, 17, 10, 4, 4, 4, 4], "Z": [31, 1, 2, 4, 8, 16, 31],
+        "0": [14, 17, 19, 21, 25, 17, 14], "1": [4, 12, 4, 4, 4, 4, 14], "2": [14, 17, 1, 2, 4, 8, 31],
+        "3": [31, 2, 4, 2, 1, 17, 14], "4": [2, 6, 10, 18, 31, 2, 2], "5": [31, 16, 30, 1, 1, 17, 14],
+        "6": [6, 8, 16, 30, 17, 17, 14], "7": [31, 1, 2, 4, 8, 8, 8], "8": [14, 17, 17, 14, 17, 17, 14],
+        "9": [14, 17, 17, 15, 1, 2, 12], " ": [0, 0, 0, 0, 0, 0, 0], "-": [0, 0, 0, 31, 0, 0, 0],
+        "_": [0, 0, 0, 0, 0, 0, 31], ".": [0, 0, 0, 0, 0, 12, 12], ",": [0, 0, 0, 0, 12, 4, 8],
+        "/": [1, 1, 2, 4, 8, 16, 16], "\\": [16, 16, 8, 4, 2, 1, 1], "(": [2, 4, 8, 8, 8, 4, 2],
+        ")": [8, 4, 2, 2, 2, 4, 8], "'": [4, 4, 8, 0, 0, 0, 0], ":": [0, 12, 12, 0, 12, 12, 0],
+        "?": [14, 17, 1, 2, 4, 0, 4], "+": [0, 4, 4, 31, 4, 4, 0], "=": [0, 0, 31, 0, 31, 0, 0],
+        "!": [4, 4, 4, 4, 4, 0, 4], "&": [12, 18, 20, 8, 21, 18, 13], "%": [24, 25, 2, 4, 8, 19, 3],
+    ]
+}

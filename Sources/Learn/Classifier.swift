@@ -1,0 +1,144 @@
+import Foundation
+import Tensor
+
+/// A described failure of a learning method (degenerate data, bad options); never a trap.
+public struct LearnError: Error, CustomStringConvertible, Sendable {
+    public var tag: String
+    public var description: String
+    public init(_ tag: String, _ description: String) {
+        self.tag = tag
+        self.description = description
+    }
+}
+
+/// The classification methods, by their names in the language.
+public enum ClassifierMethod: String, CaseIterable, Sendable {
+    case logisticRegression = "LogisticRegression"
+    case nearestNeighbors = "NearestNeighbors"
+    case naiveBayes = "NaiveBayes"
+    case decisionTree = "DecisionTree"
+    case randomForest = "RandomForest"
+    case neuralNetwork = "NeuralNetwork"
+}
+
+/// Settings a method may use.
+public struct MethodOptions: Sendable {
+    /// L2 penalty of logistic regression on the mean loss (nil: 1/n, scikit-learn's C = 1).
+    public var l2: Double?
+    public var neighbors: Int?
+    public var trees = 50
+    public var seed: UInt64 = 1
+    public init() {}
+}
+
+/// A fitted model over standardized feature vectors.
+public protocol ProbabilityModel: Sendable {
+    /// Class probabilities of one standardized example.
+    func probabilities(_ x: [Double]) -> [Double]
+}
+
+/// Standardization learned from the training features: (x - mean) / sd, constant columns kept at 0.
+public struct Standardizer: Sendable {
+    public let mean: [Double]
+    public let scale: [Double]
+
+    public init(_ rows: [[Double]]) {
+        let d = rows.first?.count ?? 0, n = Double(Swift.max(rows.count, 1))
+        var mean = [Double](repeating: 0, count: d), sq = [Double](repeating: 0, count: d)
+        for r in rows { for j in 0..<d { mean[j] += r[j] / n } }
+        for r in rows { for j in 0..<d { sq[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n } }
+        self.mean = mean
+        scale = sq.map { $0 > 1e-24 ? 1 / $0.squareRoot() : 0 }
+    }
+
+    public func apply(_ x: [Double]) -> [Double] {
+        var out = x
+        for j in 0..<Swift.min(out.count, mean.count) { out[j] = (out[j] - mean[j]) * scale[j] }
+        return out
+    }
+}
+
+/// A trained classifier: the method, the number of classes, the standardization and the model.
+public struct TrainedClassifier: Sendable {
+    public let method: ClassifierMethod
+    public let classCount: Int
+    public let standardizer: Standardizer
+    public let model: any ProbabilityModel
+    public let priors: [Double]
+
+    public func probabilities(_ x: [Double]) -> [Double] {
+        model.probabilities(standardizer.apply(x))
+    }
+}
+
+public enum Learn {
+    /// Fits `method` to feature rows and class indices (0-based).
+    public static func fit(_ method: ClassifierMethod, _ x: [[Double]], _ y: [Int], classes: Int, options: MethodOptions = MethodOptions()) throws -> TrainedClassifier {
+        guard !x.isEmpty, x.count == y.count else { throw LearnError("data", "the examples and their classes must be non-empty and of equal number") }
+        let d = x[0].count
+        guard x.allSatisfy({ $0.count == d }) else { throw LearnError("data", "the examples do not all have the same number of features") }
+        guard classes >= 2 else { throw LearnError("oneclass", "the data has only one class; a classifier needs at least two") }
+        guard y.allSatisfy({ $0 >= 0 && $0 < classes }) else { throw LearnError("data", "a class index is out of range") }
+        guard x.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { throw LearnError("data", "a feature is not a finite number") }
+        let standardizer = Standardizer(x)
+        let z = x.map(standardizer.apply)
+        var counts = [Double](repeating: 0, count: classes)
+        for c in y { counts[c] += 1 }
+        let priors = counts.map { $0 / Double(y.count) }
+        let model: any ProbabilityModel
+        switch method {
+        case .logisticRegression:
+            model = try LogisticRegression.fit(z, y, classes: classes, l2: options.l2 ?? 1 / Double(z.count))
+        case .nearestNeighbors:
+            model = NearestNeighbors(points: z, labels: y, classes: classes, k: options.neighbors ?? Swift.max(1, Swift.min(10, Int(Double(z.count).squareRoot()))))
+        case .naiveBayes:
+            model = GaussianNaiveBayes.fit(z, y, classes: classes)
+        case .decisionTree:
+            var g = SeededGenerator(seed: options.seed)
+            model = DecisionTree.fit(z, y, classes: classes, featuresPerSplit: nil, generator: &g)
+        case .randomForest:
+            model = RandomForest.fit(z, y, classes: classes, trees: options.trees, seed: options.seed)
+        case .neuralNetwork:
+            model = try NeuralNetworkModel.fit(z, y, classes: classes, seed: options.seed)
+        }
+        return TrainedClassifier(method: method, classCount: classes, standardizer: standardizer, model: model, priors: priors)
+    }
+
+    /// Accuracy of each method by k-fold cross-validation; the best is what `ClassifierMethod -> Automatic` picks.
+    public static func chooseMethod(_ x: [[Double]], _ y: [Int], classes: Int, candidates: [ClassifierMethod], folds: Int = 3, seed: UInt64 = 1) throws -> (ClassifierMethod, [ClassifierMethod: Double]) {
+        var order = Array(x.indices)
+        var g = SeededGenerator(seed: seed)
+        order.shuffle(using: &g)
+        let k = Swift.max(2, Swift.min(folds, x.count))
+        var scores: [ClassifierMethod: Double] = [:]
+        for m in candidates {
+            var right = 0, total = 0
+            for f in 0..<k {
+                let test = order.enumerated().filter { $0.offset % k == f }.map(\.element)
+                let testSet = Set(test)
+                let train = order.filter { !testSet.contains($0) }
+                let trainClasses = Set(train.map { y[$0] })
+                guard trainClasses.count >= 2, !test.isEmpty else { continue }
+                var options = MethodOptions()
+                options.seed = seed
+                let c = try fit(m, train.map { x[$0] }, train.map { y[$0] }, classes: classes, options: options)
+                for i in test {
+                    let p = c.probabilities(x[i])
+                    if p.indices.max(by: { p[$0] < p[$1] }) == y[i] { right += 1 }
+                    total += 1
+                }
+            }
+            scores[m] = total == 0 ? 0 : Double(right) / Double(total)
+        }
+        let order2 = candidates.sorted { (scores[$0] ?? 0) > (scores[$1] ?? 0) }
+        return (order2.first ?? .logisticRegression, scores)
+    }
+}
+
+/// Softmax of scores, stable.
+func softmax(_ s: [Double]) -> [Double] {
+    let top = s.max() ?? 0
+    let e = s.map { Foundation.exp($0 - top) }
+    let total = e.reduce(0, +)
+    return e.map { $0 / total }
+}

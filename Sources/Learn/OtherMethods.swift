@@ -1,0 +1,167 @@
+import Foundation
+import Nets
+import Tensor
+
+/// k nearest neighbors (Euclidean); probabilities are the neighbors' class shares, smoothed
+/// so no class is impossible.
+public struct NearestNeighbors: ProbabilityModel {
+    let points: [[Double]]
+    let labels: [Int]
+    let classes: Int
+    let k: Int
+
+    public func probabilities(_ x: [Double]) -> [Double] {
+        var nearest: [(Double, Int)] = []
+        for (p, l) in zip(points, labels) {
+            let d = zip(p, x).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            if nearest.count < k { nearest.append((d, l)); nearest.sort { $0.0 < $1.0 } } else if d < nearest[k - 1].0 {
+                nearest[k - 1] = (d, l)
+                nearest.sort { $0.0 < $1.0 }
+            }
+        }
+        var counts = [Double](repeating: 0.1 / Double(classes), count: classes)
+        for (_, l) in nearest { counts[l] += 1 }
+        let total = counts.reduce(0, +)
+        return counts.map { $0 / total }
+    }
+}
+
+/// Gaussian naive Bayes with variance smoothing.
+public struct GaussianNaiveBayes: ProbabilityModel {
+    let logPriors: [Double]
+    let means: [[Double]]
+    let variances: [[Double]]
+
+    static func fit(_ x: [[Double]], _ y: [Int], classes: Int) -> GaussianNaiveBayes {
+        let d = x[0].count
+        var means = [[Double]](repeating: [Double](repeating: 0, count: d), count: classes)
+        var variances = means
+        var counts = [Double](repeating: 0, count: classes)
+        for (r, c) in zip(x, y) { counts[c] += 1; for j in 0..<d { means[c][j] += r[j] } }
+        for c in 0..<classes where counts[c] > 0 { for j in 0..<d { means[c][j] /= counts[c] } }
+        for (r, c) in zip(x, y) { for j in 0..<d { variances[c][j] += (r[j] - means[c][j]) * (r[j] - means[c][j]) } }
+        let smoothing = 1e-9 * Swift.max(1, x.flatMap { $0 }.map { $0 * $0 }.max() ?? 1)
+        for c in 0..<classes { for j in 0..<d { variances[c][j] = (counts[c] > 0 ? variances[c][j] / counts[c] : 1) + smoothing + 1e-3 } }
+        let n = Double(x.count)
+        return GaussianNaiveBayes(logPriors: counts.map { Foundation.log(($0 + 1e-9) / n) }, means: means, variances: variances)
+    }
+
+    public func probabilities(_ x: [Double]) -> [Double] {
+        softmax(logPriors.indices.map { c in
+            logPriors[c] + x.indices.reduce(0.0) { acc, j in
+                let v = variances[c][j], diff = x[j] - means[c][j]
+                return acc - 0.5 * Foundation.log(2 * .pi * v) - diff * diff / (2 * v)
+            }
+        })
+    }
+}
+
+/// A CART tree split on Gini impurity.
+public final class DecisionTree: ProbabilityModel, @unchecked Sendable {
+    indirect enum Node {
+        case leaf([Double])
+        case split(feature: Int, threshold: Double, left: Node, right: Node)
+    }
+
+    let root: Node
+
+    init(root: Node) { self.root = root }
+
+    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, featuresPerSplit: Int?, generator: inout SeededGenerator,
+                    maxDepth: Int = 20, minLeaf: Int = 1) -> DecisionTree {
+        func distribution(_ idx: [Int]) -> [Double] {
+            var c = [Double](repeating: 0, count: classes)
+            for i in idx { c[y[i]] += 1 }
+            let t = Swift.max(c.reduce(0, +), 1)
+            return c.map { ($0 + 0.01) / (t + 0.01 * Double(classes)) }
+        }
+        func gini(_ counts: [Double], _ total: Double) -> Double {
+            total == 0 ? 0 : 1 - counts.reduce(0) { $0 + ($1 / total) * ($1 / total) }
+        }
+        func build(_ idx: [Int], _ depth: Int, _ g: inout SeededGenerator) -> Node {
+            let labels = Set(idx.map { y[$0] })
+            if labels.count <= 1 || depth >= maxDepth || idx.count <= 2 * minLeaf { return .leaf(distribution(idx)) }
+            let d = x[0].count
+            var features = Array(0..<d)
+            if let m = featuresPerSplit, m < d { features.shuffle(using: &g); features = Array(features.prefix(m)) }
+            var best: (Double, Int, Double)?
+            for f in features {
+                let sorted = idx.sorted { x[$0][f] < x[$1][f] }
+                var left = [Double](repeating: 0, count: classes), right = [Double](repeating: 0, count: classes)
+                for i in sorted { right[y[i]] += 1 }
+                for (k, i) in sorted.enumerated().dropLast() {
+                    left[y[i]] += 1
+                    right[y[i]] -= 1
+                    let a = x[i][f], b = x[sorted[k + 1]][f]
+                    if a == b || k + 1 < minLeaf { continue }
+                    let nl = Double(k + 1), nr = Double(sorted.count - k - 1)
+                    let score = (nl * gini(left, nl) + nr * gini(right, nr)) / Double(sorted.count)
+                    if best == nil || score < best!.0 { best = (score, f, (a + b) / 2) }
+                }
+            }
+            guard let (_, f, t) = best else { return .leaf(distribution(idx)) }
+            let l = idx.filter { x[$0][f] <= t }, r = idx.filter { x[$0][f] > t }
+            if l.isEmpty || r.isEmpty { return .leaf(distribution(idx)) }
+            return .split(feature: f, threshold: t, left: build(l, depth + 1, &g), right: build(r, depth + 1, &g))
+        }
+        return DecisionTree(root: build(Array(x.indices), 0, &generator))
+    }
+
+    public func probabilities(_ x: [Double]) -> [Double] {
+        var node = root
+        while case .split(let f, let t, let l, let r) = node { node = x[f] <= t ? l : r }
+        if case .leaf(let p) = node { return p }
+        return []
+    }
+}
+
+/// Bagged trees, each split choosing among √d random features; probabilities averaged.
+public struct RandomForest: ProbabilityModel {
+    let trees: [DecisionTree]
+
+    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, trees count: Int, seed: UInt64) -> RandomForest {
+        var g = SeededGenerator(seed: seed)
+        let m = Swift.max(1, Int(Double(x[0].count).squareRoot()))
+        let trees = (0..<count).map { _ -> DecisionTree in
+            let sample = (0..<x.count).map { _ in Int(g.next() % UInt64(x.count)) }
+            return DecisionTree.fit(sample.map { x[$0] }, sample.map { y[$0] }, classes: classes, featuresPerSplit: m, generator: &g)
+        }
+        return RandomForest(trees: trees)
+    }
+
+    public func probabilities(_ x: [Double]) -> [Double] {
+        var total = [Double]()
+        for t in trees {
+            let p = t.probabilities(x)
+            if total.isEmpty { total = p } else { for i in total.indices { total[i] += p[i] } }
+        }
+        return total.map { $0 / Double(Swift.max(trees.count, 1)) }
+    }
+}
+
+/// A small multilayer perceptron (one hidden layer of 32 tanh units) trained with NetTrain's
+/// trainer (Adam, 200 rounds).
+public struct NeuralNetworkModel: ProbabilityModel {
+    let net: Net
+
+    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, seed: UInt64) throws -> NeuralNetworkModel {
+        let d = x[0].count
+        let chain = try Chain(names: ["1", "2", "3", "4"], nodes: [
+            .layer(try Layer(.linear(output: [32], biases: true))), .layer(try Layer(.elementwise(.activation(.tanh)))),
+            .layer(try Layer(.linear(output: [classes], biases: true))), .layer(try Layer(.softmax)),
+        ], input: [d])
+        var g = SeededGenerator(seed: seed)
+        let net = try Net.chain(chain).initialized(generator: &g)
+        let inputs = try Tensor(shape: [x.count, d], values: x.flatMap { $0.map(Float.init) })
+        let targets = try Tensor(shape: [y.count], values: y.map { Float($0 + 1) })
+        var options = TrainingOptions(batchSize: Swift.min(64, x.count), rounds: 200, optimizer: Optimizer(method: .adam(), learningRate: 0.01))
+        options.seed = seed
+        let result = try Trainer.train(net, inputs: inputs, targets: targets, options: options)
+        return NeuralNetworkModel(net: result.net)
+    }
+
+    public func probabilities(_ x: [Double]) -> [Double] {
+        guard let t = try? Tensor(shape: [1, x.count], values: x.map(Float.init)), let p = try? net.forward([t]) else { return [] }
+        return p.values.map(Double.init)
+    }
+}
