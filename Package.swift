@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: numericSpeed),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Nets", dependencies: ["Tensor", "Imaging", "CZlib"], swiftSettings: numericSpeed),
-        .target(name: "Learn", dependencies: ["Tensor", "Nets"], swiftSettings: numericSpeed),
+        .target(name: "Learn", dependencies: ["Tensor", "Nets", "COpenBLAS"], swiftSettings: numericSpeed),
         .target(name: "Kernel", dependencies: [
             "Language", "Tensor", "Nets", "Imaging", "Learn",
             .product(name: "BigInt", package: "BigInt"),

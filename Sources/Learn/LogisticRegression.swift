@@ -1,3 +1,4 @@
+@preconcurrency import COpenBLAS
 import Foundation
 
 /// Multinomial logistic regression: minimizes the mean cross-entropy plus (l2 / 2)·‖W‖²
@@ -17,29 +18,47 @@ public struct LogisticRegression: ProbabilityModel {
         func unpack(_ p: [Double]) -> ([[Double]], [Double]) {
             ((0..<k).map { c in Array(p[(c * d)..<((c + 1) * d)]) }, Array(p[(k * d)...]))
         }
+        // Features as one row-major matrix, so scores and gradients are two GEMMs per evaluation.
+        let z = x.flatMap { $0 }
         func objective(_ p: [Double]) -> (Double, [Double]) {
-            let (w, b) = unpack(p)
-            var loss = 0.0
+            var scores = [Double](repeating: 0, count: n * k)
             var grad = [Double](repeating: 0, count: size)
+            // scores = Z Wᵀ (n x k); W is the first k*d parameters, row-major k x d.
+            p.withUnsafeBufferPointer { w in
+                z.withUnsafeBufferPointer { zp in
+                    scores.withUnsafeMutableBufferPointer { sp in
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(k), Int32(d), 1,
+                                    zp.baseAddress, Int32(d), w.baseAddress, Int32(d), 0, sp.baseAddress, Int32(k))
+                    }
+                }
+            }
+            var loss = 0.0
             for i in 0..<n {
-                var s = b
-                for c in 0..<k { for j in 0..<d { s[c] += w[c][j] * x[i][j] } }
-                let top = s.max() ?? 0
-                let e = s.map { Foundation.exp($0 - top) }
-                let total = e.reduce(0, +)
-                loss += Foundation.log(total) + top - s[y[i]]
+                var top = -Double.infinity
+                for c in 0..<k { scores[i * k + c] += p[k * d + c]; top = Swift.max(top, scores[i * k + c]) }
+                var total = 0.0
+                for c in 0..<k { total += Foundation.exp(scores[i * k + c] - top) }
+                loss += Foundation.log(total) + top - scores[i * k + y[i]]
+                // scores becomes the gradient of the mean loss with respect to the scores.
                 for c in 0..<k {
-                    let g = (e[c] / total - (c == y[i] ? 1 : 0)) / Double(n)
-                    for j in 0..<d { grad[c * d + j] += g * x[i][j] }
+                    let g = (Foundation.exp(scores[i * k + c] - top) / total - (c == y[i] ? 1 : 0)) / Double(n)
+                    scores[i * k + c] = g
                     grad[k * d + c] += g
                 }
             }
-            loss /= Double(n)
-            for c in 0..<k {
-                for j in 0..<d {
-                    loss += 0.5 * l2 * w[c][j] * w[c][j]
-                    grad[c * d + j] += l2 * w[c][j]
+            // grad_W = Gᵀ Z (k x d).
+            scores.withUnsafeBufferPointer { gp in
+                z.withUnsafeBufferPointer { zp in
+                    grad.withUnsafeMutableBufferPointer { out in
+                        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(d), Int32(n), 1,
+                                    gp.baseAddress, Int32(k), zp.baseAddress, Int32(d), 0, out.baseAddress, Int32(d))
+                    }
                 }
+            }
+            loss /= Double(n)
+            for i in 0..<(k * d) {
+                loss += 0.5 * l2 * p[i] * p[i]
+                grad[i] += l2 * p[i]
             }
             return (loss, grad)
         }
