@@ -24,6 +24,15 @@ static void jpeg_fail(j_common_ptr info) {
 
 static void jpeg_quiet(j_common_ptr info, int level) { (void)info; (void)level; }
 
+/// Routes libjpeg's errors to `failure` (which long-jumps) with the text in `message`.
+static struct jpeg_error_mgr *jpeg_failures(jpeg_failure *failure, char *message) {
+    struct jpeg_error_mgr *err = jpeg_std_error(&failure->base);
+    failure->base.error_exit = jpeg_fail;
+    failure->base.emit_message = jpeg_quiet;
+    failure->message = message;
+    return err;
+}
+
 static int fail(codecs_buffer *out, const char *message) {
     snprintf(out->error, sizeof out->error, "%s", message);
     return 1;
@@ -34,10 +43,7 @@ int codecs_decode_jpeg(const unsigned char *bytes, size_t size, codecs_buffer *o
     struct jpeg_decompress_struct info;
     jpeg_failure failure;
     char message[JMSG_LENGTH_MAX] = "";
-    info.err = jpeg_std_error(&failure.base);
-    failure.base.error_exit = jpeg_fail;
-    failure.base.emit_message = jpeg_quiet;
-    failure.message = message;
+    info.err = jpeg_failures(&failure, message);
     unsigned char *volatile pixels = NULL;
     unsigned char *volatile row = NULL;
     if (setjmp(failure.jump)) {
@@ -157,10 +163,7 @@ int codecs_encode_jpeg(const unsigned char *pixels, int width, int height, int c
     struct jpeg_compress_struct info;
     jpeg_failure failure;
     char message[JMSG_LENGTH_MAX] = "";
-    info.err = jpeg_std_error(&failure.base);
-    failure.base.error_exit = jpeg_fail;
-    failure.base.emit_message = jpeg_quiet;
-    failure.message = message;
+    info.err = jpeg_failures(&failure, message);
     unsigned char *volatile data = NULL;
     unsigned long volatile size = 0;
     if (setjmp(failure.jump)) {

@@ -69,20 +69,13 @@ extension Graph {
     func trainForward(_ inputs: [Tensor], _ path: [String], _ pass: TrainingPass, needInput: Bool) throws -> (Tensor, Backward) {
         var values = [Tensor?](repeating: nil, count: nodes.count)
         var backs = [Backward?](repeating: nil, count: nodes.count)
-        func value(_ s: Edge.Source) -> Tensor? {
-            switch s {
-            case .input(let i): return inputs[i]
-            case .node(let n): return values[n]
-            }
-        }
+        func value(_ s: Edge.Source) -> Tensor? { Graph.value(s, inputs: inputs, values: values) }
         for n in order {
-            var xs = [Tensor?](repeating: nil, count: nodes[n].inputs.count)
-            for e in edges { if case .node(n, let p) = e.target { xs[p] = value(e.source) } }
-            let (y, back) = try nodes[n].trainForward(xs.compactMap { $0 }, path + [names[n]], pass, needInput: true)
+            let (y, back) = try nodes[n].trainForward(self.inputs(of: n, value), path + [names[n]], pass, needInput: true)
             values[n] = y
             backs[n] = back
         }
-        guard let out = edges.first(where: { $0.target == .output }), let y = value(out.source) else {
+        guard let outSource = outputSource, let y = value(outSource) else {
             throw NetError("eval", "the graph has no output")
         }
         let edges = self.edges, order = self.order, inputCount = inputs.count
@@ -96,7 +89,7 @@ extension Graph {
                 case .node(let k): grads[k] = try grads[k].map { try $0 + g } ?? g
                 }
             }
-            try add(out.source, dy)
+            try add(outSource, dy)
             for n in order.reversed() {
                 guard let g = grads[n], let back = backs[n] else { continue }
                 let ins = try back(g)

@@ -53,26 +53,17 @@ extension Graph {
     func forward(_ inputs: [Tensor]) throws -> Tensor {
         guard inputs.count == inputNames.count else { throw NetError("eval", "the graph takes \(inputNames.count) inputs, not \(inputs.count)") }
         var values = [Tensor?](repeating: nil, count: nodes.count)
-        func value(_ s: Edge.Source) -> Tensor? {
-            switch s {
-            case .input(let i): return inputs[i]
-            case .node(let n): return values[n]
-            }
-        }
+        func value(_ s: Edge.Source) -> Tensor? { Graph.value(s, inputs: inputs, values: values) }
         for n in order {
-            var xs = [Tensor?](repeating: nil, count: nodes[n].inputs.count)
-            for e in edges {
-                if case .node(n, let p) = e.target { xs[p] = value(e.source) }
-            }
             do {
-                values[n] = try nodes[n].forward(xs.compactMap { $0 })
+                values[n] = try nodes[n].forward(self.inputs(of: n, value))
             } catch let e as TensorError {
                 throw NetError("eval", "in node \(quoted(names[n])): \(e.description)")
             } catch let e as NetError {
                 throw e.inLayer(names[n])
             }
         }
-        guard let out = edges.first(where: { $0.target == .output }), let y = value(out.source) else {
+        guard let out = outputSource, let y = value(out) else {
             throw NetError("eval", "the graph has no output")
         }
         return y

@@ -111,6 +111,24 @@ public struct Graph: Sendable {
         return order
     }
 
+    /// What feeds node `n`'s input ports, in port order, looked up through `value`.
+    func inputs<T>(of n: Int, _ value: (Edge.Source) -> T?) -> [T] {
+        var xs = [T?](repeating: nil, count: nodes[n].inputs.count)
+        for e in edges { if case .node(n, let p) = e.target, p < xs.count { xs[p] = value(e.source) } }
+        return xs.compactMap { $0 }
+    }
+
+    /// A source's value: one of the graph's inputs or a node's computed output.
+    static func value<T>(_ s: Edge.Source, inputs: [T], values: [T?]) -> T? {
+        switch s {
+        case .input(let i): return i < inputs.count ? inputs[i] : nil
+        case .node(let n): return values[n]
+        }
+    }
+
+    /// The source of the graph's output.
+    var outputSource: Edge.Source? { edges.first { $0.target == .output }?.source }
+
     func shape(of source: Edge.Source) -> Shape? {
         switch source {
         case .input(let i): return inputShapes[i]

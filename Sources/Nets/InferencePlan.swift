@@ -66,18 +66,9 @@ public final class InferencePlan: @unchecked Sendable {
             return v
         case .graph(let g):
             var values = [Int?](repeating: nil, count: g.nodes.count)
-            func source(_ s: Edge.Source) -> Int? {
-                switch s {
-                case .input(let i): return inputs[i]
-                case .node(let n): return values[n]
-                }
-            }
-            for n in g.order {
-                var xs = [Int?](repeating: nil, count: g.nodes[n].inputs.count)
-                for e in g.edges { if case .node(n, let p) = e.target { xs[p] = source(e.source) } }
-                values[n] = try emit(g.nodes[n], xs.compactMap { $0 })
-            }
-            guard let out = g.edges.first(where: { $0.target == .output }), let v = source(out.source) else {
+            func source(_ s: Edge.Source) -> Int? { Graph.value(s, inputs: inputs, values: values) }
+            for n in g.order { values[n] = try emit(g.nodes[n], g.inputs(of: n, source)) }
+            guard let out = g.outputSource, let v = source(out) else {
                 throw NetError("eval", "the graph has no output")
             }
             return v
