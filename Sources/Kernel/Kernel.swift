@@ -16,7 +16,7 @@ public final class Kernel {
         [arithmeticBuiltins, logicBuiltins, controlBuiltins, definitionBuiltins,
          functionalBuiltins, listBuiltins, associationBuiltins, stringBuiltins,
          symbolicBuiltins, patternBuiltins, randomBuiltins, fileBuiltins, ioBuiltins,
-         imageBuiltins, layerBuiltins, netBuiltins, trainingBuiltins, packageBuiltins, modelBuiltins, classifyBuiltins, measurementBuiltins]
+         imageBuiltins, layerBuiltins, netBuiltins, trainingBuiltins, packageBuiltins, modelBuiltins, classifyBuiltins, measurementBuiltins, predictBuiltins]
     }
 
     nonisolated(unsafe) private static var installed = false

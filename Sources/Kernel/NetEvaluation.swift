@@ -10,6 +10,14 @@ extension Kernel {
     static func applyNative(_ c: Call, _ v: any NativeValue) throws -> Expr? {
         if let n = v as? NetValue { return netOperation(c) { try evaluateNet(n, c) } }
         if let cl = v as? ClassifierValue { return learnOperation(c) { try Kernel.applyClassifier(cl, c) } }
+        if let p = v as? PredictorValue {
+            guard c.count == 1 else { return nil }
+            return learnOperation(c) {
+                let single = p.isSingle(c[0])
+                let values = try p.predict(single ? [c[0]] : (c[0].listItems ?? []), c)
+                return single ? .real(values[0]) : .reals(values)
+            }
+        }
         if let m = v as? MeasurementsValue {
             guard c.count == 1 else { return nil }
             return learnOperation(c) { try m.property(c[0], uncertainty: false) }

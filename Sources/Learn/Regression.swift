@@ -1,0 +1,152 @@
+import Foundation
+import Tensor
+
+/// Regression methods, by their names in the language.
+public enum PredictorMethod: String, CaseIterable, Sendable {
+    case linearRegression = "LinearRegression"
+    case nearestNeighbors = "NearestNeighbors"
+    case randomForest = "RandomForest"
+}
+
+/// A fitted regression over standardized features.
+public protocol ValueModel: Sendable {
+    func predict(_ x: [Double]) -> Double
+}
+
+/// A trained predictor: the method, the standardization, the model and the training residuals'
+/// standard deviation.
+public struct TrainedPredictor: Sendable {
+    public let method: PredictorMethod
+    public let standardizer: Standardizer
+    public let model: any ValueModel
+    public let residualDeviation: Double
+
+    public func predict(_ x: [Double]) -> Double { model.predict(standardizer.apply(x)) }
+}
+
+/// Least squares with a small ridge penalty (l2 = 1e-6 · n), solved from the normal equations.
+struct LinearModel: ValueModel {
+    let weights: [Double]
+    let intercept: Double
+    func predict(_ x: [Double]) -> Double { zip(weights, x).reduce(intercept) { $0 + $1.0 * $1.1 } }
+
+    static func fit(_ x: [[Double]], _ y: [Double]) throws -> LinearModel {
+        let n = x.count, d = x.first?.count ?? 0
+        let mean = y.reduce(0, +) / Double(n)
+        // (XᵀX + λI) w = Xᵀ(y - ȳ) on standardized (centered) features.
+        var a = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
+        var b = [Double](repeating: 0, count: d)
+        for (r, t) in zip(x, y) {
+            for i in 0..<d {
+                b[i] += r[i] * (t - mean)
+                for j in 0..<d { a[i][j] += r[i] * r[j] }
+            }
+        }
+        for i in 0..<d { a[i][i] += 1e-6 * Double(n) + 1e-12 }
+        guard let w = solve(a, b) else { throw LearnError("singular", "the features are degenerate") }
+        return LinearModel(weights: w, intercept: mean)
+    }
+
+    /// Gaussian elimination with partial pivoting.
+    static func solve(_ m: [[Double]], _ v: [Double]) -> [Double]? {
+        var a = m, b = v
+        let d = b.count
+        for c in 0..<d {
+            guard let p = (c..<d).max(by: { abs(a[$0][c]) < abs(a[$1][c]) }), abs(a[p][c]) > 1e-300 else { return nil }
+            a.swapAt(c, p); b.swapAt(c, p)
+            for r in (c + 1)..<d {
+                let f = a[r][c] / a[c][c]
+                if f == 0 { continue }
+                for k in c..<d { a[r][k] -= f * a[c][k] }
+                b[r] -= f * b[c]
+            }
+        }
+        var w = [Double](repeating: 0, count: d)
+        for r in stride(from: d - 1, through: 0, by: -1) {
+            w[r] = (b[r] - ((r + 1)..<d).reduce(0) { $0 + a[r][$1] * w[$1] }) / a[r][r]
+        }
+        return w
+    }
+}
+
+/// The mean of the k nearest training values.
+struct NeighborsModel: ValueModel {
+    let points: [[Double]]
+    let values: [Double]
+    let k: Int
+    func predict(_ x: [Double]) -> Double {
+        let d = points.map { p in zip(p, x).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+        let nearest = d.indices.sorted { d[$0] < d[$1] }.prefix(k)
+        return nearest.reduce(0) { $0 + values[$1] } / Double(Swift.max(nearest.count, 1))
+    }
+}
+
+/// Bagged regression trees split on variance reduction, √d features per split (at least 1).
+struct ForestModel: ValueModel {
+    indirect enum Node: Sendable { case leaf(Double), split(Int, Double, Node, Node) }
+    let trees: [Node]
+
+    func predict(_ x: [Double]) -> Double {
+        trees.reduce(0) { acc, t in
+            var node = t
+            while case .split(let f, let th, let l, let r) = node { node = x[f] <= th ? l : r }
+            if case .leaf(let v) = node { return acc + v }
+            return acc
+        } / Double(Swift.max(trees.count, 1))
+    }
+
+    static func fit(_ x: [[Double]], _ y: [Double], trees count: Int, seed: UInt64) -> ForestModel {
+        var g = SeededGenerator(seed: seed)
+        let d = x[0].count, m = Swift.max(1, Int(Double(d).squareRoot()))
+        func build(_ idx: [Int], _ depth: Int) -> Node {
+            let mean = idx.reduce(0) { $0 + y[$1] } / Double(idx.count)
+            if idx.count < 4 || depth > 16 { return .leaf(mean) }
+            var features = Array(0..<d)
+            features.shuffle(using: &g)
+            var best: (Double, Int, Double)?
+            for f in features.prefix(m) {
+                let sorted = idx.sorted { x[$0][f] < x[$1][f] }
+                var leftSum = 0.0, leftSq = 0.0
+                let totalSum = sorted.reduce(0) { $0 + y[$1] }, totalSq = sorted.reduce(0) { $0 + y[$1] * y[$1] }
+                for (k, i) in sorted.enumerated().dropLast() {
+                    leftSum += y[i]; leftSq += y[i] * y[i]
+                    let a = x[i][f], b = x[sorted[k + 1]][f]
+                    if a == b { continue }
+                    let nl = Double(k + 1), nr = Double(sorted.count - k - 1)
+                    let sse = (leftSq - leftSum * leftSum / nl) + ((totalSq - leftSq) - (totalSum - leftSum) * (totalSum - leftSum) / nr)
+                    if best == nil || sse < best!.0 { best = (sse, f, (a + b) / 2) }
+                }
+            }
+            guard let (_, f, t) = best else { return .leaf(mean) }
+            let l = idx.filter { x[$0][f] <= t }, r = idx.filter { x[$0][f] > t }
+            if l.isEmpty || r.isEmpty { return .leaf(mean) }
+            return .split(f, t, build(l, depth + 1), build(r, depth + 1))
+        }
+        let trees = (0..<count).map { _ -> Node in
+            build((0..<x.count).map { _ in Int(g.next() % UInt64(x.count)) }, 0)
+        }
+        return ForestModel(trees: trees)
+    }
+}
+
+extension Learn {
+    /// Fits a regression of values on feature rows.
+    public static func fitPredictor(_ method: PredictorMethod, _ x: [[Double]], _ y: [Double], seed: UInt64 = 1) throws -> TrainedPredictor {
+        guard x.count >= 2, x.count == y.count else { throw LearnError("data", "a predictor needs at least two examples, each with a value") }
+        let d = x[0].count
+        guard x.allSatisfy({ $0.count == d && $0.allSatisfy(\.isFinite) }), y.allSatisfy(\.isFinite) else {
+            throw LearnError("data", "the examples must all have the same number of finite features and a finite value")
+        }
+        let standardizer = Standardizer(x)
+        let z = x.map(standardizer.apply)
+        let model: any ValueModel
+        switch method {
+        case .linearRegression: model = try LinearModel.fit(z, y)
+        case .nearestNeighbors: model = NeighborsModel(points: z, values: y, k: Swift.max(1, Swift.min(10, Int(Double(z.count).squareRoot()))))
+        case .randomForest: model = ForestModel.fit(z, y, trees: 50, seed: seed)
+        }
+        let residuals = zip(z, y).map { model.predict($0) - $1 }
+        let sd = (residuals.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(residuals.count - 1, 1))).squareRoot()
+        return TrainedPredictor(method: method, standardizer: standardizer, model: model, residualDeviation: sd)
+    }
+}
