@@ -108,6 +108,9 @@ final class ClassifierValue: NativeValue {
         self.examples = examples
     }
 
+    /// The classes as decoder keys (their input form), computed once.
+    private(set) lazy var keys: [String] = classes.map(labelKey)
+
     var headName: String { "ClassifierFunction" }
     var summary: String { "ClassifierFunction[<\(trained.method.rawValue), \(classes.count) classes>]" }
 
@@ -237,7 +240,7 @@ private func classify(_ c: Call) throws -> Expr {
 func classifierOutput(_ p: [Double], _ value: ClassifierValue, _ prop: Expr?) throws -> Expr {
     let t = try Tensor(shape: [p.count], values: p.map(Float.init))
     if (prop == nil || prop?.asString == "Decision"), let top = p.max(), top < value.threshold { return .sym("Indeterminate") }
-    return try decode(t, .classes(value.classes.map(labelKey)), prop)
+    return try decode(t, .classes(value.keys), prop)
 }
 
 extension Kernel {

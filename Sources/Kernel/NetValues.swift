@@ -164,6 +164,14 @@ func shapeExpr(_ s: Shape?) -> Expr {
 func labelKey(_ e: Expr) -> String { InputForm.string(e) }
 
 func labelExpr(_ key: String) -> Expr {
+    if let e = LabelCache.parsed[key] { return e }
     var parser = Parser(key)
-    return (try? parser.next()).flatMap { $0 } ?? .string(key)
+    let e = (try? parser.next()).flatMap { $0 } ?? .string(key)
+    if LabelCache.parsed.count < 100_000 { LabelCache.parsed[key] = e }
+    return e
+}
+
+/// Labels parsed once: a 1000-class decoder turns keys into expressions on every evaluation.
+enum LabelCache {
+    nonisolated(unsafe) static var parsed: [String: Expr] = [:]
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Multinomial logistic regression: minimizes the mean cross-entropy plus (l2 / 2)·‖W‖²
 /// (intercepts unpenalized) with L-BFGS, stopping when the gradient's largest component is
-/// below 1e-8 or after 1000 iterations. With l2 = 1/(C n) this is scikit-learn's objective.
+/// below 1e-6 or after 1000 iterations. With l2 = 1/(C n) this is scikit-learn's objective.
 public struct LogisticRegression: ProbabilityModel {
     public let weights: [[Double]]
     public let intercepts: [Double]
@@ -62,7 +62,7 @@ public struct LogisticRegression: ProbabilityModel {
             }
             return (loss, grad)
         }
-        let p = LBFGS.minimize(objective, start: [Double](repeating: 0, count: size), tolerance: 1e-8, iterations: 1000)
+        let p = LBFGS.minimize(objective, start: [Double](repeating: 0, count: size), tolerance: 1e-6, iterations: 1000)
         let (w, b) = unpack(p)
         return LogisticRegression(weights: w, intercepts: b)
     }
