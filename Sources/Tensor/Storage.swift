@@ -9,6 +9,7 @@ public final class Storage: @unchecked Sendable {
     public let pointer: UnsafeMutablePointer<Float>
 
     public init(count: Int) {
+        _ = BufferCache.heapSettings
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         let raw = BufferCache.take(bytes) ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
@@ -62,24 +63,33 @@ enum BufferCache {
         }
     }
 
+    /// Keeps a freed buffer unless the cache is full. Buffers freed first stay: a training step
+    /// frees its backward temporaries and then its forward activations, and the next step asks
+    /// for the same sizes in the same order.
     static func give(_ p: UnsafeMutableRawPointer, _ bytes: Int) -> Bool {
         guard bytes >= minimum, bytes <= limit / 4 else { return false }
-        var evicted: [UnsafeMutableRawPointer] = []
-        shelf.withLock { s in
+        return shelf.withLock { s in
+            guard s.state.total + bytes <= limit else { return false }
             s.state.free[bytes, default: []].append(p)
             s.state.order.append((bytes, p))
             s.state.total += bytes
-            while s.state.total > limit, !s.state.order.isEmpty {
-                let (size, old) = s.state.order.removeFirst()
-                if var list = s.state.free[size], let k = list.firstIndex(of: old) {
-                    list.remove(at: k)
-                    s.state.free[size] = list
-                }
-                s.state.total -= size
-                evicted.append(old)
-            }
+            return true
         }
-        for e in evicted { e.deallocate() }
-        return true
     }
+
+    /// glibc serves blocks up to 32 MiB (its maximum mmap threshold) from the heap and keeps
+    /// freed heap memory instead of returning it, so smaller tensors reuse pages too.
+    static let heapSettings: Bool = {
+        #if os(Linux)
+        _ = glibcMallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
+        _ = glibcMallopt(-1, 1 << 30)   // M_TRIM_THRESHOLD
+        #endif
+        return true
+    }()
 }
+
+#if os(Linux)
+/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
