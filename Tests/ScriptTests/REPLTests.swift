@@ -132,6 +132,26 @@ final class Terminal {
         #expect(t.process.terminationStatus == 0)
     }
 
+    /// Training on a terminal shows a live progress line; Ctrl-C stops it after the current batch
+    /// and the net trained so far comes back.
+    @Test func controlCStopsTrainingAndReturnsTheNet() throws {
+        let history = Self.historyPath()
+        defer { try? FileManager.default.removeItem(atPath: history) }
+        let t = try Terminal(environment: ["NETS_HISTORY": history])
+        defer { t.finish() }
+        #expect(t.waitFor("In[1]:= "))
+        t.send("net = NetChain[{LinearLayer[16], Tanh, LinearLayer[2], SoftmaxLayer[]}, \"Input\" -> 2];\r")
+        #expect(t.waitFor("In[2]:= "))
+        t.send("r = NetTrain[net, Table[{i/100., 1 - i/100.} -> Mod[i, 2] + 1, {i, 200}], MaxTrainingRounds -> 1000000];\r")
+        #expect(t.waitFor("examples/s", seconds: 20))
+        #expect(t.output.contains("Round "))
+        kill(t.process.processIdentifier, SIGINT)
+        #expect(t.waitFor("NetTrain::interrupted", seconds: 10))
+        #expect(t.waitFor("In[3]:= "))
+        t.send("r\r")
+        #expect(t.waitFor("Out[3]= NetChain[<4 layers>]"))
+    }
+
     @Test func historySurvivesARestart() throws {
         let history = Self.historyPath()
         defer { try? FileManager.default.removeItem(atPath: history) }
