@@ -176,6 +176,18 @@ extension Kernel {
                 guard pos.count == 1 else { return c.argCount(1) }
                 return learnOperation(c) { try classify(c) }
             },
+            .overload("Export") { c in
+                guard c.count >= 2, let path = c[0].asString, case .native(let v) = c[1], let cl = v as? ClassifierValue else { return nil }
+                return learnOperation(c) {
+                    try Data(try ClassifierFileFormat.encode(cl)).write(to: URL(fileURLWithPath: expandPath(path)), options: .atomic)
+                    return c[0]
+                }
+            },
+            .overload("Import") { c in
+                guard c.count >= 1, let path = c[0].asString, fileFormat(path, c.count >= 2 ? c[1] : nil) == "WMLF" else { return nil }
+                guard FileManager.default.fileExists(atPath: expandPath(path)) else { c.message("nffil", c[0]); return .failed }
+                return learnOperation(c) { .native(try ClassifierFileFormat.decode(try readBytes(expandPath(path)), c)) }
+            },
             Builtin("ClassifierFunction", [], usage: "ClassifierFunction[...] is a trained classifier: c[x], c[{x...}], c[x, \"Probabilities\" | \"TopProbabilities\" | {\"TopProbabilities\", n} | {\"Probability\", class} | \"Decision\"]; Information[c, \"Method\" | \"Classes\" | \"ExampleNumber\"]."),
         ]
     }
@@ -263,5 +275,72 @@ extension Kernel {
         let ps = try value.probabilities(examples, c)
         let outputs = try ps.map { try classifierOutput($0, value, c.count == 2 ? c[1] : nil) }
         return single ? outputs[0] : .list(outputs)
+    }
+}
+
+/// Classifiers on disk (`.wmlf`): JSON with the classes and feature encoders (in input form),
+/// the feature extractor (a nets file in base64, or an expression) and the trained model.
+enum ClassifierFileFormat {
+    struct Column: Codable {
+        var width: Int?
+        var means: [Double]?
+        var values: [String]?
+    }
+
+    struct File: Codable {
+        var format = "nets-classifier"
+        var version = 1
+        var classes: [String]
+        var examples: Int
+        var threshold: Double
+        var priors: [Double]?
+        var columns: [Column]
+        var extractorNet: String?
+        var extractorExpression: String?
+        var classifier: TrainedClassifier
+    }
+
+    static func encode(_ cl: ClassifierValue) throws -> [UInt8] {
+        let columns = cl.pipeline.columns.map { col -> Column in
+            switch col {
+            case .numeric(let w, let m): return Column(width: w, means: m, values: nil)
+            case .nominal(let v): return Column(width: nil, means: nil, values: v.map(labelKey))
+            }
+        }
+        var file = File(classes: cl.classes.map(labelKey), examples: cl.examples, threshold: cl.threshold, priors: cl.priors,
+                        columns: columns, classifier: cl.trained)
+        if let e = cl.pipeline.extractor {
+            if let net = e.asNet { file.extractorNet = Data(try NetFile.encode(net)).base64EncodedString() } else { file.extractorExpression = InputForm.string(e) }
+        }
+        return [UInt8](try JSONEncoder().encode(file))
+    }
+
+    static func decode(_ bytes: [UInt8], _ c: Call) throws -> ClassifierValue {
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: Data(bytes))
+        } catch {
+            throw LearnError("fmterr", "the file is not a nets classifier")
+        }
+        guard file.format == "nets-classifier", file.classes.count == file.classifier.classCount else {
+            throw LearnError("fmterr", "the file is not a nets classifier")
+        }
+        var extractor: Expr?
+        if let b64 = file.extractorNet {
+            guard let data = Data(base64Encoded: b64) else { throw LearnError("fmterr", "the feature extractor is damaged") }
+            extractor = .net(try NetFile.decode([UInt8](data)))
+        } else if let text = file.extractorExpression {
+            extractor = labelExpr(text)
+        }
+        let pipeline = FeaturePipeline(extractor: extractor)
+        pipeline.columns = try file.columns.map { col in
+            if let w = col.width, let m = col.means, m.count == w { return .numeric(width: w, means: m) }
+            if let v = col.values { return .nominal(v.map(labelExpr)) }
+            throw LearnError("fmterr", "a feature encoder is damaged")
+        }
+        let value = ClassifierValue(file.classifier, classes: file.classes.map(labelExpr), pipeline: pipeline, examples: file.examples)
+        value.threshold = file.threshold
+        value.priors = file.priors
+        return value
     }
 }

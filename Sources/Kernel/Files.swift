@@ -66,6 +66,7 @@ func fileFormat(_ path: String, _ explicit: Expr?) -> String {
     case "jpg", "jpeg": return "JPEG"
     case "png": return "PNG"
     case "wlnet", "safetensors": return "WLNET"
+    case "wmlf": return "WMLF"
     default: return "TEXT"
     }
 }

@@ -12,7 +12,7 @@ public struct LearnError: Error, CustomStringConvertible, Sendable {
 }
 
 /// The classification methods, by their names in the language.
-public enum ClassifierMethod: String, CaseIterable, Sendable {
+public enum ClassifierMethod: String, CaseIterable, Sendable, Codable {
     case logisticRegression = "LogisticRegression"
     case nearestNeighbors = "NearestNeighbors"
     case naiveBayes = "NaiveBayes"
@@ -38,7 +38,7 @@ public protocol ProbabilityModel: Sendable {
 }
 
 /// Standardization learned from the training features: (x - mean) / sd, constant columns kept at 0.
-public struct Standardizer: Sendable {
+public struct Standardizer: Sendable, Codable {
     public let mean: [Double]
     public let scale: [Double]
 

@@ -4,7 +4,7 @@ import Foundation
 /// Multinomial logistic regression: minimizes the mean cross-entropy plus (l2 / 2)·‖W‖²
 /// (intercepts unpenalized) with L-BFGS, stopping when the gradient's largest component is
 /// below 1e-6 or after 1000 iterations. With l2 = 1/(C n) this is scikit-learn's objective.
-public struct LogisticRegression: ProbabilityModel {
+public struct LogisticRegression: ProbabilityModel, Codable {
     public let weights: [[Double]]
     public let intercepts: [Double]
 

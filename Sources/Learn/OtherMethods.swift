@@ -4,7 +4,7 @@ import Tensor
 
 /// k nearest neighbors (Euclidean); probabilities are the neighbors' class shares, smoothed
 /// so no class is impossible.
-public struct NearestNeighbors: ProbabilityModel {
+public struct NearestNeighbors: ProbabilityModel, Codable {
     let points: [[Double]]
     let labels: [Int]
     let classes: Int
@@ -27,7 +27,7 @@ public struct NearestNeighbors: ProbabilityModel {
 }
 
 /// Gaussian naive Bayes with variance smoothing.
-public struct GaussianNaiveBayes: ProbabilityModel {
+public struct GaussianNaiveBayes: ProbabilityModel, Codable {
     let logPriors: [Double]
     let means: [[Double]]
     let variances: [[Double]]
@@ -57,8 +57,8 @@ public struct GaussianNaiveBayes: ProbabilityModel {
 }
 
 /// A CART tree split on Gini impurity.
-public final class DecisionTree: ProbabilityModel, @unchecked Sendable {
-    indirect enum Node {
+public final class DecisionTree: ProbabilityModel, Codable, @unchecked Sendable {
+    indirect enum Node: Codable {
         case leaf([Double])
         case split(feature: Int, threshold: Double, left: Node, right: Node)
     }
@@ -116,7 +116,7 @@ public final class DecisionTree: ProbabilityModel, @unchecked Sendable {
 }
 
 /// Bagged trees, each split choosing among √d random features; probabilities averaged.
-public struct RandomForest: ProbabilityModel {
+public struct RandomForest: ProbabilityModel, Codable {
     let trees: [DecisionTree]
 
     static func fit(_ x: [[Double]], _ y: [Int], classes: Int, trees count: Int, seed: UInt64) -> RandomForest {
@@ -141,8 +141,22 @@ public struct RandomForest: ProbabilityModel {
 
 /// A small multilayer perceptron (one hidden layer of 32 tanh units) trained with NetTrain's
 /// trainer (Adam, 200 rounds).
-public struct NeuralNetworkModel: ProbabilityModel {
+public struct NeuralNetworkModel: ProbabilityModel, Codable {
     let net: Net
+
+    init(net: Net) { self.net = net }
+
+    /// The net travels as a nets file (safetensors), base64 in the JSON.
+    public init(from decoder: any Swift.Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        guard let data = Data(base64Encoded: try c.decode(String.self)) else { throw LearnError("file", "the neural network is damaged") }
+        net = try NetFile.decode([UInt8](data))
+    }
+
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(Data(try NetFile.encode(net)).base64EncodedString())
+    }
 
     static func fit(_ x: [[Double]], _ y: [Int], classes: Int, seed: UInt64) throws -> NeuralNetworkModel {
         let d = x[0].count
