@@ -73,6 +73,11 @@ public enum ElementwiseFunction: Sendable, Equatable, Codable {
 
     func apply(_ x: Tensor) -> Tensor {
         switch self {
+        case .activation(let f) where f == .relu || f == .relu6:
+            // The vectorized in-place clamp on a copy.
+            var y = x
+            y.withUnsafeMutableBufferPointer { p in if let base = p.baseAddress { f.apply(base, count: p.count) } }
+            return y
         case .activation(let f): return x.activated(f)
         case .scalar(let f): return x.map { Float(f.evaluate(Double($0)).value) }
         }

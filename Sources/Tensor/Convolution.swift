@@ -241,6 +241,20 @@ public enum Convolution {
         }
     }
 
+    /// Σ x[0..<n], eight lanes at a time.
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMD8<Float>(repeating: 0)
+        var i = 0
+        while i + 8 <= n {
+            acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = acc.sum()
+        while i < n { total += x[i]; i += 1 }
+        return total
+    }
+
     /// y[0..<n] += a * x[0..<n], eight lanes at a time.
     @inline(__always)
     static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
@@ -386,7 +400,7 @@ public enum Convolution {
             }
         }
         db.withUnsafeMutableBufferPointer { d in
-            for i in 0..<s.n { for o in 0..<s.o { for p in 0..<hw { d[o] += gp[(i * s.o + o) * hw + p] } } }
+            for i in 0..<s.n { for o in 0..<s.o { d[o] += sum(gp + (i * s.o + o) * hw, hw) } }
         }
         return (dx, dw, db)
     }
