@@ -86,16 +86,7 @@ public enum ElementwiseFunction: Sendable, Equatable, Codable {
     func backward(input x: Tensor, gradient g: Tensor) throws -> Tensor {
         switch self {
         case .activation(.relu), .activation(.relu6):
-            // Pass the gradient where the input is inside the linear part.
-            guard x.shape == g.shape else { throw NetError("eval", "gradient and input shapes differ") }
-            let top: Float = self == .activation(.relu6) ? 6 : .infinity
-            var out = g
-            out.withUnsafeMutableBufferPointer { o in
-                x.withUnsafeBufferPointer { xp in
-                    for i in 0..<o.count { let v = xp[i]; o[i] = v > 0 && v < top ? o[i] : 0 }
-                }
-            }
-            return out
+            return try Tensor.clampBackward(input: x, gradient: g, top: self == .activation(.relu6) ? 6 : .infinity)
         case .activation(let f): return try Tensor.activationBackward(f, input: x, gradient: g)
         case .scalar(let f): return try Tensor.combine(x, g) { v, d in d * Float(f.evaluate(Double(v)).derivative) }
         }

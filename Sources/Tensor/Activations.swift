@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Elementwise activation functions with their derivatives, as one table (the micrograd idea):
@@ -45,6 +46,28 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
 extension Tensor {
     /// The activation applied elementwise.
     public func activated(_ f: Activation) -> Tensor { map(f.value) }
+
+    /// The ReLU/ReLU6 gradient: `gradient` where the input is inside the linear part, else 0;
+    /// written in one pass over fresh memory, spread over the cores.
+    public static func clampBackward(input x: Tensor, gradient g: Tensor, top: Float) throws -> Tensor {
+        guard x.shape == g.shape else { throw TensorError.shape("activation backward", x.shape, g.shape) }
+        var out = try Tensor(uninitialized: x.shape)
+        let n = x.count
+        let xp = UnsafeSendable(UnsafePointer(x.storage.pointer)), gp = UnsafeSendable(UnsafePointer(g.storage.pointer))
+        out.withUnsafeMutableBufferPointer { o in
+            guard let base = o.baseAddress else { return }
+            let dst = UnsafeSendable(base)
+            let chunks = n >= 1 << 16 ? 8 : 1
+            let size = (n + chunks - 1) / chunks
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for i in (c * size)..<Swift.min(n, (c + 1) * size) {
+                    let v = xp.value[i]
+                    dst.value[i] = v > 0 && v < top ? gp.value[i] : 0
+                }
+            }
+        }
+        return out
+    }
 
     /// The gradient with respect to the input: `gradient ⊙ f'(input)`.
     public static func activationBackward(_ f: Activation, input: Tensor, gradient: Tensor) throws -> Tensor {

@@ -60,7 +60,7 @@ public struct BatchNorm: Sendable {
         let (n, c, inner) = try check(x)
         let count = n * inner
         guard count > 0 else { throw TensorError("batch norm needs at least one value per channel") }
-        var xhat = try Tensor(shape: x.shape), y = try Tensor(shape: x.shape)
+        var xhat = try Tensor(uninitialized: x.shape), y = try Tensor(uninitialized: x.shape)
         var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
         let g = scaling.values, b = biases.values, eps = epsilon
         let src = UnsafeSendable(UnsafePointer(x.storage.pointer))
@@ -113,7 +113,7 @@ public struct BatchNorm: Sendable {
         var dgamma = [Float](repeating: 0, count: c), dbeta = [Float](repeating: 0, count: c)
         let xh = UnsafeSendable(UnsafePointer(cache.normalized.storage.pointer)), gp = UnsafeSendable(UnsafePointer(dy.storage.pointer))
         let g = scaling.values, inverseStd = cache.inverseStd
-        var dx = try Tensor(shape: dy.shape)
+        var dx = try Tensor(uninitialized: dy.shape)
         dx.withUnsafeMutableBufferPointer { d in
             dgamma.withUnsafeMutableBufferPointer { dgb in
                 dbeta.withUnsafeMutableBufferPointer { dbb in

@@ -144,7 +144,8 @@ public enum Convolution {
                                workspace: Workspace? = nil) throws -> Tensor {
         let s = try shape(x, wts, win, groups)
         if let b, b.shape != [s.o] { throw TensorError.shape("convolution biases", b.shape, [s.o]) }
-        var y = try workspace?.takeOutput([s.n, s.o, s.ho, s.wo]) ?? Tensor(shape: [s.n, s.o, s.ho, s.wo])
+        // The kernel writes every output element (GEMM with beta 0, or whole depthwise planes).
+        var y = try workspace?.takeOutput([s.n, s.o, s.ho, s.wo]) ?? Tensor(uninitialized: [s.n, s.o, s.ho, s.wo])
         let scratch = workspace?.columns ?? Scratch()
         try y.withUnsafeMutableBufferPointer { out in
             guard let yp = out.baseAddress else { return }

@@ -31,6 +31,18 @@ public struct Tensor: Sendable {
         }
     }
 
+    /// A tensor whose elements the caller overwrites completely before reading (no zero fill).
+    init(uninitialized shape: [Int]) throws {
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorError("negative dimension in shape \(shape)") }
+        let (n, overflow) = shape.reduce((1, false)) { acc, d in
+            let (p, o) = acc.0.multipliedReportingOverflow(by: d)
+            return (p, acc.1 || o)
+        }
+        guard !overflow, n <= 1 << 34 else { throw TensorError("shape \(shape) is too large") }
+        self.shape = shape
+        storage = Storage(count: n)
+    }
+
     /// A scalar (rank 0).
     public init(scalar: Float) {
         shape = []
