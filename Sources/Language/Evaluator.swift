@@ -255,7 +255,10 @@ public final class Evaluator {
                 if let threaded = thread(head, args) { return try evaluate(threaded) }
             }
             if attrs.contains(.orderless) { args.sort(by: Order.less) }
-            let expr = Normal(head, args)
+            // An expression whose parts came back unchanged is kept (not copied), so marking it
+            // as a fixed point below also marks the stored value it came from: a large list is
+            // then checked once per generation, not once per use.
+            let expr = n.head.isIdentical(to: head) && Expr.identical(n.args, args) ? n : Normal(head, args)
             guard let result = try applyRules(expr, head, attrs) else {
                 expr.evaluatedAt = Symbol.generation
                 return .normal(expr)

@@ -24,6 +24,14 @@ public enum Expr: @unchecked Sendable {
     case native(any NativeValue)
 }
 
+extension Expr {
+    static func identical(_ a: [Expr], _ b: [Expr]) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in a.indices where !a[i].isIdentical(to: b[i]) { return false }
+        return true
+    }
+}
+
 /// An opaque payload carried in an `Expr`, printed in a summary form.
 public protocol NativeValue: AnyObject {
     /// The symbol that `Head` returns, e.g. `NetChain`.
