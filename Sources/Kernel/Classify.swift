@@ -250,8 +250,11 @@ private func classify(_ c: Call) throws -> Expr {
 
 /// Decisions and properties of a classifier on one probability vector.
 func classifierOutput(_ p: [Double], _ value: ClassifierValue, _ prop: Expr?) throws -> Expr {
+    if prop == nil || prop?.asString == "Decision" {
+        guard let k = p.indices.max(by: { p[$0] < p[$1] }), p[k] >= value.threshold else { return .sym("Indeterminate") }
+        return value.classes[k]
+    }
     let t = try Tensor(shape: [p.count], values: p.map(Float.init))
-    if (prop == nil || prop?.asString == "Decision"), let top = p.max(), top < value.threshold { return .sym("Indeterminate") }
     return try decode(t, .classes(value.keys), prop)
 }
 

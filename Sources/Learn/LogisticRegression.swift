@@ -9,7 +9,14 @@ public struct LogisticRegression: ProbabilityModel, Codable {
     public let intercepts: [Double]
 
     public func probabilities(_ x: [Double]) -> [Double] {
-        softmax(zip(weights, intercepts).map { w, b in zip(w, x).reduce(b) { $0 + $1.0 * $1.1 } })
+        var scores = intercepts
+        for c in scores.indices {
+            let w = weights[c]
+            var s = 0.0
+            for j in 0..<Swift.min(w.count, x.count) { s += w[j] * x[j] }
+            scores[c] += s
+        }
+        return softmax(scores)
     }
 
     public static func fit(_ x: [[Double]], _ y: [Int], classes k: Int, l2: Double) throws -> LogisticRegression {
