@@ -49,6 +49,21 @@ final class FeaturePipeline {
         return [x]
     }
 
+    /// A number or a numeric array as a flat vector (flat lists read directly).
+    static func numeric(_ e: Expr) -> [Double]? {
+        if let d = e.doubleValue { return [d] }
+        if case .normal(let n) = e, n.head.isSymbol(Sym.List) {
+            var out = [Double]()
+            out.reserveCapacity(n.args.count)
+            for a in n.args {
+                guard let d = a.doubleValue else { return e.asTensor?.values.map(Double.init) }
+                out.append(d)
+            }
+            return out
+        }
+        return e.asTensor?.values.map(Double.init)
+    }
+
     /// Learns the encoders from training examples.
     func learn(_ xs: [Expr]) throws {
         let rows = xs.map(FeaturePipeline.parts)
@@ -57,8 +72,8 @@ final class FeaturePipeline {
         columns = try (0..<width).map { j in
             let values = rows.map { $0[j] }
             let present = values.filter { !$0.isMissing }
-            if present.allSatisfy({ $0.asTensor != nil && !($0.asString != nil) }) {
-                let vectors = present.compactMap { $0.asTensor?.values.map(Double.init) }
+            let vectors = present.compactMap(FeaturePipeline.numeric)
+            if vectors.count == present.count {
                 let w = vectors.first?.count ?? 1
                 guard vectors.allSatisfy({ $0.count == w }) else { throw LearnError("data", "feature \(j + 1) has vectors of different lengths") }
                 var means = [Double](repeating: 0, count: w)
@@ -75,6 +90,16 @@ final class FeaturePipeline {
     }
 
     func encode(_ x: Expr) throws -> [Double] {
+        // A plain numeric vector for a single numeric column: read it directly.
+        if columns.count == 1, case .numeric(let w, _) = columns[0], case .normal(let n) = x, n.head.isSymbol(Sym.List), n.args.count == w {
+            var out = [Double]()
+            out.reserveCapacity(w)
+            for a in n.args {
+                guard let d = a.doubleValue else { out = []; break }
+                out.append(d)
+            }
+            if out.count == w { return out }
+        }
         let p = FeaturePipeline.parts(x)
         guard p.count == columns.count else { throw LearnError("data", "the example \(short(x)) has \(p.count) features, not \(columns.count)") }
         var out: [Double] = []
