@@ -102,7 +102,7 @@ struct HistoryFile {
 
     func add(_ entry: String) {
         add_history(entry)
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         if write_history(path) != 0 { return }
         _ = history_truncate_file(path, Int32(limit))
     }
