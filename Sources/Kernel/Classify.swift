@@ -294,7 +294,7 @@ extension Kernel {
             if columns.count == 1, case .numeric(let w, _) = columns[0] {
                 single = w > 1 && items.count == w && items.allSatisfy(\.isNumber)
             } else {
-                single = columns.count > 1 && items.count == columns.count && !items.allSatisfy { $0.listItems != nil || $0.isAssociation }
+                single = columns.count > 1 && items.count == columns.count && !items.allSatisfy { $0.listItems != nil || $0.asAssociation != nil }
             }
         } else {
             single = true

@@ -3,18 +3,6 @@ import Imaging
 import Language
 import Tensor
 
-/// Runs an image operation, reporting failures as `Sym::imgerr` and returning `$Failed`.
-private func imageOperation(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
-    do {
-        return try body()
-    } catch let e as ImagingError {
-        c.message("imgerr", text: capitalized(e.description) + ".")
-    } catch {
-        c.message("imgerr", text: "\(error)")
-    }
-    return .failed
-}
-
 /// An image from `Image[...]` data: a matrix (gray) or a height x width x channels array.
 func imageFromArray(_ e: Expr) throws -> Image {
     guard let t = e.asTensor else { throw ImagingError("the data is not a rectangular array of numbers") }
@@ -51,11 +39,11 @@ extension Kernel {
             Builtin("Image", [], usage: "Image[data] makes an image from a matrix of gray levels or a height x width x channels array of values in 0..1.") { c in
                 guard c.count >= 1 else { return c.argCount(1) }
                 if c[0].asImage != nil { return c[0] }
-                return imageOperation(c) { .image(try imageFromArray(c[0])) }
+                return netOperation(c) { .image(try imageFromArray(c[0])) }
             },
             Builtin("ImageData", [], usage: "ImageData[image] gives the pixel values: a height x width x channels array (a matrix for gray images), values 0..1.") { c in
                 guard c.count >= 1 else { return c.argCount(1) }
-                return imageOperation(c) {
+                return netOperation(c) {
                     let im = try image(c)
                     let shape = im.channels == 1 ? [im.height, im.width] : [im.height, im.width, im.channels]
                     return exprFromTensor(try Tensor(shape: shape, values: im.pixels))
@@ -63,19 +51,19 @@ extension Kernel {
             },
             Builtin("ImageDimensions", [], usage: "ImageDimensions[image] gives {width, height}.") { c in
                 guard c.count == 1 else { return c.argCount(1) }
-                return imageOperation(c) { let im = try image(c); return .ints([im.width, im.height]) }
+                return netOperation(c) { let im = try image(c); return .ints([im.width, im.height]) }
             },
             Builtin("ImageChannels", [], usage: "ImageChannels[image] gives the number of channels.") { c in
                 guard c.count == 1 else { return c.argCount(1) }
-                return imageOperation(c) { .integer(try image(c).channels) }
+                return netOperation(c) { .integer(try image(c).channels) }
             },
             Builtin("ImageColorSpace", [], usage: "ImageColorSpace[image] gives \"Grayscale\" or \"RGB\".") { c in
                 guard c.count == 1 else { return c.argCount(1) }
-                return imageOperation(c) { .string(try image(c).colorSpace.rawValue) }
+                return netOperation(c) { .string(try image(c).colorSpace.rawValue) }
             },
             Builtin("ImageResize", [], usage: "ImageResize[image, w] scales to width w keeping the aspect ratio; ImageResize[image, {w, h}] to w x h. Shrinking averages areas, growing interpolates.") { c in
                 guard c.count == 2 else { return c.argCount(2) }
-                return imageOperation(c) {
+                return netOperation(c) {
                     let im = try image(c)
                     let (w, h) = try targetSize(c[1], im)
                     return .image(try im.resized(width: w, height: h))
@@ -83,7 +71,7 @@ extension Kernel {
             },
             Builtin("ImageCrop", [], usage: "ImageCrop[image, {w, h}] crops to w x h about the centre; ImageCrop[image, w] to a width.") { c in
                 guard c.count == 2 else { return c.argCount(2) }
-                return imageOperation(c) {
+                return netOperation(c) {
                     let im = try image(c)
                     var (w, h) = try targetSize(c[1], im)
                     if c[1].intValue != nil { h = im.height }
@@ -94,7 +82,7 @@ extension Kernel {
             },
             Builtin("ImageTake", [], usage: "ImageTake[image, {r1, r2}] gives rows r1 through r2; ImageTake[image, {r1, r2}, {c1, c2}] also columns.") { c in
                 guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
-                return imageOperation(c) {
+                return netOperation(c) {
                     let im = try image(c)
                     func span(_ e: Expr, _ n: Int) throws -> (Int, Int) {
                         guard let xs = e.listItems, xs.count == 2, let a = xs[0].intValue, let b = xs[1].intValue, a >= 1, b >= a else {
@@ -109,7 +97,7 @@ extension Kernel {
             },
             Builtin("ImagePad", [], usage: "ImagePad[image, m] adds a border of m pixels (black); ImagePad[image, m, v] of value v; negative m crops.") { c in
                 guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
-                return imageOperation(c) {
+                return netOperation(c) {
                     let im = try image(c)
                     guard let m = c[1].intValue else { throw ImagingError("the margin must be an integer") }
                     let v = c.count == 3 ? Float(c[2].doubleValue ?? 0) : 0
@@ -118,14 +106,14 @@ extension Kernel {
             },
             Builtin("ColorConvert", [], usage: "ColorConvert[image, \"Grayscale\"] or ColorConvert[image, \"RGB\"] converts the color space.") { c in
                 guard c.count == 2 else { return c.argCount(2) }
-                return imageOperation(c) {
+                return netOperation(c) {
                     guard let space = Image.ColorSpace(rawValue: c[1].asString ?? "") else { throw ImagingError("the color space must be \"Grayscale\" or \"RGB\"") }
                     return .image(try image(c).converted(to: space))
                 }
             },
             Builtin("ConformImages", [], usage: "ConformImages[{images...}, {w, h}] resizes (cropping to fill) and converts images to a common size and color space; ConformImages[images] uses the first image's.") { c in
                 guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
-                return imageOperation(c) {
+                return netOperation(c) {
                     guard let items = c[0].listItems else { throw ImagingError("a list of images is expected") }
                     let images = try items.map { e -> Image in
                         guard let im = e.asImage else { throw ImagingError("\(short(e)) is not an image") }
@@ -140,7 +128,7 @@ extension Kernel {
             },
             Builtin("Thumbnail", [], usage: "Thumbnail[image] shrinks an image to at most 150 pixels on its longer side; Thumbnail[image, n] to n.") { c in
                 guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
-                return imageOperation(c) {
+                return netOperation(c) {
                     let im = try image(c)
                     let n = c.count == 2 ? (c[1].intValue ?? 150) : 150
                     let scale = Swift.min(1, Double(n) / Double(Swift.max(im.width, im.height)))
@@ -150,7 +138,7 @@ extension Kernel {
             },
             Builtin("ArrayImages", [], usage: "ArrayImages[array, {h, w}, max] makes one image per row of a matrix (the first h*w values, gray) or per slice of an N x h x w (gray) or N x h x w x 3 (RGB) array, with values divided by max.") { c in
                 guard c.count == 3, let t = c[0].asTensor, let m = c[2].doubleValue, m > 0 else { return c.argCount(3) }
-                return imageOperation(c) {
+                return netOperation(c) {
                     guard let dims = c[1].listItems?.compactMap(\.intValue), dims.count == 2, dims.allSatisfy({ $0 > 0 }) else {
                         throw ImagingError("the image size must be {height, width}")
                     }

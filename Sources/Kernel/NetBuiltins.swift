@@ -26,18 +26,11 @@ func netElement(_ e: Expr, _ c: Call) throws -> Net {
     if let n = e.asNet { return n }
     if let k = e.intValue, k > 0 { return .layer(try Layer(.linear(output: [k], biases: true))) }
     if e.isSymbol(Sym.Failed) { throw NetError("invnet", "an element of the net is $Failed") }
-    if e.listItems != nil || e.hasHead(Sym.Association) || e.isAssociation {
+    if e.listItems != nil || e.asAssociation != nil {
         return .chain(try chainParts(e, c))
     }
     if let f = try elementwiseFunction(e, c) { return .layer(try Layer(.elementwise(f))) }
     throw NetError("invnet", "\(InputForm.string(e)) is not a layer, a net, an activation or a layer size")
-}
-
-extension Expr {
-    var isAssociation: Bool {
-        if case .association = self { return true }
-        return false
-    }
 }
 
 /// Names and nets of a list (named "1", "2", ...) or an association.

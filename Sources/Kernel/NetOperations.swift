@@ -115,7 +115,7 @@ func replacePart(_ net: Net, _ spec: Expr, _ value: Expr, _ c: Call) throws -> N
     }
     guard let t = value.asTensor else { throw NetError("invarr", "the new \(quoted(arrayName)) is not a rectangular array of numbers") }
     if let expected = l.arrayShapes?[arrayName], expected != t.shape {
-        throw NetError("invarr", "\(quoted(arrayName)) must have dimensions \(expected), not \(t.shape)")
+        throw NetError("invarr", "\(quoted(arrayName)) must be \(describe(expected)), not \(describe(t.shape))")
     }
     var arrays = l.arrays
     arrays[arrayName] = t

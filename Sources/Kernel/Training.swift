@@ -31,18 +31,10 @@ final class TrainingResultValue: NativeValue {
         case "BatchSize": return .integer(result.batchSize)
         case "TotalTrainingTime": return .real(result.seconds)
         case "TotalRounds": return .integer(result.roundLosses.count)
-        case "LossFunction": return .net(.layer((try? Layer(.loss(loss))) ?? Layer.placeholder))
+        case "LossFunction": return (try? Layer(.loss(loss))).map { .net(.layer($0)) } ?? .missing("NotAvailable")
         case "Properties": return .strings(Self.properties)
         default: return nil
         }
-    }
-}
-
-extension Layer {
-    /// A layer that always constructs (for displays that need some layer).
-    static var placeholder: Layer {
-        // A softmax layer has no arrays and no parameters that can fail.
-        (try? Layer(.softmax)) ?? { fatalError("unreachable: SoftmaxLayer always constructs") }()
     }
 }
 
@@ -79,9 +71,8 @@ func trainingPairs(_ data: Expr, _ net: Net) throws -> [(Expr, Expr)] {
 }
 
 /// Inputs encoded once into one tensor, targets as class indices (with a class decoder) or arrays.
-func encodeTrainingData(_ pairs: [(Expr, Expr)], _ net: inout Net, _ c: Call, targetsOnly: Bool = false) throws -> (Tensor, Tensor) {
+func encodeTrainingData(_ pairs: [(Expr, Expr)], _ net: inout Net, _ c: Call) throws -> (Tensor, Tensor) {
     guard !pairs.isEmpty else { throw NetError("data", "there are no training examples") }
-    if targetsOnly { return (Tensor(scalar: 0), try encodeTargets(pairs.map(\.1), net)) }
     let progress = ProgressLine()
     defer { progress.finish() }
     var inputs: [Tensor] = []
@@ -138,8 +129,7 @@ func encodedData(_ data: Expr, _ net: inout Net, _ c: Call) throws -> (Tensor, T
         let shape = Array(x.shape.dropFirst())
         if (net.inputs.first ?? nil) == nil { _ = try net.constrain(inputs: [shape], output: nil) }
         guard net.inputs.first ?? nil == shape else { throw NetError("data", "the inputs are \(describe(shape)), but the net takes \(describe(net.inputs.first ?? nil))") }
-        let (_, t) = try encodeTrainingData(labels.map { (Expr.integer(0), $0) }, &net, c, targetsOnly: true)
-        return (x, t)
+        return (x, try encodeTargets(labels, net))
     }
     return try encodeTrainingData(try trainingPairs(data, net), &net, c)
 }

@@ -168,7 +168,7 @@ public struct Layer: Sendable {
         case .reshape(let dims):
             try setOutput(dims)
             if let x, x.reduce(1, *) != dims.reduce(1, *) {
-                throw NetError.incompatible("\(describe(x)) cannot be reshaped to dimensions \(dims)")
+                throw NetError.incompatible("\(describe(x)) cannot be reshaped to \(describe(dims))")
             }
         case .catenate:
             let known = inputs.compactMap { $0 }

@@ -35,7 +35,7 @@ public struct WindowSpec: Sendable, Equatable, Codable {
     func valid() throws {
         guard kernel.count == 2, stride.count == 2, dilation.count == 2,
               (kernel + stride + dilation).allSatisfy({ $0 > 0 }) else {
-            throw NetError("invspec", "kernel, stride and dilation must be positive pairs, not \(kernel), \(stride), \(dilation)")
+            throw NetError("invspec", "kernel, stride and dilation must be pairs of positive integers")
         }
         if case .explicit(let t, let b, let l, let r) = padding, [t, b, l, r].contains(where: { $0 < 0 }) {
             throw NetError("invspec", "padding sizes must be non-negative")

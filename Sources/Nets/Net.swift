@@ -160,14 +160,9 @@ public struct Chain: Sendable {
     /// Propagates shapes between neighbours until nothing changes.
     mutating func constrain(input: Shape?, output: Shape?) throws -> Bool {
         var changedAny = false
-        var first = true
         for _ in 0..<(2 * nodes.count + 4) {
-            var changed = false
-            if first || input != nil {
-                changed = try constrainNode(0, inputs: [input], output: nil) || changed
-            }
+            var changed = try constrainNode(0, inputs: [input], output: nil)
             changed = try constrainNode(nodes.count - 1, inputs: [nil], output: output) || changed
-            first = false
             for i in 0..<(nodes.count - 1) {
                 let a = nodes[i].output, b = nodes[i + 1].inputs.first ?? nil
                 guard let merged = unify(a, b) else {

@@ -73,11 +73,6 @@ public enum ElementwiseFunction: Sendable, Equatable, Codable {
 
     func apply(_ x: Tensor) -> Tensor {
         switch self {
-        case .activation(let f) where f == .relu || f == .relu6:
-            // The vectorized in-place clamp on a copy.
-            var y = x
-            y.withUnsafeMutableBufferPointer { p in if let base = p.baseAddress { f.apply(base, count: p.count) } }
-            return y
         case .activation(let f): return x.activated(f)
         case .scalar(let f): return x.map { Float(f.evaluate(Double($0)).value) }
         }
@@ -85,8 +80,6 @@ public enum ElementwiseFunction: Sendable, Equatable, Codable {
 
     func backward(input x: Tensor, gradient g: Tensor) throws -> Tensor {
         switch self {
-        case .activation(.relu), .activation(.relu6):
-            return try Tensor.clampBackward(input: x, gradient: g, top: self == .activation(.relu6) ? 6 : .infinity)
         case .activation(let f): return try Tensor.activationBackward(f, input: x, gradient: g)
         case .scalar(let f): return try Tensor.combine(x, g) { v, d in d * Float(f.evaluate(Double(v)).derivative) }
         }

@@ -45,11 +45,17 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
 
 extension Tensor {
     /// The activation applied elementwise.
-    public func activated(_ f: Activation) -> Tensor { map(f.value) }
+    public func activated(_ f: Activation) -> Tensor {
+        guard f == .relu || f == .relu6 else { return map(f.value) }
+        // The vectorized in-place clamp on a copy.
+        var y = self
+        y.withUnsafeMutableBufferPointer { p in if let base = p.baseAddress { f.apply(base, count: p.count) } }
+        return y
+    }
 
     /// The ReLU/ReLU6 gradient: `gradient` where the input is inside the linear part, else 0;
     /// written in one pass over fresh memory, spread over the cores.
-    public static func clampBackward(input x: Tensor, gradient g: Tensor, top: Float) throws -> Tensor {
+    static func clampBackward(input x: Tensor, gradient g: Tensor, top: Float) throws -> Tensor {
         guard x.shape == g.shape else { throw TensorError.shape("activation backward", x.shape, g.shape) }
         var out = try Tensor(uninitialized: x.shape)
         let n = x.count
@@ -72,6 +78,7 @@ extension Tensor {
     /// The gradient with respect to the input: `gradient ⊙ f'(input)`.
     public static func activationBackward(_ f: Activation, input: Tensor, gradient: Tensor) throws -> Tensor {
         guard input.shape == gradient.shape else { throw TensorError.shape("activation backward", input.shape, gradient.shape) }
+        if f == .relu || f == .relu6 { return try clampBackward(input: input, gradient: gradient, top: f == .relu6 ? 6 : .infinity) }
         return try combine(input, gradient) { x, g in g * f.derivative(x) }
     }
 }

@@ -60,48 +60,19 @@ public enum Convolution {
     }
 
     static func shape(_ x: Tensor, _ wts: Tensor, _ win: Window, _ groups: Int) throws -> Shape {
-        guard x.rank == 4, wts.rank == 4 else { throw TensorError.shape("convolution", x.shape, wts.shape) }
-        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        try shape(x.shape, wts, win, groups)
+    }
+
+    static func shape(_ xs: [Int], _ wts: Tensor, _ win: Window, _ groups: Int) throws -> Shape {
+        guard xs.count == 4, wts.rank == 4 else { throw TensorError.shape("convolution", xs, wts.shape) }
+        let (n, c, h, w) = (xs[0], xs[1], xs[2], xs[3])
         let o = wts.shape[0]
         guard groups >= 1, c % groups == 0, o % groups == 0, wts.shape[1] == c / groups,
               wts.shape[2] == win.kernel.h, wts.shape[3] == win.kernel.w else {
-            throw TensorError("convolution: input \(x.shape) and weights \(wts.shape) do not fit \(groups) group(s) with a \(win.kernel.h)x\(win.kernel.w) kernel")
+            throw TensorError("convolution: input \(xs) and weights \(wts.shape) do not fit \(groups) group(s) with a \(win.kernel.h)x\(win.kernel.w) kernel")
         }
         let (ho, wo) = try win.output(h, w)
         return Shape(n: n, c: c, h: h, w: w, o: o, ho: ho, wo: wo, groups: groups, k: (c / groups) * win.kernel.h * win.kernel.w)
-    }
-
-    /// Copies the receptive fields of channels [c0, c0+cg) of one image into a K x (ho*wo) matrix.
-    static func im2col(_ src: UnsafePointer<Float>, _ s: Shape, _ win: Window, c0: Int, into col: UnsafeMutablePointer<Float>) {
-        let hw = s.ho * s.wo
-        var row = 0
-        for c in c0..<(c0 + s.cg) {
-            let plane = src + c * s.h * s.w
-            for ki in 0..<win.kernel.h {
-                for kj in 0..<win.kernel.w {
-                    let dst = col + row * hw
-                    let (lo, hi, off) = validRange(kj, s, win)
-                    let sw = win.stride.w
-                    for oy in 0..<s.ho {
-                        let out = dst + oy * s.wo
-                        let iy = oy * win.stride.h - win.padding.top + ki * win.dilation.h
-                        if iy < 0 || iy >= s.h || lo >= hi {
-                            out.update(repeating: 0, count: s.wo)
-                            continue
-                        }
-                        let line = plane + iy * s.w
-                        if lo > 0 { out.update(repeating: 0, count: lo) }
-                        if sw == 1 {
-                            (out + lo).update(from: line + lo + off, count: hi - lo)
-                        } else {
-                            for ox in lo..<hi { out[ox] = line[ox * sw + off] }
-                        }
-                        if hi < s.wo { (out + hi).update(repeating: 0, count: s.wo - hi) }
-                    }
-                    row += 1
-                }
-            }
-        }
     }
 
     /// Adds a K x (ho*wo) matrix of receptive-field gradients back into channels [c0, c0+cg).
@@ -382,7 +353,7 @@ public enum Convolution {
                                 continue
                             }
                             // dW_g += dY_g · colᵀ
-                            im2col(input.value + i * s.c * s.h * s.w, s, win, c0: g * s.cg, into: col)
+                            im2col(input.value + i * s.c * s.h * s.w, s, win, c0: g * s.cg, columns: 0..<hw, into: col)
                             BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: col, beta: 1, c: dwp + g * s.og * s.k)
                             // dcol = W_gᵀ · dY_g, then scattered back into dx
                             BLAS.gemm(transA: true, transB: false, m: s.k, n: hw, k: s.og, a: wg, b: gy, c: col)

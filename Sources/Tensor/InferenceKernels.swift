@@ -80,7 +80,6 @@ extension Convolution {
     /// scratch; depthwise convolutions use the direct kernel.
     public static func inference(_ x: UnsafePointer<Float>, shape xs: [Int], weights wts: Tensor, window win: Window, groups: Int,
                                  epilogue: Epilogue, output y: UnsafeMutablePointer<Float>, scratch: Scratch) throws {
-        guard xs.count == 4 else { throw TensorError("convolution needs NCHW input, not shape \(xs)") }
         let s = try shape(xs, wts, win, groups)
         let hw = s.ho * s.wo
         let wp = UnsafeSendable(UnsafePointer(wts.storage.pointer)), input = UnsafeSendable(x), output = UnsafeSendable(y)
@@ -127,17 +126,6 @@ extension Convolution {
                 }
             }
         }
-    }
-
-    static func shape(_ xs: [Int], _ wts: Tensor, _ win: Window, _ groups: Int) throws -> Shape {
-        let (n, c, h, w) = (xs[0], xs[1], xs[2], xs[3])
-        let o = wts.shape[0]
-        guard wts.rank == 4, groups >= 1, c % groups == 0, o % groups == 0, wts.shape[1] == c / groups,
-              wts.shape[2] == win.kernel.h, wts.shape[3] == win.kernel.w else {
-            throw TensorError("convolution: input \(xs) and weights \(wts.shape) do not fit \(groups) group(s) with a \(win.kernel.h)x\(win.kernel.w) kernel")
-        }
-        let (ho, wo) = try win.output(h, w)
-        return Shape(n: n, c: c, h: h, w: w, o: o, ho: ho, wo: wo, groups: groups, k: (c / groups) * win.kernel.h * win.kernel.w)
     }
 
     /// im2col restricted to output positions `columns` (flat indices into Ho x Wo); the matrix

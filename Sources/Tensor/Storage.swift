@@ -43,7 +43,6 @@ enum BufferCache {
 
     struct State {
         var free: [Int: [UnsafeMutableRawPointer]] = [:]
-        var order: [(Int, UnsafeMutableRawPointer)] = []
         var total = 0
     }
 
@@ -58,7 +57,6 @@ enum BufferCache {
             guard var list = s.state.free[bytes], let p = list.popLast() else { return nil }
             s.state.free[bytes] = list
             s.state.total -= bytes
-            if let k = s.state.order.firstIndex(where: { $0.1 == p }) { s.state.order.remove(at: k) }
             return p
         }
     }
@@ -71,7 +69,6 @@ enum BufferCache {
         return shelf.withLock { s in
             guard s.state.total + bytes <= limit else { return false }
             s.state.free[bytes, default: []].append(p)
-            s.state.order.append((bytes, p))
             s.state.total += bytes
             return true
         }

@@ -10,14 +10,19 @@ public struct Tensor: Sendable {
 
     /// A tensor of the given shape filled with `value`.
     public init(shape: [Int], repeating value: Float = 0) throws {
+        self.shape = shape
+        storage = Storage(repeating: value, count: try Tensor.elementCount(shape))
+    }
+
+    /// The number of elements of a shape; negative or overflowing shapes throw.
+    static func elementCount(_ shape: [Int]) throws -> Int {
         guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorError("negative dimension in shape \(shape)") }
         let (n, overflow) = shape.reduce((1, false)) { acc, d in
             let (p, o) = acc.0.multipliedReportingOverflow(by: d)
             return (p, acc.1 || o)
         }
         guard !overflow, n <= 1 << 34 else { throw TensorError("shape \(shape) is too large") }
-        self.shape = shape
-        storage = Storage(repeating: value, count: n)
+        return n
     }
 
     /// A tensor of the given shape with the given values in row-major order.
@@ -33,14 +38,8 @@ public struct Tensor: Sendable {
 
     /// A tensor whose elements the caller overwrites completely before reading (no zero fill).
     init(uninitialized shape: [Int]) throws {
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorError("negative dimension in shape \(shape)") }
-        let (n, overflow) = shape.reduce((1, false)) { acc, d in
-            let (p, o) = acc.0.multipliedReportingOverflow(by: d)
-            return (p, acc.1 || o)
-        }
-        guard !overflow, n <= 1 << 34 else { throw TensorError("shape \(shape) is too large") }
         self.shape = shape
-        storage = Storage(count: n)
+        storage = Storage(count: try Tensor.elementCount(shape))
     }
 
     /// A scalar (rank 0).
