@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Tensor
 
 /// A net compiled for inference: its layers flattened into steps over numbered values, batch
@@ -30,12 +31,18 @@ public final class InferencePlan: @unchecked Sendable {
         var output: Int
     }
 
+    /// One run's memory: pooled activation buffers and the convolutions' scratch. A plan keeps
+    /// one per core, so that images can run side by side.
+    final class Runner {
+        var pool: [Storage] = []
+        let scratch = Scratch()
+    }
+
     private(set) var steps: [Step] = []
     private var valueCount = 1
     private var result = 0
     private let lock = NSLock()
-    private var pool: [Storage] = []
-    private let scratch = Scratch()
+    private var runners: [Runner] = [Runner()]
 
     /// Compiles a net; nets with parts that have no inference form (loss layers) throw.
     public init(_ net: Net) throws {
@@ -156,10 +163,43 @@ public final class InferencePlan: @unchecked Sendable {
 
     // MARK: Running
 
-    /// The net applied to a batch (leading dimension).
+    /// The net applied to a batch (leading dimension). A batch of several examples runs as one
+    /// job per core, each taking the next example and running every layer on it with serial
+    /// kernels: an example's activations stay in cache from layer to layer, and the cores never
+    /// wait for each other between layers. A single example runs with parallel kernels.
     public func run(_ x: Tensor) throws -> Tensor {
         lock.lock()
         defer { lock.unlock() }
+        let n = x.shape.first ?? 0, workers = Swift.min(Parallel.workers, n)
+        guard x.rank >= 2, workers >= 2 else { return try run(x, runners[0]) }
+        while runners.count < workers { runners.append(Runner()) }
+        let results = Results(count: n)
+        defer { results.deallocate() }
+        let next = Atomic<Int>(0)
+        Parallel.jobs(workers) { w in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard i < n else { return }
+                results.slots[i] = Result { try self.run(x.slice(i..<(i + 1)), self.runners[w]) }
+            }
+        }
+        return try Tensor.concatenate(results.slots.map { try ($0 ?? .failure(NetError("eval", "an example was not run"))).get() })
+    }
+
+    /// One slot per example, each written by the one job that ran it.
+    private struct Results: @unchecked Sendable {
+        let slots: UnsafeMutableBufferPointer<Result<Tensor, any Error>?>
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+        func deallocate() {
+            _ = slots.deinitialize()
+            slots.deallocate()
+        }
+    }
+
+    private func run(_ x: Tensor, _ runner: Runner) throws -> Tensor {
         var storage = [Storage?](repeating: nil, count: valueCount)
         var shapes = [[Int]](repeating: [], count: valueCount)
         var remaining = [Int](repeating: 0, count: valueCount)
@@ -175,14 +215,14 @@ public final class InferencePlan: @unchecked Sendable {
             storage[v] = nil
             let id = ObjectIdentifier(s)
             holders[id, default: 1] -= 1
-            if holders[id] == 0 && v != 0 && s !== x.storage { pool.append(s) }
+            if holders[id] == 0 && v != 0 && s !== x.storage { runner.pool.append(s) }
         }
         func take(_ count: Int) -> Storage {
             var best: Int?
-            for (k, s) in pool.enumerated() where s.count >= count {
-                if best == nil || s.count < pool[best!].count { best = k }
+            for (k, s) in runner.pool.enumerated() where s.count >= count {
+                if best == nil || s.count < runner.pool[best!].count { best = k }
             }
-            if let k = best { return pool.remove(at: k) }
+            if let k = best { return runner.pool.remove(at: k) }
             return Storage(count: count)
         }
         for step in steps {
@@ -194,7 +234,7 @@ public final class InferencePlan: @unchecked Sendable {
                 out = ins[0]
             } else {
                 out = take(outShape.reduce(1, *))
-                try execute(step.op, ins.map { UnsafePointer($0.pointer) }, inShapes, out.pointer, outShape)
+                try execute(step.op, ins.map { UnsafePointer($0.pointer) }, inShapes, out.pointer, outShape, runner.scratch)
             }
             storage[step.output] = out
             shapes[step.output] = outShape
@@ -227,7 +267,8 @@ public final class InferencePlan: @unchecked Sendable {
         }
     }
 
-    private func execute(_ op: Op, _ xs: [UnsafePointer<Float>], _ shapes: [[Int]], _ y: UnsafeMutablePointer<Float>, _ yShape: [Int]) throws {
+    private func execute(_ op: Op, _ xs: [UnsafePointer<Float>], _ shapes: [[Int]], _ y: UnsafeMutablePointer<Float>, _ yShape: [Int],
+                         _ scratch: Scratch) throws {
         let x = xs[0], count = shapes[0].reduce(1, *)
         switch op {
         case .convolution(let w, let b, let spec, let groups, let activation, let residual):

@@ -65,7 +65,7 @@ extension Tensor {
             let dst = UnsafeSendable(base)
             let chunks = n >= 1 << 16 ? 8 : 1
             let size = (n + chunks - 1) / chunks
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            Parallel.forEach(chunks) { c in
                 for i in (c * size)..<Swift.min(n, (c + 1) * size) {
                     let v = xp.value[i]
                     dst.value[i] = v > 0 && v < top ? gp.value[i] : 0

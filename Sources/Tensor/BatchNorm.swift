@@ -71,7 +71,7 @@ public struct BatchNorm: Sendable {
                         guard let hp = hb.baseAddress, let yp = yb.baseAddress, let mp = mb.baseAddress, let vp = vb.baseAddress else { return }
                         let h = UnsafeSendable(hp), out = UnsafeSendable(yp), m = UnsafeSendable(mp), v = UnsafeSendable(vp)
                         // Each channel is normalized by one worker.
-                        DispatchQueue.concurrentPerform(iterations: c) { ch in
+                        Parallel.forEach(c) { ch in
                             var s = 0.0, s2 = 0.0
                             for i in 0..<n {
                                 let p = src.value + (i * c + ch) * inner
@@ -119,7 +119,7 @@ public struct BatchNorm: Sendable {
                 dbeta.withUnsafeMutableBufferPointer { dbb in
                     guard let dp = d.baseAddress, let dgp = dgb.baseAddress, let dbp = dbb.baseAddress else { return }
                     let out = UnsafeSendable(dp), dG = UnsafeSendable(dgp), dB = UnsafeSendable(dbp)
-                    DispatchQueue.concurrentPerform(iterations: c) { ch in
+                    Parallel.forEach(c) { ch in
                         var sb: Float = 0, sg: Float = 0
                         for i in 0..<n {
                             let off = (i * c + ch) * inner

@@ -1,3 +1,4 @@
+import CKernels
 @preconcurrency import COpenBLAS
 import Dispatch
 
@@ -134,10 +135,17 @@ public enum Convolution {
         let input = UnsafeSendable(xp), kernel = UnsafeSendable(wp), output = UnsafeSendable(yp)
         // Each plane (image, channel) is written by exactly one worker. Rows accumulate
         // contiguous runs (dst[ox] += w * src[ox*stride + offset]) that the compiler vectorizes.
-        DispatchQueue.concurrentPerform(iterations: planes) { p in
+        Parallel.forEach(planes) { p in
             let c = p % s.c
             let src = input.value + p * s.h * s.w, dst = output.value + p * s.ho * s.wo, k = kernel.value + c * kh * kw
             if kh == 3 && kw == 3 && win.dilation == (1, 1) && win.stride.h == win.stride.w && win.stride.h <= 2 {
+                // The vector kernel, epilogue in registers, when the CPU has AVX2 and FMA.
+                let e = epilogue ?? Epilogue()
+                if let act = e.vectorActivation,
+                   nets_depthwise3x3(src, s.h, s.w, k, win.stride.h, win.padding.top, win.padding.left, dst, s.ho, s.wo,
+                                     e.biases?[c] ?? 0, e.residual.map { $0 + p * s.ho * s.wo }, act) != 0 {
+                    return
+                }
                 depthwise3x3Plane(src, k, s, win, dst)
                 epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
                 return
@@ -273,7 +281,7 @@ public enum Convolution {
         let kh = win.kernel.h, kw = win.kernel.w
         let input = UnsafeSendable(xp), kernel = UnsafeSendable(wp), grad = UnsafeSendable(gp)
         let dInput = UnsafeSendable(dxp), dKernel = UnsafeSendable(dwp)
-        DispatchQueue.concurrentPerform(iterations: s.c) { c in
+        Parallel.forEach(s.c) { c in
             let k = kernel.value + c * kh * kw, dk = dKernel.value + c * kh * kw
             for i in 0..<s.n {
                 let p = i * s.c + c
@@ -325,19 +333,17 @@ public enum Convolution {
         } else {
             // Images are spread over the workers, each with single-threaded GEMMs, its own im2col
             // columns and its own weight-gradient sum; the sums are added at the end.
-            let workers = Swift.min(inferenceWorkers, s.n)
+            let workers = Swift.min(Parallel.workers, s.n)
             let columns = pointwise ? 1 : Swift.max(s.k * hw, 1)
             let scratch = Scratch()
             scratch.reserve(workers: workers, count: columns)
             let partial = Scratch()
             partial.reserve(workers: workers, count: wts.count)
             let input = UnsafeSendable(UnsafePointer(xp)), weights = UnsafeSendable(UnsafePointer(wp)), grad = UnsafeSendable(UnsafePointer(gp))
-            let threads = openblas_get_num_threads()
-            openblas_set_num_threads(1)
-            dx.withUnsafeMutableBufferPointer { dxb in
+            BLAS.singleThreaded { dx.withUnsafeMutableBufferPointer { dxb in
                 guard let base = dxb.baseAddress else { return }
                 let dInput = UnsafeSendable(base)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                Parallel.forEach(workers) { worker in
                     let col = scratch.buffer(worker), dwp = partial.buffer(worker)
                     dwp.update(repeating: 0, count: wts.count)
                     var i = worker
@@ -362,8 +368,7 @@ public enum Convolution {
                         i += workers
                     }
                 }
-            }
-            openblas_set_num_threads(threads)
+            } }
             dw.withUnsafeMutableBufferPointer { d in
                 for w in 0..<workers {
                     let p = partial.buffer(w)

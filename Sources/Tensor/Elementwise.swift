@@ -75,7 +75,7 @@ extension Tensor {
             }
             let chunks = Swift.min(16, n / (Tensor.parallelThreshold / 4))
             let p = UnsafeSendable(base)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            Parallel.forEach(chunks) { c in
                 let lo = n * c / chunks, hi = n * (c + 1) / chunks
                 for i in lo..<hi { p.value[i] = f(p.value[i]) }
             }

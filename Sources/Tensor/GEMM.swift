@@ -1,3 +1,4 @@
+import CKernels
 @preconcurrency import COpenBLAS
 import Foundation
 
@@ -12,6 +13,17 @@ public enum BLAS {
     }
 
     public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// Runs `body` with OpenBLAS on one thread, for GEMMs issued from several workers at once
+    /// (each worker's GEMM is then its own, and OpenBLAS's threads do not compete with them).
+    /// Inside a `Parallel.jobs` job this is already so.
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        if nets_serial() != 0 { return try body() }
+        let threads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(threads) }
+        return try body()
+    }
 
     /// C = alpha * op(A) op(B) + beta * C on raw row-major buffers; op(A) is m x k, op(B) k x n.
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,

@@ -1,6 +1,8 @@
+import CKernels
 @preconcurrency import COpenBLAS
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Per-worker scratch memory that persists between calls, so a plan that runs again and again
 /// allocates nothing after its first run.
@@ -53,6 +55,16 @@ public struct Epilogue: @unchecked Sendable {
         }
         if let f = activation { f.apply(p, count: count) }
     }
+
+    /// The activation as the vector kernels take it, when they can apply it in registers.
+    var vectorActivation: Int32? {
+        switch activation {
+        case nil: return Int32(NETS_NONE.rawValue)
+        case .relu?: return Int32(NETS_RELU.rawValue)
+        case .relu6?: return Int32(NETS_RELU6.rawValue)
+        default: return nil
+        }
+    }
 }
 
 extension Activation {
@@ -70,9 +82,6 @@ extension Activation {
     }
 }
 
-/// Number of workers the inference kernels split work into.
-public var inferenceWorkers: Int { Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
-
 extension Convolution {
     /// Inference convolution from and into caller-owned memory (`x` is N x C x H x W, `y`
     /// N x O x Ho x Wo), with the epilogue fused. Images (or, for a single image, column ranges)
@@ -87,8 +96,9 @@ extension Convolution {
             depthwise(x, wts.storage.pointer, s, win, y, epilogue: epilogue)
             return
         }
-        let workers = inferenceWorkers
+        let workers = Parallel.workers
         let pointwise = isPointwise(win)
+        if !pointwise, direct(input, s, win, wp, epilogue, output, workers: workers) { return }
         // Column tiles: enough items to keep every worker busy, and for im2col tiles whose
         // columns (K x width) stay in the L2 cache with the GEMM that reads them.
         var tiles = s.n >= workers ? 1 : (workers + s.n - 1) / s.n
@@ -97,10 +107,7 @@ extension Convolution {
         let items = s.n * chunks
         let width = (hw + chunks - 1) / chunks
         scratch.reserve(workers: workers, count: pointwise ? 1 : s.k * width)
-        let threads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(threads) }
-        DispatchQueue.concurrentPerform(iterations: Swift.min(workers, items)) { worker in
+        BLAS.singleThreaded { Parallel.forEach(Swift.min(workers, items)) { worker in
             let col = scratch.buffer(worker)
             var item = worker
             while item < items {
@@ -108,25 +115,67 @@ extension Convolution {
                 item += workers
                 if p0 >= p1 { continue }
                 let image = input.value + i * s.c * s.h * s.w
+                let span = p1 - p0
                 for g in 0..<s.groups {
-                    let c = output.value + (i * s.o + g * s.og) * hw + p0
+                    let first = i * s.o + g * s.og
+                    let c = output.value + first * hw + p0
                     let a = wp.value + g * s.og * s.k
+                    let b: UnsafePointer<Float>, ldb: Int
                     if pointwise {
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(s.og), Int32(p1 - p0), Int32(s.k), 1,
-                                    a, Int32(s.k), image + g * s.cg * hw + p0, Int32(hw), 0, c, Int32(hw))
+                        (b, ldb) = (image + g * s.cg * hw + p0, hw)
                     } else {
                         im2col(image, s, win, c0: g * s.cg, columns: p0..<p1, into: col)
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(s.og), Int32(p1 - p0), Int32(s.k), 1,
-                                    a, Int32(s.k), col, Int32(p1 - p0), 0, c, Int32(hw))
+                        (b, ldb) = (UnsafePointer(col), span)
+                    }
+                    // Few input channels: the unpacked vector GEMM, epilogue in registers.
+                    if s.k <= smallK, let act = epilogue.vectorActivation,
+                       nets_gemm_smallk(s.og, span, s.k, a, s.k, b, ldb, c, hw, epilogue.biases.map { $0 + g * s.og },
+                                        epilogue.residual.map { $0 + first * hw + p0 }, hw, act) != 0 {
+                        continue
+                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(s.og), Int32(span), Int32(s.k), 1,
+                                a, Int32(s.k), b, Int32(ldb), 0, c, Int32(hw))
+                    for oc in g * s.og..<(g + 1) * s.og {
+                        let offset = (i * s.o + oc) * hw + p0
+                        epilogue.apply(output.value + offset, count: span, channel: oc, offset: offset)
                     }
                 }
-                for oc in 0..<s.o {
-                    let offset = (i * s.o + oc) * hw + p0
-                    epilogue.apply(output.value + offset, count: p1 - p0, channel: oc, offset: offset)
-                }
+            }
+        } }
+    }
+
+    /// Few input channels (a network's first layer): the vector kernel reads each output row's
+    /// receptive fields straight from a padded copy of the input rows, with no im2col matrix and
+    /// the epilogue in registers. Items are images x row ranges. False when it does not apply.
+    static func direct(_ input: UnsafeSendable<UnsafePointer<Float>>, _ s: Shape, _ win: Window,
+                       _ wp: UnsafeSendable<UnsafePointer<Float>>, _ epilogue: Epilogue,
+                       _ output: UnsafeSendable<UnsafeMutablePointer<Float>>, workers: Int) -> Bool {
+        guard s.k <= smallK, win.dilation == (1, 1), win.stride.h == win.stride.w,
+              let act = epilogue.vectorActivation, nets_vector_kernels() != 0 else { return false }
+        let hw = s.ho * s.wo
+        let chunks = Swift.min(s.ho, Swift.max(1, (4 * workers + s.n - 1) / s.n))
+        let rows = (s.ho + chunks - 1) / chunks
+        let failed = Atomic<Bool>(false)
+        Parallel.forEach(s.n * chunks) { item in
+            let i = item / chunks, oy0 = (item % chunks) * rows, oy1 = Swift.min(s.ho, oy0 + rows)
+            guard oy0 < oy1 else { return }
+            for g in 0..<s.groups {
+                let first = i * s.o + g * s.og
+                let done = nets_conv_rows(input.value + (i * s.c + g * s.cg) * s.h * s.w, s.cg, s.h, s.w,
+                                          wp.value + g * s.og * s.k, s.og, win.kernel.h, win.kernel.w, win.stride.h,
+                                          win.padding.top, win.padding.left, output.value + first * hw, s.ho, s.wo,
+                                          oy0, oy1, epilogue.biases.map { $0 + g * s.og },
+                                          epilogue.residual.map { $0 + first * hw }, act)
+                if done == 0 { failed.store(true, ordering: .relaxed) }
             }
         }
+        // Only when scratch memory could not be had; the caller's path then redoes every output.
+        return !failed.load(ordering: .relaxed)
     }
+
+    /// Largest receptive field (input channels x kernel taps) for which the unpacked vector GEMM
+    /// beats OpenBLAS (which packs both operands first).
+    static let smallK = 32
 
     /// im2col restricted to output positions `columns` (flat indices into Ho x Wo); the matrix
     /// is K x columns.count.
@@ -186,7 +235,7 @@ extension Pooling {
         let (ho, wo) = try win.output(h, w)
         let size = Float(win.kernel.h * win.kernel.w)
         let input = UnsafeSendable(x), output = UnsafeSendable(y)
-        DispatchQueue.concurrentPerform(iterations: xs[0] * xs[1]) { p in
+        Parallel.forEach(xs[0] * xs[1]) { p in
             let src = input.value + p * h * w
             for oy in 0..<ho {
                 for ox in 0..<wo {

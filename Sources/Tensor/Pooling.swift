@@ -16,7 +16,7 @@ public enum Pooling {
             guard let base = out.baseAddress else { return }
             let output = UnsafeSendable(base)
             // Each plane (image, channel) is pooled by one worker.
-            DispatchQueue.concurrentPerform(iterations: n * c) { p in
+            Parallel.forEach(n * c) { p in
                 let src = input.value + p * h * w
                 for oy in 0..<ho {
                     for ox in 0..<wo {

@@ -7,6 +7,9 @@ import Tensor
 // Usage: nets-bench [CASE...]   (no argument: every case)
 
 BLAS.configureThreads()
+// OpenBLAS's worker threads spin (sched_yield) for about 0.1 s after the library starts; let
+// them go to sleep so they do not compete with the first cases for the cores.
+Thread.sleep(forTimeInterval: 0.3)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t0 = DispatchTime.now().uptimeNanoseconds

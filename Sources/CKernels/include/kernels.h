@@ -1,0 +1,48 @@
+#ifndef NETS_KERNELS_H
+#define NETS_KERNELS_H
+
+/* Vector kernels for x86-64 CPUs with AVX2 and FMA, chosen at run time. Every function returns
+   0 without touching its output when the CPU lacks those instructions (or the arguments are
+   outside what the kernel handles); the caller then runs its portable Swift code. */
+
+/* Activation applied in registers before a result is stored. */
+enum nets_activation { NETS_NONE = 0, NETS_RELU = 1, NETS_RELU6 = 2 };
+
+/* 1 when the vector kernels run on this CPU (AVX2 and FMA), else 0. NETS_VECTOR_KERNELS=0 in
+   the environment turns them off (to compare with the portable code). */
+int nets_vector_kernels(void);
+
+/* Turns the vector kernels on (when the CPU has them) or off, for tests that compare them with
+   the portable code. */
+void nets_set_vector_kernels(int enabled);
+
+/* A per-thread depth of "serial" regions: inside one, the tensor runtime's parallel loops run
+   on the calling thread (nested parallelism runs serially, as in OpenMP). */
+void nets_serial_begin(void);
+void nets_serial_end(void);
+int nets_serial(void);
+
+/* One plane of a 3x3 depthwise convolution, stride 1 or 2, dilation 1:
+   dst[oy][ox] = act(bias + residual[oy][ox] + sum k[i][j] src[oy*stride - pad_top + i][ox*stride - pad_left + j]),
+   taps outside the h x w source counting as zero. `residual` may be NULL. */
+int nets_depthwise3x3(const float *src, long h, long w, const float *k, long stride, long pad_top, long pad_left,
+                      float *dst, long ho, long wo, float bias, const float *residual, int activation);
+
+/* Largest k (input channels x kernel taps) the small-k kernels take. */
+#define NETS_SMALLK_MAX 256
+
+/* C = act(A B + bias[row] + R) for A (m x k, row stride lda), B (k x n, row stride ldb), C and R
+   (m x n, row strides ldc and ldr), without packing: meant for small k (convolutions with few
+   input channels). `bias` and `residual` may be NULL. */
+int nets_gemm_smallk(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                     float *c, long ldc, const float *bias, const float *residual, long ldr, int activation);
+
+/* Output rows [oy0, oy1) of one image of a convolution (dilation 1, one group): src is c x h x w,
+   weights o x c x kh x kw, dst and residual o x ho x wo; dst = act(conv + bias[o] + residual).
+   Meant for few input channels (c * kh * kw <= NETS_SMALLK_MAX), such as a network's first layer.
+   `bias` and `residual` may be NULL. */
+int nets_conv_rows(const float *src, long c, long h, long w, const float *weights, long o, long kh, long kw,
+                   long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0, long oy1,
+                   const float *bias, const float *residual, int activation);
+
+#endif

@@ -1,0 +1,363 @@
+/* Vector kernels for the tensor runtime: AVX2 + FMA, selected at run time, so the package still
+   builds for (and runs on) any x86-64 or ARM machine, where the Swift code does the work.
+
+   Written in C because Swift's SIMD types compile to the baseline x86-64 instruction set (SSE2,
+   no FMA) unless the whole module is built for a newer CPU; here only these functions are, and
+   only called after a CPU check. */
+#include "kernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int vector_state = -1; /* -1 unknown, 0 off, 1 on */
+
+static _Thread_local int serial_depth = 0;
+
+void nets_serial_begin(void) { serial_depth++; }
+void nets_serial_end(void) { serial_depth--; }
+int nets_serial(void) { return serial_depth > 0; }
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define NETS_X86 1
+#include <immintrin.h>
+#endif
+
+int nets_vector_kernels(void) {
+    int state = __atomic_load_n(&vector_state, __ATOMIC_RELAXED);
+    if (state >= 0) return state;
+#ifdef NETS_X86
+    __builtin_cpu_init();
+    state = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    state = 0;
+#endif
+    const char *env = getenv("NETS_VECTOR_KERNELS");
+    if (env && strcmp(env, "0") == 0) state = 0;
+    __atomic_store_n(&vector_state, state, __ATOMIC_RELAXED);
+    return state;
+}
+
+void nets_set_vector_kernels(int enabled) {
+    __atomic_store_n(&vector_state, -1, __ATOMIC_RELAXED);
+    int supported = nets_vector_kernels();
+    __atomic_store_n(&vector_state, enabled && supported, __ATOMIC_RELAXED);
+}
+
+#ifdef NETS_X86
+#define AVX2 __attribute__((target("avx2,fma")))
+#define INLINE_AVX2 static inline __attribute__((always_inline, target("avx2,fma")))
+
+/* max/min with the value second, so a NaN passes through as it does in the scalar code. */
+INLINE_AVX2 __m256 activate8(__m256 v, int act) {
+    if (act == NETS_RELU) return _mm256_max_ps(_mm256_setzero_ps(), v);
+    if (act == NETS_RELU6) return _mm256_min_ps(_mm256_set1_ps(6), _mm256_max_ps(_mm256_setzero_ps(), v));
+    return v;
+}
+
+/* p[0], p[2], ..., p[14]. */
+INLINE_AVX2 __m256 even8(__m256 lo, __m256 hi) {
+    __m256 s = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(s), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+/* p[1], p[3], ..., p[15]. */
+INLINE_AVX2 __m256 odd8(__m256 lo, __m256 hi) {
+    __m256 s = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(s), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+/* The three taps of one kernel row for eight outputs starting at input column `at`. */
+INLINE_AVX2 __m256 row_taps(const float *r, long at, long stride, __m256 k0, __m256 k1, __m256 k2, __m256 acc) {
+    if (stride == 1) {
+        acc = _mm256_fmadd_ps(k0, _mm256_loadu_ps(r + at), acc);
+        acc = _mm256_fmadd_ps(k1, _mm256_loadu_ps(r + at + 1), acc);
+        return _mm256_fmadd_ps(k2, _mm256_loadu_ps(r + at + 2), acc);
+    }
+    __m256 lo = _mm256_loadu_ps(r + at), hi = _mm256_loadu_ps(r + at + 8);
+    acc = _mm256_fmadd_ps(k0, even8(lo, hi), acc);
+    acc = _mm256_fmadd_ps(k1, odd8(lo, hi), acc);
+    return _mm256_fmadd_ps(k2, even8(_mm256_loadu_ps(r + at + 2), _mm256_loadu_ps(r + at + 10)), acc);
+}
+
+/* Per-thread scratch for a zero-padded copy of one plane; grows, never shrinks. */
+static _Thread_local float *pad_buffer = NULL;
+static _Thread_local size_t pad_capacity = 0;
+
+static float *padded_scratch(size_t count) {
+    if (count > pad_capacity) {
+        float *p = aligned_alloc(32, (count * sizeof(float) + 31) / 32 * 32);
+        if (!p) return NULL;
+        free(pad_buffer);
+        pad_buffer = p;
+        pad_capacity = count;
+    }
+    return pad_buffer;
+}
+
+/* Gives a large scratch back after use, so one big image does not pin memory in every thread. */
+static void release_large_scratch(void) {
+    if (pad_capacity > ((size_t)1 << 22)) {
+        free(pad_buffer);
+        pad_buffer = NULL;
+        pad_capacity = 0;
+    }
+}
+
+/* Eight samples r[at + l], zero where at + l falls outside [0, w); masked-off lanes are never
+   read, so the row's neighbours in memory are never touched. */
+INLINE_AVX2 __m256 load_inside(const float *r, long at, long w) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i idx = _mm256_add_epi32(_mm256_set1_epi32((int)at), lanes);
+    const __m256i inside = _mm256_and_si256(_mm256_cmpgt_epi32(idx, _mm256_set1_epi32(-1)),
+                                            _mm256_cmpgt_epi32(_mm256_set1_epi32((int)w), idx));
+    return _mm256_maskload_ps((const float *)((const char *)r + at * (long)sizeof(float)), inside);
+}
+
+/* row_taps for a vector that reaches past either end of the row. */
+INLINE_AVX2 __m256 row_taps_edge(const float *r, long at, long w, long stride, __m256 k0, __m256 k1, __m256 k2,
+                                 __m256 acc) {
+    if (stride == 1) {
+        acc = _mm256_fmadd_ps(k0, load_inside(r, at, w), acc);
+        acc = _mm256_fmadd_ps(k1, load_inside(r, at + 1, w), acc);
+        return _mm256_fmadd_ps(k2, load_inside(r, at + 2, w), acc);
+    }
+    const __m256 lo = load_inside(r, at, w), hi = load_inside(r, at + 8, w);
+    acc = _mm256_fmadd_ps(k0, even8(lo, hi), acc);
+    acc = _mm256_fmadd_ps(k1, odd8(lo, hi), acc);
+    return _mm256_fmadd_ps(k2, even8(load_inside(r, at + 2, w), load_inside(r, at + 10, w)), acc);
+}
+
+/* Every output is computed eight at a time, borders included: vectors that reach outside the
+   row load under a mask (zeros for the padding), rows outside the image are skipped, a last
+   vector that would run past the output row is moved back to overlap the one before it (it
+   writes the same values), and rows shorter than eight are stored under a mask. */
+AVX2 static int depthwise_avx2(const float *src, long h, long w, const float *k, long stride, long pad_top,
+                               long pad_left, float *dst, long ho, long wo, float bias, const float *residual,
+                               int act) {
+    const long reach = stride == 1 ? 9 : 17; /* a vector at input column `at` reads [at, at + reach] */
+    const long last = wo > 8 ? wo - 8 : 0;
+    const __m256 k0 = _mm256_set1_ps(k[0]), k1 = _mm256_set1_ps(k[1]), k2 = _mm256_set1_ps(k[2]);
+    const __m256 k3 = _mm256_set1_ps(k[3]), k4 = _mm256_set1_ps(k[4]), k5 = _mm256_set1_ps(k[5]);
+    const __m256 k6 = _mm256_set1_ps(k[6]), k7 = _mm256_set1_ps(k[7]), k8 = _mm256_set1_ps(k[8]);
+    const __m256 vb = _mm256_set1_ps(bias);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(wo < 8 ? wo : 8)), lanes);
+    for (long oy = 0; oy < ho; oy++) {
+        const long top = oy * stride - pad_top;
+        const float *r0 = top >= 0 && top < h ? src + top * w : NULL;
+        const float *r1 = top + 1 >= 0 && top + 1 < h ? src + (top + 1) * w : NULL;
+        const float *r2 = top + 2 >= 0 && top + 2 < h ? src + (top + 2) * w : NULL;
+        float *out = dst + oy * wo;
+        const float *res = residual ? residual + oy * wo : NULL;
+        for (long ox = 0;;) {
+            const long at = ox * stride - pad_left;
+            __m256 acc = vb;
+            if (at >= 0 && at + reach < w) {
+                if (r0) acc = row_taps(r0, at, stride, k0, k1, k2, acc);
+                if (r1) acc = row_taps(r1, at, stride, k3, k4, k5, acc);
+                if (r2) acc = row_taps(r2, at, stride, k6, k7, k8, acc);
+            } else {
+                if (r0) acc = row_taps_edge(r0, at, w, stride, k0, k1, k2, acc);
+                if (r1) acc = row_taps_edge(r1, at, w, stride, k3, k4, k5, acc);
+                if (r2) acc = row_taps_edge(r2, at, w, stride, k6, k7, k8, acc);
+            }
+            if (wo < 8) {
+                if (res) acc = _mm256_add_ps(acc, _mm256_maskload_ps(res + ox, mask));
+                _mm256_maskstore_ps(out + ox, mask, activate8(acc, act));
+                break;
+            }
+            if (res) acc = _mm256_add_ps(acc, _mm256_loadu_ps(res + ox));
+            _mm256_storeu_ps(out + ox, activate8(acc, act));
+            if (ox == last) break;
+            ox = ox + 8 <= last ? ox + 8 : last;
+        }
+    }
+    return 1;
+}
+
+/* An mr x 16 block of C at column j (columns beyond `cols` masked off): row p of B starts at
+   brows[p], so B may be a matrix or rows gathered from a padded image. */
+INLINE_AVX2 void smallk_block(const int mr, const int full, long cols, long k, const float *a, long lda,
+                              const float *const *brows, long j, float *c, long ldc, const float *bias,
+                              const float *residual, long ldr, int act) {
+    __m256i m0 = _mm256_setzero_si256(), m1 = _mm256_setzero_si256();
+    if (!full) {
+        const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)cols), lanes);
+        m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)cols - 8), lanes);
+    }
+    __m256 acc0[6], acc1[6];
+    for (int r = 0; r < mr; r++) acc0[r] = acc1[r] = _mm256_set1_ps(bias ? bias[r] : 0);
+    for (long p = 0; p < k; p++) {
+        const float *bp = brows[p] + j;
+        const __m256 b0 = full ? _mm256_loadu_ps(bp) : _mm256_maskload_ps(bp, m0);
+        const __m256 b1 = full ? _mm256_loadu_ps(bp + 8) : _mm256_maskload_ps(bp + 8, m1);
+        for (int r = 0; r < mr; r++) {
+            const __m256 av = _mm256_broadcast_ss(a + r * lda + p);
+            acc0[r] = _mm256_fmadd_ps(av, b0, acc0[r]);
+            acc1[r] = _mm256_fmadd_ps(av, b1, acc1[r]);
+        }
+    }
+    for (int r = 0; r < mr; r++) {
+        float *cp = c + r * ldc;
+        __m256 v0 = acc0[r], v1 = acc1[r];
+        if (residual) {
+            const float *rp = residual + r * ldr;
+            v0 = _mm256_add_ps(v0, full ? _mm256_loadu_ps(rp) : _mm256_maskload_ps(rp, m0));
+            v1 = _mm256_add_ps(v1, full ? _mm256_loadu_ps(rp + 8) : _mm256_maskload_ps(rp + 8, m1));
+        }
+        v0 = activate8(v0, act);
+        v1 = activate8(v1, act);
+        if (full) {
+            _mm256_storeu_ps(cp, v0);
+            _mm256_storeu_ps(cp + 8, v1);
+        } else {
+            _mm256_maskstore_ps(cp, m0, v0);
+            _mm256_maskstore_ps(cp + 8, m1, v1);
+        }
+    }
+}
+
+#define SMALLK_CASE(MR)                                                                                        \
+    case MR:                                                                                                   \
+        if (full) smallk_block(MR, 1, cols, k, ap, lda, brows, j, cp, ldc, bs, rs, ldr, act);                   \
+        else smallk_block(MR, 0, cols, k, ap, lda, brows, j, cp, ldc, bs, rs, ldr, act);                        \
+        break;
+
+/* C (m x n) = act(A B + bias + R) with B's rows at brows[0..<k]. */
+AVX2 static void smallk_rows(long m, long n, long k, const float *a, long lda, const float *const *brows,
+                             float *c, long ldc, const float *bias, const float *residual, long ldr, int act) {
+    /* Column panels whose k x nc slice of B stays in L1 while every row block runs over it;
+       within a panel, rows outside, so C is written in runs of nc along each row. */
+    long nc = k > 0 ? 8192 / k / 16 * 16 : n;
+    if (nc < 16) nc = 16;
+    for (long jc = 0; jc < n; jc += nc) {
+        const long je = jc + nc < n ? jc + nc : n;
+        for (long i = 0; i < m; i += 6) {
+            const long mr = m - i < 6 ? m - i : 6;
+            const float *ap = a + i * lda, *bs = bias ? bias + i : NULL;
+            for (long j = jc; j < je; j += 16) {
+                const long cols = je - j < 16 ? je - j : 16;
+                const int full = cols == 16;
+                const float *rs = residual ? residual + i * ldr + j : NULL;
+                float *cp = c + i * ldc + j;
+                switch (mr) {
+                    SMALLK_CASE(6)
+                    SMALLK_CASE(5)
+                    SMALLK_CASE(4)
+                    SMALLK_CASE(3)
+                    SMALLK_CASE(2)
+                    SMALLK_CASE(1)
+                }
+            }
+        }
+    }
+}
+
+/* line[x] = in[x * stride + offset] for x < qw, zero where that falls outside [0, w). */
+AVX2 static void copy_phase(const float *in, long w, long stride, long offset, float *line, long qw) {
+    long lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride; /* first x inside */
+    long hi = w - offset > 0 ? (w - offset + stride - 1) / stride : 0; /* first x past the end */
+    if (lo > qw) lo = qw;
+    if (hi > qw) hi = qw;
+    if (hi < lo) hi = lo;
+    memset(line, 0, (size_t)lo * sizeof(float));
+    memset(line + hi, 0, (size_t)(qw - hi) * sizeof(float));
+    long x = lo;
+    if (stride == 1) {
+        memcpy(line + lo, in + lo + offset, (size_t)(hi - lo) * sizeof(float));
+        return;
+    }
+    if (stride == 2) {
+        for (; x + 8 <= hi && 2 * x + offset + 16 <= w; x += 8) {
+            const float *p = in + 2 * x + offset;
+            _mm256_storeu_ps(line + x, even8(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)));
+        }
+    }
+    for (; x < hi; x++) line[x] = in[x * stride + offset];
+}
+
+/* Output rows [oy0, oy1) of one image. The input rows they need are copied, zero-padded and
+   split by column phase (column x of phase q is padded column x * stride + q), so the receptive
+   field of tap (ch, ki, kj) along an output row is one contiguous run: the GEMM reads B straight
+   from the copy, with no im2col matrix. */
+AVX2 static int conv_rows_avx2(const float *src, long ch, long h, long w, const float *wts, long o, long kh, long kw,
+                               long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0,
+                               long oy1, const float *bias, const float *residual, int act) {
+    const long k = ch * kh * kw;
+    const long rows = (oy1 - 1 - oy0) * stride + kh;
+    const long qw = ((wo - 1) * stride + kw + stride - 1) / stride;
+    float *pad = padded_scratch((size_t)(ch * rows * stride * qw));
+    if (!pad) return 0;
+    for (long c = 0; c < ch; c++) {
+        for (long r = 0; r < rows; r++) {
+            const long sy = oy0 * stride + r - pad_top;
+            for (long q = 0; q < stride; q++) {
+                float *line = pad + ((c * rows + r) * stride + q) * qw;
+                if (sy < 0 || sy >= h) {
+                    memset(line, 0, (size_t)qw * sizeof(float));
+                    continue;
+                }
+                copy_phase(src + (c * h + sy) * w, w, stride, q - pad_left, line, qw);
+            }
+        }
+    }
+    const float *brows[NETS_SMALLK_MAX];
+    const long plane = ho * wo;
+    for (long oy = oy0; oy < oy1; oy++) {
+        long p = 0;
+        for (long c = 0; c < ch; c++)
+            for (long ki = 0; ki < kh; ki++)
+                for (long kj = 0; kj < kw; kj++)
+                    brows[p++] = pad + ((c * rows + (oy - oy0) * stride + ki) * stride + kj % stride) * qw + kj / stride;
+        smallk_rows(o, wo, k, wts, k, brows, dst + oy * wo, plane, bias, residual ? residual + oy * wo : NULL, plane, act);
+    }
+    release_large_scratch();
+    return 1;
+}
+#endif
+
+int nets_depthwise3x3(const float *src, long h, long w, const float *k, long stride, long pad_top, long pad_left,
+                      float *dst, long ho, long wo, float bias, const float *residual, int activation) {
+#ifdef NETS_X86
+    if (!nets_vector_kernels() || (stride != 1 && stride != 2) || pad_top < 0 || pad_left < 0 || ho < 1 || wo < 1)
+        return 0;
+    return depthwise_avx2(src, h, w, k, stride, pad_top, pad_left, dst, ho, wo, bias, residual, activation);
+#else
+    (void)src; (void)h; (void)w; (void)k; (void)stride; (void)pad_top; (void)pad_left;
+    (void)dst; (void)ho; (void)wo; (void)bias; (void)residual; (void)activation;
+    return 0;
+#endif
+}
+
+int nets_gemm_smallk(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                     float *c, long ldc, const float *bias, const float *residual, long ldr, int activation) {
+#ifdef NETS_X86
+    if (!nets_vector_kernels() || k > NETS_SMALLK_MAX) return 0;
+    const float *brows[NETS_SMALLK_MAX];
+    for (long p = 0; p < k; p++) brows[p] = b + p * ldb;
+    smallk_rows(m, n, k, a, lda, brows, c, ldc, bias, residual, ldr, activation);
+    return 1;
+#else
+    (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)c; (void)ldc;
+    (void)bias; (void)residual; (void)ldr; (void)activation;
+    return 0;
+#endif
+}
+
+int nets_conv_rows(const float *src, long c, long h, long w, const float *weights, long o, long kh, long kw,
+                   long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0, long oy1,
+                   const float *bias, const float *residual, int activation) {
+#ifdef NETS_X86
+    if (!nets_vector_kernels() || c * kh * kw > NETS_SMALLK_MAX || stride < 1 || pad_top < 0 || pad_left < 0 ||
+        oy0 < 0 || oy1 > ho || oy0 >= oy1 || wo < 1)
+        return 0;
+    return conv_rows_avx2(src, c, h, w, weights, o, kh, kw, stride, pad_top, pad_left, dst, ho, wo, oy0, oy1, bias,
+                          residual, activation);
+#else
+    (void)src; (void)c; (void)h; (void)w; (void)weights; (void)o; (void)kh; (void)kw; (void)stride;
+    (void)pad_top; (void)pad_left; (void)dst; (void)ho; (void)wo; (void)oy0; (void)oy1; (void)bias;
+    (void)residual; (void)activation;
+    return 0;
+#endif
+}
