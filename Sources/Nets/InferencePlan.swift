@@ -171,7 +171,9 @@ public final class InferencePlan: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let n = x.shape.first ?? 0, workers = Swift.min(Parallel.workers, n)
-        guard x.rank >= 2, workers >= 2 else { return try run(x, runners[0]) }
+        // OpenBLAS single-threaded throughout: its threads, once woken by one multi-threaded
+        // GEMM (the classifier's), spin for a while and take the cores from the next layers.
+        guard x.rank >= 2, workers >= 2 else { return try BLAS.singleThreaded { try run(x, runners[0]) } }
         while runners.count < workers { runners.append(Runner()) }
         let results = Results(count: n)
         defer { results.deallocate() }
