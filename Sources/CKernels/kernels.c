@@ -175,6 +175,71 @@ AVX2 static int depthwise_avx2(const float *src, long h, long w, const float *k,
     return 1;
 }
 
+/* dK[i][j] += sum over outputs of g[oy][ox] x[oy*stride - pad_top + i][ox*stride - pad_left + j]:
+   nine vector accumulators over the plane, the lanes past the end of an output row masked off
+   in g (so they add nothing), one horizontal sum per tap at the end. */
+AVX2 static void depthwise_filter_grad_avx2(const float *x, long h, long w, const float *g, long ho, long wo,
+                                            long stride, long pad_top, long pad_left, float *dk) {
+    const long reach = stride == 1 ? 9 : 17;
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256 acc[9];
+    for (int t = 0; t < 9; t++) acc[t] = _mm256_setzero_ps();
+    for (long oy = 0; oy < ho; oy++) {
+        const long top = oy * stride - pad_top;
+        const float *grow = g + oy * wo;
+        for (long ox = 0; ox < wo; ox += 8) {
+            const __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(wo - ox)), lanes);
+            const __m256 gv = ox + 8 <= wo ? _mm256_loadu_ps(grow + ox) : _mm256_maskload_ps(grow + ox, live);
+            const long at = ox * stride - pad_left;
+            const int inside = at >= 0 && at + reach < w;
+            for (int i = 0; i < 3; i++) {
+                if (top + i < 0 || top + i >= h) continue;
+                const float *r = x + (top + i) * w;
+                __m256 t0, t1, t2;
+                if (stride == 1) {
+                    t0 = inside ? _mm256_loadu_ps(r + at) : load_inside(r, at, w);
+                    t1 = inside ? _mm256_loadu_ps(r + at + 1) : load_inside(r, at + 1, w);
+                    t2 = inside ? _mm256_loadu_ps(r + at + 2) : load_inside(r, at + 2, w);
+                } else {
+                    const __m256 lo = inside ? _mm256_loadu_ps(r + at) : load_inside(r, at, w);
+                    const __m256 hi = inside ? _mm256_loadu_ps(r + at + 8) : load_inside(r, at + 8, w);
+                    const __m256 lo2 = inside ? _mm256_loadu_ps(r + at + 2) : load_inside(r, at + 2, w);
+                    const __m256 hi2 = inside ? _mm256_loadu_ps(r + at + 10) : load_inside(r, at + 10, w);
+                    t0 = even8(lo, hi);
+                    t1 = odd8(lo, hi);
+                    t2 = even8(lo2, hi2);
+                }
+                acc[3 * i] = _mm256_fmadd_ps(gv, t0, acc[3 * i]);
+                acc[3 * i + 1] = _mm256_fmadd_ps(gv, t1, acc[3 * i + 1]);
+                acc[3 * i + 2] = _mm256_fmadd_ps(gv, t2, acc[3 * i + 2]);
+            }
+        }
+    }
+    for (int t = 0; t < 9; t++) {
+        float lane[8];
+        _mm256_storeu_ps(lane, acc[t]);
+        dk[t] += ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    }
+}
+
+/* dX of a 3x3 depthwise convolution: the convolution of dY (zero-stuffed between samples for
+   stride 2) with the kernel turned by 180 degrees, by the forward kernel. */
+AVX2 static int depthwise_input_grad_avx2(const float *g, long ho, long wo, const float *k, long stride, long pad_top,
+                                          long pad_left, float *dx, long h, long w) {
+    const float turned[9] = {k[8], k[7], k[6], k[5], k[4], k[3], k[2], k[1], k[0]};
+    if (stride == 1)
+        return depthwise_avx2(g, ho, wo, turned, 1, 2 - pad_top, 2 - pad_left, dx, h, w, 0, NULL, NETS_NONE);
+    float *up = padded_scratch((size_t)(4 * ho * wo));
+    if (!up) return 0;
+    memset(up, 0, (size_t)(4 * ho * wo) * sizeof(float));
+    for (long oy = 0; oy < ho; oy++)
+        for (long ox = 0; ox < wo; ox++) up[(2 * oy) * (2 * wo) + 2 * ox] = g[oy * wo + ox];
+    const int done = depthwise_avx2(up, 2 * ho, 2 * wo, turned, 1, 2 - pad_top, 2 - pad_left, dx, h, w, 0, NULL,
+                                    NETS_NONE);
+    release_large_scratch();
+    return done;
+}
+
 /* An mr x 16 block of C at column j (columns beyond `cols` masked off): row p of B starts at
    brows[p], so B may be a matrix or rows gathered from a padded image. */
 INLINE_AVX2 void smallk_block(const int mr, const int full, long cols, long k, const float *a, long lda,
@@ -233,8 +298,12 @@ AVX2 static void smallk_rows(long m, long n, long k, const float *a, long lda, c
     if (nc < 16) nc = 16;
     for (long jc = 0; jc < n; jc += nc) {
         const long je = jc + nc < n ? jc + nc : n;
-        for (long i = 0; i < m; i += 6) {
-            const long mr = m - i < 6 ? m - i : 6;
+        for (long i = 0, mr; i < m; i += mr) {
+            /* Blocks of six rows; a remainder of one to three rows is shared with the block
+               before it (say 4 + 4 for the last 8), as a block of few rows runs at the FMA
+               latency rather than its throughput. */
+            const long left = m - i;
+            mr = left >= 10 || left == 6 ? 6 : left > 6 ? (left + 1) / 2 : left;
             const float *ap = a + i * lda, *bs = bias ? bias + i : NULL;
             for (long j = jc; j < je; j += 16) {
                 const long cols = je - j < 16 ? je - j : 16;
@@ -358,6 +427,22 @@ int nets_conv_rows(const float *src, long c, long h, long w, const float *weight
     (void)src; (void)c; (void)h; (void)w; (void)weights; (void)o; (void)kh; (void)kw; (void)stride;
     (void)pad_top; (void)pad_left; (void)dst; (void)ho; (void)wo; (void)oy0; (void)oy1; (void)bias;
     (void)residual; (void)activation;
+    return 0;
+#endif
+}
+
+int nets_depthwise3x3_backward(const float *x, long h, long w, const float *g, long ho, long wo, const float *k,
+                               long stride, long pad_top, long pad_left, float *dx, float *dk) {
+#ifdef NETS_X86
+    if (!nets_vector_kernels() || (stride != 1 && stride != 2) || pad_top < 0 || pad_left < 0 || pad_top > 2 ||
+        pad_left > 2 || ho < 1 || wo < 1 || h < 1 || w < 1)
+        return 0;
+    if (!depthwise_input_grad_avx2(g, ho, wo, k, stride, pad_top, pad_left, dx, h, w)) return 0;
+    depthwise_filter_grad_avx2(x, h, w, g, ho, wo, stride, pad_top, pad_left, dk);
+    return 1;
+#else
+    (void)x; (void)h; (void)w; (void)g; (void)ho; (void)wo; (void)k; (void)stride; (void)pad_top;
+    (void)pad_left; (void)dx; (void)dk;
     return 0;
 #endif
 }

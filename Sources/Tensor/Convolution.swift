@@ -281,12 +281,17 @@ public enum Convolution {
         let kh = win.kernel.h, kw = win.kernel.w
         let input = UnsafeSendable(xp), kernel = UnsafeSendable(wp), grad = UnsafeSendable(gp)
         let dInput = UnsafeSendable(dxp), dKernel = UnsafeSendable(dwp)
+        let vector = kh == 3 && kw == 3 && win.dilation == (1, 1) && win.stride.h == win.stride.w && VectorKernels.active
         Parallel.forEach(s.c) { c in
             let k = kernel.value + c * kh * kw, dk = dKernel.value + c * kh * kw
             for i in 0..<s.n {
                 let p = i * s.c + c
                 let src = input.value + p * s.h * s.w, dsrc = dInput.value + p * s.h * s.w
                 let g = grad.value + p * s.ho * s.wo
+                if vector && nets_depthwise3x3_backward(src, s.h, s.w, g, s.ho, s.wo, k, win.stride.h, win.padding.top,
+                                                        win.padding.left, dsrc, dk) != 0 {
+                    continue
+                }
                 for oy in 0..<s.ho {
                     let grow = g + oy * s.wo
                     for ki in 0..<kh {
@@ -377,7 +382,13 @@ public enum Convolution {
             }
         }
         db.withUnsafeMutableBufferPointer { d in
-            for i in 0..<s.n { for o in 0..<s.o { d[o] += sum(gp + (i * s.o + o) * hw, hw) } }
+            guard let base = d.baseAddress else { return }
+            let out = UnsafeSendable(base), grad = UnsafeSendable(UnsafePointer(gp))
+            Parallel.forEach(s.o) { o in
+                var total: Float = 0
+                for i in 0..<s.n { total += sum(grad.value + (i * s.o + o) * hw, hw) }
+                out.value[o] = total
+            }
         }
         return (dx, dw, db)
     }

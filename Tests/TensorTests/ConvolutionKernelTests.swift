@@ -113,4 +113,26 @@ import Testing
     func portableKernelsMatchDirectSum(_ cs: Case) throws {
         #expect(try Self.worst(cs, vector: false) < 1e-4)
     }
+
+    /// Depthwise backward (dx, dW, db): the vector kernels against the portable Swift loops,
+    /// which the finite-difference and PyTorch tests check in their own right.
+    @Test(arguments: cases.filter { $0.groups == $0.c && $0.o == $0.c && $0.kernel == 3 })
+    func depthwiseBackwardVectorMatchesPortable(_ cs: Case) throws {
+        var g = SeededGenerator(seed: UInt64(cs.h * 31 + cs.w))
+        func random(_ shape: [Int]) throws -> Tensor {
+            try Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(g.normal()) })
+        }
+        let win = Window(kernel: (3, 3), stride: (cs.stride, cs.stride), padding: cs.padding)
+        let (ho, wo) = try win.output(cs.h, cs.w)
+        let x = try random([cs.n, cs.c, cs.h, cs.w]), k = try random([cs.c, 1, 3, 3]), dy = try random([cs.n, cs.c, ho, wo])
+        defer { VectorKernels.use(true) }
+        VectorKernels.use(false)
+        let portable = try Convolution.backward(x, weights: k, window: win, groups: cs.c, gradient: dy)
+        VectorKernels.use(true)
+        let vector = try Convolution.backward(x, weights: k, window: win, groups: cs.c, gradient: dy)
+        for (a, b) in [(portable.0, vector.0), (portable.1, vector.1), (portable.2, vector.2)] {
+            #expect(a.shape == b.shape)
+            #expect(zip(a.values, b.values).allSatisfy { abs($0 - $1) <= 1e-4 * Swift.max(1, abs($0)) })
+        }
+    }
 }

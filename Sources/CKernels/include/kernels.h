@@ -28,6 +28,11 @@ int nets_serial(void);
 int nets_depthwise3x3(const float *src, long h, long w, const float *k, long stride, long pad_top, long pad_left,
                       float *dst, long ho, long wo, float bias, const float *residual, int activation);
 
+/* Gradients of one plane of a 3x3 depthwise convolution (stride 1 or 2, padding up to 2, as in
+   nets_depthwise3x3) from dY = g (ho x wo): writes dX (h x w) and adds to dK (3 x 3). */
+int nets_depthwise3x3_backward(const float *x, long h, long w, const float *g, long ho, long wo, const float *k,
+                               long stride, long pad_top, long pad_left, float *dx, float *dk);
+
 /* Largest k (input channels x kernel taps) the small-k kernels take. */
 #define NETS_SMALLK_MAX 256
 
