@@ -92,13 +92,7 @@ final class FeaturePipeline {
     func encode(_ x: Expr) throws -> [Double] {
         // A plain numeric vector for a single numeric column: read it directly.
         if columns.count == 1, case .numeric(let w, _) = columns[0], case .normal(let n) = x, n.head.isSymbol(Sym.List), n.args.count == w {
-            var out = [Double]()
-            out.reserveCapacity(w)
-            for a in n.args {
-                guard let d = a.doubleValue else { out = []; break }
-                out.append(d)
-            }
-            if out.count == w { return out }
+            if let out = n.numbers { return out }
         }
         let p = FeaturePipeline.parts(x)
         guard p.count == columns.count else { throw LearnError("data", "the example \(short(x)) has \(p.count) features, not \(columns.count)") }

@@ -132,6 +132,15 @@ extension Expr {
             }
             guard let xs = e.listItems else { return false }
             if let s = shape, depth >= s.count || s[depth] != xs.count { return false }
+            // A list of numbers (the innermost level) read in one pass.
+            if !xs.isEmpty, case .normal(let n) = e, let numbers = n.numbers {
+                dims.append(xs.count)
+                defer { dims.removeLast() }
+                if shape == nil { shape = dims }
+                guard shape == dims else { return false }
+                values.append(contentsOf: numbers.lazy.map(Float.init))
+                return true
+            }
             dims.append(xs.count)
             defer { dims.removeLast() }
             if xs.isEmpty { if shape == nil { shape = dims }; return shape == dims }

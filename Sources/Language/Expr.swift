@@ -98,6 +98,32 @@ public final class Normal: @unchecked Sendable {
     }
 }
 
+extension Normal {
+    /// The arguments as doubles when every one is a number (as `doubleValue` reads it), read in
+    /// place rather than copying each expression; nil otherwise. The fast path for the large
+    /// numeric lists handed to nets and classifiers.
+    public var numbers: [Double]? {
+        let count = args.count
+        var complete = false
+        let values = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            args.withUnsafeBufferPointer { items in
+                for i in 0..<count {
+                    switch items[i] {
+                    case .real(let d): out[i] = d
+                    case .integer(let n): out[i] = Double(n)
+                    default:
+                        guard let d = items[i].doubleValue else { initialized = i; return }
+                        out[i] = d
+                    }
+                }
+                initialized = count
+                complete = true
+            }
+        }
+        return complete ? values : nil
+    }
+}
+
 // MARK: - Construction helpers
 
 extension Expr {

@@ -135,6 +135,26 @@ public enum Learn {
     }
 }
 
+/// Σ a[i] b[i] over the shorter of the two, four lanes at a time (two accumulators).
+func dot(_ a: [Double], _ b: [Double]) -> Double {
+    let n = Swift.min(a.count, b.count)
+    return a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in
+            guard let x = ap.baseAddress, let y = bp.baseAddress else { return 0 }
+            var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
+            var i = 0
+            while i + 8 <= n {
+                s0 += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self) * UnsafeRawPointer(y + i).loadUnaligned(as: SIMD4<Double>.self)
+                s1 += UnsafeRawPointer(x + i + 4).loadUnaligned(as: SIMD4<Double>.self) * UnsafeRawPointer(y + i + 4).loadUnaligned(as: SIMD4<Double>.self)
+                i += 8
+            }
+            var total = (s0 + s1).sum()
+            while i < n { total += x[i] * y[i]; i += 1 }
+            return total
+        }
+    }
+}
+
 /// Softmax of scores, stable.
 func softmax(_ s: [Double]) -> [Double] {
     let top = s.max() ?? 0

@@ -10,12 +10,7 @@ public struct LogisticRegression: ProbabilityModel, Codable {
 
     public func probabilities(_ x: [Double]) -> [Double] {
         var scores = intercepts
-        for c in scores.indices {
-            let w = weights[c]
-            var s = 0.0
-            for j in 0..<Swift.min(w.count, x.count) { s += w[j] * x[j] }
-            scores[c] += s
-        }
+        for c in scores.indices { scores[c] += dot(weights[c], x) }
         return softmax(scores)
     }
 
@@ -81,7 +76,6 @@ enum LBFGS {
         var x = start
         var (fx, g) = f(x)
         var s: [[Double]] = [], yv: [[Double]] = [], rho: [Double] = []
-        func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
         for _ in 0..<iterations {
             if (g.map(abs).max() ?? 0) < tolerance { break }
             // Two-loop recursion for the search direction.
