@@ -4,8 +4,6 @@
 ///
 /// Not shared between threads: one workspace per running layer.
 public final class Workspace {
-    private var scratch: UnsafeMutablePointer<Float>?
-    private var scratchCount = 0
     /// The last output handed out; reused when the caller no longer holds it.
     private var output: Tensor?
 
@@ -13,17 +11,6 @@ public final class Workspace {
     public let columns = Scratch()
 
     public init() {}
-
-    /// A scratch buffer of at least `count` floats, valid until the next call.
-    public func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if let s = scratch, scratchCount >= count { return s }
-        scratch?.deallocate()
-        let n = Swift.max(count, 1)
-        let fresh = UnsafeMutablePointer<Float>.allocate(capacity: n)
-        scratch = fresh
-        scratchCount = n
-        return fresh
-    }
 
     /// A tensor of `shape` to overwrite: the previous output's storage when nobody else holds
     /// it any more, else a new one. Write it, then hand it to `keep`.
@@ -40,6 +27,4 @@ public final class Workspace {
         output = t
         return t
     }
-
-    deinit { scratch?.deallocate() }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+@testable import Tensor
 import Testing
 
 /// Convolution, pooling and batch normalization against PyTorch, and by finite differences.
@@ -108,18 +108,19 @@ import Testing
 
 @Suite(.serialized) struct WorkspaceTests {
     @Test func secondRunAllocatesNothing() throws {
-        let x = try Tensor(shape: [2, 3, 16, 16], repeating: 0.5), w = try Tensor(shape: [8, 3, 3, 3], repeating: 0.1)
+        // Eight input channels: im2col columns (k = 72), not the direct kernel for few channels.
+        let x = try Tensor(shape: [2, 8, 16, 16], repeating: 0.5), w = try Tensor(shape: [8, 8, 3, 3], repeating: 0.1)
         let win = Window(kernel: (3, 3), stride: (2, 2), padding: (1, 1, 1, 1))
         let ws = Workspace()
         let first = try Convolution.forward(x, weights: w, biases: nil, window: win, workspace: ws)
         let expected = first.values
         let firstStorage = ObjectIdentifier(first.storage)
         _ = consume first
-        let columns = ws.scratch(0)
+        let columns = ws.columns.buffer(0)
         let second = try Convolution.forward(x, weights: w, biases: nil, window: win, workspace: ws)
         // The same output memory and the same columns buffer: nothing new was allocated.
         #expect(ObjectIdentifier(second.storage) == firstStorage)
-        #expect(ws.scratch(0) == columns)
+        #expect(ws.columns.buffer(0) == columns)
         #expect(second.values == expected)
         // An output still held by the caller is never overwritten.
         let third = try Convolution.forward(x, weights: w, biases: nil, window: win, workspace: ws)
