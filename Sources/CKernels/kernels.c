@@ -17,6 +17,12 @@ void nets_serial_begin(void) { serial_depth++; }
 void nets_serial_end(void) { serial_depth--; }
 int nets_serial(void) { return serial_depth > 0; }
 
+void nets_spin_pause(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define NETS_X86 1
 #include <immintrin.h>

@@ -17,6 +17,7 @@ public enum Parallel {
             for i in 0..<n { body(i) }
             return
         }
+        if SpinPool.shared.run(n, body) { return }
         DispatchQueue.concurrentPerform(iterations: n, execute: body)
     }
 

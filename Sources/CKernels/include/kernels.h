@@ -22,6 +22,9 @@ void nets_serial_begin(void);
 void nets_serial_end(void);
 int nets_serial(void);
 
+/* A spin-wait hint (PAUSE on x86-64): lets the other hyperthread run and saves power. */
+void nets_spin_pause(void);
+
 /* One plane of a 3x3 depthwise convolution, stride 1 or 2, dilation 1:
    dst[oy][ox] = act(bias + residual[oy][ox] + sum k[i][j] src[oy*stride - pad_top + i][ox*stride - pad_left + j]),
    taps outside the h x w source counting as zero. `residual` may be NULL. */

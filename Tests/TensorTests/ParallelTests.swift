@@ -1,0 +1,50 @@
+import Dispatch
+import Synchronization
+import Testing
+@testable import Tensor
+
+/// The runtime's parallel loops: every iteration runs exactly once, loops inside loops run
+/// inline, and loops started from several threads at once all finish.
+@Suite struct ParallelTests {
+    final class Counts: @unchecked Sendable {
+        let slots: UnsafeMutableBufferPointer<Atomic<Int>>
+        init(_ n: Int) {
+            slots = .allocate(capacity: n)
+            for i in 0..<n { (slots.baseAddress! + i).initialize(to: Atomic(0)) }
+        }
+        func hit(_ i: Int) { slots[i].wrappingAdd(1, ordering: .relaxed) }
+        func all(equal v: Int) -> Bool { slots.indices.allSatisfy { slots[$0].load(ordering: .relaxed) == v } }
+        deinit { slots.deallocate() }
+    }
+
+    @Test(arguments: [1, 2, 3, 17, 1000])
+    func everyIterationRunsOnce(_ n: Int) {
+        let counts = Counts(n)
+        for _ in 0..<50 { Parallel.forEach(n) { counts.hit($0) } }
+        #expect(counts.all(equal: 50))
+    }
+
+    @Test func nestedLoopsRunInline() {
+        let counts = Counts(64)
+        Parallel.forEach(8) { i in
+            #expect(Parallel.workers == 1)
+            Parallel.forEach(8) { j in counts.hit(i * 8 + j) }
+        }
+        #expect(counts.all(equal: 1))
+        Parallel.jobs(4) { i in
+            #expect(Parallel.workers == 1)
+            Parallel.forEach(16) { j in counts.hit(i * 16 + j) }
+        }
+        #expect(counts.all(equal: 2))
+    }
+
+    @Test func loopsFromSeveralThreadsAllFinish() {
+        let counts = Counts(4 * 100)
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            for r in 0..<100 {
+                Parallel.forEach(5) { _ in counts.hit(t * 100 + r) }
+            }
+        }
+        #expect(counts.all(equal: 5))
+    }
+}
