@@ -36,7 +36,7 @@ final class Region: @unchecked Sendable {
 /// libdispatch wakes a parked thread for each loop (tens of microseconds): a single image through
 /// MobileNet runs about a hundred loops, most of them shorter than a millisecond.
 ///
-/// `@unchecked Sendable`: `current` is guarded by `lock`; the rest are atomics.
+/// `@unchecked Sendable`: `current` is guarded by `lock`, sleeping by `wake`; the rest are atomics.
 final class SpinPool: @unchecked Sendable {
     static let shared = SpinPool(helpers: Swift.max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
 
@@ -49,7 +49,7 @@ final class SpinPool: @unchecked Sendable {
     private let generation = Atomic<Int>(0)
     private let inUse = Atomic<Bool>(false)
     private let sleepers = Atomic<Int>(0)
-    private let wake = DispatchSemaphore(value: 0)
+    private let wake = NSCondition()
 
     init(helpers: Int) {
         self.helpers = helpers
@@ -73,7 +73,11 @@ final class SpinPool: @unchecked Sendable {
             current = region
             lock.unlock()
             generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
-            for _ in 0..<sleepers.load(ordering: .sequentiallyConsistent) { wake.signal() }
+            if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+                wake.lock()
+                wake.broadcast()
+                wake.unlock()
+            }
             nets_serial_begin()
             region.work()
             nets_serial_end()
@@ -98,8 +102,12 @@ final class SpinPool: @unchecked Sendable {
                 nets_spin_pause()
                 spins += 1
                 if spins & 255 != 0 || DispatchTime.now().uptimeNanoseconds - started < Self.spinNanoseconds { continue }
+                // Asleep until a region starts: the poster broadcasts when it sees a sleeper,
+                // and a sleeper counted too late for it sees the new generation instead.
                 sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
-                if generation.load(ordering: .sequentiallyConsistent) == seen { wake.wait() }
+                wake.lock()
+                while generation.load(ordering: .sequentiallyConsistent) == seen { wake.wait() }
+                wake.unlock()
                 sleepers.wrappingSubtract(1, ordering: .sequentiallyConsistent)
                 started = DispatchTime.now().uptimeNanoseconds
             }
