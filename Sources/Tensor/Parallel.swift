@@ -11,14 +11,21 @@ public enum Parallel {
         nets_serial() != 0 ? 1 : Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// body(0..<n), spread over the cores (inline inside a job or for a single iteration).
+    /// body(0..<n), spread over the cores (inline inside a job, inside another loop's iteration,
+    /// or for a single iteration).
     public static func forEach(_ n: Int, _ body: @Sendable (Int) -> Void) {
         if n <= 1 || nets_serial() != 0 {
             for i in 0..<n { body(i) }
             return
         }
         if SpinPool.shared.run(n, body) { return }
-        DispatchQueue.concurrentPerform(iterations: n, execute: body)
+        // The helpers are busy with another thread's loop: libdispatch's threads, with loops
+        // inside an iteration inline here too.
+        DispatchQueue.concurrentPerform(iterations: n) { i in
+            nets_serial_begin()
+            defer { nets_serial_end() }
+            body(i)
+        }
     }
 
     /// body(0..<n) as independent jobs across the cores, each running its parallel loops inline.

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 @testable import Tensor
@@ -42,9 +43,34 @@ import Testing
         let counts = Counts(4 * 100)
         DispatchQueue.concurrentPerform(iterations: 4) { t in
             for r in 0..<100 {
-                Parallel.forEach(5) { _ in counts.hit(t * 100 + r) }
+                // Some of these find the helpers busy and run on libdispatch: nested loops are
+                // inline there too.
+                Parallel.forEach(5) { _ in
+                    #expect(Parallel.workers == 1)
+                    counts.hit(t * 100 + r)
+                }
             }
         }
         #expect(counts.all(equal: 5))
+    }
+
+    /// While another thread's loop holds the helpers, a loop runs on libdispatch, its nested
+    /// loops still inline.
+    @Test func aBusyPoolFallsBack() {
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            Parallel.forEach(2) { i in
+                if i == 0 { started.signal(); release.wait() }
+            }
+        }
+        holder.start()
+        started.wait()
+        let counts = Counts(12)
+        Parallel.forEach(3) { i in
+            #expect(Parallel.workers == 1)
+            Parallel.forEach(4) { j in counts.hit(i * 4 + j) }
+        }
+        release.signal()
+        #expect(counts.all(equal: 1))
     }
 }
