@@ -56,6 +56,7 @@ final class SpinPool: @unchecked Sendable {
         for _ in 0..<helpers {
             let t = Thread { [unowned self] in self.serve() }
             t.name = "nets-worker"
+            t.stackSize = 8 << 20  // whole inference plans run here (Parallel.jobs), as on a main thread
             t.start()
         }
     }
