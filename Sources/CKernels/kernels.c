@@ -72,19 +72,6 @@ INLINE_AVX2 __m256 odd8(__m256 lo, __m256 hi) {
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(s), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
-/* The three taps of one kernel row for eight outputs starting at input column `at`. */
-INLINE_AVX2 __m256 row_taps(const float *r, long at, long stride, __m256 k0, __m256 k1, __m256 k2, __m256 acc) {
-    if (stride == 1) {
-        acc = _mm256_fmadd_ps(k0, _mm256_loadu_ps(r + at), acc);
-        acc = _mm256_fmadd_ps(k1, _mm256_loadu_ps(r + at + 1), acc);
-        return _mm256_fmadd_ps(k2, _mm256_loadu_ps(r + at + 2), acc);
-    }
-    __m256 lo = _mm256_loadu_ps(r + at), hi = _mm256_loadu_ps(r + at + 8);
-    acc = _mm256_fmadd_ps(k0, even8(lo, hi), acc);
-    acc = _mm256_fmadd_ps(k1, odd8(lo, hi), acc);
-    return _mm256_fmadd_ps(k2, even8(_mm256_loadu_ps(r + at + 2), _mm256_loadu_ps(r + at + 10)), acc);
-}
-
 /* Per-thread scratch for a zero-padded copy of one plane; grows, never shrinks. */
 static _Thread_local float *pad_buffer = NULL;
 static _Thread_local size_t pad_capacity = 0;
@@ -119,18 +106,41 @@ INLINE_AVX2 __m256 load_inside(const float *r, long at, long w) {
     return _mm256_maskload_ps((const float *)((const char *)r + at * (long)sizeof(float)), inside);
 }
 
-/* row_taps for a vector that reaches past either end of the row. */
-INLINE_AVX2 __m256 row_taps_edge(const float *r, long at, long w, long stride, __m256 k0, __m256 k1, __m256 k2,
-                                 __m256 acc) {
+/* r[at + l] for eight lanes: a plain load when `inside` (the caller knows the vector stays in the
+   row), else load_inside. */
+INLINE_AVX2 __m256 load8(const float *r, long at, long w, int inside) {
+    return inside ? _mm256_loadu_ps(r + at) : load_inside(r, at, w);
+}
+
+/* The three taps of one kernel row for eight outputs starting at input column `at`:
+   r[at + stride*l + j] for j = 0, 1, 2 (stride 2 deinterleaves two loads). */
+INLINE_AVX2 void taps3(const float *r, long at, long w, long stride, int inside, __m256 *t0, __m256 *t1, __m256 *t2) {
     if (stride == 1) {
-        acc = _mm256_fmadd_ps(k0, load_inside(r, at, w), acc);
-        acc = _mm256_fmadd_ps(k1, load_inside(r, at + 1, w), acc);
-        return _mm256_fmadd_ps(k2, load_inside(r, at + 2, w), acc);
+        *t0 = load8(r, at, w, inside);
+        *t1 = load8(r, at + 1, w, inside);
+        *t2 = load8(r, at + 2, w, inside);
+        return;
     }
-    const __m256 lo = load_inside(r, at, w), hi = load_inside(r, at + 8, w);
-    acc = _mm256_fmadd_ps(k0, even8(lo, hi), acc);
-    acc = _mm256_fmadd_ps(k1, odd8(lo, hi), acc);
-    return _mm256_fmadd_ps(k2, even8(load_inside(r, at + 2, w), load_inside(r, at + 10, w)), acc);
+    const __m256 lo = load8(r, at, w, inside), hi = load8(r, at + 8, w, inside);
+    *t0 = even8(lo, hi);
+    *t1 = odd8(lo, hi);
+    *t2 = even8(load8(r, at + 2, w, inside), load8(r, at + 10, w, inside));
+}
+
+/* acc + k0 t0 + k1 t1 + k2 t2 for one kernel row. */
+INLINE_AVX2 __m256 row_taps(const float *r, long at, long w, long stride, int inside, __m256 k0, __m256 k1, __m256 k2,
+                            __m256 acc) {
+    __m256 t0, t1, t2;
+    taps3(r, at, w, stride, inside, &t0, &t1, &t2);
+    return _mm256_fmadd_ps(k2, t2, _mm256_fmadd_ps(k1, t1, _mm256_fmadd_ps(k0, t0, acc)));
+}
+
+/* out[l] = act(acc[l] + res[l]) for eight lanes, or for the lanes of `mask` when `partial` (a row
+   shorter than eight). `res` may be NULL. */
+INLINE_AVX2 void store8(float *out, const float *res, __m256 acc, int act, int partial, __m256i mask) {
+    if (res) acc = _mm256_add_ps(acc, partial ? _mm256_maskload_ps(res, mask) : _mm256_loadu_ps(res));
+    if (partial) _mm256_maskstore_ps(out, mask, activate8(acc, act));
+    else _mm256_storeu_ps(out, activate8(acc, act));
 }
 
 /* Every output is computed eight at a time, borders included: vectors that reach outside the
@@ -161,44 +171,26 @@ AVX2 static int depthwise_avx2(const float *src, long h, long w, const float *k,
                 const long at = ox - pad_left;
                 const int inside = at >= 0 && at + 9 < w;
                 __m256 acc0 = vb, acc1 = vb, a, b, c;
-#define LOAD3(r)                                                                                               \
-    a = inside ? _mm256_loadu_ps(r + at) : load_inside(r, at, w);                                              \
-    b = inside ? _mm256_loadu_ps(r + at + 1) : load_inside(r, at + 1, w);                                      \
-    c = inside ? _mm256_loadu_ps(r + at + 2) : load_inside(r, at + 2, w);
                 if (rows[0]) {
-                    LOAD3(rows[0])
+                    taps3(rows[0], at, w, 1, inside, &a, &b, &c);
                     acc0 = _mm256_fmadd_ps(k2, c, _mm256_fmadd_ps(k1, b, _mm256_fmadd_ps(k0, a, acc0)));
                 }
                 if (rows[1]) {
-                    LOAD3(rows[1])
+                    taps3(rows[1], at, w, 1, inside, &a, &b, &c);
                     acc0 = _mm256_fmadd_ps(k5, c, _mm256_fmadd_ps(k4, b, _mm256_fmadd_ps(k3, a, acc0)));
                     acc1 = _mm256_fmadd_ps(k2, c, _mm256_fmadd_ps(k1, b, _mm256_fmadd_ps(k0, a, acc1)));
                 }
                 if (rows[2]) {
-                    LOAD3(rows[2])
+                    taps3(rows[2], at, w, 1, inside, &a, &b, &c);
                     acc0 = _mm256_fmadd_ps(k8, c, _mm256_fmadd_ps(k7, b, _mm256_fmadd_ps(k6, a, acc0)));
                     acc1 = _mm256_fmadd_ps(k5, c, _mm256_fmadd_ps(k4, b, _mm256_fmadd_ps(k3, a, acc1)));
                 }
                 if (rows[3]) {
-                    LOAD3(rows[3])
+                    taps3(rows[3], at, w, 1, inside, &a, &b, &c);
                     acc1 = _mm256_fmadd_ps(k8, c, _mm256_fmadd_ps(k7, b, _mm256_fmadd_ps(k6, a, acc1)));
                 }
-#undef LOAD3
-                if (wo < 8) {
-                    if (res0) {
-                        acc0 = _mm256_add_ps(acc0, _mm256_maskload_ps(res0 + ox, mask));
-                        acc1 = _mm256_add_ps(acc1, _mm256_maskload_ps(res1 + ox, mask));
-                    }
-                    _mm256_maskstore_ps(out0 + ox, mask, activate8(acc0, act));
-                    _mm256_maskstore_ps(out1 + ox, mask, activate8(acc1, act));
-                    break;
-                }
-                if (res0) {
-                    acc0 = _mm256_add_ps(acc0, _mm256_loadu_ps(res0 + ox));
-                    acc1 = _mm256_add_ps(acc1, _mm256_loadu_ps(res1 + ox));
-                }
-                _mm256_storeu_ps(out0 + ox, activate8(acc0, act));
-                _mm256_storeu_ps(out1 + ox, activate8(acc1, act));
+                store8(out0 + ox, res0 ? res0 + ox : NULL, acc0, act, wo < 8, mask);
+                store8(out1 + ox, res1 ? res1 + ox : NULL, acc1, act, wo < 8, mask);
                 if (ox == last) break;
                 ox = ox + 8 <= last ? ox + 8 : last;
             }
@@ -214,22 +206,11 @@ AVX2 static int depthwise_avx2(const float *src, long h, long w, const float *k,
         for (long ox = 0;;) {
             const long at = ox * stride - pad_left;
             __m256 acc = vb;
-            if (at >= 0 && at + reach < w) {
-                if (r0) acc = row_taps(r0, at, stride, k0, k1, k2, acc);
-                if (r1) acc = row_taps(r1, at, stride, k3, k4, k5, acc);
-                if (r2) acc = row_taps(r2, at, stride, k6, k7, k8, acc);
-            } else {
-                if (r0) acc = row_taps_edge(r0, at, w, stride, k0, k1, k2, acc);
-                if (r1) acc = row_taps_edge(r1, at, w, stride, k3, k4, k5, acc);
-                if (r2) acc = row_taps_edge(r2, at, w, stride, k6, k7, k8, acc);
-            }
-            if (wo < 8) {
-                if (res) acc = _mm256_add_ps(acc, _mm256_maskload_ps(res + ox, mask));
-                _mm256_maskstore_ps(out + ox, mask, activate8(acc, act));
-                break;
-            }
-            if (res) acc = _mm256_add_ps(acc, _mm256_loadu_ps(res + ox));
-            _mm256_storeu_ps(out + ox, activate8(acc, act));
+            const int inside = at >= 0 && at + reach < w;
+            if (r0) acc = row_taps(r0, at, w, stride, inside, k0, k1, k2, acc);
+            if (r1) acc = row_taps(r1, at, w, stride, inside, k3, k4, k5, acc);
+            if (r2) acc = row_taps(r2, at, w, stride, inside, k6, k7, k8, acc);
+            store8(out + ox, res ? res + ox : NULL, acc, act, wo < 8, mask);
             if (ox == last) break;
             ox = ox + 8 <= last ? ox + 8 : last;
         }
@@ -258,19 +239,7 @@ AVX2 static void depthwise_filter_grad_avx2(const float *x, long h, long w, cons
                 if (top + i < 0 || top + i >= h) continue;
                 const float *r = x + (top + i) * w;
                 __m256 t0, t1, t2;
-                if (stride == 1) {
-                    t0 = inside ? _mm256_loadu_ps(r + at) : load_inside(r, at, w);
-                    t1 = inside ? _mm256_loadu_ps(r + at + 1) : load_inside(r, at + 1, w);
-                    t2 = inside ? _mm256_loadu_ps(r + at + 2) : load_inside(r, at + 2, w);
-                } else {
-                    const __m256 lo = inside ? _mm256_loadu_ps(r + at) : load_inside(r, at, w);
-                    const __m256 hi = inside ? _mm256_loadu_ps(r + at + 8) : load_inside(r, at + 8, w);
-                    const __m256 lo2 = inside ? _mm256_loadu_ps(r + at + 2) : load_inside(r, at + 2, w);
-                    const __m256 hi2 = inside ? _mm256_loadu_ps(r + at + 10) : load_inside(r, at + 10, w);
-                    t0 = even8(lo, hi);
-                    t1 = odd8(lo, hi);
-                    t2 = even8(lo2, hi2);
-                }
+                taps3(r, at, w, stride, inside, &t0, &t1, &t2);
                 acc[3 * i] = _mm256_fmadd_ps(gv, t0, acc[3 * i]);
                 acc[3 * i + 1] = _mm256_fmadd_ps(gv, t1, acc[3 * i + 1]);
                 acc[3 * i + 2] = _mm256_fmadd_ps(gv, t2, acc[3 * i + 2]);

@@ -173,18 +173,6 @@ func labeledData(_ data: Expr) throws -> [(Expr, Expr)] {
     return rules
 }
 
-/// Runs a Learn operation, turning its errors into messages and `$Failed`.
-func learnOperation(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
-    do {
-        return try body()
-    } catch let e as LearnError {
-        c.message(e.tag, text: capitalized(e.description) + ".")
-        return .failed
-    } catch {
-        return netOperation(c) { throw error }
-    }
-}
-
 extension Kernel {
     static var classifyBuiltins: [Builtin] {
         [
@@ -193,11 +181,11 @@ extension Kernel {
                               ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234))]) { c in
                 let pos = c.count >= 1 ? [c[0]] : []
                 guard pos.count == 1 else { return c.argCount(1) }
-                return learnOperation(c) { try classify(c) }
+                return netOperation(c) { try classify(c) }
             },
             .overload("Export") { c in
                 guard c.count >= 2, let path = c[0].asString, case .native(let v) = c[1], let cl = v as? ClassifierValue else { return nil }
-                return learnOperation(c) {
+                return netOperation(c) {
                     try Data(try ClassifierFileFormat.encode(cl)).write(to: URL(fileURLWithPath: expandPath(path)), options: .atomic)
                     return c[0]
                 }
@@ -205,7 +193,7 @@ extension Kernel {
             .overload("Import") { c in
                 guard c.count >= 1, let path = c[0].asString, fileFormat(path, c.count >= 2 ? c[1] : nil) == "WMLF" else { return nil }
                 guard FileManager.default.fileExists(atPath: expandPath(path)) else { c.message("nffil", c[0]); return .failed }
-                return learnOperation(c) { .native(try ClassifierFileFormat.decode(try readBytes(expandPath(path)), c)) }
+                return netOperation(c) { .native(try ClassifierFileFormat.decode(try readBytes(expandPath(path)), c)) }
             },
             Builtin("ClassifierFunction", [], usage: "ClassifierFunction[...] is a trained classifier: c[x], c[{x...}], c[x, \"Probabilities\" | \"TopProbabilities\" | {\"TopProbabilities\", n} | {\"Probability\", class} | \"Decision\"]; Information[c, \"Method\" | \"Classes\" | \"ExampleNumber\"]."),
         ]

@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import Tensor
 
 /// The builtin library bound to an evaluator: installs every topic's builtins, the general
 /// messages and the `.nets` standard library, and keeps the session's In/Out history (as
@@ -29,6 +30,7 @@ public final class Kernel {
         evaluator.nativeCall = Kernel.applyNative
         if !Kernel.installed {
             Kernel.installed = true
+            BLAS.configureThreads()
             Kernel.installBuiltins()
             loadStandardLibrary()
             Kernel.protectBuiltins()

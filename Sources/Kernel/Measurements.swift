@@ -95,7 +95,7 @@ extension Kernel {
                 let pos = c.count >= 2 ? Array(c.args.prefix(2)) + (c.count > 2 && !isOptionRule(c[2]) ? [c[2]] : []) : c.args
                 guard pos.count == 2 || pos.count == 3 else { return c.argCount(2, 3) }
                 let uncertainty = c.options(from: pos.count)["ComputeUncertainty"]?.isTrue ?? false
-                return learnOperation(c) {
+                return netOperation(c) {
                     let m = try measurements(pos[0], pos[1], c)
                     if pos.count == 3 { return try m.property(pos[2], uncertainty: uncertainty) }
                     return .native(m)

@@ -1,14 +1,18 @@
 import Foundation
 import Imaging
 import Language
+import Learn
 import Nets
 import Tensor
 
-/// Runs a nets-library operation, turning its errors into `Sym::tag` messages and `$Failed`.
+/// Runs an operation of the lower layers (nets, learning, tensors, images), turning their errors
+/// into `Sym::tag` messages and `$Failed`.
 func netOperation(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
     do {
         return try body()
     } catch let e as NetError {
+        c.message(e.tag, text: capitalized(e.description) + ".")
+    } catch let e as LearnError {
         c.message(e.tag, text: capitalized(e.description) + ".")
     } catch let e as TensorError {
         c.message("eval", text: capitalized(e.description) + ".")

@@ -9,10 +9,10 @@ extension Kernel {
     /// `native[args...]`: a net applied to data, a coder applied to a value.
     static func applyNative(_ c: Call, _ v: any NativeValue) throws -> Expr? {
         if let n = v as? NetValue { return netOperation(c) { try evaluateNet(n, c) } }
-        if let cl = v as? ClassifierValue { return learnOperation(c) { try Kernel.applyClassifier(cl, c) } }
+        if let cl = v as? ClassifierValue { return netOperation(c) { try Kernel.applyClassifier(cl, c) } }
         if let p = v as? PredictorValue {
             guard c.count == 1 else { return nil }
-            return learnOperation(c) {
+            return netOperation(c) {
                 let single = p.isSingle(c[0])
                 let values = try p.predict(single ? [c[0]] : (c[0].listItems ?? []), c)
                 return single ? .real(values[0]) : .reals(values)
@@ -20,7 +20,7 @@ extension Kernel {
         }
         if let m = v as? MeasurementsValue {
             guard c.count == 1 else { return nil }
-            return learnOperation(c) { try m.property(c[0], uncertainty: false) }
+            return netOperation(c) { try m.property(c[0], uncertainty: false) }
         }
         if let r = v as? TrainingResultValue {
             guard c.count == 1, let name = c[0].asString else { return nil }

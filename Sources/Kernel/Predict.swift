@@ -54,7 +54,7 @@ extension Kernel {
             Builtin("Predict", [], usage: "Predict[{x1 -> y1, ...}] or Predict[{xs} -> {ys}] trains a predictor of numeric values: Method -> \"LinearRegression\" (default), \"NearestNeighbors\" or \"RandomForest\"; FeatureExtractor as in Classify. p[x], p[{x...}].",
                     options: [("Method", .string("LinearRegression")), ("FeatureExtractor", .sym("Identity")), ("RandomSeeding", .integer(1234))]) { c in
                 guard c.count >= 1 else { return c.argCount(1) }
-                return learnOperation(c) {
+                return netOperation(c) {
                     let pairs = try valuedData(c[0])
                     var extractor: Expr? = c.option("FeatureExtractor", .sym("Identity"))
                     if extractor?.isSymbol(Symbol.intern("Identity")) == true { extractor = nil }
@@ -73,7 +73,7 @@ extension Kernel {
             Builtin("PredictorFunction", [], usage: "PredictorFunction[...] is a trained predictor: p[x] or p[{x...}]."),
             Builtin("PredictorMeasurements", [], usage: "PredictorMeasurements[p, test, prop] measures a predictor on {x -> y, ...}: \"StandardDeviation\" (of the residuals), \"MeanSquare\", \"RSquared\", \"Residuals\", \"ComparisonPlot\" (an image of predicted against actual values; Export it to PNG).") { c in
                 guard c.count == 3, case .native(let v) = c[0], let p = v as? PredictorValue else { return c.argCount(3) }
-                return learnOperation(c) {
+                return netOperation(c) {
                     let pairs = try valuedData(c[1])
                     guard !pairs.isEmpty else { throw LearnError("data", "the test set is empty") }
                     let predicted = try p.predict(pairs.map(\.0), c), actual = pairs.map(\.1)

@@ -3,13 +3,11 @@ import CKernels
 import Foundation
 
 /// Matrix products through OpenBLAS's `cblas_sgemm`. The thread count follows the machine and
-/// can be set with `NETS_THREADS`.
+/// can be set with `NETS_THREADS` (as for the runtime's own loops, `Parallel.cores`).
 public enum BLAS {
-    /// Sets OpenBLAS's thread count from `NETS_THREADS` (if set); call once at start-up.
+    /// Gives OpenBLAS the runtime's thread count; call once at start-up.
     public static func configureThreads() {
-        if let s = ProcessInfo.processInfo.environment["NETS_THREADS"], let n = Int(s), n > 0 {
-            openblas_set_num_threads(Int32(n))
-        }
+        openblas_set_num_threads(Int32(Parallel.cores))
     }
 
     public static var threads: Int { Int(openblas_get_num_threads()) }

@@ -151,7 +151,7 @@ extension Convolution {
                        _ wp: UnsafeSendable<UnsafePointer<Float>>, _ epilogue: Epilogue,
                        _ output: UnsafeSendable<UnsafeMutablePointer<Float>>, workers: Int) -> Bool {
         guard s.k <= smallK, win.dilation == (1, 1), win.stride.h == win.stride.w,
-              let act = epilogue.vectorActivation, nets_vector_kernels() != 0 else { return false }
+              let act = epilogue.vectorActivation, VectorKernels.active else { return false }
         let hw = s.ho * s.wo
         let chunks = Swift.min(s.ho, Swift.max(1, (4 * workers + s.n - 1) / s.n))
         let rows = (s.ho + chunks - 1) / chunks

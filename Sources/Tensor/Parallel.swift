@@ -6,15 +6,20 @@ import Foundation
 /// caller can run independent jobs (say, one image each) on every core with the kernels inside
 /// them serial, instead of every kernel splitting its own work and waiting at its end.
 public enum Parallel {
-    /// Cores available to a loop started here: 1 inside a job.
-    public static var workers: Int {
-        nets_serial() != 0 ? 1 : Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }
+    /// The cores the runtime uses: `NETS_THREADS` when set to a positive number, else the
+    /// machine's.
+    public static let cores: Int = {
+        if let s = ProcessInfo.processInfo.environment["NETS_THREADS"], let n = Int(s), n > 0 { return n }
+        return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
+
+    /// Cores available to a loop started here: 1 inside a job or another loop.
+    public static var workers: Int { nets_serial() != 0 ? 1 : cores }
 
     /// body(0..<n), spread over the cores (inline inside a job, inside another loop's iteration,
     /// or for a single iteration).
     public static func forEach(_ n: Int, _ body: @Sendable (Int) -> Void) {
-        if n <= 1 || nets_serial() != 0 {
+        if n <= 1 || nets_serial() != 0 || cores == 1 {
             for i in 0..<n { body(i) }
             return
         }

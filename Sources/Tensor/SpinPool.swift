@@ -38,7 +38,7 @@ final class Region: @unchecked Sendable {
 ///
 /// `@unchecked Sendable`: `current` is guarded by `lock`, sleeping by `wake`; the rest are atomics.
 final class SpinPool: @unchecked Sendable {
-    static let shared = SpinPool(helpers: Swift.max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
+    static let shared = SpinPool(helpers: Parallel.cores - 1)
 
     /// How long an idle helper spins before it sleeps.
     static let spinNanoseconds: UInt64 = 200_000
