@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Language
+import Formats
 import Learn
 import Nets
 import Tensor
@@ -11,6 +12,8 @@ func netOperation(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
     do {
         return try body()
     } catch let e as NetError {
+        c.message(e.tag, text: capitalized(e.description) + ".")
+    } catch let e as FormatError {
         c.message(e.tag, text: capitalized(e.description) + ".")
     } catch let e as LearnError {
         c.message(e.tag, text: capitalized(e.description) + ".")

@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import Language
 import Nets
+import Formats
 import OrderedCollections
 import Tensor
 
@@ -155,6 +156,9 @@ extension Kernel {
                 do {
                     return try importBytes(readBytes(path), format: f)
                 } catch let e as NetError {
+                    c.message("fmterr", text: "Cannot import data as \(f) format: \(e.description).")
+                    return .failed
+                } catch let e as FormatError {
                     c.message("fmterr", text: "Cannot import data as \(f) format: \(e.description).")
                     return .failed
                 } catch {

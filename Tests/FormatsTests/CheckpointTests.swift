@@ -1,5 +1,5 @@
 import Foundation
-import Nets
+import Formats
 import Tensor
 import Testing
 
@@ -31,18 +31,18 @@ import Testing
         Array("\u{80}\u{04}\u{8C}\u{08}builtins\u{8C}\u{04}eval\u{93}.".utf8),
     ])
     func refusesCode(_ pickle: [UInt8]) {
-        #expect(throws: NetError.self) { _ = try Unpickler(pickle).load() }
+        #expect(throws: FormatError.self) { _ = try Unpickler(pickle).load() }
     }
 
     @Test func refusesCodeInsideACheckpointZip() throws {
         // The zip checkpoint with its data.pkl replaced by a pickle naming subprocess.Popen.
         let evil = Array("\u{80}\u{02}csubprocess\nPopen\n)R.".utf8)
-        #expect(throws: NetError.self) { _ = try TorchCheckpoint.read([0x80, 0x02, 0x8A, 0x01, 0x00, 0x2E] + evil) }
+        #expect(throws: FormatError.self) { _ = try TorchCheckpoint.read([0x80, 0x02, 0x8A, 0x01, 0x00, 0x2E] + evil) }
     }
 
     @Test func damagedCheckpointsThrow() {
         let good = Self.bytes("small_legacy.pth")
-        #expect(throws: NetError.self) { _ = try TorchCheckpoint.read(Array(good.prefix(good.count / 2))) }
+        #expect(throws: FormatError.self) { _ = try TorchCheckpoint.read(Array(good.prefix(good.count / 2))) }
         var state: UInt64 = 3
         for _ in 0..<300 {
             var copy = Self.bytes(state % 2 == 0 ? "small_zip.pth" : "small_legacy.pth")

@@ -12,7 +12,7 @@ public enum TorchCheckpoint {
     static func readZip(_ bytes: [UInt8]) throws -> [(name: String, tensor: Tensor)] {
         let zip = try ZipArchive(bytes)
         guard let pkl = zip.entries.first(where: { $0.name.hasSuffix("data.pkl") && $0.name.split(separator: "/").count == 2 }) else {
-            throw NetError("pickle", "the zip checkpoint has no data.pkl")
+            throw FormatError("pickle", "the zip checkpoint has no data.pkl")
         }
         let prefix = String(pkl.name.dropLast("data.pkl".count))
         let root = try Unpickler(try zip.read(pkl)).load()
@@ -21,13 +21,13 @@ public enum TorchCheckpoint {
 
     static func readLegacy(_ bytes: [UInt8]) throws -> [(name: String, tensor: Tensor)] {
         let p = Unpickler(bytes)
-        guard case .int = try p.load() else { throw NetError("pickle", "not a PyTorch checkpoint (no magic number)") }
+        guard case .int = try p.load() else { throw FormatError("pickle", "not a PyTorch checkpoint (no magic number)") }
         _ = try p.load()  // protocol version
         _ = try p.load()  // system info
         let main = Unpickler(bytes, at: p.position)
         let root = try main.load()
         let keysPickle = Unpickler(bytes, at: main.position)
-        guard case .list(let keyList) = try keysPickle.load() else { throw NetError("pickle", "the storage list is missing") }
+        guard case .list(let keyList) = try keysPickle.load() else { throw FormatError("pickle", "the storage list is missing") }
         // The storages follow in the listed order, each as an 8-byte element count and the raw data.
         var position = keysPickle.position
         var storages: [String: ArraySlice<UInt8>] = [:]
@@ -43,19 +43,19 @@ public enum TorchCheckpoint {
         }
         collect(root)
         for k in keyList.items {
-            guard case .string(let key) = k else { throw NetError("pickle", "a storage key is not a string") }
-            guard position + 8 <= bytes.count else { throw NetError("pickle", "the checkpoint is cut off") }
+            guard case .string(let key) = k else { throw FormatError("pickle", "a storage key is not a string") }
+            guard position + 8 <= bytes.count else { throw FormatError("pickle", "the checkpoint is cut off") }
             var count = 0
             for i in 0..<8 { count |= Int(bytes[position + i]) << (8 * i) }
             position += 8
-            guard count >= 0, count <= bytes.count - position else { throw NetError("pickle", "the checkpoint is cut off") }
+            guard count >= 0, count <= bytes.count - position else { throw FormatError("pickle", "the checkpoint is cut off") }
             let length = count * (sizes[key] ?? 4)
-            guard length <= bytes.count - position else { throw NetError("pickle", "the checkpoint is cut off") }
+            guard length <= bytes.count - position else { throw FormatError("pickle", "the checkpoint is cut off") }
             storages[key] = bytes[position..<(position + length)]
             position += length
         }
         return try tensors(root) { key in
-            guard let s = storages[key] else { throw NetError("pickle", "the storage \(key) is missing") }
+            guard let s = storages[key] else { throw FormatError("pickle", "the storage \(key) is missing") }
             return Array(s)
         }
     }
@@ -82,7 +82,7 @@ public enum TorchCheckpoint {
 
     /// The state dict's tensors, reading storages through `storage`.
     static func tensors(_ root: Unpickler.Value, _ storage: (String) throws -> [UInt8]) throws -> [(name: String, tensor: Tensor)] {
-        guard case .dict(var dict) = root else { throw NetError("pickle", "the checkpoint does not hold a state dict") }
+        guard case .dict(var dict) = root else { throw FormatError("pickle", "the checkpoint does not hold a state dict") }
         // Common wrappers: {"state_dict": {...}} or {"model": {...}}.
         for wrapper in ["state_dict", "model", "model_state_dict"] {
             if let inner = dict.pairs.first(where: { if case .string(wrapper) = $0.0 { return true }; return false })?.1, case .dict(let d) = inner {
@@ -97,23 +97,23 @@ public enum TorchCheckpoint {
             guard let data = cache[t.storage.key] else { continue }
             // Sizes and strides come from the file: check the whole view lies in the storage.
             guard let count = checkedCount(t.shape), count <= data.count || count == 0 else {
-                throw NetError("pickle", "the tensor \(name) is larger than its storage")
+                throw FormatError("pickle", "the tensor \(name) is larger than its storage")
             }
             var last = t.offset
             for (n, st) in zip(t.shape, t.strides) where n > 0 {
                 let (step, o1) = (n - 1).multipliedReportingOverflow(by: st)
                 let (sum, o2) = last.addingReportingOverflow(step)
-                guard !o1, !o2 else { throw NetError("pickle", "the tensor \(name) has impossible strides") }
+                guard !o1, !o2 else { throw FormatError("pickle", "the tensor \(name) has impossible strides") }
                 last = sum
             }
-            guard count == 0 || last < data.count else { throw NetError("pickle", "the tensor \(name) reaches past its storage") }
+            guard count == 0 || last < data.count else { throw FormatError("pickle", "the tensor \(name) reaches past its storage") }
             var values = [Float](repeating: 0, count: count)
             // Gather through the strides (contiguous tensors are the common case).
             var index = [Int](repeating: 0, count: t.shape.count)
             for i in 0..<count {
                 var offset = t.offset
                 for d in 0..<index.count { offset += index[d] * t.strides[d] }
-                guard offset < data.count else { throw NetError("pickle", "the tensor \(name) reaches past its storage") }
+                guard offset < data.count else { throw FormatError("pickle", "the tensor \(name) reaches past its storage") }
                 values[i] = data[offset]
                 var d = index.count - 1
                 while d >= 0 {

@@ -8,7 +8,7 @@ public enum Inflate {
         var stream = z_stream()
         let bits: Int32 = gzip ? 16 + MAX_WBITS : -MAX_WBITS
         guard inflateInit2_(&stream, bits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw NetError("inflate", "zlib could not start")
+            throw FormatError("inflate", "zlib could not start")
         }
         defer { inflateEnd(&stream) }
         // The expected size comes from the archive; trust it only as far as deflate's ratio allows.
@@ -29,10 +29,10 @@ public enum Inflate {
                     status = CZlib.inflate(&stream, Z_NO_FLUSH)
                     produced += Int(before - stream.avail_out)
                     if status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR {
-                        throw NetError("inflate", "the compressed data is damaged")
+                        throw FormatError("inflate", "the compressed data is damaged")
                     }
                     if status == Z_BUF_ERROR && stream.avail_in == 0 {
-                        throw NetError("inflate", "the compressed data is cut off")
+                        throw FormatError("inflate", "the compressed data is cut off")
                     }
                 }
             } while status != Z_STREAM_END

@@ -18,7 +18,7 @@ public struct ZipArchive {
         self.bytes = bytes
         func u16(_ o: Int) -> Int { Int(bytes[o]) | Int(bytes[o + 1]) << 8 }
         func u32(_ o: Int) -> Int { u16(o) | u16(o + 2) << 16 }
-        func damaged(_ why: String) -> NetError { NetError("zip", "not a valid zip archive: \(why)") }
+        func damaged(_ why: String) -> FormatError { FormatError("zip", "not a valid zip archive: \(why)") }
         // The end-of-central-directory record is in the last 64 KiB + 22 bytes.
         guard bytes.count >= 22 else { throw damaged("too short") }
         var end = -1
@@ -68,26 +68,26 @@ public struct ZipArchive {
 
     /// The member's bytes, inflated and CRC-checked.
     public func read(_ name: String) throws -> [UInt8] {
-        guard let e = entries.first(where: { $0.name == name }) else { throw NetError("zip", "the archive has no member \(quoted(name))") }
+        guard let e = entries.first(where: { $0.name == name }) else { throw FormatError("zip", "the archive has no member \(quoted(name))") }
         return try read(e)
     }
 
     public func read(_ e: Entry) throws -> [UInt8] {
         let h = e.headerOffset
         guard h + 30 <= bytes.count, bytes[h] == 0x50, bytes[h + 1] == 0x4B, bytes[h + 2] == 3, bytes[h + 3] == 4 else {
-            throw NetError("zip", "the member \(quoted(e.name)) has no valid header")
+            throw FormatError("zip", "the member \(quoted(e.name)) has no valid header")
         }
         let start = h + 30 + (Int(bytes[h + 26]) | Int(bytes[h + 27]) << 8) + (Int(bytes[h + 28]) | Int(bytes[h + 29]) << 8)
-        guard e.compressedSize <= bytes.count - start else { throw NetError("zip", "the member \(quoted(e.name)) is cut off") }
+        guard e.compressedSize <= bytes.count - start else { throw FormatError("zip", "the member \(quoted(e.name)) is cut off") }
         let raw = bytes[start..<(start + e.compressedSize)]
         let data: [UInt8]
         switch e.method {
         case 0: data = Array(raw)
         case 8: data = try Inflate.inflate(raw, gzip: false, expected: e.size)
-        default: throw NetError("zip", "the member \(quoted(e.name)) uses compression method \(e.method), which is not supported")
+        default: throw FormatError("zip", "the member \(quoted(e.name)) uses compression method \(e.method), which is not supported")
         }
         guard data.count == e.size, Inflate.crc32(data[...]) == e.crc else {
-            throw NetError("zip", "the member \(quoted(e.name)) is damaged (size or checksum mismatch)")
+            throw FormatError("zip", "the member \(quoted(e.name)) is damaged (size or checksum mismatch)")
         }
         return data
     }

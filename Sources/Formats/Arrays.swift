@@ -3,7 +3,7 @@ import Tensor
 /// NumPy `.npy` arrays (versions 1-3; little- or big-endian floats and integers, C order).
 public enum NumPyArray {
     public static func read(_ b: [UInt8]) throws -> Tensor {
-        func bad(_ why: String) -> NetError { NetError("npy", "not a readable .npy file: \(why)") }
+        func bad(_ why: String) -> FormatError { FormatError("npy", "not a readable .npy file: \(why)") }
         guard b.count >= 10, b.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) else { throw bad("no magic") }
         let major = Int(b[6])
         let headerLength = major == 1 ? Int(b[8]) | Int(b[9]) << 8 : (b.count >= 12 ? Int(b[8]) | Int(b[9]) << 8 | Int(b[10]) << 16 | Int(b[11]) << 24 : 0)
@@ -46,7 +46,7 @@ public enum NumPyArray {
 /// IDX arrays (the MNIST format): big-endian dimensions, then unsigned bytes or other types.
 public enum IDXArray {
     public static func read(_ b: [UInt8]) throws -> Tensor {
-        func bad(_ why: String) -> NetError { NetError("idx", "not a readable IDX file: \(why)") }
+        func bad(_ why: String) -> FormatError { FormatError("idx", "not a readable IDX file: \(why)") }
         guard b.count >= 4, b[0] == 0, b[1] == 0 else { throw bad("no magic") }
         let type = b[2], rank = Int(b[3])
         guard b.count >= 4 + 4 * rank else { throw bad("the dimensions are cut off") }

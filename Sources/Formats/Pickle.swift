@@ -47,7 +47,7 @@ public final class Unpickler {
         self.position = position
     }
 
-    func refuse(_ what: String) -> NetError { NetError("pickle", "the checkpoint was refused: \(what)") }
+    func refuse(_ what: String) -> FormatError { FormatError("pickle", "the checkpoint was refused: \(what)") }
 
     private func take(_ n: Int) throws -> ArraySlice<UInt8> {
         guard n >= 0, position + n <= bytes.count else { throw refuse("it is cut off") }
