@@ -9,7 +9,7 @@ func fail(_ message: String, status: Int32) -> Never {
 // Writes a Swift file defining `stdlibSources`, the name and text of each file.
 let args = CommandLine.arguments
 guard args.count >= 2 else { fail("usage: EmbedStdlibTool OUTPUT.swift FILE.nets...", status: 2) }
-var out = "// Generated from stdlib/*.nets by the EmbedStdlib plugin. Do not edit.\n"
+var out = "// Generated from stdlib/TARGET/*.nets by the EmbedStdlib plugin. Do not edit.\n"
 out += "let stdlibSources: [(name: String, text: String)] = [\n"
 for path in args.dropFirst(2) {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

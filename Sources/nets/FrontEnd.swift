@@ -1,5 +1,7 @@
 import Foundation
-import Kernel
+import CoreKernel
+import LearnKernel
+import NetsKernel
 import Language
 
 /// Runs scripts and one-shot code against a kernel, printing results like notebook cells.

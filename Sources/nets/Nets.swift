@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Kernel
+import CoreKernel
+import LearnKernel
+import NetsKernel
 import Language
 
 /// The `nets` command: a REPL, a script runner and a one-shot evaluator, with wolframscript's
@@ -38,7 +40,7 @@ struct Nets: ParsableCommand {
         let code = self.code, script = self.script, plain = self.plain
         let status = Shared<Int32>(0)
         runOnLargeStack {
-            let kernel = Kernel()
+            let kernel = Kernel(libraries: [NetsLibrary.self, LearnLibrary.self])
             let front = FrontEnd(kernel: kernel)
             if let code {
                 status.value = front.runOneShot(code)

@@ -1,7 +1,9 @@
 @preconcurrency import CEditLine
 import Dispatch
 import Foundation
-import Kernel
+import CoreKernel
+import LearnKernel
+import NetsKernel
 import Language
 
 /// The interactive session: `In[n]:=` prompts read with libedit (line editing, Ctrl-R search,

@@ -1,5 +1,7 @@
 import Foundation
-import Kernel
+import CoreKernel
+import NetsKernel
+import LearnKernel
 import Testing
 
 extension KernelSuite {
@@ -52,11 +54,13 @@ extension KernelSuite {
                    BatchSize -> 16, TargetDevice -> "GPU", MaxTrainingRounds -> 30, RandomSeeding -> 1, TrainingProgressReporting -> None]];
                 N[Mean[Boole[Join[Thread[trainedNet[dsTest["Face"]] == "Face"], Thread[trainedNet[dsTest["NonFace"]] == "NonFace"]]]]]
                 """
-            sharedKernel.clearUserSymbols()
-            let t = sharedKernel.capture(script, timeLimit: 900)
+            let (t, frozen) = Kernel.exclusive {
+                sharedKernel.clearUserSymbols()
+                let t = sharedKernel.capture(script, timeLimit: 900)
+                return (t, sharedKernel.capture("Normal[NetExtract[trainedNet, {1, \"Weights\"}]] === Normal[NetExtract[net, {1, \"Weights\"}]]", timeLimit: 60))
+            }
             let accuracy = Double(t.result) ?? 0
             #expect(accuracy >= 0.85, "accuracy \(accuracy)")
-            let frozen = sharedKernel.capture("Normal[NetExtract[trainedNet, {1, \"Weights\"}]] === Normal[NetExtract[net, {1, \"Weights\"}]]", timeLimit: 60)
             #expect(frozen.result == "True")
         }
     }

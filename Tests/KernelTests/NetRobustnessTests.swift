@@ -1,5 +1,8 @@
-import Kernel
+import CoreKernel
+import NetsKernel
+import LearnKernel
 import Language
+import Randomness
 import Testing
 
 extension KernelSuite {
@@ -28,7 +31,7 @@ extension KernelSuite {
         ]
 
         @Test func constructorsNeverTrap() {
-            var r = FuzzRandom(state: 1129)
+            var r = SeededGenerator(seed: 1129)
             var inputs: [String] = []
             for _ in 0..<1500 {
                 let head = r.pick(Self.constructors)
@@ -43,8 +46,10 @@ extension KernelSuite {
             }
             var answered = 0
             for input in inputs {
-                sharedKernel.clearUserSymbols()
-                let t = sharedKernel.capture(input, timeLimit: 2)
+                let t = Kernel.exclusive {
+                    sharedKernel.clearUserSymbols()
+                    return sharedKernel.capture(input, timeLimit: 2)
+                }
                 if t.syntaxError != nil || !t.result.isEmpty { answered += 1 }
             }
             #expect(answered == inputs.count)

@@ -1,19 +1,36 @@
-import Kernel
+import CoreKernel
+import NetsKernel
+import LearnKernel
 import Language
+import Randomness
+import Testing
 
 /// The one kernel the tests share: symbols are global to the process, so kernel tests run in
 /// one serialized suite and clear what they define.
-nonisolated(unsafe) let sharedKernel = Kernel()
+nonisolated(unsafe) let sharedKernel = Kernel(libraries: [NetsLibrary.self, LearnLibrary.self])
 
 /// Evaluates source and returns the OutputForm of the last result.
 func eval(_ source: String) -> String {
-    sharedKernel.clearUserSymbols()
-    let t = sharedKernel.capture(source, timeLimit: 30)
-    return t.syntaxError ?? t.result
+    Kernel.exclusive {
+        sharedKernel.clearUserSymbols()
+        let t = sharedKernel.capture(source, timeLimit: 30)
+        return t.syntaxError ?? t.result
+    }
 }
 
 /// Evaluates source and returns the transcript (printed lines, messages, result).
 func run(_ source: String) -> Transcript {
-    sharedKernel.clearUserSymbols()
-    return sharedKernel.capture(source, timeLimit: 30)
+    Kernel.exclusive {
+        sharedKernel.clearUserSymbols()
+        return sharedKernel.capture(source, timeLimit: 30)
+    }
+}
+
+/// The nets and learning libraries' tests, serialized because they share global symbols.
+@Suite(.serialized) struct KernelSuite {}
+
+extension SeededGenerator {
+    /// A number in 0..<n, for choosing fuzz inputs (the same inputs on every run).
+    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+    mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
 }

@@ -1,4 +1,4 @@
-import Kernel
+import CoreKernel
 import Language
 import Testing
 

@@ -18,8 +18,9 @@ private func takeRange(_ spec: Expr, _ count: Int) -> [Int]? {
     return try? spanPositions(.call(Sym.Span, items), count)
 }
 
-private func takeOrDrop(_ c: Call, take: Bool) -> Expr? {
+private func takeOrDrop(_ c: Call, take: Bool) throws -> Expr? {
     guard c.count >= 2 else { return c.argCount(2) }
+    if c.count == 2, let v = c[0].structured, let r = try v.take(c[1], drop: !take, c) { return r }
     if case .association(let a) = c[0] {
         guard let pos = takeRange(c[1], a.entries.count) else {
             c.message(take ? "take" : "drop", c[1], c[1], c[0])
@@ -51,7 +52,7 @@ private func takeOrDrop(_ c: Call, take: Bool) -> Expr? {
         var out: [Expr] = []
         for a in args {
             let sub = Call(evaluator: c.evaluator, expr: Normal(c.head, [a] + c.args.dropFirst(2)))
-            guard let r = takeOrDrop(sub, take: take) else { return nil }
+            guard let r = try takeOrDrop(sub, take: take) else { return nil }
             out.append(r)
         }
         args = out
@@ -199,6 +200,7 @@ extension Kernel {
             Builtin("Nothing", [], usage: "Nothing is removed from any list in which it appears."),
             Builtin("Length", [], usage: "Length[expr] gives the number of elements in expr.") { c in
                 guard c.count == 1 else { return c.argCount(1) }
+                if let n = c[0].structured?.length { return .integer(n) }
                 switch c[0] {
                 case .normal(let n): return .integer(n.args.count)
                 case .association(let a): return .integer(a.entries.count)
@@ -207,6 +209,7 @@ extension Kernel {
             },
             Builtin("Part", [.nHoldAll], usage: "expr[[i]] or Part[expr, i] gives the ith part of expr; negative i counts from the end; i may be All, a Span m;;n, a list of positions or an association key.") { c in
                 guard c.count >= 1 else { return nil }
+                if c.count == 2, let v = c[0].structured, let r = try v.part(c[1], c) { return r }
                 do {
                     return try part(c[0], c.args.dropFirst())
                 } catch let failure as PartFailure {
@@ -219,14 +222,14 @@ extension Kernel {
                 }
             },
             Builtin("Take", [], usage: "Take[list, n] gives the first n elements; Take[list, -n] the last n; Take[list, {m, n}] elements m through n.") { c in
-                takeOrDrop(c, take: true)
+                try takeOrDrop(c, take: true)
             },
             Builtin("Drop", [], usage: "Drop[list, n] drops the first n elements; Drop[list, -n] the last n; Drop[list, {m, n}] elements m through n.") { c in
-                takeOrDrop(c, take: false)
+                try takeOrDrop(c, take: false)
             },
             Builtin("TakeDrop", [], usage: "TakeDrop[list, n] gives {Take[list, n], Drop[list, n]}.") { c in
                 guard c.count == 2 else { return c.argCount(2) }
-                guard let t = takeOrDrop(c, take: true), let d = takeOrDrop(c, take: false) else { return nil }
+                guard let t = try takeOrDrop(c, take: true), let d = try takeOrDrop(c, take: false) else { return nil }
                 return .list([t, d])
             },
             Builtin("First", [], usage: "First[expr] gives the first element; First[expr, default] gives default when there is none.") { c in
@@ -555,6 +558,7 @@ extension Kernel {
             },
             Builtin("Dimensions", [], usage: "Dimensions[expr] gives the dimensions of a full array.") { c in
                 guard c.count >= 1 else { return c.argCount(1) }
+                if let d = c[0].structured?.dimensions { return .ints(d) }
                 return .ints(dimensions(c[0]))
             },
             Builtin("ArrayDepth", [], usage: "ArrayDepth[expr] gives the depth to which expr is a full array.") { c in

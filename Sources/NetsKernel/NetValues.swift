@@ -1,18 +1,20 @@
+import CoreKernel
 import Imaging
 import Language
+import OrderedCollections
 import Nets
 import Tensor
 
 /// A net (layer, chain or graph) as a value of the language.
-final class NetValue: NativeValue {
-    let net: Net
-    init(_ net: Net) { self.net = net }
+package final class NetValue: NativeValue {
+    package let net: Net
+    package init(_ net: Net) { self.net = net }
 
     /// The compiled inference plan, made on first use and kept with the value (nets are
     /// immutable, so it never goes stale); nil when the net cannot be compiled yet.
     private(set) lazy var plan: InferencePlan? = net.isInitialized ? try? InferencePlan(net) : nil
 
-    var headName: String {
+    package var headName: String {
         switch net {
         case .layer(let l): return l.kind.name
         case .chain: return "NetChain"
@@ -20,7 +22,7 @@ final class NetValue: NativeValue {
         }
     }
 
-    var summary: String {
+    package var summary: String {
         let uninitialized = net.isInitialized ? "" : ", uninitialized"
         switch net {
         case .layer(let l):
@@ -31,11 +33,39 @@ final class NetValue: NativeValue {
         }
     }
 
-    func isSame(_ other: any NativeValue) -> Bool {
+    package func isSame(_ other: any NativeValue) -> Bool {
         guard let o = other as? NetValue else { return false }
         return o === self || o.summary == summary && o.net.layers.count == net.layers.count
             && zip(o.net.layers, net.layers).allSatisfy { $0.0.path == $0.1.path && sameArrays($0.0.layer, $0.1.layer) }
     }
+}
+
+/// A chain's or graph's layers are its parts: `Length`, `Part`, `Take`, `Drop`, `Normal`, and
+/// `Information` with the layer table and net properties; `net[data]` evaluates it.
+extension NetValue: StructuredValue, CallableValue {
+    package var length: Int? { net.parts.isEmpty ? nil : net.parts.count }
+
+    package func normal() -> Expr? {
+        let parts = net.parts
+        if case .chain(let ch) = net, ch.names == ch.names.indices.map({ String($0 + 1) }) { return .list(parts.map { .net($0.net) }) }
+        return .association(OrderedDictionary(uniqueKeysWithValues: parts.map { (Expr.string($0.name), Expr.net($0.net)) }))
+    }
+
+    package func part(_ spec: Expr, _ c: Call) throws -> Expr? {
+        guard !net.parts.isEmpty, spec.intValue != nil || spec.asString != nil else { return nil }
+        return netOperation(c) { try extract(net, spec) }
+    }
+
+    package func take(_ spec: Expr, drop: Bool, _ c: Call) throws -> Expr? {
+        netOperation(c) { try cutChain(c, .native(self), spec, take: !drop) }
+    }
+
+    package func information(_ property: Expr?, _ c: Call) throws -> Expr? {
+        guard let property else { return .string(informationTable(net)) }
+        return netOperation(c) { try netProperty(net, property, c) }
+    }
+
+    package func apply(_ c: Call) throws -> Expr? { netOperation(c) { try evaluateNet(self, c) } }
 }
 
 private func sameArrays(_ a: Layer, _ b: Layer) -> Bool {
@@ -51,23 +81,29 @@ func layerDetail(_ l: Layer) -> String {
 
 /// An image as a value of the language.
 final class ImageValue: NativeValue {
-    let image: Image
+    package let image: Image
     init(_ image: Image) { self.image = image }
-    var headName: String { "Image" }
-    var summary: String { "Image[<\(image.summary)>]" }
-    func isSame(_ other: any NativeValue) -> Bool { (other as? ImageValue)?.image == image }
+    package var headName: String { "Image" }
+    package var summary: String { "Image[<\(image.summary)>]" }
+    package func isSame(_ other: any NativeValue) -> Bool { (other as? ImageValue)?.image == image }
 }
 
 /// A packed Float32 array (`NumericArray`), as weights are given and extracted.
 final class ArrayValue: NativeValue {
     let tensor: Tensor
     init(_ tensor: Tensor) { self.tensor = tensor }
-    var headName: String { "NumericArray" }
-    var summary: String { "NumericArray[<Real32, \(tensor.shape.isEmpty ? "scalar" : tensor.shape.map(String.init).joined(separator: "x"))>]" }
-    func isSame(_ other: any NativeValue) -> Bool {
+    package var headName: String { "NumericArray" }
+    package var summary: String { "NumericArray[<Real32, \(tensor.shape.isEmpty ? "scalar" : tensor.shape.map(String.init).joined(separator: "x"))>]" }
+    package func isSame(_ other: any NativeValue) -> Bool {
         guard let o = other as? ArrayValue else { return false }
         return o.tensor.shape == tensor.shape && o.tensor.values == tensor.values
     }
+}
+
+/// A NumericArray has the dimensions of its tensor, and `Normal` gives the nested list.
+extension ArrayValue: StructuredValue {
+    package var dimensions: [Int]? { tensor.shape }
+    package func normal() -> Expr? { exprFromTensor(tensor) }
 }
 
 /// A NetEncoder or NetDecoder.
@@ -76,15 +112,27 @@ final class CoderValue: NativeValue {
     let decoder: Decoder?
     init(encoder: Encoder) { self.encoder = encoder; self.decoder = nil }
     init(decoder: Decoder) { self.decoder = decoder; self.encoder = nil }
-    var headName: String { encoder != nil ? "NetEncoder" : "NetDecoder" }
-    var summary: String {
+    package var headName: String { encoder != nil ? "NetEncoder" : "NetDecoder" }
+    package var summary: String {
         if let e = encoder { return "NetEncoder[<\(describeCoder(e))>]" }
         if let d = decoder { return "NetDecoder[<\(describeCoder(d))>]" }
         return "NetEncoder[]"
     }
-    func isSame(_ other: any NativeValue) -> Bool {
+    package func isSame(_ other: any NativeValue) -> Bool {
         guard let o = other as? CoderValue else { return false }
         return o.encoder == encoder && o.decoder == decoder
+    }
+}
+
+/// `encoder[x]` encodes an example; `decoder[array]` decodes one.
+extension CoderValue: CallableValue {
+    package func apply(_ c: Call) throws -> Expr? {
+        guard c.count == 1 else { return nil }
+        return netOperation(c) {
+            if let e = encoder { return exprFromTensor(try encodeExample(c[0], e, c)) }
+            if let d = decoder, let t = c[0].asTensor { return try decode(t, d, .string("Decision")) }
+            return nil
+        }
     }
 }
 
@@ -102,22 +150,22 @@ func describeCoder(_ d: Decoder) -> String {
 }
 
 extension Expr {
-    static func net(_ n: Net) -> Expr { .native(NetValue(n)) }
-    static func image(_ i: Image) -> Expr { .native(ImageValue(i)) }
+    package static func net(_ n: Net) -> Expr { .native(NetValue(n)) }
+    package static func image(_ i: Image) -> Expr { .native(ImageValue(i)) }
     static func array(_ t: Tensor) -> Expr { .native(ArrayValue(t)) }
 
-    var asNet: Net? {
+    package var asNet: Net? {
         if case .native(let v) = self, let n = v as? NetValue { return n.net }
         return nil
     }
 
-    var asImage: Image? {
+    package var asImage: Image? {
         if case .native(let v) = self, let i = v as? ImageValue { return i.image }
         return nil
     }
 
     /// A rectangular array of numbers (nested lists or a NumericArray) as a tensor.
-    var asTensor: Tensor? {
+    package var asTensor: Tensor? {
         if case .native(let v) = self, let a = v as? ArrayValue { return a.tensor }
         if let d = doubleValue { return Tensor(scalar: Float(d)) }
         guard let items = listItems else { return nil }
@@ -170,9 +218,9 @@ func shapeExpr(_ s: Shape?) -> Expr {
 }
 
 /// A class label as stored by encoders and decoders (its input form) and back.
-func labelKey(_ e: Expr) -> String { InputForm.string(e) }
+package func labelKey(_ e: Expr) -> String { InputForm.string(e) }
 
-func labelExpr(_ key: String) -> Expr {
+package func labelExpr(_ key: String) -> Expr {
     if let e = LabelCache.parsed[key] { return e }
     var parser = Parser(key)
     let e = (try? parser.next()).flatMap { $0 } ?? .string(key)

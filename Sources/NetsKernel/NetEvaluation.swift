@@ -1,46 +1,10 @@
 import Foundation
+import CoreKernel
 import Imaging
 import Language
 import Nets
 import OrderedCollections
 import Tensor
-
-extension Kernel {
-    /// `native[args...]`: a net applied to data, a coder applied to a value.
-    static func applyNative(_ c: Call, _ v: any NativeValue) throws -> Expr? {
-        if let n = v as? NetValue { return netOperation(c) { try evaluateNet(n, c) } }
-        if let cl = v as? ClassifierValue { return netOperation(c) { try Kernel.applyClassifier(cl, c) } }
-        if let p = v as? PredictorValue {
-            guard c.count == 1 else { return nil }
-            return netOperation(c) {
-                let single = p.isSingle(c[0])
-                let values = try p.predict(single ? [c[0]] : (c[0].listItems ?? []), c)
-                return single ? .real(values[0]) : .reals(values)
-            }
-        }
-        if let m = v as? MeasurementsValue {
-            guard c.count == 1 else { return nil }
-            return netOperation(c) { try m.property(c[0], uncertainty: false) }
-        }
-        if let r = v as? TrainingResultValue {
-            guard c.count == 1, let name = c[0].asString else { return nil }
-            guard let value = r.property(name) else {
-                c.message("prop", text: "\(short(c[0])) is not a property; the properties are \(TrainingResultValue.properties.joined(separator: ", ")).")
-                return .failed
-            }
-            return value
-        }
-        if let coder = v as? CoderValue {
-            guard c.count == 1 else { return nil }
-            return netOperation(c) {
-                if let e = coder.encoder { return exprFromTensor(try encodeExample(c[0], e, c)) }
-                if let d = coder.decoder, let t = c[0].asTensor { return try decode(t, d, .string("Decision")) }
-                return nil
-            }
-        }
-        return nil
-    }
-}
 
 /// One example as the array the net's input takes, through its encoder.
 func encodeExample(_ x: Expr, _ encoder: Encoder?, _ c: Call) throws -> Tensor {
@@ -65,15 +29,11 @@ func imageArgument(_ x: Expr) throws -> Image {
     throw NetError("netinput", "the input \(short(x)) is not an image")
 }
 
-func readBytes(_ path: String) throws -> [UInt8] {
+package func readBytes(_ path: String) throws -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else { throw NetError("nffil", "cannot read the file \(quoted(path))") }
     return [UInt8](data)
 }
 
-func short(_ e: Expr) -> String {
-    let s = InputForm.string(e)
-    return s.count > 60 ? String(s.prefix(57)) + "..." : s
-}
 
 /// Whether x is one example (rather than a list of examples) for this net.
 private func isSingle(_ x: Expr, _ net: Net) -> Bool {
@@ -88,7 +48,7 @@ private func isSingle(_ x: Expr, _ net: Net) -> Bool {
 }
 
 /// `net[x]`, `net[{x...}]`, `net[x, prop]` with `BatchSize`.
-func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
+package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     let pos = c.positional
     guard pos.count == 1 || pos.count == 2 else { return nil }
     var net = value.net
@@ -160,7 +120,7 @@ func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
 }
 
 /// A class decoder's properties of one probability vector.
-func decode(_ t: Tensor, _ decoder: Decoder, _ prop: Expr?) throws -> Expr {
+package func decode(_ t: Tensor, _ decoder: Decoder, _ prop: Expr?) throws -> Expr {
     guard case .classes(let keys) = decoder else { return exprFromTensor(t) }
     let p = t.values.map(Double.init)
     guard p.count == keys.count else { throw NetError("netoutput", "the decoder has \(keys.count) classes, but the net gives \(p.count) values") }

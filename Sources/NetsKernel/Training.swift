@@ -1,3 +1,4 @@
+import CoreKernel
 import Foundation
 import Language
 import Nets
@@ -5,37 +6,32 @@ import OrderedCollections
 import Tensor
 
 /// The record of a training run, `NetTrain[net, data, All]`.
-final class TrainingResultValue: NativeValue {
+final class TrainingResultValue: PropertyValue {
     let result: TrainingResult
     let loss: LossKind
     init(_ result: TrainingResult, loss: LossKind) {
         self.result = result
         self.loss = loss
     }
-    var headName: String { "NetTrainResultsObject" }
-    var summary: String {
+    package var headName: String { "NetTrainResultsObject" }
+    package var summary: String {
         "NetTrainResultsObject[<\(result.roundLosses.count) rounds, final loss \(String(format: "%.4g", result.roundLosses.last ?? .nan))>]"
     }
 
-    static let properties = ["TrainedNet", "RoundLossList", "ValidationLossList", "FinalRoundLoss", "FinalValidationLoss",
-                             "BestValidationRound", "BatchSize", "TotalTrainingTime", "TotalRounds", "LossFunction", "Properties"]
+    /// What `result["name"]` gives; `result["Properties"]` lists these names.
+    static var properties: [Property<TrainingResultValue>] { [
+        Property("TrainedNet") { r, _ in .net(r.result.net) },
+        Property("RoundLossList") { r, _ in .reals(r.result.roundLosses) },
+        Property("ValidationLossList") { r, _ in .reals(r.result.validationLosses) },
+        Property("FinalRoundLoss") { r, _ in r.result.roundLosses.last.map(Expr.real) ?? .missing("NotAvailable") },
+        Property("FinalValidationLoss") { r, _ in r.result.validationLosses.last.map(Expr.real) ?? .missing("NotAvailable") },
+        Property("BestValidationRound") { r, _ in r.result.bestRound.map(Expr.integer) ?? .missing("NotAvailable") },
+        Property("BatchSize") { r, _ in .integer(r.result.batchSize) },
+        Property("TotalTrainingTime") { r, _ in .real(r.result.seconds) },
+        Property("TotalRounds") { r, _ in .integer(r.result.roundLosses.count) },
+        Property("LossFunction") { r, _ in (try? Layer(.loss(r.loss))).map { .net(.layer($0)) } ?? .missing("NotAvailable") },
+    ] }
 
-    func property(_ name: String) -> Expr? {
-        switch name {
-        case "TrainedNet": return .net(result.net)
-        case "RoundLossList": return .reals(result.roundLosses)
-        case "ValidationLossList": return .reals(result.validationLosses)
-        case "FinalRoundLoss": return result.roundLosses.last.map(Expr.real) ?? .missing("NotAvailable")
-        case "FinalValidationLoss": return result.validationLosses.last.map(Expr.real) ?? .missing("NotAvailable")
-        case "BestValidationRound": return result.bestRound.map(Expr.integer) ?? .missing("NotAvailable")
-        case "BatchSize": return .integer(result.batchSize)
-        case "TotalTrainingTime": return .real(result.seconds)
-        case "TotalRounds": return .integer(result.roundLosses.count)
-        case "LossFunction": return (try? Layer(.loss(loss))).map { .net(.layer($0)) } ?? .missing("NotAvailable")
-        case "Properties": return .strings(Self.properties)
-        default: return nil
-        }
-    }
 }
 
 /// Examples as (input, target) pairs from the data forms NetTrain accepts.
@@ -234,6 +230,7 @@ extension Kernel {
                 RandomSeeding, TargetDevice ("CPU"), TrainingProgressReporting (Automatic: a live line on a terminal; \
                 "Print": a line per round; None). Ctrl-C stops after the current batch and returns the net trained so far.
                 """,
+                    arity: .between(2, 3),
                     options: [("BatchSize", .sym("Automatic")), ("MaxTrainingRounds", .sym("Automatic")), ("Method", .sym("Automatic")),
                               ("LearningRate", .sym("Automatic")), ("LearningRateMultipliers", .sym("Automatic")),
                               ("ValidationSet", .sym("None")), ("LossFunction", .sym("Automatic")), ("RandomSeeding", .sym("Automatic")),
@@ -245,14 +242,9 @@ extension Kernel {
                     c.message("notnet", text: "\(short(pos[0])) is not a net.")
                     return .failed
                 }
-                let known = Set(c.symbol.options.compactMap { $0.args.first.flatMap(optionName) })
-                for k in c.options(from: pos.count).keys where !known.contains(k) {
-                    c.message("optx", text: "Unknown option \(quoted(k)) for NetTrain.")
-                    return .failed
-                }
                 return netOperation(c) { try netTrain(original, pos, c) }
             },
-            Builtin("NetTrainResultsObject", [], usage: "NetTrainResultsObject[...] is what NetTrain[net, data, All] returns; obj[\"prop\"] gives \"TrainedNet\", \"RoundLossList\", \"ValidationLossList\", \"FinalRoundLoss\", \"BestValidationRound\", \"BatchSize\", \"TotalTrainingTime\", \"Properties\"."),
+            Builtin("NetTrainResultsObject", [], usage: "NetTrainResultsObject[...] is what NetTrain[net, data, All] returns; obj[\"prop\"] gives one of \(TrainingResultValue.propertyList). Example: NetTrain[LinearLayer[1], {1 -> 2, 2 -> 4}, All][\"TotalRounds\"]"),
         ]
     }
 }
@@ -343,14 +335,14 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
     let object = TrainingResultValue(result, loss: options.loss ?? Trainer.automaticLoss(net))
     if pos.count == 3 {
         if pos[2].isSymbol(Sym.All) { return .native(object) }
-        if let name = pos[2].asString, let v = object.property(name) { return v }
+        if let name = pos[2].asString, let v = try object.value(of: name, c) { return v }
         if let items = pos[2].listItems {
             return .list(try items.map { p in
-                guard let name = p.asString, let v = object.property(name) else { throw NetError("prop", "\(short(p)) is not a NetTrain property") }
+                guard let name = p.asString, let v = try object.value(of: name, c) else { throw NetError("prop", "\(short(p)) is not a NetTrain property") }
                 return v
             })
         }
-        throw NetError("prop", "\(short(pos[2])) is not a NetTrain property; try All or one of \(TrainingResultValue.properties.joined(separator: ", "))")
+        throw NetError("prop", "\(short(pos[2])) is not a NetTrain property; try All or one of \(TrainingResultValue.propertyList)")
     }
     return .net(result.net)
 }

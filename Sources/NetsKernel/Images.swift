@@ -1,3 +1,4 @@
+import CoreKernel
 import Foundation
 import Imaging
 import Language
@@ -151,35 +152,6 @@ extension Kernel {
                         let start = i * per
                         return .image(try Image(width: w, height: h, channels: channels, pixels: v[start..<(start + h * w * channels)].map { $0 * scale }))
                     })
-                }
-            },
-            .overload("Import") { c in
-                guard c.count >= 1, let p = c[0].asString else { return nil }
-                let format = fileFormat(p, c.count >= 2 ? c[1] : nil)
-                guard format == "JPEG" || format == "PNG" || format == "IMAGE" else { return nil }
-                let path = expandPath(p)
-                guard FileManager.default.fileExists(atPath: path) else { c.message("nffil", c[0]); return .failed }
-                do {
-                    return .image(try Image.decode(readBytes(path)))
-                } catch {
-                    c.message("fmterr", text: "Cannot import data as \(format == "IMAGE" ? "image" : format) format: \(error).")
-                    return .failed
-                }
-            },
-            .overload("Export") { c in
-                guard c.count >= 2, let p = c[0].asString, let im = c[1].asImage else { return nil }
-                let format = fileFormat(p, c.count >= 3 ? c[2] : nil)
-                guard let f = Image.FileFormat(rawValue: format == "JPG" ? "JPEG" : format) else {
-                    c.message("fmt", .string(format))
-                    return .failed
-                }
-                do {
-                    let bytes = try im.encoded(as: f)
-                    try Data(bytes).write(to: URL(fileURLWithPath: expandPath(p)))
-                    return c[0]
-                } catch {
-                    c.message("noopen", c[0])
-                    return .failed
                 }
             },
         ]

@@ -1,4 +1,4 @@
-import Kernel
+import CoreKernel
 import Language
 import Testing
 
@@ -68,8 +68,10 @@ extension KernelSuite {
             }
             var answered = 0, evaluated = 0
             for input in inputs {
-                sharedKernel.clearUserSymbols()
-                let t = sharedKernel.capture(input, timeLimit: 0.1)
+                let t = Kernel.exclusive {
+                    sharedKernel.clearUserSymbols()
+                    return sharedKernel.capture(input, timeLimit: 0.1)
+                }
                 if t.syntaxError != nil || !t.result.isEmpty { answered += 1 }
                 if t.syntaxError == nil { evaluated += 1 }
             }

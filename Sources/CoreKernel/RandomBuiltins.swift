@@ -1,10 +1,10 @@
 import Foundation
 import Language
-import Tensor
+import Randomness
 
 /// The kernel's random state, shared by the random builtins; `SeedRandom` resets it.
-enum RandomState {
-    nonisolated(unsafe) static var generator = SeededGenerator(seed: UInt64(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1e6)))
+package enum RandomState {
+    nonisolated(unsafe) package static var generator = SeededGenerator(seed: UInt64(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1e6)))
 }
 
 /// Shapes for random arrays: `n` or `{n1, n2, ...}`.

@@ -137,6 +137,7 @@ extension Kernel {
             },
             Builtin("Normal", [], usage: "Normal[assoc] gives the list of rules of an association; other special forms give their ordinary expressions.") { c in
                 guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+                if c.count == 1, let n = c[0].structured?.normal() { return n }
                 switch c[0] {
                 case .association(let a):
                     return .list(a.entries.map { .call(a.delayed.contains($0.key) ? Sym.RuleDelayed : Sym.Rule, [$0.key, $0.value]) })

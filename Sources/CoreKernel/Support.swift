@@ -28,11 +28,11 @@ extension Call {
     }
 }
 
-func isOptionRule(_ e: Expr) -> Bool {
+package func isOptionRule(_ e: Expr) -> Bool {
     (e.hasHead(Sym.Rule) || e.hasHead(Sym.RuleDelayed)) && e.args.count == 2
 }
 
-func optionName(_ e: Expr) -> String? {
+package func optionName(_ e: Expr) -> String? {
     switch e {
     case .symbol(let s): return s.name
     case .string(let s): return s
@@ -40,7 +40,7 @@ func optionName(_ e: Expr) -> String? {
     }
 }
 
-func collectOptions(_ e: Expr, into out: inout [String: Expr]) {
+package func collectOptions(_ e: Expr, into out: inout [String: Expr]) {
     if isOptionRule(e), let n = optionName(e.args[0]) {
         if out[n] == nil { out[n] = e.args[1] }
     } else if let items = e.listItems {
@@ -50,7 +50,7 @@ func collectOptions(_ e: Expr, into out: inout [String: Expr]) {
 
 extension Expr {
     /// A machine integer value, accepting whole reals too.
-    var intValue: Int? {
+    package var intValue: Int? {
         switch self {
         case .integer(let i): return i
         case .real(let d) where d.rounded() == d && abs(d) < 1e18: return Int(d)
@@ -59,7 +59,7 @@ extension Expr {
     }
 
     /// Numbers inside a (possibly nested) list as doubles.
-    var realValues: [Double]? {
+    package var realValues: [Double]? {
         if let d = doubleValue { return [d] }
         guard let items = listItems else { return nil }
         var out: [Double] = []
@@ -70,19 +70,19 @@ extension Expr {
         return out
     }
 
-    static func ints(_ xs: [Int]) -> Expr { .list(xs.map { .integer($0) }) }
+    package static func ints(_ xs: [Int]) -> Expr { .list(xs.map { .integer($0) }) }
 
-    static func reals(_ xs: [Double]) -> Expr { .list(xs.map { .real($0) }) }
+    package static func reals(_ xs: [Double]) -> Expr { .list(xs.map { .real($0) }) }
 
-    static func strings(_ xs: [String]) -> Expr { .list(xs.map { .string($0) }) }
+    package static func strings(_ xs: [String]) -> Expr { .list(xs.map { .string($0) }) }
 
-    static func missing(_ reason: String, _ extra: Expr? = nil) -> Expr {
+    package static func missing(_ reason: String, _ extra: Expr? = nil) -> Expr {
         if let extra { return Expr(Sym.Missing, .string(reason), extra) }
         return Expr(Sym.Missing, .string(reason))
     }
 
     /// True for `Missing[...]`.
-    var isMissing: Bool { hasHead(Sym.Missing) }
+    package var isMissing: Bool { hasHead(Sym.Missing) }
 }
 
 /// Level specifications: `n` (levels 1 through n), `{n}` (exactly n), `{m, n}`, `Infinity`, `All`.

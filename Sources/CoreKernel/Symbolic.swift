@@ -89,6 +89,14 @@ extension Kernel {
             },
             Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.") { c in
                 guard c.count >= 1 else { return c.argCount(1) }
+                // A native value's own summary and properties (a net, a classifier): the
+                // argument is held, so a symbol stands for its value.
+                var target = c[0]
+                if case .symbol(let s) = target { target = s.ownValue ?? target } else if target.asString == nil { target = try c.evaluate(target) }
+                if let v = target.structured {
+                    let property = c.count >= 2 && !isOptionRule(c[1]) ? try c.evaluate(c[1]) : nil
+                    if let r = try v.information(property, c) { return r }
+                }
                 let long = c.options(from: 1)["LongForm"]?.isTrue ?? false
                 if let pattern = c[0].asString {
                     if pattern.contains("*") || pattern.contains("@") {

@@ -1,7 +1,9 @@
+import CoreKernel
 import Foundation
 import Language
 import Learn
 import Nets
+import NetsKernel
 import OrderedCollections
 import Tensor
 
@@ -177,23 +179,10 @@ extension Kernel {
     static var classifyBuiltins: [Builtin] {
         [
             Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier. Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\", \"NeuralNetwork\", or Automatic (chosen by 3-fold cross-validation). Also ClassPriors, IndeterminateThreshold, RandomSeeding.",
+                    arity: .exactly(1),
                     options: [("Method", .sym("Automatic")), ("FeatureExtractor", .sym("Identity")), ("ClassPriors", .sym("Automatic")),
                               ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234))]) { c in
-                let pos = c.count >= 1 ? [c[0]] : []
-                guard pos.count == 1 else { return c.argCount(1) }
-                return netOperation(c) { try classify(c) }
-            },
-            .overload("Export") { c in
-                guard c.count >= 2, let path = c[0].asString, case .native(let v) = c[1], let cl = v as? ClassifierValue else { return nil }
-                return netOperation(c) {
-                    try Data(try ClassifierFileFormat.encode(cl)).write(to: URL(fileURLWithPath: expandPath(path)), options: .atomic)
-                    return c[0]
-                }
-            },
-            .overload("Import") { c in
-                guard c.count >= 1, let path = c[0].asString, fileFormat(path, c.count >= 2 ? c[1] : nil) == "WMLF" else { return nil }
-                guard FileManager.default.fileExists(atPath: expandPath(path)) else { c.message("nffil", c[0]); return .failed }
-                return netOperation(c) { .native(try ClassifierFileFormat.decode(try readBytes(expandPath(path)), c)) }
+                netOperation(c) { try classify(c) }
             },
             Builtin("ClassifierFunction", [], usage: "ClassifierFunction[...] is a trained classifier: c[x], c[{x...}], c[x, \"Probabilities\" | \"TopProbabilities\" | {\"TopProbabilities\", n} | {\"Probability\", class} | \"Decision\"]; Information[c, \"Method\" | \"Classes\" | \"ExampleNumber\"]."),
         ]
@@ -202,8 +191,6 @@ extension Kernel {
 
 private func classify(_ c: Call) throws -> Expr {
     let options = c.options(from: 1)
-    let known = Set(c.symbol.options.compactMap { $0.args.first.flatMap(optionName) })
-    for k in options.keys where !known.contains(k) { throw LearnError("optx", "unknown option \(quoted(k)) for Classify") }
     let pairs = try labeledData(c[0])
     guard !pairs.isEmpty else { throw LearnError("data", "there are no examples") }
     var classes = Array(OrderedSet(pairs.map(\.1)))

@@ -1,8 +1,10 @@
+import CoreKernel
 import Foundation
 import Imaging
 import Language
 import Learn
 import Nets
+import NetsKernel
 import OrderedCollections
 
 /// Predictions of a classifier (or a net with a class decoder) on labelled test data, and the
@@ -91,6 +93,7 @@ extension Kernel {
     static var measurementBuiltins: [Builtin] {
         [
             Builtin("ClassifierMeasurements", [], usage: "ClassifierMeasurements[c, test, prop] measures classifier c (a ClassifierFunction or a net with a class decoder) on test data ({x -> class, ...}, {xs} -> {classes} or <|class -> {xs}|>): \"Accuracy\", \"AccuracyBaseline\", \"Error\", \"ConfusionMatrix\", \"ConfusionMatrixPlot\" (an image; Export it to PNG), \"Precision\", \"Recall\", \"F1Score\", \"LogLikelihood\", \"MeanCrossEntropy\", \"CohenKappa\", \"TopConfusions\", \"Report\"; ComputeUncertainty -> True gives Around values with the binomial standard error. ClassifierMeasurements[c, test] gives an object to ask later.",
+                    arity: .between(2, 3),
                     options: [("ComputeUncertainty", .symbol(Sym.False))]) { c in
                 let pos = c.count >= 2 ? Array(c.args.prefix(2)) + (c.count > 2 && !isOptionRule(c[2]) ? [c[2]] : []) : c.args
                 guard pos.count == 2 || pos.count == 3 else { return c.argCount(2, 3) }

@@ -1,3 +1,4 @@
+import CoreKernel
 import Language
 import Nets
 import OrderedCollections
@@ -9,8 +10,8 @@ struct ModelEntry {
     let properties: [(String, Expr)]
 }
 
-enum ModelRepository {
-    static let mobileNet = "MobileNet V2 Trained on ImageNet Competition Data"
+package enum ModelRepository {
+    package static let mobileNet = "MobileNet V2 Trained on ImageNet Competition Data"
     static let aliases = ["Wolfram ImageIdentify Net V1": mobileNet]
 
     static let entries: [ModelEntry] = [

@@ -8,6 +8,7 @@ extension Kernel {
         "argrx": "`1` called with `2` arguments; `3` arguments are expected.",
         "argt": "`1` called with `2` arguments; `3` or `4` arguments are expected.",
         "argb": "`1` called with `2` arguments; between `3` and `4` arguments are expected.",
+        "argm": "`1` called with `2` arguments; `3` or more arguments are expected.",
         "argbu": "`1` called with 1 argument; between `2` and `3` arguments are expected.",
         "partw": "Part `1` of `2` does not exist.",
         "partd": "Part specification `1` is longer than depth of object.",
@@ -93,13 +94,4 @@ extension Kernel {
         "Clear": ["ssym": "`1` is not a symbol or a string."],
         "SetAttributes": ["sym": "Argument `1` at position `2` is expected to be a symbol."],
     ]
-
-    static func installMessages() {
-        let general = Symbol.intern("General")
-        for (tag, text) in generalMessages { general.messages[tag] = text }
-        for (name, table) in specificMessages {
-            let s = Symbol.intern(name)
-            for (tag, text) in table { s.messages[tag] = text }
-        }
-    }
 }

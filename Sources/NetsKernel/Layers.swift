@@ -1,3 +1,4 @@
+import CoreKernel
 import Language
 import Nets
 import Tensor
@@ -65,7 +66,6 @@ struct LayerArguments {
     }
 }
 
-func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
 
 /// A port spec: `n`, `{d1, d2, ...}`, `"Real"`/`"Scalar"`, or a NetEncoder/NetDecoder.
 struct PortSpec {

@@ -3,14 +3,15 @@ import Foundation
 /// A live single-line display for long work (training, downloads) on a terminal: the line is
 /// rewritten in place and cleared when the work ends. When standard output is not a terminal
 /// nothing is written, so scripts and pipes never see escape codes.
-final class ProgressLine {
-    static var isTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+package final class ProgressLine {
+    package static var isTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
 
+    package init() {}
     private var shown = false
     private var last = Date.distantPast
 
     /// Shows `text`, at most ten times a second unless `force`.
-    func update(_ text: String, force: Bool = false) {
+    package func update(_ text: String, force: Bool = false) {
         guard ProgressLine.isTerminal else { return }
         let now = Date()
         guard force || now.timeIntervalSince(last) >= 0.1 else { return }
@@ -21,21 +22,21 @@ final class ProgressLine {
     }
 
     /// Clears the line.
-    func finish() {
+    package func finish() {
         guard shown else { return }
         FileHandle.standardOutput.write("\r\u{1B}[2K".data(using: .utf8) ?? Data())
         shown = false
     }
 
     /// `1m05s`, `12.3s`.
-    static func duration(_ s: Double) -> String {
+    package static func duration(_ s: Double) -> String {
         guard s.isFinite else { return "?" }
         if s >= 60 { return "\(Int(s) / 60)m\(String(format: "%02d", Int(s) % 60))s" }
         return String(format: "%.1fs", s)
     }
 
     /// A bar of `width` cells, `fraction` full.
-    static func bar(_ fraction: Double, width: Int = 20) -> String {
+    package static func bar(_ fraction: Double, width: Int = 20) -> String {
         let full = Swift.max(0, Swift.min(width, Int((fraction * Double(width)).rounded(.down))))
         return "[" + String(repeating: "=", count: full) + (full < width ? ">" : "") + String(repeating: " ", count: Swift.max(0, width - full - 1)) + "]"
     }

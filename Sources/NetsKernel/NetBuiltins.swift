@@ -1,30 +1,19 @@
 import Foundation
 import Imaging
 import Language
-import Formats
-import Learn
+import CoreKernel
 import Nets
 import Tensor
 
 /// Runs an operation of the lower layers (nets, learning, tensors, images), turning their errors
 /// into `Sym::tag` messages and `$Failed`.
-func netOperation(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
+package func netOperation(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
     do {
         return try body()
-    } catch let e as NetError {
-        c.message(e.tag, text: capitalized(e.description) + ".")
-    } catch let e as FormatError {
-        c.message(e.tag, text: capitalized(e.description) + ".")
-    } catch let e as LearnError {
-        c.message(e.tag, text: capitalized(e.description) + ".")
-    } catch let e as TensorError {
-        c.message("eval", text: capitalized(e.description) + ".")
-    } catch let e as ImagingError {
-        c.message("imgerr", text: capitalized(e.description) + ".")
     } catch {
-        c.message("eval", text: "\(error)")
+        report(error, c)
+        return .failed
     }
-    return .failed
 }
 
 /// A chain or graph element: a net, `Ramp`/`Tanh`/`LogisticSigmoid` (and the other activation
@@ -217,7 +206,7 @@ extension Kernel {
                 return netOperation(c) { .native(CoderValue(decoder: try decoderSpec(c[0]))) }
             },
             Builtin("NetInitialize", [], usage: "NetInitialize[net] fills the net's missing arrays (Kaiming-normal weights, zero biases); NetInitialize[net, All] re-initializes every array. RandomSeeding -> n makes it repeatable.",
-                    options: [("RandomSeeding", .sym("Automatic"))]) { c in
+                    arity: .between(1, 2), options: [("RandomSeeding", .sym("Automatic"))]) { c in
                 let pos = c.positional
                 guard pos.count == 1 || pos.count == 2 else { return c.argCount(1, 2) }
                 guard let net = pos[0].asNet else { c.message("notnet", text: "\(InputForm.string(pos[0])) is not a net."); return .failed }
@@ -230,14 +219,6 @@ extension Kernel {
             },
             Builtin("NetDrop", [], usage: "NetDrop[net, n] drops the first n layers; NetDrop[net, -n] the last n; NetDrop[net, {a, b}] layers a through b.") { c in
                 guard c.count == 2 else { return c.argCount(2) }
-                return netOperation(c) { try cutChain(c, c[0], c[1], take: false) }
-            },
-            .overload("Take") { c in
-                guard c.count == 2, c[0].asNet != nil else { return nil }
-                return netOperation(c) { try cutChain(c, c[0], c[1], take: true) }
-            },
-            .overload("Drop") { c in
-                guard c.count == 2, c[0].asNet != nil else { return nil }
                 return netOperation(c) { try cutChain(c, c[0], c[1], take: false) }
             },
             Builtin("NetJoin", [], usage: "NetJoin[net1, net2, ...] joins chains and layers into one flat chain; inner encoders and decoders are removed and clashing layer names renamed.") { c in
@@ -275,82 +256,7 @@ extension Kernel {
                 }
                 return .array(t)
             },
-            .overload("Normal") { c in
-                guard c.count == 1, case .native(let v) = c[0] else { return nil }
-                if let a = v as? ArrayValue { return exprFromTensor(a.tensor) }
-                if let n = v as? NetValue {
-                    let parts = n.net.parts
-                    if case .chain(let ch) = n.net, ch.names == ch.names.indices.map({ String($0 + 1) }) { return .list(parts.map { .net($0.net) }) }
-                    return .association(OrderedDictionaryOfParts(parts))
-                }
-                return nil
-            },
-            .overload("Export") { c in
-                guard c.count >= 2, let p = c[0].asString, let net = c[1].asNet else { return nil }
-                let format = fileFormat(p, c.count >= 3 ? c[2] : nil)
-                guard format == "WLNET" else {
-                    c.message("fmt", text: "Nets are exported as .wlnet or .safetensors files (safetensors with the net's structure), not as \(format).")
-                    return .failed
-                }
-                return netOperation(c) {
-                    do {
-                        try Data(NetFile.encode(net)).write(to: URL(fileURLWithPath: expandPath(p)), options: .atomic)
-                    } catch is NetError {
-                        throw NetError("noopen", "cannot encode the net")
-                    } catch {
-                        throw NetError("noopen", "cannot write \(quoted(p))")
-                    }
-                    return c[0]
-                }
-            },
-            .overload("Import") { c in
-                guard c.count >= 1, let p = c[0].asString, fileFormat(p, c.count >= 2 ? c[1] : nil) == "WLNET" else { return nil }
-                let path = expandPath(p)
-                guard FileManager.default.fileExists(atPath: path) else { c.message("nffil", c[0]); return .failed }
-                return netOperation(c) { .net(try NetFile.decode(readBytes(path))) }
-            },
-            .overload("Part") { c in
-                guard c.count == 2, let net = c[0].asNet, !net.parts.isEmpty, c[1].intValue != nil || c[1].asString != nil else { return nil }
-                return netOperation(c) { try extract(net, c[1]) }
-            },
-            .overload("Dimensions") { c in
-                guard c.count == 1, case .native(let v) = c[0], let a = v as? ArrayValue else { return nil }
-                return .ints(a.tensor.shape)
-            },
-            .overload("Length") { c in
-                guard c.count == 1, let n = c[0].asNet, !n.parts.isEmpty else { return nil }
-                return .integer(n.parts.count)
-            },
-            .overload("Information") { c in
-                guard c.count >= 1 else { return nil }
-                var target = c[0]
-                if case .symbol(let s) = target { if let v = s.ownValue { target = v } } else { target = try c.evaluate(target) }
-                if case .native(let v) = target, let cl = v as? ClassifierValue {
-                    guard c.count == 2 else { return .string(cl.summary + "\n  method: \(cl.trained.method.rawValue)\n  classes: " + cl.classes.map(OutputForm.string).joined(separator: ", ") + "\n  examples: \(cl.examples)") }
-                    let prop = try c.evaluate(c[1])
-                    switch prop.asString ?? "" {
-                    case "Method": return .string(cl.trained.method.rawValue)
-                    case "Classes": return .list(cl.classes)
-                    case "ExampleNumber": return .integer(cl.examples)
-                    case "ClassNumber": return .integer(cl.classes.count)
-                    case "FeatureNumber": return .integer(cl.trained.standardizer.mean.count)
-                    case "Properties": return .strings(["Method", "Classes", "ExampleNumber", "ClassNumber", "FeatureNumber", "Properties"])
-                    default:
-                        c.message("prop", text: "\(short(prop)) is not a classifier property; try \"Properties\".")
-                        return .failed
-                    }
-                }
-                guard let net = target.asNet else { return nil }
-                if c.count == 1 { return .string(informationTable(net)) }
-                let prop = try c.evaluate(c[1])
-                return netOperation(c) { try netProperty(net, prop, c) }
-            },
         ]
     }
 }
 
-import OrderedCollections
-
-func OrderedDictionaryOfParts(_ parts: [(name: String, net: Net)]) -> OrderedDictionary<Expr, Expr> {
-    OrderedDictionary(uniqueKeysWithValues: parts.map { (Expr.string($0.name), Expr.net($0.net)) })
-}

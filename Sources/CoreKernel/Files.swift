@@ -1,8 +1,9 @@
 import Foundation
 import Language
+import OrderedCollections
 
 /// Splits CSV or TSV text into rows of fields, with quoted fields; numbers become numbers.
-func parseDelimited(_ text: String, separator: Character) -> Expr {
+package func parseDelimited(_ text: String, separator: Character) -> Expr {
     var rows: [Expr] = []
     var field = "", row: [Expr] = []
     var quoted = false, wasQuoted = false
@@ -54,24 +55,123 @@ private func formatDelimited(_ e: Expr, separator: String) -> String {
     }.joined(separator: "\n") + "\n"
 }
 
-/// The format named by an explicit element or by the file's extension.
-func fileFormat(_ path: String, _ explicit: Expr?) -> String {
-    if let f = explicit?.asString { return f.uppercased() }
-    switch (path as NSString).pathExtension.lowercased() {
-    case "csv": return "CSV"
-    case "tsv", "tab": return "TSV"
-    case "txt", "text", "md": return "TEXT"
-    case "nets", "m", "wl": return "PACKAGE"
-    case "json": return "JSON"
-    case "jpg", "jpeg": return "JPEG"
-    case "png": return "PNG"
-    case "wlnet", "safetensors": return "WLNET"
-    case "wmlf": return "WMLF"
-    default: return "TEXT"
+/// A file error raised by a format's reader or writer, issued as `Import::tag` / `Export::tag`.
+public struct FileError: Error, CustomStringConvertible {
+    public var tag: String
+    public var description: String
+    public init(_ tag: String, _ description: String) {
+        self.tag = tag
+        self.description = description
     }
 }
 
-func expandPath(_ p: String) -> String { (p as NSString).expandingTildeInPath }
+/// Runs a format's reader or writer; a `FileError` becomes a message and `$Failed`. Errors of
+/// lower modules are turned into messages by the error reporters libraries register.
+func fileOperation(_ c: Call, _ body: () throws -> Expr?) throws -> Expr? {
+    do {
+        return try body()
+    } catch let e as ControlFlow {
+        throw e
+    } catch {
+        report(error, c)
+        return .failed
+    }
+}
+
+/// Error reporters of the installed libraries: each turns its module's errors into a message and
+/// answers whether it did. CoreKernel's own `FileError` is reported first.
+public enum ErrorReporters {
+    nonisolated(unsafe) static var all: [(Error, Call) -> Bool] = []
+
+    public static func register(_ reporter: @escaping (Error, Call) -> Bool) { all.append(reporter) }
+}
+
+/// Issues a message for an error of a builtin's lower layers: `FileError`, or whatever an
+/// installed library's reporter recognises, else `f::eval`.
+public func report(_ error: Error, _ c: Call) {
+    if let e = error as? FileError {
+        c.message(e.tag, text: capitalized(e.description) + ".")
+        return
+    }
+    for r in ErrorReporters.all where r(error, c) { return }
+    c.message("eval", text: "\(error)")
+}
+
+public func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+
+/// An expression in InputForm, cut to about 60 characters, for messages.
+public func short(_ e: Expr) -> String {
+    let s = InputForm.string(e)
+    return s.count > 60 ? String(s.prefix(57)) + "..." : s
+}
+
+/// JSON as associations, lists, strings, numbers, True/False and Null.
+package func exprFromJSON(_ v: Any) -> Expr {
+    switch v {
+    case let d as [String: Any]:
+        return .association(OrderedDictionary(uniqueKeysWithValues: d.keys.sorted { (Int($0) ?? Int.max, $0) < (Int($1) ?? Int.max, $1) }.map { (Expr.string($0), exprFromJSON(d[$0] ?? NSNull())) }))
+    case let a as [Any]: return .list(a.map(exprFromJSON))
+    case let s as String: return .string(s)
+    case let n as NSNumber:
+        let type = String(cString: n.objCType)
+        if type == "c" || type == "B" { return n.boolValue ? .symbol(Sym.True) : .symbol(Sym.False) }
+        if n.doubleValue.rounded() == n.doubleValue && abs(n.doubleValue) < 1e15 && !"\(n)".contains(".") { return .integer(n.intValue) }
+        return .real(n.doubleValue)
+    default: return .null
+    }
+}
+
+/// JSON text as an expression; invalid JSON throws.
+package func parseJSON(_ bytes: [UInt8]) throws -> Expr {
+    guard let v = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {
+        throw FileError("fmterr", "the data is not valid JSON")
+    }
+    return exprFromJSON(v)
+}
+
+/// The formats of the language's own library.
+var coreFormats: [FileFormat] { [
+    FileFormat("TEXT", extensions: ["txt", "text", "md"], summary: "the file as one string",
+               importer: { path, _ in .string(try readText(path)) },
+               exporter: { path, e, _ in try writeText(e.asString ?? OutputForm.string(e), path) }),
+    FileFormat("STRING", summary: "the file as one string",
+               importer: { path, _ in .string(try readText(path)) },
+               exporter: { path, e, _ in try writeText(e.asString ?? OutputForm.string(e), path) }),
+    FileFormat("LINES", summary: "the non-empty lines, as a list of strings",
+               importer: { path, _ in .strings(try readText(path).split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }) },
+               exporter: { path, e, _ in try writeText((e.listItems ?? [e]).map { $0.asString ?? OutputForm.string($0) }.joined(separator: "\n") + "\n", path) }),
+    FileFormat("CSV", extensions: ["csv"], summary: "comma-separated rows; numbers become numbers",
+               importer: { path, _ in parseDelimited(try readText(path), separator: ",") },
+               exporter: { path, e, _ in try writeText(formatDelimited(e, separator: ","), path) }),
+    FileFormat("TSV", extensions: ["tsv", "tab"], summary: "tab-separated rows",
+               importer: { path, _ in parseDelimited(try readText(path), separator: "\t") },
+               exporter: { path, e, _ in try writeText(formatDelimited(e, separator: "\t"), path) }),
+    FileFormat("JSON", extensions: ["json"], summary: "JSON as associations, lists, strings, numbers, True, False and Null",
+               importer: { path, _ in try parseJSON(try readFile(path)) }),
+    FileFormat("RAWJSON", summary: "the same as JSON", importer: { path, _ in try parseJSON(try readFile(path)) }),
+    FileFormat("PACKAGE", extensions: ["nets", "m", "wl"], summary: "code: Import evaluates it as Get does; Export writes the expression in InputForm",
+               importer: { path, _ in .call(Symbol.intern("Get"), [.string(path)]) },
+               exporter: { path, e, _ in try writeText(InputForm.string(e) + "\n", path) }),
+] }
+
+private func readFile(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else { throw FileError("noopen", "cannot read \(path)") }
+    return [UInt8](data)
+}
+
+private func readText(_ path: String) throws -> String {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw FileError("fmt", "the file \(path) is not UTF-8 text")
+    }
+    return text
+}
+
+private func writeText(_ text: String, _ path: String) throws -> Bool {
+    do { try writeAtomically(Array(text.utf8), to: path) } catch { throw FileError("noopen", "cannot write \(path)") }
+    return true
+}
+
+package func expandPath(_ p: String) -> String { (p as NSString).expandingTildeInPath }
 
 extension Kernel {
     static var fileBuiltins: [Builtin] {
@@ -189,42 +289,32 @@ extension Kernel {
                     return .failed
                 }
             },
-            Builtin("Import", [], usage: "Import[file] reads a file by its extension: text (.txt), CSV, TSV, or code (.nets); Import[file, format] names the format (\"Text\", \"Lines\", \"CSV\", \"TSV\", \"String\").") { c in
-                guard c.count >= 1, let p = c[0].asString else { c.message("fstr", c.args.first ?? .null); return .failed }
+            Builtin("Import", [], usage: FileFormats.importUsage, arity: .between(1, 2),
+                    messages: ["fmt": "Cannot import data as `1` format.", "nffil": "File `1` not found during Import."]) { c in
+                guard let p = c[0].asString, !p.isEmpty else { c.message("fstr", c[0]); return .failed }
                 let path = expandPath(p)
                 guard FileManager.default.fileExists(atPath: path) else { c.message("nffil", c[0]); return .failed }
-                let format = fileFormat(p, c.count >= 2 ? c[1] : nil)
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { c.message("fmt", .string(format)); return .failed }
-                switch format {
-                case "TEXT", "STRING": return .string(text)
-                case "LINES": return .strings(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty })
-                case "CSV": return parseDelimited(text, separator: ",")
-                case "TSV": return parseDelimited(text, separator: "\t")
-                case "PACKAGE": return .call(Symbol.intern("Get"), [c[0]])
-                default:
-                    c.message("fmt", .string(format))
+                guard let format = FileFormats.format(p, c.count == 2 ? c[1] : nil) ?? (c.count == 2 ? nil : FileFormats.format(p, .string("TEXT"))),
+                      let read = format.importer else {
+                    c.message("fmt", c.count == 2 ? c[1] : .string((p as NSString).pathExtension.uppercased()))
                     return .failed
                 }
+                return try fileOperation(c) { try read(path, c) }
             },
-            Builtin("Export", [], usage: "Export[file, expr] writes expr in the format of the file's extension (text, CSV, TSV); Export[file, expr, format] names it.") { c in
-                guard c.count >= 2, let p = c[0].asString else { c.message("fstr", c.args.first ?? .null); return .failed }
-                let format = fileFormat(p, c.count >= 3 ? c[2] : nil)
-                var text: String
-                switch format {
-                case "CSV": text = formatDelimited(c[1], separator: ",")
-                case "TSV": text = formatDelimited(c[1], separator: "\t")
-                case "LINES": text = (c[1].listItems ?? [c[1]]).map { $0.asString ?? OutputForm.string($0) }.joined(separator: "\n") + "\n"
-                case "TEXT", "STRING": text = c[1].asString ?? OutputForm.string(c[1])
-                case "PACKAGE": text = InputForm.string(c[1]) + "\n"
-                default:
-                    c.message("fmt", .string(format))
+            Builtin("Export", [], usage: FileFormats.exportUsage, arity: .between(2, 3),
+                    messages: ["fmt": "Cannot export data as `1` format.", "noopen": "Cannot open `1`."]) { c in
+                guard let p = c[0].asString, !p.isEmpty else { c.message("fstr", c[0]); return .failed }
+                guard let format = FileFormats.format(p, c.count == 3 ? c[2] : nil) ?? (c.count == 3 ? nil : FileFormats.format(p, .string("TEXT"))),
+                      let write = format.exporter else {
+                    c.message("fmt", c.count == 3 ? c[2] : .string((p as NSString).pathExtension.uppercased()))
                     return .failed
                 }
-                do { try text.write(toFile: expandPath(p), atomically: true, encoding: .utf8) } catch {
-                    c.message("noopen", c[0])
+                let written = try fileOperation(c) { try write(expandPath(p), c[1], c) ? .null : nil }
+                guard let written else {
+                    c.message("fmtval", text: "\(short(c[1])) cannot be exported as \(format.name).")
                     return .failed
                 }
-                return c[0]
+                return written.isSymbol(Sym.Failed) ? written : c[0]
             },
         ]
     }

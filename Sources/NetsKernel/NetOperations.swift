@@ -1,3 +1,4 @@
+import CoreKernel
 import Language
 import Nets
 import OrderedCollections
@@ -75,7 +76,7 @@ func extract(_ net: Net, _ spec: Expr) throws -> Expr {
         if let d = net.decoder { return .native(CoderValue(decoder: d)) }
         return shapeExpr(net.output)
     }
-    if spec.isSymbol(Sym.All) { return .association(OrderedDictionaryOfParts(net.parts)) }
+    if spec.isSymbol(Sym.All) { return .association(OrderedDictionary(uniqueKeysWithValues: net.parts.map { (Expr.string($0.name), Expr.net($0.net)) })) }
     let names = try pathNames(spec, in: net)
     if let part = net.part(names) { return .net(part) }
     // The last name may be an array of the layer before it.

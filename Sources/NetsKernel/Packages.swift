@@ -1,3 +1,4 @@
+import CoreKernel
 import Foundation
 import Imaging
 import Language
@@ -88,22 +89,6 @@ enum PackageCache {
     }
 }
 
-/// JSON as associations, lists, strings, numbers, True/False and Null.
-func exprFromJSON(_ v: Any) -> Expr {
-    switch v {
-    case let d as [String: Any]:
-        return .association(OrderedDictionary(uniqueKeysWithValues: d.keys.sorted { (Int($0) ?? Int.max, $0) < (Int($1) ?? Int.max, $1) }.map { (Expr.string($0), exprFromJSON(d[$0] ?? NSNull())) }))
-    case let a as [Any]: return .list(a.map(exprFromJSON))
-    case let s as String: return .string(s)
-    case let n as NSNumber:
-        let type = String(cString: n.objCType)
-        if type == "c" || type == "B" { return n.boolValue ? .symbol(Sym.True) : .symbol(Sym.False) }
-        if n.doubleValue.rounded() == n.doubleValue && abs(n.doubleValue) < 1e15 && !"\(n)".contains(".") { return .integer(n.intValue) }
-        return .real(n.doubleValue)
-    default: return .null
-    }
-}
-
 /// A checkpoint's state dict as an association name -> NumericArray.
 func checkpointExpr(_ bytes: [UInt8]) throws -> Expr {
     let entries = try TorchCheckpoint.read(bytes)
@@ -115,10 +100,7 @@ func importBytes(_ bytes: [UInt8], format: String) throws -> Expr {
     switch format.uppercased() {
     case "PTH", "PT": return try checkpointExpr(bytes)
     case "JSON", "RAWJSON":
-        guard let v = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {
-            throw NetError("fmterr", "the data is not valid JSON")
-        }
-        return exprFromJSON(v)
+        return try parseJSON(bytes)
     case "CSV": return parseDelimited(String(decoding: bytes, as: UTF8.self), separator: ",")
     case "CSV.GZ": return parseDelimited(String(decoding: try Inflate.inflate(bytes[...], gzip: true), as: UTF8.self), separator: ",")
     case "GZIP": return .string(String(decoding: try Inflate.inflate(bytes[...], gzip: true), as: UTF8.self))
@@ -141,31 +123,6 @@ extension Kernel {
                 return netOperation(c) { try importBytes(try PackageCache.member(name, version, member), format: format) }
             },
             Builtin("$NetsHome", [], usage: "$NetsHome is the cache folder for fetched packages and data (NETS_HOME, default ~/.cache/nets)."),
-            .overload("Import") { c in
-                guard c.count >= 1, let p = c[0].asString else { return nil }
-                let format = fileFormat(p, c.count >= 2 ? c[1] : nil)
-                let lower = p.lowercased()
-                let known = ["PTH", "PT", "NPY", "IDX", "CSV.GZ", "JSON", "RAWJSON"]
-                let byName = lower.hasSuffix(".pth") || lower.hasSuffix(".pt") ? "PTH" : lower.hasSuffix(".npy") ? "NPY"
-                    : lower.hasSuffix("-ubyte.gz") || lower.hasSuffix("-ubyte") ? "IDX" : lower.hasSuffix(".csv.gz") ? "CSV.GZ" : nil
-                guard let f = (c.count >= 2 ? c[1].asString?.uppercased() : nil).flatMap({ known.contains($0) ? $0 : nil }) ?? byName ?? (format == "JSON" ? "JSON" : nil) else {
-                    return nil
-                }
-                let path = expandPath(p)
-                guard FileManager.default.fileExists(atPath: path) else { c.message("nffil", c[0]); return .failed }
-                do {
-                    return try importBytes(readBytes(path), format: f)
-                } catch let e as NetError {
-                    c.message("fmterr", text: "Cannot import data as \(f) format: \(e.description).")
-                    return .failed
-                } catch let e as FormatError {
-                    c.message("fmterr", text: "Cannot import data as \(f) format: \(e.description).")
-                    return .failed
-                } catch {
-                    c.message("fmterr", text: "Cannot import data as \(f) format.")
-                    return .failed
-                }
-            },
         ]
     }
 }

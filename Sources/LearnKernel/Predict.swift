@@ -1,8 +1,10 @@
+import CoreKernel
 import Foundation
 import Imaging
 import Language
 import Learn
 import Nets
+import NetsKernel
 
 /// A trained predictor as a value of the language.
 final class PredictorValue: NativeValue {
@@ -52,6 +54,7 @@ extension Kernel {
     static var predictBuiltins: [Builtin] {
         [
             Builtin("Predict", [], usage: "Predict[{x1 -> y1, ...}] or Predict[{xs} -> {ys}] trains a predictor of numeric values: Method -> \"LinearRegression\" (default), \"NearestNeighbors\" or \"RandomForest\"; FeatureExtractor as in Classify. p[x], p[{x...}].",
+                    arity: .exactly(1),
                     options: [("Method", .string("LinearRegression")), ("FeatureExtractor", .sym("Identity")), ("RandomSeeding", .integer(1234))]) { c in
                 guard c.count >= 1 else { return c.argCount(1) }
                 return netOperation(c) {

@@ -1,0 +1,81 @@
+import CoreKernel
+import Foundation
+import Formats
+import Imaging
+import Language
+import Nets
+import Tensor
+
+/// Nets, layers, training, pretrained models, images, data sets and the packages they come in.
+public enum NetsLibrary: Library {
+    public static let name = "NetsKernel"
+    public static var builtins: [Builtin] {
+        [Kernel.imageBuiltins, Kernel.layerBuiltins, Kernel.netBuiltins, Kernel.trainingBuiltins,
+         Kernel.packageBuiltins, Kernel.modelBuiltins].flatMap { $0 }
+    }
+    public static var formats: [FileFormat] { netsFormats }
+    public static var sources: [(name: String, text: String)] { stdlibSources }
+
+    public static func setUp() {
+        BLAS.configureThreads()
+        Symbol.intern("$NetsHome").ownValue = .string(PackageCache.home)
+        ErrorReporters.register(reportNetsError)
+    }
+}
+
+/// Messages for the errors of the lower modules nets are built on.
+private func reportNetsError(_ error: Error, _ c: Call) -> Bool {
+    switch error {
+    case let e as NetError: c.message(e.tag, text: capitalized(e.description) + ".")
+    case let e as FormatError: c.message(e.tag, text: capitalized(e.description) + ".")
+    case let e as TensorError: c.message("eval", text: capitalized(e.description) + ".")
+    case let e as ImagingError: c.message("imgerr", text: capitalized(e.description) + ".")
+    default: return false
+    }
+    return true
+}
+
+/// The formats of nets, images, checkpoints and arrays.
+var netsFormats: [FileFormat] {
+    func reader(_ name: String) -> (String, Call) throws -> Expr {
+        { path, _ in try importing(name) { try importBytes(readBytes(path), format: name) } }
+    }
+    func imageWriter(_ format: Image.FileFormat) -> (String, Expr, Call) throws -> Bool {
+        { path, e, _ in
+            guard let im = e.asImage else { return false }
+            do { try writeAtomically(try im.encoded(as: format), to: path) } catch { throw FileError("noopen", "cannot write \(quoted(path))") }
+            return true
+        }
+    }
+    return [
+        FileFormat("PNG", extensions: ["png"], summary: "an Image (libpng)", importer: reader("PNG"), exporter: imageWriter(.png)),
+        FileFormat("JPEG", extensions: ["jpg", "jpeg"], summary: "an Image (libjpeg-turbo)", importer: reader("JPEG"), exporter: imageWriter(.jpeg)),
+        FileFormat("IMAGE", summary: "an Image from a PNG or JPEG file", importer: reader("IMAGE")),
+        FileFormat("WLNET", extensions: ["wlnet", "safetensors"],
+                   summary: "a net: its arrays as safetensors, its structure as JSON metadata",
+                   importer: { path, _ in .net(try NetFile.decode(readBytes(path))) },
+                   exporter: { path, e, _ in
+                       guard let net = e.asNet else { return false }
+                       let bytes: [UInt8]
+                       do { bytes = try NetFile.encode(net) } catch is NetError { throw FileError("noopen", "cannot encode the net") }
+                       do { try writeAtomically(bytes, to: path) } catch { throw FileError("noopen", "cannot write \(quoted(path))") }
+                       return true
+                   }),
+        FileFormat("PTH", extensions: ["pth", "pt"], summary: "a PyTorch state dict, as an association of NumericArrays (no code is run)", importer: reader("PTH")),
+        FileFormat("NPY", extensions: ["npy"], summary: "a NumPy array, as a NumericArray", importer: reader("NPY")),
+        FileFormat("IDX", extensions: ["-ubyte", "-ubyte.gz"], summary: "an IDX array (MNIST), gzipped or not, as a NumericArray", importer: reader("IDX")),
+        FileFormat("CSV.GZ", extensions: ["csv.gz"], summary: "gzipped comma-separated rows", importer: reader("CSV.GZ")),
+        FileFormat("GZIP", extensions: ["gz"], summary: "gzipped text, as a string", importer: reader("GZIP")),
+    ]
+}
+
+/// Runs a format's reader; a failure reads `Import::fmterr: Cannot import data as F format: why.`
+func importing(_ format: String, _ body: () throws -> Expr) throws -> Expr {
+    do {
+        return try body()
+    } catch let e as FileError {
+        throw e
+    } catch {
+        throw FileError("fmterr", "cannot import data as \(format) format: \(error)")
+    }
+}
