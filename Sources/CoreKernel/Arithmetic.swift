@@ -323,28 +323,23 @@ extension Kernel {
                     usage: "x*y*z or x y z represents a product of terms.", times),
             Builtin("Power", [.listable, .numericFunction, .oneIdentity],
                     usage: "x^y gives x to the power y.", power),
-            Builtin("Subtract", [.listable, .numericFunction], usage: "x - y is x plus -1 times y.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Subtract", [.listable, .numericFunction], usage: "x - y is x plus -1 times y.", arity: .exactly(2)) { c in
                 return .call(Sym.Plus, [c[0], .call(Sym.Times, [.integer(-1), c[1]])])
             },
-            Builtin("Minus", [.listable, .numericFunction], usage: "-x is the arithmetic negation of x.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Minus", [.listable, .numericFunction], usage: "-x is the arithmetic negation of x.", arity: .exactly(1)) { c in
                 return .call(Sym.Times, [.integer(-1), c[0]])
             },
-            Builtin("Divide", [.listable, .numericFunction], usage: "x/y is x times y to the power -1.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Divide", [.listable, .numericFunction], usage: "x/y is x times y to the power -1.", arity: .exactly(2)) { c in
                 return .call(Sym.Times, [c[0], .call(Sym.Power, [c[1], .integer(-1)])])
             },
-            Builtin("Sqrt", .numeric, usage: "Sqrt[z] gives the square root of z.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Sqrt", .numeric, usage: "Sqrt[z] gives the square root of z.", arity: .exactly(1)) { c in
                 if case .real(let d) = c[0], d < 0 {
                     c.message("neg", c[0])
                     return nil
                 }
                 return .call(Sym.Power, [c[0], Numbers.rational(1, 2) ?? .null])
             },
-            Builtin("Exp", .numeric, usage: "Exp[z] gives the exponential of z.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Exp", .numeric, usage: "Exp[z] gives the exponential of z.", arity: .exactly(1)) { c in
                 return .call(Sym.Power, [.symbol(Sym.E), c[0]])
             },
             Builtin("Log", .numeric, usage: "Log[z] gives the natural logarithm of z. Log[b, z] gives the logarithm to base b.") { c in
@@ -394,40 +389,34 @@ extension Kernel {
                 if case .integer(let n) = e, n >= 1, n <= 20 { return .integer((1..<n).reduce(1, *)) }
                 return nil
             }, Foundation.tgamma),
-            Builtin("Ramp", .numeric, usage: "Ramp[x] gives x if x >= 0 and 0 otherwise.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Ramp", .numeric, usage: "Ramp[x] gives x if x >= 0 and 0 otherwise.", arity: .exactly(1)) { c in
                 guard let s = Numbers.sign(c[0]) else { return nil }
                 return s >= 0 ? c[0] : (c[0].isExactNumber ? .integer(0) : .real(0))
             },
             rounding("Floor", "Floor[x] gives the greatest integer less than or equal to x.", .down),
             rounding("Ceiling", "Ceiling[x] gives the smallest integer greater than or equal to x.", .up),
             rounding("Round", "Round[x] gives the integer closest to x (halves to even).", .toNearestOrEven),
-            Builtin("IntegerPart", .numeric, usage: "IntegerPart[x] gives the integer part of x.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("IntegerPart", .numeric, usage: "IntegerPart[x] gives the integer part of x.", arity: .exactly(1)) { c in
                 if c[0].isInteger { return c[0] }
                 if let (n, d) = Numbers.fraction(c[0]) { return .integer(n / d) }
                 if case .real(let d) = c[0], d.isFinite { return .integer(Int(d.rounded(.towardZero))) }
                 return nil
             },
-            Builtin("FractionalPart", .numeric, usage: "FractionalPart[x] gives the fractional part of x.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("FractionalPart", .numeric, usage: "FractionalPart[x] gives the fractional part of x.", arity: .exactly(1)) { c in
                 if c[0].isInteger { return .integer(0) }
                 if let (n, d) = Numbers.fraction(c[0]) { return Numbers.rational(n % d, d) }
                 if case .real(let d) = c[0] { return .real(d - d.rounded(.towardZero)) }
                 return nil
             },
-            Builtin("Abs", .numeric, usage: "Abs[z] gives the absolute value of z.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Abs", .numeric, usage: "Abs[z] gives the absolute value of z.", arity: .exactly(1)) { c in
                 if let s = Numbers.sign(c[0]) { return s < 0 ? Numbers.negate(c[0]) : c[0] }
                 if let d = infinityDirection(c[0]), d.isNumber { return Expr(Sym.DirectedInfinity, .integer(1)) }
                 return nil
             },
-            Builtin("Sign", .numeric, usage: "Sign[x] gives -1, 0 or 1 as x is negative, zero or positive.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Sign", .numeric, usage: "Sign[x] gives -1, 0 or 1 as x is negative, zero or positive.", arity: .exactly(1)) { c in
                 return Numbers.sign(c[0]).map { .integer($0) }
             },
-            Builtin("Mod", .numeric, usage: "Mod[m, n] gives the remainder on division of m by n (with the sign of n).") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Mod", .numeric, usage: "Mod[m, n] gives the remainder on division of m by n (with the sign of n).", arity: .between(2, 3)) { c in
                 let d = c.count == 3 ? c[2] : .integer(0)
                 guard c[0].isNumber, c[1].isNumber else { return nil }
                 if Numbers.isZero(c[1]) { c.message("divz", c[1], c.whole); return .symbol(Sym.Indeterminate) }
@@ -444,8 +433,7 @@ extension Kernel {
                 }
                 return .real(m - n * ((m - off) / n).rounded(.down))
             },
-            Builtin("Quotient", .numeric, usage: "Quotient[m, n] gives the integer quotient of m and n (Floor[m/n]).") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Quotient", .numeric, usage: "Quotient[m, n] gives the integer quotient of m and n (Floor[m/n]).", arity: .exactly(2)) { c in
                 if Numbers.isZero(c[1]) { c.message("divz", c[1], c.whole); return Expr(Sym.DirectedInfinity) }
                 if let m = c[0].bigIntValue, let n = c[1].bigIntValue {
                     let (q, r) = m.quotientAndRemainder(dividingBy: n)
@@ -454,8 +442,7 @@ extension Kernel {
                 guard let m = c[0].doubleValue, let n = c[1].doubleValue else { return nil }
                 return .integer(Int((m / n).rounded(.down)))
             },
-            Builtin("Factorial", .numeric, usage: "n! gives the factorial of n.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Factorial", .numeric, usage: "n! gives the factorial of n.", arity: .exactly(1)) { c in
                 if case .integer(let n) = c[0] {
                     if n < 0 { return Expr(Sym.DirectedInfinity) }
                     if n > 100_000 { return nil }
@@ -466,8 +453,7 @@ extension Kernel {
                 if case .real(let d) = c[0] { return .real(Foundation.tgamma(d + 1)) }
                 return nil
             },
-            Builtin("Binomial", .numeric, usage: "Binomial[n, m] gives the binomial coefficient.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Binomial", .numeric, usage: "Binomial[n, m] gives the binomial coefficient.", arity: .exactly(2)) { c in
                 guard case .integer(let n) = c[0], case .integer(let k) = c[1] else {
                     if let n = c[0].doubleValue, let k = c[1].doubleValue, !(c[0].isExactNumber && c[1].isExactNumber) {
                         return .real(Foundation.tgamma(n + 1) / (Foundation.tgamma(k + 1) * Foundation.tgamma(n - k + 1)))
@@ -498,13 +484,11 @@ extension Kernel {
                 }
                 return .integer(l)
             },
-            Builtin("Numerator", .numeric, usage: "Numerator[x] gives the numerator of x.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Numerator", .numeric, usage: "Numerator[x] gives the numerator of x.", arity: .exactly(1)) { c in
                 if let (n, _) = Numbers.fraction(c[0]) { return .integer(n) }
                 return c[0].isNumber ? c[0] : nil
             },
-            Builtin("Denominator", .numeric, usage: "Denominator[x] gives the denominator of x.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Denominator", .numeric, usage: "Denominator[x] gives the denominator of x.", arity: .exactly(1)) { c in
                 if let (_, d) = Numbers.fraction(c[0]) { return .integer(d) }
                 return c[0].isNumber ? .integer(1) : nil
             },
@@ -514,13 +498,11 @@ extension Kernel {
             Builtin("Min", [.flat, .numericFunction, .oneIdentity, .orderless], usage: "Min[x1, x2, ...] or Min[{...}] gives the smallest number.") { c in
                 try extremum(c, sign: -1)
             },
-            Builtin("N", [], usage: "N[expr] gives the numerical (machine real) value of expr.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("N", [], usage: "N[expr] gives the numerical (machine real) value of expr.", arity: .between(1, 2)) { c in
                 let v = numericValue(c[0])
                 return v == c[0] ? (c[0].isNumber || c[0].isAtom ? c[0] : nil) : v
             },
-            Builtin("Clip", [.protected], usage: "Clip[x] clips x to -1..1; Clip[x, {min, max}] to min..max.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Clip", [.protected], usage: "Clip[x] clips x to -1..1; Clip[x, {min, max}] to min..max.", arity: .between(1, 2)) { c in
                 var lo: Expr = .integer(-1), hi: Expr = .integer(1)
                 if c.count == 2, let b = c[1].listItems, b.count == 2 { lo = b[0]; hi = b[1] }
                 func clip(_ x: Expr) -> Expr? {
@@ -542,8 +524,7 @@ extension Kernel {
                 return .call(Sym.Times, [.call(Sym.Plus, [c[0], .call(Sym.Times, [.integer(-1), b[0]])]),
                                          .call(Sym.Power, [.call(Sym.Plus, [b[1], .call(Sym.Times, [.integer(-1), b[0]])]), .integer(-1)])])
             },
-            Builtin("Chop", [.protected], usage: "Chop[expr] replaces reals closer to zero than 10^-10 by 0.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Chop", [.protected], usage: "Chop[expr] replaces reals closer to zero than 10^-10 by 0.", arity: .between(1, 2)) { c in
                 let tol = c.count == 2 ? (c[1].doubleValue ?? 1e-10) : 1e-10
                 func chop(_ e: Expr) -> Expr {
                     if case .real(let d) = e, abs(d) < tol { return .integer(0) }

@@ -46,24 +46,21 @@ extension Kernel {
                 }
                 return .association(a)
             },
-            Builtin("Keys", [], usage: "Keys[assoc] gives the keys of an association or list of rules.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Keys", [], usage: "Keys[assoc] gives the keys of an association or list of rules.", arity: .exactly(1)) { c in
                 if let items = c[0].listItems, !items.allSatisfy(isOptionRule) {
                     return .list(items.map { .call(c.symbol, [$0]) })
                 }
                 guard let a = asAssociation(c[0]) else { return nil }
                 return .list(Array(a.entries.keys))
             },
-            Builtin("Values", [], usage: "Values[assoc] gives the values of an association or list of rules.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Values", [], usage: "Values[assoc] gives the values of an association or list of rules.", arity: .exactly(1)) { c in
                 if let items = c[0].listItems, !items.allSatisfy(isOptionRule) {
                     return .list(items.map { .call(c.symbol, [$0]) })
                 }
                 guard let a = asAssociation(c[0]) else { return nil }
                 return .list(Array(a.entries.values))
             },
-            Builtin("Lookup", [], usage: "Lookup[assoc, key] gives the value for key, or Missing[\"KeyAbsent\", key]; Lookup[assoc, key, default]; keys may be a list.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Lookup", [], usage: "Lookup[assoc, key] gives the value for key, or Missing[\"KeyAbsent\", key]; Lookup[assoc, key, default]; keys may be a list.", arity: .between(2, 3)) { c in
                 if let items = c[0].listItems, !items.isEmpty, items.allSatisfy({ $0.asAssociation != nil }) {
                     return .list(items.map { .call(c.symbol, [$0] + c.args.dropFirst()) })
                 }
@@ -89,8 +86,7 @@ extension Kernel {
                 for (k, v) in a.entries { out[try c.apply(c[0], k)] = v }
                 return .association(out)
             },
-            Builtin("AssociationMap", [], usage: "AssociationMap[f, {k1, k2, ...}] gives <|k1 -> f[k1], ...|>.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("AssociationMap", [], usage: "AssociationMap[f, {k1, k2, ...}] gives <|k1 -> f[k1], ...|>.", arity: .exactly(2)) { c in
                 if case .association(let a) = c[1] {
                     guard let r = makeAssociation(try a.entries.map { try c.apply(c[0], .rule($0.key, $0.value)) }) else { return nil }
                     return .association(r)
@@ -135,8 +131,7 @@ extension Kernel {
                 let pairs = a.entries.map { ($0.key, $0.value) }.sorted { Order.less($0.0, $1.0) }
                 return .association(OrderedDictionary(uniqueKeysWithValues: pairs))
             },
-            Builtin("Normal", [], usage: "Normal[assoc] gives the list of rules of an association; other special forms give their ordinary expressions.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Normal", [], usage: "Normal[assoc] gives the list of rules of an association; other special forms give their ordinary expressions.", arity: .between(1, 2)) { c in
                 if c.count == 1, let n = c[0].structured?.normal() { return n }
                 switch c[0] {
                 case .association(let a):
@@ -161,12 +156,10 @@ extension Kernel {
                 return a.entries[k] ?? .missing("KeyAbsent", k)
             }),
             Builtin("Missing", [], usage: "Missing[reason] or Missing[reason, detail] represents missing data."),
-            Builtin("AssociateTo", [.holdFirst], usage: "AssociateTo[a, key -> value] adds the rule to the association held by a.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("AssociateTo", [.holdFirst], usage: "AssociateTo[a, key -> value] adds the rule to the association held by a.", arity: .exactly(2)) { c in
                 return try update(c[0], c) { old in .call(Sym.Association, [old, c[1]]) }?.new ?? .failed
             },
-            Builtin("KeyDropFrom", [.holdFirst], usage: "KeyDropFrom[a, key] removes key from the association held by a.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("KeyDropFrom", [.holdFirst], usage: "KeyDropFrom[a, key] removes key from the association held by a.", arity: .exactly(2)) { c in
                 return try update(c[0], c) { old in .call(Symbol.intern("KeyDrop"), [old, c[1]]) }?.new ?? .failed
             },
         ]

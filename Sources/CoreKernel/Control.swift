@@ -129,8 +129,7 @@ extension Kernel {
                 for a in c.args { last = try c.evaluate(a) }
                 return last
             },
-            Builtin("If", [.holdRest], usage: "If[cond, t, f] gives t if cond is True and f if it is False; If[cond, t, f, u] gives u if cond is neither.") { c in
-                guard (2...4).contains(c.count) else { return c.argCount(2, 4) }
+            Builtin("If", [.holdRest], usage: "If[cond, t, f] gives t if cond is True and f if it is False; If[cond, t, f, u] gives u if cond is neither.", arity: .between(2, 4)) { c in
                 if c[0].isTrue { return try c.evaluate(c[1]) }
                 if c[0].isFalse { return c.count >= 3 ? try c.evaluate(c[2]) : .null }
                 if c.count == 4 { return try c.evaluate(c[3]) }
@@ -155,8 +154,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Do", [.holdAll], usage: "Do[expr, {i, imax}] evaluates expr for i from 1 to imax; other iterators as in Table.") { c in
-                guard c.count >= 2 else { return c.argCount(2) }
+            Builtin("Do", [.holdAll], usage: "Do[expr, {i, imax}] evaluates expr for i from 1 to imax; other iterators as in Table.", arity: .atLeast(2)) { c in
                 do {
                     _ = try iterate(c.args.dropFirst()[...], c) { try loopBody(c, c[0]) }
                 } catch ControlFlow.returnValue(let v) {
@@ -164,8 +162,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("While", [.holdAll], usage: "While[test, body] evaluates body while test is True.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("While", [.holdAll], usage: "While[test, body] evaluates body while test is True.", arity: .between(1, 2)) { c in
                 do {
                     while try c.evaluate(c[0]).isTrue {
                         try c.evaluator.checkInterrupt()
@@ -176,8 +173,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("For", [.holdAll], usage: "For[start, test, incr, body] runs start, then body and incr while test is True.") { c in
-                guard c.count == 3 || c.count == 4 else { return c.argCount(3, 4) }
+            Builtin("For", [.holdAll], usage: "For[start, test, incr, body] runs start, then body and incr while test is True.", arity: .between(3, 4)) { c in
                 do {
                     _ = try c.evaluate(c[0])
                     while try c.evaluate(c[1]).isTrue {
@@ -195,20 +191,17 @@ extension Kernel {
                 if c.count == 1 { return try c.evaluate(c[0]) }
                 return try table(c[0], c.args.dropFirst()[...], c)
             },
-            Builtin("Sum", [.holdAll], usage: "Sum[f, {i, imax}] sums f over the iterator.") { c in
-                guard c.count >= 2 else { return c.argCount(2) }
+            Builtin("Sum", [.holdAll], usage: "Sum[f, {i, imax}] sums f over the iterator.", arity: .atLeast(2)) { c in
                 var terms: [Expr] = []
                 guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])); return true }) else { return nil }
                 return try c.evaluate(.call(Sym.Plus, terms))
             },
-            Builtin("Product", [.holdAll], usage: "Product[f, {i, imax}] multiplies f over the iterator.") { c in
-                guard c.count >= 2 else { return c.argCount(2) }
+            Builtin("Product", [.holdAll], usage: "Product[f, {i, imax}] multiplies f over the iterator.", arity: .atLeast(2)) { c in
                 var terms: [Expr] = []
                 guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])); return true }) else { return nil }
                 return try c.evaluate(.call(Sym.Times, terms))
             },
-            Builtin("Module", [.holdAll], usage: "Module[{x, y = v, ...}, body] evaluates body with fresh local symbols.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Module", [.holdAll], usage: "Module[{x, y = v, ...}, body] evaluates body with fresh local symbols.", arity: .exactly(2)) { c in
                 guard let vars = localVariables(c[0], c) else { return nil }
                 var map: [Symbol: Expr] = [:]
                 var inits: [(Symbol, Expr)] = []
@@ -220,8 +213,7 @@ extension Kernel {
                 for (t, v) in inits { t.ownValue = v }
                 return try c.evaluate(replaceSymbols(c[1], map))
             },
-            Builtin("Block", [.holdAll], usage: "Block[{x, y = v, ...}, body] evaluates body with the values of x, y... localized.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Block", [.holdAll], usage: "Block[{x, y = v, ...}, body] evaluates body with the values of x, y... localized.", arity: .exactly(2)) { c in
                 guard let vars = localVariables(c[0], c) else { return nil }
                 var values: [(Symbol, Expr?)] = []
                 for (s, v) in vars { values.append((s, try v.map { try c.evaluate($0) })) }
@@ -236,8 +228,7 @@ extension Kernel {
                 }
                 return try c.evaluate(c[1])
             },
-            Builtin("With", [.holdAll], usage: "With[{x = v, ...}, body] substitutes the values for x... in body, then evaluates it.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("With", [.holdAll], usage: "With[{x = v, ...}, body] substitutes the values for x... in body, then evaluates it.", arity: .exactly(2)) { c in
                 guard let vars = localVariables(c[0], c) else { return nil }
                 var map: [Symbol: Expr] = [:]
                 for (s, v) in vars {
@@ -249,20 +240,16 @@ extension Kernel {
             Builtin("Return", [], usage: "Return[expr] returns expr from a function or loop.") { c in
                 throw ControlFlow.returnValue(c.args.first ?? .null)
             },
-            Builtin("Break", [], usage: "Break[] exits the nearest enclosing loop.") { c in
-                guard c.count == 0 else { return c.argCount(0) }
+            Builtin("Break", [], usage: "Break[] exits the nearest enclosing loop.", arity: .exactly(0)) { c in
                 throw ControlFlow.breakLoop
             },
-            Builtin("Continue", [], usage: "Continue[] goes on to the next round of the nearest enclosing loop.") { c in
-                guard c.count == 0 else { return c.argCount(0) }
+            Builtin("Continue", [], usage: "Continue[] goes on to the next round of the nearest enclosing loop.", arity: .exactly(0)) { c in
                 throw ControlFlow.continueLoop
             },
-            Builtin("Throw", [], usage: "Throw[value] or Throw[value, tag] returns value to the nearest enclosing Catch.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Throw", [], usage: "Throw[value] or Throw[value, tag] returns value to the nearest enclosing Catch.", arity: .between(1, 2)) { c in
                 throw ControlFlow.throwValue(c[0], tag: c.count == 2 ? c[1] : nil)
             },
-            Builtin("Catch", [.holdFirst], usage: "Catch[expr] returns the value of the first Throw in expr; Catch[expr, form] catches tags matching form.") { c in
-                guard (1...3).contains(c.count) else { return c.argCount(1, 3) }
+            Builtin("Catch", [.holdFirst], usage: "Catch[expr] returns the value of the first Throw in expr; Catch[expr, form] catches tags matching form.", arity: .between(1, 3)) { c in
                 do {
                     return try c.evaluate(c[0])
                 } catch ControlFlow.throwValue(let v, let tag) {
@@ -275,19 +262,16 @@ extension Kernel {
                     return v
                 }
             },
-            Builtin("Abort", [], usage: "Abort[] aborts the evaluation; it returns $Aborted.") { c in
-                guard c.count == 0 else { return c.argCount(0) }
+            Builtin("Abort", [], usage: "Abort[] aborts the evaluation; it returns $Aborted.", arity: .exactly(0)) { c in
                 throw ControlFlow.abort
             },
-            Builtin("CheckAbort", [.holdAll], usage: "CheckAbort[expr, failexpr] evaluates expr, giving failexpr if an abort happens.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("CheckAbort", [.holdAll], usage: "CheckAbort[expr, failexpr] evaluates expr, giving failexpr if an abort happens.", arity: .exactly(2)) { c in
                 do { return try c.evaluate(c[0]) } catch ControlFlow.abort {
                     c.evaluator.interrupt.clear()
                     return try c.evaluate(c[1])
                 }
             },
-            Builtin("TimeConstrained", [.holdAll], usage: "TimeConstrained[expr, t] evaluates expr, stopping after t seconds with $Aborted; TimeConstrained[expr, t, failexpr] gives failexpr instead.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("TimeConstrained", [.holdAll], usage: "TimeConstrained[expr, t] evaluates expr, stopping after t seconds with $Aborted; TimeConstrained[expr, t, failexpr] gives failexpr instead.", arity: .between(2, 3)) { c in
                 guard let t = try c.evaluate(c[1]).doubleValue, t > 0 else { return nil }
                 let ev = c.evaluator
                 let level = ev.deadlines.count
@@ -300,14 +284,12 @@ extension Kernel {
                     return c.count == 3 ? try c.evaluate(c[2]) : .symbol(Sym.Aborted)
                 }
             },
-            Builtin("AbsoluteTiming", [.holdAll], usage: "AbsoluteTiming[expr] gives {seconds, result}, the wall-clock time taken.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("AbsoluteTiming", [.holdAll], usage: "AbsoluteTiming[expr] gives {seconds, result}, the wall-clock time taken.", arity: .exactly(1)) { c in
                 let t0 = seconds()
                 let r = try c.evaluate(c[0])
                 return .list([.real(seconds() - t0), r])
             },
-            Builtin("Timing", [.holdAll], usage: "Timing[expr] gives {seconds, result}, the CPU time taken.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Timing", [.holdAll], usage: "Timing[expr] gives {seconds, result}, the CPU time taken.", arity: .exactly(1)) { c in
                 let t0 = Double(clock()) / Double(CLOCKS_PER_SEC)
                 let r = try c.evaluate(c[0])
                 return .list([.real(Double(clock()) / Double(CLOCKS_PER_SEC) - t0), r])

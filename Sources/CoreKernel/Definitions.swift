@@ -262,21 +262,17 @@ private func definitionList(_ defs: [Definition], _ exact: [Expr: Definition]) -
 extension Kernel {
     static var definitionBuiltins: [Builtin] {
         [
-            Builtin("Set", [.holdFirst, .sequenceHold], usage: "lhs = rhs evaluates rhs and assigns it to lhs from then on.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Set", [.holdFirst, .sequenceHold], usage: "lhs = rhs evaluates rhs and assigns it to lhs from then on.", arity: .exactly(2)) { c in
                 // As in the Wolfram Language, a failed assignment still gives the right side.
                 return try assign(c[0], c[1], delayed: false, c) ?? c[1]
             },
-            Builtin("SetDelayed", [.holdAll, .sequenceHold], usage: "lhs := rhs assigns rhs, unevaluated, to be evaluated each time lhs is used.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("SetDelayed", [.holdAll, .sequenceHold], usage: "lhs := rhs assigns rhs, unevaluated, to be evaluated each time lhs is used.", arity: .exactly(2)) { c in
                 return try assign(c[0], c[1], delayed: true, c) == nil ? .failed : .null
             },
-            Builtin("UpSet", [.holdFirst, .sequenceHold], usage: "lhs ^= rhs assigns rhs to lhs, attached to the symbols in lhs's arguments.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("UpSet", [.holdFirst, .sequenceHold], usage: "lhs ^= rhs assigns rhs to lhs, attached to the symbols in lhs's arguments.", arity: .exactly(2)) { c in
                 return try upAssign(c[0], c[1], delayed: false, c)
             },
-            Builtin("UpSetDelayed", [.holdAll, .sequenceHold], usage: "lhs ^:= rhs is the delayed form of ^=.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("UpSetDelayed", [.holdAll, .sequenceHold], usage: "lhs ^:= rhs is the delayed form of ^=.", arity: .exactly(2)) { c in
                 _ = try upAssign(c[0], c[1], delayed: true, c)
                 return .null
             },
@@ -290,8 +286,7 @@ extension Kernel {
                 _ = try tagAssign(f, c[1], c[2], delayed: true, c)
                 return .null
             },
-            Builtin("Unset", [.holdFirst], usage: "lhs =. removes the value or definition of lhs.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Unset", [.holdFirst], usage: "lhs =. removes the value or definition of lhs.", arity: .exactly(1)) { c in
                 if case .symbol(let s) = c[0] { s.ownValue = nil; return .null }
                 let target = try evaluateLHS(c[0], c)
                 if let (f, _) = definitionTarget(target) {
@@ -320,59 +315,46 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Increment", [.holdFirst], usage: "x++ increases x by 1, returning the old value.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Increment", [.holdFirst], usage: "x++ increases x by 1, returning the old value.", arity: .exactly(1)) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .integer(1)]) }?.old ?? .failed
             },
-            Builtin("Decrement", [.holdFirst], usage: "x-- decreases x by 1, returning the old value.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Decrement", [.holdFirst], usage: "x-- decreases x by 1, returning the old value.", arity: .exactly(1)) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .integer(-1)]) }?.old ?? .failed
             },
-            Builtin("PreIncrement", [.holdFirst], usage: "++x increases x by 1, returning the new value.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("PreIncrement", [.holdFirst], usage: "++x increases x by 1, returning the new value.", arity: .exactly(1)) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .integer(1)]) }?.new ?? .failed
             },
-            Builtin("PreDecrement", [.holdFirst], usage: "--x decreases x by 1, returning the new value.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("PreDecrement", [.holdFirst], usage: "--x decreases x by 1, returning the new value.", arity: .exactly(1)) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .integer(-1)]) }?.new ?? .failed
             },
-            Builtin("AddTo", [.holdFirst], usage: "x += dx adds dx to x and returns the new value.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("AddTo", [.holdFirst], usage: "x += dx adds dx to x and returns the new value.", arity: .exactly(2)) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, c[1]]) }?.new ?? .failed
             },
-            Builtin("SubtractFrom", [.holdFirst], usage: "x -= dx subtracts dx from x and returns the new value.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("SubtractFrom", [.holdFirst], usage: "x -= dx subtracts dx from x and returns the new value.", arity: .exactly(2)) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .call(Sym.Times, [.integer(-1), c[1]])]) }?.new ?? .failed
             },
-            Builtin("TimesBy", [.holdFirst], usage: "x *= c multiplies x by c and returns the new value.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("TimesBy", [.holdFirst], usage: "x *= c multiplies x by c and returns the new value.", arity: .exactly(2)) { c in
                 return try update(c[0], c) { .call(Sym.Times, [$0, c[1]]) }?.new ?? .failed
             },
-            Builtin("DivideBy", [.holdFirst], usage: "x /= c divides x by c and returns the new value.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("DivideBy", [.holdFirst], usage: "x /= c divides x by c and returns the new value.", arity: .exactly(2)) { c in
                 return try update(c[0], c) { .call(Sym.Times, [$0, .call(Sym.Power, [c[1], .integer(-1)])]) }?.new ?? .failed
             },
-            Builtin("AppendTo", [.holdFirst], usage: "AppendTo[x, elem] appends elem to the list held by x.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("AppendTo", [.holdFirst], usage: "AppendTo[x, elem] appends elem to the list held by x.", arity: .exactly(2)) { c in
                 return try update(c[0], c) { .call(Symbol.intern("Append"), [$0, c[1]]) }?.new ?? .failed
             },
-            Builtin("PrependTo", [.holdFirst], usage: "PrependTo[x, elem] prepends elem to the list held by x.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("PrependTo", [.holdFirst], usage: "PrependTo[x, elem] prepends elem to the list held by x.", arity: .exactly(2)) { c in
                 return try update(c[0], c) { .call(Symbol.intern("Prepend"), [$0, c[1]]) }?.new ?? .failed
             },
-            Builtin("Attributes", [.holdAll], usage: "Attributes[f] lists the attributes of f.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Attributes", [.holdAll], usage: "Attributes[f] lists the attributes of f.", arity: .exactly(1)) { c in
                 guard let s = c[0].asSymbol ?? c[0].asString.map(Symbol.intern) else { return nil }
                 return .list(s.attributes.nameList.map { .sym($0) })
             },
-            Builtin("SetAttributes", [.holdFirst], usage: "SetAttributes[f, attr] or SetAttributes[f, {attrs}] adds attributes to f.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("SetAttributes", [.holdFirst], usage: "SetAttributes[f, attr] or SetAttributes[f, {attrs}] adds attributes to f.", arity: .exactly(2)) { c in
                 guard let a = attributeList(c[1]) else { return nil }
                 for s in symbolsIn(c[0], c) { s.attributes.formUnion(a) }
                 return .null
             },
-            Builtin("ClearAttributes", [.holdFirst], usage: "ClearAttributes[f, attr] removes attributes from f.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("ClearAttributes", [.holdFirst], usage: "ClearAttributes[f, attr] removes attributes from f.", arity: .exactly(2)) { c in
                 guard let a = attributeList(c[1]) else { return nil }
                 for s in symbolsIn(c[0], c) { s.attributes.subtract(a) }
                 return .null
@@ -387,8 +369,7 @@ extension Kernel {
                 for a in c.args { for s in symbolsIn(a, c) where s.attributes.contains(.protected) { s.attributes.remove(.protected); names.append(.string(s.name)) } }
                 return .list(names)
             },
-            Builtin("Options", [], usage: "Options[f] gives the default options of f; Options[f, name] one of them.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Options", [], usage: "Options[f] gives the default options of f; Options[f, name] one of them.", arity: .between(1, 2)) { c in
                 guard case .symbol(let s) = c[0] else {
                     if c[0].isList || c[0].isAtom { return nil }
                     return .list(c[0].args.filter(isOptionRule))
@@ -434,8 +415,7 @@ extension Kernel {
                 guard c.count == 1, case .symbol(let s) = c[0] else { return nil }
                 return definitionList(s.subValues, s.exactSubValues)
             },
-            Builtin("ValueQ", [.holdAll], usage: "ValueQ[expr] gives True if expr has a value.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("ValueQ", [.holdAll], usage: "ValueQ[expr] gives True if expr has a value.", arity: .exactly(1)) { c in
                 if case .symbol(let s) = c[0] { return .bool(s.ownValue != nil) }
                 return .bool(try !c.evaluate(c[0]).isIdentical(to: c[0]) && c.evaluate(c[0]) != c[0])
             },

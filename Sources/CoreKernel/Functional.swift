@@ -89,8 +89,7 @@ extension Kernel {
                 for g in f.args.dropFirst() { r = .call(g, [r]) }
                 return r
             }),
-            Builtin("Map", [], usage: "Map[f, expr] or f /@ expr applies f to each element of expr; Map[f, expr, levelspec] at other levels.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Map", [], usage: "Map[f, expr] or f /@ expr applies f to each element of expr; Map[f, expr, levelspec] at other levels.", arity: .between(2, 3)) { c in
                 guard let spec = levelArg(c, 2, default: LevelSpec(min: 1, max: 1)) else { return nil }
                 let f = c[0]
                 if spec.min == 1 && spec.max == 1 {
@@ -110,12 +109,10 @@ extension Kernel {
                 }
                 return mapLevels(c[1], spec) { .call(f, [$0]) }
             },
-            Builtin("MapAll", [], usage: "MapAll[f, expr] or f //@ expr applies f at every level of expr.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("MapAll", [], usage: "MapAll[f, expr] or f //@ expr applies f at every level of expr.", arity: .exactly(2)) { c in
                 return mapLevels(c[1], LevelSpec(min: 0, max: Int.max)) { .call(c[0], [$0]) }
             },
-            Builtin("MapIndexed", [], usage: "MapIndexed[f, expr] applies f to each element with its index: f[e, {i}].") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("MapIndexed", [], usage: "MapIndexed[f, expr] applies f to each element with its index: f[e, {i}].", arity: .exactly(2)) { c in
                 if case .association(let a) = c[1] {
                     var entries = a.entries
                     for (k, v) in a.entries { entries[k] = try c.evaluate(.call(c[0], [v, .list([Expr(Symbol.intern("Key"), k)])])) }
@@ -124,8 +121,7 @@ extension Kernel {
                 guard case .normal(let n) = c[1] else { return c[1] }
                 return .normal(Normal(n.head, n.args.enumerated().map { .call(c[0], [$1, .list([.integer($0 + 1)])]) }))
             },
-            Builtin("MapThread", [], usage: "MapThread[f, {{a1, a2...}, {b1, b2...}}] gives {f[a1, b1], f[a2, b2], ...}.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("MapThread", [], usage: "MapThread[f, {{a1, a2...}, {b1, b2...}}] gives {f[a1, b1], f[a2, b2], ...}.", arity: .exactly(2)) { c in
                 guard let lists = c[1].listItems, let first = lists.first?.listItems else {
                     if c[1].listItems?.isEmpty == true { return .list([]) }
                     c.message("list", c.whole, .integer(2))
@@ -141,8 +137,7 @@ extension Kernel {
                 }
                 return .list((0..<first.count).map { i in .call(c[0], columns.map { $0[i] }) })
             },
-            Builtin("Apply", [], usage: "Apply[f, expr] or f @@ expr replaces the head of expr by f; f @@@ expr does so at level 1.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Apply", [], usage: "Apply[f, expr] or f @@ expr replaces the head of expr by f; f @@@ expr does so at level 1.", arity: .between(2, 3)) { c in
                 guard let spec = levelArg(c, 2, default: LevelSpec(min: 0, max: 0)) else { return nil }
                 if spec.min == 0 && spec.max == 0 {
                     switch c[1] {
@@ -156,8 +151,7 @@ extension Kernel {
                     return e
                 }
             },
-            Builtin("Scan", [], usage: "Scan[f, expr] evaluates f on each element of expr, giving Null.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Scan", [], usage: "Scan[f, expr] evaluates f on each element of expr, giving Null.", arity: .exactly(2)) { c in
                 let items: [Expr] = c[1].asAssociation.map { Array($0.entries.values) } ?? c[1].args
                 do {
                     for i in items { _ = try c.apply(c[0], i) }
@@ -166,8 +160,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Select", [], usage: "Select[list, crit] picks the elements for which crit gives True; Select[list, crit, n] the first n.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Select", [], usage: "Select[list, crit] picks the elements for which crit gives True; Select[list, crit, n] the first n.", arity: .between(2, 3)) { c in
                 let limit = c.count == 3 ? (c[2].intValue ?? Int.max) : Int.max
                 let crit = c[1]
                 if case .association(let a) = c[0] {
@@ -186,8 +179,7 @@ extension Kernel {
                 }
                 return .normal(Normal(n.head, out))
             },
-            Builtin("Fold", [], usage: "Fold[f, x, {a, b, ...}] gives f[f[x, a], b]...; Fold[f, {x, a, ...}] starts from the first element.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Fold", [], usage: "Fold[f, x, {a, b, ...}] gives f[f[x, a], b]...; Fold[f, {x, a, ...}] starts from the first element.", arity: .between(2, 3)) { c in
                 var items = (c.count == 3 ? c[2] : c[1]).args
                 var acc: Expr
                 if c.count == 3 { acc = c[1] } else {
@@ -197,8 +189,7 @@ extension Kernel {
                 for i in items { acc = try c.apply(c[0], acc, i) }
                 return acc
             },
-            Builtin("FoldList", [], usage: "FoldList[f, x, {a, b, ...}] gives {x, f[x, a], f[f[x, a], b], ...}.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("FoldList", [], usage: "FoldList[f, x, {a, b, ...}] gives {x, f[x, a], f[f[x, a], b], ...}.", arity: .between(2, 3)) { c in
                 var items = (c.count == 3 ? c[2] : c[1]).args
                 var acc: Expr
                 if c.count == 3 { acc = c[1] } else {
@@ -209,23 +200,20 @@ extension Kernel {
                 for i in items { acc = try c.apply(c[0], acc, i); out.append(acc) }
                 return .list(out)
             },
-            Builtin("Nest", [], usage: "Nest[f, x, n] applies f to x n times.") { c in
-                guard c.count == 3 else { return c.argCount(3) }
+            Builtin("Nest", [], usage: "Nest[f, x, n] applies f to x n times.", arity: .exactly(3)) { c in
                 guard let n = c[2].intValue, n >= 0 else { c.message("intnn", c.whole, .integer(3)); return nil }
                 var x = c[1]
                 for _ in 0..<n { x = try c.apply(c[0], x) }
                 return x
             },
-            Builtin("NestList", [], usage: "NestList[f, x, n] gives {x, f[x], f[f[x]], ...} with n applications.") { c in
-                guard c.count == 3 else { return c.argCount(3) }
+            Builtin("NestList", [], usage: "NestList[f, x, n] gives {x, f[x], f[f[x]], ...} with n applications.", arity: .exactly(3)) { c in
                 guard let n = c[2].intValue, n >= 0 else { c.message("intnn", c.whole, .integer(3)); return nil }
                 var x = c[1]
                 var out = [x]
                 for _ in 0..<n { x = try c.apply(c[0], x); out.append(x) }
                 return .list(out)
             },
-            Builtin("NestWhile", [], usage: "NestWhile[f, x, test] applies f while test of the latest result is True.") { c in
-                guard c.count >= 3 else { return c.argCount(3) }
+            Builtin("NestWhile", [], usage: "NestWhile[f, x, test] applies f while test of the latest result is True.", arity: .atLeast(3)) { c in
                 let limit = c.count >= 5 ? (c[4].intValue ?? Int.max) : Int.max
                 var x = c[1]
                 var n = 0
@@ -236,8 +224,7 @@ extension Kernel {
                 }
                 return x
             },
-            Builtin("NestWhileList", [], usage: "NestWhileList[f, x, test] lists the results of NestWhile.") { c in
-                guard c.count >= 3 else { return c.argCount(3) }
+            Builtin("NestWhileList", [], usage: "NestWhileList[f, x, test] lists the results of NestWhile.", arity: .atLeast(3)) { c in
                 var x = c[1]
                 var out = [x]
                 while try c.apply(c[2], x).isTrue {
@@ -247,8 +234,7 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("FixedPoint", [], usage: "FixedPoint[f, x] applies f repeatedly until the result no longer changes.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("FixedPoint", [], usage: "FixedPoint[f, x] applies f repeatedly until the result no longer changes.", arity: .between(2, 3)) { c in
                 let limit = c.count == 3 ? (c[2].intValue ?? 65536) : 65536
                 var x = c[1]
                 for _ in 0..<limit {
@@ -259,8 +245,7 @@ extension Kernel {
                 }
                 return x
             },
-            Builtin("FixedPointList", [], usage: "FixedPointList[f, x] lists the results of FixedPoint.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("FixedPointList", [], usage: "FixedPointList[f, x] lists the results of FixedPoint.", arity: .between(2, 3)) { c in
                 let limit = c.count == 3 ? (c[2].intValue ?? 65536) : 65536
                 var x = c[1]
                 var out = [x]
@@ -284,8 +269,7 @@ extension Kernel {
                 guard c.count == 1, case .normal(let n) = c[0], case .normal(let h) = n.head else { return c.count == 1 ? c[0] : nil }
                 return .normal(Normal(h.head, h.args.map { .call($0, n.args) }))
             },
-            Builtin("Outer", [], usage: "Outer[f, list1, list2, ...] gives the generalized outer product.") { c in
-                guard c.count >= 3 else { return c.argCount(3) }
+            Builtin("Outer", [], usage: "Outer[f, list1, list2, ...] gives the generalized outer product.", arity: .atLeast(3)) { c in
                 let lists = Array(c.args.dropFirst())
                 func build(_ i: Int, _ prefix: [Expr]) -> Expr {
                     guard i < lists.count else { return .call(c[0], prefix) }
@@ -294,14 +278,12 @@ extension Kernel {
                 }
                 return build(0, [])
             },
-            Builtin("Inner", [], usage: "Inner[f, list1, list2, g] gives the generalized inner product g @@ MapThread[f, {list1, list2}].") { c in
-                guard c.count == 3 || c.count == 4 else { return c.argCount(3, 4) }
+            Builtin("Inner", [], usage: "Inner[f, list1, list2, g] gives the generalized inner product g @@ MapThread[f, {list1, list2}].", arity: .between(3, 4)) { c in
                 guard let a = c[1].listItems, let b = c[2].listItems, a.count == b.count else { return nil }
                 let g = c.count == 4 ? c[3] : .symbol(Sym.Plus)
                 return .call(g, zip(a, b).map { .call(c[0], [$0, $1]) })
             },
-            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start.", arity: .between(2, 3)) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
                 guard dims.allSatisfy({ $0 >= 0 }) else { c.message("ilsnn", .integer(2), c.whole); return nil }
                 let start = c.count == 3 ? c[2] : .integer(1)
@@ -311,18 +293,15 @@ extension Kernel {
                 }
                 return build(0, [])
             },
-            Builtin("AllTrue", [], usage: "AllTrue[list, test] gives True if test is True for every element.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("AllTrue", [], usage: "AllTrue[list, test] gives True if test is True for every element.", arity: .exactly(2)) { c in
                 for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try !c.apply(c[1], a).isTrue { return .falseExpr }
                 return .trueExpr
             },
-            Builtin("AnyTrue", [], usage: "AnyTrue[list, test] gives True if test is True for some element.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("AnyTrue", [], usage: "AnyTrue[list, test] gives True if test is True for some element.", arity: .exactly(2)) { c in
                 for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try c.apply(c[1], a).isTrue { return .trueExpr }
                 return .falseExpr
             },
-            Builtin("NoneTrue", [], usage: "NoneTrue[list, test] gives True if test is True for no element.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("NoneTrue", [], usage: "NoneTrue[list, test] gives True if test is True for no element.", arity: .exactly(2)) { c in
                 for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try c.apply(c[1], a).isTrue { return .falseExpr }
                 return .trueExpr
             },

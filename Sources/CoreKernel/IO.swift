@@ -17,8 +17,7 @@ extension Kernel {
                 c.evaluator.printer(c.args.map(OutputForm.string).joined())
                 return .null
             },
-            Builtin("Echo", [], usage: "Echo[expr] prints expr and returns it; Echo[expr, label] prints a label first; Echo[expr, label, f] prints f[expr].") { c in
-                guard c.count >= 1 else { return c.argCount(1, 3) }
+            Builtin("Echo", [], usage: "Echo[expr] prints expr and returns it; Echo[expr, label] prints a label first; Echo[expr, label, f] prints f[expr].", arity: .atLeast(1)) { c in
                 let shown = c.count >= 3 ? try c.apply(c[2], c[0]) : c[0]
                 let label = c.count >= 2 ? OutputForm.string(c[1]) : ""
                 c.evaluator.printer(">> " + label + (label.isEmpty ? "" : " ") + OutputForm.string(shown))
@@ -39,8 +38,7 @@ extension Kernel {
                 c.evaluator.messages.issue(s, tag, args)
                 return .null
             },
-            Builtin("Quiet", [.holdAll], usage: "Quiet[expr] evaluates expr without printing messages; Quiet[expr, {f::tag, ...}] silences only those.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Quiet", [.holdAll], usage: "Quiet[expr] evaluates expr without printing messages; Quiet[expr, {f::tag, ...}] silences only those.", arity: .between(1, 2)) { c in
                 let m = c.evaluator.messages
                 if c.count == 2 {
                     if c[1].isSymbol(Sym.All) {
@@ -57,8 +55,7 @@ extension Kernel {
                 defer { m.quietDepth -= 1 }
                 return try c.evaluate(c[0])
             },
-            Builtin("Check", [.holdAll], usage: "Check[expr, failexpr] evaluates expr, giving failexpr if any message was generated; Check[expr, failexpr, {f::tag...}] only for those.") { c in
-                guard c.count >= 2 else { return c.argCount(2, 3) }
+            Builtin("Check", [.holdAll], usage: "Check[expr, failexpr] evaluates expr, giving failexpr if any message was generated; Check[expr, failexpr, {f::tag...}] only for those.", arity: .atLeast(2)) { c in
                 let m = c.evaluator.messages
                 let before = m.issued
                 let beforeNames = m.issuedNames.count

@@ -198,8 +198,7 @@ extension Kernel {
                 return .list(c.args.filter { !$0.isSymbol(Sym.Nothing) })
             },
             Builtin("Nothing", [], usage: "Nothing is removed from any list in which it appears."),
-            Builtin("Length", [], usage: "Length[expr] gives the number of elements in expr.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Length", [], usage: "Length[expr] gives the number of elements in expr.", arity: .exactly(1)) { c in
                 if let n = c[0].structured?.length { return .integer(n) }
                 switch c[0] {
                 case .normal(let n): return .integer(n.args.count)
@@ -227,39 +226,33 @@ extension Kernel {
             Builtin("Drop", [], usage: "Drop[list, n] drops the first n elements; Drop[list, -n] the last n; Drop[list, {m, n}] elements m through n.") { c in
                 try takeOrDrop(c, take: false)
             },
-            Builtin("TakeDrop", [], usage: "TakeDrop[list, n] gives {Take[list, n], Drop[list, n]}.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("TakeDrop", [], usage: "TakeDrop[list, n] gives {Take[list, n], Drop[list, n]}.", arity: .exactly(2)) { c in
                 guard let t = try takeOrDrop(c, take: true), let d = try takeOrDrop(c, take: false) else { return nil }
                 return .list([t, d])
             },
-            Builtin("First", [], usage: "First[expr] gives the first element; First[expr, default] gives default when there is none.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("First", [], usage: "First[expr] gives the first element; First[expr, default] gives default when there is none.", arity: .between(1, 2)) { c in
                 let items = elements(c[0])
                 if let f = items.first { return f }
                 if c.count == 2 { return c[1] }
                 c.message("first", c[0])
                 return nil
             },
-            Builtin("Last", [], usage: "Last[expr] gives the last element; Last[expr, default] gives default when there is none.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Last", [], usage: "Last[expr] gives the last element; Last[expr, default] gives default when there is none.", arity: .between(1, 2)) { c in
                 let items = elements(c[0])
                 if let f = items.last { return f }
                 if c.count == 2 { return c[1] }
                 c.message("last", c[0])
                 return nil
             },
-            Builtin("Rest", [], usage: "Rest[expr] gives expr without its first element.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Rest", [], usage: "Rest[expr] gives expr without its first element.", arity: .exactly(1)) { c in
                 guard case .normal(let n) = c[0], !n.args.isEmpty else { c.message("rest", c[0]); return nil }
                 return .normal(Normal(n.head, Array(n.args.dropFirst())))
             },
-            Builtin("Most", [], usage: "Most[expr] gives expr without its last element.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Most", [], usage: "Most[expr] gives expr without its last element.", arity: .exactly(1)) { c in
                 guard case .normal(let n) = c[0], !n.args.isEmpty else { c.message("most", c[0]); return nil }
                 return .normal(Normal(n.head, Array(n.args.dropLast())))
             },
-            Builtin("Append", [], usage: "Append[expr, elem] gives expr with elem added at the end.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Append", [], usage: "Append[expr, elem] gives expr with elem added at the end.", arity: .exactly(2)) { c in
                 if case .association(let a) = c[0] {
                     var e = a.entries
                     for r in ruleList(c[1]) ?? [] { e[r.args[0]] = r.args[1] }
@@ -268,8 +261,7 @@ extension Kernel {
                 guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
                 return .normal(Normal(n.head, n.args + [c[1]]))
             },
-            Builtin("Prepend", [], usage: "Prepend[expr, elem] gives expr with elem added at the start.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Prepend", [], usage: "Prepend[expr, elem] gives expr with elem added at the start.", arity: .exactly(2)) { c in
                 guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
                 return .normal(Normal(n.head, [c[1]] + n.args))
             },
@@ -281,8 +273,7 @@ extension Kernel {
                 args.insert(c[1], at: k)
                 return .normal(Normal(n.head, args))
             },
-            Builtin("Delete", [], usage: "Delete[expr, n] deletes the element at position n; Delete[expr, {i, j, ...}] the part at that position; Delete[expr, {{i}, {j}, ...}] several parts.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Delete", [], usage: "Delete[expr, n] deletes the element at position n; Delete[expr, {i, j, ...}] the part at that position; Delete[expr, {{i}, {j}, ...}] several parts.", arity: .exactly(2)) { c in
                 var paths: [[Int]]
                 if let i = c[1].intValue { paths = [[i]] } else if let items = c[1].listItems {
                     if items.allSatisfy({ $0.intValue != nil }) { paths = [items.compactMap(\.intValue)] } else {
@@ -312,8 +303,7 @@ extension Kernel {
                 }
                 return e
             },
-            Builtin("ReplacePart", [], usage: "ReplacePart[expr, i -> new] replaces the part at position i.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("ReplacePart", [], usage: "ReplacePart[expr, i -> new] replaces the part at position i.", arity: .exactly(2)) { c in
                 var e = c[0]
                 for r in ruleList(c[1]) ?? [] {
                     let pos = r.args[0].listItems ?? [r.args[0]]
@@ -349,8 +339,7 @@ extension Kernel {
                 let depth = c.count >= 2 ? (c[1].intValue ?? Int.max) : Int.max
                 return .normal(Normal(n.head, flatten(n.args, n.head, depth)))
             },
-            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d.", arity: .between(2, 3)) { c in
                 guard case .normal(let l) = c[0], let n = c[1].intValue, n > 0 else { c.message("ilsmp", c.whole); return nil }
                 let d = c.count == 3 ? (c[2].intValue ?? n) : n
                 guard d > 0 else { return nil }
@@ -369,16 +358,14 @@ extension Kernel {
                 guard dims.count >= 2 else { c.message("nmtx", c[0]); return nil }
                 return .list(transposeRows(rows).map { .list($0) })
             },
-            Builtin("Reverse", [], usage: "Reverse[list] reverses the order of the elements.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("Reverse", [], usage: "Reverse[list] reverses the order of the elements.", arity: .atLeast(1)) { c in
                 if case .association(let a) = c[0] {
                     return .association(AssociationBox(OrderedDictionary(uniqueKeysWithValues: a.entries.reversed().map { ($0.key, $0.value) })))
                 }
                 guard case .normal(let n) = c[0] else { return nil }
                 return .normal(Normal(n.head, n.args.reversed()))
             },
-            Builtin("Sort", [], usage: "Sort[list] sorts into canonical order; Sort[list, p] uses p[a, b] as the ordering.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Sort", [], usage: "Sort[list] sorts into canonical order; Sort[list, p] uses p[a, b] as the ordering.", arity: .between(1, 2)) { c in
                 if case .association(let a) = c[0] {
                     let pairs = try a.entries.map { ($0.key, $0.value) }.sorted { x, y in
                         if c.count == 2 { return try c.apply(c[1], x.1, y.1).isTrue }
@@ -389,8 +376,7 @@ extension Kernel {
                 guard case .normal(let n) = c[0] else { return nil }
                 return .normal(Normal(n.head, try sorted(n.args, c.count == 2 ? c[1] : nil, c)))
             },
-            Builtin("SortBy", [], usage: "SortBy[list, f] sorts by the values of f on the elements.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("SortBy", [], usage: "SortBy[list, f] sorts by the values of f on the elements.", arity: .exactly(2)) { c in
                 if case .association(let a) = c[0] {
                     let keyed = try a.entries.map { ($0.key, $0.value, try c.apply(c[1], $0.value)) }
                     let s = keyed.enumerated().sorted { x, y in
@@ -409,8 +395,7 @@ extension Kernel {
                 }
                 return .normal(Normal(n.head, s.map { $0.element.0 }))
             },
-            Builtin("Ordering", [], usage: "Ordering[list] gives the positions that sort list; Ordering[list, n] the first n, Ordering[list, -n] the last n.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("Ordering", [], usage: "Ordering[list] gives the positions that sort list; Ordering[list, n] the first n, Ordering[list, -n] the last n.", arity: .atLeast(1)) { c in
                 let items = elements(c[0])
                 var idx = Array(items.indices)
                 if c.count == 3 {
@@ -459,26 +444,22 @@ extension Kernel {
                 for a in n.args where seen.insert(try c.apply(c[1], a)).inserted { out.append(a) }
                 return .normal(Normal(n.head, out))
             },
-            Builtin("Tally", [], usage: "Tally[list] gives {element, count} pairs in order of first appearance.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("Tally", [], usage: "Tally[list] gives {element, count} pairs in order of first appearance.", arity: .atLeast(1)) { c in
                 var counts: OrderedDictionary<Expr, Int> = [:]
                 for e in elements(c[0]) { counts[e, default: 0] += 1 }
                 return .list(counts.map { .list([$0.key, .integer($0.value)]) })
             },
-            Builtin("Counts", [], usage: "Counts[list] gives an association of each distinct element to its number of occurrences.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Counts", [], usage: "Counts[list] gives an association of each distinct element to its number of occurrences.", arity: .exactly(1)) { c in
                 var counts: OrderedDictionary<Expr, Expr> = [:]
                 for e in elements(c[0]) { counts[e] = .integer((counts[e]?.intValue ?? 0) + 1) }
                 return .association(counts)
             },
-            Builtin("CountsBy", [], usage: "CountsBy[list, f] counts the elements by their value under f.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("CountsBy", [], usage: "CountsBy[list, f] counts the elements by their value under f.", arity: .exactly(2)) { c in
                 var counts: OrderedDictionary<Expr, Expr> = [:]
                 for e in elements(c[0]) { let k = try c.apply(c[1], e); counts[k] = .integer((counts[k]?.intValue ?? 0) + 1) }
                 return .association(counts)
             },
-            Builtin("GroupBy", [], usage: "GroupBy[list, f] groups elements by f into an association; GroupBy[list, f, g] applies g to each group; GroupBy[list, f -> h] transforms elements by h.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("GroupBy", [], usage: "GroupBy[list, f] groups elements by f into an association; GroupBy[list, f, g] applies g to each group; GroupBy[list, f -> h] transforms elements by h.", arity: .between(2, 3)) { c in
                 var keyF = c[1], valF: Expr?
                 if isOptionRule(c[1]) { keyF = c[1].args[0]; valF = c[1].args[1] }
                 var groups: OrderedDictionary<Expr, [Expr]> = [:]
@@ -490,20 +471,17 @@ extension Kernel {
                 for (k, v) in groups { out[k] = c.count == 3 ? try c.apply(c[2], .list(v)) : .list(v) }
                 return .association(out)
             },
-            Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists.", arity: .atLeast(1)) { c in
                 var groups: OrderedDictionary<Expr, [Expr]> = [:]
                 for e in elements(c[0]) { groups[e, default: []].append(e) }
                 return .list(groups.values.map { .list($0) })
             },
-            Builtin("GatherBy", [], usage: "GatherBy[list, f] gathers elements with the same value of f.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("GatherBy", [], usage: "GatherBy[list, f] gathers elements with the same value of f.", arity: .exactly(2)) { c in
                 var groups: OrderedDictionary<Expr, [Expr]> = [:]
                 for e in elements(c[0]) { groups[try c.apply(c[1], e), default: []].append(e) }
                 return .list(groups.values.map { .list($0) })
             },
-            Builtin("Split", [], usage: "Split[list] splits list into runs of identical elements.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("Split", [], usage: "Split[list] splits list into runs of identical elements.", arity: .atLeast(1)) { c in
                 var out: [[Expr]] = []
                 for e in elements(c[0]) {
                     if let last = out.last?.last {
@@ -514,8 +492,7 @@ extension Kernel {
                 }
                 return .list(out.map { .list($0) })
             },
-            Builtin("SplitBy", [], usage: "SplitBy[list, f] splits list into runs with the same value of f.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("SplitBy", [], usage: "SplitBy[list, f] splits list into runs with the same value of f.", arity: .exactly(2)) { c in
                 var out: [[Expr]] = []
                 var lastKey: Expr?
                 for e in elements(c[0]) {
@@ -525,8 +502,7 @@ extension Kernel {
                 }
                 return .list(out.map { .list($0) })
             },
-            Builtin("Range", [.listable], usage: "Range[n] gives {1, ..., n}; Range[a, b] from a to b; Range[a, b, d] in steps of d.") { c in
-                guard (1...3).contains(c.count) else { return c.argCount(1, 3) }
+            Builtin("Range", [.listable], usage: "Range[n] gives {1, ..., n}; Range[a, b] from a to b; Range[a, b, d] in steps of d.", arity: .between(1, 3)) { c in
                 let a: Expr = c.count == 1 ? .integer(1) : c[0]
                 let b: Expr = c.count == 1 ? c[0] : c[1]
                 let d: Expr = c.count == 3 ? c[2] : .integer(1)
@@ -545,8 +521,7 @@ extension Kernel {
                 guard n <= 50_000_000 else { c.message("range", c.whole); return nil }
                 return .list((0..<n).map { Numbers.add(a, Numbers.multiply(d, .integer($0)) ?? .integer(0)) ?? a })
             },
-            Builtin("ConstantArray", [], usage: "ConstantArray[c, n] gives a list of n copies of c; ConstantArray[c, {n1, n2, ...}] a nested array.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("ConstantArray", [], usage: "ConstantArray[c, n] gives a list of n copies of c; ConstantArray[c, {n1, n2, ...}] a nested array.", arity: .exactly(2)) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
                 guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, { $0.multipliedReportingOverflow(by: max($1, 1)).partialValue }) <= 100_000_000 else {
                     c.message("ilsnn", .integer(2), c.whole)
@@ -556,13 +531,11 @@ extension Kernel {
                 for d in dims.reversed() { e = .list(Array(repeating: e, count: d)) }
                 return e
             },
-            Builtin("Dimensions", [], usage: "Dimensions[expr] gives the dimensions of a full array.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("Dimensions", [], usage: "Dimensions[expr] gives the dimensions of a full array.", arity: .atLeast(1)) { c in
                 if let d = c[0].structured?.dimensions { return .ints(d) }
                 return .ints(dimensions(c[0]))
             },
-            Builtin("ArrayDepth", [], usage: "ArrayDepth[expr] gives the depth to which expr is a full array.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("ArrayDepth", [], usage: "ArrayDepth[expr] gives the depth to which expr is a full array.", arity: .exactly(1)) { c in
                 return .integer(dimensions(c[0]).count)
             },
             Builtin("ArrayReshape", [], usage: "ArrayReshape[list, dims] arranges the elements of list into an array of dimensions dims, padding with 0.") { c in
@@ -587,8 +560,7 @@ extension Kernel {
                 guard c.count == 2 else { return c.count == 1 ? c[0] : nil }
                 return try dot(c[0], c[1], c)
             },
-            Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums down to level n.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums down to level n.", arity: .between(1, 2)) { c in
                 if case .association(let a) = c[0] { return try total(Array(a.entries.values), c) }
                 guard let items = c[0].listItems else { return c.count == 1 && c[0].isNumber ? c[0] : nil }
                 if c.count == 2, let n = c[1].intValue, n > 1 {
@@ -645,16 +617,14 @@ extension Kernel {
                 }
                 return .normal(Normal(n.head, out))
             },
-            Builtin("DeleteMissing", [], usage: "DeleteMissing[list] drops elements that are Missing[...]; it works on associations too.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("DeleteMissing", [], usage: "DeleteMissing[list] drops elements that are Missing[...]; it works on associations too.", arity: .atLeast(1)) { c in
                 if case .association(let a) = c[0] {
                     return .association(AssociationBox(a.entries.filter { !$0.value.isMissing }))
                 }
                 guard case .normal(let n) = c[0] else { return c[0] }
                 return .normal(Normal(n.head, n.args.filter { !$0.isMissing }))
             },
-            Builtin("Extract", [], usage: "Extract[expr, pos] gives the part at position pos (a list of indices).") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Extract", [], usage: "Extract[expr, pos] gives the part at position pos (a list of indices).", arity: .exactly(2)) { c in
                 guard let pos = c[1].listItems else { return nil }
                 if pos.allSatisfy({ $0.isList }) {
                     return .list(pos.compactMap { try? part(c[0], ($0.listItems ?? [])[...]) })
@@ -709,16 +679,14 @@ extension Kernel {
                 go(items, [])
                 return .list(out)
             },
-            Builtin("MinMax", [], usage: "MinMax[list] gives {Min[list], Max[list]}.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("MinMax", [], usage: "MinMax[list] gives {Min[list], Max[list]}.", arity: .exactly(1)) { c in
                 return .list([.call(Symbol.intern("Min"), [c[0]]), .call(Symbol.intern("Max"), [c[0]])])
             },
             Builtin("Norm", [], usage: "Norm[v] gives the Euclidean norm of a vector.") { c in
                 guard c.count == 1, let items = c[0].listItems else { return nil }
                 return .call(Symbol.intern("Sqrt"), [.call(Sym.Plus, items.map { .call(Sym.Power, [.call(Symbol.intern("Abs"), [$0]), .integer(2)]) })])
             },
-            Builtin("Depth", [], usage: "Depth[expr] gives the maximum number of indices needed to specify a part of expr, plus 1.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Depth", [], usage: "Depth[expr] gives the maximum number of indices needed to specify a part of expr, plus 1.", arity: .exactly(1)) { c in
                 func depth(_ e: Expr) -> Int {
                     guard case .normal(let n) = e else { return 1 }
                     return 1 + (n.args.map(depth).max() ?? 0)

@@ -154,8 +154,7 @@ extension Kernel {
                 if rest.count == 1 && c.count > 1 { return rest[0] }
                 return rest == c.args ? nil : .call(c.symbol, rest)
             },
-            Builtin("Not", [], usage: "!expr is the logical NOT.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Not", [], usage: "!expr is the logical NOT.", arity: .exactly(1)) { c in
                 if c[0].isTrue { return .falseExpr }
                 if c[0].isFalse { return .trueExpr }
                 if c[0].hasHead(Symbol.intern("Not")) { return c[0].args.first }
@@ -168,8 +167,7 @@ extension Kernel {
                 }
                 return .bool(t)
             },
-            Builtin("Implies", [], usage: "Implies[p, q] is the logical implication.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("Implies", [], usage: "Implies[p, q] is the logical implication.", arity: .exactly(2)) { c in
                 if c[0].isFalse || c[1].isTrue { return .trueExpr }
                 if c[0].isTrue { return c[1] }
                 return nil
@@ -205,13 +203,11 @@ extension Kernel {
             predicate("ExactNumberQ", "ExactNumberQ[expr] gives True if expr is an exact number.") { $0.isExactNumber },
             predicate("InexactNumberQ", "InexactNumberQ[expr] gives True if expr is a machine real.") { if case .real = $0 { return true }; return false },
             predicate("MachineNumberQ", "MachineNumberQ[expr] gives True if expr is a machine real.") { if case .real = $0 { return true }; return false },
-            Builtin("VectorQ", [], usage: "VectorQ[expr] gives True if expr is a list none of whose elements are lists; VectorQ[expr, test] also requires test on each element.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("VectorQ", [], usage: "VectorQ[expr] gives True if expr is a list none of whose elements are lists; VectorQ[expr, test] also requires test on each element.", arity: .between(1, 2)) { c in
                 if c.count == 2 { return .bool(try isVector(c[0]) { try c.apply(c[1], $0).isTrue }) }
                 return .bool(isVector(c[0]))
             },
-            Builtin("MatrixQ", [], usage: "MatrixQ[expr] gives True if expr is a list of equal-length vectors.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("MatrixQ", [], usage: "MatrixQ[expr] gives True if expr is a list of equal-length vectors.", arity: .between(1, 2)) { c in
                 guard let rows = c[0].listItems, let first = rows.first?.listItems else { return .falseExpr }
                 for r in rows {
                     guard let items = r.listItems, items.count == first.count else { return .falseExpr }
@@ -223,8 +219,7 @@ extension Kernel {
                 }
                 return .trueExpr
             },
-            Builtin("Boole", [.listable], usage: "Boole[expr] gives 1 if expr is True and 0 if it is False.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Boole", [.listable], usage: "Boole[expr] gives 1 if expr is True and 0 if it is False.", arity: .exactly(1)) { c in
                 if c[0].isTrue { return .integer(1) }
                 if c[0].isFalse { return .integer(0) }
                 return nil

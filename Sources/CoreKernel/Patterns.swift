@@ -51,12 +51,10 @@ private func casePattern(_ e: Expr) -> (Expr, Expr?) {
 extension Kernel {
     static var patternBuiltins: [Builtin] {
         [
-            Builtin("MatchQ", [], usage: "MatchQ[expr, form] gives True if expr matches the pattern form.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("MatchQ", [], usage: "MatchQ[expr, form] gives True if expr matches the pattern form.", arity: .exactly(2)) { c in
                 return .bool(try c.evaluator.matches(c[0], c[1]))
             },
-            Builtin("Cases", [], usage: "Cases[list, pattern] gives the elements that match; Cases[list, patt -> rhs] transforms them; Cases[expr, patt, levelspec, n].") { c in
-                guard (2...4).contains(c.count) else { return c.argCount(2, 4) }
+            Builtin("Cases", [], usage: "Cases[list, pattern] gives the elements that match; Cases[list, patt -> rhs] transforms them; Cases[expr, patt, levelspec, n].", arity: .between(2, 4)) { c in
                 let (p, rule) = casePattern(c[1])
                 let limit = c.count == 4 ? (c[3].intValue ?? Int.max) : Int.max
                 var out: [Expr] = []
@@ -74,8 +72,7 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("DeleteCases", [], usage: "DeleteCases[list, pattern] removes the elements that match the pattern.") { c in
-                guard c.count >= 2 else { return c.argCount(2) }
+            Builtin("DeleteCases", [], usage: "DeleteCases[list, pattern] removes the elements that match the pattern.", arity: .atLeast(2)) { c in
                 if case .association(let a) = c[0] {
                     var out = a.entries
                     for (k, v) in a.entries where try c.evaluator.matches(v, c[1]) { out[k] = nil }
@@ -84,8 +81,7 @@ extension Kernel {
                 guard case .normal(let n) = c[0] else { return c[0] }
                 return .normal(Normal(n.head, try n.args.filter { try !c.evaluator.matches($0, c[1]) }))
             },
-            Builtin("Count", [], usage: "Count[list, pattern] counts the elements that match; Count[expr, patt, levelspec] at other levels.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Count", [], usage: "Count[list, pattern] counts the elements that match; Count[expr, patt, levelspec] at other levels.", arity: .between(2, 3)) { c in
                 let spec = c.count == 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 1, max: 1)) : LevelSpec(min: 1, max: 1)
                 var n = 0
                 _ = try visitLevels(c[0], spec) { e, _ in
@@ -94,8 +90,7 @@ extension Kernel {
                 }
                 return .integer(n)
             },
-            Builtin("Position", [], usage: "Position[expr, pattern] gives the positions where parts of expr match the pattern.") { c in
-                guard (2...4).contains(c.count) else { return c.argCount(2, 4) }
+            Builtin("Position", [], usage: "Position[expr, pattern] gives the positions where parts of expr match the pattern.", arity: .between(2, 4)) { c in
                 let spec = c.count >= 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 0, max: Int.max)) : LevelSpec(min: 0, max: Int.max)
                 let limit = c.count == 4 ? (c[3].intValue ?? Int.max) : Int.max
                 var out: [Expr] = []
@@ -106,13 +101,11 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("MemberQ", [], usage: "MemberQ[list, form] gives True if an element of list matches form.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("MemberQ", [], usage: "MemberQ[list, form] gives True if an element of list matches form.", arity: .exactly(2)) { c in
                 for e in elements(c[0]) where try c.evaluator.matches(e, c[1]) { return .trueExpr }
                 return .falseExpr
             },
-            Builtin("FreeQ", [], usage: "FreeQ[expr, form] gives True if no subexpression of expr matches form.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("FreeQ", [], usage: "FreeQ[expr, form] gives True if no subexpression of expr matches form.", arity: .exactly(2)) { c in
                 var found = false
                 _ = try visitLevels(c[0], LevelSpec(min: 0, max: Int.max)) { e, _ in
                     if try c.evaluator.matches(e, c[1]) { found = true; return false }
@@ -121,8 +114,7 @@ extension Kernel {
                 }
                 return .bool(!found)
             },
-            Builtin("ReplaceAll", [], usage: "expr /. rules applies the rules to each part of expr, trying the whole first.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("ReplaceAll", [], usage: "expr /. rules applies the rules to each part of expr, trying the whole first.", arity: .exactly(2)) { c in
                 if let lists = c[1].listItems, !lists.isEmpty, lists.allSatisfy({ $0.isList }) {
                     return .list(try lists.map { l in
                         guard let rules = ruleList(l) else { return c[0] }
@@ -132,8 +124,7 @@ extension Kernel {
                 guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
                 return try replaceAll(c[0], rules, c.evaluator)
             },
-            Builtin("ReplaceRepeated", [], usage: "expr //. rules applies the rules repeatedly until the result stops changing.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("ReplaceRepeated", [], usage: "expr //. rules applies the rules repeatedly until the result stops changing.", arity: .exactly(2)) { c in
                 guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
                 var e = c[0]
                 for _ in 0..<65536 {
@@ -144,8 +135,7 @@ extension Kernel {
                 }
                 return e
             },
-            Builtin("Replace", [], usage: "Replace[expr, rules] applies the rules to expr as a whole; Replace[expr, rules, levelspec] at those levels.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("Replace", [], usage: "Replace[expr, rules] applies the rules to expr as a whole; Replace[expr, rules, levelspec] at those levels.", arity: .between(2, 3)) { c in
                 guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
                 let spec = c.count == 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 0, max: 0)) : LevelSpec(min: 0, max: 0)
                 return try mapLevels(c[0], spec) { e in

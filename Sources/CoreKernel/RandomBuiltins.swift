@@ -59,8 +59,7 @@ extension Kernel {
                 RandomState.generator = SeededGenerator(seed: seed)
                 return .null
             },
-            Builtin("RandomReal", [], usage: "RandomReal[] gives a uniform real in [0, 1); RandomReal[max], RandomReal[{min, max}]; RandomReal[range, n] or RandomReal[range, {n1, n2}] give arrays.") { c in
-                guard c.count <= 2 else { return c.argCount(0, 2) }
+            Builtin("RandomReal", [], usage: "RandomReal[] gives a uniform real in [0, 1); RandomReal[max], RandomReal[{min, max}]; RandomReal[range, n] or RandomReal[range, {n1, n2}] give arrays.", arity: .between(0, 2)) { c in
                 var lo = 0.0, hi = 1.0
                 if c.count >= 1 {
                     if let m = c[0].doubleValue { hi = m } else if let r = c[0].realValues, r.count == 2 { lo = r[0]; hi = r[1] } else {
@@ -76,8 +75,7 @@ extension Kernel {
                 }
                 return draw()
             },
-            Builtin("RandomInteger", [], usage: "RandomInteger[] gives 0 or 1; RandomInteger[max] an integer 0..max; RandomInteger[{min, max}]; a second argument gives arrays.") { c in
-                guard c.count <= 2 else { return c.argCount(0, 2) }
+            Builtin("RandomInteger", [], usage: "RandomInteger[] gives 0 or 1; RandomInteger[max] an integer 0..max; RandomInteger[{min, max}]; a second argument gives arrays.", arity: .between(0, 2)) { c in
                 var lo = 0, hi = 1
                 if c.count >= 1 {
                     if let m = c[0].intValue, c[0].isInteger { hi = m } else if let r = c[0].listItems, r.count == 2, let a = r[0].intValue, let b = r[1].intValue { lo = a; hi = b } else {
@@ -93,8 +91,7 @@ extension Kernel {
                 }
                 return draw()
             },
-            Builtin("RandomChoice", [], usage: "RandomChoice[list] picks an element at random; RandomChoice[list, n] n of them (with replacement); RandomChoice[weights -> list, n] with weights.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("RandomChoice", [], usage: "RandomChoice[list] picks an element at random; RandomChoice[list, n] n of them (with replacement); RandomChoice[weights -> list, n] with weights.", arity: .between(1, 2)) { c in
                 var items: [Expr], weights: [Double]?
                 if isOptionRule(c[0]), let w = c[0].args[0].realValues, let l = c[0].args[1].listItems, w.count == l.count {
                     items = l; weights = w
@@ -116,8 +113,7 @@ extension Kernel {
                 }
                 return draw()
             },
-            Builtin("RandomSample", [], usage: "RandomSample[list] gives a random permutation of list; RandomSample[list, n] n distinct elements.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("RandomSample", [], usage: "RandomSample[list] gives a random permutation of list; RandomSample[list, n] n distinct elements.", arity: .between(1, 2)) { c in
                 guard let items = c[0].listItems else { return nil }
                 var shuffled = items
                 shuffled.shuffle(using: &RandomState.generator)

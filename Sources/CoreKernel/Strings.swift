@@ -141,8 +141,7 @@ extension Kernel {
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .integer(s.count)
             },
-            Builtin("StringSplit", [], usage: "StringSplit[s] splits s at white space; StringSplit[s, delim] at a delimiter string or pattern.") { c in
-                guard c.count >= 1 else { return c.argCount(1, 2) }
+            Builtin("StringSplit", [], usage: "StringSplit[s] splits s at white space; StringSplit[s, delim] at a delimiter string or pattern.", arity: .atLeast(1)) { c in
                 return mapStrings(c) { s in
                     if c.count == 1 { return .strings(s.split(whereSeparator: { $0.isWhitespace }).map(String.init)) }
                     guard let re = regex(c[1]) else { return nil }
@@ -203,16 +202,14 @@ extension Kernel {
                     return .string(out)
                 }
             },
-            Builtin("StringTake", [], usage: "StringTake[s, n] gives the first n characters; -n the last n; {m, n} characters m through n.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("StringTake", [], usage: "StringTake[s, n] gives the first n characters; -n the last n; {m, n} characters m through n.", arity: .exactly(2)) { c in
                 return mapStrings(c) { s in
                     let chars = Array(s)
                     guard let r = stringRange(c[1], chars.count) else { c.message("take", c[1], c[1], c[0]); return nil }
                     return .string(String(chars[r]))
                 }
             },
-            Builtin("StringDrop", [], usage: "StringDrop[s, n] drops the first n characters; -n the last n; {m, n} characters m through n.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("StringDrop", [], usage: "StringDrop[s, n] drops the first n characters; -n the last n; {m, n} characters m through n.", arity: .exactly(2)) { c in
                 return mapStrings(c) { s in
                     var chars = Array(s)
                     guard let r = stringRange(c[1], chars.count) else { c.message("drop", c[1], c[1], c[0]); return nil }
@@ -236,8 +233,7 @@ extension Kernel {
                 guard c.count >= 2, let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "(?:\(src))$") else { return nil }
                 return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
             },
-            Builtin("StringMatchQ", [], usage: "StringMatchQ[s, patt] gives True if the whole of s matches patt; in a plain string * and @ are wildcards.") { c in
-                guard c.count >= 2 else { return c.argCount(2) }
+            Builtin("StringMatchQ", [], usage: "StringMatchQ[s, patt] gives True if the whole of s matches patt; in a plain string * and @ are wildcards.", arity: .atLeast(2)) { c in
                 if let p = c[1].asString {
                     return mapStrings(c) { s in .bool(wildcardMatch(p, s)) }
                 }
@@ -321,8 +317,7 @@ extension Kernel {
                     return .string(s + String(repeating: pad, count: n - s.count).prefix(n - s.count))
                 }
             },
-            Builtin("ToString", [], usage: "ToString[expr] gives the OutputForm text of expr; ToString[expr, InputForm] the InputForm text.") { c in
-                guard c.count >= 1 else { return c.argCount(1, 2) }
+            Builtin("ToString", [], usage: "ToString[expr] gives the OutputForm text of expr; ToString[expr, InputForm] the InputForm text.", arity: .atLeast(1)) { c in
                 if c.count >= 2, c[1].isSymbol(Symbol.intern("InputForm")) { return .string(InputForm.string(c[0])) }
                 if c.count >= 2, c[1].isSymbol(Symbol.intern("FullForm")) { return .string(FullForm.string(c[0])) }
                 return .string(OutputForm.string(c[0]))
@@ -331,8 +326,7 @@ extension Kernel {
                 guard c.count >= 1 else { return nil }
                 return .string(OutputForm.string(c[0]))
             },
-            Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it.") { c in
-                guard c.count >= 1 else { return c.argCount(1, 3) }
+            Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it.", arity: .atLeast(1)) { c in
                 guard let s = c[0].asString else { return c[0] }
                 do {
                     let exprs = try Parser.parseProgram(s)

@@ -47,15 +47,13 @@ func symbolNames(matching pattern: String) -> [String] {
 extension Kernel {
     static var symbolicBuiltins: [Builtin] {
         [
-            Builtin("Head", [], usage: "Head[expr] gives the head of expr.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("Head", [], usage: "Head[expr] gives the head of expr.", arity: .exactly(1)) { c in
                 return c[0].head
             },
             Builtin("Hold", [.holdAll], usage: "Hold[expr] keeps expr unevaluated."),
             Builtin("HoldForm", [.holdAll], usage: "HoldForm[expr] keeps expr unevaluated and prints as expr."),
             Builtin("HoldComplete", [.holdAllComplete], usage: "HoldComplete[expr] keeps expr unevaluated, even Evaluate and Sequence inside."),
-            Builtin("ReleaseHold", [], usage: "ReleaseHold[expr] removes Hold, HoldForm and HoldComplete from expr.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("ReleaseHold", [], usage: "ReleaseHold[expr] removes Hold, HoldForm and HoldComplete from expr.", arity: .exactly(1)) { c in
                 func release(_ e: Expr) -> Expr {
                     if e.hasHead(Sym.Hold) || e.hasHead(Sym.HoldForm) || e.hasHead(Symbol.intern("HoldComplete")) {
                         return e.args.count == 1 ? e.args[0] : .call(Sym.Sequence, e.args)
@@ -87,8 +85,7 @@ extension Kernel {
                 guard c.count == 1, let p = c[0].asString else { return c.count == 0 ? .strings(symbolNames(matching: "*")) : nil }
                 return .strings(symbolNames(matching: p))
             },
-            Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.", arity: .atLeast(1)) { c in
                 // A native value's own summary and properties (a net, a classifier): the
                 // argument is held, so a symbol stands for its value.
                 var target = c[0]
@@ -127,16 +124,14 @@ extension Kernel {
                 _ = visitLevels(c[0], spec) { e, _ in out.append(e); return true }
                 return .list(out)
             },
-            Builtin("LeafCount", [], usage: "LeafCount[expr] gives the number of atoms in expr.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("LeafCount", [], usage: "LeafCount[expr] gives the number of atoms in expr.", arity: .exactly(1)) { c in
                 func count(_ e: Expr) -> Int {
                     guard case .normal(let n) = e else { return 1 }
                     return n.args.reduce(count(n.head)) { $0 + count($1) }
                 }
                 return .integer(count(c[0]))
             },
-            Builtin("ByteCount", [], usage: "ByteCount[expr] gives an estimate of the memory expr uses.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("ByteCount", [], usage: "ByteCount[expr] gives an estimate of the memory expr uses.", arity: .exactly(1)) { c in
                 func count(_ e: Expr) -> Int {
                     switch e {
                     case .normal(let n): return 40 + n.args.reduce(count(n.head)) { $0 + count($1) }

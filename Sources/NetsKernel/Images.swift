@@ -37,41 +37,34 @@ private func image(_ c: Call, _ i: Int = 0) throws -> Image {
 extension Kernel {
     static var imageBuiltins: [Builtin] {
         [
-            Builtin("Image", [], usage: "Image[data] makes an image from a matrix of gray levels or a height x width x channels array of values in 0..1.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("Image", [], usage: "Image[data] makes an image from a matrix of gray levels or a height x width x channels array of values in 0..1.", arity: .atLeast(1)) { c in
                 if c[0].asImage != nil { return c[0] }
                 return netOperation(c) { .image(try imageFromArray(c[0])) }
             },
-            Builtin("ImageData", [], usage: "ImageData[image] gives the pixel values: a height x width x channels array (a matrix for gray images), values 0..1.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("ImageData", [], usage: "ImageData[image] gives the pixel values: a height x width x channels array (a matrix for gray images), values 0..1.", arity: .atLeast(1)) { c in
                 return netOperation(c) {
                     let im = try image(c)
                     let shape = im.channels == 1 ? [im.height, im.width] : [im.height, im.width, im.channels]
                     return exprFromTensor(try Tensor(shape: shape, values: im.pixels))
                 }
             },
-            Builtin("ImageDimensions", [], usage: "ImageDimensions[image] gives {width, height}.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("ImageDimensions", [], usage: "ImageDimensions[image] gives {width, height}.", arity: .exactly(1)) { c in
                 return netOperation(c) { let im = try image(c); return .ints([im.width, im.height]) }
             },
-            Builtin("ImageChannels", [], usage: "ImageChannels[image] gives the number of channels.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("ImageChannels", [], usage: "ImageChannels[image] gives the number of channels.", arity: .exactly(1)) { c in
                 return netOperation(c) { .integer(try image(c).channels) }
             },
-            Builtin("ImageColorSpace", [], usage: "ImageColorSpace[image] gives \"Grayscale\" or \"RGB\".") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("ImageColorSpace", [], usage: "ImageColorSpace[image] gives \"Grayscale\" or \"RGB\".", arity: .exactly(1)) { c in
                 return netOperation(c) { .string(try image(c).colorSpace.rawValue) }
             },
-            Builtin("ImageResize", [], usage: "ImageResize[image, w] scales to width w keeping the aspect ratio; ImageResize[image, {w, h}] to w x h. Shrinking averages areas, growing interpolates.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("ImageResize", [], usage: "ImageResize[image, w] scales to width w keeping the aspect ratio; ImageResize[image, {w, h}] to w x h. Shrinking averages areas, growing interpolates.", arity: .exactly(2)) { c in
                 return netOperation(c) {
                     let im = try image(c)
                     let (w, h) = try targetSize(c[1], im)
                     return .image(try im.resized(width: w, height: h))
                 }
             },
-            Builtin("ImageCrop", [], usage: "ImageCrop[image, {w, h}] crops to w x h about the centre; ImageCrop[image, w] to a width.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("ImageCrop", [], usage: "ImageCrop[image, {w, h}] crops to w x h about the centre; ImageCrop[image, w] to a width.", arity: .exactly(2)) { c in
                 return netOperation(c) {
                     let im = try image(c)
                     var (w, h) = try targetSize(c[1], im)
@@ -81,8 +74,7 @@ extension Kernel {
                     return .image(try im.cropped(x: (im.width - w) / 2, y: (im.height - h) / 2, width: w, height: h))
                 }
             },
-            Builtin("ImageTake", [], usage: "ImageTake[image, {r1, r2}] gives rows r1 through r2; ImageTake[image, {r1, r2}, {c1, c2}] also columns.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("ImageTake", [], usage: "ImageTake[image, {r1, r2}] gives rows r1 through r2; ImageTake[image, {r1, r2}, {c1, c2}] also columns.", arity: .between(2, 3)) { c in
                 return netOperation(c) {
                     let im = try image(c)
                     func span(_ e: Expr, _ n: Int) throws -> (Int, Int) {
@@ -96,8 +88,7 @@ extension Kernel {
                     return .image(try im.cropped(x: cols.0, y: rows.0, width: cols.1, height: rows.1))
                 }
             },
-            Builtin("ImagePad", [], usage: "ImagePad[image, m] adds a border of m pixels (black); ImagePad[image, m, v] of value v; negative m crops.") { c in
-                guard c.count == 2 || c.count == 3 else { return c.argCount(2, 3) }
+            Builtin("ImagePad", [], usage: "ImagePad[image, m] adds a border of m pixels (black); ImagePad[image, m, v] of value v; negative m crops.", arity: .between(2, 3)) { c in
                 return netOperation(c) {
                     let im = try image(c)
                     guard let m = c[1].intValue else { throw ImagingError("the margin must be an integer") }
@@ -105,15 +96,13 @@ extension Kernel {
                     return .image(try im.padded(left: m, right: m, top: m, bottom: m, value: v))
                 }
             },
-            Builtin("ColorConvert", [], usage: "ColorConvert[image, \"Grayscale\"] or ColorConvert[image, \"RGB\"] converts the color space.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("ColorConvert", [], usage: "ColorConvert[image, \"Grayscale\"] or ColorConvert[image, \"RGB\"] converts the color space.", arity: .exactly(2)) { c in
                 return netOperation(c) {
                     guard let space = Image.ColorSpace(rawValue: c[1].asString ?? "") else { throw ImagingError("the color space must be \"Grayscale\" or \"RGB\"") }
                     return .image(try image(c).converted(to: space))
                 }
             },
-            Builtin("ConformImages", [], usage: "ConformImages[{images...}, {w, h}] resizes (cropping to fill) and converts images to a common size and color space; ConformImages[images] uses the first image's.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("ConformImages", [], usage: "ConformImages[{images...}, {w, h}] resizes (cropping to fill) and converts images to a common size and color space; ConformImages[images] uses the first image's.", arity: .between(1, 2)) { c in
                 return netOperation(c) {
                     guard let items = c[0].listItems else { throw ImagingError("a list of images is expected") }
                     let images = try items.map { e -> Image in
@@ -127,8 +116,7 @@ extension Kernel {
                     })
                 }
             },
-            Builtin("Thumbnail", [], usage: "Thumbnail[image] shrinks an image to at most 150 pixels on its longer side; Thumbnail[image, n] to n.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("Thumbnail", [], usage: "Thumbnail[image] shrinks an image to at most 150 pixels on its longer side; Thumbnail[image, n] to n.", arity: .between(1, 2)) { c in
                 return netOperation(c) {
                     let im = try image(c)
                     let n = c.count == 2 ? (c[1].intValue ?? 150) : 150

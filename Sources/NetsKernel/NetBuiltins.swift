@@ -195,13 +195,11 @@ extension Kernel {
                 }
             },
             Builtin("NetPort", [], usage: "NetPort[\"Input\"] and NetPort[\"Output\"] name the ports of a NetGraph in its edges."),
-            Builtin("NetEncoder", [], usage: "NetEncoder[\"Image\"] or NetEncoder[{\"Image\", {w, h}, \"ColorSpace\" -> \"RGB\", \"MeanImage\" -> m, \"VarianceImage\" -> v, Method -> \"Stretch\"}] turns images into arrays; NetEncoder[{\"Class\", labels}] turns labels into indices.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("NetEncoder", [], usage: "NetEncoder[\"Image\"] or NetEncoder[{\"Image\", {w, h}, \"ColorSpace\" -> \"RGB\", \"MeanImage\" -> m, \"VarianceImage\" -> v, Method -> \"Stretch\"}] turns images into arrays; NetEncoder[{\"Class\", labels}] turns labels into indices.", arity: .exactly(1)) { c in
                 if case .native = c[0] { return nil }
                 return netOperation(c) { .native(CoderValue(encoder: try encoderSpec(c[0]))) }
             },
-            Builtin("NetDecoder", [], usage: "NetDecoder[{\"Class\", labels}] turns probability vectors into classes.") { c in
-                guard c.count == 1 else { return c.argCount(1) }
+            Builtin("NetDecoder", [], usage: "NetDecoder[{\"Class\", labels}] turns probability vectors into classes.", arity: .exactly(1)) { c in
                 if case .native = c[0] { return nil }
                 return netOperation(c) { .native(CoderValue(decoder: try decoderSpec(c[0]))) }
             },
@@ -213,16 +211,13 @@ extension Kernel {
                 var generator = seeding(c.option("RandomSeeding"))
                 return netOperation(c) { .net(try net.initialized(all: pos.count == 2 && pos[1].isSymbol(Sym.All), generator: &generator)) }
             },
-            Builtin("NetTake", [], usage: "NetTake[net, n] gives the first n layers; NetTake[net, -n] the last n; NetTake[net, {a, b}] layers a through b, by number or name. Names are kept; the encoder stays with the first layer, the decoder with the last.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("NetTake", [], usage: "NetTake[net, n] gives the first n layers; NetTake[net, -n] the last n; NetTake[net, {a, b}] layers a through b, by number or name. Names are kept; the encoder stays with the first layer, the decoder with the last.", arity: .exactly(2)) { c in
                 return netOperation(c) { try cutChain(c, c[0], c[1], take: true) }
             },
-            Builtin("NetDrop", [], usage: "NetDrop[net, n] drops the first n layers; NetDrop[net, -n] the last n; NetDrop[net, {a, b}] layers a through b.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("NetDrop", [], usage: "NetDrop[net, n] drops the first n layers; NetDrop[net, -n] the last n; NetDrop[net, {a, b}] layers a through b.", arity: .exactly(2)) { c in
                 return netOperation(c) { try cutChain(c, c[0], c[1], take: false) }
             },
-            Builtin("NetJoin", [], usage: "NetJoin[net1, net2, ...] joins chains and layers into one flat chain; inner encoders and decoders are removed and clashing layer names renamed.") { c in
-                guard c.count >= 1 else { return c.argCount(1) }
+            Builtin("NetJoin", [], usage: "NetJoin[net1, net2, ...] joins chains and layers into one flat chain; inner encoders and decoders are removed and clashing layer names renamed.", arity: .atLeast(1)) { c in
                 return netOperation(c) {
                     let nets = try c.args.map { e -> Net in
                         guard let n = e.asNet else { throw NetError("notnet", "\(InputForm.string(e)) is not a net") }
@@ -231,13 +226,11 @@ extension Kernel {
                     return .net(.chain(try Chain.joined(nets)))
                 }
             },
-            Builtin("NetExtract", [], usage: "NetExtract[net, \"name\"] or NetExtract[net, n] gives a layer; NetExtract[net, {path..., \"Weights\"}] an array as a NumericArray; NetExtract[net, \"Input\"] the encoder, \"Output\" the decoder; NetExtract[net, {spec1, spec2}] several.") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("NetExtract", [], usage: "NetExtract[net, \"name\"] or NetExtract[net, n] gives a layer; NetExtract[net, {path..., \"Weights\"}] an array as a NumericArray; NetExtract[net, \"Input\"] the encoder, \"Output\" the decoder; NetExtract[net, {spec1, spec2}] several.", arity: .exactly(2)) { c in
                 guard let net = c[0].asNet else { return nil }
                 return netOperation(c) { try extract(net, c[1]) }
             },
-            Builtin("NetReplacePart", [], usage: "NetReplacePart[net, spec -> value] replaces a layer, an array ({\"layer\", \"Weights\"} -> array), the encoder (\"Input\" -> enc) or the decoder (\"Output\" -> dec).") { c in
-                guard c.count == 2 else { return c.argCount(2) }
+            Builtin("NetReplacePart", [], usage: "NetReplacePart[net, spec -> value] replaces a layer, an array ({\"layer\", \"Weights\"} -> array), the encoder (\"Input\" -> enc) or the decoder (\"Output\" -> dec).", arity: .exactly(2)) { c in
                 guard var net = c[0].asNet else { return nil }
                 return netOperation(c) {
                     for r in c[1].listItems ?? [c[1]] {
@@ -247,8 +240,7 @@ extension Kernel {
                     return .net(net)
                 }
             },
-            Builtin("NumericArray", [], usage: "NumericArray[array] packs a rectangular array of numbers as Real32; Normal turns it back into lists.") { c in
-                guard c.count == 1 || c.count == 2 else { return c.argCount(1, 2) }
+            Builtin("NumericArray", [], usage: "NumericArray[array] packs a rectangular array of numbers as Real32; Normal turns it back into lists.", arity: .between(1, 2)) { c in
                 if case .native = c[0] { return c[0] }
                 guard let t = c[0].asTensor else {
                     c.message("nums", text: "\(InputForm.string(c[0])) is not a rectangular array of numbers.")
