@@ -44,6 +44,12 @@ final class FeaturePipeline {
         return try xs.map { try c.evaluate(.call(f, [$0])) }
     }
 
+    /// What one example looks like: a vector of this width (1: a number) or several columns.
+    var exampleKind: ExampleKind {
+        if columns.count == 1, case .numeric(let w, _) = columns[0] { return .features(width: w, columns: 1) }
+        return .features(width: 0, columns: columns.count)
+    }
+
     /// The features of one example as a flat list of raw values.
     static func parts(_ x: Expr) -> [Expr] {
         if case .association(let a) = x { return Array(a.entries.values) }
@@ -150,31 +156,6 @@ final class ClassifierValue: NativeValue {
     }
 }
 
-/// Examples and their classes from `{x -> c, ...}`, `{xs} -> {cs}`, `<|c -> {xs}, ...|>` or its Normal.
-func labeledData(_ data: Expr) throws -> [(Expr, Expr)] {
-    if case .association(let a) = data {
-        return try a.entries.flatMap { k, v -> [(Expr, Expr)] in
-            guard let items = v.listItems else { throw LearnError("data", "the examples of class \(short(k)) are not a list") }
-            return items.map { ($0, k) }
-        }
-    }
-    if data.hasHead(Sym.Rule), data.args.count == 2, let xs = data.args[0].listItems, let ys = data.args[1].listItems {
-        guard xs.count == ys.count else { throw LearnError("data", "\(xs.count) examples but \(ys.count) classes") }
-        return Array(zip(xs, ys))
-    }
-    guard let items = data.listItems, items.allSatisfy({ $0.hasHead(Sym.Rule) && $0.args.count == 2 }) else {
-        throw LearnError("data", "the data must be {example -> class, ...}, {examples} -> {classes} or <|class -> {examples}, ...|>")
-    }
-    // {class -> {examples}, ...} (the Normal of the association form) when every value is a list
-    // and the keys are few.
-    let rules = items.map { ($0.args[0], $0.args[1]) }
-    if rules.count <= 50, rules.allSatisfy({ $0.1.listItems != nil && !($0.1.listItems ?? []).allSatisfy(\.isNumber) && $0.0.listItems == nil }),
-       Set(rules.map(\.0)).count == rules.count, rules.allSatisfy({ ($0.1.listItems?.count ?? 0) > 1 }) {
-        return rules.flatMap { k, v in (v.listItems ?? []).map { ($0, k) } }
-    }
-    return rules
-}
-
 extension Kernel {
     static var classifyBuiltins: [Builtin] {
         [
@@ -191,7 +172,7 @@ extension Kernel {
 
 private func classify(_ c: Call) throws -> Expr {
     let options = c.options(from: 1)
-    let pairs = try labeledData(c[0])
+    let pairs = try Examples(c[0], noun: "class").pairs
     guard !pairs.isEmpty else { throw LearnError("data", "there are no examples") }
     var classes = Array(OrderedSet(pairs.map(\.1)))
     classes.sort { Order.less($0, $1) }
@@ -257,17 +238,7 @@ extension Kernel {
     static func applyClassifier(_ value: ClassifierValue, _ c: Call) throws -> Expr? {
         guard c.count == 1 || c.count == 2 else { return nil }
         let x = c[0]
-        let single: Bool
-        if let items = x.listItems {
-            let columns = value.pipeline.columns
-            if columns.count == 1, case .numeric(let w, _) = columns[0] {
-                single = w > 1 && items.count == w && items.allSatisfy(\.isNumber)
-            } else {
-                single = columns.count > 1 && items.count == columns.count && !items.allSatisfy { $0.listItems != nil || $0.asAssociation != nil }
-            }
-        } else {
-            single = true
-        }
+        let single = value.pipeline.exampleKind.isSingle(x)
         let examples = single ? [x] : (x.listItems ?? [x])
         let ps = try value.probabilities(examples, c)
         let outputs = try ps.map { try classifierOutput($0, value, c.count == 2 ? c[1] : nil) }

@@ -59,7 +59,7 @@ extension PredictorValue: CallableValue {
     func apply(_ c: Call) throws -> Expr? {
         guard c.count == 1 else { return nil }
         return netOperation(c) {
-            let single = isSingle(c[0])
+            let single = exampleKind.isSingle(c[0])
             let values = try predict(single ? [c[0]] : (c[0].listItems ?? []), c)
             return single ? .real(values[0]) : .reals(values)
         }

@@ -110,7 +110,7 @@ extension Kernel {
 }
 
 private func measurements(_ classifier: Expr, _ test: Expr, _ c: Call) throws -> MeasurementsValue {
-    let pairs = try labeledData(test)
+    let pairs = try Examples(test, noun: "class").pairs
     guard !pairs.isEmpty else { throw LearnError("data", "the test set is empty") }
     if case .native(let v) = classifier, let cl = v as? ClassifierValue {
         let index = Dictionary(uniqueKeysWithValues: cl.classes.enumerated().map { ($0.element, $0.offset) })

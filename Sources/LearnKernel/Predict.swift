@@ -25,29 +25,14 @@ final class PredictorValue: NativeValue {
         try pipeline.extracted(xs, c).map { trained.predict(try pipeline.encode($0)) }
     }
 
-    /// Whether x is one example rather than a list of them.
-    func isSingle(_ x: Expr) -> Bool {
-        guard let items = x.listItems else { return true }
-        if pipeline.columns.count == 1, case .numeric(let w, _) = pipeline.columns[0] { return w > 1 && items.count == w && items.allSatisfy(\.isNumber) }
-        return pipeline.columns.count > 1 && items.count == pipeline.columns.count && !items.allSatisfy { $0.listItems != nil }
-    }
+    /// What one example looks like: a number, a vector, or several columns of features.
+    var exampleKind: ExampleKind { pipeline.exampleKind }
 }
 
-/// Examples and values from `{x -> y, ...}` or `{xs} -> {ys}`.
-func valuedData(_ data: Expr) throws -> [(Expr, Double)] {
-    let pairs: [(Expr, Expr)]
-    if data.hasHead(Sym.Rule), data.args.count == 2, let xs = data.args[0].listItems, let ys = data.args[1].listItems {
-        guard xs.count == ys.count else { throw LearnError("data", "\(xs.count) examples but \(ys.count) values") }
-        pairs = Array(zip(xs, ys))
-    } else if let items = data.listItems, items.allSatisfy({ $0.hasHead(Sym.Rule) && $0.args.count == 2 }) {
-        pairs = items.map { ($0.args[0], $0.args[1]) }
-    } else {
-        throw LearnError("data", "the data must be {example -> value, ...} or {examples} -> {values}")
-    }
-    return try pairs.map { x, y in
-        guard let v = y.doubleValue else { throw LearnError("data", "the value \(short(y)) is not a number") }
-        return (x, v)
-    }
+/// Examples and their numeric values.
+private func valuedPairs(_ data: Expr) throws -> [(Expr, Double)] {
+    let examples = try Examples(data, noun: "value")
+    return Array(zip(examples.inputs, try examples.numericOutputs()))
 }
 
 extension Kernel {
@@ -58,7 +43,7 @@ extension Kernel {
                     options: [("Method", .string("LinearRegression")), ("FeatureExtractor", .sym("Identity")), ("RandomSeeding", .integer(1234))]) { c in
                 guard c.count >= 1 else { return c.argCount(1) }
                 return netOperation(c) {
-                    let pairs = try valuedData(c[0])
+                    let pairs = try valuedPairs(c[0])
                     var extractor: Expr? = c.option("FeatureExtractor", .sym("Identity"))
                     if extractor?.isSymbol(Symbol.intern("Identity")) == true { extractor = nil }
                     let pipeline = FeaturePipeline(extractor: extractor)
@@ -77,7 +62,7 @@ extension Kernel {
             Builtin("PredictorMeasurements", [], usage: "PredictorMeasurements[p, test, prop] measures a predictor on {x -> y, ...}: \"StandardDeviation\" (of the residuals), \"MeanSquare\", \"RSquared\", \"Residuals\", \"ComparisonPlot\" (an image of predicted against actual values; Export it to PNG).") { c in
                 guard c.count == 3, case .native(let v) = c[0], let p = v as? PredictorValue else { return c.argCount(3) }
                 return netOperation(c) {
-                    let pairs = try valuedData(c[1])
+                    let pairs = try valuedPairs(c[1])
                     guard !pairs.isEmpty else { throw LearnError("data", "the test set is empty") }
                     let predicted = try p.predict(pairs.map(\.0), c), actual = pairs.map(\.1)
                     let residuals = zip(actual, predicted).map { $0 - $1 }

@@ -35,18 +35,6 @@ package func readBytes(_ path: String) throws -> [UInt8] {
 }
 
 
-/// Whether x is one example (rather than a list of examples) for this net.
-private func isSingle(_ x: Expr, _ net: Net) -> Bool {
-    switch net.encoder {
-    case .image?: return x.asImage != nil || x.hasHead(Symbol.intern("File"))
-    case .classes(let labels)?: return labels.contains(labelKey(x))
-    case nil:
-        guard let shape = net.inputs.first ?? nil else { return true }
-        if let t = x.asTensor { return t.shape == shape || Array(t.shape.dropFirst()) != shape }
-        return x.listItems == nil
-    }
-}
-
 /// `net[x]`, `net[{x...}]`, `net[x, prop]` with `BatchSize`.
 package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     let pos = c.positional
@@ -86,7 +74,7 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
         }
         return exprFromTensor(y)
     }
-    let single = isSingle(x, net)
+    let single = net.exampleKind.isSingle(x)
     let examples = single ? [x] : (x.listItems ?? [x])
     if examples.isEmpty { return .list([]) }
     var batchSize = 32

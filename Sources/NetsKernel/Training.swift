@@ -34,36 +34,10 @@ final class TrainingResultValue: PropertyValue {
 
 }
 
-/// Examples as (input, target) pairs from the data forms NetTrain accepts.
-func trainingPairs(_ data: Expr, _ net: Net) throws -> [(Expr, Expr)] {
-    let classes: [String]? = { if case .classes(let l)? = net.decoder { return l }; return nil }()
-    func grouped(_ rules: [(Expr, Expr)]) -> [(Expr, Expr)]? {
-        guard let classes, !rules.isEmpty, rules.allSatisfy({ classes.contains(labelKey($0.0)) && $0.1.listItems != nil }) else { return nil }
-        return rules.flatMap { r in (r.1.listItems ?? []).map { ($0, r.0) } }
-    }
-    if case .association(let a) = data {
-        if let ins = a.entries[.string("Input")]?.listItems, let outs = a.entries[.string("Output")]?.listItems {
-            guard ins.count == outs.count else { throw NetError("data", "\(ins.count) inputs but \(outs.count) outputs") }
-            return Array(zip(ins, outs))
-        }
-        if let g = grouped(a.entries.map { ($0.key, $0.value) }) { return g }
-        throw NetError("data", "an association of training data needs \"Input\" and \"Output\" lists, or classes of the net's decoder as keys")
-    }
-    if data.hasHead(Sym.Rule), data.args.count == 2, let ins = data.args[0].listItems, let outs = data.args[1].listItems {
-        guard ins.count == outs.count else { throw NetError("data", "\(ins.count) inputs but \(outs.count) outputs") }
-        return Array(zip(ins, outs))
-    }
-    guard let items = data.listItems else { throw NetError("data", "the training data is not a list of examples") }
-    if items.allSatisfy({ $0.hasHead(Sym.Rule) && $0.args.count == 2 }) {
-        let rules = items.map { ($0.args[0], $0.args[1]) }
-        return grouped(rules) ?? rules
-    }
-    return try items.map { item in
-        guard case .association(let a) = item, let i = a.entries[.string("Input")], let o = a.entries[.string("Output")] else {
-            throw NetError("data", "the example \(short(item)) is not input -> output or <|\"Input\" -> ..., \"Output\" -> ...|>")
-        }
-        return (i, o)
-    }
+/// NetTrain's data: examples grouped by class are recognised by the net's class decoder.
+func trainingExamples(_ data: Expr, _ net: Net) throws -> Examples {
+    let classes: Set<String>? = { if case .classes(let l)? = net.decoder { return Set(l) }; return nil }()
+    return try Examples(data, noun: "output", classes: classes)
 }
 
 /// Inputs encoded once into one tensor, targets as class indices (with a class decoder) or arrays.
@@ -127,7 +101,7 @@ func encodedData(_ data: Expr, _ net: inout Net, _ c: Call) throws -> (Tensor, T
         guard net.inputs.first ?? nil == shape else { throw NetError("data", "the inputs are \(describe(shape)), but the net takes \(describe(net.inputs.first ?? nil))") }
         return (x, try encodeTargets(labels, net))
     }
-    return try encodeTrainingData(try trainingPairs(data, net), &net, c)
+    return try encodeTrainingData(try trainingExamples(data, net).pairs, &net, c)
 }
 
 /// `LearningRateMultipliers`: rules tried in order, first match wins; keys are a layer name, a
