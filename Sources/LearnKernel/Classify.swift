@@ -17,12 +17,21 @@ final class FeaturePipeline {
     }
 
     let extractor: Expr?
+    /// An extractor expression read from a classifier file: data, never evaluated. A classifier
+    /// that has one refuses to run until given an extractor by the user.
+    let heldExtractor: Expr?
     var columns: [Column] = []
 
-    init(extractor: Expr?) { self.extractor = extractor }
+    init(extractor: Expr?, held: Expr? = nil) {
+        self.extractor = extractor
+        self.heldExtractor = held
+    }
 
     /// The examples after the extractor, as lists of features.
     func extracted(_ xs: [Expr], _ c: Call) throws -> [Expr] {
+        if let held = heldExtractor {
+            throw LearnError("heldext", "the classifier's feature extractor \(short(held)) was read from a file and is not evaluated; Information[c, \"FeatureExtractor\"] gives it held, and Classify[data, FeatureExtractor -> f] makes a classifier that uses it")
+        }
         guard let f = extractor else { return xs }
         if let net = f.asNet {
             let value = NetValue(net)
@@ -135,8 +144,8 @@ final class ClassifierValue: NativeValue {
         self.examples = examples
     }
 
-    /// The classes as decoder keys (their input form), computed once.
-    private(set) lazy var keys: [String] = classes.map(labelKey)
+    /// The classes as decoder labels, made once.
+    private(set) lazy var labels: [ClassLabel] = classes.map(classLabel)
 
     var headName: String { "ClassifierFunction" }
     var summary: String { "ClassifierFunction[<\(trained.method.rawValue), \(classes.count) classes>]" }
@@ -230,7 +239,7 @@ func classifierOutput(_ p: [Double], _ value: ClassifierValue, _ prop: Expr?) th
         return value.classes[k]
     }
     let t = try Tensor(shape: [p.count], values: p.map(Float.init))
-    return try decode(t, .classes(value.keys), prop)
+    return try decode(t, .classes(value.labels), prop)
 }
 
 extension Kernel {
@@ -293,20 +302,22 @@ enum ClassifierFileFormat {
         guard file.format == "nets-classifier", file.classes.count == file.classifier.classCount else {
             throw LearnError("fmterr", "the file is not a nets classifier")
         }
-        var extractor: Expr?
+        var extractor: Expr?, held: Expr?
         if let b64 = file.extractorNet {
             guard let data = Data(base64Encoded: b64) else { throw LearnError("fmterr", "the feature extractor is damaged") }
             extractor = .net(try NetFile.decode([UInt8](data)))
         } else if let text = file.extractorExpression {
-            extractor = labelExpr(text)
+            // Parsed, never evaluated: a data file does not run code.
+            var parser = Parser(text)
+            held = Expr(Sym.Hold, ((try? parser.next()) ?? nil) ?? .string(text))
         }
-        let pipeline = FeaturePipeline(extractor: extractor)
+        let pipeline = FeaturePipeline(extractor: extractor, held: held)
         pipeline.columns = try file.columns.map { col in
             if let w = col.width, let m = col.means, m.count == w { return .numeric(width: w, means: m) }
-            if let v = col.values { return .nominal(v.map(labelExpr)) }
+            if let v = col.values { return .nominal(v.map(dataExpr)) }
             throw LearnError("fmterr", "a feature encoder is damaged")
         }
-        let value = ClassifierValue(file.classifier, classes: file.classes.map(labelExpr), pipeline: pipeline, examples: file.examples)
+        let value = ClassifierValue(file.classifier, classes: file.classes.map(dataExpr), pipeline: pipeline, examples: file.examples)
         value.threshold = file.threshold
         value.priors = file.priors
         return value

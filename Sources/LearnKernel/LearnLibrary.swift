@@ -39,13 +39,14 @@ extension ClassifierValue: StructuredValue, CallableValue {
         guard let property else {
             return .string(summary + "\n  method: \(trained.method.rawValue)\n  classes: " + classes.map(OutputForm.string).joined(separator: ", ") + "\n  examples: \(examples)")
         }
-        let names = ["Method", "Classes", "ExampleNumber", "ClassNumber", "FeatureNumber", "Properties"]
+        let names = ["Method", "Classes", "ExampleNumber", "ClassNumber", "FeatureNumber", "FeatureExtractor", "Properties"]
         switch property.asString ?? "" {
         case "Method": return .string(trained.method.rawValue)
         case "Classes": return .list(classes)
         case "ExampleNumber": return .integer(examples)
         case "ClassNumber": return .integer(classes.count)
         case "FeatureNumber": return .integer(trained.standardizer.mean.count)
+        case "FeatureExtractor": return pipeline.heldExtractor ?? pipeline.extractor ?? .sym("Identity")
         case "Properties": return .list(names.map { .string($0) })
         default:
             c.message("prop", text: "\(short(property)) is not a classifier property; try \"Properties\".")

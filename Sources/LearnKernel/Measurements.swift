@@ -120,8 +120,8 @@ private func measurements(_ classifier: Expr, _ test: Expr, _ c: Call) throws ->
         }
         return MeasurementsValue(classes: cl.classes, actual: actual, probabilities: try cl.probabilities(pairs.map(\.0), c), method: cl.trained.method.rawValue)
     }
-    if let net = classifier.asNet, case .classes(let keys)? = net.decoder {
-        let labels = keys.map(labelExpr)
+    if let net = classifier.asNet, case .classes(let classes)? = net.decoder {
+        let labels = classes.map(labelValue)
         let index = Dictionary(labels.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
         let actual = try pairs.map { p -> Int in
             guard let k = index[p.1] else { throw LearnError("class", "the test class \(short(p.1)) is not one of the net's classes") }

@@ -57,11 +57,39 @@ public struct ImageEncoder: Sendable, Equatable, Codable {
     }
 }
 
+/// A class label of an encoder or decoder. Nets knows nothing of the language's expressions, so a
+/// label is its key (the label in the language's input form: what net files store, and what
+/// identifies it) and, when the language made the label, the value itself, carried opaquely so
+/// labels are never re-parsed. A label read from a file has only its key.
+public struct ClassLabel: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let key: String
+    public let value: (any Sendable)?
+
+    public init(key: String, value: (any Sendable)? = nil) {
+        self.key = key
+        self.value = value
+    }
+
+    public static func == (a: ClassLabel, b: ClassLabel) -> Bool { a.key == b.key }
+    public func hash(into hasher: inout Hasher) { hasher.combine(key) }
+    public var description: String { key }
+
+    public init(from decoder: Swift.Decoder) throws {
+        key = try decoder.singleValueContainer().decode(String.self)
+        value = nil
+    }
+
+    public func encode(to encoder: Swift.Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(key)
+    }
+}
+
 /// What turns data into arrays at a net's input.
 public enum Encoder: Sendable, Equatable, Codable {
     case image(ImageEncoder)
-    /// Class labels (in the language's input form) to indices.
-    case classes([String])
+    /// Class labels to indices.
+    case classes([ClassLabel])
 
     public var shape: Shape {
         switch self {
@@ -73,12 +101,17 @@ public enum Encoder: Sendable, Equatable, Codable {
 
 /// What turns a net's output back into data.
 public enum Decoder: Sendable, Equatable, Codable {
-    /// Probability vectors to class labels (in the language's input form).
-    case classes([String])
+    /// Probability vectors to class labels.
+    case classes([ClassLabel])
 
     public var shape: Shape {
         switch self {
         case .classes(let labels): return [labels.count]
         }
     }
+}
+
+extension ClassLabel: ExpressibleByStringLiteral {
+    /// A label with only its key, as a file gives it.
+    public init(stringLiteral key: String) { self.init(key: key) }
 }

@@ -137,7 +137,7 @@ extension Net {
     package var exampleKind: ExampleKind {
         switch encoder {
         case .image?: return .image
-        case .classes(let labels)?: return .label(Set(labels))
+        case .classes(let labels)?: return .label(Set(labels.map(\.key)))
         case nil: return .array(inputs.first ?? nil)
         }
     }

@@ -132,7 +132,7 @@ func encoderSpec(_ e: Expr) throws -> Encoder {
         return .image(try ImageEncoder(width: size[0], height: size[1], colorSpace: space, mean: mean, variance: variance, method: method))
     case "Class":
         guard let labels = rest.first?.listItems, !labels.isEmpty else { throw NetError("invspec", "a class encoder needs a list of classes") }
-        return .classes(try distinct(labels.map(labelKey)))
+        return .classes(try distinct(labels.map(classLabel)))
     default:
         throw NetError("invspec", "unknown encoder type \(quoted(kind)); \"Image\" and \"Class\" are available")
     }
@@ -142,14 +142,14 @@ func decoderSpec(_ e: Expr) throws -> Decoder {
     let items = e.listItems ?? [e]
     guard items.first?.asString == "Class" else { throw NetError("invspec", "only \"Class\" decoders are available") }
     guard items.count >= 2, let labels = items[1].listItems, !labels.isEmpty else { throw NetError("invspec", "a class decoder needs a list of classes") }
-    return .classes(try distinct(labels.map(labelKey)))
+    return .classes(try distinct(labels.map(classLabel)))
 }
 
 /// Class labels must be distinct.
-func distinct(_ keys: [String]) throws -> [String] {
+func distinct(_ labels: [ClassLabel]) throws -> [ClassLabel] {
     var seen = Set<String>()
-    for k in keys where !seen.insert(k).inserted { throw NetError("invspec", "the class \(k) appears more than once") }
-    return keys
+    for l in labels where !seen.insert(l.key).inserted { throw NetError("invspec", "the class \(l.key) appears more than once") }
+    return labels
 }
 
 /// The seed for NetInitialize/NetTrain: `RandomSeeding -> n`, or drawn from the session's

@@ -12,7 +12,7 @@ func encodeExample(_ x: Expr, _ encoder: Encoder?, _ c: Call) throws -> Tensor {
     case .image(let e)?:
         return try e.encode(try imageArgument(x))
     case .classes(let labels)?:
-        guard let k = labels.firstIndex(of: labelKey(x)) else { throw NetError("netinput", "\(InputForm.string(x)) is not one of the classes \(labels.joined(separator: ", "))") }
+        guard let k = labels.firstIndex(of: classLabel(x)) else { throw NetError("netinput", "\(InputForm.string(x)) is not one of the classes \(labels.map(\.key).joined(separator: ", "))") }
         return Tensor(scalar: Float(k + 1))
     case nil:
         guard let t = x.asTensor else { throw NetError("netinput", "the input \(short(x)) is not a numeric array") }
@@ -109,10 +109,10 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
 
 /// A class decoder's properties of one probability vector.
 package func decode(_ t: Tensor, _ decoder: Decoder, _ prop: Expr?) throws -> Expr {
-    guard case .classes(let keys) = decoder else { return exprFromTensor(t) }
+    guard case .classes(let classes) = decoder else { return exprFromTensor(t) }
     let p = t.values.map(Double.init)
-    guard p.count == keys.count else { throw NetError("netoutput", "the decoder has \(keys.count) classes, but the net gives \(p.count) values") }
-    let labels = keys.map(labelExpr)
+    guard p.count == classes.count else { throw NetError("netoutput", "the decoder has \(classes.count) classes, but the net gives \(p.count) values") }
+    let labels = classes.map(labelValue)
     let ranked = p.indices.sorted { p[$0] > p[$1] }
     let property = prop ?? .string("Decision")
     if property.isSymbol(Sym.None) { return exprFromTensor(t) }
@@ -138,7 +138,7 @@ package func decode(_ t: Tensor, _ decoder: Decoder, _ prop: Expr?) throws -> Ex
             let top = ranked.prefix(n)
             return .list(top.map { name == "TopDecisions" ? labels[$0] : .rule(labels[$0], .real(p[$0])) })
         case "Probability":
-            guard let k = keys.firstIndex(of: labelKey(items[1])) else {
+            guard let k = classes.firstIndex(of: classLabel(items[1])) else {
                 throw NetError("netoutput", "\(InputForm.string(items[1])) is not one of the classes")
             }
             return .real(p[k])

@@ -217,18 +217,51 @@ func shapeExpr(_ s: Shape?) -> Expr {
     return s.isEmpty ? .string("Real") : .ints(s)
 }
 
-/// A class label as stored by encoders and decoders (its input form) and back.
+/// A label's key: its input form, which identifies it and which files store.
 package func labelKey(_ e: Expr) -> String { InputForm.string(e) }
 
-package func labelExpr(_ key: String) -> Expr {
-    if let e = LabelCache.parsed[key] { return e }
-    var parser = Parser(key)
-    let e = (try? parser.next()).flatMap { $0 } ?? .string(key)
-    if LabelCache.parsed.count < 100_000 { LabelCache.parsed[key] = e }
+/// A class label as encoders and decoders keep it: its key and the value itself.
+package func classLabel(_ e: Expr) -> ClassLabel { ClassLabel(key: labelKey(e), value: e) }
+
+/// A label's value: the one the language made or, for a label read from a file, its key read as
+/// data (see `dataExpr`).
+package func labelValue(_ label: ClassLabel) -> Expr { (label.value as? Expr) ?? dataExpr(label.key) }
+
+/// Text from a file read as data only: numbers, strings, symbols and lists of them. Anything
+/// else (a call, an operator) stays the text itself, as a string, so a data file never makes
+/// code that would run when the label is returned.
+package func dataExpr(_ text: String) -> Expr {
+    if let e = DataCache.parsed[text] { return e }
+    var parser = Parser(text)
+    var e = Expr.string(text)
+    do {
+        if let p = try parser.next(), try parser.next() == nil, isData(p) { e = p }
+    } catch {
+        // Not an expression: the text stays a string.
+    }
+    if DataCache.parsed.count < 100_000 { DataCache.parsed[text] = e }
     return e
 }
 
-/// Labels parsed once: a 1000-class decoder turns keys into expressions on every evaluation.
-enum LabelCache {
+/// Atoms and lists of them; negative numbers parse as `Times[-1, n]` and count as data.
+private func isData(_ e: Expr) -> Bool {
+    var stack = [e], seen = 0
+    while let x = stack.popLast() {
+        seen += 1
+        if seen > 1_000_000 { return false }
+        switch x {
+        case .integer, .real, .string, .symbol, .bigInteger, .rational: continue
+        case .normal(let n):
+            if n.head.isSymbol(Sym.List) { stack += n.args; continue }
+            if n.head.isSymbol(Sym.Times), n.args.count == 2, n.args[0] == .integer(-1), n.args[1].isNumber { continue }
+            return false
+        default: return false
+        }
+    }
+    return true
+}
+
+/// File labels read once: a 1000-class decoder turns keys into expressions on every evaluation.
+private enum DataCache {
     nonisolated(unsafe) static var parsed: [String: Expr] = [:]
 }

@@ -36,7 +36,7 @@ final class TrainingResultValue: PropertyValue {
 
 /// NetTrain's data: examples grouped by class are recognised by the net's class decoder.
 func trainingExamples(_ data: Expr, _ net: Net) throws -> Examples {
-    let classes: Set<String>? = { if case .classes(let l)? = net.decoder { return Set(l) }; return nil }()
+    let classes: Set<String>? = { if case .classes(let l)? = net.decoder { return Set(l.map(\.key)) }; return nil }()
     return try Examples(data, noun: "output", classes: classes)
 }
 
@@ -69,8 +69,8 @@ func encodeTargets(_ outputs: [Expr], _ net: Net) throws -> Tensor {
     let targets: [Tensor]
     if case .classes(let labels)? = net.decoder {
         targets = try outputs.map { y in
-            guard let k = labels.firstIndex(of: labelKey(y)) else {
-                throw NetError("invtarget", "\(short(y)) is not one of the classes \(labels.map { labelExpr($0) }.map(short).joined(separator: ", "))")
+            guard let k = labels.firstIndex(of: classLabel(y)) else {
+                throw NetError("invtarget", "\(short(y)) is not one of the classes \(labels.map { short(labelValue($0)) }.joined(separator: ", "))")
             }
             return Tensor(scalar: Float(k + 1))
         }
