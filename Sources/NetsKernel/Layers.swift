@@ -48,7 +48,12 @@ struct LayerArguments {
             }
             let input = try take("Input").map { try shapeSpec($0, "Input") }
             let output = try take("Output").map { try shapeSpec($0, "Output") }
-            if let (name, _) = options.first { throw NetError("optx", "unknown option \(quoted(name)) for \(kind.name)") }
+            if let (name, _) = options.first(where: { _ in true }) {
+                // The standard message, naming the option as it was written.
+                let given = call.args.first { isOptionRule($0) && optionName($0.args[0]) == name }?.args[0] ?? .string(name)
+                call.message("optx", given, call.whole)
+                return .failed
+            }
             var layer = try Layer(kind, arrays: arrays, input: input?.shape)
             if let o = output?.shape { _ = try layer.constrain(inputs: [nil], output: o) }
             if input?.encoder != nil || output?.decoder != nil {
