@@ -69,6 +69,7 @@ public struct Builtin {
     /// Puts the record on its symbol: attributes, usage, options, messages, and the
     /// implementation behind the central arity and option checks.
     func install() {
+        Builtin.installed[name] = self
         let s = Symbol.intern(name)
         s.attributes = attributes
         s.usage = usage
@@ -95,6 +96,11 @@ public struct Builtin {
             return try function(c)
         }
     }
+}
+
+extension Builtin {
+    /// The installed records by name, for `??name` and the tests that run every example.
+    nonisolated(unsafe) package static var installed: [String: Builtin] = [:]
 }
 
 extension Call {

@@ -5,6 +5,13 @@ import Language
 func information(_ s: Symbol, long: Bool) -> String {
     var lines: [String] = []
     lines.append(s.usage ?? (s.hasDefinitions ? "Global`\(s.name)" : "\(s.name) has no usage message."))
+    if !long, !s.options.isEmpty {
+        lines.append("Options: " + s.options.map { OutputForm.string($0) }.joined(separator: ", "))
+    }
+    if long, let examples = Builtin.installed[s.name]?.examples, !examples.isEmpty {
+        lines.append("Examples:")
+        for e in examples { lines.append("  \(e.input)  ->  \(e.output)") }
+    }
     if long {
         let attrs = s.attributes.nameList
         if !attrs.isEmpty { lines.append("Attributes[\(s.name)] = {\(attrs.joined(separator: ", "))}") }

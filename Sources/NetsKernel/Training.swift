@@ -203,12 +203,14 @@ extension Kernel {
                 0 or None freezes), ValidationSet (data or Scaled[f]; the best round's net is returned), LossFunction, \
                 RandomSeeding, TargetDevice ("CPU"), TrainingProgressReporting (Automatic: a live line on a terminal; \
                 "Print": a line per round; None). Ctrl-C stops after the current batch and returns the net trained so far.
-                """,
+                """ + " Properties (NetTrain[net, data, prop]): \(TrainingResultValue.propertyList)."
+                    + " Example: NetTrain[LinearLayer[1, \"Input\" -> 1], {{1.} -> {2.}, {2.} -> {4.}}, \"TotalRounds\", MaxTrainingRounds -> 3]",
                     arity: .between(2, 3),
                     options: [("BatchSize", .sym("Automatic")), ("MaxTrainingRounds", .sym("Automatic")), ("Method", .sym("Automatic")),
                               ("LearningRate", .sym("Automatic")), ("LearningRateMultipliers", .sym("Automatic")),
                               ("ValidationSet", .sym("None")), ("LossFunction", .sym("Automatic")), ("RandomSeeding", .sym("Automatic")),
-                              ("TargetDevice", .string("CPU")), ("TrainingProgressReporting", .sym("Automatic"))]) { c in
+                              ("TargetDevice", .string("CPU")), ("TrainingProgressReporting", .sym("Automatic"))],
+                    examples: [("NetTrain[LinearLayer[1, \"Input\" -> 1], {{1.} -> {2.}, {2.} -> {4.}}, \"TotalRounds\", MaxTrainingRounds -> 3, TrainingProgressReporting -> None]", "3")]) { c in
                 // The data may itself be a rule ({ins} -> {outs}), so it is never taken for an option.
                 let pos = c.count < 2 ? c.args : Array(c.args.prefix(2)) + (c.count > 2 && !isOptionRule(c[2]) ? [c[2]] : [])
                 guard pos.count == 2 || pos.count == 3 else { return c.argCount(2, 3) }
