@@ -50,9 +50,11 @@ public enum CoreLibrary: Library {
 /// and `Out`).
 public final class Kernel {
     public let evaluator: Evaluator
+    /// The kernel's own symbols and history: kernels in one process do not share definitions.
+    public let session = Session()
     /// Command-line arguments of a script (`$ScriptCommandLine`).
     public var scriptCommandLine: [String] = [] {
-        didSet { Symbol.intern("$ScriptCommandLine").ownValue = .strings(scriptCommandLine) }
+        didSet { session.run { Symbol.intern("$ScriptCommandLine").ownValue = .strings(scriptCommandLine) } }
     }
 
     /// Libraries installed in this process, by name. Symbols are shared by the whole process, so
@@ -73,10 +75,10 @@ public final class Kernel {
             Kernel.install(library)
             loadStandardLibrary(library)
             Kernel.protect(library)
+            Symbol.sealSystem()
         }
         Kernel.installLock.unlock()
-        Symbol.intern("$Line").ownValue = .integer(1)
-        setSessionSymbols()
+        session.run { setSessionSymbols() }
     }
 
     /// The libraries with everything they require, requirements first.
@@ -121,7 +123,8 @@ public final class Kernel {
 
     /// `$Version`, `$ScriptCommandLine`, the limits and the directories a session starts with.
     func setSessionSymbols() {
-        Symbol.intern("$ScriptCommandLine").ownValue = .list([])
+        Symbol.intern("$Line").ownValue = .integer(evaluator.line)
+        Symbol.intern("$ScriptCommandLine").ownValue = .strings(scriptCommandLine)
         Symbol.intern("$Version").ownValue = .string("nets \(Kernel.version)")
         Symbol.intern("$RecursionLimit").ownValue = .integer(evaluator.recursionLimit)
         Symbol.intern("$IterationLimit").ownValue = .integer(evaluator.iterationLimit)
@@ -152,16 +155,15 @@ public final class Kernel {
 
     /// Evaluates one top-level input as line n: records `In[n]` and `Out[n]`, advances `$Line`.
     public func evaluateInput(_ e: Expr) -> Expr {
-        let n = evaluator.line
-        let inSym = Sym.In
-        inSym.exactDownValues[Expr(inSym, .integer(n))] = Definition(lhs: Expr(inSym, .integer(n)), rhs: e, delayed: true)
-        let result = evaluator.evaluateTop(e)
-        let outSym = Sym.Out
-        let key = Expr(outSym, .integer(n))
-        outSym.exactDownValues[key] = Definition(lhs: key, rhs: result, delayed: false)
-        evaluator.line = n + 1
-        Symbol.intern("$Line").ownValue = .integer(n + 1)
-        return result
+        session.run {
+            let n = evaluator.line
+            session.inputs[n] = e
+            let result = evaluator.evaluateTop(e)
+            session.outputs[n] = result
+            evaluator.line = n + 1
+            Symbol.intern("$Line").ownValue = .integer(n + 1)
+            return result
+        }
     }
 
     /// Parses source one top-level expression at a time and evaluates each as a numbered input,
@@ -169,6 +171,10 @@ public final class Kernel {
     /// still run. Returns the syntax error, if there is one.
     @discardableResult
     public func evaluateEach(_ source: String, _ each: (_ line: Int, _ result: Expr) -> Void) -> ParseError? {
+        session.run { evaluateEachInSession(source, each) }
+    }
+
+    private func evaluateEachInSession(_ source: String, _ each: (_ line: Int, _ result: Expr) -> Void) -> ParseError? {
         var parser = Parser(source)
         while true {
             let next: Expr?
@@ -185,23 +191,11 @@ public final class Kernel {
         }
     }
 
-    private static let turn = NSRecursiveLock()
-
-    /// Runs body while no other kernel of the process evaluates. Symbols are process-wide, so
-    /// kernels in one process must take turns (test suites that evaluate in parallel do).
-    public static func exclusive<T>(_ body: () throws -> T) rethrows -> T {
-        turn.lock()
-        defer { turn.unlock() }
-        return try body()
-    }
-
-    /// Clears the values of every symbol that is not protected: a fresh session without restarting
-    /// the process (for tests).
+    /// Forgets every definition the session made: a fresh session without restarting the
+    /// process (for tests). The history and line number go on.
     public func clearUserSymbols() {
-        for s in Symbol.all where !s.attributes.contains(.protected) && !s.name.hasPrefix("$") {
-            s.clearValues()
-            s.attributes = []
-        }
+        session.reset()
+        session.run { setSessionSymbols() }
     }
 
 }

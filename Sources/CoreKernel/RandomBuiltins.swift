@@ -2,9 +2,21 @@ import Foundation
 import Language
 import Randomness
 
-/// The kernel's random state, shared by the random builtins; `SeedRandom` resets it.
-package enum RandomState {
-    nonisolated(unsafe) package static var generator = SeededGenerator(seed: UInt64(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1e6)))
+/// The session's random state, shared by the random builtins; `SeedRandom` resets it.
+package final class RandomState {
+    var generator = SeededGenerator(seed: UInt64(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1e6)))
+
+    /// The calling session's generator (a process-wide one outside sessions).
+    package static var generator: SeededGenerator {
+        get { current.generator }
+        set { current.generator = newValue }
+    }
+
+    private static var current: RandomState {
+        Session.current?.state(RandomState.self) { RandomState() } ?? outside
+    }
+
+    nonisolated(unsafe) private static let outside = RandomState()
 }
 
 /// Shapes for random arrays: `n` or `{n1, n2, ...}`.

@@ -30,6 +30,14 @@ func information(_ s: Symbol, long: Bool) -> String {
     return lines.joined(separator: "\n")
 }
 
+/// The line `Out[]`, `Out[n]` or `Out[-k]` (and `In`) refers to.
+private func historyLine(_ c: Call) -> Int? {
+    let line = c.evaluator.line
+    if c.count == 0 { return line > 1 ? line - 1 : nil }
+    guard c.count == 1, case .integer(let k) = c[0] else { return nil }
+    return k < 0 ? line + k : k
+}
+
 /// Lays out names in aligned columns no wider than `width` characters.
 func columns(_ names: [String], width: Int) -> String {
     let cell = (names.map(\.count).max() ?? 0) + 2
@@ -118,13 +126,14 @@ extension Kernel {
                 c.evaluator.printer(information(s, long: long))
                 return .null
             },
-            Builtin("Out", [.listable, .nHoldAll], usage: "%n or Out[n] is the result of line n; % is the last result, %% the one before, Out[-k] the kth previous.") { c in
-                let line = c.evaluator.line
-                if c.count == 0 { return line > 1 ? .call(Sym.Out, [.integer(line - 1)]) : nil }
-                guard c.count == 1, case .integer(let k) = c[0], k < 0, line + k >= 1 else { return nil }
-                return .call(Sym.Out, [.integer(line + k)])
+            Builtin("Out", [.listable, .nHoldAll], usage: "%n or Out[n] is the result of line n; % is the last result, %% the one before, Out[-k] the kth previous. Example: 1 + 1; % * 10 gives 20.") { c in
+                guard let line = historyLine(c) else { return nil }
+                return Session.current?.outputs[line]
             },
-            Builtin("In", [.nHoldAll], usage: "In[n] is the input of line n, evaluated again."),
+            Builtin("In", [.nHoldAll], usage: "In[n] is the input of line n, evaluated again; In[-k] the kth previous.") { c in
+                guard let line = historyLine(c) else { return nil }
+                return Session.current?.inputs[line]
+            },
             Builtin("Level", [], usage: "Level[expr, levelspec] lists the parts of expr at the given levels.") { c in
                 guard c.count == 2, let spec = LevelSpec.parse(c[1]) else { return nil }
                 var out: [Expr] = []

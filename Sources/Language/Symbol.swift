@@ -93,6 +93,12 @@ public final class Symbol: @unchecked Sendable {
 
     @inline(__always)
     static func changed() { generation &+= 1; if generation == 0 { generation = 1 } }
+
+    /// Invalidates every remembered fixed point (a session was reset).
+    static func noteChange() { changed() }
+
+    /// Whether the symbol belongs to the installed libraries and is shared by every session.
+    public private(set) var isSystem = false
     /// Messages `f::tag`, by tag.
     public var messages: [String: String] = [:]
     /// Value of `Default[f]`, used by `x_.`.
@@ -114,6 +120,7 @@ public final class Symbol: @unchecked Sendable {
     init(name: String, temporary: Bool = false) {
         self.name = name
         self.isTemporary = temporary
+        self.patternKind = PatternKind(rawValue: name)
     }
 
     public var hasDefinitions: Bool {
@@ -134,33 +141,92 @@ public final class Symbol: @unchecked Sendable {
 
     // MARK: Interning
 
+    /// The process's symbols: the system symbols, and names used outside any session (while the
+    /// libraries load). A session's own names live in its table (see `Session`).
     nonisolated(unsafe) private static var table: [String: Symbol] = [:]
     private static let lock = NSLock()
     nonisolated(unsafe) private static var moduleCounter = 0
 
-    /// The unique symbol with this name.
+    static func withTableLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// The symbol with this name in the calling thread's session: a system symbol, else the
+    /// session's own (made on first use), else, outside any session, the process's.
     public static func intern(_ name: String) -> Symbol {
         lock.lock()
         defer { lock.unlock() }
-        if let s = table[name] { return s }
+        let global = table[name]
+        if let global, global.isSystem { return global }
+        guard let session = Session.current else {
+            if let global { return global }
+            let s = Symbol(name: name)
+            table[name] = s
+            return s
+        }
+        if let s = session.table[name] { return s }
         let s = Symbol(name: name)
-        s.patternKind = PatternKind(rawValue: name)
-        table[name] = s
+        if let global, Session.perSessionNames.contains(name) { s.copyDeclarations(of: global) }
+        session.table[name] = s
         return s
     }
 
-    /// The symbol with this name if it exists already.
+    /// The symbol with this name if it exists already (in the calling thread's session or the
+    /// process).
     public static func lookup(_ name: String) -> Symbol? {
         lock.lock()
         defer { lock.unlock() }
-        return table[name]
+        let global = table[name]
+        if let global, global.isSystem { return global }
+        return Session.current?.table[name] ?? global
     }
 
-    /// All interned symbols (for completion and `?Net*`).
+    /// The symbols visible from the calling thread: the system symbols and the current session's
+    /// own (for completion, `Names` and `?Net*`).
     public static var all: [Symbol] {
         lock.lock()
         defer { lock.unlock() }
-        return Array(table.values)
+        guard let session = Session.current else { return Array(table.values) }
+        return table.values.filter(\.isSystem) + session.table.values
+    }
+
+    /// Marks the process's symbols as system symbols, shared by every session: those with a
+    /// builtin, a usage text, definitions, attributes, options or messages, and names with a `$`.
+    /// Called once the libraries are loaded; names they only mentioned (pattern variables like `x`)
+    /// stay out, so each session's `x` is its own.
+    public static func sealSystem() {
+        lock.lock()
+        defer { lock.unlock() }
+        for s in table.values where !s.isSystem && !Session.perSessionNames.contains(s.name) {
+            if s.builtin != nil || s.usage != nil || s.hasDefinitions || !s.attributes.isEmpty || !s.options.isEmpty
+                || !s.messages.isEmpty || s.defaultValue != nil || s.name.hasPrefix("$") || s.patternKind != nil {
+                s.isSystem = true
+            }
+        }
+    }
+
+    /// The process's symbol with this name, marked as a system symbol (for the constants the
+    /// evaluator and printers refer to directly, `Sym`).
+    public static func system(_ name: String) -> Symbol {
+        lock.lock()
+        defer { lock.unlock() }
+        let s = table[name] ?? Symbol(name: name)
+        table[name] = s
+        s.isSystem = true
+        return s
+    }
+
+    /// Takes the attributes, usage, messages, options and builtin of a system symbol (a session's
+    /// own copy of a per-session name).
+    private func copyDeclarations(of s: Symbol) {
+        attributes = s.attributes
+        usage = s.usage
+        messages = s.messages
+        options = s.options
+        builtin = s.builtin
+        ownValue = s.ownValue
     }
 
     /// A fresh local symbol `name$n` for `Module`.
@@ -192,64 +258,64 @@ extension Symbol: Hashable, CustomStringConvertible {
 
 /// Symbols the evaluator and printers refer to directly.
 public enum Sym {
-    public static let List = Symbol.intern("List")
-    public static let Plus = Symbol.intern("Plus")
-    public static let Times = Symbol.intern("Times")
-    public static let Power = Symbol.intern("Power")
-    public static let Rational = Symbol.intern("Rational")
-    public static let Integer = Symbol.intern("Integer")
-    public static let Real = Symbol.intern("Real")
-    public static let String = Symbol.intern("String")
-    public static let SymbolHead = Symbol.intern("Symbol")
-    public static let Complex = Symbol.intern("Complex")
-    public static let Association = Symbol.intern("Association")
-    public static let Rule = Symbol.intern("Rule")
-    public static let RuleDelayed = Symbol.intern("RuleDelayed")
-    public static let True = Symbol.intern("True")
-    public static let False = Symbol.intern("False")
-    public static let Null = Symbol.intern("Null")
-    public static let Failed = Symbol.intern("$Failed")
-    public static let Aborted = Symbol.intern("$Aborted")
-    public static let Nothing = Symbol.intern("Nothing")
-    public static let Sequence = Symbol.intern("Sequence")
-    public static let Evaluate = Symbol.intern("Evaluate")
-    public static let Unevaluated = Symbol.intern("Unevaluated")
-    public static let Hold = Symbol.intern("Hold")
-    public static let HoldForm = Symbol.intern("HoldForm")
-    public static let HoldPattern = Symbol.intern("HoldPattern")
-    public static let Function = Symbol.intern("Function")
-    public static let Slot = Symbol.intern("Slot")
-    public static let SlotSequence = Symbol.intern("SlotSequence")
-    public static let Blank = Symbol.intern("Blank")
-    public static let BlankSequence = Symbol.intern("BlankSequence")
-    public static let BlankNullSequence = Symbol.intern("BlankNullSequence")
-    public static let Pattern = Symbol.intern("Pattern")
-    public static let PatternTest = Symbol.intern("PatternTest")
-    public static let Condition = Symbol.intern("Condition")
-    public static let Alternatives = Symbol.intern("Alternatives")
-    public static let Optional = Symbol.intern("Optional")
-    public static let Repeated = Symbol.intern("Repeated")
-    public static let RepeatedNull = Symbol.intern("RepeatedNull")
-    public static let Except = Symbol.intern("Except")
-    public static let Verbatim = Symbol.intern("Verbatim")
-    public static let OptionsPattern = Symbol.intern("OptionsPattern")
-    public static let Set = Symbol.intern("Set")
-    public static let SetDelayed = Symbol.intern("SetDelayed")
-    public static let CompoundExpression = Symbol.intern("CompoundExpression")
-    public static let MessageName = Symbol.intern("MessageName")
-    public static let Part = Symbol.intern("Part")
-    public static let Span = Symbol.intern("Span")
-    public static let All = Symbol.intern("All")
-    public static let None = Symbol.intern("None")
-    public static let Automatic = Symbol.intern("Automatic")
-    public static let Missing = Symbol.intern("Missing")
-    public static let Out = Symbol.intern("Out")
-    public static let In = Symbol.intern("In")
-    public static let DirectedInfinity = Symbol.intern("DirectedInfinity")
-    public static let Infinity = Symbol.intern("Infinity")
-    public static let Indeterminate = Symbol.intern("Indeterminate")
-    public static let Around = Symbol.intern("Around")
-    public static let Information = Symbol.intern("Information")
-    public static let Pi = Symbol.intern("Pi")
-    public static let E = Symbol.intern("E")
+    public static let List = Symbol.system("List")
+    public static let Plus = Symbol.system("Plus")
+    public static let Times = Symbol.system("Times")
+    public static let Power = Symbol.system("Power")
+    public static let Rational = Symbol.system("Rational")
+    public static let Integer = Symbol.system("Integer")
+    public static let Real = Symbol.system("Real")
+    public static let String = Symbol.system("String")
+    public static let SymbolHead = Symbol.system("Symbol")
+    public static let Complex = Symbol.system("Complex")
+    public static let Association = Symbol.system("Association")
+    public static let Rule = Symbol.system("Rule")
+    public static let RuleDelayed = Symbol.system("RuleDelayed")
+    public static let True = Symbol.system("True")
+    public static let False = Symbol.system("False")
+    public static let Null = Symbol.system("Null")
+    public static let Failed = Symbol.system("$Failed")
+    public static let Aborted = Symbol.system("$Aborted")
+    public static let Nothing = Symbol.system("Nothing")
+    public static let Sequence = Symbol.system("Sequence")
+    public static let Evaluate = Symbol.system("Evaluate")
+    public static let Unevaluated = Symbol.system("Unevaluated")
+    public static let Hold = Symbol.system("Hold")
+    public static let HoldForm = Symbol.system("HoldForm")
+    public static let HoldPattern = Symbol.system("HoldPattern")
+    public static let Function = Symbol.system("Function")
+    public static let Slot = Symbol.system("Slot")
+    public static let SlotSequence = Symbol.system("SlotSequence")
+    public static let Blank = Symbol.system("Blank")
+    public static let BlankSequence = Symbol.system("BlankSequence")
+    public static let BlankNullSequence = Symbol.system("BlankNullSequence")
+    public static let Pattern = Symbol.system("Pattern")
+    public static let PatternTest = Symbol.system("PatternTest")
+    public static let Condition = Symbol.system("Condition")
+    public static let Alternatives = Symbol.system("Alternatives")
+    public static let Optional = Symbol.system("Optional")
+    public static let Repeated = Symbol.system("Repeated")
+    public static let RepeatedNull = Symbol.system("RepeatedNull")
+    public static let Except = Symbol.system("Except")
+    public static let Verbatim = Symbol.system("Verbatim")
+    public static let OptionsPattern = Symbol.system("OptionsPattern")
+    public static let Set = Symbol.system("Set")
+    public static let SetDelayed = Symbol.system("SetDelayed")
+    public static let CompoundExpression = Symbol.system("CompoundExpression")
+    public static let MessageName = Symbol.system("MessageName")
+    public static let Part = Symbol.system("Part")
+    public static let Span = Symbol.system("Span")
+    public static let All = Symbol.system("All")
+    public static let None = Symbol.system("None")
+    public static let Automatic = Symbol.system("Automatic")
+    public static let Missing = Symbol.system("Missing")
+    public static let Out = Symbol.system("Out")
+    public static let In = Symbol.system("In")
+    public static let DirectedInfinity = Symbol.system("DirectedInfinity")
+    public static let Infinity = Symbol.system("Infinity")
+    public static let Indeterminate = Symbol.system("Indeterminate")
+    public static let Around = Symbol.system("Around")
+    public static let Information = Symbol.system("Information")
+    public static let Pi = Symbol.system("Pi")
+    public static let E = Symbol.system("E")
 }

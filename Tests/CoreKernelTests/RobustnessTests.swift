@@ -68,7 +68,7 @@ extension KernelSuite {
             }
             var answered = 0, evaluated = 0
             for input in inputs {
-                let t = Kernel.exclusive {
+                let t = exclusive {
                     sharedKernel.clearUserSymbols()
                     return sharedKernel.capture(input, timeLimit: 0.1)
                 }

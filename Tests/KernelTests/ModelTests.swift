@@ -54,7 +54,7 @@ extension KernelSuite {
                    BatchSize -> 16, TargetDevice -> "GPU", MaxTrainingRounds -> 30, RandomSeeding -> 1, TrainingProgressReporting -> None]];
                 N[Mean[Boole[Join[Thread[trainedNet[dsTest["Face"]] == "Face"], Thread[trainedNet[dsTest["NonFace"]] == "NonFace"]]]]]
                 """
-            let (t, frozen) = Kernel.exclusive {
+            let (t, frozen) = exclusive {
                 sharedKernel.clearUserSymbols()
                 let t = sharedKernel.capture(script, timeLimit: 900)
                 return (t, sharedKernel.capture("Normal[NetExtract[trainedNet, {1, \"Weights\"}]] === Normal[NetExtract[net, {1, \"Weights\"}]]", timeLimit: 60))

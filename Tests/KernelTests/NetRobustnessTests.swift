@@ -46,7 +46,7 @@ extension KernelSuite {
             }
             var answered = 0
             for input in inputs {
-                let t = Kernel.exclusive {
+                let t = exclusive {
                     sharedKernel.clearUserSymbols()
                     return sharedKernel.capture(input, timeLimit: 2)
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import CoreKernel
 import NetsKernel
 import LearnKernel
@@ -11,7 +12,7 @@ nonisolated(unsafe) let sharedKernel = Kernel(libraries: [NetsLibrary.self, Lear
 
 /// Evaluates source and returns the OutputForm of the last result.
 func eval(_ source: String) -> String {
-    Kernel.exclusive {
+    exclusive {
         sharedKernel.clearUserSymbols()
         let t = sharedKernel.capture(source, timeLimit: 30)
         return t.syntaxError ?? t.result
@@ -20,7 +21,7 @@ func eval(_ source: String) -> String {
 
 /// Evaluates source and returns the transcript (printed lines, messages, result).
 func run(_ source: String) -> Transcript {
-    Kernel.exclusive {
+    exclusive {
         sharedKernel.clearUserSymbols()
         return sharedKernel.capture(source, timeLimit: 30)
     }
@@ -33,4 +34,14 @@ extension SeededGenerator {
     /// A number in 0..<n, for choosing fuzz inputs (the same inputs on every run).
     mutating func int(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
     mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
+}
+
+/// The tests of this target share one kernel (one session) and take turns on it; other targets'
+/// kernels have sessions of their own and run beside it.
+private let turn = NSRecursiveLock()
+
+func exclusive<T>(_ body: () throws -> T) rethrows -> T {
+    turn.lock()
+    defer { turn.unlock() }
+    return try body()
 }
