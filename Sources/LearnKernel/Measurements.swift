@@ -25,9 +25,6 @@ final class MeasurementsValue: NativeValue {
     var headName: String { "ClassifierMeasurementsObject" }
     var summary: String { "ClassifierMeasurementsObject[<\(method), \(actual.count) test examples>]" }
 
-    static let properties = ["Accuracy", "AccuracyBaseline", "Error", "ConfusionMatrix", "ConfusionMatrixPlot", "Precision",
-                             "Recall", "F1Score", "LogLikelihood", "MeanCrossEntropy", "CohenKappa", "TopConfusions", "Report", "Properties"]
-
     var predicted: [Int] { probabilities.map { p in p.indices.max { p[$0] < p[$1] } ?? 0 } }
     var n: Double { Double(actual.count) }
 
@@ -46,53 +43,93 @@ final class MeasurementsValue: NativeValue {
         .association(OrderedDictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, Expr.real(f($0.offset))) }))
     }
 
+    /// `m[prop]`, `m[{prop...}]`: a measure from the table, or the list of their names.
     func property(_ prop: Expr, uncertainty: Bool) throws -> Expr {
         if let items = prop.listItems { return .list(try items.map { try property($0, uncertainty: uncertainty) }) }
         guard let name = prop.asString else { throw LearnError("prop", "\(short(prop)) is not a property name") }
-        let m = confusion
-        let accuracy = Double(zip(actual, predicted).filter { $0 == $1 }.count) / Swift.max(n, 1)
-        let precision = { (k: Int) -> Double in let col = m.map { $0[k] }.reduce(0, +); return col == 0 ? 0 : Double(m[k][k]) / Double(col) }
-        let recall = { (k: Int) -> Double in let row = m[k].reduce(0, +); return row == 0 ? 0 : Double(m[k][k]) / Double(row) }
-        switch name {
-        case "Accuracy": return proportion(accuracy, uncertainty)
-        case "Error": return proportion(1 - accuracy, uncertainty)
-        case "AccuracyBaseline":
-            let counts = (0..<classes.count).map { k in actual.filter { $0 == k }.count }
-            return proportion(Double(counts.max() ?? 0) / Swift.max(n, 1), uncertainty)
-        case "ConfusionMatrix": return .list(m.map { .ints($0) })
-        case "Precision": return perClass(precision)
-        case "Recall": return perClass(recall)
-        case "F1Score": return perClass { k in let p = precision(k), r = recall(k); return p + r == 0 ? 0 : 2 * p * r / (p + r) }
-        case "LogLikelihood": return .real(zip(actual, probabilities).reduce(0) { $0 + Foundation.log(Swift.max($1.1[$1.0], 1e-300)) })
-        case "MeanCrossEntropy": return .real(-zip(actual, probabilities).reduce(0) { $0 + Foundation.log(Swift.max($1.1[$1.0], 1e-300)) } / Swift.max(n, 1))
-        case "CohenKappa":
-            let expected = (0..<classes.count).reduce(0.0) { acc, k in
-                acc + Double(m[k].reduce(0, +)) * Double(m.map { $0[k] }.reduce(0, +)) / Swift.max(n * n, 1)
-            }
-            return .real(expected >= 1 ? 0 : (accuracy - expected) / (1 - expected))
-        case "TopConfusions":
-            var pairs: [(Int, Int, Int)] = []
-            for a in m.indices { for p in m.indices where a != p && m[a][p] > 0 { pairs.append((m[a][p], a, p)) } }
-            return .list(pairs.sorted { $0.0 > $1.0 }.prefix(3).map { .rule(classes[$0.1], classes[$0.2]) })
-        case "ConfusionMatrixPlot":
-            return .image(try ConfusionPlot.render(m, labels: classes.map { $0.asString ?? OutputForm.string($0) }))
-        case "Report":
-            var lines = ["Classifier: \(method)", "Test examples: \(actual.count)",
-                         String(format: "Accuracy: %.3f ± %.3f", accuracy, (accuracy * (1 - accuracy) / Swift.max(n, 1)).squareRoot()),
-                         "Confusion matrix (rows: actual, columns: predicted):"]
-            lines += ConfusionPlot.table(m, labels: classes.map { $0.asString ?? OutputForm.string($0) })
-            return .string(lines.joined(separator: "\n"))
-        case "Properties": return .strings(Self.properties)
-        default:
-            throw LearnError("prop", "\(quoted(name)) is not a measurement; the properties are \(Self.properties.joined(separator: ", "))")
+        if name == "Properties" { return .strings(Self.propertyNames) }
+        guard let measure = Self.measures.first(where: { $0.name == name }) else {
+            throw LearnError("prop", "\(quoted(name)) is not a measurement; the properties are \(Self.propertyNames.joined(separator: ", "))")
+        }
+        return try measure.get(self, uncertainty)
+    }
+
+    var accuracy: Double { Double(zip(actual, predicted).filter { $0 == $1 }.count) / Swift.max(n, 1) }
+
+    func precision(_ m: [[Int]], _ k: Int) -> Double {
+        let col = m.map { $0[k] }.reduce(0, +)
+        return col == 0 ? 0 : Double(m[k][k]) / Double(col)
+    }
+
+    func recall(_ m: [[Int]], _ k: Int) -> Double {
+        let row = m[k].reduce(0, +)
+        return row == 0 ? 0 : Double(m[k][k]) / Double(row)
+    }
+
+    var logLikelihood: Double { zip(actual, probabilities).reduce(0) { $0 + Foundation.log(Swift.max($1.1[$1.0], 1e-300)) } }
+
+    var labels: [String] { classes.map { $0.asString ?? OutputForm.string($0) } }
+
+    /// A measure: its name and how it is computed (with the binomial uncertainty when asked).
+    struct Measure {
+        let name: String
+        let get: (MeasurementsValue, _ uncertainty: Bool) throws -> Expr
+        init(_ name: String, _ get: @escaping (MeasurementsValue, Bool) throws -> Expr) {
+            self.name = name
+            self.get = get
         }
     }
+
+    /// Every measure `m["name"]` serves; `m["Properties"]` and the usage text list these names.
+    static var measures: [Measure] {
+        [
+            Measure("Accuracy") { m, u in m.proportion(m.accuracy, u) },
+            Measure("AccuracyBaseline") { m, u in
+                let counts = (0..<m.classes.count).map { k in m.actual.filter { $0 == k }.count }
+                return m.proportion(Double(counts.max() ?? 0) / Swift.max(m.n, 1), u)
+            },
+            Measure("Error") { m, u in m.proportion(1 - m.accuracy, u) },
+            Measure("ConfusionMatrix") { m, _ in .list(m.confusion.map { .ints($0) }) },
+            Measure("ConfusionMatrixPlot") { m, _ in .image(try ConfusionPlot.render(m.confusion, labels: m.labels)) },
+            Measure("Precision") { m, _ in let c = m.confusion; return m.perClass { m.precision(c, $0) } },
+            Measure("Recall") { m, _ in let c = m.confusion; return m.perClass { m.recall(c, $0) } },
+            Measure("F1Score") { m, _ in
+                let c = m.confusion
+                return m.perClass { k in let p = m.precision(c, k), r = m.recall(c, k); return p + r == 0 ? 0 : 2 * p * r / (p + r) }
+            },
+            Measure("LogLikelihood") { m, _ in .real(m.logLikelihood) },
+            Measure("MeanCrossEntropy") { m, _ in .real(-m.logLikelihood / Swift.max(m.n, 1)) },
+            Measure("CohenKappa") { m, _ in
+                let c = m.confusion
+                let expected = (0..<m.classes.count).reduce(0.0) { acc, k in
+                    acc + Double(c[k].reduce(0, +)) * Double(c.map { $0[k] }.reduce(0, +)) / Swift.max(m.n * m.n, 1)
+                }
+                return .real(expected >= 1 ? 0 : (m.accuracy - expected) / (1 - expected))
+            },
+            Measure("TopConfusions") { m, _ in
+                let c = m.confusion
+                var pairs: [(Int, Int, Int)] = []
+                for a in c.indices { for p in c.indices where a != p && c[a][p] > 0 { pairs.append((c[a][p], a, p)) } }
+                return .list(pairs.sorted { $0.0 > $1.0 }.prefix(3).map { .rule(m.classes[$0.1], m.classes[$0.2]) })
+            },
+            Measure("Report") { m, _ in
+                let a = m.accuracy
+                var lines = ["Classifier: \(m.method)", "Test examples: \(m.actual.count)",
+                             String(format: "Accuracy: %.3f ± %.3f", a, (a * (1 - a) / Swift.max(m.n, 1)).squareRoot()),
+                             "Confusion matrix (rows: actual, columns: predicted):"]
+                lines += ConfusionPlot.table(m.confusion, labels: m.labels)
+                return .string(lines.joined(separator: "\n"))
+            },
+        ]
+    }
+
+    static var propertyNames: [String] { measures.map(\.name) + ["Properties"] }
 }
 
 extension Kernel {
     static var measurementBuiltins: [Builtin] {
         [
-            Builtin("ClassifierMeasurements", [], usage: "ClassifierMeasurements[c, test, prop] measures classifier c (a ClassifierFunction or a net with a class decoder) on test data ({x -> class, ...}, {xs} -> {classes} or <|class -> {xs}|>): \"Accuracy\", \"AccuracyBaseline\", \"Error\", \"ConfusionMatrix\", \"ConfusionMatrixPlot\" (an image; Export it to PNG), \"Precision\", \"Recall\", \"F1Score\", \"LogLikelihood\", \"MeanCrossEntropy\", \"CohenKappa\", \"TopConfusions\", \"Report\"; ComputeUncertainty -> True gives Around values with the binomial standard error. ClassifierMeasurements[c, test] gives an object to ask later.",
+            Builtin("ClassifierMeasurements", [], usage: "ClassifierMeasurements[c, test, prop] measures classifier c (a ClassifierFunction or a net with a class decoder) on test data ({x -> class, ...}, {xs} -> {classes} or <|class -> {xs}|>); prop is one of " + MeasurementsValue.propertyNames.map { "\"\($0)\"" }.joined(separator: ", ") + " (\"ConfusionMatrixPlot\" is an image; Export it to PNG); ComputeUncertainty -> True gives Around values with the binomial standard error. ClassifierMeasurements[c, test] gives an object to ask later. Example: ClassifierMeasurements[Classify[{1 -> a, 2 -> a, 8 -> b, 9 -> b}], {1 -> a, 9 -> b}, \"Accuracy\"] gives 1.",
                     arity: .between(2, 3),
                     options: [("ComputeUncertainty", .symbol(Sym.False))]) { c in
                 let pos = c.count >= 2 ? Array(c.args.prefix(2)) + (c.count > 2 && !isOptionRule(c[2]) ? [c[2]] : []) : c.args
