@@ -39,20 +39,31 @@ extension ClassifierValue: StructuredValue, CallableValue {
         guard let property else {
             return .string(summary + "\n  method: \(trained.method.rawValue)\n  classes: " + classes.map(OutputForm.string).joined(separator: ", ") + "\n  examples: \(examples)")
         }
-        let names = ["Method", "Classes", "ExampleNumber", "ClassNumber", "FeatureNumber", "FeatureExtractor", "Properties"]
-        switch property.asString ?? "" {
-        case "Method": return .string(trained.method.rawValue)
-        case "Classes": return .list(classes)
-        case "ExampleNumber": return .integer(examples)
-        case "ClassNumber": return .integer(classes.count)
-        case "FeatureNumber": return .integer(trained.standardizer.mean.count)
-        case "FeatureExtractor": return pipeline.heldExtractor ?? pipeline.extractor ?? .sym("Identity")
-        case "Properties": return .list(names.map { .string($0) })
-        default:
+        guard let name = property.asString, name != "Properties" else {
+            if property.asString == "Properties" { return .strings(Self.informationNames) }
             c.message("prop", text: "\(short(property)) is not a classifier property; try \"Properties\".")
             return .failed
         }
+        guard let p = Self.information.first(where: { $0.name == name }) else {
+            c.message("prop", text: "\(short(property)) is not a classifier property; the properties are \(Self.informationNames.joined(separator: ", ")).")
+            return .failed
+        }
+        return try p.get(self, c)
     }
+
+    /// What `Information[c, "name"]` gives.
+    static var information: [Property<ClassifierValue>] {
+        [
+            Property("Method") { cl, _ in .string(cl.trained.method.rawValue) },
+            Property("Classes") { cl, _ in .list(cl.classes) },
+            Property("ExampleNumber") { cl, _ in .integer(cl.examples) },
+            Property("ClassNumber") { cl, _ in .integer(cl.classes.count) },
+            Property("FeatureNumber") { cl, _ in .integer(cl.trained.standardizer.mean.count) },
+            Property("FeatureExtractor") { cl, _ in cl.pipeline.heldExtractor ?? cl.pipeline.extractor ?? .sym("Identity") },
+        ]
+    }
+
+    static var informationNames: [String] { information.map(\.name) + ["Properties"] }
 }
 
 extension PredictorValue: CallableValue {

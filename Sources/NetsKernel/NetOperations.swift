@@ -165,41 +165,52 @@ func totalArrayElements(_ net: Net) -> Int? {
     return total
 }
 
+/// `Information[net, prop]`: a property from the table, which also answers `"Properties"`.
 func netProperty(_ net: Net, _ prop: Expr, _ c: Call) throws -> Expr {
     guard let name = prop.asString else { throw NetError("prop", "\(InputForm.string(prop)) is not a property name") }
-    func key(_ path: [String]) -> Expr { path.count == 1 ? .string(path[0]) : .strings(path) }
-    switch name {
-    case "Layers":
-        return .association(OrderedDictionary(uniqueKeysWithValues: net.layers.map { (key($0.path), Expr.net(.layer($0.layer))) }))
-    case "LayersCount":
-        return .integer(net.layers.count)
-    case "ArraysTotalElementCount":
-        guard let n = totalArrayElements(net) else { throw NetError("prop", "the array sizes are not known until the input shape is") }
-        return .integer(n)
-    case "ArraysCount":
-        return .integer(net.layers.map { $0.layer.kind.arrayNames.count }.reduce(0, +))
-    case "LayerTypeCounts":
-        var counts: OrderedDictionary<Expr, Expr> = [:]
-        for (_, l) in net.layers { counts[.sym(l.kind.name)] = .integer((counts[.sym(l.kind.name)]?.intValue ?? 0) + 1) }
-        return .association(counts)
-    case "Arrays", "ArraysDimensions", "ArraysLearningRateMultipliers":
-        var out: OrderedDictionary<Expr, Expr> = [:]
-        for (path, l) in net.layers {
-            for a in l.kind.arrayNames {
-                let k = Expr.strings(path + [a])
-                switch name {
-                case "Arrays": out[k] = l.arrays[a].map { .array($0) } ?? .sym("Automatic")
-                case "ArraysDimensions": out[k] = (l.arrays[a]?.shape ?? l.arrayShapes?[a]).map { .ints($0) } ?? .sym("Automatic")
-                default: out[k] = .integer(1)
-                }
-            }
-        }
-        return .association(out)
-    case "InputPorts":
-        return .association(["Input": net.encoder.map { .native(CoderValue(encoder: $0)) } ?? shapeExpr(net.inputs.first ?? nil)].reduce(into: [:]) { $0[.string($1.key)] = $1.value })
-    case "OutputPorts":
-        return .association([.string("Output"): net.decoder.map { .native(CoderValue(decoder: $0)) } ?? shapeExpr(net.output)])
-    default:
-        throw NetError("prop", "\(quoted(name)) is not a known property; try \"Layers\", \"ArraysTotalElementCount\", \"LayerTypeCounts\", \"Arrays\", \"ArraysLearningRateMultipliers\", \"InputPorts\", \"OutputPorts\"")
+    if name == "Properties" { return .strings(netPropertyNames) }
+    guard let p = netProperties.first(where: { $0.name == name }) else {
+        throw NetError("prop", "\(quoted(name)) is not a known property; the properties are \(netPropertyNames.map(quoted).joined(separator: ", "))")
     }
+    return try p.get(net, c)
+}
+
+var netPropertyNames: [String] { netProperties.map(\.name) + ["Properties"] }
+
+/// What `Information[net, "name"]` gives, for every net.
+var netProperties: [Property<Net>] {
+    func key(_ path: [String]) -> Expr { path.count == 1 ? .string(path[0]) : .strings(path) }
+    /// One entry per learned array, keyed by its path.
+    func perArray(_ net: Net, _ value: (Layer, String) -> Expr) -> Expr {
+        var out: OrderedDictionary<Expr, Expr> = [:]
+        for (path, l) in net.layers { for a in l.kind.arrayNames { out[.strings(path + [a])] = value(l, a) } }
+        return .association(out)
+    }
+    return [
+        Property("Layers") { net, _ in
+            .association(OrderedDictionary(uniqueKeysWithValues: net.layers.map { (key($0.path), Expr.net(.layer($0.layer))) }))
+        },
+        Property("LayersCount") { net, _ in .integer(net.layers.count) },
+        Property("LayerTypeCounts") { net, _ in
+            var counts: OrderedDictionary<Expr, Expr> = [:]
+            for (_, l) in net.layers { counts[.sym(l.kind.name)] = .integer((counts[.sym(l.kind.name)]?.intValue ?? 0) + 1) }
+            return .association(counts)
+        },
+        Property("ArraysCount") { net, _ in .integer(net.layers.map { $0.layer.kind.arrayNames.count }.reduce(0, +)) },
+        Property("ArraysTotalElementCount") { net, _ in
+            guard let n = totalArrayElements(net) else { throw NetError("prop", "the array sizes are not known until the input shape is") }
+            return .integer(n)
+        },
+        Property("Arrays") { net, _ in perArray(net) { l, a in l.arrays[a].map { .array($0) } ?? .sym("Automatic") } },
+        Property("ArraysDimensions") { net, _ in
+            perArray(net) { l, a in (l.arrays[a]?.shape ?? l.arrayShapes?[a]).map { .ints($0) } ?? .sym("Automatic") }
+        },
+        Property("ArraysLearningRateMultipliers") { net, _ in perArray(net) { _, _ in .integer(1) } },
+        Property("InputPorts") { net, _ in
+            .association([.string("Input"): net.encoder.map { .native(CoderValue(encoder: $0)) } ?? shapeExpr(net.inputs.first ?? nil)])
+        },
+        Property("OutputPorts") { net, _ in
+            .association([.string("Output"): net.decoder.map { .native(CoderValue(decoder: $0)) } ?? shapeExpr(net.output)])
+        },
+    ]
 }
