@@ -401,7 +401,7 @@ struct Lexer {
             exponent = negative ? -ev : ev
             if !isReal {
                 // 2*^3 is the exact integer 2000
-                guard let m = BigInt(intPart) else { throw error("malformed number", at: start) }
+                guard let m = BigInt.parseDecimal(intPart), abs(exponent) <= 1_000_000 else { throw error("malformed number", at: start) }
                 if exponent >= 0 { return .integer(m * BigInt(10).power(exponent)) }
                 return Numbers.rational(m, BigInt(10).power(-exponent)) ?? .integer(0)
             }
@@ -413,7 +413,7 @@ struct Lexer {
             return .real(d)
         }
         if intPart.count < 19, let i = Int(intPart) { return .integer(i) }
-        guard let b = BigInt(intPart) else { throw error("malformed number", at: start) }
+        guard let b = BigInt.parseDecimal(intPart) else { throw error("malformed number", at: start) }
         return .integer(b)
     }
 }

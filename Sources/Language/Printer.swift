@@ -41,10 +41,10 @@ public struct Printer {
         case .integer(let i):
             return Piece(text: String(i), prec: i < 0 ? Prec.unaryMinus : Printer.atomPrec)
         case .bigInteger(let b):
-            return Piece(text: String(b.value), prec: b.value < 0 ? Prec.unaryMinus : Printer.atomPrec)
+            return Piece(text: b.value.decimalText(), prec: b.value < 0 ? Prec.unaryMinus : Printer.atomPrec)
         case .rational(let r):
-            if form == .full { return Piece(text: "Rational[\(r.numerator), \(r.denominator)]", prec: Printer.atomPrec) }
-            return Piece(text: "\(r.numerator)/\(r.denominator)", prec: r.numerator < 0 ? Prec.unaryMinus : Prec.divide)
+            if form == .full { return Piece(text: "Rational[\(r.numerator.decimalText()), \(r.denominator.decimalText())]", prec: Printer.atomPrec) }
+            return Piece(text: "\(r.numerator.decimalText())/\(r.denominator.decimalText())", prec: r.numerator < 0 ? Prec.unaryMinus : Prec.divide)
         case .real(let d):
             let t = form == .output ? Printer.shortReal(d) : Printer.fullReal(d)
             return Piece(text: t, prec: d < 0 ? Prec.unaryMinus : Printer.atomPrec)
