@@ -74,9 +74,8 @@ import Testing
     }
 
     @Test func tenMillionNestedTuplesHitTheDepthLimit() {
-        var bytes: [UInt8] = [0x80, 0x02, 0x4E]
-        bytes += repeatElement(0x85, count: 10_000_000)
-        bytes.append(0x2E)
+        var bytes = [UInt8](repeating: 0x85, count: 10_000_003)
+        bytes[0] = 0x80; bytes[1] = 0x02; bytes[2] = 0x4E; bytes[10_000_002] = 0x2E
         #expect(Self.isFormatError { _ = try Unpickler(bytes).load() })
         #expect(Self.isFormatError { _ = try TorchCheckpoint.read(Build.legacyCheckpoint(root: bytes, storages: [])) })
     }
