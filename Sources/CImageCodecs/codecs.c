@@ -190,9 +190,10 @@ int codecs_decode_png(const unsigned char *bytes, size_t size, size_t max_sample
     }
     png_source source = {bytes, size, 0};
     png_set_read_fn(png, &source, png_read_memory);
-    // libpng refuses wider or taller images itself, while reading the header; ancillary
-    // chunks (compressed text, ICC profiles) are capped in number and in decompressed size.
-    png_uint_32 side = max_samples < 0x7fffffff ? (png_uint_32)max_samples : 0x7fffffff;
+    // libpng refuses wider or taller images itself, while reading the header (no side over
+    // 1,000,000, libpng's default, nor over the budget); ancillary chunks (compressed text,
+    // ICC profiles) are capped in number and in decompressed size.
+    png_uint_32 side = max_samples < 1000000 ? (png_uint_32)max_samples : 1000000;
     png_set_user_limits(png, side, side);
     png_set_chunk_cache_max(png, 1000);
     png_set_chunk_malloc_max(png, (png_alloc_size_t)8 << 20);

@@ -23,8 +23,9 @@ extension Image {
     /// rotation copies the image; 2 more for a JPEG (libjpeg keeps a progressive image's
     /// coefficients). So RGB PNGs of up to about 71 million pixels (8400 x 8400) pass by
     /// default, and a 16384 x 16384 PNG of 1 MB is refused. libpng's user limits cap each side
-    /// as well, and its ancillary chunks are capped (1000 chunks, 8 MB decompressed each); a
-    /// JPEG of more than 1000 progressive scans is refused. Cut-off and corrupt files throw.
+    /// as well (at most 1,000,000 pixels), and its ancillary chunks are capped (1000 chunks,
+    /// 8 MB decompressed each); a JPEG of more than 1000 progressive scans is refused.
+    /// Cut-off and corrupt files throw (a JPEG whose data ends early too, as in Pillow).
     public static func decode(_ bytes: [UInt8], budget: Int = defaultDecodeBudget) throws -> Image {
         guard let format = format(of: bytes) else { throw ImagingError("not a JPEG or PNG file") }
         let orientation = format == .jpeg ? exifOrientation(bytes) : nil
@@ -49,6 +50,8 @@ extension Image {
 
     /// The image as a file in the given format (JPEG drops alpha).
     public func encoded(as format: FileFormat, quality: Int = 90) throws -> [UInt8] {
+        let largest = format == .jpeg ? 65_500 : Int(Int32.max)
+        guard width <= largest, height <= largest else { throw ImagingError("a \(width)x\(height) image is too large for \(format.rawValue)") }
         var source = self
         if format == .jpeg && hasAlpha { source = try converted(to: colorSpace) }
         let samples = source.bytes
