@@ -38,7 +38,13 @@ public enum NumPyArray {
         return try type.tensor(shape, from: b[(start + headerLength)...], bigEndian: bigEndian, tag: "npy")
     }
 
-    /// The element type and byte order of a plain numeric dtype string such as `<f4`.
+    /// The plain numeric dtypes, by kind and size.
+    static let dtypes: [Substring: ElementType] = [
+        "b1": .bool, "i1": .int8, "u1": .uint8, "i2": .int16, "u2": .uint16, "i4": .int32, "u4": .uint32,
+        "i8": .int64, "u8": .uint64, "f2": .float16, "f4": .float32, "f8": .float64,
+    ]
+
+    /// The element type and byte order (true for big-endian) of a dtype string such as `<f4`.
     static func dtype(_ descr: String) -> (ElementType, Bool)? {
         var s = Substring(descr)
         var bigEndian = false
@@ -46,21 +52,7 @@ public enum NumPyArray {
             bigEndian = first == ">"
             s = s.dropFirst()
         }
-        switch s {
-        case "b1": return (.bool, bigEndian)
-        case "i1": return (.int8, bigEndian)
-        case "u1": return (.uint8, bigEndian)
-        case "i2": return (.int16, bigEndian)
-        case "u2": return (.uint16, bigEndian)
-        case "i4": return (.int32, bigEndian)
-        case "u4": return (.uint32, bigEndian)
-        case "i8": return (.int64, bigEndian)
-        case "u8": return (.uint64, bigEndian)
-        case "f2": return (.float16, bigEndian)
-        case "f4": return (.float32, bigEndian)
-        case "f8": return (.float64, bigEndian)
-        default: return nil
-        }
+        return dtypes[s].map { ($0, bigEndian) }
     }
 
     /// A value of the header dict: a string, a boolean or a tuple of non-negative integers.
