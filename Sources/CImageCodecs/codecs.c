@@ -263,7 +263,7 @@ int codecs_encode_png(const unsigned char *pixels, int width, int height, int ch
     return 0;
 }
 
-int codecs_encode_jpeg(const unsigned char *pixels, int width, int height, int channels, int quality,
+int codecs_encode_jpeg(const unsigned char *pixels, int width, int height, int channels, int quality, int progressive,
                        codecs_buffer *out) {
     memset(out, 0, sizeof *out);
     if (channels != 1 && channels != 3) return fail(out, "JPEG needs gray or RGB samples");
@@ -288,6 +288,7 @@ int codecs_encode_jpeg(const unsigned char *pixels, int width, int height, int c
     info.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_set_defaults(&info);
     jpeg_set_quality(&info, quality, TRUE);
+    if (progressive) jpeg_simple_progression(&info);
     jpeg_start_compress(&info, TRUE);
     while (info.next_scanline < info.image_height) {
         JSAMPROW rows[1] = {(JSAMPROW)(pixels + (size_t)info.next_scanline * width * channels)};

@@ -48,8 +48,9 @@ extension Image {
         return image
     }
 
-    /// The image as a file in the given format (JPEG drops alpha).
-    public func encoded(as format: FileFormat, quality: Int = 90) throws -> [UInt8] {
+    /// The image as a file in the given format (JPEG drops alpha; `progressive` writes a
+    /// progressive JPEG).
+    public func encoded(as format: FileFormat, quality: Int = 90, progressive: Bool = false) throws -> [UInt8] {
         let largest = format == .jpeg ? 65_500 : Int(Int32.max)
         guard width <= largest, height <= largest else { throw ImagingError("a \(width)x\(height) image is too large for \(format.rawValue)") }
         var source = self
@@ -60,7 +61,7 @@ extension Image {
             switch format {
             case .png: codecs_encode_png(p.baseAddress, Int32(width), Int32(height), Int32(source.channels), &buffer)
             case .jpeg: codecs_encode_jpeg(p.baseAddress, Int32(width), Int32(height), Int32(source.channels),
-                                           Int32(Swift.min(Swift.max(quality, 1), 100)), &buffer)
+                                           Int32(Swift.min(Swift.max(quality, 1), 100)), progressive ? 1 : 0, &buffer)
             }
         }
         defer { codecs_free(buffer.data) }

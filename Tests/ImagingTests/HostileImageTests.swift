@@ -110,6 +110,31 @@ enum PNGFile {
         #expect(Self.isImagingError { _ = try Image.decode(Self.jpeg(ImageFixture.bytes("photo.jpg"), width: 0, height: 10)) })
     }
 
+    /// A JPEG with its last scan (from its SOS marker to the EOI) repeated `times` more times.
+    static func repeatingLastScan(_ b: [UInt8], times: Int) -> [UInt8] {
+        guard let sos = (0..<(b.count - 1)).last(where: { b[$0] == 0xFF && b[$0 + 1] == 0xDA }) else { return b }
+        let end = b.count - 2
+        return Array(b[..<end]) + Array(repeating: Array(b[sos..<end]), count: times).joined() + [0xFF, 0xD9]
+    }
+
+    @Test func progressiveJPEGScansAreLimited() throws {
+        let photo = try Image.decode(ImageFixture.bytes("photo.jpg"))
+        let progressive = try photo.encoded(as: .jpeg, quality: 95, progressive: true)
+        #expect(try Image.decode(progressive).width == photo.width)
+        // Repeated refinement scans are bogus but readable, up to 1000 scans in all.
+        #expect(try Image.decode(Self.repeatingLastScan(progressive, times: 900)).width == photo.width)
+        let start = Date()
+        do {
+            _ = try Image.decode(Self.repeatingLastScan(progressive, times: 5000))
+            Issue.record("decoded")
+        } catch let e as ImagingError {
+            #expect(e.description.contains("scans"))
+        } catch {
+            Issue.record("\(error)")
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
     @Test(arguments: ["rgb.png", "gray.png", "rgba.png", "photo.jpg", "sideways.jpg"])
     func everyTruncationThrows(file: String) {
         let bytes = ImageFixture.bytes(file)
@@ -148,7 +173,9 @@ enum PNGFile {
                                    extra: [PNGFile.chunk("PLTE", [255, 0, 0, 0, 0, 255]), PNGFile.chunk("tRNS", [128])])
         let interlaced = PNGFile.rows([UInt8](repeating: 0, count: 60), width: 3, height: 3, color: 2, interlace: 1)
         let pngs = ["rgb.png", "gray.png", "rgba.png"].map(ImageFixture.bytes) + [palette, interlaced, PNGFile.zeros(width: 40, height: 30)]
-        let jpegs = ["photo.jpg", "sideways.jpg"].map(ImageFixture.bytes)
+        let photo = ImageFixture.bytes("photo.jpg")
+        let progressive = (try? Image.decode(photo).encoded(as: .jpeg, progressive: true)) ?? []
+        let jpegs = [photo, ImageFixture.bytes("sideways.jpg"), progressive]
         for (seeds, seed) in [(pngs, UInt64(11)), (jpegs, UInt64(12))] {
             var unexpected = 0
             Mutator.fuzz(seeds, count: mutants, seed: seed) { bytes in

@@ -25,8 +25,9 @@ int codecs_decode_png(const unsigned char *bytes, size_t size, size_t max_sample
 /// Encodes 8-bit interleaved samples (1, 2, 3 or 4 channels) as PNG into out->data.
 int codecs_encode_png(const unsigned char *pixels, int width, int height, int channels, codecs_buffer *out);
 
-/// Encodes 8-bit gray or RGB samples as JPEG at the given quality (1-100) into out->data.
-int codecs_encode_jpeg(const unsigned char *pixels, int width, int height, int channels, int quality,
+/// Encodes 8-bit gray or RGB samples as JPEG at the given quality (1-100) into out->data;
+/// a progressive JPEG when `progressive` is nonzero.
+int codecs_encode_jpeg(const unsigned char *pixels, int width, int height, int channels, int quality, int progressive,
                        codecs_buffer *out);
 
 void codecs_free(void *p);
