@@ -1,8 +1,8 @@
 import Tensor
 
 /// PyTorch checkpoints read without Python: the legacy format (consecutive pickles followed by
-/// the raw storages) and the zip format (`archive/data.pkl` with `archive/data/N` storages).
-/// Only state dicts are read: parameter name -> array, converted to Float32.
+/// the raw storages) and the zip format (`archive/data.pkl` with `archive/data/N` storages,
+/// little- or big-endian as `archive/byteorder` says). Only state dicts are read: parameter name -> array, converted to Float32.
 ///
 /// Validates: the pickles (see `Unpickler`: no code, bounded work, depth and size); the zip
 /// (see `ZipArchive`: offsets, sizes, CRCs); in the legacy format each storage's element count
@@ -30,9 +30,16 @@ public enum TorchCheckpoint {
             throw failure("the zip checkpoint has no data.pkl")
         }
         let prefix = String(pkl.name.dropLast("data.pkl".count))
+        // Newer checkpoints record the storages' byte order; older ones are little-endian.
+        var bigEndian = false
+        if zip.index[prefix + "byteorder"] != nil {
+            let order = String(decoding: try zip.read(prefix + "byteorder", limit: 16), as: UTF8.self)
+            guard order == "little" || order == "big" else { throw failure("the checkpoint's byte order \(quoted(order)) is unknown") }
+            bigEndian = order == "big"
+        }
         let pickle = Unpickler(try zip.read(pkl))
         let root = try pickle.load()
-        return try tensors(root, pickle, limit: limit) { ref in
+        return try tensors(root, pickle, limit: limit, bigEndian: bigEndian) { ref in
             (try zip.read(prefix + "data/" + ref.key, limit: limit))[...]
         }
     }
@@ -87,7 +94,7 @@ public enum TorchCheckpoint {
     }
 
     /// The state dict's tensors, reading each storage's bytes once through `storage`.
-    static func tensors(_ root: Unpickler.Value, _ pickle: Unpickler, limit: Int,
+    static func tensors(_ root: Unpickler.Value, _ pickle: Unpickler, limit: Int, bigEndian: Bool = false,
                         _ storage: (Unpickler.StorageRef) throws -> ArraySlice<UInt8>) throws -> [(name: String, tensor: Tensor)] {
         guard var dict = pickle.pairs(root) else { throw failure("the checkpoint does not hold a state dict") }
         // Common wrappers: {"state_dict": {...}} or {"model": {...}}.
@@ -115,7 +122,7 @@ public enum TorchCheckpoint {
                 let raw = try storage(t.storage)
                 let type = elementType(t.storage.type)
                 try spend(raw.count / type.size, name)
-                data = try type.tensor([raw.count / type.size], from: raw, bigEndian: false, tag: "pickle")
+                data = try type.tensor([raw.count / type.size], from: raw, bigEndian: bigEndian, tag: "pickle")
                 cache[t.storage.key] = data
             }
             out.append((name, try view(t, of: data, name: name, spend: spend)))

@@ -128,6 +128,17 @@ import Testing
         #expect(TorchCheckpoint.defaultLimit == 2 << 30)
     }
 
+    @Test func byteOrderIsHonoured() throws {
+        let pickle = Build.Pickle.stateDict([("w", 0, [2], [1])], storageCount: 2)
+        let big = Build.floats([1, 2]).enumerated().map { i, _ in Build.floats([1, 2])[(i / 4) * 4 + 3 - i % 4] }
+        func checkpoint(_ order: String, _ storage: [UInt8]) -> [UInt8] {
+            Build.zip([Build.Member("archive/data.pkl", pickle), Build.Member("archive/byteorder", Array(order.utf8)), Build.Member("archive/data/0", storage)])
+        }
+        #expect(try TorchCheckpoint.read(checkpoint("big", big))[0].tensor.values == [1, 2])
+        #expect(try TorchCheckpoint.read(checkpoint("little", Build.floats([1, 2])))[0].tensor.values == [1, 2])
+        #expect(Self.isFormatError { _ = try TorchCheckpoint.read(checkpoint("middle", big)) })
+    }
+
     @Test func tensorViewsAreCheckedAgainstTheirStorage() throws {
         let storage = Build.floats((0..<12).map(Float.init))
         let views: [(String, Int, [Int], [Int])] = [
