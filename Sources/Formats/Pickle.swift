@@ -1,20 +1,25 @@
 /// A restricted unpickler for PyTorch state dicts. It knows only the opcodes a checkpoint uses
 /// and builds only the classes a state dict needs (`collections.OrderedDict`, tensors and their
 /// storages); any other class or opcode is refused, so loading a checkpoint can never run code.
+///
+/// Containers (tuples, lists, dicts) live in the unpickler's tables and values refer to them by
+/// number, so a memo reference is a reference, never a copy: a list that contains itself, or a
+/// tuple DAG with 2^64 paths, costs one table entry a container, and walks (`walk`) visit each
+/// container once. Every read is bounds-checked against the bytes.
+/// Limits: `maximumSteps` opcodes a pickle; a stack of `maximumStack` values; nesting at most
+/// `maximumDepth` containers deep (as built: tuples and lists each record 1 + the depth of
+/// what they hold); `maximumStored` values stored in containers and the memo, all told.
+/// Strings and bytes are copies of the pickle's own bytes, so they total at most its size.
 public final class Unpickler {
-    /// A value on the pickle machine's stack. Lists and dicts are reference types because
-    /// pickles mutate them after memoizing them.
-    public indirect enum Value {
+    /// A value on the pickle machine's stack. Tuples, lists and dicts are numbers in the
+    /// unpickler's tables (`items(_:)`, `pairs(_:)`), because pickles share and mutate them.
+    public enum Value {
         case none, bool(Bool), int(Int), float(Double), string(String), bytes([UInt8])
-        case tuple([Value]), list(ListBox), dict(DictBox)
+        case tuple(Int), list(Int), dict(Int)
         case global(String)
-        case storage(StorageRef)
-        case tensor(TensorRef)
-        case mark
+        indirect case storage(StorageRef)
+        indirect case tensor(TensorRef)
     }
-
-    public final class ListBox { public var items: [Value] = [] }
-    public final class DictBox { public var pairs: [(Value, Value)] = [] }
 
     /// A persistent storage named by a checkpoint: its key, element type and element count.
     public struct StorageRef {
@@ -31,6 +36,11 @@ public final class Unpickler {
         public let strides: [Int]
     }
 
+    public static let maximumSteps = 50_000_000
+    public static let maximumStack = 1 << 20
+    public static let maximumDepth = 1000
+    public static let maximumStored = 1 << 23
+
     static let allowedGlobals: Set<String> = [
         "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter",
         "torch.FloatStorage", "torch.DoubleStorage", "torch.HalfStorage", "torch.LongStorage", "torch.IntStorage",
@@ -41,26 +51,64 @@ public final class Unpickler {
 
     let bytes: [UInt8]
     public private(set) var position: Int
+    /// Tuples and lists, by number (0 is the shared empty tuple), and their nesting depths.
+    public private(set) var sequences: [[Value]] = [[]]
+    var sequenceDepths: [Int] = [1]
+    /// Dicts, by number, and their nesting depths.
+    public private(set) var dicts: [[(Value, Value)]] = []
+    var dictDepths: [Int] = []
+    /// Values stored in containers and the memo so far, across this unpickler's pickles.
+    var stored = 0
 
     public init(_ bytes: [UInt8], at position: Int = 0) {
         self.bytes = bytes
-        self.position = position
+        self.position = Swift.min(Swift.max(position, 0), bytes.count)
     }
 
     func refuse(_ what: String) -> FormatError { FormatError("pickle", "the checkpoint was refused: \(what)") }
 
+    /// The items of a tuple or list.
+    public func items(_ v: Value) -> [Value]? {
+        switch v {
+        case .tuple(let i), .list(let i): return sequences[i]
+        default: return nil
+        }
+    }
+
+    /// The key-value pairs of a dict, in insertion order.
+    public func pairs(_ v: Value) -> [(Value, Value)]? {
+        guard case .dict(let i) = v else { return nil }
+        return dicts[i]
+    }
+
+    /// Calls `visit` once for `root` and once for every value reachable from it, each container
+    /// once however often it is shared or however it loops; no recursion, so any depth is fine.
+    public func walk(_ root: Value, _ visit: (Value) throws -> Void) rethrows {
+        var seenSequences = Set<Int>(), seenDicts = Set<Int>()
+        var pending = [root]
+        while let v = pending.popLast() {
+            try visit(v)
+            switch v {
+            case .tuple(let i), .list(let i):
+                if seenSequences.insert(i).inserted { pending += sequences[i] }
+            case .dict(let i):
+                if seenDicts.insert(i).inserted { for (k, x) in dicts[i] { pending += [k, x] } }
+            default: break
+            }
+        }
+    }
+
     private func take(_ n: Int) throws -> ArraySlice<UInt8> {
-        guard n >= 0, position + n <= bytes.count else { throw refuse("it is cut off") }
+        guard n >= 0, n <= bytes.count - position else { throw refuse("it is cut off") }
         defer { position += n }
         return bytes[position..<(position + n)]
     }
 
-    private func le(_ n: Int) throws -> Int {
-        let s = try take(n)
-        var v = 0
-        for (i, b) in s.enumerated() { v |= Int(b) << (8 * i) }
-        if n < 8, s.last.map({ $0 & 0x80 != 0 }) == true, n == 4 { v -= 1 << 32 }
-        return v
+    /// An unsigned little-endian integer of `n` bytes; a signed one for 4-byte BININT.
+    private func le(_ n: Int, signed: Bool = false) throws -> Int {
+        guard let v = Bytes.little(bytes, position, n) else { throw refuse("it is cut off") }
+        position += n
+        return signed ? Int(Int32(truncatingIfNeeded: v)) : Int(v)
     }
 
     private func line() throws -> String {
@@ -69,36 +117,121 @@ public final class Unpickler {
         return String(decoding: bytes[position..<end], as: UTF8.self)
     }
 
+    /// The nesting depth of a value: 0 for scalars, a container's recorded depth otherwise.
+    private func depth(_ v: Value) -> Int {
+        switch v {
+        case .tuple(let i), .list(let i): return sequenceDepths[i]
+        case .dict(let i): return dictDepths[i]
+        default: return 0
+        }
+    }
+
+    /// Counts `n` more stored values against `maximumStored`.
+    private func store(_ n: Int) throws {
+        stored += n
+        guard stored <= Unpickler.maximumStored else { throw refuse("it holds more than \(Unpickler.maximumStored) values") }
+    }
+
+    /// A new tuple or list holding `items`.
+    private func sequence(_ items: [Value], list: Bool) throws -> Value {
+        if items.isEmpty && !list { return .tuple(0) }
+        let d = 1 + (items.map(depth).max() ?? 0)
+        guard d <= Unpickler.maximumDepth else { throw refuse("it nests deeper than \(Unpickler.maximumDepth)") }
+        try store(1 + items.count)
+        sequences.append(items)
+        sequenceDepths.append(d)
+        return list ? .list(sequences.count - 1) : .tuple(sequences.count - 1)
+    }
+
+    private func newDict() throws -> Value {
+        try store(1)
+        dicts.append([])
+        dictDepths.append(1)
+        return .dict(dicts.count - 1)
+    }
+
+    /// Records that container `v` now holds `items`, checking the depth it reaches.
+    private func deepen(_ v: Value, holding items: [Value]) throws {
+        let d = 1 + (items.map(depth).max() ?? 0)
+        guard d <= Unpickler.maximumDepth else { throw refuse("it nests deeper than \(Unpickler.maximumDepth)") }
+        switch v {
+        case .list(let i): sequenceDepths[i] = Swift.max(sequenceDepths[i], d)
+        case .dict(let i): dictDepths[i] = Swift.max(dictDepths[i], d)
+        default: break
+        }
+    }
+
     /// Runs one pickle, up to its STOP.
     public func load() throws -> Value {
         var stack: [Value] = []
+        // Where each open MARK started, as in CPython's metastack: values below the innermost
+        // mark cannot be popped.
+        var marks: [Int] = []
         var memo: [Int: Value] = [:]
+        func push(_ v: Value) throws {
+            guard stack.count < Unpickler.maximumStack else { throw refuse("its stack grows past \(Unpickler.maximumStack)") }
+            stack.append(v)
+        }
         func pop() throws -> Value {
-            guard let v = stack.popLast() else { throw refuse("stack underflow") }
+            guard stack.count > (marks.last ?? 0), let v = stack.popLast() else { throw refuse("stack underflow") }
+            return v
+        }
+        func top() throws -> Value {
+            guard stack.count > (marks.last ?? 0), let v = stack.last else { throw refuse("stack underflow") }
             return v
         }
         func popMark() throws -> [Value] {
-            guard let m = stack.lastIndex(where: { if case .mark = $0 { return true }; return false }) else { throw refuse("a missing mark") }
-            let items = Array(stack[(m + 1)...])
+            guard let m = marks.popLast() else { throw refuse("a missing mark") }
+            let items = Array(stack[m...])
             stack.removeSubrange(m...)
             return items
+        }
+        func remember(_ k: Int) throws {
+            let v = try top()
+            if memo.updateValue(v, forKey: k) == nil { try store(1) }
+        }
+        func string(_ n: Int) throws -> Value { .string(String(decoding: try take(n), as: UTF8.self)) }
+        func list(_ what: String) throws -> Int {
+            guard case .list(let i) = try top() else { throw refuse("\(what) to a non-list") }
+            return i
+        }
+        func dict(_ what: String) throws -> Int {
+            guard case .dict(let i) = try top() else { throw refuse("\(what) on a non-dict") }
+            return i
+        }
+        func setItems(_ items: [Value]) throws {
+            let d = try dict("SETITEMS")
+            guard items.count % 2 == 0 else { throw refuse("SETITEMS with an odd number of values") }
+            try deepen(.dict(d), holding: items)
+            try store(items.count)
+            for i in stride(from: 0, to: items.count, by: 2) { dicts[d].append((items[i], items[i + 1])) }
+        }
+        func append(_ items: [Value]) throws {
+            let l = try list("APPENDS")
+            try deepen(.list(l), holding: items)
+            try store(items.count)
+            sequences[l] += items
         }
         var steps = 0
         while true {
             steps += 1
-            if steps > 50_000_000 { throw refuse("it is too long") }
+            if steps > Unpickler.maximumSteps { throw refuse("it is too long") }
             let op = try take(1).first ?? 0
             switch op {
             case 0x80: _ = try take(1)                                   // PROTO
             case 0x95: _ = try take(8)                                   // FRAME
-            case 0x2E: return try pop()                                  // STOP
-            case 0x28: stack.append(.mark)                               // MARK
-            case 0x4E: stack.append(.none)                               // NONE
-            case 0x88: stack.append(.bool(true))                         // NEWTRUE
-            case 0x89: stack.append(.bool(false))                        // NEWFALSE
-            case 0x4B: stack.append(.int(try le(1)))                     // BININT1
-            case 0x4D: stack.append(.int(try le(2)))                     // BININT2
-            case 0x4A: stack.append(.int(try le(4)))                     // BININT
+            case 0x2E:                                                   // STOP
+                guard marks.isEmpty else { throw refuse("an unclosed mark") }
+                return try pop()
+            case 0x28:                                                   // MARK
+                guard marks.count < Unpickler.maximumStack else { throw refuse("too many marks") }
+                marks.append(stack.count)
+            case 0x4E: try push(.none)                                   // NONE
+            case 0x88: try push(.bool(true))                             // NEWTRUE
+            case 0x89: try push(.bool(false))                            // NEWFALSE
+            case 0x4B: try push(.int(try le(1)))                         // BININT1
+            case 0x4D: try push(.int(try le(2)))                         // BININT2
+            case 0x4A: try push(.int(try le(4, signed: true)))           // BININT
             case 0x8A:                                                   // LONG1
                 let n = try le(1)
                 let s = try take(n)
@@ -106,74 +239,67 @@ public final class Unpickler {
                     var v: UInt64 = 0
                     for (i, b) in s.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
                     if n > 0, n < 8, s.last.map({ $0 & 0x80 != 0 }) == true { v |= ~0 << (8 * UInt64(n)) }
-                    stack.append(.int(Int(truncatingIfNeeded: v)))
+                    try push(.int(Int(truncatingIfNeeded: v)))
                 } else {
-                    stack.append(.int(0))                                // a magic number; its value is not used
+                    try push(.int(0))                                    // a magic number; its value is not used
                 }
             case 0x47:                                                   // BINFLOAT (big-endian)
-                let s = try take(8)
-                var v: UInt64 = 0
-                for b in s { v = v << 8 | UInt64(b) }
-                stack.append(.float(Double(bitPattern: v)))
-            case 0x58: stack.append(.string(String(decoding: try take(try le(4)), as: UTF8.self)))   // BINUNICODE
-            case 0x8C: stack.append(.string(String(decoding: try take(try le(1)), as: UTF8.self)))   // SHORT_BINUNICODE
-            case 0x54: stack.append(.string(String(decoding: try take(try le(4)), as: UTF8.self)))   // BINSTRING
-            case 0x55: stack.append(.string(String(decoding: try take(try le(1)), as: UTF8.self)))   // SHORT_BINSTRING
-            case 0x43: stack.append(.bytes(Array(try take(try le(1)))))  // SHORT_BINBYTES
-            case 0x42: stack.append(.bytes(Array(try take(try le(4)))))  // BINBYTES
-            case 0x7D: stack.append(.dict(DictBox()))                    // EMPTY_DICT
-            case 0x5D: stack.append(.list(ListBox()))                    // EMPTY_LIST
-            case 0x29: stack.append(.tuple([]))                          // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark()))               // TUPLE
-            case 0x85: stack.append(.tuple([try pop()]))                 // TUPLE1
-            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))                  // TUPLE2
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c])) // TUPLE3
-            case 0x71: memo[try le(1)] = stack.last                      // BINPUT
-            case 0x72: memo[try le(4)] = stack.last                      // LONG_BINPUT
-            case 0x94: memo[memo.count] = stack.last                     // MEMOIZE
+                guard let v = Bytes.big(bytes, position, 8) else { throw refuse("it is cut off") }
+                position += 8
+                try push(.float(Double(bitPattern: v)))
+            case 0x58, 0x54: try push(try string(try le(4, signed: true)))   // BINUNICODE, BINSTRING
+            case 0x8C, 0x55: try push(try string(try le(1)))             // SHORT_BINUNICODE, SHORT_BINSTRING
+            case 0x43: try push(.bytes(Array(try take(try le(1)))))      // SHORT_BINBYTES
+            case 0x42: try push(.bytes(Array(try take(try le(4, signed: true)))))  // BINBYTES
+            case 0x7D: try push(try newDict())                           // EMPTY_DICT
+            case 0x5D: try push(try sequence([], list: true))            // EMPTY_LIST
+            case 0x29: try push(.tuple(0))                               // EMPTY_TUPLE
+            case 0x74: try push(try sequence(try popMark(), list: false))   // TUPLE
+            case 0x85: try push(try sequence([try pop()], list: false))  // TUPLE1
+            case 0x86:                                                   // TUPLE2
+                let b = try pop(), a = try pop()
+                try push(try sequence([a, b], list: false))
+            case 0x87:                                                   // TUPLE3
+                let c = try pop(), b = try pop(), a = try pop()
+                try push(try sequence([a, b, c], list: false))
+            case 0x71: try remember(try le(1))                           // BINPUT
+            case 0x72: try remember(try le(4))                           // LONG_BINPUT
+            case 0x94: try remember(memo.count)                          // MEMOIZE
             case 0x68, 0x6A:                                             // BINGET, LONG_BINGET
                 let k = try le(op == 0x68 ? 1 : 4)
                 guard let v = memo[k] else { throw refuse("a reference to an unknown memo entry") }
-                stack.append(v)
-            case 0x61:                                                   // APPEND
-                let v = try pop()
-                guard case .list(let l)? = stack.last else { throw refuse("APPEND to a non-list") }
-                l.items.append(v)
-            case 0x65:                                                   // APPENDS
-                let items = try popMark()
-                guard case .list(let l)? = stack.last else { throw refuse("APPENDS to a non-list") }
-                l.items += items
+                try push(v)
+            case 0x61: try append([try pop()])                           // APPEND
+            case 0x65: try append(try popMark())                         // APPENDS
             case 0x73:                                                   // SETITEM
                 let v = try pop(), k = try pop()
-                guard case .dict(let d)? = stack.last else { throw refuse("SETITEM on a non-dict") }
-                d.pairs.append((k, v))
-            case 0x75:                                                   // SETITEMS
-                let items = try popMark()
-                guard case .dict(let d)? = stack.last, items.count % 2 == 0 else { throw refuse("SETITEMS on a non-dict") }
-                for i in stride(from: 0, to: items.count, by: 2) { d.pairs.append((items[i], items[i + 1])) }
+                try setItems([k, v])
+            case 0x75: try setItems(try popMark())                       // SETITEMS
             case 0x63:                                                   // GLOBAL
                 let name = try line() + "." + line()
                 guard Unpickler.allowedGlobals.contains(name) else { throw refuse("it names the class \(name), which a state dict never needs") }
-                stack.append(.global(name))
+                try push(.global(name))
             case 0x93:                                                   // STACK_GLOBAL
                 guard case .string(let name) = try pop(), case .string(let module) = try pop() else { throw refuse("a malformed STACK_GLOBAL") }
                 guard Unpickler.allowedGlobals.contains(module + "." + name) else { throw refuse("it names the class \(module).\(name), which a state dict never needs") }
-                stack.append(.global(module + "." + name))
+                try push(.global(module + "." + name))
             case 0x51:                                                   // BINPERSID
-                stack.append(try persistent(try pop()))
+                try push(try persistent(try pop()))
             case 0x52:                                                   // REDUCE
                 let args = try pop(), f = try pop()
-                stack.append(try reduce(f, args))
+                try push(try reduce(f, args))
             case 0x62:                                                   // BUILD: state of an OrderedDict (metadata) is ignored
                 _ = try pop()
+                _ = try top()
             default:
-                throw refuse(String(format: "it uses the pickle opcode 0x%02X, which a state dict never needs", Int(op)))
+                let hex = String(op, radix: 16, uppercase: true)
+                throw refuse("it uses the pickle opcode 0x\(hex.count < 2 ? "0" + hex : hex), which a state dict never needs")
             }
         }
     }
 
     private func persistent(_ id: Value) throws -> Value {
-        guard case .tuple(let t) = id, t.count >= 5, case .string("storage") = t[0] else { throw refuse("an unknown persistent id") }
+        guard let t = items(id), t.count >= 5, case .string("storage") = t[0] else { throw refuse("an unknown persistent id") }
         guard case .global(let type) = t[1], case .string(let key) = t[2], case .int(let count) = t[4], count >= 0 else {
             throw refuse("a malformed storage reference")
         }
@@ -181,13 +307,13 @@ public final class Unpickler {
     }
 
     private func reduce(_ f: Value, _ args: Value) throws -> Value {
-        guard case .global(let name) = f, case .tuple(let a) = args else { throw refuse("a call of something that is not an allowed class") }
+        guard case .global(let name) = f, case .tuple = args, let a = items(args) else { throw refuse("a call of something that is not an allowed class") }
         switch name {
         case "collections.OrderedDict":
-            return .dict(DictBox())
+            return try newDict()
         case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor":
             guard a.count >= 4, case .storage(let s) = a[0], case .int(let offset) = a[1],
-                  case .tuple(let size) = a[2], case .tuple(let stride) = a[3] else { throw refuse("a malformed tensor") }
+                  case .tuple = a[2], let size = items(a[2]), case .tuple = a[3], let stride = items(a[3]) else { throw refuse("a malformed tensor") }
             let shape = try size.map { v -> Int in guard case .int(let i) = v, i >= 0 else { throw refuse("a malformed tensor size") }; return i }
             let strides = try stride.map { v -> Int in guard case .int(let i) = v, i >= 0 else { throw refuse("a malformed tensor stride") }; return i }
             guard shape.count == strides.count, offset >= 0 else { throw refuse("a malformed tensor") }

@@ -1,151 +1,181 @@
 import Tensor
 
 /// PyTorch checkpoints read without Python: the legacy format (consecutive pickles followed by
-/// the raw storages) and the zip format (`archive/data.pkl` with `archive/data/N` storages).
-/// Only state dicts are read: parameter name -> array, converted to Float32.
+/// the raw storages) and the zip format (`archive/data.pkl` with `archive/data/N` storages,
+/// little- or big-endian as `archive/byteorder` says). Only state dicts are read: parameter name -> array, converted to Float32.
+///
+/// Validates: the pickles (see `Unpickler`: no code, bounded work, depth and size); the zip
+/// (see `ZipArchive`: offsets, sizes, CRCs); in the legacy format each storage's element count
+/// and byte length against the file; every tensor view (offset, sizes, strides, multiplied with
+/// overflow checks) against the storage it reads.
+/// Limits: each storage is read and converted once, however many tensors view it; a tensor
+/// that is the whole of its storage in row-major order shares the converted storage (no copy);
+/// other views are copied. The Float32 bytes produced (converted storages plus copies) may total
+/// at most `limit` (default `defaultLimit`, 2 GiB): checked before each allocation. A state
+/// dict with no tensors is refused.
 public enum TorchCheckpoint {
-    public static func read(_ bytes: [UInt8]) throws -> [(name: String, tensor: Tensor)] {
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try readZip(bytes) }
-        return try readLegacy(bytes)
+    /// The default cap on the Float32 bytes a checkpoint may produce: 2 GiB.
+    public static let defaultLimit = 2 << 30
+
+    static func failure(_ why: String) -> FormatError { FormatError("pickle", why) }
+
+    public static func read(_ bytes: [UInt8], limit: Int = defaultLimit) throws -> [(name: String, tensor: Tensor)] {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try readZip(bytes, limit: limit) }
+        return try readLegacy(bytes, limit: limit)
     }
 
-    static func readZip(_ bytes: [UInt8]) throws -> [(name: String, tensor: Tensor)] {
+    static func readZip(_ bytes: [UInt8], limit: Int) throws -> [(name: String, tensor: Tensor)] {
         let zip = try ZipArchive(bytes)
         guard let pkl = zip.entries.first(where: { $0.name.hasSuffix("data.pkl") && $0.name.split(separator: "/").count == 2 }) else {
-            throw FormatError("pickle", "the zip checkpoint has no data.pkl")
+            throw failure("the zip checkpoint has no data.pkl")
         }
         let prefix = String(pkl.name.dropLast("data.pkl".count))
-        let root = try Unpickler(try zip.read(pkl)).load()
-        return try tensors(root) { key in try zip.read(prefix + "data/" + key) }
+        // Newer checkpoints record the storages' byte order; older ones are little-endian.
+        var bigEndian = false
+        if zip.index[prefix + "byteorder"] != nil {
+            let order = String(decoding: try zip.read(prefix + "byteorder", limit: 16), as: UTF8.self)
+            guard order == "little" || order == "big" else { throw failure("the checkpoint's byte order \(quoted(order)) is unknown") }
+            bigEndian = order == "big"
+        }
+        let pickle = Unpickler(try zip.read(pkl))
+        let root = try pickle.load()
+        return try tensors(root, pickle, limit: limit, bigEndian: bigEndian) { ref in
+            (try zip.read(prefix + "data/" + ref.key, limit: limit))[...]
+        }
     }
 
-    static func readLegacy(_ bytes: [UInt8]) throws -> [(name: String, tensor: Tensor)] {
+    static func readLegacy(_ bytes: [UInt8], limit: Int) throws -> [(name: String, tensor: Tensor)] {
         let p = Unpickler(bytes)
-        guard case .int = try p.load() else { throw FormatError("pickle", "not a PyTorch checkpoint (no magic number)") }
+        guard case .int = try p.load() else { throw failure("not a PyTorch checkpoint (no magic number)") }
         _ = try p.load()  // protocol version
         _ = try p.load()  // system info
         let main = Unpickler(bytes, at: p.position)
         let root = try main.load()
         let keysPickle = Unpickler(bytes, at: main.position)
-        guard case .list(let keyList) = try keysPickle.load() else { throw FormatError("pickle", "the storage list is missing") }
+        let keyList = try keysPickle.load()
+        guard case .list = keyList, let keys = keysPickle.items(keyList) else { throw failure("the storage list is missing") }
+        // The element size of each storage, from the tensors that view it (anywhere in the pickle).
+        var sizes: [String: Int] = [:]
+        main.walk(root) { v in
+            if case .tensor(let t) = v { sizes[t.storage.key] = elementType(t.storage.type).size }
+        }
         // The storages follow in the listed order, each as an 8-byte element count and the raw data.
         var position = keysPickle.position
         var storages: [String: ArraySlice<UInt8>] = [:]
-        var sizes: [String: Int] = [:]
-        func collect(_ v: Unpickler.Value) {
-            switch v {
-            case .tensor(let t): sizes[t.storage.key] = elementSize(t.storage.type)
-            case .dict(let d): for (_, x) in d.pairs { collect(x) }
-            case .list(let l): for x in l.items { collect(x) }
-            case .tuple(let xs): for x in xs { collect(x) }
-            default: break
-            }
-        }
-        collect(root)
-        for k in keyList.items {
-            guard case .string(let key) = k else { throw FormatError("pickle", "a storage key is not a string") }
-            guard position + 8 <= bytes.count else { throw FormatError("pickle", "the checkpoint is cut off") }
-            var count = 0
-            for i in 0..<8 { count |= Int(bytes[position + i]) << (8 * i) }
+        for k in keys {
+            guard case .string(let key) = k else { throw failure("a storage key is not a string") }
+            guard let count = Bytes.littleInt(bytes, position, 8) else { throw failure("the checkpoint is cut off") }
             position += 8
-            guard count >= 0, count <= bytes.count - position else { throw FormatError("pickle", "the checkpoint is cut off") }
-            let length = count * (sizes[key] ?? 4)
-            guard length <= bytes.count - position else { throw FormatError("pickle", "the checkpoint is cut off") }
+            guard let length = Bytes.byteCount(count, sizes[key] ?? 4), length <= bytes.count - position else {
+                throw failure("the checkpoint is cut off: the storage \(key) needs \(count) elements")
+            }
             storages[key] = bytes[position..<(position + length)]
             position += length
         }
-        return try tensors(root) { key in
-            guard let s = storages[key] else { throw FormatError("pickle", "the storage \(key) is missing") }
-            return Array(s)
+        return try tensors(root, main, limit: limit) { ref in
+            guard let s = storages[ref.key] else { throw failure("the storage \(ref.key) is missing") }
+            return s
         }
     }
 
-    /// The number of elements of a shape, or nil when it overflows.
-    static func checkedCount(_ shape: [Int]) -> Int? {
-        var n = 1
-        for d in shape {
-            let (p, o) = n.multipliedReportingOverflow(by: d)
-            guard !o, d >= 0 else { return nil }
-            n = p
-        }
-        return n
-    }
-
-    static func elementSize(_ type: String) -> Int {
+    /// The element type of a storage class name such as `FloatStorage`.
+    static func elementType(_ type: String) -> ElementType {
         switch type {
-        case "DoubleStorage", "LongStorage": return 8
-        case "HalfStorage", "ShortStorage", "BFloat16Storage": return 2
-        case "CharStorage", "ByteStorage", "BoolStorage": return 1
-        default: return 4
+        case "DoubleStorage": return .float64
+        case "LongStorage": return .int64
+        case "IntStorage": return .int32
+        case "HalfStorage": return .float16
+        case "BFloat16Storage": return .bfloat16
+        case "ShortStorage": return .int16
+        case "CharStorage": return .int8
+        case "ByteStorage", "BoolStorage": return .uint8
+        default: return .float32
         }
     }
 
-    /// The state dict's tensors, reading storages through `storage`.
-    static func tensors(_ root: Unpickler.Value, _ storage: (String) throws -> [UInt8]) throws -> [(name: String, tensor: Tensor)] {
-        guard case .dict(var dict) = root else { throw FormatError("pickle", "the checkpoint does not hold a state dict") }
+    /// The state dict's tensors, reading each storage's bytes once through `storage`.
+    static func tensors(_ root: Unpickler.Value, _ pickle: Unpickler, limit: Int, bigEndian: Bool = false,
+                        _ storage: (Unpickler.StorageRef) throws -> ArraySlice<UInt8>) throws -> [(name: String, tensor: Tensor)] {
+        guard var dict = pickle.pairs(root) else { throw failure("the checkpoint does not hold a state dict") }
         // Common wrappers: {"state_dict": {...}} or {"model": {...}}.
         for wrapper in ["state_dict", "model", "model_state_dict"] {
-            if let inner = dict.pairs.first(where: { if case .string(wrapper) = $0.0 { return true }; return false })?.1, case .dict(let d) = inner {
+            if let inner = dict.first(where: { if case .string(wrapper) = $0.0 { return true }; return false })?.1, let d = pickle.pairs(inner) {
                 dict = d
             }
         }
-        var cache: [String: [Float]] = [:]
-        var out: [(name: String, tensor: Tensor)] = []
-        for (k, v) in dict.pairs {
-            guard case .string(let name) = k, case .tensor(let t) = v else { continue }
-            if cache[t.storage.key] == nil { cache[t.storage.key] = try floats(storage(t.storage.key), t.storage.type) }
-            guard let data = cache[t.storage.key] else { continue }
-            // Sizes and strides come from the file: check the whole view lies in the storage.
-            guard let count = checkedCount(t.shape), count <= data.count || count == 0 else {
-                throw FormatError("pickle", "the tensor \(name) is larger than its storage")
+        var produced = 0
+        /// Counts `elements` more Float32s against the limit, before they are allocated.
+        func spend(_ elements: Int, _ name: String) throws {
+            guard let bytes = Bytes.byteCount(elements, 4), bytes <= limit - produced else {
+                throw failure("the checkpoint would produce more than \(limit) bytes of arrays (at \(name))")
             }
-            var last = t.offset
-            for (n, st) in zip(t.shape, t.strides) where n > 0 {
-                let (step, o1) = (n - 1).multipliedReportingOverflow(by: st)
-                let (sum, o2) = last.addingReportingOverflow(step)
-                guard !o1, !o2 else { throw FormatError("pickle", "the tensor \(name) has impossible strides") }
-                last = sum
-            }
-            guard count == 0 || last < data.count else { throw FormatError("pickle", "the tensor \(name) reaches past its storage") }
-            var values = [Float](repeating: 0, count: count)
-            // Gather through the strides (contiguous tensors are the common case).
-            var index = [Int](repeating: 0, count: t.shape.count)
-            for i in 0..<count {
-                var offset = t.offset
-                for d in 0..<index.count { offset += index[d] * t.strides[d] }
-                guard offset < data.count else { throw FormatError("pickle", "the tensor \(name) reaches past its storage") }
-                values[i] = data[offset]
-                var d = index.count - 1
-                while d >= 0 {
-                    index[d] += 1
-                    if index[d] < t.shape[d] { break }
-                    index[d] = 0
-                    d -= 1
-                }
-            }
-            out.append((name, try Tensor(shape: t.shape, values: values)))
+            produced += bytes
         }
+        var cache: [String: Tensor] = [:]
+        var out: [(name: String, tensor: Tensor)] = []
+        for (k, v) in dict {
+            guard case .string(let name) = k, case .tensor(let t) = v else { continue }
+            let data: Tensor
+            if let cached = cache[t.storage.key] {
+                data = cached
+            } else {
+                let raw = try storage(t.storage)
+                let type = elementType(t.storage.type)
+                try spend(raw.count / type.size, name)
+                data = try type.tensor([raw.count / type.size], from: raw, bigEndian: bigEndian, tag: "pickle")
+                cache[t.storage.key] = data
+            }
+            out.append((name, try view(t, of: data, name: name, spend: spend)))
+        }
+        guard !out.isEmpty else { throw failure("the state dict holds no tensors") }
         return out
     }
 
-    static func floats(_ b: [UInt8], _ type: String) throws -> [Float] {
-        let size = elementSize(type)
-        let n = b.count / size
-        return b.withUnsafeBytes { raw in
-            (0..<n).map { i -> Float in
-                let o = i * size
-                switch type {
-                case "DoubleStorage": return Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self)))
-                case "LongStorage": return Float(raw.loadUnaligned(fromByteOffset: o, as: Int64.self))
-                case "IntStorage": return Float(raw.loadUnaligned(fromByteOffset: o, as: Int32.self))
-                case "ShortStorage": return Float(raw.loadUnaligned(fromByteOffset: o, as: Int16.self))
-                case "CharStorage": return Float(raw.loadUnaligned(fromByteOffset: o, as: Int8.self))
-                case "ByteStorage", "BoolStorage": return Float(raw.loadUnaligned(fromByteOffset: o, as: UInt8.self))
-                case "HalfStorage": return Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt16.self)))
-                case "BFloat16Storage": return Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: o, as: UInt16.self)) << 16)
-                default: return Float(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self))
+    /// The tensor `t` views in the converted storage `data`: `data` itself (reshaped) when the
+    /// view is all of it in row-major order, else a copy gathered through the strides.
+    static func view(_ t: Unpickler.TensorRef, of data: Tensor, name: String, spend: (Int, String) throws -> Void) throws -> Tensor {
+        func bad(_ why: String) -> FormatError { failure("the tensor \(name) \(why)") }
+        guard let count = Bytes.elementCount(t.shape) else { throw bad("has an impossible shape \(t.shape)") }
+        // A stride of a dimension of size 0 or 1 is never stepped: take it as 0.
+        let strides = zip(t.shape, t.strides).map { $0 <= 1 ? 0 : $1 }
+        // Sizes and strides come from the file: check the whole view lies in the storage.
+        var last = t.offset
+        var contiguous = t.offset == 0
+        var expected = 1
+        for (n, st) in zip(t.shape, strides).reversed() where n > 0 {
+            let (step, o1) = (n - 1).multipliedReportingOverflow(by: st)
+            let (sum, o2) = last.addingReportingOverflow(step)
+            guard !o1, !o2 else { throw bad("has impossible strides") }
+            last = sum
+            if n > 1 && st != expected { contiguous = false }
+            expected = expected.multipliedReportingOverflow(by: n).partialValue
+        }
+        guard count == 0 || last < data.count else { throw bad("reaches past its storage") }
+        if count == data.count && contiguous {
+            do { return try data.reshaped(t.shape) } catch { throw bad("cannot take the shape \(t.shape): \(error)") }
+        }
+        try spend(count, name)
+        var result: Tensor
+        do { result = try Tensor(shape: t.shape) } catch { throw bad("cannot take the shape \(t.shape): \(error)") }
+        data.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { values in
+                // Gather through the strides (in bounds: every offset is at most `last`).
+                var index = [Int](repeating: 0, count: t.shape.count)
+                var offset = t.offset
+                for i in 0..<count {
+                    values[i] = source[offset]
+                    var d = index.count - 1
+                    while d >= 0 {
+                        index[d] += 1
+                        offset += strides[d]
+                        if index[d] < t.shape[d] { break }
+                        offset -= index[d] * strides[d]
+                        index[d] = 0
+                        d -= 1
+                    }
                 }
             }
         }
+        return result
     }
 }

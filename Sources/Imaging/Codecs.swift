@@ -11,24 +11,48 @@ extension Image {
         return nil
     }
 
+    /// The default memory budget of one decode: 1 GiB.
+    public static let defaultDecodeBudget = 1 << 30
+
     /// Decodes a JPEG or PNG file's bytes; a JPEG's EXIF orientation is applied so the image
     /// is upright.
-    public static func decode(_ bytes: [UInt8]) throws -> Image {
+    ///
+    /// Limits: an image is refused from its header, before any pixel is decoded, when the
+    /// bytes its decode needs exceed `budget` (default 1 GiB). Each sample (width x height x
+    /// channels) costs 1 byte of decode buffer and 4 of the Float32 image; 4 more when an EXIF
+    /// rotation copies the image; 2 more for a JPEG (libjpeg keeps a progressive image's
+    /// coefficients). So RGB PNGs of up to about 71 million pixels (8400 x 8400) pass by
+    /// default, and a 16384 x 16384 PNG of 1 MB is refused. libpng's user limits cap each side
+    /// as well (at most 1,000,000 pixels), and its ancillary chunks are capped (1000 chunks,
+    /// 8 MB decompressed each); a JPEG of more than 1000 progressive scans is refused.
+    /// Cut-off and corrupt files throw (a JPEG whose data ends early too, as in Pillow).
+    public static func decode(_ bytes: [UInt8], budget: Int = defaultDecodeBudget) throws -> Image {
         guard let format = format(of: bytes) else { throw ImagingError("not a JPEG or PNG file") }
+        let orientation = format == .jpeg ? exifOrientation(bytes) : nil
+        let perSample = 1 + 4 + (orientation.map { $0 != 1 } == true ? 4 : 0) + (format == .jpeg ? 2 : 0)
+        let maxSamples = Swift.max(budget, 0) / perSample
         var buffer = codecs_buffer()
         let status = bytes.withUnsafeBufferPointer { p in
-            format == .jpeg ? codecs_decode_jpeg(p.baseAddress, p.count, &buffer) : codecs_decode_png(p.baseAddress, p.count, &buffer)
+            format == .jpeg ? codecs_decode_jpeg(p.baseAddress, p.count, maxSamples, &buffer)
+                : codecs_decode_png(p.baseAddress, p.count, maxSamples, &buffer)
         }
-        defer { codecs_free(buffer.data) }
-        guard status == 0, let data = buffer.data else { throw ImagingError("\(format.rawValue) data is damaged: \(errorText(&buffer))") }
-        let samples = Array(UnsafeBufferPointer(start: data, count: buffer.size))
-        let image = try Image(width: Int(buffer.width), height: Int(buffer.height), channels: Int(buffer.channels), bytes: samples)
-        if format == .jpeg, let orientation = exifOrientation(bytes) { return try image.orientedUpright(exif: orientation) }
+        let image: Image
+        do {
+            defer { codecs_free(buffer.data) }
+            guard status == 0, let data = buffer.data else { throw ImagingError("\(format.rawValue) data is damaged: \(errorText(&buffer))") }
+            // Straight from the decode buffer to Float32: no intermediate byte array.
+            let pixels = UnsafeBufferPointer(start: data, count: buffer.size).map { Float($0) / 255 }
+            image = try Image(width: Int(buffer.width), height: Int(buffer.height), channels: Int(buffer.channels), pixels: pixels)
+        }
+        if let orientation { return try image.orientedUpright(exif: orientation) }
         return image
     }
 
-    /// The image as a file in the given format (JPEG drops alpha).
-    public func encoded(as format: FileFormat, quality: Int = 90) throws -> [UInt8] {
+    /// The image as a file in the given format (JPEG drops alpha; `progressive` writes a
+    /// progressive JPEG).
+    public func encoded(as format: FileFormat, quality: Int = 90, progressive: Bool = false) throws -> [UInt8] {
+        let largest = format == .jpeg ? 65_500 : Int(Int32.max)
+        guard width <= largest, height <= largest else { throw ImagingError("a \(width)x\(height) image is too large for \(format.rawValue)") }
         var source = self
         if format == .jpeg && hasAlpha { source = try converted(to: colorSpace) }
         let samples = source.bytes
@@ -37,7 +61,7 @@ extension Image {
             switch format {
             case .png: codecs_encode_png(p.baseAddress, Int32(width), Int32(height), Int32(source.channels), &buffer)
             case .jpeg: codecs_encode_jpeg(p.baseAddress, Int32(width), Int32(height), Int32(source.channels),
-                                           Int32(Swift.min(Swift.max(quality, 1), 100)), &buffer)
+                                           Int32(Swift.min(Swift.max(quality, 1), 100)), progressive ? 1 : 0, &buffer)
             }
         }
         defer { codecs_free(buffer.data) }

@@ -13,7 +13,9 @@ public struct Image: Sendable, Equatable {
         guard width > 0, height > 0, (1...4).contains(channels) else {
             throw ImagingError("an image needs positive dimensions and 1 to 4 channels, not \(width)x\(height)x\(channels)")
         }
-        guard pixels.count == width * height * channels else {
+        let (area, o1) = width.multipliedReportingOverflow(by: height)
+        let (samples, o2) = area.multipliedReportingOverflow(by: channels)
+        guard !o1, !o2, pixels.count == samples else {
             throw ImagingError("\(pixels.count) samples do not fill a \(width)x\(height) image of \(channels) channels")
         }
         self.width = width
