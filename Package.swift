@@ -34,12 +34,14 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Language", dependencies: [
+            "Resources",
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: releaseSpeed),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Randomness", swiftSettings: numericSpeed),
-        .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels", "Randomness"], swiftSettings: numericSpeed),
+        .target(name: "Resources", swiftSettings: numericSpeed),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels", "Randomness", "Resources"], swiftSettings: numericSpeed),
         .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: numericSpeed),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -48,7 +50,7 @@ let package = Package(
         .target(name: "Learn", dependencies: ["Tensor", "Nets", "COpenBLAS"], swiftSettings: numericSpeed),
         // The kernel in three rooms: the language's library (no tensors, no BLAS), nets, learning.
         .target(name: "CoreKernel", dependencies: [
-            "Language", "Randomness",
+            "Language", "Randomness", "Resources",
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: releaseSpeed, plugins: ["EmbedStdlib"]),

@@ -12,11 +12,12 @@ struct Iterator {
         guard let items = spec.listItems else {
             let n = try c.evaluate(spec)
             guard let k = n.intValue else { c.message("itform", spec, .integer(2)); return nil }
+            guard k <= 100_000_000 else { c.message("iterb", spec); return nil }
             return Iterator(variable: nil, values: Array(repeating: .null, count: max(0, k)))
         }
         if items.count == 1 {
             let n = try c.evaluate(items[0])
-            guard let k = n.intValue else { c.message("iterb", spec); return nil }
+            guard let k = n.intValue, k <= 100_000_000 else { c.message("iterb", spec); return nil }
             return Iterator(variable: nil, values: Array(repeating: .null, count: max(0, k)))
         }
         guard case .symbol(let v) = items[0], items.count <= 4 else {
@@ -34,8 +35,9 @@ struct Iterator {
             c.message("iterb", spec)
             return nil
         }
-        let count = Int(((b - a) / s + 1e-10).rounded(.down)) + 1
-        if count > 100_000_000 { c.message("iterb", spec); return nil }
+        let steps = ((b - a) / s + 1e-10).rounded(.down)
+        guard steps.isFinite, steps < 100_000_000 else { c.message("iterb", spec); return nil }
+        let count = steps < 0 ? 0 : Int(steps) + 1
         var values: [Expr] = []
         values.reserveCapacity(max(0, count))
         if count > 0 {

@@ -97,6 +97,11 @@ public func report(_ error: Error, _ c: Call) {
     c.message("eval", text: "\(error)")
 }
 
+/// `f::nomem`: a size beyond the memory limit (`ResourcePolicy.memoryLimit`, `$MemoryLimit`).
+public func nomem(_ c: Call) {
+    c.message("nomem", text: "The current computation was aborted because there was insufficient memory available to complete the computation.")
+}
+
 public func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
 
 /// An expression in InputForm, cut to about 60 characters, for messages.

@@ -1,4 +1,5 @@
 import Language
+import Resources
 
 /// Fills the slots `#`, `#n`, `#name`, `##` of a pure function's body, leaving nested slot
 /// functions alone (their slots are their own).
@@ -271,6 +272,7 @@ extension Kernel {
             },
             Builtin("Outer", [], usage: "Outer[f, list1, list2, ...] gives the generalized outer product.", arity: .atLeast(3)) { c in
                 let lists = Array(c.args.dropFirst())
+                guard let total = ResourcePolicy.count(lists.map { $0.listItems?.count ?? 1 }), admits(total, bytesEach: 16 * lists.count, c) else { return nil }
                 func build(_ i: Int, _ prefix: [Expr]) -> Expr {
                     guard i < lists.count else { return .call(c[0], prefix) }
                     guard let items = lists[i].listItems else { return build(i + 1, prefix + [lists[i]]) }

@@ -1,5 +1,7 @@
+import Foundation
 import BigInt
 import Language
+import Resources
 import OrderedCollections
 
 /// Positions for Take and Drop: `n`, `-n`, `{m}`, `{m, n}`, `{m, n, s}`, `All`, `None`.
@@ -508,25 +510,28 @@ extension Kernel {
                 let d: Expr = c.count == 3 ? c[2] : .integer(1)
                 if case .integer(let x) = a, case .integer(let y) = b, case .integer(let s) = d, s != 0 {
                     if (s > 0 && y < x) || (s < 0 && y > x) { return .list([]) }
-                    let n = (y - x) / s + 1
-                    guard n <= 50_000_000 else { c.message("range", c.whole); return nil }
+                    let (span, o) = y.subtractingReportingOverflow(x)
+                    let (steps, o2) = span.dividedReportingOverflow(by: s)
+                    guard !o, !o2, steps < 50_000_000 else { c.message("range", c.whole); return nil }
                     return .list(stride(from: x, through: y, by: s).map { .integer($0) })
                 }
                 guard let x = a.doubleValue, let y = b.doubleValue, let s = d.doubleValue, s != 0 else {
                     c.message("range", c.whole)
                     return nil
                 }
-                let n = Int(((y - x) / s + 1e-12).rounded(.down)) + 1
-                if n <= 0 { return .list([]) }
-                guard n <= 50_000_000 else { c.message("range", c.whole); return nil }
+                let steps = ((y - x) / s + 1e-12).rounded(.down)
+                if steps < 0 { return .list([]) }
+                guard steps.isFinite, steps < 50_000_000 else { c.message("range", c.whole); return nil }
+                let n = Int(steps) + 1
                 return .list((0..<n).map { Numbers.add(a, Numbers.multiply(d, .integer($0)) ?? .integer(0)) ?? a })
             },
             Builtin("ConstantArray", [], usage: "ConstantArray[c, n] gives a list of n copies of c; ConstantArray[c, {n1, n2, ...}] a nested array.", arity: .exactly(2)) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
-                guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, { $0.multipliedReportingOverflow(by: max($1, 1)).partialValue }) <= 100_000_000 else {
+                guard dims.allSatisfy({ $0 >= 0 }), let total = ResourcePolicy.count(dims.map { max($0, 1) }) else {
                     c.message("ilsnn", .integer(2), c.whole)
                     return nil
                 }
+                guard admits(total, c) else { return nil }
                 var e = c[0]
                 for d in dims.reversed() { e = .list(Array(repeating: e, count: d)) }
                 return e
@@ -632,12 +637,12 @@ extension Kernel {
                 do { return try part(c[0], pos[...]) } catch { c.message("partw", c[1], c[0]); return nil }
             },
             Builtin("PadRight", [], usage: "PadRight[list, n] pads list on the right with 0 to length n; PadRight[list, n, x] with x.") { c in
-                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0 else { return nil }
+                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0, admits(n, c) else { return nil }
                 let x = c.count == 3 ? c[2] : .integer(0)
                 return .list(items.count >= n ? Array(items.prefix(n)) : items + Array(repeating: x, count: n - items.count))
             },
             Builtin("PadLeft", [], usage: "PadLeft[list, n] pads list on the left with 0 to length n; PadLeft[list, n, x] with x.") { c in
-                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0 else { return nil }
+                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0, admits(n, c) else { return nil }
                 let x = c.count == 3 ? c[2] : .integer(0)
                 return .list(items.count >= n ? Array(items.suffix(n)) : Array(repeating: x, count: n - items.count) + items)
             },
@@ -645,8 +650,11 @@ extension Kernel {
                 guard c.count >= 1, let items = c[0].listItems, items.count <= 20 else { return nil }
                 var sizes = Array(0...items.count)
                 if c.count >= 2 {
-                    if let k = c[1].intValue { sizes = Array(0...min(k, items.count)) }
-                    else if let l = c[1].listItems, let k = l.first?.intValue { sizes = l.count == 1 ? [k] : Array(k...(l.last?.intValue ?? k)) }
+                    if let k = c[1].intValue { sizes = k < 0 ? [] : Array(0...min(k, items.count)) }
+                    else if let l = c[1].listItems, let k = l.first?.intValue {
+                        let last = min(l.last?.intValue ?? k, items.count)
+                        sizes = l.count == 1 ? [k] : (k <= last ? Array(max(k, 0)...max(last, 0)) : [])
+                    }
                 }
                 var out: [Expr] = []
                 for k in sizes {
@@ -661,9 +669,12 @@ extension Kernel {
             },
             Builtin("Tuples", [], usage: "Tuples[list, n] gives all n-tuples of elements of list; Tuples[{l1, l2, ...}] picks one from each.") { c in
                 var lists: [[Expr]]
-                if c.count == 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0 { lists = Array(repeating: items, count: n) }
-                else if c.count == 1, let ls = c[0].listItems { lists = ls.map { $0.args } } else { return nil }
-                guard lists.reduce(1.0, { $0 * Double($1.count) }) <= 1e6 else { return nil }
+                if c.count == 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0 {
+                    // items^n tuples of n elements each, checked before anything is made.
+                    guard Foundation.pow(Double(items.count), Double(n)) * Double(max(n, 1)) <= 1e7 else { nomem(c); return nil }
+                    lists = Array(repeating: items, count: n)
+                } else if c.count == 1, let ls = c[0].listItems { lists = ls.map { $0.args } } else { return nil }
+                guard lists.reduce(1.0, { $0 * Double($1.count) }) * Double(max(lists.count, 1)) <= 1e7 else { nomem(c); return nil }
                 var out: [[Expr]] = [[]]
                 for l in lists { out = out.flatMap { p in l.map { p + [$0] } } }
                 return .list(out.map { .list($0) })

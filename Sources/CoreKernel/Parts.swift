@@ -100,14 +100,25 @@ func spanPositions(_ spec: Expr, _ count: Int) throws -> [Int] {
     let step = a.count > 2 ? (a[2].intValue ?? 1) : 1
     guard step != 0 else { throw PartFailure.badSpec(spec) }
     var out: [Int] = []
+    // Positions advance without overflow: a step past the end stops the walk.
     if step > 0 {
         guard start >= 1, end <= count else { throw PartFailure.missing(spec) }
         var i = start
-        while i <= end { out.append(i - 1); i += step }
+        while i <= end {
+            out.append(i - 1)
+            let (next, o) = i.addingReportingOverflow(step)
+            if o { break }
+            i = next
+        }
     } else {
         guard start <= count, end >= 1 else { throw PartFailure.missing(spec) }
         var i = start
-        while i >= end { out.append(i - 1); i += step }
+        while i >= end {
+            out.append(i - 1)
+            let (next, o) = i.addingReportingOverflow(step)
+            if o { break }
+            i = next
+        }
     }
     return out
 }

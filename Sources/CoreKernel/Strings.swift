@@ -71,7 +71,7 @@ private func stringArg(_ c: Call, _ i: Int) -> String? {
 private func stringRange(_ spec: Expr, _ count: Int) -> Range<Int>? {
     if let n = spec.intValue {
         if n >= 0 { return n <= count ? 0..<n : nil }
-        return -n <= count ? (count + n)..<count : nil
+        return n >= -count ? (count + n)..<count : nil
     }
     guard let items = spec.listItems, let a = items.first?.intValue else { return nil }
     let b = items.count > 1 ? (items[1].intValue ?? a) : a
@@ -285,7 +285,7 @@ extension Kernel {
                 return mapStrings(c) { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             },
             Builtin("StringRepeat", [], usage: "StringRepeat[s, n] repeats s n times.") { c in
-                guard c.count == 2, let s = stringArg(c, 0), let n = c[1].intValue, n >= 0, n <= 10_000_000 else { return nil }
+                guard c.count == 2, let s = stringArg(c, 0), let n = c[1].intValue, n >= 0, admits(n, bytesEach: max(s.utf8.count, 1), c) else { return nil }
                 return .string(String(repeating: s, count: n))
             },
             Builtin("StringRiffle", [], usage: "StringRiffle[{s1, s2, ...}] joins with spaces; StringRiffle[list, sep] with sep; StringRiffle[list, {left, sep, right}].") { c in
@@ -302,7 +302,7 @@ extension Kernel {
                 return .string(left + items.map(OutputForm.string).joined(separator: sep) + right)
             },
             Builtin("StringPadLeft", [], usage: "StringPadLeft[s, n] pads s on the left with spaces to length n.") { c in
-                guard c.count >= 2, let n = c[1].intValue else { return nil }
+                guard c.count >= 2, let n = c[1].intValue, n >= 0, admits(n, bytesEach: 4, c) else { return nil }
                 let pad = c.count == 3 ? (c[2].asString ?? " ") : " "
                 return mapStrings(c) { s in
                     if s.count >= n { return .string(String(s.suffix(n))) }
@@ -310,7 +310,7 @@ extension Kernel {
                 }
             },
             Builtin("StringPadRight", [], usage: "StringPadRight[s, n] pads s on the right with spaces to length n.") { c in
-                guard c.count >= 2, let n = c[1].intValue else { return nil }
+                guard c.count >= 2, let n = c[1].intValue, n >= 0, admits(n, bytesEach: 4, c) else { return nil }
                 let pad = c.count == 3 ? (c[2].asString ?? " ") : " "
                 return mapStrings(c) { s in
                     if s.count >= n { return .string(String(s.prefix(n))) }

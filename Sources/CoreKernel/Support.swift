@@ -1,5 +1,6 @@
 import BigInt
 import Language
+import Resources
 
 /// Helpers shared by the builtin tables.
 extension Call {
@@ -49,10 +50,11 @@ package func collectOptions(_ e: Expr, into out: inout [String: Expr]) {
 }
 
 extension Expr {
-    /// A machine integer value, accepting whole reals too.
+    /// A machine integer value, accepting whole reals too. `Int.min` is left out: it has no
+    /// negation, and every count and position fits in the rest.
     package var intValue: Int? {
         switch self {
-        case .integer(let i): return i
+        case .integer(let i): return i == Int.min ? nil : i
         case .real(let d) where d.rounded() == d && abs(d) < 1e18: return Int(d)
         default: return nil
         }
@@ -143,4 +145,12 @@ func visitLevels(_ e: Expr, _ spec: LevelSpec, level: Int = 0, path: [Expr] = []
     }
     if spec.contains(level) { return try f(e, path) }
     return true
+}
+
+/// Whether a result of `elements` expressions (of about `bytesEach` bytes each) may be made; if
+/// not, issues `f::nomem` for the call.
+package func admits(_ elements: Int, bytesEach: Int = 16, _ c: Call) -> Bool {
+    if ResourcePolicy.admits(elements, bytesEach: bytesEach) { return true }
+    nomem(c)
+    return false
 }

@@ -28,6 +28,7 @@ private func reportNetsError(_ error: Error, _ c: Call) -> Bool {
     switch error {
     case let e as NetError: c.message(e.tag, text: capitalized(e.description) + ".")
     case let e as FormatError: c.message(e.tag, text: capitalized(e.description) + ".")
+    case let e as TensorError where e.isMemory: nomem(c)
     case let e as TensorError: c.message("eval", text: capitalized(e.description) + ".")
     case let e as ImagingError: c.message("imgerr", text: capitalized(e.description) + ".")
     default: return false

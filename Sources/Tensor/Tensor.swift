@@ -1,3 +1,4 @@
+import Resources
 /// An n-dimensional array of Float32, contiguous and row-major (NCHW for images), with
 /// copy-on-write storage. Shapes are checked; a mismatch throws `TensorError`.
 public struct Tensor: Sendable {
@@ -17,11 +18,9 @@ public struct Tensor: Sendable {
     /// The number of elements of a shape; negative or overflowing shapes throw.
     static func elementCount(_ shape: [Int]) throws -> Int {
         guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorError("negative dimension in shape \(shape)") }
-        let (n, overflow) = shape.reduce((1, false)) { acc, d in
-            let (p, o) = acc.0.multipliedReportingOverflow(by: d)
-            return (p, acc.1 || o)
+        guard let n = ResourcePolicy.count(shape), ResourcePolicy.admits(n, bytesEach: MemoryLayout<Float>.stride) else {
+            throw TensorError.memory(shape)
         }
-        guard !overflow, n <= 1 << 34 else { throw TensorError("shape \(shape) is too large") }
         return n
     }
 
@@ -87,11 +86,14 @@ public struct Tensor: Sendable {
     public func reshaped(_ newShape: [Int]) throws -> Tensor {
         var dims = newShape
         if let i = dims.firstIndex(of: -1) {
-            let known = dims.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
-            guard known > 0, count % known == 0 else { throw TensorError.shape("reshape", shape, newShape) }
+            var rest = dims
+            rest.remove(at: i)
+            guard rest.allSatisfy({ $0 >= 0 }), let known = try? Tensor.elementCount(rest), known > 0, count % known == 0 else {
+                throw TensorError.shape("reshape", shape, newShape)
+            }
             dims[i] = count / known
         }
-        guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, *) == count else {
+        guard dims.allSatisfy({ $0 >= 0 }), (try? Tensor.elementCount(dims)) == count else {
             throw TensorError.shape("reshape", shape, newShape)
         }
         return Tensor(shape: dims, storage: storage)
