@@ -96,7 +96,8 @@ public enum NetFile {
             case .layer(let kind, let inputs, let output):
                 var arrays: [String: Tensor] = [:]
                 for name in kind.arrayNames { arrays[name] = try array((path + [name]).joined(separator: "/")) }
-                var l = try Layer(kind, arrays: arrays, inputCount: inputs.count)
+                // The recorded input first: arrays alone would guess a vector (a LinearLayer's weights).
+                var l = try Layer(kind, arrays: arrays, input: inputs.first ?? nil, inputCount: inputs.count)
                 _ = try l.constrain(inputs: inputs, output: output)
                 return .layer(l)
             case .chain(let names, let nodes, let encoder, let decoder):

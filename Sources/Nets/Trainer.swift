@@ -58,12 +58,7 @@ public enum Trainer {
     /// The loss NetTrain attaches: cross-entropy after a softmax, binary cross-entropy after a
     /// logistic sigmoid, mean squared otherwise.
     public static func automaticLoss(_ net: Net) -> LossKind {
-        guard let last = net.layers.last?.layer else { return .meanSquared }
-        switch last.kind {
-        case .softmax: return .crossEntropyIndex
-        case .elementwise(.activation(.sigmoid)): return .crossEntropyBinary
-        default: return .meanSquared
-        }
+        net.layers.last?.layer.operation.impliedLoss ?? .meanSquared
     }
 
     /// The number of leading top-level layers of a chain that are frozen and deterministic, so
