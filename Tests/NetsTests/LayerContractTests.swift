@@ -103,6 +103,10 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
     @Test func everyKindHasAnExample() {
         let covered = Set(Self.examples.map { Tag($0.kind) })
         #expect(Tag.allCases.filter { !covered.contains($0) } == [])
+        // The registry the net file reads through holds exactly the examples' operator types.
+        let registered = LayerKind.operatorTypes.map { ObjectIdentifier($0) }
+        let exercised = Set(Self.examples.map { ObjectIdentifier(type(of: $0.kind.operator)) })
+        #expect(Set(registered) == exercised && registered.count == exercised.count)
     }
 
     /// The example's layer, its arrays initialized and then moved off their starting values
@@ -238,6 +242,50 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             let a = Double(grad[k])
             #expect(abs(numeric - a) <= 1e-2 * Swift.max(1, abs(a)), "\(what)[\(k)]: analytic \(a), numeric \(numeric)")
         }
+    }
+
+    /// The net file's form of each example's spec, as files written so far hold it; a layer
+    /// that changes how its spec is written breaks the files users have.
+    static let storedSpecs = [
+        #"{"linear":{"biases":true,"output":[3]}}"#,
+        #"{"linear":{"biases":false,"output":[2,2]}}"#,
+        #"{"softmax":{}}"#,
+        #"{"elementwise":{"_0":{"activation":{"_0":"tanh"}}}}"#,
+        #"{"elementwise":{"_0":{"activation":{"_0":"relu"}}}}"#,
+        #"{"elementwise":{"_0":{"scalar":{"_0":{"apply":{"_0":"Sin","_1":{"product":{"_0":[{"constant":{"_0":2}},{"input":{}}]}}}}}}}}"#,
+        #"{"convolution":{"biases":true,"channels":4,"groups":2,"window":{"dilation":[1,1],"kernel":[3,3],"padding":{"same":{}},"stride":[2,2]}}}"#,
+        #"{"convolution":{"biases":false,"channels":2,"groups":1,"window":{"dilation":[2,1],"kernel":[2,2],"padding":{"explicit":{"bottom":0,"left":0,"right":1,"top":1}},"stride":[1,1]}}}"#,
+        #"{"pooling":{"_0":{"dilation":[1,1],"kernel":[2,2],"padding":{"explicit":{"bottom":0,"left":0,"right":0,"top":0}},"stride":[1,1]},"_1":"max"}}"#,
+        #"{"pooling":{"_0":{"dilation":[1,1],"kernel":[2,2],"padding":{"explicit":{"bottom":1,"left":1,"right":1,"top":1}},"stride":[2,2]},"_1":"mean"}}"#,
+        #"{"aggregation":{"_0":"mean"}}"#,
+        #"{"aggregation":{"_0":"max"}}"#,
+        #"{"batchNorm":{"epsilon":0.001,"momentum":0.9}}"#,
+        #"{"batchNorm":{"epsilon":1e-05,"momentum":0.8}}"#,
+        #"{"dropout":{"_0":0.3}}"#,
+        #"{"flatten":{}}"#,
+        #"{"reshape":{"_0":[3,2]}}"#,
+        #"{"catenate":{}}"#,
+        #"{"catenate":{}}"#,
+        #"{"total":{}}"#,
+        #"{"loss":{"_0":"Index"}}"#,
+        #"{"loss":{"_0":"Probabilities"}}"#,
+        #"{"loss":{"_0":"Binary"}}"#,
+        #"{"loss":{"_0":"MeanSquared"}}"#,
+        #"{"loss":{"_0":"MeanAbsolute"}}"#,
+    ]
+
+    @Test func specsAreStoredAsBefore() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(Self.storedSpecs.count == Self.examples.count)
+        for (example, stored) in zip(Self.examples, Self.storedSpecs) {
+            #expect(String(decoding: try encoder.encode(example.kind), as: UTF8.self) == stored)
+            #expect(try JSONDecoder().decode(LayerKind.self, from: Data(stored.utf8)) == example.kind)
+        }
+        // An output size or channel count not known yet is left out.
+        #expect(try JSONDecoder().decode(LayerKind.self, from: Data(#"{"linear":{"biases":true}}"#.utf8)) == .linear(output: nil, biases: true))
+        #expect(String(decoding: try encoder.encode(LayerKind.linear(output: nil, biases: true)), as: UTF8.self) == #"{"linear":{"biases":true}}"#)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(LayerKind.self, from: Data(#"{"unknown":{}}"#.utf8)) }
     }
 
     /// (c) The spec and arrays survive the net file: the decoded layer computes the same.

@@ -4,9 +4,12 @@ import Tensor
 ///
 /// - Input: {c, ...} with at least one spatial dimension. Output: {c}.
 /// - No arrays.
-struct AggregationLayer: LayerOperator {
+struct AggregationLayer: LayerOperator, Codable {
     var function: Pooling.Function
 
+    static let specKey = "aggregation"
+
+    private enum CodingKeys: String, CodingKey { case function = "_0" }
     var kind: LayerKind { .aggregation(function) }
     var name: String { "AggregationLayer" }
 

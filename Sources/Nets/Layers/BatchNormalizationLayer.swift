@@ -8,9 +8,11 @@ import Tensor
 /// - Training uses the batch's statistics (frozen layers: the moving ones); inference the
 ///   moving ones, which makes the layer a per-channel affine map. In an inference plan that
 ///   map is folded into a convolution before it (`EpilogueRole.scaleShift`).
-struct BatchNormalizationLayer: LayerOperator {
+struct BatchNormalizationLayer: LayerOperator, Codable {
     var epsilon: Float
     var momentum: Float
+
+    static let specKey = "batchNorm"
 
     var kind: LayerKind { .batchNorm(epsilon: epsilon, momentum: momentum) }
     var name: String { "BatchNormalizationLayer" }

@@ -5,7 +5,9 @@ import Tensor
 /// - Inputs: any number of shapes {c_i, rest...} that agree beyond the first dimension.
 ///   Output: {sum of c_i, rest...}.
 /// - No arrays.
-struct CatenateLayer: LayerOperator {
+struct CatenateLayer: LayerOperator, Codable {
+    static let specKey = "catenate"
+
     var kind: LayerKind { .catenate }
     var name: String { "CatenateLayer" }
     var inputCount: Int? { nil }

@@ -10,11 +10,13 @@ import Tensor
 ///   activation after it) is folded into the weights; in an inference plan the convolution's
 ///   epilogue absorbs, in this order, a batch normalization, then an activation or a residual
 ///   addition (then an activation).
-struct ConvolutionLayer: LayerOperator {
+struct ConvolutionLayer: LayerOperator, Codable {
     var channels: Int?
     var window: WindowSpec
     var groups: Int
     var biases: Bool
+
+    static let specKey = "convolution"
 
     var kind: LayerKind { .convolution(channels: channels, window: window, groups: groups, biases: biases) }
     var name: String { "ConvolutionLayer" }

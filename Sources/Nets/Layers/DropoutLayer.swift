@@ -5,9 +5,12 @@ import Tensor
 ///
 /// - Input: any shape. Output: the input's shape.
 /// - No arrays.
-struct DropoutLayer: LayerOperator {
+struct DropoutLayer: LayerOperator, Codable {
     var probability: Float
 
+    static let specKey = "dropout"
+
+    private enum CodingKeys: String, CodingKey { case probability = "_0" }
     var kind: LayerKind { .dropout(probability) }
     var name: String { "DropoutLayer" }
     var isStochastic: Bool { true }

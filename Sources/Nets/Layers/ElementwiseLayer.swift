@@ -7,9 +7,12 @@ import Tensor
 /// - No arrays.
 /// - Fusion: a runtime activation joins the epilogue of a convolution before it
 ///   (`EpilogueRole.activation`); a general scalar function runs as its own step.
-struct ElementwiseLayer: LayerOperator {
+struct ElementwiseLayer: LayerOperator, Codable {
     var function: ElementwiseFunction
 
+    static let specKey = "elementwise"
+
+    private enum CodingKeys: String, CodingKey { case function = "_0" }
     var kind: LayerKind { .elementwise(function) }
     var name: String { "ElementwiseLayer" }
 

@@ -4,7 +4,9 @@ import Tensor
 ///
 /// - Input: any shape of k values. Output: {k}.
 /// - No arrays; in an inference plan the output shares the input's memory.
-struct FlattenLayer: LayerOperator {
+struct FlattenLayer: LayerOperator, Codable {
+    static let specKey = "flatten"
+
     var kind: LayerKind { .flatten }
     var name: String { "FlattenLayer" }
 

@@ -20,11 +20,11 @@ public enum LossKind: String, Sendable, Equatable, Codable, CaseIterable {
 ///
 /// Why an enum of specs rather than existential layer values: the Kernel constructs and
 /// matches these cases (`.linear(output:biases:)`, `case .loss(let k)`), specs compare with
-/// `==`, and the net file stores a layer's spec as this enum's derived `Codable` form
-/// (`{"linear": {"output": [10], "biases": true}}`), so files written before stay readable bit
-/// for bit. The enum is only the spec: everything a layer does lives in its `LayerOperator`
-/// type (`Layers/`), which `operator` makes from the case. A new layer is its operator file plus
-/// one case here and one line in `operator`.
+/// `==` for free, and a closed list lets the compiler check that every kind has an operator.
+/// The enum is only the spec: everything a layer does, including how the net file writes and
+/// reads its spec, lives in its `LayerOperator` type (`Layers/`), which `operator` makes from
+/// the case. A new layer is its operator file plus, here, one case, one line in `operator` and
+/// its type in `operatorTypes`.
 public enum LayerKind: Sendable, Equatable, Codable {
     /// Output of the given shape (nil: inferred from what follows); with or without biases.
     case linear(output: Shape?, biases: Bool)
@@ -59,6 +59,32 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .total: return TotalLayer()
         case .loss(let l): return l.operation
         }
+    }
+
+    /// Every operator type, in the order the net file's reader tries them.
+    static var operatorTypes: [any LayerOperator.Type] {
+        [LinearLayer.self, SoftmaxLayer.self, ElementwiseLayer.self, ConvolutionLayer.self, PoolingLayer.self, AggregationLayer.self,
+         BatchNormalizationLayer.self, DropoutLayer.self, FlattenLayer.self, ReshapeLayer.self, CatenateLayer.self, TotalLayer.self,
+         CrossEntropyLossLayer.self, MeanSquaredLossLayer.self, MeanAbsoluteLossLayer.self]
+    }
+
+    /// `{specKey: fields}`, written by the layer's operator.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: SpecKey.self)
+        try self.operator.encodeSpec(to: &container)
+    }
+
+    /// The spec read by the first operator type that recognizes it.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: SpecKey.self)
+        for type in Self.operatorTypes {
+            if let kind = try type.decodeSpec(from: container) {
+                self = kind
+                return
+            }
+        }
+        let keys = container.allKeys.map(\.stringValue).joined(separator: ", ")
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no layer is stored as \(keys)"))
     }
 
     /// The layer's head in the language: `LinearLayer`, `ConvolutionLayer`...

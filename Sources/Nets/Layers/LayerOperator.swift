@@ -12,9 +12,18 @@ import Tensor
 ///
 /// An operator is a value made from its `LayerKind` (`LayerKind.operator`) and turns back
 /// into one (`kind`) after it has refined itself (a LinearLayer learns its output size from its
-/// weights). The net file stores the spec as the `LayerKind` case, so a layer's spec is written
-/// and read as its case's labelled fields.
+/// weights). In the net file a spec is `{specKey: fields}`; the fields are the type's `Codable`
+/// form, named as `LayerKind`'s case labels them (`_0` for an unlabelled value), so that files
+/// keep the form the enum's derived coding gave them.
 protocol LayerOperator: Sendable {
+    /// The key the net file's structure stores the spec under: `{"linear": {...}}`.
+    static var specKey: String { get }
+    /// Writes the spec under `specKey` (the type's own `Codable` form, by default).
+    func encodeSpec(to container: inout KeyedEncodingContainer<SpecKey>) throws
+    /// The spec stored in `container`, or nil when it is not this type's (another key, or another
+    /// of the loss layers, which share one key).
+    static func decodeSpec(from container: KeyedDecodingContainer<SpecKey>) throws -> LayerKind?
+
     /// The spec this operator stands for, including what `fixSizes` and `inferShapes` learned.
     var kind: LayerKind { get }
     /// The layer's head in the language: `LinearLayer`, `ConvolutionLayer`...
@@ -77,6 +86,27 @@ extension LayerOperator {
         guard let x = xs.first else { throw NetError("eval", "\(name) got no input") }
         return x
     }
+}
+
+extension LayerOperator where Self: Codable {
+    func encodeSpec(to container: inout KeyedEncodingContainer<SpecKey>) throws {
+        try container.encode(self, forKey: SpecKey(Self.specKey))
+    }
+
+    static func decodeSpec(from container: KeyedDecodingContainer<SpecKey>) throws -> LayerKind? {
+        guard container.contains(SpecKey(specKey)) else { return nil }
+        return try container.decode(Self.self, forKey: SpecKey(specKey)).kind
+    }
+}
+
+/// A key of the net file's spec objects.
+struct SpecKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
 
 extension Tensor {

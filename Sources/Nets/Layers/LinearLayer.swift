@@ -6,9 +6,11 @@ import Tensor
 /// - Arrays: `Weights` {o, k} with o the output's size, `Biases` {o} (unless `biases` is false).
 /// - The weights fix the output size (their rows) and the input size (their columns); the
 ///   output size can also be inferred from what follows.
-struct LinearLayer: LayerOperator {
+struct LinearLayer: LayerOperator, Codable {
     var output: Shape?
     var biases: Bool
+
+    static let specKey = "linear"
 
     var kind: LayerKind { .linear(output: output, biases: biases) }
     var name: String { "LinearLayer" }

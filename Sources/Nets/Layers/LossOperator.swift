@@ -12,6 +12,18 @@ protocol LossOperator: LayerOperator {
 }
 
 extension LossOperator {
+    static var specKey: String { "loss" }
+
+    /// `{"loss": {"_0": form}}`, one key for every loss layer.
+    func encodeSpec(to container: inout KeyedEncodingContainer<SpecKey>) throws {
+        guard case .loss(let form) = kind else { return }
+        try container.encode(LossSpec(form: form), forKey: SpecKey(Self.specKey))
+    }
+
+    static func decodeSpec(from container: KeyedDecodingContainer<SpecKey>) throws -> LayerKind? {
+        guard let spec = try container.decodeIfPresent(LossSpec.self, forKey: SpecKey(specKey)), spec.form.operation is Self else { return nil }
+        return .loss(spec.form)
+    }
     var inputCount: Int? { 2 }
 
     func inferShapes(_ shapes: inout LayerShapes, arrays: [String: Tensor]) throws { try Self.targetLikePrediction(&shapes) }
@@ -35,4 +47,10 @@ extension LossOperator {
     func planned(_ layer: Layer) throws -> (any PlannedOperation)? {
         throw NetError("eval", "loss layers have no inference form")
     }
+}
+
+/// The stored fields of a loss layer's spec.
+private struct LossSpec: Codable {
+    var form: LossKind
+    enum CodingKeys: String, CodingKey { case form = "_0" }
 }

@@ -4,10 +4,13 @@ import Tensor
 ///
 /// - Input: {c, h, w}. Output: {c, h', w'}, h' and w' from the window (`WindowSpec.outputSize`).
 /// - No arrays.
-struct PoolingLayer: LayerOperator {
+struct PoolingLayer: LayerOperator, Codable {
     var window: WindowSpec
     var function: Pooling.Function
 
+    static let specKey = "pooling"
+
+    private enum CodingKeys: String, CodingKey { case window = "_0", function = "_1" }
     var kind: LayerKind { .pooling(window, function) }
     var name: String { "PoolingLayer" }
 

@@ -4,9 +4,12 @@ import Tensor
 ///
 /// - Input: any shape of as many values as `dimensions` holds. Output: `dimensions`.
 /// - No arrays; in an inference plan the output shares the input's memory.
-struct ReshapeLayer: LayerOperator {
+struct ReshapeLayer: LayerOperator, Codable {
     var dimensions: Shape
 
+    static let specKey = "reshape"
+
+    private enum CodingKeys: String, CodingKey { case dimensions = "_0" }
     var kind: LayerKind { .reshape(dimensions) }
     var name: String { "ReshapeLayer" }
 

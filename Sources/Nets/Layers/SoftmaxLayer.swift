@@ -5,7 +5,9 @@ import Tensor
 ///
 /// - Input: any shape of at least one dimension. Output: the input's shape.
 /// - No arrays. A net that ends in a softmax is trained with cross-entropy on class indices.
-struct SoftmaxLayer: LayerOperator {
+struct SoftmaxLayer: LayerOperator, Codable {
+    static let specKey = "softmax"
+
     var kind: LayerKind { .softmax }
     var name: String { "SoftmaxLayer" }
     var impliedLoss: LossKind? { .crossEntropyIndex }

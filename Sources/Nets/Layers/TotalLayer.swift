@@ -6,7 +6,9 @@ import Tensor
 /// - No arrays.
 /// - Fusion: a sum of two inputs, one of them a convolution's output, becomes that
 ///   convolution's residual addition (`EpilogueRole.addition`).
-struct TotalLayer: LayerOperator {
+struct TotalLayer: LayerOperator, Codable {
+    static let specKey = "total"
+
     var kind: LayerKind { .total }
     var name: String { "TotalLayer" }
     var inputCount: Int? { nil }
