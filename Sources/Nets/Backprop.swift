@@ -33,7 +33,7 @@ final class TrainingPass {
 extension Net {
     /// Whether any array in the net is trained (has a nonzero multiplier).
     func hasTrainable(_ path: [String], _ pass: TrainingPass) -> Bool {
-        layers.contains { entry in entry.layer.kind.arrayNames.contains { pass.multiplier(path + entry.path + [$0]) != 0 } }
+        layers.contains { entry in entry.layer.operation.arrayNames.contains { pass.multiplier(path + entry.path + [$0]) != 0 } }
     }
 
     /// A training forward pass: the output and the function that carries a gradient back.

@@ -15,13 +15,13 @@ public struct Layer: Sendable {
     /// What the layer computes; setting it replaces the implementation.
     public var kind: LayerKind {
         get { operation.kind }
-        set { operation = newValue.operator }
+        set { operation = newValue.operation }
     }
 
     /// A layer with the given arrays and optional input shape; the shapes the arrays imply are
     /// inferred, and arrays that do not fit the layer throw.
     public init(_ kind: LayerKind, arrays: [String: Tensor] = [:], input: Shape? = nil, inputCount: Int = 1) throws {
-        operation = kind.operator
+        operation = kind.operation
         self.arrays = [:]
         self.inputs = Array(repeating: nil, count: operation.inputCount ?? inputCount)
         self.output = nil

@@ -33,7 +33,7 @@ public enum NetFile {
         var offset = 0
         var blobs: [Tensor] = []
         for (path, layer) in net.layers {
-            for name in layer.kind.arrayNames {
+            for name in layer.operation.arrayNames {
                 guard let t = layer.arrays[name] else { continue }
                 let key = (path + [name]).joined(separator: "/")
                 header[key] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.count]]

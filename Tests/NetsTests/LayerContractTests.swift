@@ -105,7 +105,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #expect(Tag.allCases.filter { !covered.contains($0) } == [])
         // The registry the net file reads through holds exactly the examples' operator types.
         let registered = LayerKind.operatorTypes.map { ObjectIdentifier($0) }
-        let exercised = Set(Self.examples.map { ObjectIdentifier(type(of: $0.kind.operator)) })
+        let exercised = Set(Self.examples.map { ObjectIdentifier(type(of: $0.kind.operation)) })
         #expect(Set(registered) == exercised && registered.count == exercised.count)
     }
 

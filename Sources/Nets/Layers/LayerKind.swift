@@ -22,8 +22,8 @@ public enum LossKind: String, Sendable, Equatable, Codable, CaseIterable {
 /// matches these cases (`.linear(output:biases:)`, `case .loss(let k)`), specs compare with
 /// `==` for free, and a closed list lets the compiler check that every kind has an operator.
 /// The enum is only the spec: everything a layer does, including how the net file writes and
-/// reads its spec, lives in its `LayerOperator` type (`Layers/`), which `operator` makes from
-/// the case. A new layer is its operator file plus, here, one case, one line in `operator` and
+/// reads its spec, lives in its `LayerOperator` type (`Layers/`), which `operation` makes from
+/// the case. A new layer is its operator file plus, here, one case, one line in `operation` and
 /// its type in `operatorTypes`.
 public enum LayerKind: Sendable, Equatable, Codable {
     /// Output of the given shape (nil: inferred from what follows); with or without biases.
@@ -42,7 +42,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case loss(LossKind)
 
     /// The type that implements the layer, made from this spec.
-    var `operator`: any LayerOperator {
+    var operation: any LayerOperator {
         switch self {
         case .linear(let output, let biases): return LinearLayer(output: output, biases: biases)
         case .softmax: return SoftmaxLayer()
@@ -71,7 +71,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
     /// `{specKey: fields}`, written by the layer's operator.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: SpecKey.self)
-        try self.operator.encodeSpec(to: &container)
+        try operation.encodeSpec(to: &container)
     }
 
     /// The spec read by the first operator type that recognizes it.
@@ -88,14 +88,14 @@ public enum LayerKind: Sendable, Equatable, Codable {
     }
 
     /// The layer's head in the language: `LinearLayer`, `ConvolutionLayer`...
-    public var name: String { self.operator.name }
+    public var name: String { operation.name }
 
     /// Names of the learned arrays, in the order `Information` lists them.
-    public var arrayNames: [String] { self.operator.arrayNames }
+    public var arrayNames: [String] { operation.arrayNames }
 
     /// Whether the layer takes any number of inputs (Catenate, Total) rather than a fixed number.
-    public var isVariadic: Bool { self.operator.inputCount == nil }
+    public var isVariadic: Bool { operation.inputCount == nil }
 
     /// Whether the output is random while training (dropout).
-    public var isStochastic: Bool { self.operator.isStochastic }
+    public var isStochastic: Bool { operation.isStochastic }
 }

@@ -10,7 +10,7 @@ import Tensor
 /// Shapes in the doc comments of conforming types are per example unless they name the batch
 /// `n`; tensors passed to `forward`, `trainForward` and plan steps carry the batch first.
 ///
-/// An operator is a value made from its `LayerKind` (`LayerKind.operator`) and turns back
+/// An operator is a value made from its `LayerKind` (`LayerKind.operation`) and turns back
 /// into one (`kind`) after it has refined itself (a LinearLayer learns its output size from its
 /// weights). In the net file a spec is `{specKey: fields}`; the fields are the type's `Codable`
 /// form, named as `LayerKind`'s case labels them (`_0` for an unlabelled value), so that files
