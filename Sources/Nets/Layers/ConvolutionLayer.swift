@@ -10,6 +10,7 @@ import Tensor
 ///   activation after it) is folded into the weights; in an inference plan the convolution's
 ///   epilogue absorbs, in this order, a batch normalization, then an activation or a residual
 ///   addition (then an activation).
+/// - Arrays start as Kaiming-normal weights and zero biases (`LayerOperator`'s default).
 struct ConvolutionLayer: LayerOperator, Codable {
     var channels: Int?
     var window: WindowSpec

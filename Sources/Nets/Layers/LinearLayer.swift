@@ -6,6 +6,7 @@ import Tensor
 /// - Arrays: `Weights` {o, k} with o the output's size, `Biases` {o} (unless `biases` is false).
 /// - The weights fix the output size (their rows) and the input size (their columns); the
 ///   output size can also be inferred from what follows.
+/// - Arrays start as Kaiming-normal weights and zero biases (`LayerOperator`'s default).
 struct LinearLayer: LayerOperator, Codable {
     var output: Shape?
     var biases: Bool
