@@ -20,7 +20,7 @@ final class TrainingPass {
     }
 
     func frozen(_ path: [String], _ layer: Layer) -> Bool {
-        layer.kind.arrayNames.allSatisfy { multiplier(path + [$0]) == 0 }
+        layer.operation.arrayNames.allSatisfy { multiplier(path + [$0]) == 0 }
     }
 
     func accumulate(_ path: [String], _ name: String, _ g: Tensor) throws {
@@ -33,7 +33,7 @@ final class TrainingPass {
 extension Net {
     /// Whether any array in the net is trained (has a nonzero multiplier).
     func hasTrainable(_ path: [String], _ pass: TrainingPass) -> Bool {
-        layers.contains { entry in entry.layer.kind.arrayNames.contains { pass.multiplier(path + entry.path + [$0]) != 0 } }
+        layers.contains { entry in entry.layer.operation.arrayNames.contains { pass.multiplier(path + entry.path + [$0]) != 0 } }
     }
 
     /// A training forward pass: the output and the function that carries a gradient back.
@@ -102,106 +102,19 @@ extension Graph {
     }
 }
 
-extension Layer {
-    func trainForward(_ xs: [Tensor], _ path: [String], _ pass: TrainingPass, needInput: Bool) throws -> (Tensor, Backward) {
-        guard let x = xs.first else { throw NetError("eval", "\(kind.name) got no input") }
-        let n = x.shape.first ?? 1
-        switch kind {
-        case .linear(let size, _):
-            let w = try array("Weights")
-            let flat = try x.reshaped([n, x.count / Swift.max(n, 1)])
-            let y = try Linear.forward(flat, weights: w, biases: arrays["Biases"])
-            let frozen = pass.frozen(path, self)
-            return (try y.reshaped([n] + (size ?? [w.shape[0]])), { dy in
-                let g = try dy.reshaped([n, dy.count / Swift.max(n, 1)])
-                if !frozen {
-                    try pass.accumulate(path, "Weights", Tensor.matmul(g, flat, transposeA: true))
-                    if arrays["Biases"] != nil { try pass.accumulate(path, "Biases", g.sum(axis: 0)) }
-                }
-                return needInput ? [try Tensor.matmul(g, w).reshaped(x.shape)] : [nil]
-            })
-        case .convolution(_, let spec, let groups, _):
-            let w = try array("Weights")
-            let win = spec.window(x.shape[2], x.shape[3])
-            let y = try Convolution.forward(x, weights: w, biases: arrays["Biases"], window: win, groups: groups)
-            let frozen = pass.frozen(path, self)
-            return (y, { dy in
-                if frozen && !needInput { return [nil] }
-                let (dx, dw, db) = try Convolution.backward(x, weights: w, window: win, groups: groups, gradient: dy)
-                if !frozen {
-                    try pass.accumulate(path, "Weights", dw)
-                    if arrays["Biases"] != nil { try pass.accumulate(path, "Biases", db) }
-                }
-                return [needInput ? dx : nil]
-            })
-        case .batchNorm(let eps, let momentum):
-            let bn = try batchNorm(eps, momentum)
-            if pass.frozen(path, self) {
-                // Frozen: moving statistics, unchanged; the gradient passes through the affine map.
-                let y = try bn.inference(x)
-                let scale = zip(bn.scaling.values, bn.movingVariance.values).map { $0 / ($1 + eps).squareRoot() }
-                let c = x.shape[1], inner = x.count / Swift.max(n * c, 1)
-                return (y, { dy in
-                    guard needInput else { return [nil] }
-                    var dx = dy
-                    dx.withUnsafeMutableBufferPointer { p in
-                        for i in 0..<n { for ch in 0..<c { for k in 0..<inner { p[(i * c + ch) * inner + k] *= scale[ch] } } }
-                    }
-                    return [dx]
-                })
-            }
-            let (y, cache, next) = try bn.training(x)
-            pass.statistics[path + ["MovingMean"]] = next.movingMean
-            pass.statistics[path + ["MovingVariance"]] = next.movingVariance
-            return (y, { dy in
-                let (dx, dg, db) = try bn.backward(cache, gradient: dy)
-                try pass.accumulate(path, "Scaling", dg)
-                try pass.accumulate(path, "Biases", db)
-                return [needInput ? dx : nil]
-            })
-        case .elementwise(let f):
-            let y = f.apply(x)
-            return (y, { dy in needInput ? [try f.backward(input: x, gradient: dy)] : [nil] })
-        case .softmax:
-            let y = try x.softmax()
-            return (y, { dy in needInput ? [try Tensor.softmaxBackward(output: y, gradient: dy)] : [nil] })
-        case .pooling(let spec, let f):
-            let win = spec.window(x.shape[2], x.shape[3])
-            let y = try Pooling.forward(x, f, window: win)
-            return (y, { dy in needInput ? [try Pooling.backward(x, f, window: win, gradient: dy)] : [nil] })
-        case .aggregation(let f):
-            let planes = try x.reshaped([n, x.shape[1], x.count / Swift.max(n * x.shape[1], 1), 1])
-            let y = try Pooling.global(planes, f)
-            return (y, { dy in needInput ? [try Pooling.globalBackward(planes, f, gradient: dy).reshaped(x.shape)] : [nil] })
-        case .dropout(let p):
-            let (y, mask) = try Dropout.training(x, probability: p, generator: &pass.generator)
-            return (y, { dy in needInput ? [try Dropout.backward(mask: mask, gradient: dy)] : [nil] })
-        case .flatten, .reshape:
-            let y = try forward(xs)
-            return (y, { dy in [try dy.reshaped(x.shape)] })
-        case .total:
-            let y = try forward(xs)
-            return (y, { dy in Array(repeating: dy, count: xs.count) })
-        case .catenate:
-            let y = try forward(xs)
-            return (y, { dy in try split(dy, xs.map(\.shape)) })
-        case .loss:
-            throw NetError("eval", "loss layers are attached by NetTrain, not trained through")
-        }
-    }
+/// One layer's part in a training pass: where the layer is, the pass it records into, and
+/// whether the gradient with respect to its inputs is wanted.
+struct TrainingStep {
+    let path: [String]
+    let pass: TrainingPass
+    let needInput: Bool
 
-    /// The gradient of a catenation split back into its inputs' shapes (along axis 1).
-    private func split(_ dy: Tensor, _ shapes: [[Int]]) throws -> [Tensor?] {
-        let n = dy.shape[0], per = dy.count / Swift.max(n, 1)
-        let v = dy.values
-        var offset = 0
-        return try shapes.map { s in
-            let size = s.dropFirst().reduce(1, *)
-            var out: [Float] = []
-            out.reserveCapacity(n * size)
-            for i in 0..<n { out.append(contentsOf: v[(i * per + offset)..<(i * per + offset + size)]) }
-            offset += size
-            return try Tensor(shape: s, values: out)
-        }
-    }
+    /// Whether every array of the layer is frozen (multiplier 0).
+    func isFrozen(_ layer: Layer) -> Bool { pass.frozen(path, layer) }
+
+    /// Adds a gradient of the layer's array `name` (nothing for a frozen array).
+    func accumulate(_ name: String, _ g: Tensor) throws { try pass.accumulate(path, name, g) }
+
+    /// Stores a new value of the layer's statistic `name` (batch normalization's moving mean).
+    func record(_ name: String, _ value: Tensor) { pass.statistics[path + [name]] = value }
 }

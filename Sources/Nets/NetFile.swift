@@ -33,7 +33,7 @@ public enum NetFile {
         var offset = 0
         var blobs: [Tensor] = []
         for (path, layer) in net.layers {
-            for name in layer.kind.arrayNames {
+            for name in layer.operation.arrayNames {
                 guard let t = layer.arrays[name] else { continue }
                 let key = (path + [name]).joined(separator: "/")
                 header[key] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.count]]
@@ -96,7 +96,8 @@ public enum NetFile {
             case .layer(let kind, let inputs, let output):
                 var arrays: [String: Tensor] = [:]
                 for name in kind.arrayNames { arrays[name] = try array((path + [name]).joined(separator: "/")) }
-                var l = try Layer(kind, arrays: arrays, inputCount: inputs.count)
+                // The recorded input first: arrays alone would guess a vector (a LinearLayer's weights).
+                var l = try Layer(kind, arrays: arrays, input: inputs.first ?? nil, inputCount: inputs.count)
                 _ = try l.constrain(inputs: inputs, output: output)
                 return .layer(l)
             case .chain(let names, let nodes, let encoder, let decoder):

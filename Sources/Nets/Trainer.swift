@@ -58,12 +58,7 @@ public enum Trainer {
     /// The loss NetTrain attaches: cross-entropy after a softmax, binary cross-entropy after a
     /// logistic sigmoid, mean squared otherwise.
     public static func automaticLoss(_ net: Net) -> LossKind {
-        guard let last = net.layers.last?.layer else { return .meanSquared }
-        switch last.kind {
-        case .softmax: return .crossEntropyIndex
-        case .elementwise(.activation(.sigmoid)): return .crossEntropyBinary
-        default: return .meanSquared
-        }
+        net.layers.last?.layer.operation.impliedLoss ?? .meanSquared
     }
 
     /// The number of leading top-level layers of a chain that are frozen and deterministic, so
@@ -73,7 +68,7 @@ public enum Trainer {
         var k = 0
         for (name, node) in zip(c.names, c.nodes) {
             let frozen = node.layers.allSatisfy { entry in
-                !entry.layer.kind.isStochastic && entry.layer.kind.arrayNames.allSatisfy { multiplier([name] + entry.path + [$0]) == 0 }
+                !entry.layer.operation.isStochastic && entry.layer.operation.arrayNames.allSatisfy { multiplier([name] + entry.path + [$0]) == 0 }
             }
             guard frozen else { break }
             k += 1
@@ -192,7 +187,7 @@ public enum Trainer {
         var index = 0
         return try net.mapLayers { path, layer in
             var l = layer
-            for name in l.kind.arrayNames {
+            for name in l.operation.arrayNames {
                 defer { index += 1 }
                 let key = path + [name]
                 if let s = pass.statistics[key] { l.arrays[name] = s; continue }

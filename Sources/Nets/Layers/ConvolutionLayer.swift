@@ -1,0 +1,155 @@
+import Tensor
+
+/// `ConvolutionLayer[channels, kernel]`: a 2-D convolution over channel groups.
+///
+/// - Input: {c, h, w} with c divisible by `groups`. Output: {channels, h', w'}, h' and w' from
+///   the window (`WindowSpec.outputSize`).
+/// - Arrays: `Weights` {channels, c / groups, kh, kw}, `Biases` {channels} (unless `biases` is false).
+/// - The weights (or biases) fix the output channels; the weights fix the input channels.
+/// - Fusion: in a chain's reference forward pass a following BatchNormalizationLayer (and an
+///   activation after it) is folded into the weights; in an inference plan the convolution's
+///   epilogue absorbs, in this order, a batch normalization, then an activation or a residual
+///   addition (then an activation).
+/// - Arrays start as Kaiming-normal weights and zero biases (`LayerOperator`'s default).
+struct ConvolutionLayer: LayerOperator, Codable {
+    var channels: Int?
+    var window: WindowSpec
+    var groups: Int
+    var biases: Bool
+
+    static let specKey = "convolution"
+
+    var kind: LayerKind { .convolution(channels: channels, window: window, groups: groups, biases: biases) }
+    var name: String { "ConvolutionLayer" }
+    var arrayNames: [String] { biases ? ["Weights", "Biases"] : ["Weights"] }
+
+    mutating func fixSizes(arrays: [String: Tensor]) throws {
+        try window.validate()
+        guard groups > 0 else { throw NetError("invspec", "\"ChannelGroups\" must be a positive integer") }
+        if let w = arrays["Weights"] {
+            guard w.rank == 4, w.shape[2] == window.kernel[0], w.shape[3] == window.kernel[1] else {
+                throw NetError("invarr", "convolution weights must have dimensions {out, in/groups, \(window.kernel[0]), \(window.kernel[1])}, not {\(w.shape.map(String.init).joined(separator: ", "))}")
+            }
+            if let o = channels, o != w.shape[0] { throw NetError("invarr", "weights for \(w.shape[0]) output channels given to a layer of \(o)") }
+            channels = w.shape[0]
+        }
+        if let b = arrays["Biases"] {
+            if let o = channels, b.shape != [o] { throw NetError("invarr", "\(b.count) biases do not fit \(o) output channels") }
+            channels = b.count
+        }
+        if let o = channels, o % groups != 0 { throw NetError("invspec", "\(o) output channels cannot be split into \(groups) groups") }
+    }
+
+    mutating func inferShapes(_ shapes: inout LayerShapes, arrays: [String: Tensor]) throws {
+        guard let x = shapes.input else { return }
+        try window.checkInput(x, of: name)
+        guard x[0] % groups == 0 else { throw NetError.incompatible("\(x[0]) input channels cannot be split into \(groups) groups") }
+        if let w = arrays["Weights"], w.shape[1] * groups != x[0] {
+            throw NetError.incompatible("the weights take \(w.shape[1] * groups) input channels, but the input has \(x[0])")
+        }
+        guard let o = channels else { return }
+        let (ho, wo) = try window.outputSize(x)
+        try shapes.setOutput([o, ho, wo])
+    }
+
+    func arrayShapes(inputs: [Shape?]) -> [String: Shape]? {
+        guard let o = channels, let x = inputs.first ?? nil, let c = x.first else { return nil }
+        var out = ["Weights": [o, c / groups] + window.kernel]
+        if biases { out["Biases"] = [o] }
+        return out
+    }
+
+    func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
+        let x = try input(xs)
+        guard x.rank == 4 else { throw NetError("eval", "ConvolutionLayer needs {channels, height, width} inputs") }
+        return try Convolution.forward(x, weights: layer.array("Weights"), biases: layer.arrays["Biases"],
+                                       window: window.window(x.shape[2], x.shape[3]), groups: groups)
+    }
+
+    func forwardFused(_ x: Tensor, _ layer: Layer, followedBy next: ArraySlice<Net>) throws -> (Tensor, Int)? {
+        guard case .layer(let bnLayer)? = next.first, let norm = bnLayer.operation as? BatchNormalizationLayer,
+              let w = layer.arrays["Weights"], x.rank == 4 else { return nil }
+        let (fw, fb) = try Fusion.foldBatchNorm(weights: w, biases: layer.arrays["Biases"], into: norm.statistics(bnLayer))
+        var activation: Activation?
+        if case .layer(let a)? = next.dropFirst().first, case .elementwise(.activation(let f)) = a.kind { activation = f }
+        let y = try Fusion.convolution(x, weights: fw, biases: fb, window: window.window(x.shape[2], x.shape[3]), groups: groups,
+                                       activation: activation)
+        return (y, activation == nil ? 2 : 3)
+    }
+
+    func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
+        let x = try input(xs), w = try layer.array("Weights")
+        let win = window.window(x.shape[2], x.shape[3])
+        let y = try Convolution.forward(x, weights: w, biases: layer.arrays["Biases"], window: win, groups: groups)
+        let frozen = step.isFrozen(layer), hasBiases = layer.arrays["Biases"] != nil, groups = groups
+        return (y, { dy in
+            if frozen && !step.needInput { return [nil] }
+            let (dx, dw, db) = try Convolution.backward(x, weights: w, window: win, groups: groups, gradient: dy)
+            if !frozen {
+                try step.accumulate("Weights", dw)
+                if hasBiases { try step.accumulate("Biases", db) }
+            }
+            return [step.needInput ? dx : nil]
+        })
+    }
+
+    func planned(_ layer: Layer) throws -> (any PlannedOperation)? {
+        let w = try layer.array("Weights")
+        let b = try layer.arrays["Biases"] ?? Tensor(shape: [w.shape[0]])
+        return Planned(weights: w, biases: b, window: window, groups: groups, activation: nil, residual: false)
+    }
+
+    /// The convolution with its epilogue: biases, then the residual input (the step's last
+    /// input) added, then the activation.
+    private struct Planned: PlannedOperation {
+        var weights: Tensor
+        var biases: Tensor
+        let window: WindowSpec
+        let groups: Int
+        var activation: Activation?
+        var residual: Bool
+
+        func outputShape(_ xs: [[Int]]) throws -> [Int] {
+            let x = xs[0]
+            guard x.count == 4 else { throw NetError("eval", "a convolution needs {channels, height, width} inputs") }
+            let (ho, wo) = try window.window(x[2], x[3]).output(x[2], x[3])
+            return [x[0], weights.shape[0], ho, wo]
+        }
+
+        func execute(_ xs: [UnsafePointer<Float>], _ shapes: [[Int]], _ y: UnsafeMutablePointer<Float>, _ yShape: [Int],
+                     _ scratch: Scratch) throws {
+            let s = shapes[0]
+            let win = window.window(s[2], s[3])
+            try biases.withUnsafeBufferPointer { bias in
+                let epilogue = Epilogue(biases: bias.baseAddress, residual: residual ? xs.last : nil, activation: activation)
+                try Convolution.inference(xs[0], shape: s, weights: weights, window: win, groups: groups, epilogue: epilogue,
+                                          output: y, scratch: scratch)
+            }
+        }
+
+        func absorbing(_ reader: PlanReader) -> PlanFusion? {
+            var fused = self
+            switch reader.operation.epilogueRole {
+            case .scaleShift(let scale, let shift)? where activation == nil && !residual:
+                let o = weights.shape[0], per = weights.count / Swift.max(o, 1)
+                let bias = biases.values
+                fused.weights.withUnsafeMutableBufferPointer { p in
+                    for ch in 0..<o { for k in 0..<per { p[ch * per + k] *= scale[ch] } }
+                }
+                guard let b = try? Tensor(shape: [o], values: (0..<o).map { bias[$0] * scale[$0] + shift[$0] }) else { return nil }
+                fused.biases = b
+                return PlanFusion(operation: fused)
+            case .activation(let f)? where activation == nil:
+                fused.activation = f
+                return PlanFusion(operation: fused)
+            case .addition? where activation == nil && !residual && reader.inputs.count == 2:
+                let other = reader.inputs[0] == reader.source ? reader.inputs[1] : reader.inputs[0]
+                guard other != reader.source, reader.isComputedBefore(other) else { return nil }
+                fused.residual = true
+                return PlanFusion(operation: fused, residual: other)
+            default:
+                return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Tensor
+
+/// The loss a loss layer computes.
+public enum LossKind: String, Sendable, Equatable, Codable, CaseIterable {
+    case crossEntropyIndex = "Index", crossEntropyProbabilities = "Probabilities", crossEntropyBinary = "Binary"
+    case meanSquared = "MeanSquared", meanAbsolute = "MeanAbsolute"
+
+    /// The loss layer that computes it.
+    var operation: any LossOperator {
+        switch self {
+        case .crossEntropyIndex, .crossEntropyProbabilities, .crossEntropyBinary: return CrossEntropyLossLayer(form: self)
+        case .meanSquared: return MeanSquaredLossLayer()
+        case .meanAbsolute: return MeanAbsoluteLossLayer()
+        }
+    }
+}
+
+/// What a layer computes and the parameters that are not arrays: the spec of a layer, as the
+/// Kernel builds it and the net file stores it.
+///
+/// Why an enum of specs rather than existential layer values: the Kernel constructs and
+/// matches these cases (`.linear(output:biases:)`, `case .loss(let k)`), specs compare with
+/// `==` for free, and a closed list lets the compiler check that every kind has an operator.
+/// The enum is only the spec: everything a layer does, including how the net file writes and
+/// reads its spec, lives in its `LayerOperator` type (`Layers/`), which `operation` makes from
+/// the case. A new layer is its operator file plus, here, one case, one line in `operation` and
+/// its type in `operatorTypes`.
+public enum LayerKind: Sendable, Equatable, Codable {
+    /// Output of the given shape (nil: inferred from what follows); with or without biases.
+    case linear(output: Shape?, biases: Bool)
+    case softmax
+    case elementwise(ElementwiseFunction)
+    case convolution(channels: Int?, window: WindowSpec, groups: Int, biases: Bool)
+    case pooling(WindowSpec, Pooling.Function)
+    case aggregation(Pooling.Function)
+    case batchNorm(epsilon: Float, momentum: Float)
+    case dropout(Float)
+    case flatten
+    case reshape(Shape)
+    case catenate
+    case total
+    case loss(LossKind)
+
+    /// The type that implements the layer, made from this spec.
+    var operation: any LayerOperator {
+        switch self {
+        case .linear(let output, let biases): return LinearLayer(output: output, biases: biases)
+        case .softmax: return SoftmaxLayer()
+        case .elementwise(let f): return ElementwiseLayer(function: f)
+        case .convolution(let channels, let window, let groups, let biases):
+            return ConvolutionLayer(channels: channels, window: window, groups: groups, biases: biases)
+        case .pooling(let window, let f): return PoolingLayer(window: window, function: f)
+        case .aggregation(let f): return AggregationLayer(function: f)
+        case .batchNorm(let epsilon, let momentum): return BatchNormalizationLayer(epsilon: epsilon, momentum: momentum)
+        case .dropout(let p): return DropoutLayer(probability: p)
+        case .flatten: return FlattenLayer()
+        case .reshape(let dims): return ReshapeLayer(dimensions: dims)
+        case .catenate: return CatenateLayer()
+        case .total: return TotalLayer()
+        case .loss(let l): return l.operation
+        }
+    }
+
+    /// Every operator type, in the order the net file's reader tries them.
+    static var operatorTypes: [any LayerOperator.Type] {
+        [LinearLayer.self, SoftmaxLayer.self, ElementwiseLayer.self, ConvolutionLayer.self, PoolingLayer.self, AggregationLayer.self,
+         BatchNormalizationLayer.self, DropoutLayer.self, FlattenLayer.self, ReshapeLayer.self, CatenateLayer.self, TotalLayer.self,
+         CrossEntropyLossLayer.self, MeanSquaredLossLayer.self, MeanAbsoluteLossLayer.self]
+    }
+
+    /// `{specKey: fields}`, written by the layer's operator.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: SpecKey.self)
+        try operation.encodeSpec(to: &container)
+    }
+
+    /// The spec read by the first operator type that recognizes it.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: SpecKey.self)
+        for type in Self.operatorTypes {
+            if let kind = try type.decodeSpec(from: container) {
+                self = kind
+                return
+            }
+        }
+        let keys = container.allKeys.map(\.stringValue).joined(separator: ", ")
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no layer is stored as \(keys)"))
+    }
+
+    /// The layer's head in the language: `LinearLayer`, `ConvolutionLayer`...
+    public var name: String { operation.name }
+
+    /// Names of the learned arrays, in the order `Information` lists them.
+    public var arrayNames: [String] { operation.arrayNames }
+
+    /// Whether the layer takes any number of inputs (Catenate, Total) rather than a fixed number.
+    public var isVariadic: Bool { operation.inputCount == nil }
+
+    /// Whether the output is random while training (dropout).
+    public var isStochastic: Bool { operation.isStochastic }
+}
