@@ -69,6 +69,26 @@ private func levelArg(_ c: Call, _ i: Int, default d: LevelSpec) -> LevelSpec? {
     return spec
 }
 
+/// Repeated application (Nest, Fold and their kin) that nests its result, `f[f[f[...]]]`, is
+/// stopped as evaluating so deep an expression would be: past `$RecursionLimit` levels, with
+/// `$RecursionLimit::reclim`. Each step also answers an abort or a time limit.
+struct NestingGuard {
+    private var depth = 0
+
+    mutating func check(_ previous: Expr, _ next: Expr, _ c: Call) throws {
+        try c.evaluator.checkInterrupt()
+        if case .normal(let n) = next, n.head.isIdentical(to: previous) || n.args.contains(where: { $0.isIdentical(to: previous) }) {
+            depth += 1
+        } else {
+            depth = 0
+        }
+        if depth > c.evaluator.recursionLimit {
+            c.evaluator.messages.issue(Symbol.intern("$RecursionLimit"), "reclim", [.integer(c.evaluator.recursionLimit)])
+            throw ControlFlow.abort
+        }
+    }
+}
+
 extension Kernel {
     static var functionalBuiltins: [Builtin] {
         [
@@ -187,7 +207,12 @@ extension Kernel {
                     guard !items.isEmpty else { return nil }
                     acc = items.removeFirst()
                 }
-                for i in items { acc = try c.apply(c[0], acc, i) }
+                var guardDepth = NestingGuard()
+                for i in items {
+                    let next = try c.apply(c[0], acc, i)
+                    try guardDepth.check(acc, next, c)
+                    acc = next
+                }
                 return acc
             },
             Builtin("FoldList", [], usage: "FoldList[f, x, {a, b, ...}] gives {x, f[x, a], f[f[x, a], b], ...}.", arity: .between(2, 3)) { c in
@@ -198,29 +223,48 @@ extension Kernel {
                     acc = items.removeFirst()
                 }
                 var out = [acc]
-                for i in items { acc = try c.apply(c[0], acc, i); out.append(acc) }
+                var guardDepth = NestingGuard()
+                for i in items {
+                    let next = try c.apply(c[0], acc, i)
+                    try guardDepth.check(acc, next, c)
+                    acc = next
+                    out.append(acc)
+                }
                 return .list(out)
             },
             Builtin("Nest", [], usage: "Nest[f, x, n] applies f to x n times.", arity: .exactly(3)) { c in
                 guard let n = c[2].intValue, n >= 0 else { c.message("intnn", c.whole, .integer(3)); return nil }
                 var x = c[1]
-                for _ in 0..<n { x = try c.apply(c[0], x) }
+                var guardDepth = NestingGuard()
+                for _ in 0..<n {
+                    let next = try c.apply(c[0], x)
+                    try guardDepth.check(x, next, c)
+                    x = next
+                }
                 return x
             },
             Builtin("NestList", [], usage: "NestList[f, x, n] gives {x, f[x], f[f[x]], ...} with n applications.", arity: .exactly(3)) { c in
                 guard let n = c[2].intValue, n >= 0 else { c.message("intnn", c.whole, .integer(3)); return nil }
                 var x = c[1]
                 var out = [x]
-                for _ in 0..<n { x = try c.apply(c[0], x); out.append(x) }
+                var guardDepth = NestingGuard()
+                for _ in 0..<n {
+                    let next = try c.apply(c[0], x)
+                    try guardDepth.check(x, next, c)
+                    x = next
+                    out.append(x)
+                }
                 return .list(out)
             },
             Builtin("NestWhile", [], usage: "NestWhile[f, x, test] applies f while test of the latest result is True.", arity: .atLeast(3)) { c in
                 let limit = c.count >= 5 ? (c[4].intValue ?? Int.max) : Int.max
                 var x = c[1]
                 var n = 0
+                var guardDepth = NestingGuard()
                 while n < limit, try c.apply(c[2], x).isTrue {
-                    try c.evaluator.checkInterrupt()
-                    x = try c.apply(c[0], x)
+                    let next = try c.apply(c[0], x)
+                    try guardDepth.check(x, next, c)
+                    x = next
                     n += 1
                 }
                 return x
@@ -228,9 +272,11 @@ extension Kernel {
             Builtin("NestWhileList", [], usage: "NestWhileList[f, x, test] lists the results of NestWhile.", arity: .atLeast(3)) { c in
                 var x = c[1]
                 var out = [x]
+                var guardDepth = NestingGuard()
                 while try c.apply(c[2], x).isTrue {
-                    try c.evaluator.checkInterrupt()
-                    x = try c.apply(c[0], x)
+                    let next = try c.apply(c[0], x)
+                    try guardDepth.check(x, next, c)
+                    x = next
                     out.append(x)
                 }
                 return .list(out)

@@ -12,7 +12,14 @@ public struct Printer {
     public let form: Form
     /// How many more subexpressions may be rendered; past it the rest shows as `<<...>>`, so
     /// printing an enormous expression ends.
-    final class Budget { var remaining: Int; init(_ n: Int) { remaining = n } }
+    final class Budget {
+        var remaining: Int
+        /// How deep the rendering is; past `maxDepth` a subexpression shows as `<<...>>`, so a
+        /// deeply nested expression prints without exhausting the stack.
+        var depth = 0
+        init(_ n: Int) { remaining = n }
+    }
+    static let maxDepth = 5_000
     let budget: Budget
 
     public init(_ form: Form, limit: Int = 20_000_000) {
@@ -36,7 +43,9 @@ public struct Printer {
 
     func render(_ e: Expr) -> Piece {
         budget.remaining -= 1
-        if budget.remaining < 0 { return Piece(text: "<<...>>", prec: Printer.atomPrec) }
+        if budget.remaining < 0 || budget.depth >= Printer.maxDepth { return Piece(text: "<<...>>", prec: Printer.atomPrec) }
+        budget.depth += 1
+        defer { budget.depth -= 1 }
         switch e {
         case .integer(let i):
             return Piece(text: String(i), prec: i < 0 ? Prec.unaryMinus : Printer.atomPrec)
