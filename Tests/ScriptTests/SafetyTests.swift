@@ -66,21 +66,26 @@ final class Running: @unchecked Sendable {
 @Suite struct SignalTests {
     static let loop = "x = 0; Print[\"started\"]; While[True, x++]"
 
-    static func scriptFile(_ text: String) throws -> (URL, URL) {
+    /// Runs `script` from a file, sends `signal` once it has printed "started" and `delay`
+    /// microseconds more have passed, and gives what it printed and its exit status (nil if it
+    /// had not ended after `seconds`).
+    static func signalled(_ script: String, _ signal: Int32, delay: useconds_t = 200_000,
+                          seconds: Double = 30) throws -> (output: String, status: Int32?) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nets-signals-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try text.write(to: dir.appendingPathComponent("s.nets"), atomically: true, encoding: .utf8)
-        return (dir, dir.appendingPathComponent("s.nets"))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try script.write(to: dir.appendingPathComponent("s.nets"), atomically: true, encoding: .utf8)
+        let r = try Running(["s.nets"], directory: dir)
+        #expect(r.waitFor("started"))
+        usleep(delay)
+        r.send(signal)
+        let status = r.exitStatus(within: seconds)
+        return (r.output, status)
     }
 
     @Test func interruptAbortsTheEvaluationAndTheScriptGoesOn() throws {
-        let (dir, _) = try Self.scriptFile(Self.loop + "\nPrint[\"after \", x > 0]\n")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try Running(["s.nets"], directory: dir)
-        #expect(r.waitFor("started"))
-        usleep(200_000)
-        r.send(SIGINT)
-        #expect(r.exitStatus(within: 20) == 130)
+        let r = try Self.signalled(Self.loop + "\nPrint[\"after \", x > 0]\n", SIGINT)
+        #expect(r.status == 130)
         #expect(r.output.contains("Out[1]= $Aborted"))
         #expect(r.output.contains("after True"))
     }
@@ -111,13 +116,8 @@ final class Running: @unchecked Sendable {
     }
 
     @Test func terminateAbortsAndStopsTheScript() throws {
-        let (dir, _) = try Self.scriptFile(Self.loop + "\nPrint[\"after\"]\n")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try Running(["s.nets"], directory: dir)
-        #expect(r.waitFor("started"))
-        usleep(200_000)
-        r.send(SIGTERM)
-        #expect(r.exitStatus(within: 20) == 143)
+        let r = try Self.signalled(Self.loop + "\nPrint[\"after\"]\n", SIGTERM)
+        #expect(r.status == 143)
         #expect(r.output.contains("Out[1]= $Aborted"))
         #expect(!r.output.contains("after"))
     }
@@ -131,14 +131,9 @@ final class Running: @unchecked Sendable {
             Print["kept ", r]
 
             """
-        let (dir, _) = try Self.scriptFile(script)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try Running(["s.nets"], directory: dir)
-        #expect(r.waitFor("started"))
         // Well into training (a signal before it starts aborts the whole NetTrain call).
-        usleep(2_000_000)
-        r.send(SIGINT)
-        #expect(r.exitStatus(within: 30) == 130)
+        let r = try Self.signalled(script, SIGINT, delay: 2_000_000)
+        #expect(r.status == 130)
         #expect(r.output.contains("NetTrain::interrupted"))
         #expect(r.output.contains("kept NetChain[<4 layers>]"))
     }
