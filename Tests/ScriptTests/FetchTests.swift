@@ -144,14 +144,10 @@ import Testing
         var command = String(r.output[at.upperBound...].prefix { $0 != "\n" })
         if command.hasSuffix(".") { command.removeLast() }
         command = "python3 " + command
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", "set -- " + command + "; printf '%s\\n' \"$@\""]
-        let out = Pipe()
-        shell.standardOutput = out
-        try shell.run()
-        let words = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
-        shell.waitUntilExit()
+        let shell = try Running(["-c", "set -- " + command + "; printf '%s\\n' \"$@\""],
+                                executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(shell.exitStatus(within: 20) == 0)
+        let words = shell.output.split(separator: "\n").map(String.init)
         #expect(words.contains(box.wheels))
         #expect(words.contains(Self.spec))
         #expect(words.first == "python3")

@@ -8,11 +8,11 @@ final class Running: @unchecked Sendable {
     let outputPath: String
 
     init(_ args: [String], environment: [String: String] = [:], stdin: String? = nil,
-         directory: URL = ScriptTests.scriptsDir) throws {
+         directory: URL = ScriptTests.scriptsDir, executable: URL = ScriptTests.binary) throws {
         outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("nets-out-\(UUID().uuidString)").path
         FileManager.default.createFile(atPath: outputPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.executableURL = ScriptTests.binary
+        process.executableURL = executable
         process.arguments = args
         process.currentDirectoryURL = directory
         process.standardOutput = handle
@@ -141,14 +141,21 @@ final class Running: @unchecked Sendable {
 
 /// `-c` takes any code, and `--` ends the options.
 @Suite struct CommandLineTests {
+    /// Runs nets to its end (at most a minute): output and status (nil if it had to be killed).
+    static func nets(_ args: [String], directory: URL = ScriptTests.scriptsDir) throws -> (output: String, status: Int32?) {
+        let r = try Running(args, directory: directory)
+        let status = r.exitStatus(within: 60)
+        return (r.output, status)
+    }
+
     @Test func dashCTakesCodeThatLooksLikeAnOption() throws {
-        let r = try ScriptTests.nets(["-c", "-1+3"])
+        let r = try Self.nets(["-c", "-1+3"])
         #expect(r.output == "2\n")
         #expect(r.status == 0)
-        let flagLike = try ScriptTests.nets(["-c", "-x", "--plain"])
+        let flagLike = try Self.nets(["-c", "-x", "--plain"])
         #expect(flagLike.status == 0)
         #expect(flagLike.output == "-x\n")
-        #expect(try ScriptTests.nets(["-c"]).status == 2)
+        #expect(try Self.nets(["-c"]).status == 2)
     }
 
     @Test func doubleDashEndsTheOptions() throws {
@@ -156,10 +163,10 @@ final class Running: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try "Print[\"ran\"]; Last[$ScriptCommandLine]\n".write(to: dir.appendingPathComponent("-file.nets"), atomically: true, encoding: .utf8)
-        let r = try ScriptTests.nets(["--plain", "--", "-file.nets", "-x"], directory: dir)
+        let r = try Self.nets(["--plain", "--", "-file.nets", "-x"], directory: dir)
         #expect(r.output == "ran\n-x\n")
         #expect(r.status == 0)
         // Without --, a dash starts an option.
-        #expect(try ScriptTests.nets(["-file.nets"], directory: dir).status == 2)
+        #expect(try Self.nets(["-file.nets"], directory: dir).status == 2)
     }
 }
