@@ -169,6 +169,9 @@ public final class Evaluator {
     public private(set) var depth = 0
     public let messages = MessageCenter()
     public let interrupt = InterruptFlag()
+    /// Whether an interrupt set between top-level inputs aborts the next one (scripts) rather
+    /// than being forgotten (the REPL).
+    public var keepsPendingInterrupt = false
     /// Writes `Print` output; set by the front end.
     public var printer: (String) -> Void = { print($0) }
     /// Evaluates `native[args...]` (a net applied to data); set by the kernel.
@@ -189,7 +192,17 @@ public final class Evaluator {
     /// reported, and an abort gives `$Aborted`.
     public func evaluateTop(_ e: Expr) -> Expr {
         messages.reset()
+        // A script keeps an interrupt that came between two inputs for the next one, and clears
+        // it once that input has answered it; the REPL forgets a Ctrl-C typed at the prompt.
+        if keepsPendingInterrupt {
+            defer { interrupt.clear() }
+            return evaluateTopLevel(e)
+        }
         interrupt.clear()
+        return evaluateTopLevel(e)
+    }
+
+    private func evaluateTopLevel(_ e: Expr) -> Expr {
         depth = 0
         // $RecursionLimit and $IterationLimit may have been set by the user.
         if let n = Symbol.lookup("$RecursionLimit")?.ownValue?.asInt { recursionLimit = min(max(n, 20), 100_000) }

@@ -384,6 +384,10 @@ func checkpointExpr(_ bytes: [UInt8]) throws -> Expr {
     return .association(OrderedDictionary(entries.map { (Expr.string($0.name), Expr.array($0.tensor)) }, uniquingKeysWith: { a, _ in a }))
 }
 
+/// The most a gzipped text (CSV, plain) or IDX array may inflate to.
+let gzipTextLimit = 256 << 20
+let gzipArrayLimit = 512 << 20
+
 /// Data in a named format from bytes: PTH, JSON, CSV (optionally gzipped), PNG/JPEG, NPY, IDX.
 func importBytes(_ bytes: [UInt8], format: String) throws -> Expr {
     switch format.uppercased() {
@@ -391,12 +395,14 @@ func importBytes(_ bytes: [UInt8], format: String) throws -> Expr {
     case "JSON", "RAWJSON":
         return try parseJSON(bytes)
     case "CSV": return parseDelimited(String(decoding: bytes, as: UTF8.self), separator: ",")
-    case "CSV.GZ": return parseDelimited(String(decoding: try Inflate.inflate(bytes[...], gzip: true), as: UTF8.self), separator: ",")
-    case "GZIP": return .string(String(decoding: try Inflate.inflate(bytes[...], gzip: true), as: UTF8.self))
+    // Text becomes expressions many times its size, and a ubyte array four times its size as
+    // floats: gzip output is bounded well below the memory limit.
+    case "CSV.GZ": return parseDelimited(String(decoding: try Inflate.inflate(bytes[...], gzip: true, limit: gzipTextLimit), as: UTF8.self), separator: ",")
+    case "GZIP": return .string(String(decoding: try Inflate.inflate(bytes[...], gzip: true, limit: gzipTextLimit), as: UTF8.self))
     case "PNG", "JPEG", "IMAGE": return .image(try Image.decode(bytes))
     case "NPY": return .array(try NumPyArray.read(bytes))
     case "IDX", "IDX.GZ":
-        let raw = bytes.starts(with: [0x1F, 0x8B]) ? try Inflate.inflate(bytes[...], gzip: true) : bytes
+        let raw = bytes.starts(with: [0x1F, 0x8B]) ? try Inflate.inflate(bytes[...], gzip: true, limit: gzipArrayLimit) : bytes
         return .array(try IDXArray.read(raw))
     default: throw NetError("fmt", "cannot import data as \(format)")
     }

@@ -50,6 +50,7 @@ struct Nets: ParsableCommand {
             let interactive = code == nil && script.isEmpty && isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
             let signals = interactive ? nil : ScriptSignals(interrupt: kernel.evaluator.interrupt)
             signals?.start()
+            kernel.evaluator.keepsPendingInterrupt = !interactive
             let front = FrontEnd(kernel: kernel, signals: signals)
             if let code {
                 status.value = front.runOneShot(code)
