@@ -23,7 +23,7 @@ import Testing
     }
 
     /// Runs nets with arguments and optional standard input; output is stdout and stderr merged
-    /// in the order written.
+    /// in the order written. A run that has not ended after five minutes is killed.
     static func nets(_ args: [String], stdin: String? = nil, directory: URL = scriptsDir) throws -> Result {
         let p = Process()
         p.executableURL = binary
@@ -40,6 +40,10 @@ import Testing
         try p.run()
         if let stdin { input.fileHandleForWriting.write(stdin.data(using: .utf8) ?? Data()) }
         try input.fileHandleForWriting.close()
+        // Bounded: a run that hangs is killed after five minutes and fails its test.
+        let deadline = Date().addingTimeInterval(300)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        if p.isRunning { p.terminate(); usleep(200_000); if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         p.waitUntilExit()
         try mergedHandle.close()
         let text = (try? String(contentsOf: merged, encoding: .utf8)) ?? ""
