@@ -76,8 +76,50 @@ extension FileFormat {
     var canExport: Bool { exporter != nil }
 }
 
-/// Writes bytes to a file through a temporary file in the same folder and a rename, so a failed or
-/// interrupted write never leaves a damaged file in place of the old one.
+/// Writes bytes to a file through a temporary file in the same folder (`.NAME.nets-PID-N`), synced
+/// and renamed over the destination, so a failed or interrupted write never leaves a damaged file
+/// in place of the old one. A temporary file still open is removed by `PendingWrites.removeAll()`,
+/// which the front end calls before it exits on a second signal.
 public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    let temporary = folder + "/." + url.lastPathComponent + ".nets-\(getpid())-\(PendingWrites.next())"
+    PendingWrites.add(temporary)
+    defer { PendingWrites.remove(temporary) }
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw FileError("noopen", "cannot write \(path)") }
+    var ok = true
+    bytes.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            let n = write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+            if n < 0 { if errno == EINTR { continue }; ok = false; return }
+            offset += n
+        }
+    }
+    ok = ok && fsync(fd) == 0
+    ok = close(fd) == 0 && ok
+    guard ok, rename(temporary, path) == 0 else {
+        unlink(temporary)
+        throw FileError("noopen", "cannot write \(path)")
+    }
+}
+
+/// Temporary files of writes in progress, so an exit at once can remove them.
+public enum PendingWrites {
+    nonisolated(unsafe) private static var paths: Set<String> = []
+    nonisolated(unsafe) private static var counter = 0
+    private static let lock = NSLock()
+
+    static func next() -> Int { lock.lock(); defer { lock.unlock() }; counter += 1; return counter }
+    static func add(_ p: String) { lock.lock(); paths.insert(p); lock.unlock() }
+    static func remove(_ p: String) { lock.lock(); paths.remove(p); lock.unlock() }
+
+    /// Removes every temporary file of a write still in progress.
+    public static func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        for p in paths { unlink(p) }
+        paths = []
+    }
 }

@@ -126,6 +126,7 @@ final class ScriptSignals: @unchecked Sendable {
             interrupt.set()
         } else {
             fflush(nil)
+            PendingWrites.removeAll()
             _exit(128 + number)
         }
     }
