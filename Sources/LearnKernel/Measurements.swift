@@ -131,7 +131,8 @@ extension Kernel {
         [
             Builtin("ClassifierMeasurements", [], usage: "ClassifierMeasurements[c, test, prop] measures classifier c (a ClassifierFunction or a net with a class decoder) on test data ({x -> class, ...}, {xs} -> {classes} or <|class -> {xs}|>); prop is one of " + MeasurementsValue.propertyNames.map { "\"\($0)\"" }.joined(separator: ", ") + " (\"ConfusionMatrixPlot\" is an image; Export it to PNG); ComputeUncertainty -> True gives Around values with the binomial standard error. ClassifierMeasurements[c, test] gives an object to ask later. Example: ClassifierMeasurements[Classify[{1 -> a, 2 -> a, 8 -> b, 9 -> b}], {1 -> a, 9 -> b}, \"Accuracy\"] gives 1.",
                     arity: .between(2, 3),
-                    options: [("ComputeUncertainty", .symbol(Sym.False))]) { c in
+                    options: [("ComputeUncertainty", .symbol(Sym.False))],
+                    examples: [("ClassifierMeasurements[Classify[{1 -> a, 2 -> a, 8 -> b, 9 -> b}], {1 -> a, 9 -> b}, \"Accuracy\"]", "1.")]) { c in
                 let pos = c.count >= 2 ? Array(c.args.prefix(2)) + (c.count > 2 && !isOptionRule(c[2]) ? [c[2]] : []) : c.args
                 guard pos.count == 2 || pos.count == 3 else { return c.argCount(2, 3) }
                 let uncertainty = c.options(from: pos.count)["ComputeUncertainty"]?.isTrue ?? false

@@ -38,9 +38,10 @@ private func valuedPairs(_ data: Expr) throws -> [(Expr, Double)] {
 extension Kernel {
     static var predictBuiltins: [Builtin] {
         [
-            Builtin("Predict", [], usage: "Predict[{x1 -> y1, ...}] or Predict[{xs} -> {ys}] trains a predictor of numeric values: Method -> \"LinearRegression\" (default), \"NearestNeighbors\" or \"RandomForest\"; FeatureExtractor as in Classify. p[x], p[{x...}].",
+            Builtin("Predict", [], usage: "Predict[{x1 -> y1, ...}] or Predict[{xs} -> {ys}] trains a predictor of numeric values: Method -> \"LinearRegression\" (default), \"NearestNeighbors\" or \"RandomForest\"; FeatureExtractor as in Classify. p[x], p[{x...}]. Example: Predict[{1 -> 2., 2 -> 4., 3 -> 6.}][4] gives 8.",
                     arity: .exactly(1),
-                    options: [("Method", .string("LinearRegression")), ("FeatureExtractor", .sym("Identity")), ("RandomSeeding", .integer(1234))]) { c in
+                    options: [("Method", .string("LinearRegression")), ("FeatureExtractor", .sym("Identity")), ("RandomSeeding", .integer(1234))],
+                    examples: [("Predict[{1 -> 2., 2 -> 4., 3 -> 6.}][4]", "8.")]) { c in
                 guard c.count >= 1 else { return c.argCount(1) }
                 return netOperation(c) {
                     let pairs = try valuedPairs(c[0])
@@ -59,7 +60,8 @@ extension Kernel {
                 }
             },
             Builtin("PredictorFunction", [], usage: "PredictorFunction[...] is a trained predictor: p[x] or p[{x...}]."),
-            Builtin("PredictorMeasurements", [], usage: "PredictorMeasurements[p, test, prop] measures a predictor on {x -> y, ...}: \"StandardDeviation\" (of the residuals), \"MeanSquare\", \"RSquared\", \"Residuals\", \"ComparisonPlot\" (an image of predicted against actual values; Export it to PNG).") { c in
+            Builtin("PredictorMeasurements", [], usage: "PredictorMeasurements[p, test, prop] measures a predictor on {x -> y, ...}: \"StandardDeviation\" (of the residuals), \"MeanSquare\", \"RSquared\", \"Residuals\", \"ComparisonPlot\" (an image of predicted against actual values; Export it to PNG). Example: PredictorMeasurements[Predict[{1 -> 2., 2 -> 4., 3 -> 6.}], {4 -> 8., 5 -> 10.}, \"RSquared\"] gives 1.",
+                    examples: [("PredictorMeasurements[Predict[{1 -> 2., 2 -> 4., 3 -> 6.}], {4 -> 8., 5 -> 10.}, \"RSquared\"]", "1.")]) { c in
                 guard c.count == 3, case .native(let v) = c[0], let p = v as? PredictorValue else { return c.argCount(3) }
                 return netOperation(c) {
                     let pairs = try valuedPairs(c[1])
