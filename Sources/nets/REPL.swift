@@ -344,12 +344,14 @@ enum Completion {
     /// Names that complete `prefix`: model names after `NetModel["`, symbol names otherwise.
     static func matches(prefix: String, context: String) -> [String] {
         if context.hasSuffix("NetModel[\"") {
-            guard let k = kernel, let names = (try? k.evaluator.evaluate(Expr(Symbol.intern("NetModel"))))?.listItems
+            guard let k = kernel, let names = k.session.run({ try? k.evaluator.evaluate(Expr(Symbol.intern("NetModel"))) })?.listItems
             else { return [] }
             return names.compactMap(\.asString).filter { $0.hasPrefix(prefix) }.sorted()
         }
         if prefix.isEmpty { return [] }
-        return Symbol.all.filter { s in
+        // The session's own names (the user's definitions) and the system's.
+        let visible = kernel?.session.run { Symbol.all } ?? Symbol.all
+        return visible.filter { s in
             !s.isTemporary && s.name.hasPrefix(prefix)
                 && (s.builtin != nil || s.usage != nil || s.hasDefinitions || s.attributes.contains(.protected))
         }.map(\.name).sorted()
