@@ -316,6 +316,6 @@ extension Kernel {
                 }
                 return written.isSymbol(Sym.Failed) ? written : c[0]
             },
-        ]
+        ].documented
     }
 }

@@ -305,6 +305,6 @@ extension Kernel {
                 for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try c.apply(c[1], a).isTrue { return .falseExpr }
                 return .trueExpr
             },
-        ]
+        ].documented
     }
 }

@@ -224,6 +224,6 @@ extension Kernel {
                 if c[0].isFalse { return .integer(0) }
                 return nil
             },
-        ]
+        ].documented
     }
 }

@@ -159,7 +159,7 @@ extension Kernel {
             Builtin("HoldPattern", [.holdAll], usage: "HoldPattern[p] is the pattern p, left unevaluated."),
             Builtin("Verbatim", [.holdAll], usage: "Verbatim[expr] matches exactly expr, even if it contains pattern objects."),
             Builtin("OptionsPattern", [], usage: "OptionsPattern[] matches any sequence of option rules."),
-        ]
+        ].documented
     }
 }
 

@@ -134,6 +134,6 @@ extension Kernel {
             },
             Builtin("NormalDistribution", [], usage: "NormalDistribution[m, s] is the normal distribution with mean m and standard deviation s."),
             Builtin("UniformDistribution", [], usage: "UniformDistribution[{a, b}] is the uniform distribution on [a, b]."),
-        ]
+        ].documented
     }
 }

@@ -38,10 +38,31 @@ func columns(_ names: [String], width: Int) -> String {
     return rows.joined(separator: "\n")
 }
 
-/// Names of symbols matching a wildcard pattern, sorted, with no temporaries.
+/// Whether a name is one of the standard library's private helpers: names that start with `$$`
+/// (`$$riffle`), which `Names`, `?*` and completion leave out (see `stdlib/CoreKernel/core.nets`).
+public func isPrivateName(_ name: String) -> Bool { name.hasPrefix("$$") }
+
+/// Names of symbols matching a wildcard pattern, sorted, with no temporaries and no private helpers.
 func symbolNames(matching pattern: String) -> [String] {
-    Symbol.all.filter { !$0.isTemporary && ($0.builtin != nil || $0.usage != nil || $0.hasDefinitions || $0.attributes.contains(.protected)) && wildcardMatch(pattern, $0.name) }
+    Symbol.all.filter { !$0.isTemporary && !isPrivateName($0.name) && ($0.builtin != nil || $0.usage != nil || $0.hasDefinitions || $0.attributes.contains(.protected)) && wildcardMatch(pattern, $0.name) }
         .map(\.name).sorted()
+}
+
+extension Builtin {
+    /// The record with its first example appended to its usage text (`... Example: Length[{a, b, c}]
+    /// gives 3.`), so `?name` shows one; the topic tables pass their records through this.
+    var documented: Builtin {
+        guard let e = examples.first, !usage.contains("Example:") else { return self }
+        let text = usage.hasSuffix(".") || usage.hasSuffix("?") ? usage : usage + "."
+        return Builtin(name, attributes, usage: "\(text) Example: \(e.input) gives \(e.output).", arity: arity,
+                       options: options, messages: messages, examples: examples.map { ($0.input, $0.output) },
+                       function, subValue: subValue)
+    }
+}
+
+extension Array where Element == Builtin {
+    /// The records with their first example in their usage text.
+    var documented: [Builtin] { map(\.documented) }
 }
 
 extension Kernel {
@@ -141,6 +162,6 @@ extension Kernel {
                 }
                 return .integer(count(c[0]))
             },
-        ]
+        ].documented
     }
 }

@@ -229,7 +229,7 @@ enum Completion {
         }
         if prefix.isEmpty { return [] }
         return Symbol.all.filter { s in
-            !s.isTemporary && s.name.hasPrefix(prefix)
+            !s.isTemporary && !isPrivateName(s.name) && s.name.hasPrefix(prefix)
                 && (s.builtin != nil || s.usage != nil || s.hasDefinitions || s.attributes.contains(.protected))
         }.map(\.name).sorted()
     }
