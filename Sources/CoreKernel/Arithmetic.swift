@@ -516,14 +516,6 @@ extension Kernel {
                 }
                 return clip(c[0])
             },
-            Builtin("Rescale", [.protected], usage: "Rescale[x, {min, max}] maps x linearly to 0..1; Rescale[list] uses the list's range.") { c in
-                if c.count == 1, let xs = c[0].realValues, c[0].isList, let lo = xs.min(), let hi = xs.max() {
-                    return .reals(xs.map { hi == lo ? 0 : ($0 - lo) / (hi - lo) })
-                }
-                guard c.count >= 2, let b = c[1].listItems, b.count == 2 else { return nil }
-                return .call(Sym.Times, [.call(Sym.Plus, [c[0], .call(Sym.Times, [.integer(-1), b[0]])]),
-                                         .call(Sym.Power, [.call(Sym.Plus, [b[1], .call(Sym.Times, [.integer(-1), b[0]])]), .integer(-1)])])
-            },
             Builtin("Chop", [.protected], usage: "Chop[expr] replaces reals closer to zero than 10^-10 by 0.", arity: .between(1, 2)) { c in
                 let tol = c.count == 2 ? (c[1].doubleValue ?? 1e-10) : 1e-10
                 func chop(_ e: Expr) -> Expr {

@@ -76,24 +76,10 @@ extension Kernel {
                 guard c.count == 2, let a = asAssociation(c[0]) else { return nil }
                 return .bool(a.entries[keyOf(c[1])] != nil)
             },
-            Builtin("KeyValueMap", [], usage: "KeyValueMap[f, assoc] gives {f[key1, val1], ...}.") { c in
-                guard c.count == 2, let a = asAssociation(c[1]) else { return nil }
-                return .list(a.entries.map { .call(c[0], [$0.key, $0.value]) })
-            },
             Builtin("KeyMap", [], usage: "KeyMap[f, assoc] applies f to the keys.") { c in
                 guard c.count == 2, let a = asAssociation(c[1]) else { return nil }
                 var out: OrderedDictionary<Expr, Expr> = [:]
                 for (k, v) in a.entries { out[try c.apply(c[0], k)] = v }
-                return .association(out)
-            },
-            Builtin("AssociationMap", [], usage: "AssociationMap[f, {k1, k2, ...}] gives <|k1 -> f[k1], ...|>.", arity: .exactly(2)) { c in
-                if case .association(let a) = c[1] {
-                    guard let r = makeAssociation(try a.entries.map { try c.apply(c[0], .rule($0.key, $0.value)) }) else { return nil }
-                    return .association(r)
-                }
-                guard let keys = c[1].listItems else { return nil }
-                var out: OrderedDictionary<Expr, Expr> = [:]
-                for k in keys { out[k] = try c.apply(c[0], k) }
                 return .association(out)
             },
             Builtin("AssociationThread", [], usage: "AssociationThread[{k1, k2...}, {v1, v2...}] or AssociationThread[keys -> values] pairs keys with values.") { c in

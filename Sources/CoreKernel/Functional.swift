@@ -293,18 +293,6 @@ extension Kernel {
                 }
                 return build(0, [])
             },
-            Builtin("AllTrue", [], usage: "AllTrue[list, test] gives True if test is True for every element.", arity: .exactly(2)) { c in
-                for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try !c.apply(c[1], a).isTrue { return .falseExpr }
-                return .trueExpr
-            },
-            Builtin("AnyTrue", [], usage: "AnyTrue[list, test] gives True if test is True for some element.", arity: .exactly(2)) { c in
-                for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try c.apply(c[1], a).isTrue { return .trueExpr }
-                return .falseExpr
-            },
-            Builtin("NoneTrue", [], usage: "NoneTrue[list, test] gives True if test is True for no element.", arity: .exactly(2)) { c in
-                for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try c.apply(c[1], a).isTrue { return .falseExpr }
-                return .trueExpr
-            },
         ].documented
     }
 }

@@ -226,10 +226,6 @@ extension Kernel {
             Builtin("Drop", [], usage: "Drop[list, n] drops the first n elements; Drop[list, -n] the last n; Drop[list, {m, n}] elements m through n.") { c in
                 try takeOrDrop(c, take: false)
             },
-            Builtin("TakeDrop", [], usage: "TakeDrop[list, n] gives {Take[list, n], Drop[list, n]}.", arity: .exactly(2)) { c in
-                guard let t = try takeOrDrop(c, take: true), let d = try takeOrDrop(c, take: false) else { return nil }
-                return .list([t, d])
-            },
             Builtin("First", [], usage: "First[expr] gives the first element; First[expr, default] gives default when there is none.", arity: .between(1, 2)) { c in
                 let items = elements(c[0])
                 if let f = items.first { return f }
@@ -437,27 +433,10 @@ extension Kernel {
                 var seen = Set<Expr>()
                 return .normal(Normal(n.head, n.args.filter { seen.insert($0).inserted }))
             },
-            Builtin("DeleteDuplicatesBy", [], usage: "DeleteDuplicatesBy[list, f] keeps the first element for each value of f.") { c in
-                guard c.count == 2, case .normal(let n) = c[0] else { return nil }
-                var seen = Set<Expr>()
-                var out: [Expr] = []
-                for a in n.args where seen.insert(try c.apply(c[1], a)).inserted { out.append(a) }
-                return .normal(Normal(n.head, out))
-            },
             Builtin("Tally", [], usage: "Tally[list] gives {element, count} pairs in order of first appearance.", arity: .atLeast(1)) { c in
                 var counts: OrderedDictionary<Expr, Int> = [:]
                 for e in elements(c[0]) { counts[e, default: 0] += 1 }
                 return .list(counts.map { .list([$0.key, .integer($0.value)]) })
-            },
-            Builtin("Counts", [], usage: "Counts[list] gives an association of each distinct element to its number of occurrences.", arity: .exactly(1)) { c in
-                var counts: OrderedDictionary<Expr, Expr> = [:]
-                for e in elements(c[0]) { counts[e] = .integer((counts[e]?.intValue ?? 0) + 1) }
-                return .association(counts)
-            },
-            Builtin("CountsBy", [], usage: "CountsBy[list, f] counts the elements by their value under f.", arity: .exactly(2)) { c in
-                var counts: OrderedDictionary<Expr, Expr> = [:]
-                for e in elements(c[0]) { let k = try c.apply(c[1], e); counts[k] = .integer((counts[k]?.intValue ?? 0) + 1) }
-                return .association(counts)
             },
             Builtin("GroupBy", [], usage: "GroupBy[list, f] groups elements by f into an association; GroupBy[list, f, g] applies g to each group; GroupBy[list, f -> h] transforms elements by h.", arity: .between(2, 3)) { c in
                 var keyF = c[1], valF: Expr?
@@ -474,11 +453,6 @@ extension Kernel {
             Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists.", arity: .atLeast(1)) { c in
                 var groups: OrderedDictionary<Expr, [Expr]> = [:]
                 for e in elements(c[0]) { groups[e, default: []].append(e) }
-                return .list(groups.values.map { .list($0) })
-            },
-            Builtin("GatherBy", [], usage: "GatherBy[list, f] gathers elements with the same value of f.", arity: .exactly(2)) { c in
-                var groups: OrderedDictionary<Expr, [Expr]> = [:]
-                for e in elements(c[0]) { groups[try c.apply(c[1], e), default: []].append(e) }
                 return .list(groups.values.map { .list($0) })
             },
             Builtin("Split", [], usage: "Split[list] splits list into runs of identical elements.", arity: .atLeast(1)) { c in
@@ -587,43 +561,6 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Differences", [], usage: "Differences[list] gives the successive differences.") { c in
-                guard c.count == 1, let items = c[0].listItems else { return nil }
-                return .list(zip(items.dropFirst(), items).map { .call(Sym.Plus, [$0, .call(Sym.Times, [.integer(-1), $1])]) })
-            },
-            Builtin("Median", [], usage: "Median[list] gives the median of the numbers in list.") { c in
-                guard c.count == 1, let items = c[0].listItems, !items.isEmpty else { return nil }
-                guard items.allSatisfy({ $0.isNumber }) else {
-                    if items.allSatisfy({ $0.isList }) {
-                        return .list(transposeRows(items).map { .call(c.symbol, [.list($0)]) })
-                    }
-                    return nil
-                }
-                let s = items.sorted { (Numbers.compare($0, $1) ?? 0) < 0 }
-                if s.count % 2 == 1 { return s[s.count / 2] }
-                return .call(Sym.Times, [Numbers.rational(1, 2) ?? .null, .call(Sym.Plus, [s[s.count / 2 - 1], s[s.count / 2]])])
-            },
-            Builtin("Riffle", [], usage: "Riffle[list, x] inserts x between the elements; Riffle[list, {x1, x2...}] interleaves.") { c in
-                guard c.count == 2, case .normal(let n) = c[0] else { return nil }
-                var out: [Expr] = []
-                let other = c[1].listItems
-                for (i, e) in n.args.enumerated() {
-                    out.append(e)
-                    if let o = other {
-                        if i < o.count && (i < n.args.count - 1 || o.count == n.args.count) { out.append(o[i]) }
-                    } else if i < n.args.count - 1 {
-                        out.append(c[1])
-                    }
-                }
-                return .normal(Normal(n.head, out))
-            },
-            Builtin("DeleteMissing", [], usage: "DeleteMissing[list] drops elements that are Missing[...]; it works on associations too.", arity: .atLeast(1)) { c in
-                if case .association(let a) = c[0] {
-                    return .association(AssociationBox(a.entries.filter { !$0.value.isMissing }))
-                }
-                guard case .normal(let n) = c[0] else { return c[0] }
-                return .normal(Normal(n.head, n.args.filter { !$0.isMissing }))
-            },
             Builtin("Extract", [], usage: "Extract[expr, pos] gives the part at position pos (a list of indices).", arity: .exactly(2)) { c in
                 guard let pos = c[1].listItems else { return nil }
                 if pos.allSatisfy({ $0.isList }) {
@@ -678,13 +615,6 @@ extension Kernel {
                 }
                 go(items, [])
                 return .list(out)
-            },
-            Builtin("MinMax", [], usage: "MinMax[list] gives {Min[list], Max[list]}.", arity: .exactly(1)) { c in
-                return .list([.call(Symbol.intern("Min"), [c[0]]), .call(Symbol.intern("Max"), [c[0]])])
-            },
-            Builtin("Norm", [], usage: "Norm[v] gives the Euclidean norm of a vector.") { c in
-                guard c.count == 1, let items = c[0].listItems else { return nil }
-                return .call(Symbol.intern("Sqrt"), [.call(Sym.Plus, items.map { .call(Sym.Power, [.call(Symbol.intern("Abs"), [$0]), .integer(2)]) })])
             },
             Builtin("Depth", [], usage: "Depth[expr] gives the maximum number of indices needed to specify a part of expr, plus 1.", arity: .exactly(1)) { c in
                 func depth(_ e: Expr) -> Int {

@@ -219,11 +219,6 @@ extension Kernel {
                 }
                 return .trueExpr
             },
-            Builtin("Boole", [.listable], usage: "Boole[expr] gives 1 if expr is True and 0 if it is False.", arity: .exactly(1)) { c in
-                if c[0].isTrue { return .integer(1) }
-                if c[0].isFalse { return .integer(0) }
-                return nil
-            },
         ].documented
     }
 }

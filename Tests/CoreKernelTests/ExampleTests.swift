@@ -51,6 +51,13 @@ extension KernelSuite {
             }
         }
 
+        @Test(.serialized, arguments: StandardLibraryExamples.argumentCounts)
+        func argumentCount(_ input: String, _ message: String) {
+            let t = run(input)
+            #expect(t.messages == [message], "\(input)")
+            #expect(t.result == input, "\(input)")
+        }
+
         @Test func privateHelpersAreHidden() {
             #expect(eval("Select[Names[\"*\"], StringStartsQ[#, \"$$\"] &]") == "{}")
             #expect(eval("Names[\"$$*\"]") == "{}")
@@ -72,18 +79,41 @@ enum StandardLibraryExamples {
     }
 
     static let core: [(String, String)] = [
-        ("Mean[{1, 2, 3, 4}]", "5/2"),
-        ("Variance[{1, 2, 3, 4}]", "5/3"),
-        ("StandardDeviation[{1, 2, 3}]", "1"),
-        ("RootMeanSquare[{3, 4}]", "5/Sqrt[2]"),
-        ("Normalize[{3, 4}]", "{3/5, 4/5}"),
-        ("EuclideanDistance[{0, 0}, {3, 4}]", "5"),
-        ("Standardize[{1, 2, 3}]", "{-1, 0, 1}"),
-        ("Commonest[{a, b, a, c, b, a}]", "{a}"),
-        ("Take[{a, b, c}, UpTo[5]]", "{a, b, c}"),
-        ("Between[3, {1, 5}]", "True"),
+        // associations.nets
+        ("KeyValueMap[f, <|a -> 1, b -> 2|>]", "{f[a, 1], f[b, 2]}"), ("KeyValueMap[f, {a -> 1}]", "{f[a, 1]}"),
+        ("AssociationMap[StringLength, {\"ab\", \"c\"}]", "<|ab -> 2, c -> 1|>"),
+        ("AssociationMap[Reverse, <|a -> 1|>]", "<|1 -> a|>"),
+        // core.nets
+        ("Take[{a, b, c}, UpTo[5]]", "{a, b, c}"), ("Between[3, {1, 5}]", "True"),
+        ("Boole[{True, False}]", "{1, 0}"), ("Boole[x]", "Boole[x]"),
+        ("AllTrue[{2, 4, 6}, EvenQ]", "True"), ("AllTrue[{2, 3}, EvenQ]", "False"), ("AllTrue[EvenQ][<|a -> 2|>]", "True"),
+        ("AnyTrue[{1, 2, 3}, EvenQ]", "True"), ("AnyTrue[{}, EvenQ]", "False"),
+        ("NoneTrue[{1, 3, 5}, EvenQ]", "True"), ("NoneTrue[{1, 2}, EvenQ]", "False"),
+        // lists.nets
+        ("TakeDrop[{a, b, c, d}, 2]", "{{a, b}, {c, d}}"), ("TakeDrop[{a, b, c, d}, -1]", "{{d}, {a, b, c}}"),
+        ("Differences[{1, 4, 9, 16}]", "{3, 5, 7}"), ("Differences[{1, 4, 9, 16}, 2]", "{2, 2}"), ("Differences[{a}]", "{}"),
+        ("Riffle[{a, b, c}, x]", "{a, x, b, x, c}"), ("Riffle[{a, b, c}, {x, y, z}]", "{a, x, b, y, c, z}"),
+        ("Riffle[{a, b, c, d}, {x, y}]", "{a, x, b, y, c, x, d}"), ("Riffle[{a}, x]", "{a}"),
+        ("MinMax[{3, 1, 2}]", "{1, 3}"), ("MinMax[{3, 1, 2}, 1]", "{0, 4}"),
+        ("Counts[{a, b, a}]", "<|a -> 2, b -> 1|>"), ("CountsBy[{1, 2, 3}, OddQ]", "<|True -> 2, False -> 1|>"),
+        ("GatherBy[{1, 2, 3, 4}, EvenQ]", "{{1, 3}, {2, 4}}"), ("DeleteDuplicatesBy[{1, 2, 3, 4}, EvenQ]", "{1, 2}"),
+        ("DeleteMissing[{1, Missing[], 2}]", "{1, 2}"), ("DeleteMissing[<|a -> Missing[], b -> 1|>]", "<|b -> 1|>"),
         ("Pick[{a, b, c}, {True, False, True}]", "{a, c}"),
-        ("MaximalBy[{-3, 1, 2, 3}, Abs]", "{-3, 3}"),
-        ("MinimalBy[{-3, 1, 2, -1}, Abs]", "{1, -1}"),
+        ("MaximalBy[{-3, 1, 2, 3}, Abs]", "{-3, 3}"), ("MinimalBy[{-3, 1, 2, -1}, Abs]", "{1, -1}"),
+        // statistics.nets
+        ("Mean[{1, 2, 3, 4}]", "5/2"), ("Median[{3, 1, 4, 2}]", "5/2"), ("Median[{{1, 2}, {3, 4}, {5, 6}}]", "{3, 4}"),
+        ("Variance[{1, 2, 3, 4}]", "5/3"), ("StandardDeviation[{1, 2, 3}]", "1"), ("RootMeanSquare[{1, 7}]", "5"),
+        ("Standardize[{1, 2, 3}]", "{-1, 0, 1}"), ("Commonest[{a, b, a, c, b, a}]", "{a}"),
+        ("Norm[{3, 4}]", "5"), ("Norm[{1, -2, 3}, Infinity]", "3"), ("Norm[{3, 4}, 1]", "7"), ("Norm[-2]", "2"),
+        ("Normalize[{3, 4}]", "{3/5, 4/5}"), ("EuclideanDistance[{0, 0}, {3, 4}]", "5"),
+        ("Rescale[5, {0, 10}]", "1/2"), ("Rescale[{1, 2, 3}]", "{0, 1/2, 1}"), ("Rescale[5, {0, 10}, {-1, 1}]", "0"),
+    ]
+
+    /// Wrong argument counts: the standard messages, and the call stays unevaluated.
+    static let argumentCounts: [(String, String)] = [
+        ("TakeDrop[{1, 2}]", "TakeDrop::argr: TakeDrop called with 1 argument; 2 arguments are expected."),
+        ("Boole[]", "Boole::argx: Boole called with 0 arguments; 1 argument is expected."),
+        ("MinMax[1, 2, 3]", "MinMax::argt: MinMax called with 3 arguments; 1 or 2 arguments are expected."),
+        ("Rescale[1, 2, 3, 4]", "Rescale::argb: Rescale called with 4 arguments; between 1 and 3 arguments are expected."),
     ]
 }
