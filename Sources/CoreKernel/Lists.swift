@@ -509,9 +509,6 @@ extension Kernel {
                 if let d = c[0].structured?.dimensions { return .ints(d) }
                 return .ints(dimensions(c[0]))
             },
-            Builtin("ArrayDepth", [], usage: "ArrayDepth[expr] gives the depth to which expr is a full array.", arity: .exactly(1), examples: [("ArrayDepth[{{1, 2}, {3, 4}}]", "2")]) { c in
-                return .integer(dimensions(c[0]).count)
-            },
             Builtin("ArrayReshape", [], usage: "ArrayReshape[list, dims] arranges the elements of list into an array of dimensions dims, padding with 0.", examples: [("ArrayReshape[Range[6], {2, 3}]", "{{1, 2, 3}, {4, 5, 6}}")]) { c in
                 guard c.count >= 2, let dimsE = c[1].listItems else { return c.argCount(2) }
                 let dims = dimsE.compactMap { $0.intValue }

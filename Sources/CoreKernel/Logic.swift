@@ -168,11 +168,6 @@ extension Kernel {
                 }
                 return .bool(t)
             },
-            Builtin("Implies", [], usage: "Implies[p, q] is the logical implication.", arity: .exactly(2), examples: [("Implies[False, x]", "True")]) { c in
-                if c[0].isFalse || c[1].isTrue { return .trueExpr }
-                if c[0].isTrue { return c[1] }
-                return nil
-            },
             predicate("TrueQ", "TrueQ[expr] yields True if expr is True, and False otherwise.", examples: [("TrueQ[x]", "False")]) { $0.isTrue },
             predicate("BooleanQ", "BooleanQ[expr] yields True if expr is True or False.", examples: [("BooleanQ[False]", "True")]) { $0.isTrue || $0.isFalse },
             predicate("IntegerQ", "IntegerQ[expr] gives True if expr is an integer.", examples: [("IntegerQ[3]", "True")]) { $0.isInteger },

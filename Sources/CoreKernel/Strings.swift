@@ -284,10 +284,6 @@ extension Kernel {
                 guard c.count >= 1 else { return nil }
                 return mapStrings(c) { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             },
-            Builtin("StringRepeat", [], usage: "StringRepeat[s, n] repeats s n times.", examples: [("StringRepeat[\"ab\", 3]", "ababab")]) { c in
-                guard c.count == 2, let s = stringArg(c, 0), let n = c[1].intValue, n >= 0, n <= 10_000_000 else { return nil }
-                return .string(String(repeating: s, count: n))
-            },
             Builtin("StringRiffle", [], usage: "StringRiffle[{s1, s2, ...}] joins with spaces; StringRiffle[list, sep] with sep; StringRiffle[list, {left, sep, right}].", examples: [("StringRiffle[{\"a\", \"b\", \"c\"}, \", \"]", "a, b, c")]) { c in
                 guard c.count >= 1, let items = c[0].listItems else { return nil }
                 var sep = " ", left = "", right = ""

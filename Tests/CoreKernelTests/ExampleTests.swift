@@ -85,6 +85,7 @@ enum StandardLibraryExamples {
         ("AssociationMap[Reverse, <|a -> 1|>]", "<|1 -> a|>"),
         // core.nets
         ("Take[{a, b, c}, UpTo[5]]", "{a, b, c}"), ("Between[3, {1, 5}]", "True"),
+        ("Implies[False, x]", "True"), ("Implies[True, x]", "x"), ("Implies[x, True]", "True"), ("Implies[x, y]", "Implies[x, y]"),
         ("Boole[{True, False}]", "{1, 0}"), ("Boole[x]", "Boole[x]"),
         ("AllTrue[{2, 4, 6}, EvenQ]", "True"), ("AllTrue[{2, 3}, EvenQ]", "False"), ("AllTrue[EvenQ][<|a -> 2|>]", "True"),
         ("AnyTrue[{1, 2, 3}, EvenQ]", "True"), ("AnyTrue[{}, EvenQ]", "False"),
@@ -99,6 +100,7 @@ enum StandardLibraryExamples {
         ("GatherBy[{1, 2, 3, 4}, EvenQ]", "{{1, 3}, {2, 4}}"), ("DeleteDuplicatesBy[{1, 2, 3, 4}, EvenQ]", "{1, 2}"),
         ("DeleteMissing[{1, Missing[], 2}]", "{1, 2}"), ("DeleteMissing[<|a -> Missing[], b -> 1|>]", "<|b -> 1|>"),
         ("Pick[{a, b, c}, {True, False, True}]", "{a, c}"),
+        ("ArrayDepth[{{1, 2}, {3, 4}}]", "2"), ("ArrayDepth[{{1, 2}, {3}}]", "1"), ("ArrayDepth[x]", "0"),
         ("MaximalBy[{-3, 1, 2, 3}, Abs]", "{-3, 3}"), ("MinimalBy[{-3, 1, 2, -1}, Abs]", "{1, -1}"),
         // statistics.nets
         ("Mean[{1, 2, 3, 4}]", "5/2"), ("Median[{3, 1, 4, 2}]", "5/2"), ("Median[{{1, 2}, {3, 4}, {5, 6}}]", "{3, 4}"),
@@ -106,7 +108,8 @@ enum StandardLibraryExamples {
         ("Standardize[{1, 2, 3}]", "{-1, 0, 1}"), ("Commonest[{a, b, a, c, b, a}]", "{a}"),
         ("Norm[{3, 4}]", "5"), ("Norm[{1, -2, 3}, Infinity]", "3"), ("Norm[{3, 4}, 1]", "7"), ("Norm[-2]", "2"),
         ("Normalize[{3, 4}]", "{3/5, 4/5}"), ("EuclideanDistance[{0, 0}, {3, 4}]", "5"),
-        ("Rescale[5, {0, 10}]", "1/2"), ("Rescale[{1, 2, 3}]", "{0, 1/2, 1}"), ("Rescale[5, {0, 10}, {-1, 1}]", "0"),
+        // strings.nets
+        ("StringRepeat[\"ab\", 3]", "ababab"), ("StringRepeat[\"ab\", 3, 5]", "ababa"), ("StringRepeat[\"ab\", 0]", ""),
     ]
 
     /// Wrong argument counts: the standard messages, and the call stays unevaluated.
@@ -114,6 +117,6 @@ enum StandardLibraryExamples {
         ("TakeDrop[{1, 2}]", "TakeDrop::argr: TakeDrop called with 1 argument; 2 arguments are expected."),
         ("Boole[]", "Boole::argx: Boole called with 0 arguments; 1 argument is expected."),
         ("MinMax[1, 2, 3]", "MinMax::argt: MinMax called with 3 arguments; 1 or 2 arguments are expected."),
-        ("Rescale[1, 2, 3, 4]", "Rescale::argb: Rescale called with 4 arguments; between 1 and 3 arguments are expected."),
+        ("StringRepeat[x]", "StringRepeat::argbu: StringRepeat called with 1 argument; between 2 and 3 arguments are expected."),
     ]
 }
