@@ -58,9 +58,12 @@ extension KernelSuite {
             #expect(t.result == input, "\(input)")
         }
 
+        /// `$$` helpers of the `.nets` files exist but are not listed.
         @Test func privateHelpersAreHidden() {
+            #expect(eval("Length[DownValues[$$argCount]] > 0") == "True")
             #expect(eval("Select[Names[\"*\"], StringStartsQ[#, \"$$\"] &]") == "{}")
             #expect(eval("Names[\"$$*\"]") == "{}")
+            #expect(!isPrivateName("$Version") && isPrivateName("$$argCount"))
         }
     }
 }
