@@ -163,9 +163,10 @@ func assign(_ lhs: Expr, _ rhs: Expr, delayed: Bool, _ c: Call) throws -> Expr? 
             c.evaluator.messages.issue(setSym, "write", [.symbol(f), Expr(Sym.HoldForm, lhs)])
             return nil
         }
-        let d = Definition(lhs: target, rhs: rhs, delayed: delayed)
-        if target.isFreeOfPatterns {
-            if sub { f.exactSubValues[target] = d } else { f.exactDownValues[target] = d }
+        let (lhs, rhs) = delayed ? bindOptionValues(target, rhs, f) : (target, rhs)
+        let d = Definition(lhs: lhs, rhs: rhs, delayed: delayed)
+        if lhs.isFreeOfPatterns {
+            if sub { f.exactSubValues[lhs] = d } else { f.exactDownValues[lhs] = d }
         } else if sub {
             insertDefinition(d, into: &f.subValues)
         } else {
@@ -179,6 +180,39 @@ func assign(_ lhs: Expr, _ rhs: Expr, delayed: Bool, _ c: Call) throws -> Expr? 
 }
 
 /// `x[[i, j]] = v`: replaces a part of the value held by symbol x.
+/// `OptionValue[name]` in the body of `f[..., OptionsPattern[defaults]] := body` stands for the
+/// option's value in the call: the options pattern gets a name (`$$options`, a private name, unless
+/// it has one) and each one-argument `OptionValue[name]` in the body becomes
+/// `OptionValue[f, {options, defaults}, name]`, which falls back on `Options[f]`.
+private func bindOptionValues(_ lhs: Expr, _ rhs: Expr, _ f: Symbol) -> (Expr, Expr) {
+    guard case .normal(let n) = lhs else { return (lhs, rhs) }
+    let optionsPattern = Symbol.intern("OptionsPattern"), optionValue = Symbol.intern("OptionValue")
+    func defaults(_ p: Expr) -> [Expr] { p.args.first.map { $0.listItems ?? [$0] } ?? [] }
+    var args = n.args
+    var bound: (name: Expr, defaults: [Expr])?
+    for (i, a) in args.enumerated() {
+        if a.hasHead(optionsPattern) {
+            let name = Expr.symbol(Symbol.intern("$$options"))
+            args[i] = Expr(Sym.Pattern, name, a)
+            bound = (name, defaults(a))
+            break
+        }
+        if a.hasHead(Sym.Pattern), a.args.count == 2, a.args[1].hasHead(optionsPattern) {
+            bound = (a.args[0], defaults(a.args[1]))
+            break
+        }
+    }
+    guard let (name, defaultRules) = bound else { return (lhs, rhs) }
+    func rewrite(_ e: Expr) -> Expr {
+        guard case .normal(let m) = e else { return e }
+        if m.head.isSymbol(optionValue), m.args.count == 1 {
+            return .call(optionValue, [.symbol(f), .list([name] + defaultRules), m.args[0]])
+        }
+        return .normal(Normal(rewrite(m.head), m.args.map(rewrite)))
+    }
+    return (.normal(Normal(n.head, args)), rewrite(rhs))
+}
+
 func assignPart(_ n: Normal, _ rhs: Expr, _ c: Call) throws -> Expr? {
     guard case .symbol(let s) = n.args.first else {
         c.evaluator.messages.issue(Symbol.intern("Set"), "setps", [n.args.first ?? .null])
@@ -380,7 +414,9 @@ extension Kernel {
                 }
                 return .list(s.options)
             },
-            Builtin("OptionValue", [], usage: "OptionValue[name] inside a definition with OptionsPattern[] gives the option's value; OptionValue[f, opts, name] looks it up explicitly.", examples: [("Options[f] = {n -> 1}; OptionValue[f, {n -> 3}, n]", "3")]) { c in
+            Builtin("OptionValue", [], usage: "OptionValue[name] inside a definition with OptionsPattern[] gives the option's value; OptionValue[f, opts, name] looks it up explicitly.", messages: ["optnf": "Option name `1` not found in defaults for `2`."],
+                    examples: [("Options[f] = {n -> 1}; f[OptionsPattern[]] := OptionValue[n]; {f[], f[n -> 2]}", "{1, 2}"),
+                               ("Options[f] = {n -> 1}; OptionValue[f, {n -> 3}, n]", "3")]) { c in
                 guard c.count == 3, case .symbol(let f) = c[0] else { return nil }
                 var given: [String: Expr] = [:]
                 collectOptions(c[1], into: &given)

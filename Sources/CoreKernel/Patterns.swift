@@ -158,7 +158,9 @@ extension Kernel {
             Builtin("Except", [], usage: "Except[c] matches anything but c; Except[c, p] matches p but not c.", examples: [("Cases[{1, a, 2}, Except[_Integer]]", "{a}")]),
             Builtin("HoldPattern", [.holdAll], usage: "HoldPattern[p] is the pattern p, left unevaluated.", examples: [("Hold[1 + 1] /. HoldPattern[1 + 1] -> 2", "Hold[2]")]),
             Builtin("Verbatim", [.holdAll], usage: "Verbatim[expr] matches exactly expr, even if it contains pattern objects.", examples: [("MatchQ[x_, Verbatim[x_]]", "True")]),
-            Builtin("OptionsPattern", [], usage: "OptionsPattern[] matches any sequence of option rules.", examples: [("MatchQ[f[1, n -> 2], f[_, OptionsPattern[]]]", "True")]),
+            Builtin("OptionsPattern", [], usage: "OptionsPattern[] matches any sequence of option rules; OptionsPattern[{n -> v, ...}] gives OptionValue[n] in the definition's body the default v.",
+                    examples: [("f[x_, OptionsPattern[{n -> 1}]] := x + OptionValue[n]; {f[1], f[1, n -> 5]}", "{2, 6}"),
+                               ("MatchQ[f[1, n -> 2], f[_, OptionsPattern[]]]", "True")]),
         ].documented
     }
 }
