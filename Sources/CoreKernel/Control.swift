@@ -126,18 +126,18 @@ func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 extension Kernel {
     static var controlBuiltins: [Builtin] {
         [
-            Builtin("CompoundExpression", [.holdAll], usage: "expr1; expr2; ... evaluates the expressions in turn, giving the last result.") { c in
+            Builtin("CompoundExpression", [.holdAll], usage: "expr1; expr2; ... evaluates the expressions in turn, giving the last result.", examples: [("x = 1; x + 1", "2")]) { c in
                 var last: Expr = .null
                 for a in c.args { last = try c.evaluate(a) }
                 return last
             },
-            Builtin("If", [.holdRest], usage: "If[cond, t, f] gives t if cond is True and f if it is False; If[cond, t, f, u] gives u if cond is neither.", arity: .between(2, 4)) { c in
+            Builtin("If", [.holdRest], usage: "If[cond, t, f] gives t if cond is True and f if it is False; If[cond, t, f, u] gives u if cond is neither.", arity: .between(2, 4), examples: [("If[1 < 2, yes, no]", "yes")]) { c in
                 if c[0].isTrue { return try c.evaluate(c[1]) }
                 if c[0].isFalse { return c.count >= 3 ? try c.evaluate(c[2]) : .null }
                 if c.count == 4 { return try c.evaluate(c[3]) }
                 return nil
             },
-            Builtin("Which", [.holdAll], usage: "Which[test1, value1, test2, value2, ...] gives the value of the first test that is True.") { c in
+            Builtin("Which", [.holdAll], usage: "Which[test1, value1, test2, value2, ...] gives the value of the first test that is True.", examples: [("Which[False, 1, True, 2]", "2")]) { c in
                 var i = 0
                 while i + 1 < c.count {
                     let t = try c.evaluate(c[i])
@@ -147,7 +147,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Switch", [.holdRest], usage: "Switch[expr, form1, value1, form2, value2, ...] gives the value for the first form that expr matches.") { c in
+            Builtin("Switch", [.holdRest], usage: "Switch[expr, form1, value1, form2, value2, ...] gives the value for the first form that expr matches.", examples: [("Switch[2, 1, a, 2, b]", "b")]) { c in
                 guard c.count >= 3, c.count % 2 == 1 else { return nil }
                 var i = 1
                 while i + 1 < c.count {
@@ -156,7 +156,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Do", [.holdAll], usage: "Do[expr, {i, imax}] evaluates expr for i from 1 to imax; other iterators as in Table.", arity: .atLeast(2)) { c in
+            Builtin("Do", [.holdAll], usage: "Do[expr, {i, imax}] evaluates expr for i from 1 to imax; other iterators as in Table.", arity: .atLeast(2), examples: [("s = 0; Do[s += i, {i, 4}]; s", "10")]) { c in
                 do {
                     _ = try iterate(c.args.dropFirst()[...], c) { try loopBody(c, c[0]) }
                 } catch ControlFlow.returnValue(let v) {
@@ -164,7 +164,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("While", [.holdAll], usage: "While[test, body] evaluates body while test is True.", arity: .between(1, 2)) { c in
+            Builtin("While", [.holdAll], usage: "While[test, body] evaluates body while test is True.", arity: .between(1, 2), examples: [("n = 1; While[n < 100, n *= 2]; n", "128")]) { c in
                 do {
                     while try c.evaluate(c[0]).isTrue {
                         try c.evaluator.checkInterrupt()
@@ -175,7 +175,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("For", [.holdAll], usage: "For[start, test, incr, body] runs start, then body and incr while test is True.", arity: .between(3, 4)) { c in
+            Builtin("For", [.holdAll], usage: "For[start, test, incr, body] runs start, then body and incr while test is True.", arity: .between(3, 4), examples: [("s = 0; For[i = 1, i <= 3, i++, s += i]; s", "6")]) { c in
                 do {
                     _ = try c.evaluate(c[0])
                     while try c.evaluate(c[1]).isTrue {
@@ -188,22 +188,22 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Table", [.holdAll], usage: "Table[expr, {i, imax}] lists expr for i from 1 to imax; {i, imin, imax}, {i, imin, imax, di}, {i, {values}} and several iterators make nested lists.") { c in
+            Builtin("Table", [.holdAll], usage: "Table[expr, {i, imax}] lists expr for i from 1 to imax; {i, imin, imax}, {i, imin, imax, di}, {i, {values}} and several iterators make nested lists.", examples: [("Table[i^2, {i, 4}]", "{1, 4, 9, 16}")]) { c in
                 guard c.count >= 1 else { return c.argCount(2) }
                 if c.count == 1 { return try c.evaluate(c[0]) }
                 return try table(c[0], c.args.dropFirst()[...], c)
             },
-            Builtin("Sum", [.holdAll], usage: "Sum[f, {i, imax}] sums f over the iterator.", arity: .atLeast(2)) { c in
+            Builtin("Sum", [.holdAll], usage: "Sum[f, {i, imax}] sums f over the iterator.", arity: .atLeast(2), examples: [("Sum[i, {i, 100}]", "5050")]) { c in
                 var terms: [Expr] = []
                 guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])); return true }) else { return nil }
                 return try c.evaluate(.call(Sym.Plus, terms))
             },
-            Builtin("Product", [.holdAll], usage: "Product[f, {i, imax}] multiplies f over the iterator.", arity: .atLeast(2)) { c in
+            Builtin("Product", [.holdAll], usage: "Product[f, {i, imax}] multiplies f over the iterator.", arity: .atLeast(2), examples: [("Product[i, {i, 5}]", "120")]) { c in
                 var terms: [Expr] = []
                 guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])); return true }) else { return nil }
                 return try c.evaluate(.call(Sym.Times, terms))
             },
-            Builtin("Module", [.holdAll], usage: "Module[{x, y = v, ...}, body] evaluates body with fresh local symbols.", arity: .exactly(2)) { c in
+            Builtin("Module", [.holdAll], usage: "Module[{x, y = v, ...}, body] evaluates body with fresh local symbols.", arity: .exactly(2), examples: [("Module[{x = 2}, x^3]", "8")]) { c in
                 guard let vars = localVariables(c[0], c) else { return nil }
                 var map: [Symbol: Expr] = [:]
                 var inits: [(Symbol, Expr)] = []
@@ -215,7 +215,7 @@ extension Kernel {
                 for (t, v) in inits { t.ownValue = v }
                 return try c.evaluate(replaceSymbols(c[1], map))
             },
-            Builtin("Block", [.holdAll], usage: "Block[{x, y = v, ...}, body] evaluates body with the values of x, y... localized.", arity: .exactly(2)) { c in
+            Builtin("Block", [.holdAll], usage: "Block[{x, y = v, ...}, body] evaluates body with the values of x, y... localized.", arity: .exactly(2), examples: [("x = 1; Block[{x = 5}, x + 1]", "6")]) { c in
                 guard let vars = localVariables(c[0], c) else { return nil }
                 var values: [(Symbol, Expr?)] = []
                 for (s, v) in vars { values.append((s, try v.map { try c.evaluate($0) })) }
@@ -230,7 +230,7 @@ extension Kernel {
                 }
                 return try c.evaluate(c[1])
             },
-            Builtin("With", [.holdAll], usage: "With[{x = v, ...}, body] substitutes the values for x... in body, then evaluates it.", arity: .exactly(2)) { c in
+            Builtin("With", [.holdAll], usage: "With[{x = v, ...}, body] substitutes the values for x... in body, then evaluates it.", arity: .exactly(2), examples: [("With[{x = 3}, x^2]", "9")]) { c in
                 guard let vars = localVariables(c[0], c) else { return nil }
                 var map: [Symbol: Expr] = [:]
                 for (s, v) in vars {
@@ -239,19 +239,19 @@ extension Kernel {
                 }
                 return try c.evaluate(replaceSymbols(c[1], map))
             },
-            Builtin("Return", [], usage: "Return[expr] returns expr from a function or loop.") { c in
+            Builtin("Return", [], usage: "Return[expr] returns expr from a function or loop.", examples: [("f[x_] := (If[x > 0, Return[pos]]; neg); f[1]", "pos")]) { c in
                 throw ControlFlow.returnValue(c.args.first ?? .null)
             },
-            Builtin("Break", [], usage: "Break[] exits the nearest enclosing loop.", arity: .exactly(0)) { c in
+            Builtin("Break", [], usage: "Break[] exits the nearest enclosing loop.", arity: .exactly(0), examples: [("Do[If[i > 2, Break[]]; s = i, {i, 5}]; s", "2")]) { c in
                 throw ControlFlow.breakLoop
             },
-            Builtin("Continue", [], usage: "Continue[] goes on to the next round of the nearest enclosing loop.", arity: .exactly(0)) { c in
+            Builtin("Continue", [], usage: "Continue[] goes on to the next round of the nearest enclosing loop.", arity: .exactly(0), examples: [("s = 0; Do[If[OddQ[i], Continue[]]; s += i, {i, 6}]; s", "12")]) { c in
                 throw ControlFlow.continueLoop
             },
-            Builtin("Throw", [], usage: "Throw[value] or Throw[value, tag] returns value to the nearest enclosing Catch.", arity: .between(1, 2)) { c in
+            Builtin("Throw", [], usage: "Throw[value] or Throw[value, tag] returns value to the nearest enclosing Catch.", arity: .between(1, 2), examples: [("Catch[Throw[1]; 2]", "1")]) { c in
                 throw ControlFlow.throwValue(c[0], tag: c.count == 2 ? c[1] : nil)
             },
-            Builtin("Catch", [.holdFirst], usage: "Catch[expr] returns the value of the first Throw in expr; Catch[expr, form] catches tags matching form.", arity: .between(1, 3)) { c in
+            Builtin("Catch", [.holdFirst], usage: "Catch[expr] returns the value of the first Throw in expr; Catch[expr, form] catches tags matching form.", arity: .between(1, 3), examples: [("Catch[Do[If[i > 3, Throw[i]], {i, 10}]]", "4")]) { c in
                 do {
                     return try c.evaluate(c[0])
                 } catch ControlFlow.throwValue(let v, let tag) {
@@ -264,16 +264,16 @@ extension Kernel {
                     return v
                 }
             },
-            Builtin("Abort", [], usage: "Abort[] aborts the evaluation; it returns $Aborted.", arity: .exactly(0)) { c in
+            Builtin("Abort", [], usage: "Abort[] aborts the evaluation; it returns $Aborted.", arity: .exactly(0), examples: [("CheckAbort[Abort[], aborted]", "aborted")]) { c in
                 throw ControlFlow.abort
             },
-            Builtin("CheckAbort", [.holdAll], usage: "CheckAbort[expr, failexpr] evaluates expr, giving failexpr if an abort happens.", arity: .exactly(2)) { c in
+            Builtin("CheckAbort", [.holdAll], usage: "CheckAbort[expr, failexpr] evaluates expr, giving failexpr if an abort happens.", arity: .exactly(2), examples: [("CheckAbort[Abort[]; 1, 2]", "2")]) { c in
                 do { return try c.evaluate(c[0]) } catch ControlFlow.abort {
                     c.evaluator.interrupt.clear()
                     return try c.evaluate(c[1])
                 }
             },
-            Builtin("TimeConstrained", [.holdAll], usage: "TimeConstrained[expr, t] evaluates expr, stopping after t seconds with $Aborted; TimeConstrained[expr, t, failexpr] gives failexpr instead.", arity: .between(2, 3)) { c in
+            Builtin("TimeConstrained", [.holdAll], usage: "TimeConstrained[expr, t] evaluates expr, stopping after t seconds with $Aborted; TimeConstrained[expr, t, failexpr] gives failexpr instead.", arity: .between(2, 3), examples: [("TimeConstrained[1 + 1, 5]", "2")]) { c in
                 guard let t = try c.evaluate(c[1]).doubleValue, t > 0 else { return nil }
                 let ev = c.evaluator
                 let level = ev.deadlines.count
@@ -286,17 +286,17 @@ extension Kernel {
                     return c.count == 3 ? try c.evaluate(c[2]) : .symbol(Sym.Aborted)
                 }
             },
-            Builtin("AbsoluteTiming", [.holdAll], usage: "AbsoluteTiming[expr] gives {seconds, result}, the wall-clock time taken.", arity: .exactly(1)) { c in
+            Builtin("AbsoluteTiming", [.holdAll], usage: "AbsoluteTiming[expr] gives {seconds, result}, the wall-clock time taken.", arity: .exactly(1), examples: [("Last[AbsoluteTiming[1 + 1]]", "2")]) { c in
                 let t0 = seconds()
                 let r = try c.evaluate(c[0])
                 return .list([.real(seconds() - t0), r])
             },
-            Builtin("Timing", [.holdAll], usage: "Timing[expr] gives {seconds, result}, the CPU time taken.", arity: .exactly(1)) { c in
+            Builtin("Timing", [.holdAll], usage: "Timing[expr] gives {seconds, result}, the CPU time taken.", arity: .exactly(1), examples: [("Last[Timing[2^10]]", "1024")]) { c in
                 let t0 = Double(clock()) / Double(CLOCKS_PER_SEC)
                 let r = try c.evaluate(c[0])
                 return .list([.real(Double(clock()) / Double(CLOCKS_PER_SEC) - t0), r])
             },
-            Builtin("Pause", [], usage: "Pause[n] waits n seconds.") { c in
+            Builtin("Pause", [], usage: "Pause[n] waits n seconds.", examples: [("Pause[0.01]", "Null")]) { c in
                 guard c.count == 1, let t = c[0].doubleValue, t >= 0 else { return c.argCount(1) }
                 let end = seconds() + t
                 while seconds() < end {
@@ -305,14 +305,14 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Quit", [], usage: "Quit[] ends the session; Quit[n] exits with status n.") { c in
+            Builtin("Quit", [], usage: "Quit[] ends the session; Quit[n] exits with status n.", examples: [("Hold[Quit[]]", "Hold[Quit[]]")]) { c in
                 fflush(nil)
                 exit(Int32(c.args.first?.intValue ?? 0))
             },
-            Builtin("Exit", [], usage: "Exit[] ends the session, like Quit[].") { c in
+            Builtin("Exit", [], usage: "Exit[] ends the session, like Quit[].", examples: [("Hold[Exit[]]", "Hold[Exit[]]")]) { c in
                 fflush(nil)
                 exit(Int32(c.args.first?.intValue ?? 0))
             },
-        ]
+        ].documented
     }
 }

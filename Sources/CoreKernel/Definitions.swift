@@ -163,9 +163,10 @@ func assign(_ lhs: Expr, _ rhs: Expr, delayed: Bool, _ c: Call) throws -> Expr? 
             c.evaluator.messages.issue(setSym, "write", [.symbol(f), Expr(Sym.HoldForm, lhs)])
             return nil
         }
-        let d = Definition(lhs: target, rhs: rhs, delayed: delayed)
-        if target.isFreeOfPatterns {
-            if sub { f.exactSubValues[target] = d } else { f.exactDownValues[target] = d }
+        let (lhs, rhs) = delayed ? bindOptionValues(target, rhs, f) : (target, rhs)
+        let d = Definition(lhs: lhs, rhs: rhs, delayed: delayed)
+        if lhs.isFreeOfPatterns {
+            if sub { f.exactSubValues[lhs] = d } else { f.exactDownValues[lhs] = d }
         } else if sub {
             insertDefinition(d, into: &f.subValues)
         } else {
@@ -179,6 +180,39 @@ func assign(_ lhs: Expr, _ rhs: Expr, delayed: Bool, _ c: Call) throws -> Expr? 
 }
 
 /// `x[[i, j]] = v`: replaces a part of the value held by symbol x.
+/// `OptionValue[name]` in the body of `f[..., OptionsPattern[defaults]] := body` stands for the
+/// option's value in the call: the options pattern gets a name (`$$options`, a private name, unless
+/// it has one) and each one-argument `OptionValue[name]` in the body becomes
+/// `OptionValue[f, {options, defaults}, name]`, which falls back on `Options[f]`.
+private func bindOptionValues(_ lhs: Expr, _ rhs: Expr, _ f: Symbol) -> (Expr, Expr) {
+    guard case .normal(let n) = lhs else { return (lhs, rhs) }
+    let optionsPattern = Symbol.intern("OptionsPattern"), optionValue = Symbol.intern("OptionValue")
+    func defaults(_ p: Expr) -> [Expr] { p.args.first.map { $0.listItems ?? [$0] } ?? [] }
+    var args = n.args
+    var bound: (name: Expr, defaults: [Expr])?
+    for (i, a) in args.enumerated() {
+        if a.hasHead(optionsPattern) {
+            let name = Expr.symbol(Symbol.intern("$$options"))
+            args[i] = Expr(Sym.Pattern, name, a)
+            bound = (name, defaults(a))
+            break
+        }
+        if a.hasHead(Sym.Pattern), a.args.count == 2, a.args[1].hasHead(optionsPattern) {
+            bound = (a.args[0], defaults(a.args[1]))
+            break
+        }
+    }
+    guard let (name, defaultRules) = bound else { return (lhs, rhs) }
+    func rewrite(_ e: Expr) -> Expr {
+        guard case .normal(let m) = e else { return e }
+        if m.head.isSymbol(optionValue), m.args.count == 1 {
+            return .call(optionValue, [.symbol(f), .list([name] + defaultRules), m.args[0]])
+        }
+        return .normal(Normal(rewrite(m.head), m.args.map(rewrite)))
+    }
+    return (.normal(Normal(n.head, args)), rewrite(rhs))
+}
+
 func assignPart(_ n: Normal, _ rhs: Expr, _ c: Call) throws -> Expr? {
     guard case .symbol(let s) = n.args.first else {
         c.evaluator.messages.issue(Symbol.intern("Set"), "setps", [n.args.first ?? .null])
@@ -252,41 +286,41 @@ private func attributeList(_ e: Expr) -> Attributes? {
     return a
 }
 
+/// Definitions as `HoldPattern[lhs] :> rhs`, as the Wolfram Language lists them whether they
+/// were made with = or :=.
 private func definitionList(_ defs: [Definition], _ exact: [Expr: Definition]) -> Expr {
     let all = Array(exact.values) + defs
-    return .list(all.map {
-        .call(Symbol.intern($0.delayed ? "RuleDelayed" : "Rule"), [Expr(Sym.HoldPattern, $0.lhs), $0.rhs])
-    })
+    return .list(all.map { .call(Sym.RuleDelayed, [Expr(Sym.HoldPattern, $0.lhs), $0.rhs]) })
 }
 
 extension Kernel {
     static var definitionBuiltins: [Builtin] {
         [
-            Builtin("Set", [.holdFirst, .sequenceHold], usage: "lhs = rhs evaluates rhs and assigns it to lhs from then on.", arity: .exactly(2)) { c in
+            Builtin("Set", [.holdFirst, .sequenceHold], usage: "lhs = rhs evaluates rhs and assigns it to lhs from then on.", arity: .exactly(2), examples: [("x = 5; x^2", "25")]) { c in
                 // As in the Wolfram Language, a failed assignment still gives the right side.
                 return try assign(c[0], c[1], delayed: false, c) ?? c[1]
             },
-            Builtin("SetDelayed", [.holdAll, .sequenceHold], usage: "lhs := rhs assigns rhs, unevaluated, to be evaluated each time lhs is used.", arity: .exactly(2)) { c in
+            Builtin("SetDelayed", [.holdAll, .sequenceHold], usage: "lhs := rhs assigns rhs, unevaluated, to be evaluated each time lhs is used.", arity: .exactly(2), examples: [("f[x_] := x^2; f[3]", "9")]) { c in
                 return try assign(c[0], c[1], delayed: true, c) == nil ? .failed : .null
             },
-            Builtin("UpSet", [.holdFirst, .sequenceHold], usage: "lhs ^= rhs assigns rhs to lhs, attached to the symbols in lhs's arguments.", arity: .exactly(2)) { c in
+            Builtin("UpSet", [.holdFirst, .sequenceHold], usage: "lhs ^= rhs assigns rhs to lhs, attached to the symbols in lhs's arguments.", arity: .exactly(2), examples: [("area[sq] ^= 4; area[sq]", "4")]) { c in
                 return try upAssign(c[0], c[1], delayed: false, c)
             },
-            Builtin("UpSetDelayed", [.holdAll, .sequenceHold], usage: "lhs ^:= rhs is the delayed form of ^=.", arity: .exactly(2)) { c in
+            Builtin("UpSetDelayed", [.holdAll, .sequenceHold], usage: "lhs ^:= rhs is the delayed form of ^=.", arity: .exactly(2), examples: [("len[p[x_, y_]] ^:= x + y; len[p[1, 2]]", "3")]) { c in
                 _ = try upAssign(c[0], c[1], delayed: true, c)
                 return .null
             },
-            Builtin("TagSet", [.holdAll, .sequenceHold], usage: "f /: lhs = rhs attaches the definition to f.") { c in
+            Builtin("TagSet", [.holdAll, .sequenceHold], usage: "f /: lhs = rhs attaches the definition to f.", examples: [("t /: g[t] = 1; g[t]", "1")]) { c in
                 guard c.count == 3, case .symbol(let f) = c[0] else { return c.argCount(3) }
                 let rhs = try c.evaluate(c[2])
                 return try tagAssign(f, c[1], rhs, delayed: false, c)
             },
-            Builtin("TagSetDelayed", [.holdAll, .sequenceHold], usage: "f /: lhs := rhs attaches the delayed definition to f.") { c in
+            Builtin("TagSetDelayed", [.holdAll, .sequenceHold], usage: "f /: lhs := rhs attaches the delayed definition to f.", examples: [("t /: h[t, x_] := x^2; h[t, 3]", "9")]) { c in
                 guard c.count == 3, case .symbol(let f) = c[0] else { return c.argCount(3) }
                 _ = try tagAssign(f, c[1], c[2], delayed: true, c)
                 return .null
             },
-            Builtin("Unset", [.holdFirst], usage: "lhs =. removes the value or definition of lhs.", arity: .exactly(1)) { c in
+            Builtin("Unset", [.holdFirst], usage: "lhs =. removes the value or definition of lhs.", arity: .exactly(1), examples: [("x = 1; x =.; x", "x")]) { c in
                 if case .symbol(let s) = c[0] { s.ownValue = nil; return .null }
                 let target = try evaluateLHS(c[0], c)
                 if let (f, _) = definitionTarget(target) {
@@ -297,13 +331,13 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Clear", [.holdAll], usage: "Clear[x, y, ...] removes the values and definitions of the symbols; strings may use * wildcards.") { c in
+            Builtin("Clear", [.holdAll], usage: "Clear[x, y, ...] removes the values and definitions of the symbols; strings may use * wildcards.", examples: [("x = 1; Clear[x]; x", "x")]) { c in
                 for a in c.args {
                     for s in symbolsIn(a, c) where !s.attributes.contains(.protected) { s.clearValues() }
                 }
                 return .null
             },
-            Builtin("ClearAll", [.holdAll], usage: "ClearAll[x, ...] removes values, attributes, messages and options of the symbols.") { c in
+            Builtin("ClearAll", [.holdAll], usage: "ClearAll[x, ...] removes values, attributes, messages and options of the symbols.", examples: [("f[x_] := x; ClearAll[f]; f[1]", "f[1]")]) { c in
                 for a in c.args {
                     for s in symbolsIn(a, c) where !s.attributes.contains(.protected) {
                         s.clearValues()
@@ -315,61 +349,61 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Increment", [.holdFirst], usage: "x++ increases x by 1, returning the old value.", arity: .exactly(1)) { c in
+            Builtin("Increment", [.holdFirst], usage: "x++ increases x by 1, returning the old value.", arity: .exactly(1), examples: [("i = 1; i++", "1")]) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .integer(1)]) }?.old ?? .failed
             },
-            Builtin("Decrement", [.holdFirst], usage: "x-- decreases x by 1, returning the old value.", arity: .exactly(1)) { c in
+            Builtin("Decrement", [.holdFirst], usage: "x-- decreases x by 1, returning the old value.", arity: .exactly(1), examples: [("i = 5; i--; i", "4")]) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .integer(-1)]) }?.old ?? .failed
             },
-            Builtin("PreIncrement", [.holdFirst], usage: "++x increases x by 1, returning the new value.", arity: .exactly(1)) { c in
+            Builtin("PreIncrement", [.holdFirst], usage: "++x increases x by 1, returning the new value.", arity: .exactly(1), examples: [("i = 1; ++i", "2")]) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .integer(1)]) }?.new ?? .failed
             },
-            Builtin("PreDecrement", [.holdFirst], usage: "--x decreases x by 1, returning the new value.", arity: .exactly(1)) { c in
+            Builtin("PreDecrement", [.holdFirst], usage: "--x decreases x by 1, returning the new value.", arity: .exactly(1), examples: [("i = 1; --i", "0")]) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .integer(-1)]) }?.new ?? .failed
             },
-            Builtin("AddTo", [.holdFirst], usage: "x += dx adds dx to x and returns the new value.", arity: .exactly(2)) { c in
+            Builtin("AddTo", [.holdFirst], usage: "x += dx adds dx to x and returns the new value.", arity: .exactly(2), examples: [("x = 1; x += 2", "3")]) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, c[1]]) }?.new ?? .failed
             },
-            Builtin("SubtractFrom", [.holdFirst], usage: "x -= dx subtracts dx from x and returns the new value.", arity: .exactly(2)) { c in
+            Builtin("SubtractFrom", [.holdFirst], usage: "x -= dx subtracts dx from x and returns the new value.", arity: .exactly(2), examples: [("x = 5; x -= 2", "3")]) { c in
                 return try update(c[0], c) { .call(Sym.Plus, [$0, .call(Sym.Times, [.integer(-1), c[1]])]) }?.new ?? .failed
             },
-            Builtin("TimesBy", [.holdFirst], usage: "x *= c multiplies x by c and returns the new value.", arity: .exactly(2)) { c in
+            Builtin("TimesBy", [.holdFirst], usage: "x *= c multiplies x by c and returns the new value.", arity: .exactly(2), examples: [("x = 3; x *= 4", "12")]) { c in
                 return try update(c[0], c) { .call(Sym.Times, [$0, c[1]]) }?.new ?? .failed
             },
-            Builtin("DivideBy", [.holdFirst], usage: "x /= c divides x by c and returns the new value.", arity: .exactly(2)) { c in
+            Builtin("DivideBy", [.holdFirst], usage: "x /= c divides x by c and returns the new value.", arity: .exactly(2), examples: [("x = 6; x /= 4", "3/2")]) { c in
                 return try update(c[0], c) { .call(Sym.Times, [$0, .call(Sym.Power, [c[1], .integer(-1)])]) }?.new ?? .failed
             },
-            Builtin("AppendTo", [.holdFirst], usage: "AppendTo[x, elem] appends elem to the list held by x.", arity: .exactly(2)) { c in
+            Builtin("AppendTo", [.holdFirst], usage: "AppendTo[x, elem] appends elem to the list held by x.", arity: .exactly(2), examples: [("l = {1}; AppendTo[l, 2]; l", "{1, 2}")]) { c in
                 return try update(c[0], c) { .call(Symbol.intern("Append"), [$0, c[1]]) }?.new ?? .failed
             },
-            Builtin("PrependTo", [.holdFirst], usage: "PrependTo[x, elem] prepends elem to the list held by x.", arity: .exactly(2)) { c in
+            Builtin("PrependTo", [.holdFirst], usage: "PrependTo[x, elem] prepends elem to the list held by x.", arity: .exactly(2), examples: [("l = {1}; PrependTo[l, 0]; l", "{0, 1}")]) { c in
                 return try update(c[0], c) { .call(Symbol.intern("Prepend"), [$0, c[1]]) }?.new ?? .failed
             },
-            Builtin("Attributes", [.holdAll], usage: "Attributes[f] lists the attributes of f.", arity: .exactly(1)) { c in
+            Builtin("Attributes", [.holdAll], usage: "Attributes[f] lists the attributes of f.", arity: .exactly(1), examples: [("SetAttributes[f, Listable]; Attributes[f]", "{Listable}")]) { c in
                 guard let s = c[0].asSymbol ?? c[0].asString.map(Symbol.intern) else { return nil }
                 return .list(s.attributes.nameList.map { .sym($0) })
             },
-            Builtin("SetAttributes", [.holdFirst], usage: "SetAttributes[f, attr] or SetAttributes[f, {attrs}] adds attributes to f.", arity: .exactly(2)) { c in
+            Builtin("SetAttributes", [.holdFirst], usage: "SetAttributes[f, attr] or SetAttributes[f, {attrs}] adds attributes to f.", arity: .exactly(2), examples: [("SetAttributes[f, Listable]; f[{1, 2}]", "{f[1], f[2]}")]) { c in
                 guard let a = attributeList(c[1]) else { return nil }
                 for s in symbolsIn(c[0], c) { s.attributes.formUnion(a) }
                 return .null
             },
-            Builtin("ClearAttributes", [.holdFirst], usage: "ClearAttributes[f, attr] removes attributes from f.", arity: .exactly(2)) { c in
+            Builtin("ClearAttributes", [.holdFirst], usage: "ClearAttributes[f, attr] removes attributes from f.", arity: .exactly(2), examples: [("SetAttributes[f, Listable]; ClearAttributes[f, Listable]; f[{1, 2}]", "f[{1, 2}]")]) { c in
                 guard let a = attributeList(c[1]) else { return nil }
                 for s in symbolsIn(c[0], c) { s.attributes.subtract(a) }
                 return .null
             },
-            Builtin("Protect", [.holdAll], usage: "Protect[f, ...] sets the Protected attribute.") { c in
+            Builtin("Protect", [.holdAll], usage: "Protect[f, ...] sets the Protected attribute.", examples: [("Protect[y]; a = Attributes[y]; Unprotect[y]; a", "{Protected}")]) { c in
                 var names: [Expr] = []
                 for a in c.args { for s in symbolsIn(a, c) where !s.attributes.contains(.protected) { s.attributes.insert(.protected); names.append(.string(s.name)) } }
                 return .list(names)
             },
-            Builtin("Unprotect", [.holdAll], usage: "Unprotect[f, ...] removes the Protected attribute.") { c in
+            Builtin("Unprotect", [.holdAll], usage: "Unprotect[f, ...] removes the Protected attribute.", examples: [("Protect[y]; Unprotect[y]", "{y}")]) { c in
                 var names: [Expr] = []
                 for a in c.args { for s in symbolsIn(a, c) where s.attributes.contains(.protected) { s.attributes.remove(.protected); names.append(.string(s.name)) } }
                 return .list(names)
             },
-            Builtin("Options", [], usage: "Options[f] gives the default options of f; Options[f, name] one of them.", arity: .between(1, 2)) { c in
+            Builtin("Options", [], usage: "Options[f] gives the default options of f; Options[f, name] one of them.", arity: .between(1, 2), examples: [("Options[f] = {n -> 1}; Options[f]", "{n -> 1}")]) { c in
                 guard case .symbol(let s) = c[0] else {
                     if c[0].isList || c[0].isAtom { return nil }
                     return .list(c[0].args.filter(isOptionRule))
@@ -380,7 +414,9 @@ extension Kernel {
                 }
                 return .list(s.options)
             },
-            Builtin("OptionValue", [], usage: "OptionValue[name] inside a definition with OptionsPattern[] gives the option's value; OptionValue[f, opts, name] looks it up explicitly.") { c in
+            Builtin("OptionValue", [], usage: "OptionValue[name] inside a definition with OptionsPattern[] gives the option's value; OptionValue[f, opts, name] looks it up explicitly.", messages: ["optnf": "Option name `1` not found in defaults for `2`."],
+                    examples: [("Options[f] = {n -> 1}; f[OptionsPattern[]] := OptionValue[n]; {f[], f[n -> 2]}", "{1, 2}"),
+                               ("Options[f] = {n -> 1}; OptionValue[f, {n -> 3}, n]", "3")]) { c in
                 guard c.count == 3, case .symbol(let f) = c[0] else { return nil }
                 var given: [String: Expr] = [:]
                 collectOptions(c[1], into: &given)
@@ -394,32 +430,32 @@ extension Kernel {
                 if let names = c[2].listItems { return .list(names.map(value)) }
                 return value(c[2])
             },
-            Builtin("Default", [], usage: "Default[f] gives the default value for optional arguments x_. of f.") { c in
+            Builtin("Default", [], usage: "Default[f] gives the default value for optional arguments x_. of f.", examples: [("Default[f] = 5; Default[f]", "5")]) { c in
                 guard c.count >= 1, case .symbol(let f) = c[0] else { return nil }
                 return f.defaultValue
             },
-            Builtin("OwnValues", [.holdAll], usage: "OwnValues[x] gives the rule for the value of x.") { c in
+            Builtin("OwnValues", [.holdAll], usage: "OwnValues[x] gives the rule for the value of x.", examples: [("x = 1; OwnValues[x]", "{HoldPattern[x] :> 1}")]) { c in
                 guard c.count == 1, case .symbol(let s) = c[0] else { return nil }
                 guard let v = s.ownValue else { return .list([]) }
                 return .list([.call(Sym.RuleDelayed, [Expr(Sym.HoldPattern, c[0]), v])])
             },
-            Builtin("DownValues", [.holdAll], usage: "DownValues[f] gives the definitions f[...] = ... of f.") { c in
+            Builtin("DownValues", [.holdAll], usage: "DownValues[f] gives the definitions f[...] = ... of f.", examples: [("f[1] = a; DownValues[f]", "{HoldPattern[f[1]] :> a}")]) { c in
                 guard c.count == 1, case .symbol(let s) = c[0] else { return nil }
                 return definitionList(s.downValues.filter { !$0.lhs.isSymbol(s) }, s.exactDownValues)
             },
-            Builtin("UpValues", [.holdAll], usage: "UpValues[f] gives the definitions attached to f by ^= and /:.") { c in
+            Builtin("UpValues", [.holdAll], usage: "UpValues[f] gives the definitions attached to f by ^= and /:.", examples: [("g /: h[g] = 1; UpValues[g]", "{HoldPattern[h[g]] :> 1}")]) { c in
                 guard c.count == 1, case .symbol(let s) = c[0] else { return nil }
                 return definitionList(s.upValues, [:])
             },
-            Builtin("SubValues", [.holdAll], usage: "SubValues[f] gives the definitions f[...][...] = ... of f.") { c in
+            Builtin("SubValues", [.holdAll], usage: "SubValues[f] gives the definitions f[...][...] = ... of f.", examples: [("f[1][x_] := x; SubValues[f]", "{HoldPattern[f[1][x_]] :> x}")]) { c in
                 guard c.count == 1, case .symbol(let s) = c[0] else { return nil }
                 return definitionList(s.subValues, s.exactSubValues)
             },
-            Builtin("ValueQ", [.holdAll], usage: "ValueQ[expr] gives True if expr has a value.", arity: .exactly(1)) { c in
+            Builtin("ValueQ", [.holdAll], usage: "ValueQ[expr] gives True if expr has a value.", arity: .exactly(1), examples: [("x = 1; ValueQ[x]", "True")]) { c in
                 if case .symbol(let s) = c[0] { return .bool(s.ownValue != nil) }
                 return .bool(try !c.evaluate(c[0]).isIdentical(to: c[0]) && c.evaluate(c[0]) != c[0])
             },
-        ]
+        ].documented
     }
 }
 

@@ -181,10 +181,10 @@ package func expandPath(_ p: String) -> String { (p as NSString).expandingTildeI
 extension Kernel {
     static var fileBuiltins: [Builtin] {
         [
-            Builtin("Directory", [], usage: "Directory[] gives the current working directory.") { _ in
+            Builtin("Directory", [], usage: "Directory[] gives the current working directory.", examples: [("StringQ[Directory[]]", "True")]) { _ in
                 .string(FileManager.default.currentDirectoryPath)
             },
-            Builtin("SetDirectory", [], usage: "SetDirectory[dir] makes dir the current working directory.") { c in
+            Builtin("SetDirectory", [], usage: "SetDirectory[dir] makes dir the current working directory.", examples: [("d = Directory[]; SetDirectory[d] == d", "True")]) { c in
                 guard c.count == 1, let d = c[0].asString else { return c.argCount(1) }
                 guard FileManager.default.changeCurrentDirectoryPath(expandPath(d)) else {
                     c.message("cdir", c[0])
@@ -192,41 +192,41 @@ extension Kernel {
                 }
                 return .string(FileManager.default.currentDirectoryPath)
             },
-            Builtin("FileNameJoin", [], usage: "FileNameJoin[{\"dir\", \"sub\", \"file\"}] joins path parts.") { c in
+            Builtin("FileNameJoin", [], usage: "FileNameJoin[{\"dir\", \"sub\", \"file\"}] joins path parts.", examples: [("FileNameJoin[{\"a\", \"b\", \"c.txt\"}]", "a/b/c.txt")]) { c in
                 guard c.count == 1, let parts = c[0].listItems?.compactMap({ $0.asString }) else { return nil }
                 return .string(NSString.path(withComponents: parts))
             },
-            Builtin("FileNameSplit", [], usage: "FileNameSplit[path] splits a path into its parts.") { c in
+            Builtin("FileNameSplit", [], usage: "FileNameSplit[path] splits a path into its parts.", examples: [("FileNameSplit[\"a/b/c.txt\"]", "{a, b, c.txt}")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 return .strings((p as NSString).pathComponents.filter { $0 != "/" })
             },
-            Builtin("FileNameTake", [], usage: "FileNameTake[path] gives the last part of a path.") { c in
+            Builtin("FileNameTake", [], usage: "FileNameTake[path] gives the last part of a path.", examples: [("FileNameTake[\"a/b/c.txt\"]", "c.txt")]) { c in
                 guard c.count >= 1, let p = c[0].asString else { return nil }
                 return .string((p as NSString).lastPathComponent)
             },
-            Builtin("DirectoryName", [], usage: "DirectoryName[path] gives the directory part of a path.") { c in
+            Builtin("DirectoryName", [], usage: "DirectoryName[path] gives the directory part of a path.", examples: [("DirectoryName[\"a/b/c.txt\"]", "a/b/")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 let d = (p as NSString).deletingLastPathComponent
                 return .string(d.isEmpty ? "" : d + "/")
             },
-            Builtin("FileBaseName", [], usage: "FileBaseName[path] gives the file name without directory or extension.") { c in
+            Builtin("FileBaseName", [], usage: "FileBaseName[path] gives the file name without directory or extension.", examples: [("FileBaseName[\"a/b/c.txt\"]", "c")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 return .string(((p as NSString).lastPathComponent as NSString).deletingPathExtension)
             },
-            Builtin("FileExtension", [], usage: "FileExtension[path] gives the file extension.") { c in
+            Builtin("FileExtension", [], usage: "FileExtension[path] gives the file extension.", examples: [("FileExtension[\"a/b/c.txt\"]", "txt")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 return .string((p as NSString).pathExtension)
             },
-            Builtin("FileExistsQ", [], usage: "FileExistsQ[path] gives True if the file or directory exists.") { c in
+            Builtin("FileExistsQ", [], usage: "FileExistsQ[path] gives True if the file or directory exists.", examples: [("FileExistsQ[$TemporaryDirectory]", "True")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 return .bool(FileManager.default.fileExists(atPath: expandPath(p)))
             },
-            Builtin("DirectoryQ", [], usage: "DirectoryQ[path] gives True if path is a directory.") { c in
+            Builtin("DirectoryQ", [], usage: "DirectoryQ[path] gives True if path is a directory.", examples: [("DirectoryQ[$TemporaryDirectory]", "True")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 var isDir: ObjCBool = false
                 return .bool(FileManager.default.fileExists(atPath: expandPath(p), isDirectory: &isDir) && isDir.boolValue)
             },
-            Builtin("CreateDirectory", [], usage: "CreateDirectory[dir] creates a directory (and its parents).") { c in
+            Builtin("CreateDirectory", [], usage: "CreateDirectory[dir] creates a directory (and its parents).", examples: [("d = FileNameJoin[{$TemporaryDirectory, \"nets-example-\" <> ToString[RandomInteger[10^9]]}]; CreateDirectory[d]; r = DirectoryQ[d]; DeleteFile[d]; r", "True")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 do { try FileManager.default.createDirectory(atPath: expandPath(p), withIntermediateDirectories: true) } catch {
                     c.message("filex", c[0])
@@ -234,7 +234,7 @@ extension Kernel {
                 }
                 return c[0]
             },
-            Builtin("DeleteFile", [], usage: "DeleteFile[file] deletes a file.") { c in
+            Builtin("DeleteFile", [], usage: "DeleteFile[file] deletes a file.", examples: [("f = FileNameJoin[{$TemporaryDirectory, \"nets-example-delete.txt\"}]; WriteString[f, \"x\"]; DeleteFile[f]; FileExistsQ[f]", "False")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 do { try FileManager.default.removeItem(atPath: expandPath(p)) } catch {
                     c.message("nffil", c.whole)
@@ -242,7 +242,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("FileNames", [], usage: "FileNames[] lists files in the current directory; FileNames[pattern] those matching a * wildcard; FileNames[pattern, dir] in dir; FileNames[pattern, dir, Infinity] recursively.") { c in
+            Builtin("FileNames", [], usage: "FileNames[] lists files in the current directory; FileNames[pattern] those matching a * wildcard; FileNames[pattern, dir] in dir; FileNames[pattern, dir, Infinity] recursively.", examples: [("d = FileNameJoin[{$TemporaryDirectory, \"nets-example-\" <> ToString[RandomInteger[10^9]]}]; CreateDirectory[d]; WriteString[FileNameJoin[{d, \"a.txt\"}], \"x\"]; r = FileNameTake /@ FileNames[\"*.txt\", d]; DeleteFile[FileNameJoin[{d, \"a.txt\"}]]; DeleteFile[d]; r", "{a.txt}")]) { c in
                 let pattern = c.count >= 1 ? (c[0].asString ?? "*") : "*"
                 let dirs: [String] = c.count >= 2 ? ((c[1].listItems ?? [c[1]]).compactMap { $0.asString }) : ["."]
                 let deep = c.count >= 3
@@ -259,16 +259,16 @@ extension Kernel {
                 }
                 return .strings(out.sorted())
             },
-            Builtin("Environment", [], usage: "Environment[\"VAR\"] gives the value of an environment variable, or $Failed.") { c in
+            Builtin("Environment", [], usage: "Environment[\"VAR\"] gives the value of an environment variable, or $Failed.", examples: [("StringQ[Environment[\"PATH\"]]", "True")]) { c in
                 guard c.count == 1, let n = c[0].asString else { return nil }
                 return ProcessInfo.processInfo.environment[n].map { .string($0) } ?? .failed
             },
-            Builtin("ReadString", [], usage: "ReadString[file] gives the contents of a file as a string.") { c in
+            Builtin("ReadString", [], usage: "ReadString[file] gives the contents of a file as a string.", examples: [("f = FileNameJoin[{$TemporaryDirectory, \"nets-example-read.txt\"}]; WriteString[f, \"hello\"]; r = ReadString[f]; DeleteFile[f]; r", "hello")]) { c in
                 guard c.count >= 1, let p = c[0].asString else { return nil }
                 guard let s = try? String(contentsOfFile: expandPath(p), encoding: .utf8) else { c.message("noopen", c[0]); return .failed }
                 return .string(s)
             },
-            Builtin("WriteString", [], usage: "WriteString[file, s1, s2, ...] appends the strings to a file.") { c in
+            Builtin("WriteString", [], usage: "WriteString[file, s1, s2, ...] appends the strings to a file.", examples: [("f = FileNameJoin[{$TemporaryDirectory, \"nets-example-write.txt\"}]; WriteString[f, \"a\", \"b\"]; r = ReadString[f]; DeleteFile[f]; r", "ab")]) { c in
                 guard c.count >= 1, let p = c[0].asString else { return nil }
                 let text = c.args.dropFirst().map { $0.asString ?? OutputForm.string($0) }.joined()
                 let path = expandPath(p)
@@ -282,7 +282,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Get", [], usage: "Get[\"file.nets\"] or << file reads and evaluates a file of code, giving the last result.") { c in
+            Builtin("Get", [], usage: "Get[\"file.nets\"] or << file reads and evaluates a file of code, giving the last result.", examples: [("f = FileNameJoin[{$TemporaryDirectory, \"nets-example-get.nets\"}]; WriteString[f, \"1 + 1\"]; r = Get[f]; DeleteFile[f]; r", "2")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 guard let text = try? String(contentsOfFile: expandPath(p), encoding: .utf8) else { c.message("noopen", c[0]); return .failed }
                 do {
@@ -295,7 +295,7 @@ extension Kernel {
                 }
             },
             Builtin("Import", [], usage: FileFormats.importUsage, arity: .between(1, 2),
-                    messages: ["fmt": "Cannot import data as `1` format.", "nffil": "File `1` not found during Import."]) { c in
+                    messages: ["fmt": "Cannot import data as `1` format.", "nffil": "File `1` not found during Import."], examples: [("f = FileNameJoin[{$TemporaryDirectory, \"nets-example-import.txt\"}]; Export[f, \"hello\", \"Text\"]; r = Import[f, \"Text\"]; DeleteFile[f]; r", "hello")]) { c in
                 guard let p = c[0].asString, !p.isEmpty else { c.message("fstr", c[0]); return .failed }
                 let path = expandPath(p)
                 guard FileManager.default.fileExists(atPath: path) else { c.message("nffil", c[0]); return .failed }
@@ -307,7 +307,7 @@ extension Kernel {
                 return try fileOperation(c) { try read(path, c) }
             },
             Builtin("Export", [], usage: FileFormats.exportUsage, arity: .between(2, 3),
-                    messages: ["fmt": "Cannot export data as `1` format.", "noopen": "Cannot open `1`."]) { c in
+                    messages: ["fmt": "Cannot export data as `1` format.", "noopen": "Cannot open `1`."], examples: [("f = FileNameJoin[{$TemporaryDirectory, \"nets-example-export.txt\"}]; r = Export[f, \"hello\", \"Text\"] == f; DeleteFile[f]; r", "True")]) { c in
                 guard let p = c[0].asString, !p.isEmpty else { c.message("fstr", c[0]); return .failed }
                 guard let format = FileFormats.format(p, c.count == 3 ? c[2] : nil) ?? (c.count == 3 ? nil : FileFormats.format(p, .string("TEXT"))),
                       let write = format.exporter else {
@@ -321,6 +321,6 @@ extension Kernel {
                 }
                 return written.isSymbol(Sym.Failed) ? written : c[0]
             },
-        ]
+        ].documented
     }
 }

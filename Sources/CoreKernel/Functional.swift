@@ -92,25 +92,25 @@ struct NestingGuard {
 extension Kernel {
     static var functionalBuiltins: [Builtin] {
         [
-            Builtin("Function", [.holdAll], usage: "body & or Function[body] is a pure function of the slots #, #2...; Function[x, body] and Function[{x, y}, body] name the parameters.", subValue: applyFunction),
-            Builtin("Slot", [.nHoldAll], usage: "# or #n is the nth argument of a pure function; #name is a key of its first argument."),
-            Builtin("SlotSequence", [.nHoldAll], usage: "## is the sequence of all arguments of a pure function."),
-            Builtin("Identity", [], usage: "Identity[expr] gives expr.") { c in
+            Builtin("Function", [.holdAll], usage: "body & or Function[body] is a pure function of the slots #, #2...; Function[x, body] and Function[{x, y}, body] name the parameters.", examples: [("Function[x, x^2][3]", "9")], subValue: applyFunction),
+            Builtin("Slot", [.nHoldAll], usage: "# or #n is the nth argument of a pure function; #name is a key of its first argument.", examples: [("(#^2 &)[4]", "16")]),
+            Builtin("SlotSequence", [.nHoldAll], usage: "## is the sequence of all arguments of a pure function.", examples: [("f[##] &[1, 2]", "f[1, 2]")]),
+            Builtin("Identity", [], usage: "Identity[expr] gives expr.", examples: [("Identity[5]", "5")]) { c in
                 c.count == 1 ? c[0] : c.argCount(1)
             },
-            Builtin("Composition", [.flat, .oneIdentity], usage: "Composition[f, g, ...] or f@*g is the function f[g[...]].", subValue: { c in
+            Builtin("Composition", [.flat, .oneIdentity], usage: "Composition[f, g, ...] or f@*g is the function f[g[...]].", examples: [("Composition[f, g][x]", "f[g[x]]")], subValue: { c in
                 guard case .normal(let f) = c.head else { return nil }
                 var r: Expr = .call(f.args.last ?? .sym("Identity"), c.args)
                 for g in f.args.dropLast().reversed() { r = .call(g, [r]) }
                 return r
             }),
-            Builtin("RightComposition", [.flat, .oneIdentity], usage: "RightComposition[f, g, ...] or f/*g is the function g[f[...]].", subValue: { c in
+            Builtin("RightComposition", [.flat, .oneIdentity], usage: "RightComposition[f, g, ...] or f/*g is the function g[f[...]].", examples: [("RightComposition[f, g][x]", "g[f[x]]")], subValue: { c in
                 guard case .normal(let f) = c.head else { return nil }
                 var r: Expr = .call(f.args.first ?? .sym("Identity"), c.args)
                 for g in f.args.dropFirst() { r = .call(g, [r]) }
                 return r
             }),
-            Builtin("Map", [], usage: "Map[f, expr] or f /@ expr applies f to each element of expr; Map[f, expr, levelspec] at other levels.", arity: .between(2, 3)) { c in
+            Builtin("Map", [], usage: "Map[f, expr] or f /@ expr applies f to each element of expr; Map[f, expr, levelspec] at other levels.", arity: .between(2, 3), examples: [("Map[f, {a, b}]", "{f[a], f[b]}")]) { c in
                 guard let spec = levelArg(c, 2, default: LevelSpec(min: 1, max: 1)) else { return nil }
                 let f = c[0]
                 if spec.min == 1 && spec.max == 1 {
@@ -130,10 +130,10 @@ extension Kernel {
                 }
                 return mapLevels(c[1], spec) { .call(f, [$0]) }
             },
-            Builtin("MapAll", [], usage: "MapAll[f, expr] or f //@ expr applies f at every level of expr.", arity: .exactly(2)) { c in
+            Builtin("MapAll", [], usage: "MapAll[f, expr] or f //@ expr applies f at every level of expr.", arity: .exactly(2), examples: [("MapAll[f, {a}]", "f[{f[a]}]")]) { c in
                 return mapLevels(c[1], LevelSpec(min: 0, max: Int.max)) { .call(c[0], [$0]) }
             },
-            Builtin("MapIndexed", [], usage: "MapIndexed[f, expr] applies f to each element with its index: f[e, {i}].", arity: .exactly(2)) { c in
+            Builtin("MapIndexed", [], usage: "MapIndexed[f, expr] applies f to each element with its index: f[e, {i}].", arity: .exactly(2), examples: [("MapIndexed[f, {a, b}]", "{f[a, {1}], f[b, {2}]}")]) { c in
                 if case .association(let a) = c[1] {
                     var entries = a.entries
                     for (k, v) in a.entries { entries[k] = try c.evaluate(.call(c[0], [v, .list([Expr(Symbol.intern("Key"), k)])])) }
@@ -142,7 +142,7 @@ extension Kernel {
                 guard case .normal(let n) = c[1] else { return c[1] }
                 return .normal(Normal(n.head, n.args.enumerated().map { .call(c[0], [$1, .list([.integer($0 + 1)])]) }))
             },
-            Builtin("MapThread", [], usage: "MapThread[f, {{a1, a2...}, {b1, b2...}}] gives {f[a1, b1], f[a2, b2], ...}.", arity: .exactly(2)) { c in
+            Builtin("MapThread", [], usage: "MapThread[f, {{a1, a2...}, {b1, b2...}}] gives {f[a1, b1], f[a2, b2], ...}.", arity: .exactly(2), examples: [("MapThread[f, {{a, b}, {c, d}}]", "{f[a, c], f[b, d]}")]) { c in
                 guard let lists = c[1].listItems, let first = lists.first?.listItems else {
                     if c[1].listItems?.isEmpty == true { return .list([]) }
                     c.message("list", c.whole, .integer(2))
@@ -158,7 +158,7 @@ extension Kernel {
                 }
                 return .list((0..<first.count).map { i in .call(c[0], columns.map { $0[i] }) })
             },
-            Builtin("Apply", [], usage: "Apply[f, expr] or f @@ expr replaces the head of expr by f; f @@@ expr does so at level 1.", arity: .between(2, 3)) { c in
+            Builtin("Apply", [], usage: "Apply[f, expr] or f @@ expr replaces the head of expr by f; f @@@ expr does so at level 1.", arity: .between(2, 3), examples: [("Apply[Plus, {1, 2, 3}]", "6")]) { c in
                 guard let spec = levelArg(c, 2, default: LevelSpec(min: 0, max: 0)) else { return nil }
                 if spec.min == 0 && spec.max == 0 {
                     switch c[1] {
@@ -172,7 +172,7 @@ extension Kernel {
                     return e
                 }
             },
-            Builtin("Scan", [], usage: "Scan[f, expr] evaluates f on each element of expr, giving Null.", arity: .exactly(2)) { c in
+            Builtin("Scan", [], usage: "Scan[f, expr] evaluates f on each element of expr, giving Null.", arity: .exactly(2), examples: [("s = 0; Scan[(s += #) &, {1, 2, 3}]; s", "6")]) { c in
                 let items: [Expr] = c[1].asAssociation.map { Array($0.entries.values) } ?? c[1].args
                 do {
                     for i in items { _ = try c.apply(c[0], i) }
@@ -181,7 +181,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Select", [], usage: "Select[list, crit] picks the elements for which crit gives True; Select[list, crit, n] the first n.", arity: .between(2, 3)) { c in
+            Builtin("Select", [], usage: "Select[list, crit] picks the elements for which crit gives True; Select[list, crit, n] the first n.", arity: .between(2, 3), examples: [("Select[Range[10], EvenQ]", "{2, 4, 6, 8, 10}")]) { c in
                 let limit = c.count == 3 ? (c[2].intValue ?? Int.max) : Int.max
                 let crit = c[1]
                 if case .association(let a) = c[0] {
@@ -200,7 +200,7 @@ extension Kernel {
                 }
                 return .normal(Normal(n.head, out))
             },
-            Builtin("Fold", [], usage: "Fold[f, x, {a, b, ...}] gives f[f[x, a], b]...; Fold[f, {x, a, ...}] starts from the first element.", arity: .between(2, 3)) { c in
+            Builtin("Fold", [], usage: "Fold[f, x, {a, b, ...}] gives f[f[x, a], b]...; Fold[f, {x, a, ...}] starts from the first element.", arity: .between(2, 3), examples: [("Fold[f, x, {a, b}]", "f[f[x, a], b]")]) { c in
                 var items = (c.count == 3 ? c[2] : c[1]).args
                 var acc: Expr
                 if c.count == 3 { acc = c[1] } else {
@@ -215,7 +215,7 @@ extension Kernel {
                 }
                 return acc
             },
-            Builtin("FoldList", [], usage: "FoldList[f, x, {a, b, ...}] gives {x, f[x, a], f[f[x, a], b], ...}.", arity: .between(2, 3)) { c in
+            Builtin("FoldList", [], usage: "FoldList[f, x, {a, b, ...}] gives {x, f[x, a], f[f[x, a], b], ...}.", arity: .between(2, 3), examples: [("FoldList[Plus, 0, {1, 2, 3}]", "{0, 1, 3, 6}")]) { c in
                 var items = (c.count == 3 ? c[2] : c[1]).args
                 var acc: Expr
                 if c.count == 3 { acc = c[1] } else {
@@ -232,7 +232,7 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Nest", [], usage: "Nest[f, x, n] applies f to x n times.", arity: .exactly(3)) { c in
+            Builtin("Nest", [], usage: "Nest[f, x, n] applies f to x n times.", arity: .exactly(3), examples: [("Nest[f, x, 3]", "f[f[f[x]]]")]) { c in
                 guard let n = c[2].intValue, n >= 0 else { c.message("intnn", c.whole, .integer(3)); return nil }
                 var x = c[1]
                 var guardDepth = NestingGuard()
@@ -243,7 +243,7 @@ extension Kernel {
                 }
                 return x
             },
-            Builtin("NestList", [], usage: "NestList[f, x, n] gives {x, f[x], f[f[x]], ...} with n applications.", arity: .exactly(3)) { c in
+            Builtin("NestList", [], usage: "NestList[f, x, n] gives {x, f[x], f[f[x]], ...} with n applications.", arity: .exactly(3), examples: [("NestList[2 # &, 1, 3]", "{1, 2, 4, 8}")]) { c in
                 guard let n = c[2].intValue, n >= 0 else { c.message("intnn", c.whole, .integer(3)); return nil }
                 var x = c[1]
                 var out = [x]
@@ -256,7 +256,7 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("NestWhile", [], usage: "NestWhile[f, x, test] applies f while test of the latest result is True.", arity: .atLeast(3)) { c in
+            Builtin("NestWhile", [], usage: "NestWhile[f, x, test] applies f while test of the latest result is True.", arity: .atLeast(3), examples: [("NestWhile[#/2 &, 64, EvenQ]", "1")]) { c in
                 let limit = c.count >= 5 ? (c[4].intValue ?? Int.max) : Int.max
                 var x = c[1]
                 var n = 0
@@ -269,7 +269,7 @@ extension Kernel {
                 }
                 return x
             },
-            Builtin("NestWhileList", [], usage: "NestWhileList[f, x, test] lists the results of NestWhile.", arity: .atLeast(3)) { c in
+            Builtin("NestWhileList", [], usage: "NestWhileList[f, x, test] lists the results of NestWhile.", arity: .atLeast(3), examples: [("NestWhileList[#/2 &, 8, EvenQ]", "{8, 4, 2, 1}")]) { c in
                 var x = c[1]
                 var out = [x]
                 var guardDepth = NestingGuard()
@@ -281,7 +281,7 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("FixedPoint", [], usage: "FixedPoint[f, x] applies f repeatedly until the result no longer changes.", arity: .between(2, 3)) { c in
+            Builtin("FixedPoint", [], usage: "FixedPoint[f, x] applies f repeatedly until the result no longer changes.", arity: .between(2, 3), examples: [("FixedPoint[Floor[#/2] &, 100]", "0")]) { c in
                 let limit = c.count == 3 ? (c[2].intValue ?? 65536) : 65536
                 var x = c[1]
                 for _ in 0..<limit {
@@ -292,7 +292,7 @@ extension Kernel {
                 }
                 return x
             },
-            Builtin("FixedPointList", [], usage: "FixedPointList[f, x] lists the results of FixedPoint.", arity: .between(2, 3)) { c in
+            Builtin("FixedPointList", [], usage: "FixedPointList[f, x] lists the results of FixedPoint.", arity: .between(2, 3), examples: [("FixedPointList[Floor[#/2] &, 5]", "{5, 2, 1, 0, 0}")]) { c in
                 let limit = c.count == 3 ? (c[2].intValue ?? 65536) : 65536
                 var x = c[1]
                 var out = [x]
@@ -305,18 +305,18 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Thread", [], usage: "Thread[f[{a1, a2}, {b1, b2}]] gives {f[a1, b1], f[a2, b2]}.") { c in
+            Builtin("Thread", [], usage: "Thread[f[{a1, a2}, {b1, b2}]] gives {f[a1, b1], f[a2, b2]}.", examples: [("Thread[f[{a, b}, {c, d}]]", "{f[a, c], f[b, d]}")]) { c in
                 guard c.count >= 1, case .normal(let n) = c[0] else { return c.count == 1 ? c[0] : nil }
                 let lists = n.args.compactMap { $0.listItems }
                 guard let len = lists.first?.count else { return c[0] }
                 guard lists.allSatisfy({ $0.count == len }) else { c.message("tdlen", c[0]); return nil }
                 return .list((0..<len).map { i in .normal(Normal(n.head, n.args.map { $0.listItems?[i] ?? $0 })) })
             },
-            Builtin("Through", [], usage: "Through[{f, g}[x]] gives {f[x], g[x]}.") { c in
+            Builtin("Through", [], usage: "Through[{f, g}[x]] gives {f[x], g[x]}.", examples: [("Through[{f, g}[x]]", "{f[x], g[x]}")]) { c in
                 guard c.count == 1, case .normal(let n) = c[0], case .normal(let h) = n.head else { return c.count == 1 ? c[0] : nil }
                 return .normal(Normal(h.head, h.args.map { .call($0, n.args) }))
             },
-            Builtin("Outer", [], usage: "Outer[f, list1, list2, ...] gives the generalized outer product.", arity: .atLeast(3)) { c in
+            Builtin("Outer", [], usage: "Outer[f, list1, list2, ...] gives the generalized outer product.", arity: .atLeast(3), examples: [("Outer[Times, {1, 2}, {3, 4}]", "{{3, 4}, {6, 8}}")]) { c in
                 let lists = Array(c.args.dropFirst())
                 guard let total = ResourcePolicy.count(lists.map { $0.listItems?.count ?? 1 }), admits(total, bytesEach: 16 * lists.count, c) else { return nil }
                 func build(_ i: Int, _ prefix: [Expr]) -> Expr {
@@ -326,12 +326,12 @@ extension Kernel {
                 }
                 return build(0, [])
             },
-            Builtin("Inner", [], usage: "Inner[f, list1, list2, g] gives the generalized inner product g @@ MapThread[f, {list1, list2}].", arity: .between(3, 4)) { c in
+            Builtin("Inner", [], usage: "Inner[f, list1, list2, g] gives the generalized inner product g @@ MapThread[f, {list1, list2}].", arity: .between(3, 4), examples: [("Inner[f, {a, b}, {c, d}, g]", "g[f[a, c], f[b, d]]")]) { c in
                 guard let a = c[1].listItems, let b = c[2].listItems, a.count == b.count else { return nil }
                 let g = c.count == 4 ? c[3] : .symbol(Sym.Plus)
                 return .call(g, zip(a, b).map { .call(c[0], [$0, $1]) })
             },
-            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start.", arity: .between(2, 3)) { c in
+            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start.", arity: .between(2, 3), examples: [("Array[f, 3]", "{f[1], f[2], f[3]}")]) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
                 guard dims.allSatisfy({ $0 >= 0 }) else { c.message("ilsnn", .integer(2), c.whole); return nil }
                 let start = c.count == 3 ? c[2] : .integer(1)
@@ -341,18 +341,6 @@ extension Kernel {
                 }
                 return build(0, [])
             },
-            Builtin("AllTrue", [], usage: "AllTrue[list, test] gives True if test is True for every element.", arity: .exactly(2)) { c in
-                for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try !c.apply(c[1], a).isTrue { return .falseExpr }
-                return .trueExpr
-            },
-            Builtin("AnyTrue", [], usage: "AnyTrue[list, test] gives True if test is True for some element.", arity: .exactly(2)) { c in
-                for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try c.apply(c[1], a).isTrue { return .trueExpr }
-                return .falseExpr
-            },
-            Builtin("NoneTrue", [], usage: "NoneTrue[list, test] gives True if test is True for no element.", arity: .exactly(2)) { c in
-                for a in c[0].asAssociation.map({ Array($0.entries.values) }) ?? c[0].args where try c.apply(c[1], a).isTrue { return .falseExpr }
-                return .trueExpr
-            },
-        ]
+        ].documented
     }
 }

@@ -195,12 +195,12 @@ func transposeRows(_ rows: [Expr]) -> [[Expr]] {
 extension Kernel {
     static var listBuiltins: [Builtin] {
         [
-            Builtin("List", [.locked], usage: "{e1, e2, ...} is a list of elements.") { c in
+            Builtin("List", [.locked], usage: "{e1, e2, ...} is a list of elements.", examples: [("{1, 2, 3}", "{1, 2, 3}")]) { c in
                 guard c.args.contains(where: { $0.isSymbol(Sym.Nothing) }) else { return nil }
                 return .list(c.args.filter { !$0.isSymbol(Sym.Nothing) })
             },
-            Builtin("Nothing", [], usage: "Nothing is removed from any list in which it appears."),
-            Builtin("Length", [], usage: "Length[expr] gives the number of elements in expr.", arity: .exactly(1)) { c in
+            Builtin("Nothing", [], usage: "Nothing is removed from any list in which it appears.", examples: [("{1, Nothing, 2}", "{1, 2}")]),
+            Builtin("Length", [], usage: "Length[expr] gives the number of elements in expr.", arity: .exactly(1), examples: [("Length[{a, b, c}]", "3")]) { c in
                 if let n = c[0].structured?.length { return .integer(n) }
                 switch c[0] {
                 case .normal(let n): return .integer(n.args.count)
@@ -208,7 +208,7 @@ extension Kernel {
                 default: return .integer(0)
                 }
             },
-            Builtin("Part", [.nHoldAll], usage: "expr[[i]] or Part[expr, i] gives the ith part of expr; negative i counts from the end; i may be All, a Span m;;n, a list of positions or an association key.") { c in
+            Builtin("Part", [.nHoldAll], usage: "expr[[i]] or Part[expr, i] gives the ith part of expr; negative i counts from the end; i may be All, a Span m;;n, a list of positions or an association key.", examples: [("{a, b, c}[[2]]", "b")]) { c in
                 guard c.count >= 1 else { return nil }
                 if c.count == 2, let v = c[0].structured, let r = try v.part(c[1], c) { return r }
                 do {
@@ -222,39 +222,35 @@ extension Kernel {
                     return nil
                 }
             },
-            Builtin("Take", [], usage: "Take[list, n] gives the first n elements; Take[list, -n] the last n; Take[list, {m, n}] elements m through n.") { c in
+            Builtin("Take", [], usage: "Take[list, n] gives the first n elements; Take[list, -n] the last n; Take[list, {m, n}] elements m through n.", examples: [("Take[{a, b, c, d}, 2]", "{a, b}")]) { c in
                 try takeOrDrop(c, take: true)
             },
-            Builtin("Drop", [], usage: "Drop[list, n] drops the first n elements; Drop[list, -n] the last n; Drop[list, {m, n}] elements m through n.") { c in
+            Builtin("Drop", [], usage: "Drop[list, n] drops the first n elements; Drop[list, -n] the last n; Drop[list, {m, n}] elements m through n.", examples: [("Drop[{a, b, c, d}, 2]", "{c, d}")]) { c in
                 try takeOrDrop(c, take: false)
             },
-            Builtin("TakeDrop", [], usage: "TakeDrop[list, n] gives {Take[list, n], Drop[list, n]}.", arity: .exactly(2)) { c in
-                guard let t = try takeOrDrop(c, take: true), let d = try takeOrDrop(c, take: false) else { return nil }
-                return .list([t, d])
-            },
-            Builtin("First", [], usage: "First[expr] gives the first element; First[expr, default] gives default when there is none.", arity: .between(1, 2)) { c in
+            Builtin("First", [], usage: "First[expr] gives the first element; First[expr, default] gives default when there is none.", arity: .between(1, 2), examples: [("First[{a, b, c}]", "a")]) { c in
                 let items = elements(c[0])
                 if let f = items.first { return f }
                 if c.count == 2 { return c[1] }
                 c.message("first", c[0])
                 return nil
             },
-            Builtin("Last", [], usage: "Last[expr] gives the last element; Last[expr, default] gives default when there is none.", arity: .between(1, 2)) { c in
+            Builtin("Last", [], usage: "Last[expr] gives the last element; Last[expr, default] gives default when there is none.", arity: .between(1, 2), examples: [("Last[{a, b, c}]", "c")]) { c in
                 let items = elements(c[0])
                 if let f = items.last { return f }
                 if c.count == 2 { return c[1] }
                 c.message("last", c[0])
                 return nil
             },
-            Builtin("Rest", [], usage: "Rest[expr] gives expr without its first element.", arity: .exactly(1)) { c in
+            Builtin("Rest", [], usage: "Rest[expr] gives expr without its first element.", arity: .exactly(1), examples: [("Rest[{a, b, c}]", "{b, c}")]) { c in
                 guard case .normal(let n) = c[0], !n.args.isEmpty else { c.message("rest", c[0]); return nil }
                 return .normal(Normal(n.head, Array(n.args.dropFirst())))
             },
-            Builtin("Most", [], usage: "Most[expr] gives expr without its last element.", arity: .exactly(1)) { c in
+            Builtin("Most", [], usage: "Most[expr] gives expr without its last element.", arity: .exactly(1), examples: [("Most[{a, b, c}]", "{a, b}")]) { c in
                 guard case .normal(let n) = c[0], !n.args.isEmpty else { c.message("most", c[0]); return nil }
                 return .normal(Normal(n.head, Array(n.args.dropLast())))
             },
-            Builtin("Append", [], usage: "Append[expr, elem] gives expr with elem added at the end.", arity: .exactly(2)) { c in
+            Builtin("Append", [], usage: "Append[expr, elem] gives expr with elem added at the end.", arity: .exactly(2), examples: [("Append[{a, b}, c]", "{a, b, c}")]) { c in
                 if case .association(let a) = c[0] {
                     var e = a.entries
                     for r in ruleList(c[1]) ?? [] { e[r.args[0]] = r.args[1] }
@@ -263,11 +259,11 @@ extension Kernel {
                 guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
                 return .normal(Normal(n.head, n.args + [c[1]]))
             },
-            Builtin("Prepend", [], usage: "Prepend[expr, elem] gives expr with elem added at the start.", arity: .exactly(2)) { c in
+            Builtin("Prepend", [], usage: "Prepend[expr, elem] gives expr with elem added at the start.", arity: .exactly(2), examples: [("Prepend[{a, b}, c]", "{c, a, b}")]) { c in
                 guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
                 return .normal(Normal(n.head, [c[1]] + n.args))
             },
-            Builtin("Insert", [], usage: "Insert[list, elem, n] inserts elem at position n.") { c in
+            Builtin("Insert", [], usage: "Insert[list, elem, n] inserts elem at position n.", examples: [("Insert[{a, b, c}, x, 2]", "{a, x, b, c}")]) { c in
                 guard c.count == 3, case .normal(let n) = c[0], let i = c[2].intValue else { return nil }
                 let k = i > 0 ? i - 1 : n.args.count + i + 1
                 guard k >= 0, k <= n.args.count else { c.message("ins", c[2], c[0]); return nil }
@@ -275,7 +271,7 @@ extension Kernel {
                 args.insert(c[1], at: k)
                 return .normal(Normal(n.head, args))
             },
-            Builtin("Delete", [], usage: "Delete[expr, n] deletes the element at position n; Delete[expr, {i, j, ...}] the part at that position; Delete[expr, {{i}, {j}, ...}] several parts.", arity: .exactly(2)) { c in
+            Builtin("Delete", [], usage: "Delete[expr, n] deletes the element at position n; Delete[expr, {i, j, ...}] the part at that position; Delete[expr, {{i}, {j}, ...}] several parts.", arity: .exactly(2), examples: [("Delete[{a, b, c}, 2]", "{a, c}")]) { c in
                 var paths: [[Int]]
                 if let i = c[1].intValue { paths = [[i]] } else if let items = c[1].listItems {
                     if items.allSatisfy({ $0.intValue != nil }) { paths = [items.compactMap(\.intValue)] } else {
@@ -305,7 +301,7 @@ extension Kernel {
                 }
                 return e
             },
-            Builtin("ReplacePart", [], usage: "ReplacePart[expr, i -> new] replaces the part at position i.", arity: .exactly(2)) { c in
+            Builtin("ReplacePart", [], usage: "ReplacePart[expr, i -> new] replaces the part at position i.", arity: .exactly(2), examples: [("ReplacePart[{a, b, c}, 2 -> x]", "{a, x, c}")]) { c in
                 var e = c[0]
                 for r in ruleList(c[1]) ?? [] {
                     let pos = r.args[0].listItems ?? [r.args[0]]
@@ -314,7 +310,7 @@ extension Kernel {
                 }
                 return e
             },
-            Builtin("Join", [.flat, .oneIdentity], usage: "Join[list1, list2, ...] concatenates lists (or associations).") { c in
+            Builtin("Join", [.flat, .oneIdentity], usage: "Join[list1, list2, ...] concatenates lists (or associations).", examples: [("Join[{a, b}, {c}]", "{a, b, c}")]) { c in
                 if c.args.isEmpty { return .list([]) }
                 if c.args.allSatisfy({ $0.asAssociation != nil }) {
                     var e: OrderedDictionary<Expr, Expr> = [:]
@@ -332,16 +328,16 @@ extension Kernel {
                 }
                 return .normal(Normal(first.head, out))
             },
-            Builtin("Catenate", [], usage: "Catenate[{list1, list2, ...}] joins the lists.") { c in
+            Builtin("Catenate", [], usage: "Catenate[{list1, list2, ...}] joins the lists.", examples: [("Catenate[{{a, b}, {c}}]", "{a, b, c}")]) { c in
                 guard c.count == 1, let ls = c[0].listItems else { return nil }
                 return .list(ls.flatMap { elements($0) })
             },
-            Builtin("Flatten", [], usage: "Flatten[list] flattens nested lists; Flatten[list, n] only n levels.") { c in
+            Builtin("Flatten", [], usage: "Flatten[list] flattens nested lists; Flatten[list, n] only n levels.", examples: [("Flatten[{a, {b, {c}}}]", "{a, b, c}")]) { c in
                 guard c.count >= 1, case .normal(let n) = c[0] else { return c.count >= 1 ? c[0] : nil }
                 let depth = c.count >= 2 ? (c[1].intValue ?? Int.max) : Int.max
                 return .normal(Normal(n.head, flatten(n.args, n.head, depth)))
             },
-            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d.", arity: .between(2, 3)) { c in
+            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d.", arity: .between(2, 3), examples: [("Partition[{a, b, c, d}, 2]", "{{a, b}, {c, d}}")]) { c in
                 guard case .normal(let l) = c[0], let n = c[1].intValue, n > 0 else { c.message("ilsmp", c.whole); return nil }
                 let d = c.count == 3 ? (c[2].intValue ?? n) : n
                 guard d > 0 else { return nil }
@@ -353,21 +349,21 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Transpose", [], usage: "Transpose[matrix] interchanges rows and columns.") { c in
+            Builtin("Transpose", [], usage: "Transpose[matrix] interchanges rows and columns.", examples: [("Transpose[{{1, 2}, {3, 4}}]", "{{1, 3}, {2, 4}}")]) { c in
                 guard c.count >= 1, let rows = c[0].listItems else { return nil }
                 if rows.isEmpty { return c[0] }
                 let dims = dimensions(c[0])
                 guard dims.count >= 2 else { c.message("nmtx", c[0]); return nil }
                 return .list(transposeRows(rows).map { .list($0) })
             },
-            Builtin("Reverse", [], usage: "Reverse[list] reverses the order of the elements.", arity: .atLeast(1)) { c in
+            Builtin("Reverse", [], usage: "Reverse[list] reverses the order of the elements.", arity: .atLeast(1), examples: [("Reverse[{1, 2, 3}]", "{3, 2, 1}")]) { c in
                 if case .association(let a) = c[0] {
                     return .association(AssociationBox(OrderedDictionary(uniqueKeysWithValues: a.entries.reversed().map { ($0.key, $0.value) })))
                 }
                 guard case .normal(let n) = c[0] else { return nil }
                 return .normal(Normal(n.head, n.args.reversed()))
             },
-            Builtin("Sort", [], usage: "Sort[list] sorts into canonical order; Sort[list, p] uses p[a, b] as the ordering.", arity: .between(1, 2)) { c in
+            Builtin("Sort", [], usage: "Sort[list] sorts into canonical order; Sort[list, p] uses p[a, b] as the ordering.", arity: .between(1, 2), examples: [("Sort[{3, 1, 2}]", "{1, 2, 3}")]) { c in
                 if case .association(let a) = c[0] {
                     let pairs = try a.entries.map { ($0.key, $0.value) }.sorted { x, y in
                         if c.count == 2 { return try c.apply(c[1], x.1, y.1).isTrue }
@@ -378,7 +374,7 @@ extension Kernel {
                 guard case .normal(let n) = c[0] else { return nil }
                 return .normal(Normal(n.head, try sorted(n.args, c.count == 2 ? c[1] : nil, c)))
             },
-            Builtin("SortBy", [], usage: "SortBy[list, f] sorts by the values of f on the elements.", arity: .exactly(2)) { c in
+            Builtin("SortBy", [], usage: "SortBy[list, f] sorts by the values of f on the elements.", arity: .exactly(2), examples: [("SortBy[{-3, 1, 2}, Abs]", "{1, 2, -3}")]) { c in
                 if case .association(let a) = c[0] {
                     let keyed = try a.entries.map { ($0.key, $0.value, try c.apply(c[1], $0.value)) }
                     let s = keyed.enumerated().sorted { x, y in
@@ -397,7 +393,7 @@ extension Kernel {
                 }
                 return .normal(Normal(n.head, s.map { $0.element.0 }))
             },
-            Builtin("Ordering", [], usage: "Ordering[list] gives the positions that sort list; Ordering[list, n] the first n, Ordering[list, -n] the last n.", arity: .atLeast(1)) { c in
+            Builtin("Ordering", [], usage: "Ordering[list] gives the positions that sort list; Ordering[list, n] the first n, Ordering[list, -n] the last n.", arity: .atLeast(1), examples: [("Ordering[{c, a, b}]", "{2, 3, 1}")]) { c in
                 let items = elements(c[0])
                 var idx = Array(items.indices)
                 if c.count == 3 {
@@ -411,25 +407,25 @@ extension Kernel {
                 }
                 return .ints(out)
             },
-            Builtin("Union", [.flat, .oneIdentity], usage: "Union[list1, list2, ...] gives the sorted distinct elements of all the lists.") { c in
+            Builtin("Union", [.flat, .oneIdentity], usage: "Union[list1, list2, ...] gives the sorted distinct elements of all the lists.", examples: [("Union[{3, 1}, {2, 1}]", "{1, 2, 3}")]) { c in
                 var seen = Set<Expr>()
                 var out: [Expr] = []
                 for l in c.args { for e in elements(l) where seen.insert(e).inserted { out.append(e) } }
                 return .list(out.sorted(by: compareForSort))
             },
-            Builtin("Intersection", [.flat, .oneIdentity], usage: "Intersection[list1, list2, ...] gives the sorted elements common to all lists.") { c in
+            Builtin("Intersection", [.flat, .oneIdentity], usage: "Intersection[list1, list2, ...] gives the sorted elements common to all lists.", examples: [("Intersection[{1, 2, 3}, {2, 3, 4}]", "{2, 3}")]) { c in
                 guard let first = c.args.first else { return .list([]) }
                 var common = Set(elements(first))
                 for l in c.args.dropFirst() { common.formIntersection(elements(l)) }
                 return .list(Array(common).sorted(by: compareForSort))
             },
-            Builtin("Complement", [], usage: "Complement[all, e1, e2, ...] gives the sorted elements of all not in any ei.") { c in
+            Builtin("Complement", [], usage: "Complement[all, e1, e2, ...] gives the sorted elements of all not in any ei.", examples: [("Complement[{1, 2, 3, 4}, {2, 4}]", "{1, 3}")]) { c in
                 guard let first = c.args.first else { return nil }
                 var s = Set(elements(first))
                 for l in c.args.dropFirst() { s.subtract(elements(l)) }
                 return .list(Array(s).sorted(by: compareForSort))
             },
-            Builtin("DeleteDuplicates", [], usage: "DeleteDuplicates[list] removes repeated elements, keeping the first of each.") { c in
+            Builtin("DeleteDuplicates", [], usage: "DeleteDuplicates[list] removes repeated elements, keeping the first of each.", examples: [("DeleteDuplicates[{1, 2, 1, 3}]", "{1, 2, 3}")]) { c in
                 guard c.count >= 1, case .normal(let n) = c[0] else { return nil }
                 if c.count == 2 {
                     var out: [Expr] = []
@@ -439,29 +435,12 @@ extension Kernel {
                 var seen = Set<Expr>()
                 return .normal(Normal(n.head, n.args.filter { seen.insert($0).inserted }))
             },
-            Builtin("DeleteDuplicatesBy", [], usage: "DeleteDuplicatesBy[list, f] keeps the first element for each value of f.") { c in
-                guard c.count == 2, case .normal(let n) = c[0] else { return nil }
-                var seen = Set<Expr>()
-                var out: [Expr] = []
-                for a in n.args where seen.insert(try c.apply(c[1], a)).inserted { out.append(a) }
-                return .normal(Normal(n.head, out))
-            },
-            Builtin("Tally", [], usage: "Tally[list] gives {element, count} pairs in order of first appearance.", arity: .atLeast(1)) { c in
+            Builtin("Tally", [], usage: "Tally[list] gives {element, count} pairs in order of first appearance.", arity: .atLeast(1), examples: [("Tally[{a, b, a}]", "{{a, 2}, {b, 1}}")]) { c in
                 var counts: OrderedDictionary<Expr, Int> = [:]
                 for e in elements(c[0]) { counts[e, default: 0] += 1 }
                 return .list(counts.map { .list([$0.key, .integer($0.value)]) })
             },
-            Builtin("Counts", [], usage: "Counts[list] gives an association of each distinct element to its number of occurrences.", arity: .exactly(1)) { c in
-                var counts: OrderedDictionary<Expr, Expr> = [:]
-                for e in elements(c[0]) { counts[e] = .integer((counts[e]?.intValue ?? 0) + 1) }
-                return .association(counts)
-            },
-            Builtin("CountsBy", [], usage: "CountsBy[list, f] counts the elements by their value under f.", arity: .exactly(2)) { c in
-                var counts: OrderedDictionary<Expr, Expr> = [:]
-                for e in elements(c[0]) { let k = try c.apply(c[1], e); counts[k] = .integer((counts[k]?.intValue ?? 0) + 1) }
-                return .association(counts)
-            },
-            Builtin("GroupBy", [], usage: "GroupBy[list, f] groups elements by f into an association; GroupBy[list, f, g] applies g to each group; GroupBy[list, f -> h] transforms elements by h.", arity: .between(2, 3)) { c in
+            Builtin("GroupBy", [], usage: "GroupBy[list, f] groups elements by f into an association; GroupBy[list, f, g] applies g to each group; GroupBy[list, f -> h] transforms elements by h.", arity: .between(2, 3), examples: [("GroupBy[{1, 2, 3, 4}, EvenQ]", "<|False -> {1, 3}, True -> {2, 4}|>")]) { c in
                 var keyF = c[1], valF: Expr?
                 if isOptionRule(c[1]) { keyF = c[1].args[0]; valF = c[1].args[1] }
                 var groups: OrderedDictionary<Expr, [Expr]> = [:]
@@ -473,17 +452,12 @@ extension Kernel {
                 for (k, v) in groups { out[k] = c.count == 3 ? try c.apply(c[2], .list(v)) : .list(v) }
                 return .association(out)
             },
-            Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists.", arity: .atLeast(1)) { c in
+            Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists.", arity: .atLeast(1), examples: [("Gather[{1, 2, 1, 3}]", "{{1, 1}, {2}, {3}}")]) { c in
                 var groups: OrderedDictionary<Expr, [Expr]> = [:]
                 for e in elements(c[0]) { groups[e, default: []].append(e) }
                 return .list(groups.values.map { .list($0) })
             },
-            Builtin("GatherBy", [], usage: "GatherBy[list, f] gathers elements with the same value of f.", arity: .exactly(2)) { c in
-                var groups: OrderedDictionary<Expr, [Expr]> = [:]
-                for e in elements(c[0]) { groups[try c.apply(c[1], e), default: []].append(e) }
-                return .list(groups.values.map { .list($0) })
-            },
-            Builtin("Split", [], usage: "Split[list] splits list into runs of identical elements.", arity: .atLeast(1)) { c in
+            Builtin("Split", [], usage: "Split[list] splits list into runs of identical elements.", arity: .atLeast(1), examples: [("Split[{1, 1, 2, 1}]", "{{1, 1}, {2}, {1}}")]) { c in
                 var out: [[Expr]] = []
                 for e in elements(c[0]) {
                     if let last = out.last?.last {
@@ -494,7 +468,7 @@ extension Kernel {
                 }
                 return .list(out.map { .list($0) })
             },
-            Builtin("SplitBy", [], usage: "SplitBy[list, f] splits list into runs with the same value of f.", arity: .exactly(2)) { c in
+            Builtin("SplitBy", [], usage: "SplitBy[list, f] splits list into runs with the same value of f.", arity: .exactly(2), examples: [("SplitBy[{1, 3, 2, 4, 5}, OddQ]", "{{1, 3}, {2, 4}, {5}}")]) { c in
                 var out: [[Expr]] = []
                 var lastKey: Expr?
                 for e in elements(c[0]) {
@@ -504,7 +478,7 @@ extension Kernel {
                 }
                 return .list(out.map { .list($0) })
             },
-            Builtin("Range", [.listable], usage: "Range[n] gives {1, ..., n}; Range[a, b] from a to b; Range[a, b, d] in steps of d.", arity: .between(1, 3)) { c in
+            Builtin("Range", [.listable], usage: "Range[n] gives {1, ..., n}; Range[a, b] from a to b; Range[a, b, d] in steps of d.", arity: .between(1, 3), examples: [("Range[5]", "{1, 2, 3, 4, 5}")]) { c in
                 let a: Expr = c.count == 1 ? .integer(1) : c[0]
                 let b: Expr = c.count == 1 ? c[0] : c[1]
                 let d: Expr = c.count == 3 ? c[2] : .integer(1)
@@ -525,7 +499,7 @@ extension Kernel {
                 let n = Int(steps) + 1
                 return .list((0..<n).map { Numbers.add(a, Numbers.multiply(d, .integer($0)) ?? .integer(0)) ?? a })
             },
-            Builtin("ConstantArray", [], usage: "ConstantArray[c, n] gives a list of n copies of c; ConstantArray[c, {n1, n2, ...}] a nested array.", arity: .exactly(2)) { c in
+            Builtin("ConstantArray", [], usage: "ConstantArray[c, n] gives a list of n copies of c; ConstantArray[c, {n1, n2, ...}] a nested array.", arity: .exactly(2), examples: [("ConstantArray[0, 3]", "{0, 0, 0}")]) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
                 guard dims.allSatisfy({ $0 >= 0 }), let total = ResourcePolicy.count(dims.map { max($0, 1) }) else {
                     c.message("ilsnn", .integer(2), c.whole)
@@ -536,14 +510,11 @@ extension Kernel {
                 for d in dims.reversed() { e = .list(Array(repeating: e, count: d)) }
                 return e
             },
-            Builtin("Dimensions", [], usage: "Dimensions[expr] gives the dimensions of a full array.", arity: .atLeast(1)) { c in
+            Builtin("Dimensions", [], usage: "Dimensions[expr] gives the dimensions of a full array.", arity: .atLeast(1), examples: [("Dimensions[{{1, 2, 3}, {4, 5, 6}}]", "{2, 3}")]) { c in
                 if let d = c[0].structured?.dimensions { return .ints(d) }
                 return .ints(dimensions(c[0]))
             },
-            Builtin("ArrayDepth", [], usage: "ArrayDepth[expr] gives the depth to which expr is a full array.", arity: .exactly(1)) { c in
-                return .integer(dimensions(c[0]).count)
-            },
-            Builtin("ArrayReshape", [], usage: "ArrayReshape[list, dims] arranges the elements of list into an array of dimensions dims, padding with 0.") { c in
+            Builtin("ArrayReshape", [], usage: "ArrayReshape[list, dims] arranges the elements of list into an array of dimensions dims, padding with 0.", examples: [("ArrayReshape[Range[6], {2, 3}]", "{{1, 2, 3}, {4, 5, 6}}")]) { c in
                 guard c.count >= 2, let dimsE = c[1].listItems else { return c.argCount(2) }
                 let dims = dimsE.compactMap { $0.intValue }
                 guard dims.count == dimsE.count, dims.allSatisfy({ $0 >= 0 }) else { return nil }
@@ -561,11 +532,11 @@ extension Kernel {
                 }
                 return build(0)
             },
-            Builtin("Dot", [.flat, .oneIdentity], usage: "a . b or Dot[a, b] gives the product of vectors and matrices.") { c in
+            Builtin("Dot", [.flat, .oneIdentity], usage: "a . b or Dot[a, b] gives the product of vectors and matrices.", examples: [("{1, 2} . {3, 4}", "11")]) { c in
                 guard c.count == 2 else { return c.count == 1 ? c[0] : nil }
                 return try dot(c[0], c[1], c)
             },
-            Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums down to level n.", arity: .between(1, 2)) { c in
+            Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums down to level n.", arity: .between(1, 2), examples: [("Total[{1, 2, 3}]", "6")]) { c in
                 if case .association(let a) = c[0] { return try total(Array(a.entries.values), c) }
                 guard let items = c[0].listItems else { return c.count == 1 && c[0].isNumber ? c[0] : nil }
                 if c.count == 2, let n = c[1].intValue, n > 1 {
@@ -582,7 +553,7 @@ extension Kernel {
                 }
                 return try total(items, c)
             },
-            Builtin("Accumulate", [], usage: "Accumulate[list] gives the running totals.") { c in
+            Builtin("Accumulate", [], usage: "Accumulate[list] gives the running totals.", examples: [("Accumulate[{1, 2, 3}]", "{1, 3, 6}")]) { c in
                 guard c.count == 1, let items = c[0].listItems else { return nil }
                 var out: [Expr] = []
                 var acc: Expr = .integer(0)
@@ -592,61 +563,24 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Differences", [], usage: "Differences[list] gives the successive differences.") { c in
-                guard c.count == 1, let items = c[0].listItems else { return nil }
-                return .list(zip(items.dropFirst(), items).map { .call(Sym.Plus, [$0, .call(Sym.Times, [.integer(-1), $1])]) })
-            },
-            Builtin("Median", [], usage: "Median[list] gives the median of the numbers in list.") { c in
-                guard c.count == 1, let items = c[0].listItems, !items.isEmpty else { return nil }
-                guard items.allSatisfy({ $0.isNumber }) else {
-                    if items.allSatisfy({ $0.isList }) {
-                        return .list(transposeRows(items).map { .call(c.symbol, [.list($0)]) })
-                    }
-                    return nil
-                }
-                let s = items.sorted { (Numbers.compare($0, $1) ?? 0) < 0 }
-                if s.count % 2 == 1 { return s[s.count / 2] }
-                return .call(Sym.Times, [Numbers.rational(1, 2) ?? .null, .call(Sym.Plus, [s[s.count / 2 - 1], s[s.count / 2]])])
-            },
-            Builtin("Riffle", [], usage: "Riffle[list, x] inserts x between the elements; Riffle[list, {x1, x2...}] interleaves.") { c in
-                guard c.count == 2, case .normal(let n) = c[0] else { return nil }
-                var out: [Expr] = []
-                let other = c[1].listItems
-                for (i, e) in n.args.enumerated() {
-                    out.append(e)
-                    if let o = other {
-                        if i < o.count && (i < n.args.count - 1 || o.count == n.args.count) { out.append(o[i]) }
-                    } else if i < n.args.count - 1 {
-                        out.append(c[1])
-                    }
-                }
-                return .normal(Normal(n.head, out))
-            },
-            Builtin("DeleteMissing", [], usage: "DeleteMissing[list] drops elements that are Missing[...]; it works on associations too.", arity: .atLeast(1)) { c in
-                if case .association(let a) = c[0] {
-                    return .association(AssociationBox(a.entries.filter { !$0.value.isMissing }))
-                }
-                guard case .normal(let n) = c[0] else { return c[0] }
-                return .normal(Normal(n.head, n.args.filter { !$0.isMissing }))
-            },
-            Builtin("Extract", [], usage: "Extract[expr, pos] gives the part at position pos (a list of indices).", arity: .exactly(2)) { c in
+            Builtin("Extract", [], usage: "Extract[expr, pos] gives the part at position pos (a list of indices).", arity: .exactly(2), examples: [("Extract[{a, {b, c}}, {2, 1}]", "b")]) { c in
                 guard let pos = c[1].listItems else { return nil }
                 if pos.allSatisfy({ $0.isList }) {
                     return .list(pos.compactMap { try? part(c[0], ($0.listItems ?? [])[...]) })
                 }
                 do { return try part(c[0], pos[...]) } catch { c.message("partw", c[1], c[0]); return nil }
             },
-            Builtin("PadRight", [], usage: "PadRight[list, n] pads list on the right with 0 to length n; PadRight[list, n, x] with x.") { c in
+            Builtin("PadRight", [], usage: "PadRight[list, n] pads list on the right with 0 to length n; PadRight[list, n, x] with x.", examples: [("PadRight[{1, 2}, 4]", "{1, 2, 0, 0}")]) { c in
                 guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0, admits(n, c) else { return nil }
                 let x = c.count == 3 ? c[2] : .integer(0)
                 return .list(items.count >= n ? Array(items.prefix(n)) : items + Array(repeating: x, count: n - items.count))
             },
-            Builtin("PadLeft", [], usage: "PadLeft[list, n] pads list on the left with 0 to length n; PadLeft[list, n, x] with x.") { c in
+            Builtin("PadLeft", [], usage: "PadLeft[list, n] pads list on the left with 0 to length n; PadLeft[list, n, x] with x.", examples: [("PadLeft[{1, 2}, 4]", "{0, 0, 1, 2}")]) { c in
                 guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0, admits(n, c) else { return nil }
                 let x = c.count == 3 ? c[2] : .integer(0)
                 return .list(items.count >= n ? Array(items.suffix(n)) : Array(repeating: x, count: n - items.count) + items)
             },
-            Builtin("Subsets", [], usage: "Subsets[list] gives all subsets; Subsets[list, {k}] those of size k.") { c in
+            Builtin("Subsets", [], usage: "Subsets[list] gives all subsets; Subsets[list, {k}] those of size k.", examples: [("Subsets[{a, b, c}, {2}]", "{{a, b}, {a, c}, {b, c}}")]) { c in
                 guard c.count >= 1, let items = c[0].listItems, items.count <= 20 else { return nil }
                 var sizes = Array(0...items.count)
                 if c.count >= 2 {
@@ -667,7 +601,7 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Tuples", [], usage: "Tuples[list, n] gives all n-tuples of elements of list; Tuples[{l1, l2, ...}] picks one from each.") { c in
+            Builtin("Tuples", [], usage: "Tuples[list, n] gives all n-tuples of elements of list; Tuples[{l1, l2, ...}] picks one from each.", examples: [("Tuples[{0, 1}, 2]", "{{0, 0}, {0, 1}, {1, 0}, {1, 1}}")]) { c in
                 var lists: [[Expr]]
                 if c.count == 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0 {
                     // items^n tuples of n elements each, checked before anything is made.
@@ -679,7 +613,7 @@ extension Kernel {
                 for l in lists { out = out.flatMap { p in l.map { p + [$0] } } }
                 return .list(out.map { .list($0) })
             },
-            Builtin("Permutations", [], usage: "Permutations[list] gives all permutations of list.") { c in
+            Builtin("Permutations", [], usage: "Permutations[list] gives all permutations of list.", examples: [("Permutations[{1, 2, 3}]", "{{1, 2, 3}, {1, 3, 2}, {2, 1, 3}, {2, 3, 1}, {3, 1, 2}, {3, 2, 1}}")]) { c in
                 guard c.count >= 1, let items = c[0].listItems, items.count <= 9 else { return nil }
                 var out: [Expr] = []
                 var seen = Set<Expr>()
@@ -690,24 +624,17 @@ extension Kernel {
                 go(items, [])
                 return .list(out)
             },
-            Builtin("MinMax", [], usage: "MinMax[list] gives {Min[list], Max[list]}.", arity: .exactly(1)) { c in
-                return .list([.call(Symbol.intern("Min"), [c[0]]), .call(Symbol.intern("Max"), [c[0]])])
-            },
-            Builtin("Norm", [], usage: "Norm[v] gives the Euclidean norm of a vector.") { c in
-                guard c.count == 1, let items = c[0].listItems else { return nil }
-                return .call(Symbol.intern("Sqrt"), [.call(Sym.Plus, items.map { .call(Sym.Power, [.call(Symbol.intern("Abs"), [$0]), .integer(2)]) })])
-            },
-            Builtin("Depth", [], usage: "Depth[expr] gives the maximum number of indices needed to specify a part of expr, plus 1.", arity: .exactly(1)) { c in
+            Builtin("Depth", [], usage: "Depth[expr] gives the maximum number of indices needed to specify a part of expr, plus 1.", arity: .exactly(1), examples: [("Depth[{1, {2}}]", "3")]) { c in
                 func depth(_ e: Expr) -> Int {
                     guard case .normal(let n) = e else { return 1 }
                     return 1 + (n.args.map(depth).max() ?? 0)
                 }
                 return .integer(depth(c[0]))
             },
-            Builtin("IdentityMatrix", [], usage: "IdentityMatrix[n] gives the n by n identity matrix.") { c in
+            Builtin("IdentityMatrix", [], usage: "IdentityMatrix[n] gives the n by n identity matrix.", examples: [("IdentityMatrix[2]", "{{1, 0}, {0, 1}}")]) { c in
                 guard c.count == 1, let n = c[0].intValue, n >= 0, n <= 10_000 else { return nil }
                 return .list((0..<n).map { i in .list((0..<n).map { .integer($0 == i ? 1 : 0) }) })
             },
-        ]
+        ].documented
     }
 }

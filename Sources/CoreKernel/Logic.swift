@@ -42,8 +42,9 @@ func equality(_ a: Expr, _ b: Expr) -> Bool? {
     return nil
 }
 
-private func comparison(_ name: String, _ op: String, _ relation: String, _ test: @escaping (Double, Double) -> Bool) -> Builtin {
-    Builtin(name, [], usage: "x \(op) y yields True if x is \(relation) y; x \(op) y \(op) z chains.") { c in
+private func comparison(_ name: String, _ op: String, _ relation: String, examples: [(String, String)],
+                        _ test: @escaping (Double, Double) -> Bool) -> Builtin {
+    Builtin(name, [], usage: "x \(op) y yields True if x is \(relation) y; x \(op) y \(op) z chains.", examples: examples) { c in
         if c.count < 2 { return .trueExpr }
         var vals: [Double] = []
         for a in c.args {
@@ -62,8 +63,8 @@ private func comparison(_ name: String, _ op: String, _ relation: String, _ test
     }
 }
 
-private func predicate(_ name: String, _ usage: String, _ test: @escaping (Expr) -> Bool) -> Builtin {
-    Builtin(name, [], usage: usage) { c in
+private func predicate(_ name: String, _ usage: String, examples: [(String, String)], _ test: @escaping (Expr) -> Bool) -> Builtin {
+    Builtin(name, [], usage: usage, examples: examples) { c in
         guard c.count == 1 else { return c.argCount(1) }
         return .bool(test(c[0]))
     }
@@ -88,7 +89,7 @@ func isVector(_ e: Expr, _ test: (Expr) throws -> Bool) throws -> Bool {
 extension Kernel {
     static var logicBuiltins: [Builtin] {
         [
-            Builtin("Equal", [], usage: "lhs == rhs returns True if lhs and rhs are equal, False if they differ.") { c in
+            Builtin("Equal", [], usage: "lhs == rhs returns True if lhs and rhs are equal, False if they differ.", examples: [("1 == 1.", "True")]) { c in
                 if c.count < 2 { return .trueExpr }
                 var undecided = false
                 for i in 0..<(c.count - 1) {
@@ -97,7 +98,7 @@ extension Kernel {
                 }
                 return undecided ? nil : .trueExpr
             },
-            Builtin("Unequal", [], usage: "lhs != rhs returns False if lhs and rhs are equal, True if they differ.") { c in
+            Builtin("Unequal", [], usage: "lhs != rhs returns False if lhs and rhs are equal, True if they differ.", examples: [("1 != 2", "True")]) { c in
                 if c.count < 2 { return .trueExpr }
                 for i in 0..<c.count {
                     for j in (i + 1)..<c.count {
@@ -107,11 +108,11 @@ extension Kernel {
                 }
                 return .trueExpr
             },
-            comparison("Less", "<", "less than", <),
-            comparison("Greater", ">", "greater than", >),
-            comparison("LessEqual", "<=", "less than or equal to", <=),
-            comparison("GreaterEqual", ">=", "greater than or equal to", >=),
-            Builtin("Inequality", [], usage: "Inequality[a, op, b, op, c, ...] represents a chain of comparisons.") { c in
+            comparison("Less", "<", "less than", examples: [("1 < 2 < 3", "True")], <),
+            comparison("Greater", ">", "greater than", examples: [("3 > 2", "True")], >),
+            comparison("LessEqual", "<=", "less than or equal to", examples: [("2 <= 2", "True")], <=),
+            comparison("GreaterEqual", ">=", "greater than or equal to", examples: [("1 >= 2", "False")], >=),
+            Builtin("Inequality", [], usage: "Inequality[a, op, b, op, c, ...] represents a chain of comparisons.", examples: [("Inequality[1, Less, 2, LessEqual, 2]", "True")]) { c in
                 guard c.count >= 3, c.count % 2 == 1 else { return nil }
                 var i = 0
                 while i + 2 < c.count {
@@ -122,17 +123,17 @@ extension Kernel {
                 }
                 return .trueExpr
             },
-            Builtin("SameQ", [], usage: "lhs === rhs yields True if lhs and rhs are identical.") { c in
+            Builtin("SameQ", [], usage: "lhs === rhs yields True if lhs and rhs are identical.", examples: [("1 === 1.", "False")]) { c in
                 if c.count < 2 { return .trueExpr }
                 for i in 0..<(c.count - 1) where c[i] != c[i + 1] { return .falseExpr }
                 return .trueExpr
             },
-            Builtin("UnsameQ", [], usage: "lhs =!= rhs yields True if lhs and rhs are not identical.") { c in
+            Builtin("UnsameQ", [], usage: "lhs =!= rhs yields True if lhs and rhs are not identical.", examples: [("a =!= b", "True")]) { c in
                 if c.count < 2 { return .trueExpr }
                 let s = Set(c.args)
                 return .bool(s.count == c.count)
             },
-            Builtin("And", [.flat, .holdAll, .oneIdentity], usage: "e1 && e2 && ... is the logical AND, evaluated left to right, stopping at the first False.") { c in
+            Builtin("And", [.flat, .holdAll, .oneIdentity], usage: "e1 && e2 && ... is the logical AND, evaluated left to right, stopping at the first False.", examples: [("True && False", "False")]) { c in
                 var rest: [Expr] = []
                 for a in c.args {
                     let v = try c.evaluate(a)
@@ -143,7 +144,7 @@ extension Kernel {
                 if rest.count == 1 && c.count > 1 { return rest[0] }
                 return rest == c.args ? nil : .call(c.symbol, rest)
             },
-            Builtin("Or", [.flat, .holdAll, .oneIdentity], usage: "e1 || e2 || ... is the logical OR, evaluated left to right, stopping at the first True.") { c in
+            Builtin("Or", [.flat, .holdAll, .oneIdentity], usage: "e1 || e2 || ... is the logical OR, evaluated left to right, stopping at the first True.", examples: [("False || True", "True")]) { c in
                 var rest: [Expr] = []
                 for a in c.args {
                     let v = try c.evaluate(a)
@@ -154,29 +155,24 @@ extension Kernel {
                 if rest.count == 1 && c.count > 1 { return rest[0] }
                 return rest == c.args ? nil : .call(c.symbol, rest)
             },
-            Builtin("Not", [], usage: "!expr is the logical NOT.", arity: .exactly(1)) { c in
+            Builtin("Not", [], usage: "!expr is the logical NOT.", arity: .exactly(1), examples: [("!True", "False")]) { c in
                 if c[0].isTrue { return .falseExpr }
                 if c[0].isFalse { return .trueExpr }
                 if c[0].hasHead(Symbol.intern("Not")) { return c[0].args.first }
                 return nil
             },
-            Builtin("Xor", [.orderless, .flat, .oneIdentity], usage: "Xor[e1, e2, ...] is the logical exclusive OR.") { c in
+            Builtin("Xor", [.orderless, .flat, .oneIdentity], usage: "Xor[e1, e2, ...] is the logical exclusive OR.", examples: [("Xor[True, False]", "True")]) { c in
                 var t = false
                 for a in c.args {
                     if a.isTrue { t.toggle() } else if !a.isFalse { return nil }
                 }
                 return .bool(t)
             },
-            Builtin("Implies", [], usage: "Implies[p, q] is the logical implication.", arity: .exactly(2)) { c in
-                if c[0].isFalse || c[1].isTrue { return .trueExpr }
-                if c[0].isTrue { return c[1] }
-                return nil
-            },
-            predicate("TrueQ", "TrueQ[expr] yields True if expr is True, and False otherwise.") { $0.isTrue },
-            predicate("BooleanQ", "BooleanQ[expr] yields True if expr is True or False.") { $0.isTrue || $0.isFalse },
-            predicate("IntegerQ", "IntegerQ[expr] gives True if expr is an integer.") { $0.isInteger },
-            predicate("NumberQ", "NumberQ[expr] gives True if expr is an explicit number.") { $0.isNumber },
-            predicate("NumericQ", "NumericQ[expr] gives True if expr has a numerical value.") { e in
+            predicate("TrueQ", "TrueQ[expr] yields True if expr is True, and False otherwise.", examples: [("TrueQ[x]", "False")]) { $0.isTrue },
+            predicate("BooleanQ", "BooleanQ[expr] yields True if expr is True or False.", examples: [("BooleanQ[False]", "True")]) { $0.isTrue || $0.isFalse },
+            predicate("IntegerQ", "IntegerQ[expr] gives True if expr is an integer.", examples: [("IntegerQ[3]", "True")]) { $0.isInteger },
+            predicate("NumberQ", "NumberQ[expr] gives True if expr is an explicit number.", examples: [("NumberQ[2.5]", "True")]) { $0.isNumber },
+            predicate("NumericQ", "NumericQ[expr] gives True if expr has a numerical value.", examples: [("NumericQ[Pi]", "True")]) { e in
                 func numeric(_ e: Expr) -> Bool {
                     if e.isNumber { return true }
                     if case .symbol(let s) = e { return constantValues[s] != nil }
@@ -187,27 +183,27 @@ extension Kernel {
                 }
                 return numeric(e)
             },
-            predicate("EvenQ", "EvenQ[n] gives True if n is an even integer.") { $0.bigIntValue.map { $0.isMultiple(of: 2) } ?? false },
-            predicate("OddQ", "OddQ[n] gives True if n is an odd integer.") { $0.bigIntValue.map { !$0.isMultiple(of: 2) } ?? false },
-            predicate("PrimeQ", "PrimeQ[n] gives True if n is a prime number.") { $0.bigIntValue.map(isPrime) ?? false },
-            predicate("Positive", "Positive[x] gives True if x is a positive number.") { (comparable($0) ?? 0) > 0 && comparable($0) != nil },
-            predicate("Negative", "Negative[x] gives True if x is a negative number.") { (comparable($0) ?? 0) < 0 },
-            predicate("NonNegative", "NonNegative[x] gives True if x is a non-negative number.") { comparable($0).map { $0 >= 0 } ?? false },
-            predicate("NonPositive", "NonPositive[x] gives True if x is a non-positive number.") { comparable($0).map { $0 <= 0 } ?? false },
-            predicate("StringQ", "StringQ[expr] gives True if expr is a string.") { $0.asString != nil },
-            predicate("ListQ", "ListQ[expr] gives True if the head of expr is List.") { $0.isList },
-            predicate("AtomQ", "AtomQ[expr] gives True if expr cannot be subdivided.") { $0.isAtom },
-            predicate("AssociationQ", "AssociationQ[expr] gives True if expr is an association.") { $0.asAssociation != nil },
-            predicate("MissingQ", "MissingQ[expr] gives True if expr has head Missing.") { $0.hasHead(Sym.Missing) },
-            predicate("FailureQ", "FailureQ[expr] gives True if expr is $Failed or a Failure.") { $0.isSymbol(Sym.Failed) || $0.hasHead(Symbol.intern("Failure")) },
-            predicate("ExactNumberQ", "ExactNumberQ[expr] gives True if expr is an exact number.") { $0.isExactNumber },
-            predicate("InexactNumberQ", "InexactNumberQ[expr] gives True if expr is a machine real.") { if case .real = $0 { return true }; return false },
-            predicate("MachineNumberQ", "MachineNumberQ[expr] gives True if expr is a machine real.") { if case .real = $0 { return true }; return false },
-            Builtin("VectorQ", [], usage: "VectorQ[expr] gives True if expr is a list none of whose elements are lists; VectorQ[expr, test] also requires test on each element.", arity: .between(1, 2)) { c in
+            predicate("EvenQ", "EvenQ[n] gives True if n is an even integer.", examples: [("EvenQ[4]", "True")]) { $0.bigIntValue.map { $0.isMultiple(of: 2) } ?? false },
+            predicate("OddQ", "OddQ[n] gives True if n is an odd integer.", examples: [("OddQ[4]", "False")]) { $0.bigIntValue.map { !$0.isMultiple(of: 2) } ?? false },
+            predicate("PrimeQ", "PrimeQ[n] gives True if n is a prime number.", examples: [("PrimeQ[97]", "True")]) { $0.bigIntValue.map(isPrime) ?? false },
+            predicate("Positive", "Positive[x] gives True if x is a positive number.", examples: [("Positive[3]", "True")]) { (comparable($0) ?? 0) > 0 && comparable($0) != nil },
+            predicate("Negative", "Negative[x] gives True if x is a negative number.", examples: [("Negative[-1.5]", "True")]) { (comparable($0) ?? 0) < 0 },
+            predicate("NonNegative", "NonNegative[x] gives True if x is a non-negative number.", examples: [("NonNegative[0]", "True")]) { comparable($0).map { $0 >= 0 } ?? false },
+            predicate("NonPositive", "NonPositive[x] gives True if x is a non-positive number.", examples: [("NonPositive[1]", "False")]) { comparable($0).map { $0 <= 0 } ?? false },
+            predicate("StringQ", "StringQ[expr] gives True if expr is a string.", examples: [("StringQ[\"a\"]", "True")]) { $0.asString != nil },
+            predicate("ListQ", "ListQ[expr] gives True if the head of expr is List.", examples: [("ListQ[{1}]", "True")]) { $0.isList },
+            predicate("AtomQ", "AtomQ[expr] gives True if expr cannot be subdivided.", examples: [("AtomQ[x]", "True")]) { $0.isAtom },
+            predicate("AssociationQ", "AssociationQ[expr] gives True if expr is an association.", examples: [("AssociationQ[<|a -> 1|>]", "True")]) { $0.asAssociation != nil },
+            predicate("MissingQ", "MissingQ[expr] gives True if expr has head Missing.", examples: [("MissingQ[Missing[]]", "True")]) { $0.hasHead(Sym.Missing) },
+            predicate("FailureQ", "FailureQ[expr] gives True if expr is $Failed or a Failure.", examples: [("FailureQ[$Failed]", "True")]) { $0.isSymbol(Sym.Failed) || $0.hasHead(Symbol.intern("Failure")) },
+            predicate("ExactNumberQ", "ExactNumberQ[expr] gives True if expr is an exact number.", examples: [("ExactNumberQ[1/2]", "True")]) { $0.isExactNumber },
+            predicate("InexactNumberQ", "InexactNumberQ[expr] gives True if expr is a machine real.", examples: [("InexactNumberQ[0.5]", "True")]) { if case .real = $0 { return true }; return false },
+            predicate("MachineNumberQ", "MachineNumberQ[expr] gives True if expr is a machine real.", examples: [("MachineNumberQ[0.5]", "True")]) { if case .real = $0 { return true }; return false },
+            Builtin("VectorQ", [], usage: "VectorQ[expr] gives True if expr is a list none of whose elements are lists; VectorQ[expr, test] also requires test on each element.", arity: .between(1, 2), examples: [("VectorQ[{1, 2, 3}]", "True")]) { c in
                 if c.count == 2 { return .bool(try isVector(c[0]) { try c.apply(c[1], $0).isTrue }) }
                 return .bool(isVector(c[0]))
             },
-            Builtin("MatrixQ", [], usage: "MatrixQ[expr] gives True if expr is a list of equal-length vectors.", arity: .between(1, 2)) { c in
+            Builtin("MatrixQ", [], usage: "MatrixQ[expr] gives True if expr is a list of equal-length vectors.", arity: .between(1, 2), examples: [("MatrixQ[{{1, 2}, {3, 4}}]", "True")]) { c in
                 guard let rows = c[0].listItems, let first = rows.first?.listItems else { return .falseExpr }
                 for r in rows {
                     guard let items = r.listItems, items.count == first.count else { return .falseExpr }
@@ -219,11 +215,6 @@ extension Kernel {
                 }
                 return .trueExpr
             },
-            Builtin("Boole", [.listable], usage: "Boole[expr] gives 1 if expr is True and 0 if it is False.", arity: .exactly(1)) { c in
-                if c[0].isTrue { return .integer(1) }
-                if c[0].isFalse { return .integer(0) }
-                return nil
-            },
-        ]
+        ].documented
     }
 }

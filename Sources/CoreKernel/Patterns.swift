@@ -51,10 +51,10 @@ private func casePattern(_ e: Expr) -> (Expr, Expr?) {
 extension Kernel {
     static var patternBuiltins: [Builtin] {
         [
-            Builtin("MatchQ", [], usage: "MatchQ[expr, form] gives True if expr matches the pattern form.", arity: .exactly(2)) { c in
+            Builtin("MatchQ", [], usage: "MatchQ[expr, form] gives True if expr matches the pattern form.", arity: .exactly(2), examples: [("MatchQ[{1, 2}, {__Integer}]", "True")]) { c in
                 return .bool(try c.evaluator.matches(c[0], c[1]))
             },
-            Builtin("Cases", [], usage: "Cases[list, pattern] gives the elements that match; Cases[list, patt -> rhs] transforms them; Cases[expr, patt, levelspec, n].", arity: .between(2, 4)) { c in
+            Builtin("Cases", [], usage: "Cases[list, pattern] gives the elements that match; Cases[list, patt -> rhs] transforms them; Cases[expr, patt, levelspec, n].", arity: .between(2, 4), examples: [("Cases[{1, a, 2.5, 3}, _Integer]", "{1, 3}")]) { c in
                 let (p, rule) = casePattern(c[1])
                 let limit = c.count == 4 ? (c[3].intValue ?? Int.max) : Int.max
                 var out: [Expr] = []
@@ -72,7 +72,7 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("DeleteCases", [], usage: "DeleteCases[list, pattern] removes the elements that match the pattern.", arity: .atLeast(2)) { c in
+            Builtin("DeleteCases", [], usage: "DeleteCases[list, pattern] removes the elements that match the pattern.", arity: .atLeast(2), examples: [("DeleteCases[{1, a, 2}, _Symbol]", "{1, 2}")]) { c in
                 if case .association(let a) = c[0] {
                     var out = a.entries
                     for (k, v) in a.entries where try c.evaluator.matches(v, c[1]) { out[k] = nil }
@@ -81,7 +81,7 @@ extension Kernel {
                 guard case .normal(let n) = c[0] else { return c[0] }
                 return .normal(Normal(n.head, try n.args.filter { try !c.evaluator.matches($0, c[1]) }))
             },
-            Builtin("Count", [], usage: "Count[list, pattern] counts the elements that match; Count[expr, patt, levelspec] at other levels.", arity: .between(2, 3)) { c in
+            Builtin("Count", [], usage: "Count[list, pattern] counts the elements that match; Count[expr, patt, levelspec] at other levels.", arity: .between(2, 3), examples: [("Count[{1, 2, 1}, 1]", "2")]) { c in
                 let spec = c.count == 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 1, max: 1)) : LevelSpec(min: 1, max: 1)
                 var n = 0
                 _ = try visitLevels(c[0], spec) { e, _ in
@@ -90,7 +90,7 @@ extension Kernel {
                 }
                 return .integer(n)
             },
-            Builtin("Position", [], usage: "Position[expr, pattern] gives the positions where parts of expr match the pattern.", arity: .between(2, 4)) { c in
+            Builtin("Position", [], usage: "Position[expr, pattern] gives the positions where parts of expr match the pattern.", arity: .between(2, 4), examples: [("Position[{a, b, a}, a]", "{{1}, {3}}")]) { c in
                 let spec = c.count >= 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 0, max: Int.max)) : LevelSpec(min: 0, max: Int.max)
                 let limit = c.count == 4 ? (c[3].intValue ?? Int.max) : Int.max
                 var out: [Expr] = []
@@ -101,11 +101,11 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("MemberQ", [], usage: "MemberQ[list, form] gives True if an element of list matches form.", arity: .exactly(2)) { c in
+            Builtin("MemberQ", [], usage: "MemberQ[list, form] gives True if an element of list matches form.", arity: .exactly(2), examples: [("MemberQ[{1, 2}, 2]", "True")]) { c in
                 for e in elements(c[0]) where try c.evaluator.matches(e, c[1]) { return .trueExpr }
                 return .falseExpr
             },
-            Builtin("FreeQ", [], usage: "FreeQ[expr, form] gives True if no subexpression of expr matches form.", arity: .exactly(2)) { c in
+            Builtin("FreeQ", [], usage: "FreeQ[expr, form] gives True if no subexpression of expr matches form.", arity: .exactly(2), examples: [("FreeQ[{1, f[x]}, x]", "False")]) { c in
                 var found = false
                 _ = try visitLevels(c[0], LevelSpec(min: 0, max: Int.max)) { e, _ in
                     if try c.evaluator.matches(e, c[1]) { found = true; return false }
@@ -114,7 +114,7 @@ extension Kernel {
                 }
                 return .bool(!found)
             },
-            Builtin("ReplaceAll", [], usage: "expr /. rules applies the rules to each part of expr, trying the whole first.", arity: .exactly(2)) { c in
+            Builtin("ReplaceAll", [], usage: "expr /. rules applies the rules to each part of expr, trying the whole first.", arity: .exactly(2), examples: [("{a, b} /. a -> 1", "{1, b}")]) { c in
                 if let lists = c[1].listItems, !lists.isEmpty, lists.allSatisfy({ $0.isList }) {
                     return .list(try lists.map { l in
                         guard let rules = ruleList(l) else { return c[0] }
@@ -124,7 +124,7 @@ extension Kernel {
                 guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
                 return try replaceAll(c[0], rules, c.evaluator)
             },
-            Builtin("ReplaceRepeated", [], usage: "expr //. rules applies the rules repeatedly until the result stops changing.", arity: .exactly(2)) { c in
+            Builtin("ReplaceRepeated", [], usage: "expr //. rules applies the rules repeatedly until the result stops changing.", arity: .exactly(2), examples: [("x //. {x -> y, y -> z}", "z")]) { c in
                 guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
                 var e = c[0]
                 for _ in 0..<65536 {
@@ -135,7 +135,7 @@ extension Kernel {
                 }
                 return e
             },
-            Builtin("Replace", [], usage: "Replace[expr, rules] applies the rules to expr as a whole; Replace[expr, rules, levelspec] at those levels.", arity: .between(2, 3)) { c in
+            Builtin("Replace", [], usage: "Replace[expr, rules] applies the rules to expr as a whole; Replace[expr, rules, levelspec] at those levels.", arity: .between(2, 3), examples: [("Replace[x, x -> 1]", "1")]) { c in
                 guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
                 let spec = c.count == 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 0, max: 0)) : LevelSpec(min: 0, max: 0)
                 return try mapLevels(c[0], spec) { e in
@@ -143,23 +143,25 @@ extension Kernel {
                     return e
                 }
             },
-            Builtin("Rule", [.sequenceHold], usage: "lhs -> rhs is a rule that replaces lhs by rhs (rhs evaluated once)."),
-            Builtin("RuleDelayed", [.holdRest, .sequenceHold], usage: "lhs :> rhs is a rule whose rhs is evaluated after each replacement."),
-            Builtin("Blank", [], usage: "_ or Blank[] is a pattern for any single expression; _h for one with head h."),
-            Builtin("BlankSequence", [], usage: "__ is a pattern for one or more expressions."),
-            Builtin("BlankNullSequence", [], usage: "___ is a pattern for zero or more expressions."),
-            Builtin("Pattern", [.holdFirst], usage: "x_ or x:patt names the expression matched by a pattern."),
-            Builtin("PatternTest", [.holdRest], usage: "patt?test matches when test of the expression gives True."),
-            Builtin("Condition", [.holdAll], usage: "patt /; test matches only when test gives True."),
-            Builtin("Alternatives", [], usage: "p1 | p2 | ... matches any of the patterns."),
-            Builtin("Optional", [], usage: "x_:v or Optional[x_, v] may be omitted, with default v; x_. uses the function's Default."),
-            Builtin("Repeated", [], usage: "p.. matches one or more repetitions of p."),
-            Builtin("RepeatedNull", [], usage: "p... matches zero or more repetitions of p."),
-            Builtin("Except", [], usage: "Except[c] matches anything but c; Except[c, p] matches p but not c."),
-            Builtin("HoldPattern", [.holdAll], usage: "HoldPattern[p] is the pattern p, left unevaluated."),
-            Builtin("Verbatim", [.holdAll], usage: "Verbatim[expr] matches exactly expr, even if it contains pattern objects."),
-            Builtin("OptionsPattern", [], usage: "OptionsPattern[] matches any sequence of option rules."),
-        ]
+            Builtin("Rule", [.sequenceHold], usage: "lhs -> rhs is a rule that replaces lhs by rhs (rhs evaluated once).", examples: [("{x, y} /. Rule[x, 1]", "{1, y}")]),
+            Builtin("RuleDelayed", [.holdRest, .sequenceHold], usage: "lhs :> rhs is a rule whose rhs is evaluated after each replacement.", examples: [("{1, 2} /. n_Integer :> n^2", "{1, 4}")]),
+            Builtin("Blank", [], usage: "_ or Blank[] is a pattern for any single expression; _h for one with head h.", examples: [("MatchQ[f[1], _f]", "True")]),
+            Builtin("BlankSequence", [], usage: "__ is a pattern for one or more expressions.", examples: [("MatchQ[{1, 2}, {__}]", "True")]),
+            Builtin("BlankNullSequence", [], usage: "___ is a pattern for zero or more expressions.", examples: [("MatchQ[{}, {___}]", "True")]),
+            Builtin("Pattern", [.holdFirst], usage: "x_ or x:patt names the expression matched by a pattern.", examples: [("f[1] /. f[x_] :> x + 1", "2")]),
+            Builtin("PatternTest", [.holdRest], usage: "patt?test matches when test of the expression gives True.", examples: [("Cases[{1, 2, 3, 4}, _?EvenQ]", "{2, 4}")]),
+            Builtin("Condition", [.holdAll], usage: "patt /; test matches only when test gives True.", examples: [("Cases[{1, 2, 3}, x_ /; x > 1]", "{2, 3}")]),
+            Builtin("Alternatives", [], usage: "p1 | p2 | ... matches any of the patterns.", examples: [("Cases[{1, a, 2.5}, _Integer | _Real]", "{1, 2.5}")]),
+            Builtin("Optional", [], usage: "x_:v or Optional[x_, v] may be omitted, with default v; x_. uses the function's Default.", examples: [("f[x_, y_: 10] := x + y; f[1]", "11")]),
+            Builtin("Repeated", [], usage: "p.. matches one or more repetitions of p.", examples: [("MatchQ[{1, 1, 1}, {1 ..}]", "True")]),
+            Builtin("RepeatedNull", [], usage: "p... matches zero or more repetitions of p.", examples: [("MatchQ[{}, {1 ...}]", "True")]),
+            Builtin("Except", [], usage: "Except[c] matches anything but c; Except[c, p] matches p but not c.", examples: [("Cases[{1, a, 2}, Except[_Integer]]", "{a}")]),
+            Builtin("HoldPattern", [.holdAll], usage: "HoldPattern[p] is the pattern p, left unevaluated.", examples: [("Hold[1 + 1] /. HoldPattern[1 + 1] -> 2", "Hold[2]")]),
+            Builtin("Verbatim", [.holdAll], usage: "Verbatim[expr] matches exactly expr, even if it contains pattern objects.", examples: [("MatchQ[x_, Verbatim[x_]]", "True")]),
+            Builtin("OptionsPattern", [], usage: "OptionsPattern[] matches any sequence of option rules; OptionsPattern[{n -> v, ...}] gives OptionValue[n] in the definition's body the default v.",
+                    examples: [("f[x_, OptionsPattern[{n -> 1}]] := x + OptionValue[n]; {f[1], f[1, n -> 5]}", "{2, 6}"),
+                               ("MatchQ[f[1, n -> 2], f[_, OptionsPattern[]]]", "True")]),
+        ].documented
     }
 }
 

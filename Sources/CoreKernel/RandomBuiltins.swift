@@ -59,7 +59,7 @@ private func sampler(_ dist: Expr) -> (() -> Double)? {
 extension Kernel {
     static var randomBuiltins: [Builtin] {
         [
-            Builtin("SeedRandom", [], usage: "SeedRandom[n] resets the random generator with seed n, so the same random numbers follow.") { c in
+            Builtin("SeedRandom", [], usage: "SeedRandom[n] resets the random generator with seed n, so the same random numbers follow.", examples: [("SeedRandom[7]; r = RandomReal[]; SeedRandom[7]; r == RandomReal[]", "True")]) { c in
                 if c.count == 0 {
                     RandomState.generator = SeededGenerator(seed: UInt64(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1e6)))
                     return .null
@@ -71,7 +71,7 @@ extension Kernel {
                 RandomState.generator = SeededGenerator(seed: seed)
                 return .null
             },
-            Builtin("RandomReal", [], usage: "RandomReal[] gives a uniform real in [0, 1); RandomReal[max], RandomReal[{min, max}]; RandomReal[range, n] or RandomReal[range, {n1, n2}] give arrays.", arity: .between(0, 2)) { c in
+            Builtin("RandomReal", [], usage: "RandomReal[] gives a uniform real in [0, 1); RandomReal[max], RandomReal[{min, max}]; RandomReal[range, n] or RandomReal[range, {n1, n2}] give arrays.", arity: .between(0, 2), examples: [("0 <= RandomReal[] <= 1", "True")]) { c in
                 var lo = 0.0, hi = 1.0
                 if c.count >= 1 {
                     if let m = c[0].doubleValue { hi = m } else if let r = c[0].realValues, r.count == 2 { lo = r[0]; hi = r[1] } else {
@@ -87,7 +87,7 @@ extension Kernel {
                 }
                 return draw()
             },
-            Builtin("RandomInteger", [], usage: "RandomInteger[] gives 0 or 1; RandomInteger[max] an integer 0..max; RandomInteger[{min, max}]; a second argument gives arrays.", arity: .between(0, 2)) { c in
+            Builtin("RandomInteger", [], usage: "RandomInteger[] gives 0 or 1; RandomInteger[max] an integer 0..max; RandomInteger[{min, max}]; a second argument gives arrays.", arity: .between(0, 2), examples: [("Length[RandomInteger[{1, 6}, 10]]", "10")]) { c in
                 var lo = 0, hi = 1
                 if c.count >= 1 {
                     if let m = c[0].intValue, c[0].isInteger { hi = m } else if let r = c[0].listItems, r.count == 2, let a = r[0].intValue, let b = r[1].intValue { lo = a; hi = b } else {
@@ -103,7 +103,7 @@ extension Kernel {
                 }
                 return draw()
             },
-            Builtin("RandomChoice", [], usage: "RandomChoice[list] picks an element at random; RandomChoice[list, n] n of them (with replacement); RandomChoice[weights -> list, n] with weights.", arity: .between(1, 2)) { c in
+            Builtin("RandomChoice", [], usage: "RandomChoice[list] picks an element at random; RandomChoice[list, n] n of them (with replacement); RandomChoice[weights -> list, n] with weights.", arity: .between(1, 2), examples: [("MemberQ[{a, b, c}, RandomChoice[{a, b, c}]]", "True")]) { c in
                 var items: [Expr], weights: [Double]?
                 if isOptionRule(c[0]), let w = c[0].args[0].realValues, let l = c[0].args[1].listItems, w.count == l.count {
                     items = l; weights = w
@@ -125,7 +125,7 @@ extension Kernel {
                 }
                 return draw()
             },
-            Builtin("RandomSample", [], usage: "RandomSample[list] gives a random permutation of list; RandomSample[list, n] n distinct elements.", arity: .between(1, 2)) { c in
+            Builtin("RandomSample", [], usage: "RandomSample[list] gives a random permutation of list; RandomSample[list, n] n distinct elements.", arity: .between(1, 2), examples: [("Sort[RandomSample[{1, 2, 3}]]", "{1, 2, 3}")]) { c in
                 guard let items = c[0].listItems else { return nil }
                 var shuffled = items
                 shuffled.shuffle(using: &RandomState.generator)
@@ -139,13 +139,13 @@ extension Kernel {
                 }
                 return .list(shuffled)
             },
-            Builtin("RandomVariate", [], usage: "RandomVariate[dist] draws from NormalDistribution[m, s], UniformDistribution[{a, b}], ExponentialDistribution[l] or BernoulliDistribution[p]; RandomVariate[dist, n] draws n.") { c in
+            Builtin("RandomVariate", [], usage: "RandomVariate[dist] draws from NormalDistribution[m, s], UniformDistribution[{a, b}], ExponentialDistribution[l] or BernoulliDistribution[p]; RandomVariate[dist, n] draws n.", examples: [("Length[RandomVariate[NormalDistribution[], 5]]", "5")]) { c in
                 guard c.count == 1 || c.count == 2, let f = sampler(c[0]) else { return nil }
                 if c.count == 2 { return shape(c[1]).map { array($0) { .real(f()) } } }
                 return .real(f())
             },
-            Builtin("NormalDistribution", [], usage: "NormalDistribution[m, s] is the normal distribution with mean m and standard deviation s."),
-            Builtin("UniformDistribution", [], usage: "UniformDistribution[{a, b}] is the uniform distribution on [a, b]."),
-        ]
+            Builtin("NormalDistribution", [], usage: "NormalDistribution[m, s] is the normal distribution with mean m and standard deviation s.", examples: [("NumberQ[RandomVariate[NormalDistribution[0, 1]]]", "True")]),
+            Builtin("UniformDistribution", [], usage: "UniformDistribution[{a, b}] is the uniform distribution on [a, b].", examples: [("0 <= RandomVariate[UniformDistribution[{0, 1}]] <= 1", "True")]),
+        ].documented
     }
 }

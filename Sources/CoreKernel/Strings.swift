@@ -124,7 +124,7 @@ func applyTemplate(_ template: String, _ args: [Expr], _ c: Call) -> Expr {
 extension Kernel {
     static var stringBuiltins: [Builtin] {
         [
-            Builtin("StringJoin", [.flat, .oneIdentity], usage: "s1 <> s2 <> ... or StringJoin[...] joins strings (lists of strings are joined too).") { c in
+            Builtin("StringJoin", [.flat, .oneIdentity], usage: "s1 <> s2 <> ... or StringJoin[...] joins strings (lists of strings are joined too).", examples: [("\"ab\" <> \"cd\"", "abcd")]) { c in
                 var out = ""
                 func add(_ e: Expr) -> Bool {
                     if let s = e.asString { out += s; return true }
@@ -137,11 +137,11 @@ extension Kernel {
                 }
                 return .string(out)
             },
-            Builtin("StringLength", [.listable], usage: "StringLength[s] gives the number of characters in s.") { c in
+            Builtin("StringLength", [.listable], usage: "StringLength[s] gives the number of characters in s.", examples: [("StringLength[\"hello\"]", "5")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .integer(s.count)
             },
-            Builtin("StringSplit", [], usage: "StringSplit[s] splits s at white space; StringSplit[s, delim] at a delimiter string or pattern.", arity: .atLeast(1)) { c in
+            Builtin("StringSplit", [], usage: "StringSplit[s] splits s at white space; StringSplit[s, delim] at a delimiter string or pattern.", arity: .atLeast(1), examples: [("StringSplit[\"a b  c\"]", "{a, b, c}")]) { c in
                 return mapStrings(c) { s in
                     if c.count == 1 { return .strings(s.split(whereSeparator: { $0.isWhitespace }).map(String.init)) }
                     guard let re = regex(c[1]) else { return nil }
@@ -160,7 +160,7 @@ extension Kernel {
                     return .strings(parts)
                 }
             },
-            Builtin("StringReplace", [], usage: "StringReplace[s, old -> new] replaces substrings (or pattern matches); a list of rules is tried at each position.") { c in
+            Builtin("StringReplace", [], usage: "StringReplace[s, old -> new] replaces substrings (or pattern matches); a list of rules is tried at each position.", examples: [("StringReplace[\"abc\", \"b\" -> \"x\"]", "axc")]) { c in
                 guard c.count >= 2, let rules = ruleList(c[1]) else { return c.argCount(2) }
                 var compiled: [(NSRegularExpression, Expr)] = []
                 for r in rules {
@@ -202,14 +202,14 @@ extension Kernel {
                     return .string(out)
                 }
             },
-            Builtin("StringTake", [], usage: "StringTake[s, n] gives the first n characters; -n the last n; {m, n} characters m through n.", arity: .exactly(2)) { c in
+            Builtin("StringTake", [], usage: "StringTake[s, n] gives the first n characters; -n the last n; {m, n} characters m through n.", arity: .exactly(2), examples: [("StringTake[\"abcde\", 2]", "ab")]) { c in
                 return mapStrings(c) { s in
                     let chars = Array(s)
                     guard let r = stringRange(c[1], chars.count) else { c.message("take", c[1], c[1], c[0]); return nil }
                     return .string(String(chars[r]))
                 }
             },
-            Builtin("StringDrop", [], usage: "StringDrop[s, n] drops the first n characters; -n the last n; {m, n} characters m through n.", arity: .exactly(2)) { c in
+            Builtin("StringDrop", [], usage: "StringDrop[s, n] drops the first n characters; -n the last n; {m, n} characters m through n.", arity: .exactly(2), examples: [("StringDrop[\"abcde\", 2]", "cde")]) { c in
                 return mapStrings(c) { s in
                     var chars = Array(s)
                     guard let r = stringRange(c[1], chars.count) else { c.message("drop", c[1], c[1], c[0]); return nil }
@@ -217,34 +217,34 @@ extension Kernel {
                     return .string(String(chars))
                 }
             },
-            Builtin("StringContainsQ", [], usage: "StringContainsQ[s, patt] gives True if s contains a match of patt.") { c in
+            Builtin("StringContainsQ", [], usage: "StringContainsQ[s, patt] gives True if s contains a match of patt.", examples: [("StringContainsQ[\"hello\", \"ll\"]", "True")]) { c in
                 guard c.count >= 2, let re = regex(c[1], ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue) else { return nil }
                 return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
             },
-            Builtin("StringFreeQ", [], usage: "StringFreeQ[s, patt] gives True if s contains no match of patt.") { c in
+            Builtin("StringFreeQ", [], usage: "StringFreeQ[s, patt] gives True if s contains no match of patt.", examples: [("StringFreeQ[\"hello\", \"z\"]", "True")]) { c in
                 guard c.count >= 2, let re = regex(c[1]) else { return nil }
                 return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil) }
             },
-            Builtin("StringStartsQ", [], usage: "StringStartsQ[s, patt] gives True if s starts with patt.") { c in
+            Builtin("StringStartsQ", [], usage: "StringStartsQ[s, patt] gives True if s starts with patt.", examples: [("StringStartsQ[\"hello\", \"he\"]", "True")]) { c in
                 guard c.count >= 2, let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "^(?:\(src))") else { return nil }
                 return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
             },
-            Builtin("StringEndsQ", [], usage: "StringEndsQ[s, patt] gives True if s ends with patt.") { c in
+            Builtin("StringEndsQ", [], usage: "StringEndsQ[s, patt] gives True if s ends with patt.", examples: [("StringEndsQ[\"hello\", \"lo\"]", "True")]) { c in
                 guard c.count >= 2, let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "(?:\(src))$") else { return nil }
                 return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
             },
-            Builtin("StringMatchQ", [], usage: "StringMatchQ[s, patt] gives True if the whole of s matches patt; in a plain string * and @ are wildcards.", arity: .atLeast(2)) { c in
+            Builtin("StringMatchQ", [], usage: "StringMatchQ[s, patt] gives True if the whole of s matches patt; in a plain string * and @ are wildcards.", arity: .atLeast(2), examples: [("StringMatchQ[\"hello\", \"h*o\"]", "True")]) { c in
                 if let p = c[1].asString {
                     return mapStrings(c) { s in .bool(wildcardMatch(p, s)) }
                 }
                 guard let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "^(?:\(src))$", options: [.dotMatchesLineSeparators]) else { return nil }
                 return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
             },
-            Builtin("StringCount", [], usage: "StringCount[s, patt] counts the matches of patt in s.") { c in
+            Builtin("StringCount", [], usage: "StringCount[s, patt] counts the matches of patt in s.", examples: [("StringCount[\"banana\", \"a\"]", "3")]) { c in
                 guard c.count == 2, let re = regex(c[1]) else { return nil }
                 return mapStrings(c) { s in .integer(matchRanges(re, s).count) }
             },
-            Builtin("StringCases", [], usage: "StringCases[s, patt] gives the substrings that match patt.") { c in
+            Builtin("StringCases", [], usage: "StringCases[s, patt] gives the substrings that match patt.", examples: [("StringCases[\"abcab\", \"ab\"]", "{ab, ab}")]) { c in
                 guard c.count >= 2 else { return nil }
                 let p = isOptionRule(c[1]) ? c[1].args[0] : c[1]
                 guard let re = regex(p) else { return nil }
@@ -252,7 +252,7 @@ extension Kernel {
                     .strings(matchRanges(re, s).compactMap { Range($0.range, in: s).map { String(s[$0]) } })
                 }
             },
-            Builtin("StringPosition", [], usage: "StringPosition[s, patt] gives {start, end} of each match.") { c in
+            Builtin("StringPosition", [], usage: "StringPosition[s, patt] gives {start, end} of each match.", examples: [("StringPosition[\"abcab\", \"ab\"]", "{{1, 2}, {4, 5}}")]) { c in
                 guard c.count >= 2, let s = stringArg(c, 0), let re = regex(c[1]) else { return nil }
                 return .list(matchRanges(re, s).compactMap { m in
                     guard let r = Range(m.range, in: s) else { return nil }
@@ -260,35 +260,31 @@ extension Kernel {
                     return .ints([a + 1, a + s[r].count])
                 })
             },
-            Builtin("ToUpperCase", [.listable], usage: "ToUpperCase[s] converts to upper case.") { c in
+            Builtin("ToUpperCase", [.listable], usage: "ToUpperCase[s] converts to upper case.", examples: [("ToUpperCase[\"abc\"]", "ABC")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .string(s.uppercased())
             },
-            Builtin("ToLowerCase", [.listable], usage: "ToLowerCase[s] converts to lower case.") { c in
+            Builtin("ToLowerCase", [.listable], usage: "ToLowerCase[s] converts to lower case.", examples: [("ToLowerCase[\"ABC\"]", "abc")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .string(s.lowercased())
             },
-            Builtin("Capitalize", [.listable], usage: "Capitalize[s] makes the first letter upper case.") { c in
+            Builtin("Capitalize", [.listable], usage: "Capitalize[s] makes the first letter upper case.", examples: [("Capitalize[\"hello\"]", "Hello")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .string(s.prefix(1).uppercased() + s.dropFirst())
             },
-            Builtin("Characters", [.listable], usage: "Characters[s] gives the list of characters of s.") { c in
+            Builtin("Characters", [.listable], usage: "Characters[s] gives the list of characters of s.", examples: [("Characters[\"abc\"]", "{a, b, c}")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .strings(s.map { String($0) })
             },
-            Builtin("StringReverse", [.listable], usage: "StringReverse[s] reverses the characters.") { c in
+            Builtin("StringReverse", [.listable], usage: "StringReverse[s] reverses the characters.", examples: [("StringReverse[\"abc\"]", "cba")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .string(String(s.reversed()))
             },
-            Builtin("StringTrim", [], usage: "StringTrim[s] removes white space from both ends.") { c in
+            Builtin("StringTrim", [], usage: "StringTrim[s] removes white space from both ends.", examples: [("StringTrim[\"  a b  \"]", "a b")]) { c in
                 guard c.count >= 1 else { return nil }
                 return mapStrings(c) { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             },
-            Builtin("StringRepeat", [], usage: "StringRepeat[s, n] repeats s n times.") { c in
-                guard c.count == 2, let s = stringArg(c, 0), let n = c[1].intValue, n >= 0, admits(n, bytesEach: max(s.utf8.count, 1), c) else { return nil }
-                return .string(String(repeating: s, count: n))
-            },
-            Builtin("StringRiffle", [], usage: "StringRiffle[{s1, s2, ...}] joins with spaces; StringRiffle[list, sep] with sep; StringRiffle[list, {left, sep, right}].") { c in
+            Builtin("StringRiffle", [], usage: "StringRiffle[{s1, s2, ...}] joins with spaces; StringRiffle[list, sep] with sep; StringRiffle[list, {left, sep, right}].", examples: [("StringRiffle[{\"a\", \"b\", \"c\"}, \", \"]", "a, b, c")]) { c in
                 guard c.count >= 1, let items = c[0].listItems else { return nil }
                 var sep = " ", left = "", right = ""
                 if c.count >= 2 {
@@ -301,7 +297,7 @@ extension Kernel {
                 }
                 return .string(left + items.map(OutputForm.string).joined(separator: sep) + right)
             },
-            Builtin("StringPadLeft", [], usage: "StringPadLeft[s, n] pads s on the left with spaces to length n.") { c in
+            Builtin("StringPadLeft", [], usage: "StringPadLeft[s, n] pads s on the left with spaces to length n.", examples: [("StringPadLeft[\"7\", 3, \"0\"]", "007")]) { c in
                 guard c.count >= 2, let n = c[1].intValue, n >= 0, admits(n, bytesEach: 4, c) else { return nil }
                 let pad = c.count == 3 ? (c[2].asString ?? " ") : " "
                 return mapStrings(c) { s in
@@ -309,7 +305,7 @@ extension Kernel {
                     return .string(String(repeating: pad, count: n - s.count).prefix(n - s.count) + s)
                 }
             },
-            Builtin("StringPadRight", [], usage: "StringPadRight[s, n] pads s on the right with spaces to length n.") { c in
+            Builtin("StringPadRight", [], usage: "StringPadRight[s, n] pads s on the right with spaces to length n.", examples: [("StringPadRight[\"ab\", 4, \".\"]", "ab..")]) { c in
                 guard c.count >= 2, let n = c[1].intValue, n >= 0, admits(n, bytesEach: 4, c) else { return nil }
                 let pad = c.count == 3 ? (c[2].asString ?? " ") : " "
                 return mapStrings(c) { s in
@@ -317,16 +313,16 @@ extension Kernel {
                     return .string(s + String(repeating: pad, count: n - s.count).prefix(n - s.count))
                 }
             },
-            Builtin("ToString", [], usage: "ToString[expr] gives the OutputForm text of expr; ToString[expr, InputForm] the InputForm text.", arity: .atLeast(1)) { c in
+            Builtin("ToString", [], usage: "ToString[expr] gives the OutputForm text of expr; ToString[expr, InputForm] the InputForm text.", arity: .atLeast(1), examples: [("ToString[1 + x]", "1 + x")]) { c in
                 if c.count >= 2, c[1].isSymbol(Symbol.intern("InputForm")) { return .string(InputForm.string(c[0])) }
                 if c.count >= 2, c[1].isSymbol(Symbol.intern("FullForm")) { return .string(FullForm.string(c[0])) }
                 return .string(OutputForm.string(c[0]))
             },
-            Builtin("TextString", [], usage: "TextString[expr] gives a text form of expr.") { c in
+            Builtin("TextString", [], usage: "TextString[expr] gives a text form of expr.", examples: [("TextString[{1, 2}]", "{1, 2}")]) { c in
                 guard c.count >= 1 else { return nil }
                 return .string(OutputForm.string(c[0]))
             },
-            Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it.", arity: .atLeast(1)) { c in
+            Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it.", arity: .atLeast(1), examples: [("ToExpression[\"1 + 2\"]", "3")]) { c in
                 guard let s = c[0].asString else { return c[0] }
                 do {
                     let exprs = try Parser.parseProgram(s)
@@ -342,7 +338,7 @@ extension Kernel {
                     return .failed
                 }
             },
-            Builtin("IntegerString", [.listable], usage: "IntegerString[n] gives the digits of n; IntegerString[n, b] in base b; IntegerString[n, b, len] padded with zeros.") { c in
+            Builtin("IntegerString", [.listable], usage: "IntegerString[n] gives the digits of n; IntegerString[n, b] in base b; IntegerString[n, b, len] padded with zeros.", examples: [("IntegerString[255, 16]", "ff")]) { c in
                 guard c.count >= 1, let n = c[0].bigIntValue else { return nil }
                 let base = c.count >= 2 ? (c[1].intValue ?? 10) : 10
                 guard base >= 2, base <= 36 else { return nil }
@@ -350,11 +346,11 @@ extension Kernel {
                 if c.count == 3, let len = c[2].intValue, s.count < len { s = String(repeating: "0", count: len - s.count) + s }
                 return .string(s)
             },
-            Builtin("ToCharacterCode", [.listable], usage: "ToCharacterCode[s] gives the Unicode code points of s.") { c in
+            Builtin("ToCharacterCode", [.listable], usage: "ToCharacterCode[s] gives the Unicode code points of s.", examples: [("ToCharacterCode[\"AB\"]", "{65, 66}")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .ints(s.unicodeScalars.map { Int($0.value) })
             },
-            Builtin("FromCharacterCode", [], usage: "FromCharacterCode[n] or FromCharacterCode[{n1, n2, ...}] gives the string of those code points.") { c in
+            Builtin("FromCharacterCode", [], usage: "FromCharacterCode[n] or FromCharacterCode[{n1, n2, ...}] gives the string of those code points.", examples: [("FromCharacterCode[{72, 105}]", "Hi")]) { c in
                 guard c.count == 1 else { return nil }
                 var s = ""
                 for v in c[0].listItems ?? [c[0]] {
@@ -363,38 +359,38 @@ extension Kernel {
                 }
                 return .string(s)
             },
-            Builtin("LetterQ", [.listable], usage: "LetterQ[s] gives True if every character of s is a letter.") { c in
+            Builtin("LetterQ", [.listable], usage: "LetterQ[s] gives True if every character of s is a letter.", examples: [("LetterQ[\"abc\"]", "True")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .bool(!s.isEmpty && s.allSatisfy { $0.isLetter })
             },
-            Builtin("DigitQ", [.listable], usage: "DigitQ[s] gives True if every character of s is a digit.") { c in
+            Builtin("DigitQ", [.listable], usage: "DigitQ[s] gives True if every character of s is a digit.", examples: [("DigitQ[\"123\"]", "True")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .bool(!s.isEmpty && s.allSatisfy { $0.isNumber })
             },
-            Builtin("UpperCaseQ", [.listable], usage: "UpperCaseQ[s] gives True if every letter of s is upper case.") { c in
+            Builtin("UpperCaseQ", [.listable], usage: "UpperCaseQ[s] gives True if every letter of s is upper case.", examples: [("UpperCaseQ[\"ABC\"]", "True")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .bool(s.allSatisfy { $0.isUppercase })
             },
-            Builtin("LowerCaseQ", [.listable], usage: "LowerCaseQ[s] gives True if every letter of s is lower case.") { c in
+            Builtin("LowerCaseQ", [.listable], usage: "LowerCaseQ[s] gives True if every letter of s is lower case.", examples: [("LowerCaseQ[\"abC\"]", "False")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .bool(s.allSatisfy { $0.isLowercase })
             },
-            Builtin("StringTemplate", [], usage: "StringTemplate[\"... `a` ... ``\"] is a template; StringTemplate[t][args] or TemplateApply[t, args] fills its slots.", subValue: { c in
+            Builtin("StringTemplate", [], usage: "StringTemplate[\"... `a` ... ``\"] is a template; StringTemplate[t][args] or TemplateApply[t, args] fills its slots.", examples: [("StringTemplate[\"Hello, `1`!\"][\"world\"]", "Hello, world!")], subValue: { c in
                 guard case .normal(let f) = c.head, let t = f.args.first?.asString else { return nil }
                 return applyTemplate(t, c.args, c)
             }),
-            Builtin("TemplateApply", [], usage: "TemplateApply[template, args] fills a StringTemplate's slots.") { c in
+            Builtin("TemplateApply", [], usage: "TemplateApply[template, args] fills a StringTemplate's slots.", examples: [("TemplateApply[StringTemplate[\"`a` + `b`\"], <|\"a\" -> 1, \"b\" -> 2|>]", "1 + 2")]) { c in
                 guard c.count >= 1 else { return nil }
                 let t = c[0].hasHead(Symbol.intern("StringTemplate")) ? c[0].args.first?.asString : c[0].asString
                 guard let text = t else { return nil }
                 let args = c.count > 1 ? (c[1].listItems ?? [c[1]]) : []
                 return applyTemplate(text, args, c)
             },
-            Builtin("RegularExpression", [], usage: "RegularExpression[\"regex\"] is a string pattern given as a regular expression."),
-            Builtin("StringExpression", [.flat, .oneIdentity], usage: "p1 ~~ p2 ~~ ... is a string pattern of parts in sequence.") { c in
+            Builtin("RegularExpression", [], usage: "RegularExpression[\"regex\"] is a string pattern given as a regular expression.", examples: [("StringCases[\"a1b22\", RegularExpression[\"[0-9]+\"]]", "{1, 22}")]),
+            Builtin("StringExpression", [.flat, .oneIdentity], usage: "p1 ~~ p2 ~~ ... is a string pattern of parts in sequence.", examples: [("StringMatchQ[\"abc\", \"a\" ~~ __]", "True")]) { c in
                 guard c.count >= 1, c.args.allSatisfy({ $0.asString != nil }) else { return nil }
                 return .string(c.args.compactMap { $0.asString }.joined())
             },
-        ]
+        ].documented
     }
 }

@@ -53,22 +53,45 @@ func columns(_ names: [String], width: Int) -> String {
     return rows.joined(separator: "\n")
 }
 
-/// Names of symbols matching a wildcard pattern, sorted, with no temporaries.
+/// Whether a name is one of the standard library's private helpers: names that start with `$$`
+/// (`$$riffle`), which `Names`, `?*` and completion leave out (see `stdlib/CoreKernel/core.nets`).
+public func isPrivateName(_ name: String) -> Bool { name.hasPrefix("$$") }
+
+/// Names of symbols matching a wildcard pattern, sorted, with no temporaries and no private helpers.
 func symbolNames(matching pattern: String) -> [String] {
-    Symbol.all.filter { !$0.isTemporary && ($0.builtin != nil || $0.usage != nil || $0.hasDefinitions || $0.attributes.contains(.protected)) && wildcardMatch(pattern, $0.name) }
+    Symbol.all.filter { !$0.isTemporary && !isPrivateName($0.name) && ($0.builtin != nil || $0.usage != nil || $0.hasDefinitions || $0.attributes.contains(.protected)) && wildcardMatch(pattern, $0.name) }
         .map(\.name).sorted()
+}
+
+extension Builtin {
+    /// The record with its first example appended to its usage text (`... Example: Length[{a, b, c}]
+    /// gives 3.`), so `?name` shows one; the topic tables pass their records through this.
+    var documented: Builtin {
+        guard let e = examples.first, !usage.contains("Example:") else { return self }
+        let text = usage.hasSuffix(".") || usage.hasSuffix("?") ? usage : usage + "."
+        // An example of several inputs (In, Out) reads as one input then the next.
+        let input = e.input.split(separator: "\n").joined(separator: " then ")
+        return Builtin(name, attributes, usage: "\(text) Example: \(input) gives \(e.output).", arity: arity,
+                       options: options, messages: messages, examples: examples.map { ($0.input, $0.output) },
+                       function, subValue: subValue)
+    }
+}
+
+extension Array where Element == Builtin {
+    /// The records with their first example in their usage text.
+    var documented: [Builtin] { map(\.documented) }
 }
 
 extension Kernel {
     static var symbolicBuiltins: [Builtin] {
         [
-            Builtin("Head", [], usage: "Head[expr] gives the head of expr.", arity: .exactly(1)) { c in
+            Builtin("Head", [], usage: "Head[expr] gives the head of expr.", arity: .exactly(1), examples: [("Head[{1, 2}]", "List")]) { c in
                 return c[0].head
             },
-            Builtin("Hold", [.holdAll], usage: "Hold[expr] keeps expr unevaluated."),
-            Builtin("HoldForm", [.holdAll], usage: "HoldForm[expr] keeps expr unevaluated and prints as expr."),
-            Builtin("HoldComplete", [.holdAllComplete], usage: "HoldComplete[expr] keeps expr unevaluated, even Evaluate and Sequence inside."),
-            Builtin("ReleaseHold", [], usage: "ReleaseHold[expr] removes Hold, HoldForm and HoldComplete from expr.", arity: .exactly(1)) { c in
+            Builtin("Hold", [.holdAll], usage: "Hold[expr] keeps expr unevaluated.", examples: [("Hold[1 + 1]", "Hold[1 + 1]")]),
+            Builtin("HoldForm", [.holdAll], usage: "HoldForm[expr] keeps expr unevaluated and prints as expr.", examples: [("HoldForm[1 + 1]", "1 + 1")]),
+            Builtin("HoldComplete", [.holdAllComplete], usage: "HoldComplete[expr] keeps expr unevaluated, even Evaluate and Sequence inside.", examples: [("HoldComplete[1 + 1]", "HoldComplete[1 + 1]")]),
+            Builtin("ReleaseHold", [], usage: "ReleaseHold[expr] removes Hold, HoldForm and HoldComplete from expr.", arity: .exactly(1), examples: [("ReleaseHold[Hold[1 + 1]]", "2")]) { c in
                 func release(_ e: Expr) -> Expr {
                     if e.hasHead(Sym.Hold) || e.hasHead(Sym.HoldForm) || e.hasHead(Symbol.intern("HoldComplete")) {
                         return e.args.count == 1 ? e.args[0] : .call(Sym.Sequence, e.args)
@@ -77,30 +100,30 @@ extension Kernel {
                 }
                 return release(c[0])
             },
-            Builtin("Evaluate", [], usage: "Evaluate[expr] evaluates expr even where arguments are held.") { c in
+            Builtin("Evaluate", [], usage: "Evaluate[expr] evaluates expr even where arguments are held.", examples: [("Hold[Evaluate[1 + 1]]", "Hold[2]")]) { c in
                 c.count == 1 ? c[0] : .call(Sym.Sequence, c.args)
             },
-            Builtin("Unevaluated", [.holdAllComplete], usage: "Unevaluated[expr] passes expr unevaluated to a function."),
-            Builtin("Sequence", [], usage: "Sequence[e1, e2, ...] is spliced into the arguments of any function."),
-            Builtin("FullForm", [], usage: "FullForm[expr] prints expr in functional notation, e.g. Plus[a, Times[-1, b]]."),
-            Builtin("InputForm", [], usage: "InputForm[expr] prints expr as text that can be read back."),
-            Builtin("OutputForm", [], usage: "OutputForm[expr] prints expr in the standard output form."),
-            Builtin("TableForm", [], usage: "TableForm[list] prints a list of rows as a table."),
-            Builtin("MatrixForm", [], usage: "MatrixForm[m] prints a matrix as a table."),
-            Builtin("Short", [], usage: "Short[expr] prints a one-line abbreviation of expr."),
-            Builtin("Symbol", [], usage: "Symbol[\"name\"] gives the symbol with that name.") { c in
+            Builtin("Unevaluated", [.holdAllComplete], usage: "Unevaluated[expr] passes expr unevaluated to a function.", examples: [("Length[Unevaluated[1 + 2 + 3]]", "3")]),
+            Builtin("Sequence", [], usage: "Sequence[e1, e2, ...] is spliced into the arguments of any function.", examples: [("f[Sequence[a, b], c]", "f[a, b, c]")]),
+            Builtin("FullForm", [], usage: "FullForm[expr] prints expr in functional notation, e.g. Plus[a, Times[-1, b]].", examples: [("FullForm[a - b]", "Plus[a, Times[-1, b]]")]),
+            Builtin("InputForm", [], usage: "InputForm[expr] prints expr as text that can be read back.", examples: [("InputForm[\"a\"]", "\"a\"")]),
+            Builtin("OutputForm", [], usage: "OutputForm[expr] prints expr in the standard output form.", examples: [("OutputForm[\"a\"]", "a")]),
+            Builtin("TableForm", [], usage: "TableForm[list] prints a list of rows as a table.", examples: [("First[TableForm[{{1, 2}}]]", "{{1, 2}}")]),
+            Builtin("MatrixForm", [], usage: "MatrixForm[m] prints a matrix as a table.", examples: [("First[MatrixForm[{{1, 2}}]]", "{{1, 2}}")]),
+            Builtin("Short", [], usage: "Short[expr] prints a one-line abbreviation of expr.", examples: [("Short[{1, 2, 3}]", "{1, 2, 3}")]),
+            Builtin("Symbol", [], usage: "Symbol[\"name\"] gives the symbol with that name.", examples: [("Symbol[\"x\"]", "x")]) { c in
                 guard c.count == 1, let s = c[0].asString, !s.isEmpty, isSymbolName(s) else { return nil }
                 return .sym(s)
             },
-            Builtin("SymbolName", [], usage: "SymbolName[symbol] gives the name of a symbol as a string.") { c in
+            Builtin("SymbolName", [], usage: "SymbolName[symbol] gives the name of a symbol as a string.", examples: [("SymbolName[x]", "x")]) { c in
                 guard c.count == 1, case .symbol(let s) = c[0] else { return nil }
                 return .string(s.name)
             },
-            Builtin("Names", [], usage: "Names[\"pattern\"] lists the names of symbols matching a pattern with * and @ wildcards.") { c in
+            Builtin("Names", [], usage: "Names[\"pattern\"] lists the names of symbols matching a pattern with * and @ wildcards.", examples: [("Names[\"StringJoi*\"]", "{StringJoin}")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return c.count == 0 ? .strings(symbolNames(matching: "*")) : nil }
                 return .strings(symbolNames(matching: p))
             },
-            Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.", arity: .atLeast(1)) { c in
+            Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.", arity: .atLeast(1), examples: [("Information[Length]", "Null")]) { c in
                 // A native value's own summary and properties (a net, a classifier): the
                 // argument is held, so a symbol stands for its value.
                 var target = c[0]
@@ -126,28 +149,28 @@ extension Kernel {
                 c.evaluator.printer(information(s, long: long))
                 return .null
             },
-            Builtin("Out", [.listable, .nHoldAll], usage: "%n or Out[n] is the result of line n; % is the last result, %% the one before, Out[-k] the kth previous. Example: 1 + 1; % * 10 gives 20.") { c in
+            Builtin("Out", [.listable, .nHoldAll], usage: "%n or Out[n] is the result of line n; % is the last result, %% the one before, Out[-k] the kth previous.", examples: [("2 + 3\n% * 2", "10")]) { c in
                 guard let line = historyLine(c) else { return nil }
                 return Session.current?.outputs[line]
             },
-            Builtin("In", [.nHoldAll], usage: "In[n] is the input of line n, evaluated again; In[-k] the kth previous.") { c in
+            Builtin("In", [.nHoldAll], usage: "In[n] is the input of line n, evaluated again; In[-k] the kth previous.", examples: [("1 + 1\nIn[$Line - 1]", "2")]) { c in
                 guard let line = historyLine(c) else { return nil }
                 return Session.current?.inputs[line]
             },
-            Builtin("Level", [], usage: "Level[expr, levelspec] lists the parts of expr at the given levels.") { c in
+            Builtin("Level", [], usage: "Level[expr, levelspec] lists the parts of expr at the given levels.", examples: [("Level[{a, {b, c}}, {2}]", "{b, c}")]) { c in
                 guard c.count == 2, let spec = LevelSpec.parse(c[1]) else { return nil }
                 var out: [Expr] = []
                 _ = visitLevels(c[0], spec) { e, _ in out.append(e); return true }
                 return .list(out)
             },
-            Builtin("LeafCount", [], usage: "LeafCount[expr] gives the number of atoms in expr.", arity: .exactly(1)) { c in
+            Builtin("LeafCount", [], usage: "LeafCount[expr] gives the number of atoms in expr.", arity: .exactly(1), examples: [("LeafCount[1 + a + b^2]", "6")]) { c in
                 func count(_ e: Expr) -> Int {
                     guard case .normal(let n) = e else { return 1 }
                     return n.args.reduce(count(n.head)) { $0 + count($1) }
                 }
                 return .integer(count(c[0]))
             },
-            Builtin("ByteCount", [], usage: "ByteCount[expr] gives an estimate of the memory expr uses.", arity: .exactly(1)) { c in
+            Builtin("ByteCount", [], usage: "ByteCount[expr] gives an estimate of the memory expr uses.", arity: .exactly(1), examples: [("ByteCount[1]", "16")]) { c in
                 func count(_ e: Expr) -> Int {
                     switch e {
                     case .normal(let n): return 40 + n.args.reduce(count(n.head)) { $0 + count($1) }
@@ -157,6 +180,6 @@ extension Kernel {
                 }
                 return .integer(count(c[0]))
             },
-        ]
+        ].documented
     }
 }

@@ -349,10 +349,10 @@ enum Completion {
             return names.compactMap(\.asString).filter { $0.hasPrefix(prefix) }.sorted()
         }
         if prefix.isEmpty { return [] }
-        // The session's own names (the user's definitions) and the system's.
+        // The session's own names (the user's definitions) and the system's, without private helpers.
         let visible = kernel?.session.run { Symbol.all } ?? Symbol.all
         return visible.filter { s in
-            !s.isTemporary && s.name.hasPrefix(prefix)
+            !s.isTemporary && !isPrivateName(s.name) && s.name.hasPrefix(prefix)
                 && (s.builtin != nil || s.usage != nil || s.hasDefinitions || s.attributes.contains(.protected))
         }.map(\.name).sorted()
     }
