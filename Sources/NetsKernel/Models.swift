@@ -2,7 +2,7 @@ import CoreKernel
 import Language
 import Nets
 
-/// The model repository: `netsModelRegistry` and `netsModelAliases` in stdlib/NetsKernel/models.nets
+/// The model repository: `$$netsModelRegistry` and `$$netsModelAliases` in stdlib/NetsKernel/models.nets
 /// say which models exist, their properties and the function that builds each; this file serves
 /// them and keeps each built net for the rest of the process (nets are immutable values).
 package enum ModelRepository {
@@ -10,7 +10,7 @@ package enum ModelRepository {
 
     /// The registry's entries, name -> properties (with "Loader" and "ClassLabels").
     static func entries(_ c: Call) throws -> [(String, [(String, Expr)])] {
-        guard case .association(let a) = try c.evaluate(.sym("netsModelRegistry")) else { return [] }
+        guard case .association(let a) = try c.evaluate(.sym("$$netsModelRegistry")) else { return [] }
         return a.entries.compactMap { k, v in
             guard let name = k.asString, case .association(let p) = v else { return nil }
             return (name, p.entries.compactMap { k, v in k.asString.map { ($0, v) } })
@@ -18,7 +18,7 @@ package enum ModelRepository {
     }
 
     static func aliases(_ c: Call) throws -> [(String, String)] {
-        guard case .association(let a) = try c.evaluate(.sym("netsModelAliases")) else { return [] }
+        guard case .association(let a) = try c.evaluate(.sym("$$netsModelAliases")) else { return [] }
         return a.entries.compactMap { k, v in k.asString.flatMap { n in v.asString.map { (n, $0) } } }
     }
 
