@@ -322,7 +322,7 @@ extension Kernel {
             Builtin("Times", [.flat, .listable, .numericFunction, .oneIdentity, .orderless],
                     usage: "x*y*z or x y z represents a product of terms.", examples: [("2*3*4", "24")], times),
             Builtin("Power", [.listable, .numericFunction, .oneIdentity],
-                    usage: "x^y gives x to the power y.", examples: [("2^10", "1024")], power),
+                    usage: "x^y gives x to the power y.", messages: ["infy": "Infinite expression `1` encountered."], examples: [("2^10", "1024")], power),
             Builtin("Subtract", [.listable, .numericFunction], usage: "x - y is x plus -1 times y.", arity: .exactly(2), examples: [("Subtract[10, 3]", "7")]) { c in
                 return .call(Sym.Plus, [c[0], .call(Sym.Times, [.integer(-1), c[1]])])
             },
@@ -332,7 +332,7 @@ extension Kernel {
             Builtin("Divide", [.listable, .numericFunction], usage: "x/y is x times y to the power -1.", arity: .exactly(2), examples: [("Divide[6, 4]", "3/2")]) { c in
                 return .call(Sym.Times, [c[0], .call(Sym.Power, [c[1], .integer(-1)])])
             },
-            Builtin("Sqrt", .numeric, usage: "Sqrt[z] gives the square root of z.", arity: .exactly(1), examples: [("Sqrt[16]", "4")]) { c in
+            Builtin("Sqrt", .numeric, usage: "Sqrt[z] gives the square root of z.", arity: .exactly(1), messages: ["neg": "Square root of a negative number `1` is not supported without complex numbers."], examples: [("Sqrt[16]", "4")]) { c in
                 if case .real(let d) = c[0], d < 0 {
                     c.message("neg", c[0])
                     return nil
@@ -342,7 +342,7 @@ extension Kernel {
             Builtin("Exp", .numeric, usage: "Exp[z] gives the exponential of z.", arity: .exactly(1), examples: [("Exp[0]", "1")]) { c in
                 return .call(Sym.Power, [.symbol(Sym.E), c[0]])
             },
-            Builtin("Log", .numeric, usage: "Log[z] gives the natural logarithm of z. Log[b, z] gives the logarithm to base b.", examples: [("Log[E]", "1")]) { c in
+            Builtin("Log", .numeric, usage: "Log[z] gives the natural logarithm of z. Log[b, z] gives the logarithm to base b.", messages: ["neg": "Logarithm of a non-positive number `1` is not supported without complex numbers."], examples: [("Log[E]", "1")]) { c in
                 if c.count == 2 {
                     return .call(Sym.Times, [.call(Symbol.intern("Log"), [c[1]]),
                                              .call(Sym.Power, [.call(Symbol.intern("Log"), [c[0]]), .integer(-1)])])
@@ -416,7 +416,7 @@ extension Kernel {
             Builtin("Sign", .numeric, usage: "Sign[x] gives -1, 0 or 1 as x is negative, zero or positive.", arity: .exactly(1), examples: [("Sign[-2]", "-1")]) { c in
                 return Numbers.sign(c[0]).map { .integer($0) }
             },
-            Builtin("Mod", .numeric, usage: "Mod[m, n] gives the remainder on division of m by n (with the sign of n).", arity: .between(2, 3), examples: [("Mod[7, 3]", "1")]) { c in
+            Builtin("Mod", .numeric, usage: "Mod[m, n] gives the remainder on division of m by n (with the sign of n).", arity: .between(2, 3), messages: ["divz": "The argument `1` in `2` should be nonzero."], examples: [("Mod[7, 3]", "1")]) { c in
                 let d = c.count == 3 ? c[2] : .integer(0)
                 guard c[0].isNumber, c[1].isNumber else { return nil }
                 if Numbers.isZero(c[1]) { c.message("divz", c[1], c.whole); return .symbol(Sym.Indeterminate) }
@@ -433,7 +433,7 @@ extension Kernel {
                 }
                 return .real(m - n * ((m - off) / n).rounded(.down))
             },
-            Builtin("Quotient", .numeric, usage: "Quotient[m, n] gives the integer quotient of m and n (Floor[m/n]).", arity: .exactly(2), examples: [("Quotient[7, 2]", "3")]) { c in
+            Builtin("Quotient", .numeric, usage: "Quotient[m, n] gives the integer quotient of m and n (Floor[m/n]).", arity: .exactly(2), messages: ["divz": "The argument `1` in `2` should be nonzero."], examples: [("Quotient[7, 2]", "3")]) { c in
                 if Numbers.isZero(c[1]) { c.message("divz", c[1], c.whole); return Expr(Sym.DirectedInfinity) }
                 if let m = c[0].bigIntValue, let n = c[1].bigIntValue {
                     let (q, r) = m.quotientAndRemainder(dividingBy: n)
@@ -551,7 +551,7 @@ extension Kernel {
                 }
                 return chop(c[0])
             },
-            Builtin("Around", [.protected], usage: "Around[x, dx] represents x with uncertainty dx; it prints as x ± dx.", examples: [("First[Around[5, 1]]", "5")]) { c in
+            Builtin("Around", [.protected], usage: "Around[x, dx] represents x with uncertainty dx; it prints as x ± dx.", messages: ["num": "Real number expected in `1`."], examples: [("First[Around[5, 1]]", "5")]) { c in
                 guard c.count == 2 else {
                     if c.count == 1, let xs = c[0].realValues, c[0].isList, xs.count > 1 {
                         let m = xs.reduce(0, +) / Double(xs.count)

@@ -60,7 +60,7 @@ extension Kernel {
                 guard let a = asAssociation(c[0]) else { return nil }
                 return .list(Array(a.entries.values))
             },
-            Builtin("Lookup", [], usage: "Lookup[assoc, key] gives the value for key, or Missing[\"KeyAbsent\", key]; Lookup[assoc, key, default]; keys may be a list.", arity: .between(2, 3), examples: [("Lookup[<|a -> 1|>, b, 0]", "0")]) { c in
+            Builtin("Lookup", [], usage: "Lookup[assoc, key] gives the value for key, or Missing[\"KeyAbsent\", key]; Lookup[assoc, key, default]; keys may be a list.", arity: .between(2, 3), messages: ["invrl": "The argument `1` is not a valid Association or a list of rules."], examples: [("Lookup[<|a -> 1|>, b, 0]", "0")]) { c in
                 if let items = c[0].listItems, !items.isEmpty, items.allSatisfy({ $0.asAssociation != nil }) {
                     return .list(items.map { .call(c.symbol, [$0] + c.args.dropFirst()) })
                 }

@@ -188,7 +188,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Table", [.holdAll], usage: "Table[expr, {i, imax}] lists expr for i from 1 to imax; {i, imin, imax}, {i, imin, imax, di}, {i, {values}} and several iterators make nested lists.", examples: [("Table[i^2, {i, 4}]", "{1, 4, 9, 16}")]) { c in
+            Builtin("Table", [.holdAll], usage: "Table[expr, {i, imax}] lists expr for i from 1 to imax; {i, imin, imax}, {i, imin, imax, di}, {i, {values}} and several iterators make nested lists.", messages: ["iterb": "Iterator `1` does not have appropriate bounds."], examples: [("Table[i^2, {i, 4}]", "{1, 4, 9, 16}")]) { c in
                 guard c.count >= 1 else { return c.argCount(2) }
                 if c.count == 1 { return try c.evaluate(c[0]) }
                 return try table(c[0], c.args.dropFirst()[...], c)
@@ -248,7 +248,7 @@ extension Kernel {
             Builtin("Continue", [], usage: "Continue[] goes on to the next round of the nearest enclosing loop.", arity: .exactly(0), examples: [("s = 0; Do[If[OddQ[i], Continue[]]; s += i, {i, 6}]; s", "12")]) { c in
                 throw ControlFlow.continueLoop
             },
-            Builtin("Throw", [], usage: "Throw[value] or Throw[value, tag] returns value to the nearest enclosing Catch.", arity: .between(1, 2), examples: [("Catch[Throw[1]; 2]", "1")]) { c in
+            Builtin("Throw", [], usage: "Throw[value] or Throw[value, tag] returns value to the nearest enclosing Catch.", arity: .between(1, 2), messages: ["nocatch": "Uncaught `1` returned to top level."], examples: [("Catch[Throw[1]; 2]", "1")]) { c in
                 throw ControlFlow.throwValue(c[0], tag: c.count == 2 ? c[1] : nil)
             },
             Builtin("Catch", [.holdFirst], usage: "Catch[expr] returns the value of the first Throw in expr; Catch[expr, form] catches tags matching form.", arity: .between(1, 3), examples: [("Catch[Do[If[i > 3, Throw[i]], {i, 10}]]", "4")]) { c in
@@ -273,7 +273,7 @@ extension Kernel {
                     return try c.evaluate(c[1])
                 }
             },
-            Builtin("TimeConstrained", [.holdAll], usage: "TimeConstrained[expr, t] evaluates expr, stopping after t seconds with $Aborted; TimeConstrained[expr, t, failexpr] gives failexpr instead.", arity: .between(2, 3), examples: [("TimeConstrained[1 + 1, 5]", "2")]) { c in
+            Builtin("TimeConstrained", [.holdAll], usage: "TimeConstrained[expr, t] evaluates expr, stopping after t seconds with $Aborted; TimeConstrained[expr, t, failexpr] gives failexpr instead.", arity: .between(2, 3), messages: ["timc": "Time spent exceeded the limit of `1` seconds."], examples: [("TimeConstrained[1 + 1, 5]", "2")]) { c in
                 guard let t = try c.evaluate(c[1]).doubleValue, t > 0 else { return nil }
                 let ev = c.evaluator
                 let level = ev.deadlines.count

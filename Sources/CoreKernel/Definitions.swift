@@ -296,7 +296,7 @@ private func definitionList(_ defs: [Definition], _ exact: [Expr: Definition]) -
 extension Kernel {
     static var definitionBuiltins: [Builtin] {
         [
-            Builtin("Set", [.holdFirst, .sequenceHold], usage: "lhs = rhs evaluates rhs and assigns it to lhs from then on.", arity: .exactly(2), examples: [("x = 5; x^2", "25")]) { c in
+            Builtin("Set", [.holdFirst, .sequenceHold], usage: "lhs = rhs evaluates rhs and assigns it to lhs from then on.", arity: .exactly(2), messages: ["setraw": "Cannot assign to raw object `1`.", "write": "Tag `1` in `2` is Protected."], examples: [("x = 5; x^2", "25")]) { c in
                 // As in the Wolfram Language, a failed assignment still gives the right side.
                 return try assign(c[0], c[1], delayed: false, c) ?? c[1]
             },
@@ -331,7 +331,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Clear", [.holdAll], usage: "Clear[x, y, ...] removes the values and definitions of the symbols; strings may use * wildcards.", examples: [("x = 1; Clear[x]; x", "x")]) { c in
+            Builtin("Clear", [.holdAll], usage: "Clear[x, y, ...] removes the values and definitions of the symbols; strings may use * wildcards.", messages: ["ssym": "`1` is not a symbol or a string."], examples: [("x = 1; Clear[x]; x", "x")]) { c in
                 for a in c.args {
                     for s in symbolsIn(a, c) where !s.attributes.contains(.protected) { s.clearValues() }
                 }
@@ -383,7 +383,7 @@ extension Kernel {
                 guard let s = c[0].asSymbol ?? c[0].asString.map(Symbol.intern) else { return nil }
                 return .list(s.attributes.nameList.map { .sym($0) })
             },
-            Builtin("SetAttributes", [.holdFirst], usage: "SetAttributes[f, attr] or SetAttributes[f, {attrs}] adds attributes to f.", arity: .exactly(2), examples: [("SetAttributes[f, Listable]; f[{1, 2}]", "{f[1], f[2]}")]) { c in
+            Builtin("SetAttributes", [.holdFirst], usage: "SetAttributes[f, attr] or SetAttributes[f, {attrs}] adds attributes to f.", arity: .exactly(2), messages: ["sym": "Argument `1` at position `2` is expected to be a symbol."], examples: [("SetAttributes[f, Listable]; f[{1, 2}]", "{f[1], f[2]}")]) { c in
                 guard let a = attributeList(c[1]) else { return nil }
                 for s in symbolsIn(c[0], c) { s.attributes.formUnion(a) }
                 return .null

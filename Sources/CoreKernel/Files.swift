@@ -282,7 +282,7 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Get", [], usage: "Get[\"file.nets\"] or << file reads and evaluates a file of code, giving the last result.", examples: [("f = FileNameJoin[{$TemporaryDirectory, \"nets-example-get.nets\"}]; WriteString[f, \"1 + 1\"]; r = Get[f]; DeleteFile[f]; r", "2")]) { c in
+            Builtin("Get", [], usage: "Get[\"file.nets\"] or << file reads and evaluates a file of code, giving the last result.", messages: ["noopen": "Cannot open `1`."], examples: [("f = FileNameJoin[{$TemporaryDirectory, \"nets-example-get.nets\"}]; WriteString[f, \"1 + 1\"]; r = Get[f]; DeleteFile[f]; r", "2")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
                 guard let text = try? String(contentsOfFile: expandPath(p), encoding: .utf8) else { c.message("noopen", c[0]); return .failed }
                 do {

@@ -305,7 +305,7 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Thread", [], usage: "Thread[f[{a1, a2}, {b1, b2}]] gives {f[a1, b1], f[a2, b2]}.", examples: [("Thread[f[{a, b}, {c, d}]]", "{f[a, c], f[b, d]}")]) { c in
+            Builtin("Thread", [], usage: "Thread[f[{a1, a2}, {b1, b2}]] gives {f[a1, b1], f[a2, b2]}.", messages: ["tdlen": "Objects of unequal length in `1` cannot be combined."], examples: [("Thread[f[{a, b}, {c, d}]]", "{f[a, c], f[b, d]}")]) { c in
                 guard c.count >= 1, case .normal(let n) = c[0] else { return c.count == 1 ? c[0] : nil }
                 let lists = n.args.compactMap { $0.listItems }
                 guard let len = lists.first?.count else { return c[0] }

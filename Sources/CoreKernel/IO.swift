@@ -28,7 +28,7 @@ extension Kernel {
                 if tag == "usage" { return s.usage.map { .string($0) } }
                 return s.messages[tag].map { .string($0) }
             },
-            Builtin("Message", [.holdFirst], usage: "Message[symbol::tag, e1, e2, ...] prints the message with `1`, `2`... filled in by the ei.", examples: [("f::oops = \"Oops.\"; Quiet[Message[f::oops]]", "Null")]) { c in
+            Builtin("Message", [.holdFirst], usage: "Message[symbol::tag, e1, e2, ...] prints the message with `1`, `2`... filled in by the ei.", messages: ["name": "Message name `1` is not of the form symbol::name or symbol::name::language."], examples: [("f::oops = \"Oops.\"; Quiet[Message[f::oops]]", "Null")]) { c in
                 guard c.count >= 1, c[0].hasHead(Sym.MessageName), c[0].args.count >= 2,
                       case .symbol(let s) = c[0].args[0], let tag = c[0].args[1].asString else {
                     c.message("name", c.args.first ?? .null)

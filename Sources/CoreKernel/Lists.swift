@@ -208,7 +208,7 @@ extension Kernel {
                 default: return .integer(0)
                 }
             },
-            Builtin("Part", [.nHoldAll], usage: "expr[[i]] or Part[expr, i] gives the ith part of expr; negative i counts from the end; i may be All, a Span m;;n, a list of positions or an association key.", examples: [("{a, b, c}[[2]]", "b")]) { c in
+            Builtin("Part", [.nHoldAll], usage: "expr[[i]] or Part[expr, i] gives the ith part of expr; negative i counts from the end; i may be All, a Span m;;n, a list of positions or an association key.", messages: ["partw": "Part `1` of `2` does not exist.", "pkspec1": "The expression `1` cannot be used as a part specification."], examples: [("{a, b, c}[[2]]", "b")]) { c in
                 guard c.count >= 1 else { return nil }
                 if c.count == 2, let v = c[0].structured, let r = try v.part(c[1], c) { return r }
                 do {
@@ -337,7 +337,7 @@ extension Kernel {
                 let depth = c.count >= 2 ? (c[1].intValue ?? Int.max) : Int.max
                 return .normal(Normal(n.head, flatten(n.args, n.head, depth)))
             },
-            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d.", arity: .between(2, 3), examples: [("Partition[{a, b, c, d}, 2]", "{{a, b}, {c, d}}")]) { c in
+            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d.", arity: .between(2, 3), messages: ["ilsmp": "Single or list of positive machine-size integers expected at position 2 of `1`."], examples: [("Partition[{a, b, c, d}, 2]", "{{a, b}, {c, d}}")]) { c in
                 guard case .normal(let l) = c[0], let n = c[1].intValue, n > 0 else { c.message("ilsmp", c.whole); return nil }
                 let d = c.count == 3 ? (c[2].intValue ?? n) : n
                 guard d > 0 else { return nil }
@@ -349,7 +349,7 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Transpose", [], usage: "Transpose[matrix] interchanges rows and columns.", examples: [("Transpose[{{1, 2}, {3, 4}}]", "{{1, 3}, {2, 4}}")]) { c in
+            Builtin("Transpose", [], usage: "Transpose[matrix] interchanges rows and columns.", messages: ["nmtx": "The first two levels of `1` cannot be transposed."], examples: [("Transpose[{{1, 2}, {3, 4}}]", "{{1, 3}, {2, 4}}")]) { c in
                 guard c.count >= 1, let rows = c[0].listItems else { return nil }
                 if rows.isEmpty { return c[0] }
                 let dims = dimensions(c[0])
@@ -514,7 +514,7 @@ extension Kernel {
                 if let d = c[0].structured?.dimensions { return .ints(d) }
                 return .ints(dimensions(c[0]))
             },
-            Builtin("ArrayReshape", [], usage: "ArrayReshape[list, dims] arranges the elements of list into an array of dimensions dims, padding with 0.", examples: [("ArrayReshape[Range[6], {2, 3}]", "{{1, 2, 3}, {4, 5, 6}}")]) { c in
+            Builtin("ArrayReshape", [], usage: "ArrayReshape[list, dims] arranges the elements of list into an array of dimensions dims, padding with 0.", messages: ["list": "List expected at position 1 in `1`."], examples: [("ArrayReshape[Range[6], {2, 3}]", "{{1, 2, 3}, {4, 5, 6}}")]) { c in
                 guard c.count >= 2, let dimsE = c[1].listItems else { return c.argCount(2) }
                 let dims = dimsE.compactMap { $0.intValue }
                 guard dims.count == dimsE.count, dims.allSatisfy({ $0 >= 0 }) else { return nil }
@@ -532,7 +532,7 @@ extension Kernel {
                 }
                 return build(0)
             },
-            Builtin("Dot", [.flat, .oneIdentity], usage: "a . b or Dot[a, b] gives the product of vectors and matrices.", examples: [("{1, 2} . {3, 4}", "11")]) { c in
+            Builtin("Dot", [.flat, .oneIdentity], usage: "a . b or Dot[a, b] gives the product of vectors and matrices.", messages: ["dotsh": "Tensors `1` and `2` have incompatible shapes."], examples: [("{1, 2} . {3, 4}", "11")]) { c in
                 guard c.count == 2 else { return c.count == 1 ? c[0] : nil }
                 return try dot(c[0], c[1], c)
             },

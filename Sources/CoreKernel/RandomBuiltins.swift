@@ -125,7 +125,7 @@ extension Kernel {
                 }
                 return draw()
             },
-            Builtin("RandomSample", [], usage: "RandomSample[list] gives a random permutation of list; RandomSample[list, n] n distinct elements.", arity: .between(1, 2), examples: [("Sort[RandomSample[{1, 2, 3}]]", "{1, 2, 3}")]) { c in
+            Builtin("RandomSample", [], usage: "RandomSample[list] gives a random permutation of list; RandomSample[list, n] n distinct elements.", arity: .between(1, 2), messages: ["smplen": "Cannot sample `1` elements from a list of length `2`."], examples: [("Sort[RandomSample[{1, 2, 3}]]", "{1, 2, 3}")]) { c in
                 guard let items = c[0].listItems else { return nil }
                 var shuffled = items
                 shuffled.shuffle(using: &RandomState.generator)

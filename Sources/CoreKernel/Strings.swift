@@ -322,7 +322,7 @@ extension Kernel {
                 guard c.count >= 1 else { return nil }
                 return .string(OutputForm.string(c[0]))
             },
-            Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it.", arity: .atLeast(1), examples: [("ToExpression[\"1 + 2\"]", "3")]) { c in
+            Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it.", arity: .atLeast(1), messages: ["sntx": "Invalid syntax in or before `1`."], examples: [("ToExpression[\"1 + 2\"]", "3")]) { c in
                 guard let s = c[0].asString else { return c[0] }
                 do {
                     let exprs = try Parser.parseProgram(s)
@@ -375,7 +375,7 @@ extension Kernel {
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .bool(s.allSatisfy { $0.isLowercase })
             },
-            Builtin("StringTemplate", [], usage: "StringTemplate[\"... `a` ... ``\"] is a template; StringTemplate[t][args] or TemplateApply[t, args] fills its slots.", examples: [("StringTemplate[\"Hello, `1`!\"][\"world\"]", "Hello, world!")], subValue: { c in
+            Builtin("StringTemplate", [], usage: "StringTemplate[\"... `a` ... ``\"] is a template; StringTemplate[t][args] or TemplateApply[t, args] fills its slots.", messages: ["noarg": "Template slot `1` has no value."], examples: [("StringTemplate[\"Hello, `1`!\"][\"world\"]", "Hello, world!")], subValue: { c in
                 guard case .normal(let f) = c.head, let t = f.args.first?.asString else { return nil }
                 return applyTemplate(t, c.args, c)
             }),

@@ -123,7 +123,7 @@ extension Kernel {
                 guard c.count == 1, let p = c[0].asString else { return c.count == 0 ? .strings(symbolNames(matching: "*")) : nil }
                 return .strings(symbolNames(matching: p))
             },
-            Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.", arity: .atLeast(1), examples: [("Information[Length]", "Null")]) { c in
+            Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.", arity: .atLeast(1), messages: ["notfound": "Symbol `1` not found."], examples: [("Information[Length]", "Null")]) { c in
                 // A native value's own summary and properties (a net, a classifier): the
                 // argument is held, so a symbol stands for its value.
                 var target = c[0]
