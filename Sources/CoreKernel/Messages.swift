@@ -64,7 +64,5 @@ extension Kernel {
         "$RecursionLimit": ["reclim": "Recursion depth of `1` exceeded during evaluation."],
         "$IterationLimit": ["itlim": "Iteration limit of `1` exceeded."],
         "Syntax": ["sntx": "Invalid syntax in or before `1`."],
-        "Mean": ["rectn": "Rectangular array of real numbers expected at position 1 in `1`."],
-        "Environment": [:],
     ]
 }
