@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The attributes of a symbol, as `Attributes[f]` lists them.
 public struct Attributes: OptionSet, Sendable, Hashable {
@@ -86,13 +87,17 @@ public final class Symbol: @unchecked Sendable {
 
     /// Counts changes to any symbol's values. An expression found to be a fixed point remembers
     /// the generation, and is not evaluated again until some definition changes.
-    nonisolated(unsafe) public private(set) static var generation: UInt32 = 1
+    /// Atomic, because sessions in one process may change definitions at the same time.
+    public static var generation: UInt32 { generationCounter.load(ordering: .relaxed) }
+    private static let generationCounter = Atomic<UInt32>(1)
 
     /// Whether any symbol has ever had up-values; until then evaluation skips looking for them.
     nonisolated(unsafe) public private(set) static var anyUpValues = false
 
     @inline(__always)
-    static func changed() { generation &+= 1; if generation == 0 { generation = 1 } }
+    static func changed() {
+        if generationCounter.wrappingAdd(1, ordering: .relaxed).newValue == 0 { generationCounter.store(1, ordering: .relaxed) }
+    }
 
     /// Invalidates every remembered fixed point (a session was reset).
     static func noteChange() { changed() }
