@@ -563,7 +563,7 @@ extension Kernel {
                 if let u = c[1].doubleValue, u < 0 { return Expr(Sym.Around, c[0], Numbers.negate(c[1]) ?? c[1]) }
                 return nil
             },
-        ].documented
+        ]
     }
 }
 

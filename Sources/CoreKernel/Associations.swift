@@ -148,6 +148,6 @@ extension Kernel {
             Builtin("KeyDropFrom", [.holdFirst], usage: "KeyDropFrom[a, key] removes key from the association held by a.", arity: .exactly(2), examples: [("r = <|x -> 1, y -> 2|>; KeyDropFrom[r, x]; r", "<|y -> 2|>")]) { c in
                 return try update(c[0], c) { old in .call(Symbol.intern("KeyDrop"), [old, c[1]]) }?.new ?? .failed
             },
-        ].documented
+        ]
     }
 }

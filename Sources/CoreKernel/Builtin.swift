@@ -66,13 +66,23 @@ public struct Builtin {
         self.subValue = subValue
     }
 
+    /// The usage text with the first example appended ("Example: Length[{a, b, c}] gives 3."),
+    /// unless the text gives one itself.
+    public var documentedUsage: String {
+        guard let e = examples.first, !usage.contains("Example:") else { return usage }
+        let text = usage.hasSuffix(".") || usage.hasSuffix("?") ? usage : usage + "."
+        // An example of several inputs (In, Out) reads as one input then the next.
+        let input = e.input.split(separator: "\n").joined(separator: " then ")
+        return "\(text) Example: \(input) gives \(e.output)."
+    }
+
     /// Puts the record on its symbol: attributes, usage, options, messages, and the
     /// implementation behind the central arity and option checks.
     func install() {
         Builtin.installed[name] = self
         let s = Symbol.intern(name)
         s.attributes = attributes
-        s.usage = usage
+        s.usage = documentedUsage
         s.options = options.map { .rule(.sym($0.0), $0.1) }
         for (tag, text) in messages { s.messages[tag] = text }
         if let sub = subValue { SubValueBuiltins.register(s, sub) }

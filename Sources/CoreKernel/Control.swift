@@ -313,6 +313,6 @@ extension Kernel {
                 fflush(nil)
                 exit(Int32(c.args.first?.intValue ?? 0))
             },
-        ].documented
+        ]
     }
 }

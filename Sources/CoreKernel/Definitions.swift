@@ -455,7 +455,7 @@ extension Kernel {
                 if case .symbol(let s) = c[0] { return .bool(s.ownValue != nil) }
                 return .bool(try !c.evaluate(c[0]).isIdentical(to: c[0]) && c.evaluate(c[0]) != c[0])
             },
-        ].documented
+        ]
     }
 }
 

@@ -321,6 +321,6 @@ extension Kernel {
                 }
                 return written.isSymbol(Sym.Failed) ? written : c[0]
             },
-        ].documented
+        ]
     }
 }

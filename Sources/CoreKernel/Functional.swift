@@ -341,6 +341,6 @@ extension Kernel {
                 }
                 return build(0, [])
             },
-        ].documented
+        ]
     }
 }

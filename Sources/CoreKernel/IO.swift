@@ -72,6 +72,6 @@ extension Kernel {
                 return .string(MessageCenter.fill(t, c.args.dropFirst().map(OutputForm.string)))
             },
             Builtin("Failure", [], usage: "Failure[tag, assoc] represents a failure.", examples: [("FailureQ[Failure[\"Oops\", <||>]]", "True")]),
-        ].documented
+        ]
     }
 }

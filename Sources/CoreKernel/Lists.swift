@@ -635,6 +635,6 @@ extension Kernel {
                 guard c.count == 1, let n = c[0].intValue, n >= 0, n <= 10_000 else { return nil }
                 return .list((0..<n).map { i in .list((0..<n).map { .integer($0 == i ? 1 : 0) }) })
             },
-        ].documented
+        ]
     }
 }

@@ -215,6 +215,6 @@ extension Kernel {
                 }
                 return .trueExpr
             },
-        ].documented
+        ]
     }
 }

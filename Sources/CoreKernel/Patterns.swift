@@ -161,7 +161,7 @@ extension Kernel {
             Builtin("OptionsPattern", [], usage: "OptionsPattern[] matches any sequence of option rules; OptionsPattern[{n -> v, ...}] gives OptionValue[n] in the definition's body the default v.",
                     examples: [("f[x_, OptionsPattern[{n -> 1}]] := x + OptionValue[n]; {f[1], f[1, n -> 5]}", "{2, 6}"),
                                ("MatchQ[f[1, n -> 2], f[_, OptionsPattern[]]]", "True")]),
-        ].documented
+        ]
     }
 }
 

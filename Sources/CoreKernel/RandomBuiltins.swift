@@ -146,6 +146,6 @@ extension Kernel {
             },
             Builtin("NormalDistribution", [], usage: "NormalDistribution[m, s] is the normal distribution with mean m and standard deviation s.", examples: [("NumberQ[RandomVariate[NormalDistribution[0, 1]]]", "True")]),
             Builtin("UniformDistribution", [], usage: "UniformDistribution[{a, b}] is the uniform distribution on [a, b].", examples: [("0 <= RandomVariate[UniformDistribution[{0, 1}]] <= 1", "True")]),
-        ].documented
+        ]
     }
 }

@@ -391,6 +391,6 @@ extension Kernel {
                 guard c.count >= 1, c.args.allSatisfy({ $0.asString != nil }) else { return nil }
                 return .string(c.args.compactMap { $0.asString }.joined())
             },
-        ].documented
+        ]
     }
 }

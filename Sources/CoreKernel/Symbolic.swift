@@ -63,24 +63,6 @@ func symbolNames(matching pattern: String) -> [String] {
         .map(\.name).sorted()
 }
 
-extension Builtin {
-    /// The record with its first example appended to its usage text (`... Example: Length[{a, b, c}]
-    /// gives 3.`), so `?name` shows one; the topic tables pass their records through this.
-    var documented: Builtin {
-        guard let e = examples.first, !usage.contains("Example:") else { return self }
-        let text = usage.hasSuffix(".") || usage.hasSuffix("?") ? usage : usage + "."
-        // An example of several inputs (In, Out) reads as one input then the next.
-        let input = e.input.split(separator: "\n").joined(separator: " then ")
-        return Builtin(name, attributes, usage: "\(text) Example: \(input) gives \(e.output).", arity: arity,
-                       options: options, messages: messages, examples: examples.map { ($0.input, $0.output) },
-                       function, subValue: subValue)
-    }
-}
-
-extension Array where Element == Builtin {
-    /// The records with their first example in their usage text.
-    var documented: [Builtin] { map(\.documented) }
-}
 
 extension Kernel {
     static var symbolicBuiltins: [Builtin] {
@@ -180,6 +162,6 @@ extension Kernel {
                 }
                 return .integer(count(c[0]))
             },
-        ].documented
+        ]
     }
 }

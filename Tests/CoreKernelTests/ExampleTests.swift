@@ -28,7 +28,7 @@ extension KernelSuite {
         @Test func everyBuiltinHasAnExample() {
             let missing = CoreLibrary.builtins.filter { $0.examples.isEmpty }.map(\.name)
             #expect(missing.isEmpty, "builtins without an example: \(missing.joined(separator: ", "))")
-            let undocumented = CoreLibrary.builtins.filter { !$0.usage.contains("Example:") }.map(\.name)
+            let undocumented = CoreLibrary.builtins.filter { !$0.documentedUsage.contains("Example:") }.map(\.name)
             #expect(undocumented.isEmpty, "usage without an example: \(undocumented.joined(separator: ", "))")
         }
 
