@@ -13,6 +13,14 @@ public struct Edge: Sendable, Equatable, Codable {
     }
 }
 
+extension Net {
+    /// Whether the net is one layer that takes any number of inputs (Catenate, Total).
+    var isVariadicLayer: Bool {
+        if case .layer(let l) = self { return l.kind.isVariadic }
+        return false
+    }
+}
+
 /// Nets connected by edges (`NetGraph`): residual blocks, branches that are joined again.
 public struct Graph: Sendable {
     public internal(set) var names: [String]
@@ -38,7 +46,14 @@ public struct Graph: Sendable {
         for e in edges {
             if case .node(let i) = e.source, !nodes.indices.contains(i) { throw NetError("invedge", "an edge starts at a node that does not exist") }
             if case .input(let i) = e.source, !inputNames.indices.contains(i) { throw NetError("invedge", "an edge starts at an input port that does not exist") }
-            if case .node(let i, _) = e.target, !nodes.indices.contains(i) { throw NetError("invedge", "an edge ends at a node that does not exist") }
+            if case .node(let i, let p) = e.target {
+                guard nodes.indices.contains(i) else { throw NetError("invedge", "an edge ends at a node that does not exist") }
+                // A variadic layer has a port per edge at most; others have their fixed ports.
+                let ports = nodes[i].isVariadicLayer ? edges.count : nodes[i].inputs.count
+                guard p >= 0, p < ports else {
+                    throw NetError("invedge", "an edge ends at input \(p) of node \(quoted(names[i])), which has no such input")
+                }
+            }
         }
         // Variadic layers take as many inputs as edges lead to them.
         for i in nodes.indices {
@@ -58,6 +73,11 @@ public struct Graph: Sendable {
                     throw NetError("invedge", "input \(p + 1) of node \(quoted(names[i])) is not connected")
                 }
                 edges.append(Edge(.input(0), .node(i, port: p)))
+            }
+        }
+        for e in edges {
+            if case .node(let i, let p) = e.target, p >= nodes[i].inputs.count {
+                throw NetError("invedge", "an edge ends at input \(p + 1) of node \(quoted(names[i])), which has no such input")
             }
         }
         _ = try Graph.sorted(count: nodes.count, edges: edges, names: names)

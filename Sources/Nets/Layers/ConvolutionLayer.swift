@@ -63,7 +63,7 @@ struct ConvolutionLayer: LayerOperator, Codable {
         let x = try input(xs)
         guard x.rank == 4 else { throw NetError("eval", "ConvolutionLayer needs {channels, height, width} inputs") }
         return try Convolution.forward(x, weights: layer.array("Weights"), biases: layer.arrays["Biases"],
-                                       window: window.window(x.shape[2], x.shape[3]), groups: groups)
+                                       window: try window.window(x.shape[2], x.shape[3]), groups: groups)
     }
 
     func forwardFused(_ x: Tensor, _ layer: Layer, followedBy next: ArraySlice<Net>) throws -> (Tensor, Int)? {
@@ -72,14 +72,14 @@ struct ConvolutionLayer: LayerOperator, Codable {
         let (fw, fb) = try Fusion.foldBatchNorm(weights: w, biases: layer.arrays["Biases"], into: norm.statistics(bnLayer))
         var activation: Activation?
         if case .layer(let a)? = next.dropFirst().first, case .elementwise(.activation(let f)) = a.kind { activation = f }
-        let y = try Fusion.convolution(x, weights: fw, biases: fb, window: window.window(x.shape[2], x.shape[3]), groups: groups,
+        let y = try Fusion.convolution(x, weights: fw, biases: fb, window: try window.window(x.shape[2], x.shape[3]), groups: groups,
                                        activation: activation)
         return (y, activation == nil ? 2 : 3)
     }
 
     func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
         let x = try input(xs), w = try layer.array("Weights")
-        let win = window.window(x.shape[2], x.shape[3])
+        let win = try window.window(x.shape[2], x.shape[3])
         let y = try Convolution.forward(x, weights: w, biases: layer.arrays["Biases"], window: win, groups: groups)
         let frozen = step.isFrozen(layer), hasBiases = layer.arrays["Biases"] != nil, groups = groups
         return (y, { dy in
@@ -119,7 +119,7 @@ struct ConvolutionLayer: LayerOperator, Codable {
         func execute(_ xs: [UnsafePointer<Float>], _ shapes: [[Int]], _ y: UnsafeMutablePointer<Float>, _ yShape: [Int],
                      _ scratch: Scratch) throws {
             let s = shapes[0]
-            let win = window.window(s[2], s[3])
+            let win = try window.window(s[2], s[3])
             try biases.withUnsafeBufferPointer { bias in
                 let epilogue = Epilogue(biases: bias.baseAddress, residual: residual ? xs.last : nil, activation: activation)
                 try Convolution.inference(xs[0], shape: s, weights: weights, window: win, groups: groups, epilogue: epilogue,
