@@ -40,6 +40,10 @@ public struct Graph: Sendable {
     public init(names: [String], nodes: [Net], edges: [Edge], inputNames: [String] = ["Input"],
                 encoder: Encoder? = nil, decoder: Decoder? = nil, inputs: [Shape?]? = nil, output: Shape? = nil) throws {
         guard !nodes.isEmpty else { throw NetError("empty", "a graph needs at least one node") }
+        guard !inputNames.isEmpty, Set(inputNames).count == inputNames.count else {
+            throw NetError("dupnames", "a graph needs at least one input, and its input names must be distinct")
+        }
+        if let inputs, inputs.count != inputNames.count { throw NetError("invspec", "a graph with \(inputNames.count) inputs was given \(inputs.count) input shapes") }
         guard names.count == nodes.count, Set(names).count == names.count else { throw NetError("dupnames", "node names must be distinct") }
         var nodes = nodes
         var edges = edges

@@ -44,8 +44,11 @@ struct ConvolutionLayer: LayerOperator, Codable {
         guard let x = shapes.input else { return }
         try window.checkInput(x, of: name)
         guard x[0] % groups == 0 else { throw NetError.incompatible("\(x[0]) input channels cannot be split into \(groups) groups") }
-        if let w = arrays["Weights"], w.shape[1] * groups != x[0] {
-            throw NetError.incompatible("the weights take \(w.shape[1] * groups) input channels, but the input has \(x[0])")
+        if let w = arrays["Weights"] {
+            let taken = w.shape[1].multipliedReportingOverflow(by: groups)
+            guard !taken.overflow, taken.partialValue == x[0] else {
+                throw NetError.incompatible("the weights take \(w.shape[1]) input channels per group of \(groups), but the input has \(x[0])")
+            }
         }
         guard let o = channels else { return }
         let (ho, wo) = try window.outputSize(x)

@@ -37,11 +37,13 @@ public struct WindowSpec: Sendable, Equatable, Codable {
             pads = (t, b, l, r)
         case .explicit(let t, let b, let l, let r): pads = (t, b, l, r)
         }
-        _ = try Self.outputLength(h, kernel[0], stride[0], dilation[0], pads.0, pads.1)
-        _ = try Self.outputLength(w, kernel[1], stride[1], dilation[1], pads.2, pads.3)
+        let ph = try Sizes.add(Sizes.add(h, pads.0), pads.1), pw = try Sizes.add(Sizes.add(w, pads.2), pads.3)
+        let eh = try Self.extent(kernel[0], dilation[0]), ew = try Self.extent(kernel[1], dilation[1])
+        guard h > 0, w > 0, ph >= eh, pw >= ew else {
+            throw NetError.incompatible("a \(kernel[0])x\(kernel[1]) window (dilation \(dilation[0])x\(dilation[1])) does not fit a padded \(ph)x\(pw) input")
+        }
         // The padded plane bounds the scratch memory of the kernels (they copy it, by phases of
         // the stride).
-        let ph = h + pads.0 + pads.1, pw = w + pads.2 + pads.3
         try Sizes.count([ph, pw], "the padded input plane")
         // A stride past the padded size leaves one output at the start, as the padded size does;
         // the kernels' scratch grows with the stride, so it is capped there.
