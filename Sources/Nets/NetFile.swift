@@ -135,7 +135,7 @@ public enum NetFile {
     static let maxNesting = 96
 
     /// The deepest nesting of arrays and objects in JSON text (brackets inside strings skipped).
-    static func nestingDepth(_ json: String) -> Int {
+    public static func nestingDepth(_ json: String) -> Int {
         var depth = 0, deepest = 0, inString = false, escaped = false
         for b in json.utf8 {
             if inString {
