@@ -303,6 +303,8 @@ enum ClassifierFileFormat {
         let file: File
         do {
             file = try JSONDecoder().decode(File.self, from: Data(bytes))
+        } catch let e as LearnError {
+            throw LearnError("fmterr", e.description)
         } catch {
             throw LearnError("fmterr", "the file is not a nets classifier")
         }
