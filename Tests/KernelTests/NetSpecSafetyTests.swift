@@ -33,6 +33,10 @@ extension KernelSuite {
             expectRefused("NetInitialize[LinearLayer[10^6, \"Input\" -> 10^6]]", "nomem")
             expectRefused("NetInitialize[NetChain[{LinearLayer[10^6], LinearLayer[10^6]}, \"Input\" -> 1]]", "nomem")
             #expect(eval("NetInitialize[LinearLayer[3, \"Input\" -> 2], RandomSeeding -> 1][{1, 2}] // Length") == "3")
+            // Array counts past Int.max (each shape within the memory bound) are a message, not an overflow.
+            let wide = "NetChain[Table[LinearLayer[2^31], 5], \"Input\" -> 2^31]"
+            expectRefused("Information[\(wide), \"ArraysTotalElementCount\"]", "prop")
+            #expect(eval("StringContainsQ[ToString[Information[\(wide)]], \"more than\"]") == "True")
         }
 
         @Test func absurdWindows() {
