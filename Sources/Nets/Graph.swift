@@ -70,9 +70,12 @@ public struct Graph: Sendable {
                 nodes[i] = .layer(l)
             }
         }
+        // How many edges feed each port (counted once, not searched per port: files can hold many nodes).
+        var fed: [Int: [Int: Int]] = [:]
+        for e in edges { if case .node(let i, let p) = e.target { fed[i, default: [:]][p, default: 0] += 1 } }
         // Feed unconnected inputs from the graph input.
         for i in nodes.indices {
-            for p in nodes[i].inputs.indices where !edges.contains(where: { $0.target == .node(i, port: p) }) {
+            for p in nodes[i].inputs.indices where fed[i]?[p] == nil {
                 guard inputNames.count == 1 else {
                     throw NetError("invedge", "input \(p + 1) of node \(quoted(names[i])) is not connected")
                 }
@@ -86,12 +89,14 @@ public struct Graph: Sendable {
         }
         _ = try Graph.sorted(count: nodes.count, edges: edges, names: names)
         if !edges.contains(where: { $0.target == .output }) {
-            let unread = nodes.indices.filter { i in !edges.contains { $0.source == .node(i) } }
+            var read = Set<Int>()
+            for e in edges { if case .node(let n) = e.source { read.insert(n) } }
+            let unread = nodes.indices.filter { !read.contains($0) }
             guard let last = unread.last else { throw NetError("invedge", "the graph has no output") }
             edges.append(Edge(.node(last), .output))
         }
         for i in nodes.indices {
-            for p in nodes[i].inputs.indices where edges.filter({ $0.target == .node(i, port: p) }).count > 1 {
+            for p in nodes[i].inputs.indices where (fed[i]?[p] ?? 0) > 1 {
                 throw NetError("invedge", "input \(p + 1) of node \(quoted(names[i])) is connected more than once")
             }
         }
@@ -120,8 +125,10 @@ public struct Graph: Sendable {
         }
         var ready = (0..<count).filter { pending[$0] == 0 }
         var order: [Int] = []
-        while !ready.isEmpty {
-            let n = ready.removeFirst()
+        var next = 0
+        while next < ready.count {
+            let n = ready[next]
+            next += 1
             order.append(n)
             for r in readers[n] {
                 pending[r] -= 1

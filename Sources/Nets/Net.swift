@@ -171,6 +171,13 @@ public struct Chain: Sendable {
                 changed = try constrainNode(i, inputs: [nil], output: merged) || changed
                 changed = try constrainNode(i + 1, inputs: [merged], output: nil) || changed
             }
+            // Backwards too, so that what the last layers know reaches the first in one pass
+            // (a long chain whose shapes come from its end would otherwise take a pass per layer).
+            for i in (0..<(nodes.count - 1)).reversed() {
+                guard let merged = unify(nodes[i].output, nodes[i + 1].inputs.first ?? nil) else { continue }
+                changed = try constrainNode(i + 1, inputs: [merged], output: nil) || changed
+                changed = try constrainNode(i, inputs: [nil], output: merged) || changed
+            }
             changedAny = changedAny || changed
             if !changed { break }
         }

@@ -79,6 +79,10 @@ public enum NetFile {
         } catch {
             throw damaged("the structure cannot be read")
         }
+        let (nodes, edges) = size(record)
+        guard nodes <= maxNodes, edges <= maxEdges else {
+            throw damaged("it holds \(nodes) layers and \(edges) edges; at most \(maxNodes) and \(maxEdges) are read")
+        }
         let data = bytes[headerEnd...]
         // Every array entry, checked against the data before anything is allocated: a known
         // dtype, a shape whose size fits the memory limit and matches its byte range, and
@@ -129,6 +133,21 @@ public enum NetFile {
             }
         }
         return try build(record, [])
+    }
+
+    /// The most layers and graph edges a file may hold (shape inference and graph evaluation are
+    /// not linear in them; the largest common image nets have a few hundred layers).
+    static let maxNodes = 10_000, maxEdges = 40_000
+
+    /// The number of layers and graph edges in a structure.
+    static func size(_ r: Record) -> (nodes: Int, edges: Int) {
+        switch r {
+        case .layer: return (1, 0)
+        case .chain(_, let nodes, _, _):
+            return nodes.map(size).reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
+        case .graph(_, let nodes, let edges, _, _, _):
+            return nodes.map(size).reduce((0, edges.count)) { ($0.0 + $1.0, $0.1 + $1.1) }
+        }
     }
 
     /// How deep the structure's JSON may nest (about three levels per chain or graph inside another).

@@ -210,10 +210,27 @@ extension KernelSuite {
             var deep: Any = ["layer": ["kind": ["softmax": [:]], "inputs": [[2]], "output": [2]]]
             for _ in 0..<200 { deep = ["chain": ["names": ["1"], "nodes": [deep]]] }
             cases.append(("deep", try Self.editStructure(real) { $0 = deep }))
+            let many = (0..<10_001).map { _ in ["layer": ["kind": ["softmax": [:]], "inputs": [[2]], "output": [2]]] as Any }
+            cases.append(("many layers", try Self.editStructure(real) { $0 = ["chain": ["names": (1...10_001).map(String.init), "nodes": many]] }))
             for (what, bytes) in cases {
                 let t = try importAndApply(bytes)
                 #expect(!t.messages.isEmpty, "\(what) read without a message: \(t.result.prefix(200))")
             }
+        }
+
+        /// A long chain whose shapes are known only at its end reads in one pass per direction.
+        @Test func longChainReadsQuickly() throws {
+            let real = try exportedNet()
+            let n = 3000
+            var nodes = (0..<n).map { _ in ["layer": ["kind": ["softmax": [:]], "inputs": [NSNull()], "output": NSNull()]] as Any }
+            nodes[n - 1] = ["layer": ["kind": ["softmax": [:]], "inputs": [[7]], "output": [7]]]
+            let bytes = try Self.editStructure(real) { $0 = ["chain": ["names": (1...n).map(String.init), "nodes": nodes]] }
+            let path = file("long.wlnet")
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let start = Date()
+            let t = run("n = Import[\"\(path)\"]; {Head[n], NetExtract[n, 1]}")
+            #expect(t.result == "{NetChain, SoftmaxLayer[<7>]}", "\(t.messages) \(t.result.prefix(100))")
+            #expect(Date().timeIntervalSince(start) < 20, "reading took \(Date().timeIntervalSince(start)) s")
         }
 
         // MARK: Mutations
