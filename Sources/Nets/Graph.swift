@@ -187,28 +187,32 @@ public struct Graph: Sendable {
             throw NetError.incompatible("the output is \(Nets.describe(outputShape)), not \(Nets.describe(output))")
         }
         if m != outputShape { outputShape = m; changedAny = true }
+        // Each node's incoming edges, so that a pass visits the nodes in order and reruns a node
+        // once with all it learns (a node with many inputs would otherwise be rerun per edge).
+        var incoming = [[(source: Edge.Source, port: Int)]](repeating: [], count: nodes.count)
+        var outputSources: [Edge.Source] = []
+        for e in edges {
+            switch e.target {
+            case .node(let t, let p): incoming[t].append((e.source, p))
+            case .output: outputSources.append(e.source)
+            }
+        }
+        let visit = order.count == nodes.count ? order : Array(nodes.indices)
         for _ in 0..<(2 * nodes.count + 4) {
             var changed = false
-            for e in edges {
-                let a = shape(of: e.source)
-                let b: Shape?
-                switch e.target {
-                case .output: b = outputShape
-                case .node(let t, let p): b = nodes[t].inputs[p]
+            // Forwards, then backwards: what the output side knows reaches the inputs in one pass.
+            for t in visit + visit.reversed() {
+                var given = [Shape?](repeating: nil, count: nodes[t].inputs.count)
+                var learned = false
+                for (source, p) in incoming[t] where p < given.count {
+                    let merged = try merge(source, into: nodes[t].inputs[p], "node \(quoted(names[t]))", &changed)
+                    if nodes[t].inputs[p] != merged { given[p] = merged; learned = true }
                 }
-                guard let merged = unify(a, b) else {
-                    let to: String
-                    if case .node(let t, _) = e.target { to = "node \(quoted(names[t]))" } else { to = "the graph output" }
-                    throw NetError.incompatible("\(describe(e.source)) produces \(Nets.describe(a)), but \(to) expects \(Nets.describe(b))")
-                }
-                switch e.source {
-                case .input(let i): if inputShapes[i] != merged { inputShapes[i] = merged; changed = true }
-                case .node(let n): changed = try constrainNode(n, nil, nil, output: merged) || changed
-                }
-                switch e.target {
-                case .output: if outputShape != merged { outputShape = merged; changed = true }
-                case .node(let t, let p): changed = try constrainNode(t, p, merged, output: nil) || changed
-                }
+                if learned { changed = try constrainNode(t, given, output: nil) || changed }
+            }
+            for source in outputSources {
+                let merged = try merge(source, into: outputShape, "the graph output", &changed)
+                if outputShape != merged { outputShape = merged; changed = true }
             }
             changedAny = changedAny || changed
             if !changed { break }
@@ -216,9 +220,21 @@ public struct Graph: Sendable {
         return changedAny
     }
 
-    private mutating func constrainNode(_ n: Int, _ port: Int?, _ shape: Shape?, output: Shape?) throws -> Bool {
-        var given = [Shape?](repeating: nil, count: nodes[n].inputs.count)
-        if let port { given[port] = shape }
+    /// The shape an edge carries: what its source produces unified with what its target (`b`)
+    /// expects; the source learns it.
+    private mutating func merge(_ source: Edge.Source, into b: Shape?, _ target: String, _ changed: inout Bool) throws -> Shape? {
+        let a = shape(of: source)
+        guard let merged = unify(a, b) else {
+            throw NetError.incompatible("\(describe(source)) produces \(Nets.describe(a)), but \(target) expects \(Nets.describe(b))")
+        }
+        switch source {
+        case .input(let i): if inputShapes[i] != merged { inputShapes[i] = merged; changed = true }
+        case .node(let n): if nodes[n].output != merged { changed = try constrainNode(n, [Shape?](repeating: nil, count: nodes[n].inputs.count), output: merged) || changed }
+        }
+        return merged
+    }
+
+    private mutating func constrainNode(_ n: Int, _ given: [Shape?], output: Shape?) throws -> Bool {
         do {
             return try nodes[n].constrain(inputs: given, output: output)
         } catch let e as NetError {

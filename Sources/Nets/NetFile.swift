@@ -137,7 +137,7 @@ public enum NetFile {
 
     /// The most layers and graph edges a file may hold (shape inference and graph evaluation are
     /// not linear in them; the largest common image nets have a few hundred layers).
-    static let maxNodes = 10_000, maxEdges = 40_000
+    static let maxNodes = 10_000, maxEdges = 10_000
 
     /// The number of layers and graph edges in a structure.
     static func size(_ r: Record) -> (nodes: Int, edges: Int) {

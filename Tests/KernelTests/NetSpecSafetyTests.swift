@@ -105,6 +105,23 @@ extension KernelSuite {
             }
         }
 
+        /// Deeply nested and very wide nets are inferred in time linear in their size, not
+        /// exponential in their depth or quadratic in a node's inputs.
+        @Test func nestingAndWidthStayFast() {
+            for (source, expected) in [
+                ("Nest[NetChain[{#}] &, LinearLayer[2], 300] // Head", "NetChain"),
+                ("Nest[NetChain[{Ramp, #, Ramp}] &, LinearLayer[2, \"Input\" -> 3], 40] // Head", "NetChain"),
+                ("Nest[NetGraph[{#, Ramp}, {1 -> 2}] &, LinearLayer[2], 40] // Head", "NetGraph"),
+                ("Length[NetInitialize[Nest[NetChain[{#}] &, LinearLayer[2, \"Input\" -> 2], 100], RandomSeeding -> 1][{1, 2}]]", "2"),
+                ("NetGraph[{CatenateLayer[]}, Table[NetPort[\"Input\"] -> 1, 10^4], \"Input\" -> 2] // Head", "NetGraph"),
+                ("StringLength[Information[NetGraph[Table[Ramp, 3000], Table[i -> i + 1, {i, 2999}], \"Output\" -> 4]]] > 0", "True"),
+            ] {
+                let start = Date()
+                #expect(eval(source) == expected, "\(source)")
+                #expect(Date().timeIntervalSince(start) < 10, "\(source) took \(Date().timeIntervalSince(start)) s")
+            }
+        }
+
         // MARK: Net files
 
         func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
