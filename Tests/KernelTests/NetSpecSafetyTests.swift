@@ -209,7 +209,7 @@ extension KernelSuite {
                                  ("inputs", [[2, big, 6]]), ("inputs", [[2, 7, 6]]), ("inputs", [[-1]]), ("kernel", [big, 3]),
                                  ("dilation", [big, 1]), ("stride", [0, 1]), ("kernel", [3]), ("channels", big), ("groups", big),
                                  ("groups", 0), ("top", -1), ("top", big), ("names", [Any]()), ("nodes", [Any]()),
-                                 ("inputNames", [Any]()), ("_0", -1), ("_0", big), ("decoder", ["classes": ["_0": [Any]()]])] {
+                                 ("inputNames", [Any]()), ("epsilon", -1), ("momentum", 2), ("_0", -1), ("_0", big), ("decoder", ["classes": ["_0": [Any]()]])] {
                 cases.append(("\(key) = \(value)", try Self.editStructure(real) { $0 = Self.setting(key, value, in: $0) }))
             }
             cases.append(("unknown layer", try Self.editStructure(real) { s in
