@@ -19,9 +19,8 @@ extension TrainedClassifier: Codable {
         case .randomForest: model = try c.decode(RandomForest.self, forKey: .model)
         case .neuralNetwork: model = try c.decode(NeuralNetworkModel.self, forKey: .model)
         }
-        guard classCount >= 2, priors.count == classCount, standardizer.mean.count == standardizer.scale.count else {
-            throw LearnError("file", "the classifier's sizes do not agree")
-        }
+        // Checked before use: a file is untrusted, and applying a classifier indexes by these sizes.
+        try validate()
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {

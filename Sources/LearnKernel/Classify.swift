@@ -292,10 +292,19 @@ enum ClassifierFileFormat {
         return [UInt8](try JSONEncoder().encode(file))
     }
 
+    /// How deep a classifier file's JSON may nest.
+    static let maxNesting = 256
+
     static func decode(_ bytes: [UInt8], _ c: Call) throws -> ClassifierValue {
+        // The nesting bounds the recursion of decoding (a decision tree nests per level).
+        guard NetFile.nestingDepth(String(decoding: bytes, as: UTF8.self)) <= maxNesting else {
+            throw LearnError("fmterr", "the classifier file is nested more than \(maxNesting) levels deep")
+        }
         let file: File
         do {
             file = try JSONDecoder().decode(File.self, from: Data(bytes))
+        } catch let e as LearnError {
+            throw LearnError("fmterr", e.description)
         } catch {
             throw LearnError("fmterr", "the file is not a nets classifier")
         }
@@ -313,9 +322,26 @@ enum ClassifierFileFormat {
         }
         let pipeline = FeaturePipeline(extractor: extractor, held: held)
         pipeline.columns = try file.columns.map { col in
-            if let w = col.width, let m = col.means, m.count == w { return .numeric(width: w, means: m) }
+            if let w = col.width, let m = col.means, w > 0, m.count == w, m.allSatisfy(\.isFinite) { return .numeric(width: w, means: m) }
             if let v = col.values { return .nominal(v.map(dataExpr)) }
             throw LearnError("fmterr", "a feature encoder is damaged")
+        }
+        // The encoders must produce exactly the features the classifier takes, and the other
+        // numbers must be usable: applying the classifier indexes by these sizes.
+        let width = pipeline.columns.reduce(0) { total, col in
+            switch col {
+            case .numeric(let w, _): return total + w
+            case .nominal(let v): return total + v.count
+            }
+        }
+        guard width == file.classifier.features else {
+            throw LearnError("fmterr", "the feature encoders give \(width) features, but the classifier takes \(file.classifier.features)")
+        }
+        guard file.threshold.isFinite, file.examples >= 0 else { throw LearnError("fmterr", "the classifier's threshold or example count is damaged") }
+        if let p = file.priors {
+            guard p.count == file.classes.count, p.allSatisfy({ $0.isFinite && $0 >= 0 }), p.contains(where: { $0 > 0 }) else {
+                throw LearnError("fmterr", "the classifier's class priors are damaged")
+            }
         }
         let value = ClassifierValue(file.classifier, classes: file.classes.map(dataExpr), pipeline: pipeline, examples: file.examples)
         value.threshold = file.threshold

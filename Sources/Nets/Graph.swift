@@ -13,6 +13,14 @@ public struct Edge: Sendable, Equatable, Codable {
     }
 }
 
+extension Net {
+    /// Whether the net is one layer that takes any number of inputs (Catenate, Total).
+    var isVariadicLayer: Bool {
+        if case .layer(let l) = self { return l.kind.isVariadic }
+        return false
+    }
+}
+
 /// Nets connected by edges (`NetGraph`): residual blocks, branches that are joined again.
 public struct Graph: Sendable {
     public internal(set) var names: [String]
@@ -32,13 +40,24 @@ public struct Graph: Sendable {
     public init(names: [String], nodes: [Net], edges: [Edge], inputNames: [String] = ["Input"],
                 encoder: Encoder? = nil, decoder: Decoder? = nil, inputs: [Shape?]? = nil, output: Shape? = nil) throws {
         guard !nodes.isEmpty else { throw NetError("empty", "a graph needs at least one node") }
+        guard !inputNames.isEmpty, Set(inputNames).count == inputNames.count else {
+            throw NetError("dupnames", "a graph needs at least one input, and its input names must be distinct")
+        }
+        if let inputs, inputs.count != inputNames.count { throw NetError("invspec", "a graph with \(inputNames.count) inputs was given \(inputs.count) input shapes") }
         guard names.count == nodes.count, Set(names).count == names.count else { throw NetError("dupnames", "node names must be distinct") }
         var nodes = nodes
         var edges = edges
         for e in edges {
             if case .node(let i) = e.source, !nodes.indices.contains(i) { throw NetError("invedge", "an edge starts at a node that does not exist") }
             if case .input(let i) = e.source, !inputNames.indices.contains(i) { throw NetError("invedge", "an edge starts at an input port that does not exist") }
-            if case .node(let i, _) = e.target, !nodes.indices.contains(i) { throw NetError("invedge", "an edge ends at a node that does not exist") }
+            if case .node(let i, let p) = e.target {
+                guard nodes.indices.contains(i) else { throw NetError("invedge", "an edge ends at a node that does not exist") }
+                // A variadic layer has a port per edge at most; others have their fixed ports.
+                let ports = nodes[i].isVariadicLayer ? edges.count : nodes[i].inputs.count
+                guard p >= 0, p < ports else {
+                    throw NetError("invedge", "an edge ends at input \(p) of node \(quoted(names[i])), which has no such input")
+                }
+            }
         }
         // Variadic layers take as many inputs as edges lead to them.
         for i in nodes.indices {
@@ -51,23 +70,33 @@ public struct Graph: Sendable {
                 nodes[i] = .layer(l)
             }
         }
+        // How many edges feed each port (counted once, not searched per port: files can hold many nodes).
+        var fed: [Int: [Int: Int]] = [:]
+        for e in edges { if case .node(let i, let p) = e.target { fed[i, default: [:]][p, default: 0] += 1 } }
         // Feed unconnected inputs from the graph input.
         for i in nodes.indices {
-            for p in nodes[i].inputs.indices where !edges.contains(where: { $0.target == .node(i, port: p) }) {
+            for p in nodes[i].inputs.indices where fed[i]?[p] == nil {
                 guard inputNames.count == 1 else {
                     throw NetError("invedge", "input \(p + 1) of node \(quoted(names[i])) is not connected")
                 }
                 edges.append(Edge(.input(0), .node(i, port: p)))
             }
         }
+        for e in edges {
+            if case .node(let i, let p) = e.target, p >= nodes[i].inputs.count {
+                throw NetError("invedge", "an edge ends at input \(p + 1) of node \(quoted(names[i])), which has no such input")
+            }
+        }
         _ = try Graph.sorted(count: nodes.count, edges: edges, names: names)
         if !edges.contains(where: { $0.target == .output }) {
-            let unread = nodes.indices.filter { i in !edges.contains { $0.source == .node(i) } }
+            var read = Set<Int>()
+            for e in edges { if case .node(let n) = e.source { read.insert(n) } }
+            let unread = nodes.indices.filter { !read.contains($0) }
             guard let last = unread.last else { throw NetError("invedge", "the graph has no output") }
             edges.append(Edge(.node(last), .output))
         }
         for i in nodes.indices {
-            for p in nodes[i].inputs.indices where edges.filter({ $0.target == .node(i, port: p) }).count > 1 {
+            for p in nodes[i].inputs.indices where (fed[i]?[p] ?? 0) > 1 {
                 throw NetError("invedge", "input \(p + 1) of node \(quoted(names[i])) is connected more than once")
             }
         }
@@ -96,8 +125,10 @@ public struct Graph: Sendable {
         }
         var ready = (0..<count).filter { pending[$0] == 0 }
         var order: [Int] = []
-        while !ready.isEmpty {
-            let n = ready.removeFirst()
+        var next = 0
+        while next < ready.count {
+            let n = ready[next]
+            next += 1
             order.append(n)
             for r in readers[n] {
                 pending[r] -= 1
@@ -156,28 +187,32 @@ public struct Graph: Sendable {
             throw NetError.incompatible("the output is \(Nets.describe(outputShape)), not \(Nets.describe(output))")
         }
         if m != outputShape { outputShape = m; changedAny = true }
+        // Each node's incoming edges, so that a pass visits the nodes in order and reruns a node
+        // once with all it learns (a node with many inputs would otherwise be rerun per edge).
+        var incoming = [[(source: Edge.Source, port: Int)]](repeating: [], count: nodes.count)
+        var outputSources: [Edge.Source] = []
+        for e in edges {
+            switch e.target {
+            case .node(let t, let p): incoming[t].append((e.source, p))
+            case .output: outputSources.append(e.source)
+            }
+        }
+        let visit = order.count == nodes.count ? order : Array(nodes.indices)
         for _ in 0..<(2 * nodes.count + 4) {
             var changed = false
-            for e in edges {
-                let a = shape(of: e.source)
-                let b: Shape?
-                switch e.target {
-                case .output: b = outputShape
-                case .node(let t, let p): b = nodes[t].inputs[p]
+            // Forwards, then backwards: what the output side knows reaches the inputs in one pass.
+            for t in visit + visit.reversed() {
+                var given = [Shape?](repeating: nil, count: nodes[t].inputs.count)
+                var learned = false
+                for (source, p) in incoming[t] where p < given.count {
+                    let merged = try merge(source, into: nodes[t].inputs[p], "node \(quoted(names[t]))", &changed)
+                    if nodes[t].inputs[p] != merged { given[p] = merged; learned = true }
                 }
-                guard let merged = unify(a, b) else {
-                    let to: String
-                    if case .node(let t, _) = e.target { to = "node \(quoted(names[t]))" } else { to = "the graph output" }
-                    throw NetError.incompatible("\(describe(e.source)) produces \(Nets.describe(a)), but \(to) expects \(Nets.describe(b))")
-                }
-                switch e.source {
-                case .input(let i): if inputShapes[i] != merged { inputShapes[i] = merged; changed = true }
-                case .node(let n): changed = try constrainNode(n, nil, nil, output: merged) || changed
-                }
-                switch e.target {
-                case .output: if outputShape != merged { outputShape = merged; changed = true }
-                case .node(let t, let p): changed = try constrainNode(t, p, merged, output: nil) || changed
-                }
+                if learned { changed = try constrainNode(t, given, output: nil) || changed }
+            }
+            for source in outputSources {
+                let merged = try merge(source, into: outputShape, "the graph output", &changed)
+                if outputShape != merged { outputShape = merged; changed = true }
             }
             changedAny = changedAny || changed
             if !changed { break }
@@ -185,9 +220,21 @@ public struct Graph: Sendable {
         return changedAny
     }
 
-    private mutating func constrainNode(_ n: Int, _ port: Int?, _ shape: Shape?, output: Shape?) throws -> Bool {
-        var given = [Shape?](repeating: nil, count: nodes[n].inputs.count)
-        if let port { given[port] = shape }
+    /// The shape an edge carries: what its source produces unified with what its target (`b`)
+    /// expects; the source learns it.
+    private mutating func merge(_ source: Edge.Source, into b: Shape?, _ target: String, _ changed: inout Bool) throws -> Shape? {
+        let a = shape(of: source)
+        guard let merged = unify(a, b) else {
+            throw NetError.incompatible("\(describe(source)) produces \(Nets.describe(a)), but \(target) expects \(Nets.describe(b))")
+        }
+        switch source {
+        case .input(let i): if inputShapes[i] != merged { inputShapes[i] = merged; changed = true }
+        case .node(let n): if nodes[n].output != merged { changed = try constrainNode(n, [Shape?](repeating: nil, count: nodes[n].inputs.count), output: merged) || changed }
+        }
+        return merged
+    }
+
+    private mutating func constrainNode(_ n: Int, _ given: [Shape?], output: Shape?) throws -> Bool {
         do {
             return try nodes[n].constrain(inputs: given, output: output)
         } catch let e as NetError {

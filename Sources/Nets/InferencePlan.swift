@@ -177,7 +177,8 @@ public final class InferencePlan: @unchecked Sendable {
             if step.op.isView {
                 out = ins[0]
             } else {
-                out = take(outShape.reduce(1, *))
+                // The batch's output, checked against the memory bound before the arena grows.
+                out = take(try Sizes.count(outShape, "the output of a step for this batch"))
                 try step.op.execute(ins.map { UnsafePointer($0.pointer) }, inShapes, out.pointer, outShape, runner.scratch)
             }
             storage[step.output] = out

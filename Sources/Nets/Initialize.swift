@@ -18,6 +18,8 @@ extension Net {
             }
             for name in names where all || l.arrays[name] == nil {
                 guard let shape = shapes[name] else { continue }
+                // Refused before anything is allocated: {10^6, 10^6} weights are a message.
+                try Sizes.count(shape, "the array \(quoted(name)) of \(l.kind.name)")
                 let values = l.operation.initialValues(of: name, shape: shape, generator: &g)
                 l.arrays[name] = try Tensor(shape: shape, values: values)
             }

@@ -52,10 +52,21 @@ public struct Layer: Sendable {
             throw NetError.incompatible("the output is \(describe(output)), but \(describe(givenOutput)) is required")
         }
         shapes.output = merged
+        try Layer.checkSizes(shapes)
         try operation.inferShapes(&shapes, arrays: arrays)
+        try Layer.checkSizes(shapes)
         inputs = shapes.inputs
         output = shapes.output
         return before.0 != inputs || before.1 != output || before.2 != kind
+    }
+
+    /// Throws unless every known shape has positive dimensions and fits the memory limit, so
+    /// that shape rules and later allocations can compute with them without overflow.
+    static func checkSizes(_ shapes: LayerShapes) throws {
+        for (i, s) in shapes.inputs.enumerated() {
+            if let s { try Sizes.count(s, shapes.inputs.count == 1 ? "the input" : "input \(i + 1)") }
+        }
+        if let s = shapes.output { try Sizes.count(s, "the output") }
     }
 
     /// The shapes the learned arrays must have, once the layer's shapes are known.

@@ -32,15 +32,22 @@ public indirect enum Net: Sendable {
             self = .layer(l)
             return changed
         case .chain(var c):
+            // A chain or graph is at its fixpoint for the shapes it has: only new knowledge
+            // reruns it (otherwise nested nets would be re-inferred once per call at every level).
+            if Net.isKnown(given.first ?? nil, inputs.first ?? nil) && Net.isKnown(output, self.output) { return false }
             let changed = try c.constrain(input: given.first ?? nil, output: output)
             self = .chain(c)
             return changed
         case .graph(var g):
+            if zip(given, g.inputShapes).allSatisfy({ Net.isKnown($0, $1) }) && Net.isKnown(output, g.outputShape) { return false }
             let changed = try g.constrain(inputs: given, output: output)
             self = .graph(g)
             return changed
         }
     }
+
+    /// Whether `given` adds nothing to `current`: nothing given, or the same shape.
+    static func isKnown(_ given: Shape?, _ current: Shape?) -> Bool { given == nil || given == current }
 
     /// The input encoder and output decoder, for any kind of net.
     public var encoder: Encoder? {
@@ -161,8 +168,9 @@ public struct Chain: Sendable {
     mutating func constrain(input: Shape?, output: Shape?) throws -> Bool {
         var changedAny = false
         for _ in 0..<(2 * nodes.count + 4) {
-            var changed = try constrainNode(0, inputs: [input], output: nil)
-            changed = try constrainNode(nodes.count - 1, inputs: [nil], output: output) || changed
+            // One call when the first layer is also the last: each call into a nested net reruns it.
+            var changed = try constrainNode(0, inputs: [input], output: nodes.count == 1 ? output : nil)
+            if nodes.count > 1 { changed = try constrainNode(nodes.count - 1, inputs: [nil], output: output) || changed }
             for i in 0..<(nodes.count - 1) {
                 let a = nodes[i].output, b = nodes[i + 1].inputs.first ?? nil
                 guard let merged = unify(a, b) else {
@@ -170,6 +178,13 @@ public struct Chain: Sendable {
                 }
                 changed = try constrainNode(i, inputs: [nil], output: merged) || changed
                 changed = try constrainNode(i + 1, inputs: [merged], output: nil) || changed
+            }
+            // Backwards too, so that what the last layers know reaches the first in one pass
+            // (a long chain whose shapes come from its end would otherwise take a pass per layer).
+            for i in (0..<(nodes.count - 1)).reversed() {
+                guard let merged = unify(nodes[i].output, nodes[i + 1].inputs.first ?? nil) else { continue }
+                changed = try constrainNode(i + 1, inputs: [merged], output: nil) || changed
+                changed = try constrainNode(i, inputs: [nil], output: merged) || changed
             }
             changedAny = changedAny || changed
             if !changed { break }

@@ -1,4 +1,5 @@
 import Foundation
+import Resources
 import Tensor
 
 /// Nets on disk: a safetensors file (8-byte little-endian header length, a JSON header, raw
@@ -68,22 +69,43 @@ public enum NetFile {
         guard let meta = header["__metadata__"] as? [String: String], let structure = meta[structureKey] else {
             throw damaged("it holds weights but no net structure (\(structureKey))")
         }
+        // The structure's nesting bounds the recursion of reading and using it.
+        guard nestingDepth(structure) <= maxNesting else {
+            throw damaged("the structure is nested more than \(maxNesting) levels deep")
+        }
         let record: Record
         do {
             record = try JSONDecoder().decode(Record.self, from: Data(structure.utf8))
         } catch {
             throw damaged("the structure cannot be read")
         }
+        let (nodes, edges) = size(record)
+        guard nodes <= maxNodes, edges <= maxEdges else {
+            throw damaged("it holds \(nodes) layers and \(edges) edges; at most \(maxNodes) and \(maxEdges) are read")
+        }
         let data = bytes[headerEnd...]
-        func array(_ key: String) throws -> Tensor? {
-            guard let entry = header[key] as? [String: Any] else { return nil }
-            guard entry["dtype"] as? String == "F32", let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int],
-                  offsets.count == 2, offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] <= data.count,
-                  shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) * 4 == offsets[1] - offsets[0] else {
+        // Every array entry, checked against the data before anything is allocated: a known
+        // dtype, a shape whose size fits the memory limit and matches its byte range, and
+        // ranges inside the data that do not overlap.
+        var entries: [String: (shape: Shape, range: Range<Int>)] = [:]
+        for (key, value) in header where key != "__metadata__" {
+            guard let entry = value as? [String: Any], entry["dtype"] as? String == "F32",
+                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2,
+                  offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] <= data.count,
+                  let count = ResourcePolicy.count(shape), ResourcePolicy.admits(count, bytesEach: 4),
+                  count * 4 == offsets[1] - offsets[0] else {
                 throw damaged("the entry for \(quoted(key)) is malformed")
             }
-            var values = [Float](repeating: 0, count: (offsets[1] - offsets[0]) / 4)
-            let base = data.startIndex + offsets[0]
+            entries[key] = (shape, offsets[0]..<offsets[1])
+        }
+        let ranges = entries.values.map(\.range).filter { !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
+        for (a, b) in zip(ranges, ranges.dropFirst()) where a.upperBound > b.lowerBound {
+            throw damaged("two arrays overlap in the data")
+        }
+        func array(_ key: String) throws -> Tensor? {
+            guard let (shape, range) = entries[key] else { return nil }
+            var values = [Float](repeating: 0, count: range.count / 4)
+            let base = data.startIndex + range.lowerBound
             for i in values.indices {
                 let p = base + 4 * i
                 let bits = UInt32(data[p]) | UInt32(data[p + 1]) << 8 | UInt32(data[p + 2]) << 16 | UInt32(data[p + 3]) << 24
@@ -111,6 +133,44 @@ public enum NetFile {
             }
         }
         return try build(record, [])
+    }
+
+    /// The most layers and graph edges a file may hold (shape inference and graph evaluation are
+    /// not linear in them; the largest common image nets have a few hundred layers).
+    static let maxNodes = 10_000, maxEdges = 10_000
+
+    /// The number of layers and graph edges in a structure.
+    static func size(_ r: Record) -> (nodes: Int, edges: Int) {
+        switch r {
+        case .layer: return (1, 0)
+        case .chain(_, let nodes, _, _):
+            return nodes.map(size).reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
+        case .graph(_, let nodes, let edges, _, _, _):
+            return nodes.map(size).reduce((0, edges.count)) { ($0.0 + $1.0, $0.1 + $1.1) }
+        }
+    }
+
+    /// How deep the structure's JSON may nest (about three levels per chain or graph inside another).
+    static let maxNesting = 96
+
+    /// The deepest nesting of arrays and objects in JSON text (brackets inside strings skipped).
+    public static func nestingDepth(_ json: String) -> Int {
+        var depth = 0, deepest = 0, inString = false, escaped = false
+        for b in json.utf8 {
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                deepest = Swift.max(deepest, depth)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     static func validated(_ e: Encoder?) throws -> Encoder? {

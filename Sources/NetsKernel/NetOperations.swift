@@ -2,6 +2,7 @@ import CoreKernel
 import Language
 import Nets
 import OrderedCollections
+import Resources
 import Tensor
 
 /// The 0-based index of a chain position given by number (negative from the end) or name.
@@ -133,10 +134,14 @@ func informationTable(_ net: Net) -> String {
     let parts = net.parts.isEmpty ? [("", net)] : net.parts.map { ($0.name, $0.net) }
     for (i, (name, part)) in parts.enumerated() {
         let layer = NetValue(part).summary
-        let arrays = part.layers.map { l -> Int in
-            l.layer.kind.arrayNames.compactMap { l.layer.arrayShapes?[$0]?.reduce(1, *) ?? l.layer.arrays[$0]?.count }.reduce(0, +)
-        }.reduce(0, +)
-        rows.append([String(i + 1), name, layer, shapeText(part.output), arrays == 0 ? "" : String(arrays)])
+        let arrays: String
+        do {
+            let n = try arrayElements(part, unknownAsZero: true) ?? 0
+            arrays = n == 0 ? "" : String(n)
+        } catch {
+            arrays = "> \(Int.max)"
+        }
+        rows.append([String(i + 1), name, layer, shapeText(part.output), arrays])
     }
     let widths = rows[0].indices.map { col in rows.map { $0[col].count }.max() ?? 0 }
     var lines = rows.map { r in r.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ") }
@@ -144,8 +149,8 @@ func informationTable(_ net: Net) -> String {
     var header = NetValue(net).summary
     header += "\n  input: " + (net.encoder.map(describeCoder) ?? shapeText(net.inputs.first ?? nil))
     header += "\n  output: " + (net.decoder.map(describeCoder) ?? shapeText(net.output))
-    let total = totalArrayElements(net)
-    header += "\n  arrays: \(total.map(String.init) ?? "not yet known") elements"
+    let total = (try? totalArrayElements(net)).map { $0.map(String.init) ?? "not yet known" } ?? "more than \(Int.max)"
+    header += "\n  arrays: \(total) elements"
     return header + "\n" + lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")
 }
 
@@ -154,12 +159,23 @@ func shapeText(_ s: Shape?) -> String {
     return s.isEmpty ? "scalar" : s.count == 1 ? "vector of \(s[0])" : s.map(String.init).joined(separator: " x ")
 }
 
-func totalArrayElements(_ net: Net) -> Int? {
+func totalArrayElements(_ net: Net) throws -> Int? { try arrayElements(net, unknownAsZero: false) }
+
+/// The number of elements of the net's learned arrays (given, or as their shapes will make
+/// them), overflow-checked: nil when a shape is not known yet (or those count 0 with
+/// `unknownAsZero`); a count past `Int.max` throws.
+func arrayElements(_ net: Net, unknownAsZero: Bool) throws -> Int? {
     var total = 0
     for (_, l) in net.layers {
         for name in l.kind.arrayNames {
-            guard let n = l.arrays[name]?.count ?? l.arrayShapes?[name]?.reduce(1, *) else { return nil }
-            total += n
+            let known = l.arrays[name]?.count ?? l.arrayShapes?[name].map { ResourcePolicy.count($0) ?? -1 }
+            guard let n = known else {
+                if unknownAsZero { continue }
+                return nil
+            }
+            let (sum, overflow) = total.addingReportingOverflow(n)
+            guard n >= 0, !overflow else { throw NetError("prop", "the arrays hold more than \(Int.max) elements") }
+            total = sum
         }
     }
     return total
@@ -198,7 +214,7 @@ var netProperties: [Property<Net>] {
         },
         Property("ArraysCount") { net, _ in .integer(net.layers.map { $0.layer.kind.arrayNames.count }.reduce(0, +)) },
         Property("ArraysTotalElementCount") { net, _ in
-            guard let n = totalArrayElements(net) else { throw NetError("prop", "the array sizes are not known until the input shape is") }
+            guard let n = try totalArrayElements(net) else { throw NetError("prop", "the array sizes are not known until the input shape is") }
             return .integer(n)
         },
         Property("Arrays") { net, _ in perArray(net) { l, a in l.arrays[a].map { .array($0) } ?? .sym("Automatic") } },

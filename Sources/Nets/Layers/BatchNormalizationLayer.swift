@@ -19,6 +19,10 @@ struct BatchNormalizationLayer: LayerOperator, Codable {
     var arrayNames: [String] { ["Scaling", "Biases", "MovingMean", "MovingVariance"] }
 
     func fixSizes(arrays: [String: Tensor]) throws {
+        // As the language checks them; a net file's spec is checked here.
+        guard epsilon.isFinite, epsilon > 0, momentum >= 0, momentum <= 1 else {
+            throw NetError("invspec", "\"Epsilon\" must be positive and \"Momentum\" between 0 and 1")
+        }
         let sizes = Set(arrays.values.map(\.shape))
         guard sizes.count <= 1, sizes.first.map({ $0.count == 1 }) ?? true else {
             throw NetError("invarr", "batch normalization arrays must be vectors of one length")

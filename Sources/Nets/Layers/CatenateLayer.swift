@@ -18,7 +18,8 @@ struct CatenateLayer: LayerOperator, Codable {
         for s in known where s.count != first.count || Array(s.dropFirst()) != Array(first.dropFirst()) {
             throw NetError.incompatible("CatenateLayer inputs \(describe(first)) and \(describe(s)) differ beyond the first dimension")
         }
-        try shapes.setOutput([known.map { $0.first ?? 1 }.reduce(0, +)] + first.dropFirst())
+        let lead = try known.map { $0.first ?? 1 }.reduce(0, Sizes.add)
+        try shapes.setOutput([lead] + first.dropFirst())
     }
 
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {

@@ -44,8 +44,11 @@ struct ConvolutionLayer: LayerOperator, Codable {
         guard let x = shapes.input else { return }
         try window.checkInput(x, of: name)
         guard x[0] % groups == 0 else { throw NetError.incompatible("\(x[0]) input channels cannot be split into \(groups) groups") }
-        if let w = arrays["Weights"], w.shape[1] * groups != x[0] {
-            throw NetError.incompatible("the weights take \(w.shape[1] * groups) input channels, but the input has \(x[0])")
+        if let w = arrays["Weights"] {
+            let taken = w.shape[1].multipliedReportingOverflow(by: groups)
+            guard !taken.overflow, taken.partialValue == x[0] else {
+                throw NetError.incompatible("the weights take \(w.shape[1]) input channels per group of \(groups), but the input has \(x[0])")
+            }
         }
         guard let o = channels else { return }
         let (ho, wo) = try window.outputSize(x)
@@ -63,7 +66,7 @@ struct ConvolutionLayer: LayerOperator, Codable {
         let x = try input(xs)
         guard x.rank == 4 else { throw NetError("eval", "ConvolutionLayer needs {channels, height, width} inputs") }
         return try Convolution.forward(x, weights: layer.array("Weights"), biases: layer.arrays["Biases"],
-                                       window: window.window(x.shape[2], x.shape[3]), groups: groups)
+                                       window: try window.window(x.shape[2], x.shape[3]), groups: groups)
     }
 
     func forwardFused(_ x: Tensor, _ layer: Layer, followedBy next: ArraySlice<Net>) throws -> (Tensor, Int)? {
@@ -72,14 +75,14 @@ struct ConvolutionLayer: LayerOperator, Codable {
         let (fw, fb) = try Fusion.foldBatchNorm(weights: w, biases: layer.arrays["Biases"], into: norm.statistics(bnLayer))
         var activation: Activation?
         if case .layer(let a)? = next.dropFirst().first, case .elementwise(.activation(let f)) = a.kind { activation = f }
-        let y = try Fusion.convolution(x, weights: fw, biases: fb, window: window.window(x.shape[2], x.shape[3]), groups: groups,
+        let y = try Fusion.convolution(x, weights: fw, biases: fb, window: try window.window(x.shape[2], x.shape[3]), groups: groups,
                                        activation: activation)
         return (y, activation == nil ? 2 : 3)
     }
 
     func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
         let x = try input(xs), w = try layer.array("Weights")
-        let win = window.window(x.shape[2], x.shape[3])
+        let win = try window.window(x.shape[2], x.shape[3])
         let y = try Convolution.forward(x, weights: w, biases: layer.arrays["Biases"], window: win, groups: groups)
         let frozen = step.isFrozen(layer), hasBiases = layer.arrays["Biases"] != nil, groups = groups
         return (y, { dy in
@@ -119,7 +122,7 @@ struct ConvolutionLayer: LayerOperator, Codable {
         func execute(_ xs: [UnsafePointer<Float>], _ shapes: [[Int]], _ y: UnsafeMutablePointer<Float>, _ yShape: [Int],
                      _ scratch: Scratch) throws {
             let s = shapes[0]
-            let win = window.window(s[2], s[3])
+            let win = try window.window(s[2], s[3])
             try biases.withUnsafeBufferPointer { bias in
                 let epilogue = Epilogue(biases: bias.baseAddress, residual: residual ? xs.last : nil, activation: activation)
                 try Convolution.inference(xs[0], shape: s, weights: weights, window: win, groups: groups, epilogue: epilogue,

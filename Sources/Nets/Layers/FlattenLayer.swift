@@ -11,7 +11,7 @@ struct FlattenLayer: LayerOperator, Codable {
     var name: String { "FlattenLayer" }
 
     func inferShapes(_ shapes: inout LayerShapes, arrays: [String: Tensor]) throws {
-        if let x = shapes.input { try shapes.setOutput([x.reduce(1, *)]) }
+        if let x = shapes.input { try shapes.setOutput([Sizes.count(x, "the input")]) }
     }
 
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor { try input(xs).flattenedPerExample() }

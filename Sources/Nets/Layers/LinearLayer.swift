@@ -21,14 +21,14 @@ struct LinearLayer: LayerOperator, Codable {
         if let w = arrays["Weights"] {
             guard w.rank == 2 else { throw NetError("invarr", "LinearLayer weights must be a matrix, not \(describe(w.shape))") }
             let size = output ?? [w.shape[0]]
-            guard size.reduce(1, *) == w.shape[0] else {
+            guard try Sizes.count(size, "the output") == w.shape[0] else {
                 throw NetError("invarr", "weights with \(w.shape[0]) rows cannot give \(describe(size))")
             }
             output = size
         }
         if let b = arrays["Biases"] {
             guard b.rank == 1 else { throw NetError("invarr", "LinearLayer biases must be a vector, not \(describe(b.shape))") }
-            if let output, output.reduce(1, *) != b.count {
+            if let output, try Sizes.count(output, "the output") != b.count {
                 throw NetError("invarr", "\(b.count) biases do not fit \(describe(output))")
             }
             if output == nil { output = [b.count] }
@@ -41,7 +41,7 @@ struct LinearLayer: LayerOperator, Codable {
         try shapes.setOutput(size)
         guard let w = arrays["Weights"] else { return }
         if let x = shapes.input {
-            guard x.reduce(1, *) == w.shape[1] else {
+            guard try Sizes.count(x, "the input") == w.shape[1] else {
                 throw NetError.incompatible("the weights take a vector of size \(w.shape[1]), but the input is \(describe(x))")
             }
         } else {
@@ -50,9 +50,8 @@ struct LinearLayer: LayerOperator, Codable {
     }
 
     func arrayShapes(inputs: [Shape?]) -> [String: Shape]? {
-        guard let size = output, let x = inputs.first ?? nil else { return nil }
-        let o = size.reduce(1, *)
-        var out = ["Weights": [o, x.reduce(1, *)]]
+        guard let size = output, let x = inputs.first ?? nil, let o = Sizes.product(size), let k = Sizes.product(x) else { return nil }
+        var out = ["Weights": [o, k]]
         if biases { out["Biases"] = [o] }
         return out
     }

@@ -26,13 +26,13 @@ struct PoolingLayer: LayerOperator, Codable {
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
         let x = try input(xs)
         guard x.rank == 4 else { throw NetError("eval", "PoolingLayer needs {channels, height, width} inputs") }
-        return try Pooling.forward(x, function, window: window.window(x.shape[2], x.shape[3]))
+        return try Pooling.forward(x, function, window: try window.window(x.shape[2], x.shape[3]))
     }
 
     func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
         let x = try input(xs), f = function
         guard x.rank == 4 else { throw NetError("eval", "PoolingLayer needs {channels, height, width} inputs") }
-        let win = window.window(x.shape[2], x.shape[3])
+        let win = try window.window(x.shape[2], x.shape[3])
         let y = try Pooling.forward(x, f, window: win)
         return (y, { dy in step.needInput ? [try Pooling.backward(x, f, window: win, gradient: dy)] : [nil] })
     }
@@ -52,7 +52,7 @@ struct PoolingLayer: LayerOperator, Codable {
 
         func execute(_ xs: [UnsafePointer<Float>], _ shapes: [[Int]], _ y: UnsafeMutablePointer<Float>, _ yShape: [Int],
                      _ scratch: Scratch) throws {
-            try Pooling.inference(xs[0], shape: shapes[0], function, window: window.window(shapes[0][2], shapes[0][3]), output: y)
+            try Pooling.inference(xs[0], shape: shapes[0], function, window: try window.window(shapes[0][2], shapes[0][3]), output: y)
         }
     }
 }

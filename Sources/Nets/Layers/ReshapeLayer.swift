@@ -15,11 +15,12 @@ struct ReshapeLayer: LayerOperator, Codable {
 
     func fixSizes(arrays: [String: Tensor]) throws {
         guard dimensions.allSatisfy({ $0 > 0 }) else { throw NetError("invspec", "reshape dimensions must be positive") }
+        try Sizes.count(dimensions, "the reshape dimensions")
     }
 
     func inferShapes(_ shapes: inout LayerShapes, arrays: [String: Tensor]) throws {
         try shapes.setOutput(dimensions)
-        if let x = shapes.input, x.reduce(1, *) != dimensions.reduce(1, *) {
+        if let x = shapes.input, try Sizes.count(x, "the input") != Sizes.count(dimensions, "the reshape dimensions") {
             throw NetError.incompatible("\(describe(x)) cannot be reshaped to \(describe(dimensions))")
         }
     }
