@@ -385,9 +385,15 @@ AVX2 static int conv_rows_avx2(const float *src, long ch, long h, long w, const 
                                long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0,
                                long oy1, const float *bias, const float *residual, int act) {
     const long k = ch * kh * kw;
-    const long rows = (oy1 - 1 - oy0) * stride + kh;
-    const long qw = ((wo - 1) * stride + kw + stride - 1) / stride;
-    float *pad = padded_scratch((size_t)(ch * rows * stride * qw));
+    long rows, span, qw, n;
+    /* Sizes come from a net's shapes: any overflow, or a scratch over 2^31 floats, is "not done"
+       and the portable path (which checks its own sizes) takes over. */
+    if (__builtin_mul_overflow(oy1 - 1 - oy0, stride, &rows) || __builtin_add_overflow(rows, kh, &rows)) return 0;
+    if (__builtin_mul_overflow(wo - 1, stride, &span) || __builtin_add_overflow(span, kw + stride - 1, &span)) return 0;
+    qw = span / stride;
+    if (__builtin_mul_overflow(ch, rows, &n) || __builtin_mul_overflow(n, stride, &n) || __builtin_mul_overflow(n, qw, &n)
+        || n <= 0 || n > (1L << 31)) return 0;
+    float *pad = padded_scratch((size_t)n);
     if (!pad) return 0;
     for (long c = 0; c < ch; c++) {
         for (long r = 0; r < rows; r++) {
