@@ -136,7 +136,7 @@ func poolingFunction(_ e: Expr?) -> Pooling.Function? {
 extension Kernel {
     static var layerBuiltins: [Builtin] {
         [
-            Builtin("LinearLayer", [], usage: "LinearLayer[n] is a trainable fully connected layer with output size n; LinearLayer[{n1, ...}] gives an array output, LinearLayer[] infers its size from what follows. Arrays \"Weights\" (out x in) and \"Biases\" (None for no biases).") { c in
+            Builtin("LinearLayer", [], usage: "LinearLayer[n] is a trainable fully connected layer with output size n; LinearLayer[{n1, ...}] gives an array output, LinearLayer[] infers its size from what follows. Arrays \"Weights\" (out x in) and \"Biases\" (None for no biases).", examples: [("Information[LinearLayer[3, \"Input\" -> 2], \"OutputPorts\"]", "<|Output -> {3}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
                 var size: Shape?
                 if let n = a.positional.first {
@@ -149,11 +149,11 @@ extension Kernel {
                 }
                 return a.build(.linear(output: size, biases: true))
             },
-            Builtin("SoftmaxLayer", [], usage: "SoftmaxLayer[] normalizes the last dimension of its input into probabilities.") { c in
+            Builtin("SoftmaxLayer", [], usage: "SoftmaxLayer[] normalizes the last dimension of its input into probabilities.", examples: [("SoftmaxLayer[][{0., 0.}]", "{0.5, 0.5}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
                 return a.build(.softmax)
             },
-            Builtin("ElementwiseLayer", [], usage: "ElementwiseLayer[f] applies f to every element: Ramp, Tanh, LogisticSigmoid, \"ReLU\", \"SELU\", \"GELU\", \"ELU\", \"Softplus\", \"HardSigmoid\", Clip[#, {0, 6}]& or a pure function of # built from arithmetic.") { c in
+            Builtin("ElementwiseLayer", [], usage: "ElementwiseLayer[f] applies f to every element: Ramp, Tanh, LogisticSigmoid, \"ReLU\", \"SELU\", \"GELU\", \"ELU\", \"Softplus\", \"HardSigmoid\", Clip[#, {0, 6}]& or a pure function of # built from arithmetic.", examples: [("ElementwiseLayer[Ramp][{-1., 2.}]", "{0., 2.}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
                 guard let f = a.positional.first else { c.message("invspec", text: "ElementwiseLayer needs a function."); return .failed }
                 guard let fn = try elementwiseFunction(f, c) else {
@@ -162,7 +162,7 @@ extension Kernel {
                 }
                 return a.build(.elementwise(fn))
             },
-            Builtin("ConvolutionLayer", [], usage: "ConvolutionLayer[n, k] is a 2-D convolution with n output channels and a k x k kernel; ConvolutionLayer[n, {kh, kw}]. Options \"Stride\", PaddingSize (or \"Same\"), \"Dilation\", \"ChannelGroups\"; arrays \"Weights\" and \"Biases\".") { c in
+            Builtin("ConvolutionLayer", [], usage: "ConvolutionLayer[n, k] is a 2-D convolution with n output channels and a k x k kernel; ConvolutionLayer[n, {kh, kw}]. Options \"Stride\", PaddingSize (or \"Same\"), \"Dilation\", \"ChannelGroups\"; arrays \"Weights\" and \"Biases\".", examples: [("Information[ConvolutionLayer[8, 3, \"Input\" -> {1, 28, 28}], \"OutputPorts\"]", "<|Output -> {8, 26, 26}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
                 do {
                     var channels: Int?
@@ -194,7 +194,7 @@ extension Kernel {
                     return .failed
                 }
             },
-            Builtin("PoolingLayer", [], usage: "PoolingLayer[k] pools k x k windows with stride 1; PoolingLayer[k, s] with stride s. \"Function\" -> Max (default), Mean or Total; PaddingSize.") { c in
+            Builtin("PoolingLayer", [], usage: "PoolingLayer[k] pools k x k windows with stride 1; PoolingLayer[k, s] with stride s. \"Function\" -> Max (default), Mean or Total; PaddingSize.", examples: [("Information[PoolingLayer[2, 2, \"Input\" -> {1, 28, 28}], \"OutputPorts\"]", "<|Output -> {1, 14, 14}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
                 do {
                     guard let k = a.positional.first.flatMap(pair), k.allSatisfy({ $0 > 0 }) else {
@@ -216,7 +216,7 @@ extension Kernel {
                     return .failed
                 }
             },
-            Builtin("AggregationLayer", [], usage: "AggregationLayer[f] aggregates each channel over its spatial dimensions with f: Max (default), Mean or Total (global pooling).") { c in
+            Builtin("AggregationLayer", [], usage: "AggregationLayer[f] aggregates each channel over its spatial dimensions with f: Max (default), Mean or Total (global pooling).", examples: [("AggregationLayer[Mean][{{{1., 3.}}, {{5., 7.}}}]", "{2., 6.}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
                 guard let f = a.positional.isEmpty ? .max : poolingFunction(a.positional[0]) else {
                     c.message("invspec", text: "AggregationLayer takes Max, Mean or Total.")
@@ -224,7 +224,7 @@ extension Kernel {
                 }
                 return a.build(.aggregation(f))
             },
-            Builtin("BatchNormalizationLayer", [], usage: "BatchNormalizationLayer[] normalizes each channel: batch statistics while training, moving statistics at evaluation. Options \"Epsilon\" (0.001), \"Momentum\" (0.9); arrays Scaling, Biases, MovingMean, MovingVariance.") { c in
+            Builtin("BatchNormalizationLayer", [], usage: "BatchNormalizationLayer[] normalizes each channel: batch statistics while training, moving statistics at evaluation. Options \"Epsilon\" (0.001), \"Momentum\" (0.9); arrays Scaling, Biases, MovingMean, MovingVariance.", examples: [("Information[BatchNormalizationLayer[\"Input\" -> {3, 4, 4}], \"OutputPorts\"]", "<|Output -> {3, 4, 4}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
                 let eps = a.take("Epsilon")?.doubleValue ?? 0.001, momentum = a.take("Momentum")?.doubleValue ?? 0.9
                 guard eps > 0, momentum >= 0, momentum <= 1 else {
@@ -233,16 +233,16 @@ extension Kernel {
                 }
                 return a.build(.batchNorm(epsilon: Float(eps), momentum: Float(momentum)))
             },
-            Builtin("DropoutLayer", [], usage: "DropoutLayer[] zeroes inputs with probability 0.5 while training (survivors scaled by 2); DropoutLayer[p] with probability p. It passes data unchanged at evaluation.") { c in
+            Builtin("DropoutLayer", [], usage: "DropoutLayer[] zeroes inputs with probability 0.5 while training (survivors scaled by 2); DropoutLayer[p] with probability p. It passes data unchanged at evaluation.", examples: [("DropoutLayer[0.5][{1., 2.}]", "{1., 2.}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
                 let p = a.positional.first?.doubleValue ?? (a.positional.isEmpty ? 0.5 : -1)
                 return a.build(.dropout(Float(p)))
             },
-            Builtin("FlattenLayer", [], usage: "FlattenLayer[] flattens its input into a vector.") { c in
+            Builtin("FlattenLayer", [], usage: "FlattenLayer[] flattens its input into a vector.", examples: [("FlattenLayer[][{{1., 2.}, {3., 4.}}]", "{1., 2., 3., 4.}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
                 return a.build(.flatten)
             },
-            Builtin("ReshapeLayer", [], usage: "ReshapeLayer[{d1, d2, ...}] reshapes its input to the given dimensions.") { c in
+            Builtin("ReshapeLayer", [], usage: "ReshapeLayer[{d1, d2, ...}] reshapes its input to the given dimensions.", examples: [("ReshapeLayer[{2, 2}][{1., 2., 3., 4.}]", "{{1., 2.}, {3., 4.}}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
                 guard let dims = a.positional.first?.listItems?.compactMap(\.intValue), dims.count == a.positional.first?.listItems?.count, !dims.isEmpty else {
                     c.message("invspec", text: "ReshapeLayer needs a list of positive dimensions.")

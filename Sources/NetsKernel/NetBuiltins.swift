@@ -170,7 +170,7 @@ extension String {
 extension Kernel {
     static var netBuiltins: [Builtin] {
         [
-            Builtin("NetChain", [], usage: "NetChain[{layer1, layer2, ...}] applies layers in turn, named \"1\", \"2\", ...; NetChain[<|\"name\" -> layer, ...|>] keeps names. Ramp, Tanh, ... become ElementwiseLayer, an integer n LinearLayer[n], a list a nested chain. Options \"Input\" and \"Output\" take shapes, NetEncoder and NetDecoder.") { c in
+            Builtin("NetChain", [], usage: "NetChain[{layer1, layer2, ...}] applies layers in turn, named \"1\", \"2\", ...; NetChain[<|\"name\" -> layer, ...|>] keeps names. Ramp, Tanh, ... become ElementwiseLayer, an integer n LinearLayer[n], a list a nested chain. Options \"Input\" and \"Output\" take shapes, NetEncoder and NetDecoder.", examples: [("NetChain[{LinearLayer[3], Ramp, LinearLayer[1]}, \"Input\" -> 2]", "NetChain[<3 layers, uninitialized>]")]) { c in
                 let pos = c.positional
                 guard pos.count == 1 else { return c.argCount(1) }
                 let opts = c.options(from: 1)
@@ -181,7 +181,7 @@ extension Kernel {
                     return .net(.chain(try chainParts(pos[0], c, input: input, output: output)))
                 }
             },
-            Builtin("NetGraph", [], usage: "NetGraph[{layers...} or <|name -> layer, ...|>, {edges}] connects layers: 1 -> 2 -> 3, {1, 3} -> 4 (two inputs of 4), NetPort[\"Input\"] -> 1, 3 -> NetPort[\"Output\"]. Unconnected inputs read the graph input.") { c in
+            Builtin("NetGraph", [], usage: "NetGraph[{layers...} or <|name -> layer, ...|>, {edges}] connects layers: 1 -> 2 -> 3, {1, 3} -> 4 (two inputs of 4), NetPort[\"Input\"] -> 1, 3 -> NetPort[\"Output\"]. Unconnected inputs read the graph input.", examples: [("Information[NetGraph[<|\"a\" -> LinearLayer[2], \"b\" -> LinearLayer[2], \"t\" -> TotalLayer[]|>, {\"a\" -> \"t\", \"b\" -> \"t\"}, \"Input\" -> 3], \"OutputPorts\"]", "<|Output -> {2}|>")]) { c in
                 let pos = c.positional
                 guard pos.count == 2 else { return c.argCount(2) }
                 let opts = c.options(from: 2)
@@ -199,25 +199,25 @@ extension Kernel {
                 if case .native = c[0] { return nil }
                 return netOperation(c) { .native(CoderValue(encoder: try encoderSpec(c[0]))) }
             },
-            Builtin("NetDecoder", [], usage: "NetDecoder[{\"Class\", labels}] turns probability vectors into classes.", arity: .exactly(1)) { c in
+            Builtin("NetDecoder", [], usage: "NetDecoder[{\"Class\", labels}] turns probability vectors into classes.", arity: .exactly(1), examples: [("NetDecoder[{\"Class\", {\"cat\", \"dog\"}}][{0.2, 0.8}]", "dog")]) { c in
                 if case .native = c[0] { return nil }
                 return netOperation(c) { .native(CoderValue(decoder: try decoderSpec(c[0]))) }
             },
             Builtin("NetInitialize", [], usage: "NetInitialize[net] fills the net's missing arrays (Kaiming-normal weights, zero biases); NetInitialize[net, All] re-initializes every array. RandomSeeding -> n makes it repeatable.",
-                    arity: .between(1, 2), options: [("RandomSeeding", .sym("Automatic"))]) { c in
+                    arity: .between(1, 2), options: [("RandomSeeding", .sym("Automatic"))], examples: [("NetInitialize[LinearLayer[2, \"Input\" -> 3], RandomSeeding -> 1]", "LinearLayer[<2 x 3>]")]) { c in
                 let pos = c.positional
                 guard pos.count == 1 || pos.count == 2 else { return c.argCount(1, 2) }
                 guard let net = pos[0].asNet else { c.message("notnet", text: "\(InputForm.string(pos[0])) is not a net."); return .failed }
                 var generator = seeding(c.option("RandomSeeding"))
                 return netOperation(c) { .net(try net.initialized(all: pos.count == 2 && pos[1].isSymbol(Sym.All), generator: &generator)) }
             },
-            Builtin("NetTake", [], usage: "NetTake[net, n] gives the first n layers; NetTake[net, -n] the last n; NetTake[net, {a, b}] layers a through b, by number or name. Names are kept; the encoder stays with the first layer, the decoder with the last.", arity: .exactly(2)) { c in
+            Builtin("NetTake", [], usage: "NetTake[net, n] gives the first n layers; NetTake[net, -n] the last n; NetTake[net, {a, b}] layers a through b, by number or name. Names are kept; the encoder stays with the first layer, the decoder with the last.", arity: .exactly(2), examples: [("NetTake[NetChain[{LinearLayer[3], Ramp, LinearLayer[1]}, \"Input\" -> 2], 2]", "NetChain[<2 layers, uninitialized>]")]) { c in
                 return netOperation(c) { try cutChain(c, c[0], c[1], take: true) }
             },
-            Builtin("NetDrop", [], usage: "NetDrop[net, n] drops the first n layers; NetDrop[net, -n] the last n; NetDrop[net, {a, b}] layers a through b.", arity: .exactly(2)) { c in
+            Builtin("NetDrop", [], usage: "NetDrop[net, n] drops the first n layers; NetDrop[net, -n] the last n; NetDrop[net, {a, b}] layers a through b.", arity: .exactly(2), examples: [("NetDrop[NetChain[{LinearLayer[3], Ramp, LinearLayer[1]}, \"Input\" -> 2], 1]", "NetChain[<2 layers, uninitialized>]")]) { c in
                 return netOperation(c) { try cutChain(c, c[0], c[1], take: false) }
             },
-            Builtin("NetJoin", [], usage: "NetJoin[net1, net2, ...] joins chains and layers into one flat chain; inner encoders and decoders are removed and clashing layer names renamed.", arity: .atLeast(1)) { c in
+            Builtin("NetJoin", [], usage: "NetJoin[net1, net2, ...] joins chains and layers into one flat chain; inner encoders and decoders are removed and clashing layer names renamed.", arity: .atLeast(1), examples: [("NetJoin[NetChain[{LinearLayer[3]}, \"Input\" -> 2], NetChain[{Ramp}]]", "NetChain[<2 layers, uninitialized>]")]) { c in
                 return netOperation(c) {
                     let nets = try c.args.map { e -> Net in
                         guard let n = e.asNet else { throw NetError("notnet", "\(InputForm.string(e)) is not a net") }
@@ -240,7 +240,7 @@ extension Kernel {
                     return .net(net)
                 }
             },
-            Builtin("NumericArray", [], usage: "NumericArray[array] packs a rectangular array of numbers as Real32; Normal turns it back into lists.", arity: .between(1, 2)) { c in
+            Builtin("NumericArray", [], usage: "NumericArray[array] packs a rectangular array of numbers as Real32; Normal turns it back into lists.", arity: .between(1, 2), examples: [("Dimensions[NumericArray[{{1, 2, 3}, {4, 5, 6}}]]", "{2, 3}")]) { c in
                 if case .native = c[0] { return c[0] }
                 guard let t = c[0].asTensor else {
                     c.message("nums", text: "\(InputForm.string(c[0])) is not a rectangular array of numbers.")
