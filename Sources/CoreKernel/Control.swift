@@ -307,11 +307,11 @@ extension Kernel {
             },
             Builtin("Quit", [], usage: "Quit[] ends the session; Quit[n] exits with status n.", examples: [("Hold[Quit[]]", "Hold[Quit[]]")]) { c in
                 fflush(nil)
-                exit(Int32(c.args.first?.intValue ?? 0))
+                exit(Int32(truncatingIfNeeded: c.args.first?.intValue ?? 0))
             },
             Builtin("Exit", [], usage: "Exit[] ends the session, like Quit[].", examples: [("Hold[Exit[]]", "Hold[Exit[]]")]) { c in
                 fflush(nil)
-                exit(Int32(c.args.first?.intValue ?? 0))
+                exit(Int32(truncatingIfNeeded: c.args.first?.intValue ?? 0))
             },
         ]
     }

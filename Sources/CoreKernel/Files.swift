@@ -194,6 +194,7 @@ extension Kernel {
             },
             Builtin("FileNameJoin", [], usage: "FileNameJoin[{\"dir\", \"sub\", \"file\"}] joins path parts.", examples: [("FileNameJoin[{\"a\", \"b\", \"c.txt\"}]", "a/b/c.txt")]) { c in
                 guard c.count == 1, let parts = c[0].listItems?.compactMap({ $0.asString }) else { return nil }
+                guard !parts.isEmpty else { return .string("") }
                 return .string(NSString.path(withComponents: parts))
             },
             Builtin("FileNameSplit", [], usage: "FileNameSplit[path] splits a path into its parts.", examples: [("FileNameSplit[\"a/b/c.txt\"]", "{a, b, c.txt}")]) { c in

@@ -8,6 +8,7 @@ extension Kernel {
         "argrx": "`1` called with `2` arguments; `3` arguments are expected.",
         "argt": "`1` called with `2` arguments; `3` or `4` arguments are expected.",
         "argb": "`1` called with `2` arguments; between `3` and `4` arguments are expected.",
+        "array": "The array dimensions `1` given in position `2` of `3` should be a list of non-negative machine-sized integers giving the dimensions for the result.",
         "argm": "`1` called with `2` arguments; `3` or more arguments are expected.",
         "argbu": "`1` called with 1 argument; between `2` and `3` arguments are expected.",
         "partw": "Part `1` of `2` does not exist.",

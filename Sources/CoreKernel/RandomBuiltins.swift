@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Randomness
+import Resources
 
 /// The session's random state, shared by the random builtins; `SeedRandom` resets it.
 package final class RandomState {
@@ -20,11 +21,16 @@ package final class RandomState {
 }
 
 /// Shapes for random arrays: `n` or `{n1, n2, ...}`.
+/// At most 10^8 elements (and within the memory limit); larger shapes are refused.
 private func shape(_ e: Expr) -> [Int]? {
-    if let n = e.intValue { return n >= 0 ? [n] : nil }
-    guard let items = e.listItems else { return nil }
-    let dims = items.compactMap { $0.intValue }
-    guard dims.count == items.count, dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, { $0 * max($1, 1) }) <= 100_000_000 else { return nil }
+    let dims: [Int]
+    if let n = e.intValue { dims = [n] } else {
+        guard let items = e.listItems else { return nil }
+        dims = items.compactMap { $0.intValue }
+        guard dims.count == items.count else { return nil }
+    }
+    guard let n = ResourcePolicy.count(dims.map { max($0, 1) }), dims.allSatisfy({ $0 >= 0 }), n <= 100_000_000,
+          ResourcePolicy.admits(n, bytesEach: 16) else { return nil }
     return dims
 }
 
@@ -82,7 +88,7 @@ extension Kernel {
                 }
                 let draw = { Expr.real(lo + (hi - lo) * RandomState.generator.unit()) }
                 if c.count == 2 {
-                    guard let dims = shape(c[1]) else { c.message("array", c[1]); return nil }
+                    guard let dims = shape(c[1]) else { c.message("array", c[1], .integer(2), c.whole); return nil }
                     return array(dims, draw)
                 }
                 return draw()
@@ -98,7 +104,7 @@ extension Kernel {
                 if hi < lo { swap(&lo, &hi) }
                 let draw = { Expr.integer(Int.random(in: lo...hi, using: &RandomState.generator)) }
                 if c.count == 2 {
-                    guard let dims = shape(c[1]) else { c.message("array", c[1]); return nil }
+                    guard let dims = shape(c[1]) else { c.message("array", c[1], .integer(2), c.whole); return nil }
                     return array(dims, draw)
                 }
                 return draw()

@@ -124,8 +124,10 @@ public enum Numbers {
             guard let (n, d) = fraction(a) else { return nil }
             // Results beyond about 10^7 digits are left unevaluated rather than computed.
             let bits = max(n.magnitude.bitWidth, d.magnitude.bitWidth)
-            if bits > 1, k.magnitude > 0, bits.multipliedReportingOverflow(by: Int(k.magnitude)).partialValue > 32_000_000
-                || bits.multipliedReportingOverflow(by: Int(k.magnitude)).overflow { return nil }
+            // (k is a machine integer: its magnitude, Int.min's included, fits a UInt.)
+            let (size, overflow) = UInt(bits).multipliedReportingOverflow(by: k.magnitude)
+            if bits > 1, k.magnitude > 0, overflow || size > 32_000_000 { return nil }
+            if k == Int.min { return nil }
             if k >= 0 { return rational(n.power(k), d.power(k)) }
             if n.isZero { return nil }
             return rational(d.power(-k), n.power(-k))

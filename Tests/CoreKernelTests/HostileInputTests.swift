@@ -36,6 +36,13 @@ extension KernelSuite {
             ("StringLength[ToString[2^(10^6)]] < 100", nil),
             ("Mod[2^(10^6), 10^10]", nil),
             ("IntegerQ[1*^999999999]", nil),
+            // Found by scripts/fuzz.
+            ("FileNameJoin[{}] == \"\"", nil),
+            ("2^-9223372036854775808", nil),
+            ("f[n_] := n^-2^63; f /@ Range[5]", nil),
+            ("RandomReal[0, 10^9]", "RandomReal::array"),
+            ("RandomReal[1.2, 2^32]", "RandomReal::array"),
+            ("RandomInteger[5, {2^40, 2^40}]", "RandomInteger::array"),
         ]
 
         @Test(arguments: cases)

@@ -26,9 +26,9 @@ struct CrossEntropyLossLayer: LossOperator {
         default:
             let classes = x.shape.last ?? 1
             let t = try target.values.map { v -> Int in
-                let k = Int(v.rounded()) - 1
-                guard k >= 0, k < classes else { throw NetError("eval", "class index \(Int(v)) is not between 1 and \(classes)") }
-                return k
+                let r = v.rounded()
+                guard r.isFinite, r >= 1, r <= Float(classes) else { throw NetError("eval", "class index \(v) is not between 1 and \(classes)") }
+                return Int(r) - 1
             }
             return try Loss.crossEntropy(probabilities: x.reshaped([t.count, classes]), targets: t)
         }
