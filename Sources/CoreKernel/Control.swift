@@ -20,7 +20,7 @@ struct Iterator {
             guard let k = n.intValue, k <= 100_000_000 else { c.message("iterb", spec); return nil }
             return Iterator(variable: nil, values: Array(repeating: .null, count: max(0, k)))
         }
-        guard case .symbol(let v) = items[0], items.count <= 4 else {
+        guard let first = items.first, case .symbol(let v) = first, items.count <= 4 else {
             c.message("itform", spec, .integer(2))
             return nil
         }

@@ -122,11 +122,12 @@ public enum Numbers {
             if case .real(let x) = a { return .real(Foundation.pow(x, Double(k))) }
             if case .integer(let x) = a, k >= 0, k < 64, let r = smallPower(x, k) { return .integer(r) }
             guard let (n, d) = fraction(a) else { return nil }
-            // Results beyond about 10^7 digits are left unevaluated rather than computed.
+            // Results beyond about 1.2 million digits (4 million bits) are left unevaluated rather
+            // than computed: the big-integer arithmetic would take seconds to minutes.
             let bits = max(n.magnitude.bitWidth, d.magnitude.bitWidth)
             // (k is a machine integer: its magnitude, Int.min's included, fits a UInt.)
             let (size, overflow) = UInt(bits).multipliedReportingOverflow(by: k.magnitude)
-            if bits > 1, k.magnitude > 0, overflow || size > 32_000_000 { return nil }
+            if bits > 1, k.magnitude > 0, overflow || size > 4_000_000 { return nil }
             if k == Int.min { return nil }
             if k >= 0 { return rational(n.power(k), d.power(k)) }
             if n.isZero { return nil }

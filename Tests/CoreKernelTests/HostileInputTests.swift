@@ -43,6 +43,8 @@ extension KernelSuite {
             ("RandomReal[0, 10^9]", "RandomReal::array"),
             ("RandomReal[1.2, 2^32]", "RandomReal::array"),
             ("RandomInteger[5, {2^40, 2^40}]", "RandomInteger::array"),
+            ("Table[, {}]", "Table::itform"),
+            ("Head[-2^63^(10^6)]", nil),
         ]
 
         @Test(arguments: cases)
