@@ -440,7 +440,9 @@ extension Kernel {
                     return .integer(!r.isZero && (r.sign == .minus) != (n.sign == .minus) ? q - 1 : q)
                 }
                 guard let m = c[0].doubleValue, let n = c[1].doubleValue else { return nil }
-                return .integer(Int((m / n).rounded(.down)))
+                let q = (m / n).rounded(.down)
+                guard q.isFinite, let big = BigInt(exactly: q) else { return nil }
+                return .integer(big)
             },
             Builtin("Factorial", .numeric, usage: "n! gives the factorial of n.", arity: .exactly(1), examples: [("5!", "120")]) { c in
                 if case .integer(let n) = c[0] {

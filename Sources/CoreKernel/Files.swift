@@ -207,8 +207,9 @@ extension Kernel {
             },
             Builtin("DirectoryName", [], usage: "DirectoryName[path] gives the directory part of a path.", examples: [("DirectoryName[\"a/b/c.txt\"]", "a/b/")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }
-                let d = (p as NSString).deletingLastPathComponent
-                return .string(d.isEmpty ? "" : d + "/")
+                // The text up to the last slash (Foundation's path functions trap on some names).
+                guard let slash = p.lastIndex(of: "/") else { return .string("") }
+                return .string(String(p[...slash]))
             },
             Builtin("FileBaseName", [], usage: "FileBaseName[path] gives the file name without directory or extension.", examples: [("FileBaseName[\"a/b/c.txt\"]", "c")]) { c in
                 guard c.count == 1, let p = c[0].asString else { return nil }

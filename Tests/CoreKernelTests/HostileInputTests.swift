@@ -44,6 +44,9 @@ extension KernelSuite {
             ("RandomReal[1.2, 2^32]", "RandomReal::array"),
             ("RandomInteger[5, {2^40, 2^40}]", "RandomInteger::array"),
             ("Table[, {}]", "Table::itform"),
+            ("DirectoryName[\".\"] == \"\"", nil),
+            ("Quotient[2^1.*^300, 3]", nil),
+            ("Quotient[1.*^300, 7.]", nil),
             ("Head[-2^63^(10^6)]", nil),
         ]
 
