@@ -97,7 +97,7 @@ public func report(_ error: Error, _ c: Call) {
     c.message("eval", text: "\(error)")
 }
 
-/// `f::nomem`: a size beyond the memory limit (`ResourcePolicy.memoryLimit`, `$MemoryLimit`).
+/// `f::nomem`: a size beyond the memory limit (`ResourcePolicy.memoryLimit`, `NETS_MEMORY_LIMIT`).
 public func nomem(_ c: Call) {
     c.message("nomem", text: "The current computation was aborted because there was insufficient memory available to complete the computation.")
 }

@@ -6,7 +6,7 @@ import Foundation
 /// absurd size becomes a message (`General::nomem`) instead of a trap or the OOM killer.
 public enum ResourcePolicy {
     /// Bytes one result may take: half of physical memory, or `NETS_MEMORY_LIMIT` (bytes, or with
-    /// a K/M/G suffix); `$MemoryLimit` in the language reads and sets it.
+    /// a K/M/G suffix), read once at start-up.
     nonisolated(unsafe) public static var memoryLimit: Int = {
         if let text = ProcessInfo.processInfo.environment["NETS_MEMORY_LIMIT"], let n = parseBytes(text), n > 0 { return n }
         return Int(min(ProcessInfo.processInfo.physicalMemory / 2, UInt64(Int.max)))
