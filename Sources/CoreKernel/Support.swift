@@ -151,6 +151,11 @@ func visitLevels(_ e: Expr, _ spec: LevelSpec, level: Int = 0, path: [Expr] = []
 /// not, issues `f::nomem` for the call.
 package func admits(_ elements: Int, bytesEach: Int = 16, _ c: Call) -> Bool {
     if ResourcePolicy.admits(elements, bytesEach: bytesEach) { return true }
-    nomem(c)
+    if ResourcePolicy.exceedsLimitAlone(elements, bytesEach: bytesEach) {
+        nomem(c)
+    } else {
+        // It would fit alone but not beside what earlier steps hold: the whole computation stops.
+        c.evaluator.abortForMemory()
+    }
     return false
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Resources
 import Synchronization
 
 /// Non-local control flow, thrown through the evaluator.
@@ -204,6 +205,7 @@ public final class Evaluator {
 
     private func evaluateTopLevel(_ e: Expr) -> Expr {
         depth = 0
+        outOfMemory = false
         // $RecursionLimit and $IterationLimit may have been set by the user.
         if let n = Symbol.lookup("$RecursionLimit")?.ownValue?.asInt { recursionLimit = min(max(n, 20), 100_000) }
         if let n = Symbol.lookup("$IterationLimit")?.ownValue?.asInt { iterationLimit = min(max(n, 20), 10_000_000) }
@@ -255,9 +257,10 @@ public final class Evaluator {
         var n = start
         var iterations = 0
         while true {
-            if interrupt.isSet { throw ControlFlow.abort }
+            if interrupt.isSet || outOfMemory { throw ControlFlow.abort }
             steps &+= 1
             if !deadlines.isEmpty && steps & 255 == 0 { try checkDeadlines() }
+            if steps & 4095 == 0 && ResourcePolicy.isOverLimit { abortForMemory(); throw ControlFlow.abort }
             let head = try evaluate(n.head)
             let attrs: Attributes = head.asSymbol?.attributes ?? []
             var args = try evaluateArgs(n.args, attrs)
@@ -293,6 +296,18 @@ public final class Evaluator {
         }
     }
 
+    /// Set when the process ran out of its memory limit: the computation is aborted at the next
+    /// step (as Wolfram's `General::nomem` does), and the flag cleared for the next input.
+    public private(set) var outOfMemory = false
+
+    /// Aborts the current computation because memory ran out, with `General::nomem` (once).
+    public func abortForMemory() {
+        if !outOfMemory {
+            messages.issue(Symbol.intern("General"), "nomem", text: "The current computation was aborted because there was insufficient memory available to complete the computation.")
+        }
+        outOfMemory = true
+    }
+
     func checkDeadlines() throws {
         let now = DispatchTime.now().uptimeNanoseconds
         for (i, d) in deadlines.enumerated() where now > d { throw ControlFlow.timeout(level: i) }
@@ -300,7 +315,7 @@ public final class Evaluator {
 
     /// Lets long-running builtins answer an abort or a time limit; call it in their loops.
     public func checkInterrupt() throws {
-        if interrupt.isSet { throw ControlFlow.abort }
+        if interrupt.isSet || outOfMemory { throw ControlFlow.abort }
         if !deadlines.isEmpty { try checkDeadlines() }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The bounds on what user input may make the process allocate, shared by the language and the
 /// tensor runtime: every size computed from user input (shapes, counts, ranges, paddings, string
@@ -24,12 +25,46 @@ public enum ResourcePolicy {
         return n
     }
 
-    /// Whether `elements` items of `bytesEach` bytes fit in the memory limit.
+    /// Whether `elements` items of `bytesEach` bytes fit in the memory limit. A request of a
+    /// megabyte or more must also fit beside what the process already holds, so that many
+    /// admissible pieces (`Range /@ Range[10^6]`) cannot add up past the limit either.
     public static func admits(_ elements: Int, bytesEach: Int) -> Bool {
         guard elements >= 0, bytesEach >= 0 else { return false }
         let (bytes, o) = elements.multipliedReportingOverflow(by: bytesEach)
-        return !o && bytes <= memoryLimit
+        guard !o, bytes <= memoryLimit else { return false }
+        return bytes < 1 << 20 || bytes <= memoryLimit - residentBytes()
     }
+
+    /// Whether a request of `elements` items of `bytesEach` bytes is too big in itself (as
+    /// opposed to too big beside what the process already holds).
+    public static func exceedsLimitAlone(_ elements: Int, bytesEach: Int) -> Bool {
+        guard elements >= 0, bytesEach >= 0 else { return true }
+        let (bytes, o) = elements.multipliedReportingOverflow(by: bytesEach)
+        return o || bytes > memoryLimit
+    }
+
+    /// Whether the process already holds more than the memory limit; the evaluator asks every
+    /// few thousand steps and aborts the computation (`General::nomem`) when it does.
+    public static var isOverLimit: Bool { residentBytes() > memoryLimit }
+
+    /// The bytes of physical memory the process holds now (its resident set, from
+    /// `/proc/self/statm`); 0 where that cannot be read.
+    public static func residentBytes() -> Int {
+        statm.withLock { fd in
+            if fd < 0 { fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC) }
+            guard fd >= 0 else { return 0 }
+            var buffer = [UInt8](repeating: 0, count: 96)
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { return 0 }
+            // "size resident shared text lib data dt", in pages.
+            let fields = buffer[..<n].split(separator: UInt8(ascii: " "))
+            guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
+            return pages &* pageSize
+        }
+    }
+
+    private static let statm = Mutex<Int32>(-1)
+    private static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
 
     /// `123`, `64K`, `512M`, `8G`.
     public static func parseBytes(_ text: String) -> Int? {

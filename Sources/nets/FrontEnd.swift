@@ -94,14 +94,21 @@ final class ScriptSignals: @unchecked Sendable {
         self.interrupt = interrupt
     }
 
+    /// Starts listening, and returns once both sources are registered: a signal before that
+    /// takes its default action (the process ends at once, as nothing has been evaluated yet).
+    /// The signals are not set to SIG_IGN first, as Apple's documentation suggests: on Linux,
+    /// libdispatch installs its own handler when a source registers (it blocks the signal and
+    /// re-raises it into a signalfd), and a signal that came in while it was ignored would be lost.
     func start() {
+        let registered = DispatchSemaphore(value: 0)
         for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in self?.handle(number) }
+            source.setRegistrationHandler { registered.signal() }
             source.resume()
             sources.append(source)
         }
+        for _ in sources { registered.wait() }
     }
 
     /// Whether evaluation has begun (before that, a signal exits at once).

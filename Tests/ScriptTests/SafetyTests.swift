@@ -139,6 +139,46 @@ final class Running: @unchecked Sendable {
     }
 }
 
+/// A signal at any moment of start-up ends nets: before its signal sources are registered by
+/// the default action, after that with 130 or 143. (Setting SIG_IGN before registering opened a
+/// window in which a signal was dropped and an endless script ran on.)
+@Suite struct StartupSignalTests {
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalDuringStartupIsNeverLost(_ signal: Int32) throws {
+        for delay: useconds_t in [0, 2_000, 5_000, 10_000, 20_000, 40_000, 80_000] {
+            let r = try Running(["-c", "While[True, x++]"])
+            usleep(delay)
+            r.send(signal)
+            let status = r.exitStatus(within: 20)
+            #expect(status != nil, "delay \(delay) µs: the signal was lost and the loop ran on")
+            if let status, r.process.terminationReason == .exit {
+                #expect(status == 128 + signal, "delay \(delay) µs")
+            }
+        }
+    }
+}
+
+/// Many pieces that each fit add up past the memory limit: the computation is aborted with
+/// General::nomem, instead of growing until the OOM killer ends the process.
+@Suite struct CumulativeMemoryTests {
+    @Test(arguments: ["Length[Range[Range[10^5]]]", "Length[Table[Range[1000], {10^6}]]"])
+    func aComputationThatOutgrowsTheLimitIsAborted(_ code: String) throws {
+        let r = try Running(["-c", code + "; Print[\"done\"]"], environment: ["NETS_MEMORY_LIMIT": "400M"])
+        #expect(r.exitStatus(within: 120) == 1)
+        #expect(r.output.contains("General::nomem"))
+        #expect(r.output.contains("$Aborted"))
+        #expect(!r.output.contains("done"))
+    }
+
+    @Test func theNextInputRunsNormally() throws {
+        let script = "Length[Range[Range[10^5]]]\nTotal[Range[10]]\n"
+        let s = try Running([], environment: ["NETS_MEMORY_LIMIT": "400M"], stdin: script)
+        #expect(s.exitStatus(within: 120) == 1)
+        #expect(s.output.contains("Out[1]= $Aborted"))
+        #expect(s.output.contains("Out[2]= 55"))
+    }
+}
+
 /// `-c` takes any code, and `--` ends the options.
 @Suite struct CommandLineTests {
     /// Runs nets to its end (at most a minute): output and status (nil if it had to be killed).
