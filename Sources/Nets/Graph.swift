@@ -25,7 +25,12 @@ extension Net {
 public struct Graph: Sendable {
     public internal(set) var names: [String]
     public internal(set) var nodes: [Net]
-    public internal(set) var edges: [Edge]
+    public internal(set) var edges: [Edge] {
+        didSet { incoming = Graph.incoming(edges, count: nodes.count) }
+    }
+    /// For each node, the edges into its ports (computed from `edges`), so that looking up a
+    /// node's inputs does not scan every edge: a graph of many nodes runs in linear time.
+    private var incoming: [[Edge]] = []
     public internal(set) var inputNames: [String]
     public internal(set) var inputShapes: [Shape?]
     public internal(set) var outputShape: Shape?
@@ -104,6 +109,7 @@ public struct Graph: Sendable {
         self.names = names
         self.nodes = nodes
         self.edges = edges
+        self.incoming = Graph.incoming(edges, count: nodes.count)
         self.inputNames = inputNames
         self.inputShapes = inputs ?? Array(repeating: nil, count: inputNames.count)
         self.outputShape = nil
@@ -145,8 +151,15 @@ public struct Graph: Sendable {
     /// What feeds node `n`'s input ports, in port order, looked up through `value`.
     func inputs<T>(of n: Int, _ value: (Edge.Source) -> T?) -> [T] {
         var xs = [T?](repeating: nil, count: nodes[n].inputs.count)
-        for e in edges { if case .node(n, let p) = e.target, p < xs.count { xs[p] = value(e.source) } }
+        let into = n < incoming.count ? incoming[n] : edges
+        for e in into { if case .node(n, let p) = e.target, p < xs.count { xs[p] = value(e.source) } }
         return xs.compactMap { $0 }
+    }
+
+    static func incoming(_ edges: [Edge], count: Int) -> [[Edge]] {
+        var table = [[Edge]](repeating: [], count: count)
+        for e in edges { if case .node(let n, _) = e.target, n >= 0, n < count { table[n].append(e) } }
+        return table
     }
 
     /// A source's value: one of the graph's inputs or a node's computed output.
