@@ -14,6 +14,8 @@ FORBIDDEN = {
     "Nets": {"Language", "CoreKernel", "NetsKernel", "Learn", "LearnKernel"},
     "Learn": {"Language", "CoreKernel", "NetsKernel", "LearnKernel"},
     "NetsKernel": {"LearnKernel", "Learn"},
+    # The Jupyter kernel speaks the protocol and knows no language: the executable gives it one.
+    "Notebook": {"Language", "CoreKernel", "NetsKernel", "LearnKernel", "Tensor", "Nets", "Learn"},
 }
 
 described = json.loads(subprocess.run(["swift", "package", "describe", "--type", "json"],

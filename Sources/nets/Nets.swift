@@ -28,6 +28,10 @@ struct Nets: ParsableCommand {
             the net trained so far) and the script goes on; SIGTERM aborts it and stops the script. \
             nets then exits with 130 (SIGINT) or 143 (SIGTERM); a second signal exits at once.
 
+            nets kernel --connection-file FILE runs nets as a Jupyter kernel (the messaging \
+            protocol over ZeroMQ); nets install-kernel [--prefix DIR] writes its kernel spec where \
+            Jupyter finds it (~/.local/share/jupyter/kernels/nets by default).
+
             Exit status: 0 on success, 1 after a syntax error or an uncaught abort, 2 for bad \
             command-line use, 130 or 143 after SIGINT or SIGTERM.
             """,
@@ -94,6 +98,13 @@ struct Nets: ParsableCommand {
     }
 
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // Subcommands for Jupyter (a script named `kernel` runs as `nets -- kernel` or `./kernel`).
+        switch arguments.first {
+        case "kernel": Foundation.exit(NotebookCommands.kernel(Array(arguments.dropFirst())))
+        case "install-kernel": Foundation.exit(NotebookCommands.install(Array(arguments.dropFirst())))
+        default: break
+        }
         do {
             let (own, code, scriptArgs) = splitArguments(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(own)

@@ -1,0 +1,150 @@
+import CoreKernel
+import Dispatch
+import Foundation
+import Language
+import LearnKernel
+import NetsKernel
+import Notebook
+
+/// The nets kernel as Jupyter sees it: cells evaluated like REPL inputs (`In[n]`/`Out[n]`,
+/// `%` history), Print output and messages streamed while a cell runs, the REPL's completion
+/// and multi-line rule, usage texts for inspection.
+final class NotebookSession: NotebookBackend {
+    let kernel: Kernel
+
+    init(kernel: Kernel) {
+        self.kernel = kernel
+    }
+
+    var languageInfo: JSONObject {
+        ["name": "wolfram", "version": Kernel.version, "mimetype": "text/x-wolfram-language",
+         "file_extension": ".nets", "pygments_lexer": "mathematica", "codemirror_mode": "mathematica"]
+    }
+    var implementationVersion: String { Kernel.version }
+    var banner: String { "nets \(Kernel.version) \u{2014} the Wolfram Language's neural-net idioms. ?Sym for help." }
+    var executionCount: Int { kernel.line }
+
+    func execute(_ code: String, output: NotebookOutput) -> ExecutionOutcome {
+        let evaluator = kernel.evaluator
+        evaluator.printer = { line in output.stream("stdout", line + "\n") }
+        evaluator.messages.sink = { line in output.stream("stderr", line + "\n") }
+        var aborted = false
+        let error = kernel.evaluateEach(code) { line, result in
+            if result.isSymbol(Sym.Aborted) { aborted = true }
+            if !result.isNull { output.result(line, NotebookSession.bundle(result)) }
+        }
+        if let error {
+            return .error(name: "Syntax", value: error.description, traceback: ["Syntax::sntx: " + error.description])
+        }
+        return aborted ? .error(name: "Aborted", value: "$Aborted", traceback: ["$Aborted"]) : .ok
+    }
+
+    /// A result's MIME bundle: its OutputForm as text.
+    static func bundle(_ result: Expr) -> JSONObject {
+        ["text/plain": OutputForm.string(result)]
+    }
+
+    func complete(_ code: String, cursor: Int) -> (matches: [String], start: Int, end: Int) {
+        let chars = Array(code.unicodeScalars)
+        let end = min(max(cursor, 0), chars.count)
+        var start = end
+        while start > 0 && NotebookSession.isNameCharacter(chars[start - 1]) { start -= 1 }
+        let prefix = String(String.UnicodeScalarView(chars[start..<end]))
+        let context = String(String.UnicodeScalarView(chars[..<start]))
+        return (Completion.matches(prefix: prefix, context: context), start, end)
+    }
+
+    func inspect(_ code: String, cursor: Int) -> String? {
+        let chars = Array(code.unicodeScalars)
+        var start = min(max(cursor, 0), chars.count), end = start
+        while start > 0 && NotebookSession.isNameCharacter(chars[start - 1]) { start -= 1 }
+        while end < chars.count && NotebookSession.isNameCharacter(chars[end]) { end += 1 }
+        guard start < end else { return nil }
+        let name = String(String.UnicodeScalarView(chars[start..<end]))
+        let usage = kernel.session.run { Symbol.lookup(name)?.usage }
+        return usage.map { name + "\n\n" + $0 }
+    }
+
+    func isComplete(_ code: String) -> String {
+        var parser = Parser(code)
+        do {
+            while try parser.next() != nil {}
+            return "complete"
+        } catch let e as ParseError where e.incomplete {
+            return "incomplete"
+        } catch {
+            return "invalid"
+        }
+    }
+
+    func interrupt() {
+        kernel.evaluator.interrupt.set()
+    }
+
+    static func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
+        c == "$" || c == "`" || CharacterSet.alphanumerics.contains(c)
+    }
+}
+
+/// `nets kernel --connection-file FILE` and `nets install-kernel [--prefix DIR]`.
+enum NotebookCommands {
+    /// Runs the Jupyter kernel; returns the exit status.
+    static func kernel(_ args: [String]) -> Int32 {
+        guard let i = args.firstIndex(where: { $0 == "--connection-file" || $0 == "-f" }), i + 1 < args.count else {
+            FileHandle.standardError.write(Data("usage: nets kernel --connection-file FILE\n".utf8))
+            return 2
+        }
+        let path = args[i + 1]
+        let status = Shared<Int32>(0)
+        runOnLargeStack {
+            do {
+                let connection = try JupyterKernel.connection(from: path)
+                let kernel = Kernel(libraries: [NetsLibrary.self, LearnLibrary.self])
+                let session = NotebookSession(kernel: kernel)
+                let server = try JupyterKernel(connection: connection, backend: session)
+                // Jupyter's "signal" interrupt mode sends SIGINT; "message" mode an interrupt_request.
+                let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+                source.setEventHandler { session.interrupt() }
+                source.resume()
+                server.run()
+                source.cancel()
+            } catch {
+                FileHandle.standardError.write(Data("nets kernel: \(error)\n".utf8))
+                status.value = 1
+            }
+        }
+        return status.value
+    }
+
+    /// Writes the kernel spec (kernel.json) where Jupyter looks for it.
+    static func install(_ args: [String]) -> Int32 {
+        let env = ProcessInfo.processInfo.environment
+        var folder: String
+        if let i = args.firstIndex(of: "--prefix"), i + 1 < args.count {
+            folder = args[i + 1] + "/share/jupyter/kernels/nets"
+        } else if let data = env["JUPYTER_DATA_DIR"], !data.isEmpty {
+            folder = data + "/kernels/nets"
+        } else {
+            folder = (env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share") + "/jupyter/kernels/nets"
+        }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: executable)) ?? executable
+        let spec: JSONObject = [
+            "argv": [resolved.hasPrefix("/") ? resolved : executable, "kernel", "--connection-file", "{connection_file}"],
+            "display_name": "nets (Wolfram Language)",
+            "language": "wolfram",
+            "interrupt_mode": "message",
+            "metadata": ["debugger": false],
+        ]
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let data = try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            try writeAtomically(Array(data), to: folder + "/kernel.json")
+            print("Installed the nets kernel spec in \(folder)")
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("nets install-kernel: cannot write \(folder): \(error)\n".utf8))
+            return 1
+        }
+    }
+}

@@ -1,0 +1,91 @@
+"""Drives nets's Jupyter kernel with jupyter_client, as a notebook front end would.
+
+Usage: python3 jupyter_check.py NETS_BINARY
+Installs the kernel spec with `nets install-kernel` into a temporary JUPYTER_DATA_DIR, starts the
+kernel through jupyter_client's KernelManager and checks each request of the messaging protocol;
+prints one line per check and exits 1 at the first failure.
+"""
+import os
+import sys
+import tempfile
+import time
+import subprocess
+
+binary = sys.argv[1]
+data_dir = tempfile.mkdtemp(prefix="nets-jupyter-")
+os.environ["JUPYTER_DATA_DIR"] = data_dir
+subprocess.run([binary, "install-kernel"], check=True, env=os.environ)
+
+from jupyter_client.manager import start_new_kernel  # noqa: E402
+
+
+def check(name, condition, detail=""):
+    print(("ok   " if condition else "FAIL ") + name + ("" if condition else ": " + str(detail)), flush=True)
+    if not condition:
+        raise SystemExit(1)
+
+
+def run(kc, code, timeout=60):
+    outputs = []
+    reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda m: outputs.append(m))
+    return reply["content"], outputs
+
+
+km, kc = start_new_kernel(kernel_name="nets", startup_timeout=120)
+try:
+    info = kc.kernel_info(reply=True, timeout=30)["content"]
+    check("kernel_info", info["status"] == "ok" and info["implementation"] == "nets"
+          and info["protocol_version"] == "5.3" and info["language_info"]["file_extension"] == ".nets", info)
+
+    reply, outputs = run(kc, 'Print["hello"]; x = 1 + 2\nx^2')
+    kinds = [m["msg_type"] for m in outputs]
+    results = [m["content"] for m in outputs if m["msg_type"] == "execute_result"]
+    streams = [m["content"] for m in outputs if m["msg_type"] == "stream"]
+    check("execute replies ok", reply["status"] == "ok", reply)
+    check("status busy, then idle", kinds[0] == "status" and kinds[-1] == "status"
+          and outputs[0]["content"]["execution_state"] == "busy"
+          and outputs[-1]["content"]["execution_state"] == "idle", kinds)
+    check("execute_input echoes the code", any(m["msg_type"] == "execute_input" and m["content"]["code"].startswith("Print")
+                                               for m in outputs), kinds)
+    check("Print streams on stdout", streams and streams[0]["name"] == "stdout" and streams[0]["text"] == "hello\n", streams)
+    check("a result per expression, as Out[n]", [r["data"]["text/plain"] for r in results] == ["3", "9"]
+          and results[1]["execution_count"] == results[0]["execution_count"] + 1, results)
+    check("execution_count is the last Out's", reply["execution_count"] == results[1]["execution_count"], reply)
+
+    reply, outputs = run(kc, "%")
+    check("% is the last result", [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"] == ["9"])
+
+    reply, outputs = run(kc, "1/0")
+    errs = [m["content"]["text"] for m in outputs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr"]
+    check("messages stream on stderr", any("Power::infy" in e for e in errs), outputs)
+
+    reply, outputs = run(kc, "f[1, ")
+    check("a syntax error is an error reply", reply["status"] == "error" and reply["ename"] == "Syntax", reply)
+
+    c = kc.complete("y = NetCha", 10, reply=True, timeout=30)["content"]
+    check("complete", "NetChain" in c["matches"] and c["cursor_start"] == 4 and c["cursor_end"] == 10, c)
+    i = kc.inspect("Length[{1}]", 3, reply=True, timeout=30)["content"]
+    check("inspect gives the usage", i["found"] and "number of elements" in i["data"]["text/plain"], i)
+    kc.is_complete("f[1, 2")
+    r = kc.get_shell_msg(timeout=30)["content"]
+    check("is_complete: open bracket", r["status"] == "incomplete", r)
+    kc.is_complete("f[1, 2]")
+    r = kc.get_shell_msg(timeout=30)["content"]
+    check("is_complete: complete", r["status"] == "complete", r)
+    kc.comm_info()
+    r = kc.get_shell_msg(timeout=30)["content"]
+    check("comm_info", r["status"] == "ok" and r["comms"] == {}, r)
+
+    kc.execute("While[True, 1]")
+    time.sleep(1.0)
+    km.interrupt_kernel()
+    r = kc.get_shell_msg(timeout=60)["content"]
+    check("interrupt aborts the cell", r["status"] == "error" and r["ename"] == "Aborted", r)
+    reply, outputs = run(kc, "1 + 1")
+    check("the kernel goes on after an interrupt", [m["content"]["data"]["text/plain"] for m in outputs
+                                                    if m["msg_type"] == "execute_result"] == ["2"], outputs)
+    check("heartbeat", kc.is_alive())
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+check("shutdown ends the kernel", not km.is_alive())
