@@ -6,26 +6,38 @@ import Foundation
 package final class ProgressLine {
     package static var isTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
 
-    package init() {}
+    /// A front end that shows progress its own way (the Jupyter kernel: one display updated in
+    /// place) instead of the terminal line: called with a line's id and its text, and with nil
+    /// text when the work ends.
+    nonisolated(unsafe) public static var display: ((_ id: Int, _ text: String?) -> Void)?
+    nonisolated(unsafe) private static var nextID = 0
+
+    package init() {
+        ProgressLine.nextID += 1
+        id = ProgressLine.nextID
+    }
+    private let id: Int
     private var shown = false
     private var last = Date.distantPast
 
     /// Shows `text`, at most ten times a second unless `force`.
     package func update(_ text: String, force: Bool = false) {
-        guard ProgressLine.isTerminal else { return }
+        guard ProgressLine.display != nil || ProgressLine.isTerminal else { return }
         let now = Date()
         guard force || now.timeIntervalSince(last) >= 0.1 else { return }
         last = now
+        shown = true
+        if let display = ProgressLine.display { return display(id, text) }
         fflush(nil)
         FileHandle.standardOutput.write(("\r\u{1B}[2K" + text).data(using: .utf8) ?? Data())
-        shown = true
     }
 
     /// Clears the line.
     package func finish() {
         guard shown else { return }
-        FileHandle.standardOutput.write("\r\u{1B}[2K".data(using: .utf8) ?? Data())
         shown = false
+        if let display = ProgressLine.display { return display(id, nil) }
+        FileHandle.standardOutput.write("\r\u{1B}[2K".data(using: .utf8) ?? Data())
     }
 
     /// `1m05s`, `12.3s`.

@@ -130,6 +130,29 @@ func replacePart(_ net: Net, _ spec: Expr, _ value: Expr, _ c: Call) throws -> N
 
 /// `Information[net]`: one line per part with its type, output shape and array sizes.
 func informationTable(_ net: Net) -> String {
+    let (header, rows) = informationParts(net)
+    let widths = rows[0].indices.map { col in rows.map { $0[col].count }.max() ?? 0 }
+    var lines = rows.map { r in r.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ") }
+    lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
+    let text = header[0] + header.dropFirst().map { "\n  " + $0 }.joined()
+    return text + "\n" + lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")
+}
+
+/// The same summary as an HTML table, for notebooks.
+func informationHTML(_ net: Net) -> String {
+    let (header, rows) = informationParts(net)
+    var html = "<div class=\"nets-net\"><b>" + htmlEscaped(header[0]) + "</b><br>"
+    html += header.dropFirst().map { htmlEscaped($0) }.joined(separator: "<br>")
+    html += "<table><thead><tr>" + rows[0].map { "<th>" + htmlEscaped($0) + "</th>" }.joined() + "</tr></thead><tbody>"
+    for r in rows.dropFirst() {
+        html += "<tr>" + r.map { "<td style=\"text-align:left\">" + htmlEscaped($0) + "</td>" }.joined() + "</tr>"
+    }
+    return html + "</tbody></table></div>"
+}
+
+/// The summary's header lines (the net, its input, output and array count) and its table of
+/// parts (a heading row, then one row per layer or part).
+private func informationParts(_ net: Net) -> (header: [String], rows: [[String]]) {
     var rows: [[String]] = [["", "name", "layer", "output", "arrays"]]
     let parts = net.parts.isEmpty ? [("", net)] : net.parts.map { ($0.name, $0.net) }
     for (i, (name, part)) in parts.enumerated() {
@@ -143,15 +166,12 @@ func informationTable(_ net: Net) -> String {
         }
         rows.append([String(i + 1), name, layer, shapeText(part.output), arrays])
     }
-    let widths = rows[0].indices.map { col in rows.map { $0[col].count }.max() ?? 0 }
-    var lines = rows.map { r in r.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ") }
-    lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
-    var header = NetValue(net).summary
-    header += "\n  input: " + (net.encoder.map(describeCoder) ?? shapeText(net.inputs.first ?? nil))
-    header += "\n  output: " + (net.decoder.map(describeCoder) ?? shapeText(net.output))
     let total = (try? totalArrayElements(net)).map { $0.map(String.init) ?? "not yet known" } ?? "more than \(Int.max)"
-    header += "\n  arrays: \(total) elements"
-    return header + "\n" + lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")
+    let header = [NetValue(net).summary,
+                  "input: " + (net.encoder.map(describeCoder) ?? shapeText(net.inputs.first ?? nil)),
+                  "output: " + (net.decoder.map(describeCoder) ?? shapeText(net.output)),
+                  "arrays: \(total) elements"]
+    return (header, rows)
 }
 
 func shapeText(_ s: Shape?) -> String {

@@ -20,7 +20,17 @@ public enum NetsLibrary: Library {
         BLAS.configureThreads()
         Symbol.intern("$NetsHome").ownValue = .string(PackageCache.home)
         ErrorReporters.register(reportNetsError)
+        RichForms.register(richForms)
     }
+}
+
+/// Images as PNG, nets as their summary table, for notebooks.
+private func richForms(_ e: Expr) -> [String: String]? {
+    if let image = e.asImage, let png = try? image.encoded(as: .png) {
+        return ["image/png": Data(png).base64EncodedString()]
+    }
+    if let net = e.asNet { return ["text/html": informationHTML(net)] }
+    return nil
 }
 
 /// Messages for the errors of the lower modules nets are built on.

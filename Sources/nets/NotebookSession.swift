@@ -28,6 +28,14 @@ final class NotebookSession: NotebookBackend {
         let evaluator = kernel.evaluator
         evaluator.printer = { line in output.stream("stdout", line + "\n") }
         evaluator.messages.sink = { line in output.stream("stderr", line + "\n") }
+        // Progress of long work (NetTrain, fetching, feature extraction) is one display per
+        // line, updated in place and emptied when the work ends.
+        var shown: Set<Int> = []
+        ProgressLine.display = { id, text in
+            output.display(["text/plain": text ?? ""], displayID: "nets-progress-\(id)", update: shown.contains(id))
+            shown.insert(id)
+        }
+        defer { ProgressLine.display = nil }
         var aborted = false
         let error = kernel.evaluateEach(code) { line, result in
             if result.isSymbol(Sym.Aborted) { aborted = true }
@@ -39,9 +47,12 @@ final class NotebookSession: NotebookBackend {
         return aborted ? .error(name: "Aborted", value: "$Aborted", traceback: ["$Aborted"]) : .ok
     }
 
-    /// A result's MIME bundle: its OutputForm as text.
+    /// A result's MIME bundle: its OutputForm as text, and the richer forms the libraries give
+    /// (pictures, tables).
     static func bundle(_ result: Expr) -> JSONObject {
-        ["text/plain": OutputForm.string(result)]
+        var data: JSONObject = ["text/plain": OutputForm.string(result)]
+        for (type, content) in RichForms.forms(result) { data[type] = content }
+        return data
     }
 
     func complete(_ code: String, cursor: Int) -> (matches: [String], start: Int, end: Int) {

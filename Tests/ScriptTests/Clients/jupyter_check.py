@@ -76,6 +76,23 @@ try:
     r = kc.get_shell_msg(timeout=30)["content"]
     check("comm_info", r["status"] == "ok" and r["comms"] == {}, r)
 
+    reply, outputs = run(kc, 'NetChain[{LinearLayer[3], Ramp}, "Input" -> 2]')
+    data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
+    check("a net shows as an HTML table", "<table>" in data.get("text/html", "") and "LinearLayer" in data["text/html"]
+          and data["text/plain"].startswith("NetChain"), data)
+    reply, outputs = run(kc, "Image[{{0., 1.}, {1., 0.}}]")
+    data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
+    import base64
+    check("an image shows as a PNG", base64.b64decode(data.get("image/png", ""))[:8] == b"\x89PNG\r\n\x1a\n", data)
+    reply, outputs = run(kc, 'net = NetChain[{LinearLayer[8], Tanh, LinearLayer[1]}, "Input" -> 1];'
+                             'data = Table[{x} -> {Sin[x]}, {x, 0., 3., 0.01}];'
+                             'trained = NetTrain[net, data, MaxTrainingRounds -> 300, BatchSize -> 8]; Head[trained]', timeout=300)
+    shows = [m for m in outputs if m["msg_type"] in ("display_data", "update_display_data")]
+    ids = {m["content"].get("transient", {}).get("display_id") for m in shows}
+    check("NetTrain progress is one display updated in place", shows and shows[0]["msg_type"] == "display_data"
+          and len(ids) >= 1 and None not in ids and any(m["msg_type"] == "update_display_data" for m in shows),
+          [m["msg_type"] for m in outputs])
+
     kc.execute("While[True, 1]")
     time.sleep(1.0)
     km.interrupt_kernel()
