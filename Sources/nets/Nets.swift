@@ -43,11 +43,17 @@ struct Nets: ParsableCommand {
     @Flag(name: .long, help: "Print script results bare, without Out[n]= labels.")
     var plain = false
 
+    @Flag(name: .long, help: "Run the script into a notebook: write FILE.ipynb beside FILE.nets, one cell per input with its outputs.")
+    var notebook = false
+
+    @Flag(name: .long, help: "Run the script into a self-contained HTML page, FILE.html (with --notebook, both).")
+    var html = false
+
     @Argument(help: "A .nets script to run, and arguments for it (everything after the script is passed to it).")
     var script: [String] = []
 
     mutating func run() throws {
-        let code = self.code, script = self.script, plain = self.plain
+        let code = self.code, script = self.script, plain = self.plain, notebook = self.notebook, html = self.html
         let status = Shared<Int32>(0)
         runOnLargeStack {
             let kernel = Kernel(libraries: [NetsLibrary.self, LearnLibrary.self])
@@ -58,6 +64,9 @@ struct Nets: ParsableCommand {
             let front = FrontEnd(kernel: kernel, signals: signals)
             if let code {
                 status.value = front.runOneShot(code)
+            } else if let file = script.first, notebook || html {
+                kernel.scriptCommandLine = script
+                status.value = front.runNotebook(file, ipynb: notebook, html: html)
             } else if let file = script.first {
                 kernel.scriptCommandLine = script
                 status.value = front.runScriptFile(file, plain: plain)

@@ -159,3 +159,55 @@ enum NotebookCommands {
         }
     }
 }
+
+extension FrontEnd {
+    /// `nets --notebook [--html] FILE.nets`: runs the script and writes FILE.ipynb (one code cell
+    /// per top-level input with its outputs, comments between inputs as Markdown cells) and, with
+    /// `html`, FILE.html, a page of the same cells with the pictures embedded.
+    func runNotebook(_ path: String, ipynb: Bool, html: Bool) -> Int32 {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            writeError("nets: cannot open \(path)")
+            return 2
+        }
+        let (inputs, error, trailing) = Parser.inputs(of: String(decoding: data, as: UTF8.self))
+        var document = NotebookDocument(languageInfo: NotebookSession(kernel: kernel).languageInfo)
+        var cell = NotebookDocument.Cell(kind: .code, source: "")
+        let evaluator = kernel.evaluator
+        evaluator.printer = { line in cell.append(stream: "stdout", line + "\n") }
+        evaluator.messages.sink = { line in cell.append(stream: "stderr", line + "\n") }
+        var status: Int32 = 0
+        signals?.evaluating = true
+        for input in inputs {
+            if let md = NotebookDocument.markdown(fromComments: input.before) {
+                document.cells.append(.init(kind: .markdown, source: md))
+            }
+            cell = .init(kind: .code, source: input.text, count: kernel.line)
+            let line = kernel.line
+            let result = kernel.session.run { kernel.evaluateInput(input.expr) }
+            if result.isSymbol(Sym.Aborted) { status = 1 }
+            if !result.isNull { cell.outputs.append(.result(count: line, data: NotebookSession.bundle(result))) }
+            document.cells.append(cell)
+            if signals?.terminated == true { break }
+        }
+        if let md = NotebookDocument.markdown(fromComments: trailing) {
+            document.cells.append(.init(kind: .markdown, source: md))
+        }
+        if let error {
+            writeError("\(path): " + error.description)
+            document.cells.append(.init(kind: .code, source: "", outputs: [.error(name: "Syntax", value: error.description, traceback: [error.description])]))
+            status = 1
+        }
+        let stem = path.hasSuffix(".nets") ? String(path.dropLast(5)) : path
+        do {
+            if ipynb { try writeAtomically(Array(try document.ipynb()), to: stem + ".ipynb") }
+            if html {
+                let title = URL(fileURLWithPath: stem).lastPathComponent
+                try writeAtomically(Array(document.html(title: title).utf8), to: stem + ".html")
+            }
+        } catch {
+            writeError("nets: cannot write the notebook next to \(path): \(error)")
+            return 1
+        }
+        return signals?.status ?? status
+    }
+}

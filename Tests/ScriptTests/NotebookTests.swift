@@ -29,4 +29,47 @@ import Testing
         #expect(r.output.contains("ok   shutdown ends the kernel"), "\(r.output)")
         #expect(!r.output.contains("FAIL"), "\(r.output)")
     }
+
+    /// `nets --notebook --html FILE.nets`: one code cell per input with its outputs (streams,
+    /// results with their rich forms), comments as Markdown cells; the same cells as a page.
+    @Test func aScriptRunsIntoANotebookAndAPage() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nets-notebook-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = """
+            (* A tour. *)
+            x = 1 + 2
+            Print["x is ", x]; 1/0
+
+            (* A net and a picture *)
+            NetChain[{LinearLayer[3], Ramp}, "Input" -> 2]
+            Image[{{0., 1.}, {1., 0.}}]
+            f[
+
+            """
+        try script.write(to: dir.appendingPathComponent("tour.nets"), atomically: true, encoding: .utf8)
+        let r = try Running(["--notebook", "--html", "tour.nets"], directory: dir)
+        #expect(r.exitStatus(within: 60) == 1, "a syntax error at the end: \(r.output)")
+        let data = try Data(contentsOf: dir.appendingPathComponent("tour.ipynb"))
+        let nb = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(nb["nbformat"] as? Int == 4 && nb["nbformat_minor"] as? Int == 5)
+        let cells = try #require(nb["cells"] as? [[String: Any]])
+        func source(_ c: [String: Any]) -> String { (c["source"] as? [String] ?? []).joined() }
+        func outputs(_ c: [String: Any]) -> [[String: Any]] { c["outputs"] as? [[String: Any]] ?? [] }
+        #expect(cells.map { $0["cell_type"] as? String ?? "" } == ["markdown", "code", "code", "markdown", "code", "code", "code"])
+        #expect(source(cells[0]) == "A tour.")
+        #expect(source(cells[1]) == "x = 1 + 2")
+        #expect(outputs(cells[1]).first?["output_type"] as? String == "execute_result")
+        let printed = outputs(cells[2]).filter { $0["output_type"] as? String == "stream" }
+        #expect(printed.map { $0["name"] as? String ?? "" } == ["stdout", "stderr"])
+        #expect((printed.last?["text"] as? [String])?.joined().contains("Power::infy") == true)
+        let netData = outputs(cells[4]).first?["data"] as? [String: Any]
+        #expect((netData?["text/html"] as? [String])?.joined().contains("<table>") == true)
+        let png = (outputs(cells[5]).first?["data"] as? [String: Any])?["image/png"] as? String
+        #expect(png.flatMap { Data(base64Encoded: $0) }?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true)
+        #expect(outputs(cells[6]).first?["output_type"] as? String == "error")
+        let page = try String(contentsOf: dir.appendingPathComponent("tour.html"), encoding: .utf8)
+        #expect(page.contains("<img alt=\"Out[4]\" src=\"data:image/png;base64,"))
+        #expect(page.contains("In[1]:="))
+    }
 }
