@@ -14,6 +14,7 @@ FORBIDDEN = {
     "Nets": {"Language", "CoreKernel", "NetsKernel", "Learn", "LearnKernel"},
     "Learn": {"Language", "CoreKernel", "NetsKernel", "LearnKernel"},
     "NetsKernel": {"LearnKernel", "Learn"},
+    "Graphics": {"Language", "CoreKernel", "NetsKernel", "LearnKernel", "Tensor", "Nets", "Learn"},
 }
 
 described = json.loads(subprocess.run(["swift", "package", "describe", "--type", "json"],
