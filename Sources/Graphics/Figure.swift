@@ -125,8 +125,9 @@ public struct Figure: Sendable {
     /// Explicit ranges; nil computes the range from the items.
     public var xRange: ClosedRange<Double>? = nil
     public var yRange: ClosedRange<Double>? = nil
-    /// Padding around a computed range, as a fraction of its extent (each side).
-    public var rangePadding = 0.02
+    /// Padding around the ranges, as a fraction of their extent (each side); nil pads computed
+    /// ranges by 2% and leaves given ones as they are.
+    public var rangePadding: Double? = nil
     /// Height over width of the plot region; nil keeps the data's own proportions.
     public var aspectRatio: Double? = nil
     public var axes = (x: false, y: false)

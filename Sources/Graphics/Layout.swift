@@ -72,8 +72,9 @@ extension Figure {
     /// overriding ImageSize.
     func layout(_ canvas: Canvas, box: (Double, Double)? = nil) -> Layout {
         let bounds = dataBounds()
-        var xr = xRange ?? Figure.padded(bounds?.x ?? 0...1, rangePadding)
-        var yr = yRange ?? Figure.padded(bounds?.y ?? 0...1, rangePadding)
+        let pad = rangePadding ?? 0.02
+        var xr = xRange.map { rangePadding == nil ? $0 : Figure.padded($0, pad) } ?? Figure.padded(bounds?.x ?? 0...1, pad)
+        var yr = yRange.map { rangePadding == nil ? $0 : Figure.padded($0, pad) } ?? Figure.padded(bounds?.y ?? 0...1, pad)
         if xr.upperBound - xr.lowerBound <= 0 || !(xr.upperBound - xr.lowerBound).isFinite { xr = Figure.padded(xr.lowerBound...xr.lowerBound, 0) }
         if yr.upperBound - yr.lowerBound <= 0 || !(yr.upperBound - yr.lowerBound).isFinite { yr = Figure.padded(yr.lowerBound...yr.lowerBound, 0) }
         let ratio = Swift.min(Swift.max(aspectRatio ?? (yr.upperBound - yr.lowerBound) / (xr.upperBound - xr.lowerBound), 0.02), 50)
