@@ -115,7 +115,12 @@ extension Figure {
                     let w = legend.map { canvas.blockSize($0.label, size: Furniture.labelFont).width }.max() ?? 0
                     margins.right += w + Furniture.legendSample + 22
                 }
-                if showY, !frame, xr.lowerBound < origin.x { margins.left = Swift.max(6, margins.left - (origin.x - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * plotW) }
+                if showY, !frame, xr.lowerBound < origin.x {
+                    // The vertical axis stands inside: its labels need no margin, the first
+                    // horizontal label half its width.
+                    let firstX = xTicks.first.map { canvas.textSize($0.1, size: Furniture.tickFont).width / 2 } ?? 0
+                    margins.left = Swift.max(firstX + 2, 8, margins.left - (origin.x - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * plotW)
+                }
             }
             plotW = Swift.max(width - margins.left - margins.right, 10)
             plotH = plotW * ratio
@@ -150,7 +155,7 @@ extension Figure {
         case .automatic: break
         }
         let span = r.upperBound - r.lowerBound
-        var target = Swift.max(2, Swift.min(10, Int(length / (horizontal ? 60 : 40))))
+        var target = Swift.max(2, Swift.min(horizontal ? 7 : 5, Int(length / (horizontal ? 75 : 45))))
         while true {
             var step = Ticks.niceStep(span: span, target: target)
             if log { step = Swift.max(1, step.rounded()) }

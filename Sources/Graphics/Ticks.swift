@@ -3,13 +3,13 @@ import Foundation
 /// Automatic ticks: round positions (1, 2 or 5 times a power of ten apart) covering a range, with
 /// labels that print no more digits than the step needs.
 public enum Ticks {
-    /// The step of about `target` intervals over `span`: 1, 2, 2.5 or 5 times a power of ten.
+    /// The step of about `target` intervals over `span`: 1, 2 or 5 times a power of ten.
     public static func niceStep(span: Double, target: Int = 5) -> Double {
         guard span.isFinite, span > 0, target > 0 else { return 1 }
         let raw = span / Double(target)
         let power = pow(10, (log10(raw)).rounded(.down))
         let f = raw / power
-        let nice: Double = f < 1.5 ? 1 : f < 2.25 ? 2 : f < 3.5 ? 2.5 : f < 7.5 ? 5 : 10
+        let nice: Double = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10
         return nice * power
     }
 
@@ -80,7 +80,7 @@ public enum Ticks {
             let k = Int(e.rounded())
             if abs(e - Double(k)) > 1e-9 { return format(pow(10, e), decimals: 2) }
             switch k {
-            case 0...4: return String(Int(pow(10, Double(k))))
+            case 0...3: return String(Int(pow(10, Double(k))))
             case -3 ... -1: return format(pow(10, Double(k)), decimals: -k)
             default: return "10" + superscript(k)
             }

@@ -136,3 +136,11 @@ private func mergedLegend(_ legends: [Expr]) -> Expr {
     }
     return .call(head, [.list(styles), .list(labels)])
 }
+
+/// A result the front end shows as a picture (a Graphics expression or an image) as PNG bytes;
+/// nil for other results.
+public func picturePNG(_ e: Expr) -> [UInt8]? {
+    if GraphicsReader.isGraphics(e) { return try? GraphicsImages.file(e, .png) }
+    if case .native = e, let im = e.asImage { return try? im.encoded(as: .png) }
+    return nil
+}

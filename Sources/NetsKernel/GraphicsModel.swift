@@ -228,7 +228,7 @@ struct GraphicsReader {
         var out: [Graphics.Point] = []
         out.reserveCapacity(xs.count)
         for x in xs {
-            guard let items = x.listItems, items.count == 2 else { return nil }
+            guard let items = x.listItems, items.count == 2, items[0].listItems == nil, items[1].listItems == nil else { return nil }
             // A missing or symbolic coordinate breaks a line rather than dropping the whole of it.
             out.append(Point(items[0].doubleValue ?? .nan, items[1].doubleValue ?? .nan))
         }

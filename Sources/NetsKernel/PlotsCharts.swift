@@ -96,21 +96,21 @@ extension PlotBuilder {
         } else { throw GraphicsError("\(short(data)) is not a list of numbers or several such lists") }
         let several = (groups.first?.count ?? 1) > 1
         var prims: [Expr] = [], ticks: [Expr] = []
-        var x = 0.0
-        let gap = 0.2
+        // Bars of a group stand side by side; groups (single bars) a quarter of a bar apart.
+        let gap = 0.25
+        var x = gap
         var lo = 0.0, hi = 0.0
         for (i, g) in groups.enumerated() {
-            let start = x + gap
+            let start = x
             for (k, v) in g.enumerated() {
                 let st = several ? barStyle(k, several: true) : (option("ChartStyle").map { head("Directive", barStyle(0, several: false), $0) } ?? barStyle(0, several: false))
-                prims.append(.list([st, head("Rectangle", pointExpr(x + gap, 0), pointExpr(x + gap + 1, v))]))
+                prims.append(.list([st, head("Rectangle", pointExpr(x, 0), pointExpr(x + 1, v))]))
                 lo = Swift.min(lo, v); hi = Swift.max(hi, v)
                 x += 1
             }
-            if let labels, i < labels.count { ticks.append(.list([real((start + x + gap) / 2), labels[i]])) }
-            x += several ? gap * 2 : 0
+            if let labels, i < labels.count { ticks.append(.list([real((start + x) / 2), labels[i]])) }
+            x += gap
         }
-        x += gap
         var defaults: [(String, Expr)] = [
             ("AspectRatio", .real(1 / 1.618033988749895)), ("Axes", .list([.symbol(Sym.False), .symbol(Sym.True)])),
             ("PlotRange", .list([PlotBuilder.rangeExpr(0...x), PlotBuilder.rangeExpr(lo...Swift.max(hi, lo + 1e-12))])),

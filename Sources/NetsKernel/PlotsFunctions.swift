@@ -23,10 +23,11 @@ struct Sampler {
         }
         for (s, x) in zip(variables, xs) { s.ownValue = .real(x); s.downValues = [] }
         try c.evaluator.checkInterrupt()
-        let v = try c.evaluate(.call(sym("N"), [body]))
+        let v = try c.evaluate(body)
         if let d = v.doubleValue { return [d] }
-        if let items = v.listItems { return items.map { $0.doubleValue ?? .nan } }
-        return [.nan]
+        func numeric(_ e: Expr) throws -> Double { try e.doubleValue ?? c.evaluate(.call(sym("N"), [e])).doubleValue ?? .nan }
+        if let items = v.listItems { return try items.map(numeric) }
+        return [try numeric(v)]
     }
 }
 
@@ -56,14 +57,16 @@ extension PlotBuilder {
         let points = Swift.max(8, Swift.min(option("PlotPoints")?.intValue ?? 50, 2000))
         let depth = Swift.max(0, Swift.min(option("MaxRecursion")?.intValue ?? 4, 8))
         var series: [Series] = []
+        var even: [Double] = []
         for g in fs {
             let sampler = Sampler(c: c, body: g, variables: [x])
-            var pts = try adaptive(sampler, a, b, points: points, depth: depth)
+            var (pts, grid) = try adaptive(sampler, a, b, points: points, depth: depth)
+            even += grid.filter(\.isFinite)
             if !(given["Exclusions"]?.isSymbol(Sym.None) ?? false) { pts = try breakAtPoles(pts, sampler) }
             series.append(Series(points: pts.map { (x: $0.0, y: $0.1) }))
         }
         let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
-        let yr = plotRangeY(ys)
+        let yr = plotRangeY(ys, even: even)
         let (prims, styles) = dataPrimitives(series, joined: [true], baseline: yr.contains(0) ? 0 : yr.lowerBound)
         let defaults: [(String, Expr)] = [
             ("AspectRatio", .real(1 / 1.618033988749895)), ("Axes", .list([.symbol(Sym.True), .symbol(Sym.True)])),
@@ -76,11 +79,13 @@ extension PlotBuilder {
     }
 
     /// Samples on an even grid, then halves the intervals where the midpoint is off the chord.
-    func adaptive(_ s: Sampler, _ a: Double, _ b: Double, points: Int, depth: Int) throws -> [(Double, Double)] {
+    /// Gives the points and the values on the even grid (which judge the automatic range).
+    func adaptive(_ s: Sampler, _ a: Double, _ b: Double, points: Int, depth: Int) throws -> ([(Double, Double)], [Double]) {
         var pts: [(Double, Double)] = try (0..<points).map { k in
             let x = a + (b - a) * Double(k) / Double(points - 1)
             return (x, try s.value(x))
         }
+        let grid = pts.map(\.1)
         for _ in 0..<depth {
             let ys = pts.map(\.1).filter(\.isFinite)
             let span = Swift.max((ys.max() ?? 1) - (ys.min() ?? 0), 1e-12)
@@ -98,7 +103,7 @@ extension PlotBuilder {
             pts = next
             if added == 0 { break }
         }
-        return pts
+        return (pts, grid)
     }
 
     /// Inserts a gap where the function jumps through infinity: a sign change with the midpoint
@@ -110,7 +115,7 @@ extension PlotBuilder {
                 let q = pts[k - 1]
                 if q.1.isFinite, p.1.isFinite, q.1.sign != p.1.sign, abs(p.1 - q.1) > 1e-9 {
                     let m = try s.value((p.0 + q.0) / 2)
-                    if !m.isFinite || abs(m) > Swift.max(abs(p.1), abs(q.1)) * 1.01 { out.append(((p.0 + q.0) / 2, .nan)) }
+                    if !m.isFinite || m > Swift.max(p.1, q.1) || m < Swift.min(p.1, q.1) { out.append(((p.0 + q.0) / 2, .nan)) }
                 }
             }
             out.append(p)
@@ -120,10 +125,10 @@ extension PlotBuilder {
 
     /// The vertical range: PlotRange's, everything (All), or the bulk of the values (Automatic)
     /// so a pole does not flatten the rest.
-    func plotRangeY(_ ys: [Double]) -> ClosedRange<Double> {
+    func plotRangeY(_ ys: [Double], even: [Double]) -> ClosedRange<Double> {
         guard let lo = ys.min(), let hi = ys.max() else { return -1...1 }
         if given["PlotRange"]?.isSymbol(Sym.All) == true { return lo...hi }
-        let sorted = ys.sorted()
+        let sorted = (even.isEmpty ? ys : even).sorted()
         func q(_ p: Double) -> Double { sorted[Swift.min(sorted.count - 1, Swift.max(0, Int(p * Double(sorted.count - 1))))] }
         let bulk = q(0.95) - q(0.05)
         if bulk > 0, hi - lo > 8 * bulk {
