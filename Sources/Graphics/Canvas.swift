@@ -246,3 +246,11 @@ enum Surfaces {
         return body(Canvas(cr))
     }
 }
+
+/// Text measured in DejaVu Sans, for callers that lay out pictures in pixel units.
+public enum TextMetrics {
+    /// The width in pixels of one line of text at a size in points.
+    public static func width(_ s: String, size: Double, bold: Bool = false) -> Double {
+        Surfaces.measuring { $0.textSize(s, size: size, bold: bold).width } ?? Double(s.count) * size * 0.6
+    }
+}

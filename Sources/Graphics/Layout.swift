@@ -155,6 +155,7 @@ extension Figure {
         case .automatic: break
         }
         let span = r.upperBound - r.lowerBound
+        if log, span < 2.5 { return (logTicksWithinDecades(r), logMinor(r)) }
         var target = Swift.max(2, Swift.min(horizontal ? 7 : 5, Int(length / (horizontal ? 75 : 45))))
         while true {
             var step = Ticks.niceStep(span: span, target: target)
@@ -170,6 +171,22 @@ extension Figure {
             }
             target -= 1
         }
+    }
+
+    /// Ticks of a logarithmic axis spanning few decades: 1, 2 and 5 (or every digit) times the
+    /// powers of ten, labelled with their values.
+    static func logTicksWithinDecades(_ r: ClosedRange<Double>) -> [(Double, String)] {
+        let mantissas: [Double] = r.upperBound - r.lowerBound < 0.7 ? [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9] : [1, 2, 5]
+        var out: [(Double, String)] = []
+        var k = r.lowerBound.rounded(.down)
+        while k <= r.upperBound.rounded(.up) {
+            for m in mantissas {
+                let v = k + log10(m)
+                if r.contains(v) { out.append((v, String(format: "%g", m * pow(10, k)))) }
+            }
+            k += 1
+        }
+        return out
     }
 
     /// Minor ticks of a logarithmic axis: log10 of 2...9 times each power of ten in range.

@@ -98,7 +98,9 @@ struct GraphicsReader {
             let text = label(content, &st)
             let pos = a.count > 1 ? point(a[1]) ?? Point(0, 0) : Point(0, 0)
             let offset = a.count > 2 ? point(a[2]) ?? Point(0, 0) : Point(0, 0)
-            out.append(Item(.text(text, pos, offset: offset, angle: 0), st))
+            // Text[expr, pos, offset, {dx, dy}]: written along the direction.
+            let direction = a.count > 3 ? point(a[3]) ?? Point(1, 0) : Point(1, 0)
+            out.append(Item(.text(text, pos, offset: offset, angle: atan2(direction.y, direction.x)), st))
         case "Inset":
             guard let content = a.first else { return }
             let pos = a.count > 1 ? point(a[1]) ?? Point(0, 0) : Point(0, 0)
