@@ -254,3 +254,17 @@ public enum TextMetrics {
         Surfaces.measuring { $0.textSize(s, size: size, bold: bold).width } ?? Double(s.count) * size * 0.6
     }
 }
+
+extension Raster {
+    /// The pixels of a PNG file as RGBA, read by Cairo; nil when it cannot be read.
+    public static func png(atPath path: String) -> Raster? {
+        guard let surface = cairo_image_surface_create_from_png(path) else { return nil }
+        defer { cairo_surface_destroy(surface) }
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
+        let w = Double(cairo_image_surface_get_width(surface)), h = Double(cairo_image_surface_get_height(surface))
+        return try? Surfaces.raster(width: w, height: h) { canvas in
+            cairo_set_source_surface(canvas.cr, surface, 0, 0)
+            cairo_paint(canvas.cr)
+        }
+    }
+}

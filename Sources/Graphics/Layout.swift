@@ -100,10 +100,12 @@ extension Figure {
             } else {
                 let yLabelWidth = yTicks.map { canvas.textSize($0.1, size: Furniture.tickFont).width }.max() ?? 0
                 let lastX = xTicks.last.map { canvas.textSize($0.1, size: Furniture.tickFont).width / 2 } ?? 0
-                margins.left = showY ? yLabelWidth + Furniture.majorTick + 6 : 6
-                margins.bottom = showX ? tickHeight + Furniture.majorTick + 6 : 6
-                margins.right = Swift.max(8, lastX + 2)
-                margins.top = showY && !yTicks.isEmpty ? tickHeight / 2 + 4 : 6
+                // A bare picture keeps a pixel of margin; axes and frames room for their labels.
+                let bare = !showX && !showY
+                margins.left = showY ? yLabelWidth + Furniture.majorTick + 6 : bare ? 1 : 6
+                margins.bottom = showX ? tickHeight + Furniture.majorTick + 6 : bare ? 1 : 6
+                margins.right = bare ? 1 : Swift.max(8, lastX + 2)
+                margins.top = showY && !yTicks.isEmpty ? tickHeight / 2 + 4 : bare ? 1 : 6
                 if frame {
                     if let l = frameLabel.bottom { margins.bottom += canvas.blockSize(l, size: Furniture.labelFont).height + 4 }
                     if let l = frameLabel.left { margins.left += canvas.blockSize(l, size: Furniture.labelFont).height + 6 }
@@ -156,7 +158,7 @@ extension Figure {
         }
         let span = r.upperBound - r.lowerBound
         if log, span < 2.5 { return (logTicksWithinDecades(r), logMinor(r)) }
-        var target = Swift.max(2, Swift.min(horizontal ? 7 : 5, Int(length / (horizontal ? 75 : 45))))
+        var target = Swift.max(3, Swift.min(horizontal ? 7 : 5, Int(length / (horizontal ? 75 : 45))))
         while true {
             var step = Ticks.niceStep(span: span, target: target)
             if log { step = Swift.max(1, step.rounded()) }

@@ -46,7 +46,7 @@ public enum Ticks {
             return values.map(scientific)
         }
         let decimals = Swift.max(0, Int((-log10(step) + 0.999_999).rounded(.down)) + (hasHalf(step) ? 1 : 0))
-        return values.map { format($0, decimals: Swift.min(decimals, 10)) }
+        return values.map { $0 == 0 ? "0" : format($0, decimals: Swift.min(decimals, 10)) }
     }
 
     /// Whether the step's leading digit leaves a 5 one place further (2.5 needs one more decimal).
