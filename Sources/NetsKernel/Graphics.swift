@@ -55,8 +55,8 @@ func rgb(_ c: Color) -> Expr {
 
 extension Kernel {
     static var graphicsBuiltins: [Builtin] {
-        func directive(_ name: String, _ usage: String, _ example: String) -> Builtin {
-            Builtin(name, [.protected], usage: usage, examples: [(example, example)])
+        func directive(_ name: String, _ usage: String, _ example: String, gives output: String? = nil) -> Builtin {
+            Builtin(name, [.protected], usage: usage, examples: [(example, output ?? example)])
         }
         return [
             Builtin("Graphics", [.protected], usage: "Graphics[primitives, options] is a two-dimensional picture of points, lines, polygons, disks, text... under directives such as colours and thickness; it prints as -Graphics- and is drawn by Export, Rasterize and the REPL. Example: Graphics[{Red, Disk[]}] gives -Graphics-.",
@@ -106,9 +106,9 @@ extension Kernel {
             directive("Thickness", "Thickness[t] draws lines t times the picture's width thick.", "Thickness[0.01]"),
             directive("AbsoluteThickness", "AbsoluteThickness[d] draws lines d pixels thick.", "AbsoluteThickness[2]"),
             directive("Dashing", "Dashing[{a, b}] draws lines dashed, a on and b off (fractions of the width); Dashed, Dotted and DotDashed are common dashings.", "Dashing[{0.02, 0.01}]"),
-            directive("EdgeForm", "EdgeForm[directives] draws the outlines of filled shapes with the directives; EdgeForm[None] draws none.", "EdgeForm[Black]"),
+            directive("EdgeForm", "EdgeForm[directives] draws the outlines of filled shapes with the directives; EdgeForm[None] draws none.", "EdgeForm[GrayLevel[0]]"),
             directive("FaceForm", "FaceForm[directives] fills shapes with the directives, leaving lines and points as they are.", "FaceForm[GrayLevel[0.8]]"),
-            directive("Directive", "Directive[d1, d2, ...] is several graphics directives taken together.", "Directive[Red, Thick]"),
+            directive("Directive", "Directive[d1, d2, ...] is several graphics directives taken together.", "Directive[RGBColor[1, 0, 0], Thick]"),
             directive("Point", "Point[{x, y}] is a point, Point[{{x1, y1}, ...}] several.", "Point[{0, 0}]"),
             directive("Line", "Line[{{x1, y1}, ...}] is a line through the points; Line[{line1, line2}] several lines.", "Line[{{0, 0}, {1, 1}}]"),
             directive("Polygon", "Polygon[{{x1, y1}, ...}] is a filled polygon.", "Polygon[{{0, 0}, {1, 0}, {0, 1}}]"),
@@ -116,12 +116,12 @@ extension Kernel {
             directive("Disk", "Disk[{x, y}, r] is a filled disk; Disk[] the unit disk; Disk[c, {rx, ry}] an ellipse; Disk[c, r, {a1, a2}] a sector.", "Disk[{0, 0}, 1]"),
             directive("Circle", "Circle[{x, y}, r] is a circle; Circle[c, r, {a1, a2}] an arc.", "Circle[{0, 0}, 1]"),
             directive("Arrow", "Arrow[{{x1, y1}, {x2, y2}}] is an arrow from the first point to the last.", "Arrow[{{0, 0}, {1, 1}}]"),
-            directive("Text", "Text[expr, {x, y}] writes expr centred at the point; Text[expr, pos, {dx, dy}] with an offset (-1 puts its left or bottom at the point).", "Text[\"a\", {0, 0}]"),
-            directive("Inset", "Inset[obj, pos, Center, size] places an image or a picture centred at pos, size wide.", "Inset[\"a\", {0, 0}]"),
-            directive("Legended", "Legended[g, legend] is a picture with a legend beside it.", "Legended[x, y]"),
-            directive("LineLegend", "LineLegend[{styles}, {labels}] is a legend of line samples.", "LineLegend[{Red}, {\"a\"}]"),
-            directive("PointLegend", "PointLegend[{styles}, {labels}] is a legend of point samples.", "PointLegend[{Red}, {\"a\"}]"),
-            directive("SwatchLegend", "SwatchLegend[{styles}, {labels}] is a legend of colour swatches.", "SwatchLegend[{Red}, {\"a\"}]"),
+            directive("Text", "Text[expr, {x, y}] writes expr centred at the point; Text[expr, pos, {dx, dy}] with an offset (-1 puts its left or bottom at the point).", "Text[\"a\", {0, 0}]", gives: "Text[a, {0, 0}]"),
+            directive("Inset", "Inset[obj, pos, Center, size] places an image or a picture centred at pos, size wide.", "Inset[\"a\", {0, 0}]", gives: "Inset[a, {0, 0}]"),
+            directive("Legended", "Legended[g, legend] is a picture with a legend beside it.", "InputForm[Legended[x, y]]", gives: "Legended[x, y]"),
+            directive("LineLegend", "LineLegend[{styles}, {labels}] is a legend of line samples.", "LineLegend[{RGBColor[1, 0, 0]}, {\"a\"}]", gives: "LineLegend[{RGBColor[1, 0, 0]}, {a}]"),
+            directive("PointLegend", "PointLegend[{styles}, {labels}] is a legend of point samples.", "PointLegend[{RGBColor[1, 0, 0]}, {\"a\"}]", gives: "PointLegend[{RGBColor[1, 0, 0]}, {a}]"),
+            directive("SwatchLegend", "SwatchLegend[{styles}, {labels}] is a legend of colour swatches.", "SwatchLegend[{RGBColor[1, 0, 0]}, {\"a\"}]", gives: "SwatchLegend[{RGBColor[1, 0, 0]}, {a}]"),
         ]
     }
 }

@@ -50,7 +50,10 @@ extension PlotBuilder {
             let st = barStyle(k, several: sets.count > 1)
             styles.append(st)
             let rects: [Expr] = counts.enumerated().compactMap { i, h in
-                h > 0 ? head("Rectangle", pointExpr(start + Double(i) * width, 0), pointExpr(start + Double(i + 1) * width, h)) : nil
+                guard h > 0 else { return nil }
+                // Counts stay integers, as Wolfram gives them.
+                let top: Expr = height?.asString == nil ? .integer(Int(h)) : real(h)
+                return head("Rectangle", pointExpr(start + Double(i) * width, 0), .list([real(start + Double(i + 1) * width), top]))
             }
             prims.append(.list([st] + (sets.count > 1 ? [head("Opacity", .real(0.5))] : []) + rects))
         }
