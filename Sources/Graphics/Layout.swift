@@ -79,7 +79,8 @@ extension Figure {
         if yr.upperBound - yr.lowerBound <= 0 || !(yr.upperBound - yr.lowerBound).isFinite { yr = Figure.padded(yr.lowerBound...yr.lowerBound, 0) }
         let ratio = Swift.min(Swift.max(aspectRatio ?? (yr.upperBound - yr.lowerBound) / (xr.upperBound - xr.lowerBound), 0.02), 50)
 
-        let origin = axesOrigin ?? Point(xr.contains(0) ? 0 : xr.lowerBound, yr.contains(0) ? 0 : yr.lowerBound)
+        // On a logarithmic axis 0 is the value 1, not a place for the other axis.
+        let origin = axesOrigin ?? Point(xr.contains(0) ? 0 : xr.lowerBound, yr.contains(0) && !logY ? 0 : yr.lowerBound)
         let showX = axes.x || frame, showY = axes.y || frame
         let tickHeight = canvas.textSize("0", size: Furniture.tickFont).height
 

@@ -136,7 +136,13 @@ struct GraphicsReader {
 
     /// Applies a directive to the style; false when the expression is not one.
     static func directive(_ e: Expr, _ st: inout Style) -> Bool {
-        if let c = color(e) { st.color = c; st.opacity = 1; st.face = nil; if c.alpha < 1 { st.opacity = c.alpha; st.color.alpha = 1 }; return true }
+        if let c = color(e) {
+            // A colour replaces the colour (and the face colour); an opacity given before stays.
+            st.color = c
+            st.face = nil
+            if c.alpha < 1 { st.opacity = c.alpha; st.color.alpha = 1 }
+            return true
+        }
         if case .symbol(let s) = e {
             switch s.name {
             case "Dashed": st.dashes = [6, 4]; return true

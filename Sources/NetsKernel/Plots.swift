@@ -2,6 +2,7 @@ import CoreKernel
 import Foundation
 import Graphics
 import Language
+import OrderedCollections
 
 /// The options of Graphics a plot passes through to the picture it makes.
 let graphicsOptionNames = ["PlotRange", "AspectRatio", "Axes", "AxesLabel", "AxesOrigin", "Frame", "FrameLabel", "FrameTicks",
@@ -44,8 +45,23 @@ struct PlotBuilder {
 
     // MARK: data forms
 
+    /// The data with exact numeric quantities (`Sin[1/5]`, `Pi`) as reals.
+    func numericized(_ e: Expr, depth: Int = 0) throws -> Expr {
+        if e.doubleValue != nil || depth > 64 { return e }
+        if let items = e.listItems { return .list(try items.map { try numericized($0, depth: depth + 1) }) }
+        if let a = e.asAssociation {
+            var out = OrderedDictionary<Expr, Expr>()
+            for (k, v) in a.entries { out[k] = try numericized(v, depth: depth + 1) }
+            return .association(AssociationBox(out))
+        }
+        if e.hasHead(Sym.Around) || e.hasHead(Sym.Missing) || e.isAtom { return e }
+        let n = try c.evaluate(.call(sym("N"), [e]))
+        return n.doubleValue != nil ? n : e
+    }
+
     /// `{y...}`, `{{x, y}...}`, several of those, or an association of named ones.
-    func series(_ data: Expr) throws -> [Series] {
+    func series(_ raw: Expr) throws -> [Series] {
+        let data = try numericized(raw)
         if let a = data.asAssociation {
             return try a.entries.map { k, v in
                 guard var s = try single(v) else { throw GraphicsError("the data for \(short(k)) is not a list of numbers or of {x, y} pairs") }

@@ -12,7 +12,7 @@ func barStyle(_ k: Int, several: Bool) -> Expr {
 extension PlotBuilder {
     /// The numbers of a data set, or nil.
     func numbers(_ e: Expr) -> [Double]? {
-        guard let xs = e.listItems else { return nil }
+        guard let xs = ((try? numericized(e)) ?? e).listItems else { return nil }
         let ds = xs.compactMap(\.doubleValue)
         return ds.count == xs.count ? ds : nil
     }
@@ -114,15 +114,13 @@ extension PlotBuilder {
             if let labels, i < labels.count { ticks.append(.list([real((start + x) / 2), labels[i]])) }
             x += gap
         }
-        var defaults: [(String, Expr)] = [
-            ("AspectRatio", .real(1 / 1.618033988749895)), ("Axes", .list([.symbol(Sym.False), .symbol(Sym.True)])),
+        let defaults: [(String, Expr)] = [
+            ("AspectRatio", .real(1 / 1.618033988749895)), ("Axes", .list([.symbol(Sym.True), .symbol(Sym.True)])),
             ("PlotRange", .list([PlotBuilder.rangeExpr(0...x), PlotBuilder.rangeExpr(lo...Swift.max(hi, lo + 1e-12))])),
-            ("PlotRangePadding", head("Scaled", .real(0.02))),
+            ("PlotRangePadding", head("Scaled", .real(0.02))), ("AxesOrigin", pointExpr(0, 0)),
+            // The baseline is an axis; its ticks are the bars' labels (none without labels).
+            ("Ticks", .list([ticks.isEmpty ? .symbol(Sym.None) : .list(ticks), .symbol(Sym.Automatic)])),
         ]
-        if !ticks.isEmpty {
-            defaults[1] = ("Axes", .list([.symbol(Sym.True), .symbol(Sym.True)]))
-            defaults.append(("Ticks", .list([.list(ticks), .symbol(Sym.Automatic)])))
-        }
         let legendStyles = (0..<(groups.first?.count ?? 0)).map { barStyle($0, several: true) }
         let legend = several ? option("PlotLegends")?.listItems.map { ("SwatchLegend", legendStyles, $0) } : nil
         return graphics(prims, defaults, legend: legend)
