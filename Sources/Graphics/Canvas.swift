@@ -268,3 +268,20 @@ extension Raster {
         }
     }
 }
+
+extension Raster {
+    /// The RGB raster of this one laid over white (alpha dropped).
+    public func overWhite() -> Raster {
+        guard channels == 4 else { return self }
+        var out = [UInt8](repeating: 255, count: width * height * 3)
+        bytes.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<(width * height) {
+                    let a = UInt32(src[i * 4 + 3])
+                    for k in 0..<3 { dst[i * 3 + k] = UInt8((UInt32(src[i * 4 + k]) * a + 255 * (255 - a) + 127) / 255) }
+                }
+            }
+        }
+        return Raster(width: width, height: height, channels: 3, bytes: out) ?? self
+    }
+}

@@ -10,13 +10,8 @@ import Nets
 enum GraphicsImages {
     /// The picture as an RGB image over white (its background where it has one).
     static func image(_ e: Expr) throws -> Image {
-        let r = try GraphicsReader.figure(e).rasterized()
-        var pixels = [Float](repeating: 1, count: r.width * r.height * 3)
-        for i in 0..<(r.width * r.height) {
-            let a = Float(r.bytes[i * 4 + 3]) / 255
-            for k in 0..<3 { pixels[i * 3 + k] = Float(r.bytes[i * 4 + k]) / 255 * a + (1 - a) }
-        }
-        return try Image(width: r.width, height: r.height, channels: 3, pixels: pixels)
+        let r = try GraphicsReader.figure(e).rasterized().overWhite()
+        return try Image(width: r.width, height: r.height, channels: r.channels, bytes: r.bytes)
     }
 
     /// The bytes of the picture as a file of the format.

@@ -11,9 +11,10 @@ struct GraphicsReader {
     static let maxDepth = 64
 
     /// The figure of a `Graphics[...]` (or `Legended[Graphics[...], legend]`) expression.
-    static func figure(_ e: Expr) throws -> Figure {
+    static func figure(_ e: Expr, depth: Int = 0) throws -> Figure {
+        guard depth < 8 else { throw GraphicsError("pictures are inset in each other too deeply") }
         if e.hasHead(sym("Legended")), e.args.count == 2 {
-            var f = try figure(e.args[0])
+            var f = try figure(e.args[0], depth: depth + 1)
             f.legend += legendEntries(e.args[1])
             return f
         }
@@ -22,7 +23,7 @@ struct GraphicsReader {
         }
         var f = Figure()
         var items: [Item] = []
-        try primitives(first, Style(), &items, depth: 0)
+        try primitives(first, Style(), &items, depth: 0, insets: depth)
         f.items = items
         var options: [String: Expr] = [:]
         for o in e.args.dropFirst() { collectOptions(o, into: &options) }
@@ -38,13 +39,14 @@ struct GraphicsReader {
 
     // MARK: primitives and directives
 
-    static func primitives(_ e: Expr, _ style: Style, _ out: inout [Item], depth: Int) throws {
+    /// `depth` counts nested lists, `insets` pictures inset in pictures.
+    static func primitives(_ e: Expr, _ style: Style, _ out: inout [Item], depth: Int, insets: Int) throws {
         guard depth < maxDepth else { throw GraphicsError("the primitives are nested too deeply") }
         if let items = e.listItems {
             var st = style
             for x in items {
                 if directive(x, &st) { continue }
-                try primitives(x, st, &out, depth: depth + 1)
+                try primitives(x, st, &out, depth: depth + 1, insets: insets)
             }
             return
         }
@@ -55,7 +57,7 @@ struct GraphicsReader {
             var st = style
             if head == "Directive" { return }
             for d in a.dropFirst().flatMap({ $0.listItems ?? [$0] }) { _ = directive(d, &st) }
-            try primitives(a[0], st, &out, depth: depth + 1)
+            try primitives(a[0], st, &out, depth: depth + 1, insets: insets)
         case "Point":
             guard let p = a.first else { return }
             if let q = point(p) { out.append(Item(.points([q]), style)) } else if let ps = points(p) { out.append(Item(.points(ps), style)) }
@@ -113,7 +115,7 @@ struct GraphicsReader {
                 let half = Point(size.x / 2, size.y / 2)
                 out.append(Item(.raster(try raster(im), Point(pos.x - half.x, pos.y - half.y), Point(pos.x + half.x, pos.y + half.y), smooth: true), style))
             } else if isGraphics(content) {
-                let inner = try figure(content)
+                let inner = try figure(content, depth: insets + 1)
                 let half = Point(size.x / 2, size.y / 2)
                 out.append(Item(.inset(inner, Point(pos.x - half.x, pos.y - half.y), Point(pos.x + half.x, pos.y + half.y)), style))
             } else {
@@ -128,7 +130,7 @@ struct GraphicsReader {
             guard let r = rasterFromRows(rows) else { return }
             out.append(Item(.raster(r, lo ?? Point(0, 0), hi ?? Point(Double(r.width), Double(r.height)), smooth: false), style))
         case "Graphics":
-            if let inner = a.first { try primitives(inner, style, &out, depth: depth + 1) }
+            if let inner = a.first { try primitives(inner, style, &out, depth: depth + 1, insets: insets) }
         default:
             return
         }
