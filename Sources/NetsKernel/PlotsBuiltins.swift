@@ -43,6 +43,18 @@ extension Kernel {
                     arity: .exactly(1), options: options, examples: [("PieChart[{1, 2, 3}]", "-Graphics-")]) { c in
                 plotting(c) { try $0.pieChart(c[0]) }
             },
+            Builtin("BoxWhiskerChart", [], usage: "BoxWhiskerChart[data] draws a box from the first to the third quartile with the median across it, whiskers to the furthest values within 1.5 box lengths and the outliers beyond; BoxWhiskerChart[{data1, data2}] or an association draws one per data set. Example: BoxWhiskerChart[{1, 2, 3, 4, 10}] gives -Graphics-.",
+                    arity: .exactly(1), options: options, examples: [("BoxWhiskerChart[{1, 2, 3, 4, 10}]", "-Graphics-")]) { c in
+                plotting(c) { try $0.boxWhiskerChart(c[0]) }
+            },
+            Builtin("FeatureSpacePlot", [], usage: "FeatureSpacePlot[{v1, v2, ...}] plots numeric vectors as points in two dimensions (the first two principal components of longer vectors); <|class -> {vectors}|> or {v -> class, ...} colours them by class with a legend. Example: FeatureSpacePlot[{{1, 2, 3}, {2, 3, 1}, {3, 1, 2}}] gives -Graphics-.",
+                    arity: .exactly(1), options: options, examples: [("FeatureSpacePlot[{{1, 2, 3}, {2, 3, 1}, {3, 1, 2}}]", "-Graphics-")]) { c in
+                plotting(c) { try $0.featureSpacePlot(c[0]) }
+            },
+            Builtin("ImageCollage", [], usage: "ImageCollage[{image1, image2, ...}] lays images (or pictures) out in a near-square grid as one image. Example: ImageCollage[{Image[{{0, 1}}], Image[{{1, 0}}]}] is an image.",
+                    arity: .exactly(1), options: options, examples: [("Head[ImageCollage[{Image[{{0, 1}}], Image[{{1, 0}}]}]]", "Image")]) { c in
+                plotting(c) { try $0.imageCollage(c[0]) }
+            },
             Builtin("ArrayPlot", [], usage: "ArrayPlot[matrix] draws each value as a gray cell, 0 white to 1 black (other ranges scaled), the first row at the top. Example: ArrayPlot[{{0, 1}, {1, 0}}] gives -Graphics-.",
                     arity: .exactly(1), options: options, examples: [("ArrayPlot[{{0, 1}, {1, 0}}]", "-Graphics-")]) { c in
                 plotting(c) { try $0.arrayPlot(c[0], matrixStyle: false) }

@@ -216,3 +216,142 @@ extension PlotBuilder {
         return graphics(prims, defaults)
     }
 }
+
+extension PlotBuilder {
+    /// BoxWhiskerChart: for each data set a box from the first to the third quartile with the
+    /// median across it, whiskers to the furthest values within 1.5 box lengths, and the values
+    /// beyond them as points.
+    func boxWhiskerChart(_ data: Expr) throws -> Expr? {
+        var sets: [[Double]] = []
+        var labels: [Expr]? = option("ChartLabels")?.listItems
+        if let a = data.asAssociation {
+            for (_, v) in a.entries { guard let ds = numbers(v) else { return nil }; sets.append(ds) }
+            if labels == nil { labels = Array(a.entries.keys) }
+        } else if let ds = numbers(data) { sets = [ds] }
+        else if let xs = data.listItems, xs.allSatisfy({ numbers($0) != nil }) { sets = xs.compactMap(numbers) }
+        else { throw GraphicsError("\(short(data)) is not a list of numbers or several such lists") }
+        var prims: [Expr] = [], ticks: [Expr] = []
+        var lo = Double.infinity, hi = -Double.infinity
+        let width = 0.6
+        for (k, raw) in sets.enumerated() {
+            let ds = raw.filter(\.isFinite).sorted()
+            guard !ds.isEmpty else { continue }
+            func quantile(_ p: Double) -> Double {
+                let h = p * Double(ds.count - 1)
+                let i = Int(h.rounded(.down)), j = Swift.min(i + 1, ds.count - 1)
+                return ds[i] + (ds[j] - ds[i]) * (h - Double(i))
+            }
+            let q1 = quantile(0.25), median = quantile(0.5), q3 = quantile(0.75)
+            let fence = 1.5 * (q3 - q1)
+            let low = ds.first { $0 >= q1 - fence } ?? q1, high = ds.last { $0 <= q3 + fence } ?? q3
+            let outliers = ds.filter { $0 < low || $0 > high }
+            let x = Double(k + 1)
+            let edge = head("GrayLevel", .real(0.35))
+            prims.append(.list([barStyle(0, several: false), head("Rectangle", pointExpr(x - width / 2, q1), pointExpr(x + width / 2, q3))]))
+            prims.append(.list([edge, head("AbsoluteThickness", .real(1)),
+                                head("Line", .list([.list([pointExpr(x, q3), pointExpr(x, high)]), .list([pointExpr(x, q1), pointExpr(x, low)]),
+                                                    .list([pointExpr(x - width / 4, high), pointExpr(x + width / 4, high)]),
+                                                    .list([pointExpr(x - width / 4, low), pointExpr(x + width / 4, low)])])),
+                                head("AbsoluteThickness", .real(2)), head("Line", .list([pointExpr(x - width / 2, median), pointExpr(x + width / 2, median)]))]))
+            if !outliers.isEmpty { prims.append(.list([edge, head("PointSize", .real(0.01)), head("Point", .list(outliers.map { pointExpr(x, $0) }))])) }
+            if let labels, k < labels.count { ticks.append(.list([real(x), labels[k]])) }
+            lo = Swift.min(lo, ds[0]); hi = Swift.max(hi, ds[ds.count - 1])
+        }
+        guard lo <= hi else { return graphics([], [("Axes", .symbol(Sym.True))]) }
+        let defaults: [(String, Expr)] = [
+            ("AspectRatio", .real(1 / 1.618033988749895)), ("Frame", .symbol(Sym.True)),
+            ("PlotRange", .list([PlotBuilder.rangeExpr(0.4...(Double(sets.count) + 0.6)), PlotBuilder.rangeExpr(lo...Swift.max(hi, lo + 1e-12))])),
+            ("PlotRangePadding", head("Scaled", .real(0.04))),
+            ("FrameTicks", .list([ticks.isEmpty ? .symbol(Sym.None) : .list(ticks), .symbol(Sym.Automatic)])),
+        ]
+        return graphics(prims, defaults)
+    }
+
+    /// FeatureSpacePlot: examples as points in two dimensions (their first two principal
+    /// components when they have more), coloured by class for `<|class -> {vectors}|>` or
+    /// `{vector -> class, ...}`.
+    func featureSpacePlot(_ data: Expr) throws -> Expr? {
+        var groups: [(Expr?, [[Double]])] = []
+        func vectors(_ e: Expr) -> [[Double]]? {
+            guard let xs = e.listItems else { return nil }
+            let vs = xs.compactMap { x -> [Double]? in (try? numericized(x))?.realValues.flatMap { $0.count >= 2 ? $0 : nil } }
+            return vs.count == xs.count && !vs.isEmpty ? vs : nil
+        }
+        if let a = data.asAssociation {
+            for (k, v) in a.entries { guard let vs = vectors(v) else { return nil }; groups.append((k, vs)) }
+        } else if let xs = data.listItems, !xs.isEmpty, xs.allSatisfy({ $0.hasHead(Sym.Rule) && $0.args.count == 2 }) {
+            var byClass: [(Expr, [Expr])] = []
+            for r in xs {
+                if let i = byClass.firstIndex(where: { $0.0 == r.args[1] }) { byClass[i].1.append(r.args[0]) } else { byClass.append((r.args[1], [r.args[0]])) }
+            }
+            for (k, v) in byClass { guard let vs = vectors(.list(v)) else { return nil }; groups.append((k, vs)) }
+        } else if let vs = vectors(data) { groups = [(nil, vs)] }
+        else { throw GraphicsError("\(short(data)) is not a list of numeric vectors, {vector -> class, ...} or <|class -> {vectors}|>") }
+        let dims = Set(groups.flatMap { $0.1.map(\.count) })
+        guard dims.count == 1, let d = dims.first else { throw GraphicsError("the vectors are not all of one length") }
+        let all = groups.flatMap(\.1)
+        let project = d == 2 ? { (v: [Double]) in (v[0], v[1]) } : principalPlane(all)
+        let series = groups.map { g in Series(points: g.1.map { let p = project($0); return (x: p.0, y: p.1) }, name: g.0) }
+        let (prims, styles) = dataPrimitives(series, joined: [false], baseline: 0)
+        let defaults: [(String, Expr)] = [("AspectRatio", .integer(1)), ("Frame", .symbol(Sym.True)),
+                                          ("FrameTicks", .symbol(Sym.None)), ("PlotRangePadding", head("Scaled", .real(0.05)))]
+        return graphics(prims, defaults, legend: legendLabels(series).map { ("PointLegend", styles, $0) })
+    }
+
+    /// The projection onto the first two principal components (power iteration with deflation).
+    func principalPlane(_ xs: [[Double]]) -> ([Double]) -> (Double, Double) {
+        let d = xs[0].count, n = Double(xs.count)
+        let mean = (0..<d).map { j in xs.reduce(0) { $0 + $1[j] } / n }
+        var cov = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
+        for x in xs {
+            for i in 0..<d { let a = x[i] - mean[i]; for j in 0..<d { cov[i][j] += a * (x[j] - mean[j]) / n } }
+        }
+        /// The leading eigenvector of m, kept orthogonal to `against`.
+        func top(_ m: [[Double]], against: [Double]? = nil) -> [Double] {
+            func orthogonal(_ x: [Double]) -> [Double] {
+                guard let a = against else { return x }
+                let dot = zip(x, a).reduce(0) { $0 + $1.0 * $1.1 }
+                return zip(x, a).map { $0 - dot * $1 }
+            }
+            var v = orthogonal((0..<d).map { 1 + Double($0) / Double(d) })
+            for _ in 0..<200 {
+                var w = orthogonal((0..<d).map { i in (0..<d).reduce(0) { $0 + m[i][$1] * v[$1] } })
+                let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard norm > 1e-12 else { return (0..<d).map { _ in 0 } }
+                w = w.map { $0 / norm }
+                v = w
+            }
+            return v
+        }
+        let u = top(cov)
+        let lambda = (0..<d).reduce(0.0) { acc, i in acc + u[i] * (0..<d).reduce(0) { $0 + cov[i][$1] * u[$1] } }
+        let deflated = (0..<d).map { i in (0..<d).map { j in cov[i][j] - lambda * u[i] * u[j] } }
+        let w = top(deflated, against: u)
+        return { v in
+            let c = (0..<d).map { v[$0] - mean[$0] }
+            return (zip(c, u).reduce(0) { $0 + $1.0 * $1.1 }, zip(c, w).reduce(0) { $0 + $1.0 * $1.1 })
+        }
+    }
+
+    /// ImageCollage: images in a grid of near-square shape, each scaled into a cell of the
+    /// first one's proportions, as one image.
+    func imageCollage(_ data: Expr) throws -> Expr? {
+        guard let items = data.listItems ?? data.asAssociation.map({ Array($0.entries.values) }), !items.isEmpty,
+              items.allSatisfy({ $0.asImageValue != nil || GraphicsReader.isGraphics($0) }) else { return nil }
+        let cols = Int(Double(items.count).squareRoot().rounded(.up))
+        let rows = (items.count + cols - 1) / cols
+        let first = items[0].asImage
+        let aspect = first.map { Double($0.height) / Double($0.width) } ?? 0.618
+        var prims: [Expr] = []
+        for (k, im) in items.enumerated() {
+            let i = k / cols, j = k % cols
+            prims.append(head("Inset", im, pointExpr(Double(j) + 0.5, (Double(rows - i) - 0.5) * aspect), .symbol(sym("Center")), pointExpr(0.96, 0.96 * aspect)))
+        }
+        let g = Expr.call(sym("Graphics"), [.list(prims),
+            .rule(.symbol(sym("PlotRange")), .list([.list([.integer(0), .integer(cols)]), .list([.integer(0), real(Double(rows) * aspect)])])),
+            .rule(.symbol(sym("PlotRangePadding")), .symbol(Sym.None)), .rule(.symbol(sym("ImagePadding")), .integer(0)),
+            .rule(.symbol(sym("AspectRatio")), real(Double(rows) * aspect / Double(cols))),
+            .rule(.symbol(sym("ImageSize")), given["ImageSize"] ?? real(Swift.min(200 * Double(cols), 800)))])
+        return .image(try GraphicsImages.image(g))
+    }
+}

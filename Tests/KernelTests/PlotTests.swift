@@ -91,6 +91,17 @@ extension KernelSuite {
             #expect(eval("Length[Cases[GraphicsGrid[{{Graphics[Disk[]], Graphics[Circle[]]}, {Graphics[Disk[]], Null}}], _Inset, Infinity]]") == "3")
         }
 
+        @Test func boxesFeatureSpaceAndCollages() {
+            // Quartiles of 1..9 with an outlier: the box is 3..7 with the median 5 across it.
+            #expect(eval("Cases[BoxWhiskerChart[{1, 2, 3, 4, 5, 6, 7, 8, 9, 40}], Rectangle[{_, a_}, {_, b_}] :> {a, b}, Infinity]") == "{{3.25, 7.75}}")
+            #expect(eval("Cases[BoxWhiskerChart[{1, 2, 3, 4, 5, 6, 7, 8, 9, 40}], Point[p_] :> p[[All, 2]], Infinity]") == "{{40.}}")
+            // Four-dimensional vectors that vary along one direction project onto a line.
+            let plot = "FeatureSpacePlot[<|\"a\" -> Table[{t, 2 t, -t, 0.5 t}, {t, 0, 1, 0.25}], \"b\" -> Table[{t, 2 t, -t, 0.5 t}, {t, 2, 3, 0.5}]|>]"
+            #expect(eval("Head[\(plot)]") == "Legended")
+            #expect(eval("Max[Abs[Cases[\(plot), Point[p_] :> p[[All, 2]], Infinity] // Flatten]] < 10^-6") == "True")
+            #expect(eval("ImageDimensions[ImageCollage[Table[Image[ConstantArray[k/4, {10, 20}]], {k, 4}], ImageSize -> 400]]") == "{400, 200}")
+        }
+
         @Test func showCombinesWithTheFirstOptions() {
             #expect(eval("Show[Graphics[Point[{0, 0}], Axes -> True], Graphics[Circle[]]]") == "-Graphics-")
             #expect(eval("InputForm[Show[Graphics[Point[{0, 0}], Axes -> True], Graphics[Circle[], Frame -> True]]]") ==
