@@ -53,7 +53,8 @@ struct GraphicsReader {
         guard let head = e.headSymbol?.name else { return }
         let a = e.args
         switch head {
-        case "Style", "Directive" where !a.isEmpty:
+        case "Style", "Directive":
+            guard !a.isEmpty else { return }
             var st = style
             if head == "Directive" { return }
             for d in a.dropFirst().flatMap({ $0.listItems ?? [$0] }) { _ = directive(d, &st) }

@@ -2,6 +2,7 @@ import CoreKernel
 import Foundation
 import LearnKernel
 import NetsKernel
+import Randomness
 import Testing
 
 extension KernelSuite {
@@ -120,6 +121,23 @@ extension KernelSuite {
             #expect(run("Rasterize[42]").messages.contains { $0.hasPrefix("Rasterize::notg:") })
             #expect(eval("Head[Graphics[{Line[{{0, 0}, {x, y}}], Point[Indeterminate]}] // Rasterize]") == "Image")
             #expect(eval("Head[Plot[1/0, {x, 0, 1}]]") == "Graphics")
+        }
+
+        /// Primitives, directives and options with odd arguments are drawn or skipped, never a crash.
+        @Test func oddPrimitivesAreDrawnOrSkipped() {
+            var g = SeededGenerator(seed: 14)
+            let heads = ["Point", "Line", "Polygon", "Rectangle", "Disk", "Circle", "Arrow", "Text", "Inset", "Raster", "Style",
+                         "RGBColor", "Hue", "GrayLevel", "Opacity", "PointSize", "Thickness", "Dashing", "EdgeForm", "FaceForm", "Directive"]
+            let arguments = ["", "{}", "{0, 0}", "{{0, 0}, {1, 1}}", "-1", "10^300", "Indeterminate", "x", "\"s\"", "{{{0, 0}}}",
+                             "{{1, 2}, {3}}", "{0, 0}, -2", "{0, 0}, {1, 2}, {0, 7}", "Graphics[Disk[]]", "{1, 2, 3, 4, 5}", "Red"]
+            let options = ["", ", PlotRange -> {1, 0}", ", ImageSize -> -5", ", AspectRatio -> 0", ", Frame -> {{True, False}, x}",
+                           ", GridLines -> {{1, 2}, Automatic}", ", Ticks -> {{{0, a}}, None}", ", ImagePadding -> 10^9", ", Axes -> True"]
+            for _ in 0..<60 {
+                let prims = (0..<3).map { _ in "\(g.pick(heads))[\(g.pick(arguments))]" }.joined(separator: ", ")
+                let input = "Head[Rasterize[Graphics[{\(prims)}\(g.pick(options))]]]"
+                let result = eval(input)
+                #expect(result == "Image" || result == "Rasterize" || result == "Symbol", "\(input) gave \(result)")
+            }
         }
 
         @Test func learningPictures() {
