@@ -112,7 +112,11 @@ extension Figure {
                     if let l = frameLabel.left { margins.left += canvas.blockSize(l, size: Furniture.labelFont).height + 6 }
                 }
                 if axes.x, !frame, let l = axesLabel.x { margins.right += canvas.blockSize(l, size: Furniture.labelFont).width + 6 }
-                if axes.y, !frame, let l = axesLabel.y { margins.top += canvas.blockSize(l, size: Furniture.labelFont).height + 4 }
+                if axes.y, !frame, let l = axesLabel.y {
+                    let size = canvas.blockSize(l, size: Furniture.labelFont)
+                    margins.top += size.height + 4
+                    margins.left = Swift.max(margins.left, size.width / 2 + 2)
+                }
                 if let l = plotLabel { margins.top += canvas.blockSize(l, size: Furniture.titleFont).height + 8 }
                 if !legend.isEmpty {
                     let w = legend.map { canvas.blockSize($0.label, size: Furniture.labelFont).width }.max() ?? 0

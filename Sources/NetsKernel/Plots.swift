@@ -192,7 +192,7 @@ struct PlotBuilder {
             if let glyphs = markers {
                 let glyph = glyphs[k % glyphs.count]
                 item.append(.list(s.points.filter { $0.x.isFinite && $0.y.isFinite }.map {
-                    head("Text", head("Style", .string(glyph), .integer(glyph == "●" ? 9 : 8)), pointExpr($0.x, $0.y))
+                    head("Text", head("Style", .string(glyph), .integer(glyph == "●" || glyph == "○" ? 10 : 9)), pointExpr($0.x, $0.y))
                 }))
             } else if !joined[k % joined.count] {
                 item.append(head("Point", .list(s.points.filter { $0.x.isFinite && $0.y.isFinite }.map { pointExpr($0.x, $0.y) })))
