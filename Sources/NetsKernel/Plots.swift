@@ -48,6 +48,8 @@ struct PlotBuilder {
     /// The data with exact numeric quantities (`Sin[1/5]`, `Pi`) as reals.
     func numericized(_ e: Expr, depth: Int = 0) throws -> Expr {
         if e.doubleValue != nil || depth > 64 { return e }
+        // NumericArrays plot as the lists they hold.
+        if case .native = e, let t = e.asTensor, t.rank >= 1 { return exprFromTensor(t) }
         if let items = e.listItems { return .list(try items.map { try numericized($0, depth: depth + 1) }) }
         if let a = e.asAssociation {
             var out = OrderedDictionary<Expr, Expr>()
