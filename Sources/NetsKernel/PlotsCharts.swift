@@ -126,7 +126,7 @@ extension PlotBuilder {
         return graphics(prims, defaults, legend: legend)
     }
 
-    /// PieChart: sectors in proportion to the values, counter-clockwise from the right.
+    /// PieChart: sectors in proportion to the values, clockwise from the left as Wolfram's are.
     func pieChart(_ data: Expr) throws -> Expr? {
         var values: [Double] = []
         var labels: [Expr]? = option("ChartLabels")?.listItems
@@ -137,17 +137,17 @@ extension PlotBuilder {
         let total = values.filter { $0 > 0 }.reduce(0, +)
         guard total > 0 else { return graphics([], [("AspectRatio", .integer(1))]) }
         var prims: [Expr] = [], styles: [Expr] = []
-        var angle = 0.0
+        var angle = Double.pi
         for (k, v) in values.enumerated() where v > 0 {
             let sweep = 2 * Double.pi * v / total
             let st = head("Directive", paletteColor(k), head("EdgeForm", .list([head("GrayLevel", .real(1)), head("AbsoluteThickness", .real(1))])))
             styles.append(st)
-            prims.append(.list([st, head("Disk", pointExpr(0, 0), .integer(1), .list([real(angle), real(angle + sweep)]))]))
+            prims.append(.list([st, head("Disk", pointExpr(0, 0), .integer(1), .list([real(angle - sweep), real(angle)]))]))
             if let labels, k < labels.count {
-                let mid = angle + sweep / 2
+                let mid = angle - sweep / 2
                 prims.append(head("Text", head("Style", labels[k], .integer(11), head("GrayLevel", .real(0.15))), pointExpr(0.65 * cos(mid), 0.65 * sin(mid))))
             }
-            angle += sweep
+            angle -= sweep
         }
         let defaults: [(String, Expr)] = [("AspectRatio", .integer(1)), ("Axes", .symbol(Sym.False)),
                                           ("PlotRange", .list([.list([.real(-1.05), .real(1.05)]), .list([.real(-1.05), .real(1.05)])]))]
