@@ -36,7 +36,7 @@ public enum LearningPlots {
         for i in 0..<k {
             for j in 0..<k {
                 let share = Double(m[i][j]) / Double(max(rowTotals[i], 1))
-                let color = i == j ? blue(share) : red(m[i][j] == 0 ? 0 : 0.15 + 0.85 * share.squareRoot())
+                let color = m[i][j] == 0 ? Color(gray: 0.985) : i == j ? blue(share) : red(0.15 + 0.85 * share.squareRoot())
                 let x = left + Double(j) * cell, y = top - Double(i + 1) * cell
                 prims.append(.list([rgb(color), head("EdgeForm", head("GrayLevel", .real(1))), head("Rectangle", pointExpr(x, y), pointExpr(x + cell, y + cell))]))
                 let ink = color.luminance < 0.5 ? head("GrayLevel", .integer(1)) : head("GrayLevel", .real(0.15))
