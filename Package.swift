@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Learn", targets: ["Learn"]),
         .library(name: "Formats", targets: ["Formats"]),
+        .library(name: "Graphics", targets: ["Graphics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
@@ -45,6 +46,9 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels", "Randomness", "Resources"], swiftSettings: numericSpeed),
         .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: numericSpeed),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // Pictures: a render model of plain structs drawn by Cairo to PNG, SVG and PDF.
+        .target(name: "Graphics", dependencies: ["CCairo"], swiftSettings: numericSpeed),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Formats", dependencies: ["Tensor", "CZlib"], swiftSettings: numericSpeed),
         .target(name: "Nets", dependencies: ["Tensor", "Imaging"], swiftSettings: numericSpeed),
@@ -56,7 +60,7 @@ let package = Package(
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: releaseSpeed, plugins: ["EmbedStdlib"]),
         .target(name: "NetsKernel", dependencies: [
-            "CoreKernel", "Language", "Tensor", "Nets", "Imaging", "Formats",
+            "CoreKernel", "Language", "Tensor", "Nets", "Imaging", "Formats", "Graphics",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: releaseSpeed, plugins: ["EmbedStdlib"]),
         .target(name: "LearnKernel", dependencies: [
@@ -83,6 +87,7 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Tensor"], exclude: ["Fixtures"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], exclude: ["Fixtures"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], exclude: ["Fixtures"]),
         .testTarget(name: "ScriptTests", dependencies: ["nets"], exclude: ["Clients"]),
     ]
 )

@@ -16,6 +16,7 @@ FORBIDDEN = {
     "NetsKernel": {"LearnKernel", "Learn"},
     # The Jupyter kernel speaks the protocol and knows no language: the executable gives it one.
     "Notebook": {"Language", "CoreKernel", "NetsKernel", "LearnKernel", "Tensor", "Nets", "Learn"},
+    "Graphics": {"Language", "CoreKernel", "NetsKernel", "LearnKernel", "Tensor", "Nets", "Learn"},
 }
 
 described = json.loads(subprocess.run(["swift", "package", "describe", "--type", "json"],

@@ -98,6 +98,9 @@ public struct Printer {
         switch (h.name, a.count) {
         case ("List", _):
             return Piece(text: "{\(a.map(string).joined(separator: ", "))}", prec: Printer.atomPrec)
+        // Pictures print as a placeholder; the front end draws them.
+        case ("Graphics", 1...) where form == .output: return Piece(text: "-Graphics-", prec: Printer.atomPrec)
+        case ("Legended", 2) where form == .output: return render(a[0])
         case ("Plus", 2...): return plus(a)
         case ("Times", 2...): return times(a)
         case ("Power", 2): return power(a[0], a[1])

@@ -90,7 +90,7 @@ final class MeasurementsValue: NativeValue {
             },
             Measure("Error") { m, u in m.proportion(1 - m.accuracy, u) },
             Measure("ConfusionMatrix") { m, _ in .list(m.confusion.map { .ints($0) }) },
-            Measure("ConfusionMatrixPlot") { m, _ in .image(try ConfusionPlot.render(m.confusion, labels: m.labels)) },
+            Measure("ConfusionMatrixPlot") { m, _ in LearningPlots.confusionMatrix(m.confusion, labels: m.labels) },
             Measure("Precision") { m, _ in let c = m.confusion; return m.perClass { m.precision(c, $0) } },
             Measure("Recall") { m, _ in let c = m.confusion; return m.perClass { m.recall(c, $0) } },
             Measure("F1Score") { m, _ in
@@ -129,7 +129,7 @@ final class MeasurementsValue: NativeValue {
 extension Kernel {
     static var measurementBuiltins: [Builtin] {
         [
-            Builtin("ClassifierMeasurements", [], usage: "ClassifierMeasurements[c, test, prop] measures classifier c (a ClassifierFunction or a net with a class decoder) on test data ({x -> class, ...}, {xs} -> {classes} or <|class -> {xs}|>); prop is one of " + MeasurementsValue.propertyNames.map { "\"\($0)\"" }.joined(separator: ", ") + " (\"ConfusionMatrixPlot\" is an image; Export it to PNG); ComputeUncertainty -> True gives Around values with the binomial standard error. ClassifierMeasurements[c, test] gives an object to ask later. Example: ClassifierMeasurements[Classify[{1 -> a, 2 -> a, 8 -> b, 9 -> b}], {1 -> a, 9 -> b}, \"Accuracy\"] gives 1.",
+            Builtin("ClassifierMeasurements", [], usage: "ClassifierMeasurements[c, test, prop] measures classifier c (a ClassifierFunction or a net with a class decoder) on test data ({x -> class, ...}, {xs} -> {classes} or <|class -> {xs}|>); prop is one of " + MeasurementsValue.propertyNames.map { "\"\($0)\"" }.joined(separator: ", ") + " (\"ConfusionMatrixPlot\" is a Graphics picture; Export it to PNG, SVG or PDF); ComputeUncertainty -> True gives Around values with the binomial standard error. ClassifierMeasurements[c, test] gives an object to ask later. Example: ClassifierMeasurements[Classify[{1 -> a, 2 -> a, 8 -> b, 9 -> b}], {1 -> a, 9 -> b}, \"Accuracy\"] gives 1.",
                     arity: .between(2, 3),
                     options: [("ComputeUncertainty", .symbol(Sym.False))],
                     examples: [("ClassifierMeasurements[Classify[{1 -> a, 2 -> a, 8 -> b, 9 -> b}], {1 -> a, 9 -> b}, \"Accuracy\"]", "1.")]) { c in
@@ -174,8 +174,7 @@ private func measurements(_ classifier: Expr, _ test: Expr, _ c: Call) throws ->
     throw LearnError("notclassifier", "\(short(classifier)) is not a ClassifierFunction or a net with a class decoder")
 }
 
-/// The confusion matrix as a picture: a heat map (white to dark blue by row share) with counts
-/// in the cells and the class names along the axes, drawn with a small built-in bitmap font.
+/// The confusion matrix as text, for the report (the picture is `LearningPlots.confusionMatrix`).
 enum ConfusionPlot {
     static func table(_ m: [[Int]], labels: [String]) -> [String] {
         let width = Swift.max(labels.map(\.count).max() ?? 0, 6)
@@ -186,78 +185,4 @@ enum ConfusionPlot {
         }
         return lines
     }
-
-    static func render(_ m: [[Int]], labels: [String]) throws -> Image {
-        let k = m.count
-        let scale = 2
-        let cellSize = 48
-        let labelWidth = (labels.map { Swift.min($0.count, 16) }.max() ?? 1) * 6 * scale + 12
-        let top = 16 * scale + 8, left = labelWidth
-        let width = left + k * cellSize + 8, height = top + k * cellSize + 8 + 10 * scale
-        var pixels = [Float](repeating: 1, count: width * height * 3)
-        func set(_ x: Int, _ y: Int, _ c: (Float, Float, Float)) {
-            guard x >= 0, y >= 0, x < width, y < height else { return }
-            let o = (y * width + x) * 3
-            pixels[o] = c.0; pixels[o + 1] = c.1; pixels[o + 2] = c.2
-        }
-        func text(_ s: String, _ x: Int, _ y: Int, _ color: (Float, Float, Float), s k: Int = scale, limit: Int = 16) {
-            var cx = x
-            for ch in s.prefix(limit) {
-                let rows = BitmapFont.glyph(ch)
-                for (ry, bits) in rows.enumerated() {
-                    for rx in 0..<5 where bits & (1 << (4 - rx)) != 0 {
-                        for dy in 0..<k { for dx in 0..<k { set(cx + rx * k + dx, y + ry * k + dy, color) } }
-                    }
-                }
-                cx += 6 * k
-            }
-        }
-        let totals = m.map { Swift.max($0.reduce(0, +), 1) }
-        for i in 0..<k {
-            for j in 0..<k {
-                let share = Float(m[i][j]) / Float(totals[i])
-                let color: (Float, Float, Float) = (1 - 0.85 * share, 1 - 0.65 * share, 1 - 0.25 * share)
-                for y in 0..<(cellSize - 2) { for x in 0..<(cellSize - 2) { set(left + j * cellSize + x, top + i * cellSize + y, color) } }
-                let label = String(m[i][j])
-                let ink: (Float, Float, Float) = share > 0.5 ? (1, 1, 1) : (0, 0, 0)
-                text(label, left + j * cellSize + (cellSize - label.count * 6 * scale) / 2, top + i * cellSize + (cellSize - 7 * scale) / 2, ink)
-            }
-            text(labels[i], 4, top + i * cellSize + (cellSize - 7 * scale) / 2, (0, 0, 0))
-            // Column labels: the first characters that fit above each column.
-            let fit = Swift.max(1, (cellSize - 2) / (6 * 1))
-            text(String(labels[i].prefix(fit)), left + i * cellSize + 1, top - 10, (0, 0, 0), s: 1)
-        }
-        text("actual \\ predicted", 4, 4, (0.3, 0.3, 0.3), s: 1, limit: 24)
-        return try Image(width: width, height: height, channels: 3, pixels: pixels)
-    }
-}
-
-/// A 5x7 bitmap font for the printable ASCII letters, digits and common punctuation (each row
-/// five bits, most significant on the left); lowercase letters draw as small capitals.
-enum BitmapFont {
-    static func glyph(_ c: Character) -> [UInt8] {
-        let u = String(c).uppercased()
-        return table[u] ?? table["?"] ?? []
-    }
-
-    static let table: [String: [UInt8]] = [
-        "A": [14, 17, 17, 31, 17, 17, 17], "B": [30, 17, 17, 30, 17, 17, 30], "C": [14, 17, 16, 16, 16, 17, 14],
-        "D": [30, 17, 17, 17, 17, 17, 30], "E": [31, 16, 16, 30, 16, 16, 31], "F": [31, 16, 16, 30, 16, 16, 16],
-        "G": [14, 17, 16, 23, 17, 17, 15], "H": [17, 17, 17, 31, 17, 17, 17], "I": [14, 4, 4, 4, 4, 4, 14],
-        "J": [7, 2, 2, 2, 2, 18, 12], "K": [17, 18, 20, 24, 20, 18, 17], "L": [16, 16, 16, 16, 16, 16, 31],
-        "M": [17, 27, 21, 21, 17, 17, 17], "N": [17, 17, 25, 21, 19, 17, 17], "O": [14, 17, 17, 17, 17, 17, 14],
-        "P": [30, 17, 17, 30, 16, 16, 16], "Q": [14, 17, 17, 17, 21, 18, 13], "R": [30, 17, 17, 30, 20, 18, 17],
-        "S": [15, 16, 16, 14, 1, 1, 30], "T": [31, 4, 4, 4, 4, 4, 4], "U": [17, 17, 17, 17, 17, 17, 14],
-        "V": [17, 17, 17, 17, 17, 10, 4], "W": [17, 17, 17, 21, 21, 21, 10], "X": [17, 17, 10, 4, 10, 17, 17],
-        "Y": [17, 17, 10, 4, 4, 4, 4], "Z": [31, 1, 2, 4, 8, 16, 31],
-        "0": [14, 17, 19, 21, 25, 17, 14], "1": [4, 12, 4, 4, 4, 4, 14], "2": [14, 17, 1, 2, 4, 8, 31],
-        "3": [31, 2, 4, 2, 1, 17, 14], "4": [2, 6, 10, 18, 31, 2, 2], "5": [31, 16, 30, 1, 1, 17, 14],
-        "6": [6, 8, 16, 30, 17, 17, 14], "7": [31, 1, 2, 4, 8, 8, 8], "8": [14, 17, 17, 14, 17, 17, 14],
-        "9": [14, 17, 17, 15, 1, 2, 12], " ": [0, 0, 0, 0, 0, 0, 0], "-": [0, 0, 0, 31, 0, 0, 0],
-        "_": [0, 0, 0, 0, 0, 0, 31], ".": [0, 0, 0, 0, 0, 12, 12], ",": [0, 0, 0, 0, 12, 4, 8],
-        "/": [1, 1, 2, 4, 8, 16, 16], "\\": [16, 16, 8, 4, 2, 1, 1], "(": [2, 4, 8, 8, 8, 4, 2],
-        ")": [8, 4, 2, 2, 2, 4, 8], "'": [4, 4, 8, 0, 0, 0, 0], ":": [0, 12, 12, 0, 12, 12, 0],
-        "?": [14, 17, 1, 2, 4, 0, 4], "+": [0, 4, 4, 31, 4, 4, 0], "=": [0, 0, 31, 0, 31, 0, 0],
-        "!": [4, 4, 4, 4, 4, 0, 4], "&": [12, 18, 20, 8, 21, 18, 13], "%": [24, 25, 2, 4, 8, 19, 3],
-    ]
 }

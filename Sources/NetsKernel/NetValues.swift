@@ -159,8 +159,10 @@ extension Expr {
         return nil
     }
 
+    /// An image value, or a Graphics expression drawn as one.
     package var asImage: Image? {
         if case .native(let v) = self, let i = v as? ImageValue { return i.image }
+        if GraphicsReader.isGraphics(self) { return try? GraphicsImages.image(self) }
         return nil
     }
 

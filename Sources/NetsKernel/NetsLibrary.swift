@@ -1,6 +1,7 @@
 import CoreKernel
 import Foundation
 import Formats
+import Graphics
 import Imaging
 import Language
 import Nets
@@ -11,9 +12,9 @@ public enum NetsLibrary: Library {
     public static let name = "NetsKernel"
     public static var builtins: [Builtin] {
         [Kernel.imageBuiltins, Kernel.layerBuiltins, Kernel.netBuiltins, Kernel.trainingBuiltins,
-         Kernel.packageBuiltins, Kernel.modelBuiltins].flatMap { $0 }
+         Kernel.packageBuiltins, Kernel.modelBuiltins, Kernel.graphicsBuiltins, Kernel.plotBuiltins].flatMap { $0 }
     }
-    public static var formats: [FileFormat] { netsFormats }
+    public static var formats: [FileFormat] { netsFormats + graphicsFormats }
     public static var sources: [(name: String, text: String)] { stdlibSources }
 
     public static func setUp() {
@@ -41,6 +42,7 @@ private func reportNetsError(_ error: Error, _ c: Call) -> Bool {
     case let e as TensorError where e.isMemory: nomem(c)
     case let e as TensorError: c.message("eval", text: capitalized(e.description) + ".")
     case let e as ImagingError: c.message("imgerr", text: capitalized(e.description) + ".")
+    case let e as GraphicsError: c.message("graphics", text: capitalized(e.description) + ".")
     default: return false
     }
     return true
@@ -52,7 +54,8 @@ var netsFormats: [FileFormat] {
         { path, _ in try importing(name) { try importBytes(readBytes(path), format: name) } }
     }
     func imageWriter(_ format: Image.FileFormat) -> (String, Expr, Call) throws -> Bool {
-        { path, e, _ in
+        { path, e, c in
+            if format == .png, GraphicsReader.isGraphics(e) { return try GraphicsImages.writer(.png)(path, e, c) }  // drawn by Cairo
             guard let im = e.asImage else { return false }
             do { try writeAtomically(try im.encoded(as: format), to: path) } catch { throw FileError("noopen", "cannot write \(quoted(path))") }
             return true

@@ -23,6 +23,7 @@ final class TrainingResultValue: PropertyValue {
         Property("TrainedNet") { r, _ in .net(r.result.net) },
         Property("RoundLossList") { r, _ in .reals(r.result.roundLosses) },
         Property("ValidationLossList") { r, _ in .reals(r.result.validationLosses) },
+        Property("LossEvolutionPlot") { r, c in try LearningPlots.lossEvolution(r.result.roundLosses, validation: r.result.validationLosses, c) },
         Property("FinalRoundLoss") { r, _ in r.result.roundLosses.last.map(Expr.real) ?? .missing("NotAvailable") },
         Property("FinalValidationLoss") { r, _ in r.result.validationLosses.last.map(Expr.real) ?? .missing("NotAvailable") },
         Property("BestValidationRound") { r, _ in r.result.bestRound.map(Expr.integer) ?? .missing("NotAvailable") },

@@ -44,6 +44,7 @@ struct REPL {
                 // After Ctrl-C the terminal echoed ^C; start the result on a line of its own.
                 if interrupts.takeInterrupted() { write("\n") }
                 write(result.isNull ? "\n" : "Out[\(line)]= \(OutputForm.string(result))\n\n")
+                InlinePictures.show(result, write)
             }
             interrupts.evaluating = false
             if let error { front.writeError(error.description + "\n") }

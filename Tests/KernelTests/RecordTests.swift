@@ -53,6 +53,6 @@ extension KernelSuite {
 
 /// The properties a training results object lists, as the language prints them.
 private enum TrainingResultValueNames {
-    static let list = ["TrainedNet", "RoundLossList", "ValidationLossList", "FinalRoundLoss", "FinalValidationLoss",
+    static let list = ["TrainedNet", "RoundLossList", "ValidationLossList", "LossEvolutionPlot", "FinalRoundLoss", "FinalValidationLoss",
                        "BestValidationRound", "BatchSize", "TotalTrainingTime", "TotalRounds", "LossFunction", "Properties"]
 }

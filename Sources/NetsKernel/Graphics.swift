@@ -1,0 +1,141 @@
+import CoreKernel
+import Foundation
+import Graphics
+import Imaging
+import Language
+import Nets
+
+/// Pictures: `Graphics[...]` stays a symbolic expression (printed `-Graphics-`); Cairo draws it
+/// when it is exported, rasterized or used as an image.
+enum GraphicsImages {
+    /// The picture as an RGB image over white (its background where it has one).
+    static func image(_ e: Expr) throws -> Image {
+        let r = try GraphicsReader.figure(e).rasterized().overWhite()
+        return try Image(width: r.width, height: r.height, channels: r.channels, bytes: r.bytes)
+    }
+
+    /// The bytes of the picture as a file of the format.
+    static func file(_ e: Expr, _ format: OutputFormat) throws -> [UInt8] {
+        try GraphicsReader.figure(e).encoded(as: format)
+    }
+
+    /// A format's writer: a Graphics expression drawn to the format (PNG also takes images).
+    static func writer(_ format: OutputFormat) -> (String, Expr, Call) throws -> Bool {
+        { path, e, _ in
+            guard GraphicsReader.isGraphics(e) else { return false }
+            let bytes: [UInt8]
+            do { bytes = try file(e, format) } catch { throw FileError("noopen", "cannot draw the picture: \(error)") }
+            do { try writeAtomically(bytes, to: path) } catch { throw FileError("noopen", "cannot write \(quoted(path))") }
+            return true
+        }
+    }
+}
+
+/// SVG and PDF, written from Graphics expressions.
+var graphicsFormats: [FileFormat] {
+    [
+        FileFormat("SVG", extensions: ["svg"], summary: "a Graphics expression as scalable vector graphics (Cairo)", exporter: GraphicsImages.writer(.svg)),
+        FileFormat("PDF", extensions: ["pdf"], summary: "a Graphics expression as a PDF page (Cairo)", exporter: GraphicsImages.writer(.pdf)),
+    ]
+}
+
+/// The 15 colours of `ColorData[97]` as `RGBColor` expressions.
+func paletteColor(_ k: Int) -> Expr { rgb(Palette.color(k)) }
+
+func rgb(_ c: Color) -> Expr {
+    func r(_ d: Double) -> Expr { d == d.rounded() ? .integer(Int(d)) : .real((d * 1e6).rounded() / 1e6) }
+    let base: [Expr] = [r(c.red), r(c.green), r(c.blue)]
+    return .call(sym("RGBColor"), c.alpha < 1 ? base + [r(c.alpha)] : base)
+}
+
+extension Kernel {
+    static var graphicsBuiltins: [Builtin] {
+        func directive(_ name: String, _ usage: String, _ example: String, gives output: String? = nil) -> Builtin {
+            Builtin(name, [.protected], usage: usage, examples: [(example, output ?? example)])
+        }
+        return [
+            Builtin("Graphics", [.protected], usage: "Graphics[primitives, options] is a two-dimensional picture of points, lines, polygons, disks, text... under directives such as colours and thickness; it prints as -Graphics- and is drawn by Export, Rasterize and the REPL. Example: Graphics[{Red, Disk[]}] gives -Graphics-.",
+                    examples: [("Graphics[{Red, Disk[]}]", "-Graphics-"), ("Head[Graphics[Line[{{0, 0}, {1, 1}}]]]", "Graphics")]),
+            Builtin("Show", [], usage: "Show[g1, g2, ..., options] combines pictures into one, with the first one's options (and those given). Example: Show[Graphics[Point[{0, 0}]], Graphics[Circle[]]] gives -Graphics-.",
+                    arity: .atLeast(1), examples: [("Show[Graphics[Point[{0, 0}]], Graphics[Circle[]]]", "-Graphics-")]) { c in
+                var prims: [Expr] = [], opts: [Expr] = [], legends: [Expr] = []
+                var first = true
+                for a in c.args {
+                    if isOptionRule(a) { opts.insert(a, at: 0); continue }
+                    let parts = a.listItems ?? [a]
+                    for g in parts {
+                        var g = g
+                        if g.hasHead(sym("Legended")), g.args.count == 2 { legends.append(g.args[1]); g = g.args[0] }
+                        guard GraphicsReader.isGraphics(g) else { return nil }
+                        prims.append(g.args[0])
+                        if first { opts += g.args.dropFirst(); first = false }
+                    }
+                }
+                guard !prims.isEmpty else { return nil }
+                let g = Expr.call(sym("Graphics"), [.list(prims)] + opts)
+                guard !legends.isEmpty else { return g }
+                return .call(sym("Legended"), [g, mergedLegend(legends)])
+            },
+            Builtin("Rasterize", [], usage: "Rasterize[g] draws a Graphics expression as an RGB Image, one pixel a point. Example: ImageDimensions[Rasterize[Graphics[Disk[], ImageSize -> 100]]] gives {100, 100}.",
+                    arity: .between(1, 2), examples: [("ImageDimensions[Rasterize[Graphics[Disk[], ImageSize -> 100]]]", "{100, 100}")]) { c in
+                if c[0].asImageValue != nil { return c[0] }
+                guard GraphicsReader.isGraphics(c[0]) else { c.message("notg", text: "\(short(c[0])) is not a Graphics expression."); return nil }
+                return netOperation(c) { .image(try GraphicsImages.image(c[0])) }
+            },
+            Builtin("ColorData", [], usage: "ColorData[97] is the default plot palette; ColorData[97][k] or ColorData[97, k] is its k-th colour and ColorData[97, \"ColorList\"] its colours. Example: ColorData[97][1] gives RGBColor[0.368417, 0.506779, 0.709798].",
+                    arity: .between(1, 2), examples: [("ColorData[97, 2]", "RGBColor[0.880722, 0.611041, 0.142051]"), ("ColorData[97][1]", "RGBColor[0.368417, 0.506779, 0.709798]")]) { c in
+                guard c[0].intValue == 97, c.count == 2 else { return nil }
+                if let k = c[1].intValue { return paletteColor(k - 1) }
+                if c[1].asString == "ColorList" { return .list((0..<Palette.standard.count).map(paletteColor)) }
+                return nil
+            } subValue: { c in
+                guard case .normal(let f) = c.head, f.args.count == 1, f.args[0].intValue == 97, c.count == 1, let k = c[0].intValue else { return nil }
+                return paletteColor(k - 1)
+            },
+            directive("RGBColor", "RGBColor[r, g, b] is a colour of red, green and blue parts in 0..1 (a fourth is opacity); Red, Blue, ... are RGBColor values.", "RGBColor[1, 0, 0]"),
+            directive("Hue", "Hue[h] is a fully saturated colour of hue h in 0..1; Hue[h, s, b] gives saturation and brightness.", "Hue[0.5]"),
+            directive("GrayLevel", "GrayLevel[g] is a gray from 0 (black) to 1 (white).", "GrayLevel[0.5]"),
+            directive("Opacity", "Opacity[a] makes what follows a transparent (0) to opaque (1); Opacity[a, color] a colour.", "Opacity[0.5]"),
+            directive("PointSize", "PointSize[d] draws points d times the picture's width across; Small, Medium and Large also.", "PointSize[0.02]"),
+            directive("AbsolutePointSize", "AbsolutePointSize[d] draws points d pixels across.", "AbsolutePointSize[4]"),
+            directive("Thickness", "Thickness[t] draws lines t times the picture's width thick.", "Thickness[0.01]"),
+            directive("AbsoluteThickness", "AbsoluteThickness[d] draws lines d pixels thick.", "AbsoluteThickness[2]"),
+            directive("Dashing", "Dashing[{a, b}] draws lines dashed, a on and b off (fractions of the width); Dashed, Dotted and DotDashed are common dashings.", "Dashing[{0.02, 0.01}]"),
+            directive("EdgeForm", "EdgeForm[directives] draws the outlines of filled shapes with the directives; EdgeForm[None] draws none.", "EdgeForm[GrayLevel[0]]"),
+            directive("FaceForm", "FaceForm[directives] fills shapes with the directives, leaving lines and points as they are.", "FaceForm[GrayLevel[0.8]]"),
+            directive("Directive", "Directive[d1, d2, ...] is several graphics directives taken together.", "Directive[RGBColor[1, 0, 0], Thick]"),
+            directive("Point", "Point[{x, y}] is a point, Point[{{x1, y1}, ...}] several.", "Point[{0, 0}]"),
+            directive("Line", "Line[{{x1, y1}, ...}] is a line through the points; Line[{line1, line2}] several lines.", "Line[{{0, 0}, {1, 1}}]"),
+            directive("Polygon", "Polygon[{{x1, y1}, ...}] is a filled polygon.", "Polygon[{{0, 0}, {1, 0}, {0, 1}}]"),
+            directive("Rectangle", "Rectangle[{x1, y1}, {x2, y2}] is a filled rectangle between opposite corners; Rectangle[{x, y}] a unit square.", "Rectangle[{0, 0}, {2, 1}]"),
+            directive("Disk", "Disk[{x, y}, r] is a filled disk; Disk[] the unit disk; Disk[c, {rx, ry}] an ellipse; Disk[c, r, {a1, a2}] a sector.", "Disk[{0, 0}, 1]"),
+            directive("Circle", "Circle[{x, y}, r] is a circle; Circle[c, r, {a1, a2}] an arc.", "Circle[{0, 0}, 1]"),
+            directive("Arrow", "Arrow[{{x1, y1}, {x2, y2}}] is an arrow from the first point to the last.", "Arrow[{{0, 0}, {1, 1}}]"),
+            directive("Text", "Text[expr, {x, y}] writes expr centred at the point; Text[expr, pos, {dx, dy}] with an offset (-1 puts its left or bottom at the point).", "Text[\"a\", {0, 0}]", gives: "Text[a, {0, 0}]"),
+            directive("Inset", "Inset[obj, pos, Center, size] places an image or a picture centred at pos, size wide.", "Inset[\"a\", {0, 0}]", gives: "Inset[a, {0, 0}]"),
+            directive("Legended", "Legended[g, legend] is a picture with a legend beside it.", "InputForm[Legended[x, y]]", gives: "Legended[x, y]"),
+            directive("LineLegend", "LineLegend[{styles}, {labels}] is a legend of line samples.", "LineLegend[{RGBColor[1, 0, 0]}, {\"a\"}]", gives: "LineLegend[{RGBColor[1, 0, 0]}, {a}]"),
+            directive("PointLegend", "PointLegend[{styles}, {labels}] is a legend of point samples.", "PointLegend[{RGBColor[1, 0, 0]}, {\"a\"}]", gives: "PointLegend[{RGBColor[1, 0, 0]}, {a}]"),
+            directive("SwatchLegend", "SwatchLegend[{styles}, {labels}] is a legend of colour swatches.", "SwatchLegend[{RGBColor[1, 0, 0]}, {\"a\"}]", gives: "SwatchLegend[{RGBColor[1, 0, 0]}, {a}]"),
+        ]
+    }
+}
+
+/// Several legends of the same kind as one.
+private func mergedLegend(_ legends: [Expr]) -> Expr {
+    guard let first = legends.first, let head = first.headSymbol else { return .list([]) }
+    var styles: [Expr] = [], labels: [Expr] = []
+    for l in legends where l.args.count >= 2 {
+        styles += l.args[0].listItems ?? []
+        labels += l.args[1].listItems ?? []
+    }
+    return .call(head, [.list(styles), .list(labels)])
+}
+
+/// A result the front end shows as a picture (a Graphics expression or an image) as PNG bytes;
+/// nil for other results.
+public func picturePNG(_ e: Expr) -> [UInt8]? {
+    if GraphicsReader.isGraphics(e) { return try? GraphicsImages.file(e, .png) }
+    if case .native = e, let im = e.asImage { return try? im.encoded(as: .png) }
+    return nil
+}
