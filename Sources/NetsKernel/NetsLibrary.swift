@@ -25,10 +25,15 @@ public enum NetsLibrary: Library {
     }
 }
 
-/// Images as PNG, nets as their summary table, for notebooks.
+/// Pictures (Graphics expressions and images) as PNG, Graphics also as SVG, nets as their
+/// summary table, for notebooks.
 private func richForms(_ e: Expr) -> [String: String]? {
-    if let image = e.asImage, let png = try? image.encoded(as: .png) {
-        return ["image/png": Data(png).base64EncodedString()]
+    if let png = picturePNG(e) {
+        var forms = ["image/png": Data(png).base64EncodedString()]
+        if GraphicsReader.isGraphics(e), let svg = try? GraphicsImages.file(e, .svg) {
+            forms["image/svg+xml"] = String(decoding: svg, as: UTF8.self)
+        }
+        return forms
     }
     if let net = e.asNet { return ["text/html": informationHTML(net)] }
     return nil

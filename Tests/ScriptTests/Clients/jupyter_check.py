@@ -84,6 +84,10 @@ try:
     data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
     import base64
     check("an image shows as a PNG", base64.b64decode(data.get("image/png", ""))[:8] == b"\x89PNG\r\n\x1a\n", data)
+    reply, outputs = run(kc, "ListPlot[{1, 4, 9, 16}]")
+    data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
+    check("a plot shows as PNG and SVG", base64.b64decode(data.get("image/png", ""))[:4] == b"\x89PNG"
+          and "<svg" in data.get("image/svg+xml", "") and data["text/plain"] == "-Graphics-", list(data))
     reply, outputs = run(kc, 'net = NetChain[{LinearLayer[8], Tanh, LinearLayer[1]}, "Input" -> 1];'
                              'data = Table[{x} -> {Sin[x]}, {x, 0., 3., 0.01}];'
                              'trained = NetTrain[net, data, MaxTrainingRounds -> 300, BatchSize -> 8]; Head[trained]', timeout=300)
