@@ -26,7 +26,7 @@ public struct Clusters: Sendable {
     public var mixture: GaussianMixture?
 
     /// Renumbers the clusters by first appearance, keeping centers and medoids in step.
-    init(labels raw: [Int], centers: [[Double]]? = nil, medoids: [Int]? = nil, mixture: GaussianMixture? = nil) {
+    public init(labels raw: [Int], centers: [[Double]]? = nil, medoids: [Int]? = nil, mixture: GaussianMixture? = nil) {
         var order: [Int: Int] = [:]
         for l in raw where l >= 0 && order[l] == nil { order[l] = order.count }
         labels = raw.map { $0 >= 0 ? order[$0] ?? -1 : -1 }

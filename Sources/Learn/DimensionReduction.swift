@@ -25,6 +25,18 @@ public struct LinearReducer: Sendable {
         return components.map { dot($0, centered) }
     }
 
+    /// The fewest leading components whose variances add up to `fraction` of the total (at least one).
+    public func keeping(_ fraction: Double) -> LinearReducer {
+        let total = variances.reduce(0, +)
+        var kept = 0.0, m = 0
+        for v in variances where total > 0 && kept < fraction * total {
+            kept += v
+            m += 1
+        }
+        m = Swift.max(m, 1)
+        return LinearReducer(mean: mean, components: Array(components.prefix(m)), variances: Array(variances.prefix(m)))
+    }
+
     public func reconstruct(_ z: [Double]) -> [Double] {
         var out = mean
         for (w, row) in zip(z, components) { for j in out.indices { out[j] += w * row[j] } }

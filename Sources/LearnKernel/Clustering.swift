@@ -1,0 +1,240 @@
+import CoreKernel
+import Foundation
+import Language
+import Learn
+import Nets
+import NetsKernel
+import Randomness
+
+/// A clustering of data: the method, the element space, and how new elements are assigned.
+final class ClusteringModel {
+    let method: ClusterMethod
+    let space: ElementSpace
+    /// The vectors the method saw (standardized when the distance was Automatic), or nil.
+    let vectors: [[Double]]?
+    let standardizer: Standardizer?
+    let clusters: Clusters
+    /// The distance over which a soft assignment falls by a factor e.
+    let scale: Double
+
+    init(method: ClusterMethod, space: ElementSpace, vectors: [[Double]]?, standardizer: Standardizer?, clusters: Clusters, scale: Double) {
+        self.scale = scale
+        self.method = method
+        self.space = space
+        self.vectors = vectors
+        self.standardizer = standardizer
+        self.clusters = clusters
+    }
+
+    /// Each cluster's probability for a new element: the Gaussian mixture's posterior; otherwise
+    /// exp(−d_c / s) normalized, with d_c the distance to the cluster's center, medoid or nearest
+    /// member and s the mean distance of a training example to its nearest fellow member.
+    func probabilities(_ x: Expr, _ c: Call) throws -> [Double] {
+        let k = clusters.count
+        guard k > 0 else { return [] }
+        var d = [Double](repeating: .infinity, count: k)
+        if let vectors, let raw = FeaturePipeline.numeric(x), raw.count == vectors.first?.count {
+            let v = standardizer?.apply(raw) ?? raw
+            if let mixture = clusters.mixture { return mixture.responsibilities(v) }
+            if let centers = clusters.centers {
+                d = centers.map { squaredDistance($0, v).squareRoot() }
+                return soft(d)
+            }
+        }
+        let all = try space.distances(to: x, c)
+        if let medoids = clusters.medoids {
+            d = medoids.map { all[$0] }
+        } else {
+            for (i, l) in clusters.labels.enumerated() where l >= 0 { d[l] = Swift.min(d[l], all[i]) }
+        }
+        return soft(d)
+    }
+
+    private func soft(_ d: [Double]) -> [Double] {
+        let w = d.map { exp(-($0 - (d.min() ?? 0)) / scale) }
+        let t = w.reduce(0, +)
+        return w.map { $0 / t }
+    }
+}
+
+/// `ClusterClassify[data]`: a classifier whose classes are the clusters 1, 2, ...
+final class ClusterClassifierValue: NativeValue, CallableValue {
+    let model: ClusteringModel
+
+    init(_ model: ClusteringModel) { self.model = model }
+
+    var headName: String { "ClassifierFunction" }
+    var summary: String { "ClassifierFunction[<\(model.method.rawValue), \(model.clusters.count) clusters>]" }
+
+    /// `c[x]`, `c[{x...}]`, `c[x, "Probabilities" | "Decision" | "TopProbabilities"]`.
+    func apply(_ c: Call) throws -> Expr? {
+        guard c.count == 1 || c.count == 2 else { return nil }
+        return netOperation(c) {
+            let x = c[0]
+            let single = model.space.isElement(x)
+            let xs = single ? [x] : (x.listItems ?? [x])
+            let out = try xs.map { e -> Expr in
+                let p = try model.probabilities(e, c)
+                let best = (p.indices.max { p[$0] < p[$1] } ?? 0) + 1
+                switch c.count == 2 ? c[1].asString : "Decision" {
+                case "Decision": return .integer(best)
+                case "Probabilities": return .association(.init(uniqueKeysWithValues: p.enumerated().map { (.integer($0.offset + 1), .real($0.element)) }))
+                case "TopProbabilities":
+                    return .list(p.enumerated().filter { $0.element >= 0.1 }.sorted { $0.element > $1.element }.map { .rule(.integer($0.offset + 1), .real($0.element)) })
+                default: throw LearnError("prop", "\(short(c[1])) is not a property; try \"Decision\", \"Probabilities\" or \"TopProbabilities\"")
+                }
+            }
+            return single ? out[0] : .list(out)
+        }
+    }
+}
+
+/// The seed of a learning function: `RandomSeeding -> n` (or a string), or `Automatic`, drawn
+/// from the session's generator so `SeedRandom` makes it repeatable.
+func learningSeed(_ e: Expr) -> UInt64 {
+    if let n = e.intValue { return UInt64(bitPattern: Int64(n)) }
+    if let s = e.asString { return s.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 } }
+    return RandomState.generator.next()
+}
+
+/// A method setting: its name and sub-options (`{"DBSCAN", "NeighborhoodRadius" -> 0.5}`).
+func methodSpec(_ e: Expr) -> (name: String?, sub: [String: Expr]) {
+    var sub: [String: Expr] = [:]
+    for r in e.listItems?.dropFirst() ?? [] { collectOptions(r, into: &sub) }
+    return (e.asString ?? e.listItems?.first?.asString, sub)
+}
+
+/// Clusters data as FindClusters and ClusterClassify do.
+func findClusters(_ elements: [Expr], _ countSpec: Expr?, _ c: Call) throws -> ClusteringModel {
+    guard !elements.isEmpty else { throw LearnError("data", "there is nothing to cluster") }
+    let distanceSpec = c.option("DistanceFunction")
+    let space = try ElementSpace(elements, distance: distanceSpec)
+    let (name, sub) = methodSpec(c.option("Method"))
+    let spec = c.option("Method")
+    let method: ClusterMethod
+    if spec.isSymbol(Sym.Automatic) {
+        method = space.vectors != nil && distanceSpec.isSymbol(Sym.Automatic) ? .kMeans : .kMedoids
+    } else {
+        guard let name, let m = ClusterMethod(rawValue: name) else {
+            throw LearnError("method", "Method must be Automatic or one of \(ClusterMethod.allCases.map { quoted($0.rawValue) }.joined(separator: ", "))")
+        }
+        method = m
+    }
+    let criterion = c.option("CriterionFunction")
+    guard criterion.isSymbol(Sym.Automatic) || criterion.asString == "Silhouette" else {
+        throw LearnError("crit", "CriterionFunction must be Automatic or \"Silhouette\"")
+    }
+    // The number of clusters: exactly n, UpTo[n] (the best by silhouette up to n), or Automatic (up to 10).
+    let n = elements.count
+    var exact: Int?, most = Swift.min(10, Swift.max(n - 1, 2))
+    if let spec = countSpec, !spec.isSymbol(Sym.Automatic) {
+        if let k = spec.intValue {
+            guard k >= 1 else { throw LearnError("nclust", "the number of clusters \(k) must be positive") }
+            exact = Swift.min(k, n)
+        } else if spec.hasHead(Symbol.intern("UpTo")), let k = spec.args.first?.intValue, k >= 1 {
+            most = Swift.min(k, n)
+            if most == 1 { exact = 1 }
+        } else {
+            throw LearnError("nclust", "\(short(spec)) is not a number of clusters, UpTo[n] or Automatic")
+        }
+    }
+    // Numeric data under the Automatic distance is standardized first, feature by feature
+    // (not for DBSCAN given a radius, which is in the data's own units).
+    var vectors = space.vectors
+    var standardizer: Standardizer?
+    if let v = vectors, distanceSpec.isSymbol(Sym.Automatic), !(method == .dbscan && sub["NeighborhoodRadius"] != nil) {
+        let s = Standardizer(v)
+        standardizer = s
+        vectors = v.map { s.apply($0) }
+    }
+    if method == .kMeans || method == .gaussianMixture, vectors == nil {
+        throw LearnError("method", "the method \(method.rawValue) needs numbers or numeric vectors")
+    }
+    let seed = learningSeed(c.option("RandomSeeding", .integer(1234)))
+    let matrix: DistanceMatrix
+    if let v = vectors, standardizer != nil {
+        matrix = try DistanceMatrix(v, .euclidean)
+    } else {
+        matrix = try space.matrix(c)
+    }
+    func partition(_ k: Int) throws -> Clusters {
+        try c.evaluator.checkInterrupt()
+        switch method {
+        case .kMeans: return Clustering.kMeans(vectors ?? [], clusters: k, seed: seed)
+        case .kMedoids: return Clustering.kMedoids(matrix, clusters: k, seed: seed)
+        case .gaussianMixture:
+            let g = try GaussianMixture.fit(vectors ?? [], components: k, seed: seed)
+            let labels = (vectors ?? []).map { v in let p = g.responsibilities(v); return p.indices.max { p[$0] < p[$1] } ?? 0 }
+            return Clusters(labels: labels, mixture: g)
+        case .agglomerate:
+            let linkage = Linkage(rawValue: sub["Linkage"]?.asString ?? "Single") ?? .single
+            return Clustering.agglomerate(matrix, clusters: k, linkage: linkage)
+        case .dbscan: return Clusters(labels: [])
+        }
+    }
+    var clusters: Clusters
+    if method == .dbscan {
+        let minimum = sub["NeighborsNumber"]?.intValue ?? Swift.min(5, Swift.max(n / 10, 2))
+        let radius = sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix, minimum: minimum)
+        clusters = Clustering.dbscan(matrix, radius: radius, minimum: minimum)
+    } else if let k = exact {
+        clusters = try partition(k)
+    } else if n <= 2 {
+        clusters = try partition(n)
+    } else {
+        clusters = try Clustering.bestBySilhouette(matrix, most: most, partition)
+    }
+    if method == .gaussianMixture, let g = clusters.mixture, g.means.count != clusters.count {
+        // A component that won no example is dropped from the partition's numbering only.
+        clusters.mixture = nil
+        clusters.centers = nil
+    }
+    // The scale of the soft assignment: the mean distance of an example to its nearest fellow member.
+    var total = 0.0, counted = 0
+    for i in 0..<n where clusters.labels[i] >= 0 {
+        let d = (0..<n).filter { $0 != i && clusters.labels[$0] == clusters.labels[i] }.map { matrix[i, $0] }.min()
+        if let d { total += d; counted += 1 }
+    }
+    return ClusteringModel(method: method, space: space, vectors: vectors, standardizer: standardizer, clusters: clusters,
+                           scale: counted > 0 && total > 0 ? total / Double(counted) : 1)
+}
+
+/// The option records FindClusters and ClusterClassify share.
+private let clusteringOptions: [(String, Expr)] = [
+    ("Method", .sym("Automatic")), ("DistanceFunction", .sym("Automatic")), ("CriterionFunction", .sym("Automatic")),
+    ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic")),
+]
+
+extension Kernel {
+    static var clusteringBuiltins: [Builtin] {
+        [
+            Builtin("FindClusters", [], usage: "FindClusters[{e1, e2, ...}] partitions the ei into clusters of similar elements; FindClusters[{e1 -> v1, ...}] or FindClusters[{e...} -> {v...}] gives the vi of each cluster, FindClusters[<|v1 -> e1, ...|>] the keys; FindClusters[data, n] exactly n clusters, FindClusters[data, UpTo[n]] at most n. Elements are numbers, vectors (standardized, unless a DistanceFunction is given) or strings (EditDistance). Method: \"KMeans\" (k-means++, 10 restarts), \"KMedoids\", \"GaussianMixture\", \"DBSCAN\" (sub-options \"NeighborhoodRadius\", \"NeighborsNumber\"; noise is a last cluster of its own), \"Agglomerate\" (\"Linkage\" -> \"Single\" | \"Complete\" | \"Average\" | \"Ward\"), or Automatic (k-means for vectors, k-medoids otherwise). Without n the number of clusters (2 to 10) is the one of highest mean silhouette. RandomSeeding -> 1234 by default; Automatic follows SeedRandom.",
+                    arity: .between(1, 2), options: clusteringOptions,
+                    examples: [("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25}, 3]", "{{1, 2, 3, 1}, {10, 12, 13}, {25}}"),
+                               ("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25} -> {a, b, c, d, e, f, g, h}, 2]", "{{a, b, e, f}, {c, d, g, h}}"),
+                               ("FindClusters[{\"cat\", \"bat\", \"rat\", \"elephant\", \"elegant\"}]", "{{cat, bat, rat}, {elephant, elegant}}")]) { c in
+                netOperation(c) {
+                    let data = try LabelledElements(c[0])
+                    let pos = c.positional
+                    let model = try findClusters(data.elements, pos.count == 2 ? pos[1] : nil, c)
+                    var groups = [[Expr]](repeating: [], count: model.clusters.count)
+                    var noise: [Expr] = []
+                    for (i, l) in model.clusters.labels.enumerated() {
+                        if l >= 0 { groups[l].append(data.values[i]) } else { noise.append(data.values[i]) }
+                    }
+                    if !noise.isEmpty { groups.append(noise) }
+                    return .list(groups.map { .list($0) })
+                }
+            },
+            Builtin("ClusterClassify", [], usage: "ClusterClassify[data] clusters data as FindClusters does and gives a ClassifierFunction assigning new elements to the clusters 1, 2, ...: c[x], c[{x...}], c[x, \"Probabilities\"]; ClusterClassify[data, n] with n clusters. Same options as FindClusters.",
+                    arity: .between(1, 2), options: clusteringOptions,
+                    examples: [("c = ClusterClassify[{1, 2, 3, 10, 11, 12}, 2]; c[{0, 2.5, 9, 15}]", "{1, 1, 2, 2}")]) { c in
+                netOperation(c) {
+                    let data = try LabelledElements(c[0])
+                    let pos = c.positional
+                    return .native(ClusterClassifierValue(try findClusters(data.elements, pos.count == 2 ? pos[1] : nil, c)))
+                }
+            },
+        ]
+    }
+}
