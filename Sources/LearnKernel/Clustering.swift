@@ -215,7 +215,7 @@ extension Kernel {
                                ("FindClusters[{\"cat\", \"bat\", \"rat\", \"elephant\", \"elegant\"}]", "{{cat, bat, rat}, {elephant, elegant}}")]) { c in
                 netOperation(c) {
                     let data = try LabelledElements(c[0])
-                    let pos = c.positional
+                    let pos = c.dataArguments
                     let model = try findClusters(data.elements, pos.count == 2 ? pos[1] : nil, c)
                     var groups = [[Expr]](repeating: [], count: model.clusters.count)
                     var noise: [Expr] = []
@@ -231,7 +231,7 @@ extension Kernel {
                     examples: [("c = ClusterClassify[{1, 2, 3, 10, 11, 12}, 2]; c[{0, 2.5, 9, 15}]", "{1, 1, 2, 2}")]) { c in
                 netOperation(c) {
                     let data = try LabelledElements(c[0])
-                    let pos = c.positional
+                    let pos = c.dataArguments
                     return .native(ClusterClassifierValue(try findClusters(data.elements, pos.count == 2 ? pos[1] : nil, c)))
                 }
             },

@@ -264,7 +264,7 @@ extension Kernel {
                     arity: .between(1, 3), options: options,
                     examples: [("r = DimensionReduction[{{1, 2}, {2, 4}, {3, 6.}}, 1]; r[{{4, 8}, {1, 2}}, \"ReconstructedData\"]", "{{4., 8.}, {1., 2.}}")]) { c in
                 netOperation(c) {
-                    let pos = c.positional
+                    let pos = c.dataArguments
                     let r = try dimensionReduction(c[0], pos.count >= 2 ? pos[1] : nil, c)
                     guard pos.count == 3 else { return .native(r) }
                     func prop(_ p: Expr) throws -> Expr {
@@ -280,7 +280,7 @@ extension Kernel {
                     arity: .between(1, 2), options: options,
                     examples: [("Round[DimensionReduce[{{1, 1}, {2, 2}, {3, 3.}}, 1], 0.001]", "{{-1.414}, {0.}, {1.414}}")]) { c in
                 netOperation(c) {
-                    let pos = c.positional
+                    let pos = c.dataArguments
                     return .list(try dimensionReduction(c[0], pos.count == 2 ? pos[1] : nil, c).reduced.map(Expr.reals))
                 }
             },

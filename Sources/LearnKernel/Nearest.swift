@@ -221,6 +221,16 @@ final class NearestValue: NativeValue, CallableValue {
     }
 }
 
+extension Call {
+    /// The arguments before the trailing options, where an option is a rule whose left side is a
+    /// name: data given as a rule (`{e...} -> "Index"`, `{x...} -> {y...}`) stays an argument.
+    var dataArguments: [Expr] {
+        var n = args.count
+        while n > 0, isOptionRule(args[n - 1]), optionName(args[n - 1].args[0]) != nil { n -= 1 }
+        return Array(args.prefix(n))
+    }
+}
+
 extension Kernel {
     static var nearestBuiltins: [Builtin] {
         [
@@ -234,7 +244,7 @@ extension Kernel {
                     let data = try LabelledElements(c[0])
                     let space = try ElementSpace(data.elements, distance: c.option("DistanceFunction"))
                     let nf = NearestValue(data, space)
-                    let pos = c.positional
+                    let pos = c.dataArguments
                     if pos.count == 1 { return .native(nf) }
                     return try nf.lookup(pos[1], pos.count == 3 ? pos[2] : nil, c)
                 }
@@ -245,7 +255,7 @@ extension Kernel {
                     examples: [("DistanceMatrix[{1, 3, 7}]", "{{0, 2, 6}, {2, 0, 4}, {6, 4, 0}}")]) { c in
                 netOperation(c) {
                     guard let us = c[0].listItems else { throw LearnError("list", "\(short(c[0])) is not a list") }
-                    let pos = c.positional
+                    let pos = c.dataArguments
                     let vs = pos.count == 2 ? (pos[1].listItems ?? []) : us
                     let space = try ElementSpace(us, distance: c.option("DistanceFunction"))
                     guard let cells = ResourcePolicy.count([us.count, vs.count]), ResourcePolicy.admits(cells, bytesEach: 64) else {
