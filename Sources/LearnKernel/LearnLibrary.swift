@@ -10,7 +10,7 @@ public enum LearnLibrary: Library {
     public static var requires: [any Library.Type] { [NetsLibrary.self] }
     public static var builtins: [Builtin] {
         [Kernel.classifyBuiltins, Kernel.measurementBuiltins, Kernel.predictBuiltins,
-         Kernel.nearestBuiltins, Kernel.clusteringBuiltins, Kernel.reductionBuiltins].flatMap { $0 }
+         Kernel.nearestBuiltins, Kernel.clusteringBuiltins, Kernel.reductionBuiltins, Kernel.learnDistributionBuiltins].flatMap { $0 }
     }
     public static var formats: [FileFormat] {
         [FileFormat("WMLF", extensions: ["wmlf"], summary: "a ClassifierFunction: classes, feature encoders, extractor and model as JSON",

@@ -110,6 +110,22 @@ extension KernelSuite {
             #expect(Self.numbers(eval("Nearest[\(x) -> \"Index\", \(q)[[1]], {All, 0.6}]")) == Self.ints("nearest_radius").map { Double($0 + 1) })
         }
 
+        @Test func learnedDistributionsMatchSciPy() {
+            let x = "{" + (Self.fixture["kde_x"] as? [Double] ?? []).map { String($0).replacingOccurrences(of: "e", with: "*^") }.joined(separator: ", ") + "}"
+            let at = (Self.fixture["kde_at"] as? [Double] ?? []).map { String($0) }.joined(separator: ", ")
+            let ours = Self.numbers(eval("InputForm[PDF[LearnDistribution[\(x), Method -> \"KernelDensityEstimation\"], {\(at)}]]"))
+            let theirs = Self.fixture["kde_pdf"] as? [Double] ?? []
+            #expect(ours.count == theirs.count)
+            for (a, b) in zip(ours, theirs) { #expect(abs(a - b) < 1e-9) }
+            let v = Self.literal(Self.matrix("normal_x"))
+            let normal = Self.numbers(eval("With[{ld = LearnDistribution[\(v), Method -> \"Multinormal\"]}, InputForm[PDF[ld, #] & /@ Take[\(v), 3]]]"))
+            for (a, b) in zip(normal, Self.fixture["normal_pdf"] as? [Double] ?? []) { #expect(abs(a / b - 1) < 1e-9) }
+            #expect(eval("ld = LearnDistribution[\(x)]; SeedRandom[5]; a = RandomVariate[ld, 4]; SeedRandom[5]; {a === RandomVariate[ld, 4], Length[a], ld}") == "{True, 4, LearnedDistribution[<GaussianMixture, 1 variable>]}")
+            #expect(eval("ld = LearnDistribution[{1, 2, 3, 4, 5}, Method -> \"Multinormal\"]; {RarerProbability[ld, 3], Information[ld, \"Covariance\"]}") == "{1., 2.}")
+            let t = run("LearnDistribution[{1, \"a\"}]")
+            #expect(t.messages.contains { $0.hasPrefix("LearnDistribution::data:") })
+        }
+
         @Test(arguments: [
             ("Nearest[{1, 2, 3}, 2.5]", "{2, 3}"),
             ("Nearest[{1, 2, 4} -> All, 3]", "{<|Element -> 2, Index -> 2, Distance -> 1|>, <|Element -> 4, Index -> 3, Distance -> 1|>}"),

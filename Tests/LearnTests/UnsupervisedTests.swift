@@ -133,6 +133,19 @@ func adjustedRand(_ a: [Int], _ b: [Int]) -> Double {
         #expect(NearestSearch.nearest(x.map { VectorDistance.euclidean($0, q) }, count: nil, radius: 0.6) == F.ints("nearest_radius"))
     }
 
+    @Test func densitiesMatchSciPy() throws {
+        let kde = try LearnedDensity.fit(F.numbers("kde_x").map { [$0] }, method: .kernelDensity, seed: 1)
+        for (x, p) in zip(F.numbers("kde_at"), F.numbers("kde_pdf")) { #expect(abs(exp(kde.logDensity([x])) - p) < 1e-12) }
+        let normal = try LearnedDensity.fit(F.matrix("normal_x"), method: .multinormal, seed: 1)
+        for (x, p) in zip(F.matrix("normal_at"), F.numbers("normal_pdf")) { #expect(abs(exp(normal.logDensity(x)) / p - 1) < 1e-9) }
+        // Two well-separated groups: the automatic choice is not the single Gaussian.
+        let chosen = try LearnedDensity.automatic(F.numbers("kde_x").map { [$0] }, seed: 1)
+        #expect(chosen.method != .multinormal)
+        var g = SeededGenerator(seed: 3)
+        let samples = (0..<4000).map { _ in chosen.sample(&g)[0] }
+        #expect(abs(Double(samples.filter { $0 > 2.5 }.count) / 4000 - 0.4) < 0.03)
+    }
+
     @Test func levenshtein() {
         #expect(editDistance(Array("kitten"), Array("sitting")) == 3)
         #expect(editDistance(Array(""), Array("abc")) == 3)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference values for clustering, dimension reduction and nearest neighbours from
-scikit-learn (pip install scikit-learn==1.9.1, numpy). Run from this folder:
+scikit-learn (pip install scikit-learn==1.9.1, numpy, scipy). Run from this folder:
 python3 make_fixtures.py  (writes unsupervised.json).
 
 - kmeans: KMeans(init=<the first three examples>, n_init=1) on iris: labels, centers, inertia.
@@ -15,7 +15,8 @@ python3 make_fixtures.py  (writes unsupervised.json).
   queries, and the indices within radius 0.6 of the first query.
 - agglomerative: AgglomerativeClustering(3, linkage=...) on iris for single/complete/average/ward.
 - silhouette: silhouette_score of the k-means labels.
-- gmm: GaussianMixture(3, seed 0) on iris: adjusted-Rand-index reference labels (the true classes).
+- iris_y: the true classes, against which k-medoids and the Gaussian mixture are judged (adjusted Rand index).
+- kde / normal: SciPy's gaussian_kde (1-D) and multivariate_normal densities (see the end).
 """
 import json
 
@@ -86,6 +87,22 @@ out["nearest_radius"] = ind.tolist()
 
 for linkage in ["single", "complete", "average", "ward"]:
     out["agglomerate_" + linkage] = AgglomerativeClustering(3, linkage=linkage).fit(X).labels_.tolist()
+
+
+# Densities (SciPy): a Gaussian kernel estimate in one dimension (Scott's rule) and a multinormal
+# with the maximum-likelihood covariance plus 1e-6 on the diagonal, each at a few points.
+from scipy.stats import gaussian_kde, multivariate_normal
+
+rng = np.random.default_rng(2)
+K = np.concatenate([rng.normal(0, 1, 60), rng.normal(5, 0.5, 40)])
+out["kde_x"] = K.tolist()
+out["kde_at"] = [-1.0, 0.0, 2.5, 5.0, 6.0]
+out["kde_pdf"] = gaussian_kde(K)(out["kde_at"]).tolist()
+V = rng.normal(size=(50, 3)) @ np.array([[1, 0.5, 0], [0, 1, 0.3], [0, 0, 0.5]])
+out["normal_x"] = V.tolist()
+out["normal_at"] = V[:3].tolist()
+cov = np.cov(V.T, bias=True) + 1e-6 * np.eye(3)
+out["normal_pdf"] = multivariate_normal(V.mean(axis=0), cov).pdf(V[:3]).tolist()
 
 with open("unsupervised.json", "w") as f:
     json.dump(out, f)
