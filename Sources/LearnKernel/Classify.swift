@@ -168,11 +168,20 @@ final class ClassifierValue: NativeValue {
 extension Kernel {
     static var classifyBuiltins: [Builtin] {
         [
-            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier. Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\", \"NeuralNetwork\", or Automatic (chosen by 3-fold cross-validation). Also ClassPriors, IndeterminateThreshold, RandomSeeding.",
-                    arity: .exactly(1),
+            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier; Classify[data, x] classifies x with it, Classify[data, x, prop] gives a property (\"Probabilities\", ...). Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\", \"NeuralNetwork\", or Automatic (chosen by 3-fold cross-validation). Also ClassPriors, IndeterminateThreshold, RandomSeeding.",
+                    arity: .between(1, 3),
                     options: [("Method", .sym("Automatic")), ("FeatureExtractor", .sym("Identity")), ("ClassPriors", .sym("Automatic")),
-                              ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234))], examples: [("Classify[{1 -> \"small\", 2 -> \"small\", 8 -> \"big\", 9 -> \"big\"}][{1.5, 8.5}]", "{small, big}")]) { c in
-                netOperation(c) { try classify(c) }
+                              ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234))],
+                    examples: [("Classify[{1 -> \"small\", 2 -> \"small\", 8 -> \"big\", 9 -> \"big\"}][{1.5, 8.5}]", "{small, big}"),
+                               ("Classify[{1 -> a, 2 -> b}, 1.2]", "a")]) { c in
+                netOperation(c) {
+                    // Classify[data, x] and Classify[data, x, prop]: train, then classify x.
+                    let pos = c.dataArguments
+                    let trained = try classify(c)
+                    guard pos.count > 1, case .native(let v) = trained, let value = v as? ClassifierValue else { return trained }
+                    let call = Call(evaluator: c.evaluator, expr: Normal(.native(value), Array(pos.dropFirst())))
+                    return try applyClassifier(value, call)
+                }
             },
             Builtin("ClassifierFunction", [], usage: "ClassifierFunction[...] is a trained classifier: c[x], c[{x...}], c[x, \"Probabilities\" | \"TopProbabilities\" | {\"TopProbabilities\", n} | {\"Probability\", class} | \"Decision\"]; Information[c, \"Method\" | \"Classes\" | \"ExampleNumber\"]."),
         ]

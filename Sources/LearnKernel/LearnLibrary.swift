@@ -68,13 +68,29 @@ extension ClassifierValue: StructuredValue, CallableValue {
 }
 
 extension PredictorValue: CallableValue {
-    /// `p[x]` or `p[{x...}]`: the predicted values.
+    /// `p[x]` or `p[{x...}]`: the predicted values; `p[x, prop]`: "Decision" (the value),
+    /// "Distribution" (NormalDistribution[value, residual standard deviation of the training fit]),
+    /// "StandardDeviation" (that deviation), "Properties".
     func apply(_ c: Call) throws -> Expr? {
-        guard c.count == 1 else { return nil }
+        guard c.count == 1 || c.count == 2 else { return nil }
         return netOperation(c) {
+            let names = ["Decision", "Distribution", "StandardDeviation", "Properties"]
+            let prop = c.count == 2 ? c[1].asString ?? "" : "Decision"
+            if prop == "Properties" { return .strings(names) }
+            guard names.contains(prop) else {
+                throw LearnError("prop", "\(short(c[1])) is not a property; the properties are \(names.joined(separator: ", "))")
+            }
             let single = exampleKind.isSingle(c[0])
             let values = try predict(single ? [c[0]] : (c[0].listItems ?? []), c)
-            return single ? .real(values[0]) : .reals(values)
+            let sd = trained.residualDeviation
+            let out: [Expr] = values.map { v in
+                switch prop {
+                case "Distribution": return Expr(Symbol.intern("NormalDistribution"), .real(v), .real(sd))
+                case "StandardDeviation": return .real(sd)
+                default: return .real(v)
+                }
+            }
+            return single ? out[0] : .list(out)
         }
     }
 }
