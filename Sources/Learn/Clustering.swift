@@ -1,3 +1,4 @@
+@preconcurrency import COpenBLAS
 import Foundation
 import Tensor
 
@@ -48,32 +49,56 @@ public enum Clustering {
     /// empty cluster keeps its center), until the centers move less than `tolerance` times the
     /// mean feature variance (squared shift summed), or 300 rounds.
     public static func kMeans(_ x: [[Double]], from initial: [[Double]], tolerance: Double = 1e-4, rounds: Int = 300) -> (clusters: Clusters, inertia: Double) {
-        let d = x.first?.count ?? 0, k = initial.count
+        let n = x.count, d = x.first?.count ?? 0, k = initial.count
+        guard n > 0, d > 0, k > 0 else { return (Clusters(labels: [Int](repeating: 0, count: n)), 0) }
         let threshold = tolerance * meanVariance(x)
-        var centers = initial
-        var labels = [Int](repeating: 0, count: x.count)
+        let flat = x.flatMap { $0 }
+        let norms = x.map { $0.reduce(0) { $0 + $1 * $1 } }
+        var centers = initial.flatMap { $0 }
+        var labels = [Int](repeating: 0, count: n)
+        var products = [Double](repeating: 0, count: n * k)
         for _ in 0..<rounds {
-            for (i, v) in x.enumerated() { labels[i] = nearest(v, centers).0 }
-            var sums = [[Double]](repeating: [Double](repeating: 0, count: d), count: k), counts = [Int](repeating: 0, count: k)
-            for (i, v) in x.enumerated() {
-                counts[labels[i]] += 1
-                for j in 0..<d { sums[labels[i]][j] += v[j] }
+            // ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖², the products in one GEMM.
+            flat.withUnsafeBufferPointer { a in
+                centers.withUnsafeBufferPointer { b in
+                    products.withUnsafeMutableBufferPointer { p in
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(k), Int32(d), 1, a.baseAddress, Int32(d), b.baseAddress, Int32(d), 0, p.baseAddress, Int32(k))
+                    }
+                }
+            }
+            let centerNorms = (0..<k).map { c in (0..<d).reduce(0.0) { $0 + centers[c * d + $1] * centers[c * d + $1] } }
+            for i in 0..<n {
+                var best = 0, bestDistance = Double.infinity
+                for c in 0..<k {
+                    let dist = norms[i] - 2 * products[i * k + c] + centerNorms[c]
+                    if dist < bestDistance { best = c; bestDistance = dist }
+                }
+                labels[i] = best
+            }
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            for i in 0..<n {
+                let c = labels[i]
+                counts[c] += 1
+                for j in 0..<d { sums[c * d + j] += flat[i * d + j] }
             }
             var shift = 0.0
             for c in 0..<k where counts[c] > 0 {
-                let moved = sums[c].map { $0 / Double(counts[c]) }
-                shift += squaredDistance(moved, centers[c])
-                centers[c] = moved
+                for j in 0..<d {
+                    let moved = sums[c * d + j] / Double(counts[c])
+                    shift += (moved - centers[c * d + j]) * (moved - centers[c * d + j])
+                    centers[c * d + j] = moved
+                }
             }
             if shift <= threshold { break }
         }
+        let finalCenters = (0..<k).map { Array(centers[($0 * d)..<(($0 + 1) * d)]) }
         var inertia = 0.0
         for (i, v) in x.enumerated() {
-            let (c, dist) = nearest(v, centers)
+            let (c, dist) = nearest(v, finalCenters)
             labels[i] = c
             inertia += dist
         }
-        return (Clusters(labels: labels, centers: centers), inertia)
+        return (Clusters(labels: labels, centers: finalCenters), inertia)
     }
 
     /// k-means++ seeding: the first center uniformly, each next one with probability proportional
@@ -278,12 +303,13 @@ public enum Clustering {
         return counted > 0 ? total / Double(counted) : nil
     }
 
-    /// The partition of highest silhouette among those `partition(k)` makes for k = 2 ... `most`.
-    public static func bestBySilhouette(_ dist: DistanceMatrix, most: Int, _ partition: (Int) throws -> Clusters) rethrows -> Clusters {
+    /// The partition of highest silhouette among those `partition(k)` makes for k = 2 ... `most`,
+    /// the silhouette taken over the examples `sample` (all when nil), whose distances `dist` holds.
+    public static func bestBySilhouette(_ dist: DistanceMatrix, most: Int, sample: [Int]? = nil, _ partition: (Int) throws -> Clusters) rethrows -> Clusters {
         var best: (Clusters, Double)?
         for k in 2...Swift.max(2, Swift.min(most, dist.count - 1)) {
             let p = try partition(k)
-            let s = silhouette(dist, p.labels) ?? -1
+            let s = silhouette(dist, sample.map { $0.map { p.labels[$0] } } ?? p.labels) ?? -1
             if best == nil || s > best?.1 ?? .infinity { best = (p, s) }
         }
         return best?.0 ?? Clusters(labels: [Int](repeating: 0, count: dist.count))

@@ -151,38 +151,46 @@ func findClusters(_ elements: [Expr], _ countSpec: Expr?, _ c: Call) throws -> C
         throw LearnError("method", "the method \(method.rawValue) needs numbers or numeric vectors")
     }
     let seed = learningSeed(c.option("RandomSeeding", .integer(1234)))
-    let matrix: DistanceMatrix
-    if let v = vectors, standardizer != nil {
-        matrix = try DistanceMatrix(v, .euclidean)
-    } else {
-        matrix = try space.matrix(c)
+    // All pairwise distances, made only for the methods that need them; the choice of the number
+    // of clusters and the soft-assignment scale look at a sample of at most 2000 examples.
+    func distances(_ indices: [Int]) throws -> DistanceMatrix {
+        if let v = vectors, standardizer != nil { return try DistanceMatrix(indices.map { v[$0] }, .euclidean) }
+        return try DistanceMatrix(count: indices.count) { i, j in
+            if j == i + 1 { try c.evaluator.checkInterrupt() }
+            return try space.distance(indices[i], indices[j], c)
+        }
     }
+    let needsAll = method == .kMedoids || method == .dbscan || method == .agglomerate
+    let all: [Int] = Array(0..<n)
+    let matrix: DistanceMatrix? = needsAll ? try distances(all) : nil
+    let sample: [Int] = n <= 2000 ? all : (0..<2000).map { $0 * n / 2000 }
+    let sampleMatrix = try matrix.flatMap { n <= 2000 ? $0 : nil } ?? distances(sample)
     func partition(_ k: Int) throws -> Clusters {
         try c.evaluator.checkInterrupt()
         switch method {
         case .kMeans: return Clustering.kMeans(vectors ?? [], clusters: k, seed: seed)
-        case .kMedoids: return Clustering.kMedoids(matrix, clusters: k, seed: seed)
+        case .kMedoids: return Clustering.kMedoids(matrix ?? sampleMatrix, clusters: k, seed: seed)
         case .gaussianMixture:
             let g = try GaussianMixture.fit(vectors ?? [], components: k, seed: seed)
             let labels = (vectors ?? []).map { v in let p = g.responsibilities(v); return p.indices.max { p[$0] < p[$1] } ?? 0 }
             return Clusters(labels: labels, mixture: g)
         case .agglomerate:
             let linkage = Linkage(rawValue: sub["Linkage"]?.asString ?? "Single") ?? .single
-            return Clustering.agglomerate(matrix, clusters: k, linkage: linkage)
+            return Clustering.agglomerate(matrix ?? sampleMatrix, clusters: k, linkage: linkage)
         case .dbscan: return Clusters(labels: [])
         }
     }
     var clusters: Clusters
     if method == .dbscan {
         let minimum = sub["NeighborsNumber"]?.intValue ?? Swift.min(5, Swift.max(n / 10, 2))
-        let radius = sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix, minimum: minimum)
-        clusters = Clustering.dbscan(matrix, radius: radius, minimum: minimum)
+        let radius = sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix ?? sampleMatrix, minimum: minimum)
+        clusters = Clustering.dbscan(matrix ?? sampleMatrix, radius: radius, minimum: minimum)
     } else if let k = exact {
         clusters = try partition(k)
     } else if n <= 2 {
         clusters = try partition(n)
     } else {
-        clusters = try Clustering.bestBySilhouette(matrix, most: most, partition)
+        clusters = try Clustering.bestBySilhouette(sampleMatrix, most: most, sample: sample, partition)
     }
     if method == .gaussianMixture, let g = clusters.mixture, g.means.count != clusters.count {
         // A component that won no example is dropped from the partition's numbering only.
@@ -191,8 +199,8 @@ func findClusters(_ elements: [Expr], _ countSpec: Expr?, _ c: Call) throws -> C
     }
     // The scale of the soft assignment: the mean distance of an example to its nearest fellow member.
     var total = 0.0, counted = 0
-    for i in 0..<n where clusters.labels[i] >= 0 {
-        let d = (0..<n).filter { $0 != i && clusters.labels[$0] == clusters.labels[i] }.map { matrix[i, $0] }.min()
+    for (a, i) in sample.enumerated() where clusters.labels[i] >= 0 {
+        let d = sample.indices.filter { $0 != a && clusters.labels[sample[$0]] == clusters.labels[i] }.map { sampleMatrix[a, $0] }.min()
         if let d { total += d; counted += 1 }
     }
     return ClusteringModel(method: method, space: space, vectors: vectors, standardizer: standardizer, clusters: clusters,
