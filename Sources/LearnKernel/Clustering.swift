@@ -246,3 +246,55 @@ extension Kernel {
         ]
     }
 }
+
+/// Pixel values (or the entries of a matrix) as vectors, with the shape of the label matrix.
+private func pixelVectors(_ e: Expr) throws -> (vectors: [[Double]], height: Int, width: Int) {
+    if let image = e.asImage {
+        let ch = image.channels, colours = image.hasAlpha ? ch - 1 : ch
+        let vectors = (0..<(image.width * image.height)).map { p in (0..<colours).map { Double(image.pixels[p * ch + $0]) } }
+        return (vectors, image.height, image.width)
+    }
+    guard let rows = e.listItems, let w = rows.first?.listItems?.count, w > 0, rows.allSatisfy({ $0.listItems?.count == w }) else {
+        throw LearnError("data", "\(short(e)) is not an image or a matrix")
+    }
+    var vectors: [[Double]] = []
+    for r in rows { for x in r.listItems ?? [] {
+        guard let v = FeaturePipeline.numeric(x), v.count == vectors.first?.count ?? v.count else {
+            throw LearnError("data", "the entries of the matrix must be numbers or vectors of one length")
+        }
+        vectors.append(v)
+    } }
+    return (vectors, rows.count, w)
+}
+
+extension Kernel {
+    static var clusteringComponentsBuiltins: [Builtin] {
+        [
+            Builtin("ClusteringComponents", [], usage: "ClusteringComponents[image, n] labels each pixel of an image with its cluster 1 ... n of colour (k-means over the pixel values, clusters numbered in reading order), giving a matrix of the image's height and width; ClusteringComponents[image] chooses n (2 to 10) by silhouette on a sample of the pixels; ClusteringComponents[matrix, n] clusters the entries of a matrix of numbers or vectors. RandomSeeding -> 1234 by default.",
+                    arity: .between(1, 2), options: [("Method", .sym("Automatic")), ("RandomSeeding", .integer(1234))],
+                    examples: [("ClusteringComponents[{{0, 0, 9}, {0, 9, 9}}, 2]", "{{1, 1, 2}, {1, 2, 2}}")]) { c in
+                netOperation(c) {
+                    let pos = c.dataArguments
+                    let (vectors, height, width) = try pixelVectors(pos[0])
+                    let spec = c.option("Method")
+                    guard spec.isSymbol(Sym.Automatic) || spec.asString == "KMeans" else { throw LearnError("method", "Method must be Automatic or \"KMeans\"") }
+                    let seed = learningSeed(c.option("RandomSeeding", .integer(1234)))
+                    let clusters: Clusters
+                    if pos.count == 2 {
+                        guard let k = pos[1].intValue, k >= 1 else { throw LearnError("nclust", "\(short(pos[1])) is not a positive number of clusters") }
+                        clusters = Clustering.kMeans(vectors, clusters: Swift.min(k, vectors.count), restarts: 3, seed: seed)
+                    } else {
+                        let n = vectors.count
+                        let sample = n <= 2000 ? Array(0..<n) : (0..<2000).map { $0 * n / 2000 }
+                        let matrix = try DistanceMatrix(sample.map { vectors[$0] }, .euclidean)
+                        clusters = try Clustering.bestBySilhouette(matrix, most: Swift.min(10, Swift.max(n - 1, 2)), sample: sample) { k in
+                            try c.evaluator.checkInterrupt()
+                            return Clustering.kMeans(vectors, clusters: k, restarts: 3, seed: seed)
+                        }
+                    }
+                    return .list((0..<height).map { y in .ints((0..<width).map { clusters.labels[y * width + $0] + 1 }) })
+                }
+            },
+        ]
+    }
+}

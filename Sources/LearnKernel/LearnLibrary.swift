@@ -4,13 +4,15 @@ import Language
 import Learn
 import NetsKernel
 
-/// Classify, Predict and their measurements, and the classifier file format.
+/// Classify, Predict and their measurements, the classifier file format, and unsupervised
+/// learning: Nearest, FindClusters, ClusterClassify, DimensionReduction, FeatureExtraction and
+/// LearnDistribution.
 public enum LearnLibrary: Library {
     public static let name = "LearnKernel"
     public static var requires: [any Library.Type] { [NetsLibrary.self] }
     public static var builtins: [Builtin] {
         [Kernel.classifyBuiltins, Kernel.measurementBuiltins, Kernel.predictBuiltins,
-         Kernel.nearestBuiltins, Kernel.clusteringBuiltins, Kernel.reductionBuiltins, Kernel.learnDistributionBuiltins].flatMap { $0 }
+         Kernel.nearestBuiltins, Kernel.clusteringBuiltins, Kernel.reductionBuiltins, Kernel.learnDistributionBuiltins, Kernel.clusteringComponentsBuiltins].flatMap { $0 }
     }
     public static var formats: [FileFormat] {
         [FileFormat("WMLF", extensions: ["wmlf"], summary: "a ClassifierFunction: classes, feature encoders, extractor and model as JSON",

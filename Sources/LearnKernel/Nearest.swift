@@ -270,6 +270,11 @@ extension Kernel {
                     arity: .exactly(2), options: [("IgnoreCase", .sym("False"))],
                     examples: [("EditDistance[\"kitten\", \"sitting\"]", "3"), ("EditDistance[{1, 2, 3}, {1, 3}]", "1")]) { c in
                 let ignore = c.option("IgnoreCase", .sym("False")).isSymbol(Sym.True)
+                let sizes = [c[0].asString?.count ?? c[0].listItems?.count ?? 0, c[1].asString?.count ?? c[1].listItems?.count ?? 0]
+                guard sizes[0].multipliedReportingOverflow(by: sizes[1]).partialValue <= 400_000_000, sizes[0] < 1 << 31, sizes[1] < 1 << 31 else {
+                    c.message("long", text: "EditDistance compares sequences of at most 4 x 10^8 pairs of elements; these have \(sizes[0]) and \(sizes[1]).")
+                    return nil
+                }
                 if let a = c[0].asString, let b = c[1].asString {
                     return .integer(ignore ? editDistance(Array(a.lowercased()), Array(b.lowercased())) : editDistance(Array(a), Array(b)))
                 }

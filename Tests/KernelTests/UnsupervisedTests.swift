@@ -142,6 +142,8 @@ extension KernelSuite {
             ("FindClusters[{\"cat\", \"bat\", \"rat\", \"elephant\", \"elegant\"}]", "{{cat, bat, rat}, {elephant, elegant}}"),
             ("FindClusters[<|a -> 1, b -> 2, c -> 10, d -> 11|>]", "{{a, b}, {c, d}}"),
             ("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25}, UpTo[2]]", "{{1, 2, 3, 1}, {10, 12, 13, 25}}"),
+            ("ClusteringComponents[{{0, 0, 9}, {0, 9, 9}}]", "{{1, 1, 2}, {1, 2, 2}}"),
+            ("m = ClusteringComponents[ImageResize[ExampleData[{\"TestImage\", \"Chelsea\"}], 90], 3]; {Dimensions[m], Union[Flatten[m]]}", "{{60, 90}, {1, 2, 3}}"),
         ])
         func examples(_ input: String, _ expected: String) {
             #expect(eval(input) == expected, "\(input)")
@@ -154,6 +156,8 @@ extension KernelSuite {
             ("FindClusters[{1, {2}, \"x\"}]", "FindClusters::dist"),
             ("FindClusters[{}]", "FindClusters::data"),
             ("Nearest[{1, 2}, \"x\"]", "Nearest::query"),
+            ("ClusteringComponents[3, 2]", "ClusteringComponents::data"),
+            ("EditDistance[StringJoin[Table[\"a\", 30000]], StringJoin[Table[\"b\", 30000]]]", "EditDistance::long"),
             ("Nearest[{1, 2}, 1, -1]", "Nearest::nearuns"),
             ("Nearest[{1, 2}, 1, DistanceFunction -> (\"far\" &)]", "Nearest::dist"),
             ("DimensionReduce[{{1, 2}, {3, 4}}, 7]", "DimensionReduce::dim"),
