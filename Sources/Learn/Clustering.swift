@@ -315,6 +315,23 @@ public enum Clustering {
         return best?.0 ?? Clusters(labels: [Int](repeating: 0, count: dist.count))
     }
 
+    /// The adjusted Rand index of two labelings of the same examples (scikit-learn's
+    /// `adjusted_rand_score`): 1 for the same partition, about 0 for chance agreement.
+    public static func adjustedRandIndex(_ a: [Int], _ b: [Int]) -> Double {
+        var table: [[Int]: Int] = [:], rows: [Int: Int] = [:], columns: [Int: Int] = [:]
+        for (x, y) in zip(a, b) {
+            table[[x, y], default: 0] += 1
+            rows[x, default: 0] += 1
+            columns[y, default: 0] += 1
+        }
+        func pairs(_ n: Int) -> Double { Double(n) * Double(n - 1) / 2 }
+        let index = table.values.reduce(0) { $0 + pairs($1) }
+        let r = rows.values.reduce(0) { $0 + pairs($1) }, c = columns.values.reduce(0) { $0 + pairs($1) }
+        let total = pairs(Swift.min(a.count, b.count))
+        let expected = total > 0 ? r * c / total : 0, top = (r + c) / 2
+        return top == expected ? 1 : (index - expected) / (top - expected)
+    }
+
     // MARK: helpers
 
     /// The index of the nearest center and the squared distance to it.

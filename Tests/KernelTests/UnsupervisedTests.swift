@@ -1,4 +1,5 @@
 import Foundation
+import Learn
 import Testing
 
 extension KernelSuite {
@@ -40,9 +41,9 @@ extension KernelSuite {
             let found = Self.labels(out, count: 150)
             #expect(!found.contains(-1))
             // Standardized k-means on iris: scikit-learn's adjusted Rand index is 0.62 there.
-            #expect(adjustedRand(found, Self.ints("iris_y")) > 0.6, "\(out)")
+            #expect(Clustering.adjustedRandIndex(found, Self.ints("iris_y")) > 0.6, "\(out)")
             let mixture = Self.labels(eval("FindClusters[\(x) -> Range[150], 3, Method -> \"GaussianMixture\"]"), count: 150)
-            #expect(adjustedRand(mixture, Self.ints("iris_y")) > 0.85)
+            #expect(Clustering.adjustedRandIndex(mixture, Self.ints("iris_y")) > 0.85)
         }
 
         @Test func dbscanMatchesScikitLearn() {
@@ -52,14 +53,14 @@ extension KernelSuite {
             let theirs = Self.ints("dbscan_labels")
             // Noise is FindClusters' last group; scikit-learn labels it -1.
             let noiseGroup = theirs.contains(-1) ? found.max() ?? 0 : -2
-            #expect(adjustedRand(found.map { $0 == noiseGroup ? -1 : $0 }, theirs) == 1)
+            #expect(Clustering.adjustedRandIndex(found.map { $0 == noiseGroup ? -1 : $0 }, theirs) == 1)
         }
 
         @Test(arguments: ["Single", "Complete", "Average", "Ward"])
         func agglomerationMatchesScikitLearn(_ linkage: String) {
             let x = Self.literal(Self.matrix("iris_x"))
             let out = eval("FindClusters[\(x) -> Range[150], 3, Method -> {\"Agglomerate\", \"Linkage\" -> \"\(linkage)\"}, DistanceFunction -> EuclideanDistance]")
-            #expect(adjustedRand(Self.labels(out, count: 150), Self.ints("agglomerate_" + linkage.lowercased())) == 1, "\(linkage)")
+            #expect(Clustering.adjustedRandIndex(Self.labels(out, count: 150), Self.ints("agglomerate_" + linkage.lowercased())) == 1, "\(linkage)")
         }
 
         @Test func clusterClassifyAssignsNewData() {
@@ -172,13 +173,3 @@ extension KernelSuite {
     }
 }
 
-/// The adjusted Rand index of two labelings (1: the same partition; about 0: chance).
-private func adjustedRand(_ a: [Int], _ b: [Int]) -> Double {
-    var table: [[Int]: Int] = [:], rows: [Int: Int] = [:], cols: [Int: Int] = [:]
-    for (x, y) in zip(a, b) { table[[x, y], default: 0] += 1; rows[x, default: 0] += 1; cols[y, default: 0] += 1 }
-    func pairs(_ n: Int) -> Double { Double(n * (n - 1)) / 2 }
-    let index = table.values.reduce(0) { $0 + pairs($1) }
-    let r = rows.values.reduce(0) { $0 + pairs($1) }, c = cols.values.reduce(0) { $0 + pairs($1) }
-    let expected = r * c / pairs(a.count), top = (r + c) / 2
-    return top == expected ? 1 : (index - expected) / (top - expected)
-}

@@ -15,16 +15,6 @@ enum UnsupervisedFixture {
     static func numbers(_ k: String) -> [Double] { root[k] as? [Double] ?? [] }
 }
 
-/// The adjusted Rand index of two labelings (1: the same partition; about 0: chance).
-func adjustedRand(_ a: [Int], _ b: [Int]) -> Double {
-    var table: [[Int]: Int] = [:], rows: [Int: Int] = [:], cols: [Int: Int] = [:]
-    for (x, y) in zip(a, b) { table[[x, y], default: 0] += 1; rows[x, default: 0] += 1; cols[y, default: 0] += 1 }
-    func pairs(_ n: Int) -> Double { Double(n * (n - 1)) / 2 }
-    let index = table.values.reduce(0) { $0 + pairs($1) }
-    let r = rows.values.reduce(0) { $0 + pairs($1) }, c = cols.values.reduce(0) { $0 + pairs($1) }
-    let expected = r * c / pairs(a.count), top = (r + c) / 2
-    return top == expected ? 1 : (index - expected) / (top - expected)
-}
 
 @Suite struct UnsupervisedTests {
     typealias F = UnsupervisedFixture
@@ -32,13 +22,18 @@ func adjustedRand(_ a: [Int], _ b: [Int]) -> Double {
     @Test func kMeansFromFixedCentersMatchesScikitLearn() {
         let x = F.matrix("iris_x")
         let (clusters, inertia) = Clustering.kMeans(x, from: Array(x.prefix(3)))
-        #expect(adjustedRand(clusters.labels, F.ints("kmeans_labels")) == 1)
+        #expect(Clustering.adjustedRandIndex(clusters.labels, F.ints("kmeans_labels")) == 1)
         #expect(abs(inertia - (F.root["kmeans_inertia"] as? Double ?? 0)) < 1e-6)
         // Both number clusters by the initial centers, whose first examples are 0, 1, 2 in order here only up to relabelling.
         let centers = clusters.centers ?? []
         for c in F.matrix("kmeans_centers") {
             #expect(centers.contains { squaredDistance($0, c) < 1e-12 }, "\(c)")
         }
+    }
+
+    @Test func adjustedRandIndexMatchesScikitLearn() {
+        #expect(abs(Clustering.adjustedRandIndex(F.ints("kmeans_labels"), F.ints("iris_y")) - (F.root["kmeans_ari"] as? Double ?? 0)) < 1e-12)
+        #expect(Clustering.adjustedRandIndex([0, 0, 1, 1], [5, 5, 2, 2]) == 1)
     }
 
     @Test func silhouetteMatchesScikitLearn() throws {
@@ -54,7 +49,7 @@ func adjustedRand(_ a: [Int], _ b: [Int]) -> Double {
         let centers = clusters.centers ?? []
         let inertia = x.indices.reduce(0.0) { $0 + squaredDistance(x[$1], centers[clusters.labels[$1]]) }
         #expect(inertia <= (F.root["kmeans_inertia"] as? Double ?? 0) + 1e-9)
-        #expect(adjustedRand(clusters.labels, F.ints("iris_y")) > 0.7)
+        #expect(Clustering.adjustedRandIndex(clusters.labels, F.ints("iris_y")) > 0.7)
         // Automatic: the silhouette prefers two clusters on iris (setosa apart), as scikit-learn's score does.
         let d = try DistanceMatrix(x, .euclidean)
         let best = Clustering.bestBySilhouette(d, most: 6) { Clustering.kMeans(x, clusters: $0, seed: 7) }
@@ -66,23 +61,23 @@ func adjustedRand(_ a: [Int], _ b: [Int]) -> Double {
         let ours = Clustering.dbscan(d, radius: 0.3, minimum: 5).labels
         let theirs = F.ints("dbscan_labels")
         #expect(ours.map { $0 < 0 } == theirs.map { $0 < 0 })
-        #expect(adjustedRand(ours, theirs) == 1)
+        #expect(Clustering.adjustedRandIndex(ours, theirs) == 1)
     }
 
     @Test(arguments: Linkage.allCases)
     func agglomerationMatchesScikitLearn(_ linkage: Linkage) throws {
         let d = try DistanceMatrix(F.matrix("iris_x"), .euclidean)
         let ours = Clustering.agglomerate(d, clusters: 3, linkage: linkage).labels
-        #expect(adjustedRand(ours, F.ints("agglomerate_" + linkage.rawValue.lowercased())) == 1, "\(linkage)")
+        #expect(Clustering.adjustedRandIndex(ours, F.ints("agglomerate_" + linkage.rawValue.lowercased())) == 1, "\(linkage)")
     }
 
     @Test func kMedoidsAndMixtureRecoverIris() throws {
         let x = F.matrix("iris_x"), truth = F.ints("iris_y")
         let medoids = Clustering.kMedoids(try DistanceMatrix(x, .euclidean), clusters: 3, seed: 3)
-        #expect(adjustedRand(medoids.labels, truth) > 0.7)
+        #expect(Clustering.adjustedRandIndex(medoids.labels, truth) > 0.7)
         let mixture = try GaussianMixture.fit(x, components: 3, seed: 3)
         let labels = x.map { r in let p = mixture.responsibilities(r); return p.indices.max { p[$0] < p[$1] } ?? 0 }
-        #expect(adjustedRand(labels, truth) > 0.85)
+        #expect(Clustering.adjustedRandIndex(labels, truth) > 0.85)
     }
 
     @Test func principalComponentsMatchScikitLearn() throws {
@@ -121,7 +116,7 @@ func adjustedRand(_ a: [Int], _ b: [Int]) -> Double {
         for c in 0..<3 { for _ in 0..<30 { x.append((0..<10).map { j in Double(j == c ? 10 : 0) + g.normal() }); labels.append(c) } }
         let y = try TSNE.embed(x, perplexity: 10, rounds: 500)
         let found = Clustering.kMeans(y, clusters: 3, seed: 1)
-        #expect(adjustedRand(found.labels, labels) == 1)
+        #expect(Clustering.adjustedRandIndex(found.labels, labels) == 1)
     }
 
     @Test func nearestMatchesScikitLearn() {

@@ -14,7 +14,7 @@ python3 make_fixtures.py  (writes unsupervised.json).
 - nearest: NearestNeighbors on 200 random 5-vectors (seed 1): the 4 nearest indices of three
   queries, and the indices within radius 0.6 of the first query.
 - agglomerative: AgglomerativeClustering(3, linkage=...) on iris for single/complete/average/ward.
-- silhouette: silhouette_score of the k-means labels.
+- silhouette, ari: silhouette_score of the k-means labels, and their adjusted_rand_score against the classes.
 - iris_y: the true classes, against which k-medoids and the Gaussian mixture are judged (adjusted Rand index).
 - kde / normal: SciPy's gaussian_kde (1-D) and multivariate_normal densities (see the end).
 """
@@ -25,7 +25,7 @@ from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from sklearn.datasets import load_iris, make_moons, make_s_curve
 from sklearn.decomposition import PCA, TruncatedSVD
 from sklearn.manifold import Isomap
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
@@ -39,6 +39,7 @@ out["kmeans_labels"] = km.labels_.tolist()
 out["kmeans_centers"] = km.cluster_centers_.tolist()
 out["kmeans_inertia"] = float(km.inertia_)
 out["kmeans_silhouette"] = float(silhouette_score(X, km.labels_))
+out["kmeans_ari"] = float(adjusted_rand_score(km.labels_, y))
 
 M, _ = make_moons(200, noise=0.05, random_state=0)
 M = StandardScaler().fit_transform(M)
