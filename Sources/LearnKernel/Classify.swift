@@ -195,15 +195,7 @@ private func classify(_ c: Call) throws -> Expr {
     var classes = Array(OrderedSet(pairs.map(\.1)))
     classes.sort { Order.less($0, $1) }
     guard classes.count >= 2 else { throw LearnError("oneclass", "the data has only one class, \(short(classes.first ?? .null)); a classifier needs at least two") }
-    var extractor: Expr? = c.option("FeatureExtractor", .sym("Identity"))
-    if extractor?.isSymbol(Symbol.intern("Identity")) == true { extractor = nil }
-    if extractor == nil, pairs.contains(where: { $0.0.asImage != nil }) {
-        // Images without an extractor: the pretrained network's pooled features.
-        let model = try c.evaluate(Expr(Symbol.intern("NetModel"), .string(ModelRepository.mobileNet)))
-        guard let net = model.asNet, case .chain(let chain) = net else { throw LearnError("images", "images need a FeatureExtractor (the pretrained network is not available)") }
-        extractor = .net(.chain(try chain.taking(0..<22)))
-    }
-    let pipeline = FeaturePipeline(extractor: extractor)
+    let pipeline = FeaturePipeline(extractor: try featureExtractor(c.option("FeatureExtractor", .sym("Identity")), for: pairs.map(\.0), c))
     let inputs = try pipeline.extracted(pairs.map(\.0), c)
     try pipeline.learn(inputs)
     let x = try inputs.map { try pipeline.encode($0) }

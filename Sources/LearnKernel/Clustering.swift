@@ -16,6 +16,9 @@ final class ClusteringModel {
     let clusters: Clusters
     /// The distance over which a soft assignment falls by a factor e.
     let scale: Double
+    /// The FeatureExtractor (or the image features) and the raw training examples, when there is one.
+    var extractor: FeaturePipeline?
+    var rawExamples: [Expr] = []
 
     init(method: ClusterMethod, space: ElementSpace, vectors: [[Double]]?, standardizer: Standardizer?, clusters: Clusters, scale: Double) {
         self.scale = scale
@@ -29,7 +32,8 @@ final class ClusteringModel {
     /// Each cluster's probability for a new element: the Gaussian mixture's posterior; otherwise
     /// exp(−d_c / s) normalized, with d_c the distance to the cluster's center, medoid or nearest
     /// member and s the mean distance of a training example to its nearest fellow member.
-    func probabilities(_ x: Expr, _ c: Call) throws -> [Double] {
+    func probabilities(_ raw: Expr, _ c: Call) throws -> [Double] {
+        let x = try extractor?.extractedOne(raw, c) ?? raw
         let k = clusters.count
         guard k > 0 else { return [] }
         var d = [Double](repeating: .infinity, count: k)
@@ -71,7 +75,7 @@ final class ClusterClassifierValue: NativeValue, CallableValue {
         guard c.count == 1 || c.count == 2 else { return nil }
         return netOperation(c) {
             let x = c[0]
-            let single = model.space.isElement(x)
+            let single = model.extractor == nil ? model.space.isElement(x) : FeaturePipeline.isSingle(x, like: model.rawExamples)
             let xs = single ? [x] : (x.listItems ?? [x])
             let out = try xs.map { e -> Expr in
                 let p = try model.probabilities(e, c)
@@ -105,8 +109,9 @@ func methodSpec(_ e: Expr) -> (name: String?, sub: [String: Expr]) {
 }
 
 /// Clusters data as FindClusters and ClusterClassify do.
-func findClusters(_ elements: [Expr], _ countSpec: Expr?, _ c: Call) throws -> ClusteringModel {
-    guard !elements.isEmpty else { throw LearnError("data", "there is nothing to cluster") }
+func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> ClusteringModel {
+    guard !raw.isEmpty else { throw LearnError("data", "there is nothing to cluster") }
+    let (elements, extractor) = try extractedExamples(raw, c)
     let distanceSpec = c.option("DistanceFunction")
     let space = try ElementSpace(elements, distance: distanceSpec)
     let (name, sub) = methodSpec(c.option("Method"))
@@ -203,20 +208,23 @@ func findClusters(_ elements: [Expr], _ countSpec: Expr?, _ c: Call) throws -> C
         let d = sample.indices.filter { $0 != a && clusters.labels[sample[$0]] == clusters.labels[i] }.map { sampleMatrix[a, $0] }.min()
         if let d { total += d; counted += 1 }
     }
-    return ClusteringModel(method: method, space: space, vectors: vectors, standardizer: standardizer, clusters: clusters,
-                           scale: counted > 0 && total > 0 ? total / Double(counted) : 1)
+    let model = ClusteringModel(method: method, space: space, vectors: vectors, standardizer: standardizer, clusters: clusters,
+                                scale: counted > 0 && total > 0 ? total / Double(counted) : 1)
+    model.extractor = extractor
+    model.rawExamples = extractor == nil ? [] : raw
+    return model
 }
 
 /// The option records FindClusters and ClusterClassify share.
 private let clusteringOptions: [(String, Expr)] = [
     ("Method", .sym("Automatic")), ("DistanceFunction", .sym("Automatic")), ("CriterionFunction", .sym("Automatic")),
-    ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic")),
+    ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic")), ("FeatureExtractor", .sym("Identity")),
 ]
 
 extension Kernel {
     static var clusteringBuiltins: [Builtin] {
         [
-            Builtin("FindClusters", [], usage: "FindClusters[{e1, e2, ...}] partitions the ei into clusters of similar elements; FindClusters[{e1 -> v1, ...}] or FindClusters[{e...} -> {v...}] gives the vi of each cluster, FindClusters[<|v1 -> e1, ...|>] the keys; FindClusters[data, n] exactly n clusters, FindClusters[data, UpTo[n]] at most n. Elements are numbers, vectors (standardized, unless a DistanceFunction is given) or strings (EditDistance). Method: \"KMeans\" (k-means++, 10 restarts), \"KMedoids\", \"GaussianMixture\", \"DBSCAN\" (sub-options \"NeighborhoodRadius\", \"NeighborsNumber\"; noise is a last cluster of its own), \"Agglomerate\" (\"Linkage\" -> \"Single\" | \"Complete\" | \"Average\" | \"Ward\"), or Automatic (k-means for vectors, k-medoids otherwise). Without n the number of clusters (2 to 10) is the one of highest mean silhouette. RandomSeeding -> 1234 by default; Automatic follows SeedRandom.",
+            Builtin("FindClusters", [], usage: "FindClusters[{e1, e2, ...}] partitions the ei into clusters of similar elements; FindClusters[{e1 -> v1, ...}] or FindClusters[{e...} -> {v...}] gives the vi of each cluster, FindClusters[<|v1 -> e1, ...|>] the keys; FindClusters[data, n] exactly n clusters, FindClusters[data, UpTo[n]] at most n. Elements are numbers, vectors (standardized, unless a DistanceFunction is given), strings (EditDistance), or anything a FeatureExtractor (a function or a net) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"KMeans\" (k-means++, 10 restarts), \"KMedoids\", \"GaussianMixture\", \"DBSCAN\" (sub-options \"NeighborhoodRadius\", \"NeighborsNumber\"; noise is a last cluster of its own), \"Agglomerate\" (\"Linkage\" -> \"Single\" | \"Complete\" | \"Average\" | \"Ward\"), or Automatic (k-means for vectors, k-medoids otherwise). Without n the number of clusters (2 to 10) is the one of highest mean silhouette. RandomSeeding -> 1234 by default; Automatic follows SeedRandom.",
                     arity: .between(1, 2), options: clusteringOptions,
                     examples: [("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25}, 3]", "{{1, 2, 3, 1}, {10, 12, 13}, {25}}"),
                                ("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25} -> {a, b, c, d, e, f, g, h}, 2]", "{{a, b, e, f}, {c, d, g, h}}"),

@@ -100,6 +100,14 @@ final class ReducerValue: NativeValue, CallableValue {
     let dimension: Int
     /// The reduced training vectors (what DimensionReduce gives).
     let reduced: [[Double]]
+    /// The FeatureExtractor (or the image features) and the raw training examples, when there is one.
+    var extractor: FeaturePipeline?
+    var rawExamples: [Expr] = []
+
+    func isSingle(_ x: Expr) -> Bool { extractor == nil ? encoder.isSingle(x) : FeaturePipeline.isSingle(x, like: rawExamples) }
+
+    /// A raw example as the vector the reducer takes.
+    func vector(_ x: Expr, _ c: Call) throws -> [Double] { try encoder.encode(try extractor?.extractedOne(x, c) ?? x) }
 
     init(_ method: ReductionMethod, _ encoder: VectorEncoder, _ model: Model, dimension: Int, reduced: [[Double]]) {
         self.method = method
@@ -139,24 +147,24 @@ final class ReducerValue: NativeValue, CallableValue {
     func apply(_ c: Call) throws -> Expr? {
         guard c.count == 1 || c.count == 2 else { return nil }
         return netOperation(c) {
-            if c.count == 2 { return try property(c[1], of: c[0]) }
-            let single = encoder.isSingle(c[0])
+            if c.count == 2 { return try property(c[1], of: c[0], c) }
+            let single = isSingle(c[0])
             let xs = single ? [c[0]] : (c[0].listItems ?? [c[0]])
-            let out = try xs.map { Expr.reals(reduce(try encoder.encode($0))) }
+            let out = try xs.map { Expr.reals(reduce(try vector($0, c))) }
             return single ? out[0] : .list(out)
         }
     }
 
     static let propertyNames = ["ReducedVectors", "ReconstructedData", "OriginalData"]
 
-    func property(_ prop: Expr, of data: Expr) throws -> Expr {
-        if let items = prop.listItems { return .list(try items.map { try property($0, of: data) }) }
-        let single = prop.asString == "OriginalData" ? (FeaturePipeline.numeric(data)?.count == dimension && data.listItems?.first?.listItems == nil) : encoder.isSingle(data)
+    func property(_ prop: Expr, of data: Expr, _ c: Call) throws -> Expr {
+        if let items = prop.listItems { return .list(try items.map { try property($0, of: data, c) }) }
+        let single = prop.asString == "OriginalData" ? (FeaturePipeline.numeric(data)?.count == dimension && data.listItems?.first?.listItems == nil) : isSingle(data)
         let xs = single ? [data] : (data.listItems ?? [data])
         let out: [Expr]
         switch prop.asString ?? "" {
-        case "ReducedVectors": out = try xs.map { .reals(reduce(try encoder.encode($0))) }
-        case "ReconstructedData": out = try xs.map { .reals(try reconstruct(reduce(try encoder.encode($0)))) }
+        case "ReducedVectors": out = try xs.map { .reals(reduce(try vector($0, c))) }
+        case "ReconstructedData": out = try xs.map { .reals(try reconstruct(reduce(try vector($0, c)))) }
         case "OriginalData":
             out = try xs.map { z in
                 guard let v = FeaturePipeline.numeric(z), v.count == dimension else { throw LearnError("data", "\(short(z)) is not a reduced vector of length \(dimension)") }
@@ -171,11 +179,19 @@ final class ReducerValue: NativeValue, CallableValue {
 
 /// Trains a reducer as DimensionReduction and DimensionReduce do.
 func dimensionReduction(_ data: Expr, _ dimensionSpec: Expr?, _ c: Call) throws -> ReducerValue {
-    let xs: [Expr]
-    if case .association(let a) = data { xs = Array(a.entries.values) } else {
+    let raw: [Expr]
+    if case .association(let a) = data { raw = Array(a.entries.values) } else {
         guard let items = data.listItems, !items.isEmpty else { throw LearnError("data", "the data must be a nonempty list of examples") }
-        xs = items
+        raw = items
     }
+    let (xs, extractor) = try extractedExamples(raw, c)
+    let reducer = try reduction(xs, dimensionSpec, c)
+    reducer.extractor = extractor
+    reducer.rawExamples = extractor == nil ? [] : raw
+    return reducer
+}
+
+private func reduction(_ xs: [Expr], _ dimensionSpec: Expr?, _ c: Call) throws -> ReducerValue {
     let spec = c.option("Method")
     let (name, sub) = methodSpec(spec)
     var method: ReductionMethod?
@@ -230,6 +246,8 @@ final class FeatureExtractorValue: NativeValue, CallableValue {
     let encoder: VectorEncoder
     let standardizer: Standardizer
     let reducer: LinearReducer?
+    var extractor: FeaturePipeline?
+    var rawExamples: [Expr] = []
 
     init(_ encoder: VectorEncoder, _ standardizer: Standardizer, _ reducer: LinearReducer?) {
         self.encoder = encoder
@@ -240,8 +258,8 @@ final class FeatureExtractorValue: NativeValue, CallableValue {
     var headName: String { "FeatureExtractorFunction" }
     var summary: String { "FeatureExtractorFunction[<\(encoder.width) -> \(reducer?.components.count ?? encoder.width)>]" }
 
-    func extract(_ x: Expr) throws -> [Double] {
-        let v = standardizer.apply(try encoder.encode(x))
+    func extract(_ x: Expr, _ c: Call) throws -> [Double] {
+        let v = standardizer.apply(try encoder.encode(try extractor?.extractedOne(x, c) ?? x))
         return reducer?.reduce(v) ?? v
     }
 
@@ -249,18 +267,20 @@ final class FeatureExtractorValue: NativeValue, CallableValue {
     func apply(_ c: Call) throws -> Expr? {
         guard c.count == 1 else { return nil }
         return netOperation(c) {
-            if encoder.isSingle(c[0]) { return .reals(try extract(c[0])) }
-            return .list(try (c[0].listItems ?? []).map { .reals(try extract($0)) })
+            let single = extractor == nil ? encoder.isSingle(c[0]) : FeaturePipeline.isSingle(c[0], like: rawExamples)
+            if single { return .reals(try extract(c[0], c)) }
+            return .list(try (c[0].listItems ?? []).map { .reals(try extract($0, c)) })
         }
     }
 }
 
 extension Kernel {
     static var reductionBuiltins: [Builtin] {
-        let options: [(String, Expr)] = [("Method", .sym("Automatic")), ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic")), ("TargetDevice", .string("CPU"))]
+        let options: [(String, Expr)] = [("Method", .sym("Automatic")), ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic")),
+                                         ("TargetDevice", .string("CPU")), ("FeatureExtractor", .sym("Identity"))]
         let methods = "Method: \"PrincipalComponentsAnalysis\" (the default for numbers, vectors and nominal data), \"LatentSemanticAnalysis\" (the default for texts: a truncated SVD of TF-IDF bags of words), \"TSNE\" (exact; sub-option \"Perplexity\" -> 30), \"Isomap\" (\"NeighborsNumber\" -> 5)."
         return [
-            Builtin("DimensionReduction", [], usage: "DimensionReduction[{x1, x2, ...}] learns a DimensionReducerFunction projecting examples (vectors, texts, nominal or mixed features) to fewer dimensions; DimensionReduction[data, n] to n dimensions (Automatic: the principal components keeping 95% of the variance, 2 for TSNE and Isomap); DimensionReduction[data, n, prop] gives \"ReducerFunction\", \"ReducedVectors\" or \"ReconstructedData\". r[x], r[{x...}], r[data, \"ReducedVectors\" | \"ReconstructedData\"], r[reduced, \"OriginalData\"]. " + methods,
+            Builtin("DimensionReduction", [], usage: "DimensionReduction[{x1, x2, ...}] learns a DimensionReducerFunction projecting examples (vectors, texts, nominal or mixed features, or anything a FeatureExtractor turns into vectors; images get the pretrained MobileNet V2 features) to fewer dimensions; DimensionReduction[data, n] to n dimensions (Automatic: the principal components keeping 95% of the variance, 2 for TSNE and Isomap); DimensionReduction[data, n, prop] gives \"ReducerFunction\", \"ReducedVectors\" or \"ReconstructedData\". r[x], r[{x...}], r[data, \"ReducedVectors\" | \"ReconstructedData\"], r[reduced, \"OriginalData\"]. " + methods,
                     arity: .between(1, 3), options: options,
                     examples: [("r = DimensionReduction[{{1, 2}, {2, 4}, {3, 6.}}, 1]; r[{{4, 8}, {1, 2}}, \"ReconstructedData\"]", "{{4., 8.}, {1., 2.}}")]) { c in
                 netOperation(c) {
@@ -271,7 +291,7 @@ extension Kernel {
                         if let items = p.listItems { return .list(try items.map(prop)) }
                         if p.asString == "ReducerFunction" { return .native(r) }
                         if p.asString == "ReducedVectors" { return .list(r.reduced.map(Expr.reals)) }
-                        return try r.property(p, of: c[0])
+                        return try r.property(p, of: c[0], c)
                     }
                     return try prop(pos[2])
                 }
@@ -285,11 +305,15 @@ extension Kernel {
                 }
             },
             Builtin("DimensionReducerFunction", [], usage: "DimensionReducerFunction[...] is made by DimensionReduction: r[x], r[{x...}], r[data, \"ReducedVectors\" | \"ReconstructedData\"], r[reduced, \"OriginalData\"]."),
-            Builtin("FeatureExtraction", [], usage: "FeatureExtraction[{x1, x2, ...}] learns a FeatureExtractorFunction turning examples into numeric vectors: numbers and vectors as they are, texts as TF-IDF bags of words, nominal values one-hot, Missing[] as the mean; then standardized. Method -> \"StandardizedVector\" (the default) or \"DimensionReducedVector\" (then principal components keeping 95% of the variance).",
-                    arity: .exactly(1), options: [("Method", .sym("Automatic")), ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic"))],
-                    examples: [("f = FeatureExtraction[{{1, \"a\"}, {3, \"b\"}}]; f[{3, \"a\"}]", "{1., 1., -1.}")]) { c in
+            Builtin("FeatureExtraction", [], usage: "FeatureExtraction[{x1, x2, ...}] learns a FeatureExtractorFunction turning examples into numeric vectors (FeatureExtraction[data, f] after the function or net f; images get the pretrained MobileNet V2 features): numbers and vectors as they are, texts as TF-IDF bags of words, nominal values one-hot, Missing[] as the mean; then standardized. Method -> \"StandardizedVector\" (the default) or \"DimensionReducedVector\" (then principal components keeping 95% of the variance).",
+                    arity: .between(1, 2), options: [("Method", .sym("Automatic")), ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic"))],
+                    examples: [("f = FeatureExtraction[{{1, \"a\"}, {3, \"b\"}}]; f[{3, \"a\"}]", "{1., 1., -1.}"),
+                               ("f = FeatureExtraction[{1, 2, 3}, {#, #^2} &]; f[2]", "{0., -0.202031}")]) { c in
                 netOperation(c) {
-                    guard let xs = c[0].listItems, !xs.isEmpty else { throw LearnError("data", "the data must be a nonempty list of examples") }
+                    guard let raw = c[0].listItems, !raw.isEmpty else { throw LearnError("data", "the data must be a nonempty list of examples") }
+                    let pos = c.dataArguments
+                    let extractor = try featureExtractor(pos.count == 2 ? pos[1] : .sym("Identity"), for: raw, c).map { FeaturePipeline(extractor: $0) }
+                    let xs = try extractor?.extracted(raw, c) ?? raw
                     let encoder = try VectorEncoder(learning: xs)
                     let vectors = try xs.map { try encoder.encode($0) }
                     let standardizer = Standardizer(vectors)
@@ -303,7 +327,10 @@ extension Kernel {
                         reducer = try LinearReducer.principalComponents(z, dimensions: Swift.min(encoder.width, z.count)).keeping(0.95)
                     default: throw LearnError("method", "Method must be Automatic, \"StandardizedVector\" or \"DimensionReducedVector\"")
                     }
-                    return .native(FeatureExtractorValue(encoder, standardizer, reducer))
+                    let value = FeatureExtractorValue(encoder, standardizer, reducer)
+                    value.extractor = extractor
+                    value.rawExamples = extractor == nil ? [] : raw
+                    return .native(value)
                 }
             },
             Builtin("FeatureExtractorFunction", [], usage: "FeatureExtractorFunction[...] is made by FeatureExtraction: f[x] or f[{x...}] gives numeric vectors."),

@@ -71,6 +71,22 @@ extension KernelSuite {
             #expect(ps.count == 4 && abs(ps[1] + ps[3] - 1) < 1e-9 && ps[1] > ps[3], "\(p)")
         }
 
+        /// Images are clustered and reduced through the pretrained network's features, as Classify does.
+        @Test func imagesGoThroughTheNetworkFeatures() {
+            let script = """
+                img = ImageResize[ExampleData[{"TestImage", "Chelsea"}], 64]; negative[i_] := Image[1 - ImageData[i]];
+                imgs = {img, ImageResize[img, 48], negative[img], negative[ImageResize[img, 56]]};
+                c = ClusterClassify[imgs, 2]; r = DimensionReduction[imgs, 2];
+                {FindClusters[imgs -> Range[4], 2], c[{negative[ImageResize[img, 40]], ImageResize[img, 40]}], Dimensions[r[img]], Dimensions[r[imgs]]}
+                """
+            let t = exclusive {
+                sharedKernel.clearUserSymbols()
+                return sharedKernel.capture(script, timeLimit: 600)
+            }
+            #expect(t.result == "{{{1, 2}, {3, 4}}, {2, 1}, {2}, {4, 2}}", "\(t.messages)")
+            #expect(eval("FindClusters[{\"a\", \"bb\", \"cccccc\", \"ddddddd\"}, 2, FeatureExtractor -> StringLength]") == "{{a, bb}, {cccccc, ddddddd}}")
+        }
+
         @Test func seedingIsRepeatable() {
             let data = "RandomReal[1, {40, 2}]"
             #expect(eval("SeedRandom[4]; d = \(data); a = FindClusters[d, 4, RandomSeeding -> Automatic]; SeedRandom[9]; b = FindClusters[d, 4, RandomSeeding -> Automatic]; SeedRandom[9]; b === FindClusters[d, 4, RandomSeeding -> Automatic]") == "True")
