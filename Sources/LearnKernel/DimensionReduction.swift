@@ -155,11 +155,32 @@ final class ReducerValue: NativeValue, CallableValue {
         }
     }
 
-    static let propertyNames = ["ReducedVectors", "ReconstructedData", "OriginalData"]
+    static let propertyNames = ["ReducedVectors", "ReconstructedData", "OriginalData", "ImputedData"]
+
+    /// A vector of numbers with Missing[] entries, its missing entries filled by alternating
+    /// projection and reconstruction (20 rounds from the training means); linear methods only.
+    func imputed(_ x: Expr, _ c: Call) throws -> Expr {
+        guard extractor == nil, case .linear(let l) = model, let items = x.listItems, items.count == l.mean.count, encoder.width == items.count,
+              items.allSatisfy({ $0.isMissing || $0.doubleValue != nil }) else {
+            throw LearnError("impute", "\(short(x)) is not a vector of numbers and Missing[] like the training examples (linear methods impute)")
+        }
+        var v = items.indices.map { items[$0].doubleValue ?? l.mean[$0] }
+        let missing = items.indices.filter { items[$0].isMissing }
+        for _ in 0..<20 where !missing.isEmpty {
+            let r = l.reconstruct(l.reduce(v))
+            for j in missing { v[j] = r[j] }
+        }
+        return .list(items.indices.map { missing.contains($0) ? .real(v[$0]) : items[$0] })
+    }
 
     func property(_ prop: Expr, of data: Expr, _ c: Call) throws -> Expr {
         if let items = prop.listItems { return .list(try items.map { try property($0, of: data, c) }) }
-        let single = prop.asString == "OriginalData" ? (FeaturePipeline.numeric(data)?.count == dimension && data.listItems?.first?.listItems == nil) : isSingle(data)
+        let single: Bool
+        switch prop.asString {
+        case "OriginalData": single = FeaturePipeline.numeric(data)?.count == dimension && data.listItems?.first?.listItems == nil
+        case "ImputedData": single = data.listItems?.first?.listItems == nil
+        default: single = isSingle(data)
+        }
         let xs = single ? [data] : (data.listItems ?? [data])
         let out: [Expr]
         switch prop.asString ?? "" {
@@ -170,6 +191,7 @@ final class ReducerValue: NativeValue, CallableValue {
                 guard let v = FeaturePipeline.numeric(z), v.count == dimension else { throw LearnError("data", "\(short(z)) is not a reduced vector of length \(dimension)") }
                 return .reals(try reconstruct(v))
             }
+        case "ImputedData": out = try xs.map { try imputed($0, c) }
         case "Properties": return .strings(Self.propertyNames + ["Properties"])
         default: throw LearnError("prop", "\(short(prop)) is not a property; the properties are \(Self.propertyNames.joined(separator: ", "))")
         }
@@ -280,7 +302,7 @@ extension Kernel {
                                          ("TargetDevice", .string("CPU")), ("FeatureExtractor", .sym("Identity"))]
         let methods = "Method: \"PrincipalComponentsAnalysis\" (the default for numbers, vectors and nominal data), \"LatentSemanticAnalysis\" (the default for texts: a truncated SVD of TF-IDF bags of words), \"TSNE\" (exact; sub-option \"Perplexity\" -> 30), \"Isomap\" (\"NeighborsNumber\" -> 5)."
         return [
-            Builtin("DimensionReduction", [], usage: "DimensionReduction[{x1, x2, ...}] learns a DimensionReducerFunction projecting examples (vectors, texts, nominal or mixed features, or anything a FeatureExtractor turns into vectors; images get the pretrained MobileNet V2 features) to fewer dimensions; DimensionReduction[data, n] to n dimensions (Automatic: the principal components keeping 95% of the variance, 2 for TSNE and Isomap); DimensionReduction[data, n, prop] gives \"ReducerFunction\", \"ReducedVectors\" or \"ReconstructedData\". r[x], r[{x...}], r[data, \"ReducedVectors\" | \"ReconstructedData\"], r[reduced, \"OriginalData\"]. " + methods,
+            Builtin("DimensionReduction", [], usage: "DimensionReduction[{x1, x2, ...}] learns a DimensionReducerFunction projecting examples (vectors, texts, nominal or mixed features, or anything a FeatureExtractor turns into vectors; images get the pretrained MobileNet V2 features) to fewer dimensions; DimensionReduction[data, n] to n dimensions (Automatic: the principal components keeping 95% of the variance, 2 for TSNE and Isomap); DimensionReduction[data, n, prop] gives \"ReducerFunction\", \"ReducedVectors\" or \"ReconstructedData\". r[x], r[{x...}], r[data, \"ReducedVectors\" | \"ReconstructedData\" | \"ImputedData\"] (Missing[] entries filled in), r[reduced, \"OriginalData\"]. " + methods,
                     arity: .between(1, 3), options: options,
                     examples: [("r = DimensionReduction[{{1, 2}, {2, 4}, {3, 6.}}, 1]; r[{{4, 8}, {1, 2}}, \"ReconstructedData\"]", "{{4., 8.}, {1., 2.}}")]) { c in
                 netOperation(c) {

@@ -160,6 +160,7 @@ extension KernelSuite {
             ("FindClusters[<|a -> 1, b -> 2, c -> 10, d -> 11|>]", "{{a, b}, {c, d}}"),
             ("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25}, UpTo[2]]", "{{1, 2, 3, 1}, {10, 12, 13, 25}}"),
             ("ClusteringComponents[{{0, 0, 9}, {0, 9, 9}}]", "{{1, 1, 2}, {1, 2, 2}}"),
+            ("d = DimensionReduction[{{1, 2}, {2, 4.1}, {3, 5.9}, {4, 8}}, 1]; Round[d[{{Missing[], 6}, {2, Missing[]}}, \"ImputedData\"], 0.01]", "{{3., 6.}, {2., 4.02}}"),
             ("m = ClusteringComponents[ImageResize[ExampleData[{\"TestImage\", \"Chelsea\"}], 90], 3]; {Dimensions[m], Union[Flatten[m]]}", "{{60, 90}, {1, 2, 3}}"),
         ])
         func examples(_ input: String, _ expected: String) {
@@ -174,6 +175,7 @@ extension KernelSuite {
             ("FindClusters[{}]", "FindClusters::data"),
             ("Nearest[{1, 2}, \"x\"]", "Nearest::query"),
             ("ClusteringComponents[3, 2]", "ClusteringComponents::data"),
+            ("DimensionReduction[{{1, 2}, {3, 5}, {2, 2}}, Method -> \"TSNE\"][{1, Missing[]}, \"ImputedData\"]", "DimensionReducerFunction::impute"),
             ("EditDistance[StringJoin[Table[\"a\", 30000]], StringJoin[Table[\"b\", 30000]]]", "EditDistance::long"),
             ("Nearest[{1, 2}, 1, -1]", "Nearest::nearuns"),
             ("Nearest[{1, 2}, 1, DistanceFunction -> (\"far\" &)]", "Nearest::dist"),
