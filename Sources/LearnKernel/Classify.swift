@@ -9,11 +9,23 @@ import Tensor
 
 /// How raw examples become feature vectors: an optional feature extractor (a net, applied in
 /// batches, or a function), then per-feature encoders learned from the training data
-/// (numbers as they are, nominal values one-hot, missing values as the training mean).
+/// (numbers as they are, nominal values one-hot, texts as TF-IDF bags of words, missing values as
+/// the training mean).
 final class FeaturePipeline {
     enum Column {
         case numeric(width: Int, means: [Double])
         case nominal([Expr])
+        /// Strings of several words (see TextVocabulary).
+        case text(TextVocabulary)
+
+        /// How many features the column gives.
+        var width: Int {
+            switch self {
+            case .numeric(let w, _): return w
+            case .nominal(let v): return v.count
+            case .text(let v): return v.words.count
+            }
+        }
     }
 
     let extractor: Expr?
@@ -97,6 +109,8 @@ final class FeaturePipeline {
                 for v in vectors { for k in 0..<w { means[k] += v[k] / Double(Swift.max(vectors.count, 1)) } }
                 return .numeric(width: w, means: means)
             }
+            let strings = present.compactMap(\.asString)
+            if strings.count == present.count, TextVocabulary.areTexts(strings) { return .text(TextVocabulary(learning: strings)) }
             if let im = present.first(where: { $0.asImage != nil }), im.asImage != nil {
                 throw LearnError("images", "images need a feature extractor")
             }
@@ -122,6 +136,8 @@ final class FeaturePipeline {
                 out += t.values.map(Double.init)
             case .nominal(let values):
                 out += values.map { $0 == v ? 1 : 0 }
+            case .text(let vocabulary):
+                out += vocabulary.encode(v.asString ?? "")
             }
         }
         return out
@@ -263,6 +279,8 @@ enum ClassifierFileFormat {
         var width: Int?
         var means: [Double]?
         var values: [String]?
+        var words: [String]?
+        var idf: [Double]?
     }
 
     struct File: Codable {
@@ -283,6 +301,7 @@ enum ClassifierFileFormat {
             switch col {
             case .numeric(let w, let m): return Column(width: w, means: m, values: nil)
             case .nominal(let v): return Column(width: nil, means: nil, values: v.map(labelKey))
+            case .text(let v): return Column(words: v.words, idf: v.idf)
             }
         }
         var file = File(classes: cl.classes.map(labelKey), examples: cl.examples, threshold: cl.threshold, priors: cl.priors,
@@ -325,16 +344,12 @@ enum ClassifierFileFormat {
         pipeline.columns = try file.columns.map { col in
             if let w = col.width, let m = col.means, w > 0, m.count == w, m.allSatisfy(\.isFinite) { return .numeric(width: w, means: m) }
             if let v = col.values { return .nominal(v.map(dataExpr)) }
+            if let w = col.words, let idf = col.idf, w.count == idf.count, idf.allSatisfy(\.isFinite) { return .text(TextVocabulary(words: w, idf: idf)) }
             throw LearnError("fmterr", "a feature encoder is damaged")
         }
         // The encoders must produce exactly the features the classifier takes, and the other
         // numbers must be usable: applying the classifier indexes by these sizes.
-        let width = pipeline.columns.reduce(0) { total, col in
-            switch col {
-            case .numeric(let w, _): return total + w
-            case .nominal(let v): return total + v.count
-            }
-        }
+        let width = pipeline.columns.reduce(0) { $0 + $1.width }
         guard width == file.classifier.features else {
             throw LearnError("fmterr", "the feature encoders give \(width) features, but the classifier takes \(file.classifier.features)")
         }

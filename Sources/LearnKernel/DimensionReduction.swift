@@ -12,7 +12,7 @@ import NetsKernel
 final class VectorEncoder {
     enum Kind {
         case numeric(width: Int)
-        case words(vocabulary: [String: Int], idf: [Double])
+        case words(TextVocabulary)
         case features(FeaturePipeline)
     }
 
@@ -23,17 +23,10 @@ final class VectorEncoder {
         let numeric = xs.map(FeaturePipeline.numeric)
         if let w = numeric.first??.count, numeric.allSatisfy({ $0?.count == w }) {
             kind = .numeric(width: w)
-        } else if xs.allSatisfy({ $0.asString != nil }), texts || xs.contains(where: { ($0.asString ?? "").contains(" ") }) {
-            var vocabulary: [String: Int] = [:], df: [Int] = []
-            for x in xs {
-                for w in Set(VectorEncoder.words(x.asString ?? "")) {
-                    if vocabulary[w] == nil { vocabulary[w] = vocabulary.count; df.append(0) }
-                    if let i = vocabulary[w] { df[i] += 1 }
-                }
-            }
-            guard !vocabulary.isEmpty else { throw LearnError("data", "the texts have no words") }
-            let n = Double(xs.count)
-            kind = .words(vocabulary: vocabulary, idf: df.map { log((1 + n) / (1 + Double($0))) + 1 })
+        } else if xs.allSatisfy({ $0.asString != nil }), texts || TextVocabulary.areTexts(xs.compactMap(\.asString)) {
+            let vocabulary = TextVocabulary(learning: xs.compactMap(\.asString))
+            guard !vocabulary.words.isEmpty else { throw LearnError("data", "the texts have no words") }
+            kind = .words(vocabulary)
         } else {
             let p = FeaturePipeline(extractor: nil)
             try p.learn(xs)
@@ -41,21 +34,11 @@ final class VectorEncoder {
         }
     }
 
-    /// Lower-cased runs of letters and digits.
-    static func words(_ s: String) -> [String] {
-        s.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
-    }
-
     var width: Int {
         switch kind {
         case .numeric(let w): return w
-        case .words(let v, _): return v.count
-        case .features(let p): return p.columns.reduce(0) { total, col in
-            switch col {
-            case .numeric(let w, _): return total + w
-            case .nominal(let v): return total + v.count
-            }
-        }
+        case .words(let v): return v.words.count
+        case .features(let p): return p.columns.reduce(0) { $0 + $1.width }
         }
     }
 
@@ -73,12 +56,9 @@ final class VectorEncoder {
         case .numeric(let w):
             guard let v = FeaturePipeline.numeric(x), v.count == w else { throw LearnError("data", "\(short(x)) is not a vector of length \(w)") }
             return v
-        case .words(let vocabulary, let idf):
+        case .words(let vocabulary):
             guard let s = x.asString else { throw LearnError("data", "\(short(x)) is not a text") }
-            var v = [Double](repeating: 0, count: idf.count)
-            for w in VectorEncoder.words(s) { if let i = vocabulary[w] { v[i] += idf[i] } }
-            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return norm > 0 ? v.map { $0 / norm } : v
+            return vocabulary.encode(s)
         case .features(let p): return try p.encode(x)
         }
     }

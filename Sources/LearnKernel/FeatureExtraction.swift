@@ -37,3 +37,47 @@ extension FeaturePipeline {
         return e
     }
 }
+
+/// The words of training texts and their inverse document frequencies: a text becomes the TF-IDF
+/// bag of its lower-cased words (runs of letters and digits), scikit-learn's smoothed
+/// idf = ln((1 + n) / (1 + df)) + 1, scaled to unit length. Words not seen in training are ignored.
+struct TextVocabulary {
+    let words: [String]
+    let idf: [Double]
+    private let index: [String: Int]
+
+    init(words: [String], idf: [Double]) {
+        self.words = words
+        self.idf = idf
+        index = Dictionary(words.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    init(learning texts: [String]) {
+        var words: [String] = [], seen: [String: Int] = [:], df: [Int] = []
+        for t in texts {
+            for w in Set(TextVocabulary.tokens(t)) {
+                if seen[w] == nil { seen[w] = words.count; words.append(w); df.append(0) }
+                if let i = seen[w] { df[i] += 1 }
+            }
+        }
+        let n = Double(texts.count)
+        self.init(words: words, idf: df.map { log((1 + n) / (1 + Double($0))) + 1 })
+    }
+
+    /// Lower-cased runs of letters and digits, in order.
+    static func tokens(_ s: String) -> [String] {
+        s.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+    }
+
+    /// Whether strings read as texts rather than as nominal values: some have several words.
+    static func areTexts(_ values: [String]) -> Bool {
+        values.contains { tokens($0).count > 1 }
+    }
+
+    func encode(_ text: String) -> [Double] {
+        var v = [Double](repeating: 0, count: words.count)
+        for w in TextVocabulary.tokens(text) { if let i = index[w] { v[i] += idf[i] } }
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 ? v.map { $0 / norm } : v
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 extension KernelSuite {
@@ -16,6 +17,21 @@ extension KernelSuite {
         ])
         func example(_ input: String, _ expected: String) {
             #expect(eval(input) == expected, "\(input)")
+        }
+
+        /// Texts are bags of words, not nominal values: an unseen sentence with a known word is classified by it.
+        @Test func textsAreBagsOfWords() {
+            let data = """
+                data = {"the cat sat on the mat" -> "cat", "a cat purrs softly" -> "cat", "my cat sleeps all day" -> "cat",
+                  "the kitten and the cat play" -> "cat", "the dog barks loudly" -> "dog", "a dog chased the ball" -> "dog",
+                  "my dog loves walks" -> "dog", "the puppy and the dog run" -> "dog"};
+                """
+            for method in ["LogisticRegression", "NaiveBayes", "RandomForest"] {
+                #expect(eval(data + " Classify[data, {\"my grey cat\", \"a big dog\"}, Method -> \"\(method)\"]") == "{cat, dog}", "\(method)")
+            }
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("nets-text-\(UUID().uuidString).wmlf").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(eval(data + " c = Classify[data, Method -> \"LogisticRegression\"]; Export[\"\(path)\", c]; Import[\"\(path)\"][{\"my grey cat\", \"a big dog\"}]") == "{cat, dog}")
         }
 
         @Test func badPropertiesGiveMessages() {
