@@ -128,40 +128,51 @@ public enum TSNE {
         let sd = (first.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n)).squareRoot()
         let scale = sd > 0 ? 1e-4 / sd : 1e-4
         y = y.map { $0.map { $0 * scale } }
-        var update = [[Double]](repeating: [Double](repeating: 0, count: k), count: n)
-        var gains = [[Double]](repeating: [Double](repeating: 1, count: k), count: n)
+        // Flat n x k arrays. The gradient 4 Σ_j (e p_ij − q_ij) w_ij (y_i − y_j), with w_ij = 1/(1 + ‖y_i − y_j‖²)
+        // and q_ij = w_ij / Z, is split into an attractive and a repulsive sum, both gathered in one
+        // pass over the pairs i < j, then combined once Z = Σ w is known.
+        var yf = y.flatMap { $0 }
+        var update = [Double](repeating: 0, count: n * k), gains = [Double](repeating: 1, count: n * k)
+        var attract = [Double](repeating: 0, count: n * k), repel = [Double](repeating: 0, count: n * k)
         let rate = Swift.max(Double(n) / 48, 50)
-        var num = [Double](repeating: 0, count: n * n)
         for round in 0..<rounds {
             let exaggeration = round < 250 ? 12.0 : 1
             let momentum = round < 250 ? 0.5 : 0.8
             var total = 0.0
-            for i in 0..<n {
-                for j in (i + 1)..<Swift.max(i + 1, n) {
-                    var s = 0.0
-                    for a in 0..<k { let t = y[i][a] - y[j][a]; s += t * t }
-                    let q = 1 / (1 + s)
-                    num[i * n + j] = q
-                    num[j * n + i] = q
-                    total += 2 * q
+            for i in attract.indices { attract[i] = 0; repel[i] = 0 }
+            yf.withUnsafeBufferPointer { y in
+                p.withUnsafeBufferPointer { pp in
+                    attract.withUnsafeMutableBufferPointer { at in
+                        repel.withUnsafeMutableBufferPointer { re in
+                            for i in 0..<n {
+                                for j in (i + 1)..<Swift.max(i + 1, n) {
+                                    var s = 0.0
+                                    for a in 0..<k { let t = y[i * k + a] - y[j * k + a]; s += t * t }
+                                    let w = 1 / (1 + s)
+                                    total += 2 * w
+                                    let pw = exaggeration * pp[i * n + j] * w, ww = w * w
+                                    for a in 0..<k {
+                                        let t = y[i * k + a] - y[j * k + a]
+                                        at[i * k + a] += pw * t
+                                        at[j * k + a] -= pw * t
+                                        re[i * k + a] += ww * t
+                                        re[j * k + a] -= ww * t
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
-            for i in 0..<n {
-                var grad = [Double](repeating: 0, count: k)
-                for j in 0..<n where j != i {
-                    let q = num[i * n + j]
-                    let w = (exaggeration * p[i * n + j] - q / total) * q
-                    for a in 0..<k { grad[a] += 4 * w * (y[i][a] - y[j][a]) }
-                }
-                for a in 0..<k {
-                    gains[i][a] = (update[i][a] * grad[a] < 0) ? gains[i][a] + 0.2 : Swift.max(gains[i][a] * 0.8, 0.01)
-                    update[i][a] = momentum * update[i][a] - rate * gains[i][a] * grad[a]
-                }
+            for e in 0..<(n * k) {
+                let grad = 4 * (attract[e] - repel[e] / total)
+                gains[e] = (update[e] * grad < 0) ? gains[e] + 0.2 : Swift.max(gains[e] * 0.8, 0.01)
+                update[e] = momentum * update[e] - rate * gains[e] * grad
+                yf[e] += update[e]
             }
-            for i in 0..<n { for a in 0..<k { y[i][a] += update[i][a] } }
             if round % 25 == 0 { try interrupt() }
         }
-        return y
+        return (0..<n).map { Array(yf[($0 * k)..<(($0 + 1) * k)]) }
     }
 
     /// Joint probabilities p_ij from squared distances: each row's Gaussian precision found by
