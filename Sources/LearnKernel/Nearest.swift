@@ -181,8 +181,25 @@ final class NearestValue: NativeValue, CallableValue {
 
     func lookup(_ x: Expr, _ spec: Expr?, _ c: Call) throws -> Expr {
         if !space.isElement(x), let queries = x.listItems {
+            // Many vectors under the Euclidean distance: the distances by blocks of GEMM.
+            if case .vector(.euclidean) = space.metric, let points = space.vectors, queries.count > 16,
+               case let vs = queries.compactMap(FeaturePipeline.numeric), vs.count == queries.count, vs.allSatisfy({ $0.count == points.first?.count }) {
+                var out: [Expr] = []
+                var i = 0
+                try NearestSearch.euclideanDistances(vs, points) { d in
+                    out.append(try found(d, queries[i], spec))
+                    i += 1
+                    if i % 256 == 0 { try c.evaluator.checkInterrupt() }
+                }
+                return .list(out)
+            }
             return .list(try queries.map { try lookup($0, spec, c) })
         }
+        return try found(try space.distances(to: x, c), x, spec)
+    }
+
+    /// The result for one query given its distance to every element.
+    private func found(_ d: [Double], _ x: Expr, _ spec: Expr?) throws -> Expr {
         var k: Int?, radius: Double?
         var ties = false
         switch spec {
@@ -201,7 +218,6 @@ final class NearestValue: NativeValue, CallableValue {
             radius = r
         case let s?: throw LearnError("nearuns", "\(short(s)) is not n, {n, r} or All")
         }
-        let d = try space.distances(to: x, c)
         var found = NearestSearch.nearest(d, count: ties ? nil : k, radius: radius)
         if ties, let first = found.first { found = found.filter { d[$0] == d[first] } }
         return .list(found.map { i in output(i, d[i], x, data.property) })

@@ -145,6 +145,7 @@ extension KernelSuite {
 
         @Test(arguments: [
             ("Nearest[{1, 2, 3}, 2.5]", "{2, 3}"),
+            ("SeedRandom[3]; d = RandomReal[1, {500, 8}]; q = RandomReal[1, {40, 8}]; Nearest[d -> \"Index\", q, 3] === Table[Nearest[d -> \"Index\", x, 3], {x, q}]", "True"),
             ("Nearest[{1, 2, 4} -> All, 3]", "{<|Element -> 2, Index -> 2, Distance -> 1|>, <|Element -> 4, Index -> 3, Distance -> 1|>}"),
             ("Nearest[<|a -> 1, b -> 5|>, 4]", "{b}"),
             ("Nearest[{1, 2, 4}, {1.1, 3.9}]", "{{1}, {4}}"),
