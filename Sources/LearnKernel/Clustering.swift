@@ -173,7 +173,8 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
     func partition(_ k: Int) throws -> Clusters {
         try c.evaluator.checkInterrupt()
         switch method {
-        case .kMeans: return Clustering.kMeans(vectors ?? [], clusters: k, seed: seed)
+        // k-means++ restarts: 10, or 4 for each number of clusters compared on more than 5000 examples.
+        case .kMeans: return Clustering.kMeans(vectors ?? [], clusters: k, restarts: exact == nil && n > 5000 ? 4 : 10, seed: seed)
         case .kMedoids: return Clustering.kMedoids(matrix ?? sampleMatrix, clusters: k, seed: seed)
         case .gaussianMixture:
             let g = try GaussianMixture.fit(vectors ?? [], components: k, seed: seed)
@@ -185,7 +186,7 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
         case .dbscan: return Clusters(labels: [])
         }
     }
-    var clusters: Clusters
+    let clusters: Clusters
     if method == .dbscan {
         let minimum = sub["NeighborsNumber"]?.intValue ?? Swift.min(5, Swift.max(n / 10, 2))
         let radius = sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix ?? sampleMatrix, minimum: minimum)
@@ -196,11 +197,6 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
         clusters = try partition(n)
     } else {
         clusters = try Clustering.bestBySilhouette(sampleMatrix, most: most, sample: sample, partition)
-    }
-    if method == .gaussianMixture, let g = clusters.mixture, g.means.count != clusters.count {
-        // A component that won no example is dropped from the partition's numbering only.
-        clusters.mixture = nil
-        clusters.centers = nil
     }
     // The scale of the soft assignment: the mean distance of an example to its nearest fellow member.
     var total = 0.0, counted = 0
@@ -224,7 +220,7 @@ private let clusteringOptions: [(String, Expr)] = [
 extension Kernel {
     static var clusteringBuiltins: [Builtin] {
         [
-            Builtin("FindClusters", [], usage: "FindClusters[{e1, e2, ...}] partitions the ei into clusters of similar elements; FindClusters[{e1 -> v1, ...}] or FindClusters[{e...} -> {v...}] gives the vi of each cluster, FindClusters[<|v1 -> e1, ...|>] the keys; FindClusters[data, n] exactly n clusters, FindClusters[data, UpTo[n]] at most n. Elements are numbers, vectors (standardized, unless a DistanceFunction is given), strings (EditDistance), or anything a FeatureExtractor (a function or a net) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"KMeans\" (k-means++, 10 restarts), \"KMedoids\", \"GaussianMixture\", \"DBSCAN\" (sub-options \"NeighborhoodRadius\", \"NeighborsNumber\"; noise is a last cluster of its own), \"Agglomerate\" (\"Linkage\" -> \"Single\" | \"Complete\" | \"Average\" | \"Ward\"), or Automatic (k-means for vectors, k-medoids otherwise). Without n the number of clusters (2 to 10) is the one of highest mean silhouette. RandomSeeding -> 1234 by default; Automatic follows SeedRandom.",
+            Builtin("FindClusters", [], usage: "FindClusters[{e1, e2, ...}] partitions the ei into clusters of similar elements; FindClusters[{e1 -> v1, ...}] or FindClusters[{e...} -> {v...}] gives the vi of each cluster, FindClusters[<|v1 -> e1, ...|>] the keys; FindClusters[data, n] exactly n clusters, FindClusters[data, UpTo[n]] at most n. Elements are numbers, vectors (standardized, unless a DistanceFunction is given), strings (EditDistance), or anything a FeatureExtractor (a function or a net) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"KMeans\" (k-means++, 10 restarts; 4 for each number of clusters compared on more than 5000 examples), \"KMedoids\", \"GaussianMixture\", \"DBSCAN\" (sub-options \"NeighborhoodRadius\", \"NeighborsNumber\"; noise is a last cluster of its own), \"Agglomerate\" (\"Linkage\" -> \"Single\" | \"Complete\" | \"Average\" | \"Ward\"), or Automatic (k-means for vectors, k-medoids otherwise). Without n the number of clusters (2 to 10) is the one of highest mean silhouette. RandomSeeding -> 1234 by default; Automatic follows SeedRandom.",
                     arity: .between(1, 2), options: clusteringOptions,
                     examples: [("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25}, 3]", "{{1, 2, 3, 1}, {10, 12, 13}, {25}}"),
                                ("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25} -> {a, b, c, d, e, f, g, h}, 2]", "{{a, b, e, f}, {c, d, g, h}}"),
