@@ -306,13 +306,62 @@ public enum Clustering {
     /// The partition of highest silhouette among those `partition(k)` makes for k = 2 ... `most`,
     /// the silhouette taken over the examples `sample` (all when nil), whose distances `dist` holds.
     public static func bestBySilhouette(_ dist: DistanceMatrix, most: Int, sample: [Int]? = nil, _ partition: (Int) throws -> Clusters) rethrows -> Clusters {
+        try best(most: Swift.min(most, dist.count - 1), partition) { p in silhouette(dist, sample.map { $0.map { p.labels[$0] } } ?? p.labels) }
+    }
+
+    /// The partition of highest score among those `partition(k)` makes for k = 2 ... `most`.
+    public static func best(most: Int, _ partition: (Int) throws -> Clusters, score: (Clusters) -> Double?) rethrows -> Clusters {
         var best: (Clusters, Double)?
-        for k in 2...Swift.max(2, Swift.min(most, dist.count - 1)) {
+        for k in 2...Swift.max(2, most) {
             let p = try partition(k)
-            let s = silhouette(dist, sample.map { $0.map { p.labels[$0] } } ?? p.labels) ?? -1
+            let s = score(p) ?? -.infinity
             if best == nil || s > best?.1 ?? .infinity { best = (p, s) }
         }
-        return best?.0 ?? Clusters(labels: [Int](repeating: 0, count: dist.count))
+        return best?.0 ?? Clusters(labels: [])
+    }
+
+    /// The Calinski–Harabasz index (scikit-learn's `calinski_harabasz_score`): between-cluster
+    /// over within-cluster dispersion, each per degree of freedom; higher is better.
+    public static func calinskiHarabasz(_ x: [[Double]], _ labels: [Int]) -> Double? {
+        let (centers, sizes) = centroids(x, labels)
+        let k = centers.count, n = x.count
+        guard k >= 2, n > k, let d = x.first?.count else { return nil }
+        var mean = [Double](repeating: 0, count: d)
+        for v in x { for j in 0..<d { mean[j] += v[j] / Double(n) } }
+        let between = centers.indices.reduce(0) { $0 + Double(sizes[$1]) * squaredDistance(centers[$1], mean) }
+        let within = x.indices.reduce(0) { labels[$1] >= 0 ? $0 + squaredDistance(x[$1], centers[labels[$1]]) : $0 }
+        return within == 0 ? 1 : between * Double(n - k) / (within * Double(k - 1))
+    }
+
+    /// The Davies–Bouldin index (scikit-learn's `davies_bouldin_score`): the mean over clusters of
+    /// the largest (s_i + s_j) / ‖c_i − c_j‖, s the mean distance to the centroid; lower is better.
+    public static func daviesBouldin(_ x: [[Double]], _ labels: [Int]) -> Double? {
+        let (centers, sizes) = centroids(x, labels)
+        let k = centers.count
+        guard k >= 2 else { return nil }
+        var spread = [Double](repeating: 0, count: k)
+        for (i, v) in x.enumerated() where labels[i] >= 0 { spread[labels[i]] += squaredDistance(v, centers[labels[i]]).squareRoot() / Double(sizes[labels[i]]) }
+        var total = 0.0
+        for a in 0..<k {
+            var worst = 0.0
+            for b in 0..<k where b != a {
+                let gap = squaredDistance(centers[a], centers[b]).squareRoot()
+                worst = Swift.max(worst, gap > 0 ? (spread[a] + spread[b]) / gap : 0)
+            }
+            total += worst
+        }
+        return total / Double(k)
+    }
+
+    /// Cluster means and sizes of labels 0 ..< k (noise, −1, left out).
+    static func centroids(_ x: [[Double]], _ labels: [Int]) -> (centers: [[Double]], sizes: [Int]) {
+        let k = (labels.max() ?? -1) + 1, d = x.first?.count ?? 0
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: d), count: k), sizes = [Int](repeating: 0, count: k)
+        for (i, v) in x.enumerated() where labels[i] >= 0 {
+            sizes[labels[i]] += 1
+            for j in 0..<d { sums[labels[i]][j] += v[j] }
+        }
+        return (zip(sums, sizes).map { s, n in s.map { $0 / Double(Swift.max(n, 1)) } }, sizes)
     }
 
     /// The adjusted Rand index of two labelings of the same examples (scikit-learn's

@@ -126,8 +126,9 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
         method = m
     }
     let criterion = c.option("CriterionFunction")
-    guard criterion.isSymbol(Sym.Automatic) || criterion.asString == "Silhouette" else {
-        throw LearnError("crit", "CriterionFunction must be Automatic or \"Silhouette\"")
+    let criteria = ["Silhouette", "CalinskiHarabasz", "DaviesBouldin"]
+    guard criterion.isSymbol(Sym.Automatic) || criteria.contains(criterion.asString ?? "") else {
+        throw LearnError("crit", "CriterionFunction must be Automatic or one of \(criteria.map(quoted).joined(separator: ", "))")
     }
     // The number of clusters: exactly n, UpTo[n] (the best by silhouette up to n), or Automatic (up to 10).
     let n = elements.count
@@ -196,7 +197,13 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
     } else if n <= 2 {
         clusters = try partition(n)
     } else {
-        clusters = try Clustering.bestBySilhouette(sampleMatrix, most: most, sample: sample, partition)
+        switch (criterion.asString, vectors) {
+        case ("CalinskiHarabasz", let v?): clusters = try Clustering.best(most: most, partition) { Clustering.calinskiHarabasz(v, $0.labels) }
+        case ("DaviesBouldin", let v?): clusters = try Clustering.best(most: most, partition) { Clustering.daviesBouldin(v, $0.labels).map { -$0 } }
+        case ("CalinskiHarabasz", nil), ("DaviesBouldin", nil):
+            throw LearnError("crit", "the criterion \(criterion.asString ?? "") needs numbers or numeric vectors")
+        default: clusters = try Clustering.bestBySilhouette(sampleMatrix, most: most, sample: sample, partition)
+        }
     }
     // The scale of the soft assignment: the mean distance of an example to its nearest fellow member.
     var total = 0.0, counted = 0
@@ -220,7 +227,7 @@ private let clusteringOptions: [(String, Expr)] = [
 extension Kernel {
     static var clusteringBuiltins: [Builtin] {
         [
-            Builtin("FindClusters", [], usage: "FindClusters[{e1, e2, ...}] partitions the ei into clusters of similar elements; FindClusters[{e1 -> v1, ...}] or FindClusters[{e...} -> {v...}] gives the vi of each cluster, FindClusters[<|v1 -> e1, ...|>] the keys; FindClusters[data, n] exactly n clusters, FindClusters[data, UpTo[n]] at most n. Elements are numbers, vectors (standardized, unless a DistanceFunction is given), strings (EditDistance), or anything a FeatureExtractor (a function or a net) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"KMeans\" (k-means++, 10 restarts; 4 for each number of clusters compared on more than 5000 examples), \"KMedoids\", \"GaussianMixture\", \"DBSCAN\" (sub-options \"NeighborhoodRadius\", \"NeighborsNumber\"; noise is a last cluster of its own), \"Agglomerate\" (\"Linkage\" -> \"Single\" | \"Complete\" | \"Average\" | \"Ward\"), or Automatic (k-means for vectors, k-medoids otherwise). Without n the number of clusters (2 to 10) is the one of highest mean silhouette. RandomSeeding -> 1234 by default; Automatic follows SeedRandom.",
+            Builtin("FindClusters", [], usage: "FindClusters[{e1, e2, ...}] partitions the ei into clusters of similar elements; FindClusters[{e1 -> v1, ...}] or FindClusters[{e...} -> {v...}] gives the vi of each cluster, FindClusters[<|v1 -> e1, ...|>] the keys; FindClusters[data, n] exactly n clusters, FindClusters[data, UpTo[n]] at most n. Elements are numbers, vectors (standardized, unless a DistanceFunction is given), strings (EditDistance), or anything a FeatureExtractor (a function or a net) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"KMeans\" (k-means++, 10 restarts; 4 for each number of clusters compared on more than 5000 examples), \"KMedoids\", \"GaussianMixture\", \"DBSCAN\" (sub-options \"NeighborhoodRadius\", \"NeighborsNumber\"; noise is a last cluster of its own), \"Agglomerate\" (\"Linkage\" -> \"Single\" | \"Complete\" | \"Average\" | \"Ward\"), or Automatic (k-means for vectors, k-medoids otherwise). Without n the number of clusters (2 to 10) is the one of highest mean silhouette, or CriterionFunction -> \"CalinskiHarabasz\" | \"DaviesBouldin\" (numeric data). RandomSeeding -> 1234 by default; Automatic follows SeedRandom.",
                     arity: .between(1, 2), options: clusteringOptions,
                     examples: [("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25}, 3]", "{{1, 2, 3, 1}, {10, 12, 13}, {25}}"),
                                ("FindClusters[{1, 2, 10, 12, 3, 1, 13, 25} -> {a, b, c, d, e, f, g, h}, 2]", "{{a, b, e, f}, {c, d, g, h}}"),

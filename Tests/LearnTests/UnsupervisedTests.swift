@@ -36,6 +36,12 @@ enum UnsupervisedFixture {
         #expect(Clustering.adjustedRandIndex([0, 0, 1, 1], [5, 5, 2, 2]) == 1)
     }
 
+    @Test func internalIndicesMatchScikitLearn() {
+        let x = F.matrix("iris_x"), labels = F.ints("kmeans_labels")
+        #expect(abs((Clustering.calinskiHarabasz(x, labels) ?? 0) / (F.root["kmeans_calinski_harabasz"] as? Double ?? 1) - 1) < 1e-12)
+        #expect(abs((Clustering.daviesBouldin(x, labels) ?? 0) - (F.root["kmeans_davies_bouldin"] as? Double ?? 0)) < 1e-12)
+    }
+
     @Test func silhouetteMatchesScikitLearn() throws {
         let x = F.matrix("iris_x")
         let s = Clustering.silhouette(try DistanceMatrix(x, .euclidean), F.ints("kmeans_labels"))

@@ -14,7 +14,8 @@ python3 make_fixtures.py  (writes unsupervised.json).
 - nearest: NearestNeighbors on 200 random 5-vectors (seed 1): the 4 nearest indices of three
   queries, and the indices within radius 0.6 of the first query.
 - agglomerative: AgglomerativeClustering(3, linkage=...) on iris for single/complete/average/ward.
-- silhouette, ari: silhouette_score of the k-means labels, and their adjusted_rand_score against the classes.
+- silhouette, ari, calinski_harabasz, davies_bouldin: those scores of the k-means labels (the
+  adjusted Rand index against the classes).
 - iris_y: the true classes, against which k-medoids and the Gaussian mixture are judged (adjusted Rand index).
 - kde / normal: SciPy's gaussian_kde (1-D) and multivariate_normal densities (see the end).
 """
@@ -25,7 +26,7 @@ from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
 from sklearn.datasets import load_iris, make_moons, make_s_curve
 from sklearn.decomposition import PCA, TruncatedSVD
 from sklearn.manifold import Isomap
-from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score, silhouette_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
@@ -40,6 +41,8 @@ out["kmeans_centers"] = km.cluster_centers_.tolist()
 out["kmeans_inertia"] = float(km.inertia_)
 out["kmeans_silhouette"] = float(silhouette_score(X, km.labels_))
 out["kmeans_ari"] = float(adjusted_rand_score(km.labels_, y))
+out["kmeans_calinski_harabasz"] = float(calinski_harabasz_score(X, km.labels_))
+out["kmeans_davies_bouldin"] = float(davies_bouldin_score(X, km.labels_))
 
 M, _ = make_moons(200, noise=0.05, random_state=0)
 M = StandardScaler().fit_transform(M)
