@@ -9,11 +9,23 @@ import Tensor
 
 /// How raw examples become feature vectors: an optional feature extractor (a net, applied in
 /// batches, or a function), then per-feature encoders learned from the training data
-/// (numbers as they are, nominal values one-hot, missing values as the training mean).
+/// (numbers as they are, nominal values one-hot, texts as TF-IDF bags of words, missing values as
+/// the training mean).
 final class FeaturePipeline {
     enum Column {
         case numeric(width: Int, means: [Double])
         case nominal([Expr])
+        /// Strings of several words (see TextVocabulary).
+        case text(TextVocabulary)
+
+        /// How many features the column gives.
+        var width: Int {
+            switch self {
+            case .numeric(let w, _): return w
+            case .nominal(let v): return v.count
+            case .text(let v): return v.words.count
+            }
+        }
     }
 
     let extractor: Expr?
@@ -97,6 +109,8 @@ final class FeaturePipeline {
                 for v in vectors { for k in 0..<w { means[k] += v[k] / Double(Swift.max(vectors.count, 1)) } }
                 return .numeric(width: w, means: means)
             }
+            let strings = present.compactMap(\.asString)
+            if strings.count == present.count, TextVocabulary.areTexts(strings) { return .text(TextVocabulary(learning: strings)) }
             if let im = present.first(where: { $0.asImage != nil }), im.asImage != nil {
                 throw LearnError("images", "images need a feature extractor")
             }
@@ -122,6 +136,8 @@ final class FeaturePipeline {
                 out += t.values.map(Double.init)
             case .nominal(let values):
                 out += values.map { $0 == v ? 1 : 0 }
+            case .text(let vocabulary):
+                out += vocabulary.encode(v.asString ?? "")
             }
         }
         return out
@@ -168,11 +184,20 @@ final class ClassifierValue: NativeValue {
 extension Kernel {
     static var classifyBuiltins: [Builtin] {
         [
-            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier. Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\", \"NeuralNetwork\", or Automatic (chosen by 3-fold cross-validation). Also ClassPriors, IndeterminateThreshold, RandomSeeding.",
-                    arity: .exactly(1),
+            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier; Classify[data, x] classifies x with it, Classify[data, x, prop] gives a property (\"Probabilities\", ...). Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\", \"NeuralNetwork\", or Automatic (chosen by 3-fold cross-validation). Also ClassPriors, IndeterminateThreshold, RandomSeeding.",
+                    arity: .between(1, 3),
                     options: [("Method", .sym("Automatic")), ("FeatureExtractor", .sym("Identity")), ("ClassPriors", .sym("Automatic")),
-                              ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234))], examples: [("Classify[{1 -> \"small\", 2 -> \"small\", 8 -> \"big\", 9 -> \"big\"}][{1.5, 8.5}]", "{small, big}")]) { c in
-                netOperation(c) { try classify(c) }
+                              ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234))],
+                    examples: [("Classify[{1 -> \"small\", 2 -> \"small\", 8 -> \"big\", 9 -> \"big\"}][{1.5, 8.5}]", "{small, big}"),
+                               ("Classify[{1 -> a, 2 -> b}, 1.2]", "a")]) { c in
+                netOperation(c) {
+                    // Classify[data, x] and Classify[data, x, prop]: train, then classify x.
+                    let pos = c.dataArguments
+                    let trained = try classify(c)
+                    guard pos.count > 1, case .native(let v) = trained, let value = v as? ClassifierValue else { return trained }
+                    let call = Call(evaluator: c.evaluator, expr: Normal(.native(value), Array(pos.dropFirst())))
+                    return try applyClassifier(value, call)
+                }
             },
             Builtin("ClassifierFunction", [], usage: "ClassifierFunction[...] is a trained classifier: c[x], c[{x...}], c[x, \"Probabilities\" | \"TopProbabilities\" | {\"TopProbabilities\", n} | {\"Probability\", class} | \"Decision\"]; Information[c, \"Method\" | \"Classes\" | \"ExampleNumber\"]."),
         ]
@@ -186,15 +211,7 @@ private func classify(_ c: Call) throws -> Expr {
     var classes = Array(OrderedSet(pairs.map(\.1)))
     classes.sort { Order.less($0, $1) }
     guard classes.count >= 2 else { throw LearnError("oneclass", "the data has only one class, \(short(classes.first ?? .null)); a classifier needs at least two") }
-    var extractor: Expr? = c.option("FeatureExtractor", .sym("Identity"))
-    if extractor?.isSymbol(Symbol.intern("Identity")) == true { extractor = nil }
-    if extractor == nil, pairs.contains(where: { $0.0.asImage != nil }) {
-        // Images without an extractor: the pretrained network's pooled features.
-        let model = try c.evaluate(Expr(Symbol.intern("NetModel"), .string(ModelRepository.mobileNet)))
-        guard let net = model.asNet, case .chain(let chain) = net else { throw LearnError("images", "images need a FeatureExtractor (the pretrained network is not available)") }
-        extractor = .net(.chain(try chain.taking(0..<22)))
-    }
-    let pipeline = FeaturePipeline(extractor: extractor)
+    let pipeline = FeaturePipeline(extractor: try featureExtractor(c.option("FeatureExtractor", .sym("Identity")), for: pairs.map(\.0), c))
     let inputs = try pipeline.extracted(pairs.map(\.0), c)
     try pipeline.learn(inputs)
     let x = try inputs.map { try pipeline.encode($0) }
@@ -262,6 +279,8 @@ enum ClassifierFileFormat {
         var width: Int?
         var means: [Double]?
         var values: [String]?
+        var words: [String]?
+        var idf: [Double]?
     }
 
     struct File: Codable {
@@ -282,6 +301,7 @@ enum ClassifierFileFormat {
             switch col {
             case .numeric(let w, let m): return Column(width: w, means: m, values: nil)
             case .nominal(let v): return Column(width: nil, means: nil, values: v.map(labelKey))
+            case .text(let v): return Column(words: v.words, idf: v.idf)
             }
         }
         var file = File(classes: cl.classes.map(labelKey), examples: cl.examples, threshold: cl.threshold, priors: cl.priors,
@@ -324,16 +344,12 @@ enum ClassifierFileFormat {
         pipeline.columns = try file.columns.map { col in
             if let w = col.width, let m = col.means, w > 0, m.count == w, m.allSatisfy(\.isFinite) { return .numeric(width: w, means: m) }
             if let v = col.values { return .nominal(v.map(dataExpr)) }
+            if let w = col.words, let idf = col.idf, w.count == idf.count, idf.allSatisfy(\.isFinite) { return .text(TextVocabulary(words: w, idf: idf)) }
             throw LearnError("fmterr", "a feature encoder is damaged")
         }
         // The encoders must produce exactly the features the classifier takes, and the other
         // numbers must be usable: applying the classifier indexes by these sizes.
-        let width = pipeline.columns.reduce(0) { total, col in
-            switch col {
-            case .numeric(let w, _): return total + w
-            case .nominal(let v): return total + v.count
-            }
-        }
+        let width = pipeline.columns.reduce(0) { $0 + $1.width }
         guard width == file.classifier.features else {
             throw LearnError("fmterr", "the feature encoders give \(width) features, but the classifier takes \(file.classifier.features)")
         }

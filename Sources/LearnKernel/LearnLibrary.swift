@@ -4,12 +4,15 @@ import Language
 import Learn
 import NetsKernel
 
-/// Classify, Predict and their measurements, and the classifier file format.
+/// Classify, Predict and their measurements, the classifier file format, and unsupervised
+/// learning: Nearest, FindClusters, ClusterClassify, DimensionReduction, FeatureExtraction and
+/// LearnDistribution.
 public enum LearnLibrary: Library {
     public static let name = "LearnKernel"
     public static var requires: [any Library.Type] { [NetsLibrary.self] }
     public static var builtins: [Builtin] {
-        [Kernel.classifyBuiltins, Kernel.measurementBuiltins, Kernel.predictBuiltins].flatMap { $0 }
+        [Kernel.classifyBuiltins, Kernel.measurementBuiltins, Kernel.predictBuiltins,
+         Kernel.nearestBuiltins, Kernel.clusteringBuiltins, Kernel.reductionBuiltins, Kernel.learnDistributionBuiltins, Kernel.clusteringComponentsBuiltins].flatMap { $0 }
     }
     public static var formats: [FileFormat] {
         [FileFormat("WMLF", extensions: ["wmlf"], summary: "a ClassifierFunction: classes, feature encoders, extractor and model as JSON",
@@ -67,13 +70,29 @@ extension ClassifierValue: StructuredValue, CallableValue {
 }
 
 extension PredictorValue: CallableValue {
-    /// `p[x]` or `p[{x...}]`: the predicted values.
+    /// `p[x]` or `p[{x...}]`: the predicted values; `p[x, prop]`: "Decision" (the value),
+    /// "Distribution" (NormalDistribution[value, residual standard deviation of the training fit]),
+    /// "StandardDeviation" (that deviation), "Properties".
     func apply(_ c: Call) throws -> Expr? {
-        guard c.count == 1 else { return nil }
+        guard c.count == 1 || c.count == 2 else { return nil }
         return netOperation(c) {
+            let names = ["Decision", "Distribution", "StandardDeviation", "Properties"]
+            let prop = c.count == 2 ? c[1].asString ?? "" : "Decision"
+            if prop == "Properties" { return .strings(names) }
+            guard names.contains(prop) else {
+                throw LearnError("prop", "\(short(c[1])) is not a property; the properties are \(names.joined(separator: ", "))")
+            }
             let single = exampleKind.isSingle(c[0])
             let values = try predict(single ? [c[0]] : (c[0].listItems ?? []), c)
-            return single ? .real(values[0]) : .reals(values)
+            let sd = trained.residualDeviation
+            let out: [Expr] = values.map { v in
+                switch prop {
+                case "Distribution": return Expr(Symbol.intern("NormalDistribution"), .real(v), .real(sd))
+                case "StandardDeviation": return .real(sd)
+                default: return .real(v)
+                }
+            }
+            return single ? out[0] : .list(out)
         }
     }
 }

@@ -29,6 +29,50 @@ final class PredictorValue: NativeValue {
     var exampleKind: ExampleKind { pipeline.exampleKind }
 }
 
+/// A predictor's predictions on test data and the measures computed from them.
+final class PredictorMeasurementsValue: NativeValue, PropertyValue {
+    let method: String
+    let actual: [Double]
+    let predicted: [Double]
+
+    init(method: String, actual: [Double], predicted: [Double]) {
+        self.method = method
+        self.actual = actual
+        self.predicted = predicted
+    }
+
+    var headName: String { "PredictorMeasurementsObject" }
+    var summary: String { "PredictorMeasurementsObject[<\(method), \(actual.count) test examples>]" }
+
+    var residuals: [Double] { zip(actual, predicted).map { $0 - $1 } }
+    var meanSquare: Double { residuals.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(actual.count, 1)) }
+
+    static var properties: [Property<PredictorMeasurementsValue>] {
+        [
+            Property("StandardDeviation") { m, _ in .real(m.meanSquare.squareRoot()) },
+            Property("MeanSquare") { m, _ in .real(m.meanSquare) },
+            Property("RSquared") { m, _ in
+                let n = Double(m.actual.count), mean = m.actual.reduce(0, +) / n
+                let total = m.actual.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+                return .real(total == 0 ? 0 : 1 - m.meanSquare * n / total)
+            },
+            Property("Residuals") { m, _ in .reals(m.residuals) },
+            Property("ComparisonPlot") { m, _ in .image(try comparisonPlot(m.actual, m.predicted)) },
+        ]
+    }
+
+    /// `m[prop]` or `m[{prop...}]`.
+    func value(_ prop: Expr, _ c: Call) throws -> Expr {
+        if let items = prop.listItems { return .list(try items.map { try value($0, c) }) }
+        return try property(prop, c)
+    }
+
+    func apply(_ c: Call) throws -> Expr? {
+        guard c.count == 1 else { return nil }
+        return netOperation(c) { try self.value(c[0], c) }
+    }
+}
+
 /// Examples and their numeric values.
 private func valuedPairs(_ data: Expr) throws -> [(Expr, Double)] {
     let examples = try Examples(data, noun: "value")
@@ -60,31 +104,19 @@ extension Kernel {
                 }
             },
             Builtin("PredictorFunction", [], usage: "PredictorFunction[...] is a trained predictor: p[x] or p[{x...}]."),
-            Builtin("PredictorMeasurements", [], usage: "PredictorMeasurements[p, test, prop] measures a predictor on {x -> y, ...}: \"StandardDeviation\" (of the residuals), \"MeanSquare\", \"RSquared\", \"Residuals\", \"ComparisonPlot\" (an image of predicted against actual values; Export it to PNG). Example: PredictorMeasurements[Predict[{1 -> 2., 2 -> 4., 3 -> 6.}], {4 -> 8., 5 -> 10.}, \"RSquared\"] gives 1.",
-                    examples: [("PredictorMeasurements[Predict[{1 -> 2., 2 -> 4., 3 -> 6.}], {4 -> 8., 5 -> 10.}, \"RSquared\"]", "1.")]) { c in
-                guard c.count == 3, case .native(let v) = c[0], let p = v as? PredictorValue else { return c.argCount(3) }
+            Builtin("PredictorMeasurements", [], usage: "PredictorMeasurements[p, test] measures a predictor on test data {x -> y, ...}, giving a PredictorMeasurementsObject m; m[prop] or PredictorMeasurements[p, test, prop] gives \"StandardDeviation\" (of the residuals), \"MeanSquare\", \"RSquared\", \"Residuals\", \"ComparisonPlot\" (an image of predicted against actual values; Export it to PNG), \"Properties\". Example: PredictorMeasurements[Predict[{1 -> 2., 2 -> 4., 3 -> 6.}], {4 -> 8., 5 -> 10.}, \"RSquared\"] gives 1.",
+                    arity: .between(2, 3),
+                    examples: [("PredictorMeasurements[Predict[{1 -> 2., 2 -> 4., 3 -> 6.}], {4 -> 8., 5 -> 10.}, \"RSquared\"]", "1."),
+                               ("m = PredictorMeasurements[Predict[{1 -> 2., 2 -> 4., 3 -> 6.}], {4 -> 8., 5 -> 10.}]; {m, m[\"MeanSquare\"] < 10^-6}", "{PredictorMeasurementsObject[<LinearRegression, 2 test examples>], True}")]) { c in
+                guard case .native(let v) = c[0], let p = v as? PredictorValue else {
+                    c.message("arg", text: "\(short(c[0])) is not a PredictorFunction.")
+                    return nil
+                }
                 return netOperation(c) {
                     let pairs = try valuedPairs(c[1])
                     guard !pairs.isEmpty else { throw LearnError("data", "the test set is empty") }
-                    let predicted = try p.predict(pairs.map(\.0), c), actual = pairs.map(\.1)
-                    let residuals = zip(actual, predicted).map { $0 - $1 }
-                    let n = Double(pairs.count)
-                    let mse = residuals.reduce(0) { $0 + $1 * $1 } / n
-                    func value(_ prop: Expr) throws -> Expr {
-                        if let items = prop.listItems { return .list(try items.map(value)) }
-                        switch prop.asString ?? "" {
-                        case "StandardDeviation": return .real(mse.squareRoot())
-                        case "MeanSquare": return .real(mse)
-                        case "RSquared":
-                            let mean = actual.reduce(0, +) / n
-                            let total = actual.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-                            return .real(total == 0 ? 0 : 1 - mse * n / total)
-                        case "Residuals": return .reals(residuals)
-                        case "ComparisonPlot": return .image(try comparisonPlot(actual, predicted))
-                        default: throw LearnError("prop", "\(short(prop)) is not a measurement; try \"StandardDeviation\", \"MeanSquare\", \"RSquared\", \"Residuals\" or \"ComparisonPlot\"")
-                        }
-                    }
-                    return try value(c[2])
+                    let m = PredictorMeasurementsValue(method: p.trained.method.rawValue, actual: pairs.map(\.1), predicted: try p.predict(pairs.map(\.0), c))
+                    return c.count == 3 ? try m.value(c[2], c) : .native(m)
                 }
             },
         ]

@@ -1,0 +1,406 @@
+@preconcurrency import COpenBLAS
+import Foundation
+import Tensor
+
+/// The clustering methods, by their names in the language.
+public enum ClusterMethod: String, CaseIterable, Sendable {
+    case kMeans = "KMeans"
+    case kMedoids = "KMedoids"
+    case gaussianMixture = "GaussianMixture"
+    case dbscan = "DBSCAN"
+    case agglomerate = "Agglomerate"
+}
+
+/// How agglomerative clustering measures the distance between two clusters.
+public enum Linkage: String, CaseIterable, Sendable {
+    case single = "Single", complete = "Complete", average = "Average", ward = "Ward"
+}
+
+/// A partition of the examples: a cluster index per example, clusters numbered 0, 1, ... in the
+/// order of their first example; `centers` for the methods that have them (k-means, Gaussian
+/// mixture: the means), `medoids` (example indices) for k-medoids.
+public struct Clusters: Sendable {
+    public var labels: [Int]
+    public var count: Int
+    public var centers: [[Double]]?
+    public var medoids: [Int]?
+    public var mixture: GaussianMixture?
+
+    /// Renumbers the clusters by first appearance, keeping centers and medoids in step.
+    public init(labels raw: [Int], centers: [[Double]]? = nil, medoids: [Int]? = nil, mixture: GaussianMixture? = nil) {
+        var order: [Int: Int] = [:]
+        for l in raw where l >= 0 && order[l] == nil { order[l] = order.count }
+        labels = raw.map { $0 >= 0 ? order[$0] ?? -1 : -1 }
+        count = order.count
+        let inverse = order.sorted { $0.value < $1.value }.map(\.key)
+        self.centers = centers.map { c in inverse.map { c[$0] } }
+        self.medoids = medoids.map { m in inverse.map { m[$0] } }
+        self.mixture = mixture.map { $0.reordered(inverse) }
+    }
+}
+
+/// Clustering algorithms over feature vectors (k-means, Gaussian mixture) or over a matrix of
+/// distances (k-medoids, DBSCAN, agglomeration, the silhouette).
+public enum Clustering {
+    // MARK: k-means
+
+    /// Lloyd's iterations from given centers, as scikit-learn's `KMeans(init=centers, n_init=1)`:
+    /// assign every example to its nearest center, move each center to its examples' mean (an
+    /// empty cluster keeps its center), until the centers move less than `tolerance` times the
+    /// mean feature variance (squared shift summed), or 300 rounds.
+    public static func kMeans(_ x: [[Double]], from initial: [[Double]], tolerance: Double = 1e-4, rounds: Int = 300) -> (clusters: Clusters, inertia: Double) {
+        let n = x.count, d = x.first?.count ?? 0, k = initial.count
+        guard n > 0, d > 0, k > 0 else { return (Clusters(labels: [Int](repeating: 0, count: n)), 0) }
+        let threshold = tolerance * meanVariance(x)
+        let flat = x.flatMap { $0 }
+        let norms = x.map { $0.reduce(0) { $0 + $1 * $1 } }
+        var centers = initial.flatMap { $0 }
+        var labels = [Int](repeating: 0, count: n)
+        var products = [Double](repeating: 0, count: n * k)
+        for _ in 0..<rounds {
+            // ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖², the products in one GEMM.
+            flat.withUnsafeBufferPointer { a in
+                centers.withUnsafeBufferPointer { b in
+                    products.withUnsafeMutableBufferPointer { p in
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(k), Int32(d), 1, a.baseAddress, Int32(d), b.baseAddress, Int32(d), 0, p.baseAddress, Int32(k))
+                    }
+                }
+            }
+            let centerNorms = (0..<k).map { c in (0..<d).reduce(0.0) { $0 + centers[c * d + $1] * centers[c * d + $1] } }
+            for i in 0..<n {
+                var best = 0, bestDistance = Double.infinity
+                for c in 0..<k {
+                    let dist = norms[i] - 2 * products[i * k + c] + centerNorms[c]
+                    if dist < bestDistance { best = c; bestDistance = dist }
+                }
+                labels[i] = best
+            }
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            for i in 0..<n {
+                let c = labels[i]
+                counts[c] += 1
+                for j in 0..<d { sums[c * d + j] += flat[i * d + j] }
+            }
+            var shift = 0.0
+            for c in 0..<k where counts[c] > 0 {
+                for j in 0..<d {
+                    let moved = sums[c * d + j] / Double(counts[c])
+                    shift += (moved - centers[c * d + j]) * (moved - centers[c * d + j])
+                    centers[c * d + j] = moved
+                }
+            }
+            if shift <= threshold { break }
+        }
+        let finalCenters = (0..<k).map { Array(centers[($0 * d)..<(($0 + 1) * d)]) }
+        var inertia = 0.0
+        for (i, v) in x.enumerated() {
+            let (c, dist) = nearest(v, finalCenters)
+            labels[i] = c
+            inertia += dist
+        }
+        return (Clusters(labels: labels, centers: finalCenters), inertia)
+    }
+
+    /// k-means++ seeding: the first center uniformly, each next one with probability proportional
+    /// to the squared distance to the nearest center so far.
+    public static func kMeansPlusPlus(_ x: [[Double]], _ k: Int, _ g: inout SeededGenerator) -> [[Double]] {
+        guard !x.isEmpty else { return [] }
+        var centers = [x[Int(g.next() % UInt64(x.count))]]
+        var closest = x.map { squaredDistance($0, centers[0]) }
+        while centers.count < Swift.min(k, x.count) {
+            let total = closest.reduce(0, +)
+            var pick = 0
+            if total > 0 {
+                var r = g.unit() * total
+                for (i, w) in closest.enumerated() {
+                    r -= w
+                    if r < 0 { pick = i; break }
+                    pick = i
+                }
+            } else {
+                pick = Int(g.next() % UInt64(x.count))
+            }
+            centers.append(x[pick])
+            for i in x.indices { closest[i] = Swift.min(closest[i], squaredDistance(x[i], x[pick])) }
+        }
+        return centers
+    }
+
+    /// k-means from `restarts` k-means++ seedings, keeping the partition of least inertia.
+    public static func kMeans(_ x: [[Double]], clusters k: Int, restarts: Int = 10, seed: UInt64) -> Clusters {
+        var g = SeededGenerator(seed: seed)
+        var best: (Clusters, Double)?
+        for _ in 0..<Swift.max(restarts, 1) {
+            let run = kMeans(x, from: kMeansPlusPlus(x, k, &g))
+            if best == nil || run.inertia < best?.1 ?? .infinity { best = run }
+        }
+        return best?.0 ?? Clusters(labels: [])
+    }
+
+    // MARK: k-medoids
+
+    /// k-medoids by alternation (assign to the nearest medoid; make each cluster's medoid the
+    /// member with the least total distance to the others) from k-means++-style seedings on the
+    /// distances, keeping the partition of least total distance.
+    public static func kMedoids(_ dist: DistanceMatrix, clusters k: Int, restarts: Int = 5, seed: UInt64) -> Clusters {
+        let n = dist.count
+        guard n > 0 else { return Clusters(labels: []) }
+        var g = SeededGenerator(seed: seed)
+        var best: (labels: [Int], medoids: [Int], cost: Double)?
+        for _ in 0..<Swift.max(restarts, 1) {
+            var medoids = [Int(g.next() % UInt64(n))]
+            while medoids.count < Swift.min(k, n) {
+                let weights = (0..<n).map { i in medoids.map { dist[i, $0] }.min() ?? 0 }.map { $0 * $0 }
+                let total = weights.reduce(0, +)
+                var pick = (0..<n).first { !medoids.contains($0) } ?? 0
+                if total > 0 {
+                    var r = g.unit() * total
+                    for (i, w) in weights.enumerated() where w > 0 { r -= w; pick = i; if r < 0 { break } }
+                }
+                medoids.append(pick)
+            }
+            var labels = [Int](repeating: 0, count: n)
+            for _ in 0..<100 {
+                for i in 0..<n { labels[i] = medoids.indices.min { dist[i, medoids[$0]] < dist[i, medoids[$1]] } ?? 0 }
+                var changed = false
+                for c in medoids.indices {
+                    let members = (0..<n).filter { labels[$0] == c }
+                    guard let m = members.min(by: { a, b in
+                        members.reduce(0) { $0 + dist[a, $1] } < members.reduce(0) { $0 + dist[b, $1] }
+                    }) else { continue }
+                    if m != medoids[c] { medoids[c] = m; changed = true }
+                }
+                if !changed { break }
+            }
+            for i in 0..<n { labels[i] = medoids.indices.min { dist[i, medoids[$0]] < dist[i, medoids[$1]] } ?? 0 }
+            let cost = (0..<n).reduce(0) { $0 + dist[$1, medoids[labels[$1]]] }
+            if best == nil || cost < best?.cost ?? .infinity { best = (labels, medoids, cost) }
+        }
+        return Clusters(labels: best?.labels ?? [], medoids: best?.medoids)
+    }
+
+    // MARK: DBSCAN
+
+    /// DBSCAN as scikit-learn has it: a core example has at least `minimum` examples (itself
+    /// included) within `radius`; clusters are the core examples joined through neighbourhoods
+    /// with the examples they reach; the rest is noise (label −1).
+    public static func dbscan(_ dist: DistanceMatrix, radius: Double, minimum: Int) -> Clusters {
+        let n = dist.count
+        let neighbours = (0..<n).map { i in (0..<n).filter { dist[i, $0] <= radius } }
+        let core = neighbours.map { $0.count >= minimum }
+        var labels = [Int](repeating: -1, count: n)
+        var cluster = 0
+        for start in 0..<n where core[start] && labels[start] < 0 {
+            labels[start] = cluster
+            var stack = [start]
+            while let i = stack.popLast() {
+                guard core[i] else { continue }
+                for j in neighbours[i] where labels[j] < 0 {
+                    labels[j] = cluster
+                    stack.append(j)
+                }
+            }
+            cluster += 1
+        }
+        return Clusters(labels: labels)
+    }
+
+    /// A neighbourhood radius for DBSCAN: the knee of the sorted distances of every example to its
+    /// `minimum`-th nearest neighbour (the point of that curve farthest below its chord).
+    public static func dbscanRadius(_ dist: DistanceMatrix, minimum: Int) -> Double {
+        let n = dist.count
+        guard n > 1 else { return 1 }
+        let k = Swift.min(Swift.max(minimum - 1, 1), n - 1)
+        let curve = (0..<n).map { i in (0..<n).map { dist[i, $0] }.sorted()[k] }.sorted()
+        guard let first = curve.first, let last = curve.last, last > first else { return Swift.max(curve.last ?? 1, 1e-12) }
+        var knee = curve[n / 2], gap = -Double.infinity
+        for (i, v) in curve.enumerated() {
+            let chord = first + (last - first) * Double(i) / Double(n - 1)
+            if chord - v > gap { gap = chord - v; knee = v }
+        }
+        return knee
+    }
+
+    // MARK: agglomeration
+
+    /// Agglomerative clustering merged down to `k` clusters with the Lance–Williams updates of the
+    /// linkage (Ward's on squared distances), keeping each cluster's nearest neighbour so a merge
+    /// usually costs O(n).
+    public static func agglomerate(_ dist: DistanceMatrix, clusters k: Int, linkage: Linkage) -> Clusters {
+        let n = dist.count
+        guard n > 0 else { return Clusters(labels: []) }
+        var d = dist.values
+        if linkage == .ward { d = d.map { $0 * $0 } }
+        var size = [Int](repeating: 1, count: n), active = [Bool](repeating: true, count: n)
+        var members = (0..<n).map { [$0] }
+        var nearest = [Int](repeating: -1, count: n), nearestDistance = [Double](repeating: .infinity, count: n)
+        func refresh(_ i: Int) {
+            nearest[i] = -1
+            nearestDistance[i] = .infinity
+            for j in 0..<n where j != i && active[j] && d[i * n + j] < nearestDistance[i] {
+                nearest[i] = j
+                nearestDistance[i] = d[i * n + j]
+            }
+        }
+        for i in 0..<n { refresh(i) }
+        var clusters = n
+        while clusters > Swift.max(k, 1) {
+            guard let a = (0..<n).filter({ active[$0] && nearest[$0] >= 0 }).min(by: { nearestDistance[$0] < nearestDistance[$1] }) else { break }
+            let b = nearest[a]
+            let dab = d[a * n + b]
+            for m in 0..<n where active[m] && m != a && m != b {
+                let da = d[a * n + m], db = d[b * n + m]
+                let na = Double(size[a]), nb = Double(size[b]), nm = Double(size[m])
+                let merged: Double
+                switch linkage {
+                case .single: merged = Swift.min(da, db)
+                case .complete: merged = Swift.max(da, db)
+                case .average: merged = (na * da + nb * db) / (na + nb)
+                case .ward: merged = ((na + nm) * da + (nb + nm) * db - nm * dab) / (na + nb + nm)
+                }
+                d[a * n + m] = merged
+                d[m * n + a] = merged
+            }
+            active[b] = false
+            size[a] += size[b]
+            members[a] += members[b]
+            members[b] = []
+            clusters -= 1
+            refresh(a)
+            for m in 0..<n where active[m] && m != a {
+                if nearest[m] == a || nearest[m] == b { refresh(m) } else if d[m * n + a] < nearestDistance[m] {
+                    nearest[m] = a
+                    nearestDistance[m] = d[m * n + a]
+                }
+            }
+        }
+        var labels = [Int](repeating: 0, count: n)
+        for (c, group) in members.enumerated() { for i in group { labels[i] = c } }
+        return Clusters(labels: labels)
+    }
+
+    // MARK: choosing the number of clusters
+
+    /// The mean silhouette of a partition (scikit-learn's `silhouette_score`): for each example,
+    /// (b − a) / max(a, b) with a its mean distance to its own cluster and b the least mean
+    /// distance to another; 0 for examples alone in their cluster. Nil for fewer than 2 clusters.
+    public static func silhouette(_ dist: DistanceMatrix, _ labels: [Int]) -> Double? {
+        let k = (labels.max() ?? -1) + 1
+        guard k >= 2 else { return nil }
+        var sizes = [Int](repeating: 0, count: k)
+        for l in labels where l >= 0 { sizes[l] += 1 }
+        var total = 0.0, counted = 0
+        for i in labels.indices where labels[i] >= 0 {
+            var sums = [Double](repeating: 0, count: k)
+            for j in labels.indices where labels[j] >= 0 { sums[labels[j]] += dist[i, j] }
+            counted += 1
+            let own = labels[i]
+            guard sizes[own] > 1 else { continue }
+            let a = sums[own] / Double(sizes[own] - 1)
+            let b = (0..<k).filter { $0 != own && sizes[$0] > 0 }.map { sums[$0] / Double(sizes[$0]) }.min() ?? a
+            total += Swift.max(a, b) > 0 ? (b - a) / Swift.max(a, b) : 0
+        }
+        return counted > 0 ? total / Double(counted) : nil
+    }
+
+    /// The partition of highest silhouette among those `partition(k)` makes for k = 2 ... `most`,
+    /// the silhouette taken over the examples `sample` (all when nil), whose distances `dist` holds.
+    public static func bestBySilhouette(_ dist: DistanceMatrix, most: Int, sample: [Int]? = nil, _ partition: (Int) throws -> Clusters) rethrows -> Clusters {
+        try best(most: Swift.min(most, dist.count - 1), partition) { p in silhouette(dist, sample.map { $0.map { p.labels[$0] } } ?? p.labels) }
+    }
+
+    /// The partition of highest score among those `partition(k)` makes for k = 2 ... `most`.
+    public static func best(most: Int, _ partition: (Int) throws -> Clusters, score: (Clusters) -> Double?) rethrows -> Clusters {
+        var best: (Clusters, Double)?
+        for k in 2...Swift.max(2, most) {
+            let p = try partition(k)
+            let s = score(p) ?? -.infinity
+            if best == nil || s > best?.1 ?? .infinity { best = (p, s) }
+        }
+        return best?.0 ?? Clusters(labels: [])
+    }
+
+    /// The Calinski–Harabasz index (scikit-learn's `calinski_harabasz_score`): between-cluster
+    /// over within-cluster dispersion, each per degree of freedom; higher is better.
+    public static func calinskiHarabasz(_ x: [[Double]], _ labels: [Int]) -> Double? {
+        let (centers, sizes) = centroids(x, labels)
+        let k = centers.count, n = x.count
+        guard k >= 2, n > k, let d = x.first?.count else { return nil }
+        var mean = [Double](repeating: 0, count: d)
+        for v in x { for j in 0..<d { mean[j] += v[j] / Double(n) } }
+        let between = centers.indices.reduce(0) { $0 + Double(sizes[$1]) * squaredDistance(centers[$1], mean) }
+        let within = x.indices.reduce(0) { labels[$1] >= 0 ? $0 + squaredDistance(x[$1], centers[labels[$1]]) : $0 }
+        return within == 0 ? 1 : between * Double(n - k) / (within * Double(k - 1))
+    }
+
+    /// The Davies–Bouldin index (scikit-learn's `davies_bouldin_score`): the mean over clusters of
+    /// the largest (s_i + s_j) / ‖c_i − c_j‖, s the mean distance to the centroid; lower is better.
+    public static func daviesBouldin(_ x: [[Double]], _ labels: [Int]) -> Double? {
+        let (centers, sizes) = centroids(x, labels)
+        let k = centers.count
+        guard k >= 2 else { return nil }
+        var spread = [Double](repeating: 0, count: k)
+        for (i, v) in x.enumerated() where labels[i] >= 0 { spread[labels[i]] += squaredDistance(v, centers[labels[i]]).squareRoot() / Double(sizes[labels[i]]) }
+        var total = 0.0
+        for a in 0..<k {
+            var worst = 0.0
+            for b in 0..<k where b != a {
+                let gap = squaredDistance(centers[a], centers[b]).squareRoot()
+                worst = Swift.max(worst, gap > 0 ? (spread[a] + spread[b]) / gap : 0)
+            }
+            total += worst
+        }
+        return total / Double(k)
+    }
+
+    /// Cluster means and sizes of labels 0 ..< k (noise, −1, left out).
+    static func centroids(_ x: [[Double]], _ labels: [Int]) -> (centers: [[Double]], sizes: [Int]) {
+        let k = (labels.max() ?? -1) + 1, d = x.first?.count ?? 0
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: d), count: k), sizes = [Int](repeating: 0, count: k)
+        for (i, v) in x.enumerated() where labels[i] >= 0 {
+            sizes[labels[i]] += 1
+            for j in 0..<d { sums[labels[i]][j] += v[j] }
+        }
+        return (zip(sums, sizes).map { s, n in s.map { $0 / Double(Swift.max(n, 1)) } }, sizes)
+    }
+
+    /// The adjusted Rand index of two labelings of the same examples (scikit-learn's
+    /// `adjusted_rand_score`): 1 for the same partition, about 0 for chance agreement.
+    public static func adjustedRandIndex(_ a: [Int], _ b: [Int]) -> Double {
+        var table: [[Int]: Int] = [:], rows: [Int: Int] = [:], columns: [Int: Int] = [:]
+        for (x, y) in zip(a, b) {
+            table[[x, y], default: 0] += 1
+            rows[x, default: 0] += 1
+            columns[y, default: 0] += 1
+        }
+        func pairs(_ n: Int) -> Double { Double(n) * Double(n - 1) / 2 }
+        let index = table.values.reduce(0) { $0 + pairs($1) }
+        let r = rows.values.reduce(0) { $0 + pairs($1) }, c = columns.values.reduce(0) { $0 + pairs($1) }
+        let total = pairs(Swift.min(a.count, b.count))
+        let expected = total > 0 ? r * c / total : 0, top = (r + c) / 2
+        return top == expected ? 1 : (index - expected) / (top - expected)
+    }
+
+    // MARK: helpers
+
+    /// The index of the nearest center and the squared distance to it.
+    static func nearest(_ v: [Double], _ centers: [[Double]]) -> (Int, Double) {
+        var best = 0, bestDistance = Double.infinity
+        for (c, center) in centers.enumerated() {
+            let d = squaredDistance(v, center)
+            if d < bestDistance { best = c; bestDistance = d }
+        }
+        return (best, bestDistance)
+    }
+
+    static func meanVariance(_ x: [[Double]]) -> Double {
+        let d = x.first?.count ?? 0, n = Double(Swift.max(x.count, 1))
+        guard d > 0 else { return 0 }
+        var total = 0.0
+        for j in 0..<d {
+            let mean = x.reduce(0) { $0 + $1[j] } / n
+            total += x.reduce(0) { $0 + ($1[j] - mean) * ($1[j] - mean) } / n
+        }
+        return total / Double(d)
+    }
+}

@@ -1,0 +1,59 @@
+@preconcurrency import COpenBLAS
+import Foundation
+
+/// Exhaustive nearest-neighbour search: the indices of the items nearest a query, given the
+/// query's distance to each item.
+public enum NearestSearch {
+    /// The indices of the `k` nearest items (all of them when k is nil) that lie within `radius`
+    /// (inclusive; no bound when nil), nearest first, ties in index order.
+    public static func nearest(_ distances: [Double], count k: Int?, radius: Double?) -> [Int] {
+        var candidates = distances.indices.filter { i in distances[i].isNaN == false && (radius.map { distances[i] <= $0 } ?? true) }
+        let take = Swift.max(0, Swift.min(k ?? candidates.count, candidates.count))
+        guard take > 0 else { return [] }
+        let before: (Int, Int) -> Bool = { (distances[$0], $0) < (distances[$1], $1) }
+        if take < candidates.count / 8 {
+            // A bounded insertion list: O(n k) instead of sorting everything.
+            var best: [Int] = []
+            for i in candidates {
+                if best.count == take, let last = best.last, !before(i, last) { continue }
+                let at = best.firstIndex { before(i, $0) } ?? best.count
+                best.insert(i, at: at)
+                if best.count > take { best.removeLast() }
+            }
+            return best
+        }
+        candidates.sort(by: before)
+        return Array(candidates.prefix(take))
+    }
+
+    /// Euclidean distances from each query to each point (queries x points), by
+    /// ‖q − p‖² = ‖q‖² − 2 q·p + ‖p‖² with the products from GEMM, 256 queries at a time.
+    public static func euclideanDistances(_ queries: [[Double]], _ points: [[Double]], each: ([Double]) throws -> Void) rethrows {
+        let d = points.first?.count ?? 0, m = points.count
+        guard d > 0, m > 0 else {
+            for q in queries { try each(points.map { VectorDistance.euclidean($0, q) }) }
+            return
+        }
+        let flat = points.flatMap { $0 }
+        let norms = points.map { $0.reduce(0) { $0 + $1 * $1 } }
+        var start = 0
+        while start < queries.count {
+            let block = Array(queries[start..<Swift.min(start + 256, queries.count)])
+            let b = block.count
+            let q = block.flatMap { $0 }
+            var products = [Double](repeating: 0, count: b * m)
+            q.withUnsafeBufferPointer { qp in
+                flat.withUnsafeBufferPointer { pp in
+                    products.withUnsafeMutableBufferPointer { out in
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(b), Int32(m), Int32(d), 1, qp.baseAddress, Int32(d), pp.baseAddress, Int32(d), 0, out.baseAddress, Int32(m))
+                    }
+                }
+            }
+            for r in 0..<b {
+                let qn = block[r].reduce(0) { $0 + $1 * $1 }
+                try each((0..<m).map { Swift.max(qn - 2 * products[r * m + $0] + norms[$0], 0).squareRoot() })
+            }
+            start += b
+        }
+    }
+}
