@@ -26,6 +26,7 @@ package final class NetValue: NativeValue {
         let uninitialized = net.isInitialized ? "" : ", uninitialized"
         switch net {
         case .layer(let l):
+            if case .elementwise(let f) = l.kind { return "ElementwiseLayer[\(elementwiseText(f))]" }
             let detail = layerDetail(l)
             return detail.isEmpty && uninitialized.isEmpty ? "\(headName)[]" : "\(headName)[<\(detail.isEmpty ? "uninitialized" : detail + uninitialized)>]"
         case .chain(let c): return "NetChain[<\(c.nodes.count) layer\(c.nodes.count == 1 ? "" : "s")\(uninitialized)>]"
@@ -77,6 +78,32 @@ func layerDetail(_ l: Layer) -> String {
     if let w = l.arrayShapes?["Weights"] ?? l.arrays["Weights"]?.shape { return w.map(String.init).joined(separator: " x ") }
     if let o = l.output, !o.isEmpty { return o.map(String.init).joined(separator: " x ") }
     return ""
+}
+
+/// The function of an ElementwiseLayer as Wolfram prints it: `Ramp`, `"SELU"`, `Sin[2 #] &`.
+func elementwiseText(_ f: ElementwiseFunction) -> String {
+    switch f {
+    case .activation(let a):
+        let names: [Activation: String] = [.relu: "Ramp", .tanh: "Tanh", .sigmoid: "LogisticSigmoid", .relu6: "Clip[#, {0, 6}] &", .elu: "\"ELU\"",
+                                           .selu: "\"SELU\"", .gelu: "\"GELU\"", .softplus: "\"SoftPlus\"", .hardSigmoid: "\"HardSigmoid\""]
+        return names[a] ?? a.rawValue
+    case .scalar(let s): return scalarText(s, 0) + " &"
+    }
+}
+
+/// A scalar function in input form; `level` is the precedence of the context (0 none, 1 sum,
+/// 2 product, 3 power).
+private func scalarText(_ s: ScalarFunction, _ level: Int) -> String {
+    func wrap(_ text: String, _ own: Int) -> String { own < level ? "(" + text + ")" : text }
+    switch s {
+    case .input: return "#"
+    case .constant(let c): return wrap(c == c.rounded() && abs(c) < 1e15 ? String(Int(c)) : String(c), c < 0 ? 1 : 4)
+    case .sum(let xs): return wrap(xs.map { scalarText($0, 1) }.joined(separator: " + "), 1)
+    case .product(let xs): return wrap(xs.map { scalarText($0, 2) }.joined(separator: " "), 2)
+    case .power(let b, let e): return wrap(scalarText(b, 4) + "^" + scalarText(e, 4), 3)
+    case .apply(let g, let x): return g.rawValue + "[" + scalarText(x, 0) + "]"
+    case .clip(let x, let lo, let hi): return "Clip[\(scalarText(x, 0)), {\(lo), \(hi)}]"
+    }
 }
 
 /// An image as a value of the language.
@@ -140,6 +167,10 @@ func describeCoder(_ e: Encoder) -> String {
     switch e {
     case .image(let i): return "Image, \(i.width)x\(i.height) \(i.colorSpace.rawValue)"
     case .classes(let l): return "Class, \(l.count) classes"
+    case .classVectors(let l): return "Class, \(l.count) classes, UnitVector"
+    case .text(let t):
+        let length = t.targetLength.map { "length \($0)" } ?? "varying length"
+        return "\(t.kind.rawValue), \(t.vocabulary.count) \(t.kind == .characters ? "characters" : "tokens"), \(length)"
     }
 }
 
