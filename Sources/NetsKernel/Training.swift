@@ -206,8 +206,8 @@ extension Kernel {
                 Epsilon 1e-5; "SGD" with Momentum 0.93; "RMSProp"; suboptions "L2Regularization", "GradientClipping"), \
                 LearningRate, LearningRateMultipliers ({"name" -> r, n -> r, m ;; n -> r, {path} -> r, _ -> r}; first match wins; \
                 0 or None freezes), ValidationSet (data or Scaled[f]; the best round's net is returned), LossFunction, \
-                RandomSeeding, TargetDevice ("CPU"), TrainingProgressReporting (Automatic: a live line on a terminal; \
-                "Print": a line per round; None). Ctrl-C stops after the current batch and returns the net trained so far.
+                RandomSeeding, TargetDevice ("CPU"), TrainingProgressReporting (Automatic: a live line on a terminal, and when standard output is not a \
+                terminal a line every 5 seconds of a longer training; "Print": a line per round; None). Ctrl-C stops after the current batch and returns the net trained so far.
                 """ + " Properties (NetTrain[net, data, prop]): \(TrainingResultValue.propertyList)."
                     + " Example: NetTrain[LinearLayer[1, \"Input\" -> 1], {{1.} -> {2.}, {2.} -> {4.}}, \"TotalRounds\", MaxTrainingRounds -> 3]",
                     arity: .between(2, 3),
@@ -253,7 +253,7 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
     let validationSpec = c.option("ValidationSet", .sym("None"))
     if validationSpec.hasHead(Symbol.intern("Scaled")), let f = validationSpec.args.first?.doubleValue {
         guard f > 0, f < 1 else { throw NetError("valset", "Scaled[f] needs 0 < f < 1") }
-        let n = x.shape[0], k = Int((Double(n) * f).rounded())
+        let n = x.shape[0], k = Swift.max(1, Int((Double(n) * f).rounded()))
         guard k >= 1, k < n else { throw NetError("valset", "Scaled[\(f)] leaves no data for training or validation") }
         var order = Array(0..<n)
         var g = SeededGenerator(seed: seed ^ 0x5eed)
@@ -294,6 +294,7 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
     let line = ProgressLine()
     let printRounds = reporting.asString == "Print"
     let live = reporting.isSymbol(Sym.Automatic) && ProgressLine.isTerminal
+    var lines = reporting.isSymbol(Sym.Automatic) && !live ? RoundLines() : nil
     options.progress = { p in
         let fraction = (Double(p.round - 1) + Double(p.batch) / Double(Swift.max(p.batches, 1))) / Double(Swift.max(p.rounds, 1))
         let remaining = fraction > 0 ? p.elapsed * (1 - fraction) / fraction : .nan
@@ -304,6 +305,8 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
                                validation, ProgressLine.duration(p.elapsed), ProgressLine.duration(remaining)), force: p.roundFinished)
         } else if printRounds && p.roundFinished {
             c.evaluator.printer(String(format: "Round %d/%d: loss %.4g%@", p.round, p.rounds, p.roundLoss, validation))
+        } else if p.roundFinished, let text = lines?.line(round: p.round, rounds: p.rounds, loss: p.roundLoss, validation: p.validationLoss, elapsed: p.elapsed) {
+            c.evaluator.printer(text)
         }
     }
     let interrupt = c.evaluator.interrupt
