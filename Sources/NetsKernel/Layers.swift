@@ -216,11 +216,18 @@ extension Kernel {
                     return .failed
                 }
             },
-            Builtin("AggregationLayer", [], usage: "AggregationLayer[f] aggregates each channel over its spatial dimensions with f: Max (default), Mean or Total (global pooling).", examples: [("AggregationLayer[Mean][{{{1., 3.}}, {{5., 7.}}}]", "{2., 6.}")]) { c in
-                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+            Builtin("AggregationLayer", [], usage: "AggregationLayer[f] aggregates each channel over its spatial dimensions with f: Max (default), Mean or Total (global pooling); AggregationLayer[f, 1] aggregates over the first dimension (the elements of a sequence).", examples: [("AggregationLayer[Mean][{{{1., 3.}}, {{5., 7.}}}]", "{2., 6.}"), ("AggregationLayer[Max, 1][{{1., 8.}, {3., 4.}}]", "{3., 8.}")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
                 guard let f = a.positional.isEmpty ? .max : poolingFunction(a.positional[0]) else {
                     c.message("invspec", text: "AggregationLayer takes Max, Mean or Total.")
                     return .failed
+                }
+                if a.positional.count == 2 {
+                    guard a.positional[1].intValue == 1 else {
+                        c.message("invspec", text: "AggregationLayer[f, n] is supported for n = 1 (over a sequence); use AggregationLayer[f] for spatial dimensions.")
+                        return .failed
+                    }
+                    return a.build(.sequenceAggregation(f))
                 }
                 return a.build(.aggregation(f))
             },

@@ -74,6 +74,8 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.sequenceMost, [[3, 2]]),
         LayerExample(.sequenceRest, [[4]]),
         LayerExample(.sequenceReverse, [[3, 2]]),
+        LayerExample(.sequenceAggregation(.max), [[4, 2]]),
+        LayerExample(.sequenceAggregation(.mean), [[3, 2, 2]]),
     ]
 
     /// One tag per spec, from an exhaustive switch: a new `LayerKind` case does not compile here
@@ -81,7 +83,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
     enum Tag: CaseIterable {
         case linear, softmax, elementwise, convolution, pooling, aggregation, batchNorm, dropout, flatten, reshape, catenate, total
         case crossEntropyIndex, crossEntropyProbabilities, crossEntropyBinary, meanSquared, meanAbsolute
-        case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse
+        case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse, sequenceAggregation
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -105,6 +107,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .sequenceMost: self = .sequenceMost
             case .sequenceRest: self = .sequenceRest
             case .sequenceReverse: self = .sequenceReverse
+            case .sequenceAggregation: self = .sequenceAggregation
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -297,6 +300,8 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"sequenceMost":{}}"#,
         #"{"sequenceRest":{}}"#,
         #"{"sequenceReverse":{}}"#,
+        #"{"sequenceAggregation":{"_0":"max"}}"#,
+        #"{"sequenceAggregation":{"_0":"mean"}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

@@ -47,6 +47,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case gatedRecurrent(Int)
     case longShortTermMemory(Int)
     case sequenceLast, sequenceMost, sequenceRest, sequenceReverse
+    /// `AggregationLayer[f, 1]`: over the elements of a sequence.
+    case sequenceAggregation(Pooling.Function)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -73,6 +75,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .sequenceMost: return SequenceMostLayer()
         case .sequenceRest: return SequenceRestLayer()
         case .sequenceReverse: return SequenceReverseLayer()
+        case .sequenceAggregation(let f): return SequenceAggregationLayer(function: f)
         }
     }
 
@@ -82,7 +85,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
          BatchNormalizationLayer.self, DropoutLayer.self, FlattenLayer.self, ReshapeLayer.self, CatenateLayer.self, TotalLayer.self,
          CrossEntropyLossLayer.self, MeanSquaredLossLayer.self, MeanAbsoluteLossLayer.self, EmbeddingLayer.self,
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
-         SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self]
+         SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.
