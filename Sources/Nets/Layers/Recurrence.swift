@@ -69,6 +69,8 @@ struct Recurrence<Cell: RecurrentCell> {
         guard input.rank == 3 else { throw NetError("eval", "a recurrent layer takes a sequence of vectors, not \(describe(Array(input.shape.dropFirst())))") }
         let n = input.shape[0], steps = input.shape[1], k = input.shape[2], u = units
         guard k == weights[0].input.shape[1] else { throw NetError("eval", "the recurrent layer takes vectors of size \(weights[0].input.shape[1]), not \(k)") }
+        // Everything the pass keeps (gate and state inputs, states, cell states), within the memory limit.
+        try Sizes.count([2 * weights.count + 3, n, steps, Swift.max(u, k)], "the memory of the recurrent layer for this input")
         let x = input.values
         var gateInputs: [[Float]] = []
         for w in weights {
