@@ -64,13 +64,20 @@ extension KernelSuite {
         @Test func sequenceLayersFromTheLanguage() {
             #expect(eval("SequenceLastLayer[][{{1., 2.}, {3., 4.}, {5., 6.}}]") == "{5., 6.}")
             #expect(eval("SequenceReverseLayer[][{1., 2., 3.}]") == "{3., 2., 1.}")
+            // s1 = Tanh[{1, 1}], s2 = Tanh[{2, 2} + s1].
+            #expect(eval("BasicRecurrentLayer[2, \"InputWeights\" -> {{1, 2, 3}, {1, 2, 3}}, \"StateWeights\" -> {{1, 0}, {0, 1}}, \"Biases\" -> {0, 0}][{{1, 0, 0}, {0, 1, 0}}]")
+                    == "{{0.761594, 0.761594}, {0.992046, 0.992046}}")
+            #expect(eval("AggregationLayer[Max, 1][{{1., 8.}, {3., 4.}}]") == "{3., 8.}")
+            #expect(eval("AggregationLayer[Total, 1][{{1., 8.}, {3., 4.}}]") == "{4., 12.}")
             #expect(eval("Information[LongShortTermMemoryLayer[3, \"Input\" -> {5, 2}], \"OutputPorts\"]") == "<|Output -> {5, 3}|>")
             #expect(eval("Information[GatedRecurrentLayer[3, \"Input\" -> {5, 2}], \"ArraysTotalElementCount\"]") == "54")
             #expect(eval("NetInitialize[EmbeddingLayer[2, 3], RandomSeeding -> 1][{1, 1}] // Dimensions") == "{2, 2}")
             // An EmbeddingLayer after a text encoder embeds its codes, unknown ones included.
             #expect(eval("Information[NetChain[{EmbeddingLayer[4]}, \"Input\" -> NetEncoder[{\"Characters\", \"abc\", \"TargetLength\" -> 5}]], \"ArraysTotalElementCount\"]") == "16")
             for bad in ["EmbeddingLayer[]", "EmbeddingLayer[0]", "LongShortTermMemoryLayer[]", "BasicRecurrentLayer[-2]",
-                        "SequenceMostLayer[\"Input\" -> {1}]", "LongShortTermMemoryLayer[2, \"Input\" -> 3]", "SequenceLastLayer[2]"] {
+                        "SequenceMostLayer[\"Input\" -> {1}]", "BasicRecurrentLayer[2, \"InputWeights\" -> {{1, 2, 3}}]",
+                        "BasicRecurrentLayer[2, \"StateWeights\" -> {{1, 2}}]", "BasicRecurrentLayer[2, \"Biases\" -> {1}]",
+                        "GatedRecurrentLayer[2, \"InputGateInputWeights\" -> {{1, 2}, {3, 4}}, \"ResetGateInputWeights\" -> {{1, 2, 3}, {3, 4, 5}}]", "LongShortTermMemoryLayer[2, \"Input\" -> 3]", "SequenceLastLayer[2]", "AggregationLayer[Max, 2]"] {
                 let t = run(bad)
                 #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages) \(t.result)")
             }

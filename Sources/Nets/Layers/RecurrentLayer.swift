@@ -15,8 +15,22 @@ extension RecurrentLayer {
 
     func fixSizes(arrays: [String: Tensor]) throws {
         guard units > 0 else { throw NetError("invspec", "\(name) needs a positive number of units, not \(units)") }
-        for (key, a) in arrays where key.hasSuffix("Biases") && a.shape != [units] {
-            throw NetError("invarr", "\(quoted(key)) must be a vector of size \(units), not \(describe(a.shape))")
+        var width: Int?
+        for (key, a) in arrays {
+            let fits: Bool
+            if key.hasSuffix("Biases") {
+                fits = a.shape == [units]
+            } else if key.hasSuffix("StateWeights") {
+                fits = a.shape == [units, units]
+            } else {
+                fits = a.rank == 2 && a.shape[0] == units && (width == nil || width == a.shape[1])
+                if fits { width = a.shape[1] }
+            }
+            guard fits else {
+                let expected = key.hasSuffix("Biases") ? "a vector of size \(units)" : key.hasSuffix("StateWeights") ? "a \(units) x \(units) matrix"
+                    : "a matrix with \(units) rows" + (width.map { " and \($0) columns" } ?? "")
+                throw NetError("invarr", "\(quoted(key)) must be \(expected), not \(describe(a.shape))")
+            }
         }
     }
 
