@@ -151,11 +151,15 @@ final class CoderValue: NativeValue {
     }
 }
 
-/// `encoder[x]` encodes an example; `decoder[array]` decodes one.
+/// `encoder[x]` encodes an example (a text encoder also a list of strings); `decoder[array]`
+/// decodes one.
 extension CoderValue: CallableValue {
     package func apply(_ c: Call) throws -> Expr? {
         guard c.count == 1 else { return nil }
         return netOperation(c) {
+            if case .text? = encoder, let items = c[0].listItems {
+                return .list(try items.map { exprFromTensor(try encodeExample($0, encoder, c)) })
+            }
             if let e = encoder { return exprFromTensor(try encodeExample(c[0], e, c)) }
             if let d = decoder, let t = c[0].asTensor { return try decode(t, d, .string("Decision")) }
             return nil

@@ -50,6 +50,7 @@ extension KernelSuite {
             #expect(eval("NetEncoder[{\"Characters\", \"ab\", \"TargetLength\" -> 3}][\"a\"]") == "{1., 3., 3.}")
             #expect(eval("NetEncoder[{\"Characters\", \"ab\", \"IgnoreCase\" -> True}][\"AB\"]") == "{1., 2.}")
             #expect(eval("Length[NetEncoder[\"Characters\"][\"Hi there\"]]") == "8")
+            #expect(eval("NetEncoder[{\"Characters\", \"ab\"}][{\"ab\", \"b\"}]") == "{{1., 2.}, {2.}}")
             // Words and punctuation are tokens; unknown tokens get d + 1; case is ignored.
             #expect(eval("NetEncoder[{\"Tokens\", {\"the\", \"cat\", \"sat\", \".\"}}][\"The cat sat on the mat.\"]") == "{1., 2., 3., 5., 1., 5., 4.}")
             #expect(eval("NetEncoder[{\"Class\", {a, b, c}, \"UnitVector\"}][b]") == "{0., 1., 0.}")
