@@ -218,7 +218,7 @@ extension Kernel {
                 guard pos.count == 1 || pos.count == 2 else { return c.argCount(1, 2) }
                 guard let net = pos[0].asNet else { c.message("notnet", text: "\(InputForm.string(pos[0])) is not a net."); return .failed }
                 var generator = seeding(c.option("RandomSeeding"))
-                return netOperation(c) { .net(try net.initialized(all: pos.count == 2 && pos[1].isSymbol(Sym.All), generator: &generator)) }
+                return netOperation(c) { .net(try net.initializedForAnyLength(all: pos.count == 2 && pos[1].isSymbol(Sym.All), generator: &generator)) }
             },
             Builtin("NetTake", [], usage: "NetTake[net, n] gives the first n layers; NetTake[net, -n] the last n; NetTake[net, {a, b}] layers a through b, by number or name. Names are kept; the encoder stays with the first layer, the decoder with the last.", arity: .exactly(2), examples: [("NetTake[NetChain[{LinearLayer[3], Ramp, LinearLayer[1]}, \"Input\" -> 2], 2]", "NetChain[<2 layers, uninitialized>]")]) { c in
                 return netOperation(c) { try cutChain(c, c[0], c[1], take: true) }

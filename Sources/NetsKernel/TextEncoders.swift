@@ -77,3 +77,23 @@ func paddedSequences(_ xs: [Tensor]) throws -> ([Tensor], [Int]) {
     }
     return (padded, lengths)
 }
+
+extension Net {
+    /// The net with its missing arrays initialized, for a net whose input is a text sequence of
+    /// varying length and whose shapes are therefore still open: the arrays are made for a
+    /// nominal length (they do not depend on it) and the shapes stay open.
+    func initializedForAnyLength(all: Bool, generator: inout SeededGenerator) throws -> Net {
+        guard hasVaryingLength, (inputs.first ?? nil) == nil, case .text(let t)? = encoder else {
+            return try initialized(all: all, generator: &generator)
+        }
+        var sized = self
+        _ = try sized.constrain(inputs: [t.form == .index ? [8] : [8, t.count]], output: nil)
+        let filled = try sized.initialized(all: all, generator: &generator)
+        return try mapLayers { path, layer in
+            guard case .layer(let l)? = filled.part(path) else { return layer }
+            var out = layer
+            out.arrays = l.arrays
+            return out
+        }
+    }
+}

@@ -101,6 +101,18 @@ extension KernelSuite {
             #expect(t.result == "{{endsB, endsA, endsA, endsB}, 1.}")
         }
 
+        /// NetInitialize makes the arrays of a net on strings of varying length; its sequence
+        /// shapes stay open, and it runs on any string.
+        @Test func initializeVaryingLengthNet() {
+            let t = run("""
+                net = NetInitialize[NetChain[{EmbeddingLayer[4], LongShortTermMemoryLayer[6], SequenceLastLayer[], LinearLayer[2], SoftmaxLayer[]},
+                  "Input" -> NetEncoder[{"Characters", "ab"}], "Output" -> NetDecoder[{"Class", {"x", "y"}}]], RandomSeeding -> 1];
+                {Information[net, "ArraysTotalElementCount"], Length[net[{"ab", "abba", "b"}]], Information[net, "InputPorts"]}
+                """)
+            #expect(t.messages == [])
+            #expect(t.result.hasPrefix("{290, 3, "), "\(t.result)")
+        }
+
         @Test func netMeasurements() {
             let fixed = "n = NetChain[{LinearLayer[2, \"Weights\" -> {{-1}, {1}}, \"Biases\" -> {0, 0}], SoftmaxLayer[]}, \"Input\" -> 1, \"Output\" -> NetDecoder[{\"Class\", {\"lo\", \"hi\"}}]]; data = {{-1} -> \"lo\", {-2} -> \"lo\", {1} -> \"hi\", {-0.5} -> \"hi\"};"
             #expect(eval(fixed + "NetMeasurements[n, data, \"Accuracy\"]") == "0.75")
