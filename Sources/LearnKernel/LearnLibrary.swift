@@ -11,7 +11,7 @@ public enum LearnLibrary: Library {
     public static let name = "LearnKernel"
     public static var requires: [any Library.Type] { [NetsLibrary.self] }
     public static var builtins: [Builtin] {
-        [Kernel.classifyBuiltins, Kernel.measurementBuiltins, Kernel.predictBuiltins,
+        [Kernel.classifyBuiltins, Kernel.measurementBuiltins, Kernel.netMeasurementBuiltins, Kernel.predictBuiltins,
          Kernel.nearestBuiltins, Kernel.clusteringBuiltins, Kernel.reductionBuiltins, Kernel.learnDistributionBuiltins, Kernel.clusteringComponentsBuiltins].flatMap { $0 }
     }
     public static var formats: [FileFormat] {

@@ -158,19 +158,7 @@ private func measurements(_ classifier: Expr, _ test: Expr, _ c: Call) throws ->
         }
         return MeasurementsValue(classes: cl.classes, actual: actual, probabilities: try cl.probabilities(pairs.map(\.0), c), method: cl.trained.method.rawValue)
     }
-    if let net = classifier.asNet, case .classes(let classes)? = net.decoder {
-        let labels = classes.map(labelValue)
-        let index = Dictionary(labels.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        let actual = try pairs.map { p -> Int in
-            guard let k = index[p.1] else { throw LearnError("class", "the test class \(short(p.1)) is not one of the net's classes") }
-            return k
-        }
-        let value = NetValue(net)
-        let call = Call(evaluator: c.evaluator, expr: Normal(.native(value), [.list(pairs.map(\.0)), .sym("None")]))
-        guard let out = try evaluateNet(value, call), let rows = out.listItems else { throw LearnError("eval", "the net could not evaluate the test data") }
-        let probabilities = rows.map { ($0.realValues ?? []) }
-        return MeasurementsValue(classes: labels, actual: actual, probabilities: probabilities, method: "NetChain")
-    }
+    if let net = classifier.asNet, case .classes(let classes)? = net.decoder { return try netClassMeasurements(net, classes, pairs, c) }
     throw LearnError("notclassifier", "\(short(classifier)) is not a ClassifierFunction or a net with a class decoder")
 }
 

@@ -90,12 +90,104 @@ public enum Encoder: Sendable, Equatable, Codable {
     case image(ImageEncoder)
     /// Class labels to indices.
     case classes([ClassLabel])
+    /// Class labels to one-hot vectors.
+    case classVectors([ClassLabel])
+    /// Strings to sequences of character or token codes.
+    case text(TextEncoder)
 
-    public var shape: Shape {
+    /// The shape of one encoded example; nil for sequences of varying length.
+    public var shape: Shape? {
         switch self {
         case .image(let e): return e.shape
         case .classes: return []
+        case .classVectors(let l): return [l.count]
+        case .text(let t): return t.shape
         }
+    }
+
+    /// The number of distinct indices the encoder gives (what an EmbeddingLayer after it
+    /// embeds), or nil when it does not give indices.
+    public var indexCount: Int? {
+        switch self {
+        case .classes(let l): return l.count
+        case .text(let t) where t.form == .index: return t.count
+        default: return nil
+        }
+    }
+}
+
+/// The "Characters" and "Tokens" encoders: a string becomes the codes 1...n of its characters
+/// or tokens in the vocabulary, n + 1 for anything not in it (and for padding up to
+/// `targetLength`); with `form` `.unitVector`, the one-hot vectors of those codes.
+public struct TextEncoder: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case characters = "Characters", tokens = "Tokens" }
+    public enum Form: String, Sendable, Codable { case index = "Index", unitVector = "UnitVector" }
+
+    public var kind: Kind
+    /// Characters (one each) or tokens, in code order.
+    public var vocabulary: [String]
+    public var form: Form
+    public var ignoreCase: Bool
+    /// Sequences cut or padded to this length; nil: as long as the input.
+    public var targetLength: Int?
+
+    public init(kind: Kind, vocabulary: [String], form: Form = .index, ignoreCase: Bool, targetLength: Int? = nil) throws {
+        guard !vocabulary.isEmpty else { throw NetError("invspec", "a \(kind.rawValue) encoder needs a non-empty vocabulary") }
+        guard Set(vocabulary).count == vocabulary.count else { throw NetError("invspec", "the vocabulary of a \(kind.rawValue) encoder has repeated entries") }
+        if let n = targetLength, n <= 0 || n > 1 << 24 { throw NetError("invspec", "\"TargetLength\" must be a positive integer or All") }
+        if kind == .characters, let bad = vocabulary.first(where: { $0.count != 1 }) {
+            throw NetError("invspec", "\(quoted(bad)) is not a single character")
+        }
+        self.kind = kind
+        self.vocabulary = ignoreCase ? vocabulary.map { $0.lowercased() } : vocabulary
+        self.form = form
+        self.ignoreCase = ignoreCase
+        self.targetLength = targetLength
+    }
+
+    /// The characters of `NetEncoder["Characters"]`: tab, newline and printable ASCII.
+    public static let asciiCharacters: [String] = ["\t", "\n"] + (32...126).map { String(UnicodeScalar(UInt8($0))) }
+
+    /// Codes 1...n for the vocabulary and n + 1 for the rest.
+    public var count: Int { vocabulary.count + 1 }
+
+    public var shape: Shape? {
+        guard let n = targetLength else { return nil }
+        return form == .index ? [n] : [n, count]
+    }
+
+    /// A string's tokens: runs of letters, digits and apostrophes, and each other
+    /// non-whitespace character on its own.
+    public static func tokens(_ text: String) -> [String] {
+        var out: [String] = [], word = ""
+        for ch in text {
+            if ch.isLetter || ch.isNumber || ch == "'" || ch == "_" { word.append(ch); continue }
+            if !word.isEmpty { out.append(word); word = "" }
+            if !ch.isWhitespace { out.append(String(ch)) }
+        }
+        if !word.isEmpty { out.append(word) }
+        return out
+    }
+
+    /// The codes of a string.
+    public func codes(_ text: String) -> [Int] {
+        let source = ignoreCase ? text.lowercased() : text
+        let pieces = kind == .characters ? source.map(String.init) : Self.tokens(source)
+        let index = Dictionary(vocabulary.enumerated().map { ($0.element, $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
+        var codes = pieces.map { index[$0] ?? count }
+        if let n = targetLength { codes = Array(codes.prefix(n)) + Array(repeating: count, count: Swift.max(0, n - codes.count)) }
+        return codes
+    }
+
+    /// The string encoded: {T} codes or {T, n + 1} one-hot rows. An empty string is an error
+    /// unless a target length pads it.
+    public func encode(_ text: String) throws -> Tensor {
+        let c = codes(text)
+        guard !c.isEmpty else { throw NetError("netinput", "the string has no \(kind == .characters ? "characters" : "tokens") to encode") }
+        guard form == .unitVector else { return try Tensor(shape: [c.count], values: c.map(Float.init)) }
+        var values = [Float](repeating: 0, count: try Sizes.count([c.count, count], "the encoded string"))
+        for (i, k) in c.enumerated() { values[i * count + k - 1] = 1 }
+        return try Tensor(shape: [c.count, count], values: values)
     }
 }
 

@@ -13,6 +13,11 @@ public struct TrainingOptions {
     public var seed: UInt64 = 0
     /// Validation inputs and targets.
     public var validation: (inputs: Tensor, targets: Tensor)?
+    /// For sequences of varying length: each example's length (inputs are padded along their
+    /// first per-example dimension). A batch then runs as one pass per length, its gradients
+    /// added with each group's share of the batch.
+    public var lengths: [Int]?
+    public var validationLengths: [Int]?
     /// Called after every batch: round (1-based), batch, batches per round, examples seen in the
     /// round, mean loss so far in the round, and the last round's validation loss.
     public var progress: (TrainingProgress) -> Void = { _ in }
@@ -91,7 +96,7 @@ public enum Trainer {
         var model = net
         var x = inputs
         var validation = options.validation
-        let cached = frozenPrefix(net, multiplier)
+        let cached = options.lengths == nil ? frozenPrefix(net, multiplier) : 0
         if cached > 0, case .chain(let c) = net {
             let head = try c.taking(0..<cached)
             let plan = try InferencePlan(.chain(head))
@@ -126,14 +131,19 @@ public enum Trainer {
             var total = 0.0, examples = 0
             for b in 0..<batches {
                 let indices = Array(order[(b * batch)..<Swift.min((b + 1) * batch, count)])
-                let xb = try gather(x, indices), tb = try gather(targets, indices)
                 let pass = TrainingPass(generator: generator, multiplier: multiplier)
-                let (y, back) = try model.trainForward([xb], [], pass, needInput: false)
-                let (value, gradient) = try lossLayer.loss(loss, y, tb)
-                guard value.isFinite else {
-                    throw NetError("nonfinite", "the loss became \(value) in round \(round); try a smaller LearningRate")
+                var value = 0.0
+                for (group, length) in lengthGroups(indices, options.lengths) {
+                    let xb = try gather(x, group, length: length), tb = try gather(targets, group)
+                    let (y, back) = try model.trainForward([xb], [], pass, needInput: false)
+                    let (v, gradient) = try lossLayer.loss(loss, y, tb)
+                    guard v.isFinite else {
+                        throw NetError("nonfinite", "the loss became \(v) in round \(round); try a smaller LearningRate")
+                    }
+                    let share = Double(group.count) / Double(indices.count)
+                    value += v * share
+                    _ = try back(share == 1 ? gradient : gradient.map { [f = Float(share)] g in g * f })
                 }
-                _ = try back(gradient)
                 generator = pass.generator
                 optimizer.beginStep()
                 model = try update(model, pass, &optimizer, multiplier)
@@ -149,8 +159,12 @@ public enum Trainer {
             }
             roundLosses.append(total / Double(Swift.max(examples, 1)))
             if let v = validation, !interrupted || examples > 0 {
-                let out = try model.forward([v.inputs])
-                let vl = try lossLayer.loss(loss, out, v.targets).loss
+                let all = Array(0..<v.inputs.shape[0])
+                var vl = 0.0
+                for (group, length) in lengthGroups(all, options.validationLengths) {
+                    let out = try model.forward([gather(v.inputs, group, length: length)])
+                    vl += try lossLayer.loss(loss, out, gather(v.targets, group)).loss * Double(group.count) / Double(all.count)
+                }
                 validationLosses.append(vl)
                 if best == nil || vl < best!.loss { best = (vl, model, round) }
             }
@@ -167,6 +181,31 @@ public enum Trainer {
         }
         return TrainingResult(net: trained, roundLosses: roundLosses, validationLosses: validationLosses, bestRound: best?.round,
                               batchSize: batch, seconds: Date().timeIntervalSince(start), interrupted: interrupted, cachedLayers: cached)
+    }
+
+    /// The indices grouped by sequence length (one group of all, without lengths), in the
+    /// order their lengths first occur.
+    static func lengthGroups(_ indices: [Int], _ lengths: [Int]?) -> [(indices: [Int], length: Int?)] {
+        guard let lengths else { return [(indices, nil)] }
+        var groups: [Int: [Int]] = [:], order: [Int] = []
+        for i in indices {
+            let l = lengths[i]
+            if groups[l] == nil { order.append(l) }
+            groups[l, default: []].append(i)
+        }
+        return order.map { (groups[$0] ?? [], $0) }
+    }
+
+    /// Rows `indices` of a tensor {N, T, ...} with each sequence cut to its first `length`
+    /// elements (all of them when nil).
+    static func gather(_ t: Tensor, _ indices: [Int], length: Int?) throws -> Tensor {
+        let rows = try gather(t, indices)
+        guard let length, rows.rank >= 2, length < rows.shape[1] else { return rows }
+        let steps = rows.shape[1], width = rows.count / Swift.max(rows.shape[0] * steps, 1), v = rows.values
+        var out: [Float] = []
+        out.reserveCapacity(indices.count * length * width)
+        for e in 0..<indices.count { out += v[(e * steps * width)..<((e * steps + length) * width)] }
+        return try Tensor(shape: [indices.count, length] + rows.shape.dropFirst(2), values: out)
     }
 
     /// Rows `indices` of a tensor (along the leading axis).

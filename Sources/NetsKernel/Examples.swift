@@ -108,6 +108,8 @@ package enum ExampleKind {
     case image
     /// One of these class keys.
     case label(Set<String>)
+    /// A string.
+    case text
     /// A numeric array of this shape (nil: unknown, then any non-list is one example).
     case array(Shape?)
     /// A flat feature vector of this width (width 1: a number), or several columns of features.
@@ -120,6 +122,8 @@ package enum ExampleKind {
             return x.asImage != nil || x.hasHead(Symbol.intern("File"))
         case .label(let keys):
             return keys.contains(labelKey(x))
+        case .text:
+            return x.asString != nil
         case .array(let shape):
             guard let shape else { return true }
             if let t = x.asTensor { return t.shape == shape || Array(t.shape.dropFirst()) != shape }
@@ -137,7 +141,8 @@ extension Net {
     package var exampleKind: ExampleKind {
         switch encoder {
         case .image?: return .image
-        case .classes(let labels)?: return .label(Set(labels.map(\.key)))
+        case .classes(let labels)?, .classVectors(let labels)?: return .label(Set(labels.map(\.key)))
+        case .text?: return .text
         case nil: return .array(inputs.first ?? nil)
         }
     }

@@ -216,11 +216,18 @@ extension Kernel {
                     return .failed
                 }
             },
-            Builtin("AggregationLayer", [], usage: "AggregationLayer[f] aggregates each channel over its spatial dimensions with f: Max (default), Mean or Total (global pooling).", examples: [("AggregationLayer[Mean][{{{1., 3.}}, {{5., 7.}}}]", "{2., 6.}")]) { c in
-                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+            Builtin("AggregationLayer", [], usage: "AggregationLayer[f] aggregates each channel over its spatial dimensions with f: Max (default), Mean or Total (global pooling); AggregationLayer[f, 1] aggregates over the first dimension (the elements of a sequence).", examples: [("AggregationLayer[Mean][{{{1., 3.}}, {{5., 7.}}}]", "{2., 6.}"), ("AggregationLayer[Max, 1][{{1., 8.}, {3., 4.}}]", "{3., 8.}")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
                 guard let f = a.positional.isEmpty ? .max : poolingFunction(a.positional[0]) else {
                     c.message("invspec", text: "AggregationLayer takes Max, Mean or Total.")
                     return .failed
+                }
+                if a.positional.count == 2 {
+                    guard a.positional[1].intValue == 1 else {
+                        c.message("invspec", text: "AggregationLayer[f, n] is supported for n = 1 (over a sequence); use AggregationLayer[f] for spatial dimensions.")
+                        return .failed
+                    }
+                    return a.build(.sequenceAggregation(f))
                 }
                 return a.build(.aggregation(f))
             },
@@ -266,6 +273,22 @@ extension Kernel {
                 }
                 return a.build(.total)
             },
+            Builtin("EmbeddingLayer", [], usage: "EmbeddingLayer[size, n] turns each integer 1...n into a learned vector of the given size (a sequence of indices into a sequence of vectors); EmbeddingLayer[size] takes n from the encoder before it. Array \"Weights\" (n x size).", examples: [("Information[EmbeddingLayer[4, 10, \"Input\" -> 7], \"OutputPorts\"]", "<|Output -> {7, 4}|>")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
+                let sizes = a.positional.map(\.intValue)
+                guard sizes.allSatisfy({ ($0 ?? 0) > 0 }), a.positional.count >= 1 else {
+                    c.message("invspec", text: "EmbeddingLayer takes a positive vector size and optionally a positive number of indices.")
+                    return .failed
+                }
+                return a.build(.embedding(size: sizes[0], vocabulary: sizes.count > 1 ? sizes[1] : nil))
+            },
+            recurrentBuiltin("BasicRecurrentLayer", "s[t] = Tanh[Wx.x[t] + Ws.s[t-1] + b]; arrays \"InputWeights\", \"StateWeights\", \"Biases\"", LayerKind.basicRecurrent),
+            recurrentBuiltin("GatedRecurrentLayer", "a GRU with input, reset and memory gates (arrays \"InputGateInputWeights\", \"InputGateStateWeights\", \"InputGateBiases\", and the same for \"ResetGate\" and \"MemoryGate\")", LayerKind.gatedRecurrent),
+            recurrentBuiltin("LongShortTermMemoryLayer", "an LSTM with input, output, forget and memory gates (arrays \"InputGateInputWeights\", \"InputGateStateWeights\", \"InputGateBiases\", and the same for \"OutputGate\", \"ForgetGate\" and \"MemoryGate\")", LayerKind.longShortTermMemory),
+            sequenceBuiltin("SequenceLastLayer", "gives the last element of a sequence", .sequenceLast, "{5., 6.}"),
+            sequenceBuiltin("SequenceMostLayer", "gives every element of a sequence but the last", .sequenceMost, "{{1., 2.}, {3., 4.}}"),
+            sequenceBuiltin("SequenceRestLayer", "gives every element of a sequence but the first", .sequenceRest, "{{3., 4.}, {5., 6.}}"),
+            sequenceBuiltin("SequenceReverseLayer", "reverses a sequence", .sequenceReverse, "{{5., 6.}, {3., 4.}, {1., 2.}}"),
             Builtin("CrossEntropyLossLayer", [], usage: "CrossEntropyLossLayer[\"Index\"] compares probabilities with class indices; \"Probabilities\" with target probability vectors; \"Binary\" with 0/1 targets.") { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
                 guard let kind = LossKind(rawValue: a.positional.first?.asString ?? ""), [.crossEntropyIndex, .crossEntropyBinary, .crossEntropyProbabilities].contains(kind) else {
@@ -283,6 +306,27 @@ extension Kernel {
                 return a.build(.loss(.meanAbsolute))
             },
         ]
+    }
+}
+
+/// A recurrent layer's builtin: `Layer[n]` with n the state size.
+private func recurrentBuiltin(_ name: String, _ what: String, _ kind: @escaping @Sendable (Int) -> LayerKind) -> Builtin {
+    Builtin(name, [], usage: "\(name)[n] is a trainable recurrent layer: it takes a sequence of vectors {T, k} and gives the sequence of its states {T, n}, starting from zero; \(what).",
+            examples: [("Information[\(name)[3, \"Input\" -> {5, 2}], \"OutputPorts\"]", "<|Output -> {5, 3}|>")]) { c in
+        guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+        guard let n = a.positional.first?.intValue, n > 0 else {
+            c.message("invspec", text: "\(name) needs a positive state size.")
+            return .failed
+        }
+        return a.build(kind(n))
+    }
+}
+
+/// A sequence layer's builtin, `Layer[]`.
+private func sequenceBuiltin(_ name: String, _ what: String, _ kind: LayerKind, _ result: String) -> Builtin {
+    Builtin(name, [], usage: "\(name)[] \(what).", examples: [("\(name)[][{{1., 2.}, {3., 4.}, {5., 6.}}]", result)]) { c in
+        guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
+        return a.build(kind)
     }
 }
 

@@ -45,7 +45,7 @@ func namedParts(_ e: Expr, _ c: Call) throws -> ([String], [Net]) {
 
 func chainParts(_ e: Expr, _ c: Call, input: PortSpec? = nil, output: PortSpec? = nil) throws -> Chain {
     let (names, nets) = try namedParts(e, c)
-    return try Chain(names: names, nodes: nets, encoder: input?.encoder, decoder: output?.decoder,
+    return try Chain(names: names, nodes: embeddingSized(by: input?.encoder, nets), encoder: input?.encoder, decoder: output?.decoder,
                      input: input?.shape, output: output?.shape)
 }
 
@@ -105,7 +105,9 @@ func encoderSpec(_ e: Expr) throws -> Encoder {
         var size = [128, 128]
         var options: [String: Expr] = [:]
         for r in rest {
-            if isOptionRule(r) { collectOptions(r, into: &options) } else if let p = pair(r), p.allSatisfy({ $0 > 0 }) { size = p } else {
+            if isOptionRule(r) { collectOptions(r, into: &options) } else if let p = pair(r), p.allSatisfy({ $0 > 0 }) { size = p } else if r.asString != nil {
+                options["ColorSpace"] = r
+            } else {
                 throw NetError("invspec", "\(InputForm.string(r)) is not an image size {width, height}")
             }
         }
@@ -132,9 +134,16 @@ func encoderSpec(_ e: Expr) throws -> Encoder {
         return .image(try ImageEncoder(width: size[0], height: size[1], colorSpace: space, mean: mean, variance: variance, method: method))
     case "Class":
         guard let labels = rest.first?.listItems, !labels.isEmpty else { throw NetError("invspec", "a class encoder needs a list of classes") }
-        return .classes(try distinct(labels.map(classLabel)))
+        let classes = try distinct(labels.map(classLabel))
+        switch rest.dropFirst().first?.asString {
+        case nil, "Index": return .classes(classes)
+        case "UnitVector", "IndicatorVector": return .classVectors(classes)
+        case let other?: throw NetError("invspec", "a class encoder's form must be \"Index\" or \"UnitVector\", not \(quoted(other))")
+        }
+    case "Characters", "Tokens":
+        return .text(try textEncoderSpec(kind, rest))
     default:
-        throw NetError("invspec", "unknown encoder type \(quoted(kind)); \"Image\" and \"Class\" are available")
+        throw NetError("invspec", "unknown encoder type \(quoted(kind)); \"Image\", \"Class\", \"Characters\" and \"Tokens\" are available")
     }
 }
 
@@ -209,7 +218,7 @@ extension Kernel {
                 guard pos.count == 1 || pos.count == 2 else { return c.argCount(1, 2) }
                 guard let net = pos[0].asNet else { c.message("notnet", text: "\(InputForm.string(pos[0])) is not a net."); return .failed }
                 var generator = seeding(c.option("RandomSeeding"))
-                return netOperation(c) { .net(try net.initialized(all: pos.count == 2 && pos[1].isSymbol(Sym.All), generator: &generator)) }
+                return netOperation(c) { .net(try net.initializedForAnyLength(all: pos.count == 2 && pos[1].isSymbol(Sym.All), generator: &generator)) }
             },
             Builtin("NetTake", [], usage: "NetTake[net, n] gives the first n layers; NetTake[net, -n] the last n; NetTake[net, {a, b}] layers a through b, by number or name. Names are kept; the encoder stays with the first layer, the decoder with the last.", arity: .exactly(2), examples: [("NetTake[NetChain[{LinearLayer[3], Ramp, LinearLayer[1]}, \"Input\" -> 2], 2]", "NetChain[<2 layers, uninitialized>]")]) { c in
                 return netOperation(c) { try cutChain(c, c[0], c[1], take: true) }

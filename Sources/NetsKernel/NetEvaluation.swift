@@ -12,12 +12,33 @@ func encodeExample(_ x: Expr, _ encoder: Encoder?, _ c: Call) throws -> Tensor {
     case .image(let e)?:
         return try e.encode(try imageArgument(x))
     case .classes(let labels)?:
-        guard let k = labels.firstIndex(of: classLabel(x)) else { throw NetError("netinput", "\(InputForm.string(x)) is not one of the classes \(labels.map(\.key).joined(separator: ", "))") }
-        return Tensor(scalar: Float(k + 1))
+        return Tensor(scalar: Float(try classIndex(x, labels)))
+    case .classVectors(let labels)?:
+        var v = [Float](repeating: 0, count: labels.count)
+        v[try classIndex(x, labels) - 1] = 1
+        return try Tensor(shape: [labels.count], values: v)
+    case .text(let t)?:
+        guard let s = x.asString else { throw NetError("netinput", "the input \(short(x)) is not a string") }
+        return try t.encode(s)
     case nil:
         guard let t = x.asTensor else { throw NetError("netinput", "the input \(short(x)) is not a numeric array") }
         return t
     }
+}
+
+extension Net {
+    /// Whether the input is a sequence whose length varies from example to example (a text
+    /// encoder without "TargetLength"): the net's layers then run on whatever length comes.
+    var hasVaryingLength: Bool {
+        if case .text(let t)? = encoder { return t.targetLength == nil }
+        return false
+    }
+}
+
+/// The 1-based position of a class among the labels.
+private func classIndex(_ x: Expr, _ labels: [ClassLabel]) throws -> Int {
+    guard let k = labels.firstIndex(of: classLabel(x)) else { throw NetError("netinput", "\(InputForm.string(x)) is not one of the classes \(labels.map(\.key).joined(separator: ", "))") }
+    return k + 1
 }
 
 /// An image from an Image value or a `File["path"]`.
@@ -89,17 +110,21 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     while start < examples.count {
         let chunk = examples[start..<Swift.min(start + batchSize, examples.count)]
         let arrays = try chunk.map { try encodeExample($0, net.encoder, c) }
-        for a in arrays where expected != nil && a.shape != expected! {
+        for a in arrays where expected != nil && a.shape != expected! && !net.hasVaryingLength {
             throw NetError("netinput", "the input is \(describe(a.shape)), but the net takes \(describe(expected))")
         }
-        let batch = try Tensor.concatenate(arrays.map { try $0.reshaped([1] + $0.shape) })
-        let y = try plan?.run(batch) ?? net.forward([batch])
-        let per = y.count / Swift.max(chunk.count, 1)
-        let shape = Array(y.shape.dropFirst())
-        let values = y.values
-        for i in 0..<chunk.count {
-            let t = try Tensor(shape: shape, values: Array(values[(i * per)..<((i + 1) * per)]))
-            outputs.append(try net.decoder.map { try decode(t, $0, prop) } ?? exprFromTensor(t))
+        // Sequences of different lengths run one at a time.
+        let batches = arrays.allSatisfy({ $0.shape == arrays[0].shape }) ? [arrays] : arrays.map { [$0] }
+        for part in batches {
+            let batch = try Tensor.concatenate(part.map { try $0.reshaped([1] + $0.shape) })
+            let y = try plan?.run(batch) ?? net.forward([batch])
+            let per = y.count / Swift.max(part.count, 1)
+            let shape = Array(y.shape.dropFirst())
+            let values = y.values
+            for i in 0..<part.count {
+                let t = try Tensor(shape: shape, values: Array(values[(i * per)..<((i + 1) * per)]))
+                outputs.append(try net.decoder.map { try decode(t, $0, prop) } ?? exprFromTensor(t))
+            }
         }
         start += batchSize
         try c.evaluator.checkInterrupt()

@@ -26,6 +26,7 @@ package final class NetValue: NativeValue {
         let uninitialized = net.isInitialized ? "" : ", uninitialized"
         switch net {
         case .layer(let l):
+            if case .elementwise(let f) = l.kind { return "ElementwiseLayer[\(elementwiseText(f))]" }
             let detail = layerDetail(l)
             return detail.isEmpty && uninitialized.isEmpty ? "\(headName)[]" : "\(headName)[<\(detail.isEmpty ? "uninitialized" : detail + uninitialized)>]"
         case .chain(let c): return "NetChain[<\(c.nodes.count) layer\(c.nodes.count == 1 ? "" : "s")\(uninitialized)>]"
@@ -79,6 +80,32 @@ func layerDetail(_ l: Layer) -> String {
     return ""
 }
 
+/// The function of an ElementwiseLayer as Wolfram prints it: `Ramp`, `"SELU"`, `Sin[2 #] &`.
+func elementwiseText(_ f: ElementwiseFunction) -> String {
+    switch f {
+    case .activation(let a):
+        let names: [Activation: String] = [.relu: "Ramp", .tanh: "Tanh", .sigmoid: "LogisticSigmoid", .relu6: "Clip[#, {0, 6}] &", .elu: "\"ELU\"",
+                                           .selu: "\"SELU\"", .gelu: "\"GELU\"", .softplus: "\"SoftPlus\"", .hardSigmoid: "\"HardSigmoid\""]
+        return names[a] ?? a.rawValue
+    case .scalar(let s): return scalarText(s, 0) + " &"
+    }
+}
+
+/// A scalar function in input form; `level` is the precedence of the context (0 none, 1 sum,
+/// 2 product, 3 power).
+private func scalarText(_ s: ScalarFunction, _ level: Int) -> String {
+    func wrap(_ text: String, _ own: Int) -> String { own < level ? "(" + text + ")" : text }
+    switch s {
+    case .input: return "#"
+    case .constant(let c): return wrap(c == c.rounded() && abs(c) < 1e15 ? String(Int(c)) : String(c), c < 0 ? 1 : 4)
+    case .sum(let xs): return wrap(xs.map { scalarText($0, 1) }.joined(separator: " + "), 1)
+    case .product(let xs): return wrap(xs.map { scalarText($0, 2) }.joined(separator: " "), 2)
+    case .power(let b, let e): return wrap(scalarText(b, 4) + "^" + scalarText(e, 4), 3)
+    case .apply(let g, let x): return g.rawValue + "[" + scalarText(x, 0) + "]"
+    case .clip(let x, let lo, let hi): return "Clip[\(scalarText(x, 0)), {\(lo), \(hi)}]"
+    }
+}
+
 /// An image as a value of the language.
 final class ImageValue: NativeValue {
     package let image: Image
@@ -124,11 +151,15 @@ final class CoderValue: NativeValue {
     }
 }
 
-/// `encoder[x]` encodes an example; `decoder[array]` decodes one.
+/// `encoder[x]` encodes an example (a text encoder also a list of strings); `decoder[array]`
+/// decodes one.
 extension CoderValue: CallableValue {
     package func apply(_ c: Call) throws -> Expr? {
         guard c.count == 1 else { return nil }
         return netOperation(c) {
+            if case .text? = encoder, let items = c[0].listItems {
+                return .list(try items.map { exprFromTensor(try encodeExample($0, encoder, c)) })
+            }
             if let e = encoder { return exprFromTensor(try encodeExample(c[0], e, c)) }
             if let d = decoder, let t = c[0].asTensor { return try decode(t, d, .string("Decision")) }
             return nil
@@ -140,6 +171,10 @@ func describeCoder(_ e: Encoder) -> String {
     switch e {
     case .image(let i): return "Image, \(i.width)x\(i.height) \(i.colorSpace.rawValue)"
     case .classes(let l): return "Class, \(l.count) classes"
+    case .classVectors(let l): return "Class, \(l.count) classes, UnitVector"
+    case .text(let t):
+        let length = t.targetLength.map { "length \($0)" } ?? "varying length"
+        return "\(t.kind.rawValue), \(t.vocabulary.count) \(t.kind == .characters ? "characters" : "tokens"), \(length)"
     }
 }
 

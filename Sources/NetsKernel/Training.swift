@@ -41,8 +41,9 @@ func trainingExamples(_ data: Expr, _ net: Net) throws -> Examples {
     return try Examples(data, noun: "output", classes: classes)
 }
 
-/// Inputs encoded once into one tensor, targets as class indices (with a class decoder) or arrays.
-func encodeTrainingData(_ pairs: [(Expr, Expr)], _ net: inout Net, _ c: Call) throws -> (Tensor, Tensor) {
+/// Inputs encoded once into one tensor, targets as class indices (with a class decoder) or
+/// arrays; sequences of varying length padded to the longest, with their lengths.
+func encodeTrainingData(_ pairs: [(Expr, Expr)], _ net: inout Net, _ c: Call) throws -> (Tensor, Tensor, [Int]?) {
     guard !pairs.isEmpty else { throw NetError("data", "there are no training examples") }
     let progress = ProgressLine()
     defer { progress.finish() }
@@ -53,16 +54,20 @@ func encodeTrainingData(_ pairs: [(Expr, Expr)], _ net: inout Net, _ c: Call) th
         if pairs.count > 100 { progress.update("Encoding inputs \(k + 1)/\(pairs.count)") }
         if k % 64 == 0 { try c.evaluator.checkInterrupt() }
     }
+    var lengths: [Int]?
+    if net.hasVaryingLength {
+        (inputs, lengths) = try paddedSequences(inputs)
+    }
     let shape = inputs[0].shape
     for (k, t) in inputs.enumerated() where t.shape != shape {
         throw NetError("data", "example \(k + 1) is \(describe(t.shape)), but the first is \(describe(shape))")
     }
     if (net.inputs.first ?? nil) == nil { _ = try net.constrain(inputs: [shape], output: nil) }
-    if let expected = net.inputs.first ?? nil, expected != shape {
+    if let expected = net.inputs.first ?? nil, expected != shape, !net.hasVaryingLength {
         throw NetError("data", "the inputs are \(describe(shape)), but the net takes \(describe(expected))")
     }
     let x = try Tensor.concatenate(inputs.map { try $0.reshaped([1] + shape) })
-    return (x, try encodeTargets(pairs.map(\.1), net))
+    return (x, try encodeTargets(pairs.map(\.1), net), lengths)
 }
 
 /// Targets as class indices (with a class decoder) or arrays, stacked.
@@ -88,7 +93,7 @@ func encodeTargets(_ outputs: [Expr], _ net: Net) throws -> Tensor {
 
 /// Training data as tensors: a packed array of inputs (`NumericArray` or a full numeric array)
 /// with its targets goes in directly; everything else example by example.
-func encodedData(_ data: Expr, _ net: inout Net, _ c: Call) throws -> (Tensor, Tensor) {
+func encodedData(_ data: Expr, _ net: inout Net, _ c: Call) throws -> (Tensor, Tensor, [Int]?) {
     var packed: (Expr, Expr)?
     if data.hasHead(Sym.Rule), data.args.count == 2 { packed = (data.args[0], data.args[1]) }
     if case .association(let a) = data, let i = a.entries[.string("Input")], let o = a.entries[.string("Output")] { packed = (i, o) }
@@ -100,7 +105,7 @@ func encodedData(_ data: Expr, _ net: inout Net, _ c: Call) throws -> (Tensor, T
         let shape = Array(x.shape.dropFirst())
         if (net.inputs.first ?? nil) == nil { _ = try net.constrain(inputs: [shape], output: nil) }
         guard net.inputs.first ?? nil == shape else { throw NetError("data", "the inputs are \(describe(shape)), but the net takes \(describe(net.inputs.first ?? nil))") }
-        return (x, try encodeTargets(labels, net))
+        return (x, try encodeTargets(labels, net), nil)
     }
     return try encodeTrainingData(try trainingExamples(data, net).pairs, &net, c)
 }
@@ -202,8 +207,8 @@ extension Kernel {
                 Epsilon 1e-5; "SGD" with Momentum 0.93; "RMSProp"; suboptions "L2Regularization", "GradientClipping"), \
                 LearningRate, LearningRateMultipliers ({"name" -> r, n -> r, m ;; n -> r, {path} -> r, _ -> r}; first match wins; \
                 0 or None freezes), ValidationSet (data or Scaled[f]; the best round's net is returned), LossFunction, \
-                RandomSeeding, TargetDevice ("CPU"), TrainingProgressReporting (Automatic: a live line on a terminal; \
-                "Print": a line per round; None). Ctrl-C stops after the current batch and returns the net trained so far.
+                RandomSeeding, TargetDevice ("CPU"), TrainingProgressReporting (Automatic: a live line on a terminal, and when standard output is not a \
+                terminal a line every 5 seconds of a longer training; "Print": a line per round; None). Ctrl-C stops after the current batch and returns the net trained so far.
                 """ + " Properties (NetTrain[net, data, prop]): \(TrainingResultValue.propertyList)."
                     + " Example: NetTrain[LinearLayer[1, \"Input\" -> 1], {{1.} -> {2.}, {2.} -> {4.}}, \"TotalRounds\", MaxTrainingRounds -> 3]",
                     arity: .between(2, 3),
@@ -232,7 +237,7 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
     if device.asString != "CPU" {
         c.message("nodevice", text: "The device \(short(device)) is not available on this machine; training on the CPU.")
     }
-    var (x, t) = try encodedData(pos[1], &net, c)
+    var (x, t, lengths) = try encodedData(pos[1], &net, c)
     // Shapes the data fixes, then the missing arrays (seeded like the rest of the run).
     let seedSpec = c.option("RandomSeeding")
     var generator = seeding(seedSpec)
@@ -245,19 +250,22 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
         return .net(original)
     }
     var validation: (inputs: Tensor, targets: Tensor)?
+    var validationLengths: [Int]?
     let validationSpec = c.option("ValidationSet", .sym("None"))
     if validationSpec.hasHead(Symbol.intern("Scaled")), let f = validationSpec.args.first?.doubleValue {
         guard f > 0, f < 1 else { throw NetError("valset", "Scaled[f] needs 0 < f < 1") }
-        let n = x.shape[0], k = Int((Double(n) * f).rounded())
+        let n = x.shape[0], k = Swift.max(1, Int((Double(n) * f).rounded()))
         guard k >= 1, k < n else { throw NetError("valset", "Scaled[\(f)] leaves no data for training or validation") }
         var order = Array(0..<n)
         var g = SeededGenerator(seed: seed ^ 0x5eed)
         order.shuffle(using: &g)
         validation = (try Trainer.gather(x, Array(order[..<k])), try Trainer.gather(t, Array(order[..<k])))
         (x, t) = (try Trainer.gather(x, Array(order[k...])), try Trainer.gather(t, Array(order[k...])))
+        if let l = lengths { (validationLengths, lengths) = (order[..<k].map { l[$0] }, order[k...].map { l[$0] }) }
     } else if !validationSpec.isSymbol(Sym.None) {
         var copy = net
-        validation = try encodedData(validationSpec, &copy, c)
+        let (vx, vt, vl) = try encodedData(validationSpec, &copy, c)
+        (validation, validationLengths) = ((vx, vt), vl)
     }
     let count = x.shape[0]
     var batch = Swift.min(64, count)
@@ -275,6 +283,7 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
     options.multiplier = multiplier
     options.seed = seed
     options.validation = validation
+    (options.lengths, options.validationLengths) = (lengths, validationLengths)
     let lossSpec = c.option("LossFunction")
     if !lossSpec.isSymbol(Sym.Automatic) {
         guard case .layer(let l)? = lossSpec.asNet, case .loss(let kind) = l.kind else {
@@ -286,6 +295,7 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
     let line = ProgressLine()
     let printRounds = reporting.asString == "Print"
     let live = reporting.isSymbol(Sym.Automatic) && ProgressLine.isTerminal
+    var lines = reporting.isSymbol(Sym.Automatic) && !live ? RoundLines() : nil
     options.progress = { p in
         let fraction = (Double(p.round - 1) + Double(p.batch) / Double(Swift.max(p.batches, 1))) / Double(Swift.max(p.rounds, 1))
         let remaining = fraction > 0 ? p.elapsed * (1 - fraction) / fraction : .nan
@@ -296,6 +306,8 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
                                validation, ProgressLine.duration(p.elapsed), ProgressLine.duration(remaining)), force: p.roundFinished)
         } else if printRounds && p.roundFinished {
             c.evaluator.printer(String(format: "Round %d/%d: loss %.4g%@", p.round, p.rounds, p.roundLoss, validation))
+        } else if p.roundFinished, let text = lines?.line(round: p.round, rounds: p.rounds, loss: p.roundLoss, validation: p.validationLoss, elapsed: p.elapsed) {
+            c.evaluator.printer(text)
         }
     }
     let interrupt = c.evaluator.interrupt

@@ -15,6 +15,8 @@ extension KernelSuite {
             "ThreadingLayer", "CrossEntropyLossLayer", "MeanSquaredLossLayer", "MeanAbsoluteLossLayer", "NetChain",
             "NetGraph", "NetEncoder", "NetDecoder", "NetInitialize", "NetTake", "NetDrop", "NetJoin", "NetExtract",
             "NetReplacePart", "Take", "Drop", "Information", "NumericArray", "Image", "ImageResize", "ImageCrop",
+            "EmbeddingLayer", "BasicRecurrentLayer", "GatedRecurrentLayer", "LongShortTermMemoryLayer", "SequenceLastLayer",
+            "SequenceMostLayer", "SequenceRestLayer", "SequenceReverseLayer", "NetMeasurements",
         ]
 
         static let arguments = [
@@ -25,7 +27,8 @@ extension KernelSuite {
             "\"Biases\" -> None", "\"Biases\" -> {1, 2, 3}", "\"Stride\" -> 0", "\"Stride\" -> 2", "PaddingSize -> -1",
             "PaddingSize -> {{1, 0}, {0, 1}}", "\"ChannelGroups\" -> 3", "\"Dilation\" -> 2", "\"Function\" -> Min",
             "\"Epsilon\" -> 0", "RandomSeeding -> 1", "NetPort[\"Input\"] -> 1", "1 -> 2", "{1 -> 2, 2 -> 1}",
-            "{1, 2} -> 3", "LinearLayer[2]", "NetChain[{LinearLayer[2], Ramp}]", "Image[{{0, 1}, {1, 0}}]",
+            "{1, 2} -> 3", "{\"Characters\", \"ab\"}", "{\"Tokens\", {\"a\"}, \"TargetLength\" -> 2}", "\"abc\"", "{\"ab\", \"\"}",
+            "\"Input\" -> {4, 2}", "LinearLayer[2]", "NetChain[{LinearLayer[2], Ramp}]", "Image[{{0, 1}, {1, 0}}]",
             "NetChain[{ConvolutionLayer[2, 2], Ramp}, \"Input\" -> {1, 4, 4}]", "<|\"a\" -> 1|>", "<|\"a\" -> LinearLayer[]|>",
             "{LinearLayer[2], SoftmaxLayer[]}", "\"nope\"", "{\"1\", \"9\"}", "x", "$Failed",
         ]

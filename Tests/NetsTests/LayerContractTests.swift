@@ -66,6 +66,16 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.loss(.crossEntropyBinary), [[3], [3]], values: [.unit, .unit]),
         LayerExample(.loss(.meanSquared), [[2, 2], [2, 2]]),
         LayerExample(.loss(.meanAbsolute), [[3], [3]]),
+        LayerExample(.embedding(size: 3, vocabulary: 5), [[4]], values: [.classes(5)]),
+        LayerExample(.basicRecurrent(3), [[4, 2]]),
+        LayerExample(.gatedRecurrent(3), [[4, 2]]),
+        LayerExample(.longShortTermMemory(3), [[3, 2]]),
+        LayerExample(.sequenceLast, [[3, 2]]),
+        LayerExample(.sequenceMost, [[3, 2]]),
+        LayerExample(.sequenceRest, [[4]]),
+        LayerExample(.sequenceReverse, [[3, 2]]),
+        LayerExample(.sequenceAggregation(.max), [[4, 2]]),
+        LayerExample(.sequenceAggregation(.mean), [[3, 2, 2]]),
     ]
 
     /// One tag per spec, from an exhaustive switch: a new `LayerKind` case does not compile here
@@ -73,6 +83,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
     enum Tag: CaseIterable {
         case linear, softmax, elementwise, convolution, pooling, aggregation, batchNorm, dropout, flatten, reshape, catenate, total
         case crossEntropyIndex, crossEntropyProbabilities, crossEntropyBinary, meanSquared, meanAbsolute
+        case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse, sequenceAggregation
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -88,6 +99,15 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .reshape: self = .reshape
             case .catenate: self = .catenate
             case .total: self = .total
+            case .embedding: self = .embedding
+            case .basicRecurrent: self = .basicRecurrent
+            case .gatedRecurrent: self = .gatedRecurrent
+            case .longShortTermMemory: self = .longShortTermMemory
+            case .sequenceLast: self = .sequenceLast
+            case .sequenceMost: self = .sequenceMost
+            case .sequenceRest: self = .sequenceRest
+            case .sequenceReverse: self = .sequenceReverse
+            case .sequenceAggregation: self = .sequenceAggregation
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -272,6 +292,16 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"loss":{"_0":"Binary"}}"#,
         #"{"loss":{"_0":"MeanSquared"}}"#,
         #"{"loss":{"_0":"MeanAbsolute"}}"#,
+        #"{"embedding":{"size":3,"vocabulary":5}}"#,
+        #"{"basicRecurrent":{"_0":3}}"#,
+        #"{"gatedRecurrent":{"_0":3}}"#,
+        #"{"longShortTermMemory":{"_0":3}}"#,
+        #"{"sequenceLast":{}}"#,
+        #"{"sequenceMost":{}}"#,
+        #"{"sequenceRest":{}}"#,
+        #"{"sequenceReverse":{}}"#,
+        #"{"sequenceAggregation":{"_0":"max"}}"#,
+        #"{"sequenceAggregation":{"_0":"mean"}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

@@ -40,6 +40,15 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case catenate
     case total
     case loss(LossKind)
+    /// Vectors of the given size for indices 1...vocabulary (nil: inferred).
+    case embedding(size: Int?, vocabulary: Int?)
+    /// Recurrent layers with the given state size.
+    case basicRecurrent(Int)
+    case gatedRecurrent(Int)
+    case longShortTermMemory(Int)
+    case sequenceLast, sequenceMost, sequenceRest, sequenceReverse
+    /// `AggregationLayer[f, 1]`: over the elements of a sequence.
+    case sequenceAggregation(Pooling.Function)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -58,6 +67,15 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .catenate: return CatenateLayer()
         case .total: return TotalLayer()
         case .loss(let l): return l.operation
+        case .embedding(let size, let vocabulary): return EmbeddingLayer(size: size, vocabulary: vocabulary)
+        case .basicRecurrent(let n): return BasicRecurrentLayer(units: n)
+        case .gatedRecurrent(let n): return GatedRecurrentLayer(units: n)
+        case .longShortTermMemory(let n): return LongShortTermMemoryLayer(units: n)
+        case .sequenceLast: return SequenceLastLayer()
+        case .sequenceMost: return SequenceMostLayer()
+        case .sequenceRest: return SequenceRestLayer()
+        case .sequenceReverse: return SequenceReverseLayer()
+        case .sequenceAggregation(let f): return SequenceAggregationLayer(function: f)
         }
     }
 
@@ -65,7 +83,9 @@ public enum LayerKind: Sendable, Equatable, Codable {
     static var operatorTypes: [any LayerOperator.Type] {
         [LinearLayer.self, SoftmaxLayer.self, ElementwiseLayer.self, ConvolutionLayer.self, PoolingLayer.self, AggregationLayer.self,
          BatchNormalizationLayer.self, DropoutLayer.self, FlattenLayer.self, ReshapeLayer.self, CatenateLayer.self, TotalLayer.self,
-         CrossEntropyLossLayer.self, MeanSquaredLossLayer.self, MeanAbsoluteLossLayer.self]
+         CrossEntropyLossLayer.self, MeanSquaredLossLayer.self, MeanAbsoluteLossLayer.self, EmbeddingLayer.self,
+         BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
+         SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.

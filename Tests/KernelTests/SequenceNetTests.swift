@@ -1,0 +1,136 @@
+import CoreKernel
+import Foundation
+@testable import NetsKernel
+import LearnKernel
+import Testing
+
+extension KernelSuite {
+    /// Sequence layers and text encoders from the language, NetMeasurements, and the small
+    /// fixes that came with them (printing, encoder forms, validation, progress lines).
+    @Suite struct SequenceNets {
+        @Test func elementwiseLayersPrintTheirFunction() {
+            #expect(eval("ElementwiseLayer[Ramp]") == "ElementwiseLayer[Ramp]")
+            #expect(eval("ElementwiseLayer[\"SELU\"]") == "ElementwiseLayer[\"SELU\"]")
+            #expect(eval("ElementwiseLayer[Sin[2 #] + 1 &]") == "ElementwiseLayer[Sin[2 #] + 1 &]")
+            let table = eval("Information[NetChain[{LinearLayer[2], Ramp}, \"Input\" -> 3]]")
+            #expect(table.contains("ElementwiseLayer[Ramp]"), "\(table)")
+            #expect(!table.contains("ElementwiseLayer[<"), "\(table)")
+        }
+
+        @Test func imageEncoderTakesColorSpaceAsThirdArgument() {
+            #expect(eval("NetEncoder[{\"Image\", {28, 28}, \"Grayscale\"}]") == "NetEncoder[<Image, 28x28 Grayscale>]")
+            #expect(eval("Information[NetChain[{FlattenLayer[]}, \"Input\" -> NetEncoder[{\"Image\", {4, 3}, \"Grayscale\"}]], \"OutputPorts\"]") == "<|Output -> {12}|>")
+            let t = run("NetEncoder[{\"Image\", {28, 28}, \"CMYK\"}]")
+            #expect(t.result == "$Failed" && t.messages.count == 1)
+        }
+
+        @Test func validationSetScaled() {
+            let rounds = eval("Length[NetTrain[LinearLayer[1, \"Input\" -> 1], Table[{x} -> {2 x}, {x, 1., 20}], \"ValidationLossList\", ValidationSet -> Scaled[0.1], MaxTrainingRounds -> 3, TrainingProgressReporting -> None]]")
+            #expect(rounds == "3")
+            // Even a small data set keeps one example for validation.
+            #expect(eval("Length[NetTrain[LinearLayer[1, \"Input\" -> 1], {{1.} -> {2.}, {2.} -> {4.}, {3.} -> {6.}}, \"ValidationLossList\", ValidationSet -> Scaled[0.1], MaxTrainingRounds -> 2, TrainingProgressReporting -> None]]") == "2")
+        }
+
+        @Test func progressLinesWhenNotATerminal() {
+            var every = RoundLines(interval: 0)
+            #expect(every.line(round: 1, rounds: 2, loss: 0.5, validation: nil, elapsed: 0.1) == "Round 1/2: loss 0.5, 0.1 s")
+            #expect(every.line(round: 2, rounds: 2, loss: 0.25, validation: 0.3, elapsed: 0.2) == "Round 2/2: loss 0.25, validation loss 0.3, 0.2 s")
+            // A short training prints nothing; a long one a line every interval and the last round.
+            var lines = RoundLines(interval: 5)
+            let printed = (1...10).compactMap { r in lines.line(round: r, rounds: 10, loss: 1, validation: nil, elapsed: Double(r) * 1.5) }
+            #expect(printed == ["Round 4/10: loss 1, 6.0 s", "Round 8/10: loss 1, 12.0 s", "Round 10/10: loss 1, 15.0 s"])
+            var short = RoundLines(interval: 5)
+            #expect((1...3).compactMap { short.line(round: $0, rounds: 3, loss: 1, validation: nil, elapsed: Double($0)) } == [])
+        }
+
+        @Test func textEncoders() {
+            #expect(eval("NetEncoder[{\"Characters\", \"abc\"}][\"cabz\"]") == "{3., 1., 2., 4.}")
+            #expect(eval("NetEncoder[{\"Characters\", {\"a\", \"b\"}, \"UnitVector\"}][\"ba\"]") == "{{0., 1., 0.}, {1., 0., 0.}}")
+            #expect(eval("NetEncoder[{\"Characters\", \"ab\", \"TargetLength\" -> 4}][\"abbab\"]") == "{1., 2., 2., 1.}")
+            #expect(eval("NetEncoder[{\"Characters\", \"ab\", \"TargetLength\" -> 3}][\"a\"]") == "{1., 3., 3.}")
+            #expect(eval("NetEncoder[{\"Characters\", \"ab\", \"IgnoreCase\" -> True}][\"AB\"]") == "{1., 2.}")
+            #expect(eval("Length[NetEncoder[\"Characters\"][\"Hi there\"]]") == "8")
+            #expect(eval("NetEncoder[{\"Characters\", \"ab\"}][{\"ab\", \"b\"}]") == "{{1., 2.}, {2.}}")
+            // Words and punctuation are tokens; unknown tokens get d + 1; case is ignored.
+            #expect(eval("NetEncoder[{\"Tokens\", {\"the\", \"cat\", \"sat\", \".\"}}][\"The cat sat on the mat.\"]") == "{1., 2., 3., 5., 1., 5., 4.}")
+            #expect(eval("NetEncoder[{\"Class\", {a, b, c}, \"UnitVector\"}][b]") == "{0., 1., 0.}")
+            #expect(eval("NetEncoder[{\"Class\", {a, b, c}}][c]") == "3.")
+            for bad in ["{\"Tokens\"}", "{\"Characters\", {}}", "{\"Characters\", \"aa\"}", "{\"Characters\", \"ab\", \"TargetLength\" -> 0}",
+                        "{\"Characters\", \"ab\", \"Foo\" -> 1}", "{\"Class\", {a}, \"Bits\"}"] {
+                let t = run("NetEncoder[\(bad)]")
+                #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages)")
+            }
+        }
+
+        @Test func sequenceLayersFromTheLanguage() {
+            #expect(eval("SequenceLastLayer[][{{1., 2.}, {3., 4.}, {5., 6.}}]") == "{5., 6.}")
+            #expect(eval("SequenceReverseLayer[][{1., 2., 3.}]") == "{3., 2., 1.}")
+            // s1 = Tanh[{1, 1}], s2 = Tanh[{2, 2} + s1].
+            #expect(eval("BasicRecurrentLayer[2, \"InputWeights\" -> {{1, 2, 3}, {1, 2, 3}}, \"StateWeights\" -> {{1, 0}, {0, 1}}, \"Biases\" -> {0, 0}][{{1, 0, 0}, {0, 1, 0}}]")
+                    == "{{0.761594, 0.761594}, {0.992046, 0.992046}}")
+            #expect(eval("AggregationLayer[Max, 1][{{1., 8.}, {3., 4.}}]") == "{3., 8.}")
+            #expect(eval("AggregationLayer[Total, 1][{{1., 8.}, {3., 4.}}]") == "{4., 12.}")
+            #expect(eval("Information[LongShortTermMemoryLayer[3, \"Input\" -> {5, 2}], \"OutputPorts\"]") == "<|Output -> {5, 3}|>")
+            #expect(eval("Information[GatedRecurrentLayer[3, \"Input\" -> {5, 2}], \"ArraysTotalElementCount\"]") == "54")
+            #expect(eval("NetInitialize[EmbeddingLayer[2, 3], RandomSeeding -> 1][{1, 1}] // Dimensions") == "{2, 2}")
+            // An EmbeddingLayer after a text encoder embeds its codes, unknown ones included.
+            #expect(eval("Information[NetChain[{EmbeddingLayer[4]}, \"Input\" -> NetEncoder[{\"Characters\", \"abc\", \"TargetLength\" -> 5}]], \"ArraysTotalElementCount\"]") == "16")
+            for bad in ["EmbeddingLayer[]", "EmbeddingLayer[0]", "LongShortTermMemoryLayer[]", "BasicRecurrentLayer[-2]",
+                        "SequenceMostLayer[\"Input\" -> {1}]", "BasicRecurrentLayer[2, \"InputWeights\" -> {{1, 2, 3}}]",
+                        "BasicRecurrentLayer[2, \"StateWeights\" -> {{1, 2}}]", "BasicRecurrentLayer[2, \"Biases\" -> {1}]",
+                        "GatedRecurrentLayer[2, \"InputGateInputWeights\" -> {{1, 2}, {3, 4}}, \"ResetGateInputWeights\" -> {{1, 2, 3}, {3, 4, 5}}]", "LongShortTermMemoryLayer[2, \"Input\" -> 3]", "SequenceLastLayer[2]", "AggregationLayer[Max, 2]"] {
+                let t = run(bad)
+                #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages) \(t.result)")
+            }
+            let t = run("NetInitialize[EmbeddingLayer[2, 3], RandomSeeding -> 1][{1, 4}]")
+            #expect(t.result == "$Failed" && t.messages.count == 1, "\(t.messages)")
+        }
+
+        /// Strings of different lengths train in groups of one length and run at any length;
+        /// SequenceLastLayer takes each string's true last character.
+        @Test func varyingLengthStrings() {
+            let t = run("""
+                net = NetChain[{EmbeddingLayer[8], GatedRecurrentLayer[8], SequenceLastLayer[], LinearLayer[2], SoftmaxLayer[]},
+                  "Input" -> NetEncoder[{"Characters", "ab"}], "Output" -> NetDecoder[{"Class", {"endsA", "endsB"}}]];
+                data = {"a" -> "endsA", "ba" -> "endsA", "bba" -> "endsA", "abba" -> "endsA", "bbbba" -> "endsA",
+                  "b" -> "endsB", "ab" -> "endsB", "aab" -> "endsB", "baab" -> "endsB", "aaaab" -> "endsB"};
+                trained = NetTrain[net, data, MaxTrainingRounds -> 300, LearningRate -> 0.02, RandomSeeding -> 3, TrainingProgressReporting -> None];
+                {trained[{"aaaaaab", "bbbbbba", "aba", "bab"}], NetMeasurements[trained, data, "Accuracy"]}
+                """)
+            #expect(t.messages == [])
+            #expect(t.result == "{{endsB, endsA, endsA, endsB}, 1.}")
+        }
+
+        /// NetInitialize makes the arrays of a net on strings of varying length; its sequence
+        /// shapes stay open, and it runs on any string.
+        @Test func initializeVaryingLengthNet() {
+            let t = run("""
+                net = NetInitialize[NetChain[{EmbeddingLayer[4], LongShortTermMemoryLayer[6], SequenceLastLayer[], LinearLayer[2], SoftmaxLayer[]},
+                  "Input" -> NetEncoder[{"Characters", "ab"}], "Output" -> NetDecoder[{"Class", {"x", "y"}}]], RandomSeeding -> 1];
+                {Information[net, "ArraysTotalElementCount"], Length[net[{"ab", "abba", "b"}]], Information[net, "InputPorts"]}
+                """)
+            #expect(t.messages == [])
+            #expect(t.result.hasPrefix("{290, 3, "), "\(t.result)")
+        }
+
+        @Test func netMeasurements() {
+            let fixed = "n = NetChain[{LinearLayer[2, \"Weights\" -> {{-1}, {1}}, \"Biases\" -> {0, 0}], SoftmaxLayer[]}, \"Input\" -> 1, \"Output\" -> NetDecoder[{\"Class\", {\"lo\", \"hi\"}}]]; data = {{-1} -> \"lo\", {-2} -> \"lo\", {1} -> \"hi\", {-0.5} -> \"hi\"};"
+            #expect(eval(fixed + "NetMeasurements[n, data, \"Accuracy\"]") == "0.75")
+            #expect(eval(fixed + "NetMeasurements[n, data, {\"ConfusionMatrix\", \"Precision\", \"Recall\", \"ErrorRate\"}]")
+                    == "{{{2, 0}, {1, 1}}, <|lo -> 0.666667, hi -> 1.|>, <|lo -> 1., hi -> 0.5|>, 0.25}")
+            // The loss is the mean cross-entropy: -Mean[Log[p of the true class]].
+            let p = [1 / (1 + Foundation.exp(-2.0)), 1 / (1 + Foundation.exp(-4.0)), 1 / (1 + Foundation.exp(-2.0)), 1 / (1 + Foundation.exp(1.0))]
+            let loss = -p.map { Foundation.log($0) }.reduce(0, +) / 4
+            #expect(abs((Double(eval(fixed + "NetMeasurements[n, data, \"Loss\"]")) ?? 0) - loss) < 1e-5)
+            #expect(eval(fixed + "NetMeasurements[n, data, \"Accuracy\", ComputeUncertainty -> True]").hasPrefix("0.8 ± 0.2"))
+            // Regression: residuals 0 and -1.
+            #expect(eval("NetMeasurements[LinearLayer[1, \"Weights\" -> {{2}}, \"Biases\" -> {0}, \"Input\" -> 1], {{1} -> {2}, {2} -> {5}}, {\"Loss\", \"MeanSquare\", \"MeanDeviation\", \"StandardDeviation\", \"RSquared\"}]")
+                    == "{0.5, 0.5, 0.5, 0.707107, 0.777778}")
+            for bad in ["NetMeasurements[3, {1 -> 2}, \"Accuracy\"]", fixed + "NetMeasurements[n, data, \"Foo\"]",
+                        fixed + "NetMeasurements[n, {{1} -> \"maybe\"}, \"Accuracy\"]", fixed + "NetMeasurements[n, {}, \"Accuracy\"]"] {
+                let t = run(bad)
+                #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages)")
+            }
+        }
+    }
+}
