@@ -110,7 +110,7 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     while start < examples.count {
         let chunk = examples[start..<Swift.min(start + batchSize, examples.count)]
         let arrays = try chunk.map { try encodeExample($0, net.encoder, c) }
-        for a in arrays where expected != nil && a.shape != expected! && !net.hasVaryingLength {
+        if let expected, !net.hasVaryingLength, let a = arrays.first(where: { $0.shape != expected }) {
             throw NetError("netinput", "the input is \(describe(a.shape)), but the net takes \(describe(expected))")
         }
         // Sequences of different lengths run one at a time.
