@@ -5,7 +5,7 @@ import Language
 /// and the regularized incomplete gamma and beta functions with their inverses. Machine numbers
 /// are computed (series and continued fractions as in Numerical Recipes, Newton steps for the
 /// inverses); exact arguments stay symbolic except at the special values listed.
-enum Special {
+package enum Special {
     /// Q(a, x) = Γ(a, x)/Γ(a), the upper regularized incomplete gamma function.
     static func gammaQ(_ a: Double, _ x: Double) -> Double {
         guard a > 0, x >= 0 else { return .nan }
@@ -44,7 +44,7 @@ enum Special {
     }
 
     /// I_x(a, b), the regularized incomplete beta function.
-    static func betaI(_ x: Double, _ a: Double, _ b: Double) -> Double {
+    package static func betaI(_ x: Double, _ a: Double, _ b: Double) -> Double {
         guard a > 0, b > 0, x >= 0, x <= 1 else { return .nan }
         if x == 0 || x == 1 { return x }
         let logs: Double = a * log(x) + b * log(1 - x)

@@ -9,7 +9,7 @@ public enum LearnLibrary: Library {
     public static let name = "LearnKernel"
     public static var requires: [any Library.Type] { [NetsLibrary.self] }
     public static var builtins: [Builtin] {
-        [Kernel.classifyBuiltins, Kernel.measurementBuiltins, Kernel.predictBuiltins, Kernel.linearAlgebraBuiltins, Kernel.distributionBuiltins].flatMap { $0 }
+        [Kernel.classifyBuiltins, Kernel.measurementBuiltins, Kernel.predictBuiltins, Kernel.linearAlgebraBuiltins, Kernel.distributionBuiltins, Kernel.fittingBuiltins].flatMap { $0 }
     }
     public static var formats: [FileFormat] {
         [FileFormat("WMLF", extensions: ["wmlf"], summary: "a ClassifierFunction: classes, feature encoders, extractor and model as JSON",
