@@ -37,6 +37,32 @@ public enum Distribution: Sendable, Equatable {
         }
     }
 
+    /// The logarithm of the density (of the probability, for discrete families) at x; -∞ outside
+    /// the support.
+    public func logDensity(_ x: Double) -> Double {
+        switch self {
+        case .normal(let m, let s):
+            let z = (x - m) / s
+            return -0.5 * z * z - log(s) - 0.5 * log(2 * Double.pi)
+        case .uniform(let a, let b): return x >= a && x <= b ? -log(b - a) : -.infinity
+        case .bernoulli(let p): return x == 1 ? log(p) : (x == 0 ? log1p(-p) : -.infinity)
+        case .binomial(let n, let p):
+            guard x >= 0, x <= Double(n), x == x.rounded() else { return -.infinity }
+            let nn = Double(n)
+            return lgamma(nn + 1) - lgamma(x + 1) - lgamma(nn - x + 1) + x * log(p) + (nn - x) * log1p(-p)
+        case .poisson(let m):
+            guard x >= 0, x == x.rounded() else { return -.infinity }
+            return x * log(m) - m - lgamma(x + 1)
+        case .exponential(let l): return x >= 0 ? log(l) - l * x : -.infinity
+        case .beta(let a, let b):
+            guard x > 0, x < 1 else { return -.infinity }
+            return (a - 1) * log(x) + (b - 1) * log1p(-x) - (lgamma(a) + lgamma(b) - lgamma(a + b))
+        case .gamma(let a, let b):
+            guard x > 0 else { return -.infinity }
+            return (a - 1) * log(x) - x / b - a * log(b) - lgamma(a)
+        }
+    }
+
     /// One draw.
     public func sample(using g: inout SeededGenerator) -> Double {
         switch self {

@@ -139,6 +139,16 @@ extension Kernel {
                 guard let values = spec.draw(n, using: &RandomState.generator) else { return nil }
                 return dims.isEmpty ? values.first : nest(values[...], dims[...])
             },
+            Builtin("LogLikelihood", [.protected], usage: "LogLikelihood[dist, data] gives the sum of the logarithms of the densities (probabilities) of dist at the data points: computed directly for a standard family with numeric parameters, otherwise as Total[Log[PDF[dist, #]] & /@ data].",
+                    arity: .exactly(2), examples: [("LogLikelihood[ExponentialDistribution[1], {1, 2}]", "-3"), ("LogLikelihood[NormalDistribution[0., 1.], {0}]", "-0.918939")]) { c in
+                let exact = !c[0].args.contains { !$0.isExactNumber } && (c[1].listItems ?? []).allSatisfy(\.isExactNumber)
+                if !exact, case .univariate(let d)? = DistributionSpec(c[0]), let xs = c[1].realValues, c[1].isList {
+                    return .real(xs.reduce(0) { $0 + d.logDensity($1) })
+                }
+                guard let data = c[1].listItems else { return nil }
+                let pdf = Symbol.intern("PDF"), log = Symbol.intern("Log")
+                return try c.evaluate(.call(Sym.Plus, data.map { .call(log, [.call(pdf, [c[0], $0])]) }))
+            },
         ]
     }
 }

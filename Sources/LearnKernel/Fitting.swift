@@ -63,16 +63,18 @@ private func objective(_ expr: Expr, _ vars: Variables, _ c: Call) -> Optimizati
     }
 }
 
-/// Reports an optimisation failure with Wolfram's messages.
-private func report(_ error: Error, _ expr: Expr, _ vars: Variables, _ c: Call) {
+/// Reports an optimisation failure with Wolfram's messages; other errors (an abort) go on.
+private func report(_ error: Error, _ expr: Expr, _ vars: Variables, _ c: Call) throws {
     switch error {
     case OptimizationError.notNumeric(let point):
         let value = (try? substitute(expr, vars.names, point, c)) ?? expr
-        c.message("nrnum", value, .list(vars.names), .reals(point))
+        c.message("nrnum", .string(short(value)), .list(vars.names), .reals(point))
     case OptimizationError.singularJacobian(let point):
         c.message("jsing", .list(vars.names), .reals(point))
+    case let e as LinearAlgebraError:
+        c.message("fail", text: "The computation failed: \(e).")
     default:
-        c.message("fail", text: "The computation failed: \(error).")
+        throw error
     }
 }
 
@@ -278,7 +280,7 @@ extension Kernel {
                     let root = try Optimization.root(f, from: vars.starts, secondStart: vars.secondStarts.first ?? nil)
                     return vars.rules(root)
                 } catch {
-                    report(error, .list(equations), vars, c)
+                    try report(error, .list(equations), vars, c)
                     return nil
                 }
             },
@@ -298,7 +300,7 @@ private func minimizer(_ name: String, sign: Double, usage: String, example: (St
             let r = try Optimization.bfgs(f, from: vars.starts)
             return .list([.real(sign * r.value), vars.rules(r.point)])
         } catch {
-            report(error, expr, vars, c)
+            try report(error, expr, vars, c)
             return nil
         }
     }
@@ -320,7 +322,7 @@ private func globalMinimizer(_ name: String, sign: Double, usage: String, exampl
             let value = abs(r.value) < 1e-14 ? 0 : sign * r.value
             return .list([.real(value), vars.rules(r.point.map { abs($0) < 1e-9 ? 0 : $0 })])
         } catch {
-            report(error, expr, vars, c)
+            try report(error, expr, vars, c)
             return nil
         }
     }
@@ -383,7 +385,7 @@ private func nonlinearFit(_ c: Call) throws -> FittedModelValue? {
         let fit = try LinearFit(adopting: lin, coefficients: p, residuals: r, response: ys)
         return FittedModelValue(bestFit: best, variables: vars, parameterNames: params.names, fit: fit, data: c[0], design: nil, response: ys)
     } catch {
-        report(error, form, params, c)
+        try report(error, form, params, c)
         return nil
     }
 }
