@@ -247,7 +247,7 @@ extension Kernel {
             },
             Builtin("NonlinearModelFit", [.protected], usage: "NonlinearModelFit[data, form, {a, b, ...}, x] fits the parameters a, b, ... of form (starting at 1, or {{a, a0}, ...}) by Levenberg–Marquardt least squares, giving a FittedModel as LinearModelFit does (its RSquared is uncentered, as Wolfram's).",
                     arity: .exactly(4), messages: ["nrlnum": nrnum, "jsing": "Encountered a singular Jacobian at the point `1` = `2`.", "fitd": "First argument `1` in `2` is not a list or a rectangular array."],
-                    examples: [("Round[NonlinearModelFit[{{0, 1.}, {1, 2.7183}, {2, 7.3891}}, a Exp[b x], {a, b}, x][\"BestFitParameters\"], 0.001]", "{a -> 1., b -> 1.}")]) { c in
+                    examples: [("Round[{a, b} /. NonlinearModelFit[{{0, 1.}, {1, 2.7183}, {2, 7.3891}}, a Exp[b x], {a, b}, x][\"BestFitParameters\"], 0.001]", "{1., 1.}")]) { c in
                 guard let model = try nonlinearFit(c) else { return nil }
                 return .native(model)
             },

@@ -1,4 +1,5 @@
 import Foundation
+import LearnKernel
 import Testing
 
 /// One reference value: a nets input and what NumPy/SciPy give for it
@@ -88,6 +89,28 @@ extension KernelSuite {
             let v = "SeedRandom[5]; x = N[RandomVariate[\(dist), 20000]]; N[Variance[x]/Variance[\(dist)]]"
             #expect(eval("Abs[\(v) - 1] < 0.1") == "True", "\(dist): \(eval(v))")
             #expect(eval("SeedRandom[9]; a = RandomVariate[\(dist), 50]; SeedRandom[9]; a == RandomVariate[\(dist), 50]") == "True")
+        }
+
+        /// The usage examples of stdlib/LearnKernel (`Example: X gives Y.`) give what they say.
+        static var usageExamples: [(String, String)] {
+            LearnLibrary.sources.flatMap { source in
+                source.text.split(separator: "\n").compactMap { line -> (String, String)? in
+                    guard line.contains("::usage"), let e = line.range(of: "Example: "), let g = line.range(of: " gives ", range: e.upperBound..<line.endIndex),
+                          let end = line.range(of: ".\";", options: .backwards) else { return nil }
+                    return (String(line[e.upperBound..<g.lowerBound]), String(line[g.upperBound..<end.lowerBound]).replacingOccurrences(of: "\\\\", with: "\\"))
+                }
+            }
+        }
+
+        @Test func everyUsageHasAnExample() {
+            #expect(Self.usageExamples.count >= 15)
+        }
+
+        @Test(arguments: usageExamples)
+        func usageExample(_ input: String, _ output: String) {
+            let t = run(input)
+            #expect(t.result == output, "\(input)")
+            #expect(t.messages.isEmpty, "\(input): \(t.messages)")
         }
 
         @Test func fittedModelServesWhatItLists() {
