@@ -170,8 +170,8 @@ final class FittedModelValue: PropertyValue {
         let all = [header] + rows
         let widths = (0..<header.count).map { j in all.map { $0[j].count }.max() ?? 0 }
         return all.map { r in
-            r.enumerated().map { j, s in s.padding(toLength: widths[j], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
+            String(r.enumerated().map { j, s in s.padding(toLength: widths[j], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .reversed().drop { $0 == " " }.reversed())
         }.joined(separator: "\n")
     }
 
