@@ -370,3 +370,59 @@ private func symbolicDeterminant(_ c: Call) -> Expr? {
     }
     return try? c.evaluate(det(rows.map(\.args)))
 }
+
+// MARK: Dot at BLAS speed
+
+/// The rows of a machine matrix (or a vector as one column), when every entry is a number and at
+/// least one is a Real: what `Dot` hands to `dgemm`.
+private func packedMachine(_ e: Expr) -> (matrix: Matrix, vector: Bool)? {
+    guard let rows = e.listItems, let first = rows.first else { return nil }
+    var sawReal = false
+    if first.listItems == nil {
+        var data = [Double]()
+        data.reserveCapacity(rows.count)
+        for x in rows {
+            switch x {
+            case .real(let d): data.append(d); sawReal = true
+            case .integer(let i): data.append(Double(i))
+            default: return nil
+            }
+        }
+        return sawReal ? (Matrix(rows: rows.count, cols: 1, data: data), true) : nil
+    }
+    let cols = first.args.count
+    guard cols > 0 else { return nil }
+    var data = [Double]()
+    data.reserveCapacity(rows.count * cols)
+    for r in rows {
+        guard let items = r.listItems, items.count == cols else { return nil }
+        for x in items {
+            switch x {
+            case .real(let d): data.append(d); sawReal = true
+            case .integer(let i): data.append(Double(i))
+            default: return nil
+            }
+        }
+    }
+    return sawReal ? (Matrix(rows: rows.count, cols: cols, data: data), false) : nil
+}
+
+extension LearnLibrary {
+    /// Puts `Dot` of large machine matrices (and matrix–vector products) on BLAS's `dgemm`,
+    /// in front of the core library's general `Dot`, which keeps everything else.
+    static func routeDotToBLAS() {
+        let dot = Symbol.intern("Dot")
+        let general = dot.builtin
+        dot.builtin = { c in
+            if c.count == 2, let a = packedMachine(c[0]), let b = packedMachine(c[1]), !(a.vector && b.vector),
+               a.matrix.rows * a.matrix.cols * (b.vector ? 1 : b.matrix.cols) >= 4096 {
+                let left = a.vector ? a.matrix.transposed : a.matrix
+                if left.cols == b.matrix.rows, let product = try? LinearAlgebra.multiply(left, b.matrix) {
+                    if b.vector { return .reals(product.data) }
+                    return a.vector ? .reals(product.data) : .matrix(product)
+                }
+            }
+            return try general?(c)
+        }
+    }
+}
