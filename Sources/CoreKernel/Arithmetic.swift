@@ -501,8 +501,8 @@ extension Kernel {
                 try extremum(c, sign: -1)
             },
             Builtin("N", [], usage: "N[expr] gives the numerical (machine real) value of expr.", arity: .between(1, 2), examples: [("N[1/4]", "0.25")]) { c in
-                let v = numericValue(c[0])
-                return v == c[0] ? (c[0].isNumber || c[0].isAtom ? c[0] : nil) : v
+                // An expression with nothing to convert is its own numerical value: N[{1.5, 2.5}] is {1.5, 2.5}.
+                numericValue(c[0])
             },
             Builtin("Clip", [.protected], usage: "Clip[x] clips x to -1..1; Clip[x, {min, max}] to min..max.", arity: .between(1, 2), examples: [("Clip[{-2, 0.5, 3}]", "{-1, 0.5, 1}")]) { c in
                 var lo: Expr = .integer(-1), hi: Expr = .integer(1)

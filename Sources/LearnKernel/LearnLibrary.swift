@@ -12,7 +12,8 @@ public enum LearnLibrary: Library {
     public static var requires: [any Library.Type] { [NetsLibrary.self] }
     public static var builtins: [Builtin] {
         [Kernel.classifyBuiltins, Kernel.measurementBuiltins, Kernel.netMeasurementBuiltins, Kernel.predictBuiltins,
-         Kernel.nearestBuiltins, Kernel.clusteringBuiltins, Kernel.reductionBuiltins, Kernel.learnDistributionBuiltins, Kernel.clusteringComponentsBuiltins].flatMap { $0 }
+         Kernel.nearestBuiltins, Kernel.clusteringBuiltins, Kernel.reductionBuiltins, Kernel.learnDistributionBuiltins,
+         Kernel.clusteringComponentsBuiltins, Kernel.linearAlgebraBuiltins, Kernel.distributionBuiltins, Kernel.fittingBuiltins].flatMap { $0 }
     }
     public static var formats: [FileFormat] {
         [FileFormat("WMLF", extensions: ["wmlf"], summary: "a ClassifierFunction: classes, feature encoders, extractor and model as JSON",
@@ -26,6 +27,7 @@ public enum LearnLibrary: Library {
     public static var sources: [(name: String, text: String)] { stdlibSources }
 
     public static func setUp() {
+        routeDotToBLAS()
         ErrorReporters.register { error, c in
             guard let e = error as? LearnError else { return false }
             c.message(e.tag, text: capitalized(e.description) + ".")

@@ -108,7 +108,11 @@ enum StandardLibraryExamples {
         // statistics.nets
         ("Mean[{1, 2, 3, 4}]", "5/2"), ("Median[{3, 1, 4, 2}]", "5/2"), ("Median[{{1, 2}, {3, 4}, {5, 6}}]", "{3, 4}"),
         ("Variance[{1, 2, 3, 4}]", "5/3"), ("StandardDeviation[{1, 2, 3}]", "1"), ("RootMeanSquare[{1, 7}]", "5"),
-        ("Standardize[{1, 2, 3}]", "{-1, 0, 1}"), ("Commonest[{a, b, a, c, b, a}]", "{a}"),
+        ("Standardize[{1, 2, 3}]", "{-1, 0, 1}"), ("Standardize[{{1, 2}, {3, 5}}]", "{{-0.707107, -0.707107}, {0.707107, 0.707107}}"),
+        ("Covariance[{1, 2, 3}, {2, 4, 7}]", "5/2"), ("Covariance[{{1, 2}, {3, 4}, {5, 9}}]", "{{4, 7}, {7, 13}}"),
+        ("Correlation[{1, 2, 3}, {2, 4, 6}]", "1"), ("Quantile[{1, 2, 3, 4, 5}, 1/2]", "3"), ("Quantile[{1, 2, 3, 4}, {1/4, 3/4}]", "{1, 3}"),
+        ("Quartiles[{1, 2, 3, 4}]", "{3/2, 5/2, 7/2}"), ("InterquartileRange[{1, 2, 3, 4}]", "2"), ("MeanDeviation[{1, 2, 3, 4}]", "1"),
+        ("Commonest[{a, b, a, c, b, a}]", "{a}"),
         ("Norm[{3, 4}]", "5"), ("Norm[{1, -2, 3}, Infinity]", "3"), ("Norm[{3, 4}, 1]", "7"), ("Norm[-2]", "2"),
         ("Normalize[{3, 4}]", "{3/5, 4/5}"), ("EuclideanDistance[{0, 0}, {3, 4}]", "5"),
         // strings.nets

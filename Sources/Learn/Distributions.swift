@@ -1,0 +1,206 @@
+import Foundation
+import Randomness
+import Tensor
+
+/// A univariate distribution with numeric parameters, as the samplers know it.
+public enum Distribution: Sendable, Equatable {
+    case normal(mean: Double, sd: Double)
+    case uniform(Double, Double)
+    case bernoulli(Double)
+    case binomial(Int, Double)
+    case poisson(Double)
+    case exponential(Double)
+    case beta(Double, Double)
+    /// Shape α and scale β, as Wolfram's `GammaDistribution[α, β]`.
+    case gamma(shape: Double, scale: Double)
+
+    /// Whether the parameters are in the distribution's domain (positive scales, probabilities
+    /// in [0, 1], finite values).
+    public var isValid: Bool {
+        switch self {
+        case .normal(let m, let s): return m.isFinite && s > 0 && s.isFinite
+        case .uniform(let a, let b): return a.isFinite && b.isFinite && a < b
+        case .bernoulli(let p): return p >= 0 && p <= 1
+        case .binomial(let n, let p): return n >= 0 && p >= 0 && p <= 1
+        case .poisson(let m): return m > 0 && m < 1e12
+        case .exponential(let l): return l > 0 && l.isFinite
+        case .beta(let a, let b): return a > 0 && b > 0 && a.isFinite && b.isFinite
+        case .gamma(let a, let b): return a > 0 && b > 0 && a.isFinite && b.isFinite
+        }
+    }
+
+    /// Whether its values are integers.
+    public var isDiscrete: Bool {
+        switch self {
+        case .bernoulli, .binomial, .poisson: return true
+        default: return false
+        }
+    }
+
+    /// The logarithm of the density (of the probability, for discrete families) at x; -∞ outside
+    /// the support.
+    public func logDensity(_ x: Double) -> Double {
+        switch self {
+        case .normal(let m, let s):
+            let z = (x - m) / s
+            return -0.5 * z * z - log(s) - 0.5 * log(2 * Double.pi)
+        case .uniform(let a, let b): return x >= a && x <= b ? -log(b - a) : -.infinity
+        case .bernoulli(let p): return x == 1 ? log(p) : (x == 0 ? log1p(-p) : -.infinity)
+        case .binomial(let n, let p):
+            guard x >= 0, x <= Double(n), x == x.rounded() else { return -.infinity }
+            let nn = Double(n)
+            return lgamma(nn + 1) - lgamma(x + 1) - lgamma(nn - x + 1) + x * log(p) + (nn - x) * log1p(-p)
+        case .poisson(let m):
+            guard x >= 0, x == x.rounded() else { return -.infinity }
+            return x * log(m) - m - lgamma(x + 1)
+        case .exponential(let l): return x >= 0 ? log(l) - l * x : -.infinity
+        case .beta(let a, let b):
+            guard x > 0, x < 1 else { return -.infinity }
+            return (a - 1) * log(x) + (b - 1) * log1p(-x) - (lgamma(a) + lgamma(b) - lgamma(a + b))
+        case .gamma(let a, let b):
+            guard x > 0 else { return -.infinity }
+            return (a - 1) * log(x) - x / b - a * log(b) - lgamma(a)
+        }
+    }
+
+    /// One draw.
+    public func sample(using g: inout SeededGenerator) -> Double {
+        switch self {
+        case .normal(let m, let s): return m + s * g.normal()
+        case .uniform(let a, let b): return a + (b - a) * g.unit()
+        case .bernoulli(let p): return g.unit() < p ? 1 : 0
+        case .binomial(let n, let p): return Double(Sampling.binomial(n, p, using: &g))
+        case .poisson(let m): return Double(Sampling.poisson(m, using: &g))
+        case .exponential(let l): return -log1p(-g.unit()) / l
+        case .beta(let a, let b):
+            let x = Sampling.gamma(a, using: &g), y = Sampling.gamma(b, using: &g)
+            return x / (x + y)
+        case .gamma(let a, let b): return b * Sampling.gamma(a, using: &g)
+        }
+    }
+
+    /// `count` draws; normals two at a time from each Box–Muller pair.
+    public func samples(_ count: Int, using g: inout SeededGenerator) -> [Double] {
+        guard case .normal(let m, let s) = self else { return (0..<count).map { _ in sample(using: &g) } }
+        var out = [Double](repeating: 0, count: count)
+        var i = 0
+        while i < count {
+            let u1 = max(g.unit(), Double.leastNonzeroMagnitude), u2 = g.unit()
+            let r = (-2 * log(u1)).squareRoot(), t = 2 * Double.pi * u2
+            out[i] = m + s * r * cos(t)
+            if i + 1 < count { out[i + 1] = m + s * r * sin(t) }
+            i += 2
+        }
+        return out
+    }
+}
+
+/// Draws from the standard families by the usual exact methods.
+public enum Sampling {
+    /// Marsaglia and Tsang's method for Gamma(α, 1); α < 1 by boosting with U^(1/α).
+    public static func gamma(_ a: Double, using g: inout SeededGenerator) -> Double {
+        if a < 1 { return gamma(a + 1, using: &g) * pow(max(g.unit(), Double.leastNonzeroMagnitude), 1 / a) }
+        let d = a - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            var x = 0.0, v = 0.0
+            repeat {
+                x = g.normal()
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = g.unit()
+            if u < 1 - 0.0331 * x * x * x * x { return d * v }
+            if log(max(u, Double.leastNonzeroMagnitude)) < 0.5 * x * x + d * (1 - v + log(v)) { return d * v }
+        }
+    }
+
+    /// Poisson(μ): multiplication of uniforms for small μ, Hörmann's PTRS (transformed
+    /// rejection) for large.
+    public static func poisson(_ mu: Double, using g: inout SeededGenerator) -> Int {
+        if mu < 30 {
+            let limit = exp(-mu)
+            var k = 0, p = g.unit()
+            while p > limit { k += 1; p *= g.unit() }
+            return k
+        }
+        let slam = mu.squareRoot(), loglam = log(mu)
+        let b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b
+        let invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2)
+        while true {
+            let u = g.unit() - 0.5, v = g.unit()
+            let us = 0.5 - abs(u)
+            let k = ((2 * a / us + b) * u + mu + 0.43).rounded(.down)
+            if us >= 0.07 && v <= vr { return Int(k) }
+            if k < 0 || (us < 0.013 && v > us) { continue }
+            if log(v) + log(invalpha) - log(a / (us * us) + b) <= -mu + k * loglam - lgamma(k + 1) { return Int(k) }
+        }
+    }
+
+    /// Binomial(n, p): counting successes for small n, otherwise inversion from the mode's
+    /// neighbourhood through the normal approximation and an exact correction by the PMF ratio.
+    public static func binomial(_ n: Int, _ p: Double, using g: inout SeededGenerator) -> Int {
+        if p <= 0 { return 0 }
+        if p >= 1 { return n }
+        if n <= 64 { return (0..<n).reduce(0) { k, _ in g.unit() < p ? k + 1 : k } }
+        // Inversion by the CDF, summed from 0 (q the smaller of p, 1 - p keeps it short).
+        let q = min(p, 1 - p)
+        if Double(n) * q < 30 {
+            let u = g.unit()
+            var k = 0, pmf = pow(1 - q, Double(n)), cdf = pmf
+            while cdf < u && k < n {
+                pmf *= Double(n - k) / Double(k + 1) * q / (1 - q)
+                k += 1
+                cdf += pmf
+            }
+            return p <= 0.5 ? k : n - k
+        }
+        // Rejection from a normal envelope (large n q): exact by the ratio of PMFs.
+        let mean = Double(n) * q, sd = (mean * (1 - q)).squareRoot()
+        let logf: (Double) -> Double = { k in
+            lgamma(Double(n) + 1) - lgamma(k + 1) - lgamma(Double(n) - k + 1) + k * log(q) + (Double(n) - k) * log(1 - q)
+        }
+        let s = sd * 1.5 + 1
+        let peak = logf(mean.rounded(.down))
+        while true {
+            let k = (mean + s * g.normal()).rounded()
+            guard k >= 0, k <= Double(n) else { continue }
+            let envelope = -((k - mean) * (k - mean)) / (2 * s * s)
+            // The envelope, scaled to cover the PMF (its log is below peak + envelope + 0.2).
+            if log(max(g.unit(), Double.leastNonzeroMagnitude)) <= logf(k) - peak - envelope - 0.2 {
+                let r = Int(k)
+                return p <= 0.5 ? r : n - r
+            }
+        }
+    }
+
+    /// Draws from N(mean, covariance) via the Cholesky factor; nil if the covariance is not
+    /// symmetric positive definite.
+    public static func multinormal(mean: [Double], covariance: Matrix, count: Int, using g: inout SeededGenerator) -> [[Double]]? {
+        let k = mean.count
+        guard covariance.rows == k, covariance.cols == k, let l = cholesky(covariance) else { return nil }
+        return (0..<count).map { _ in
+            let z = (0..<k).map { _ in g.normal() }
+            return (0..<k).map { i in mean[i] + (0...i).reduce(0) { $0 + l[i, $1] * z[$1] } }
+        }
+    }
+
+    /// The lower-triangular L with L Lᵀ = a, or nil if a is not symmetric positive definite.
+    public static func cholesky(_ a: Matrix) -> Matrix? {
+        let n = a.rows
+        var l = Matrix(zeros: n, n)
+        for i in 0..<n {
+            for j in 0...i {
+                guard abs(a[i, j] - a[j, i]) <= 1e-12 * max(1, abs(a[i, j])) else { return nil }
+                var s = a[i, j]
+                for k in 0..<j { s -= l[i, k] * l[j, k] }
+                if i == j {
+                    guard s > 0 else { return nil }
+                    l[i, i] = s.squareRoot()
+                } else {
+                    l[i, j] = s / l[j, j]
+                }
+            }
+        }
+        return l
+    }
+}

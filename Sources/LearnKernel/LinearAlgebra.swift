@@ -1,0 +1,428 @@
+import CoreKernel
+import Language
+import Tensor
+
+/// A matrix of numbers as the language holds it: machine numbers (some entry is a Real), computed
+/// with LAPACK, or exact ones (integers and rationals), computed exactly by elimination.
+enum NumericMatrix {
+    case machine(Matrix)
+    case exact([[Expr]])
+
+    /// The matrix in `e`, if it is a non-empty rectangular list of lists of numbers.
+    init?(_ e: Expr) {
+        guard let rows = e.listItems, let first = rows.first?.listItems, !first.isEmpty else { return nil }
+        var cells: [[Expr]] = []
+        var machine = false
+        for r in rows {
+            guard let items = r.listItems, items.count == first.count else { return nil }
+            for x in items {
+                guard x.isNumber, x.doubleValue != nil else { return nil }
+                if !x.isExactNumber { machine = true }
+            }
+            cells.append(items)
+        }
+        if machine || rows.count * first.count > NumericMatrix.exactLimit {
+            let values = cells.map { $0.compactMap(\.doubleValue) }
+            guard let m = Matrix(values) else { return nil }
+            self = .machine(m)
+        } else {
+            self = .exact(cells)
+        }
+    }
+
+    /// Exact matrices larger than this many entries are computed in machine numbers.
+    static let exactLimit = 3600
+
+    var machine: Matrix {
+        switch self {
+        case .machine(let m): return m
+        case .exact(let cells): return Matrix(cells.map { $0.map { $0.doubleValue ?? .nan } }) ?? Matrix(zeros: 0, 0)
+        }
+    }
+
+    var rows: Int { machine.rows }
+    var isSquare: Bool {
+        switch self {
+        case .machine(let m): return m.rows == m.cols
+        case .exact(let c): return c.count == c[0].count
+        }
+    }
+}
+
+extension Expr {
+    static func matrix(_ m: Matrix) -> Expr { .list(m.rowArrays.map { .reals($0) }) }
+    static func matrix(_ cells: [[Expr]]) -> Expr { .list(cells.map { .list($0) }) }
+}
+
+// MARK: Exact elimination
+
+/// Exact arithmetic on integers and rationals (nil if an operand is not an exact number).
+private func add(_ a: Expr, _ b: Expr) -> Expr { Numbers.add(a, b) ?? .integer(0) }
+private func mul(_ a: Expr, _ b: Expr) -> Expr { Numbers.multiply(a, b) ?? .integer(0) }
+private func neg(_ a: Expr) -> Expr { Numbers.negate(a) ?? .integer(0) }
+
+/// Gauss–Jordan elimination of an exact matrix: its reduced row echelon form, the pivot
+/// columns, and (for a square matrix) the determinant.
+struct ExactReduction {
+    var rows: [[Expr]]
+    var pivots: [Int] = []
+    var determinant: Expr = .integer(1)
+
+    init(_ m: [[Expr]]) {
+        rows = m
+        let nr = m.count, nc = m.first?.count ?? 0
+        var r = 0
+        for col in 0..<nc where r < nr {
+            guard let p = (r..<nr).first(where: { !Numbers.isZero(rows[$0][col]) }) else { determinant = .integer(0); continue }
+            if p != r { rows.swapAt(p, r); determinant = neg(determinant) }
+            let pivot = rows[r][col]
+            determinant = mul(determinant, pivot)
+            let inverse = Numbers.reciprocal(pivot) ?? .integer(0)
+            rows[r] = rows[r].map { mul($0, inverse) }
+            for i in 0..<nr where i != r && !Numbers.isZero(rows[i][col]) {
+                let f = neg(rows[i][col])
+                for j in col..<nc { rows[i][j] = add(rows[i][j], mul(f, rows[r][j])) }
+            }
+            pivots.append(col)
+            r += 1
+        }
+        if nr != nc || pivots.count < nr { determinant = .integer(0) }
+    }
+
+    var rank: Int { pivots.count }
+
+    /// A basis of the null space, as Wolfram's `NullSpace` gives it: one vector per free column
+    /// (last free column first), that column set to 1.
+    var nullSpace: [[Expr]] {
+        let nc = rows.first?.count ?? 0
+        let free = (0..<nc).filter { !pivots.contains($0) }
+        return free.reversed().map { f in
+            var v = [Expr](repeating: .integer(0), count: nc)
+            v[f] = .integer(1)
+            for (r, p) in pivots.enumerated() { v[p] = neg(rows[r][f]) }
+            return v
+        }
+    }
+}
+
+/// Solves a · x = b exactly (b a vector or a matrix of right-hand sides as columns); nil when
+/// there is no solution. Free variables are set to 0, as Wolfram's `LinearSolve` does.
+private func exactSolve(_ a: [[Expr]], _ b: [[Expr]]) -> [[Expr]]? {
+    let n = a.first?.count ?? 0, k = b.first?.count ?? 0
+    let augmented = zip(a, b).map { $0 + $1 }
+    let red = ExactReduction(augmented)
+    if red.pivots.contains(where: { $0 >= n }) { return nil }
+    var x = [[Expr]](repeating: [Expr](repeating: .integer(0), count: k), count: n)
+    for (r, p) in red.pivots.enumerated() { x[p] = Array(red.rows[r][n...]) }
+    return x
+}
+
+// MARK: Eigenvalues
+
+/// Eigenvalues as expressions (machine reals, or `Complex[re, im]`), with their vectors, sorted by
+/// decreasing absolute value as Wolfram sorts numeric eigenvalues.
+private func numericEigensystem(_ m: Matrix) throws -> [(value: Expr, vector: Expr, size: Double)] {
+    let symmetric = (0..<m.rows).allSatisfy { i in (0..<i).allSatisfy { j in m[i, j] == m[j, i] } }
+    var out: [(value: Expr, vector: Expr, size: Double)] = []
+    if symmetric {
+        let (values, vectors) = try LinearAlgebra.symmetricEigen(m)
+        for (i, v) in values.enumerated() { out.append((.real(v), .reals(vectors.rowArrays[i]), abs(v))) }
+    } else {
+        let e = try LinearAlgebra.generalEigen(m)
+        for i in 0..<m.rows {
+            if e.im[i] == 0 {
+                out.append((.real(e.re[i]), .reals(e.vectorsRe.rowArrays[i]), abs(e.re[i])))
+            } else {
+                let vector = Expr.list((0..<m.rows).map { complex(e.vectorsRe[i, $0], e.vectorsIm[i, $0]) })
+                out.append((complex(e.re[i], e.im[i]), vector, (e.re[i] * e.re[i] + e.im[i] * e.im[i]).squareRoot()))
+            }
+        }
+    }
+    // Decreasing absolute value; LAPACK's ascending order reversed among ties.
+    return out.enumerated().sorted { ($0.element.size, $0.offset) > ($1.element.size, $1.offset) }.map(\.element)
+}
+
+private func complex(_ re: Double, _ im: Double) -> Expr { Expr(Sym.Complex, .real(re), .real(im)) }
+
+/// The exact eigensystem of an exact matrix whose eigenvalues are all integers (the textbook
+/// case); nil otherwise. Eigenvectors are null-space bases of m - λ I.
+private func exactEigensystem(_ cells: [[Expr]]) throws -> [(value: Expr, vector: Expr, size: Double)]? {
+    let n = cells.count
+    guard let m = Matrix(cells.map { $0.compactMap(\.doubleValue) }) else { return nil }
+    let numeric = try numericEigensystem(m)
+    var candidates: [Int] = []
+    for e in numeric {
+        guard let v = e.value.doubleValue, let r = Int(exactly: v.rounded()), abs(v - v.rounded()) < 1e-6 * max(1, abs(v)) else { return nil }
+        if !candidates.contains(r) { candidates.append(r) }
+    }
+    var out: [(value: Expr, vector: Expr, size: Double)] = []
+    for lambda in candidates {
+        let shifted = cells.enumerated().map { i, row in row.enumerated().map { j, x in i == j ? add(x, .integer(-lambda)) : x } }
+        let basis = ExactReduction(shifted).nullSpace
+        guard !basis.isEmpty else { return nil }
+        let multiplicity = numeric.filter { $0.value.doubleValue?.rounded() == Double(lambda) }.count
+        for k in 0..<multiplicity {
+            let vector: Expr = k < basis.count ? .list(basis[k]) : .list([Expr](repeating: .integer(0), count: n))
+            out.append((.integer(lambda), vector, Double(abs(lambda))))
+        }
+    }
+    guard out.count == n else { return nil }
+    // Decreasing absolute value; among equal sizes, the negative first (as Wolfram orders exact ones).
+    return out.enumerated().sorted {
+        let a = ($0.element.size, -($0.element.value.doubleValue ?? 0)), b = ($1.element.size, -($1.element.value.doubleValue ?? 0))
+        return a.0 != b.0 ? a.0 > b.0 : (a.1 != b.1 ? a.1 > b.1 : $0.offset < $1.offset)
+    }.map(\.element)
+}
+
+private func eigensystem(_ c: Call) throws -> [(value: Expr, vector: Expr, size: Double)]? {
+    guard let m = NumericMatrix(c[0]), m.isSquare else {
+        c.message("matsq", c[0], .integer(1))
+        return nil
+    }
+    guard admits(m.rows * m.rows, bytesEach: 64, c) else { return nil }
+    if case .exact(let cells) = m, let exact = try exactEigensystem(cells) { return exact }
+    return try numericEigensystem(m.machine)
+}
+
+/// The first k of a list of eigen-things, when a second argument asks for k.
+private func firstK<T>(_ items: [T], _ c: Call) -> [T]? {
+    guard c.count == 2 else { return items }
+    guard let k = c[1].intValue else { return nil }
+    return k >= 0 ? Array(items.prefix(k)) : Array(items.suffix(-k))
+}
+
+// MARK: Builtins
+
+private let squareMessage = "Argument `1` at position `2` is not a non-empty square matrix."
+
+/// Runs a LAPACK computation, turning its failures into messages.
+private func lapack(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
+    do {
+        return try body()
+    } catch LinearAlgebraError.singular {
+        c.message("sing", c[0])
+        return nil
+    } catch LinearAlgebraError.shapeMismatch {
+        c.message("lslc", text: "Coefficient matrix and target vector or matrix do not have the same dimensions.")
+        return nil
+    } catch {
+        c.message("nconv", text: "The numerical computation did not converge.")
+        return nil
+    }
+}
+
+extension Kernel {
+    static var linearAlgebraBuiltins: [Builtin] {
+        [
+            Builtin("Det", [.protected], usage: "Det[m] gives the determinant of the square matrix m: exact for exact entries, by LU factorisation for machine numbers.",
+                    arity: .exactly(1), messages: ["matsq": squareMessage],
+                    examples: [("Det[{{1, 2}, {3, 4}}]", "-2"), ("Det[{{1., 2.}, {3., 4.}}]", "-2.")]) { c in
+                guard let m = NumericMatrix(c[0]) else { return symbolicDeterminant(c) }
+                guard m.isSquare else { c.message("matsq", c[0], .integer(1)); return nil }
+                switch m {
+                case .exact(let cells): return ExactReduction(cells).determinant
+                case .machine(let x): return lapack(c) { .real(try LinearAlgebra.determinant(x)) }
+                }
+            },
+            Builtin("Inverse", [.protected], usage: "Inverse[m] gives the inverse of the square matrix m; a singular matrix gives Inverse::sing.",
+                    arity: .exactly(1), messages: ["matsq": squareMessage, "sing": "Matrix `1` is singular."],
+                    examples: [("Inverse[{{1, 2}, {3, 4}}]", "{{-2, 1}, {3/2, -1/2}}"), ("Inverse[{{2., 0.}, {0., 4.}}]", "{{0.5, 0.}, {0., 0.25}}")]) { c in
+                guard let m = NumericMatrix(c[0]), m.isSquare else { c.message("matsq", c[0], .integer(1)); return nil }
+                switch m {
+                case .exact(let cells):
+                    let n = cells.count
+                    let identity = (0..<n).map { i in (0..<n).map { Expr.integer(i == $0 ? 1 : 0) } }
+                    guard ExactReduction(cells).rank == n, let x = exactSolve(cells, identity) else { c.message("sing", c[0]); return nil }
+                    return .matrix(x)
+                case .machine(let x): return lapack(c) { .matrix(try LinearAlgebra.inverse(x)) }
+                }
+            },
+            Builtin("LinearSolve", [.protected], usage: "LinearSolve[m, b] gives a vector x (or a matrix, for a matrix b) with m . x == b; exact for exact entries; LinearSolve::nosol when there is none.",
+                    arity: .exactly(2), messages: ["nosol": "Linear equation encountered that has no solution.", "matsq": squareMessage],
+                    examples: [("LinearSolve[{{1, 2}, {3, 4}}, {5, 6}]", "{-4, 9/2}")]) { c in
+                guard let m = NumericMatrix(c[0]) else { return nil }
+                let vector = c[1].listItems?.first?.listItems == nil
+                guard let b = NumericMatrix(vector ? .list((c[1].listItems ?? []).map { .list([$0]) }) : c[1]) else { return nil }
+                guard b.rows == m.rows else {
+                    c.message("lslc", text: "Coefficient matrix and target vector or matrix do not have the same dimensions.")
+                    return nil
+                }
+                let result: Expr
+                if case .exact(let a) = m, case .exact(let y) = b {
+                    guard let x = exactSolve(a, y) else { c.message("nosol"); return nil }
+                    result = .matrix(x)
+                } else {
+                    let a = m.machine, y = b.machine
+                    guard let r = lapack(c, { () -> Expr? in
+                        if a.rows == a.cols, let x = try? LinearAlgebra.solve(a, y) { return .matrix(x) }
+                        let x = try LinearAlgebra.leastSquares(a, y).x
+                        let residual = try LinearAlgebra.multiply(a, x)
+                        let scale = y.data.reduce(1) { max($0, abs($1)) }
+                        guard zip(residual.data, y.data).allSatisfy({ abs($0 - $1) <= 1e-8 * scale }) else { return nil }
+                        return .matrix(x)
+                    }) else { c.message("nosol"); return nil }
+                    result = r
+                }
+                return vector ? .list(result.args.map { $0.args[0] }) : result
+            },
+            Builtin("LeastSquares", [.protected], usage: "LeastSquares[m, b] gives the x that minimises Norm[m . x - b] (the minimum-norm one when there are several).",
+                    arity: .exactly(2), examples: [("LeastSquares[{{1., 0.}, {1., 1.}, {1., 2.}}, {1., 2., 4.}]", "{0.833333, 1.5}")]) { c in
+                guard let m = NumericMatrix(c[0]), let b = c[1].realValues, b.count == m.rows else { return nil }
+                if case .exact(let a) = m, c[1].args.allSatisfy(\.isExactNumber) {
+                    // The normal equations, exactly: (mᵀ m) x = mᵀ b.
+                    let t = (0..<a[0].count).map { j in a.map { $0[j] } }
+                    let ata = t.map { r in t.map { s in zip(r, s).reduce(Expr.integer(0)) { add($0, mul($1.0, $1.1)) } } }
+                    let atb = t.map { r in [zip(r, c[1].args).reduce(Expr.integer(0)) { add($0, mul($1.0, $1.1)) }] }
+                    if ExactReduction(ata).rank == ata.count, let x = exactSolve(ata, atb) { return .list(x.map { $0[0] }) }
+                }
+                return lapack(c) { .reals(try LinearAlgebra.leastSquares(m.machine, Matrix(rows: b.count, cols: 1, data: b)).x.data) }
+            },
+            Builtin("PseudoInverse", [.protected], usage: "PseudoInverse[m] gives the Moore–Penrose pseudo-inverse of m (from its singular value decomposition).",
+                    arity: .exactly(1), examples: [("PseudoInverse[{{1., 0.}, {0., 0.}}]", "{{1., 0.}, {0., 0.}}")]) { c in
+                guard let m = NumericMatrix(c[0]) else { return nil }
+                if case .exact(let a) = m, a.count == a[0].count, ExactReduction(a).rank == a.count {
+                    return try c.evaluate(Expr(Symbol.intern("Inverse"), c[0]))
+                }
+                return lapack(c) { .matrix(try LinearAlgebra.pseudoInverse(m.machine)) }
+            },
+            Builtin("MatrixRank", [.protected], usage: "MatrixRank[m] gives the number of linearly independent rows of m.",
+                    arity: .exactly(1), examples: [("MatrixRank[{{1, 2}, {2, 4}}]", "1")]) { c in
+                guard let m = NumericMatrix(c[0]) else { return nil }
+                switch m {
+                case .exact(let a): return .integer(ExactReduction(a).rank)
+                case .machine(let x): return lapack(c) { .integer(try LinearAlgebra.rank(x)) }
+                }
+            },
+            Builtin("RowReduce", [.protected], usage: "RowReduce[m] gives the reduced row echelon form of the exact matrix m.",
+                    arity: .exactly(1), examples: [("RowReduce[{{1, 2}, {3, 4}}]", "{{1, 0}, {0, 1}}")]) { c in
+                guard let m = NumericMatrix(c[0]), case .exact(let a) = m else { return nil }
+                return .matrix(ExactReduction(a).rows)
+            },
+            Builtin("NullSpace", [.protected], usage: "NullSpace[m] gives a basis of the vectors x with m . x == 0.",
+                    arity: .exactly(1), examples: [("NullSpace[{{1, 1, 1}}]", "{{-1, 0, 1}, {-1, 1, 0}}")]) { c in
+                guard let m = NumericMatrix(c[0]) else { return nil }
+                switch m {
+                case .exact(let a): return .matrix(ExactReduction(a).nullSpace)
+                case .machine(let x):
+                    return lapack(c) {
+                        let (_, s, v) = try LinearAlgebra.svd(x)
+                        let rank = s.filter { $0 > LinearAlgebra.tolerance(s, x) }.count
+                        let vt = v.transposed.rowArrays
+                        return .list(vt[rank...].reversed().map { .reals($0) })
+                    }
+                }
+            },
+            Builtin("Eigenvalues", [.protected], usage: "Eigenvalues[m] gives the eigenvalues of the square matrix m, largest in absolute value first; Eigenvalues[m, k] the first k.",
+                    arity: .between(1, 2), messages: ["matsq": squareMessage],
+                    examples: [("Eigenvalues[{{2, 1}, {1, 2}}]", "{3, 1}"), ("Eigenvalues[{{2., 1.}, {1., 2.}}]", "{3., 1.}")]) { c in
+                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list($0.map(\.value)) } }
+            },
+            Builtin("Eigenvectors", [.protected], usage: "Eigenvectors[m] gives the eigenvectors of m in the order of Eigenvalues[m]; unit vectors for machine numbers.",
+                    arity: .between(1, 2), messages: ["matsq": squareMessage],
+                    examples: [("Eigenvectors[{{2, 1}, {1, 2}}]", "{{1, 1}, {-1, 1}}"), ("Eigenvectors[{{2., 1.}, {1., 2.}}]", "{{0.707107, 0.707107}, {-0.707107, 0.707107}}")]) { c in
+                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list($0.map(\.vector)) } }
+            },
+            Builtin("Eigensystem", [.protected], usage: "Eigensystem[m] gives {eigenvalues, eigenvectors} of the square matrix m.",
+                    arity: .between(1, 2), messages: ["matsq": squareMessage],
+                    examples: [("Eigensystem[{{2, 0}, {0, 3}}]", "{{3, 2}, {{0, 1}, {1, 0}}}")]) { c in
+                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list([.list($0.map(\.value)), .list($0.map(\.vector))]) } }
+            },
+            Builtin("SingularValueDecomposition", [.protected], usage: "SingularValueDecomposition[m] gives {u, w, v} with m == u . w . Transpose[v], u and v orthogonal and w diagonal (singular values decreasing).",
+                    arity: .exactly(1), examples: [("Map[Abs, SingularValueDecomposition[{{3., 0.}, {0., -4.}}], {3}]", "{{{0., 1.}, {1., 0.}}, {{4., 0.}, {0., 3.}}, {{0., 1.}, {1., 0.}}}")]) { c in
+                guard let m = NumericMatrix(c[0]) else { return nil }
+                return lapack(c) {
+                    let x = m.machine
+                    guard admits(x.rows * x.rows + x.cols * x.cols, bytesEach: 32, c) else { return nil }
+                    let (u, s, v) = try LinearAlgebra.svd(x)
+                    var w = Matrix(zeros: x.rows, x.cols)
+                    for (i, value) in s.enumerated() { w[i, i] = value }
+                    return .list([.matrix(u), .matrix(w), .matrix(v)])
+                }
+            },
+            Builtin("SingularValueList", [.protected], usage: "SingularValueList[m] gives the non-zero singular values of m, largest first.",
+                    arity: .exactly(1), examples: [("SingularValueList[{{3., 0.}, {0., -4.}}]", "{4., 3.}")]) { c in
+                guard let m = NumericMatrix(c[0]) else { return nil }
+                return lapack(c) {
+                    let s = try LinearAlgebra.svd(m.machine).s
+                    let tol = LinearAlgebra.tolerance(s, m.machine)
+                    return .reals(s.filter { $0 > tol })
+                }
+            },
+        ]
+    }
+}
+
+/// The determinant of a small square matrix of any entries, by cofactor expansion.
+private func symbolicDeterminant(_ c: Call) -> Expr? {
+    guard let rows = c[0].listItems, !rows.isEmpty, rows.count <= 6,
+          rows.allSatisfy({ $0.listItems?.count == rows.count }) else {
+        c.message("matsq", c[0], .integer(1))
+        return nil
+    }
+    func det(_ m: [[Expr]]) -> Expr {
+        if m.count == 1 { return m[0][0] }
+        var terms: [Expr] = []
+        for j in 0..<m.count {
+            let minor = m.dropFirst().map { r in r.enumerated().filter { $0.offset != j }.map(\.element) }
+            terms.append(.call(Sym.Times, [.integer(j % 2 == 0 ? 1 : -1), m[0][j], det(Array(minor))]))
+        }
+        return .call(Sym.Plus, terms)
+    }
+    return try? c.evaluate(det(rows.map(\.args)))
+}
+
+// MARK: Dot at BLAS speed
+
+/// The rows of a machine matrix (or a vector as one column), when every entry is a number and at
+/// least one is a Real: what `Dot` hands to `dgemm`.
+private func packedMachine(_ e: Expr) -> (matrix: Matrix, vector: Bool)? {
+    guard let rows = e.listItems, let first = rows.first else { return nil }
+    var sawReal = false
+    if first.listItems == nil {
+        var data = [Double]()
+        data.reserveCapacity(rows.count)
+        for x in rows {
+            switch x {
+            case .real(let d): data.append(d); sawReal = true
+            case .integer(let i): data.append(Double(i))
+            default: return nil
+            }
+        }
+        return sawReal ? (Matrix(rows: rows.count, cols: 1, data: data), true) : nil
+    }
+    let cols = first.args.count
+    guard cols > 0 else { return nil }
+    var data = [Double]()
+    data.reserveCapacity(rows.count * cols)
+    for r in rows {
+        guard let items = r.listItems, items.count == cols else { return nil }
+        for x in items {
+            switch x {
+            case .real(let d): data.append(d); sawReal = true
+            case .integer(let i): data.append(Double(i))
+            default: return nil
+            }
+        }
+    }
+    return sawReal ? (Matrix(rows: rows.count, cols: cols, data: data), false) : nil
+}
+
+extension LearnLibrary {
+    /// Puts `Dot` of large machine matrices (and matrix–vector products) on BLAS's `dgemm`,
+    /// in front of the core library's general `Dot`, which keeps everything else.
+    static func routeDotToBLAS() {
+        let dot = Symbol.intern("Dot")
+        let general = dot.builtin
+        dot.builtin = { c in
+            if c.count == 2, let a = packedMachine(c[0]), let b = packedMachine(c[1]), !(a.vector && b.vector),
+               a.matrix.rows * a.matrix.cols * (b.vector ? 1 : b.matrix.cols) >= 4096 {
+                let left = a.vector ? a.matrix.transposed : a.matrix
+                if left.cols == b.matrix.rows, let product = try? LinearAlgebra.multiply(left, b.matrix) {
+                    if b.vector { return .reals(product.data) }
+                    return a.vector ? .reals(product.data) : .matrix(product)
+                }
+            }
+            return try general?(c)
+        }
+    }
+}
