@@ -43,6 +43,7 @@ public enum CoreLibrary: Library {
     }
     public static var formats: [FileFormat] { coreFormats }
     public static var sources: [(name: String, text: String)] { stdlibSources }
+    public static func setUp() { Spelling.install() }
 }
 
 /// The builtin library bound to an evaluator: installs the libraries' builtins, messages and

@@ -161,6 +161,13 @@ public final class MessageCenter {
     }
 }
 
+/// Messages found while an input was parsed (`General::spell1` for a new symbol), kept in the
+/// session until the input is evaluated, when they are issued first.
+public final class ParseMessages {
+    public var pending: [(symbol: Symbol, tag: String, text: String)] = []
+    public init() {}
+}
+
 /// Standard evaluation: head, then arguments (as attributes allow), Sequence splicing,
 /// Flat/Listable/Orderless, then up-values, down-values and builtins, to a fixed point.
 public final class Evaluator {
@@ -192,6 +199,7 @@ public final class Evaluator {
     /// reported, and an abort gives `$Aborted`.
     public func evaluateTop(_ e: Expr) -> Expr {
         messages.reset()
+        if Symbol.onNewSymbol != nil, let session = Session.current { issueParseMessages(session) }
         // A script keeps an interrupt that came between two inputs for the next one, and clears
         // it once that input has answered it; the REPL forgets a Ctrl-C typed at the prompt.
         if keepsPendingInterrupt {
@@ -200,6 +208,15 @@ public final class Evaluator {
         }
         interrupt.clear()
         return evaluateTopLevel(e)
+    }
+
+    /// Issues the messages the parser left for the input about to be evaluated.
+    private func issueParseMessages(_ session: Session) {
+        let notes = session.state(ParseMessages.self) { ParseMessages() }
+        guard !notes.pending.isEmpty else { return }
+        let pending = notes.pending
+        notes.pending = []
+        for m in pending { messages.issue(m.symbol, m.tag, text: m.text) }
     }
 
     private func evaluateTopLevel(_ e: Expr) -> Expr {

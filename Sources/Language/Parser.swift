@@ -206,7 +206,7 @@ public struct Parser {
             return e
         case .symbol(let name):
             advance()
-            return .sym(name)
+            return .symbol(Symbol.parsed(name))
         case .newline, .eof:
             throw unexpected()
         case .op(let o):

@@ -178,6 +178,21 @@ public final class Symbol: @unchecked Sendable {
         return s
     }
 
+    /// Called with each symbol the parser makes in a session (a name seen there for the first
+    /// time), before the input is evaluated: the core library checks its spelling
+    /// (`General::spell1`). Set once, when the library is installed.
+    nonisolated(unsafe) public static var onNewSymbol: ((Symbol) -> Void)?
+
+    /// The symbol the parser means by a name: interned, and handed to `onNewSymbol` when the
+    /// session had no symbol of that name yet.
+    static func parsed(_ name: String) -> Symbol {
+        guard let hook = onNewSymbol, Session.current != nil else { return intern(name) }
+        let existed = lookup(name) != nil
+        let s = intern(name)
+        if !existed { hook(s) }
+        return s
+    }
+
     /// The symbol with this name if it exists already (in the calling thread's session or the
     /// process).
     public static func lookup(_ name: String) -> Symbol? {
