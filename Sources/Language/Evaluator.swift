@@ -210,6 +210,15 @@ public final class Evaluator {
         return evaluateTopLevel(e)
     }
 
+    /// How many `Return[x]` a `Table` has kept as elements (a table that kept one is final).
+    public var keptReturns = 0
+
+    /// Marks an expression as evaluated (until some definition changes), so that it is not
+    /// evaluated again: `Table` keeps a `Return[x]` it met as an element this way.
+    public func markEvaluated(_ e: Expr) {
+        if case .normal(let n) = e { n.evaluatedAt = Symbol.generation }
+    }
+
     /// Issues the messages the parser left for the input about to be evaluated.
     private func issueParseMessages(_ session: Session) {
         let notes = session.state(ParseMessages.self) { ParseMessages() }
@@ -277,7 +286,8 @@ public final class Evaluator {
             if !deadlines.isEmpty && steps & 255 == 0 { try checkDeadlines() }
             let head = try evaluate(n.head)
             let attrs: Attributes = head.asSymbol?.attributes ?? []
-            var args = try evaluateArgs(n.args, attrs)
+            var wrapped: [Expr]?
+            var args = try evaluateArgs(n.args, attrs, &wrapped)
             if attrs.contains(.flat), let s = head.asSymbol, args.contains(where: { $0.hasHead(s) }) {
                 args = args.flatMap { $0.hasHead(s) ? $0.args : [$0] }
             }
@@ -290,6 +300,12 @@ public final class Evaluator {
             // then checked once per generation, not once per use.
             let expr = n.head.isIdentical(to: head) && Expr.identical(n.args, args) ? n : Normal(head, args)
             guard let result = try applyRules(expr, head, attrs) else {
+                // No rule took the arguments: `Unevaluated` wrappers stay, as in Wolfram.
+                if let w = wrapped {
+                    let kept = n.head.isIdentical(to: head) && Expr.identical(n.args, w) ? n : Normal(head, w)
+                    kept.evaluatedAt = Symbol.generation
+                    return .normal(kept)
+                }
                 expr.evaluatedAt = Symbol.generation
                 return .normal(expr)
             }
@@ -321,7 +337,9 @@ public final class Evaluator {
         if !deadlines.isEmpty { try checkDeadlines() }
     }
 
-    func evaluateArgs(_ args: [Expr], _ attrs: Attributes) throws -> [Expr] {
+    /// The arguments evaluated as the attributes allow, with `Unevaluated` wrappers removed;
+    /// `wrapped` gets the arguments with their wrappers when there were any.
+    func evaluateArgs(_ args: [Expr], _ attrs: Attributes, _ wrapped: inout [Expr]?) throws -> [Expr] {
         if attrs.contains(.holdAllComplete) { return args }
         var out = args
         var splice = false
@@ -344,6 +362,7 @@ public final class Evaluator {
         }
         // Unevaluated[x] passes x itself to the function's rules.
         for i in out.indices where out[i].hasHead(Sym.Unevaluated) && out[i].args.count == 1 {
+            if wrapped == nil { wrapped = out }
             out[i] = out[i].args[0]
         }
         return out
@@ -414,9 +433,10 @@ public final class Evaluator {
             }
             return nil
         case .association(let a):
-            guard expr.args.count == 1 else { return nil }
-            if let v = a.entries[expr.args[0]] { return .rewritten(v) }
-            return .rewritten(Expr(Sym.Missing, .string("KeyAbsent"), expr.args[0]))
+            guard let key = expr.args.first else { return nil }
+            guard let v = a.entries[key] else { return .rewritten(Expr(Sym.Missing, .string("KeyAbsent"), key)) }
+            // `a[k1, k2]` is a key path: `a[k1][k2]`.
+            return .rewritten(expr.args.count == 1 ? v : .call(v, Array(expr.args.dropFirst())))
         case .native(let v):
             if let call = nativeCall, let r = try call(Call(evaluator: self, expr: expr), v) {
                 return .rewritten(r)
