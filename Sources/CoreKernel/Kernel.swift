@@ -36,14 +36,17 @@ public enum CoreLibrary: Library {
         [Kernel.arithmeticBuiltins, Kernel.logicBuiltins, Kernel.controlBuiltins, Kernel.definitionBuiltins,
          Kernel.functionalBuiltins, Kernel.listBuiltins, Kernel.associationBuiltins, Kernel.stringBuiltins,
          Kernel.symbolicBuiltins, Kernel.patternBuiltins, Kernel.randomBuiltins, Kernel.fileBuiltins,
-         Kernel.ioBuiltins].flatMap { $0 }
+         Kernel.ioBuiltins, Kernel.formBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }
     }
     public static var formats: [FileFormat] { coreFormats }
     public static var sources: [(name: String, text: String)] { stdlibSources }
-    public static func setUp() { Spelling.install() }
+    public static func setUp() {
+        Spelling.install()
+        Forms.install()
+    }
 }
 
 /// The builtin library bound to an evaluator: installs the libraries' builtins, messages and

@@ -21,6 +21,14 @@ public struct Printer {
     }
     static let maxDepth = 5_000
     let budget: Budget
+    /// Text for numbers, when a form such as `NumberForm` says how they are written (nil: as
+    /// the form writes them).
+    public var numbers: ((Expr) -> String?)?
+
+    /// Renderers of the form wrappers the core library defines (`NumberForm`, `TeXForm`...), by
+    /// head name: the OutputForm text of the form, or nil to print it as a call. Set once, when
+    /// the library is installed.
+    nonisolated(unsafe) public static var formRenderers: [String: (Normal) -> String?] = [:]
 
     public init(_ form: Form, limit: Int = 20_000_000) {
         self.form = form
@@ -46,6 +54,9 @@ public struct Printer {
         if budget.remaining < 0 || budget.depth >= Printer.maxDepth { return Piece(text: "<<...>>", prec: Printer.atomPrec) }
         budget.depth += 1
         defer { budget.depth -= 1 }
+        if let numbers, e.isNumber, let t = numbers(e) {
+            return Piece(text: t, prec: t.hasPrefix("-") ? Prec.unaryMinus : Printer.atomPrec)
+        }
         switch e {
         case .integer(let i):
             return Piece(text: String(i), prec: i < 0 ? Prec.unaryMinus : Printer.atomPrec)
@@ -202,7 +213,9 @@ public struct Printer {
         case ("Composition", 2...): return infix(a, "@*", Prec.composition)
         case ("RightComposition", 2...): return infix(a, "/*", Prec.composition)
         default:
-            break
+            if form == .output, let r = Printer.formRenderers[h.name], let t = r(n) {
+                return Piece(text: t, prec: Printer.atomPrec)
+            }
         }
         return Piece(text: functional(n), prec: Prec.call)
     }
