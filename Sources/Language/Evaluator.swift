@@ -199,7 +199,10 @@ public final class Evaluator {
     /// reported, and an abort gives `$Aborted`.
     public func evaluateTop(_ e: Expr) -> Expr {
         messages.reset()
-        if Symbol.onNewSymbol != nil, let session = Session.current { issueParseMessages(session) }
+        let session = Symbol.onNewSymbol == nil ? nil : Session.current
+        if let session { issueParseMessages(session) }
+        // Names that ToExpression parsed during the evaluation are reported at its end.
+        defer { if let session { issueParseMessages(session) } }
         // A script keeps an interrupt that came between two inputs for the next one, and clears
         // it once that input has answered it; the REPL forgets a Ctrl-C typed at the prompt.
         if keepsPendingInterrupt {
