@@ -55,9 +55,9 @@ enum Spelling {
         let upper = a.first.map(isUpper) ?? false
         var found: Set<String> = []
         func consider(_ other: String) {
-            let b = Array(other.utf8)
-            guard abs(a.count - b.count) <= 1, let f = b.first, isUpper(f) == upper,
-                  oneEditApart(a, b), other.lowercased() != lower else { return }
+            let u = other.utf8
+            guard abs(a.count - u.count) <= 1, let f = u.first, isUpper(f) == upper,
+                  oneEditApart(a, Array(u)), other.lowercased() != lower else { return }
             found.insert(other)
         }
         for other in wolframNames { consider(other) }
