@@ -93,6 +93,8 @@ public final class MessageCenter {
     public var quietDepth = 0
     /// Messages silenced selectively by `Quiet[expr, {f::tag...}]`.
     public var quietNames: [Set<String>] = []
+    /// Messages switched off by `Off[s::tag]` (`General::tag` switches off every `s::tag`).
+    public var off: Set<String> = []
     /// Every message issued so far, printed or not (Check compares it).
     public private(set) var issued = 0
     /// Names of messages issued (for `Check[expr, fail, {msgs}]` and `$MessageList`).
@@ -122,6 +124,7 @@ public final class MessageCenter {
         issued += 1
         issuedNames.append(name)
         if quietDepth > 0 || quietNames.contains(where: { $0.contains(name) }) { return }
+        if !off.isEmpty && (off.contains(name) || off.contains("General::" + tag)) { return }
         let n = (counts[name] ?? 0) + 1
         counts[name] = n
         if n > 3 { return }

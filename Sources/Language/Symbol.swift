@@ -161,6 +161,12 @@ public final class Symbol: @unchecked Sendable {
     /// The symbol with this name in the calling thread's session: a system symbol, else the
     /// session's own (made on first use), else, outside any session, the process's.
     public static func intern(_ name: String) -> Symbol {
+        var created = false
+        return intern(name, created: &created)
+    }
+
+    /// `intern`, telling whether the calling thread's session made the symbol just now.
+    static func intern(_ name: String, created: inout Bool) -> Symbol {
         lock.lock()
         defer { lock.unlock() }
         let global = table[name]
@@ -175,6 +181,7 @@ public final class Symbol: @unchecked Sendable {
         let s = Symbol(name: name)
         if let global, Session.perSessionNames.contains(name) { s.copyDeclarations(of: global) }
         session.table[name] = s
+        created = true
         return s
     }
 
@@ -186,10 +193,9 @@ public final class Symbol: @unchecked Sendable {
     /// The symbol the parser means by a name: interned, and handed to `onNewSymbol` when the
     /// session had no symbol of that name yet.
     static func parsed(_ name: String) -> Symbol {
-        guard let hook = onNewSymbol, Session.current != nil else { return intern(name) }
-        let existed = lookup(name) != nil
-        let s = intern(name)
-        if !existed { hook(s) }
+        var created = false
+        let s = intern(name, created: &created)
+        if created, let hook = onNewSymbol { hook(s) }
         return s
     }
 
