@@ -42,7 +42,9 @@ public enum CoreLibrary: Library {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }
     }
     public static var formats: [FileFormat] { coreFormats }
-    public static var sources: [(name: String, text: String)] { stdlibSources }
+    /// The standard library to evaluate: all but the Wolfram names, which `Spelling` reads as
+    /// data when it first needs them.
+    public static var sources: [(name: String, text: String)] { stdlibSources.filter { $0.name != Spelling.namesFile } }
     public static func setUp() {
         Spelling.install()
         Forms.install()

@@ -14,16 +14,23 @@ import Language
 ///
 /// The check runs only when the parser makes a new symbol, never during evaluation. The Wolfram
 /// names come from `$$wolframSystemNames` in stdlib/CoreKernel/systemnames.nets (where the list
-/// came from is written there).
+/// came from is written there), read as data the first time they are needed, so start-up does
+/// not pay for them.
 enum Spelling {
     static func install() {
         Symbol.onNewSymbol = { s in check(s) }
     }
 
-    /// The Wolfram System names, read once from the standard library.
+    /// The standard library file that lists the Wolfram System names (read as data, not evaluated).
+    static let namesFile = "systemnames.nets"
+
+    /// The Wolfram System names: the string `$$wolframSystemNames` of `namesFile`, one name a
+    /// line, read once, when the first new symbol is checked.
     static let wolframNames: Set<String> = {
-        guard let text = Symbol.lookup("$$wolframSystemNames")?.ownValue?.asString else { return [] }
-        return Set(text.split(separator: "\n").map(String.init))
+        guard let text = stdlibSources.first(where: { $0.name == namesFile })?.text,
+              let open = text.range(of: "$$wolframSystemNames = \""),
+              let close = text.range(of: "\"", range: open.upperBound..<text.endIndex) else { return [] }
+        return Set(text[open.upperBound..<close.lowerBound].split(separator: "\n").map(String.init))
     }()
 
     static func check(_ s: Symbol) {

@@ -1,4 +1,4 @@
-import CoreKernel
+@testable import CoreKernel
 import Language
 import Testing
 
@@ -31,9 +31,12 @@ extension KernelSuite {
             #expect(run(input).messages == expected, "\(input)")
         }
 
-        @Test func theWolframNamesAreLoaded() {
-            let t = run("Length[Characters[$$wolframSystemNames]] > 50000")
-            #expect(t.result == "True")
+        @Test func theWolframNamesAreRead() {
+            #expect(CoreKernel.Spelling.wolframNames.count > 6000)
+            for name in ["Length", "Table", "NetChain", "ParallelTable", "Dataset", "GoldenRatio", "$Aborted"] {
+                #expect(CoreKernel.Spelling.wolframNames.contains(name), "\(name)")
+            }
+            #expect(!CoreKernel.Spelling.wolframNames.contains("Lenght"))
         }
     }
 
