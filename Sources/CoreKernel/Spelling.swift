@@ -55,7 +55,8 @@ enum Spelling {
     }
 
     /// Existing names one edit from `name`: builtins and the standard library's functions, the
-    /// session's defined symbols, and the Wolfram System names; sorted.
+    /// Wolfram System names, and the session's defined symbols (while the session has fewer than
+    /// `sessionLimit` symbols, so that making many symbols stays linear); sorted.
     static func similarNames(_ name: String) -> [String] {
         let a = Array(name.utf8)
         let lower = name.lowercased()
@@ -67,14 +68,33 @@ enum Spelling {
                   oneEditApart(a, Array(u)), other.lowercased() != lower else { return }
             found.insert(other)
         }
-        for other in wolframNames { consider(other) }
-        for s in Symbol.all where s.name != name && !s.name.hasPrefix("$$") {
-            if s.isSystem ? (s.builtin != nil || s.usage != nil || s.hasDefinitions) : s.hasDefinitions {
-                consider(s.name)
-            }
+        let byLength = systemNamesByLength()
+        for n in (a.count - 1)...(a.count + 1) { byLength[n]?.forEach(consider) }
+        if Symbol.sessionSymbolCount < sessionLimit {
+            for s in Symbol.sessionSymbols where s.hasDefinitions && s.name != name { consider(s.name) }
         }
         return found.sorted()
     }
+
+    static let sessionLimit = 1_000
+
+    /// The Wolfram names and the names of the installed builtins and library functions, by length
+    /// in bytes; made again when more builtins have been installed.
+    static func systemNamesByLength() -> [Int: [String]] {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let c = cache, c.builtins == Builtin.installed.count { return c.names }
+        var names = wolframNames
+        for s in Symbol.all where s.isSystem && !s.name.hasPrefix("$$") && (s.builtin != nil || s.usage != nil || s.hasDefinitions) {
+            names.insert(s.name)
+        }
+        let byLength = Dictionary(grouping: names, by: { $0.utf8.count })
+        cache = (Builtin.installed.count, byLength)
+        return byLength
+    }
+
+    nonisolated(unsafe) private static var cache: (builtins: Int, names: [Int: [String]])?
+    private static let cacheLock = NSLock()
 
     static func isUpper(_ c: UInt8) -> Bool { c >= 65 && c <= 90 }
 

@@ -209,6 +209,15 @@ public final class Symbol: @unchecked Sendable {
         return Session.current?.table[name] ?? global
     }
 
+    /// How many symbols the calling thread's session has made (0 outside a session).
+    public static var sessionSymbolCount: Int {
+        guard let session = Session.current else { return 0 }
+        return withTableLock { session.table.count }
+    }
+
+    /// The calling thread's session's own symbols (none outside a session).
+    public static var sessionSymbols: [Symbol] { Session.current?.symbols ?? [] }
+
     /// The symbols visible from the calling thread: the system symbols and the current session's
     /// own (for completion, `Names` and `?Net*`).
     public static var all: [Symbol] {
