@@ -6,6 +6,8 @@ import OrderedCollections
 /// Numeric constants and their machine values.
 let constantValues: [Symbol: Double] = [
     Sym.Pi: Double.pi, Sym.E: M_E, Symbol.intern("Degree"): Double.pi / 180,
+    Symbol.intern("GoldenRatio"): (1 + 5.0.squareRoot()) / 2, Symbol.intern("Catalan"): 0.915_965_594_177_219_015,
+    Symbol.intern("EulerGamma"): 0.577_215_664_901_532_860_6,
 ]
 
 /// `coefficient * rest` split of a term, for collecting like terms in Plus.

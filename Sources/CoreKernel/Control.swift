@@ -67,7 +67,13 @@ func iterate(_ specs: ArraySlice<Expr>, _ c: Call, _ body: () throws -> Bool) th
 
 /// Table: a nested list, one level per iterator.
 func table(_ body: Expr, _ specs: ArraySlice<Expr>, _ c: Call) throws -> Expr? {
-    guard let first = specs.first else { return try c.evaluate(body) }
+    guard let first = specs.first else {
+        // Table is not a function Return leaves: the element is `Return[x]` itself, as in Wolfram.
+        do { return try c.evaluate(body) } catch ControlFlow.returnValue(let v) {
+            c.evaluator.keptReturns += 1
+            return Expr(Symbol.intern("Return"), v)
+        }
+    }
     guard let it = try Iterator.parse(first, c) else { return nil }
     let saved = it.variable?.ownValue
     defer { it.variable?.ownValue = saved }
@@ -147,11 +153,12 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Switch", [.holdRest], usage: "Switch[expr, form1, value1, form2, value2, ...] gives the value for the first form that expr matches.", examples: [("Switch[2, 1, a, 2, b]", "b")]) { c in
+            Builtin("Switch", [.holdRest], usage: "Switch[expr, form1, value1, form2, value2, ...] gives the value for the first form that expr matches.", examples: [("Switch[2, 1, a, 2, b]", "b"), ("Switch[2, 1, a, 1 + 1, b, _, c]", "b")]) { c in
                 guard c.count >= 3, c.count % 2 == 1 else { return nil }
                 var i = 1
                 while i + 1 < c.count {
-                    if try c.evaluator.matches(c[0], c[i]) { return try c.evaluate(c[i + 1]) }
+                    // Each form is evaluated when its turn comes, as in Wolfram (`1 + 1` is 2).
+                    if try c.evaluator.matches(c[0], try c.evaluate(c[i])) { return try c.evaluate(c[i + 1]) }
                     i += 2
                 }
                 return .null
@@ -188,10 +195,14 @@ extension Kernel {
                 }
                 return .null
             },
-            Builtin("Table", [.holdAll], usage: "Table[expr, {i, imax}] lists expr for i from 1 to imax; {i, imin, imax}, {i, imin, imax, di}, {i, {values}} and several iterators make nested lists.", messages: ["iterb": "Iterator `1` does not have appropriate bounds."], examples: [("Table[i^2, {i, 4}]", "{1, 4, 9, 16}")]) { c in
+            Builtin("Table", [.holdAll], usage: "Table[expr, {i, imax}] lists expr for i from 1 to imax; {i, imin, imax}, {i, imin, imax, di}, {i, {values}} and several iterators make nested lists.", messages: ["iterb": "Iterator `1` does not have appropriate bounds."], examples: [("Table[i^2, {i, 4}]", "{1, 4, 9, 16}"), ("Table[If[i == 2, Return[1], i], {i, 3}]", "{1, Return[1], 3}")]) { c in
                 guard c.count >= 1 else { return c.argCount(2) }
                 if c.count == 1 { return try c.evaluate(c[0]) }
-                return try table(c[0], c.args.dropFirst()[...], c)
+                let kept = c.evaluator.keptReturns
+                let r = try table(c[0], c.args.dropFirst()[...], c)
+                // A table holding a kept `Return[x]` is final: evaluating it again would return.
+                if let r, c.evaluator.keptReturns != kept { c.evaluator.markEvaluated(r) }
+                return r
             },
             Builtin("Sum", [.holdAll], usage: "Sum[f, {i, imax}] sums f over the iterator.", arity: .atLeast(2), examples: [("Sum[i, {i, 100}]", "5050")]) { c in
                 var terms: [Expr] = []

@@ -36,13 +36,19 @@ public enum CoreLibrary: Library {
         [Kernel.arithmeticBuiltins, Kernel.logicBuiltins, Kernel.controlBuiltins, Kernel.definitionBuiltins,
          Kernel.functionalBuiltins, Kernel.listBuiltins, Kernel.associationBuiltins, Kernel.stringBuiltins,
          Kernel.symbolicBuiltins, Kernel.patternBuiltins, Kernel.randomBuiltins, Kernel.fileBuiltins,
-         Kernel.ioBuiltins, Kernel.specialFunctionBuiltins].flatMap { $0 }
+         Kernel.ioBuiltins, Kernel.specialFunctionBuiltins, Kernel.formBuiltins, Kernel.messageSwitchBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }
     }
     public static var formats: [FileFormat] { coreFormats }
-    public static var sources: [(name: String, text: String)] { stdlibSources }
+    /// The standard library to evaluate: all but the Wolfram names, which `Spelling` reads as
+    /// data when it first needs them.
+    public static var sources: [(name: String, text: String)] { stdlibSources.filter { $0.name != Spelling.namesFile } }
+    public static func setUp() {
+        Spelling.install()
+        Forms.install()
+    }
 }
 
 /// The builtin library bound to an evaluator: installs the libraries' builtins, messages and

@@ -112,16 +112,28 @@ extension Kernel {
             comparison("Greater", ">", "greater than", examples: [("3 > 2", "True")], >),
             comparison("LessEqual", "<=", "less than or equal to", examples: [("2 <= 2", "True")], <=),
             comparison("GreaterEqual", ">=", "greater than or equal to", examples: [("1 >= 2", "False")], >=),
-            Builtin("Inequality", [], usage: "Inequality[a, op, b, op, c, ...] represents a chain of comparisons.", examples: [("Inequality[1, Less, 2, LessEqual, 2]", "True")]) { c in
+            Builtin("Inequality", [], usage: "Inequality[a, op, b, op, c, ...] represents a chain of comparisons.", examples: [("Inequality[1, Less, 2, LessEqual, 2]", "True"), ("2 > 1 == True", "1 == True")]) { c in
                 guard c.count >= 3, c.count % 2 == 1 else { return nil }
+                // Comparisons that hold drop out; the rest stay as chains (`2 > 1 == True` is
+                // `1 == True`), joined by And when a true one splits them.
+                var runs: [[Expr]] = []
+                var run: [Expr] = []
                 var i = 0
                 while i + 2 < c.count {
                     let r = try c.evaluate(.call(c[i + 1], [c[i], c[i + 2]]))
                     if r.isFalse { return .falseExpr }
-                    if !r.isTrue { return nil }
+                    if r.isTrue {
+                        if !run.isEmpty { runs.append(run); run = [] }
+                    } else {
+                        run += run.isEmpty ? [c[i], c[i + 1], c[i + 2]] : [c[i + 1], c[i + 2]]
+                    }
                     i += 2
                 }
-                return .trueExpr
+                if !run.isEmpty { runs.append(run) }
+                if runs.isEmpty { return .trueExpr }
+                if runs.count == 1 && runs[0].count == c.count { return nil }
+                let chains = runs.map { r in r.count == 3 ? Expr.call(r[1], [r[0], r[2]]) : .call(c.symbol, r) }
+                return chains.count == 1 ? chains[0] : .call(Symbol.intern("And"), chains)
             },
             Builtin("SameQ", [], usage: "lhs === rhs yields True if lhs and rhs are identical.", examples: [("1 === 1.", "False")]) { c in
                 if c.count < 2 { return .trueExpr }

@@ -94,6 +94,8 @@ public final class MessageCenter {
     public var quietDepth = 0
     /// Messages silenced selectively by `Quiet[expr, {f::tag...}]`.
     public var quietNames: [Set<String>] = []
+    /// Messages switched off by `Off[s::tag]` (`General::tag` switches off every `s::tag`).
+    public var off: Set<String> = []
     /// Every message issued so far, printed or not (Check compares it).
     public private(set) var issued = 0
     /// Names of messages issued (for `Check[expr, fail, {msgs}]` and `$MessageList`).
@@ -123,6 +125,7 @@ public final class MessageCenter {
         issued += 1
         issuedNames.append(name)
         if quietDepth > 0 || quietNames.contains(where: { $0.contains(name) }) { return }
+        if !off.isEmpty && (off.contains(name) || off.contains("General::" + tag)) { return }
         let n = (counts[name] ?? 0) + 1
         counts[name] = n
         if n > 3 { return }
@@ -162,6 +165,13 @@ public final class MessageCenter {
     }
 }
 
+/// Messages found while an input was parsed (`General::spell1` for a new symbol), kept in the
+/// session until the input is evaluated, when they are issued first.
+public final class ParseMessages {
+    public var pending: [(symbol: Symbol, tag: String, text: String)] = []
+    public init() {}
+}
+
 /// Standard evaluation: head, then arguments (as attributes allow), Sequence splicing,
 /// Flat/Listable/Orderless, then up-values, down-values and builtins, to a fixed point.
 public final class Evaluator {
@@ -193,6 +203,10 @@ public final class Evaluator {
     /// reported, and an abort gives `$Aborted`.
     public func evaluateTop(_ e: Expr) -> Expr {
         messages.reset()
+        let session = Symbol.onNewSymbol == nil ? nil : Session.current
+        if let session { issueParseMessages(session) }
+        // Names that ToExpression parsed during the evaluation are reported at its end.
+        defer { if let session { issueParseMessages(session) } }
         // A script keeps an interrupt that came between two inputs for the next one, and clears
         // it once that input has answered it; the REPL forgets a Ctrl-C typed at the prompt.
         if keepsPendingInterrupt {
@@ -201,6 +215,24 @@ public final class Evaluator {
         }
         interrupt.clear()
         return evaluateTopLevel(e)
+    }
+
+    /// How many `Return[x]` a `Table` has kept as elements (a table that kept one is final).
+    public var keptReturns = 0
+
+    /// Marks an expression as evaluated (until some definition changes), so that it is not
+    /// evaluated again: `Table` keeps a `Return[x]` it met as an element this way.
+    public func markEvaluated(_ e: Expr) {
+        if case .normal(let n) = e { n.evaluatedAt = Symbol.generation }
+    }
+
+    /// Issues the messages the parser left for the input about to be evaluated.
+    private func issueParseMessages(_ session: Session) {
+        let notes = session.state(ParseMessages.self) { ParseMessages() }
+        guard !notes.pending.isEmpty else { return }
+        let pending = notes.pending
+        notes.pending = []
+        for m in pending { messages.issue(m.symbol, m.tag, text: m.text) }
     }
 
     private func evaluateTopLevel(_ e: Expr) -> Expr {
@@ -263,7 +295,8 @@ public final class Evaluator {
             if steps & 4095 == 0 && ResourcePolicy.isOverLimit { abortForMemory(); throw ControlFlow.abort }
             let head = try evaluate(n.head)
             let attrs: Attributes = head.asSymbol?.attributes ?? []
-            var args = try evaluateArgs(n.args, attrs)
+            var wrapped: [Expr]?
+            var args = try evaluateArgs(n.args, attrs, &wrapped)
             if attrs.contains(.flat), let s = head.asSymbol, args.contains(where: { $0.hasHead(s) }) {
                 args = args.flatMap { $0.hasHead(s) ? $0.args : [$0] }
             }
@@ -276,6 +309,12 @@ public final class Evaluator {
             // then checked once per generation, not once per use.
             let expr = n.head.isIdentical(to: head) && Expr.identical(n.args, args) ? n : Normal(head, args)
             guard let result = try applyRules(expr, head, attrs) else {
+                // No rule took the arguments: `Unevaluated` wrappers stay, as in Wolfram.
+                if let w = wrapped {
+                    let kept = n.head.isIdentical(to: head) && Expr.identical(n.args, w) ? n : Normal(head, w)
+                    kept.evaluatedAt = Symbol.generation
+                    return .normal(kept)
+                }
                 expr.evaluatedAt = Symbol.generation
                 return .normal(expr)
             }
@@ -319,7 +358,9 @@ public final class Evaluator {
         if !deadlines.isEmpty { try checkDeadlines() }
     }
 
-    func evaluateArgs(_ args: [Expr], _ attrs: Attributes) throws -> [Expr] {
+    /// The arguments evaluated as the attributes allow, with `Unevaluated` wrappers removed;
+    /// `wrapped` gets the arguments with their wrappers when there were any.
+    func evaluateArgs(_ args: [Expr], _ attrs: Attributes, _ wrapped: inout [Expr]?) throws -> [Expr] {
         if attrs.contains(.holdAllComplete) { return args }
         var out = args
         var splice = false
@@ -342,6 +383,7 @@ public final class Evaluator {
         }
         // Unevaluated[x] passes x itself to the function's rules.
         for i in out.indices where out[i].hasHead(Sym.Unevaluated) && out[i].args.count == 1 {
+            if wrapped == nil { wrapped = out }
             out[i] = out[i].args[0]
         }
         return out
@@ -412,9 +454,10 @@ public final class Evaluator {
             }
             return nil
         case .association(let a):
-            guard expr.args.count == 1 else { return nil }
-            if let v = a.entries[expr.args[0]] { return .rewritten(v) }
-            return .rewritten(Expr(Sym.Missing, .string("KeyAbsent"), expr.args[0]))
+            guard let key = expr.args.first else { return nil }
+            guard let v = a.entries[key] else { return .rewritten(Expr(Sym.Missing, .string("KeyAbsent"), key)) }
+            // `a[k1, k2]` is a key path: `a[k1][k2]`.
+            return .rewritten(expr.args.count == 1 ? v : .call(v, Array(expr.args.dropFirst())))
         case .native(let v):
             if let call = nativeCall, let r = try call(Call(evaluator: self, expr: expr), v) {
                 return .rewritten(r)

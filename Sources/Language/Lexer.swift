@@ -271,12 +271,12 @@ struct Lexer {
         var blank: Expr
         if let c = peek(), Lexer.isLetter(c) {
             let h = lexName()
-            blank = Expr(blankHead, .sym(h))
+            blank = Expr(blankHead, .symbol(Symbol.parsed(h)))
         } else {
             blank = Expr(blankHead)
         }
         var result = blank
-        if let name { result = Expr(Sym.Pattern, .sym(name), blank) }
+        if let name { result = Expr(Sym.Pattern, .symbol(Symbol.parsed(name)), blank) }
         if peek() == "." && !(peek(1).map(Lexer.isDigit) ?? false) && peek(1) != "." {
             pos += 1
             result = Expr(Sym.Optional, result)

@@ -206,7 +206,7 @@ public struct Parser {
             return e
         case .symbol(let name):
             advance()
-            return .sym(name)
+            return .symbol(Symbol.parsed(name))
         case .newline, .eof:
             throw unexpected()
         case .op(let o):
@@ -490,7 +490,13 @@ public struct Parser {
             case "?":
                 guard Prec.patternTest >= minPrec else { return nil }
                 advance()
-                let test = try expression(Prec.patternTest + 1)
+                var test = try expression(Prec.patternTest + 1)
+                // As in Wolfram's parser, a symbol followed by `:` names a pattern wherever it
+                // stands: `x_?NumericQ : 2` is `x_?(NumericQ : 2)`, a test that never holds.
+                if case .symbol = test, isOp(":") {
+                    advance()
+                    test = Expr(Sym.Pattern, test, try expression(Prec.pattern + 1))
+                }
                 return Expr(Sym.PatternTest, left, test)
             case "::":
                 guard Prec.messageName >= minPrec else { return nil }

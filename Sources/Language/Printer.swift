@@ -21,6 +21,14 @@ public struct Printer {
     }
     static let maxDepth = 5_000
     let budget: Budget
+    /// Text for numbers, when a form such as `NumberForm` says how they are written (nil: as
+    /// the form writes them).
+    public var numbers: ((Expr) -> String?)?
+
+    /// Renderers of the form wrappers the core library defines (`NumberForm`, `TeXForm`...), by
+    /// head name: the OutputForm text of the form, or nil to print it as a call. Set once, when
+    /// the library is installed.
+    nonisolated(unsafe) public static var formRenderers: [String: (Normal) -> String?] = [:]
 
     public init(_ form: Form, limit: Int = 20_000_000) {
         self.form = form
@@ -46,6 +54,9 @@ public struct Printer {
         if budget.remaining < 0 || budget.depth >= Printer.maxDepth { return Piece(text: "<<...>>", prec: Printer.atomPrec) }
         budget.depth += 1
         defer { budget.depth -= 1 }
+        if let numbers, e.isNumber, let t = numbers(e) {
+            return Piece(text: t, prec: t.hasPrefix("-") ? Prec.unaryMinus : Printer.atomPrec)
+        }
         switch e {
         case .integer(let i):
             return Piece(text: String(i), prec: i < 0 ? Prec.unaryMinus : Printer.atomPrec)
@@ -117,6 +128,8 @@ public struct Printer {
         case ("Greater", 2...): return infix(a, " > ", Prec.equal)
         case ("LessEqual", 2...): return infix(a, " <= ", Prec.equal)
         case ("GreaterEqual", 2...): return infix(a, " >= ", Prec.equal)
+        case ("Inequality", 3...) where a.count % 2 == 1:
+            if let t = inequality(a) { return t }
         case ("SameQ", 2...): return infix(a, " === ", Prec.sameQ)
         case ("UnsameQ", 2...): return infix(a, " =!= ", Prec.sameQ)
         case ("And", 2...): return infix(a, " && ", Prec.and)
@@ -133,12 +146,8 @@ public struct Printer {
         case ("Factorial", 1):
             return Piece(text: paren(render(a[0]), Prec.factorial + 1) + "!", prec: Prec.factorial)
         case ("Span", 2...3):
-            let parts = a.enumerated().map { i, x -> String in
-                if i == 1 && x.isSymbol(Sym.All) && a.count == 2 { return "" }
-                return paren(render(x), Prec.span + 1)
-            }
-            let t = parts.joined(separator: ";;")
-            return Piece(text: a[0] == .integer(1) && a.count == 2 ? ";;" + parts[1] : t, prec: Prec.span)
+            // Every part is written out, as Wolfram does: `1;;3`, `2;;All`, `1;;-1;;2`.
+            return Piece(text: a.map { paren(render($0), Prec.span + 1) }.joined(separator: ";;"), prec: Prec.span)
         case ("Part", 2...):
             let base = paren(render(a[0]), Prec.call)
             return Piece(text: "\(base)[[\(a.dropFirst().map(string).joined(separator: ", "))]]", prec: Prec.call)
@@ -207,12 +216,29 @@ public struct Printer {
         case ("Composition", 2...): return infix(a, "@*", Prec.composition)
         case ("RightComposition", 2...): return infix(a, "/*", Prec.composition)
         default:
-            break
+            if form == .output, let r = Printer.formRenderers[h.name], let t = r(n) {
+                return Piece(text: t, prec: Printer.atomPrec)
+            }
         }
         return Piece(text: functional(n), prec: Prec.call)
     }
 
-    /// A list of rows as aligned columns.
+    static let comparisonOperators = [
+        "Equal": " == ", "Unequal": " != ", "Less": " < ", "Greater": " > ", "LessEqual": " <= ", "GreaterEqual": " >= ",
+    ]
+
+    /// `Inequality[a, Less, b, Equal, c]` as `a < b == c`.
+    func inequality(_ a: [Expr]) -> Piece? {
+        var text = paren(render(a[0]), Prec.equal + 1)
+        for i in stride(from: 1, to: a.count, by: 2) {
+            guard let name = a[i].asSymbol?.name, let op = Printer.comparisonOperators[name] else { return nil }
+            text += op + paren(render(a[i + 1]), Prec.equal + 1)
+        }
+        return Piece(text: text, prec: Prec.equal)
+    }
+
+    /// A list of rows as aligned columns, three spaces between columns and a blank line between
+    /// rows (Wolfram's `TableSpacing -> {1, 3}`).
     func table(_ e: Expr) -> String {
         guard let rows = e.listItems else { return string(e) }
         let cells = rows.map { r in (r.listItems ?? [r]).map(string) }
@@ -222,7 +248,7 @@ public struct Printer {
         return "\n" + cells.map { r in
             r.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - c.count) }
                 .joined(separator: "   ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
+        }.joined(separator: "\n\n")
     }
 
     func binary(_ l: Expr, _ op: String, _ r: Expr, _ prec: Int, right: Bool) -> Piece {
@@ -256,6 +282,7 @@ public struct Printer {
     }
 
     func times(_ factors: [Expr]) -> Piece {
+        if form == .input { return inputTimes(factors) }
         var num: [Expr] = []
         var den: [Expr] = []
         var sign = ""
@@ -287,12 +314,53 @@ public struct Printer {
             body = Piece(text: paren(n, Prec.times) + "/" + paren(d, Prec.power), prec: Prec.divide)
         }
         if sign.isEmpty { return body }
-        return Piece(text: "-" + paren(body, Prec.times), prec: Prec.unaryMinus)
+        // `-(a b)`: a product after the sign is grouped, a quotient is not (`-a/b`).
+        return Piece(text: "-" + paren(body, body.prec == Prec.times ? Prec.times + 1 : Prec.times), prec: Prec.unaryMinus)
+    }
+
+    /// InputForm of a product, as Wolfram writes it: `2*x`, `-x`, `-(a*b)`, `-(t/(1 - t))`,
+    /// `(b^2*Pi^2)/6`, `x/(2*y)`, `-x/2`, `1/(a*b)`, `-x^(-1)`.
+    func inputTimes(_ factors: [Expr]) -> Piece {
+        if factors.count > 1, factors[0] == .integer(-1) {
+            let rest = Array(factors.dropFirst())
+            let body = rest.count == 1 ? render(rest[0]) : inputTimes(rest)
+            return Piece(text: "-" + paren(body, Prec.unaryMinus), prec: Prec.unaryMinus)
+        }
+        var num: [Expr] = []
+        var den: [Expr] = []
+        var negative = false
+        for (i, f) in factors.enumerated() {
+            if i == 0, case .rational(let r) = f {
+                if r.numerator == -1 { negative = true } else if r.numerator != 1 { num.append(.integer(r.numerator)) }
+                den.append(.integer(r.denominator))
+                continue
+            }
+            if f.hasHead(Sym.Power), f.args.count == 2, let s = Numbers.sign(f.args[1]), s < 0,
+               let e = Numbers.negate(f.args[1]) {
+                den.append(Numbers.isOne(e) && e.isExactNumber ? f.args[0] : .call(Sym.Power, [f.args[0], e]))
+                continue
+            }
+            num.append(f)
+        }
+        func product(_ xs: [Expr]) -> Piece {
+            if xs.isEmpty { return Piece(text: "1", prec: Printer.atomPrec) }
+            if xs.count == 1 { return render(xs[0]) }
+            return Piece(text: xs.map { paren(render($0), Prec.times + 1) }.joined(separator: "*"), prec: Prec.times)
+        }
+        var n = product(num)
+        if negative { n = Piece(text: "-" + paren(n, Prec.unaryMinus), prec: Prec.unaryMinus) }
+        if den.isEmpty { return n }
+        let d = product(den)
+        let top = num.count > 1 && !negative ? "(\(n.text))" : paren(n, Prec.divide)
+        return Piece(text: top + "/" + paren(d, Prec.power), prec: Prec.divide)
     }
 
     func power(_ b: Expr, _ e: Expr) -> Piece {
         if case .rational(let r) = e, r.numerator == 1, r.denominator == 2 {
             return Piece(text: "Sqrt[\(string(b))]", prec: Prec.call)
+        }
+        if form == .input, case .rational(let r) = e, r.numerator == -1, r.denominator == 2 {
+            return Piece(text: "1/Sqrt[\(string(b))]", prec: Prec.divide)
         }
         if let s = Numbers.sign(e), s < 0, form == .output || form == .message, let ne = Numbers.negate(e) {
             let d = Numbers.isOne(ne) && ne.isExactNumber ? render(b) : power(b, ne)
@@ -359,7 +427,7 @@ public struct Printer {
             }
         }
         while digits.count > 1 && digits.hasSuffix("0") { digits.removeLast() }
-        return (d < 0 ? "-" : "") + place(digits: digits, exponent: exp, limit: 16)
+        return (d < 0 ? "-" : "") + place(digits: digits, exponent: exp, limit: 6)
     }
 
     /// Places the decimal point in `digits` (d.ddd × 10^exponent); scientific `*^` outside
@@ -419,4 +487,25 @@ public enum MessageForm {
 /// `FullForm` text of an expression.
 public enum FullForm {
     public static func string(_ e: Expr) -> String { Printer(.full).string(e) }
+}
+
+/// What `nets -c` prints, as `wolframscript -code` does: a string as its bare text, an expression
+/// wrapped in a form (`FullForm[...]`, `TableForm[...]`, `NumberForm[...]`) in that form, anything
+/// else in InputForm (`2*x`, `3.141592653589793`).
+public enum ResultForm {
+    /// Heads that say how their argument is to be shown.
+    public static let formHeads: Set<String> = [
+        "FullForm", "InputForm", "OutputForm", "StandardForm", "TraditionalForm", "TableForm", "MatrixForm",
+        "Short", "Shallow", "NumberForm", "PaddedForm", "AccountingForm", "ScientificForm", "EngineeringForm",
+        "BaseForm", "DecimalForm", "TeXForm", "Row", "Column", "Grid",
+    ]
+
+    public static func string(_ e: Expr) -> String {
+        if let s = e.asString { return s }
+        if let h = e.headSymbol, formHeads.contains(h.name) {
+            let text = OutputForm.string(e)
+            return text.hasPrefix("\n") ? String(text.dropFirst()) : text
+        }
+        return InputForm.string(e)
+    }
 }

@@ -161,6 +161,12 @@ public final class Symbol: @unchecked Sendable {
     /// The symbol with this name in the calling thread's session: a system symbol, else the
     /// session's own (made on first use), else, outside any session, the process's.
     public static func intern(_ name: String) -> Symbol {
+        var created = false
+        return intern(name, created: &created)
+    }
+
+    /// `intern`, telling whether the calling thread's session made the symbol just now.
+    static func intern(_ name: String, created: inout Bool) -> Symbol {
         lock.lock()
         defer { lock.unlock() }
         let global = table[name]
@@ -175,6 +181,21 @@ public final class Symbol: @unchecked Sendable {
         let s = Symbol(name: name)
         if let global, Session.perSessionNames.contains(name) { s.copyDeclarations(of: global) }
         session.table[name] = s
+        created = true
+        return s
+    }
+
+    /// Called with each symbol the parser makes in a session (a name seen there for the first
+    /// time), before the input is evaluated: the core library checks its spelling
+    /// (`General::spell1`). Set once, when the library is installed.
+    nonisolated(unsafe) public static var onNewSymbol: ((Symbol) -> Void)?
+
+    /// The symbol the parser means by a name: interned, and handed to `onNewSymbol` when the
+    /// session had no symbol of that name yet.
+    static func parsed(_ name: String) -> Symbol {
+        var created = false
+        let s = intern(name, created: &created)
+        if created, let hook = onNewSymbol { hook(s) }
         return s
     }
 
@@ -187,6 +208,15 @@ public final class Symbol: @unchecked Sendable {
         if let global, global.isSystem { return global }
         return Session.current?.table[name] ?? global
     }
+
+    /// How many symbols the calling thread's session has made (0 outside a session).
+    public static var sessionSymbolCount: Int {
+        guard let session = Session.current else { return 0 }
+        return withTableLock { session.table.count }
+    }
+
+    /// The calling thread's session's own symbols (none outside a session).
+    public static var sessionSymbols: [Symbol] { Session.current?.symbols ?? [] }
 
     /// The symbols visible from the calling thread: the system symbols and the current session's
     /// own (for completion, `Names` and `?Net*`).

@@ -26,14 +26,14 @@ struct FrontEnd {
         signals?.evaluating = true
         let error = kernel.evaluateEach(code) { _, result in
             last = result
-            if signals?.terminated == true && !result.isNull { write(OutputForm.string(result)) }
+            if signals?.terminated == true && !result.isNull { write(ResultForm.string(result)) }
             signals?.stopIfTerminated()
         }
         if let error {
             writeError(error.description)
             return signals?.status ?? 1
         }
-        if !last.isNull { write(OutputForm.string(last)) }
+        if !last.isNull { write(ResultForm.string(last)) }
         if let status = signals?.status { return status }
         return last.isSymbol(Sym.Aborted) ? 1 : 0
     }

@@ -20,8 +20,10 @@ struct Nets: ParsableCommand {
             printed like a notebook cell (Out[n]= ...), with Print output and messages in order. \
             The arguments are available as $ScriptCommandLine.
 
-            nets -c 'code' evaluates code and prints only the final result; the word after -c is \
-            always the code, even when it starts with a dash. -- ends the options: nets -- -x.nets \
+            nets -c 'code' evaluates code and prints only the final result, as wolframscript -code \
+            does: in InputForm (2*x, 3.141592653589793), a string as its bare text, a form such as \
+            FullForm[...] or TableForm[...] as that form. The word after -c is always the code, even \
+            when it starts with a dash. -- ends the options: nets -- -x.nets \
             runs the script -x.nets.
 
             In scripts and -c, SIGINT (Ctrl-C) aborts the current evaluation (NetTrain returns \

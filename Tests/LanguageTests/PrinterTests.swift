@@ -1,3 +1,4 @@
+import CoreKernel
 import Language
 import Testing
 
@@ -77,5 +78,64 @@ import Testing
             let again = try Parser.parseExpression(InputForm.string(e))
             #expect(FullForm.string(again) == FullForm.string(e))
         }
+    }
+}
+
+/// InputForm as the Wolfram Language writes it (`ToString[e, InputForm]`, `wolframscript -code`):
+/// input -> InputForm of the evaluated result, cases from the Wolfram documentation's examples.
+@Suite(.serialized) struct WolframInputFormTests {
+    nonisolated(unsafe) static let kernel = Kernel()
+
+    /// The last result of evaluating source in a kernel of the core library.
+    static func evaluated(_ source: String) -> Expr {
+        var last: Expr = .null
+        kernel.evaluateEach(source) { _, r in last = r }
+        return last
+    }
+
+    static let cases: [(String, String)] = [
+        ("2 x", "2*x"), ("1/a", "a^(-1)"), ("x^-2", "x^(-2)"), ("b^2 Pi^2/6", "(b^2*Pi^2)/6"),
+        ("1/Sqrt[2]", "1/Sqrt[2]"), ("x/Sqrt[2]", "x/Sqrt[2]"), ("-t/(1 - t)", "-(t/(1 - t))"),
+        ("x^2 + 2 x + 1", "1 + 2*x + x^2"), ("-x/2", "-x/2"), ("x/2", "x/2"), ("3 x/2", "(3*x)/2"),
+        ("x/(2 y)", "x/(2*y)"), ("-a b", "-(a*b)"), ("-2 a b", "-2*a*b"), ("-1/x", "-x^(-1)"),
+        ("1/(a b)", "1/(a*b)"), ("x^(1/3)", "x^(1/3)"), ("Exp[-x]", "E^(-x)"), ("a/b", "a/b"), ("-a/b", "-(a/b)"),
+        ("(a + b)/c", "(a + b)/c"), ("Hold[(a + b)*c]", "Hold[(a + b)*c]"), ("a - b", "a - b"), ("x - y/2", "x - y/2"),
+        ("N[Pi]", "3.141592653589793"), ("N[1/3]", "0.3333333333333333"), ("1.*^-20", "1.*^-20"),
+        ("Hold[1;;3]", "Hold[1;;3]"), ("Hold[;;3]", "Hold[1;;3]"), ("Hold[2;;]", "Hold[2;;All]"),
+        ("Hold[1;;-1;;2]", "Hold[1;;-1;;2]"), ("Hold[l[[1;;3]]]", "Hold[l[[1;;3]]]"),
+        ("Hold[a < b <= c]", "Hold[a < b <= c]"), ("a -> b", "a -> b"), ("<|a -> 1|>", "<|a -> 1|>"),
+        ("{\"a\", 1}", "{\"a\", 1}"), ("Hold[x_?NumericQ : 2]", "Hold[x_?(NumericQ:2)]"),
+        ("ToString[-t/(1 - t), InputForm]", "\"-(t/(1 - t))\""),
+    ]
+
+    @Test(arguments: cases)
+    func inputForm(_ input: String, _ expected: String) {
+        #expect(InputForm.string(Self.evaluated(input)) == expected, "\(input)")
+    }
+
+    static let reals: [(Double, String)] = [
+        (Double.pi, "3.141592653589793"), (1e-20, "1.*^-20"), (1e6, "1.*^6"), (123456.5, "123456.5"),
+        (0.00001, "0.00001"), (1.0 / 3.0, "0.3333333333333333"), (1073741824.0, "1.073741824*^9"),
+    ]
+
+    @Test(arguments: reals)
+    func machineReals(_ d: Double, _ expected: String) {
+        #expect(Printer.fullReal(d) == expected)
+    }
+
+    static let results: [(String, String)] = [
+        ("\"abc\"", "abc"), ("{\"a\"}", "{\"a\"}"), ("FullForm[a - b]", "Plus[a, Times[-1, b]]"),
+        ("InputForm[x/2]", "x/2"), ("TableForm[{{1, 2}, {3, 4}}]", "1   2\n\n3   4"),
+        ("MatrixForm[{{1, 22}, {333, 4}}]", "1     22\n\n333   4"), ("2 x", "2*x"),
+    ]
+
+    @Test(arguments: results)
+    func oneShotResults(_ input: String, _ expected: String) {
+        #expect(ResultForm.string(Self.evaluated(input)) == expected, "\(input)")
+    }
+
+    @Test func outputFormGroupsANegatedProduct() {
+        #expect(OutputForm.string(Self.evaluated("-a b")) == "-(a b)")
+        #expect(OutputForm.string(Self.evaluated("Hold[1;;3]")) == "Hold[1;;3]")
     }
 }

@@ -71,13 +71,34 @@ import Testing
         ("Map[#^2 &, Range[5]]", "{1, 4, 9, 16, 25}\n"),
         ("2^100", "1267650600228229401496703205376\n"),
         ("x = {10, 20, 30}; x[[5]]", "Part::partw: Part 5 of {10, 20, 30} does not exist.\n{10, 20, 30}[[5]]\n"),
-        ("<|\"a\" -> 1|>[\"b\"]", "Missing[KeyAbsent, b]\n"),
+        ("<|\"a\" -> 1|>[\"b\"]", "Missing[\"KeyAbsent\", \"b\"]\n"),
         ("f[x_] := x^2; f /@ {1, 2}", "{1, 4}\n"),
         ("Select[Range[10], EvenQ]", "{2, 4, 6, 8, 10}\n"),
         ("Print[1]; Print[2]", "1\n2\n"),
         ("x = 1;", ""),
-        ("N[1/3]", "0.333333\n"),
+        ("N[1/3]", "0.3333333333333333\n"),
     ]
+
+    /// `nets -c` prints as `wolframscript -code` does: InputForm, strings bare, forms as
+    /// themselves (outputs as the Wolfram documentation shows them).
+    static let wolframscriptResults: [(String, String)] = [
+        ("2 x", "2*x"), ("1/a", "a^(-1)"), ("b^2 Pi^2/6", "(b^2*Pi^2)/6"), ("1/Sqrt[2]", "1/Sqrt[2]"),
+        ("-t/(1 - t)", "-(t/(1 - t))"), ("x^2 + 2 x + 1", "1 + 2*x + x^2"), ("N[Pi]", "3.141592653589793"),
+        ("1.*^-20", "1.*^-20"), ("N[10^6]", "1.*^6"), ("\"abc\"", "abc"), ("{\"a\", 1}", "{\"a\", 1}"),
+        ("StringReverse[\"hello\"]", "olleh"), ("a -> b", "a -> b"), ("<|a -> 1|>", "<|a -> 1|>"),
+        ("FullForm[a - b]", "Plus[a, Times[-1, b]]"), ("InputForm[x/2]", "x/2"), ("ToString[x/2, InputForm]", "x/2"),
+        ("TableForm[{{1, 2}, {3, 4}}]", "1   2\n\n3   4"), ("MatrixForm[{{1, 22}, {333, 4}}]", "1     22\n\n333   4"),
+        ("Hold[1;;3]", "Hold[1;;3]"), ("Hold[;;]", "Hold[1;;All]"), ("-x/2", "-x/2"), ("x/(2 y)", "x/(2*y)"),
+        ("-a b", "-(a*b)"), ("2 > 1 == True", "1 == True"), ("NumberForm[N[Pi], 10]", "3.141592654"),
+        ("TeXForm[x^2 + Sqrt[y]]", "x^2+\\sqrt{y}"), ("N[GoldenRatio]", "1.618033988749895"),
+        ("BaseForm[10, 2]", "2^^1010"),
+    ]
+
+    @Test(arguments: wolframscriptResults)
+    func dashCPrintsLikeWolframscript(_ code: String, _ expected: String) throws {
+        let r = try Self.nets(["-c", code])
+        #expect(r.output == expected + "\n")
+    }
 
     @Test(arguments: oneShot)
     func dashC(_ code: String, _ expected: String) throws {
