@@ -89,7 +89,7 @@ enum ONNXModel {
     }
 
     /// The net a model describes; `directory` is where external data files are read from.
-    static func `import`(_ bytes: [UInt8], directory: String?) throws -> Net {
+    static func read(_ bytes: [UInt8], directory: String?) throws -> Net {
         let model = try ONNXFile.decode(bytes)
         var im = try ONNXImporter(model.graph, directory: directory)
         try im.run()
@@ -384,7 +384,7 @@ extension ONNXModel {
         FileFormat("ONNX", extensions: ["onnx"],
                    summary: "a net as an ONNX model (opset 13), its encoder and decoder as metadata; initializers over 1 GiB in total go to NAME.onnx.data",
                    importer: { path, _ in
-                       try importing("ONNX") { .net(try ONNXModel.import(readBytes(path), directory: (path as NSString).deletingLastPathComponent)) }
+                       try importing("ONNX") { .net(try ONNXModel.read(readBytes(path), directory: (path as NSString).deletingLastPathComponent)) }
                    },
                    exporter: { path, e, _ in
                        guard let net = e.asNet else { return false }

@@ -148,7 +148,7 @@ struct ONNXImporter {
             values[n.output[0]] = values[x]
             readers[n.output[0], default: 0] += (readers[x] ?? 1) - 1
         case "Dropout":
-            let ratio = try constant(n, 1).flatMap(scalarValue) ?? Double(float(n, "ratio", 0.5))
+            let ratio = try constant(n, 1).flatMap { try scalarValue($0) } ?? Double(float(n, "ratio", 0.5))
             try add(.dropout(Float(ratio)), n, [source(n, 0)])
         case let op where activations[op] != nil:
             if let f = activations[op] { try add(.elementwise(.activation(f)), n, [source(n, 0)]) }
@@ -168,8 +168,8 @@ struct ONNXImporter {
             guard (string(n, "approximate") ?? "none") == "none" else { throw Self.unsupported(n, "the tanh approximation") }
             try add(.elementwise(.activation(.gelu)), n, [source(n, 0)])
         case "Clip":
-            let lo = try constant(n, 1).flatMap(scalarValue) ?? Double(attribute(n, "min")?.f ?? -.greatestFiniteMagnitude)
-            let hi = try constant(n, 2).flatMap(scalarValue) ?? Double(attribute(n, "max")?.f ?? .greatestFiniteMagnitude)
+            let lo = try constant(n, 1).flatMap { try scalarValue($0) } ?? Double(attribute(n, "min")?.f ?? -.greatestFiniteMagnitude)
+            let hi = try constant(n, 2).flatMap { try scalarValue($0) } ?? Double(attribute(n, "max")?.f ?? .greatestFiniteMagnitude)
             if lo == 0, hi == 6 { try add(.elementwise(.activation(.relu6)), n, [source(n, 0)]); return }
             try elementwise(.clip(.input, lo, hi), n)
         case "Add", "Sub", "Mul", "Div", "Pow":

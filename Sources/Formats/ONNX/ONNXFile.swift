@@ -1,4 +1,5 @@
 import Foundation
+import Resources
 import SwiftProtobuf
 import Tensor
 
