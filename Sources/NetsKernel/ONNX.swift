@@ -360,6 +360,16 @@ extension ScalarFunction {
         }
     }
 
+    /// How deeply the function nests.
+    var depth: Int {
+        switch self {
+        case .input, .constant: return 1
+        case .sum(let fs), .product(let fs): return 1 + (fs.map(\.depth).max() ?? 0)
+        case .power(let a, let b): return 1 + Swift.max(a.depth, b.depth)
+        case .apply(_, let f), .clip(let f, _, _): return 1 + f.depth
+        }
+    }
+
     /// The function with `g` in place of its argument: f(g(x)).
     func composed(with g: ScalarFunction) -> ScalarFunction {
         switch self {

@@ -111,11 +111,12 @@ struct ONNXImporter {
     }
 
     /// An ElementwiseLayer of `f`; it joins the elementwise layer before it when that layer feeds
-    /// only this node (so exported arithmetic comes back as one function).
+    /// only this node (so exported arithmetic comes back as one function), up to a nesting depth
+    /// that keeps evaluating the function off the end of the stack.
     mutating func elementwise(_ f: ScalarFunction, _ n: Onnx_NodeProto, input k: Int = 0) throws {
         let s = try source(n, k)
         if case .node(let i) = s, readers[n.input[k]] == 1, case .layer(let l) = layers[i], case .elementwise(.scalar(let g)) = l.kind,
-           let fused = try? Layer(.elementwise(.scalar(f.composed(with: g))), inputCount: 1) {
+           g.depth + f.depth < 64, let fused = try? Layer(.elementwise(.scalar(f.composed(with: g))), inputCount: 1) {
             layers[i] = .layer(fused)
             values[n.output[0]] = .source(s)
             return

@@ -127,8 +127,8 @@ public enum ONNXFile {
         let path = directory + "/" + location
         guard let handle = FileHandle(forReadingAtPath: path) else { throw bad("the external data file \(quoted(location)) cannot be read") }
         defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        guard offset <= size, need <= Int(size) - offset else {
+        let size: UInt64 = (try? handle.seekToEnd()) ?? 0
+        guard offset <= Int(clamping: size), need <= Int(clamping: size) - offset else {
             throw bad("the external data file \(quoted(location)) is too short for tensor \(quoted(t.name))")
         }
         do {
