@@ -1,4 +1,5 @@
 import CoreKernel
+import Formats
 import Foundation
 import Nets
 @testable import NetsKernel
@@ -93,6 +94,28 @@ extension KernelSuite {
                 }
             }
             #expect(throws: (any Error).self) { try ONNXModel.read(Array(bytes[..<(bytes.count / 2)]), directory: nil) }
+        }
+
+        /// A long line of elementwise operators imports without nesting one function too deeply
+        /// to evaluate.
+        @Test func longElementwiseChain() throws {
+            var graph = Onnx_GraphProto()
+            graph.input = [ONNXModel.valueInfo("x", [3])]
+            graph.output = [ONNXModel.valueInfo("v3001", [3])]
+            graph.node = (1...3001).map { i in
+                var n = Onnx_NodeProto()
+                n.opType = "Neg"
+                n.name = "neg\(i)"
+                n.input = [i == 1 ? "x" : "v\(i - 1)"]
+                n.output = ["v\(i)"]
+                return n
+            }
+            var model = Onnx_ModelProto()
+            model.graph = graph
+            let net = try ONNXModel.read(try ONNXFile.encode(model), directory: nil)
+            let x = try Tensor(shape: [1, 3], values: [1, -2, 3])
+            #expect(try net.forward([x]).values == [-1, 2, -3])
+            #expect(net.parts.count < 3001 / 30)
         }
 
         /// Large initializers go to NAME.onnx.data and are read back from it.
