@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
@@ -50,7 +51,10 @@ let package = Package(
         // Pictures: a render model of plain structs drawn by Cairo to PNG, SVG and PDF.
         .target(name: "Graphics", dependencies: ["CCairo"], swiftSettings: numericSpeed),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Formats", dependencies: ["Tensor", "CZlib"], swiftSettings: numericSpeed),
+        // ONNX models through the SwiftProtobuf runtime (the generated code is committed; see
+        // scripts/generate_onnx.sh), never its plugin.
+        .target(name: "Formats", dependencies: ["Tensor", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                swiftSettings: numericSpeed),
         .target(name: "Nets", dependencies: ["Tensor", "Imaging"], swiftSettings: numericSpeed),
         .target(name: "Learn", dependencies: ["Tensor", "Nets", "COpenBLAS"], swiftSettings: numericSpeed),
         // The kernel in three rooms: the language's library (no tensors, no BLAS), nets, learning.

@@ -80,6 +80,7 @@ var netsFormats: [FileFormat] {
                        do { try writeAtomically(bytes, to: path) } catch { throw FileError("noopen", "cannot write \(quoted(path))") }
                        return true
                    }),
+        ONNXModel.fileFormat,
         FileFormat("PTH", extensions: ["pth", "pt"], summary: "a PyTorch state dict, as an association of NumericArrays (no code is run)", importer: reader("PTH")),
         FileFormat("NPY", extensions: ["npy"], summary: "a NumPy array, as a NumericArray", importer: reader("NPY")),
         FileFormat("IDX", extensions: ["-ubyte", "-ubyte.gz"], summary: "an IDX array (MNIST), gzipped or not, as a NumericArray", importer: reader("IDX")),

@@ -1,0 +1,423 @@
+import Foundation
+import CoreKernel
+import Language
+import Formats
+import Nets
+import Tensor
+
+/// Nets as ONNX models (opset 13) and back: `Export["net.onnx", net]`, `Import["model.onnx"]`.
+///
+/// Export writes each layer as the ONNX operators that compute it (LinearLayer as Flatten + Gemm,
+/// ElementwiseLayer functions as their arithmetic, AggregationLayer as a global pooling and a
+/// Flatten...), nested chains and graphs flattened into one graph whose values are named by the
+/// layers' paths, learned arrays as float initializers in raw data, and the net's encoder and
+/// decoder as JSON in `metadata_props` (`nets.encoder`, `nets.decoder`) so they survive a round
+/// trip. Import builds a NetChain (a line of single-input layers) or a NetGraph from the
+/// operators that map to a nets layer, and otherwise names the first one that does not.
+enum ONNXModel {
+    static let opset: Int64 = 13
+    static let encoderKey = "nets.encoder", decoderKey = "nets.decoder"
+
+    /// The model of `net`; initializers of at least `externalThreshold` bytes go to the file
+    /// `externalLocation` next to the model (returned as the second element).
+    static func export(_ net: Net, externalLocation: String? = nil, externalThreshold: Int = ONNXFile.externalThreshold) throws -> (model: [UInt8], external: [UInt8]?) {
+        guard net.isInitialized else { throw NetError("uninit", "the net has uninitialized arrays; use NetInitialize or NetTrain before exporting it") }
+        var ex = ONNXExporter()
+        let inputNames: [String]
+        switch net {
+        case .graph(let g): inputNames = g.inputNames
+        case .layer(let l) where l.inputs.count > 1: inputNames = (1...l.inputs.count).map { "Input\($0)" }
+        default: inputNames = ["Input"]
+        }
+        for n in inputNames { ex.used.insert(n) }
+        ex.used.insert("Output")
+        let out = try ex.emit(net, path: [], inputs: inputNames)
+        _ = ex.node("Identity", [out], name: "Output", output: "Output")
+        var graph = Onnx_GraphProto()
+        graph.name = "nets"
+        graph.node = ex.nodes
+        graph.initializer = ex.initializers
+        graph.input = zip(inputNames, net.inputs).map { valueInfo($0, $1) }
+        graph.output = [valueInfo("Output", net.output)]
+        var model = Onnx_ModelProto()
+        model.irVersion = 7
+        model.producerName = "nets"
+        model.producerVersion = "1"
+        var opset = Onnx_OperatorSetIdProto()
+        opset.domain = ""
+        opset.version = Self.opset
+        model.opsetImport = [opset]
+        model.graph = graph
+        let json = JSONEncoder()
+        json.outputFormatting = .sortedKeys
+        if let e = net.encoder, let text = try? String(decoding: json.encode(e), as: UTF8.self) { model.metadataProps.append(entry(encoderKey, text)) }
+        if let d = net.decoder, let text = try? String(decoding: json.encode(d), as: UTF8.self) { model.metadataProps.append(entry(decoderKey, text)) }
+        var external: [UInt8]?
+        if let externalLocation {
+            let bytes = ONNXFile.externalize(&model, location: externalLocation, threshold: externalThreshold)
+            if !bytes.isEmpty { external = bytes }
+        }
+        return (try ONNXFile.encode(model), external)
+    }
+
+    static func entry(_ key: String, _ value: String) -> Onnx_StringStringEntryProto {
+        var e = Onnx_StringStringEntryProto()
+        e.key = key
+        e.value = value
+        return e
+    }
+
+    /// A float tensor value of a batch ("N") of per-example `shape`s.
+    static func valueInfo(_ name: String, _ shape: Shape?) -> Onnx_ValueInfoProto {
+        var v = Onnx_ValueInfoProto()
+        v.name = name
+        var t = Onnx_TypeProto.Tensor()
+        t.elemType = 1
+        if let shape {
+            var s = Onnx_TensorShapeProto()
+            var batch = Onnx_TensorShapeProto.Dimension()
+            batch.dimParam = "N"
+            s.dim = [batch] + shape.map { d in
+                var dim = Onnx_TensorShapeProto.Dimension()
+                dim.dimValue = Int64(d)
+                return dim
+            }
+            t.shape = s
+        }
+        v.type.tensorType = t
+        return v
+    }
+
+    /// The net a model describes; `directory` is where external data files are read from.
+    static func read(_ bytes: [UInt8], directory: String?) throws -> Net {
+        let model = try ONNXFile.decode(bytes)
+        var im = try ONNXImporter(model.graph, directory: directory)
+        try im.run()
+        var encoder: Nets.Encoder?, decoder: Nets.Decoder?
+        for p in model.metadataProps {
+            if p.key == encoderKey { encoder = try? JSONDecoder().decode(Nets.Encoder.self, from: Data(p.value.utf8)) }
+            if p.key == decoderKey { decoder = try? JSONDecoder().decode(Nets.Decoder.self, from: Data(p.value.utf8)) }
+        }
+        return try im.net(encoder: encoder, decoder: decoder)
+    }
+}
+
+/// Builds the ONNX nodes and initializers of a net.
+struct ONNXExporter {
+    var nodes: [Onnx_NodeProto] = []
+    var initializers: [Onnx_TensorProto] = []
+    var used: Set<String> = []
+
+    /// A name not used yet, from `base`.
+    mutating func fresh(_ base: String) -> String {
+        var name = base.isEmpty ? "v" : base, k = 1
+        while used.contains(name) { k += 1; name = "\(base)_\(k)" }
+        used.insert(name)
+        return name
+    }
+
+    mutating func constant(_ t: Tensor, _ base: String) -> String {
+        let name = fresh(base)
+        initializers.append(ONNXFile.proto(t, name: name))
+        return name
+    }
+
+    mutating func scalar(_ v: Float, _ base: String) -> String { constant(Tensor(scalar: v), base) }
+
+    mutating func integers(_ v: [Int], _ base: String) -> String {
+        let name = fresh(base)
+        initializers.append(ONNXFile.proto(integers: v.map { Int64($0) }, name: name))
+        return name
+    }
+
+    /// Appends a node and returns its output's name.
+    @discardableResult
+    mutating func node(_ op: String, _ inputs: [String], name: String, output: String? = nil, _ attributes: [Onnx_AttributeProto] = []) -> String {
+        var n = Onnx_NodeProto()
+        n.opType = op
+        n.name = fresh(name + (output == nil ? "" : "/node"))
+        n.input = inputs
+        let out = output ?? n.name
+        n.output = [out]
+        n.attribute = attributes
+        nodes.append(n)
+        return out
+    }
+
+    static func attr(_ name: String, int: Int) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .int
+        a.i = Int64(int)
+        return a
+    }
+
+    static func attr(_ name: String, ints: [Int]) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .ints
+        a.ints = ints.map { Int64($0) }
+        return a
+    }
+
+    static func attr(_ name: String, float: Float) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .float
+        a.f = float
+        return a
+    }
+
+    /// Emits a net fed by the values `inputs`; returns the name of its output value.
+    mutating func emit(_ net: Net, path: [String], inputs: [String]) throws -> String {
+        switch net {
+        case .layer(let l): return try emitLayer(l, name: path.isEmpty ? "layer" : path.joined(separator: "/"), inputs: inputs)
+        case .chain(let c):
+            var x = inputs.first ?? "Input"
+            for (name, node) in zip(c.names, c.nodes) { x = try emit(node, path: path + [name], inputs: [x]) }
+            return x
+        case .graph(let g):
+            var values: [Int: String] = [:]
+            func value(_ s: Edge.Source) -> String? {
+                switch s {
+                case .input(let i): return i < inputs.count ? inputs[i] : nil
+                case .node(let n): return values[n]
+                }
+            }
+            for n in g.order {
+                var feeds: [(Int, String)] = []
+                for e in g.edges {
+                    if case .node(n, let p) = e.target, let v = value(e.source) { feeds.append((p, v)) }
+                }
+                values[n] = try emit(g.nodes[n], path: path + [g.names[n]], inputs: feeds.sorted { $0.0 < $1.0 }.map(\.1))
+            }
+            guard let out = g.edges.first(where: { $0.target == .output }).flatMap({ value($0.source) }) else {
+                throw NetError("invedge", "the graph has no output")
+            }
+            return out
+        }
+    }
+
+    /// The window attributes of a convolution or pooling over an input of spatial size `hw`.
+    static func windowAttributes(_ w: WindowSpec, input: Shape?, dilations: Bool) -> [Onnx_AttributeProto] {
+        var a = [attr("kernel_shape", ints: w.kernel), attr("strides", ints: w.stride)]
+        if dilations { a.append(attr("dilations", ints: w.dilation)) }
+        switch w.padding {
+        case .explicit(let t, let b, let l, let r): a.append(attr("pads", ints: [t, l, b, r]))
+        case .same:
+            if let input, input.count == 3 {
+                var pads = [0, 0, 0, 0]
+                for axis in 0..<2 {
+                    let n = input[axis + 1], s = w.stride[axis], e = w.dilation[axis] * (w.kernel[axis] - 1) + 1
+                    let total = Swift.max(0, ((n - 1) / s) * s + e - n)
+                    pads[axis] = total / 2
+                    pads[axis + 2] = total - total / 2
+                }
+                a.append(attr("pads", ints: pads))
+            } else {
+                var auto = Onnx_AttributeProto()
+                auto.name = "auto_pad"
+                auto.type = .string
+                auto.s = Data("SAME_UPPER".utf8)
+                a.append(auto)
+            }
+        }
+        return a
+    }
+
+    mutating func emitLayer(_ l: Layer, name: String, inputs: [String]) throws -> String {
+        guard let x = inputs.first else { throw NetError("invspec", "layer \(name) has no input") }
+        func array(_ key: String) throws -> Tensor {
+            guard let a = l.arrays[key] else { throw NetError("uninit", "the array \(key) of \(name) is not initialized") }
+            return a
+        }
+        switch l.kind {
+        case .linear(_, let biases):
+            var v = x
+            if let s = l.inputs.first ?? nil, s.count != 1 { v = node("Flatten", [v], name: name + "/flatten", [Self.attr("axis", int: 1)]) }
+            var ins = [v, constant(try array("Weights"), name + "/Weights")]
+            if biases { ins.append(constant(try array("Biases"), name + "/Biases")) }
+            v = node("Gemm", ins, name: name, [Self.attr("transB", int: 1)])
+            if let o = l.output, o.count != 1 { v = node("Reshape", [v, integers([-1] + o, name + "/shape")], name: name + "/reshape") }
+            return v
+        case .softmax:
+            return node("Softmax", [x], name: name, [Self.attr("axis", int: -1)])
+        case .elementwise(.activation(let f)):
+            switch f {
+            case .relu: return node("Relu", [x], name: name)
+            case .tanh: return node("Tanh", [x], name: name)
+            case .sigmoid: return node("Sigmoid", [x], name: name)
+            case .relu6: return node("Clip", [x, scalar(0, name + "/min"), scalar(6, name + "/max")], name: name)
+            case .elu: return node("Elu", [x], name: name, [Self.attr("alpha", float: 1)])
+            case .selu: return node("Selu", [x], name: name)
+            case .softplus: return node("Softplus", [x], name: name)
+            case .hardSigmoid: return node("HardSigmoid", [x], name: name, [Self.attr("alpha", float: 1.0 / 6), Self.attr("beta", float: 0.5)])
+            case .gelu:
+                // Gelu is an operator from opset 20; in opset 13 it is x/2 (1 + erf(x/sqrt 2)).
+                let scaled = node("Div", [x, scalar(Float(2).squareRoot(), name + "/sqrt2")], name: name + "/div")
+                let e = node("Erf", [scaled], name: name + "/erf")
+                let one = node("Add", [e, scalar(1, name + "/one")], name: name + "/add")
+                let half = node("Mul", [x, scalar(0.5, name + "/half")], name: name + "/half")
+                return node("Mul", [half, one], name: name)
+            }
+        case .elementwise(.scalar(let f)):
+            if !f.readsInput {
+                // A constant function: x * 0 + c keeps the input's shape.
+                let zero = node("Mul", [x, scalar(0, name + "/zero")], name: name + "/zero")
+                return node("Add", [zero, try scalarFunction(f, x, name)], name: name)
+            }
+            return try scalarFunction(f, x, name)
+        case .convolution(_, let window, let groups, let biases):
+            var ins = [x, constant(try array("Weights"), name + "/Weights")]
+            if biases { ins.append(constant(try array("Biases"), name + "/Biases")) }
+            return node("Conv", ins, name: name, Self.windowAttributes(window, input: l.inputs.first ?? nil, dilations: true) + [Self.attr("group", int: groups)])
+        case .pooling(let window, let f):
+            let plain = window.dilation.allSatisfy { $0 == 1 }
+            switch f {
+            case .max:
+                return node("MaxPool", [x], name: name, Self.windowAttributes(window, input: l.inputs.first ?? nil, dilations: !plain))
+            case .mean, .total:
+                guard plain else { throw NetError("onnx", "a dilated mean pooling (layer \(name)) has no ONNX opset 13 operator") }
+                let attrs = Self.windowAttributes(window, input: l.inputs.first ?? nil, dilations: false) + [Self.attr("count_include_pad", int: 1)]
+                if f == .mean { return node("AveragePool", [x], name: name, attrs) }
+                let mean = node("AveragePool", [x], name: name + "/mean", attrs)
+                return node("Mul", [mean, scalar(Float(window.kernel[0] * window.kernel[1]), name + "/size")], name: name)
+            }
+        case .aggregation(let f):
+            var v = x
+            var positions = 1
+            if let s = l.inputs.first ?? nil {
+                positions = s.dropFirst().reduce(1, *)
+                if s.count != 3 { v = node("Reshape", [v, integers([0, 0, -1, 1], name + "/planes")], name: name + "/planes") }
+            } else {
+                v = node("Reshape", [v, integers([0, 0, -1, 1], name + "/planes")], name: name + "/planes")
+            }
+            switch f {
+            case .max: v = node("GlobalMaxPool", [v], name: name + "/pool")
+            case .mean: v = node("GlobalAveragePool", [v], name: name + "/pool")
+            case .total:
+                guard l.inputs.first ?? nil != nil else { throw NetError("onnx", "layer \(name) needs a known input shape to export") }
+                v = node("GlobalAveragePool", [v], name: name + "/pool")
+                v = node("Mul", [v, scalar(Float(positions), name + "/positions")], name: name + "/total")
+            }
+            return node("Flatten", [v], name: name, [Self.attr("axis", int: 1)])
+        case .batchNorm(let epsilon, _):
+            let ins = [x] + (try ["Scaling", "Biases", "MovingMean", "MovingVariance"].map { constant(try array($0), name + "/" + $0) })
+            return node("BatchNormalization", ins, name: name, [Self.attr("epsilon", float: epsilon)])
+        case .dropout(let p):
+            // Dropout in inference (training_mode false) is the identity, as in nets.
+            return node("Dropout", [x, scalar(p, name + "/ratio")], name: name)
+        case .flatten:
+            return node("Flatten", [x], name: name, [Self.attr("axis", int: 1)])
+        case .reshape(let dims):
+            return node("Reshape", [x, integers([-1] + dims, name + "/shape")], name: name)
+        case .catenate:
+            return node("Concat", inputs, name: name, [Self.attr("axis", int: 1)])
+        case .total:
+            return node("Sum", inputs, name: name)
+        case .loss:
+            throw NetError("onnx", "the loss layer \(name) has no ONNX export; export the net without its loss")
+        }
+    }
+
+    /// The operators of a scalar function applied to the value `x`.
+    mutating func scalarFunction(_ f: ScalarFunction, _ x: String, _ name: String) throws -> String {
+        switch f {
+        case .input: return x
+        case .constant(let c): return scalar(Float(c), name + "/c")
+        case .sum(let terms):
+            guard var acc = try terms.first.map({ try scalarFunction($0, x, name) }) else { return scalar(0, name + "/c") }
+            for t in terms.dropFirst() { acc = node("Add", [acc, try scalarFunction(t, x, name)], name: name) }
+            return acc
+        case .product(let factors):
+            guard var acc = try factors.first.map({ try scalarFunction($0, x, name) }) else { return scalar(1, name + "/c") }
+            for t in factors.dropFirst() { acc = node("Mul", [acc, try scalarFunction(t, x, name)], name: name) }
+            return acc
+        case .power(let b, let e):
+            return node("Pow", [try scalarFunction(b, x, name), try scalarFunction(e, x, name)], name: name)
+        case .clip(let g, let lo, let hi):
+            return node("Clip", [try scalarFunction(g, x, name), scalar(Float(lo), name + "/min"), scalar(Float(hi), name + "/max")], name: name)
+        case .apply(let g, let u):
+            let ops: [ScalarFunction.Elementary: String] = [
+                .exp: "Exp", .log: "Log", .tanh: "Tanh", .sin: "Sin", .cos: "Cos", .abs: "Abs", .sqrt: "Sqrt",
+                .ramp: "Relu", .sigmoid: "Sigmoid", .erf: "Erf", .sinh: "Sinh", .cosh: "Cosh", .arctan: "Atan",
+            ]
+            guard let op = ops[g] else { throw NetError("onnx", "\(g.rawValue) has no ONNX operator") }
+            return node(op, [try scalarFunction(u, x, name)], name: name)
+        }
+    }
+}
+
+extension ScalarFunction {
+    /// Whether the function depends on its argument.
+    var readsInput: Bool {
+        switch self {
+        case .input: return true
+        case .constant: return false
+        case .sum(let fs), .product(let fs): return fs.contains { $0.readsInput }
+        case .power(let a, let b): return a.readsInput || b.readsInput
+        case .apply(_, let f), .clip(let f, _, _): return f.readsInput
+        }
+    }
+
+    /// How deeply the function nests.
+    var depth: Int {
+        switch self {
+        case .input, .constant: return 1
+        case .sum(let fs), .product(let fs): return 1 + (fs.map(\.depth).max() ?? 0)
+        case .power(let a, let b): return 1 + Swift.max(a.depth, b.depth)
+        case .apply(_, let f), .clip(let f, _, _): return 1 + f.depth
+        }
+    }
+
+    /// The function with `g` in place of its argument: f(g(x)).
+    func composed(with g: ScalarFunction) -> ScalarFunction {
+        switch self {
+        case .input: return g
+        case .constant: return self
+        case .sum(let fs): return .sum(fs.map { $0.composed(with: g) })
+        case .product(let fs): return .product(fs.map { $0.composed(with: g) })
+        case .power(let a, let b): return .power(a.composed(with: g), b.composed(with: g))
+        case .apply(let e, let f): return .apply(e, f.composed(with: g))
+        case .clip(let f, let lo, let hi): return .clip(f.composed(with: g), lo, hi)
+        }
+    }
+}
+
+extension ONNXModel {
+    /// Models whose initializers total this many bytes keep them in `NAME.onnx.data` (a protobuf
+    /// holds at most 2 GiB).
+    static let externalTotal = 1 << 30
+
+    /// The ONNX file format: a net in, a net out.
+    static var fileFormat: FileFormat {
+        FileFormat("ONNX", extensions: ["onnx"],
+                   summary: "a net as an ONNX model (opset 13), its encoder and decoder as metadata; initializers over 1 GiB in total go to NAME.onnx.data",
+                   importer: { path, _ in
+                       try importing("ONNX") { .net(try ONNXModel.read(readBytes(path), directory: (path as NSString).deletingLastPathComponent)) }
+                   },
+                   exporter: { path, e, _ in
+                       guard let net = e.asNet else { return false }
+                       try write(net, to: path)
+                       return true
+                   })
+    }
+
+    /// Writes the model of `net` to `path`, and its large initializers to `path.data` when they
+    /// total more than `externalTotal` bytes (or each at least `threshold` when one is given).
+    static func write(_ net: Net, to path: String, externalThreshold threshold: Int? = nil) throws {
+        let size = net.layers.reduce(0) { $0 + $1.layer.arrays.values.reduce(0) { $0 + $1.count * 4 } }
+        let location = (path as NSString).lastPathComponent + ".data"
+        let external = threshold != nil || size > externalTotal
+        let (model, data): ([UInt8], [UInt8]?)
+        do {
+            (model, data) = try export(net, externalLocation: external ? location : nil, externalThreshold: threshold ?? ONNXFile.externalThreshold)
+        } catch let e as NetError {
+            throw FileError("noopen", "cannot export the net as ONNX: \(e.description)")
+        }
+        do {
+            if let data { try writeAtomically(data, to: path + ".data") }
+            try writeAtomically(model, to: path)
+        } catch { throw FileError("noopen", "cannot write \(quoted(path))") }
+    }
+}

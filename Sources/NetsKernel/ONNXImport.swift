@@ -1,0 +1,370 @@
+import Foundation
+import Formats
+import Nets
+import Tensor
+
+/// Reads an ONNX graph into nets layers, node by node in the file's (topological) order.
+///
+/// Every value a node reads must be a graph input, an initializer, a Constant's output or an
+/// earlier node's output: a cycle or a missing initializer is reported as the value nobody
+/// defines. Operators map to layers (Conv -> ConvolutionLayer, Gemm or MatMul [+ Add of the
+/// biases] -> LinearLayer, ...); Identity passes its input on; anything else is refused with the
+/// operator and node named.
+struct ONNXImporter {
+    /// A value of the graph: fed by a graph input or a layer, or a constant.
+    enum Value {
+        case source(Edge.Source)
+        /// A global pooling's output ({c} in nets, {c, 1, 1} in ONNX): only Flatten may read it.
+        case pooled(Int)
+        case constant(Onnx_TensorProto)
+    }
+
+    static let maxNodes = 1 << 16
+
+    let graph: Onnx_GraphProto
+    let directory: String?
+    var values: [String: Value] = [:]
+    var readers: [String: Int] = [:]
+    var names: [String] = []
+    var layers: [Net] = []
+    var edges: [Edge] = []
+    var inputNames: [String] = []
+    var inputShapes: [Shape?] = []
+
+    init(_ graph: Onnx_GraphProto, directory: String?) throws {
+        self.graph = graph
+        self.directory = directory
+        guard graph.node.count <= Self.maxNodes else { throw Self.bad("the graph has \(graph.node.count) nodes, more than \(Self.maxNodes)") }
+        for t in graph.initializer { values[t.name] = .constant(t) }
+        for v in graph.input where values[v.name] == nil {
+            values[v.name] = .source(.input(inputNames.count))
+            inputNames.append(v.name)
+            let dims = v.type.tensorType.shape.dim
+            let known = dims.dropFirst().map { $0.dimValue }
+            inputShapes.append(!dims.isEmpty && known.allSatisfy({ $0 > 0 && $0 <= 1 << 24 }) ? known.map { Int($0) } : nil)
+        }
+        guard !inputNames.isEmpty else { throw Self.bad("the graph has no input") }
+        for n in graph.node { for i in n.input where !i.isEmpty { readers[i, default: 0] += 1 } }
+        for o in graph.output { readers[o.name, default: 0] += 1 }
+    }
+
+    static func bad(_ why: String) -> FormatError { FormatError("onnx", why) }
+
+    static func unsupported(_ n: Onnx_NodeProto, _ why: String = "") -> FormatError {
+        FormatError("onnxop", "the operator \(n.opType) of node \(quoted(n.name.isEmpty ? n.output.first ?? "?" : n.name)) has no nets layer\(why.isEmpty ? "" : " (" + why + ")")")
+    }
+
+    // MARK: Reading nodes
+
+    mutating func run() throws {
+        for n in graph.node {
+            guard n.domain.isEmpty || n.domain == "ai.onnx" else { throw Self.unsupported(n, "domain \(n.domain)") }
+            guard !n.output.isEmpty else { throw Self.bad("node \(quoted(n.name)) has no output") }
+            for i in n.input where !i.isEmpty && values[i] == nil {
+                throw Self.bad("node \(quoted(n.name)) reads \(quoted(i)), which no graph input, initializer or earlier node defines (a missing initializer or a cycle)")
+            }
+            try read(n)
+        }
+    }
+
+    func attribute(_ n: Onnx_NodeProto, _ name: String) -> Onnx_AttributeProto? { n.attribute.first { $0.name == name } }
+    func int(_ n: Onnx_NodeProto, _ name: String, _ d: Int) -> Int { attribute(n, name).map { Int(clamping: $0.i) } ?? d }
+    func float(_ n: Onnx_NodeProto, _ name: String, _ d: Float) -> Float { attribute(n, name)?.f ?? d }
+    func ints(_ n: Onnx_NodeProto, _ name: String) -> [Int]? { attribute(n, name).map { $0.ints.map { Int(clamping: $0) } } }
+    func string(_ n: Onnx_NodeProto, _ name: String) -> String? { attribute(n, name).map { String(decoding: $0.s, as: UTF8.self) } }
+
+    /// The constant tensor at input `i`, or nil when the input is absent or computed.
+    func constant(_ n: Onnx_NodeProto, _ i: Int) -> Onnx_TensorProto? {
+        guard i < n.input.count, case .constant(let t)? = values[n.input[i]] else { return nil }
+        return t
+    }
+
+    func tensor(_ t: Onnx_TensorProto) throws -> Tensor { try ONNXFile.tensor(t, directory: directory) }
+
+    /// The computed value at input `i`.
+    func source(_ n: Onnx_NodeProto, _ i: Int) throws -> Edge.Source {
+        guard i < n.input.count else { throw Self.bad("node \(quoted(n.name)) (\(n.opType)) lacks input \(i + 1)") }
+        switch values[n.input[i]] {
+        case .source(let s)?: return s
+        case .pooled?: throw Self.unsupported(n, "it reads a global pooling's output, which nets reads only through Flatten")
+        case .constant?, nil: throw Self.unsupported(n, "input \(quoted(n.input[i])) is a constant")
+        }
+    }
+
+    /// Adds a layer fed by `sources` whose output is the node's first output.
+    mutating func add(_ kind: LayerKind, arrays: [String: Tensor] = [:], _ n: Onnx_NodeProto, _ sources: [Edge.Source], pooled: Bool = false) throws {
+        var name = n.name.isEmpty ? n.opType : n.name
+        if names.contains(name) {
+            var k = 2
+            while names.contains("\(name)_\(k)") { k += 1 }
+            name = "\(name)_\(k)"
+        }
+        let layer: Layer
+        do { layer = try Layer(kind, arrays: arrays, inputCount: sources.count) } catch let e as NetError {
+            throw Self.bad("node \(quoted(n.name)) (\(n.opType)): \(e.description)")
+        }
+        let index = layers.count
+        names.append(name)
+        layers.append(.layer(layer))
+        for (p, s) in sources.enumerated() { edges.append(Edge(s, .node(index, port: p))) }
+        values[n.output[0]] = pooled ? .pooled(index) : .source(.node(index))
+    }
+
+    /// An ElementwiseLayer of `f`; it joins the elementwise layer before it when that layer feeds
+    /// only this node (so exported arithmetic comes back as one function), up to a nesting depth
+    /// that keeps evaluating the function off the end of the stack.
+    mutating func elementwise(_ f: ScalarFunction, _ n: Onnx_NodeProto, input k: Int = 0) throws {
+        let s = try source(n, k)
+        if case .node(let i) = s, readers[n.input[k]] == 1, case .layer(let l) = layers[i], case .elementwise(.scalar(let g)) = l.kind,
+           g.depth + f.depth < 64, let fused = try? Layer(.elementwise(.scalar(f.composed(with: g))), inputCount: 1) {
+            layers[i] = .layer(fused)
+            values[n.output[0]] = .source(s)
+            return
+        }
+        try add(.elementwise(.scalar(f)), n, [s])
+    }
+
+    /// A constant of one element, as a number.
+    func scalarValue(_ t: Onnx_TensorProto) throws -> Double? {
+        let x = try tensor(t)
+        return x.count == 1 ? Double(x.values[0]) : nil
+    }
+
+    mutating func read(_ n: Onnx_NodeProto) throws {
+        let unary: [String: ScalarFunction] = [
+            "Exp": .apply(.exp, .input), "Log": .apply(.log, .input), "Sin": .apply(.sin, .input), "Cos": .apply(.cos, .input),
+            "Abs": .apply(.abs, .input), "Sqrt": .apply(.sqrt, .input), "Erf": .apply(.erf, .input), "Sinh": .apply(.sinh, .input),
+            "Cosh": .apply(.cosh, .input), "Atan": .apply(.arctan, .input), "Neg": .product([.constant(-1), .input]),
+            "Reciprocal": .power(.input, .constant(-1)),
+        ]
+        let activations: [String: Activation] = ["Relu": .relu, "Tanh": .tanh, "Sigmoid": .sigmoid, "Softplus": .softplus, "Selu": .selu]
+        switch n.opType {
+        case "Constant":
+            guard let a = attribute(n, "value"), a.hasT else { throw Self.unsupported(n, "only a tensor value") }
+            var t = a.t
+            t.name = n.output[0]
+            values[n.output[0]] = .constant(t)
+        case "Identity":
+            let x = n.input.first ?? ""
+            values[n.output[0]] = values[x]
+            readers[n.output[0], default: 0] += (readers[x] ?? 1) - 1
+        case "Dropout":
+            let ratio = try constant(n, 1).flatMap { try scalarValue($0) } ?? Double(float(n, "ratio", 0.5))
+            try add(.dropout(Float(ratio)), n, [source(n, 0)])
+        case let op where activations[op] != nil:
+            if let f = activations[op] { try add(.elementwise(.activation(f)), n, [source(n, 0)]) }
+        case let op where unary[op] != nil:
+            if let f = unary[op] { try elementwise(f, n) }
+        case "Elu":
+            guard float(n, "alpha", 1) == 1 else { throw Self.unsupported(n, "alpha other than 1") }
+            try add(.elementwise(.activation(.elu)), n, [source(n, 0)])
+        case "LeakyRelu":
+            let alpha = Double(float(n, "alpha", 0.01))
+            try elementwise(.sum([.apply(.ramp, .input), .product([.constant(-alpha), .apply(.ramp, .product([.constant(-1), .input]))])]), n)
+        case "HardSigmoid":
+            let alpha = float(n, "alpha", 0.2), beta = float(n, "beta", 0.5)
+            if abs(alpha - 1.0 / 6) < 1e-7, beta == 0.5 { try add(.elementwise(.activation(.hardSigmoid)), n, [source(n, 0)]); return }
+            try elementwise(.clip(.sum([.product([.constant(Double(alpha)), .input]), .constant(Double(beta))]), 0, 1), n)
+        case "Gelu":
+            guard (string(n, "approximate") ?? "none") == "none" else { throw Self.unsupported(n, "the tanh approximation") }
+            try add(.elementwise(.activation(.gelu)), n, [source(n, 0)])
+        case "Clip":
+            let lo = try constant(n, 1).flatMap { try scalarValue($0) } ?? Double(attribute(n, "min")?.f ?? -.greatestFiniteMagnitude)
+            let hi = try constant(n, 2).flatMap { try scalarValue($0) } ?? Double(attribute(n, "max")?.f ?? .greatestFiniteMagnitude)
+            if lo == 0, hi == 6 { try add(.elementwise(.activation(.relu6)), n, [source(n, 0)]); return }
+            try elementwise(.clip(.input, lo, hi), n)
+        case "Add", "Sub", "Mul", "Div", "Pow":
+            try arithmetic(n)
+        case "Sum":
+            guard n.input.count > 1 else { values[n.output[0]] = values[n.input.first ?? ""]; return }
+            try add(.total, n, n.input.indices.map { try source(n, $0) })
+        case "Softmax":
+            let axis = int(n, "axis", 1)
+            guard axis == -1 || axis == 1 else { throw Self.unsupported(n, "a softmax over axis \(axis)") }
+            try add(.softmax, n, [source(n, 0)])
+        case "Flatten":
+            guard int(n, "axis", 1) == 1 else { throw Self.unsupported(n, "axis other than 1") }
+            if case .pooled(let i)? = values[n.input.first ?? ""] { values[n.output[0]] = .source(.node(i)); return }
+            try add(.flatten, n, [source(n, 0)])
+        case "Reshape":
+            try reshape(n)
+        case "Concat":
+            guard int(n, "axis", 1) == 1 else { throw Self.unsupported(n, "a catenation along axis \(int(n, "axis", 1))") }
+            try add(.catenate, n, n.input.indices.map { try source(n, $0) })
+        case "Gemm":
+            try gemm(n)
+        case "MatMul":
+            guard let w = constant(n, 1) else { throw Self.unsupported(n, "a product of two computed values") }
+            let weights = try tensor(w)
+            guard weights.rank == 2 else { throw Self.unsupported(n, "weights of rank \(weights.rank)") }
+            try add(.linear(output: [weights.shape[1]], biases: false), arrays: ["Weights": weights.transposed()], n, [source(n, 0)])
+        case "Conv":
+            try convolution(n)
+        case "MaxPool", "AveragePool":
+            try pooling(n)
+        case "GlobalAveragePool", "GlobalMaxPool":
+            try add(.aggregation(n.opType == "GlobalMaxPool" ? .max : .mean), n, [source(n, 0)], pooled: true)
+        case "BatchNormalization":
+            guard int(n, "training_mode", 0) == 0 else { throw Self.unsupported(n, "training mode") }
+            var arrays: [String: Tensor] = [:]
+            for (i, key) in ["Scaling", "Biases", "MovingMean", "MovingVariance"].enumerated() {
+                guard let t = constant(n, i + 1) else { throw Self.unsupported(n, "a computed \(key)") }
+                arrays[key] = try tensor(t)
+            }
+            try add(.batchNorm(epsilon: float(n, "epsilon", 1e-5), momentum: float(n, "momentum", 0.9)), arrays: arrays, n, [source(n, 0)])
+        default:
+            throw Self.unsupported(n)
+        }
+    }
+
+    /// Add/Sub/Mul/Div/Pow: with a one-element constant, an ElementwiseLayer; the sum of two
+    /// computed values, a TotalLayer; the biases after a MatMul, the LinearLayer's biases.
+    mutating func arithmetic(_ n: Onnx_NodeProto) throws {
+        guard n.input.count == 2 else { throw Self.bad("node \(quoted(n.name)) (\(n.opType)) needs two inputs") }
+        let a = constant(n, 0), b = constant(n, 1)
+        if a == nil, b == nil {
+            guard n.opType == "Add" else { throw Self.unsupported(n, "\(n.opType) of two computed values") }
+            try add(.total, n, [source(n, 0), source(n, 1)])
+            return
+        }
+        guard let c = a ?? b, let k = try scalarValue(c) else {
+            if n.opType == "Add", let b, try fuseBiases(n, b) { return }
+            throw Self.unsupported(n, "\(n.opType) with a constant of more than one element")
+        }
+        let first = a == nil
+        let f: ScalarFunction
+        switch n.opType {
+        case "Add": f = .sum([.input, .constant(k)])
+        case "Sub": f = first ? .sum([.input, .constant(-k)]) : .sum([.constant(k), .product([.constant(-1), .input])])
+        case "Mul": f = .product([.input, .constant(k)])
+        case "Div": f = first ? .product([.input, .constant(1 / k)]) : .product([.constant(k), .power(.input, .constant(-1))])
+        default: f = first ? .power(.input, .constant(k)) : .power(.constant(k), .input)
+        }
+        try elementwise(f, n, input: first ? 0 : 1)
+    }
+
+    /// Folds `Add(MatMul(x, W), b)` into one LinearLayer when the MatMul feeds only the Add.
+    mutating func fuseBiases(_ n: Onnx_NodeProto, _ b: Onnx_TensorProto) throws -> Bool {
+        guard case .source(.node(let i))? = values[n.input[0]], readers[n.input[0]] == 1, case .layer(let l) = layers[i],
+              case .linear(let out, false) = l.kind, let w = l.arrays["Weights"] else { return false }
+        let biases = try tensor(b)
+        guard biases.count == w.shape[0] else { return false }
+        let layer: Layer
+        do { layer = try Layer(.linear(output: out, biases: true), arrays: ["Weights": w, "Biases": biases.reshaped([biases.count])]) } catch { return false }
+        layers[i] = .layer(layer)
+        values[n.output[0]] = .source(.node(i))
+        return true
+    }
+
+    mutating func gemm(_ n: Onnx_NodeProto) throws {
+        guard float(n, "alpha", 1) == 1, float(n, "beta", 1) == 1, int(n, "transA", 0) == 0 else {
+            throw Self.unsupported(n, "alpha, beta or transA other than the defaults")
+        }
+        guard let wt = constant(n, 1) else { throw Self.unsupported(n, "computed weights") }
+        var w = try tensor(wt)
+        guard w.rank == 2 else { throw Self.bad("node \(quoted(n.name)) (Gemm) has weights of rank \(w.rank)") }
+        if int(n, "transB", 0) == 0 { w = try w.transposed() }
+        var arrays = ["Weights": w]
+        if n.input.count > 2, !n.input[2].isEmpty {
+            guard let ct = constant(n, 2) else { throw Self.unsupported(n, "computed biases") }
+            let c = try tensor(ct)
+            if c.count == w.shape[0] { arrays["Biases"] = try c.reshaped([c.count]) }
+            else if c.count == 1 { arrays["Biases"] = try Tensor(shape: [w.shape[0]], repeating: c.values[0]) }
+            else { throw Self.bad("node \(quoted(n.name)) (Gemm) has biases of shape \(c.shape) for \(w.shape[0]) outputs") }
+        }
+        try add(.linear(output: [w.shape[0]], biases: arrays["Biases"] != nil), arrays: arrays, n, [source(n, 0)])
+    }
+
+    mutating func reshape(_ n: Onnx_NodeProto) throws {
+        guard let st = constant(n, 1) else { throw Self.unsupported(n, "a shape computed in the graph") }
+        let shape = try ONNXFile.integers(st)
+        guard let batch = shape.first, batch == 0 || batch == -1 else { throw Self.unsupported(n, "a shape \(shape) that does not keep the batch") }
+        let rest = shape.dropFirst()
+        if case .pooled(let i)? = values[n.input.first ?? ""], rest.count == 1 { values[n.output[0]] = .source(.node(i)); return }
+        if rest == [-1] { try add(.flatten, n, [source(n, 0)]); return }
+        guard !rest.isEmpty, rest.allSatisfy({ $0 > 0 && $0 <= 1 << 24 }) else { throw Self.unsupported(n, "the shape \(shape)") }
+        try add(.reshape(rest.map { Int($0) }), n, [source(n, 0)])
+    }
+
+    /// The window of a Conv or pooling node: pairs of kernel, strides, dilations; pads or auto_pad.
+    func window(_ n: Onnx_NodeProto, kernel: [Int]) throws -> WindowSpec {
+        let strides = ints(n, "strides") ?? [1, 1], dilations = ints(n, "dilations") ?? [1, 1]
+        guard kernel.count == 2, strides.count == 2, dilations.count == 2,
+              (kernel + strides + dilations).allSatisfy({ $0 > 0 && $0 <= 1 << 16 }) else {
+            throw Self.unsupported(n, "only two-dimensional windows of positive sizes")
+        }
+        let padding: Padding
+        switch string(n, "auto_pad") ?? "NOTSET" {
+        case "NOTSET", "":
+            let p = ints(n, "pads") ?? [0, 0, 0, 0]
+            guard p.count == 4, p.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }) else { throw Self.bad("node \(quoted(n.name)) has invalid pads \(p)") }
+            padding = .explicit(top: p[0], bottom: p[2], left: p[1], right: p[3])
+        case "VALID": padding = .none
+        case "SAME_UPPER": padding = .same
+        case let other: throw Self.unsupported(n, "auto_pad \(other)")
+        }
+        return WindowSpec(kernel: kernel, stride: strides, padding: padding, dilation: dilations)
+    }
+
+    mutating func convolution(_ n: Onnx_NodeProto) throws {
+        guard let wt = constant(n, 1) else { throw Self.unsupported(n, "computed weights") }
+        let w = try tensor(wt)
+        guard w.rank == 4 else { throw Self.unsupported(n, "only two-dimensional convolutions") }
+        var arrays = ["Weights": w]
+        if n.input.count > 2, !n.input[2].isEmpty {
+            guard let b = constant(n, 2) else { throw Self.unsupported(n, "computed biases") }
+            arrays["Biases"] = try tensor(b)
+        }
+        let groups = int(n, "group", 1)
+        guard groups > 0 else { throw Self.bad("node \(quoted(n.name)) has group \(groups)") }
+        let spec = try window(n, kernel: ints(n, "kernel_shape") ?? Array(w.shape[2...]))
+        try add(.convolution(channels: w.shape[0], window: spec, groups: groups, biases: arrays["Biases"] != nil), arrays: arrays, n, [source(n, 0)])
+    }
+
+    mutating func pooling(_ n: Onnx_NodeProto) throws {
+        guard int(n, "ceil_mode", 0) == 0 else { throw Self.unsupported(n, "ceil_mode") }
+        guard n.output.count == 1 || n.output[1].isEmpty else { throw Self.unsupported(n, "the indices output") }
+        guard let kernel = ints(n, "kernel_shape") else { throw Self.bad("node \(quoted(n.name)) has no kernel_shape") }
+        let spec = try window(n, kernel: kernel)
+        let max = n.opType == "MaxPool"
+        if !max, int(n, "count_include_pad", 0) == 0, spec.padding != .none {
+            throw Self.unsupported(n, "an average that leaves out the padding")
+        }
+        try add(.pooling(spec, max ? .max : .mean), n, [source(n, 0)])
+    }
+
+    // MARK: The net
+
+    /// A NetChain when the layers form a line from the single input, else a NetGraph.
+    func net(encoder: Nets.Encoder?, decoder: Nets.Decoder?) throws -> Net {
+        guard graph.output.count == 1, let out = values[graph.output[0].name] else {
+            throw Self.bad("the graph should have one output defined by its nodes, not \(graph.output.count)")
+        }
+        let output: Edge.Source
+        switch out {
+        case .source(let s): output = s
+        case .pooled(let i): output = .node(i)
+        case .constant: throw Self.bad("the graph's output is a constant")
+        }
+        guard !layers.isEmpty else { throw Self.bad("the graph has no layer") }
+        var line = inputNames.count == 1 && output == .node(layers.count - 1)
+        if line {
+            for (i, l) in layers.enumerated() {
+                let into = edges.filter { $0.target == .node(i, port: 0) }
+                let from: Edge.Source = i == 0 ? .input(0) : .node(i - 1)
+                if l.inputs.count != 1 || into.count != 1 || into[0].source != from { line = false; break }
+            }
+            // Each layer read by its successor alone (a value read twice is a branch).
+            if line, edges.count != layers.count { line = false }
+        }
+        do {
+            if line {
+                return .chain(try Chain(names: names, nodes: layers, encoder: encoder, decoder: decoder, input: inputShapes[0]))
+            }
+            return .graph(try Graph(names: names, nodes: layers, edges: edges + [Edge(output, .output)], inputNames: inputNames,
+                                    encoder: encoder, decoder: decoder, inputs: inputShapes))
+        } catch let e as NetError {
+            throw Self.bad("the layers do not fit together: \(e.description)")
+        }
+    }
+}
