@@ -317,6 +317,9 @@ struct ONNXExporter {
             return node("Sum", inputs, name: name)
         case .loss:
             throw NetError("onnx", "the loss layer \(name) has no ONNX export; export the net without its loss")
+        case .embedding, .basicRecurrent, .gatedRecurrent, .longShortTermMemory, .sequenceLast, .sequenceMost,
+             .sequenceRest, .sequenceReverse, .sequenceAggregation:
+            throw NetError("onnx", "the sequence layer \(name) has no ONNX export yet")
         }
     }
 
