@@ -101,7 +101,11 @@ extension KernelSuite {
                 source.text.split(separator: "\n").compactMap { line -> (String, String)? in
                     guard line.contains("::usage"), let e = line.range(of: "Example: "), let g = line.range(of: " gives ", range: e.upperBound..<line.endIndex),
                           let end = line.range(of: ".\";", options: .backwards) else { return nil }
-                    return (String(line[e.upperBound..<g.lowerBound]), String(line[g.upperBound..<end.lowerBound]).replacingOccurrences(of: "\\\\", with: "\\"))
+                    // The text is inside a string literal: its \" and \\ stand for " and \.
+                    func unescaped<S: StringProtocol>(_ t: S) -> String {
+                        String(t).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+                    }
+                    return (unescaped(line[e.upperBound..<g.lowerBound]), unescaped(line[g.upperBound..<end.lowerBound]))
                 }
             }
         }
