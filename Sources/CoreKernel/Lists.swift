@@ -570,16 +570,6 @@ extension Kernel {
                 }
                 do { return try part(c[0], pos[...]) } catch { c.message("partw", c[1], c[0]); return nil }
             },
-            Builtin("PadRight", [], usage: "PadRight[list, n] pads list on the right with 0 to length n; PadRight[list, n, x] with x.", examples: [("PadRight[{1, 2}, 4]", "{1, 2, 0, 0}")]) { c in
-                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0, admits(n, c) else { return nil }
-                let x = c.count == 3 ? c[2] : .integer(0)
-                return .list(items.count >= n ? Array(items.prefix(n)) : items + Array(repeating: x, count: n - items.count))
-            },
-            Builtin("PadLeft", [], usage: "PadLeft[list, n] pads list on the left with 0 to length n; PadLeft[list, n, x] with x.", examples: [("PadLeft[{1, 2}, 4]", "{0, 0, 1, 2}")]) { c in
-                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0, admits(n, c) else { return nil }
-                let x = c.count == 3 ? c[2] : .integer(0)
-                return .list(items.count >= n ? Array(items.suffix(n)) : Array(repeating: x, count: n - items.count) + items)
-            },
             Builtin("Subsets", [], usage: "Subsets[list] gives all subsets; Subsets[list, {k}] those of size k.", examples: [("Subsets[{a, b, c}, {2}]", "{{a, b}, {a, c}, {b, c}}")]) { c in
                 guard c.count >= 1, let items = c[0].listItems, items.count <= 20 else { return nil }
                 var sizes = Array(0...items.count)
