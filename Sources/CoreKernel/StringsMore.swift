@@ -97,6 +97,22 @@ extension Kernel {
                 }
                 return c.count == 2 ? .call(c[1], [e]) : e
             },
+            Builtin("CharacterNormalize", [.listable], usage: "CharacterNormalize[\"string\", form] gives string in the Unicode normalization form \"NFC\", \"NFD\", \"NFKC\" or \"NFKD\".", arity: .exactly(2), messages: ["form": "`1` is not a known normalization form."], examples: [("ToCharacterCode[CharacterNormalize[\"é\", \"NFD\"]]", "{101, 769}"), ("CharacterNormalize[\"é\", \"NFC\"] == \"é\"", "True")]) { c in
+                guard let s = c[0].asString, let form = c[1].asString else { return nil }
+                // Compared by scalars, so that the composed and decomposed forms differ in length.
+                switch form {
+                case "NFC": return .string(s.precomposedStringWithCanonicalMapping)
+                case "NFD": return .string(s.decomposedStringWithCanonicalMapping)
+                case "NFKC": return .string(s.precomposedStringWithCompatibilityMapping)
+                case "NFKD": return .string(s.decomposedStringWithCompatibilityMapping)
+                default: c.message("form", c[1]); return nil
+                }
+            },
+            Builtin("Transliterate", [.listable], usage: "Transliterate[\"string\"] writes string in Latin letters without diacritics (through ICU's transliterations); Transliterate[\"string\", \"Ascii\"] as well.", arity: .between(1, 2), examples: [("Transliterate[\"café naïve\"]", "cafe naive"), ("Transliterate[\"Αθήνα\"]", "Athena")]) { c in
+                guard let s = c[0].asString else { return nil }
+                let latin = s.applyingTransform(.toLatin, reverse: false) ?? s
+                return .string(latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin)
+            },
         ]
     }
 }
