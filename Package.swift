@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Learn", dependencies: ["Tensor", "Nets", "COpenBLAS"], swiftSettings: numericSpeed),
         // The kernel in three rooms: the language's library (no tensors, no BLAS), nets, learning.
         .target(name: "CoreKernel", dependencies: [
-            "Language", "Randomness", "Resources",
+            "Language", "Randomness", "Resources", "CZlib",
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: releaseSpeed, plugins: ["EmbedStdlib"]),

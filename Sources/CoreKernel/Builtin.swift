@@ -86,10 +86,12 @@ public struct Builtin {
         s.options = options.map { .rule(.sym($0.0), $0.1) }
         for (tag, text) in messages { s.messages[tag] = text }
         if let sub = subValue { SubValueBuiltins.register(s, sub) }
+        let form = Builtin.operatorForms[name]
+        if let form { SubValueBuiltins.register(s, Builtin.operatorFormValue(form, s)) }
         guard let function else { s.builtin = nil; return }
         let arity = self.arity
         let known = Set(options.map(\.0))
-        if arity == .any && known.isEmpty {
+        if arity == .any && known.isEmpty && form == nil {
             s.builtin = function
             return
         }
@@ -98,6 +100,8 @@ public struct Builtin {
             // looks like options (`Classify[{"red" -> "warm", ...}]`) stays data.
             let options = known.isEmpty ? 0 : Swift.min(c.trailingOptionCount, Swift.max(0, c.count - arity.minimum))
             let n = c.count - options
+            // The operator form `F[a...]` stays as it is until applied.
+            if let form, options == 0, n == form.arity, arity == .any || !arity.admits(n) { return nil }
             guard arity.admits(n) else { return c.argCount(arity, given: n) }
             if options > 0, let bad = c.unknownOption(known, among: options) {
                 c.message("optx", bad, c.whole)

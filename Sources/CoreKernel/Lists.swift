@@ -570,35 +570,38 @@ extension Kernel {
                 }
                 do { return try part(c[0], pos[...]) } catch { c.message("partw", c[1], c[0]); return nil }
             },
-            Builtin("PadRight", [], usage: "PadRight[list, n] pads list on the right with 0 to length n; PadRight[list, n, x] with x.", examples: [("PadRight[{1, 2}, 4]", "{1, 2, 0, 0}")]) { c in
-                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0, admits(n, c) else { return nil }
-                let x = c.count == 3 ? c[2] : .integer(0)
-                return .list(items.count >= n ? Array(items.prefix(n)) : items + Array(repeating: x, count: n - items.count))
-            },
-            Builtin("PadLeft", [], usage: "PadLeft[list, n] pads list on the left with 0 to length n; PadLeft[list, n, x] with x.", examples: [("PadLeft[{1, 2}, 4]", "{0, 0, 1, 2}")]) { c in
-                guard c.count >= 2, let items = c[0].listItems, let n = c[1].intValue, n >= 0, admits(n, c) else { return nil }
-                let x = c.count == 3 ? c[2] : .integer(0)
-                return .list(items.count >= n ? Array(items.suffix(n)) : Array(repeating: x, count: n - items.count) + items)
-            },
-            Builtin("Subsets", [], usage: "Subsets[list] gives all subsets; Subsets[list, {k}] those of size k.", examples: [("Subsets[{a, b, c}, {2}]", "{{a, b}, {a, c}, {b, c}}")]) { c in
-                guard c.count >= 1, let items = c[0].listItems, items.count <= 20 else { return nil }
+            Builtin("Subsets", [], usage: "Subsets[list] gives all subsets, smallest first; Subsets[list, n] those of at most n elements; Subsets[list, {k}] those of exactly k; Subsets[list, {kmin, kmax}] and {kmin, kmax, step} those sizes; Subsets[list, All]; Subsets[list, spec, n] the first n of them, Subsets[list, spec, {m}] the mth.", arity: .between(1, 3), examples: [("Subsets[{a, b, c}, {2}]", "{{a, b}, {a, c}, {b, c}}"), ("Subsets[{a, b, c, d}, {2}, 3]", "{{a, b}, {a, c}, {a, d}}"), ("Subsets[{a, b, c, d}, {1, 3, 2}]", "{{a}, {b}, {c}, {d}, {a, b, c}, {a, b, d}, {a, c, d}, {b, c, d}}"), ("Subsets[{a, b, c}, All, {5}]", "{{a, b}}")]) { c in
+                guard let items = c[0].listItems, items.count <= 20 else { return nil }
                 var sizes = Array(0...items.count)
-                if c.count >= 2 {
+                if c.count >= 2, !c[1].isSymbol(Sym.All) {
                     if let k = c[1].intValue { sizes = k < 0 ? [] : Array(0...min(k, items.count)) }
-                    else if let l = c[1].listItems, let k = l.first?.intValue {
-                        let last = min(l.last?.intValue ?? k, items.count)
-                        sizes = l.count == 1 ? [k] : (k <= last ? Array(max(k, 0)...max(last, 0)) : [])
-                    }
+                    else if let l = c[1].listItems?.compactMap(\.intValue), l.count == c[1].listItems?.count, (1...3).contains(l.count) {
+                        let step = l.count == 3 ? l[2] : 1
+                        let last = l.count == 1 ? l[0] : l[1]
+                        guard step != 0 else { return nil }
+                        sizes = Array(stride(from: l[0], through: last, by: step)).filter { $0 >= 0 && $0 <= items.count }
+                    } else { return nil }
+                }
+                // The third argument takes the first n subsets, or the mth ({m}).
+                var limit = Int.max
+                var only: Int?
+                if c.count == 3 {
+                    if let n = c[2].intValue, n >= 0 { limit = n }
+                    else if let l = c[2].listItems, l.count == 1, let m = l[0].intValue, m >= 1 { only = m; limit = m }
+                    else { return nil }
                 }
                 var out: [Expr] = []
-                for k in sizes {
+                sizes: for k in sizes {
                     func go(_ start: Int, _ acc: [Expr]) {
+                        if out.count >= limit { return }
                         if acc.count == k { out.append(.list(acc)); return }
                         if start >= items.count { return }
                         for i in start..<items.count { go(i + 1, acc + [items[i]]) }
                     }
                     go(0, [])
+                    if out.count >= limit { break sizes }
                 }
+                if let m = only { return .list(out.count >= m ? [out[m - 1]] : []) }
                 return .list(out)
             },
             Builtin("Tuples", [], usage: "Tuples[list, n] gives all n-tuples of elements of list; Tuples[{l1, l2, ...}] picks one from each.", examples: [("Tuples[{0, 1}, 2]", "{{0, 0}, {0, 1}, {1, 0}, {1, 1}}")]) { c in
@@ -613,15 +616,25 @@ extension Kernel {
                 for l in lists { out = out.flatMap { p in l.map { p + [$0] } } }
                 return .list(out.map { .list($0) })
             },
-            Builtin("Permutations", [], usage: "Permutations[list] gives all permutations of list.", examples: [("Permutations[{1, 2, 3}]", "{{1, 2, 3}, {1, 3, 2}, {2, 1, 3}, {2, 3, 1}, {3, 1, 2}, {3, 2, 1}}")]) { c in
-                guard c.count >= 1, let items = c[0].listItems, items.count <= 9 else { return nil }
+            Builtin("Permutations", [], usage: "Permutations[list] gives all permutations of list (repeated elements give repeated permutations once); Permutations[list, n] those of at most n elements; Permutations[list, {k}] those of exactly k; Permutations[list, {kmin, kmax}] those sizes.", arity: .between(1, 2), examples: [("Permutations[{1, 2, 3}]", "{{1, 2, 3}, {1, 3, 2}, {2, 1, 3}, {2, 3, 1}, {3, 1, 2}, {3, 2, 1}}"), ("Permutations[{a, b, c}, {2}]", "{{a, b}, {a, c}, {b, a}, {b, c}, {c, a}, {c, b}}"), ("Permutations[{a, b}, 1]", "{{}, {a}, {b}}")]) { c in
+                guard let items = c[0].listItems, items.count <= 9 else { return nil }
+                var sizes = [items.count]
+                if c.count == 2 {
+                    if c[1].isSymbol(Sym.All) { sizes = Array(0...items.count) }
+                    else if let n = c[1].intValue { sizes = n < 0 ? [] : Array(0...min(n, items.count)) }
+                    else if let l = c[1].listItems?.compactMap(\.intValue), l.count == c[1].listItems?.count, (1...2).contains(l.count) {
+                        sizes = Array(stride(from: l[0], through: l.last ?? l[0], by: 1)).filter { $0 >= 0 && $0 <= items.count }
+                    } else { return nil }
+                }
                 var out: [Expr] = []
                 var seen = Set<Expr>()
-                func go(_ rest: [Expr], _ acc: [Expr]) {
-                    if rest.isEmpty { let l = Expr.list(acc); if seen.insert(l).inserted { out.append(l) }; return }
-                    for i in rest.indices { var r = rest; let x = r.remove(at: i); go(r, acc + [x]) }
+                for k in sizes {
+                    func go(_ rest: [Expr], _ acc: [Expr]) {
+                        if acc.count == k { let l = Expr.list(acc); if seen.insert(l).inserted { out.append(l) }; return }
+                        for i in rest.indices { var r = rest; let x = r.remove(at: i); go(r, acc + [x]) }
+                    }
+                    go(items, [])
                 }
-                go(items, [])
                 return .list(out)
             },
             Builtin("Depth", [], usage: "Depth[expr] gives the maximum number of indices needed to specify a part of expr, plus 1.", arity: .exactly(1), examples: [("Depth[{1, {2}}]", "3")]) { c in

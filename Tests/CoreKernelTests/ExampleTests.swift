@@ -117,7 +117,7 @@ enum StandardLibraryExamples {
         ("Normalize[{3, 4}]", "{3/5, 4/5}"), ("EuclideanDistance[{0, 0}, {3, 4}]", "5"),
         // strings.nets
         ("StringRepeat[\"ab\", 3]", "ababab"), ("StringRepeat[\"ab\", 3, 5]", "ababa"), ("StringRepeat[\"ab\", 0]", ""),
-    ]
+    ] + LibraryExamples.documented
 
     /// Wrong argument counts: the standard messages, and the call stays unevaluated.
     static let argumentCounts: [(String, String)] = [
