@@ -532,9 +532,15 @@ extension Kernel {
                 }
                 return build(0)
             },
-            Builtin("Dot", [.flat, .oneIdentity], usage: "a . b or Dot[a, b] gives the product of vectors and matrices.", messages: ["dotsh": "Tensors `1` and `2` have incompatible shapes."], examples: [("{1, 2} . {3, 4}", "11")]) { c in
-                guard c.count == 2 else { return c.count == 1 ? c[0] : nil }
-                return try dot(c[0], c[1], c)
+            Builtin("Dot", [.flat, .oneIdentity], usage: "a . b or Dot[a, b] gives the product of vectors and matrices.", messages: ["dotsh": "Tensors `1` and `2` have incompatible shapes."], examples: [("{1, 2} . {3, 4}", "11"), ("{1, 2} . {{1, 0}, {0, 1}} . {1, 1}", "3")]) { c in
+                guard c.count >= 2 else { return c.count == 1 ? c[0] : nil }
+                // a . b . c is (a . b) . c; a step that cannot be taken leaves the whole unevaluated.
+                var product = c[0]
+                for factor in c.args.dropFirst() {
+                    guard let next = try dot(product, factor, c) else { return nil }
+                    product = next
+                }
+                return product
             },
             Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums down to level n.", arity: .between(1, 2), examples: [("Total[{1, 2, 3}]", "6")]) { c in
                 if case .association(let a) = c[0] { return try total(Array(a.entries.values), c) }
