@@ -205,7 +205,6 @@ extension Kernel {
 }
 
 private func classify(_ c: Call) throws -> Expr {
-    let options = c.options(from: 1)
     let pairs = try Examples(c[0], noun: "class").pairs
     guard !pairs.isEmpty else { throw LearnError("data", "there are no examples") }
     var classes = Array(OrderedSet(pairs.map(\.1)))
