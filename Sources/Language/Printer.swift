@@ -283,23 +283,9 @@ public struct Printer {
 
     func times(_ factors: [Expr]) -> Piece {
         if form == .input { return inputTimes(factors) }
-        var num: [Expr] = []
-        var den: [Expr] = []
-        var sign = ""
-        for (i, f) in factors.enumerated() {
-            if i == 0, f == .integer(-1) { sign = "-"; continue }
-            if i == 0, case .rational(let r) = f {
-                if r.numerator == -1 { sign = "-" } else if r.numerator != 1 { num.append(.integer(r.numerator)) }
-                den.append(.integer(r.denominator))
-                continue
-            }
-            if f.hasHead(Sym.Power), f.args.count == 2, let s = Numbers.sign(f.args[1]), s < 0,
-               let e = Numbers.negate(f.args[1]) {
-                den.append(Numbers.isOne(e) && e.isExactNumber ? f.args[0] : .call(Sym.Power, [f.args[0], e]))
-                continue
-            }
-            num.append(f)
-        }
+        let leadingMinus = factors.first == .integer(-1)
+        let (num, den, negative) = fraction(leadingMinus ? Array(factors.dropFirst()) : factors)
+        let sign = leadingMinus || negative ? "-" : ""
         let sep = form == .input ? "*" : " "
         func join(_ xs: [Expr]) -> Piece {
             if xs.isEmpty { return Piece(text: "1", prec: Printer.atomPrec) }
@@ -318,14 +304,10 @@ public struct Printer {
         return Piece(text: "-" + paren(body, body.prec == Prec.times ? Prec.times + 1 : Prec.times), prec: Prec.unaryMinus)
     }
 
-    /// InputForm of a product, as Wolfram writes it: `2*x`, `-x`, `-(a*b)`, `-(t/(1 - t))`,
-    /// `(b^2*Pi^2)/6`, `x/(2*y)`, `-x/2`, `1/(a*b)`, `-x^(-1)`.
-    func inputTimes(_ factors: [Expr]) -> Piece {
-        if factors.count > 1, factors[0] == .integer(-1) {
-            let rest = Array(factors.dropFirst())
-            let body = rest.count == 1 ? render(rest[0]) : inputTimes(rest)
-            return Piece(text: "-" + paren(body, Prec.unaryMinus), prec: Prec.unaryMinus)
-        }
+    /// A product's factors split into numerator and denominator: a leading rational gives its
+    /// numerator and denominator (and the sign when the numerator is -1), a power with a negative
+    /// exponent goes below the line.
+    func fraction(_ factors: [Expr]) -> (num: [Expr], den: [Expr], negative: Bool) {
         var num: [Expr] = []
         var den: [Expr] = []
         var negative = false
@@ -342,6 +324,18 @@ public struct Printer {
             }
             num.append(f)
         }
+        return (num, den, negative)
+    }
+
+    /// InputForm of a product, as Wolfram writes it: `2*x`, `-x`, `-(a*b)`, `-(t/(1 - t))`,
+    /// `(b^2*Pi^2)/6`, `x/(2*y)`, `-x/2`, `1/(a*b)`, `-x^(-1)`.
+    func inputTimes(_ factors: [Expr]) -> Piece {
+        if factors.count > 1, factors[0] == .integer(-1) {
+            let rest = Array(factors.dropFirst())
+            let body = rest.count == 1 ? render(rest[0]) : inputTimes(rest)
+            return Piece(text: "-" + paren(body, Prec.unaryMinus), prec: Prec.unaryMinus)
+        }
+        let (num, den, negative) = fraction(factors)
         func product(_ xs: [Expr]) -> Piece {
             if xs.isEmpty { return Piece(text: "1", prec: Printer.atomPrec) }
             if xs.count == 1 { return render(xs[0]) }
