@@ -84,7 +84,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "CoreKernel"]),
-        .testTarget(name: "CoreKernelTests", dependencies: ["CoreKernel", "Language"]),
+        .testTarget(name: "CoreKernelTests", dependencies: ["CoreKernel", "Language"], exclude: ["Fixtures"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["Fixtures"]),
         .testTarget(name: "KernelTests", dependencies: ["CoreKernel", "NetsKernel", "LearnKernel", "Language", "Randomness"], exclude: ["Fixtures"]),
         .testTarget(name: "NetsTests", dependencies: ["Nets", "Tensor", "Imaging"], exclude: ["Fixtures"]),

@@ -192,6 +192,52 @@ func transposeRows(_ rows: [Expr]) -> [[Expr]] {
     return (0..<n).map { j in rows.map { $0.args.count > j ? $0.args[j] : .null } }
 }
 
+/// What fills the places of a Partition sublist that lie before or after the list.
+private enum Padding {
+    /// Nothing: the sublist is shorter.
+    case none
+    /// The elements used cyclically, aligned with the list's own positions.
+    case cyclic([Expr])
+}
+
+/// Sublists of length n at offset d, the first element at position `ends.0` of the first sublist
+/// and the last at or after position `ends.1` of the last (negative positions count from the end);
+/// nil when the positions make no sense.
+private func partition(_ items: [Expr], _ n: Int, _ d: Int, _ ends: (Int, Int), _ padding: Padding) -> [[Expr]]? {
+    let count = items.count
+    func position(_ k: Int) -> Int? {
+        let p = k > 0 ? k : n + k + 1
+        return p >= 1 && p <= n ? p : nil
+    }
+    guard let first = position(ends.0), let last = position(ends.1), count > 0 || first == 1 else { return count == 0 ? [] : nil }
+    var out: [[Expr]] = []
+    var start = -(first - 1)
+    while start <= count - last {
+        var part: [Expr] = []
+        part.reserveCapacity(n)
+        for i in start..<(start + n) {
+            if i >= 0 && i < count { part.append(items[i]); continue }
+            if case .cyclic(let pad) = padding, !pad.isEmpty { part.append(pad[((i % pad.count) + pad.count) % pad.count]) }
+        }
+        out.append(part)
+        start += d
+    }
+    return out
+}
+
+/// Partition[matrix, {n1, n2}, {d1, d2}]: the n1 x n2 blocks at offsets d1, d2, row of blocks by
+/// row of blocks.
+private func partitionBlocks(_ m: Normal, _ ns: [Int], _ ds: [Int]) -> Expr? {
+    guard let rowGroups = partition(m.args, ns[0], ds[0], (1, ns[0]), .none) else { return nil }
+    var out: [Expr] = []
+    for group in rowGroups {
+        let split = group.compactMap { row in row.listItems.flatMap { partition($0, ns[1], ds[1], (1, ns[1]), .none) } }
+        guard split.count == group.count, let k = split.map(\.count).min() else { return nil }
+        out.append(.list((0..<k).map { j in .list(split.map { .list($0[j]) }) }))
+    }
+    return .list(out)
+}
+
 extension Kernel {
     static var listBuiltins: [Builtin] {
         [
@@ -337,17 +383,25 @@ extension Kernel {
                 let depth = c.count >= 2 ? (c[1].intValue ?? Int.max) : Int.max
                 return .normal(Normal(n.head, flatten(n.args, n.head, depth)))
             },
-            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d.", arity: .between(2, 3), messages: ["ilsmp": "Single or list of positive machine-size integers expected at position 2 of `1`."], examples: [("Partition[{a, b, c, d}, 2]", "{{a, b}, {c, d}}")]) { c in
-                guard case .normal(let l) = c[0], let n = c[1].intValue, n > 0 else { c.message("ilsmp", c.whole); return nil }
-                let d = c.count == 3 ? (c[2].intValue ?? n) : n
-                guard d > 0 else { return nil }
-                var out: [Expr] = []
-                var i = 0
-                while i + n <= l.args.count {
-                    out.append(.normal(Normal(l.head, Array(l.args[i..<(i + n)]))))
-                    i += d
+            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d; Partition[list, n, d, {kL, kR}] puts the first element at position kL of the first sublist and the last at or after position kR of the last, padding cyclically with the list itself, or with x in Partition[list, n, d, k, x] (no padding with {}); Partition[matrix, {n1, n2}] gives blocks.", arity: .between(2, 5), messages: ["ilsmp": "Single or list of positive machine-size integers expected at position 2 of `1`."], examples: [("Partition[{a, b, c, d}, 2]", "{{a, b}, {c, d}}"), ("Partition[{a, b, c, d, e}, 2, 1, 1]", "{{a, b}, {b, c}, {c, d}, {d, e}, {e, a}}"), ("Partition[{a, b, c, d, e}, 2, 2, 1, x]", "{{a, b}, {c, d}, {e, x}}"), ("Partition[{{1, 2, 3, 4}, {5, 6, 7, 8}}, {2, 2}]", "{{{{1, 2}, {5, 6}}, {{3, 4}, {7, 8}}}}")]) { c in
+                guard case .normal(let l) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
+                if let ns = c[1].listItems?.compactMap(\.intValue), ns.count == 2, ns.allSatisfy({ $0 > 0 }), c.count <= 3 {
+                    let ds = c.count == 3 ? (c[2].listItems?.compactMap(\.intValue) ?? []) : ns
+                    guard ds.count == 2, ds.allSatisfy({ $0 > 0 }) else { return nil }
+                    return partitionBlocks(l, ns, ds)
                 }
-                return .list(out)
+                guard let n = c[1].intValue, n > 0 else { c.message("ilsmp", c.whole); return nil }
+                let d = c.count >= 3 ? (c[2].intValue ?? 0) : n
+                guard d > 0 else { return nil }
+                var ends = (1, n)
+                if c.count >= 4 {
+                    if let k = c[3].intValue { ends = (k, k) }
+                    else if let ks = c[3].listItems?.compactMap(\.intValue), ks.count == 2 { ends = (ks[0], ks[1]) }
+                    else { return nil }
+                }
+                let padding: Padding = c.count == 5 ? (c[4].listItems.map { $0.isEmpty ? .none : .cyclic($0) } ?? .cyclic([c[4]])) : .cyclic(l.args)
+                guard let parts = partition(l.args, n, d, ends, padding), admits(parts.count * n, c) else { return nil }
+                return .list(parts.map { .normal(Normal(l.head, $0)) })
             },
             Builtin("Transpose", [], usage: "Transpose[matrix] interchanges rows and columns.", messages: ["nmtx": "The first two levels of `1` cannot be transposed."], examples: [("Transpose[{{1, 2}, {3, 4}}]", "{{1, 3}, {2, 4}}")]) { c in
                 guard c.count >= 1, let rows = c[0].listItems else { return nil }
@@ -644,11 +698,7 @@ extension Kernel {
                 return .list(out)
             },
             Builtin("Depth", [], usage: "Depth[expr] gives the maximum number of indices needed to specify a part of expr, plus 1.", arity: .exactly(1), examples: [("Depth[{1, {2}}]", "3")]) { c in
-                func depth(_ e: Expr) -> Int {
-                    guard case .normal(let n) = e else { return 1 }
-                    return 1 + (n.args.map(depth).max() ?? 0)
-                }
-                return .integer(depth(c[0]))
+                .integer(exprDepth(c[0]))
             },
             Builtin("IdentityMatrix", [], usage: "IdentityMatrix[n] gives the n by n identity matrix.", examples: [("IdentityMatrix[2]", "{{1, 0}, {0, 1}}")]) { c in
                 guard c.count == 1, let n = c[0].intValue, n >= 0, n <= 10_000 else { return nil }

@@ -143,6 +143,19 @@ extension Kernel {
                     return e
                 }
             },
+            Builtin("ReplaceList", [], usage: "ReplaceList[expr, rules] gives the list of the results of every way the rules can transform expr as a whole; ReplaceList[expr, rules, n] at most n of them.", arity: .between(2, 3), messages: ["innf": "Non-negative integer or Infinity expected at position `2` in `1`."], examples: [("ReplaceList[{a, b, c}, {x___, y_, z___} :> {y}]", "{{a}, {b}, {c}}"), ("ReplaceList[{a, b, c}, {x__, y__} :> {{x}, {y}}, 1]", "{{{a}, {b, c}}}")]) { c in
+                guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
+                var limit = Int.max
+                if c.count == 3 {
+                    if let n = c[2].intValue, n >= 0 { limit = n }
+                    else if !c[2].isSymbol(Sym.Infinity) { c.message("innf", c.whole, .integer(3)); return nil }
+                }
+                var out: [Expr] = []
+                for r in rules where out.count < limit {
+                    out += try c.evaluator.applyRuleAll(r, to: c[0], limit: limit - out.count)
+                }
+                return .list(out)
+            },
             Builtin("Rule", [.sequenceHold], usage: "lhs -> rhs is a rule that replaces lhs by rhs (rhs evaluated once).", examples: [("{x, y} /. Rule[x, 1]", "{1, y}")]),
             Builtin("RuleDelayed", [.holdRest, .sequenceHold], usage: "lhs :> rhs is a rule whose rhs is evaluated after each replacement.", examples: [("{1, 2} /. n_Integer :> n^2", "{1, 4}")]),
             Builtin("Blank", [], usage: "_ or Blank[] is a pattern for any single expression; _h for one with head h.", examples: [("MatchQ[f[1], _f]", "True")]),

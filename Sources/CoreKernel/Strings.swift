@@ -1,64 +1,6 @@
 import Foundation
 import Language
 
-/// A regular expression for a string pattern: literal strings, `RegularExpression["..."]`,
-/// `StringExpression` (`~~`), Alternatives, blanks (`_`, `__`, `___`) and the character classes
-/// (`Whitespace`, `DigitCharacter`, `LetterCharacter`, `WordCharacter`, `NumberString`...).
-func regexSource(_ p: Expr) -> String? {
-    switch p {
-    case .string(let s): return NSRegularExpression.escapedPattern(for: s)
-    case .symbol(let s):
-        switch s.name {
-        case "Whitespace": return "\\s+"
-        case "WhitespaceCharacter": return "\\s"
-        case "DigitCharacter": return "\\d"
-        case "LetterCharacter": return "\\p{L}"
-        case "WordCharacter": return "[\\p{L}\\d]"
-        case "NumberString": return "[-+]?(?:\\d+\\.?\\d*|\\.\\d+)"
-        case "StartOfString": return "^"
-        case "EndOfString": return "$"
-        case "StartOfLine": return "(?m:^)"
-        case "EndOfLine": return "(?m:$)"
-        case "WordBoundary": return "\\b"
-        case "PunctuationCharacter": return "\\p{P}"
-        default: return nil
-        }
-    case .normal(let n):
-        guard case .symbol(let h) = n.head else { return nil }
-        switch h.name {
-        case "RegularExpression": return n.args.first?.asString
-        case "StringExpression":
-            var out = ""
-            for a in n.args { guard let r = regexSource(a) else { return nil }; out += r }
-            return out
-        case "Alternatives":
-            let parts = n.args.compactMap(regexSource)
-            return parts.count == n.args.count ? "(?:" + parts.joined(separator: "|") + ")" : nil
-        case "Blank": return "."
-        case "BlankSequence": return ".+?"
-        case "BlankNullSequence": return ".*?"
-        case "Repeated": return n.args.first.flatMap(regexSource).map { "(?:\($0))+" }
-        case "RepeatedNull": return n.args.first.flatMap(regexSource).map { "(?:\($0))*" }
-        case "Pattern": return n.args.count == 2 ? regexSource(n.args[1]).map { "(\($0))" } : nil
-        case "Except":
-            if let s = n.args.first?.asString, s.count == 1 { return "[^" + NSRegularExpression.escapedPattern(for: s) + "]" }
-            return nil
-        default: return nil
-        }
-    default: return nil
-    }
-}
-
-func regex(_ p: Expr, ignoreCase: Bool = false) -> NSRegularExpression? {
-    guard let src = regexSource(p) else { return nil }
-    return try? NSRegularExpression(pattern: src, options: ignoreCase ? [.caseInsensitive] : [])
-}
-
-/// Ranges of the non-overlapping matches of p in s.
-func matchRanges(_ re: NSRegularExpression, _ s: String) -> [NSTextCheckingResult] {
-    re.matches(in: s, range: NSRange(s.startIndex..., in: s))
-}
-
 private func stringArg(_ c: Call, _ i: Int) -> String? {
     guard i < c.count, let s = c[i].asString else {
         c.message("string", .integer(i + 1), c.whole)
@@ -141,67 +83,6 @@ extension Kernel {
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .integer(s.count)
             },
-            Builtin("StringSplit", [], usage: "StringSplit[s] splits s at white space; StringSplit[s, delim] at a delimiter string or pattern.", arity: .atLeast(1), examples: [("StringSplit[\"a b  c\"]", "{a, b, c}")]) { c in
-                return mapStrings(c) { s in
-                    if c.count == 1 { return .strings(s.split(whereSeparator: { $0.isWhitespace }).map(String.init)) }
-                    guard let re = regex(c[1]) else { return nil }
-                    var parts: [String] = []
-                    var last = s.startIndex
-                    for m in matchRanges(re, s) {
-                        guard let r = Range(m.range, in: s) else { continue }
-                        parts.append(String(s[last..<r.lowerBound]))
-                        last = r.upperBound
-                    }
-                    parts.append(String(s[last...]))
-                    if c.count < 3 || !c[2].isSymbol(Sym.All) {
-                        if parts.first == "" { parts.removeFirst() }
-                        if parts.last == "" { parts.removeLast() }
-                    }
-                    return .strings(parts)
-                }
-            },
-            Builtin("StringReplace", [], usage: "StringReplace[s, old -> new] replaces substrings (or pattern matches); a list of rules is tried at each position.", examples: [("StringReplace[\"abc\", \"b\" -> \"x\"]", "axc")]) { c in
-                guard c.count >= 2, let rules = ruleList(c[1]) else { return c.argCount(2) }
-                var compiled: [(NSRegularExpression, Expr)] = []
-                for r in rules {
-                    guard let re = regex(r.args[0]) else { return nil }
-                    compiled.append((re, r.args[1]))
-                }
-                return try mapStrings(c) { s in
-                    var out = ""
-                    var pos = s.startIndex
-                    let ns = s as NSString
-                    var loc = 0
-                    while loc <= ns.length {
-                        var best: (NSTextCheckingResult, Expr)?
-                        for (re, rhs) in compiled {
-                            guard let m = re.firstMatch(in: s, range: NSRange(location: loc, length: ns.length - loc)) else { continue }
-                            if let b = best, b.0.range.location <= m.range.location { continue }
-                            best = (m, rhs)
-                        }
-                        guard let (m, rhs) = best, let r = Range(m.range, in: s) else { break }
-                        out += s[pos..<r.lowerBound]
-                        var replacement = try c.evaluate(rhs)
-                        if replacement.asString == nil { replacement = .string(OutputForm.string(replacement)) }
-                        var text = replacement.asString ?? ""
-                        if m.numberOfRanges > 1, text.contains("$") {
-                            for g in (1..<m.numberOfRanges).reversed() {
-                                let gr = m.range(at: g)
-                                text = text.replacingOccurrences(of: "$\(g)", with: gr.location == NSNotFound ? "" : ns.substring(with: gr))
-                            }
-                        }
-                        out += text
-                        pos = r.upperBound
-                        loc = m.range.length == 0 ? m.range.location + 1 : m.range.location + m.range.length
-                        if m.range.length == 0 && r.upperBound < s.endIndex {
-                            out += String(s[r.upperBound])
-                            pos = s.index(after: r.upperBound)
-                        }
-                    }
-                    out += s[pos...]
-                    return .string(out)
-                }
-            },
             Builtin("StringTake", [], usage: "StringTake[s, n] gives the first n characters; -n the last n; {m, n} characters m through n.", arity: .exactly(2), examples: [("StringTake[\"abcde\", 2]", "ab")]) { c in
                 return mapStrings(c) { s in
                     let chars = Array(s)
@@ -216,49 +97,6 @@ extension Kernel {
                     chars.removeSubrange(r)
                     return .string(String(chars))
                 }
-            },
-            Builtin("StringContainsQ", [], usage: "StringContainsQ[s, patt] gives True if s contains a match of patt.", examples: [("StringContainsQ[\"hello\", \"ll\"]", "True")]) { c in
-                guard c.count >= 2, let re = regex(c[1], ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue) else { return nil }
-                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
-            },
-            Builtin("StringFreeQ", [], usage: "StringFreeQ[s, patt] gives True if s contains no match of patt.", examples: [("StringFreeQ[\"hello\", \"z\"]", "True")]) { c in
-                guard c.count >= 2, let re = regex(c[1]) else { return nil }
-                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil) }
-            },
-            Builtin("StringStartsQ", [], usage: "StringStartsQ[s, patt] gives True if s starts with patt.", examples: [("StringStartsQ[\"hello\", \"he\"]", "True")]) { c in
-                guard c.count >= 2, let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "^(?:\(src))") else { return nil }
-                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
-            },
-            Builtin("StringEndsQ", [], usage: "StringEndsQ[s, patt] gives True if s ends with patt.", examples: [("StringEndsQ[\"hello\", \"lo\"]", "True")]) { c in
-                guard c.count >= 2, let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "(?:\(src))$") else { return nil }
-                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
-            },
-            Builtin("StringMatchQ", [], usage: "StringMatchQ[s, patt] gives True if the whole of s matches patt; in a plain string * and @ are wildcards.", arity: .atLeast(2), examples: [("StringMatchQ[\"hello\", \"h*o\"]", "True")]) { c in
-                if let p = c[1].asString {
-                    return mapStrings(c) { s in .bool(wildcardMatch(p, s)) }
-                }
-                guard let src = regexSource(c[1]), let re = try? NSRegularExpression(pattern: "^(?:\(src))$", options: [.dotMatchesLineSeparators]) else { return nil }
-                return mapStrings(c) { s in .bool(re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil) }
-            },
-            Builtin("StringCount", [], usage: "StringCount[s, patt] counts the matches of patt in s.", examples: [("StringCount[\"banana\", \"a\"]", "3")]) { c in
-                guard c.count == 2, let re = regex(c[1]) else { return nil }
-                return mapStrings(c) { s in .integer(matchRanges(re, s).count) }
-            },
-            Builtin("StringCases", [], usage: "StringCases[s, patt] gives the substrings that match patt.", examples: [("StringCases[\"abcab\", \"ab\"]", "{ab, ab}")]) { c in
-                guard c.count >= 2 else { return nil }
-                let p = isOptionRule(c[1]) ? c[1].args[0] : c[1]
-                guard let re = regex(p) else { return nil }
-                return mapStrings(c) { s in
-                    .strings(matchRanges(re, s).compactMap { Range($0.range, in: s).map { String(s[$0]) } })
-                }
-            },
-            Builtin("StringPosition", [], usage: "StringPosition[s, patt] gives {start, end} of each match.", examples: [("StringPosition[\"abcab\", \"ab\"]", "{{1, 2}, {4, 5}}")]) { c in
-                guard c.count >= 2, let s = stringArg(c, 0), let re = regex(c[1]) else { return nil }
-                return .list(matchRanges(re, s).compactMap { m in
-                    guard let r = Range(m.range, in: s) else { return nil }
-                    let a = s.distance(from: s.startIndex, to: r.lowerBound)
-                    return .ints([a + 1, a + s[r].count])
-                })
             },
             Builtin("ToUpperCase", [.listable], usage: "ToUpperCase[s] converts to upper case.", examples: [("ToUpperCase[\"abc\"]", "ABC")]) { c in
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }

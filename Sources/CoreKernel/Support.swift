@@ -109,42 +109,92 @@ struct LevelSpec {
         return nil
     }
 
-    func contains(_ level: Int) -> Bool { level >= min && level <= max }
+    /// Whether a part at `level` whose own depth is `depth` is in the spec: a non-negative bound
+    /// counts levels down from the whole expression, a negative bound -k counts depth up from the
+    /// atoms (level -1 is the atoms, level -2 the parts whose parts are atoms, ...).
+    func contains(_ level: Int, depth: Int) -> Bool {
+        (min >= 0 ? level >= min : depth <= -min) && (max >= 0 ? level <= max : depth >= -max)
+    }
+
+    /// Whether the traversal must look below `level`: always when the upper bound counts depth.
+    func descends(below level: Int) -> Bool { max < 0 || level < max }
 }
+
+/// The depth of an atom: 1 (Depth, not counting heads).
+private let atomDepth = 1
 
 /// Maps f over the parts of e at the levels in spec (bottom-up), as Map and Apply do.
 func mapLevels(_ e: Expr, _ spec: LevelSpec, level: Int = 0, _ f: (Expr) throws -> Expr) rethrows -> Expr {
+    try mapLevelsWithDepth(e, spec, level: level, f).expr
+}
+
+/// mapLevels, also returning the depth of the part before f was applied.
+private func mapLevelsWithDepth(_ e: Expr, _ spec: LevelSpec, level: Int, _ f: (Expr) throws -> Expr) rethrows -> (expr: Expr, depth: Int) {
     var current = e
-    if level < spec.max {
-        if case .normal(let n) = e {
-            var args = n.args
-            for i in args.indices { args[i] = try mapLevels(args[i], spec, level: level + 1, f) }
-            current = .normal(Normal(n.head, args))
-        } else if case .association(let a) = e {
-            var entries = a.entries
-            for k in entries.keys { entries[k] = try mapLevels(entries[k] ?? .null, spec, level: level + 1, f) }
-            current = .association(AssociationBox(entries))
+    var depth = atomDepth
+    if case .normal(let n) = e {
+        depth = atomDepth
+        var args = n.args
+        for i in args.indices {
+            if spec.descends(below: level) {
+                let (a, d) = try mapLevelsWithDepth(args[i], spec, level: level + 1, f)
+                args[i] = a
+                depth = Swift.max(depth, d + 1)
+            } else if spec.min < 0 {
+                depth = Swift.max(depth, exprDepth(args[i]) + 1)
+            }
         }
+        if spec.descends(below: level) { current = .normal(Normal(n.head, args)) }
+    } else if case .association(let a) = e, spec.descends(below: level) {
+        var entries = a.entries
+        for k in entries.keys {
+            let (v, d) = try mapLevelsWithDepth(entries[k] ?? .null, spec, level: level + 1, f)
+            entries[k] = v
+            depth = Swift.max(depth, d + 1)
+        }
+        current = .association(AssociationBox(entries))
     }
-    return spec.contains(level) ? try f(current) : current
+    return (spec.contains(level, depth: depth) ? try f(current) : current, depth)
+}
+
+/// Depth[e]: 1 for an atom, one more than the deepest part otherwise (iterative, so any nesting).
+func exprDepth(_ e: Expr) -> Int {
+    var deepest = atomDepth
+    var stack: [(Expr, Int)] = [(e, atomDepth)]
+    while let (x, d) = stack.popLast() {
+        deepest = Swift.max(deepest, d)
+        if case .normal(let n) = x { for a in n.args { stack.append((a, d + 1)) } }
+    }
+    return deepest
 }
 
 /// Visits parts of e at the levels in spec in depth-first order with their positions.
 func visitLevels(_ e: Expr, _ spec: LevelSpec, level: Int = 0, path: [Expr] = [],
                  _ f: (Expr, [Expr]) throws -> Bool) rethrows -> Bool {
-    if level < spec.max {
-        if case .normal(let n) = e {
-            for (i, a) in n.args.enumerated() {
-                if try !visitLevels(a, spec, level: level + 1, path: path + [.integer(i + 1)], f) { return false }
-            }
-        } else if case .association(let a) = e {
-            for (k, v) in a.entries {
-                if try !visitLevels(v, spec, level: level + 1, path: path + [Expr(Symbol.intern("Key"), k)], f) { return false }
+    try visitLevelsWithDepth(e, spec, level: level, path: path, f) != nil
+}
+
+/// visitLevels, returning the part's depth, or nil once f asked to stop.
+private func visitLevelsWithDepth(_ e: Expr, _ spec: LevelSpec, level: Int, path: [Expr],
+                                  _ f: (Expr, [Expr]) throws -> Bool) rethrows -> Int? {
+    var depth = atomDepth
+    if case .normal(let n) = e {
+        for (i, a) in n.args.enumerated() {
+            if spec.descends(below: level) {
+                guard let d = try visitLevelsWithDepth(a, spec, level: level + 1, path: path + [.integer(i + 1)], f) else { return nil }
+                depth = Swift.max(depth, d + 1)
+            } else if spec.min < 0 {
+                depth = Swift.max(depth, exprDepth(a) + 1)
             }
         }
+    } else if case .association(let a) = e, spec.descends(below: level) {
+        for (k, v) in a.entries {
+            guard let d = try visitLevelsWithDepth(v, spec, level: level + 1, path: path + [Expr(Symbol.intern("Key"), k)], f) else { return nil }
+            depth = Swift.max(depth, d + 1)
+        }
     }
-    if spec.contains(level) { return try f(e, path) }
-    return true
+    if spec.contains(level, depth: depth) { return try f(e, path) ? depth : nil }
+    return depth
 }
 
 /// Whether a result of `elements` expressions (of about `bytesEach` bytes each) may be made; if

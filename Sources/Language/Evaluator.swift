@@ -569,6 +569,29 @@ public final class Evaluator {
     }
 }
 
+extension Evaluator {
+    /// Every way one rule `lhs -> rhs` or `lhs :> rhs` matches `e` as a whole, in the order the
+    /// matcher finds them, up to `limit` results (ReplaceList).
+    public func applyRuleAll(_ rule: Expr, to e: Expr, limit: Int) throws -> [Expr] {
+        guard rule.args.count == 2, limit > 0 else { return [] }
+        let lhs = rule.args[0], rhs = rule.args[1]
+        let delayed = rule.hasHead(Sym.RuleDelayed)
+        if matcher.cannotMatch(lhs, e) { return [] }
+        var out: [Expr] = []
+        _ = try matcher.match(lhs, e, Bindings()) { b in
+            try self.checkInterrupt()
+            var r = substitute(rhs, b)
+            if delayed, r.hasHead(Sym.Condition), r.args.count == 2 {
+                guard try self.evaluate(r.args[1]).isTrue else { return false }
+                r = r.args[0]
+            }
+            out.append(r)
+            return out.count >= limit        // false asks the matcher for the next way
+        }
+        return out
+    }
+}
+
 /// Builtins that evaluate `g[...][...]`, keyed by the symbol `g` (Function, Composition...).
 public enum SubValueBuiltins {
     nonisolated(unsafe) public static var table: [ObjectIdentifier: BuiltinFunction] = [:]
