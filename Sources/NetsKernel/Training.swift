@@ -76,7 +76,7 @@ func encodeTargets(_ outputs: [Expr], _ net: Net) throws -> Tensor {
     if case .classes(let labels)? = net.decoder {
         targets = try outputs.map { y in
             guard let k = labels.firstIndex(of: classLabel(y)) else {
-                throw NetError("invtarget", "\(short(y)) is not one of the classes \(labels.map { short(labelValue($0)) }.joined(separator: ", "))")
+                throw NetError("invtarget", "the target \(short(y)) is not one of the classes \(labels.map { short(labelValue($0)) }.joined(separator: ", "))")
             }
             return Tensor(scalar: Float(k + 1))
         }
