@@ -38,6 +38,12 @@ func isKnown(_ s: Symbol) -> Bool {
         || !s.options.isEmpty
 }
 
+/// Whether a symbol is only a Wolfram Language name nets lacks (which says so when called).
+func isUnimplemented(_ s: Symbol) -> Bool {
+    s.usage == nil && !s.hasDefinitions && s.ownValue == nil && s.attributes.nameList.isEmpty
+        && Spelling.wolframNames.contains(s.name)
+}
+
 /// `Information::notfound` for a name nothing is known about, with the names close to it; a
 /// Wolfram Language function nets lacks is said to be one.
 private func notFound(_ name: String, _ c: Call) {
@@ -143,12 +149,12 @@ extension Kernel {
                         c.evaluator.printer(columns(names, width: 100))
                         return .null
                     }
-                    guard let s = Symbol.lookup(pattern), isKnown(s) else { notFound(pattern, c); return .null }
+                    guard let s = Symbol.lookup(pattern), isKnown(s), !isUnimplemented(s) else { notFound(pattern, c); return .null }
                     c.evaluator.printer(information(s, long: long))
                     return .null
                 }
                 guard case .symbol(let s) = c[0] else { return nil }
-                guard isKnown(s), !(s.usage == nil && Spelling.wolframNames.contains(s.name) && !s.hasDefinitions) else {
+                guard isKnown(s), !isUnimplemented(s) else {
                     notFound(s.name, c)
                     return .null
                 }

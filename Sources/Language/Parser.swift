@@ -138,7 +138,9 @@ public struct Parser {
 
     /// Parses what is between an opening bracket at the current token and its closing one.
     mutating func bracketed<T>(_ closing: String, _ inside: (inout Parser) throws -> T) throws -> T {
-        if case .op(let o) = current.kind { open.append((o, current.offset)) }
+        var bracket = closing
+        if case .op(let o) = current.kind { bracket = o }
+        open.append((bracket, current.offset))
         defer { open.removeLast() }
         advance()
         return try inside(&self)

@@ -30,9 +30,13 @@ extension KernelSuite {
             }
         }
 
+        /// Whether `symbol::tag` or `General::tag` has a text; a lower-case name is a variable of
+        /// the standard library (`Message[f::insuff, ...]`), which any symbol's text may serve.
         static func hasText(_ symbol: String, _ tag: String) -> Bool {
             sharedKernel.session.run {
-                Symbol.lookup(symbol)?.messages[tag] != nil || Symbol.intern("General").messages[tag] != nil
+                if Symbol.intern("General").messages[tag] != nil { return true }
+                if let first = symbol.first, first.isLowercase { return Symbol.all.contains { $0.messages[tag] != nil } }
+                return Symbol.lookup(symbol)?.messages[tag] != nil
             }
         }
 
