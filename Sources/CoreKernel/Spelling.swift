@@ -133,7 +133,7 @@ enum Spelling {
 /// within a third of the word's length in edits (letters inserted, deleted, changed or two
 /// neighbours swapped, capitals ignored), or contains the word (at least three letters) as a
 /// whole word or prefix (`"mobilenet"` -> `"MobileNet V2 Trained on ImageNet Competition Data"`).
-/// Closest first, at most `limit`.
+/// Closest first, at most `limit`; only the names equal but for capitals when there are any.
 public enum Suggestion {
     /// Words longer than this get no suggestion, so that a long input costs nothing.
     static let longestWord = 64
@@ -153,6 +153,8 @@ public enum Suggestion {
                 scored.append((longestWord, name))
             }
         }
+        // A name that differs only in capitals is the one meant: the others are not offered.
+        if scored.contains(where: { $0.score == 0 }) { scored.removeAll { $0.score > 0 } }
         return scored.sorted { ($0.score, $0.name) < ($1.score, $1.name) }.prefix(limit).map(\.name)
     }
 

@@ -48,11 +48,12 @@ func isUnimplemented(_ s: Symbol) -> Bool {
 /// Wolfram Language function nets lacks is said to be one.
 private func notFound(_ name: String, _ c: Call) {
     if Spelling.wolframNames.contains(name) {
-        c.message("notimpl", .string(name))
+        c.message("notimpl", .sym(name))
         return
     }
     let hint = isSymbolName(name) ? Suggestion.didYouMean(name, among: symbolNames(matching: "*"), quote: false) : ""
-    c.message("notfound", text: c.evaluator.messages.text(c.symbol, "notfound", [.string(name)]) + hint)
+    let shown: Expr = isSymbolName(name) ? .sym(name) : .string(name)
+    c.message("notfound", text: c.evaluator.messages.text(c.symbol, "notfound", [shown]) + hint)
 }
 
 /// The line `Out[]`, `Out[n]` or `Out[-k]` (and `In`) refers to.

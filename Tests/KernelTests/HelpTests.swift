@@ -44,7 +44,7 @@ extension KernelSuite {
             #expect(t.messages == ["Information::notfound: Nothing is known about Lenght. Did you mean Length?"])
             #expect(t.printed.isEmpty)
             #expect(run("?Xqzzyv").messages == ["Information::notfound: Nothing is known about Xqzzyv."])
-            #expect(run("?Xqzz*").messages == ["Information::notfound: Nothing is known about Xqzz*."])
+            #expect(run("?Xqzz*").messages == ["Information::notfound: Nothing is known about \"Xqzz*\"."])
             #expect(run("?ParallelTable").messages
                     == ["Information::notimpl: ParallelTable is a Wolfram Language function that nets does not implement."])
             // A user's definition is known.
@@ -82,7 +82,7 @@ extension KernelSuite {
             let topics = Self.printed("Guide[]")
             for t in ["Layers", "Models", "Data", "Plots", "Learning"] { #expect(topics.contains("  \(t) "), "\(t)") }
             #expect(run("Guide[\"Layrs\"]").messages
-                    == ["Guide::notopic: There is no guide topic Layrs; Guide[] lists them. Did you mean \"Layers\"?"])
+                    == ["Guide::notopic: There is no guide topic \"Layrs\"; Guide[] lists them. Did you mean \"Layers\"?"])
         }
 
         @Test func notebookInspectionUsesTheUsage() {
