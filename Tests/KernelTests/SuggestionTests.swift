@@ -10,7 +10,7 @@ extension KernelSuite {
             ("Stide", ["Stride", "Dilation", "PaddingSize", "Input"], ["Stride"]),
             ("mnist", ["MNIST", "FashionMNIST", "FisherIris"], ["MNIST"]),
             ("ReLu", ["ReLU", "ReLU6", "Ramp", "SELU", "ELU"], ["ReLU"]),
-            ("Relu7", ["ReLU", "ReLU6", "Ramp", "SELU", "ELU"], ["ReLU6"]),
+            ("Relu7", ["ReLU", "ReLU6", "Ramp", "SELU", "ELU"], ["ReLU", "ReLU6"]),
             ("mobilenet", ["MobileNet V2 Trained on ImageNet Competition Data", "Wolfram ImageIdentify Net V1"],
              ["MobileNet V2 Trained on ImageNet Competition Data"]),
             ("Lenght", ["Length", "Legend", "Last"], ["Length"]),
