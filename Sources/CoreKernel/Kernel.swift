@@ -145,6 +145,7 @@ public final class Kernel {
         Symbol.intern("$TemporaryDirectory").ownValue = .string(tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp)
         Symbol.intern("$HomeDirectory").ownValue = .string(NSHomeDirectory())
         Symbol.intern("$Libraries").ownValue = .strings(Kernel.installed.sorted())
+        Symbol.intern("$Libraries").usage = "$Libraries lists the kernel libraries installed: CoreKernel, NetsKernel, LearnKernel."
     }
 
     public static let version = "0.1.0"
