@@ -104,7 +104,7 @@ public struct Builtin {
             if let form, options == 0, n == form.arity, arity == .any || !arity.admits(n) { return nil }
             guard arity.admits(n) else { return c.argCount(arity, given: n) }
             if options > 0, let bad = c.unknownOption(known, among: options) {
-                c.message("optx", bad, c.whole)
+                c.unknownOptionMessage(bad, known: known)
                 return nil
             }
             return try function(c)
@@ -138,6 +138,14 @@ extension Call {
         return nil
     }
 
+    /// Issues `f::optx` for an option `f` does not know, with the known names close to it
+    /// (`"Stide"` -> Did you mean "Stride"?).
+    public func unknownOptionMessage(_ bad: Expr, known: Set<String>) {
+        let text = evaluator.messages.text(symbol, "optx", [bad, whole])
+        let name = optionName(bad) ?? ""
+        message("optx", text: text + Suggestion.didYouMean(name, among: Array(known), quote: bad.asString != nil))
+    }
+
     /// Issues the standard message for a call with the wrong number of arguments and returns nil.
     public func argCount(_ arity: Arity, given n: Int) -> Expr? {
         let f = Expr.symbol(symbol)
@@ -151,11 +159,12 @@ extension Call {
                 message("argrx", f, .integer(n), .integer(e))
             }
         case .between(let lo, let hi):
-            if n == 1 { message("argbu", f, .integer(lo), .integer(hi)) }
+            if n == 1 { message(lo + 1 == hi ? "argtu" : "argbu", f, .integer(lo), .integer(hi)) }
             else if lo + 1 == hi { message("argt", f, .integer(n), .integer(lo), .integer(hi)) }
             else { message("argb", f, .integer(n), .integer(lo), .integer(hi)) }
         case .atLeast(let k):
             if k == 1 { message("argx", f, .integer(n)) }
+            else if n == 1 { message("argmu", f, .integer(k)) }
             else { message("argm", f, .integer(n), .integer(k)) }
         }
         return nil

@@ -90,7 +90,7 @@ public enum ErrorReporters {
 /// installed library's reporter recognises, else `f::eval`.
 public func report(_ error: Error, _ c: Call) {
     if let e = error as? FileError {
-        c.message(e.tag, text: capitalized(e.description) + ".")
+        c.message(e.tag, text: sentence(e.description))
         return
     }
     for r in ErrorReporters.all where r(error, c) { return }
@@ -102,7 +102,20 @@ public func nomem(_ c: Call) {
     c.message("nomem", text: "The current computation was aborted because there was insufficient memory available to complete the computation.")
 }
 
-public func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+/// A description as a message sentence: capital first letter and a full stop (none after a
+/// question, as in "Did you mean ...?"). A first word of one letter other than "a" is a value
+/// (a class `c`, a variable `x`), not English, and keeps its case.
+public func sentence(_ s: String) -> String {
+    let end = s.hasSuffix(".") || s.hasSuffix("?") ? "" : "."
+    return capitalized(s) + end
+}
+
+/// The text with a capital first letter, unless its first word is a one-letter value (`c`).
+public func capitalized(_ s: String) -> String {
+    let first = s.prefix { $0 != " " && $0 != ":" && $0 != "," }
+    if first.count == 1, first != "a" { return s }
+    return s.prefix(1).uppercased() + s.dropFirst()
+}
 
 /// An expression in InputForm, cut to about 60 characters, for messages.
 public func short(_ e: Expr) -> String {

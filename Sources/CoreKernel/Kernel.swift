@@ -19,6 +19,8 @@ public protocol Library {
     static var sources: [(name: String, text: String)] { get }
     /// Process-wide set-up that is not a builtin (thread counts, hooks).
     static func setUp()
+    /// The library's topics of `Guide`, and the related names `?name` shows.
+    static var guide: [GuideTopic] { get }
 }
 
 extension Library {
@@ -26,6 +28,7 @@ extension Library {
     public static var messages: [String: [String: String]] { [:] }
     public static var formats: [FileFormat] { [] }
     public static func setUp() {}
+    public static var guide: [GuideTopic] { [] }
 }
 
 /// The language's own library: lists, strings, associations, patterns, numbers, control,
@@ -37,12 +40,14 @@ public enum CoreLibrary: Library {
          Kernel.functionalBuiltins, Kernel.listBuiltins, Kernel.associationBuiltins, Kernel.stringBuiltins,
          Kernel.symbolicBuiltins, Kernel.patternBuiltins, Kernel.randomBuiltins, Kernel.fileBuiltins,
          Kernel.ioBuiltins, Kernel.specialFunctionBuiltins, Kernel.formBuiltins, Kernel.messageSwitchBuiltins,
-         Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins, Kernel.stringPatternBuiltins].flatMap { $0 }
+         Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins,
+         Kernel.stringPatternBuiltins, Kernel.guideBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }
     }
     public static var formats: [FileFormat] { coreFormats }
+    public static var guide: [GuideTopic] { Kernel.coreGuide }
     /// The standard library to evaluate: all but the Wolfram names, which `Spelling` reads as
     /// data when it first needs them.
     public static var sources: [(name: String, text: String)] { stdlibSources.filter { $0.name != Spelling.namesFile } }
@@ -103,6 +108,7 @@ public final class Kernel {
     /// Installs a library's builtins on their symbols, and its messages.
     static func install(_ library: any Library.Type) {
         for b in library.builtins { b.install() }
+        Guide.register(library.guide)
         if library == CoreLibrary.self {
             Symbol.intern("Infinity").ownValue = Expr(Sym.DirectedInfinity, .integer(1))
             Symbol.intern("ComplexInfinity").ownValue = Expr(Sym.DirectedInfinity)
@@ -139,6 +145,7 @@ public final class Kernel {
         Symbol.intern("$TemporaryDirectory").ownValue = .string(tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp)
         Symbol.intern("$HomeDirectory").ownValue = .string(NSHomeDirectory())
         Symbol.intern("$Libraries").ownValue = .strings(Kernel.installed.sorted())
+        Symbol.intern("$Libraries").usage = "$Libraries lists the kernel libraries installed: CoreKernel, NetsKernel, LearnKernel."
     }
 
     public static let version = "0.1.0"

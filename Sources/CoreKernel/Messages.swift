@@ -11,6 +11,9 @@ extension Kernel {
         "array": "The array dimensions `1` given in position `2` of `3` should be a list of non-negative machine-sized integers giving the dimensions for the result.",
         "argm": "`1` called with `2` arguments; `3` or more arguments are expected.",
         "argbu": "`1` called with 1 argument; between `2` and `3` arguments are expected.",
+        "argtu": "`1` called with 1 argument; `2` or `3` arguments are expected.",
+        "argmu": "`1` called with 1 argument; `2` or more arguments are expected.",
+        "write": "Tag `1` in `2` is Protected.",
         "partw": "Part `1` of `2` does not exist.",
         "partd": "Part specification `1` is longer than depth of object.",
         "pkspec1": "The expression `1` cannot be used as a part specification.",
@@ -58,6 +61,14 @@ extension Kernel {
         "range": "Range specification `1` does not have appropriate bounds.",
         "nonneg": "Non-negative integer expected at position `1` in `2`.",
         "mindet": "Input matrix contains an indeterminate entry.",
+        "idim": "`1` and `2` must have the same length.",
+        "mptc": "Incompatible dimensions of objects at positions `1` and `2` of `3`.",
+        "ins": "Cannot insert at position `1` in `2`.",
+        "heads": "Heads `1` and `2` are expected to be the same.",
+        "unifr": "The endpoints specified by `1` for the endpoints of the discrete uniform distribution range are not appropriate.",
+        "lrwl": "The items for choice `1` should be a non-empty list or a rule weights -> choices.",
+        "cdir": "Cannot set current directory to `1`.",
+        "filex": "Cannot overwrite existing file `1`.",
     ]
 
     /// Messages of symbols that are not builtin records (the limits, Syntax, General's kin).
@@ -65,5 +76,7 @@ extension Kernel {
         "$RecursionLimit": ["reclim": "Recursion depth of `1` exceeded during evaluation."],
         "$IterationLimit": ["itlim": "Iteration limit of `1` exceeded."],
         "Syntax": ["sntx": "Invalid syntax in or before `1`."],
+        "Function": ["slotn": "A slot number in `1` cannot be filled from the arguments given.",
+                     "fpct": "Too many parameters in `1` to be filled from the arguments given."],
     ]
 }

@@ -124,3 +124,71 @@ enum Spelling {
         }
     }
 }
+
+/// Near misses for a name the user gave that is not one of a known set: an option (`"Stide"` ->
+/// `"Stride"`), a model, a data set, an activation, an encoder, a symbol. One helper, so every
+/// "Did you mean ...?" in nets finds names the same way.
+///
+/// A candidate is close when it equals the word but for capitals (`"mnist"` -> `"MNIST"`), is
+/// within a third of the word's length in edits (letters inserted, deleted, changed or two
+/// neighbours swapped, capitals ignored), or contains the word (at least three letters) as a
+/// whole word or prefix (`"mobilenet"` -> `"MobileNet V2 Trained on ImageNet Competition Data"`).
+/// Closest first, at most `limit`; only the names equal but for capitals when there are any.
+public enum Suggestion {
+    /// Words longer than this get no suggestion, so that a long input costs nothing.
+    static let longestWord = 64
+
+    public static func closest(_ word: String, among candidates: [String], limit: Int = 3) -> [String] {
+        let w = Array(word.lowercased().unicodeScalars)
+        guard !w.isEmpty, w.count <= longestWord else { return [] }
+        var scored: [(score: Int, name: String)] = []
+        for name in Set(candidates) where name != word {
+            let lower = name.lowercased()
+            let n = Array(lower.unicodeScalars)
+            if n == w { scored.append((0, name)); continue }
+            let allowed = max(1, w.count / 3)
+            if abs(n.count - w.count) <= allowed, let d = distance(w, n, atMost: allowed) {
+                scored.append((d, name))
+            } else if w.count >= 3, lower.hasPrefix(String(String.UnicodeScalarView(w))) || lower.contains(" " + String(String.UnicodeScalarView(w))) {
+                scored.append((longestWord, name))
+            }
+        }
+        // A name that differs only in capitals is the one meant: the others are not offered.
+        if scored.contains(where: { $0.score == 0 }) { scored.removeAll { $0.score > 0 } }
+        return scored.sorted { ($0.score, $0.name) < ($1.score, $1.name) }.prefix(limit).map(\.name)
+    }
+
+    /// `" Did you mean \"Stride\"?"` (with a leading space, to append to a message), or `""` when
+    /// nothing is close. `quote` writes the names as strings; otherwise as symbols.
+    public static func didYouMean(_ word: String, among candidates: [String], quote: Bool = true) -> String {
+        let found = closest(word, among: candidates).map { quote ? "\"\($0)\"" : $0 }
+        switch found.count {
+        case 0: return ""
+        case 1: return " Did you mean \(found[0])?"
+        default: return " Did you mean " + found.dropLast().joined(separator: ", ") + " or \(found[found.count - 1])?"
+        }
+    }
+
+    /// The optimal-string-alignment distance between a and b, or nil when it exceeds `atMost`.
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], atMost limit: Int) -> Int? {
+        guard b.count <= longestWord * 2 else { return nil }
+        var before = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var row = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            row[0] = i
+            var best = row[0]
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var d = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d = min(d, before[j - 2] + 1) }
+                row[j] = d
+                best = min(best, d)
+            }
+            if best > limit { return nil }
+            (before, previous, row) = (previous, row, before)
+        }
+        let d = previous[b.count]
+        return d <= limit ? d : nil
+    }
+}

@@ -1,10 +1,12 @@
 import Foundation
 import Language
 
-/// The text `?name` prints: usage, and with `long` the attributes and definitions.
+/// The text `?name` prints: usage (with its example), related names ("See also"), options, and
+/// with `long` the examples, attributes and definitions.
 func information(_ s: Symbol, long: Bool) -> String {
     var lines: [String] = []
     lines.append(s.usage ?? (s.hasDefinitions ? "Global`\(s.name)" : "\(s.name) has no usage message."))
+    if let related = Guide.seeAlso(s.name) { lines.append(related) }
     if !long, !s.options.isEmpty {
         lines.append("Options: " + s.options.map { OutputForm.string($0) }.joined(separator: ", "))
     }
@@ -28,6 +30,30 @@ func information(_ s: Symbol, long: Bool) -> String {
         if !s.options.isEmpty { lines.append("Options[\(s.name)] = \(InputForm.string(.list(s.options)))") }
     }
     return lines.joined(separator: "\n")
+}
+
+/// Whether anything is known about a symbol: a usage, a value, definitions, attributes or options.
+func isKnown(_ s: Symbol) -> Bool {
+    s.usage != nil || s.hasDefinitions || s.ownValue != nil || s.builtin != nil || !s.attributes.nameList.isEmpty
+        || !s.options.isEmpty
+}
+
+/// Whether a symbol is only a Wolfram Language name nets lacks (which says so when called).
+func isUnimplemented(_ s: Symbol) -> Bool {
+    s.usage == nil && !s.hasDefinitions && s.ownValue == nil && s.attributes.nameList.isEmpty
+        && Spelling.wolframNames.contains(s.name)
+}
+
+/// `Information::notfound` for a name nothing is known about, with the names close to it; a
+/// Wolfram Language function nets lacks is said to be one.
+private func notFound(_ name: String, _ c: Call) {
+    if Spelling.wolframNames.contains(name) {
+        c.message("notimpl", .sym(name))
+        return
+    }
+    let hint = isSymbolName(name) ? Suggestion.didYouMean(name, among: symbolNames(matching: "*"), quote: false) : ""
+    let shown: Expr = isSymbolName(name) ? .sym(name) : .string(name)
+    c.message("notfound", text: c.evaluator.messages.text(c.symbol, "notfound", [shown]) + hint)
 }
 
 /// The line `Out[]`, `Out[n]` or `Out[-k]` (and `In`) refers to.
@@ -105,7 +131,8 @@ extension Kernel {
                 guard c.count == 1, let p = c[0].asString else { return c.count == 0 ? .strings(symbolNames(matching: "*")) : nil }
                 return .strings(symbolNames(matching: p))
             },
-            Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.", arity: .atLeast(1), messages: ["notfound": "Symbol `1` not found."], examples: [("Information[Length]", "Null")]) { c in
+            Builtin("Information", [.holdAll], usage: "Information[symbol] or ?symbol prints the usage of a symbol; ??symbol adds its attributes and definitions; ?Net* lists matching names.", arity: .atLeast(1), messages: ["notfound": "Nothing is known about `1`.",
+                               "notimpl": "`1` is a Wolfram Language function that nets does not implement."], examples: [("Information[Length]", "Null")]) { c in
                 // A native value's own summary and properties (a net, a classifier): the
                 // argument is held, so a symbol stands for its value.
                 var target = c[0]
@@ -118,16 +145,20 @@ extension Kernel {
                 if let pattern = c[0].asString {
                     if pattern.contains("*") || pattern.contains("@") {
                         let names = symbolNames(matching: pattern)
-                        if names.isEmpty { c.message("notfound", c[0]); return .null }
+                        if names.isEmpty { notFound(pattern, c); return .null }
                         if names.count == 1 { c.evaluator.printer(information(Symbol.intern(names[0]), long: long)); return .null }
                         c.evaluator.printer(columns(names, width: 100))
                         return .null
                     }
-                    guard let s = Symbol.lookup(pattern) else { c.message("notfound", c[0]); return .null }
+                    guard let s = Symbol.lookup(pattern), isKnown(s), !isUnimplemented(s) else { notFound(pattern, c); return .null }
                     c.evaluator.printer(information(s, long: long))
                     return .null
                 }
                 guard case .symbol(let s) = c[0] else { return nil }
+                guard isKnown(s), !isUnimplemented(s) else {
+                    notFound(s.name, c)
+                    return .null
+                }
                 c.evaluator.printer(information(s, long: long))
                 return .null
             },

@@ -69,7 +69,8 @@ public struct Call {
                 message("argrx", f, .integer(n), .integer(e))
             }
         } else if let lo = expected.first, let hi = expected.last {
-            if lo + 1 == hi { message("argt", f, .integer(n), .integer(lo), .integer(hi)) }
+            if n == 1 { message(lo + 1 == hi ? "argtu" : "argbu", f, .integer(lo), .integer(hi)) }
+            else if lo + 1 == hi { message("argt", f, .integer(n), .integer(lo), .integer(hi)) }
             else { message("argb", f, .integer(n), .integer(lo), .integer(hi)) }
         }
         return nil

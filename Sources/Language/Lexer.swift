@@ -28,7 +28,15 @@ struct Token {
     var spaceBefore: Bool
 }
 
-/// A syntax error with the position where it was found.
+/// A place in the source: line and column (from 1) and the text of the line.
+public struct SourcePosition: Sendable, Equatable {
+    public var line: Int
+    public var column: Int
+    public var sourceLine: String
+}
+
+/// A syntax error with the position where it was found and, for a bracket, brace, parenthesis,
+/// association, string or comment left open, where it was opened.
 public struct ParseError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var line: Int
@@ -37,8 +45,15 @@ public struct ParseError: Error, CustomStringConvertible, Sendable {
     public var sourceLine: String
     /// True when the input ended before the expression was complete (the REPL reads more).
     public var incomplete: Bool
+    /// Where the unclosed bracket, string or comment was opened (shown with a caret instead of
+    /// the end of the input).
+    public var opened: SourcePosition?
 
     public var description: String {
+        if let o = opened {
+            let caret = String(repeating: " ", count: max(0, o.column - 1)) + "^"
+            return "Syntax::sntx: \(message) (opened at line \(o.line), column \(o.column); the input ended at line \(line), column \(column)).\n  \(o.sourceLine)\n  \(caret)"
+        }
         let caret = String(repeating: " ", count: max(0, column - 1)) + "^"
         return "Syntax::sntx: \(message) (line \(line), column \(column)).\n  \(sourceLine)\n  \(caret)"
     }
@@ -108,6 +123,20 @@ struct Lexer {
 
     static func error(_ message: String, at offset: Int, in scalars: [Unicode.Scalar],
                       incomplete: Bool = false) -> ParseError {
+        let p = position(offset, in: scalars)
+        return ParseError(message: message, line: p.line, column: p.column, sourceLine: p.sourceLine,
+                          incomplete: incomplete)
+    }
+
+    /// An error for something opened at `start` and not closed by the end of the input.
+    static func unclosed(_ message: String, openedAt start: Int, in scalars: [Unicode.Scalar]) -> ParseError {
+        var e = error(message, at: scalars.count, in: scalars, incomplete: true)
+        e.opened = position(start, in: scalars)
+        return e
+    }
+
+    /// The line, column and line text of a scalar offset.
+    static func position(_ offset: Int, in scalars: [Unicode.Scalar]) -> SourcePosition {
         var line = 1, lineStart = 0
         var i = 0
         while i < min(offset, scalars.count) {
@@ -118,8 +147,7 @@ struct Lexer {
         while end < scalars.count && scalars[end] != "\n" { end += 1 }
         var text = ""
         text.unicodeScalars.append(contentsOf: scalars[lineStart..<end])
-        return ParseError(message: message, line: line, column: offset - lineStart + 1,
-                          sourceLine: text, incomplete: incomplete)
+        return SourcePosition(line: line, column: offset - lineStart + 1, sourceLine: text)
     }
 
     /// Tokenizes the whole source. On a lexical error the tokens before it are kept in `tokens`
@@ -167,7 +195,7 @@ struct Lexer {
                 var depth = 1
                 while depth > 0 {
                     guard let d = peek() else {
-                        throw error("comment not terminated", at: start, incomplete: true)
+                        throw Lexer.unclosed("comment \"(*\" is not closed: \"*)\" expected", openedAt: start, in: scalars)
                     }
                     if d == "(" && peek(1) == "*" { depth += 1; pos += 2 }
                     else if d == "*" && peek(1) == ")" { depth -= 1; pos += 2 }
@@ -311,19 +339,23 @@ struct Lexer {
         return k == 1 ? Expr(Sym.Out) : Expr(Sym.Out, .integer(-k))
     }
 
+    func unclosedString(_ start: Int) -> ParseError {
+        Lexer.unclosed("string is not closed: a closing quotation mark is expected", openedAt: start, in: scalars)
+    }
+
     mutating func lexString() throws -> String {
         let start = pos
         let open = scalars[pos]
         pos += 1
         var s = ""
         while true {
-            guard let c = peek() else { throw error("string not terminated", at: start, incomplete: true) }
+            guard let c = peek() else { throw unclosedString(start) }
             pos += 1
             if c == "\"" || (open != "\"" && c == "\u{201D}") || (open == "\u{201D}" && c == "\u{201C}") {
                 return s
             }
             if c == "\\" {
-                guard let e = peek() else { throw error("string not terminated", at: start, incomplete: true) }
+                guard let e = peek() else { throw unclosedString(start) }
                 pos += 1
                 switch e {
                 case "n": s += "\n"

@@ -54,6 +54,9 @@ public struct Parser {
 
     /// A lexical error found after the last good token; thrown when the parser reaches it.
     var pendingError: ParseError?
+    /// The brackets, braces, parentheses and associations open, innermost last, with the
+    /// offsets they were opened at, so that an input ending inside one names where it was opened.
+    var open: [(bracket: String, offset: Int)] = []
 
     public init(_ source: String) {
         var lexer = Lexer(source)
@@ -96,7 +99,7 @@ public struct Parser {
     func unexpected() -> ParseError {
         if let e = pendingError, case .eof = current.kind { return e }
         switch current.kind {
-        case .eof: return error("expression incomplete: more input is needed", incomplete: true)
+        case .eof: return open.isEmpty ? error("expression incomplete: more input is needed", incomplete: true) : unclosed("")
         case .newline: return error("expression incomplete: more input is needed", incomplete: true)
         case .op(let o): return error("unexpected \"\(o)\"")
         case .symbol(let s): return error("unexpected \(s)")
@@ -115,14 +118,40 @@ public struct Parser {
         return false
     }
 
+    /// The error for an input that ends before `closing`: where the innermost open bracket was
+    /// opened, and where the input ended.
+    func unclosed(_ closing: String) -> ParseError {
+        if let e = pendingError { return e }
+        guard let o = open.last else { return error("\"\(closing)\" expected: more input is needed", incomplete: true) }
+        let match = Parser.closers[o.bracket] ?? closing
+        return Lexer.unclosed("\"\(o.bracket)\" is not closed: \"\(match)\" expected", openedAt: o.offset, in: scalars)
+    }
+
+    /// " to close the \"[\" at line 3, column 6": which open bracket a wrong token is inside.
+    func closingNote() -> String {
+        guard let o = open.last else { return "" }
+        let p = Lexer.position(o.offset, in: scalars)
+        return " to close the \"\(o.bracket)\" at line \(p.line), column \(p.column)"
+    }
+
+    static let closers = ["(": ")", "{": "}", "<|": "|>", "[": "]", "[[": "]]"]
+
+    /// Parses what is between an opening bracket at the current token and its closing one.
+    mutating func bracketed<T>(_ closing: String, _ inside: (inout Parser) throws -> T) throws -> T {
+        var bracket = closing
+        if case .op(let o) = current.kind { bracket = o }
+        open.append((bracket, current.offset))
+        defer { open.removeLast() }
+        advance()
+        return try inside(&self)
+    }
+
     mutating func expect(_ o: String) throws {
         if depth > 0 { skipNewlines() }
         guard isOp(o) else {
-            if case .eof = current.kind {
-                if let e = pendingError { throw e }
-                throw error("\"\(o)\" expected: more input is needed", incomplete: true)
-            }
-            throw error("\"\(o)\" expected")
+            if case .eof = current.kind { throw unclosed(o) }
+            let closesOpen = open.last.flatMap { Parser.closers[$0.bracket] }?.hasPrefix(o) ?? false
+            throw error("\"\(o)\" expected" + (closesOpen ? closingNote() : ""))
         }
         advance()
     }
@@ -212,18 +241,17 @@ public struct Parser {
         case .op(let o):
             switch o {
             case "(":
-                advance()
-                depth += 1
-                let e = try expression(0)
-                try expect(")")
-                depth -= 1
-                return e
+                return try bracketed(")") { p in
+                    p.depth += 1
+                    let e = try p.expression(0)
+                    try p.expect(")")
+                    p.depth -= 1
+                    return e
+                }
             case "{":
-                advance()
-                return .list(try sequence(closing: "}"))
+                return .list(try bracketed("}") { p in try p.sequence(closing: "}") })
             case "<|":
-                advance()
-                return .call(Sym.Association, try sequence(closing: "|>"))
+                return .call(Sym.Association, try bracketed("|>") { p in try p.sequence(closing: "|>") })
             case "-":
                 advance()
                 let operand = try expression(Prec.unaryMinus + 1)
@@ -279,11 +307,8 @@ public struct Parser {
                 continue
             }
             if isOp(closing) { advance(); return items }
-            if case .eof = current.kind {
-                if let e = pendingError { throw e }
-                throw error("\"\(closing)\" expected: more input is needed", incomplete: true)
-            }
-            throw error("\",\" or \"\(closing)\" expected")
+            if case .eof = current.kind { throw unclosed(closing) }
+            throw error("\",\" or \"\(closing)\" expected" + closingNote())
         }
     }
 
@@ -479,13 +504,14 @@ public struct Parser {
                 return Expr(.intern(o == "++" ? "Increment" : "Decrement"), left)
             case "[":
                 guard Prec.call >= minPrec else { return nil }
-                advance()
-                return .call(left, try sequence(closing: "]"))
+                return .call(left, try bracketed("]") { p in try p.sequence(closing: "]") })
             case "[[":
                 guard Prec.call >= minPrec else { return nil }
-                advance()
-                let parts = try sequence(closing: "]")
-                try expect("]")
+                let parts = try bracketed("]]") { p in
+                    let parts = try p.sequence(closing: "]")
+                    try p.expect("]")
+                    return parts
+                }
                 return .call(Sym.Part, [left] + parts)
             case "?":
                 guard Prec.patternTest >= minPrec else { return nil }

@@ -25,12 +25,13 @@ public enum LearnLibrary: Library {
                     })]
     }
     public static var sources: [(name: String, text: String)] { stdlibSources }
+    public static var guide: [GuideTopic] { Kernel.learnGuide }
 
     public static func setUp() {
         routeDotToBLAS()
         ErrorReporters.register { error, c in
             guard let e = error as? LearnError else { return false }
-            c.message(e.tag, text: capitalized(e.description) + ".")
+            c.message(e.tag, text: sentence(e.description))
             return true
         }
     }

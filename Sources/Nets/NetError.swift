@@ -1,3 +1,5 @@
+import Tensor
+
 /// A described failure of a net operation: a shape that does not fit, a malformed spec, data the
 /// net cannot take. `tag` is the message tag the kernel issues it under (`NetChain::incompat`).
 public struct NetError: Error, CustomStringConvertible, Sendable {
@@ -21,12 +23,11 @@ public struct NetError: Error, CustomStringConvertible, Sendable {
 /// Per-example shapes: `[3, 224, 224]` for an image, `[1000]` for a vector, `[]` for a scalar.
 public typealias Shape = [Int]
 
-/// `{3, 224, 224}`, as the language writes dimensions.
+/// A shape as Wolfram's messages describe it ("a vector of size 3", "a 3x1 matrix", "an array of
+/// dimensions 3x224x224"), or "an unknown shape".
 public func describe(_ shape: Shape?) -> String {
     guard let shape else { return "an unknown shape" }
-    if shape.isEmpty { return "a scalar" }
-    if shape.count == 1 { return "a vector of size \(shape[0])" }
-    return "an array of dimensions {" + shape.map(String.init).joined(separator: ", ") + "}"
+    return describeDimensions(shape)
 }
 
 public func quoted(_ s: String) -> String { "\"" + s + "\"" }

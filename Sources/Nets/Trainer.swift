@@ -90,6 +90,9 @@ public enum Trainer {
             throw NetError("data", "the inputs and targets must be non-empty and of equal length")
         }
         let loss = options.loss ?? automaticLoss(net)
+        if loss != .crossEntropyIndex, options.lengths == nil, let out = net.output, Array(targets.shape.dropFirst()) != out {
+            throw NetError("invtarget", "each target is \(describe(Array(targets.shape.dropFirst()))), but the net's output is \(describe(out))")
+        }
         let multiplier = options.multiplier
         // The frozen leading part runs once per example; only the rest is trained.
         var trunk: Chain?

@@ -10,6 +10,8 @@ struct LayerArguments {
     let call: Call
     let positional: [Expr]
     var options: [String: Expr]
+    /// The option names the layer asked for, which a misspelt option is compared with.
+    var known: Set<String> = ["Input", "Output"]
 
     init?(_ c: Call, maxPositional: Int) {
         call = c
@@ -22,7 +24,10 @@ struct LayerArguments {
     }
 
     /// Takes an option's value out of the remaining options.
-    mutating func take(_ name: String) -> Expr? { options.removeValue(forKey: name) }
+    mutating func take(_ name: String) -> Expr? {
+        known.insert(name)
+        return options.removeValue(forKey: name)
+    }
 
     /// Builds the layer: arrays from the options that name them, then checks that no option is
     /// left over. Errors become messages and `$Failed`.
@@ -51,7 +56,7 @@ struct LayerArguments {
             if let (name, _) = options.first(where: { _ in true }) {
                 // The standard message, naming the option as it was written.
                 let given = call.args.first { isOptionRule($0) && optionName($0.args[0]) == name }?.args[0] ?? .string(name)
-                call.message("optx", given, call.whole)
+                call.unknownOptionMessage(given, known: known)
                 return .failed
             }
             var layer = try Layer(kind, arrays: arrays, input: input?.shape)
@@ -62,7 +67,7 @@ struct LayerArguments {
             }
             return .net(.layer(layer))
         } catch let e as NetError {
-            call.message(e.tag, text: capitalized(e.description) + ".")
+            call.message(e.tag, text: sentence(e.description))
             return .failed
         } catch {
             call.message("invspec", text: "\(error)")
@@ -157,7 +162,9 @@ extension Kernel {
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
                 guard let f = a.positional.first else { c.message("invspec", text: "ElementwiseLayer needs a function."); return .failed }
                 guard let fn = try elementwiseFunction(f, c) else {
-                    c.message("invfunc", text: "\(InputForm.string(f)) cannot be used as an elementwise function.")
+                    let name = f.asSymbol?.name ?? f.asString ?? ""
+                    let hint = Suggestion.didYouMean(name, among: Array(activationNames.keys), quote: f.asString != nil)
+                    c.message("invfunc", text: "\(InputForm.string(f)) cannot be used as an elementwise function.\(hint)")
                     return .failed
                 }
                 return a.build(.elementwise(fn))
@@ -190,7 +197,7 @@ extension Kernel {
                     let spec = WindowSpec(kernel: kernel, stride: stride, padding: padding, dilation: dilation)
                     return a.build(.convolution(channels: channels, window: spec, groups: groups, biases: true))
                 } catch let e as NetError {
-                    c.message(e.tag, text: capitalized(e.description) + ".")
+                    c.message(e.tag, text: sentence(e.description))
                     return .failed
                 }
             },
@@ -212,7 +219,7 @@ extension Kernel {
                     }
                     return a.build(.pooling(WindowSpec(kernel: k, stride: stride, padding: padding), f))
                 } catch let e as NetError {
-                    c.message(e.tag, text: capitalized(e.description) + ".")
+                    c.message(e.tag, text: sentence(e.description))
                     return .failed
                 }
             },
@@ -332,11 +339,13 @@ private func sequenceBuiltin(_ name: String, _ what: String, _ kind: LayerKind, 
 
 /// The function an ElementwiseLayer applies: a named activation, or a pure function compiled to
 /// a scalar function of its argument.
+/// The activations `ElementwiseLayer` knows by name (a symbol or a string).
+let activationNames: [String: Activation] = ["Ramp": .relu, "ReLU": .relu, "Tanh": .tanh, "LogisticSigmoid": .sigmoid,
+                                             "Sigmoid": .sigmoid, "SELU": .selu, "GELU": .gelu, "ELU": .elu,
+                                             "Softplus": .softplus, "SoftPlus": .softplus, "HardSigmoid": .hardSigmoid, "ReLU6": .relu6]
+
 func elementwiseFunction(_ f: Expr, _ c: Call) throws -> ElementwiseFunction? {
-    let names: [String: Activation] = ["Ramp": .relu, "ReLU": .relu, "Tanh": .tanh, "LogisticSigmoid": .sigmoid,
-                                       "Sigmoid": .sigmoid, "SELU": .selu, "GELU": .gelu, "ELU": .elu,
-                                       "Softplus": .softplus, "SoftPlus": .softplus, "HardSigmoid": .hardSigmoid, "ReLU6": .relu6]
-    if let name = f.asSymbol?.name ?? f.asString { return names[name].map { .activation($0) } }
+    if let name = f.asSymbol?.name ?? f.asString { return activationNames[name].map { .activation($0) } }
     guard f.hasHead(Sym.Function), let body = f.args.last else { return nil }
     let variable: Expr? = f.args.count == 2 ? (f.args[0].listItems?.first ?? f.args[0]) : nil
     guard let s = try scalarFunction(body, variable, c) else { return nil }

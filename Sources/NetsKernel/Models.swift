@@ -50,7 +50,8 @@ extension Kernel {
                     name = target
                 }
                 guard let properties = entries.first(where: { $0.0 == name })?.1 else {
-                    c.message("notmodel", .string(asked))
+                    let hint = Suggestion.didYouMean(asked, among: entries.map(\.0) + aliases.map(\.0))
+                    c.message("notmodel", text: c.evaluator.messages.text(c.symbol, "notmodel", [.string(asked)]) + hint)
                     return .failed
                 }
                 let value = { (key: String) in properties.first { $0.0 == key }?.1 }

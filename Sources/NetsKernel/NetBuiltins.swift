@@ -130,7 +130,10 @@ func encoderSpec(_ e: Expr) throws -> Encoder {
             guard let parsed = ImageEncoder.Method(rawValue: m.asString ?? "") else { throw NetError("invspec", "Method must be \"Stretch\", \"Fit\" or \"Fill\"") }
             method = parsed
         }
-        if let (name, _) = options.first { throw NetError("optx", "unknown option \(quoted(name)) for an image encoder") }
+        if let (name, _) = options.first {
+            let hint = Suggestion.didYouMean(name, among: ["ColorSpace", "MeanImage", "VarianceImage", "Method"])
+            throw NetError("optx", "unknown option \(quoted(name)) for an image encoder.\(hint)")
+        }
         return .image(try ImageEncoder(width: size[0], height: size[1], colorSpace: space, mean: mean, variance: variance, method: method))
     case "Class":
         guard let labels = rest.first?.listItems, !labels.isEmpty else { throw NetError("invspec", "a class encoder needs a list of classes") }
@@ -143,13 +146,20 @@ func encoderSpec(_ e: Expr) throws -> Encoder {
     case "Characters", "Tokens":
         return .text(try textEncoderSpec(kind, rest))
     default:
-        throw NetError("invspec", "unknown encoder type \(quoted(kind)); \"Image\", \"Class\", \"Characters\" and \"Tokens\" are available")
+        let hint = Suggestion.didYouMean(kind, among: encoderTypes)
+        throw NetError("invspec", "unknown encoder type \(quoted(kind)); \"Image\", \"Class\", \"Characters\" and \"Tokens\" are available.\(hint)")
     }
 }
 
+/// The types `NetEncoder` takes.
+let encoderTypes = ["Image", "Class", "Characters", "Tokens"]
+
 func decoderSpec(_ e: Expr) throws -> Decoder {
     let items = e.listItems ?? [e]
-    guard items.first?.asString == "Class" else { throw NetError("invspec", "only \"Class\" decoders are available") }
+    guard items.first?.asString == "Class" else {
+        let hint = Suggestion.didYouMean(items.first?.asString ?? "", among: ["Class"])
+        throw NetError("invspec", "only \"Class\" decoders are available.\(hint)")
+    }
     guard items.count >= 2, let labels = items[1].listItems, !labels.isEmpty else { throw NetError("invspec", "a class decoder needs a list of classes") }
     return .classes(try distinct(labels.map(classLabel)))
 }

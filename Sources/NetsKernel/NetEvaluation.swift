@@ -37,7 +37,7 @@ extension Net {
 
 /// The 1-based position of a class among the labels.
 private func classIndex(_ x: Expr, _ labels: [ClassLabel]) throws -> Int {
-    guard let k = labels.firstIndex(of: classLabel(x)) else { throw NetError("netinput", "\(InputForm.string(x)) is not one of the classes \(labels.map(\.key).joined(separator: ", "))") }
+    guard let k = labels.firstIndex(of: classLabel(x)) else { throw NetError("netinput", "the input \(InputForm.string(x)) is not one of the classes \(labels.map(\.key).joined(separator: ", "))") }
     return k + 1
 }
 
@@ -164,7 +164,7 @@ package func decode(_ t: Tensor, _ decoder: Decoder, _ prop: Expr?) throws -> Ex
             return .list(top.map { name == "TopDecisions" ? labels[$0] : .rule(labels[$0], .real(p[$0])) })
         case "Probability":
             guard let k = classes.firstIndex(of: classLabel(items[1])) else {
-                throw NetError("netoutput", "\(InputForm.string(items[1])) is not one of the classes")
+                throw NetError("netoutput", "the class \(InputForm.string(items[1])) is not one of the classes")
             }
             return .real(p[k])
         default: break

@@ -16,6 +16,7 @@ public enum NetsLibrary: Library {
     }
     public static var formats: [FileFormat] { netsFormats + graphicsFormats }
     public static var sources: [(name: String, text: String)] { stdlibSources }
+    public static var guide: [GuideTopic] { Kernel.netsGuide }
 
     public static func setUp() {
         BLAS.configureThreads()
@@ -42,12 +43,12 @@ private func richForms(_ e: Expr) -> [String: String]? {
 /// Messages for the errors of the lower modules nets are built on.
 private func reportNetsError(_ error: Error, _ c: Call) -> Bool {
     switch error {
-    case let e as NetError: c.message(e.tag, text: capitalized(e.description) + ".")
-    case let e as FormatError: c.message(e.tag, text: capitalized(e.description) + ".")
+    case let e as NetError: c.message(e.tag, text: sentence(e.description))
+    case let e as FormatError: c.message(e.tag, text: sentence(e.description))
     case let e as TensorError where e.isMemory: nomem(c)
-    case let e as TensorError: c.message("eval", text: capitalized(e.description) + ".")
-    case let e as ImagingError: c.message("imgerr", text: capitalized(e.description) + ".")
-    case let e as GraphicsError: c.message("graphics", text: capitalized(e.description) + ".")
+    case let e as TensorError: c.message("eval", text: sentence(e.description))
+    case let e as ImagingError: c.message("imgerr", text: sentence(e.description))
+    case let e as GraphicsError: c.message("graphics", text: sentence(e.description))
     default: return false
     }
     return true

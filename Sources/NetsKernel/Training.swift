@@ -76,7 +76,7 @@ func encodeTargets(_ outputs: [Expr], _ net: Net) throws -> Tensor {
     if case .classes(let labels)? = net.decoder {
         targets = try outputs.map { y in
             guard let k = labels.firstIndex(of: classLabel(y)) else {
-                throw NetError("invtarget", "\(short(y)) is not one of the classes \(labels.map { short(labelValue($0)) }.joined(separator: ", "))")
+                throw NetError("invtarget", "the target \(short(y)) is not one of the classes \(labels.map { short(labelValue($0)) }.joined(separator: ", "))")
             }
             return Tensor(scalar: Float(k + 1))
         }
@@ -100,7 +100,7 @@ func encodedData(_ data: Expr, _ net: inout Net, _ c: Call) throws -> (Tensor, T
     if let (ins, outs) = packed, net.encoder == nil, case .native(let v) = ins, let array = v as? ArrayValue, let labels = outs.listItems {
         let x = array.tensor
         guard x.rank >= 1, x.shape[0] == labels.count, !labels.isEmpty else {
-            throw NetError("data", "\(x.shape.first ?? 0) inputs but \(labels.count) outputs")
+            throw NetError("data", "\(counted(x.shape.first ?? 0, "input")) but \(counted(labels.count, "output"))")
         }
         let shape = Array(x.shape.dropFirst())
         if (net.inputs.first ?? nil) == nil { _ = try net.constrain(inputs: [shape], output: nil) }

@@ -28,7 +28,7 @@ public struct Tensor: Sendable {
     public init(shape: [Int], values: [Float]) throws {
         try self.init(shape: shape)
         guard values.count == count else {
-            throw TensorError("\(values.count) values do not fill a tensor of shape \(shape)")
+            throw TensorError("\(counted(values.count, "value")) do not fill \(describeDimensions(shape))")
         }
         values.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress { storage.pointer.update(from: base, count: values.count) }

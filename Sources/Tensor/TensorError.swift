@@ -6,12 +6,28 @@ public struct TensorError: Error, CustomStringConvertible, Sendable, Equatable {
     public init(_ description: String) { self.description = description }
 
     static func memory(_ shape: [Int]) -> TensorError {
-        var e = TensorError("an array of dimensions \(shape) does not fit in the memory limit")
+        var e = TensorError("\(describeDimensions(shape)) does not fit in the memory limit")
         e.isMemory = true
         return e
     }
 
     static func shape(_ what: String, _ a: [Int], _ b: [Int]) -> TensorError {
-        TensorError("\(what): shapes \(a) and \(b) are incompatible")
+        TensorError("\(what): \(describeDimensions(a)) and \(describeDimensions(b)) are incompatible")
+    }
+}
+
+/// A count with its noun, singular or plural: "1 row", "3 rows", "1 bias", "2 biases".
+public func counted(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+    n == 1 ? "1 \(singular)" : "\(n) \(plural ?? singular + "s")"
+}
+
+/// Dimensions as the Wolfram Language's messages describe them: "a scalar", "a vector of size 3",
+/// "a 3x1 matrix", "an array of dimensions 3x4x5".
+public func describeDimensions(_ shape: [Int]) -> String {
+    switch shape.count {
+    case 0: return "a scalar"
+    case 1: return "a vector of size \(shape[0])"
+    case 2: return "a \(shape[0])x\(shape[1]) matrix"
+    default: return "an array of dimensions " + shape.map(String.init).joined(separator: "x")
     }
 }

@@ -124,6 +124,6 @@ enum StandardLibraryExamples {
         ("TakeDrop[{1, 2}]", "TakeDrop::argr: TakeDrop called with 1 argument; 2 arguments are expected."),
         ("Boole[]", "Boole::argx: Boole called with 0 arguments; 1 argument is expected."),
         ("MinMax[1, 2, 3]", "MinMax::argt: MinMax called with 3 arguments; 1 or 2 arguments are expected."),
-        ("StringRepeat[x]", "StringRepeat::argbu: StringRepeat called with 1 argument; between 2 and 3 arguments are expected."),
+        ("StringRepeat[x]", "StringRepeat::argtu: StringRepeat called with 1 argument; 2 or 3 arguments are expected."),
     ]
 }

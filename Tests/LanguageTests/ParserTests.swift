@@ -121,8 +121,8 @@ import Testing
     static let errors: [(String, Int, Int, Bool)] = [
         ("f[1, 2", 1, 7, true),
         ("{1, 2", 1, 6, true),
-        ("\"abc", 1, 1, true),
-        ("(* open", 1, 1, true),
+        ("\"abc", 1, 5, true),
+        ("(* open", 1, 8, true),
         ("1 + ", 1, 5, true),
         ("a = 1\nb = )", 2, 5, false),
         ("f[1 2]]", 1, 7, false),
@@ -140,6 +140,46 @@ import Testing
             #expect(e.incomplete == incomplete)
             #expect(e.description.contains("line \(line), column \(column)"))
             #expect(e.description.contains("^"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    /// An input that ends inside a bracket, brace, parenthesis, association, string or comment
+    /// names where it was opened as well as where the input ended (issue 21).
+    static let unclosed: [(String, String, Int, Int)] = [
+        ("x = 1\ny = f[1, 2\nz = 3\n", "\"[\" is not closed: \"]\" expected", 2, 6),
+        ("{1, {2, 3}", "\"{\" is not closed: \"}\" expected", 1, 1),
+        ("a = (1 + 2", "\"(\" is not closed: \")\" expected", 1, 5),
+        ("<|\"a\" -> 1", "\"<|\" is not closed: \"|>\" expected", 1, 1),
+        ("m[[1", "\"[[\" is not closed: \"]]\" expected", 1, 2),
+        ("f[g[1],\n  h[2,\n", "\"[\" is not closed: \"]\" expected", 2, 4),
+        ("s = \"abc\nmore", "string is not closed: a closing quotation mark is expected", 1, 5),
+        ("(* note\n1 + 1", "comment \"(*\" is not closed: \"*)\" expected", 1, 1),
+    ]
+
+    @Test(arguments: unclosed)
+    func unclosedBracketsNameWhereTheyWereOpened(_ input: String, _ message: String, _ line: Int, _ column: Int) {
+        do {
+            _ = try Parser.parseProgram(input)
+            Issue.record("expected a syntax error for \(input)")
+        } catch let e as ParseError {
+            #expect(e.message == message, "\(input)")
+            #expect(e.opened?.line == line && e.opened?.column == column, "\(input): \(String(describing: e.opened))")
+            #expect(e.incomplete)
+            #expect(e.description.contains("opened at line \(line), column \(column); the input ended at line \(e.line), column \(e.column)"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func aWrongClosingBracketNamesTheOpenOne() {
+        do {
+            _ = try Parser.parseProgram("a = 1\nb = f[1, 2}\nc = 3")
+            Issue.record("expected a syntax error")
+        } catch let e as ParseError {
+            #expect(e.message == "\",\" or \"]\" expected to close the \"[\" at line 2, column 6")
+            #expect(e.line == 2 && e.column == 11 && !e.incomplete && e.opened == nil)
         } catch {
             Issue.record("unexpected error \(error)")
         }

@@ -34,7 +34,7 @@ struct ConvolutionLayer: LayerOperator, Codable {
             channels = w.shape[0]
         }
         if let b = arrays["Biases"] {
-            if let o = channels, b.shape != [o] { throw NetError("invarr", "\(b.count) biases do not fit \(o) output channels") }
+            if let o = channels, b.shape != [o] { throw NetError("invarr", "\(counted(b.count, "bias", "biases")) cannot fit \(counted(o, "output channel"))") }
             channels = b.count
         }
         if let o = channels, o % groups != 0 { throw NetError("invspec", "\(o) output channels cannot be split into \(groups) groups") }

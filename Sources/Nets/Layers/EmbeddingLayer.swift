@@ -22,8 +22,8 @@ struct EmbeddingLayer: LayerOperator, Codable {
         for v in [size, vocabulary] { if let v, v <= 0 { throw NetError("invspec", "EmbeddingLayer sizes must be positive, not \(v)") } }
         guard let w = arrays["Weights"] else { return }
         guard w.rank == 2 else { throw NetError("invarr", "EmbeddingLayer weights must be a matrix, not \(describe(w.shape))") }
-        if let size, size != w.shape[1] { throw NetError("invarr", "weights with \(w.shape[1]) columns cannot give vectors of size \(size)") }
-        if let vocabulary, vocabulary != w.shape[0] { throw NetError("invarr", "weights with \(w.shape[0]) rows cannot embed \(vocabulary) indices") }
+        if let size, size != w.shape[1] { throw NetError("invarr", "weights with \(counted(w.shape[1], "column")) cannot give vectors of size \(size)") }
+        if let vocabulary, vocabulary != w.shape[0] { throw NetError("invarr", "weights with \(counted(w.shape[0], "row")) cannot embed \(counted(vocabulary, "index", "indices"))") }
         size = w.shape[1]
         vocabulary = w.shape[0]
     }

@@ -22,14 +22,14 @@ struct LinearLayer: LayerOperator, Codable {
             guard w.rank == 2 else { throw NetError("invarr", "LinearLayer weights must be a matrix, not \(describe(w.shape))") }
             let size = output ?? [w.shape[0]]
             guard try Sizes.count(size, "the output") == w.shape[0] else {
-                throw NetError("invarr", "weights with \(w.shape[0]) rows cannot give \(describe(size))")
+                throw NetError("invarr", "weights with \(counted(w.shape[0], "row")) cannot give \(describe(size))")
             }
             output = size
         }
         if let b = arrays["Biases"] {
             guard b.rank == 1 else { throw NetError("invarr", "LinearLayer biases must be a vector, not \(describe(b.shape))") }
             if let output, try Sizes.count(output, "the output") != b.count {
-                throw NetError("invarr", "\(b.count) biases do not fit \(describe(output))")
+                throw NetError("invarr", "\(counted(b.count, "bias", "biases")) cannot fit \(describe(output))")
             }
             if output == nil { output = [b.count] }
         }
