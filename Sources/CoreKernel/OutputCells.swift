@@ -37,7 +37,8 @@ public enum OutputCell {
         }
         let (body, note) = shown(result, limit: limit)
         let indent = String(repeating: " ", count: label.count)
-        var text = label + body.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent)
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        var text = label + lines.enumerated().map { i, l in i == 0 || l.isEmpty ? String(l) : indent + l }.joined(separator: "\n")
         if let note { text += "\n" + indent + note }
         return text
     }

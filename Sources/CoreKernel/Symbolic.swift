@@ -92,7 +92,7 @@ extension Kernel {
             Builtin("OutputForm", [], usage: "OutputForm[expr] prints expr in the standard output form.", examples: [("OutputForm[\"a\"]", "a")]),
             Builtin("TableForm", [], usage: "TableForm[list] prints a list of rows as a table.", examples: [("First[TableForm[{{1, 2}}]]", "{{1, 2}}")]),
             Builtin("MatrixForm", [], usage: "MatrixForm[m] prints a matrix as a table.", examples: [("First[MatrixForm[{{1, 2}}]]", "{{1, 2}}")]),
-            Builtin("Short", [], usage: "Short[expr] prints expr abbreviated to about one line, runs of elements left out shown as <<k>>; Short[expr, n] to about n lines.", examples: [("Short[{1, 2, 3}]", "{1, 2, 3}"), ("Short[Range[100]]", "{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, <<66>>, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100}")]),
+            Builtin("Short", [], usage: "Short[expr] prints expr abbreviated to about one line, runs of elements left out shown as <<k>>; Short[expr, n] to about n lines.", examples: [("Short[{1, 2, 3}]", "{1, 2, 3}"), ("Short[Range[100]]", "{1, 2, 3, 4, 5, 6, 7, 8, 9, <<82>>, 92, 93, 94, 95, 96, 97, 98, 99, 100}")]),
             Builtin("Symbol", [], usage: "Symbol[\"name\"] gives the symbol with that name.", examples: [("Symbol[\"x\"]", "x")]) { c in
                 guard c.count == 1, let s = c[0].asString, !s.isEmpty, isSymbolName(s) else { return nil }
                 return .sym(s)

@@ -220,7 +220,7 @@ import Testing
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2, "\(text)")
         #expect(lines[0].hasPrefix("Out[3]= {1, 2, 3, ") && lines[0].hasSuffix("9999, 10000}") && lines[0].contains("<<"), "\(text)")
-        #expect(lines[1].contains("$OutputSizeLimit") && lines[1].contains("48894 bytes"), "\(text)")
+        #expect(lines[1].contains("$OutputSizeLimit") && lines[1].contains("58894 bytes"), "\(text)")
         // Under the limit, or with no limit, the whole result prints.
         #expect(OutputCell.text(Self.range10000, line: 3, limit: nil).count > 48_000)
         #expect(OutputCell.text(.list([.integer(1)]), line: 1, limit: 4096) == "Out[1]= {1}")
