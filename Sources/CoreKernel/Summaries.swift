@@ -50,6 +50,22 @@ public struct SummaryBox: Sendable {
     }
 }
 
+extension SummaryBox {
+    /// The summary as HTML, for notebooks: the title, the fields, then each table.
+    public var html: String {
+        var html = "<div class=\"nets-summary\"><b>" + htmlEscaped(title) + "</b><br>"
+        html += fields.map { "<span>" + htmlEscaped($0.name) + ": " + htmlEscaped($0.value) + "</span>" }.joined(separator: "<br>")
+        for t in tables {
+            html += "<p>" + htmlEscaped(t.title) + "</p><table><thead><tr>" + t.header.map { "<th>" + htmlEscaped($0) + "</th>" }.joined() + "</tr></thead><tbody>"
+            for r in t.rows {
+                html += "<tr>" + r.map { "<td style=\"text-align:left\">" + htmlEscaped($0) + "</td>" }.joined() + "</tr>"
+            }
+            html += "</tbody></table>"
+        }
+        return html + "</div>"
+    }
+}
+
 /// A native value that has a summary (`Information[value]`), a list of properties
 /// (`value["Properties"]`) and the options it was made with (`Options[value]`).
 public protocol SummarizedValue: NativeValue {

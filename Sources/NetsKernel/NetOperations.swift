@@ -164,7 +164,9 @@ func netSummaryBox(_ net: Net) -> SummaryBox {
         tables.append(.init(isGraph ? "Nodes" : "Layers", header: ["#"] + (named ? ["name"] : []) + ["type", "output", "parameters"], rows: rows))
     }
     if case .graph(let g) = net {
-        tables.append(.init("Edges", header: ["from", "to"], rows: g.edges.map { edgeText($0, g) }))
+        var inputs = [Int: Int]()
+        for e in g.edges { if case .node(let i, _) = e.target { inputs[i, default: 0] += 1 } }
+        tables.append(.init("Edges", header: ["from", "to"], rows: g.edges.map { edgeText($0, g, inputs) }))
     }
     return SummaryBox(NetValue(net).summary, fields: fields, tables: tables)
 }
@@ -182,8 +184,8 @@ private func partType(_ net: Net) -> String {
 }
 
 /// An edge's ends by name: `Input`, a node, a node's second input port (`cat (input 2)`),
-/// `Output`.
-private func edgeText(_ e: Edge, _ g: Graph) -> [String] {
+/// `Output`; `inputs` counts the edges into each node.
+private func edgeText(_ e: Edge, _ g: Graph, _ inputs: [Int: Int]) -> [String] {
     func name(_ i: Int) -> String { g.names.indices.contains(i) ? g.names[i] : String(i + 1) }
     let from: String
     switch e.source {
@@ -194,28 +196,13 @@ private func edgeText(_ e: Edge, _ g: Graph) -> [String] {
     switch e.target {
     case .output: to = "Output"
     case .node(let i, let port):
-        let ports = g.edges.filter { if case .node(i, _) = $0.target { return true } else { return false } }.count
-        to = ports > 1 ? "\(name(i)) (input \(port + 1))" : name(i)
+        to = inputs[i, default: 0] > 1 ? "\(name(i)) (input \(port + 1))" : name(i)
     }
     return [from, to]
 }
 
 /// The summary as an HTML table, for notebooks.
-func informationHTML(_ net: Net) -> String { summaryHTML(netSummaryBox(net)) }
-
-/// A summary box as HTML: the title, the fields, then each table.
-package func summaryHTML(_ box: SummaryBox) -> String {
-    var html = "<div class=\"nets-net\"><b>" + htmlEscaped(box.title) + "</b><br>"
-    html += box.fields.map { htmlEscaped($0.name + ": " + $0.value) }.joined(separator: "<br>")
-    for t in box.tables {
-        html += "<p>" + htmlEscaped(t.title) + "</p><table><thead><tr>" + t.header.map { "<th>" + htmlEscaped($0) + "</th>" }.joined() + "</tr></thead><tbody>"
-        for r in t.rows {
-            html += "<tr>" + r.map { "<td style=\"text-align:left\">" + htmlEscaped($0) + "</td>" }.joined() + "</tr>"
-        }
-        html += "</tbody></table>"
-    }
-    return html + "</div>"
-}
+func informationHTML(_ net: Net) -> String { netSummaryBox(net).html }
 
 /// A shape as words: "scalar", "vector of size 3", "matrix 3x2", "array 3x28x28".
 func shapeText(_ s: Shape?) -> String {

@@ -35,4 +35,23 @@ import Testing
         let r = try ScriptTests.nets(["-c", "Range[3000]"])
         #expect(r.output.contains(", 1500, ") && !r.output.contains("<<"), "\(r.output.prefix(300))")
     }
+
+    /// The same at a terminal: the REPL shortens a long result and says how to see it all;
+    /// a table prints under its `Out[n]//TableForm=` label.
+    @Test func replShortensLongResults() throws {
+        let history = FileManager.default.temporaryDirectory.appendingPathComponent("nets-history-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: history) }
+        let t = try Terminal(environment: ["NETS_HISTORY": history])
+        defer { t.finish() }
+        #expect(t.waitFor("In[1]:= "))
+        t.send("Range[10000]\r")
+        #expect(t.waitFor("Large output shortened"))
+        #expect(t.waitFor("In[2]:= "))
+        #expect(t.output.contains("Out[1]= {1, 2, 3, ") && t.output.contains("<<") && !t.output.contains(", 5000, "), "\(t.output)")
+        t.send("TableForm[{{1, 2}, {3, 4}}]\r")
+        #expect(t.waitFor("Out[2]//TableForm= 1   2"))
+        #expect(t.waitFor("                   3   4"))
+        t.send("Quit[]\r")
+        #expect(t.waitForExit(seconds: 10))
+    }
 }
