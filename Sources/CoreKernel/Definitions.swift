@@ -405,6 +405,10 @@ extension Kernel {
             },
             Builtin("Options", [], usage: "Options[f] gives the default options of f; Options[f, name] one of them.", arity: .between(1, 2), examples: [("Options[f] = {n -> 1}; Options[f]", "{n -> 1}")]) { c in
                 guard case .symbol(let s) = c[0] else {
+                    if case .native(let v) = c[0], let summarized = v as? SummarizedValue {
+                        let n = c.count == 2 ? optionName(c[1]) : nil
+                        return .list(summarized.optionRules.filter { n == nil || optionName($0.args.first ?? .null) == n })
+                    }
                     if c[0].isList || c[0].isAtom { return nil }
                     return .list(c[0].args.filter(isOptionRule))
                 }

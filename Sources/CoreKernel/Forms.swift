@@ -83,6 +83,7 @@ enum Forms {
             return p.string(n.args[0])
         }
         Printer.formRenderers["TeXForm"] = { n in n.args.count == 1 ? TeX.string(n.args[0]) : nil }
+        DatasetForm.install()
     }
 
     /// The style of `Form[expr, n]`, `Form[expr, {n, f}]` with options; nil when malformed.

@@ -41,7 +41,7 @@ public enum CoreLibrary: Library {
          Kernel.symbolicBuiltins, Kernel.patternBuiltins, Kernel.randomBuiltins, Kernel.fileBuiltins,
          Kernel.ioBuiltins, Kernel.specialFunctionBuiltins, Kernel.formBuiltins, Kernel.messageSwitchBuiltins,
          Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins,
-         Kernel.stringPatternBuiltins, Kernel.guideBuiltins].flatMap { $0 }
+         Kernel.stringPatternBuiltins, Kernel.guideBuiltins, Kernel.layoutFormBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }
@@ -141,6 +141,7 @@ public final class Kernel {
         Symbol.intern("$Version").ownValue = .string("nets \(Kernel.version)")
         Symbol.intern("$RecursionLimit").ownValue = .integer(evaluator.recursionLimit)
         Symbol.intern("$IterationLimit").ownValue = .integer(evaluator.iterationLimit)
+        Symbol.intern("$OutputSizeLimit").ownValue = .integer(OutputCell.defaultSizeLimit)
         let tmp = NSTemporaryDirectory()
         Symbol.intern("$TemporaryDirectory").ownValue = .string(tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp)
         Symbol.intern("$HomeDirectory").ownValue = .string(NSHomeDirectory())

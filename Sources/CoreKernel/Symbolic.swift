@@ -118,7 +118,7 @@ extension Kernel {
             Builtin("OutputForm", [], usage: "OutputForm[expr] prints expr in the standard output form.", examples: [("OutputForm[\"a\"]", "a")]),
             Builtin("TableForm", [], usage: "TableForm[list] prints a list of rows as a table.", examples: [("First[TableForm[{{1, 2}}]]", "{{1, 2}}")]),
             Builtin("MatrixForm", [], usage: "MatrixForm[m] prints a matrix as a table.", examples: [("First[MatrixForm[{{1, 2}}]]", "{{1, 2}}")]),
-            Builtin("Short", [], usage: "Short[expr] prints a one-line abbreviation of expr.", examples: [("Short[{1, 2, 3}]", "{1, 2, 3}")]),
+            Builtin("Short", [], usage: "Short[expr] prints expr abbreviated to about one line, runs of elements left out shown as <<k>>; Short[expr, n] to about n lines.", examples: [("Short[{1, 2, 3}]", "{1, 2, 3}"), ("Short[Range[100]]", "{1, 2, 3, 4, 5, 6, 7, 8, 9, <<82>>, 92, 93, 94, 95, 96, 97, 98, 99, 100}")]),
             Builtin("Symbol", [], usage: "Symbol[\"name\"] gives the symbol with that name.", examples: [("Symbol[\"x\"]", "x")]) { c in
                 guard c.count == 1, let s = c[0].asString, !s.isEmpty, isSymbolName(s) else { return nil }
                 return .sym(s)
@@ -137,9 +137,9 @@ extension Kernel {
                 // argument is held, so a symbol stands for its value.
                 var target = c[0]
                 if case .symbol(let s) = target { target = s.ownValue ?? target } else if target.asString == nil { target = try c.evaluate(target) }
-                if let v = target.structured {
+                if case .native = target {
                     let property = c.count >= 2 && !isOptionRule(c[1]) ? try c.evaluate(c[1]) : nil
-                    if let r = try v.information(property, c) { return r }
+                    if let r = try nativeInformation(target, property, c) { return r }
                 }
                 let long = c.options(from: 1)["LongForm"]?.isTrue ?? false
                 if let pattern = c[0].asString {

@@ -192,10 +192,23 @@ public struct Printer {
             return Piece(text: Printer(.full).string(a[0]), prec: Printer.atomPrec)
         case ("InputForm", 1) where form == .output:
             return Piece(text: Printer(.input).string(a[0]), prec: Printer.atomPrec)
-        case ("OutputForm", 1) where form == .output, ("Short", 1) where form == .output:
+        case ("OutputForm", 1) where form == .output:
             return render(a[0])
-        case ("TableForm", 1) where form == .output, ("MatrixForm", 1) where form == .output:
+        case ("Skeleton", 1) where form == .output || form == .message:
+            if let k = a[0].asInt { return Piece(text: "<<\(k)>>", prec: Printer.atomPrec) }
+        case ("Short", 1...2) where form == .output:
+            let lines = a.count == 2 ? a[1].doubleValue : 1
+            if let lines, lines > 0, lines <= 1_000_000 { return render(Skeletons.short(a[0], lines: lines)) }
+        case ("Shallow", 1...2) where form == .output:
+            if let (depth, length) = Printer.shallowSpec(a.count == 2 ? a[1] : nil) {
+                return render(Skeletons.shallow(a[0], depth: depth, length: length))
+            }
+        case ("Association", _) where form == .output && a.allSatisfy({ $0.hasHead(Sym.Rule) || $0.hasHead(Sym.RuleDelayed) || $0.hasHead(Skeletons.skeleton) }):
+            return Piece(text: "<|\(a.map(string).joined(separator: ", "))|>", prec: Printer.atomPrec)
+        case ("TableForm", 1...) where form == .output, ("MatrixForm", 1...) where form == .output:
             return Piece(text: table(a[0]), prec: Printer.atomPrec)
+        case ("Grid", 1...) where form == .output, ("Column", 1...) where form == .output, ("Row", 1...) where form == .output:
+            if let t = layout(h.name, a) { return Piece(text: t, prec: Printer.atomPrec) }
         case ("DirectedInfinity", 1):
             if a[0] == .integer(1) { return Piece(text: "Infinity", prec: Printer.atomPrec) }
             if a[0] == .integer(-1) { return Piece(text: "-Infinity", prec: Prec.unaryMinus) }
@@ -237,18 +250,21 @@ public struct Printer {
         return Piece(text: text, prec: Prec.equal)
     }
 
-    /// A list of rows as aligned columns, three spaces between columns and a blank line between
-    /// rows (Wolfram's `TableSpacing -> {1, 3}`).
-    func table(_ e: Expr) -> String {
-        guard let rows = e.listItems else { return string(e) }
-        let cells = rows.map { r in (r.listItems ?? [r]).map(string) }
-        let width = cells.map(\.count).max() ?? 0
-        var widths = [Int](repeating: 0, count: width)
-        for r in cells { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
-        return "\n" + cells.map { r in
-            r.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - c.count) }
-                .joined(separator: "   ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n\n")
+    /// The depth and length of `Shallow[e, spec]`: `{4, 10}` when not given, `n` for `{n, 10}`,
+    /// Infinity as no limit; nil when malformed.
+    static func shallowSpec(_ spec: Expr?) -> (Int?, Int?)? {
+        func limit(_ e: Expr) -> Int?? {
+            if e.isSymbol(Sym.Infinity) || e == .call(Sym.DirectedInfinity, [.integer(1)]) { return .some(nil) }
+            if let k = e.asInt, k >= 0 { return .some(k) }
+            return nil
+        }
+        guard let spec else { return (4, 10) }
+        if let items = spec.listItems {
+            guard items.count == 2, let d = limit(items[0]), let l = limit(items[1]) else { return nil }
+            return (d, l)
+        }
+        guard let d = limit(spec) else { return nil }
+        return (d, 10)
     }
 
     func binary(_ l: Expr, _ op: String, _ r: Expr, _ prec: Int, right: Bool) -> Piece {

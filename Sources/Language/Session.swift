@@ -57,7 +57,7 @@ public final class Session: @unchecked Sendable {
     var symbols: [Symbol] { Symbol.withTableLock { Array(table.values) } }
 
     /// System names whose values belong to each session.
-    static let perSessionNames: Set<String> = ["$Line", "$ScriptCommandLine", "$RecursionLimit", "$IterationLimit"]
+    static let perSessionNames: Set<String> = ["$Line", "$ScriptCommandLine", "$RecursionLimit", "$IterationLimit", "$OutputSizeLimit"]
 
     private static let currentKey: pthread_key_t = {
         var key = pthread_key_t()

@@ -152,6 +152,8 @@ final class ClassifierValue: NativeValue {
     let examples: Int
     var threshold = 0.0
     var priors: [Double]?
+    /// The accuracy estimated by cross-validation when the method was chosen automatically.
+    var accuracy: Double?
 
     init(_ trained: TrainedClassifier, classes: [Expr], pipeline: FeaturePipeline, examples: Int) {
         self.trained = trained
@@ -226,9 +228,16 @@ private func classify(_ c: Call) throws -> Expr {
     if let k = sub["NeighborsNumber"]?.intValue { methodOptions.neighbors = k }
     if let t = sub["TreeNumber"]?.intValue, t > 0 { methodOptions.trees = t }
     let method: ClassifierMethod
+    var accuracy: Double?
     if spec.isSymbol(Sym.Automatic) {
         let candidates: [ClassifierMethod] = [.logisticRegression, .nearestNeighbors, .naiveBayes, .randomForest]
-        method = x.count >= 6 ? try Learn.chooseMethod(x, y, classes: classes.count, candidates: candidates, seed: methodOptions.seed).0 : .logisticRegression
+        if x.count >= 6 {
+            let (chosen, scores) = try Learn.chooseMethod(x, y, classes: classes.count, candidates: candidates, seed: methodOptions.seed)
+            method = chosen
+            accuracy = scores[chosen]
+        } else {
+            method = .logisticRegression
+        }
     } else {
         guard let name = methodName, let m = ClassifierMethod(rawValue: name) else {
             throw LearnError("method", "Method must be one of \(ClassifierMethod.allCases.map { quoted($0.rawValue) }.joined(separator: ", ")) or Automatic")
@@ -237,6 +246,7 @@ private func classify(_ c: Call) throws -> Expr {
     }
     let trained = try Learn.fit(method, x, y, classes: classes.count, options: methodOptions)
     let value = ClassifierValue(trained, classes: classes, pipeline: pipeline, examples: pairs.count)
+    value.accuracy = accuracy
     if let t = c.option("IndeterminateThreshold").doubleValue { value.threshold = t }
     let priorSpec = c.option("ClassPriors")
     if case .association(let a) = priorSpec {

@@ -38,7 +38,11 @@ public enum LearnLibrary: Library {
 }
 
 extension ClassifierValue: StructuredValue, CallableValue {
-    func apply(_ c: Call) throws -> Expr? { netOperation(c) { try Kernel.applyClassifier(self, c) } }
+    func apply(_ c: Call) throws -> Expr? {
+        // c["Properties"]: what Information[c, prop] gives.
+        if c.count == 1, c[0].asString == "Properties" { return .strings(Self.informationNames) }
+        return netOperation(c) { try Kernel.applyClassifier(self, c) }
+    }
 
     /// `Information[c]`: a summary; `Information[c, prop]`: one of its properties.
     func information(_ property: Expr?, _ c: Call) throws -> Expr? {
@@ -78,6 +82,7 @@ extension PredictorValue: CallableValue {
     /// "StandardDeviation" (that deviation), "Properties".
     func apply(_ c: Call) throws -> Expr? {
         guard c.count == 1 || c.count == 2 else { return nil }
+        if c.count == 1, c[0].asString == "Properties" { return .strings(Self.informationNames) }
         return netOperation(c) {
             let names = ["Decision", "Distribution", "StandardDeviation", "Properties"]
             let prop = c.count == 2 ? c[1].asString ?? "" : "Decision"

@@ -37,7 +37,7 @@ private func image(_ c: Call, _ i: Int = 0) throws -> Image {
 extension Kernel {
     static var imageBuiltins: [Builtin] {
         [
-            Builtin("Image", [], usage: "Image[data] makes an image from a matrix of gray levels or a height x width x channels array of values in 0..1. Example: Image[{{0, 1}, {1, 0}}] is a 2x2 grayscale image.", arity: .atLeast(1), examples: [("Image[{{0, 1}, {1, 0}}]", "Image[<2x2 Grayscale>]")]) { c in
+            Builtin("Image", [], usage: "Image[data] makes an image from a matrix of gray levels or a height x width x channels array of values in 0..1. Example: Image[{{0, 1}, {1, 0}}] is a 2x2 grayscale image.", arity: .atLeast(1), examples: [("Image[{{0, 1}, {1, 0}}]", "-Image- (2x2 Grayscale)")]) { c in
                 if GraphicsReader.isGraphics(c[0]) { return netOperation(c) { .image(try GraphicsImages.image(c[0])) } }
                 if c[0].asImage != nil { return c[0] }
                 return netOperation(c) { .image(try imageFromArray(c[0])) }

@@ -128,55 +128,92 @@ func replacePart(_ net: Net, _ spec: Expr, _ value: Expr, _ c: Call) throws -> N
     return out
 }
 
-/// `Information[net]`: one line per part with its type, output shape and array sizes.
-func informationTable(_ net: Net) -> String {
-    let (header, rows) = informationParts(net)
-    let widths = rows[0].indices.map { col in rows.map { $0[col].count }.max() ?? 0 }
-    var lines = rows.map { r in r.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ") }
-    lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
-    let text = header[0] + header.dropFirst().map { "\n  " + $0 }.joined()
-    return text + "\n" + lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")
-}
-
-/// The same summary as an HTML table, for notebooks.
-func informationHTML(_ net: Net) -> String {
-    let (header, rows) = informationParts(net)
-    var html = "<div class=\"nets-net\"><b>" + htmlEscaped(header[0]) + "</b><br>"
-    html += header.dropFirst().map { htmlEscaped($0) }.joined(separator: "<br>")
-    html += "<table><thead><tr>" + rows[0].map { "<th>" + htmlEscaped($0) + "</th>" }.joined() + "</tr></thead><tbody>"
-    for r in rows.dropFirst() {
-        html += "<tr>" + r.map { "<td style=\"text-align:left\">" + htmlEscaped($0) + "</td>" }.joined() + "</tr>"
-    }
-    return html + "</tbody></table></div>"
-}
-
-/// The summary's header lines (the net, its input, output and array count) and its table of
-/// parts (a heading row, then one row per layer or part).
-private func informationParts(_ net: Net) -> (header: [String], rows: [[String]]) {
-    var rows: [[String]] = [["", "name", "layer", "output", "arrays"]]
-    let parts = net.parts.isEmpty ? [("", net)] : net.parts.map { ($0.name, $0.net) }
-    for (i, (name, part)) in parts.enumerated() {
-        let layer = NetValue(part).summary
-        let arrays: String
-        do {
-            let n = try arrayElements(part, unknownAsZero: true) ?? 0
-            arrays = n == 0 ? "" : String(n)
-        } catch {
-            arrays = "> \(Int.max)"
-        }
-        rows.append([String(i + 1), name, layer, shapeText(part.output), arrays])
-    }
+/// `Information[net]`: its input, output and parameter count, a table of its parts (each with
+/// its type, output shape and parameter count) and, for a graph, its edges.
+func netSummaryBox(_ net: Net) -> SummaryBox {
     let total = (try? totalArrayElements(net)).map { $0.map(String.init) ?? "not yet known" } ?? "more than \(Int.max)"
-    let header = [NetValue(net).summary,
-                  "input: " + (net.encoder.map(describeCoder) ?? shapeText(net.inputs.first ?? nil)),
-                  "output: " + (net.decoder.map(describeCoder) ?? shapeText(net.output)),
-                  "arrays: \(total) elements"]
-    return (header, rows)
+    var fields: [(name: String, value: String)] = [
+        ("Input", net.encoder.map(describeCoder) ?? shapeText(net.inputs.first ?? nil)),
+        ("Output", net.decoder.map(describeCoder) ?? shapeText(net.output)),
+        ("Parameters", total),
+    ]
+    if !net.isInitialized { fields.append(("Initialized", "no (NetInitialize or NetTrain gives the arrays values)")) }
+    var tables: [SummaryBox.Table] = []
+    let parts = net.parts
+    if parts.isEmpty, case .layer(let l) = net {
+        let arrays = l.kind.arrayNames.map { name -> [String] in
+            let shape = l.arrays[name]?.shape ?? l.arrayShapes?[name]
+            return [name, shape.map { $0.map(String.init).joined(separator: "x") } ?? "not yet known"]
+        }
+        if !arrays.isEmpty { tables.append(.init("Arrays", header: ["name", "dimensions"], rows: arrays)) }
+    } else {
+        // Names that are just the positions (a chain made from a list) are not repeated.
+        let named = parts.enumerated().contains { $0.element.name != String($0.offset + 1) }
+        let rows = parts.enumerated().map { i, p -> [String] in
+            let count: String
+            do {
+                let n = try arrayElements(p.net, unknownAsZero: true) ?? 0
+                count = n == 0 ? "" : String(n)
+            } catch {
+                count = "> \(Int.max)"
+            }
+            return [String(i + 1)] + (named ? [p.name] : []) + [partType(p.net), shapeText(p.net.output), count]
+        }
+        let isGraph: Bool
+        if case .graph = net { isGraph = true } else { isGraph = false }
+        tables.append(.init(isGraph ? "Nodes" : "Layers", header: ["#"] + (named ? ["name"] : []) + ["type", "output", "parameters"], rows: rows))
+    }
+    if case .graph(let g) = net {
+        var inputs = [Int: Int]()
+        for e in g.edges { if case .node(let i, _) = e.target { inputs[i, default: 0] += 1 } }
+        tables.append(.init("Edges", header: ["from", "to"], rows: g.edges.map { edgeText($0, g, inputs) }))
+    }
+    return SummaryBox(NetValue(net).summary, fields: fields, tables: tables)
 }
 
+/// A part's type: the layer's name (an ElementwiseLayer with its function), or a chain's or
+/// graph's name with its size.
+private func partType(_ net: Net) -> String {
+    switch net {
+    case .layer(let l):
+        if case .elementwise = l.kind { return NetValue(net).summary }
+        return l.kind.name
+    case .chain(let c): return "NetChain (\(counted(c.nodes.count, "layer")))"
+    case .graph(let g): return "NetGraph (\(counted(g.nodes.count, "node")))"
+    }
+}
+
+/// An edge's ends by name: `Input`, a node, a node's second input port (`cat (input 2)`),
+/// `Output`; `inputs` counts the edges into each node.
+private func edgeText(_ e: Edge, _ g: Graph, _ inputs: [Int: Int]) -> [String] {
+    func name(_ i: Int) -> String { g.names.indices.contains(i) ? g.names[i] : String(i + 1) }
+    let from: String
+    switch e.source {
+    case .input(let k): from = g.inputNames.indices.contains(k) ? g.inputNames[k] : "Input"
+    case .node(let i): from = name(i)
+    }
+    let to: String
+    switch e.target {
+    case .output: to = "Output"
+    case .node(let i, let port):
+        to = inputs[i, default: 0] > 1 ? "\(name(i)) (input \(port + 1))" : name(i)
+    }
+    return [from, to]
+}
+
+/// The summary as an HTML table, for notebooks.
+func informationHTML(_ net: Net) -> String { netSummaryBox(net).html }
+
+/// A shape as words: "scalar", "vector of size 3", "matrix 3x2", "array 3x28x28".
 func shapeText(_ s: Shape?) -> String {
-    guard let s else { return "?" }
-    return s.isEmpty ? "scalar" : s.count == 1 ? "vector of \(s[0])" : s.map(String.init).joined(separator: " x ")
+    guard let s else { return "not yet known" }
+    let dims = s.map(String.init).joined(separator: "x")
+    switch s.count {
+    case 0: return "scalar"
+    case 1: return "vector of size \(s[0])"
+    case 2: return "matrix \(dims)"
+    default: return "array \(dims)"
+    }
 }
 
 func totalArrayElements(_ net: Net) throws -> Int? { try arrayElements(net, unknownAsZero: false) }

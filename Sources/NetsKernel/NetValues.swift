@@ -62,11 +62,15 @@ extension NetValue: StructuredValue, CallableValue {
     }
 
     package func information(_ property: Expr?, _ c: Call) throws -> Expr? {
-        guard let property else { return .string(informationTable(net)) }
+        guard let property else { return .native(InformationValue(summaryBox)) }
         return netOperation(c) { try netProperty(net, property, c) }
     }
 
     package func apply(_ c: Call) throws -> Expr? { netOperation(c) { try evaluateNet(self, c) } }
+}
+
+extension NetValue: SummarizedValue {
+    package var summaryBox: SummaryBox { netSummaryBox(net) }
 }
 
 private func sameArrays(_ a: Layer, _ b: Layer) -> Bool {
@@ -111,7 +115,8 @@ final class ImageValue: NativeValue {
     package let image: Image
     init(_ image: Image) { self.image = image }
     package var headName: String { "Image" }
-    package var summary: String { "Image[<\(image.summary)>]" }
+    /// Wolfram's text form of an image, `-Image-`, with its size and colour space.
+    package var summary: String { "-Image- (\(image.summary))" }
     package func isSame(_ other: any NativeValue) -> Bool { (other as? ImageValue)?.image == image }
 }
 

@@ -53,8 +53,7 @@ struct FrontEnd {
         let error = kernel.evaluateEach(text) { n, result in
             if result.isSymbol(Sym.Aborted) { status = 1 }
             if !result.isNull {
-                let shown = OutputForm.string(result)
-                write(plain ? shown : "Out[\(n)]= " + shown + "\n")
+                write(OutputCell.text(result, line: plain ? nil : n) + (plain ? "" : "\n"))
             }
             signals?.stopIfTerminated()
         }

@@ -43,7 +43,7 @@ struct REPL {
                 fflush(nil)
                 // After Ctrl-C the terminal echoed ^C; start the result on a line of its own.
                 if interrupts.takeInterrupted() { write("\n") }
-                write(result.isNull ? "\n" : "Out[\(line)]= \(OutputForm.string(result))\n\n")
+                write(result.isNull ? "\n" : OutputCell.text(result, line: line) + "\n\n")
                 InlinePictures.show(result, write)
             }
             interrupts.evaluating = false

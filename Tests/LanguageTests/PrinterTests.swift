@@ -139,3 +139,118 @@ import Testing
         #expect(OutputForm.string(Self.evaluated("Hold[1;;3]")) == "Hold[1;;3]")
     }
 }
+
+/// Abbreviated outputs (`Short`, `Shallow`, results past `$OutputSizeLimit`) and the forms that
+/// print in two dimensions.
+@Suite(.serialized) struct ElisionAndLayoutTests {
+    static func shown(_ source: String) -> String { OutputForm.string(WolframInputFormTests.evaluated(source)) }
+
+    static let range10000 = Expr.list((1...10_000).map { .integer($0) })
+
+    @Test func shortKeepsBothEndsOnOneLine() {
+        let text = OutputForm.string(Skeletons.short(Self.range10000))
+        #expect(text.hasPrefix("{1, 2, 3, "), "\(text)")
+        #expect(text.hasSuffix(", 9998, 9999, 10000}"), "\(text)")
+        #expect(text.count <= Skeletons.pageWidth, "\(text)")
+        // The skeleton counts exactly the elements left out.
+        let shownCount = text.split(separator: ",").count - 1
+        #expect(text.contains("<<\(10_000 - shownCount)>>"), "\(text)")
+    }
+
+    @Test func shortWithMoreLinesShowsMore() {
+        let one = OutputForm.string(Skeletons.short(Self.range10000, lines: 1))
+        let five = OutputForm.string(Skeletons.short(Self.range10000, lines: 5))
+        #expect(five.count > 3 * one.count && five.count <= 5 * Skeletons.pageWidth, "\(five)")
+    }
+
+    @Test func shortDescendsIntoALongOnlyElement() {
+        let text = OutputForm.string(Skeletons.short(.list([Self.range10000])))
+        #expect(text.hasPrefix("{{1, 2, ") && text.hasSuffix("9999, 10000}}") && text.contains("<<"), "\(text)")
+    }
+
+    @Test func shortLeavesShortExpressionsAlone() {
+        #expect(Self.shown("Short[{1, 2, 3}]") == "{1, 2, 3}")
+        #expect(Self.shown("Short[Range[200]]").count <= Skeletons.pageWidth)
+        #expect(Self.shown("Short[Range[200], 3]").contains("<<"))
+    }
+
+    @Test func shortAbbreviatesLongStringsAndAssociations() {
+        let s = OutputForm.string(Skeletons.short(.string(String(repeating: "a", count: 500))))
+        #expect(s.contains("<<") && s.count < 100, "\(s)")
+        #expect(Self.shown("Short[AssociationThread[Range[300], Range[300]]]").hasPrefix("<|1 -> 1, "))
+        #expect(Self.shown("Short[AssociationThread[Range[300], Range[300]]]").hasSuffix("300 -> 300|>"))
+    }
+
+    static let shallowCases: [(String, String)] = [
+        ("Shallow[Range[15]]", "{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, <<5>>}"),
+        ("Shallow[Range[15], {4, 5}]", "{1, 2, 3, 4, 5, <<10>>}"),
+        ("Shallow[{1, {2, {3, {4, {5, 6}}}}}]", "{1, {2, {3, {4, <<2>>}}}}"),
+        ("Shallow[{{1, 2}, {3, 4}}, 1]", "{<<2>>, <<2>>}"),
+        ("Shallow[f[g[h[k[x]]]], {2, Infinity}]", "f[g[<<1>>]]"),
+        ("Shallow[Range[15], {Infinity, Infinity}]", "{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}"),
+        ("Skeleton[7]", "<<7>>"),
+    ]
+
+    @Test(arguments: shallowCases)
+    func shallow(_ input: String, _ expected: String) {
+        #expect(Self.shown(input) == expected, "\(input)")
+    }
+
+    static let layouts: [(String, String)] = [
+        ("TableForm[{{1, 2}, {3, 4}}]", "1   2\n\n3   4"),
+        ("TableForm[{1, 22, 333}]", "1\n22\n333"),
+        ("MatrixForm[{{1, 22}, {333, 4}}]", "1     22\n\n333   4"),
+        ("Grid[{{a, bb}, {ccc, d}}]", "a   bb\nccc d"),
+        ("Grid[{{1, 22}, {333, 4}}, Alignment -> Right]", "  1 22\n333  4"),
+        ("Column[{1, 22, 333}]", "1\n22\n333"),
+        ("Column[{1, 22, 333}, Center]", " 1\n22\n333"),
+        ("Row[{a, b, c}]", "abc"),
+        ("Row[{1, 2, 3}, \" | \"]", "1 | 2 | 3"),
+        ("Row[{Column[{1, 2}], \" \", Column[{3, 4}]}]", "1 3\n2 4"),
+        ("Grid[{{Column[{a, b}], c}}]", "a c\nb"),
+    ]
+
+    @Test(arguments: layouts)
+    func twoDimensionalForms(_ input: String, _ expected: String) {
+        #expect(Self.shown(input) == expected, "\(input)")
+    }
+
+    @Test func largeResultsAreAbbreviatedWithANote() {
+        let text = OutputCell.text(Self.range10000, line: 3, limit: 4096)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2, "\(text)")
+        #expect(lines[0].hasPrefix("Out[3]= {1, 2, 3, ") && lines[0].hasSuffix("9999, 10000}") && lines[0].contains("<<"), "\(text)")
+        #expect(lines[1].contains("$OutputSizeLimit") && lines[1].contains("58894 bytes"), "\(text)")
+        // Under the limit, or with no limit, the whole result prints.
+        #expect(OutputCell.text(Self.range10000, line: 3, limit: nil).count > 48_000)
+        #expect(OutputCell.text(.list([.integer(1)]), line: 1, limit: 4096) == "Out[1]= {1}")
+    }
+
+    @Test func outputFormsNameThemselvesAndIndentTheirLines() {
+        let table = WolframInputFormTests.evaluated("TableForm[{{1, 2}, {3, 4}}]")
+        #expect(OutputCell.text(table, line: 2) == "Out[2]//TableForm= 1   2\n\n                   3   4")
+        #expect(OutputCell.text(table, line: nil) == "1   2\n\n3   4")
+    }
+
+    @Test func sizeLimitIsASessionVariable() {
+        #expect(Self.shown("$OutputSizeLimit") == String(OutputCell.defaultSizeLimit))
+        let limit = WolframInputFormTests.kernel.session.run { () -> Int? in
+            WolframInputFormTests.kernel.evaluateEach("$OutputSizeLimit = 100") { _, _ in }
+            defer { WolframInputFormTests.kernel.evaluateEach("$OutputSizeLimit = \(OutputCell.defaultSizeLimit)") { _, _ in } }
+            return OutputCell.sizeLimit
+        }
+        #expect(limit == 100)
+    }
+
+    static let datasets: [(String, String)] = [
+        ("Dataset[{<|\"a\" -> 1, \"b\" -> x|>, <|\"a\" -> 22, \"b\" -> y|>}]", "a   b\n-----\n1   x\n22  y"),
+        ("Dataset[{1, 2}]", "1\n2"),
+        ("Dataset[<|\"k\" -> 1, \"m\" -> 2|>]", "k  1\nm  2"),
+        ("Dataset[Table[<|\"n\" -> i|>, {i, 25}]]", "n\n--\n" + (1...20).map(String.init).joined(separator: "\n") + "\nrows 1-20 of 25"),
+    ]
+
+    @Test(arguments: datasets)
+    func datasetsPrintAsTables(_ input: String, _ expected: String) {
+        #expect(Self.shown(input) == expected, "\(input)")
+    }
+}
