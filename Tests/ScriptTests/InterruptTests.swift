@@ -26,7 +26,7 @@ import Testing
         Case(name: "Classify NeuralNetwork", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomInteger[{1, 3}, 30000];"],
              long: "Print[\"started\"]; Classify[xs -> ys, Method -> \"NeuralNetwork\"]"),
         Case(name: "Predict", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomReal[1, 30000];"],
-             long: "Print[\"started\"]; Predict[xs -> ys]"),
+             long: "Print[\"started\"]; Predict[xs -> ys, Method -> \"RandomForest\"]"),
         Case(name: "FindClusters", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 2}];"],
              long: "Print[\"started\"]; FindClusters[pts]"),
         Case(name: "DimensionReduction", setup: ["SeedRandom[1]; pts = RandomReal[1, {5000, 10}];"],
