@@ -140,11 +140,12 @@ public enum TSNE {
             let momentum = round < 250 ? 0.5 : 0.8
             var total = 0.0
             for i in attract.indices { attract[i] = 0; repel[i] = 0 }
-            yf.withUnsafeBufferPointer { y in
-                p.withUnsafeBufferPointer { pp in
-                    attract.withUnsafeMutableBufferPointer { at in
-                        repel.withUnsafeMutableBufferPointer { re in
+            try yf.withUnsafeBufferPointer { y in
+                try p.withUnsafeBufferPointer { pp in
+                    try attract.withUnsafeMutableBufferPointer { at in
+                        try repel.withUnsafeMutableBufferPointer { re in
                             for i in 0..<n {
+                                if i % 256 == 255 { try interrupt(nil) }
                                 for j in (i + 1)..<Swift.max(i + 1, n) {
                                     var s = 0.0
                                     for a in 0..<k { let t = y[i * k + a] - y[j * k + a]; s += t * t }
