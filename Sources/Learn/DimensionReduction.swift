@@ -182,7 +182,7 @@ public enum TSNE {
         let n = d.count, target = log(Swift.max(perplexity, 1.0001))
         var p = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
-            if i % 64 == 63 { try interrupt() }
+            try interrupt()
             var beta = 1.0, lo = 0.0, hi = Double.infinity
             var row = [Double](repeating: 0, count: n)
             for _ in 0..<100 {

@@ -29,7 +29,7 @@ import Testing
              long: "Print[\"started\"]; Predict[xs -> ys, Method -> \"RandomForest\"]"),
         Case(name: "FindClusters", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 2}];"],
              long: "Print[\"started\"]; FindClusters[pts]"),
-        Case(name: "DimensionReduction", setup: ["SeedRandom[1]; pts = RandomReal[1, {5000, 10}];"],
+        Case(name: "DimensionReduction", setup: ["SeedRandom[1]; pts = RandomReal[1, {3000, 10}];"],
              long: "Print[\"started\"]; DimensionReduction[pts, 2, Method -> \"TSNE\"]"),
         Case(name: "Nearest", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 8}]; qs = RandomReal[1, {20000, 8}];"],
              long: "Print[\"started\"]; Nearest[pts, qs, 5]"),
