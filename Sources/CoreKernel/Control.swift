@@ -81,6 +81,7 @@ func table(_ body: Expr, _ specs: ArraySlice<Expr>, _ c: Call) throws -> Expr? {
         }
     }
     guard let it = try Iterator.parse(first, c) else { return nil }
+    guard it.count <= 100_000_000 else { c.message("iterb", first); return nil }
     guard admits(it.count, c) else { return nil }
     let saved = it.variable?.ownValue
     defer { it.variable?.ownValue = saved }
