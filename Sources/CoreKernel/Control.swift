@@ -2,23 +2,27 @@ import Dispatch
 import Foundation
 import Language
 
-/// One iterator of Table, Do, Sum...: a variable (or none) and the values it takes.
+/// One iterator of Table, Do, Sum...: a variable (or none) and the values it takes, computed
+/// one at a time (`Do[s += i, {i, 10^8}]` never holds a list of 10^8 values, so an interrupt
+/// stops it at once and `s` keeps the partial sum).
 struct Iterator {
     var variable: Symbol?
-    var values: [Expr]
+    /// How many values the variable takes.
+    let count: Int
+    /// The value of round `k` (from 0).
+    let value: (Int) -> Expr
 
     /// Reads `n`, `{n}`, `{i, n}`, `{i, a, b}`, `{i, a, b, step}` or `{i, {values...}}`.
     static func parse(_ spec: Expr, _ c: Call) throws -> Iterator? {
         guard let items = spec.listItems else {
             let n = try c.evaluate(spec)
             guard let k = n.intValue else { c.message("itform", spec, .integer(2)); return nil }
-            guard k <= 100_000_000 else { c.message("iterb", spec); return nil }
-            return Iterator(variable: nil, values: Array(repeating: .null, count: max(0, k)))
+            return Iterator(variable: nil, count: max(0, k), value: { _ in .null })
         }
         if items.count == 1 {
             let n = try c.evaluate(items[0])
-            guard let k = n.intValue, k <= 100_000_000 else { c.message("iterb", spec); return nil }
-            return Iterator(variable: nil, values: Array(repeating: .null, count: max(0, k)))
+            guard let k = n.intValue else { c.message("iterb", spec); return nil }
+            return Iterator(variable: nil, count: max(0, k), value: { _ in .null })
         }
         guard let first = items.first, case .symbol(let v) = first, items.count <= 4 else {
             c.message("itform", spec, .integer(2))
@@ -26,7 +30,7 @@ struct Iterator {
         }
         let bounds = try items.dropFirst().map { try c.evaluate($0) }
         if bounds.count == 1, let list = bounds[0].listItems {
-            return Iterator(variable: v, values: list)
+            return Iterator(variable: v, count: list.count, value: { list[$0] })
         }
         var start: Expr = .integer(1), end: Expr, step: Expr = .integer(1)
         if bounds.count == 1 { end = bounds[0] } else { start = bounds[0]; end = bounds[1] }
@@ -36,17 +40,18 @@ struct Iterator {
             return nil
         }
         let steps = ((b - a) / s + 1e-10).rounded(.down)
-        guard steps.isFinite, steps < 100_000_000 else { c.message("iterb", spec); return nil }
+        guard steps.isFinite, steps < 0x1p62 else { c.message("iterb", spec); return nil }
         let count = steps < 0 ? 0 : Int(steps) + 1
-        var values: [Expr] = []
-        values.reserveCapacity(max(0, count))
-        if count > 0 {
-            for k in 0..<count {
-                let off = Numbers.multiply(step, .integer(k)) ?? .integer(0)
-                values.append(Numbers.add(start, off) ?? start)
+        if case .integer(let i0) = start, case .integer(let di) = step {
+            return Iterator(variable: v, count: count) { k in
+                let (off, o1) = di.multipliedReportingOverflow(by: k)
+                let (x, o2) = i0.addingReportingOverflow(off)
+                return o1 || o2 ? Numbers.add(start, Numbers.multiply(step, .integer(k)) ?? .integer(0)) ?? start : .integer(x)
             }
         }
-        return Iterator(variable: v, values: values)
+        return Iterator(variable: v, count: count) { k in
+            Numbers.add(start, Numbers.multiply(step, .integer(k)) ?? .integer(0)) ?? start
+        }
     }
 }
 
@@ -57,15 +62,16 @@ func iterate(_ specs: ArraySlice<Expr>, _ c: Call, _ body: () throws -> Bool) th
     guard let it = try Iterator.parse(first, c) else { return false }
     let saved = it.variable?.ownValue
     defer { it.variable?.ownValue = saved }
-    for v in it.values {
+    for k in 0..<it.count {
         try c.evaluator.checkInterrupt()
-        it.variable?.ownValue = v
+        it.variable?.ownValue = it.value(k)
         guard try iterate(specs.dropFirst(), c, body) else { return false }
     }
     return true
 }
 
-/// Table: a nested list, one level per iterator.
+/// Table: a nested list, one level per iterator; its size is checked against the memory limit
+/// before it is built.
 func table(_ body: Expr, _ specs: ArraySlice<Expr>, _ c: Call) throws -> Expr? {
     guard let first = specs.first else {
         // Table is not a function Return leaves: the element is `Return[x]` itself, as in Wolfram.
@@ -75,17 +81,40 @@ func table(_ body: Expr, _ specs: ArraySlice<Expr>, _ c: Call) throws -> Expr? {
         }
     }
     guard let it = try Iterator.parse(first, c) else { return nil }
+    guard it.count <= 100_000_000 else { c.message("iterb", first); return nil }
+    guard admits(it.count, c) else { return nil }
     let saved = it.variable?.ownValue
     defer { it.variable?.ownValue = saved }
     var out: [Expr] = []
-    out.reserveCapacity(it.values.count)
-    for v in it.values {
+    out.reserveCapacity(it.count)
+    for k in 0..<it.count {
         try c.evaluator.checkInterrupt()
-        it.variable?.ownValue = v
+        it.variable?.ownValue = it.value(k)
         guard let r = try table(body, specs.dropFirst(), c) else { return nil }
         out.append(r)
     }
     return .list(out)
+}
+
+/// Sum or Product over iterators: numbers are combined as they come (a sum over 10^8 rounds
+/// holds one number, not 10^8 terms); other terms are kept and combined with `head` at the end.
+func accumulate(_ head: Symbol, _ c: Call) throws -> Expr? {
+    let combine = head === Sym.Plus ? Numbers.add : Numbers.multiply
+    var total: Expr?
+    var terms: [Expr] = []
+    let finished = try iterate(c.args.dropFirst()[...], c) {
+        let t = try c.evaluate(c[0])
+        if t.isNumber, let so = total, let next = combine(so, t) {
+            total = next
+        } else if t.isNumber, total == nil {
+            total = t
+        } else {
+            terms.append(t)
+        }
+        return true
+    }
+    guard finished else { return nil }
+    return try c.evaluate(.call(head, (total.map { [$0] } ?? []) + terms))
 }
 
 /// Runs a loop body, turning Break into the end of the loop and Continue into the next round.
@@ -125,6 +154,28 @@ func localVariables(_ spec: Expr, _ c: Call) -> [(Symbol, Expr?)]? {
         return nil
     }
     return out
+}
+
+/// Monitor: evaluates the first argument under a progress line showing the second, evaluated
+/// again every few thousand evaluation steps (at most ten times a second).
+private func monitor(_ c: Call) throws -> Expr {
+    let ev = c.evaluator
+    let shown = SharedText(OutputForm.string((try? c.evaluate(c[1])) ?? c[1]))
+    let outer = ev.onTick
+    defer { ev.onTick = outer }
+    var last = Date()
+    func tick() {
+        outer?()
+        guard Date().timeIntervalSince(last) >= 0.1 else { return }
+        last = Date()
+        // The monitored expression is evaluated without ticking itself; an abort it meets is
+        // answered by the evaluation it interrupted.
+        ev.onTick = nil
+        defer { ev.onTick = tick }
+        if let v = try? c.evaluate(c[1]) { shown.value = OutputForm.string(v) }
+    }
+    ev.onTick = tick
+    return try ProgressLine.step(shown) { try c.evaluate(c[0]) }
 }
 
 func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -205,14 +256,10 @@ extension Kernel {
                 return r
             },
             Builtin("Sum", [.holdAll], usage: "Sum[f, {i, imax}] sums f over the iterator.", arity: .atLeast(2), examples: [("Sum[i, {i, 100}]", "5050")]) { c in
-                var terms: [Expr] = []
-                guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])); return true }) else { return nil }
-                return try c.evaluate(.call(Sym.Plus, terms))
+                try accumulate(Sym.Plus, c)
             },
             Builtin("Product", [.holdAll], usage: "Product[f, {i, imax}] multiplies f over the iterator.", arity: .atLeast(2), examples: [("Product[i, {i, 5}]", "120")]) { c in
-                var terms: [Expr] = []
-                guard try iterate(c.args.dropFirst()[...], c, { terms.append(try c.evaluate(c[0])); return true }) else { return nil }
-                return try c.evaluate(.call(Sym.Times, terms))
+                try accumulate(Sym.Times, c)
             },
             Builtin("Module", [.holdAll], usage: "Module[{x, y = v, ...}, body] evaluates body with fresh local symbols.", arity: .exactly(2), examples: [("Module[{x = 2}, x^3]", "8")]) { c in
                 guard let vars = localVariables(c[0], c) else { return nil }
@@ -306,6 +353,9 @@ extension Kernel {
                 let t0 = Double(clock()) / Double(CLOCKS_PER_SEC)
                 let r = try c.evaluate(c[0])
                 return .list([.real(Double(clock()) / Double(CLOCKS_PER_SEC) - t0), r])
+            },
+            Builtin("Monitor", [.holdAll], usage: "Monitor[expr, mon] evaluates expr, showing the current value of mon (and the time taken) on a progress line while it runs: live on a terminal, a plain line every few seconds when output is not a terminal.", arity: .exactly(2), examples: [("Monitor[Total[Range[10]], i]", "55")]) { c in
+                try monitor(c)
             },
             Builtin("Pause", [], usage: "Pause[n] waits n seconds.", examples: [("Pause[0.01]", "Null")]) { c in
                 guard c.count == 1, let t = c[0].doubleValue, t >= 0 else { return c.argCount(1) }

@@ -541,7 +541,15 @@ extension Kernel {
                     let (span, o) = y.subtractingReportingOverflow(x)
                     let (steps, o2) = span.dividedReportingOverflow(by: s)
                     guard !o, !o2, steps < 50_000_000 else { c.message("range", c.whole); return nil }
-                    return .list(stride(from: x, through: y, by: s).map { .integer($0) })
+                    guard admits(steps + 1, c) else { return nil }
+                    var out: [Expr] = []
+                    out.reserveCapacity(steps + 1)
+                    for v in stride(from: x, through: y, by: s) {
+                        // A long range answers Ctrl-C (every 2^20 elements).
+                        if out.count & 0xFFFFF == 0xFFFFF { try c.evaluator.checkInterrupt() }
+                        out.append(.integer(v))
+                    }
+                    return .list(out)
                 }
                 guard let x = a.doubleValue, let y = b.doubleValue, let s = d.doubleValue, s != 0 else {
                     c.message("range", c.whole)
@@ -551,7 +559,11 @@ extension Kernel {
                 if steps < 0 { return .list([]) }
                 guard steps.isFinite, steps < 50_000_000 else { c.message("range", c.whole); return nil }
                 let n = Int(steps) + 1
-                return .list((0..<n).map { Numbers.add(a, Numbers.multiply(d, .integer($0)) ?? .integer(0)) ?? a })
+                guard admits(n, c) else { return nil }
+                return .list(try (0..<n).map { k in
+                    if k & 0xFFFFF == 0xFFFFF { try c.evaluator.checkInterrupt() }
+                    return Numbers.add(a, Numbers.multiply(d, .integer(k)) ?? .integer(0)) ?? a
+                })
             },
             Builtin("ConstantArray", [], usage: "ConstantArray[c, n] gives a list of n copies of c; ConstantArray[c, {n1, n2, ...}] a nested array.", arity: .exactly(2), examples: [("ConstantArray[0, 3]", "{0, 0, 0}")]) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]

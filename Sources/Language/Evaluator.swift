@@ -239,6 +239,7 @@ public final class Evaluator {
     private func evaluateTopLevel(_ e: Expr) -> Expr {
         depth = 0
         outOfMemory = false
+        caughtFlow = nil
         // $RecursionLimit and $IterationLimit may have been set by the user.
         if let n = Symbol.lookup("$RecursionLimit")?.ownValue?.asInt { recursionLimit = min(max(n, 20), 100_000) }
         if let n = Symbol.lookup("$IterationLimit")?.ownValue?.asInt { iterationLimit = min(max(n, 20), 10_000_000) }
@@ -293,7 +294,10 @@ public final class Evaluator {
             if interrupt.isSet || outOfMemory { throw ControlFlow.abort }
             steps &+= 1
             if !deadlines.isEmpty && steps & 255 == 0 { try checkDeadlines() }
-            if steps & 4095 == 0 && ResourcePolicy.isOverLimit { abortForMemory(); throw ControlFlow.abort }
+            if steps & 4095 == 0 {
+                if ResourcePolicy.isOverLimit { abortForMemory(); throw ControlFlow.abort }
+                if let tick = onTick { tick() }
+            }
             let head = try evaluate(n.head)
             let attrs: Attributes = head.asSymbol?.attributes ?? []
             var wrapped: [Expr]?
@@ -351,6 +355,24 @@ public final class Evaluator {
     func checkDeadlines() throws {
         let now = DispatchTime.now().uptimeNanoseconds
         for (i, d) in deadlines.enumerated() where now > d { throw ControlFlow.timeout(level: i) }
+    }
+
+    /// Called every few thousand evaluation steps (`Monitor` refreshes its line from it).
+    public var onTick: (() -> Void)?
+
+    /// A control flow (an abort, a Throw) that a builtin caught along with its own errors
+    /// (`report` in CoreKernel hands it here): it leaves the builtin as soon as the builtin
+    /// returns, so an interrupted Classify gives `$Aborted`, not `$Failed` and a message.
+    public var caughtFlow: ControlFlow?
+
+    /// Calls a builtin, then rethrows a control flow it caught.
+    private func call(_ builtin: (Call) throws -> Expr?, _ expr: Normal) throws -> Expr? {
+        let r = try builtin(Call(evaluator: self, expr: expr))
+        if let flow = caughtFlow {
+            caughtFlow = nil
+            throw flow
+        }
+        return r
     }
 
     /// Lets long-running builtins answer an abort or a time limit; call it in their loops.
@@ -438,7 +460,7 @@ public final class Evaluator {
                 return d.delayed ? try evaluateBody(d.rhs) : .rewritten(d.rhs)
             }
             if !f.downValues.isEmpty, let r = try applyDefinitions(f.downValues, whole) { return r }
-            if let b = f.builtin, let r = try b(Call(evaluator: self, expr: expr)) {
+            if let b = f.builtin, let r = try call(b, expr) {
                 return .rewritten(r)
             }
             return nil
@@ -448,8 +470,7 @@ public final class Evaluator {
                     return d.delayed ? try evaluateBody(d.rhs) : .rewritten(d.rhs)
                 }
                 if !g.subValues.isEmpty, let r = try applyDefinitions(g.subValues, whole) { return r }
-                if let sub = SubValueBuiltins.table[ObjectIdentifier(g)],
-                   let r = try sub(Call(evaluator: self, expr: expr)) {
+                if let sub = SubValueBuiltins.table[ObjectIdentifier(g)], let r = try call(sub, expr) {
                     return .rewritten(r)
                 }
             }
@@ -460,7 +481,7 @@ public final class Evaluator {
             // `a[k1, k2]` is a key path: `a[k1][k2]`.
             return .rewritten(expr.args.count == 1 ? v : .call(v, Array(expr.args.dropFirst())))
         case .native(let v):
-            if let call = nativeCall, let r = try call(Call(evaluator: self, expr: expr), v) {
+            if let native = nativeCall, let r = try call({ try native($0, v) }, expr) {
                 return .rewritten(r)
             }
             return nil

@@ -28,6 +28,9 @@ public struct MethodOptions: Sendable {
     public var neighbors: Int?
     public var trees = 50
     public var seed: UInt64 = 1
+    /// Called between pieces of the work (a fold, a tree, an optimizer step), with a line saying
+    /// what is being tried when a new piece begins; it throws to stop (an interrupt).
+    public var checkpoint: @Sendable (_ doing: String?) throws -> Void = { _ in }
     public init() {}
 }
 
@@ -88,7 +91,7 @@ public enum Learn {
         let model: any ProbabilityModel
         switch method {
         case .logisticRegression:
-            model = try LogisticRegression.fit(z, y, classes: classes, l2: options.l2 ?? 1 / Double(z.count))
+            model = try LogisticRegression.fit(z, y, classes: classes, l2: options.l2 ?? 1 / Double(z.count)) { try options.checkpoint(nil) }
         case .nearestNeighbors:
             model = NearestNeighbors(points: z, labels: y, classes: classes, k: options.neighbors ?? Swift.max(1, Swift.min(10, Int(Double(z.count).squareRoot()))))
         case .naiveBayes:
@@ -97,15 +100,18 @@ public enum Learn {
             var g = SeededGenerator(seed: options.seed)
             model = DecisionTree.fit(z, y, classes: classes, featuresPerSplit: nil, generator: &g)
         case .randomForest:
-            model = RandomForest.fit(z, y, classes: classes, trees: options.trees, seed: options.seed)
+            model = try RandomForest.fit(z, y, classes: classes, trees: options.trees, seed: options.seed) { try options.checkpoint(nil) }
         case .neuralNetwork:
-            model = try NeuralNetworkModel.fit(z, y, classes: classes, seed: options.seed)
+            model = try NeuralNetworkModel.fit(z, y, classes: classes, seed: options.seed) { try options.checkpoint(nil) }
         }
         return TrainedClassifier(method: method, classCount: classes, standardizer: standardizer, model: model, priors: priors)
     }
 
     /// Accuracy of each method by k-fold cross-validation; the best is what `ClassifierMethod -> Automatic` picks.
-    public static func chooseMethod(_ x: [[Double]], _ y: [Int], classes: Int, candidates: [ClassifierMethod], folds: Int = 3, seed: UInt64 = 1) throws -> (ClassifierMethod, [ClassifierMethod: Double]) {
+    /// `checkpoint` hears which method and fold is being tried (`Trying RandomForest, fold 2/3`)
+    /// and is called within each fit; it throws to stop the search.
+    public static func chooseMethod(_ x: [[Double]], _ y: [Int], classes: Int, candidates: [ClassifierMethod], folds: Int = 3, seed: UInt64 = 1,
+                                    checkpoint: @escaping @Sendable (_ doing: String?) throws -> Void = { _ in }) throws -> (ClassifierMethod, [ClassifierMethod: Double]) {
         var order = Array(x.indices)
         var g = SeededGenerator(seed: seed)
         order.shuffle(using: &g)
@@ -119,10 +125,13 @@ public enum Learn {
                 let train = order.filter { !testSet.contains($0) }
                 let trainClasses = Set(train.map { y[$0] })
                 guard trainClasses.count >= 2, !test.isEmpty else { continue }
+                try checkpoint("Trying \(m.rawValue), fold \(f + 1)/\(k)")
                 var options = MethodOptions()
                 options.seed = seed
+                options.checkpoint = checkpoint
                 let c = try fit(m, train.map { x[$0] }, train.map { y[$0] }, classes: classes, options: options)
-                for i in test {
+                for (j, i) in test.enumerated() {
+                    if j % 64 == 63 { try checkpoint(nil) }
                     let p = c.probabilities(x[i])
                     if p.indices.max(by: { p[$0] < p[$1] }) == y[i] { right += 1 }
                     total += 1

@@ -112,11 +112,11 @@ func signed(_ v: [Double]) -> [Double] {
 /// learning rate max(n / 48, 50). O(n²) memory and time per round: a few thousand points.
 public enum TSNE {
     public static func embed(_ x: [[Double]], dimensions k: Int = 2, perplexity: Double = 30, rounds: Int = 1000,
-                             interrupt: () throws -> Void = {}) throws -> [[Double]] {
+                             interrupt: (_ round: Int?) throws -> Void = { _ in }) throws -> [[Double]] {
         let n = x.count
         guard n >= 2 else { return x.map { _ in [Double](repeating: 0, count: k) } }
         let distances = try DistanceMatrix(x, .squaredEuclidean)
-        let p = affinities(distances, perplexity: Swift.min(perplexity, Double(n - 1) / 3))
+        let p = try affinities(distances, perplexity: Swift.min(perplexity, Double(n - 1) / 3)) { try interrupt(nil) }
         // PCA initialization.
         let pca = try LinearReducer.principalComponents(x, dimensions: k)
         var y = x.map { r -> [Double] in
@@ -140,11 +140,12 @@ public enum TSNE {
             let momentum = round < 250 ? 0.5 : 0.8
             var total = 0.0
             for i in attract.indices { attract[i] = 0; repel[i] = 0 }
-            yf.withUnsafeBufferPointer { y in
-                p.withUnsafeBufferPointer { pp in
-                    attract.withUnsafeMutableBufferPointer { at in
-                        repel.withUnsafeMutableBufferPointer { re in
+            try yf.withUnsafeBufferPointer { y in
+                try p.withUnsafeBufferPointer { pp in
+                    try attract.withUnsafeMutableBufferPointer { at in
+                        try repel.withUnsafeMutableBufferPointer { re in
                             for i in 0..<n {
+                                if i % 256 == 255 { try interrupt(nil) }
                                 for j in (i + 1)..<Swift.max(i + 1, n) {
                                     var s = 0.0
                                     for a in 0..<k { let t = y[i * k + a] - y[j * k + a]; s += t * t }
@@ -170,17 +171,18 @@ public enum TSNE {
                 update[e] = momentum * update[e] - rate * gains[e] * grad
                 yf[e] += update[e]
             }
-            if round % 25 == 0 { try interrupt() }
+            try interrupt(round)
         }
         return (0..<n).map { Array(yf[($0 * k)..<(($0 + 1) * k)]) }
     }
 
     /// Joint probabilities p_ij from squared distances: each row's Gaussian precision found by
     /// bisection so the row's entropy is log(perplexity); (P + Pᵀ) / 2n, at least 1e-12.
-    static func affinities(_ d: DistanceMatrix, perplexity: Double) -> [Double] {
+    static func affinities(_ d: DistanceMatrix, perplexity: Double, interrupt: () throws -> Void = {}) rethrows -> [Double] {
         let n = d.count, target = log(Swift.max(perplexity, 1.0001))
         var p = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
+            try interrupt()
             var beta = 1.0, lo = 0.0, hi = Double.infinity
             var row = [Double](repeating: 0, count: n)
             for _ in 0..<100 {

@@ -14,7 +14,8 @@ public struct LogisticRegression: ProbabilityModel, Codable {
         return softmax(scores)
     }
 
-    public static func fit(_ x: [[Double]], _ y: [Int], classes k: Int, l2: Double) throws -> LogisticRegression {
+    /// `checkpoint` is called between optimizer steps; it throws to stop the fit.
+    public static func fit(_ x: [[Double]], _ y: [Int], classes k: Int, l2: Double, checkpoint: () throws -> Void = {}) throws -> LogisticRegression {
         let n = x.count, d = x.first?.count ?? 0
         let size = k * (d + 1)
         func unpack(_ p: [Double]) -> ([[Double]], [Double]) {
@@ -64,7 +65,7 @@ public struct LogisticRegression: ProbabilityModel, Codable {
             }
             return (loss, grad)
         }
-        let p = LBFGS.minimize(objective, start: [Double](repeating: 0, count: size), tolerance: 1e-6, iterations: 1000)
+        let p = try LBFGS.minimize(objective, start: [Double](repeating: 0, count: size), tolerance: 1e-6, iterations: 1000, checkpoint: checkpoint)
         let (w, b) = unpack(p)
         return LogisticRegression(weights: w, intercepts: b)
     }
@@ -72,11 +73,13 @@ public struct LogisticRegression: ProbabilityModel, Codable {
 
 /// Limited-memory BFGS with a backtracking (Armijo) line search.
 enum LBFGS {
-    static func minimize(_ f: ([Double]) -> (Double, [Double]), start: [Double], tolerance: Double, iterations: Int, memory: Int = 10) -> [Double] {
+    static func minimize(_ f: ([Double]) -> (Double, [Double]), start: [Double], tolerance: Double, iterations: Int, memory: Int = 10,
+                         checkpoint: () throws -> Void = {}) throws -> [Double] {
         var x = start
         var (fx, g) = f(x)
         var s: [[Double]] = [], yv: [[Double]] = [], rho: [Double] = []
         for _ in 0..<iterations {
+            try checkpoint()
             if (g.map(abs).max() ?? 0) < tolerance { break }
             // Two-loop recursion for the search direction.
             var q = g

@@ -119,10 +119,11 @@ public final class DecisionTree: ProbabilityModel, Codable, @unchecked Sendable 
 public struct RandomForest: ProbabilityModel, Codable {
     let trees: [DecisionTree]
 
-    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, trees count: Int, seed: UInt64) -> RandomForest {
+    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, trees count: Int, seed: UInt64, checkpoint: () throws -> Void = {}) rethrows -> RandomForest {
         var g = SeededGenerator(seed: seed)
         let m = Swift.max(1, Int(Double(x[0].count).squareRoot()))
-        let trees = (0..<count).map { _ -> DecisionTree in
+        let trees = try (0..<count).map { _ -> DecisionTree in
+            try checkpoint()
             let sample = (0..<x.count).map { _ in Int(g.next() % UInt64(x.count)) }
             return DecisionTree.fit(sample.map { x[$0] }, sample.map { y[$0] }, classes: classes, featuresPerSplit: m, generator: &g)
         }
@@ -158,7 +159,7 @@ public struct NeuralNetworkModel: ProbabilityModel, Codable {
         try c.encode(Data(try NetFile.encode(net)).base64EncodedString())
     }
 
-    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, seed: UInt64) throws -> NeuralNetworkModel {
+    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, seed: UInt64, checkpoint: @escaping () throws -> Void = {}) throws -> NeuralNetworkModel {
         let d = x[0].count
         let chain = try Chain(names: ["1", "2", "3", "4"], nodes: [
             .layer(try Layer(.linear(output: [32], biases: true))), .layer(try Layer(.elementwise(.activation(.tanh)))),
@@ -170,7 +171,10 @@ public struct NeuralNetworkModel: ProbabilityModel, Codable {
         let targets = try Tensor(shape: [y.count], values: y.map { Float($0 + 1) })
         var options = TrainingOptions(batchSize: Swift.min(64, x.count), rounds: 200, optimizer: Optimizer(method: .adam(), learningRate: 0.01))
         options.seed = seed
+        // Training stops at a batch when the checkpoint throws; the checkpoint then throws again.
+        options.shouldStop = { (try? checkpoint()) == nil }
         let result = try Trainer.train(net, inputs: inputs, targets: targets, options: options)
+        try checkpoint()
         return NeuralNetworkModel(net: result.net)
     }
 

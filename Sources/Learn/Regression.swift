@@ -95,7 +95,7 @@ struct ForestModel: ValueModel {
         } / Double(Swift.max(trees.count, 1))
     }
 
-    static func fit(_ x: [[Double]], _ y: [Double], trees count: Int, seed: UInt64) -> ForestModel {
+    static func fit(_ x: [[Double]], _ y: [Double], trees count: Int, seed: UInt64, checkpoint: () throws -> Void = {}) rethrows -> ForestModel {
         var g = SeededGenerator(seed: seed)
         let d = x[0].count, m = Swift.max(1, Int(Double(d).squareRoot()))
         func build(_ idx: [Int], _ depth: Int) -> Node {
@@ -122,16 +122,19 @@ struct ForestModel: ValueModel {
             if l.isEmpty || r.isEmpty { return .leaf(mean) }
             return .split(f, t, build(l, depth + 1), build(r, depth + 1))
         }
-        let trees = (0..<count).map { _ -> Node in
-            build((0..<x.count).map { _ in Int(g.next() % UInt64(x.count)) }, 0)
+        let trees = try (0..<count).map { _ -> Node in
+            try checkpoint()
+            return build((0..<x.count).map { _ in Int(g.next() % UInt64(x.count)) }, 0)
         }
         return ForestModel(trees: trees)
     }
 }
 
 extension Learn {
-    /// Fits a regression of values on feature rows.
-    public static func fitPredictor(_ method: PredictorMethod, _ x: [[Double]], _ y: [Double], seed: UInt64 = 1) throws -> TrainedPredictor {
+    /// Fits a regression of values on feature rows; `checkpoint` is called between pieces of the
+    /// work (a tree, a block of residuals) and throws to stop.
+    public static func fitPredictor(_ method: PredictorMethod, _ x: [[Double]], _ y: [Double], seed: UInt64 = 1,
+                                    checkpoint: () throws -> Void = {}) throws -> TrainedPredictor {
         guard x.count >= 2, x.count == y.count else { throw LearnError("data", "a predictor needs at least two examples, each with a value") }
         let d = x[0].count
         guard x.allSatisfy({ $0.count == d && $0.allSatisfy(\.isFinite) }), y.allSatisfy(\.isFinite) else {
@@ -143,9 +146,14 @@ extension Learn {
         switch method {
         case .linearRegression: model = try LinearModel.fit(z, y)
         case .nearestNeighbors: model = NeighborsModel(points: z, values: y, k: Swift.max(1, Swift.min(10, Int(Double(z.count).squareRoot()))))
-        case .randomForest: model = ForestModel.fit(z, y, trees: 50, seed: seed)
+        case .randomForest: model = try ForestModel.fit(z, y, trees: 50, seed: seed, checkpoint: checkpoint)
         }
-        let residuals = zip(z, y).map { model.predict($0) - $1 }
+        var residuals: [Double] = []
+        residuals.reserveCapacity(y.count)
+        for (k, (row, value)) in zip(z, y).enumerated() {
+            if k % 256 == 255 { try checkpoint() }
+            residuals.append(model.predict(row) - value)
+        }
         let sd = (residuals.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(residuals.count - 1, 1))).squareRoot()
         return TrainedPredictor(method: method, standardizer: standardizer, model: model, residualDeviation: sd)
     }

@@ -220,6 +220,9 @@ private func classify(_ c: Call) throws -> Expr {
     let y = pairs.map { index[$0.1] ?? 0 }
     var methodOptions = MethodOptions()
     if let seed = c.option("RandomSeeding").intValue { methodOptions.seed = UInt64(bitPattern: Int64(seed)) }
+    let progress = ProgressLine()
+    defer { progress.finish() }
+    methodOptions.checkpoint = searchCheckpoint(progress, c)
     let spec = c.option("Method")
     let methodName = spec.asString ?? spec.listItems?.first?.asString
     var sub: [String: Expr] = [:]
@@ -232,7 +235,8 @@ private func classify(_ c: Call) throws -> Expr {
     if spec.isSymbol(Sym.Automatic) {
         let candidates: [ClassifierMethod] = [.logisticRegression, .nearestNeighbors, .naiveBayes, .randomForest]
         if x.count >= 6 {
-            let (chosen, scores) = try Learn.chooseMethod(x, y, classes: classes.count, candidates: candidates, seed: methodOptions.seed)
+            let (chosen, scores) = try Learn.chooseMethod(x, y, classes: classes.count, candidates: candidates, seed: methodOptions.seed,
+                                                          checkpoint: methodOptions.checkpoint)
             method = chosen
             accuracy = scores[chosen]
         } else {
@@ -244,6 +248,7 @@ private func classify(_ c: Call) throws -> Expr {
         }
         method = m
     }
+    try methodOptions.checkpoint("Training \(method.rawValue) on \(x.count) examples")
     let trained = try Learn.fit(method, x, y, classes: classes.count, options: methodOptions)
     let value = ClassifierValue(trained, classes: classes, pipeline: pipeline, examples: pairs.count)
     value.accuracy = accuracy
@@ -372,5 +377,18 @@ enum ClassifierFileFormat {
         value.threshold = file.threshold
         value.priors = file.priors
         return value
+    }
+}
+
+/// What a model search or fit calls between pieces of work: shows what is being tried on the
+/// progress line and stops at an interrupt (Ctrl-C) or memory exhaustion.
+func searchCheckpoint(_ progress: ProgressLine, _ c: Call) -> @Sendable (String?) throws -> Void {
+    let interrupt = c.evaluator.interrupt
+    let started = Date()
+    let doing = SharedText("")
+    return { text in
+        if let text { doing.value = text }
+        progress.update("Classify: \(doing.value)... \(ProgressLine.duration(Date().timeIntervalSince(started)))", force: text != nil)
+        if interrupt.isSet { throw ControlFlow.abort }
     }
 }

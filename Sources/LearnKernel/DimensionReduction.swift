@@ -233,10 +233,8 @@ private func reduction(_ xs: [Expr], _ dimensionSpec: Expr?, _ c: Call) throws -
         guard perplexity > 0 else { throw LearnError("perp", "the perplexity must be positive") }
         let progress = ProgressLine()
         defer { progress.finish() }
-        var round = 0
-        let y = try TSNE.embed(vectors, dimensions: m, perplexity: perplexity) {
-            round += 25
-            if n > 300 { progress.update("t-SNE round \(round)/1000") }
+        let y = try TSNE.embed(vectors, dimensions: m, perplexity: perplexity) { round in
+            if n > 300, let round { progress.update("t-SNE round \(round + 1)/1000") }
             try c.evaluator.checkInterrupt()
         }
         return ReducerValue(.tsne, encoder, .tsne(training: vectors, embedding: y), dimension: m, reduced: y)

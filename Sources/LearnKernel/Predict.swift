@@ -99,7 +99,9 @@ extension Kernel {
                         throw LearnError("method", "Method must be one of \(PredictorMethod.allCases.map { quoted($0.rawValue) }.joined(separator: ", "))")
                     }
                     let seed = UInt64(bitPattern: Int64(c.option("RandomSeeding").intValue ?? 1234))
-                    let trained = try Learn.fitPredictor(method, try inputs.map { try pipeline.encode($0) }, pairs.map(\.1), seed: seed)
+                    let trained = try Learn.fitPredictor(method, try inputs.map { try pipeline.encode($0) }, pairs.map(\.1), seed: seed) {
+                        try c.evaluator.checkInterrupt()
+                    }
                     return .native(PredictorValue(trained, pipeline: pipeline, examples: pairs.count))
                 }
             },

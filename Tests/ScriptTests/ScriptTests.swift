@@ -29,6 +29,8 @@ import Testing
         p.executableURL = binary
         p.arguments = args
         p.currentDirectoryURL = directory
+        // Golden outputs do not depend on how long work takes: no progress lines.
+        p.environment = ProcessInfo.processInfo.environment.merging(["NETS_PROGRESS": "off"]) { $1 }
         let merged = FileManager.default.temporaryDirectory.appendingPathComponent("nets-\(UUID().uuidString).txt")
         FileManager.default.createFile(atPath: merged.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: merged) }
