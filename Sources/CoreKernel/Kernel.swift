@@ -37,7 +37,8 @@ public enum CoreLibrary: Library {
          Kernel.functionalBuiltins, Kernel.listBuiltins, Kernel.associationBuiltins, Kernel.stringBuiltins,
          Kernel.symbolicBuiltins, Kernel.patternBuiltins, Kernel.randomBuiltins, Kernel.fileBuiltins,
          Kernel.ioBuiltins, Kernel.specialFunctionBuiltins, Kernel.formBuiltins, Kernel.messageSwitchBuiltins,
-         Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.moreStringBuiltins].flatMap { $0 }
+         Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.moreStringBuiltins,
+         Kernel.inputBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }
