@@ -15,7 +15,7 @@ public enum InputReader {
         if !prompt.isEmpty {
             FileHandle.standardOutput.write(Data(prompt.utf8))
         }
-        fflush(stdout)
+        fflush(nil)
         var bytes: [UInt8] = []
         while true {
             let c = getchar()

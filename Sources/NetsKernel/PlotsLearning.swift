@@ -77,7 +77,8 @@ public enum LearningPlots {
                                 head("Line", .list(curve.points.map { pointExpr($0.fpr, $0.tpr) }))]))
         }
         let g = Expr.call(sym("Graphics"), [.list(prims),
-            .rule(.symbol(sym("PlotRange")), .list([.list([.integer(0), .integer(1)]), .list([.integer(0), .integer(1)])])),
+            // A little beyond 0 and 1, so a curve along an edge is not hidden by the frame.
+            .rule(.symbol(sym("PlotRange")), .list([.list([real(-0.015), real(1.015)]), .list([real(-0.015), real(1.015)])])),
             .rule(.symbol(sym("AspectRatio")), .integer(1)), .rule(.symbol(sym("Frame")), .symbol(Sym.True)),
             .rule(.symbol(sym("GridLines")), .symbol(Sym.Automatic)),
             .rule(.symbol(sym("FrameLabel")), .list([.string("false positive rate"), .string("true positive rate")])),

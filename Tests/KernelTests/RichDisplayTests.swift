@@ -70,9 +70,9 @@ extension KernelSuite {
             let setup = "c = Classify[{1 -> a, 2 -> a, 3 -> b, 8 -> b, 9 -> b}, Method -> \"LogisticRegression\"]; m = ClassifierMeasurements[c, {1 -> a, 3 -> a, 4 -> b, 8 -> b, 9 -> b}]; "
             // P(b) grows with x, so the b's (4, 8, 9) all score above the a's (1, 3): area 1.
             #expect(eval(setup + "m[\"AreaUnderROCCurve\"]") == "<|a -> 1., b -> 1.|>")
-            #expect(eval(setup + "Head[m[\"ROCCurve\"]]") == "Graphics")
-            #expect(eval(setup + "Cases[m[\"ROCCurve\"], Line[p_] :> Length[p], Infinity]") == "{2, 4}", "the diagonal, then b's curve")
-            #expect(eval(setup + "ImageDimensions[Rasterize[m[\"ROCCurve\"]]]") == "{300, 300}")
+            #expect(eval(setup + "Head[m[\"ROCCurve\"]]") == "Legended", "the positive class named in a legend")
+            #expect(eval(setup + "Cases[m[\"ROCCurve\"], Line[p_] :> Length[p], Infinity]") == "{2, 6}", "the diagonal, then b's curve through five scores")
+            #expect(eval(setup + "ImageDimensions[Rasterize[First[m[\"ROCCurve\"]]]][[1]]") == "300")
             let three = "c = Classify[{1 -> a, 2 -> a, 5 -> b, 6 -> b, 9 -> z, 10 -> z}]; m = ClassifierMeasurements[c, {1 -> a, 5 -> b, 10 -> z, 2 -> b}]; "
             #expect(eval(three + "Head[m[\"ROCCurve\"]]") == "Legended", "one curve a class, with a legend")
             #expect(eval(three + "Keys[m[\"AreaUnderROCCurve\"]]") == "{a, b, z}")
@@ -82,14 +82,14 @@ extension KernelSuite {
             let setup = """
                 net = NetChain[{LinearLayer[2], SoftmaxLayer[]}, "Input" -> 1, "Output" -> NetDecoder[{"Class", {"lo", "hi"}}]];
                 data = Table[{x} -> If[x > 0, "hi", "lo"], {x, -1, 1, 0.1}];
-                r = NetTrain[net, data, All, MaxTrainingRounds -> 20, BatchSize -> 4, ValidationSet -> data, RandomSeeding -> 1];
+                r = NetTrain[net, data, All, MaxTrainingRounds -> 20, BatchSize -> 4, ValidationSet -> data];
                 """
             #expect(eval(setup + "Length[r[\"RoundErrorRateList\"]]") == "20")
             #expect(eval(setup + "Length[r[\"ValidationErrorRateList\"]]") == "20")
             #expect(eval(setup + "AllTrue[r[\"RoundErrorRateList\"], 0 <= # <= 1 &]") == "True")
             // The last validation error rate is that of the returned net on the same data...
             // unless an earlier round was better; the best round's rate is the returned net's.
-            #expect(eval(setup + "best = r[\"BestValidationRound\"]; r[\"ValidationErrorRateList\"][[best]] == 1 - NetMeasurements[r[\"TrainedNet\"], data, \"Accuracy\"]") == "True")
+            #expect(eval(setup + "best = r[\"BestValidationRound\"]; Abs[r[\"ValidationErrorRateList\"][[best]] - (1 - NetMeasurements[r[\"TrainedNet\"], data, \"Accuracy\"])] < 10^-9") == "True")
             #expect(eval(setup + "Keys[r[\"RoundMeasurements\"]]") == "{Loss, ErrorRate}")
             #expect(eval(setup + "Head[r[\"ErrorRateEvolutionPlot\"]]") == "Legended")
             #expect(eval("r = NetTrain[NetChain[{LinearLayer[1]}, \"Input\" -> 1], {{1} -> {2}}, All, MaxTrainingRounds -> 2]; r[\"ErrorRateEvolutionPlot\"]") == "Missing[NotAvailable]")
@@ -100,8 +100,8 @@ extension KernelSuite {
             #expect(eval("Head[" + chain + "]") == "Graphics")
             #expect(eval("Length[Cases[" + chain + ", _Arrow, Infinity]]") == "4", "input, three layers, output: four arrows")
             #expect(eval("Cases[" + chain + ", Text[Style[s_String, __], __] :> s, Infinity]") ==
-                    "{vector of 3, vector of 3, vector of 2, Input, vector of 4, 1, LinearLayer, 2, Ramp, 3, LinearLayer, Output, vector of 2}")
-            let graph = "Information[NetGraph[{LinearLayer[3], LinearLayer[3], TotalLayer[]}, {NetPort[\"Input\"] -> {1, 2}, {1, 2} -> 3}, \"Input\" -> 2], \"SummaryGraphic\"]"
+                    "{Input, vector of 4, 1, LinearLayer, vector of 3, 2, ElementwiseLayer, vector of 3, 3, LinearLayer, vector of 2, Output, vector of 2}")
+            let graph = "Information[NetGraph[{LinearLayer[3], LinearLayer[3], TotalLayer[]}, {NetPort[\"Input\"] -> 1, NetPort[\"Input\"] -> 2, 1 -> 3, 2 -> 3}, \"Input\" -> 2], \"SummaryGraphic\"]"
             #expect(eval("Length[Cases[" + graph + ", _Arrow, Infinity]]") == "5", "two from the input, two into the total, one to the output")
             #expect(eval("ImageDimensions[Rasterize[" + graph + "]][[2]] > 150") == "True", "four rows of boxes")
         }

@@ -5,7 +5,7 @@ import Learn
 /// ROC curves and their areas against scikit-learn's `roc_curve` and `roc_auc_score`
 /// (Fixtures/make_roc_fixtures.py): distinct scores, tied scores, and a larger set.
 @Suite struct ROCTests {
-    static let cases: [[String: Any]] = {
+    nonisolated(unsafe) static let cases: [[String: Any]] = {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/roc.json")
         return ((try? JSONSerialization.jsonObject(with: Data(contentsOf: url))) as? [[String: Any]]) ?? []
     }()
