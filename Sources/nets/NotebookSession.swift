@@ -176,7 +176,7 @@ enum NotebookCommands {
 }
 
 extension NotebookCommands {
-    /// The kernel's logo, `side` pixels square (PNGs are drawn two pixels a point): a small net,
+    /// The kernel's logo, `side` pixels square (32 points at side/32 pixels a point): a small net,
     /// two inputs, three hidden units and an output, on the palette's first blue.
     static func logo(side: Int) -> Expr {
         func s(_ name: String) -> Expr { .symbol(Symbol.intern(name)) }
@@ -188,7 +188,7 @@ extension NotebookCommands {
             for u in a { for v in b { edges.append(f("Line", .list([p(u.0, u.1), p(v.0, v.1)]))) } }
         }
         let nodes = layers.flatMap { $0 }.map { f("Disk", p($0.0, $0.1), .real(0.085)) }
-        let points = Double(side) / 2
+        let points = 32.0
         let prims: Expr = .list([
             f("RGBColor", .real(0.2), .real(0.3), .real(0.52)), f("Rectangle", p(0, 0), p(1, 1)),
             f("GrayLevel", .real(0.92)), f("AbsoluteThickness", .real(points / 24)), .list(edges),
@@ -197,7 +197,8 @@ extension NotebookCommands {
         return f("Graphics", prims,
                  .rule(s("PlotRange"), .list([.list([.integer(0), .integer(1)]), .list([.integer(0), .integer(1)])])),
                  .rule(s("PlotRangePadding"), s("None")), .rule(s("ImagePadding"), .integer(0)),
-                 .rule(s("ImageSize"), .real(points)), .rule(s("AspectRatio"), .integer(1)))
+                 .rule(s("ImageSize"), .real(points)), .rule(s("AspectRatio"), .integer(1)),
+                 .rule(s("ImageResolution"), .real(72 * Double(side) / points)))
     }
 }
 
@@ -224,9 +225,14 @@ extension FrontEnd {
             }
             cell = .init(kind: .code, source: input.text, count: kernel.line)
             let line = kernel.line
-            let result = kernel.session.run { kernel.evaluateInput(input.expr) }
+            // Evaluated and drawn in the kernel's session (pictures read symbols by name).
+            let (result, shown) = kernel.session.run { () -> (Expr, NotebookDocument.Output?) in
+                let result = kernel.evaluateInput(input.expr)
+                guard !result.isNull else { return (result, nil) }
+                return (result, .result(count: line, data: NotebookSession.bundle(result), metadata: NotebookSession.metadata(result)))
+            }
             if result.isSymbol(Sym.Aborted) { status = 1 }
-            if !result.isNull { cell.outputs.append(.result(count: line, data: NotebookSession.bundle(result), metadata: NotebookSession.metadata(result))) }
+            if let shown { cell.outputs.append(shown) }
             document.cells.append(cell)
             if signals?.terminated == true { break }
         }
