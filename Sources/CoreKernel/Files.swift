@@ -354,11 +354,14 @@ extension Kernel {
                 return try fileOperation(c) { try read(path, c) }
             },
             Builtin("Export", [], usage: FileFormats.exportUsage, arity: .between(2, 3),
+                    options: [("ImageResolution", .symbol(Sym.Automatic))],
                     messages: ["fmt": "Cannot export data as `1` format.", "noopen": "Cannot open `1`."], examples: [("f = FileNameJoin[{$TemporaryDirectory, \"nets-example-export.txt\"}]; r = Export[f, \"hello\", \"Text\"] == f; DeleteFile[f]; r", "True")]) { c in
                 guard let p = c[0].asString, !p.isEmpty else { c.message("fstr", c[0]); return .failed }
-                guard let format = FileFormats.format(p, c.count == 3 ? c[2] : nil) ?? (c.count == 3 ? nil : FileFormats.format(p, .string("TEXT"))),
+                // Options (ImageResolution, read by the picture formats) follow the data.
+                let formatGiven = c.count - Swift.min(c.trailingOptionCount, c.count - 2) == 3
+                guard let format = FileFormats.format(p, formatGiven ? c[2] : nil) ?? (formatGiven ? nil : FileFormats.format(p, .string("TEXT"))),
                       let write = format.exporter else {
-                    c.message("fmt", c.count == 3 ? c[2] : .string((p as NSString).pathExtension.uppercased()))
+                    c.message("fmt", formatGiven ? c[2] : .string((p as NSString).pathExtension.uppercased()))
                     return .failed
                 }
                 let written = try fileOperation(c) { try write(expandPath(p), c[1], c) ? .null : nil }

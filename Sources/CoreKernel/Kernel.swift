@@ -41,7 +41,7 @@ public enum CoreLibrary: Library {
          Kernel.symbolicBuiltins, Kernel.patternBuiltins, Kernel.randomBuiltins, Kernel.fileBuiltins,
          Kernel.ioBuiltins, Kernel.specialFunctionBuiltins, Kernel.formBuiltins, Kernel.messageSwitchBuiltins,
          Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins,
-         Kernel.stringPatternBuiltins, Kernel.guideBuiltins, Kernel.layoutFormBuiltins].flatMap { $0 }
+         Kernel.stringPatternBuiltins, Kernel.guideBuiltins, Kernel.layoutFormBuiltins, Kernel.inputBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }

@@ -6,10 +6,27 @@ import Language
 /// (binary content base64-encoded, as Jupyter's bundles carry it), or nil.
 public enum RichForms {
     public typealias Renderer = (Expr) -> [String: String]?
+    /// Display metadata by MIME type, such as the width and height in points at which a PNG
+    /// drawn at several pixels a point is shown (`["image/png": ["width": 360, "height": 222]]`).
+    public typealias MetadataRenderer = (Expr) -> [String: [String: Int]]?
     nonisolated(unsafe) private static var renderers: [Renderer] = []
+    nonisolated(unsafe) private static var metadataRenderers: [MetadataRenderer] = []
 
     public static func register(_ renderer: @escaping Renderer) {
         renderers.append(renderer)
+    }
+
+    public static func register(metadata renderer: @escaping MetadataRenderer) {
+        metadataRenderers.append(renderer)
+    }
+
+    /// The display metadata the registered renderers give for `e`.
+    public static func metadata(_ e: Expr) -> [String: [String: Int]] {
+        var out: [String: [String: Int]] = [:]
+        for r in metadataRenderers {
+            if let m = r(e) { out.merge(m) { a, _ in a } }
+        }
+        return out
     }
 
     /// Every form the registered renderers give for `e` (the first renderer to give a type wins).

@@ -142,14 +142,17 @@ public struct Figure: Sendable {
     /// Vertical-axis ticks read as powers of ten of the data (ListLogPlot).
     public var logY = false
     public var background: Color? = nil
-    /// Width and height of the whole picture in pixels; nil chooses.
+    /// Width and height of the whole picture in points (printer's points, 1/72 inch); nil chooses.
     public var imageSize: (width: Double?, height: Double?) = (nil, nil)
+    /// `ImageResolution`: pixels per inch of the picture's PNGs and rasters; nil leaves it to the
+    /// caller (two pixels a point for PNG files, one for images).
+    public var resolution: Double? = nil
     /// Space between the plot region and the picture's edge; nil leaves room for the labels.
     public var imagePadding: Double? = nil
     public var legend: [LegendEntry] = []
 
     public init(items: [Item] = []) { self.items = items }
 
-    /// The default width of a picture in pixels.
+    /// The default width of a picture in points.
     public static let defaultWidth = 360.0
 }

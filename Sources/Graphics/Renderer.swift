@@ -25,6 +25,14 @@ extension Figure {
         return layout
     }
 
+    /// The largest scale up to `wanted` at which the figure stays within the size limits of a
+    /// picture, but at least 1.
+    public func fittingScale(_ wanted: Double) throws -> Double {
+        let l = try measuredLayout()
+        let fits = Swift.min(Surfaces.maxSide / l.width, Surfaces.maxSide / l.height, (Surfaces.maxPixels / (l.width * l.height)).squareRoot())
+        return Swift.max(1, Swift.min(wanted, fits))
+    }
+
     /// Insets nest at most this deep.
     static let maxDepth = 6
 

@@ -91,6 +91,8 @@ final class MeasurementsValue: NativeValue {
             Measure("Error") { m, u in m.proportion(1 - m.accuracy, u) },
             Measure("ConfusionMatrix") { m, _ in .list(m.confusion.map { .ints($0) }) },
             Measure("ConfusionMatrixPlot") { m, _ in LearningPlots.confusionMatrix(m.confusion, labels: m.labels) },
+            Measure("ROCCurve") { m, _ in m.rocCurvePlot },
+            Measure("AreaUnderROCCurve") { m, _ in m.areaUnderROCCurve },
             Measure("Precision") { m, _ in let c = m.confusion; return m.perClass { m.precision(c, $0) } },
             Measure("Recall") { m, _ in let c = m.confusion; return m.perClass { m.recall(c, $0) } },
             Measure("F1Score") { m, _ in

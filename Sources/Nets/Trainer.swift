@@ -49,6 +49,10 @@ public struct TrainingResult: Sendable {
     public var net: Net
     public var roundLosses: [Double]
     public var validationLosses: [Double]
+    /// The share of wrongly classified examples by round, in training and on the validation
+    /// set; empty unless the loss is a cross-entropy (a classification).
+    public var roundErrorRates: [Double] = []
+    public var validationErrorRates: [Double] = []
     /// The round whose net is returned when there is a validation set (the best one).
     public var bestRound: Int?
     public var batchSize: Int
@@ -124,6 +128,7 @@ public enum Trainer {
         let batch = Swift.max(1, Swift.min(options.batchSize, count))
         let batches = (count + batch - 1) / batch
         var roundLosses: [Double] = [], validationLosses: [Double] = []
+        var roundErrorRates: [Double] = [], validationErrorRates: [Double] = []
         var best: (loss: Double, net: Net, round: Int)?
         var interrupted = false
         var seen = 0
@@ -132,6 +137,7 @@ public enum Trainer {
             var order = Array(0..<count)
             order.shuffle(using: &generator)
             var total = 0.0, examples = 0
+            var errors = ErrorCount()
             for b in 0..<batches {
                 let indices = Array(order[(b * batch)..<Swift.min((b + 1) * batch, count)])
                 let pass = TrainingPass(generator: generator, multiplier: multiplier)
@@ -140,6 +146,7 @@ public enum Trainer {
                     let xb = try gather(x, group, length: length), tb = try gather(targets, group)
                     let (y, back) = try model.trainForward([xb], [], pass, needInput: false)
                     let (v, gradient) = try lossLayer.loss(loss, y, tb)
+                    errors.add(loss, y, tb)
                     guard v.isFinite else {
                         throw NetError("nonfinite", "the loss became \(v) in round \(round); try a smaller LearningRate")
                     }
@@ -161,14 +168,19 @@ public enum Trainer {
                 if options.shouldStop() { interrupted = true; break }
             }
             roundLosses.append(total / Double(Swift.max(examples, 1)))
+            if let rate = errors.rate { roundErrorRates.append(rate) }
             if let v = validation, !interrupted || examples > 0 {
                 let all = Array(0..<v.inputs.shape[0])
                 var vl = 0.0
+                var validationErrors = ErrorCount()
                 for (group, length) in lengthGroups(all, options.validationLengths) {
                     let out = try model.forward([gather(v.inputs, group, length: length)])
-                    vl += try lossLayer.loss(loss, out, gather(v.targets, group)).loss * Double(group.count) / Double(all.count)
+                    let targets = try gather(v.targets, group)
+                    vl += try lossLayer.loss(loss, out, targets).loss * Double(group.count) / Double(all.count)
+                    validationErrors.add(loss, out, targets)
                 }
                 validationLosses.append(vl)
+                if let rate = validationErrors.rate { validationErrorRates.append(rate) }
                 if best == nil || vl < best!.loss { best = (vl, model, round) }
             }
             let elapsed = Date().timeIntervalSince(start)
@@ -182,7 +194,8 @@ public enum Trainer {
         if let trunk, case .chain(let c) = net, case .chain(let rest) = trained {
             trained = .chain(try Chain(names: c.names, nodes: trunk.nodes + rest.nodes, encoder: c.encoder, decoder: c.decoder))
         }
-        return TrainingResult(net: trained, roundLosses: roundLosses, validationLosses: validationLosses, bestRound: best?.round,
+        return TrainingResult(net: trained, roundLosses: roundLosses, validationLosses: validationLosses,
+                              roundErrorRates: roundErrorRates, validationErrorRates: validationErrorRates, bestRound: best?.round,
                               batchSize: batch, seconds: Date().timeIntervalSince(start), interrupted: interrupted, cachedLayers: cached)
     }
 
@@ -239,5 +252,49 @@ public enum Trainer {
             }
             return l
         }
+    }
+}
+
+/// Wrong classifications counted over a round's batches: for class-index targets the most
+/// probable class against the target, for probability targets the most probable classes of
+/// both, for binary targets which side of 1/2 each probability is on. Other losses count nothing.
+struct ErrorCount {
+    var wrong = 0, total = 0
+
+    /// The share of wrong classifications, nil when nothing was counted.
+    var rate: Double? { total > 0 ? Double(wrong) / Double(total) : nil }
+
+    mutating func add(_ loss: LossKind, _ y: Tensor, _ target: Tensor) {
+        let p = y.values, t = target.values
+        switch loss {
+        case .crossEntropyIndex:
+            let classes = y.shape.last ?? 0
+            guard classes > 0, p.count == t.count * classes else { return }
+            for (i, v) in t.enumerated() where !v.isFinite || ErrorCount.argmax(p[(i * classes)..<((i + 1) * classes)]) != Int(v.rounded()) - 1 {
+                wrong += 1
+            }
+            total += t.count
+        case .crossEntropyProbabilities:
+            let classes = y.shape.last ?? 0
+            guard classes > 0, p.count == t.count, p.count % classes == 0 else { return }
+            for i in 0..<(p.count / classes) {
+                let row = (i * classes)..<((i + 1) * classes)
+                if ErrorCount.argmax(p[row]) != ErrorCount.argmax(t[row]) { wrong += 1 }
+            }
+            total += p.count / classes
+        case .crossEntropyBinary:
+            guard p.count == t.count else { return }
+            wrong += zip(p, t).filter { ($0 >= 0.5) != ($1 >= 0.5) }.count
+            total += p.count
+        case .meanSquared, .meanAbsolute:
+            return
+        }
+    }
+
+    /// The position of the largest value from the start of the slice (the first of equals).
+    static func argmax(_ v: ArraySlice<Float>) -> Int {
+        var best = v.startIndex
+        for i in v.indices where v[i] > v[best] { best = i }
+        return best - v.startIndex
     }
 }

@@ -8,23 +8,40 @@ import Nets
 /// Pictures: `Graphics[...]` stays a symbolic expression (printed `-Graphics-`); Cairo draws it
 /// when it is exported, rasterized or used as an image.
 enum GraphicsImages {
-    /// The picture as an RGB image over white (its background where it has one).
-    static func image(_ e: Expr) throws -> Image {
-        let r = try GraphicsReader.figure(e).rasterized().overWhite()
+    /// Pixels a point of the PNGs that Export writes and front ends show, unless the picture or
+    /// the call gives an `ImageResolution`: two, so pictures stay sharp on high-density screens
+    /// and slides (a 360-point plot is 720 pixels wide). Images (`Rasterize`) keep one.
+    static let pngScale = 2.0
+
+    /// The picture as an RGB image over white (its background where it has one): one pixel a
+    /// point, or `resolution` pixels an inch, or `rasterSize` pixels wide.
+    static func image(_ e: Expr, resolution: Double? = nil, rasterSize: Double? = nil) throws -> Image {
+        let f = try GraphicsReader.figure(e)
+        var scale = (resolution ?? f.resolution).map { $0 / 72 } ?? 1
+        if let n = rasterSize { scale = n / Swift.max(try f.measuredLayout().width, 1) }
+        let r = try f.rasterized(scale: scale).overWhite()
         return try Image(width: r.width, height: r.height, channels: r.channels, bytes: r.bytes)
     }
 
-    /// The bytes of the picture as a file of the format.
-    static func file(_ e: Expr, _ format: OutputFormat) throws -> [UInt8] {
-        try GraphicsReader.figure(e).encoded(as: format)
+    /// The bytes of the picture as a file of the format; PNGs at `resolution` pixels an inch
+    /// (the picture's own `ImageResolution`, or `pngScale` pixels a point).
+    /// A picture too large to draw at `pngScale` is drawn at the largest scale that fits, at
+    /// least one pixel a point.
+    static func file(_ e: Expr, _ format: OutputFormat, resolution: Double? = nil) throws -> [UInt8] {
+        let f = try GraphicsReader.figure(e)
+        if let dpi = resolution ?? f.resolution { return try f.encoded(as: format, scale: dpi / 72) }
+        guard format == .png else { return try f.encoded(as: format) }
+        return try f.encoded(as: format, scale: try f.fittingScale(pngScale))
     }
 
-    /// A format's writer: a Graphics expression drawn to the format (PNG also takes images).
+    /// A format's writer: a Graphics expression drawn to the format, PNG at the `ImageResolution`
+    /// the call gives.
     static func writer(_ format: OutputFormat) -> (String, Expr, Call) throws -> Bool {
-        { path, e, _ in
+        { path, e, c in
             guard GraphicsReader.isGraphics(e) else { return false }
             let bytes: [UInt8]
-            do { bytes = try file(e, format) } catch { throw FileError("noopen", "cannot draw the picture: \(error)") }
+            let resolution = GraphicsReader.resolution(c.option("ImageResolution"))
+            do { bytes = try file(e, format, resolution: resolution) } catch { throw FileError("noopen", "cannot draw the picture: \(error)") }
             do { try writeAtomically(bytes, to: path) } catch { throw FileError("noopen", "cannot write \(quoted(path))") }
             return true
         }
@@ -76,11 +93,19 @@ extension Kernel {
                 guard !legends.isEmpty else { return g }
                 return .call(sym("Legended"), [g, mergedLegend(legends)])
             },
-            Builtin("Rasterize", [], usage: "Rasterize[g] draws a Graphics expression as an RGB Image, one pixel a point. Example: ImageDimensions[Rasterize[Graphics[Disk[], ImageSize -> 100]]] gives {100, 100}.",
-                    arity: .between(1, 2), examples: [("ImageDimensions[Rasterize[Graphics[Disk[], ImageSize -> 100]]]", "{100, 100}")]) { c in
+            Builtin("Rasterize", [], usage: "Rasterize[g] draws a Graphics expression as an RGB Image, one pixel a point; RasterSize -> n makes it n pixels wide and ImageResolution -> dpi gives dpi/72 pixels a point. Example: ImageDimensions[Rasterize[Graphics[Disk[], ImageSize -> 100]]] gives {100, 100}.",
+                    arity: .between(1, 2), options: [("RasterSize", .symbol(Sym.Automatic)), ("ImageResolution", .symbol(Sym.Automatic))],
+                    examples: [("ImageDimensions[Rasterize[Graphics[Disk[], ImageSize -> 100]]]", "{100, 100}"),
+                               ("ImageDimensions[Rasterize[Graphics[Disk[], ImageSize -> 100], RasterSize -> 250]]", "{250, 250}"),
+                               ("ImageDimensions[Rasterize[Graphics[Disk[], ImageSize -> 100], ImageResolution -> 144]]", "{200, 200}")]) { c in
                 if c[0].asImageValue != nil { return c[0] }
                 guard GraphicsReader.isGraphics(c[0]) else { c.message("notg", text: "\(short(c[0])) is not a Graphics expression."); return nil }
-                return netOperation(c) { .image(try GraphicsImages.image(c[0])) }
+                let size = c.option("RasterSize"), dpi = c.option("ImageResolution")
+                let width = size.doubleValue.flatMap { $0.isFinite && $0 >= 1 && $0 <= 8192 ? $0 : nil }
+                let resolution = GraphicsReader.resolution(dpi)
+                if width == nil && !size.isSymbol(Sym.Automatic) { c.message("rasz", text: "RasterSize -> \(short(size)) should be a width in pixels from 1 to 8192."); return nil }
+                if resolution == nil && !dpi.isSymbol(Sym.Automatic) { c.message("imgres", text: "ImageResolution -> \(short(dpi)) should be pixels per inch from 7.2 to 1152."); return nil }
+                return netOperation(c) { .image(try GraphicsImages.image(c[0], resolution: resolution, rasterSize: width)) }
             },
             Builtin("ColorData", [], usage: "ColorData[97] is the default plot palette; ColorData[97][k] or ColorData[97, k] is its k-th colour and ColorData[97, \"ColorList\"] its colours. Example: ColorData[97][1] gives RGBColor[0.368417, 0.506779, 0.709798].",
                     arity: .between(1, 2), examples: [("ColorData[97, 2]", "RGBColor[0.880722, 0.611041, 0.142051]"), ("ColorData[97][1]", "RGBColor[0.368417, 0.506779, 0.709798]")]) { c in
@@ -138,4 +163,20 @@ public func picturePNG(_ e: Expr) -> [UInt8]? {
     if GraphicsReader.isGraphics(e) { return try? GraphicsImages.file(e, .png) }
     if case .native = e, let im = e.asImage { return try? im.encoded(as: .png) }
     return nil
+}
+
+/// A picture as an HTML `<img>` with its PNG embedded, shown at its size in points; nil unless
+/// `e` is a Graphics expression.
+public func pictureHTML(_ e: Expr, alt: String = "") -> String? {
+    guard GraphicsReader.isGraphics(e), let f = try? GraphicsReader.figure(e), let layout = try? f.measuredLayout(),
+          let png = try? GraphicsImages.file(e, .png) else { return nil }
+    return "<img alt=\"\(htmlEscaped(alt))\" width=\"\(Int(layout.width.rounded()))\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\">"
+}
+
+/// A picture's pixels at one pixel a point (Graphics drawn over white, images as they are), for
+/// terminals that take raw pixels (sixel); nil for other results or pictures too large to draw.
+public func picturePixels(_ e: Expr) -> (width: Int, height: Int, channels: Int, bytes: [UInt8])? {
+    let image: Image?
+    if GraphicsReader.isGraphics(e) { image = try? GraphicsImages.image(e) } else if case .native = e { image = e.asImage } else { image = nil }
+    return image.map { ($0.width, $0.height, $0.channels, $0.bytes) }
 }

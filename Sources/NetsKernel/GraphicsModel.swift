@@ -335,6 +335,7 @@ struct GraphicsReader {
         if let s = o["ScalingFunctions"], let xs = s.listItems, xs.count == 2, xs[1].asString == "Log" { f.logY = true }
         if let b = o["Background"] { f.background = color(b) }
         if let s = o["ImageSize"] { f.imageSize = imageSize(s) }
+        if let r = o["ImageResolution"], let dpi = resolution(r) { f.resolution = dpi }
         if let p = o["ImagePadding"], let d = p.doubleValue, d >= 0, d < 2000 { f.imagePadding = d }
     }
 
@@ -360,6 +361,12 @@ struct GraphicsReader {
             if let p = x.listItems, p.count >= 2, let d = p[0].doubleValue { return (d, labelText(p[1]) ?? "") }
             return nil
         })
+    }
+
+    /// An `ImageResolution` in pixels per inch, from 7.2 to 1152 (0.1 to 16 pixels a point).
+    static func resolution(_ e: Expr) -> Double? {
+        guard let d = e.doubleValue, d.isFinite, d >= 7.2, d <= 1152 else { return nil }
+        return d
     }
 
     static func imageSize(_ e: Expr) -> (Double?, Double?) {

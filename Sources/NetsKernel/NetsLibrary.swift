@@ -23,6 +23,7 @@ public enum NetsLibrary: Library {
         Symbol.intern("$NetsHome").ownValue = .string(PackageCache.home)
         ErrorReporters.register(reportNetsError)
         RichForms.register(richForms)
+        RichForms.register(metadata: pictureMetadata)
     }
 }
 
@@ -38,6 +39,13 @@ private func richForms(_ e: Expr) -> [String: String]? {
     }
     if let net = e.asNet { return ["text/html": informationHTML(net)] }
     return nil
+}
+
+/// The size in points at which a Graphics expression's PNG (drawn at several pixels a point)
+/// is shown.
+private func pictureMetadata(_ e: Expr) -> [String: [String: Int]]? {
+    guard GraphicsReader.isGraphics(e), let layout = try? GraphicsReader.figure(e).measuredLayout() else { return nil }
+    return ["image/png": ["width": Int(layout.width.rounded()), "height": Int(layout.height.rounded())]]
 }
 
 /// Messages for the errors of the lower modules nets are built on.

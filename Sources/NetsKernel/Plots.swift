@@ -6,7 +6,8 @@ import OrderedCollections
 
 /// The options of Graphics a plot passes through to the picture it makes.
 let graphicsOptionNames = ["PlotRange", "AspectRatio", "Axes", "AxesLabel", "AxesOrigin", "Frame", "FrameLabel", "FrameTicks",
-                           "PlotLabel", "GridLines", "Background", "ImageSize", "ImagePadding", "Ticks", "PlotRangePadding"]
+                           "PlotLabel", "GridLines", "Background", "ImageSize", "ImagePadding", "Ticks", "PlotRangePadding",
+                           "ImageResolution"]
 
 /// Options every plot takes: the Graphics ones and the styling of its data.
 let plotOptions: [(String, Expr)] = (graphicsOptionNames + ["PlotStyle", "PlotLegends", "PlotMarkers", "Joined", "Filling", "PlotTheme",

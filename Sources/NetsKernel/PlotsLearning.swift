@@ -68,16 +68,49 @@ public enum LearningPlots {
         return .call(sym("Graphics"), [.list(prims)] + options)
     }
 
+    /// ROC curves (false positive rate against true positive rate), one a class in the default
+    /// palette with a legend when there are several, over the dashed diagonal of guessing.
+    public static func rocCurves(_ curves: [(label: String, points: [(fpr: Double, tpr: Double)])]) -> Expr {
+        var prims: [Expr] = [.list([head("GrayLevel", .real(0.6)), .symbol(sym("Dashed")), head("Line", .list([pointExpr(0, 0), pointExpr(1, 1)]))])]
+        for (k, curve) in curves.enumerated() {
+            prims.append(.list([paletteColor(k), head("AbsoluteThickness", .real(1.6)),
+                                head("Line", .list(curve.points.map { pointExpr($0.fpr, $0.tpr) }))]))
+        }
+        let g = Expr.call(sym("Graphics"), [.list(prims),
+            // A little beyond 0 and 1, so a curve along an edge is not hidden by the frame.
+            .rule(.symbol(sym("PlotRange")), .list([.list([real(-0.015), real(1.015)]), .list([real(-0.015), real(1.015)])])),
+            .rule(.symbol(sym("AspectRatio")), .integer(1)), .rule(.symbol(sym("Frame")), .symbol(Sym.True)),
+            .rule(.symbol(sym("GridLines")), .symbol(Sym.Automatic)),
+            .rule(.symbol(sym("FrameLabel")), .list([.string("false positive rate"), .string("true positive rate")])),
+            .rule(.symbol(sym("ImageSize")), .integer(300))])
+        guard curves.count > 1 || curves.first.map({ !$0.label.isEmpty }) == true else { return g }
+        return head("Legended", g, head("LineLegend", .list(curves.indices.map(paletteColor)), .list(curves.map { .string($0.label) })))
+    }
+
     /// The losses of a training run by round, on a logarithmic axis, with the validation losses
     /// when there are some.
     public static func lossEvolution(_ losses: [Double], validation: [Double], _ c: Call) throws -> Expr {
-        var sets: [(Expr, Expr)] = [(.string("training"), .list(losses.map(real)))]
+        try evolution(losses, validation: validation, measurement: "loss", plot: "ListLogPlot", c)
+    }
+
+    /// The error rates of a classifier's training run by round (training and validation), as
+    /// percentages on a linear axis from 0.
+    public static func errorRateEvolution(_ rates: [Double], validation: [Double], _ c: Call) throws -> Expr {
+        let top = Swift.max((rates + validation).filter(\.isFinite).max() ?? 0, 0.01) * 100
+        return try evolution(rates.map { 100 * $0 }, validation: validation.map { 100 * $0 }, measurement: "error rate (%)", plot: "ListLinePlot", c,
+                             extra: [.rule(.symbol(sym("PlotRange")), .list([.integer(0), real(top * 1.05)]))])
+    }
+
+    /// A measurement by round as a joined plot with a frame and grid lines, one curve for
+    /// training and one for validation (with a legend) when there are validation values.
+    static func evolution(_ values: [Double], validation: [Double], measurement: String, plot: String, _ c: Call, extra: [Expr] = []) throws -> Expr {
+        var sets: [(Expr, Expr)] = [(.string("training"), .list(values.map(real)))]
         if !validation.isEmpty { sets.append((.string("validation"), .list(validation.map(real)))) }
         let data: Expr = sets.count == 1 ? sets[0].1 : .call(Sym.Association, sets.map { .rule($0.0, $0.1) })
-        return try c.evaluate(.call(sym("ListLogPlot"), [
+        return try c.evaluate(.call(sym(plot), [
             data, .rule(.symbol(sym("Joined")), .symbol(Sym.True)), .rule(.symbol(sym("Frame")), .symbol(Sym.True)),
-            .rule(.symbol(sym("FrameLabel")), .list([.string("training rounds"), .string("loss")])),
+            .rule(.symbol(sym("FrameLabel")), .list([.string("training rounds"), .string(measurement)])),
             .rule(.symbol(sym("GridLines")), .symbol(Sym.Automatic)),
-        ]))
+        ] + extra))
     }
 }

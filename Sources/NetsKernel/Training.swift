@@ -24,6 +24,19 @@ final class TrainingResultValue: PropertyValue {
         Property("RoundLossList") { r, _ in .reals(r.result.roundLosses) },
         Property("ValidationLossList") { r, _ in .reals(r.result.validationLosses) },
         Property("LossEvolutionPlot") { r, c in try LearningPlots.lossEvolution(r.result.roundLosses, validation: r.result.validationLosses, c) },
+        Property("LossPlot") { r, c in try LearningPlots.lossEvolution(r.result.roundLosses, validation: r.result.validationLosses, c) },
+        Property("ErrorRateEvolutionPlot") { r, c in
+            guard !r.result.roundErrorRates.isEmpty else { return .missing("NotAvailable") }
+            return try LearningPlots.errorRateEvolution(r.result.roundErrorRates, validation: r.result.validationErrorRates, c)
+        },
+        Property("RoundErrorRateList") { r, _ in r.result.roundErrorRates.isEmpty ? .missing("NotAvailable") : .reals(r.result.roundErrorRates) },
+        Property("ValidationErrorRateList") { r, _ in r.result.validationErrorRates.isEmpty ? .missing("NotAvailable") : .reals(r.result.validationErrorRates) },
+        Property("RoundLoss") { r, _ in r.result.roundLosses.last.map(Expr.real) ?? .missing("NotAvailable") },
+        Property("ValidationLoss") { r, _ in r.result.validationLosses.last.map(Expr.real) ?? .missing("NotAvailable") },
+        Property("RoundMeasurementsLists") { r, _ in .list(measurements(r.result.roundLosses, r.result.roundErrorRates)) },
+        Property("ValidationMeasurementsLists") { r, _ in .list(measurements(r.result.validationLosses, r.result.validationErrorRates)) },
+        Property("RoundMeasurements") { r, _ in measurements(r.result.roundLosses, r.result.roundErrorRates).last ?? .missing("NotAvailable") },
+        Property("ValidationMeasurements") { r, _ in measurements(r.result.validationLosses, r.result.validationErrorRates).last ?? .missing("NotAvailable") },
         Property("FinalRoundLoss") { r, _ in r.result.roundLosses.last.map(Expr.real) ?? .missing("NotAvailable") },
         Property("FinalValidationLoss") { r, _ in r.result.validationLosses.last.map(Expr.real) ?? .missing("NotAvailable") },
         Property("BestValidationRound") { r, _ in r.result.bestRound.map(Expr.integer) ?? .missing("NotAvailable") },
@@ -33,6 +46,16 @@ final class TrainingResultValue: PropertyValue {
         Property("LossFunction") { r, _ in (try? Layer(.loss(r.loss))).map { .net(.layer($0)) } ?? .missing("NotAvailable") },
     ] }
 
+}
+
+/// Each round's measurements as `<|"Loss" -> l, "ErrorRate" -> e|>` (the error rate only for
+/// classifiers).
+private func measurements(_ losses: [Double], _ errorRates: [Double]) -> [Expr] {
+    losses.enumerated().map { k, loss in
+        var rules: [Expr] = [.rule(.string("Loss"), .real(loss))]
+        if k < errorRates.count { rules.append(.rule(.string("ErrorRate"), .real(errorRates[k]))) }
+        return .call(Sym.Association, rules)
+    }
 }
 
 /// NetTrain's data: examples grouped by class are recognised by the net's class decoder.

@@ -23,6 +23,8 @@ public protocol NotebookBackend: AnyObject {
     func isComplete(_ code: String) -> String
     /// Aborts the running evaluation (as Ctrl-C does in the REPL).
     func interrupt()
+    /// Whether an interrupt is pending (a wait for input gives up).
+    var isInterrupted: Bool { get }
 }
 
 /// How a cell's evaluation ended.
@@ -36,17 +38,28 @@ public enum ExecutionOutcome {
 /// in reply to the cell's request.
 public final class NotebookOutput: @unchecked Sendable {
     private let publish: (String, JSONObject) -> Void
+    private let ask: (String, Bool) -> String?
 
-    init(publish: @escaping (String, JSONObject) -> Void) { self.publish = publish }
+    init(publish: @escaping (String, JSONObject) -> Void, ask: @escaping (String, Bool) -> String? = { _, _ in nil }) {
+        self.publish = publish
+        self.ask = ask
+    }
+
+    /// A line the user types in the front end after `prompt` (an `input_request` on the stdin
+    /// channel); nil when the front end takes no input, the kernel stops or `cancelled` says so.
+    public func input(prompt: String, password: Bool = false) -> String? {
+        ask(prompt, password)
+    }
 
     /// Text on `stdout` or `stderr`.
     public func stream(_ name: String, _ text: String) {
         publish("stream", ["name": name, "text": text])
     }
 
-    /// A result, `Out[count]`, as a MIME bundle (`text/plain` and richer forms).
-    public func result(_ count: Int, _ data: JSONObject) {
-        publish("execute_result", ["execution_count": count, "data": data, "metadata": [String: Any]()])
+    /// A result, `Out[count]`, as a MIME bundle (`text/plain` and richer forms) with its display
+    /// metadata by MIME type.
+    public func result(_ count: Int, _ data: JSONObject, metadata: JSONObject = [:]) {
+        publish("execute_result", ["execution_count": count, "data": data, "metadata": metadata])
     }
 
     /// A display; with a `displayID`, `update` replaces an earlier display of that id in place
@@ -214,10 +227,14 @@ public final class JupyterKernel: @unchecked Sendable {
         _ = storeHistory
         let count = backend.executionCount
         if !silent { publish("execute_input", ["code": code, "execution_count": count], parent: request) }
-        let output = NotebookOutput { [weak self] type, content in
+        let allowStdin = request.content["allow_stdin"] as? Bool ?? false
+        let output = NotebookOutput(publish: { [weak self] type, content in
             guard !silent else { return }
             self?.publish(type, content, parent: request)
-        }
+        }, ask: { [weak self] prompt, password in
+            guard allowStdin, let self else { return nil }
+            return self.requestInput(prompt, password: password, parent: request)
+        })
         let outcome = backend.execute(code, output: output)
         let last = max(count, backend.executionCount - 1)
         switch outcome {
@@ -228,6 +245,18 @@ public final class JupyterKernel: @unchecked Sendable {
             if !silent { publish("error", error, parent: request) }
             return error.merging(["status": "error", "execution_count": last]) { a, _ in a }
         }
+    }
+
+    /// Sends an `input_request` to the front end that sent `parent` and waits for its
+    /// `input_reply`; nil when the kernel stops or the backend's evaluation is interrupted.
+    private func requestInput(_ prompt: String, password: Bool, parent: Message) -> String? {
+        let m = Message(type: "input_request", content: ["prompt": prompt, "password": password], parent: parent, session: session)
+        guard let frames = try? signer.encode(m), (try? stdin.send(frames)) != nil else { return nil }
+        while !stopped && !backend.isInterrupted {
+            guard stdin.poll(milliseconds: 100), let frames = try? stdin.receive(), let reply = signer.decode(frames) else { continue }
+            if reply.type == "input_reply" { return reply.content["value"] as? String ?? "" }
+        }
+        return nil
     }
 
     // MARK: Sending

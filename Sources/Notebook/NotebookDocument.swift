@@ -7,7 +7,7 @@ import Foundation
 public struct NotebookDocument {
     public enum Output {
         case stream(name: String, text: String)
-        case result(count: Int, data: JSONObject)
+        case result(count: Int, data: JSONObject, metadata: JSONObject = [:])
         case error(name: String, value: String, traceback: [String])
     }
 
@@ -94,10 +94,10 @@ public struct NotebookDocument {
         switch output {
         case .stream(let name, let text):
             return ["output_type": "stream", "name": name, "text": lines(text)]
-        case .result(let count, let data):
+        case .result(let count, let data, let metadata):
             var bundle = data
-            for (k, v) in data { if let s = v as? String, k.hasPrefix("text/") { bundle[k] = lines(s) } }
-            return ["output_type": "execute_result", "execution_count": count, "data": bundle, "metadata": [String: Any]()]
+            for (k, v) in data { if let s = v as? String, k.hasPrefix("text/") || k.hasSuffix("+xml") { bundle[k] = lines(s) } }
+            return ["output_type": "execute_result", "execution_count": count, "data": bundle, "metadata": metadata]
         case .error(let name, let value, let traceback):
             return ["output_type": "error", "ename": name, "evalue": value, "traceback": traceback]
         }
@@ -141,10 +141,11 @@ public struct NotebookDocument {
         switch output {
         case .stream(let name, let text):
             return "<div class=\"out \(name)\"><pre>" + escaped(text) + "</pre></div>\n"
-        case .result(let count, let data):
+        case .result(let count, let data, let metadata):
             let label = "<span class=\"label\">Out[\(count)]=</span>"
             if let png = data["image/png"] as? String {
-                return "<div class=\"out\">\(label)<br><img alt=\"Out[\(count)]\" src=\"data:image/png;base64,\(png)\"></div>\n"
+                let width = ((metadata["image/png"] as? JSONObject)?["width"] as? Int).map { " width=\"\($0)\"" } ?? ""
+                return "<div class=\"out\">\(label)<br><img alt=\"Out[\(count)]\"\(width) src=\"data:image/png;base64,\(png)\"></div>\n"
             }
             if let html = data["text/html"] as? String { return "<div class=\"out\">\(label)\(html)</div>\n" }
             return "<div class=\"out\">\(label)<pre>" + escaped(data["text/plain"] as? String ?? "") + "</pre></div>\n"

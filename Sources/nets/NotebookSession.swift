@@ -36,10 +36,14 @@ final class NotebookSession: NotebookBackend {
             shown.insert(id)
         }
         defer { ProgressLine.display = nil }
+        // Input[] and InputString[] ask the front end (an input_request); nil ends the input.
+        let reader = InputReader.read
+        InputReader.read = { prompt in output.input(prompt: prompt) }
+        defer { InputReader.read = reader }
         var aborted = false
         let error = kernel.evaluateEach(code) { line, result in
             if result.isSymbol(Sym.Aborted) { aborted = true }
-            if !result.isNull { output.result(line, NotebookSession.bundle(result)) }
+            if !result.isNull { output.result(line, NotebookSession.bundle(result), metadata: NotebookSession.metadata(result)) }
         }
         if let error {
             return .error(name: "Syntax", value: error.description, traceback: ["Syntax::sntx: " + error.description])
@@ -53,6 +57,11 @@ final class NotebookSession: NotebookBackend {
         var data: JSONObject = ["text/plain": OutputForm.string(result)]
         for (type, content) in RichForms.forms(result) { data[type] = content }
         return data
+    }
+
+    /// A result's display metadata (the size pictures are shown at).
+    static func metadata(_ result: Expr) -> JSONObject {
+        RichForms.metadata(result).mapValues { $0 as Any }
     }
 
     func complete(_ code: String, cursor: Int) -> (matches: [String], start: Int, end: Int) {
@@ -91,6 +100,8 @@ final class NotebookSession: NotebookBackend {
     func interrupt() {
         kernel.evaluator.interrupt.set()
     }
+
+    var isInterrupted: Bool { kernel.evaluator.interrupt.isSet }
 
     static func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
         c == "$" || c == "`" || CharacterSet.alphanumerics.contains(c)
@@ -151,12 +162,43 @@ enum NotebookCommands {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let data = try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             try writeAtomically(Array(data), to: folder + "/kernel.json")
+            for side in [32, 64] {
+                guard let png = picturePNG(NotebookCommands.logo(side: side)) else { continue }
+                try writeAtomically(png, to: folder + "/logo-\(side)x\(side).png")
+            }
             print("Installed the nets kernel spec in \(folder)")
             return 0
         } catch {
             FileHandle.standardError.write(Data("nets install-kernel: cannot write \(folder): \(error)\n".utf8))
             return 1
         }
+    }
+}
+
+extension NotebookCommands {
+    /// The kernel's logo, `side` pixels square (32 points at side/32 pixels a point): a small net,
+    /// two inputs, three hidden units and an output, on the palette's first blue.
+    static func logo(side: Int) -> Expr {
+        func s(_ name: String) -> Expr { .symbol(Symbol.intern(name)) }
+        func f(_ name: String, _ args: Expr...) -> Expr { .call(Symbol.intern(name), args) }
+        func p(_ x: Double, _ y: Double) -> Expr { .list([.real(x), .real(y)]) }
+        let layers: [[(Double, Double)]] = [[(0.2, 0.32), (0.2, 0.68)], [(0.5, 0.2), (0.5, 0.5), (0.5, 0.8)], [(0.8, 0.5)]]
+        var edges: [Expr] = []
+        for (a, b) in zip(layers, layers.dropFirst()) {
+            for u in a { for v in b { edges.append(f("Line", .list([p(u.0, u.1), p(v.0, v.1)]))) } }
+        }
+        let nodes = layers.flatMap { $0 }.map { f("Disk", p($0.0, $0.1), .real(0.085)) }
+        let points = 32.0
+        let prims: Expr = .list([
+            f("RGBColor", .real(0.2), .real(0.3), .real(0.52)), f("Rectangle", p(0, 0), p(1, 1)),
+            f("GrayLevel", .real(0.92)), f("AbsoluteThickness", .real(points / 24)), .list(edges),
+            f("RGBColor", .real(0.98), .real(0.66), .real(0.2)), .list(nodes),
+        ])
+        return f("Graphics", prims,
+                 .rule(s("PlotRange"), .list([.list([.integer(0), .integer(1)]), .list([.integer(0), .integer(1)])])),
+                 .rule(s("PlotRangePadding"), s("None")), .rule(s("ImagePadding"), .integer(0)),
+                 .rule(s("ImageSize"), .real(points)), .rule(s("AspectRatio"), .integer(1)),
+                 .rule(s("ImageResolution"), .real(72 * Double(side) / points)))
     }
 }
 
@@ -183,9 +225,14 @@ extension FrontEnd {
             }
             cell = .init(kind: .code, source: input.text, count: kernel.line)
             let line = kernel.line
-            let result = kernel.session.run { kernel.evaluateInput(input.expr) }
+            // Evaluated and drawn in the kernel's session (pictures read symbols by name).
+            let (result, shown) = kernel.session.run { () -> (Expr, NotebookDocument.Output?) in
+                let result = kernel.evaluateInput(input.expr)
+                guard !result.isNull else { return (result, nil) }
+                return (result, .result(count: line, data: NotebookSession.bundle(result), metadata: NotebookSession.metadata(result)))
+            }
             if result.isSymbol(Sym.Aborted) { status = 1 }
-            if !result.isNull { cell.outputs.append(.result(count: line, data: NotebookSession.bundle(result))) }
+            if let shown { cell.outputs.append(shown) }
             document.cells.append(cell)
             if signals?.terminated == true { break }
         }

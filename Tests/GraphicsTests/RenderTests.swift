@@ -91,14 +91,18 @@ import Testing
         return (Double(differing) / n, total / n)
     }
 
-    @Test(arguments: ["plot", "bars", "disk"])
+    /// Golden pictures at one pixel a point, and the plot at two (`plot@2x`, as Export and the
+    /// notebooks draw PNGs): record them again with GRAPHICS_RECORD=1 after a deliberate change.
+    @Test(arguments: ["plot", "bars", "disk", "plot@2x"])
     func matchesGoldenPicture(_ name: String) throws {
-        let figure = name == "plot" ? Self.samplePlot() : name == "bars" ? Self.framedBars() : Self.redDisk()
+        let scale = name.hasSuffix("@2x") ? 2.0 : 1.0
+        let base = name.replacingOccurrences(of: "@2x", with: "")
+        let figure = base == "plot" ? Self.samplePlot() : base == "bars" ? Self.framedBars() : Self.redDisk()
         let path = Self.fixtures.appendingPathComponent("\(name).png").path
         if ProcessInfo.processInfo.environment["GRAPHICS_RECORD"] == "1" {
-            try Data(figure.encoded(as: .png)).write(to: URL(fileURLWithPath: path))
+            try Data(figure.encoded(as: .png, scale: scale)).write(to: URL(fileURLWithPath: path))
         }
-        let drawn = try figure.rasterized()
+        let drawn = try figure.rasterized(scale: scale)
         guard let golden = Raster.png(atPath: path) else { Issue.record("no golden picture at \(path)"); return }
         guard let d = Self.difference(drawn, golden) else { Issue.record("\(name): \(drawn.width)x\(drawn.height), golden \(golden.width)x\(golden.height)"); return }
         // Font hinting and antialiasing may differ a little between Cairo and FreeType versions;

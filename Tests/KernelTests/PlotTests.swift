@@ -32,8 +32,15 @@ extension KernelSuite {
             case "pdf": #expect(bytes.starts(with: Array("%PDF-".utf8)))
             default: #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
             }
-            // The PNG reads back as an image of the picture's size.
-            if ext == "png" { #expect(eval("ImageDimensions[Import[\"\(path)\"]]") == "{360, 238}") }
+            // The PNG reads back as an image of twice the picture's size in points, or of the
+            // ImageResolution given (72 dpi: one pixel a point).
+            if ext == "png" {
+                #expect(eval("ImageDimensions[Import[\"\(path)\"]]") == "{720, 475}")
+                #expect(eval("Export[\"\(path)\", Plot[Sin[x], {x, 0, 6}], ImageResolution -> 72]") == path)
+                #expect(eval("ImageDimensions[Import[\"\(path)\"]]") == "{360, 238}")
+                #expect(eval("Export[\"\(path)\", Plot[Sin[x], {x, 0, 6}, ImageResolution -> 216], \"PNG\"]") == path)
+                #expect(eval("ImageDimensions[Import[\"\(path)\"]]") == "{1080, 712}")
+            }
         }
 
         @Test func graphicsServesWhereAnImageIsExpected() {

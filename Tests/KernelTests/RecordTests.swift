@@ -53,6 +53,8 @@ extension KernelSuite {
 
 /// The properties a training results object lists, as the language prints them.
 private enum TrainingResultValueNames {
-    static let list = ["TrainedNet", "RoundLossList", "ValidationLossList", "LossEvolutionPlot", "FinalRoundLoss", "FinalValidationLoss",
+    static let list = ["TrainedNet", "RoundLossList", "ValidationLossList", "LossEvolutionPlot", "LossPlot", "ErrorRateEvolutionPlot",
+                       "RoundErrorRateList", "ValidationErrorRateList", "RoundLoss", "ValidationLoss", "RoundMeasurementsLists",
+                       "ValidationMeasurementsLists", "RoundMeasurements", "ValidationMeasurements", "FinalRoundLoss", "FinalValidationLoss",
                        "BestValidationRound", "BatchSize", "TotalTrainingTime", "TotalRounds", "LossFunction", "Properties"]
 }

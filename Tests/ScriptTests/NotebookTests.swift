@@ -30,6 +30,39 @@ import Testing
         #expect(!r.output.contains("FAIL"), "\(r.output)")
     }
 
+    /// `jupyter nbconvert --execute` (nbconvert and nbclient pinned like jupyter_client) runs a
+    /// notebook on the kernel; the kernel spec has its logos; a notebook `nets --notebook` writes
+    /// with a plot, a net drawing and ROC curves passes nbformat's validation:
+    /// Clients/nbconvert_check.py.
+    @Test func nbconvertExecutesANotebookAndNotebooksValidate() throws {
+        guard FileManager.default.fileExists(atPath: Self.clients + "/nbconvert") else {
+            Issue.record("\(Self.clients) has no nbconvert: run scripts/setup")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nets-nbconvert-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = """
+            (* Pictures in a notebook. *)
+            ListPlot[{1, 4, 9, 16}]
+            Information[NetChain[{LinearLayer[3], Ramp}, "Input" -> 2], "SummaryGraphic"]
+            c = Classify[{1 -> a, 2 -> a, 3 -> b, 8 -> b, 9 -> b}, Method -> "LogisticRegression"];
+            ClassifierMeasurements[c, {1 -> a, 3 -> a, 8 -> b, 9 -> b}, "ROCCurve"]
+
+            """
+        try script.write(to: dir.appendingPathComponent("pictures.nets"), atomically: true, encoding: .utf8)
+        let written = try Running(["--notebook", "pictures.nets"], directory: dir)
+        #expect(written.exitStatus(within: 120) == 0, "\(written.output)")
+        let check = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/nbconvert_check.py").path
+        let r = try Running(["python3", "-S", check, ScriptTests.binary.path, dir.appendingPathComponent("pictures.ipynb").path],
+                            environment: ["PYTHONPATH": Self.clients],
+                            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(r.exitStatus(within: 600) == 0, "\(r.output)")
+        #expect(r.output.contains("ok   nbformat validates pictures.ipynb"), "\(r.output)")
+        #expect(r.output.contains("pictures.ipynb: 5 cells, 3 pictures"), "\(r.output)")
+        #expect(!r.output.contains("FAIL"), "\(r.output)")
+    }
+
     /// `nets --notebook --html FILE.nets`: one code cell per input with its outputs (streams,
     /// results with their rich forms), comments as Markdown cells; the same cells as a page.
     @Test func aScriptRunsIntoANotebookAndAPage() throws {
@@ -69,7 +102,7 @@ import Testing
         #expect(png.flatMap { Data(base64Encoded: $0) }?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true)
         #expect(outputs(cells[6]).first?["output_type"] as? String == "error")
         let page = try String(contentsOf: dir.appendingPathComponent("tour.html"), encoding: .utf8)
-        #expect(page.contains("<img alt=\"Out[4]\" src=\"data:image/png;base64,"))
+        #expect(page.contains("<img alt=\"Out[4]\" src=\"data:image/png;base64,"), "an image is shown at its pixel size")
         #expect(page.contains("In[1]:="))
     }
 }

@@ -39,4 +39,21 @@ import Testing
         t.send("Quit[]\r")
         #expect(t.waitForExit(seconds: 10))
     }
+
+    @Test func forcedSixelDrawsBandsOfSixels() throws {
+        let t = try session("sixel")
+        defer { t.finish() }
+        #expect(t.waitFor("In[1]:= "))
+        t.send("Graphics[{Black, Disk[]}, ImageSize -> 24]\r")
+        #expect(t.waitFor("Out[1]= -Graphics-"))
+        // 24 x 24 pixels (one a point): raster attributes, the 252 colour registers, four bands
+        // of six rows.
+        #expect(t.waitFor("\u{1B}Pq\"1;1;24;24#0;2;0;0;0"))
+        #expect(t.waitFor("\u{1B}\\"))
+        let body = t.output.components(separatedBy: "\u{1B}Pq").last?.components(separatedBy: "\u{1B}\\").first ?? ""
+        #expect(body.filter { $0 == "-" }.count == 4, "\(body.suffix(200))")
+        #expect(!t.output.contains("(picture: "))
+        t.send("Quit[]\r")
+        #expect(t.waitForExit(seconds: 10))
+    }
 }

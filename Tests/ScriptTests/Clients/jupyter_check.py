@@ -27,7 +27,7 @@ def check(name, condition, detail=""):
 
 def run(kc, code, timeout=60):
     outputs = []
-    reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda m: outputs.append(m))
+    reply = kc.execute_interactive(code, timeout=timeout, allow_stdin=False, output_hook=lambda m: outputs.append(m))
     return reply["content"], outputs
 
 
@@ -88,6 +88,49 @@ try:
     data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
     check("a plot shows as PNG and SVG", base64.b64decode(data.get("image/png", ""))[:4] == b"\x89PNG"
           and "<svg" in data.get("image/svg+xml", "") and data["text/plain"] == "-Graphics-", list(data))
+    m = data["image/svg+xml"] and [o["content"] for o in outputs if o["msg_type"] == "execute_result"][0]["metadata"]
+    check("a plot's PNG is drawn at two pixels a point and shown at its size in points",
+          m.get("image/png", {}).get("width") == 360
+          and int.from_bytes(base64.b64decode(data["image/png"])[16:20], "big") == 720, m)
+
+    def html(code):
+        reply, outputs = run(kc, code)
+        results = [o["content"]["data"] for o in outputs if o["msg_type"] == "execute_result"]
+        return results[-1].get("text/html", "") if results else ""
+    h = html('c = Classify[{1 -> "small", 2 -> "small", 8 -> "big", 9 -> "big"}, Method -> "LogisticRegression"]')
+    check("a classifier shows as an HTML card", "ClassifierFunction" in h and "LogisticRegression" in h
+          and "small" in h and "big" in h and "Input type" in h, h)
+    h = html('ClassifierMeasurements[c, {1 -> "small", 9 -> "big", 2 -> "big"}]')
+    check("classifier measurements show accuracy and the confusion matrix", "Accuracy" in h and "0.667" in h
+          and "data:image/png;base64," in h, h[:300])
+    h = html('Dataset[{<|"a" -> 1, "b" -> "x"|>, <|"a" -> 2, "b" -> "y"|>}]')
+    check("a dataset shows as a table", "<th>a</th><th>b</th>" in h and "<td>2</td><td>y</td>" in h, h)
+    h = html('<|"u" -> {1, 2}, "v" -> {3, 4}|>')
+    check("an association of lists shows as a table", "<th style=\"text-align:left\">v</th><td>3</td><td>4</td>" in h, h)
+
+    # Input[] and InputString[] ask the front end with an input_request on the stdin channel.
+    msg_id = kc.execute('s = InputString["name? "]; n = Input["n? "]; {s, n + 1}', allow_stdin=True)
+    prompts = []
+    for answer in ("Ada", "41"):
+        req = kc.get_stdin_msg(timeout=60)
+        prompts.append(req["content"]["prompt"])
+        kc.input(answer)
+    reply = kc.get_shell_msg(timeout=60)["content"]
+    results = []
+    while True:
+        m = kc.get_iopub_msg(timeout=30)
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        if m["msg_type"] == "execute_result":
+            results.append(m["content"]["data"]["text/plain"])
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            break
+    check("Input and InputString ask with input_request", prompts == ["name? ", "n? "] and reply["status"] == "ok"
+          and results == ["{Ada, 42}"], (prompts, reply, results))
+    reply, outputs = run(kc, 'InputString["x? "]')
+    check("without stdin InputString gives EndOfFile", [o["content"]["data"]["text/plain"] for o in outputs
+                                                         if o["msg_type"] == "execute_result"] == ["EndOfFile"], outputs)
+
     reply, outputs = run(kc, 'net = NetChain[{LinearLayer[8], Tanh, LinearLayer[1]}, "Input" -> 1];'
                              'data = Table[{x} -> {Sin[x]}, {x, 0., 3., 0.01}];'
                              'trained = NetTrain[net, data, MaxTrainingRounds -> 300, BatchSize -> 8]; Head[trained]', timeout=300)

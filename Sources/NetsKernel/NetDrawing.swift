@@ -1,0 +1,135 @@
+import CoreKernel
+import Foundation
+import Graphics
+import Language
+import Nets
+
+/// A net drawn as a picture (`Information[net, "SummaryGraphic"]`): a box per layer or part with
+/// its name, type and output shape, arrows for the data flowing between them, the input ports on
+/// top and the output at the bottom. A chain is a column; a graph is laid out in
+/// rows by the longest path from an input, so branches sit side by side.
+enum NetDrawing {
+    /// Parts drawn at most; a longer chain ends with a note of how many more there are.
+    static let maxParts = 80
+
+    /// One box: its lines of text (name, type, output shape; a port has its name and shape) and
+    /// where it sits (row from the top, left to right order).
+    struct Node {
+        var title: String
+        var subtitle: String
+        var shape = ""
+        var row: Int
+        var x = 0.0, width = 0.0
+        var port = false
+    }
+
+    static let titleFont = 11.0, subtitleFont = 9.5, shapeFont = 9.0
+    static let boxHeight = 46.0, rowGap = 26.0, columnGap = 18.0, pad = 12.0
+
+    /// The drawing of `net` as a Graphics expression.
+    static func graphic(_ net: Net) -> Expr {
+        var nodes: [Node] = []
+        var edges: [(from: Int, to: Int)] = []
+        let inputs = net.inputs
+        let inputNames: [String]
+        if case .graph(let g) = net { inputNames = g.inputNames } else { inputNames = ["Input"] }
+        for (k, name) in inputNames.enumerated() {
+            let shape = k < inputs.count ? shapeText(inputs[k]) : "?"
+            nodes.append(Node(title: name, subtitle: net.encoder.flatMap { k == 0 ? describeCoder($0) : nil } ?? shape, row: 0, port: true))
+        }
+        let parts = net.parts.isEmpty ? [("", net)] : net.parts.map { ($0.name, $0.net) }
+        let first = nodes.count
+        switch net {
+        case .graph(let g):
+            // Row of a node: one more than the deepest node (or input) feeding it.
+            var row = [Int](repeating: 1, count: g.nodes.count)
+            for i in g.order {
+                for e in g.edges {
+                    guard case .node(let t, _) = e.target, t == i, case .node(let s) = e.source else { continue }
+                    row[i] = Swift.max(row[i], row[s] + 1)
+                }
+            }
+            for (i, (name, part)) in parts.enumerated() {
+                nodes.append(Node(title: name, subtitle: typeName(part), shape: shapeText(part.output), row: i < row.count ? row[i] : 1))
+            }
+            let outputRow = (row.max() ?? 0) + 1
+            nodes.append(Node(title: "Output", subtitle: net.decoder.map(describeCoder) ?? shapeText(net.output), row: outputRow, port: true))
+            for e in g.edges {
+                let from: Int
+                switch e.source {
+                case .input(let k): from = k
+                case .node(let s): from = first + s
+                }
+                switch e.target {
+                case .node(let t, _): edges.append((from, first + t))
+                case .output: edges.append((from, nodes.count - 1))
+                }
+            }
+        default:
+            let shown = parts.prefix(maxParts)
+            for (i, (name, part)) in shown.enumerated() {
+                nodes.append(Node(title: name.isEmpty ? String(i + 1) : name, subtitle: typeName(part), shape: shapeText(part.output), row: i + 1))
+                edges.append((i == 0 ? 0 : first + i - 1, first + i))
+            }
+            var row = shown.count + 1
+            if parts.count > shown.count {
+                nodes.append(Node(title: "\u{2026}", subtitle: "\(parts.count - shown.count) more layers", row: row, port: true))
+                edges.append((nodes.count - 2, nodes.count - 1))
+                row += 1
+            }
+            nodes.append(Node(title: "Output", subtitle: net.decoder.map(describeCoder) ?? shapeText(net.output), row: row, port: true))
+            edges.append((nodes.count - 2, nodes.count - 1))
+        }
+        return draw(&nodes, edges)
+    }
+
+    /// The type of a part: its layer's name, or NetChain/NetGraph.
+    static func typeName(_ net: Net) -> String {
+        switch net {
+        case .layer(let l): return l.kind.name
+        case .chain: return "NetChain"
+        case .graph: return "NetGraph"
+        }
+    }
+
+    /// Lays the boxes out in their rows, centred, and draws them with the arrows between.
+    static func draw(_ nodes: inout [Node], _ edges: [(from: Int, to: Int)]) -> Expr {
+        for i in nodes.indices {
+            let t = TextMetrics.width(nodes[i].title, size: titleFont), s = TextMetrics.width(nodes[i].subtitle, size: subtitleFont)
+            nodes[i].width = Swift.max(t, s, TextMetrics.width(nodes[i].shape, size: shapeFont), 40) + 20
+        }
+        let rows = (nodes.map(\.row).max() ?? 0) + 1
+        var rowWidths = [Double](repeating: 0, count: rows)
+        for n in nodes { rowWidths[n.row] += n.width + (rowWidths[n.row] > 0 ? columnGap : 0) }
+        let width = (rowWidths.max() ?? 0) + 2 * pad
+        let height = Double(rows) * boxHeight + Double(rows - 1) * rowGap + 2 * pad
+        var next = rowWidths.map { (width - $0) / 2 }
+        for i in nodes.indices {
+            nodes[i].x = next[nodes[i].row]
+            next[nodes[i].row] += nodes[i].width + columnGap
+        }
+        func top(_ n: Node) -> Double { height - pad - Double(n.row) * (boxHeight + rowGap) }
+        var prims: [Expr] = []
+        let ink = head("GrayLevel", .real(0.45))
+        for e in edges where e.from < nodes.count && e.to < nodes.count {
+            let a = nodes[e.from], b = nodes[e.to]
+            let start = pointExpr(a.x + a.width / 2, top(a) - boxHeight), end = pointExpr(b.x + b.width / 2, top(b))
+            prims.append(.list([ink, head("AbsoluteThickness", .real(1)), head("Arrow", .list([start, end]))]))
+        }
+        for n in nodes {
+            let fill = n.port ? rgb(Color(0.96, 0.96, 0.96)) : rgb(Color(0.91, 0.94, 0.98))
+            let edge = n.port ? head("GrayLevel", .real(0.7)) : rgb(Color(0.55, 0.65, 0.8))
+            prims.append(.list([fill, head("EdgeForm", edge), head("Rectangle", pointExpr(n.x, top(n) - boxHeight), pointExpr(n.x + n.width, top(n)))]))
+            let cx = n.x + n.width / 2, first = n.shape.isEmpty ? 16.0 : 11.0
+            prims.append(head("Text", head("Style", .string(n.title), real(titleFont), head("GrayLevel", .real(0.1))), pointExpr(cx, top(n) - first)))
+            prims.append(head("Text", head("Style", .string(n.subtitle), real(subtitleFont), head("GrayLevel", .real(0.4))), pointExpr(cx, top(n) - first - 14)))
+            if !n.shape.isEmpty {
+                prims.append(head("Text", head("Style", .string(n.shape), real(shapeFont), rgb(Color(0.35, 0.45, 0.65))), pointExpr(cx, top(n) - 37)))
+            }
+        }
+        return .call(sym("Graphics"), [.list(prims),
+            .rule(.symbol(sym("PlotRange")), .list([.list([.integer(0), real(width)]), .list([.integer(0), real(height)])])),
+            .rule(.symbol(sym("PlotRangePadding")), .symbol(Sym.None)), .rule(.symbol(sym("ImagePadding")), .integer(0)),
+            .rule(.symbol(sym("ImageSize")), real(width)), .rule(.symbol(sym("AspectRatio")), real(height / width))])
+    }
+}
