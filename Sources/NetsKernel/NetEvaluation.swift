@@ -64,7 +64,7 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     var plan = value.plan
     let x = pos[0]
     let prop = pos.count == 2 ? pos[1] : nil
-    if net.inputs.count != 1 { throw NetError("netinput", "nets with \(net.inputs.count) inputs are not supported yet") }
+    if net.inputs.count != 1 { return try evaluatePorts(net, x, c) }
     // A net whose input size is still open takes it from the data.
     if net.encoder == nil, (net.inputs.first ?? nil) == nil, let t = x.asTensor {
         _ = try net.constrain(inputs: [t.shape], output: nil)

@@ -132,5 +132,26 @@ extension KernelSuite {
                 #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages)")
             }
         }
+    
+
+        @Test func attentionAndMapFromTheLanguage() {
+            #expect(eval("Information[NetMapOperator[LinearLayer[2], \"Input\" -> {5, 3}], \"OutputPorts\"]") == "<|Output -> {5, 2}|>")
+            #expect(eval("NetMapOperator[NetChain[{LinearLayer[3], Ramp}], \"Input\" -> {4, 2}]") == "NetChain[<2 layers, uninitialized>]")
+            // Self-attention by "Dot": one key of weight 1/2 each; named ports in a graph.
+            #expect(eval("AttentionLayer[\"Dot\"][<|\"Key\" -> {{0.}, {0.}}, \"Value\" -> {{1.}, {3.}}, \"Query\" -> {{1.}, {2.}}|>]") == "{{2.}, {2.}}")
+            let graph = "g = NetGraph[<|\"q\" -> NetMapOperator[LinearLayer[4]], \"k\" -> NetMapOperator[LinearLayer[4]], \"att\" -> AttentionLayer[\"Dot\", \"ScoreRescaling\" -> \"DimensionSqrt\", \"Mask\" -> \"Causal\"], \"last\" -> SequenceLastLayer[], \"out\" -> LinearLayer[2], \"p\" -> SoftmaxLayer[]|>, {\"q\" -> NetPort[\"att\", \"Query\"], \"k\" -> NetPort[\"att\", \"Key\"], \"att\" -> \"last\" -> \"out\" -> \"p\"}, \"Input\" -> {5, 3}];"
+            #expect(eval(graph + "Information[g, \"OutputPorts\"]") == "<|Output -> {2}|>")
+            #expect(eval(graph + "Dimensions[NetInitialize[g, RandomSeeding -> 1][RandomReal[1, {5, 3}]]]") == "{2}")
+            // It trains: the class is whether the first element's first entry is positive, which
+            // the causal attention of the last query can see.
+            let data = "SeedRandom[3]; data = Table[With[{x = RandomReal[{-1, 1}, {5, 3}]}, x -> If[x[[1, 1]] > 0, 1, 2]], {64}];"
+            let trained = eval(graph + data + "t = NetTrain[g, data, All, MaxTrainingRounds -> 30, RandomSeeding -> 1, TrainingProgressReporting -> None]; {First[t[\"RoundLossList\"]] > 2 Last[t[\"RoundLossList\"]]}")
+            #expect(trained == "{True}")
+            for bad in ["AttentionLayer[\"Cosine\"]", "AttentionLayer[\"Mask\" -> \"Sideways\"]", "NormalizationLayer[0]",
+                        "NetMapOperator[3]", "AttentionLayer[\"Dot\", \"Key\" -> {5, 4}, \"Query\" -> {2, 3}]"] {
+                let t = run(bad)
+                #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages)")
+            }
+        }
     }
 }
