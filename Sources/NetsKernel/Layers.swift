@@ -378,6 +378,24 @@ extension Kernel {
                     return .failed
                 }
             },
+            Builtin("NetBidirectionalOperator", [], usage: "NetBidirectionalOperator[{forward, backward}] runs forward over a sequence and backward over it reversed, joining each element's two outputs (\"Catenate\"); NetBidirectionalOperator[net] uses a copy of net for each direction. Arrays \"Forward...\" and \"Backward...\".",
+                    examples: [("Information[NetBidirectionalOperator[{LongShortTermMemoryLayer[3], GatedRecurrentLayer[2]}, \"Input\" -> {5, 4}], \"OutputPorts\"]", "<|Output -> {5, 5}|>")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
+                let parts = a.positional.first.map { $0.listItems ?? [$0, $0] } ?? []
+                guard parts.count == 2, case .layer(let f)? = parts[0].asNet, case .layer(let b)? = parts[1].asNet,
+                      f.inputs.count == 1, b.inputs.count == 1 else {
+                    c.message("invspec", text: "NetBidirectionalOperator needs a layer or a pair of layers of one input each.")
+                    return .failed
+                }
+                if a.positional.count == 2, a.positional[1].asString != "Catenate" {
+                    c.message("invspec", text: "NetBidirectionalOperator joins its two outputs by \"Catenate\"; \(InputForm.string(a.positional[1])) is not supported.")
+                    return .failed
+                }
+                for (prefix, l) in [("Forward", f), ("Backward", b)] {
+                    for (name, t) in l.arrays where a.options[prefix + name] == nil { a.options[prefix + name] = .array(t) }
+                }
+                return a.build(.bidirectional(forward: f.kind, backward: b.kind))
+            },
             Builtin("NetMapOperator", [], usage: "NetMapOperator[net] applies net to each element of a sequence {T, ...}, with one set of arrays; a chain is mapped layer by layer.",
                     examples: [("Information[NetMapOperator[LinearLayer[2], \"Input\" -> {5, 3}], \"OutputPorts\"]", "<|Output -> {5, 2}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }

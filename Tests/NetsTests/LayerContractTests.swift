@@ -83,6 +83,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.normalization(NormalizationSpec(from: 1, same: true, epsilon: 0.01)), [[2, 3]]),
         LayerExample(.map(.linear(output: [2], biases: true)), [[3, 2]]),
         LayerExample(.map(.embedding(size: 2, vocabulary: 4)), [[2, 3]], values: [.classes(4)]),
+        LayerExample(.bidirectional(forward: .longShortTermMemory(2), backward: .basicRecurrent(3)), [[3, 2]]),
     ]
 
     /// One tag per spec, from an exhaustive switch: a new `LayerKind` case does not compile here
@@ -91,7 +92,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case linear, softmax, elementwise, convolution, pooling, aggregation, batchNorm, dropout, flatten, reshape, catenate, total
         case crossEntropyIndex, crossEntropyProbabilities, crossEntropyBinary, meanSquared, meanAbsolute
         case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse, sequenceAggregation
-        case attention, normalization, map
+        case attention, normalization, map, bidirectional
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -119,6 +120,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .attention: self = .attention
             case .normalization: self = .normalization
             case .map: self = .map
+            case .bidirectional: self = .bidirectional
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -320,6 +322,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"TODO5"#,
         #"TODO6"#,
         #"TODO7"#,
+        #"TODO8"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

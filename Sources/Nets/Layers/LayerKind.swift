@@ -55,6 +55,9 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case normalization(NormalizationSpec)
     /// `NetMapOperator[layer]`: the layer applied to each element of a sequence.
     indirect case map(LayerKind)
+    /// `NetBidirectionalOperator[{forward, backward}]`: the two layers over the sequence and its
+    /// reverse, their outputs joined.
+    indirect case bidirectional(forward: LayerKind, backward: LayerKind)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -85,6 +88,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .attention(let spec): return AttentionLayer(spec: spec)
         case .normalization(let spec): return NormalizationLayer(spec: spec)
         case .map(let inner): return NetMapOperator(inner: inner)
+        case .bidirectional(let f, let b): return NetBidirectionalOperator(forward: f, backward: b)
         }
     }
 
@@ -95,7 +99,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
          CrossEntropyLossLayer.self, MeanSquaredLossLayer.self, MeanAbsoluteLossLayer.self, EmbeddingLayer.self,
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
          SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
-         AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self]
+         AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.
