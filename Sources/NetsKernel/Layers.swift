@@ -90,6 +90,14 @@ func shapeSpec(_ e: Expr, _ port: String) throws -> PortSpec {
     if let n = e.intValue, n > 0 { return PortSpec(shape: [n]) }
     if let s = e.asString, s == "Real" || s == "Scalar" { return PortSpec(shape: []) }
     if e.isSymbol(Sym.Automatic) { return PortSpec() }
+    // {"Varying", d...}: sequences of any length of arrays {d...}.
+    if let items = e.listItems, items.first?.asString == "Varying" {
+        let dims = items.dropFirst().compactMap(\.intValue)
+        guard dims.count == items.count - 1, dims.allSatisfy({ $0 > 0 }) else {
+            throw NetError("invspec", "\(InputForm.string(e)) is not a valid \(port) shape: {\"Varying\", d1, ...} needs positive dimensions")
+        }
+        return PortSpec(shape: nil, encoder: .sequence(element: dims))
+    }
     if let items = e.listItems {
         let dims = items.compactMap(\.intValue)
         if dims.count == items.count, dims.allSatisfy({ $0 > 0 }) { return PortSpec(shape: dims) }

@@ -34,8 +34,10 @@ public enum Attention {
         }
     }
 
-    /// The output `[b, m, h, v]` and the attention weights `[b, h, m, n]`.
-    public static func forward(keys: Tensor, values: Tensor, queries: Tensor, sizes s: Sizes, scale: Float, mask: Mask) throws -> (output: Tensor, weights: Tensor) {
+    /// The output `[b, m, h, v]` and the attention weights `[b, h, m, n]`. With `keyCounts`,
+    /// example e attends to its first `keyCounts[e]` keys only (the rest are padding).
+    public static func forward(keys: Tensor, values: Tensor, queries: Tensor, sizes s: Sizes, scale: Float, mask: Mask,
+                               keyCounts: [Int]? = nil) throws -> (output: Tensor, weights: Tensor) {
         try check(keys: keys, values: values, queries: queries, s)
         var weights = try Tensor(shape: [s.batch, s.heads, s.queries, s.keys])
         var out = try Tensor(shape: [s.batch, s.queries, s.heads, s.valueWidth])
@@ -50,7 +52,7 @@ public enum Attention {
                         let q = qp + e * s.queries * hk + h * s.keyWidth, k = kp + e * s.keys * hk + h * s.keyWidth
                         let v = vp + e * s.keys * hv + h * s.valueWidth, o = o0 + e * s.queries * hv + h * s.valueWidth
                         gemm(false, true, s.queries, s.keys, s.keyWidth, scale, q, hk, k, hk, 0, a, s.keys)
-                        softmaxRows(a, s.queries, s.keys, mask)
+                        softmaxRows(a, s.queries, s.keys, mask, keys: Swift.min(s.keys, keyCounts?[e] ?? s.keys))
                         gemm(false, false, s.queries, s.valueWidth, s.keys, 1, a, s.keys, v, hv, 0, o, hv)
                     }
                 }
@@ -112,14 +114,14 @@ public enum Attention {
 
     /// Softmax of each row of a `rows x width` matrix over the positions the mask allows; the
     /// others get weight 0 (a row with no allowed position stays all 0).
-    private static func softmaxRows(_ a: UnsafeMutablePointer<Float>, _ rows: Int, _ width: Int, _ mask: Mask) {
+    private static func softmaxRows(_ a: UnsafeMutablePointer<Float>, _ rows: Int, _ width: Int, _ mask: Mask, keys: Int) {
         for i in 0..<rows {
             let row = a + i * width
             var top = -Float.infinity
-            for j in 0..<width where mask.allows(query: i, key: j) { top = Swift.max(top, row[j]) }
+            for j in 0..<keys where mask.allows(query: i, key: j) { top = Swift.max(top, row[j]) }
             var sum: Float = 0
             for j in 0..<width {
-                if mask.allows(query: i, key: j), top.isFinite {
+                if j < keys, mask.allows(query: i, key: j), top.isFinite {
                     row[j] = Foundation.exp(row[j] - top)
                     sum += row[j]
                 } else {

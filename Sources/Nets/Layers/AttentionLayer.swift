@@ -27,6 +27,7 @@ public struct AttentionSpec: Sendable, Equatable, Codable {
 ///   Output `"Output"`: {m, v} ({v} for one query; {m, h, v} or {h, v} with heads).
 /// - `"Dot"` needs q = k. `"Bilinear"` has the array `Weights` {k, q}; s = k . Weights . q.
 /// - `"Mask" -> "Causal"`: query i sees keys 1...i (m = n); `{"Causal", w}`: only the last w.
+/// - Under a `SequenceMask`, padding keys get no weight.
 struct AttentionLayer: LayerOperator, Codable {
     var spec: AttentionSpec
 
@@ -123,13 +124,15 @@ struct AttentionLayer: LayerOperator, Codable {
 
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
         let p = try prepared(xs, layer)
-        let (y, _) = try Attention.forward(keys: p.k, values: p.v, queries: p.q, sizes: p.sizes, scale: scale(p.sizes), mask: spec.mask)
+        let (y, _) = try Attention.forward(keys: p.k, values: p.v, queries: p.q, sizes: p.sizes, scale: scale(p.sizes), mask: spec.mask,
+                                           keyCounts: SequenceMask.lengths(batch: p.sizes.batch, steps: p.sizes.keys))
         return try y.reshaped(outputShape(xs[2].shape, valueWidth: p.sizes.valueWidth))
     }
 
     func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
         let p = try prepared(xs, layer), s = p.sizes, c = scale(s)
-        let (y, weights) = try Attention.forward(keys: p.k, values: p.v, queries: p.q, sizes: s, scale: c, mask: spec.mask)
+        let (y, weights) = try Attention.forward(keys: p.k, values: p.v, queries: p.q, sizes: s, scale: c, mask: spec.mask,
+                                                 keyCounts: SequenceMask.lengths(batch: s.batch, steps: s.keys))
         let frozen = step.isFrozen(layer)
         let w = spec.scoring == .bilinear ? try layer.array("Weights") : nil
         let shapes = xs.map(\.shape)

@@ -86,8 +86,8 @@ struct NetBidirectionalOperator: LayerOperator, Codable {
     }
 
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
-        let x = try input(xs), ls = try layers(layer)
-        let a = try ls[0].forward([x]), b = try reversed(ls[1].forward([reversed(x)]))
+        let x = try input(xs), ls = try layers(layer), lengths = SequenceMask.lengths(batch: x.batchCount, steps: x.rank > 1 ? x.shape[1] : 0)
+        let a = try ls[0].forward([x]), b = try reversed(ls[1].forward([reversed(x, lengths)]), lengths)
         return try joined(a, b)
     }
 
@@ -95,13 +95,14 @@ struct NetBidirectionalOperator: LayerOperator, Codable {
         let x = try input(xs), ls = try layers(layer)
         let steps = (0..<2).map { TrainingStep(path: step.path, pass: step.pass, needInput: step.needInput, prefix: step.prefix + Self.prefixes[$0]) }
         let (a, backA) = try parts[0].trainForward([x], ls[0], steps[0])
-        let (b, backB) = try parts[1].trainForward([try reversed(x)], ls[1], steps[1])
+        let lengths = SequenceMask.lengths(batch: x.batchCount, steps: x.rank > 1 ? x.shape[1] : 0)
+        let (b, backB) = try parts[1].trainForward([try reversed(x, lengths)], ls[1], steps[1])
         let width = a.shape[2]
-        return (try joined(a, try reversed(b)), { dy in
+        return (try joined(a, try reversed(b, lengths)), { [self] dy in
             let (da, db) = try split(dy, width)
-            let ga = try backA(da).first ?? nil, gb = try backB(try reversed(db)).first ?? nil
+            let ga = try backA(da).first ?? nil, gb = try backB(try reversed(db, lengths)).first ?? nil
             guard step.needInput, let ga, let gb else { return [nil] }
-            return [try ga + reversed(gb)]
+            return [try ga + reversed(gb, lengths)]
         })
     }
 
@@ -113,14 +114,16 @@ struct NetBidirectionalOperator: LayerOperator, Codable {
         }
     }
 
-    /// Each sequence of a batch {n, T, ...} in reverse order.
-    private func reversed(_ x: Tensor) throws -> Tensor {
+    /// Each sequence of a batch {n, T, ...} in reverse order; with lengths, the first
+    /// `lengths[e]` elements of example e reversed and its padding left in place.
+    private func reversed(_ x: Tensor, _ lengths: [Int]? = nil) throws -> Tensor {
         guard x.rank >= 2 else { throw NetError("eval", "NetBidirectionalOperator takes sequences") }
         let n = x.shape[0], steps = x.shape[1], width = x.count / Swift.max(n * steps, 1), v = x.values
         var out = [Float](repeating: 0, count: v.count)
         for e in 0..<n {
+            let count = lengths?[e] ?? steps
             for t in 0..<steps {
-                let from = (e * steps + t) * width, to = (e * steps + steps - 1 - t) * width
+                let from = (e * steps + t) * width, to = (e * steps + (t < count ? count - 1 - t : t)) * width
                 for j in 0..<width { out[to + j] = v[from + j] }
             }
         }
