@@ -142,10 +142,10 @@ extension KernelSuite {
             let graph = "g = NetGraph[<|\"q\" -> NetMapOperator[LinearLayer[4]], \"k\" -> NetMapOperator[LinearLayer[4]], \"att\" -> AttentionLayer[\"Dot\", \"ScoreRescaling\" -> \"DimensionSqrt\", \"Mask\" -> \"Causal\"], \"last\" -> SequenceLastLayer[], \"out\" -> LinearLayer[2], \"p\" -> SoftmaxLayer[]|>, {\"q\" -> NetPort[\"att\", \"Query\"], \"k\" -> NetPort[\"att\", \"Key\"], \"att\" -> \"last\" -> \"out\" -> \"p\"}, \"Input\" -> {5, 3}];"
             #expect(eval(graph + "Information[g, \"OutputPorts\"]") == "<|Output -> {2}|>")
             #expect(eval(graph + "Dimensions[NetInitialize[g, RandomSeeding -> 1][RandomReal[1, {5, 3}]]]") == "{2}")
-            // It trains: the class is whether the first element's first entry is positive, which
-            // the causal attention of the last query can see.
-            let data = "SeedRandom[3]; data = Table[With[{x = RandomReal[{-1, 1}, {5, 3}]}, x -> If[x[[1, 1]] > 0, 1, 2]], {64}];"
-            let trained = eval(graph + data + "t = NetTrain[g, data, All, MaxTrainingRounds -> 30, RandomSeeding -> 1, TrainingProgressReporting -> None]; {First[t[\"RoundLossList\"]] > 2 Last[t[\"RoundLossList\"]]}")
+            // It trains: the class is the sign of the sum of the elements' first entries, which the
+            // last query sees through the causal attention over all of them.
+            let data = "SeedRandom[3]; data = Table[With[{x = RandomReal[{-1, 1}, {5, 3}]}, x -> If[Total[x[[All, 1]]] > 0, 1, 2]], {64}];"
+            let trained = eval(graph + data + "t = NetTrain[g, data, All, MaxTrainingRounds -> 30, BatchSize -> 8, LearningRate -> 0.02, RandomSeeding -> 1, TrainingProgressReporting -> None]; {First[t[\"RoundLossList\"]] > 2 Last[t[\"RoundLossList\"]]}")
             #expect(trained == "{True}")
             for bad in ["AttentionLayer[\"Cosine\"]", "AttentionLayer[\"Mask\" -> \"Sideways\"]", "NormalizationLayer[0]",
                         "NetMapOperator[3]", "AttentionLayer[\"Dot\", \"Key\" -> {5, 4}, \"Query\" -> {2, 3}]"] {

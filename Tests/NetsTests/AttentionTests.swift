@@ -39,7 +39,8 @@ import Testing
     }
 
     @Test func causalAttentionMatchesPyTorch() throws {
-        let l = try Layer(.attention(AttentionSpec(scoring: .dot, mask: .causal(window: nil))), input: [5, 4])
+        var l = try Layer(.attention(AttentionSpec(scoring: .dot, mask: .causal(window: nil))))
+        _ = try l.constrain(inputs: [[5, 4], [5, 4], [5, 4]], output: nil)
         let x = try Self.tensor("causal", "input"), expected = try Self.tensor("causal", "output")
         #expect(l.output == [5, 4])
         #expect(close(try l.forward([x, x, x]), expected, tolerance: 1e-5))
@@ -141,7 +142,7 @@ import Testing
     }
 
     /// The block's arrays' gradients against central differences of Σ y ⊙ gy, for a few
-    /// entries of each array.
+    /// entries of each array (steps of 2e-3: the Ramp after "hidden" bends within 1e-2).
     @Test func transformerEncoderBlockArrayGradients() throws {
         let net = try Self.encoderBlock()
         let x = try Self.tensor("encoder", "input"), gy = try Self.tensor("encoder", "gy")
@@ -153,7 +154,7 @@ import Testing
         for (path, l) in net.layers {
             for name in l.kind.arrayNames {
                 guard let a = l.arrays[name], let g = pass.gradients[path + [name]] else { Issue.record("\(path) \(name)"); continue }
-                try LayerContractTests.check(g, of: a, h: 1e-2, "\(path) \(name)") { v in
+                try LayerContractTests.check(g, of: a, h: 2e-3, "\(path) \(name)") { v in
                     var changed = l
                     changed.arrays[name] = v
                     guard let n = try net.replacing(path, with: .layer(changed)) else { throw NetError("test", "no part \(path)") }

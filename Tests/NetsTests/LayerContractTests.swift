@@ -315,14 +315,14 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"sequenceReverse":{}}"#,
         #"{"sequenceAggregation":{"_0":"max"}}"#,
         #"{"sequenceAggregation":{"_0":"mean"}}"#,
-        #"TODO1"#,
-        #"TODO2"#,
-        #"TODO3"#,
-        #"TODO4"#,
-        #"TODO5"#,
-        #"TODO6"#,
-        #"TODO7"#,
-        #"TODO8"#,
+        #"{"attention":{"_0":{"mask":{"none":{}},"multiHead":false,"rescaled":true,"scoring":"Dot"}}}"#,
+        #"{"attention":{"_0":{"mask":{"none":{}},"multiHead":false,"rescaled":false,"scoring":"Bilinear"}}}"#,
+        #"{"attention":{"_0":{"mask":{"causal":{"window":2}},"multiHead":true,"rescaled":false,"scoring":"Dot"}}}"#,
+        #"{"normalization":{"_0":{"epsilon":0.001,"from":2,"same":false}}}"#,
+        #"{"normalization":{"_0":{"epsilon":0.01,"from":1,"same":true}}}"#,
+        #"{"map":{"_0":{"linear":{"biases":true,"output":[2]}}}}"#,
+        #"{"map":{"_0":{"embedding":{"size":2,"vocabulary":4}}}}"#,
+        #"{"bidirectional":{"_0":{"longShortTermMemory":{"_0":2}},"_1":{"basicRecurrent":{"_0":3}}}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {
