@@ -147,6 +147,10 @@ extension KernelSuite {
             let data = "SeedRandom[3]; data = Table[With[{x = RandomReal[{-1, 1}, {5, 3}]}, x -> If[Total[x[[All, 1]]] > 0, 1, 2]], {64}];"
             let trained = eval(graph + data + "t = NetTrain[g, data, All, MaxTrainingRounds -> 30, BatchSize -> 8, LearningRate -> 0.02, RandomSeeding -> 1, TrainingProgressReporting -> None]; {First[t[\"RoundLossList\"]] > 2 Last[t[\"RoundLossList\"]]}")
             #expect(trained == "{True}")
+            // The stdlib's Transformer block and LeNet, and a block on sequences of any length.
+            #expect(eval("Information[TransformerEncoderBlock[8, 2, 16, \"Input\" -> {5, 8}], \"OutputPorts\"]") == "<|Output -> {5, 8}|>")
+            #expect(eval("Information[LeNetArchitecture[], \"OutputPorts\"]") == "<|Output -> NetDecoder[<Class, 10 classes>]|>")
+            #expect(eval("net = NetInitialize[TransformerEncoderBlock[4, 2, 8, \"Input\" -> {\"Varying\", 4}], RandomSeeding -> 1]; Dimensions /@ {net[RandomReal[1, {3, 4}]], net[RandomReal[1, {6, 4}]]}") == "{{3, 4}, {6, 4}}")
             for bad in ["AttentionLayer[\"Cosine\"]", "AttentionLayer[\"Mask\" -> \"Sideways\"]", "NormalizationLayer[0]",
                         "NetMapOperator[3]", "AttentionLayer[\"Dot\", \"Key\" -> {5, 4}, \"Query\" -> {2, 3}]"] {
                 let t = run(bad)
