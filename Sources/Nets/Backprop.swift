@@ -108,13 +108,18 @@ struct TrainingStep {
     let path: [String]
     let pass: TrainingPass
     let needInput: Bool
+    /// What the layer's array names are prefixed with in the layer that holds them (a layer
+    /// inside NetBidirectionalOperator has its arrays there as `Forward...`, `Backward...`).
+    var prefix = ""
 
     /// Whether every array of the layer is frozen (multiplier 0).
-    func isFrozen(_ layer: Layer) -> Bool { pass.frozen(path, layer) }
+    func isFrozen(_ layer: Layer) -> Bool {
+        prefix.isEmpty ? pass.frozen(path, layer) : layer.kind.arrayNames.allSatisfy { pass.multiplier(path + [prefix + $0]) == 0 }
+    }
 
     /// Adds a gradient of the layer's array `name` (nothing for a frozen array).
-    func accumulate(_ name: String, _ g: Tensor) throws { try pass.accumulate(path, name, g) }
+    func accumulate(_ name: String, _ g: Tensor) throws { try pass.accumulate(path, prefix + name, g) }
 
     /// Stores a new value of the layer's statistic `name` (batch normalization's moving mean).
-    func record(_ name: String, _ value: Tensor) { pass.statistics[path + [name]] = value }
+    func record(_ name: String, _ value: Tensor) { pass.statistics[path + [prefix + name]] = value }
 }

@@ -94,6 +94,9 @@ public enum Encoder: Sendable, Equatable, Codable {
     case classVectors([ClassLabel])
     /// Strings to sequences of character or token codes.
     case text(TextEncoder)
+    /// Numeric sequences of any length whose elements have the given shape (`"Input" ->
+    /// {"Varying", k}`), passed through as they are.
+    case sequence(element: Shape)
 
     /// The shape of one encoded example; nil for sequences of varying length.
     public var shape: Shape? {
@@ -102,6 +105,7 @@ public enum Encoder: Sendable, Equatable, Codable {
         case .classes: return []
         case .classVectors(let l): return [l.count]
         case .text(let t): return t.shape
+        case .sequence: return nil
         }
     }
 

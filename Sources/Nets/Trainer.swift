@@ -133,6 +133,8 @@ public enum Trainer {
         var interrupted = false
         var seen = 0
         let lossLayer = try Layer(.loss(loss))
+        // Sequences of varying length run padded in one batch when the net masks the padding.
+        let masked = options.lengths != nil && model.acceptsSequenceMask
         for round in 1...Swift.max(1, options.rounds) {
             var order = Array(0..<count)
             order.shuffle(using: &generator)
@@ -142,17 +144,19 @@ public enum Trainer {
                 let indices = Array(order[(b * batch)..<Swift.min((b + 1) * batch, count)])
                 let pass = TrainingPass(generator: generator, multiplier: multiplier)
                 var value = 0.0
-                for (group, length) in lengthGroups(indices, options.lengths) {
+                for (group, length, masks) in batchGroups(indices, options.lengths, masked: masked) {
                     let xb = try gather(x, group, length: length), tb = try gather(targets, group)
-                    let (y, back) = try model.trainForward([xb], [], pass, needInput: false)
-                    let (v, gradient) = try lossLayer.loss(loss, y, tb)
-                    errors.add(loss, y, tb)
-                    guard v.isFinite else {
-                        throw NetError("nonfinite", "the loss became \(v) in round \(round); try a smaller LearningRate")
+                    try SequenceMask.$lengths.withValue(masks) {
+                        let (y, back) = try model.trainForward([xb], [], pass, needInput: false)
+                        let (v, gradient) = try lossLayer.loss(loss, y, tb)
+                        errors.add(loss, y, tb)
+                        guard v.isFinite else {
+                            throw NetError("nonfinite", "the loss became \(v) in round \(round); try a smaller LearningRate")
+                        }
+                        let share = Double(group.count) / Double(indices.count)
+                        value += v * share
+                        _ = try back(share == 1 ? gradient : gradient.map { [f = Float(share)] g in g * f })
                     }
-                    let share = Double(group.count) / Double(indices.count)
-                    value += v * share
-                    _ = try back(share == 1 ? gradient : gradient.map { [f = Float(share)] g in g * f })
                 }
                 generator = pass.generator
                 optimizer.beginStep()
@@ -173,8 +177,8 @@ public enum Trainer {
                 let all = Array(0..<v.inputs.shape[0])
                 var vl = 0.0
                 var validationErrors = ErrorCount()
-                for (group, length) in lengthGroups(all, options.validationLengths) {
-                    let out = try model.forward([gather(v.inputs, group, length: length)])
+                for (group, length, masks) in batchGroups(all, options.validationLengths, masked: masked) {
+                    let out = try SequenceMask.$lengths.withValue(masks) { try model.forward([gather(v.inputs, group, length: length)]) }
                     let targets = try gather(v.targets, group)
                     vl += try lossLayer.loss(loss, out, targets).loss * Double(group.count) / Double(all.count)
                     validationErrors.add(loss, out, targets)

@@ -112,6 +112,8 @@ package enum ExampleKind {
     case text
     /// A numeric array of this shape (nil: unknown, then any non-list is one example).
     case array(Shape?)
+    /// A sequence of any length of arrays of this shape.
+    case sequence(Shape)
     /// A flat feature vector of this width (width 1: a number), or several columns of features.
     case features(width: Int, columns: Int)
 
@@ -124,6 +126,8 @@ package enum ExampleKind {
             return keys.contains(labelKey(x))
         case .text:
             return x.asString != nil
+        case .sequence(let element):
+            return x.asTensor.map { $0.rank == element.count + 1 } ?? false
         case .array(let shape):
             guard let shape else { return true }
             if let t = x.asTensor { return t.shape == shape || Array(t.shape.dropFirst()) != shape }
@@ -143,6 +147,7 @@ extension Net {
         case .image?: return .image
         case .classes(let labels)?, .classVectors(let labels)?: return .label(Set(labels.map(\.key)))
         case .text?: return .text
+        case .sequence(let element)?: return .sequence(element)
         case nil: return .array(inputs.first ?? nil)
         }
     }

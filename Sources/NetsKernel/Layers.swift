@@ -31,7 +31,7 @@ struct LayerArguments {
 
     /// Builds the layer: arrays from the options that name them, then checks that no option is
     /// left over. Errors become messages and `$Failed`.
-    mutating func build(_ kind: LayerKind) -> Expr {
+    mutating func build(_ kind: LayerKind, ports: [String]? = nil) -> Expr {
         do {
             var arrays: [String: Tensor] = [:]
             var kind = kind
@@ -53,6 +53,8 @@ struct LayerArguments {
             }
             let input = try take("Input").map { try shapeSpec($0, "Input") }
             let output = try take("Output").map { try shapeSpec($0, "Output") }
+            // Shapes of named input ports ("Key" -> {5, 4}).
+            let portShapes = try (ports ?? []).map { port in try take(port).map { try shapeSpec($0, port).shape } ?? nil }
             if let (name, _) = options.first(where: { _ in true }) {
                 // The standard message, naming the option as it was written.
                 let given = call.args.first { isOptionRule($0) && optionName($0.args[0]) == name }?.args[0] ?? .string(name)
@@ -60,6 +62,7 @@ struct LayerArguments {
                 return .failed
             }
             var layer = try Layer(kind, arrays: arrays, input: input?.shape)
+            if portShapes.contains(where: { $0 != nil }) { _ = try layer.constrain(inputs: portShapes, output: nil) }
             if let o = output?.shape { _ = try layer.constrain(inputs: [nil], output: o) }
             if input?.encoder != nil || output?.decoder != nil {
                 let chain = try Chain(names: ["1"], nodes: [.layer(layer)], encoder: input?.encoder, decoder: output?.decoder)
@@ -92,6 +95,14 @@ func shapeSpec(_ e: Expr, _ port: String) throws -> PortSpec {
     if let n = e.intValue, n > 0 { return PortSpec(shape: [n]) }
     if let s = e.asString, s == "Real" || s == "Scalar" { return PortSpec(shape: []) }
     if e.isSymbol(Sym.Automatic) { return PortSpec() }
+    // {"Varying", d...}: sequences of any length of arrays {d...}.
+    if let items = e.listItems, items.first?.asString == "Varying" {
+        let dims = items.dropFirst().compactMap(\.intValue)
+        guard dims.count == items.count - 1, dims.allSatisfy({ $0 > 0 }) else {
+            throw NetError("invspec", "\(InputForm.string(e)) is not a valid \(port) shape: {\"Varying\", d1, ...} needs positive dimensions")
+        }
+        return PortSpec(shape: nil, encoder: .sequence(element: dims))
+    }
     if let items = e.listItems {
         let dims = items.compactMap(\.intValue)
         if dims.count == items.count, dims.allSatisfy({ $0 > 0 }) { return PortSpec(shape: dims) }
@@ -312,6 +323,117 @@ extension Kernel {
                 guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
                 return a.build(.loss(.meanAbsolute))
             },
+            Builtin("AttentionLayer", [], usage: "AttentionLayer[] or AttentionLayer[\"Bilinear\"] (score k . W . q with a learned \"Weights\" W), AttentionLayer[\"Dot\"] (score k . q): for each query, the values weighted by the softmax of their keys' scores. Ports \"Key\" {n, k}, \"Value\" {n, v}, \"Query\" {m, q} or {q}; options \"ScoreRescaling\" -> None or \"DimensionSqrt\", \"Mask\" -> None, \"Causal\" or {\"Causal\", w}, \"MultiHead\" -> True (heads on the dimension before the last).",
+                    examples: [("Information[AttentionLayer[\"Dot\", \"Key\" -> {5, 4}, \"Value\" -> {5, 3}, \"Query\" -> {2, 4}], \"OutputPorts\"]", "<|Output -> {2, 3}|>"),
+                               ("AttentionLayer[\"Dot\", \"Key\" -> {2, 1}, \"Value\" -> {2, 1}, \"Query\" -> {1}][<|\"Key\" -> {{0.}, {0.}}, \"Value\" -> {{1.}, {3.}}, \"Query\" -> {1.}|>]", "{2.}")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                do {
+                    var spec = AttentionSpec()
+                    if let f = a.positional.first {
+                        guard let s = f.asString.flatMap(AttentionSpec.Scoring.init(rawValue:)) else {
+                            throw NetError("invspec", "the scoring net must be \"Dot\" or \"Bilinear\", not \(InputForm.string(f))")
+                        }
+                        spec.scoring = s
+                    }
+                    if let r = a.take("ScoreRescaling"), !r.isSymbol(Sym.None) {
+                        guard r.asString == "DimensionSqrt" else { throw NetError("invspec", "\"ScoreRescaling\" must be None or \"DimensionSqrt\"") }
+                        spec.rescaled = true
+                    }
+                    if let m = a.take("Mask"), !m.isSymbol(Sym.None) {
+                        if m.asString == "Causal" {
+                            spec.mask = .causal(window: nil)
+                        } else if let xs = m.listItems, xs.count == 2, xs[0].asString == "Causal", let w = xs[1].intValue, w > 0 {
+                            spec.mask = .causal(window: w)
+                        } else {
+                            throw NetError("invspec", "\"Mask\" must be None, \"Causal\" or {\"Causal\", n}, not \(InputForm.string(m))")
+                        }
+                    }
+                    if let h = a.take("MultiHead") {
+                        guard h.isSymbol(Sym.True) || h.isSymbol(Sym.False) else { throw NetError("invspec", "\"MultiHead\" must be True or False") }
+                        spec.multiHead = h.isTrue
+                    }
+                    if let d = a.take("Dropout"), d.doubleValue != 0 {
+                        throw NetError("invspec", "attention dropout is not supported; \"Dropout\" must be 0")
+                    }
+                    return a.build(.attention(spec), ports: ["Key", "Value", "Query"])
+                } catch let e as NetError {
+                    c.message(e.tag, text: capitalized(e.description) + ".")
+                    return .failed
+                }
+            },
+            Builtin("NormalizationLayer", [], usage: "NormalizationLayer[] standardizes each example over its levels 2 and on and applies a learned \"Scaling\" and \"Biases\" per element of level 1; NormalizationLayer[a ;; All] or NormalizationLayer[a] (the last level) aggregates levels a and on; NormalizationLayer[levels, \"Same\"] scales over the aggregated levels instead (NormalizationLayer[2, \"Same\"] on {T, d} is a layer normalization). Option \"Epsilon\" (0.001).",
+                    examples: [("NetInitialize[NormalizationLayer[2, \"Same\", \"Input\" -> {1, 2}]][{{1., 3.}}]", "{{-0.9995, 0.9995}}")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
+                do {
+                    var spec = NormalizationSpec()
+                    if let levels = a.positional.first {
+                        if let n = levels.intValue, n >= 1 {
+                            spec.from = n
+                        } else if levels.hasHead(Sym.Span), levels.args.count == 2, let n = levels.args[0].intValue, n >= 1,
+                                  levels.args[1].isSymbol(Sym.All) {
+                            spec.from = n
+                        } else {
+                            throw NetError("invspec", "the aggregation levels must be a ;; All or a single level a, not \(InputForm.string(levels))")
+                        }
+                    }
+                    if a.positional.count > 1 {
+                        switch a.positional[1].asString {
+                        case "Same": spec.same = true
+                        case "Complement": spec.same = false
+                        default: throw NetError("invspec", "the scaling levels must be \"Complement\" or \"Same\", not \(InputForm.string(a.positional[1]))")
+                        }
+                    }
+                    if let e = a.take("Epsilon") {
+                        guard let v = e.doubleValue, v > 0 else { throw NetError("invspec", "\"Epsilon\" must be a positive number") }
+                        spec.epsilon = Float(v)
+                    }
+                    return a.build(.normalization(spec))
+                } catch let e as NetError {
+                    c.message(e.tag, text: capitalized(e.description) + ".")
+                    return .failed
+                }
+            },
+            Builtin("NetBidirectionalOperator", [], usage: "NetBidirectionalOperator[{forward, backward}] runs forward over a sequence and backward over it reversed, joining each element's two outputs (\"Catenate\"); NetBidirectionalOperator[net] uses a copy of net for each direction. Arrays \"Forward...\" and \"Backward...\".",
+                    examples: [("Information[NetBidirectionalOperator[{LongShortTermMemoryLayer[3], GatedRecurrentLayer[2]}, \"Input\" -> {5, 4}], \"OutputPorts\"]", "<|Output -> {5, 5}|>")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
+                let parts = a.positional.first.map { $0.listItems ?? [$0, $0] } ?? []
+                guard parts.count == 2, case .layer(let f)? = parts[0].asNet, case .layer(let b)? = parts[1].asNet,
+                      f.inputs.count == 1, b.inputs.count == 1 else {
+                    c.message("invspec", text: "NetBidirectionalOperator needs a layer or a pair of layers of one input each.")
+                    return .failed
+                }
+                if a.positional.count == 2, a.positional[1].asString != "Catenate" {
+                    c.message("invspec", text: "NetBidirectionalOperator joins its two outputs by \"Catenate\"; \(InputForm.string(a.positional[1])) is not supported.")
+                    return .failed
+                }
+                for (prefix, l) in [("Forward", f), ("Backward", b)] {
+                    for (name, t) in l.arrays where a.options[prefix + name] == nil { a.options[prefix + name] = .array(t) }
+                }
+                return a.build(.bidirectional(forward: f.kind, backward: b.kind))
+            },
+            Builtin("NetMapOperator", [], usage: "NetMapOperator[net] applies net to each element of a sequence {T, ...}, with one set of arrays; a chain is mapped layer by layer.",
+                    examples: [("Information[NetMapOperator[LinearLayer[2], \"Input\" -> {5, 3}], \"OutputPorts\"]", "<|Output -> {5, 2}|>")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                guard let net = a.positional.first?.asNet else {
+                    c.message("invspec", text: "NetMapOperator needs a net or a layer.")
+                    return .failed
+                }
+                switch net {
+                case .layer(let l):
+                    var mapped = a
+                    for (name, t) in l.arrays where mapped.options[name] == nil { mapped.options[name] = .array(t) }
+                    return mapped.build(.map(l.kind))
+                case .chain:
+                    return netOperation(c) {
+                        let input = try a.take("Input").map { try shapeSpec($0, "Input") }
+                        if let (name, _) = a.options.first { throw NetError("optx", "unknown option \(quoted(name)) for NetMapOperator") }
+                        return .net(.chain(try mappedChain(net, input: input?.shape)))
+                    }
+                case .graph:
+                    c.message("invspec", text: "NetMapOperator maps layers and chains; a NetGraph cannot be mapped yet.")
+                    return .failed
+                }
+            },
         ]
     }
 }
@@ -389,4 +511,16 @@ private func scalarFunction(_ e: Expr, _ variable: Expr?, _ c: Call) throws -> S
         guard xs.count == 1, let g = ScalarFunction.Elementary(rawValue: head) else { return nil }
         return .apply(g, xs[0])
     }
+}
+
+/// A chain mapped over a sequence: each layer mapped in turn (nested chains flattened into it),
+/// keeping the layers' names and arrays.
+private func mappedChain(_ net: Net, input: Shape?) throws -> Chain {
+    var names: [String] = [], nodes: [Net] = []
+    for (path, l) in net.layers {
+        guard l.inputs.count == 1 else { throw NetError("invspec", "NetMapOperator maps layers of one input, not \(l.kind.name)") }
+        names.append(path.joined(separator: "/"))
+        nodes.append(.layer(try Layer(.map(l.kind), arrays: l.arrays)))
+    }
+    return try Chain(names: names, nodes: nodes, input: input)
 }

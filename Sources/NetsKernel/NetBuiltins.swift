@@ -51,7 +51,7 @@ func chainParts(_ e: Expr, _ c: Call, input: PortSpec? = nil, output: PortSpec? 
 
 /// Edges of `NetGraph`: `a -> b -> c`, `{a, b} -> c`, `NetPort["Input"] -> a`, `a -> NetPort["Output"]`;
 /// nodes by 1-based index or name.
-func graphEdges(_ spec: Expr, names: [String]) throws -> [Edge] {
+func graphEdges(_ spec: Expr, names: [String], ports: [[String]] = []) throws -> [Edge] {
     var edges: [Edge] = []
     var nextPort = [Int: Int]()
     func node(_ e: Expr) throws -> Int {
@@ -67,6 +67,14 @@ func graphEdges(_ spec: Expr, names: [String]) throws -> [Edge] {
         return .node(try node(e))
     }
     func target(_ e: Expr) throws -> Edge.Target {
+        // NetPort[node, "Key"]: a named input port of a node (an AttentionLayer's).
+        if e.hasHead(Symbol.intern("NetPort")), e.args.count == 2, let port = e.args[1].asString {
+            let t = try node(e.args[0])
+            guard t < ports.count, let p = ports[t].firstIndex(of: port) else {
+                throw NetError("invedge", "node \(InputForm.string(e.args[0])) has no input port \(quoted(port))")
+            }
+            return .node(t, port: p)
+        }
         if e.hasHead(Symbol.intern("NetPort")) {
             guard e.args.first?.asString == "Output" else { throw NetError("invedge", "only NetPort[\"Output\"] can end an edge") }
             return .output
@@ -206,7 +214,7 @@ extension Kernel {
                 let opts = c.options(from: 2)
                 return netOperation(c) {
                     let (names, nets) = try namedParts(pos[0], c)
-                    let edges = try graphEdges(pos[1], names: names)
+                    let edges = try graphEdges(pos[1], names: names, ports: nets.map(\.inputPortNames))
                     let input = try opts["Input"].map { try shapeSpec($0, "Input") }
                     let output = try opts["Output"].map { try shapeSpec($0, "Output") }
                     return .net(.graph(try Graph(names: names, nodes: nets, edges: edges, encoder: input?.encoder, decoder: output?.decoder,

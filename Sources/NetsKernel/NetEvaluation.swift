@@ -20,6 +20,11 @@ func encodeExample(_ x: Expr, _ encoder: Encoder?, _ c: Call) throws -> Tensor {
     case .text(let t)?:
         guard let s = x.asString else { throw NetError("netinput", "the input \(short(x)) is not a string") }
         return try t.encode(s)
+    case .sequence(let element)?:
+        guard let t = x.asTensor, t.rank == element.count + 1, Array(t.shape.dropFirst()) == element, t.shape[0] > 0 else {
+            throw NetError("netinput", "the input \(short(x)) is not a non-empty sequence of \(element.isEmpty ? "numbers" : describe(element) + "s")")
+        }
+        return t
     case nil:
         guard let t = x.asTensor else { throw NetError("netinput", "the input \(short(x)) is not a numeric array") }
         return t
@@ -31,6 +36,7 @@ extension Net {
     /// encoder without "TargetLength"): the net's layers then run on whatever length comes.
     var hasVaryingLength: Bool {
         if case .text(let t)? = encoder { return t.targetLength == nil }
+        if case .sequence? = encoder { return true }
         return false
     }
 }
@@ -64,7 +70,7 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     var plan = value.plan
     let x = pos[0]
     let prop = pos.count == 2 ? pos[1] : nil
-    if net.inputs.count != 1 { throw NetError("netinput", "nets with \(net.inputs.count) inputs are not supported yet") }
+    if net.inputs.count != 1 { return try evaluatePorts(net, x, c) }
     // A net whose input size is still open takes it from the data.
     if net.encoder == nil, (net.inputs.first ?? nil) == nil, let t = x.asTensor {
         _ = try net.constrain(inputs: [t.shape], output: nil)
@@ -113,11 +119,13 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
         if let expected, !net.hasVaryingLength, let a = arrays.first(where: { $0.shape != expected }) {
             throw NetError("netinput", "the input is \(describe(a.shape)), but the net takes \(describe(expected))")
         }
-        // Sequences of different lengths run one at a time.
-        let batches = arrays.allSatisfy({ $0.shape == arrays[0].shape }) ? [arrays] : arrays.map { [$0] }
+        // Sequences of different lengths run padded and masked when the net allows, otherwise one at a time.
+        let same = arrays.allSatisfy({ $0.shape == arrays[0].shape })
+        let padded = same || !net.acceptsSequenceMask ? nil : try paddedSequences(arrays)
+        let batches = padded.map { [$0.0] } ?? (same ? [arrays] : arrays.map { [$0] })
         for part in batches {
             let batch = try Tensor.concatenate(part.map { try $0.reshaped([1] + $0.shape) })
-            let y = try plan?.run(batch) ?? net.forward([batch])
+            let y = try padded.map { p in try SequenceMask.$lengths.withValue(p.1) { try net.forward([batch]) } } ?? plan?.run(batch) ?? net.forward([batch])
             let per = y.count / Swift.max(part.count, 1)
             let shape = Array(y.shape.dropFirst())
             let values = y.values

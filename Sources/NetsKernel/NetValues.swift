@@ -180,6 +180,7 @@ func describeCoder(_ e: Encoder) -> String {
     case .text(let t):
         let length = t.targetLength.map { "length \($0)" } ?? "varying length"
         return "\(t.kind.rawValue), \(t.vocabulary.count) \(t.kind == .characters ? "characters" : "tokens"), \(length)"
+    case .sequence(let element): return "Varying" + element.map { ", \($0)" }.joined()
     }
 }
 

@@ -315,6 +315,8 @@ struct ONNXExporter {
             return node("Concat", inputs, name: name, [Self.attr("axis", int: 1)])
         case .total:
             return node("Sum", inputs, name: name)
+        case .attention, .normalization, .map, .bidirectional:
+            throw NetError("onnx", "the layer \(name) has no ONNX export yet")
         case .loss:
             throw NetError("onnx", "the loss layer \(name) has no ONNX export; export the net without its loss")
         case .embedding, .basicRecurrent, .gatedRecurrent, .longShortTermMemory, .sequenceLast, .sequenceMost,

@@ -83,11 +83,15 @@ extension Net {
     /// varying length and whose shapes are therefore still open: the arrays are made for a
     /// nominal length (they do not depend on it) and the shapes stay open.
     func initializedForAnyLength(all: Bool, generator: inout SeededGenerator) throws -> Net {
-        guard hasVaryingLength, (inputs.first ?? nil) == nil, case .text(let t)? = encoder else {
-            return try initialized(all: all, generator: &generator)
+        let nominal: Shape
+        switch encoder {
+        case .text(let t)? where hasVaryingLength: nominal = t.form == .index ? [8] : [8, t.count]
+        case .sequence(let element)?: nominal = [8] + element
+        default: return try initialized(all: all, generator: &generator)
         }
+        guard (inputs.first ?? nil) == nil else { return try initialized(all: all, generator: &generator) }
         var sized = self
-        _ = try sized.constrain(inputs: [t.form == .index ? [8] : [8, t.count]], output: nil)
+        _ = try sized.constrain(inputs: [nominal], output: nil)
         let filled = try sized.initialized(all: all, generator: &generator)
         return try mapLayers { path, layer in
             guard case .layer(let l)? = filled.part(path) else { return layer }

@@ -132,5 +132,30 @@ extension KernelSuite {
                 #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages)")
             }
         }
+    
+
+        @Test func attentionAndMapFromTheLanguage() {
+            #expect(eval("Information[NetMapOperator[LinearLayer[2], \"Input\" -> {5, 3}], \"OutputPorts\"]") == "<|Output -> {5, 2}|>")
+            #expect(eval("NetMapOperator[NetChain[{LinearLayer[3], Ramp}], \"Input\" -> {4, 2}]") == "NetChain[<2 layers, uninitialized>]")
+            // Self-attention by "Dot": one key of weight 1/2 each; named ports in a graph.
+            #expect(eval("AttentionLayer[\"Dot\"][<|\"Key\" -> {{0.}, {0.}}, \"Value\" -> {{1.}, {3.}}, \"Query\" -> {{1.}, {2.}}|>]") == "{{2.}, {2.}}")
+            let graph = "g = NetGraph[<|\"q\" -> NetMapOperator[LinearLayer[4]], \"k\" -> NetMapOperator[LinearLayer[4]], \"att\" -> AttentionLayer[\"Dot\", \"ScoreRescaling\" -> \"DimensionSqrt\", \"Mask\" -> \"Causal\"], \"last\" -> SequenceLastLayer[], \"out\" -> LinearLayer[2], \"p\" -> SoftmaxLayer[]|>, {\"q\" -> NetPort[\"att\", \"Query\"], \"k\" -> NetPort[\"att\", \"Key\"], \"att\" -> \"last\" -> \"out\" -> \"p\"}, \"Input\" -> {5, 3}];"
+            #expect(eval(graph + "Information[g, \"OutputPorts\"]") == "<|Output -> {2}|>")
+            #expect(eval(graph + "Dimensions[NetInitialize[g, RandomSeeding -> 1][RandomReal[1, {5, 3}]]]") == "{2}")
+            // It trains: the class is the sign of the sum of the elements' first entries, which the
+            // last query sees through the causal attention over all of them.
+            let data = "SeedRandom[3]; data = Table[With[{x = RandomReal[{-1, 1}, {5, 3}]}, x -> If[Total[x[[All, 1]]] > 0, 1, 2]], {64}];"
+            let trained = eval(graph + data + "t = NetTrain[g, data, All, MaxTrainingRounds -> 30, BatchSize -> 8, LearningRate -> 0.02, RandomSeeding -> 1, TrainingProgressReporting -> None]; {First[t[\"RoundLossList\"]] > 2 Last[t[\"RoundLossList\"]]}")
+            #expect(trained == "{True}")
+            // The stdlib's Transformer block and LeNet, and a block on sequences of any length.
+            #expect(eval("Information[TransformerEncoderBlock[8, 2, 16, \"Input\" -> {5, 8}], \"OutputPorts\"]") == "<|Output -> {5, 8}|>")
+            #expect(eval("Information[LeNetArchitecture[], \"OutputPorts\"]") == "<|Output -> NetDecoder[<Class, 10 classes>]|>")
+            #expect(eval("net = NetInitialize[TransformerEncoderBlock[4, 2, 8, \"Input\" -> {\"Varying\", 4}], RandomSeeding -> 1]; Dimensions /@ {net[RandomReal[1, {3, 4}]], net[RandomReal[1, {6, 4}]]}") == "{{3, 4}, {6, 4}}")
+            for bad in ["AttentionLayer[\"Cosine\"]", "AttentionLayer[\"Mask\" -> \"Sideways\"]", "NormalizationLayer[0]",
+                        "NetMapOperator[3]", "AttentionLayer[\"Dot\", \"Key\" -> {5, 4}, \"Query\" -> {2, 3}]"] {
+                let t = run(bad)
+                #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages)")
+            }
+        }
     }
 }

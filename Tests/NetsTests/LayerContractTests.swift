@@ -76,6 +76,14 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.sequenceReverse, [[3, 2]]),
         LayerExample(.sequenceAggregation(.max), [[4, 2]]),
         LayerExample(.sequenceAggregation(.mean), [[3, 2, 2]]),
+        LayerExample(.attention(AttentionSpec(scoring: .dot, rescaled: true)), [[3, 2], [3, 2], [3, 2]]),
+        LayerExample(.attention(AttentionSpec(scoring: .bilinear)), [[3, 2], [3, 3], [2, 4]]),
+        LayerExample(.attention(AttentionSpec(scoring: .dot, mask: .causal(window: 2), multiHead: true)), [[3, 2, 2], [3, 2, 3], [3, 2, 2]]),
+        LayerExample(.normalization(NormalizationSpec(from: 2)), [[2, 4]]),
+        LayerExample(.normalization(NormalizationSpec(from: 1, same: true, epsilon: 0.01)), [[2, 3]]),
+        LayerExample(.map(.linear(output: [2], biases: true)), [[3, 2]]),
+        LayerExample(.map(.embedding(size: 2, vocabulary: 4)), [[2, 3]], values: [.classes(4)]),
+        LayerExample(.bidirectional(forward: .longShortTermMemory(2), backward: .basicRecurrent(3)), [[3, 2]]),
     ]
 
     /// One tag per spec, from an exhaustive switch: a new `LayerKind` case does not compile here
@@ -84,6 +92,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case linear, softmax, elementwise, convolution, pooling, aggregation, batchNorm, dropout, flatten, reshape, catenate, total
         case crossEntropyIndex, crossEntropyProbabilities, crossEntropyBinary, meanSquared, meanAbsolute
         case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse, sequenceAggregation
+        case attention, normalization, map, bidirectional
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -108,6 +117,10 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .sequenceRest: self = .sequenceRest
             case .sequenceReverse: self = .sequenceReverse
             case .sequenceAggregation: self = .sequenceAggregation
+            case .attention: self = .attention
+            case .normalization: self = .normalization
+            case .map: self = .map
+            case .bidirectional: self = .bidirectional
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -302,6 +315,14 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"sequenceReverse":{}}"#,
         #"{"sequenceAggregation":{"_0":"max"}}"#,
         #"{"sequenceAggregation":{"_0":"mean"}}"#,
+        #"{"attention":{"_0":{"mask":{"none":{}},"multiHead":false,"rescaled":true,"scoring":"Dot"}}}"#,
+        #"{"attention":{"_0":{"mask":{"none":{}},"multiHead":false,"rescaled":false,"scoring":"Bilinear"}}}"#,
+        #"{"attention":{"_0":{"mask":{"causal":{"window":2}},"multiHead":true,"rescaled":false,"scoring":"Dot"}}}"#,
+        #"{"normalization":{"_0":{"epsilon":0.001,"from":2,"same":false}}}"#,
+        #"{"normalization":{"_0":{"epsilon":0.01,"from":1,"same":true}}}"#,
+        #"{"map":{"_0":{"linear":{"biases":true,"output":[2]}}}}"#,
+        #"{"map":{"_0":{"embedding":{"size":2,"vocabulary":4}}}}"#,
+        #"{"bidirectional":{"_0":{"longShortTermMemory":{"_0":2}},"_1":{"basicRecurrent":{"_0":3}}}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

@@ -55,6 +55,25 @@ import Testing
         #expect(close(try l.forward([first3]), try Tensor(shape: [2, 3, 4], values: Array(all[0..<12]) + Array(all[20..<32])), tolerance: 1e-5))
     }
 
+    /// PyTorch's Embedding, LSTM and GRU with their weights renamed to Wolfram's arrays
+    /// (Fixtures/make_torch_recurrent_fixtures.py) give what the layers give.
+    @Test(arguments: [("lstm", LayerKind.longShortTermMemory(4)), ("gru", .gatedRecurrent(4))])
+    func matchesPyTorch(_ name: String, _ kind: LayerKind) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/torch_recurrent.json")
+        let root = (try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]) ?? [:]
+        func arrays(_ key: String) throws -> [String: Tensor] {
+            let entry = (root[key] as? [String: Any]) ?? [:]
+            return try ((entry["arrays"] as? [String: Any]) ?? entry).mapValues { try NetFixture.tensor($0) }
+        }
+        let chain = try Chain(names: ["embedding", "recurrent"], nodes: [
+            .layer(try Layer(.embedding(size: nil, vocabulary: nil), arrays: arrays("embedding"))),
+            .layer(try Layer(kind, arrays: arrays(name))),
+        ], input: [5])
+        let x = try NetFixture.tensor(root["input"]), expected = try NetFixture.tensor((root[name] as? [String: Any])?["output"])
+        #expect(close(try Net.chain(chain).forward([x]), expected, tolerance: 1e-5))
+        #expect(close(try InferencePlan(.chain(chain)).run(x), expected, tolerance: 1e-5))
+    }
+
     @Test func badIndicesAreErrors() throws {
         let l = try Layer(.embedding(size: 2, vocabulary: 3), arrays: ["Weights": Tensor(shape: [3, 2], repeating: 1)])
         #expect(throws: NetError.self) { try l.forward([Tensor(shape: [1, 2], values: [1, 4])]) }

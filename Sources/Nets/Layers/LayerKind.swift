@@ -49,6 +49,15 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case sequenceLast, sequenceMost, sequenceRest, sequenceReverse
     /// `AggregationLayer[f, 1]`: over the elements of a sequence.
     case sequenceAggregation(Pooling.Function)
+    /// `AttentionLayer[...]`: keys, values and queries in; the attended values out.
+    case attention(AttentionSpec)
+    /// `NormalizationLayer[...]`: standardized blocks, scaled and shifted by learned arrays.
+    case normalization(NormalizationSpec)
+    /// `NetMapOperator[layer]`: the layer applied to each element of a sequence.
+    indirect case map(LayerKind)
+    /// `NetBidirectionalOperator[{forward, backward}]`: the two layers over the sequence and its
+    /// reverse, their outputs joined.
+    indirect case bidirectional(forward: LayerKind, backward: LayerKind)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -76,6 +85,10 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .sequenceRest: return SequenceRestLayer()
         case .sequenceReverse: return SequenceReverseLayer()
         case .sequenceAggregation(let f): return SequenceAggregationLayer(function: f)
+        case .attention(let spec): return AttentionLayer(spec: spec)
+        case .normalization(let spec): return NormalizationLayer(spec: spec)
+        case .map(let inner): return NetMapOperator(inner: inner)
+        case .bidirectional(let f, let b): return NetBidirectionalOperator(forward: f, backward: b)
         }
     }
 
@@ -85,7 +98,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
          BatchNormalizationLayer.self, DropoutLayer.self, FlattenLayer.self, ReshapeLayer.self, CatenateLayer.self, TotalLayer.self,
          CrossEntropyLossLayer.self, MeanSquaredLossLayer.self, MeanAbsoluteLossLayer.self, EmbeddingLayer.self,
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
-         SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self]
+         SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
+         AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.
@@ -118,4 +132,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
 
     /// Whether the output is random while training (dropout).
     public var isStochastic: Bool { operation.isStochastic }
+
+    /// The names of the input ports, in port order, of layers whose ports are named
+    /// (AttentionLayer: "Key", "Value", "Query"); nil for the others.
+    public var inputPortNames: [String]? { operation.portNames }
 }

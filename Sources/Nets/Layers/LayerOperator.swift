@@ -34,6 +34,9 @@ protocol LayerOperator: Sendable {
     var inputCount: Int? { get }
     /// Whether the output is random while training (dropout).
     var isStochastic: Bool { get }
+    /// Names of the input ports in port order, for layers whose ports have names of their own
+    /// (AttentionLayer's "Key", "Value", "Query"); nil otherwise.
+    var portNames: [String]? { get }
     /// The loss NetTrain attaches when this is a net's last layer, if it implies one.
     var impliedLoss: LossKind? { get }
 
@@ -64,6 +67,7 @@ extension LayerOperator {
     var arrayNames: [String] { [] }
     var inputCount: Int? { 1 }
     var isStochastic: Bool { false }
+    var portNames: [String]? { nil }
     var impliedLoss: LossKind? { nil }
 
     func fixSizes(arrays: [String: Tensor]) throws {}

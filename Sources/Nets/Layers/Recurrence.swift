@@ -30,178 +30,175 @@ extension RecurrentCell {
 func logistic(_ v: Float) -> Float { 1 / (1 + Foundation.exp(-v)) }
 
 /// The recurrence of a cell over a batch of sequences {n, T, k} with learned arrays by name;
-/// the state and cell state start at zero. Everything runs on flat Float arrays, time-major
-/// for the states (`states[t]` is {n, units}).
+/// the state and cell state start at zero.
+///
+/// The g gates' weights are stacked into one matrix each ({g u, k} for the inputs, {g u, u} for
+/// the state), so the input projections of the whole batch and sequence are one GEMM before the
+/// loop over time, each step's state projections one GEMM, and back-propagation through time
+/// one GEMM per step for the previous state's gradient and one for the state weights'. Gate
+/// values are laid out gate by gate within a row: row r, gate q, unit j is `r g u + q u + j`.
 struct Recurrence<Cell: RecurrentCell> {
     let units: Int
-    /// Per gate: input weights {units, k}, state weights {units, units}, biases {units}.
-    let weights: [(input: Tensor, state: Tensor, biases: Tensor)]
+    /// The gates' input weights stacked {g u, k}, state weights {g u, u}, biases {g u}.
+    let inputWeights: [Float], stateWeights: [Float], biases: [Float]
+    let width: Int
+
+    private var gates: Int { Cell.gates.count }
 
     init(units: Int, arrays: (String) throws -> Tensor) throws {
         self.units = units
-        weights = try Cell.gates.map { g in
+        var wx: [Float] = [], ws: [Float] = [], b: [Float] = []
+        var width: Int?
+        for g in Cell.gates {
             let names = Cell.arrayNames(g)
-            return (try arrays(names[0]), try arrays(names[1]), try arrays(names[2]))
-        }
-        for w in weights {
-            guard w.input.rank == 2, w.input.shape[0] == units, w.state.shape == [units, units], w.biases.shape == [units] else {
+            let (x, s, bias) = (try arrays(names[0]), try arrays(names[1]), try arrays(names[2]))
+            guard x.rank == 2, x.shape[0] == units, width == nil || width == x.shape[1], s.shape == [units, units], bias.shape == [units] else {
                 throw NetError("invarr", "the arrays of a recurrent layer with \(units) units must be {\(units), k}, {\(units), \(units)} and {\(units)}")
             }
+            width = x.shape[1]
+            wx += x.values
+            ws += s.values
+            b += bias.values
         }
+        (inputWeights, stateWeights, biases, self.width) = (wx, ws, b, width ?? 0)
     }
 
     /// Everything the backward pass needs from a forward pass.
     struct Record {
-        let batch: Int, steps: Int, width: Int
+        let batch: Int, steps: Int
         /// The input {batch * steps, width}, example-major.
         let x: [Float]
-        /// Per gate, `W_gx . x_t + b_g` for every example and step: {batch * steps, units}.
-        let gateInputs: [[Float]]
-        /// Per step, per gate, `W_gs . s_{t-1}`: {batch, units}.
-        var stateInputs: [[[Float]]]
-        /// States and cell states after each step (index t + 1; index 0 is the zero start).
-        var states: [[Float]]
-        var cells: [[Float]]
+        /// `W_x . x + b` for every example and step: {batch * steps, g u}.
+        let gateInputs: [Float]
+        /// Per step, `W_s . s_{t-1}`: {steps, batch, g u}.
+        var stateInputs: [Float]
+        /// States and cell states after each step, {steps + 1, batch, u} (step 0 is the zero start).
+        var states: [Float]
+        var cells: [Float]
     }
 
     /// The states after every step, {batch, steps, units}, with the record for `backward`.
     func forward(_ input: Tensor) throws -> (Tensor, Record) {
         guard input.rank == 3 else { throw NetError("eval", "a recurrent layer takes a sequence of vectors, not \(describe(Array(input.shape.dropFirst())))") }
-        let n = input.shape[0], steps = input.shape[1], k = input.shape[2], u = units
-        guard k == weights[0].input.shape[1] else { throw NetError("eval", "the recurrent layer takes vectors of size \(weights[0].input.shape[1]), not \(k)") }
+        let n = input.shape[0], steps = input.shape[1], k = input.shape[2], u = units, gu = gates * units
+        guard k == width else { throw NetError("eval", "the recurrent layer takes vectors of size \(width), not \(k)") }
         // Everything the pass keeps (gate and state inputs, states, cell states), within the memory limit.
-        try Sizes.count([2 * weights.count + 3, n, steps, Swift.max(u, k)], "the memory of the recurrent layer for this input")
+        try Sizes.count([2 * gates + 3, n, steps + 1, Swift.max(u, k)], "the memory of the recurrent layer for this input")
         let x = input.values
-        var gateInputs: [[Float]] = []
-        for w in weights {
-            var a = [Float](repeating: 0, count: n * steps * u)
-            let b = w.biases.values
-            for r in 0..<(n * steps) { for j in 0..<u { a[r * u + j] = b[j] } }
-            x.withUnsafeBufferPointer { xp in
-                w.input.withUnsafeBufferPointer { wp in
-                    a.withUnsafeMutableBufferPointer { ap in
-                        guard let xb = xp.baseAddress, let wb = wp.baseAddress, let ab = ap.baseAddress else { return }
-                        BLAS.gemm(transA: false, transB: true, m: n * steps, n: u, k: k, a: xb, b: wb, beta: 1, c: ab)
+        var gateInputs = [Float](repeating: 0, count: n * steps * gu)
+        var stateInputs = [Float](repeating: 0, count: steps * n * gu)
+        var states = [Float](repeating: 0, count: (steps + 1) * n * u), cells = states
+        var out = [Float](repeating: 0, count: n * steps * u)
+        x.withUnsafeBufferPointer { xp in
+        inputWeights.withUnsafeBufferPointer { wxp in
+        stateWeights.withUnsafeBufferPointer { wsp in
+        biases.withUnsafeBufferPointer { bp in
+        gateInputs.withUnsafeMutableBufferPointer { gp in
+        stateInputs.withUnsafeMutableBufferPointer { sp in
+        states.withUnsafeMutableBufferPointer { stp in
+        cells.withUnsafeMutableBufferPointer { cp in
+        out.withUnsafeMutableBufferPointer { op in
+            guard let x0 = xp.baseAddress, let wx = wxp.baseAddress, let ws = wsp.baseAddress, let b = bp.baseAddress,
+                  let g = gp.baseAddress, let s = sp.baseAddress, let st = stp.baseAddress, let c = cp.baseAddress,
+                  let o = op.baseAddress else { return }
+            for r in 0..<(n * steps) { (g + r * gu).update(from: b, count: gu) }
+            BLAS.gemm(transA: false, transB: true, m: n * steps, n: gu, k: k, a: x0, b: wx, beta: 1, c: g)
+            for t in 0..<steps {
+                let previous = st + t * n * u, previousCell = c + t * n * u
+                let state = st + (t + 1) * n * u, cell = c + (t + 1) * n * u, si = s + t * n * gu
+                BLAS.gemm(transA: false, transB: true, m: n, n: gu, k: u, a: previous, b: ws, c: si)
+                for e in 0..<n {
+                    let gx = g + (e * steps + t) * gu, gs = si + e * gu
+                    for j in 0..<u {
+                        let i = e * u + j
+                        let (xg, sg) = lanes(gx + j, gs + j)
+                        (state[i], cell[i]) = Cell.step(xg, sg, previous[i], previousCell[i])
+                        o[(e * steps + t) * u + j] = state[i]
                     }
                 }
             }
-            gateInputs.append(a)
-        }
-        var record = Record(batch: n, steps: steps, width: k, x: x, gateInputs: gateInputs, stateInputs: [],
-                            states: [[Float](repeating: 0, count: n * u)], cells: [[Float](repeating: 0, count: n * u)])
-        var out = [Float](repeating: 0, count: n * steps * u)
-        for t in 0..<steps {
-            let previous = record.states[t], previousCell = record.cells[t]
-            let stateInputs = weights.map { w in product(previous, rows: n, w.state, transpose: true) }
-            var state = [Float](repeating: 0, count: n * u), cell = state
-            for e in 0..<n {
-                for j in 0..<u {
-                    let i = e * u + j, row = (e * steps + t) * u + j
-                    let (xg, sg) = lanes(gateInputs, row, stateInputs, i)
-                    (state[i], cell[i]) = Cell.step(xg, sg, previous[i], previousCell[i])
-                    out[row] = state[i]
-                }
-            }
-            record.stateInputs.append(stateInputs)
-            record.states.append(state)
-            record.cells.append(cell)
-        }
+        }}}}}}}}}
+        let record = Record(batch: n, steps: steps, x: x, gateInputs: gateInputs, stateInputs: stateInputs, states: states, cells: cells)
         return (try Tensor(shape: [n, steps, u], values: out), record)
     }
 
     /// Back-propagation through time: the input's gradient and, per gate, the gradients of the
     /// input weights, state weights and biases.
     func backward(_ r: Record, gradient dy: Tensor) throws -> (Tensor, [[Tensor]]) {
-        let n = r.batch, steps = r.steps, k = r.width, u = units, g = weights.count
+        let n = r.batch, steps = r.steps, k = width, u = units, gu = gates * units
         let dyv = dy.values
-        var dGateInputs = [[Float]](repeating: [Float](repeating: 0, count: n * steps * u), count: g)
-        var dStateWeights = [[Float]](repeating: [Float](repeating: 0, count: u * u), count: g)
-        var dNext = [Float](repeating: 0, count: n * u), dNextCell = dNext
-        for t in (0..<steps).reversed() {
-            var dStateInputs = [[Float]](repeating: [Float](repeating: 0, count: n * u), count: g)
-            var dPrevious = [Float](repeating: 0, count: n * u)
-            let previous = r.states[t], previousCell = r.cells[t]
-            for e in 0..<n {
-                for j in 0..<u {
-                    let i = e * u + j, row = (e * steps + t) * u + j
-                    let (xg, sg) = lanes(r.gateInputs, row, r.stateInputs[t], i)
-                    let d = Cell.stepBackward(xg, sg, previous[i], previousCell[i], dState: dyv[row] + dNext[i], dCell: dNextCell[i])
-                    for q in 0..<g {
-                        dGateInputs[q][row] = d.dx[q]
-                        dStateInputs[q][i] = d.ds[q]
-                    }
-                    dPrevious[i] = d.dState
-                    dNextCell[i] = d.dCell
-                }
-            }
-            for q in 0..<g {
-                accumulate(&dStateWeights[q], dStateInputs[q], previous, rows: n)
-                dPrevious.withUnsafeMutableBufferPointer { dp in
-                    dStateInputs[q].withUnsafeBufferPointer { sp in
-                        weights[q].state.withUnsafeBufferPointer { wp in
-                            guard let d = dp.baseAddress, let s = sp.baseAddress, let w = wp.baseAddress else { return }
-                            BLAS.gemm(transA: false, transB: false, m: n, n: u, k: u, a: s, b: w, beta: 1, c: d)
-                        }
-                    }
-                }
-            }
-            dNext = dPrevious
-        }
+        guard dyv.count == n * steps * u else { throw NetError("eval", "the recurrent layer's gradient has the wrong size") }
+        var dGateInputs = [Float](repeating: 0, count: n * steps * gu)
+        var dStateWeights = [Float](repeating: 0, count: gu * u)
+        var dNext = [Float](repeating: 0, count: n * u), dNextCell = dNext, dPrevious = dNext
+        var dStateInputs = [Float](repeating: 0, count: n * gu)
         var dx = [Float](repeating: 0, count: n * steps * k)
-        var grads: [[Tensor]] = []
-        for q in 0..<g {
-            var dIn = [Float](repeating: 0, count: u * k)
-            accumulate(&dIn, dGateInputs[q], r.x, rows: n * steps)
-            var dBias = [Float](repeating: 0, count: u)
-            for row in 0..<(n * steps) { for j in 0..<u { dBias[j] += dGateInputs[q][row * u + j] } }
-            dx.withUnsafeMutableBufferPointer { dp in
-                dGateInputs[q].withUnsafeBufferPointer { gp in
-                    weights[q].input.withUnsafeBufferPointer { wp in
-                        guard let d = dp.baseAddress, let a = gp.baseAddress, let w = wp.baseAddress else { return }
-                        BLAS.gemm(transA: false, transB: false, m: n * steps, n: k, k: u, a: a, b: w, beta: 1, c: d)
+        var dInputWeights = [Float](repeating: 0, count: gu * k), dBiases = [Float](repeating: 0, count: gu)
+        r.gateInputs.withUnsafeBufferPointer { gp in
+        r.stateInputs.withUnsafeBufferPointer { sp in
+        r.states.withUnsafeBufferPointer { stp in
+        r.cells.withUnsafeBufferPointer { cp in
+        r.x.withUnsafeBufferPointer { xp in
+        dyv.withUnsafeBufferPointer { dyp in
+        inputWeights.withUnsafeBufferPointer { wxp in
+        stateWeights.withUnsafeBufferPointer { wsp in
+        dGateInputs.withUnsafeMutableBufferPointer { dgp in
+        dStateWeights.withUnsafeMutableBufferPointer { dwsp in
+        dNext.withUnsafeMutableBufferPointer { dnp in
+        dNextCell.withUnsafeMutableBufferPointer { dncp in
+        dPrevious.withUnsafeMutableBufferPointer { dpp in
+        dStateInputs.withUnsafeMutableBufferPointer { dsp in
+        dx.withUnsafeMutableBufferPointer { dxp in
+        dInputWeights.withUnsafeMutableBufferPointer { dwxp in
+            guard let g = gp.baseAddress, let s = sp.baseAddress, let st = stp.baseAddress, let c = cp.baseAddress,
+                  let x = xp.baseAddress, let dyb = dyp.baseAddress, let wx = wxp.baseAddress, let ws = wsp.baseAddress,
+                  let dg = dgp.baseAddress, let dws = dwsp.baseAddress, var dNextState = dnp.baseAddress, let dCell = dncp.baseAddress,
+                  var dPrev = dpp.baseAddress, let dS = dsp.baseAddress, let dxb = dxp.baseAddress, let dwx = dwxp.baseAddress else { return }
+            for t in (0..<steps).reversed() {
+                let previous = st + t * n * u, previousCell = c + t * n * u, si = s + t * n * gu
+                for e in 0..<n {
+                    let gx = g + (e * steps + t) * gu, gs = si + e * gu
+                    for j in 0..<u {
+                        let i = e * u + j, row = (e * steps + t) * u + j
+                        let (xg, sg) = lanes(gx + j, gs + j)
+                        let d = Cell.stepBackward(xg, sg, previous[i], previousCell[i], dState: dyb[row] + dNextState[i], dCell: dCell[i])
+                        let dgRow = dg + (e * steps + t) * gu + j, dsRow = dS + e * gu + j
+                        for q in 0..<gates {
+                            dgRow[q * u] = d.dx[q]
+                            dsRow[q * u] = d.ds[q]
+                        }
+                        dPrev[i] = d.dState
+                        dCell[i] = d.dCell
                     }
                 }
+                // dW_s += dSᵀ s_{t-1}; d s_{t-1} += dS W_s.
+                BLAS.gemm(transA: true, transB: false, m: gu, n: u, k: n, a: dS, b: previous, beta: 1, c: dws)
+                BLAS.gemm(transA: false, transB: false, m: n, n: u, k: gu, a: dS, b: ws, beta: 1, c: dPrev)
+                swap(&dNextState, &dPrev)
             }
-            grads.append([try Tensor(shape: [u, k], values: dIn), try Tensor(shape: [u, u], values: dStateWeights[q]),
-                          try Tensor(shape: [u], values: dBias)])
+            // dW_x = dGᵀ x, dx = dG W_x.
+            BLAS.gemm(transA: true, transB: false, m: gu, n: k, k: n * steps, a: dg, b: x, c: dwx)
+            BLAS.gemm(transA: false, transB: false, m: n * steps, n: k, k: gu, a: dg, b: wx, c: dxb)
+        }}}}}}}}}}}}}}}}
+        for row in 0..<(n * steps) { for q in 0..<gu { dBiases[q] += dGateInputs[row * gu + q] } }
+        var grads: [[Tensor]] = []
+        for q in 0..<gates {
+            grads.append([try Tensor(shape: [u, k], values: Array(dInputWeights[(q * u * k)..<((q + 1) * u * k)])),
+                          try Tensor(shape: [u, u], values: Array(dStateWeights[(q * u * u)..<((q + 1) * u * u)])),
+                          try Tensor(shape: [u], values: Array(dBiases[(q * u)..<((q + 1) * u)]))])
         }
         return (try Tensor(shape: [n, steps, k], values: dx), grads)
     }
 
-    /// The gates' inputs of one unit as SIMD lanes.
-    private func lanes(_ gateInputs: [[Float]], _ row: Int, _ stateInputs: [[Float]], _ i: Int) -> (SIMD4<Float>, SIMD4<Float>) {
-        var x = SIMD4<Float>(repeating: 0), s = SIMD4<Float>(repeating: 0)
-        for q in 0..<gateInputs.count {
-            x[q] = gateInputs[q][row]
-            s[q] = stateInputs[q][i]
+    /// The gates' inputs of one unit as SIMD lanes: `x` and `s` point at gate 0's value, the
+    /// other gates' values follow `units` apart.
+    @inline(__always)
+    private func lanes(_ x: UnsafePointer<Float>, _ s: UnsafePointer<Float>) -> (SIMD4<Float>, SIMD4<Float>) {
+        var xv = SIMD4<Float>(repeating: 0), sv = SIMD4<Float>(repeating: 0)
+        for q in 0..<gates {
+            xv[q] = x[q * units]
+            sv[q] = s[q * units]
         }
-        return (x, s)
-    }
-
-    /// `a . w^T` for a {rows, units} matrix a and a {units, units} tensor w.
-    private func product(_ a: [Float], rows: Int, _ w: Tensor, transpose: Bool) -> [Float] {
-        var out = [Float](repeating: 0, count: rows * units)
-        a.withUnsafeBufferPointer { ap in
-            w.withUnsafeBufferPointer { wp in
-                out.withUnsafeMutableBufferPointer { op in
-                    guard let ab = ap.baseAddress, let wb = wp.baseAddress, let ob = op.baseAddress else { return }
-                    BLAS.gemm(transA: false, transB: transpose, m: rows, n: units, k: units, a: ab, b: wb, c: ob)
-                }
-            }
-        }
-        return out
-    }
-
-    /// `target += g^T . a` for g {rows, units} and a {rows, width}.
-    private func accumulate(_ target: inout [Float], _ g: [Float], _ a: [Float], rows: Int) {
-        let width = a.count / Swift.max(rows, 1)
-        target.withUnsafeMutableBufferPointer { tp in
-            g.withUnsafeBufferPointer { gp in
-                a.withUnsafeBufferPointer { ap in
-                    guard let t = tp.baseAddress, let gb = gp.baseAddress, let ab = ap.baseAddress else { return }
-                    BLAS.gemm(transA: true, transB: false, m: units, n: width, k: rows, a: gb, b: ab, beta: 1, c: t)
-                }
-            }
-        }
+        return (xv, sv)
     }
 }

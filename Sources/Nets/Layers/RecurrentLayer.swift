@@ -69,16 +69,19 @@ extension RecurrentLayer {
         try Recurrence<Cell>(units: units) { try layer.array($0) }
     }
 
+    /// Under a `SequenceMask`, the outputs on padding are 0: the states there never reach a
+    /// real output, and their gradients are 0 too.
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
-        try recurrence(layer).forward(input(xs)).0
+        try SequenceMask.zeroingPadding(recurrence(layer).forward(input(xs)).0)
     }
 
     func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
         let r = try recurrence(layer)
         let (y, record) = try r.forward(input(xs))
-        let frozen = step.isFrozen(layer)
-        return (y, { dy in
-            let (dx, grads) = try r.backward(record, gradient: dy)
+        let frozen = step.isFrozen(layer), lengths = SequenceMask.lengths
+        return (try SequenceMask.zeroingPadding(y), { dy in
+            let masked = try SequenceMask.$lengths.withValue(lengths) { try SequenceMask.zeroingPadding(dy) }
+            let (dx, grads) = try r.backward(record, gradient: masked)
             if !frozen {
                 for (g, gate) in Cell.gates.enumerated() {
                     for (name, grad) in zip(Cell.arrayNames(gate), grads[g]) { try step.accumulate(name, grad) }

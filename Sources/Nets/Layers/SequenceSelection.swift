@@ -47,13 +47,20 @@ extension SequenceSelection {
     func planned(_ layer: Layer) throws -> (any PlannedOperation)? { PlannedSelection(selection: self) }
 
     /// For a batch {n, T, ...}: the flat row (example and position) of every output row, the
-    /// width of a row, and the output shape.
+    /// width of a row, and the output shape. Under a `SequenceMask`, each example's positions
+    /// are chosen from its real elements, and output positions past them keep their padding.
     func rows(_ shape: [Int]) throws -> (sources: [Int], width: Int, shape: [Int]) {
         guard shape.count >= 2, let s = sources(shape[1]) else {
             throw NetError("eval", "\(name) needs a sequence of sufficient length, not \(describe(Array(shape.dropFirst())))")
         }
         let n = shape[0], steps = shape[1], width = shape.dropFirst(2).reduce(1, *)
-        let flat = (0..<n).flatMap { e in s.map { e * steps + $0 } }
+        var flat = (0..<n).flatMap { e in s.map { e * steps + $0 } }
+        if let lengths = SequenceMask.lengths(batch: n, steps: steps) {
+            flat = try lengths.enumerated().flatMap { e, length -> [Int] in
+                guard let real = sources(length) else { throw NetError("eval", "\(name) needs a sequence of sufficient length, not \(length)") }
+                return (real + (real.count..<s.count)).map { e * steps + $0 }
+            }
+        }
         return (flat, width, [n] + (try outputShape(Array(shape.dropFirst()))))
     }
 
