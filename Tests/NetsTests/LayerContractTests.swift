@@ -76,6 +76,10 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.sequenceReverse, [[3, 2]]),
         LayerExample(.sequenceAggregation(.max), [[4, 2]]),
         LayerExample(.sequenceAggregation(.mean), [[3, 2, 2]]),
+        LayerExample(.deconvolution(channels: 4, window: WindowSpec(kernel: [3, 3], stride: [2, 2], padding: .explicit(top: 1, bottom: 0, left: 0, right: 1)),
+                                    groups: 2, biases: true), [[2, 3, 3]]),
+        LayerExample(.deconvolution(channels: 2, window: WindowSpec(kernel: [2, 3], stride: [1, 2], padding: .same, dilation: [2, 1]),
+                                    groups: 1, biases: false), [[3, 2, 2]]),
     ]
 
     /// One tag per spec, from an exhaustive switch: a new `LayerKind` case does not compile here
@@ -84,6 +88,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case linear, softmax, elementwise, convolution, pooling, aggregation, batchNorm, dropout, flatten, reshape, catenate, total
         case crossEntropyIndex, crossEntropyProbabilities, crossEntropyBinary, meanSquared, meanAbsolute
         case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse, sequenceAggregation
+        case deconvolution
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -108,6 +113,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .sequenceRest: self = .sequenceRest
             case .sequenceReverse: self = .sequenceReverse
             case .sequenceAggregation: self = .sequenceAggregation
+            case .deconvolution: self = .deconvolution
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex

@@ -49,6 +49,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case sequenceLast, sequenceMost, sequenceRest, sequenceReverse
     /// `AggregationLayer[f, 1]`: over the elements of a sequence.
     case sequenceAggregation(Pooling.Function)
+    /// `DeconvolutionLayer`: a transposed convolution.
+    case deconvolution(channels: Int?, window: WindowSpec, groups: Int, biases: Bool)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -76,6 +78,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .sequenceRest: return SequenceRestLayer()
         case .sequenceReverse: return SequenceReverseLayer()
         case .sequenceAggregation(let f): return SequenceAggregationLayer(function: f)
+        case .deconvolution(let channels, let window, let groups, let biases):
+            return DeconvolutionLayer(channels: channels, window: window, groups: groups, biases: biases)
         }
     }
 
@@ -85,7 +89,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
          BatchNormalizationLayer.self, DropoutLayer.self, FlattenLayer.self, ReshapeLayer.self, CatenateLayer.self, TotalLayer.self,
          CrossEntropyLossLayer.self, MeanSquaredLossLayer.self, MeanAbsoluteLossLayer.self, EmbeddingLayer.self,
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
-         SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self]
+         SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
+         DeconvolutionLayer.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.
