@@ -282,7 +282,7 @@ struct ONNXImporter {
     mutating func arithmetic(_ n: Onnx_NodeProto) throws {
         guard n.input.count == 2 else { throw Self.bad("node \(quoted(n.name)) (\(n.opType)) needs two inputs") }
         let a = constant(n, 0), b = constant(n, 1)
-        if case .indices(let s, let shift)? = values[n.input[0]], let b, let k = try scalarValue(b), k == k.rounded(), abs(k) < 1 << 30,
+        if case .indices(let s, let shift)? = values[n.input[0]], let b, let k = try scalarValue(b), k == k.rounded(), abs(k) < Double(1 << 30),
            n.opType == "Add" || n.opType == "Sub" {
             values[n.output[0]] = .indices(s, shift: shift + (n.opType == "Add" ? Int(k) : -Int(k)))
             return
@@ -341,7 +341,7 @@ struct ONNXImporter {
     }
 
     mutating func reshape(_ n: Onnx_NodeProto) throws {
-        var shape: [Int64]
+        let shape: [Int64]
         if let st = constant(n, 1) {
             shape = try ONNXFile.integers(st)
         } else if n.input.count > 1, case .shape(let v, _)? = values[n.input[1]], v.first == .some(nil), v.dropFirst().allSatisfy({ $0 != nil }) {
@@ -536,14 +536,15 @@ struct ONNXImporter {
     mutating func reshaping(_ n: Onnx_NodeProto) throws {
         let input = values[n.input.first ?? ""]
         let out = n.output[0]
+        let axes = ["Squeeze", "Unsqueeze"].contains(n.opType) ? try integers(n, attribute: "axes", input: 1) : nil
         switch (n.opType, input) {
         case ("Transpose", .source(let s)?) where ints(n, "perm") == [1, 0, 2]: values[out] = .timeMajor(s)
         case ("Transpose", .timeMajor(let s)?) where ints(n, "perm") == [1, 0, 2]: values[out] = .source(s)
-        case ("Squeeze", .recurrentStates(let s, let timeMajor)?) where try integers(n, attribute: "axes", input: 1) == [timeMajor ? 1 : 2]:
+        case ("Squeeze", .recurrentStates(let s, let timeMajor)?) where axes == [timeMajor ? 1 : 2]:
             values[out] = timeMajor ? .timeMajor(s) : .source(s)
-        case ("Squeeze", .finalState(let s)?) where try integers(n, attribute: "axes", input: 1) == [0]:
+        case ("Squeeze", .finalState(let s)?) where axes == [0]:
             try add(.sequenceLast, n, [s])
-        case ("Squeeze", .pooled(let i)?) where try [[2, 3], [-2, -1]].contains(integers(n, attribute: "axes", input: 1)):
+        case ("Squeeze", .pooled(let i)?) where axes == [2, 3] || axes == [-2, -1]:
             values[out] = .source(.node(i))
         case ("Gather", .finalState(let s)?) where int(n, "axis", 0) == 0:
             guard let t = constant(n, 1), t.dims.isEmpty, try [0, -1].contains(scalarValue(t)) else { throw Self.unsupported(n, "an index other than the one direction") }
@@ -567,7 +568,7 @@ struct ONNXImporter {
         case ("Gather", .shapeOf(_, let timeMajor)?):
             guard let t = constant(n, 1), try ONNXFile.integers(t) == [timeMajor ? 1 : 0] else { throw Self.unsupported(n, "a dimension other than the batch") }
             values[out] = .shape([nil], scalar: t.dims.isEmpty)
-        case ("Unsqueeze", .shape(let v, true)?) where try integers(n, attribute: "axes", input: 1) == [0]:
+        case ("Unsqueeze", .shape(let v, true)?) where axes == [0]:
             values[out] = .shape(v, scalar: false)
         case ("Slice", .source(let s)?):
             guard let starts = try integers(n, attribute: "starts", input: 1), let ends = try integers(n, attribute: "ends", input: 2),
@@ -575,8 +576,8 @@ struct ONNXImporter {
             let steps = try integers(n, attribute: "steps", input: 4) ?? [1]
             switch (starts, ends, steps) {
             case ([0], [-1], [1]): try add(.sequenceMost, n, [s])
-            case ([1], let e, [1]) where e[0] >= Int(Int32.max): try add(.sequenceRest, n, [s])
-            case ([-1], let e, [-1]) where e[0] <= Int(Int32.min): try add(.sequenceReverse, n, [s])
+            case ([1], let e, [1]) where (e.first ?? 0) >= Int(Int32.max): try add(.sequenceRest, n, [s])
+            case ([-1], let e, [-1]) where (e.first ?? 0) <= Int(Int32.min): try add(.sequenceReverse, n, [s])
             default: throw Self.unsupported(n, "the slice \(starts)..\(ends) by \(steps), which is none of SequenceMost, SequenceRest, SequenceReverse")
             }
         case ("Cast", .source(let s)?) where [6, 7].contains(int(n, "to", 0)): values[out] = .indices(s, shift: 0)

@@ -308,6 +308,8 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"sequenceReverse":{}}"#,
         #"{"sequenceAggregation":{"_0":"max"}}"#,
         #"{"sequenceAggregation":{"_0":"mean"}}"#,
+        #"{"deconvolution":{"biases":true,"channels":4,"groups":2,"window":{"dilation":[1,1],"kernel":[3,3],"padding":{"explicit":{"bottom":0,"left":0,"right":1,"top":1}},"stride":[2,2]}}}"#,
+        #"{"deconvolution":{"biases":false,"channels":2,"groups":1,"window":{"dilation":[2,1],"kernel":[2,3],"padding":{"same":{}},"stride":[1,2]}}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

@@ -35,12 +35,13 @@ CASES = {
 }
 # inputs other than uniform reals in [-1, 1]: the embedding reads indices 1...10
 INPUTS = {"embedding": "Table[RandomInteger[{1, 10}, 7], 2]"}
+DEFAULT_INPUT = 'Table[RandomReal[{-1, 1}, First[Values[Information[net, "InputPorts"]]]], 2]'
 
 lines = []
 for name, (net, _) in CASES.items():
     model = os.path.join(work, name + ".onnx")
     lines.append(f'net = {net}; Export["{model}", net]; '
-                 f'x = {INPUTS.get(name, "Table[RandomReal[{-1, 1}, First[Values[Information[net, \"InputPorts\"]]]], 2]")}; '
+                 f'x = {INPUTS.get(name, DEFAULT_INPUT)}; '
                  f'Export["{os.path.join(work, name + ".txt")}", ToString[{{Dimensions[x], Flatten[x], Dimensions[net[x]], Flatten[net[x]]}}, InputForm]];')
 script = os.path.join(work, "export.nets")
 with open(script, "w") as f:
