@@ -10,22 +10,12 @@ Runtime, so `suite_infer` can take these in place of that script's (run it with 
 only, or let these keys win when merging the two lines).
 """
 import json
-import statistics
 import sys
-import time
 
 import numpy as np
 import onnxruntime as ort
 
-
-def median(fn, repeats):
-    fn()
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+from bench_infer_peer import median
 
 
 def main(model, nets_csv):
