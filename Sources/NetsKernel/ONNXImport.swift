@@ -581,7 +581,8 @@ struct ONNXImporter {
             default: throw Self.unsupported(n, "the slice \(starts)..\(ends) by \(steps), which is none of SequenceMost, SequenceRest, SequenceReverse")
             }
         case ("Cast", .source(let s)?) where [6, 7].contains(int(n, "to", 0)): values[out] = .indices(s, shift: 0)
-        case ("Cast", .indices(let s, let shift)?): values[out] = [6, 7].contains(int(n, "to", 0)) ? .indices(s, shift: shift) : .source(s)
+        case ("Cast", .indices(let s, let shift)?) where [6, 7].contains(int(n, "to", 0)) || shift == 0:
+            values[out] = [6, 7].contains(int(n, "to", 0)) ? .indices(s, shift: shift) : .source(s)
         case ("Shape", .source(let s)?): values[out] = .shapeOf(s, timeMajor: false)
         case ("Shape", .timeMajor(let s)?): values[out] = .shapeOf(s, timeMajor: true)
         case ("Expand", .constant(let t)?):
