@@ -41,6 +41,7 @@ struct LayerArguments {
                     switch kind {
                     case .linear(let o, _): kind = .linear(output: o, biases: false)
                     case .convolution(let ch, let w, let g, _): kind = .convolution(channels: ch, window: w, groups: g, biases: false)
+                    case .deconvolution(let ch, let w, let g, _): kind = .deconvolution(channels: ch, window: w, groups: g, biases: false)
                     default: break
                     }
                     continue
@@ -183,29 +184,7 @@ extension Kernel {
             Builtin("ConvolutionLayer", [], usage: "ConvolutionLayer[n, k] is a 2-D convolution with n output channels and a k x k kernel; ConvolutionLayer[n, {kh, kw}]. Options \"Stride\", PaddingSize (or \"Same\"), \"Dilation\", \"ChannelGroups\"; arrays \"Weights\" and \"Biases\".", examples: [("Information[ConvolutionLayer[8, 3, \"Input\" -> {1, 28, 28}], \"OutputPorts\"]", "<|Output -> {8, 26, 26}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
                 do {
-                    var channels: Int?
-                    if let n = a.positional.first {
-                        guard let k = n.intValue, k > 0 else { throw NetError("invspec", "the number of output channels must be a positive integer, not \(InputForm.string(n))") }
-                        channels = k
-                    }
-                    var kernel = [1, 1]
-                    if a.positional.count > 1 {
-                        guard let k = pair(a.positional[1]) else { throw NetError("invspec", "the kernel size must be a positive integer or a pair, not \(InputForm.string(a.positional[1]))") }
-                        kernel = k
-                    } else if a.options["Weights"] == nil {
-                        throw NetError("invspec", "ConvolutionLayer needs the number of output channels and a kernel size")
-                    } else if let w = a.options["Weights"]?.asTensor, w.rank == 4 {
-                        kernel = [w.shape[2], w.shape[3]]
-                    }
-                    let stride = try pairOption(&a, "Stride", [1, 1])
-                    let dilation = try pairOption(&a, "Dilation", [1, 1])
-                    let padding = try paddingSpec(a.take("PaddingSize"))
-                    var groups = 1
-                    if let g = a.take("ChannelGroups") {
-                        guard let k = g.intValue, k > 0 else { throw NetError("invspec", "\"ChannelGroups\" must be a positive integer") }
-                        groups = k
-                    }
-                    let spec = WindowSpec(kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+                    let (channels, spec, groups) = try windowedLayerSpec(&a, "ConvolutionLayer")
                     return a.build(.convolution(channels: channels, window: spec, groups: groups, biases: true))
                 } catch let e as NetError {
                     c.message(e.tag, text: sentence(e.description))

@@ -12,7 +12,8 @@ public enum NetsLibrary: Library {
     public static let name = "NetsKernel"
     public static var builtins: [Builtin] {
         [Kernel.imageBuiltins, Kernel.layerBuiltins, Kernel.netBuiltins, Kernel.trainingBuiltins,
-         Kernel.packageBuiltins, Kernel.modelBuiltins, Kernel.graphicsBuiltins, Kernel.plotBuiltins].flatMap { $0 }
+         Kernel.packageBuiltins, Kernel.modelBuiltins, Kernel.graphicsBuiltins, Kernel.plotBuiltins,
+         Kernel.deconvolutionBuiltins].flatMap { $0 }
     }
     public static var formats: [FileFormat] { netsFormats + graphicsFormats }
     public static var sources: [(name: String, text: String)] { stdlibSources }

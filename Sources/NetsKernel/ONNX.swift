@@ -91,6 +91,7 @@ enum ONNXModel {
     /// The net a model describes; `directory` is where external data files are read from.
     static func read(_ bytes: [UInt8], directory: String?) throws -> Net {
         let model = try ONNXFile.decode(bytes)
+        try ONNXImporter.checkOpset(model)
         var im = try ONNXImporter(model.graph, directory: directory)
         try im.run()
         var encoder: Nets.Encoder?, decoder: Nets.Decoder?
@@ -319,10 +320,72 @@ struct ONNXExporter {
             throw NetError("onnx", "the layer \(name) has no ONNX export yet")
         case .loss:
             throw NetError("onnx", "the loss layer \(name) has no ONNX export; export the net without its loss")
-        case .embedding, .basicRecurrent, .gatedRecurrent, .longShortTermMemory, .sequenceLast, .sequenceMost,
-             .sequenceRest, .sequenceReverse, .sequenceAggregation:
-            throw NetError("onnx", "the sequence layer \(name) has no ONNX export yet")
+        case .deconvolution(_, let window, let groups, let biases):
+            var ins = [x, constant(try array("Weights"), name + "/Weights")]
+            if biases { ins.append(constant(try array("Biases"), name + "/Biases")) }
+            let (t, b) = try window.transposedCrops(0), (left, r) = try window.transposedCrops(1)
+            return node("ConvTranspose", ins, name: name, [Self.attr("kernel_shape", ints: window.kernel), Self.attr("strides", ints: window.stride),
+                                                          Self.attr("dilations", ints: window.dilation), Self.attr("pads", ints: [t, left, b, r]),
+                                                          Self.attr("group", int: groups)])
+        case .embedding:
+            // nets's indices 1...n (as floats) become ONNX's 0...n-1 (as int64).
+            let indices = node("Cast", [x], name: name + "/cast", [Self.attr("to", int: 7)])
+            let zeroBased = node("Sub", [indices, integerScalar(1, name + "/one")], name: name + "/sub")
+            return node("Gather", [constant(try array("Weights"), name + "/Weights"), zeroBased], name: name, [Self.attr("axis", int: 0)])
+        case .basicRecurrent(let n): return try recurrent("RNN", gates: [""], units: n, l, name: name, x)
+        case .gatedRecurrent(let n): return try recurrent("GRU", gates: ["InputGate", "ResetGate", "MemoryGate"], units: n, l, name: name, x)
+        case .longShortTermMemory(let n):
+            return try recurrent("LSTM", gates: ["InputGate", "OutputGate", "ForgetGate", "MemoryGate"], units: n, l, name: name, x)
+        case .sequenceLast:
+            return node("Gather", [x, integerScalar(-1, name + "/last")], name: name, [Self.attr("axis", int: 1)])
+        case .sequenceMost: return slice(x, starts: 0, ends: -1, step: 1, name: name)
+        case .sequenceRest: return slice(x, starts: 1, ends: Int(Int64.max), step: 1, name: name)
+        case .sequenceReverse: return slice(x, starts: -1, ends: Int(Int64.min), step: -1, name: name)
+        case .sequenceAggregation(let f):
+            let attrs = [Self.attr("keepdims", int: 0)]
+            switch f {
+            case .max: return node("ReduceMax", [x], name: name, attrs + [Self.attr("axes", ints: [1])])
+            case .mean: return node("ReduceMean", [x], name: name, attrs + [Self.attr("axes", ints: [1])])
+            case .total: return node("ReduceSum", [x, integers([1], name + "/axes")], name: name, attrs)
+            }
         }
+    }
+
+    /// A scalar int64 constant (Gather's index, the embedding's offset).
+    mutating func integerScalar(_ v: Int, _ base: String) -> String {
+        let name = fresh(base)
+        var p = ONNXFile.proto(integers: [Int64(v)], name: name)
+        p.dims = []
+        initializers.append(p)
+        return name
+    }
+
+    /// The elements `starts..<ends` (by `step`) of the sequence axis.
+    mutating func slice(_ x: String, starts: Int, ends: Int, step: Int, name: String) -> String {
+        node("Slice", [x, integers([starts], name + "/starts"), integers([ends], name + "/ends"), integers([1], name + "/axes"),
+                       integers([step], name + "/steps")], name: name)
+    }
+
+    /// A recurrent layer as the ONNX operator `op` (RNN, GRU, LSTM) over the time-major
+    /// sequence: nets's gates in ONNX's order (`gates`: LSTM i, o, f, c; GRU z, r, h with the
+    /// reset applied after the state product and no recurrent memory bias), the state from 0.
+    mutating func recurrent(_ op: String, gates: [String], units: Int, _ l: Layer, name: String, _ x: String) throws -> String {
+        func stacked(_ suffix: String) throws -> Tensor {
+            let parts = try gates.map { g -> Tensor in
+                guard let a = l.arrays[g + suffix] else { throw NetError("uninit", "the array \(g + suffix) of \(name) is not initialized") }
+                return a
+            }
+            return try Tensor(shape: [1, units * gates.count] + (suffix == "Biases" ? [] : [parts[0].shape[1]]), values: parts.flatMap(\.values))
+        }
+        let w = try stacked("InputWeights"), r = try stacked("StateWeights"), b = try stacked("Biases")
+        // B is the input biases followed by the recurrent ones, which nets folds into the first.
+        let biases = try Tensor(shape: [1, 2 * units * gates.count], values: b.values + Array(repeating: 0, count: b.count))
+        let timeMajor = node("Transpose", [x], name: name + "/time", [Self.attr("perm", ints: [1, 0, 2])])
+        var attrs = [Self.attr("hidden_size", int: units)]
+        if op == "GRU" { attrs.append(Self.attr("linear_before_reset", int: 1)) }
+        let y = node(op, [timeMajor, constant(w, name + "/W"), constant(r, name + "/R"), constant(biases, name + "/B")], name: name + "/" + op, attrs)
+        let states = node("Squeeze", [y, integers([1], name + "/direction")], name: name + "/squeeze")
+        return node("Transpose", [states], name: name, [Self.attr("perm", ints: [1, 0, 2])])
     }
 
     /// The operators of a scalar function applied to the value `x`.

@@ -17,7 +17,28 @@ struct ONNXImporter {
         /// A global pooling's output ({c} in nets, {c, 1, 1} in ONNX): only Flatten may read it.
         case pooled(Int)
         case constant(Onnx_TensorProto)
+        /// A sequence with its batch and time axes swapped ({T, n, k}), read only by a recurrent
+        /// operator of layout 0 or by the Transpose that swaps them back.
+        case timeMajor(Edge.Source)
+        /// The Y output of an ONNX recurrent operator: the states with an axis of one direction
+        /// (after time when time-major, else after the batch and time).
+        case recurrentStates(Edge.Source, timeMajor: Bool)
+        /// The Y_h output of an ONNX recurrent operator over the states `Edge.Source`: the last state.
+        case finalState(Edge.Source)
+        /// Integer indices: nets's value of the source plus `shift` (ONNX's 0-based index is
+        /// nets's 1-based one minus 1).
+        case indices(Edge.Source, shift: Int)
+        /// A zero padding of the spatial axes {top, left, bottom, right}, for the Conv that reads it.
+        case padded(Edge.Source, [Int])
+        /// A value's shape as a Shape operator gives it (of the time-major form of the value).
+        case shapeOf(Edge.Source, timeMajor: Bool)
+        /// A shape computed from `Shape`: entries known, nil for the batch; scalar when it is one
+        /// entry taken by Gather.
+        case shape([Int64?], scalar: Bool)
     }
+
+    /// The opsets of the default domain this importer reads.
+    static let opsets: ClosedRange<Int64> = 13...21
 
     static let maxNodes = 1 << 16
 
@@ -37,7 +58,8 @@ struct ONNXImporter {
         guard graph.node.count <= Self.maxNodes else { throw Self.bad("the graph has \(graph.node.count) nodes, more than \(Self.maxNodes)") }
         for t in graph.initializer { values[t.name] = .constant(t) }
         for v in graph.input where values[v.name] == nil {
-            values[v.name] = .source(.input(inputNames.count))
+            let integer = [6, 7].contains(v.type.tensorType.elemType)
+            values[v.name] = integer ? .indices(.input(inputNames.count), shift: 0) : .source(.input(inputNames.count))
             inputNames.append(v.name)
             let dims = v.type.tensorType.shape.dim
             let known = dims.dropFirst().map { $0.dimValue }
@@ -55,6 +77,16 @@ struct ONNXImporter {
     }
 
     // MARK: Reading nodes
+
+    /// Checks the model's opset of the default domain (a model naming none is read as the
+    /// newest).
+    static func checkOpset(_ model: Onnx_ModelProto) throws {
+        for o in model.opsetImport where o.domain.isEmpty || o.domain == "ai.onnx" {
+            guard opsets.contains(o.version) else {
+                throw bad("the model uses opset \(o.version); nets reads opsets \(opsets.lowerBound) to \(opsets.upperBound) (onnx.version_converter converts older models)")
+            }
+        }
+    }
 
     mutating func run() throws {
         for n in graph.node {
@@ -87,6 +119,11 @@ struct ONNXImporter {
         switch values[n.input[i]] {
         case .source(let s)?: return s
         case .pooled?: throw Self.unsupported(n, "it reads a global pooling's output, which nets reads only through Flatten")
+        case .timeMajor?, .recurrentStates?, .finalState?:
+            throw Self.unsupported(n, "it reads a time-major sequence, which nets reads only in a recurrent operator or the Transpose back")
+        case .indices?: throw Self.unsupported(n, "it reads integer indices, which nets reads only in a Gather of an embedding")
+        case .padded?: throw Self.unsupported(n, "it reads a Pad's output, which nets reads only in a Conv")
+        case .shapeOf?, .shape?: throw Self.unsupported(n, "it reads a shape, which nets reads only in a Reshape")
         case .constant?, nil: throw Self.unsupported(n, "input \(quoted(n.input[i])) is a constant")
         }
     }
@@ -144,11 +181,24 @@ struct ONNXImporter {
             var t = a.t
             t.name = n.output[0]
             values[n.output[0]] = .constant(t)
+        case "ConvTranspose":
+            try deconvolution(n)
+        case "LSTM":
+            try recurrent(n, gates: ["InputGate", "OutputGate", "ForgetGate", "MemoryGate"], activations: ["sigmoid", "tanh", "tanh"]) { .longShortTermMemory($0) }
+        case "GRU":
+            try recurrent(n, gates: ["InputGate", "ResetGate", "MemoryGate"], activations: ["sigmoid", "tanh"]) { .gatedRecurrent($0) }
+        case "RNN":
+            try recurrent(n, gates: [""], activations: ["tanh"]) { .basicRecurrent($0) }
+        case "Transpose", "Squeeze", "Unsqueeze", "Gather", "Slice", "Cast", "Shape", "Pad", "Expand":
+            try reshaping(n)
+        case "ReduceMean", "ReduceMax", "ReduceSum":
+            try reduction(n)
         case "Identity":
             let x = n.input.first ?? ""
             values[n.output[0]] = values[x]
             readers[n.output[0], default: 0] += (readers[x] ?? 1) - 1
         case "Dropout":
+            if let t = constant(n, 2), try scalarValue(t) != 0 { throw Self.unsupported(n, "training mode") }
             let ratio = try constant(n, 1).flatMap { try scalarValue($0) } ?? Double(float(n, "ratio", 0.5))
             try add(.dropout(Float(ratio)), n, [source(n, 0)])
         case let op where activations[op] != nil:
@@ -188,6 +238,16 @@ struct ONNXImporter {
             try add(.flatten, n, [source(n, 0)])
         case "Reshape":
             try reshape(n)
+        case "Concat" where n.input.contains(where: { if case .shape? = values[$0] { return true } else { return false } }):
+            var entries: [Int64?] = []
+            for i in n.input {
+                switch values[i] {
+                case .shape(let v, _)?: entries += v
+                case .constant(let t)?: entries += try ONNXFile.integers(t).map { Optional($0) }
+                default: throw Self.unsupported(n, "a shape joined with a computed value")
+                }
+            }
+            values[n.output[0]] = .shape(entries, scalar: false)
         case "Concat":
             guard int(n, "axis", 1) == 1 else { throw Self.unsupported(n, "a catenation along axis \(int(n, "axis", 1))") }
             try add(.catenate, n, n.input.indices.map { try source(n, $0) })
@@ -222,6 +282,11 @@ struct ONNXImporter {
     mutating func arithmetic(_ n: Onnx_NodeProto) throws {
         guard n.input.count == 2 else { throw Self.bad("node \(quoted(n.name)) (\(n.opType)) needs two inputs") }
         let a = constant(n, 0), b = constant(n, 1)
+        if case .indices(let s, let shift)? = values[n.input[0]], let b, let k = try scalarValue(b), k == k.rounded(), abs(k) < Double(1 << 30),
+           n.opType == "Add" || n.opType == "Sub" {
+            values[n.output[0]] = .indices(s, shift: shift + (n.opType == "Add" ? Int(k) : -Int(k)))
+            return
+        }
         if a == nil, b == nil {
             guard n.opType == "Add" else { throw Self.unsupported(n, "\(n.opType) of two computed values") }
             try add(.total, n, [source(n, 0), source(n, 1)])
@@ -276,8 +341,14 @@ struct ONNXImporter {
     }
 
     mutating func reshape(_ n: Onnx_NodeProto) throws {
-        guard let st = constant(n, 1) else { throw Self.unsupported(n, "a shape computed in the graph") }
-        let shape = try ONNXFile.integers(st)
+        let shape: [Int64]
+        if let st = constant(n, 1) {
+            shape = try ONNXFile.integers(st)
+        } else if n.input.count > 1, case .shape(let v, _)? = values[n.input[1]], v.first == .some(nil), v.dropFirst().allSatisfy({ $0 != nil }) {
+            shape = [0] + v.dropFirst().compactMap { $0 }
+        } else {
+            throw Self.unsupported(n, "a shape computed in the graph")
+        }
         guard let batch = shape.first, batch == 0 || batch == -1 else { throw Self.unsupported(n, "a shape \(shape) that does not keep the batch") }
         let rest = shape.dropFirst()
         if case .pooled(let i)? = values[n.input.first ?? ""], rest.count == 1 { values[n.output[0]] = .source(.node(i)); return }
@@ -307,6 +378,8 @@ struct ONNXImporter {
     }
 
     mutating func convolution(_ n: Onnx_NodeProto) throws {
+        let input: Edge.Source
+        if case .padded(let s, _)? = values[n.input.first ?? ""] { input = s } else { input = try source(n, 0) }
         guard let wt = constant(n, 1) else { throw Self.unsupported(n, "computed weights") }
         let w = try tensor(wt)
         guard w.rank == 4 else { throw Self.unsupported(n, "only two-dimensional convolutions") }
@@ -317,8 +390,12 @@ struct ONNXImporter {
         }
         let groups = int(n, "group", 1)
         guard groups > 0 else { throw Self.bad("node \(quoted(n.name)) has group \(groups)") }
-        let spec = try window(n, kernel: ints(n, "kernel_shape") ?? Array(w.shape[2...]))
-        try add(.convolution(channels: w.shape[0], window: spec, groups: groups, biases: arrays["Biases"] != nil), arrays: arrays, n, [source(n, 0)])
+        var spec = try window(n, kernel: ints(n, "kernel_shape") ?? Array(w.shape[2...]))
+        if case .padded(_, let p)? = values[n.input[0]] {
+            guard case .explicit(let t, let b, let l, let r) = spec.padding else { throw Self.unsupported(n, "a Pad before a convolution with auto_pad") }
+            spec.padding = .explicit(top: t + p[0], bottom: b + p[2], left: l + p[1], right: r + p[3])
+        }
+        try add(.convolution(channels: w.shape[0], window: spec, groups: groups, biases: arrays["Biases"] != nil), arrays: arrays, n, [input])
     }
 
     mutating func pooling(_ n: Onnx_NodeProto) throws {
@@ -333,6 +410,212 @@ struct ONNXImporter {
         try add(.pooling(spec, max ? .max : .mean), n, [source(n, 0)])
     }
 
+    /// ConvTranspose: a DeconvolutionLayer, its pads cropped from the output (an output_padding
+    /// shortens the crop at the end).
+    mutating func deconvolution(_ n: Onnx_NodeProto) throws {
+        guard let wt = constant(n, 1) else { throw Self.unsupported(n, "computed weights") }
+        let w = try tensor(wt)
+        guard w.rank == 4 else { throw Self.unsupported(n, "only two-dimensional deconvolutions") }
+        guard attribute(n, "output_shape") == nil else { throw Self.unsupported(n, "an output_shape") }
+        var arrays = ["Weights": w]
+        if n.input.count > 2, !n.input[2].isEmpty {
+            guard let b = constant(n, 2) else { throw Self.unsupported(n, "computed biases") }
+            arrays["Biases"] = try tensor(b)
+        }
+        let groups = int(n, "group", 1)
+        guard groups > 0, groups <= 1 << 16 else { throw Self.bad("node \(quoted(n.name)) has group \(groups)") }
+        let kernel = ints(n, "kernel_shape") ?? Array(w.shape[2...])
+        let strides = ints(n, "strides") ?? [1, 1], dilations = ints(n, "dilations") ?? [1, 1], extra = ints(n, "output_padding") ?? [0, 0]
+        guard kernel.count == 2, strides.count == 2, dilations.count == 2, extra.count == 2,
+              (kernel + strides + dilations).allSatisfy({ $0 > 0 && $0 <= 1 << 16 }), extra.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }) else {
+            throw Self.unsupported(n, "only two-dimensional windows of positive sizes")
+        }
+        var pads: [Int]
+        switch string(n, "auto_pad") ?? "NOTSET" {
+        case "NOTSET", "":
+            pads = ints(n, "pads") ?? [0, 0, 0, 0]
+            guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }) else { throw Self.bad("node \(quoted(n.name)) has invalid pads \(pads)") }
+        case "VALID": pads = [0, 0, 0, 0]
+        case let auto where auto == "SAME_UPPER" || auto == "SAME_LOWER":
+            // The output is the input times the stride: the crop is the kernel's extent less the stride.
+            pads = [0, 0, 0, 0]
+            for axis in 0..<2 {
+                let total = dilations[axis] * (kernel[axis] - 1) + 1 + extra[axis] - strides[axis]
+                guard total >= 0 else { throw Self.unsupported(n, "auto_pad \(auto) with a stride larger than the kernel") }
+                let (small, large) = (total / 2, total - total / 2)
+                (pads[axis], pads[axis + 2]) = auto == "SAME_UPPER" ? (large, small) : (small, large)
+            }
+        case let other: throw Self.unsupported(n, "auto_pad \(other)")
+        }
+        for axis in 0..<2 {
+            guard pads[axis + 2] >= extra[axis] else { throw Self.unsupported(n, "an output_padding larger than the padding at the end") }
+            pads[axis + 2] -= extra[axis]
+        }
+        let spec = WindowSpec(kernel: kernel, stride: strides, padding: .explicit(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3]),
+                              dilation: dilations)
+        try add(.deconvolution(channels: nil, window: spec, groups: groups, biases: arrays["Biases"] != nil), arrays: arrays, n, [source(n, 0)])
+    }
+
+    /// An ONNX RNN, GRU or LSTM of one forward direction from a zero state, as nets's recurrent
+    /// layer: the gates of W, R and B in ONNX's order are nets's `gates`, the input and
+    /// recurrent biases added. A GRU must apply its reset after the state product
+    /// (linear_before_reset, as PyTorch does) with no recurrent memory bias, Wolfram's equations.
+    mutating func recurrent(_ n: Onnx_NodeProto, gates: [String], activations: [String], kind: (Int) -> LayerKind) throws {
+        let direction = string(n, "direction") ?? "forward"
+        guard direction == "forward" else { throw Self.unsupported(n, "the \(direction) direction; nets's recurrent layers run forward") }
+        guard attribute(n, "clip") == nil, int(n, "input_forget", 0) == 0 else { throw Self.unsupported(n, "clip or input_forget") }
+        if let given = attribute(n, "activations")?.strings.map({ String(decoding: $0, as: UTF8.self).lowercased() }), given != activations {
+            throw Self.unsupported(n, "the activations \(given)")
+        }
+        let layout = int(n, "layout", 0)
+        let x: Edge.Source
+        switch (values[n.input.first ?? ""], layout) {
+        case (.timeMajor(let s)?, 0), (.source(let s)?, 1): x = s
+        default: throw Self.unsupported(n, "an input that is not a sequence of the batch (layout \(layout))")
+        }
+        guard let wt = constant(n, 1), let rt = constant(n, 2) else { throw Self.unsupported(n, "computed weights") }
+        let w = try tensor(wt), r = try tensor(rt), g = gates.count
+        guard w.rank == 3, r.rank == 3, w.shape[0] == 1, w.shape[1] % g == 0, w.shape[1] > 0 else {
+            throw Self.bad("node \(quoted(n.name)) (\(n.opType)) has weights of dimensions \(w.shape)")
+        }
+        let h = w.shape[1] / g, k = w.shape[2]
+        guard int(n, "hidden_size", h) == h, r.shape == [1, g * h, h] else {
+            throw Self.bad("node \(quoted(n.name)) (\(n.opType)) has recurrent weights of dimensions \(r.shape) for \(h) units")
+        }
+        var b = [Float](repeating: 0, count: 2 * g * h)
+        if let bt = constant(n, 3) {
+            let t = try tensor(bt)
+            guard t.count == b.count else { throw Self.bad("node \(quoted(n.name)) (\(n.opType)) has \(t.count) biases, not \(b.count)") }
+            b = t.values
+        } else if n.input.count > 3, !n.input[3].isEmpty {
+            throw Self.unsupported(n, "computed biases")
+        }
+        guard n.input.count <= 4 || n.input[4].isEmpty else { throw Self.unsupported(n, "sequence lengths") }
+        for i in 5..<max(5, n.input.count) where !n.input[i].isEmpty {
+            guard let t = constant(n, i), try tensor(t).values.allSatisfy({ $0 == 0 }) else {
+                throw Self.unsupported(n, "an initial state or peepholes other than zero")
+            }
+        }
+        if n.opType == "GRU" {
+            guard int(n, "linear_before_reset", 0) == 1 else {
+                throw Self.unsupported(n, "a reset gate applied before the state product (linear_before_reset 0); Wolfram's GatedRecurrentLayer applies it after")
+            }
+            guard b[(5 * h)..<(6 * h)].allSatisfy({ $0 == 0 }) else {
+                throw Self.unsupported(n, "a recurrent bias of the memory gate, which Wolfram's GatedRecurrentLayer does not have")
+            }
+        }
+        var arrays: [String: Tensor] = [:]
+        let wv = w.values, rv = r.values
+        for (j, gate) in gates.enumerated() {
+            arrays[gate + "InputWeights"] = try Tensor(shape: [h, k], values: Array(wv[(j * h * k)..<((j + 1) * h * k)]))
+            arrays[gate + "StateWeights"] = try Tensor(shape: [h, h], values: Array(rv[(j * h * h)..<((j + 1) * h * h)]))
+            arrays[gate + "Biases"] = try Tensor(shape: [h], values: (0..<h).map { b[j * h + $0] + b[(g + j) * h + $0] })
+        }
+        if n.output.count > 2, !n.output[2].isEmpty, readers[n.output[2], default: 0] > 0 { throw Self.unsupported(n, "the cell state output Y_c") }
+        try add(kind(h), arrays: arrays, n, [x])
+        guard case .source(let states)? = values[n.output[0]] else { return }
+        values[n.output[0]] = .recurrentStates(states, timeMajor: layout == 0)
+        if n.output.count > 1, !n.output[1].isEmpty { values[n.output[1]] = .finalState(states) }
+    }
+
+    /// The integer entries of an `axes`-like attribute, or of input `i` from the opsets that
+    /// moved it there.
+    func integers(_ n: Onnx_NodeProto, attribute name: String, input i: Int) throws -> [Int]? {
+        if let a = ints(n, name) { return a }
+        guard let t = constant(n, i) else {
+            if i < n.input.count, !n.input[i].isEmpty { throw Self.unsupported(n, "\(name) computed in the graph") }
+            return nil
+        }
+        return try ONNXFile.integers(t).map { Int(clamping: $0) }
+    }
+
+    /// Operators that move axes, index or cut, which nets reads where they mean a layer: around
+    /// recurrent operators (time-major Transposes, Squeezes of the direction), the last state
+    /// (Gather or Squeeze of Y_h, Gather of the last element), the sequence cuts (Slice),
+    /// embeddings (Cast, Gather of indices), Pad before a Conv, Shape for a Reshape.
+    mutating func reshaping(_ n: Onnx_NodeProto) throws {
+        let input = values[n.input.first ?? ""]
+        let out = n.output[0]
+        let axes = ["Squeeze", "Unsqueeze"].contains(n.opType) ? try integers(n, attribute: "axes", input: 1) : nil
+        switch (n.opType, input) {
+        case ("Transpose", .source(let s)?) where ints(n, "perm") == [1, 0, 2]: values[out] = .timeMajor(s)
+        case ("Transpose", .timeMajor(let s)?) where ints(n, "perm") == [1, 0, 2]: values[out] = .source(s)
+        case ("Squeeze", .recurrentStates(let s, let timeMajor)?) where axes == [timeMajor ? 1 : 2]:
+            values[out] = timeMajor ? .timeMajor(s) : .source(s)
+        case ("Squeeze", .finalState(let s)?) where axes == [0]:
+            try add(.sequenceLast, n, [s])
+        case ("Squeeze", .pooled(let i)?) where axes == [2, 3] || axes == [-2, -1]:
+            values[out] = .source(.node(i))
+        case ("Gather", .finalState(let s)?) where int(n, "axis", 0) == 0:
+            guard let t = constant(n, 1), t.dims.isEmpty, try [0, -1].contains(scalarValue(t)) else { throw Self.unsupported(n, "an index other than the one direction") }
+            try add(.sequenceLast, n, [s])
+        case ("Gather", .source(let s)?) where int(n, "axis", 0) == 1:
+            guard let t = constant(n, 1), t.dims.isEmpty, try scalarValue(t) == -1 else { throw Self.unsupported(n, "an index other than -1 (the last element)") }
+            try add(.sequenceLast, n, [s])
+        case ("Gather", .constant(let data)?):
+            guard n.input.count > 1, case .indices(let s, let shift)? = values[n.input[1]], int(n, "axis", 0) == 0 else {
+                throw Self.unsupported(n, "an embedding of indices that are not integer inputs")
+            }
+            let w = try tensor(data)
+            guard w.rank == 2 else { throw Self.unsupported(n, "an embedding of rank \(w.rank)") }
+            var x = s
+            if shift != -1 {
+                // nets's EmbeddingLayer reads 1-based indices.
+                try add(.elementwise(.scalar(.sum([.input, .constant(Double(shift + 1))]))), n, [s])
+                x = .node(layers.count - 1)
+            }
+            try add(.embedding(size: w.shape[1], vocabulary: w.shape[0]), arrays: ["Weights": w], n, [x])
+        case ("Gather", .shapeOf(_, let timeMajor)?):
+            guard let t = constant(n, 1), try ONNXFile.integers(t) == [timeMajor ? 1 : 0] else { throw Self.unsupported(n, "a dimension other than the batch") }
+            values[out] = .shape([nil], scalar: t.dims.isEmpty)
+        case ("Unsqueeze", .shape(let v, true)?) where axes == [0]:
+            values[out] = .shape(v, scalar: false)
+        case ("Slice", .source(let s)?):
+            guard let starts = try integers(n, attribute: "starts", input: 1), let ends = try integers(n, attribute: "ends", input: 2),
+                  try integers(n, attribute: "axes", input: 3) == [1] else { throw Self.unsupported(n, "a slice other than of the sequence axis") }
+            let steps = try integers(n, attribute: "steps", input: 4) ?? [1]
+            switch (starts, ends, steps) {
+            case ([0], [-1], [1]): try add(.sequenceMost, n, [s])
+            case ([1], let e, [1]) where (e.first ?? 0) >= Int(Int32.max): try add(.sequenceRest, n, [s])
+            case ([-1], let e, [-1]) where (e.first ?? 0) <= Int(Int32.min): try add(.sequenceReverse, n, [s])
+            default: throw Self.unsupported(n, "the slice \(starts)..\(ends) by \(steps), which is none of SequenceMost, SequenceRest, SequenceReverse")
+            }
+        case ("Cast", .source(let s)?) where [6, 7].contains(int(n, "to", 0)): values[out] = .indices(s, shift: 0)
+        case ("Cast", .indices(let s, let shift)?) where [6, 7].contains(int(n, "to", 0)) || shift == 0:
+            values[out] = [6, 7].contains(int(n, "to", 0)) ? .indices(s, shift: shift) : .source(s)
+        case ("Shape", .source(let s)?): values[out] = .shapeOf(s, timeMajor: false)
+        case ("Shape", .timeMajor(let s)?): values[out] = .shapeOf(s, timeMajor: true)
+        case ("Expand", .constant(let t)?):
+            // A zero state of the batch's size (PyTorch's initial recurrent state).
+            guard n.input.count == 2, case .shape? = values[n.input[1]], try tensor(t).values.allSatisfy({ $0 == 0 }) else {
+                throw Self.unsupported(n, "an expansion other than of zeros to a shape of the batch")
+            }
+            values[out] = .constant(t)
+        case ("Pad", .source(let s)?):
+            guard (string(n, "mode") ?? "constant") == "constant", try constant(n, 2).map({ try scalarValue($0) == 0 }) ?? true,
+                  let p = try integers(n, attribute: "pads", input: 1), p.count == 8, p[0] == 0, p[1] == 0, p[4] == 0, p[5] == 0,
+                  p.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }) else {
+                throw Self.unsupported(n, "a padding other than zeros around the height and width, before a Conv")
+            }
+            values[out] = .padded(s, [p[2], p[3], p[6], p[7]])
+        default:
+            throw Self.unsupported(n)
+        }
+    }
+
+    /// ReduceMean, ReduceMax, ReduceSum over the height and width (global pooling) or over the
+    /// elements of a sequence (AggregationLayer[f, 1]).
+    mutating func reduction(_ n: Onnx_NodeProto) throws {
+        let f: Pooling.Function = n.opType == "ReduceMax" ? .max : n.opType == "ReduceMean" ? .mean : .total
+        let axes = try integers(n, attribute: "axes", input: 1) ?? []
+        let keep = int(n, "keepdims", 1) != 0
+        switch axes {
+        case [2, 3], [-2, -1]: try add(.aggregation(f), n, [source(n, 0)], pooled: keep)
+        case [1] where !keep: try add(.sequenceAggregation(f), n, [source(n, 0)])
+        default: throw Self.unsupported(n, "a reduction over axes \(axes)\(keep ? " keeping them" : "") other than the height and width or the sequence")
+        }
+    }
+
     // MARK: The net
 
     /// A NetChain when the layers form a line from the single input, else a NetGraph.
@@ -345,6 +628,7 @@ struct ONNXImporter {
         case .source(let s): output = s
         case .pooled(let i): output = .node(i)
         case .constant: throw Self.bad("the graph's output is a constant")
+        default: throw Self.bad("the graph's output is not laid out as nets lays out a batch (a time-major sequence, a shape, indices...)")
         }
         guard !layers.isEmpty else { throw Self.bad("the graph has no layer") }
         var line = inputNames.count == 1 && output == .node(layers.count - 1)

@@ -42,6 +42,11 @@ extension KernelSuite {
             "NetChain[{FlattenLayer[], LinearLayer[12], ElementwiseLayer[LogisticSigmoid], ReshapeLayer[{3, 4}], LinearLayer[5], ElementwiseLayer[Clip[#, {-0.5, 0.5}] &], ElementwiseLayer[Exp[#] - 1 &]}, \"Input\" -> {2, 3}]",
             "NetGraph[{LinearLayer[6], ElementwiseLayer[Tanh], ElementwiseLayer[Ramp], TotalLayer[], CatenateLayer[], LinearLayer[3]}, {1 -> 2, 1 -> 3, {2, 3} -> 4, {4, 1} -> 5, 5 -> 6}, \"Input\" -> 4]",
             "NetChain[{ConvolutionLayer[6, {3, 3}, \"Dilation\" -> 2, \"PaddingSize\" -> 2], ConvolutionLayer[6, {3, 3}, \"ChannelGroups\" -> 3, \"PaddingSize\" -> 1], PoolingLayer[2, 2, \"Function\" -> Max], AggregationLayer[Max], LinearLayer[4]}, \"Input\" -> {3, 9, 9}]",
+            "NetChain[{DeconvolutionLayer[4, 2, \"Stride\" -> 2], Ramp, DeconvolutionLayer[4, 3, \"Stride\" -> 2, \"PaddingSize\" -> {{1, 0}, {0, 1}}, \"ChannelGroups\" -> 2], DeconvolutionLayer[2, {3, 2}, \"PaddingSize\" -> \"Same\", \"Dilation\" -> 2, \"Biases\" -> None]}, \"Input\" -> {2, 3, 3}]",
+            "NetChain[{LongShortTermMemoryLayer[5], SequenceLastLayer[], LinearLayer[3]}, \"Input\" -> {6, 4}]",
+            "NetChain[{GatedRecurrentLayer[4], BasicRecurrentLayer[3], SequenceMostLayer[], SequenceRestLayer[], SequenceReverseLayer[], AggregationLayer[Mean, 1]}, \"Input\" -> {5, 2}]",
+            "NetChain[{BasicRecurrentLayer[3], AggregationLayer[Max, 1]}, \"Input\" -> {4, 2}]",
+            "NetChain[{GatedRecurrentLayer[2], AggregationLayer[Total, 1]}, \"Input\" -> {3, 3}]",
         ])
         func roundTrip(_ spec: String) {
             let path = Self.temporary("round.onnx")
@@ -53,6 +58,38 @@ extension KernelSuite {
                 Max[Abs[Flatten[net[x]] - Flatten[back[x]]]] < 10^-5
                 """)
             #expect(t.result == "True", "\(t.messages)")
+        }
+
+        /// An embedding exports as Cast, Sub and Gather of int64 indices and comes back.
+        @Test func embeddingRoundTrip() {
+            let path = Self.temporary("embedding.onnx")
+            let t = run("""
+                net = NetInitialize[NetChain[{EmbeddingLayer[3, 10], LongShortTermMemoryLayer[4], SequenceLastLayer[]}, "Input" -> {5}], RandomSeeding -> 3];
+                Export["\(path)", net];
+                back = Import["\(path)"];
+                x = {{1, 10, 3, 3, 7}, {2, 2, 9, 1, 5}};
+                {Information[back, "LayersCount"], Max[Abs[Flatten[net[x]] - Flatten[back[x]]]] < 10^-6}
+                """)
+            #expect(t.result == "{3, True}", "\(t.messages)")
+        }
+
+        /// Models exported by torch.onnx.export (Fixtures/onnx/make_torch_fixtures.py) import and
+        /// give PyTorch's outputs: ConvTranspose with output_padding (opset 17), an LSTM read
+        /// through its time-major Transposes and its zero initial state (opset 14), a GRU's final
+        /// state (opset 19), an Embedding of int64 tokens and ReduceMean with axes as an input
+        /// (opset 18).
+        @Test(arguments: [("torch_deconv", "NetChain", 7), ("torch_lstm", "NetChain", 3), ("torch_gru", "NetChain", 3),
+                          ("torch_embedding", "NetChain", 5)])
+        func importsPyTorchExports(_ name: String, _ head: String, _ layers: Int) {
+            let t = run(Self.difference(name))
+            #expect(t.result == "{\(head), True}", "\(t.messages)")
+            #expect(eval("Information[Import[\"\(Self.fixtures)/\(name).onnx\"], \"LayersCount\"]") == "\(layers)")
+        }
+
+        @Test func layerNormalizationIsNamedUnsupported() {
+            let t = run("Import[\"\(Self.fixtures)/torch_layernorm.onnx\"]")
+            #expect(t.result == "$Failed")
+            #expect(t.messages.joined().contains("the operator LayerNormalization of node \"/norm/LayerNormalization\" has no nets layer"), "\(t.messages)")
         }
 
         /// The class decoder survives: the imported net still answers with classes.
@@ -70,7 +107,7 @@ extension KernelSuite {
         @Test func unsupportedOperatorIsNamed() {
             let t = run("Import[\"\(Self.fixtures)/unsupported_operator.onnx\"]")
             #expect(t.result == "$Failed")
-            #expect(t.messages.joined().contains("the operator Shape of node \"/Shape\" has no nets layer"), "\(t.messages)")
+            #expect(t.messages.joined().contains("the operator Reshape of node \"/Reshape\" has no nets layer (a shape computed in the graph)"), "\(t.messages)")
         }
 
         @Test(arguments: [
@@ -132,6 +169,104 @@ extension KernelSuite {
             let x = try Tensor(shape: [2, 4], values: [1, 0, -1, 2, 0.5, 0.5, 0.5, 0.5])
             #expect(try back.forward([x]).values == net.forward([x]).values)
             #expect(throws: (any Error).self) { try ONNXModel.read(bytes, directory: nil) }
+        }
+        // MARK: Models built here, opset by opset
+
+        static func node(_ op: String, _ inputs: [String], _ output: String, _ attributes: [Onnx_AttributeProto] = []) -> Onnx_NodeProto {
+            var n = Onnx_NodeProto()
+            n.opType = op
+            n.name = output
+            n.input = inputs
+            n.output = [output]
+            n.attribute = attributes
+            return n
+        }
+
+        /// A model of `nodes` from the input "x" of per-example shape `shape` to "y" at `opset`.
+        static func model(_ nodes: [Onnx_NodeProto], _ initializers: [Onnx_TensorProto], _ shape: Shape, opset: Int64) throws -> [UInt8] {
+            var graph = Onnx_GraphProto()
+            graph.input = [ONNXModel.valueInfo("x", shape)]
+            graph.output = [ONNXModel.valueInfo("y", nil)]
+            graph.node = nodes
+            graph.initializer = initializers
+            var model = Onnx_ModelProto()
+            var o = Onnx_OperatorSetIdProto()
+            o.version = opset
+            model.opsetImport = [o]
+            model.graph = graph
+            return try ONNXFile.encode(model)
+        }
+
+        /// Pad, Conv, ReduceMean, Squeeze and Clip, with the axes of ReduceMean an attribute up to
+        /// opset 17 and an input from 18, Squeeze's axes and Clip's bounds inputs: the same net
+        /// as a padded convolution, global mean and ReLU6 built directly.
+        @Test(arguments: [13, 14, 17, 18, 21])
+        func attributesMovedToInputs(_ opset: Int) throws {
+            let w = try Tensor(shape: [3, 2, 3, 3], values: (0..<54).map { Float(($0 * 37) % 19) / 6 - 1.5 })
+            var reduce = Self.node("ReduceMean", ["c"] + (opset >= 18 ? ["axes"] : []), "m", opset >= 18 ? [] : [ONNXExporter.attr("axes", ints: [2, 3])])
+            reduce.attribute.append(ONNXExporter.attr("keepdims", int: 1))
+            let nodes = [
+                Self.node("Pad", ["x", "pads"], "p"),
+                Self.node("Conv", ["p", "w"], "c", [ONNXExporter.attr("kernel_shape", ints: [3, 3])]),
+                reduce,
+                Self.node("Squeeze", ["m", "axes"], "s"),
+                Self.node("Clip", ["s", "lo", "hi"], "y"),
+            ]
+            let inits = [ONNXFile.proto(integers: [0, 0, 1, 1, 0, 0, 1, 1], name: "pads"), ONNXFile.proto(w, name: "w"),
+                         ONNXFile.proto(integers: [2, 3], name: "axes"), ONNXFile.proto(Tensor(scalar: 0), name: "lo"), ONNXFile.proto(Tensor(scalar: 6), name: "hi")]
+            let net = try ONNXModel.read(try Self.model(nodes, inits, [2, 4, 4], opset: Int64(opset)), directory: nil)
+            let conv = try Layer(.convolution(channels: 3, window: WindowSpec(kernel: [3, 3], padding: .explicit(top: 1, bottom: 1, left: 1, right: 1)), groups: 1, biases: false),
+                                 arrays: ["Weights": w], input: [2, 4, 4])
+            let direct = Net.chain(try Chain(names: ["c", "m", "r"], nodes: [.layer(conv), .layer(try Layer(.aggregation(.mean))),
+                                                                           .layer(try Layer(.elementwise(.activation(.relu6))))]))
+            let x = try Tensor(shape: [2, 2, 4, 4], values: (0..<64).map { Float(($0 * 29) % 23) / 5 - 2 })
+            let (a, b) = (try net.forward([x]).values, try direct.forward([x]).values)
+            #expect(a.count == 6 && zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 }, "\(a) \(b)")
+        }
+
+        @Test(arguments: [12, 22])
+        func opsetsOutsideTheRangeAreNamed(_ opset: Int) throws {
+            let bytes = try Self.model([Self.node("Relu", ["x"], "y")], [], [3], opset: Int64(opset))
+            #expect(throws: (any Error).self) { try ONNXModel.read(bytes, directory: nil) }
+            do { _ = try ONNXModel.read(bytes, directory: nil) } catch { #expect("\(error)".contains("opset \(opset); nets reads opsets 13 to 21"), "\(error)") }
+        }
+
+        /// What nets's layers cannot compute is refused with the operator, the node and the reason.
+        @Test(arguments: [
+            ("BatchNormalization", "training mode"), ("GRU", "linear_before_reset 0"), ("LSTM", "the bidirectional direction"),
+            ("Transpose", "has no nets layer"),
+        ])
+        func refusedWithAReason(_ op: String, _ why: String) throws {
+            var n = Self.node(op, ["x"], "y")
+            var inits: [Onnx_TensorProto] = []
+            switch op {
+            case "BatchNormalization":
+                n.input += ["s", "b", "m", "v"]
+                n.attribute = [ONNXExporter.attr("training_mode", int: 1)]
+                inits = try ["s", "b", "m", "v"].map { ONNXFile.proto(try Tensor(shape: [3], repeating: 1), name: $0) }
+            case "GRU", "LSTM":
+                let g = op == "GRU" ? 3 : 4
+                n.input = ["t", "W", "R"]
+                n.attribute = op == "LSTM" ? [ONNXExporter.attr("layout", int: 1)] : []
+                if op == "LSTM" {
+                    n.input[0] = "x"
+                    var d = Onnx_AttributeProto()
+                    (d.name, d.type, d.s) = ("direction", .string, Data("bidirectional".utf8))
+                    n.attribute.append(d)
+                }
+                inits = [ONNXFile.proto(try Tensor(shape: [1, 2 * g, 3]), name: "W"), ONNXFile.proto(try Tensor(shape: [1, 2 * g, 2]), name: "R")]
+            default:
+                n.attribute = [ONNXExporter.attr("perm", ints: [0, 2, 1])]
+            }
+            let nodes = op == "GRU" ? [Self.node("Transpose", ["x"], "t", [ONNXExporter.attr("perm", ints: [1, 0, 2])]), n] : [n]
+            let bytes = try Self.model(nodes, inits, op == "BatchNormalization" ? [3] : [4, 3], opset: 17)
+            do {
+                _ = try ONNXModel.read(bytes, directory: nil)
+                Issue.record("\(op) was read")
+            } catch {
+                #expect("\(error)".contains("the operator \(op) of node \"y\""), "\(error)")
+                #expect("\(error)".contains(why), "\(error)")
+            }
         }
     }
 }

@@ -84,6 +84,10 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.map(.linear(output: [2], biases: true)), [[3, 2]]),
         LayerExample(.map(.embedding(size: 2, vocabulary: 4)), [[2, 3]], values: [.classes(4)]),
         LayerExample(.bidirectional(forward: .longShortTermMemory(2), backward: .basicRecurrent(3)), [[3, 2]]),
+        LayerExample(.deconvolution(channels: 4, window: WindowSpec(kernel: [3, 3], stride: [2, 2], padding: .explicit(top: 1, bottom: 0, left: 0, right: 1)),
+                                    groups: 2, biases: true), [[2, 3, 3]]),
+        LayerExample(.deconvolution(channels: 2, window: WindowSpec(kernel: [2, 3], stride: [1, 2], padding: .same, dilation: [2, 1]),
+                                    groups: 1, biases: false), [[3, 2, 2]]),
     ]
 
     /// One tag per spec, from an exhaustive switch: a new `LayerKind` case does not compile here
@@ -93,6 +97,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case crossEntropyIndex, crossEntropyProbabilities, crossEntropyBinary, meanSquared, meanAbsolute
         case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse, sequenceAggregation
         case attention, normalization, map, bidirectional
+        case deconvolution
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -121,6 +126,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .normalization: self = .normalization
             case .map: self = .map
             case .bidirectional: self = .bidirectional
+            case .deconvolution: self = .deconvolution
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -323,6 +329,8 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"map":{"_0":{"linear":{"biases":true,"output":[2]}}}}"#,
         #"{"map":{"_0":{"embedding":{"size":2,"vocabulary":4}}}}"#,
         #"{"bidirectional":{"_0":{"longShortTermMemory":{"_0":2}},"_1":{"basicRecurrent":{"_0":3}}}}"#,
+        #"{"deconvolution":{"biases":true,"channels":4,"groups":2,"window":{"dilation":[1,1],"kernel":[3,3],"padding":{"explicit":{"bottom":0,"left":0,"right":1,"top":1}},"stride":[2,2]}}}"#,
+        #"{"deconvolution":{"biases":false,"channels":2,"groups":1,"window":{"dilation":[2,1],"kernel":[2,3],"padding":{"same":{}},"stride":[1,2]}}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// nets's ONNX exports run by ONNX Runtime: MobileNet V2, a small convolutional net and a graph,
+/// nets's ONNX exports run by ONNX Runtime: MobileNet V2, a small convolutional net, a graph, deconvolutions and
+/// sequence layers (embedding, LSTM, GRU, basic recurrent, the sequence cuts and aggregations),
 /// each accepted by onnx.checker and giving nets's outputs (Clients/onnx_check.py). The clients
 /// are onnx and onnxruntime pinned by hash in scripts/requirements-test.txt, installed by
 /// scripts/setup into $NETS_HOME/python-clients.
@@ -19,7 +20,7 @@ import Testing
                             environment: ["PYTHONPATH": NotebookTests.clients],
                             executable: URL(fileURLWithPath: "/usr/bin/env"))
         #expect(r.exitStatus(within: 900) == 0, "\(r.output)")
-        for name in ["mobilenet_v2", "small_cnn", "graph"] {
+        for name in ["mobilenet_v2", "small_cnn", "graph", "deconvolution", "lstm", "recurrent", "embedding"] {
             #expect(r.output.contains("ok   \(name) max |difference|"), "\(r.output)")
         }
     }

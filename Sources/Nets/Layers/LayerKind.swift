@@ -58,6 +58,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
     /// `NetBidirectionalOperator[{forward, backward}]`: the two layers over the sequence and its
     /// reverse, their outputs joined.
     indirect case bidirectional(forward: LayerKind, backward: LayerKind)
+    /// `DeconvolutionLayer`: a transposed convolution.
+    case deconvolution(channels: Int?, window: WindowSpec, groups: Int, biases: Bool)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -89,6 +91,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .normalization(let spec): return NormalizationLayer(spec: spec)
         case .map(let inner): return NetMapOperator(inner: inner)
         case .bidirectional(let f, let b): return NetBidirectionalOperator(forward: f, backward: b)
+        case .deconvolution(let channels, let window, let groups, let biases):
+            return DeconvolutionLayer(channels: channels, window: window, groups: groups, biases: biases)
         }
     }
 
@@ -99,7 +103,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
          CrossEntropyLossLayer.self, MeanSquaredLossLayer.self, MeanAbsoluteLossLayer.self, EmbeddingLayer.self,
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
          SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
-         AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self]
+         AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self,
+         DeconvolutionLayer.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.

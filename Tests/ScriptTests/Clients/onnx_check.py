@@ -24,13 +24,24 @@ CASES = {
     "graph": ("NetInitialize[NetGraph[{LinearLayer[6], ElementwiseLayer[Tanh], ElementwiseLayer[Ramp], TotalLayer[], CatenateLayer[], "
               "FlattenLayer[], ReshapeLayer[{3, 4}], FlattenLayer[], LinearLayer[3], DropoutLayer[]}, "
               "{1 -> 2, 1 -> 3, {2, 3} -> 4, {4, 1} -> 5, 5 -> 6 -> 7 -> 8 -> 9 -> 10}, \"Input\" -> 4], RandomSeeding -> 3]", 1e-5),
+    "deconvolution": ("NetInitialize[NetChain[{DeconvolutionLayer[4, 2, \"Stride\" -> 2], Ramp, DeconvolutionLayer[4, 3, \"Stride\" -> 2, "
+                      "\"PaddingSize\" -> 1, \"ChannelGroups\" -> 2], DeconvolutionLayer[2, 3, \"PaddingSize\" -> \"Same\", \"Dilation\" -> 2]}, "
+                      "\"Input\" -> {4, 5, 5}], RandomSeeding -> 4]", 1e-5),
+    "lstm": ("NetInitialize[NetChain[{LongShortTermMemoryLayer[5], SequenceLastLayer[], LinearLayer[3]}, \"Input\" -> {6, 4}], RandomSeeding -> 5]", 1e-5),
+    "recurrent": ("NetInitialize[NetChain[{GatedRecurrentLayer[5], BasicRecurrentLayer[3], SequenceMostLayer[], SequenceRestLayer[], "
+                  "SequenceReverseLayer[], AggregationLayer[Total, 1]}, \"Input\" -> {6, 4}], RandomSeeding -> 6]", 1e-5),
+    "embedding": ("NetInitialize[NetChain[{EmbeddingLayer[3, 10], LongShortTermMemoryLayer[4], AggregationLayer[Max, 1], "
+                  "LinearLayer[2]}, \"Input\" -> {7}], RandomSeeding -> 7]", 1e-5),
 }
+# inputs other than uniform reals in [-1, 1]: the embedding reads indices 1...10
+INPUTS = {"embedding": "Table[RandomInteger[{1, 10}, 7], 2]"}
+DEFAULT_INPUT = 'Table[RandomReal[{-1, 1}, First[Values[Information[net, "InputPorts"]]]], 2]'
 
 lines = []
 for name, (net, _) in CASES.items():
     model = os.path.join(work, name + ".onnx")
     lines.append(f'net = {net}; Export["{model}", net]; '
-                 f'x = Table[RandomReal[{{-1, 1}}, First[Values[Information[net, "InputPorts"]]]], 2]; '
+                 f'x = {INPUTS.get(name, DEFAULT_INPUT)}; '
                  f'Export["{os.path.join(work, name + ".txt")}", ToString[{{Dimensions[x], Flatten[x], Dimensions[net[x]], Flatten[net[x]]}}, InputForm]];')
 script = os.path.join(work, "export.nets")
 with open(script, "w") as f:
