@@ -96,7 +96,7 @@ for (name, k, o, side) in pointwiseCases {
         let y = try Tensor(shape: [1, o, side, side])
         let scratch = Scratch()
         let out = OutputPointer(value: y.storage.pointer)
-        return try median(repeats: 50) {
+        return median(repeats: 50) {
             // Shapes fixed above: the call cannot throw; a failure would show as a wrong time only.
             Parallel.jobs(1) { _ in
                 try? Convolution.inference(x.storage.pointer, shape: x.shape, weights: w, window: window, groups: 1,
