@@ -274,8 +274,8 @@ AVX2 static int depthwise_input_grad_avx2(const float *g, long ho, long wo, cons
 /* An mr x 16 block of C at column j (columns beyond `cols` masked off): row p of B starts at
    brows[p], so B may be a matrix or rows gathered from a padded image. */
 INLINE_AVX2 void smallk_block(const int mr, const int full, long cols, long k, const float *a, long lda,
-                              const float *const *brows, long j, float *c, long ldc, const float *bias,
-                              const float *residual, long ldr, int act) {
+                              const float *const *brows, const float *b, long ldb, long j, float *c, long ldc,
+                              const float *bias, const float *residual, long ldr, int act) {
     __m256i m0 = _mm256_setzero_si256(), m1 = _mm256_setzero_si256();
     if (!full) {
         const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -285,7 +285,7 @@ INLINE_AVX2 void smallk_block(const int mr, const int full, long cols, long k, c
     __m256 acc0[6], acc1[6];
     for (int r = 0; r < mr; r++) acc0[r] = acc1[r] = _mm256_set1_ps(bias ? bias[r] : 0);
     for (long p = 0; p < k; p++) {
-        const float *bp = brows[p] + j;
+        const float *bp = (brows ? brows[p] : b + p * ldb) + j;
         const __m256 b0 = full ? _mm256_loadu_ps(bp) : _mm256_maskload_ps(bp, m0);
         const __m256 b1 = full ? _mm256_loadu_ps(bp + 8) : _mm256_maskload_ps(bp + 8, m1);
         for (int r = 0; r < mr; r++) {
@@ -316,13 +316,14 @@ INLINE_AVX2 void smallk_block(const int mr, const int full, long cols, long k, c
 
 #define SMALLK_CASE(MR)                                                                                        \
     case MR:                                                                                                   \
-        if (full) smallk_block(MR, 1, cols, k, ap, lda, brows, j, cp, ldc, bs, rs, ldr, act);                   \
-        else smallk_block(MR, 0, cols, k, ap, lda, brows, j, cp, ldc, bs, rs, ldr, act);                        \
+        if (full) smallk_block(MR, 1, cols, k, ap, lda, brows, b, ldb, j, cp, ldc, bs, rs, ldr, act);           \
+        else smallk_block(MR, 0, cols, k, ap, lda, brows, b, ldb, j, cp, ldc, bs, rs, ldr, act);                \
         break;
 
-/* C (m x n) = act(A B + bias + R) with B's rows at brows[0..<k]. */
+/* C (m x n) = act(A B + bias + R) with B's rows at brows[0..<k], or (brows NULL) at b + p * ldb. */
 AVX2 static void smallk_rows(long m, long n, long k, const float *a, long lda, const float *const *brows,
-                             float *c, long ldc, const float *bias, const float *residual, long ldr, int act) {
+                             const float *b, long ldb, float *c, long ldc, const float *bias, const float *residual,
+                             long ldr, int act) {
     /* Column panels whose k x nc slice of B stays in L1 while every row block runs over it;
        within a panel, rows outside, so C is written in runs of nc along each row. */
     long nc = k > 0 ? 8192 / k / 16 * 16 : n;
@@ -416,12 +417,104 @@ AVX2 static int conv_rows_avx2(const float *src, long ch, long h, long w, const 
             for (long ki = 0; ki < kh; ki++)
                 for (long kj = 0; kj < kw; kj++)
                     brows[p++] = pad + ((c * rows + (oy - oy0) * stride + ki) * stride + kj % stride) * qw + kj / stride;
-        smallk_rows(o, wo, k, wts, k, brows, dst + oy * wo, plane, bias, residual ? residual + oy * wo : NULL, plane, act);
+        smallk_rows(o, wo, k, wts, k, brows, NULL, 0, dst + oy * wo, plane, bias, residual ? residual + oy * wo : NULL, plane, act);
     }
     release_large_scratch();
     return 1;
 }
+
+/* One tile of the channel-blocked kernel: 16 output channels (two vectors) at np <= 6 adjacent
+   positions, accumulated over all k input channels from a packed weight block (16 floats per
+   input channel) and broadcasts of x; the sums land in t[j][0..<16] for position j. */
+INLINE_AVX2 void oc16_tile(const int np, const float *pw, long k, const float *x, long ldx, const float *bias16,
+                           float *t) {
+    __m256 a0[6], a1[6];
+    const __m256 b0 = _mm256_loadu_ps(bias16), b1 = _mm256_loadu_ps(bias16 + 8);
+    for (int j = 0; j < np; j++) {
+        a0[j] = b0;
+        a1[j] = b1;
+    }
+    for (long p = 0; p < k; p++) {
+        const __m256 w0 = _mm256_loadu_ps(pw + 16 * p), w1 = _mm256_loadu_ps(pw + 16 * p + 8);
+        const float *xr = x + p * ldx;
+        for (int j = 0; j < np; j++) {
+            const __m256 v = _mm256_broadcast_ss(xr + j);
+            a0[j] = _mm256_fmadd_ps(w0, v, a0[j]);
+            a1[j] = _mm256_fmadd_ps(w1, v, a1[j]);
+        }
+    }
+    for (int j = 0; j < np; j++) {
+        _mm256_storeu_ps(t + 16 * j, a0[j]);
+        _mm256_storeu_ps(t + 16 * j + 8, a1[j]);
+    }
+}
+
+/* Output channels [16 blk0, 16 blk1) of y = act(W x + bias + residual) at positions [p0, p1). */
+AVX2 static void pointwise_oc16_avx2(const float *packed, const float *bias16, long o, long k, const float *x, long ldx,
+                                     long p0, long p1, float *y, long ldy, const float *residual, long ldr, int act,
+                                     long blk0, long blk1) {
+    float t[96] __attribute__((aligned(32)));
+    /* Position panels whose k x width slice of x stays in L2 while every channel block reads it. */
+    long width = k > 0 ? 24576 / k / 6 * 6 : p1 - p0;
+    if (width < 6) width = 6;
+    for (long q0 = p0; q0 < p1; q0 += width) {
+        const long q1 = q0 + width < p1 ? q0 + width : p1;
+        for (long blk = blk0; blk < blk1; blk++) {
+            const float *pw = packed + blk * 16 * k, *bs = bias16 + 16 * blk;
+            const long oc0 = 16 * blk, live = o - oc0 < 16 ? o - oc0 : 16;
+            for (long q = q0; q < q1; q += 6) {
+                const long np = q1 - q < 6 ? q1 - q : 6;
+                switch (np) {
+                    case 6: oc16_tile(6, pw, k, x + q, ldx, bs, t); break;
+                    case 5: oc16_tile(5, pw, k, x + q, ldx, bs, t); break;
+                    case 4: oc16_tile(4, pw, k, x + q, ldx, bs, t); break;
+                    case 3: oc16_tile(3, pw, k, x + q, ldx, bs, t); break;
+                    case 2: oc16_tile(2, pw, k, x + q, ldx, bs, t); break;
+                    default: oc16_tile(1, pw, k, x + q, ldx, bs, t); break;
+                }
+                /* The tile is channel-major in t; y is position-major per channel. */
+                for (long l = 0; l < live; l++) {
+                    float *out = y + (oc0 + l) * ldy + q;
+                    const float *res = residual ? residual + (oc0 + l) * ldr + q : NULL;
+                    for (long j = 0; j < np; j++) {
+                        float v = t[16 * j + l];
+                        if (res) v += res[j];
+                        if (act == NETS_RELU) v = v < 0 ? 0 : v;
+                        else if (act == NETS_RELU6) v = v < 0 ? 0 : (v > 6 ? 6 : v);
+                        out[j] = v;
+                    }
+                }
+            }
+        }
+    }
+}
 #endif
+
+long nets_pack_oc16_count(long o, long k) { return (o + 15) / 16 * 16 * k; }
+
+void nets_pack_oc16(const float *w, long o, long k, float *packed) {
+    const long blocks = (o + 15) / 16;
+    for (long blk = 0; blk < blocks; blk++)
+        for (long p = 0; p < k; p++)
+            for (long l = 0; l < 16; l++) {
+                const long oc = 16 * blk + l;
+                packed[(blk * k + p) * 16 + l] = oc < o ? w[oc * k + p] : 0;
+            }
+}
+
+int nets_pointwise_oc16(const float *packed, const float *bias16, long o, long k, const float *x, long ldx, long p0,
+                        long p1, float *y, long ldy, const float *residual, long ldr, int activation, long blk0,
+                        long blk1) {
+#ifdef NETS_X86
+    if (!nets_vector_kernels() || o < 1 || k < 1 || p0 < 0 || p1 < p0 || blk0 < 0 || blk1 > (o + 15) / 16) return 0;
+    pointwise_oc16_avx2(packed, bias16, o, k, x, ldx, p0, p1, y, ldy, residual, ldr, activation, blk0, blk1);
+    return 1;
+#else
+    (void)packed; (void)bias16; (void)o; (void)k; (void)x; (void)ldx; (void)p0; (void)p1; (void)y; (void)ldy;
+    (void)residual; (void)ldr; (void)activation; (void)blk0; (void)blk1;
+    return 0;
+#endif
+}
 
 int nets_depthwise3x3(const float *src, long h, long w, const float *k, long stride, long pad_top, long pad_left,
                       float *dst, long ho, long wo, float bias, const float *residual, int activation) {
@@ -439,10 +532,8 @@ int nets_depthwise3x3(const float *src, long h, long w, const float *k, long str
 int nets_gemm_smallk(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                      float *c, long ldc, const float *bias, const float *residual, long ldr, int activation) {
 #ifdef NETS_X86
-    if (!nets_vector_kernels() || k > NETS_SMALLK_MAX) return 0;
-    const float *brows[NETS_SMALLK_MAX];
-    for (long p = 0; p < k; p++) brows[p] = b + p * ldb;
-    smallk_rows(m, n, k, a, lda, brows, c, ldc, bias, residual, ldr, activation);
+    if (!nets_vector_kernels()) return 0;
+    smallk_rows(m, n, k, a, lda, NULL, b, ldb, c, ldc, bias, residual, ldr, activation);
     return 1;
 #else
     (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)c; (void)ldc;

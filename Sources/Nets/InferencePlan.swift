@@ -34,6 +34,7 @@ public final class InferencePlan: @unchecked Sendable {
     public init(_ net: Net) throws {
         result = try emit(net, [0])
         fuse()
+        for i in steps.indices { steps[i].op = steps[i].op.prepared() }
     }
 
     /// Number of steps after fusion (for tests and benchmarks).

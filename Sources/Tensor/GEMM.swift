@@ -12,6 +12,9 @@ public enum BLAS {
 
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// The OpenBLAS kernel chosen for this CPU (say "Zen" or "Haswell").
+    public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
     /// Runs `body` with OpenBLAS on one thread, for GEMMs issued from several workers at once
     /// (each worker's GEMM is then its own, and OpenBLAS's threads do not compete with them).
     /// Inside a `Parallel.jobs` job this is already so.

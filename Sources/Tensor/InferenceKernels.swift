@@ -87,8 +87,11 @@ extension Convolution {
     /// N x O x Ho x Wo), with the epilogue fused. Images (or, for a single image, column ranges)
     /// are spread over the cores, each worker running single-threaded GEMMs on its own im2col
     /// scratch; depthwise convolutions use the direct kernel.
+    /// A 1x1 convolution with `packed` weights (the same weights, with the epilogue's biases)
+    /// over a small image (under `channelBlockedBelow` positions) runs the channel-blocked kernel.
     public static func inference(_ x: UnsafePointer<Float>, shape xs: [Int], weights wts: Tensor, window win: Window, groups: Int,
-                                 epilogue: Epilogue, output y: UnsafeMutablePointer<Float>, scratch: Scratch) throws {
+                                 epilogue: Epilogue, output y: UnsafeMutablePointer<Float>, scratch: Scratch,
+                                 packed: PackedWeights? = nil) throws {
         let s = try shape(xs, wts, win, groups)
         let hw = s.ho * s.wo
         let wp = UnsafeSendable(UnsafePointer(wts.storage.pointer)), input = UnsafeSendable(x), output = UnsafeSendable(y)
@@ -99,6 +102,9 @@ extension Convolution {
         let workers = Parallel.workers
         let pointwise = isPointwise(win)
         if !pointwise, direct(input, s, win, wp, epilogue, output, workers: workers) { return }
+        if pointwise, hw < channelBlockedBelow, let packed, channelBlocked(input, s, packed, epilogue, output, workers: workers) {
+            return
+        }
         // Column tiles: enough items to keep every worker busy, and for im2col tiles whose
         // columns (K x width) stay in the L2 cache with the GEMM that reads them.
         var tiles = s.n >= workers ? 1 : (workers + s.n - 1) / s.n
@@ -127,8 +133,9 @@ extension Convolution {
                         im2col(image, s, win, c0: g * s.cg, columns: p0..<p1, into: col)
                         (b, ldb) = (UnsafePointer(col), span)
                     }
-                    // Few input channels: the unpacked vector GEMM, epilogue in registers.
-                    if s.k <= smallK, let act = epilogue.vectorActivation,
+                    // Few input channels, or a 1x1 convolution reading its input in place: the
+                    // unpacked vector GEMM, epilogue in registers.
+                    if s.k <= smallK || (pointwise && hw >= directPointwiseFrom), let act = epilogue.vectorActivation,
                        nets_gemm_smallk(s.og, span, s.k, a, s.k, b, ldb, c, hw, epilogue.biases.map { $0 + g * s.og },
                                         epilogue.residual.map { $0 + first * hw + p0 }, hw, act) != 0 {
                         continue
@@ -143,6 +150,38 @@ extension Convolution {
             }
         } }
     }
+
+    /// The channel-blocked kernel for a 1x1 convolution with packed weights: items are images x
+    /// ranges of output-channel blocks (a single image's blocks split over the cores). False when
+    /// it does not apply.
+    static func channelBlocked(_ input: UnsafeSendable<UnsafePointer<Float>>, _ s: Shape, _ packed: PackedWeights,
+                               _ epilogue: Epilogue, _ output: UnsafeSendable<UnsafeMutablePointer<Float>>,
+                               workers: Int) -> Bool {
+        guard s.groups == 1, packed.outputs == s.o, packed.inputs == s.k,
+              let act = epilogue.vectorActivation else { return false }
+        let hw = s.ho * s.wo, blocks = packed.blocks
+        let parts = s.n >= workers ? 1 : Swift.min(blocks, (2 * workers + s.n - 1) / s.n)
+        let per = (blocks + parts - 1) / parts
+        let failed = Atomic<Bool>(false)
+        Parallel.forEach(s.n * parts) { item in
+            let i = item / parts, b0 = (item % parts) * per, b1 = Swift.min(blocks, b0 + per)
+            guard b0 < b1 else { return }
+            let done = packed.apply(input.value + i * s.c * hw, ldx: hw, positions: 0..<hw, blocks: b0..<b1,
+                                    output.value + i * s.o * hw, ldy: hw, residual: epilogue.residual.map { $0 + i * s.o * hw },
+                                    activation: act)
+            if !done { failed.store(true, ordering: .relaxed) }
+        }
+        return !failed.load(ordering: .relaxed)
+    }
+
+    /// Images with fewer positions than this take the channel-blocked kernel for their 1x1
+    /// convolutions (their rows are too short to vectorise over: 7 x 7 = 49 is three vectors and
+    /// one lane).
+    public static let channelBlockedBelow = 256
+
+    /// Images with at least this many positions take the unpacked vector GEMM for their 1x1
+    /// convolutions, reading the input in place rather than packing it.
+    public static let directPointwiseFrom = 256
 
     /// Few input channels (a network's first layer): the vector kernel reads each output row's
     /// receptive fields straight from a padded copy of the input rows, with no im2col matrix and

@@ -79,7 +79,49 @@ for c in convCases {
     }
 }
 
+// MobileNet V2's 1x1 convolutions on one image, run as a batch's worker runs them (serial, inside
+// a job): through the inference kernel with packed weights, and as one OpenBLAS GEMM. Each case
+// prints seconds; GFLOP/s is 2 * inputs * outputs * positions / seconds.
+let pointwiseCases: [(String, Int, Int, Int)] = [  // name, inputs, outputs, side
+    ("project96to24-56", 96, 24, 56), ("project144to24-56", 144, 24, 56), ("expand32to192-28", 32, 192, 28),
+    ("project192to32-28", 192, 32, 28), ("expand64to384-14", 64, 384, 14), ("project384to64-14", 384, 64, 14),
+    ("expand96to576-14", 96, 576, 14), ("project576to96-14", 576, 96, 14), ("expand160to960-7", 160, 960, 7),
+    ("project960to160-7", 960, 160, 7), ("project960to320-7", 960, 320, 7), ("last320to1280-7", 320, 1280, 7),
+]
+for (name, k, o, side) in pointwiseCases {
+    let window = Window(kernel: (1, 1))
+    cases["pointwise-\(name)-nets"] = {
+        let x = try random([1, k, side, side]), w = try random([o, k, 1, 1]), b = try random([o])
+        let packed = PackedWeights(w, biases: b)
+        let y = try Tensor(shape: [1, o, side, side])
+        let scratch = Scratch()
+        let out = OutputPointer(value: y.storage.pointer)
+        return median(repeats: 50) {
+            // Shapes fixed above: the call cannot throw; a failure would show as a wrong time only.
+            Parallel.jobs(1) { _ in
+                try? Convolution.inference(x.storage.pointer, shape: x.shape, weights: w, window: window, groups: 1,
+                                           epilogue: Epilogue(biases: b.storage.pointer, activation: .relu6),
+                                           output: out.value, scratch: scratch, packed: packed)
+            }
+        }
+    }
+    cases["pointwise-\(name)-blas"] = {
+        let x = try random([k, side * side]), w = try random([o, k])
+        let y = try Tensor(shape: [o, side * side])
+        return median(repeats: 50) {
+            BLAS.singleThreaded {
+                BLAS.gemm(transA: false, transB: false, m: o, n: side * side, k: k, a: w.storage.pointer,
+                          b: x.storage.pointer, c: y.storage.pointer)
+            }
+        }
+    }
+}
+
+/// The output pointer handed to the job that writes it.
+struct OutputPointer: @unchecked Sendable { let value: UnsafeMutablePointer<Float> }
+
 let wanted = CommandLine.arguments.count > 1 ? Array(CommandLine.arguments.dropFirst()) : cases.keys.sorted()
+print("openblas", BLAS.coreName, BLAS.threads)
 for name in wanted {
     guard let run = cases[name] else {
         FileHandle.standardError.write(Data("nets-bench: unknown case \(name)\n".utf8))

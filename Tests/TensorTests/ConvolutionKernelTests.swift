@@ -4,17 +4,23 @@ import Testing
 /// The inference convolution kernels (AVX2 vector kernels where the CPU has them, and the
 /// portable Swift ones) against a direct double-precision sum, epilogue included: depthwise
 /// 3x3 rows with their borders, narrow rows, the direct kernel for few input channels, the
-/// unpacked GEMM for small 1x1 convolutions, and im2col + OpenBLAS for the rest.
+/// unpacked GEMM for small 1x1 convolutions and wide images, the channel-blocked kernel with
+/// packed weights for 1x1 convolutions over small images, and im2col + OpenBLAS for the rest.
 /// Serialized: the tests switch the vector kernels off and on.
 @Suite(.serialized) struct ConvolutionKernelTests {
     struct Case: CustomStringConvertible, Sendable {
         let n: Int, c: Int, h: Int, w: Int, o: Int, kernel: Int, stride: Int
         let padding: (Int, Int, Int, Int), groups: Int
-        init(c: Int, h: Int, w: Int, o: Int, kernel: Int, stride: Int = 1, padding: (Int, Int, Int, Int) = (0, 0, 0, 0), groups: Int = 1) {
-            (self.n, self.c, self.h, self.w, self.o, self.kernel, self.stride) = (2, c, h, w, o, kernel, stride)
-            (self.padding, self.groups) = (padding, groups)
+        /// Whether the weights come packed (as an inference plan packs its 1x1 convolutions).
+        let packed: Bool
+        init(n: Int = 2, c: Int, h: Int, w: Int, o: Int, kernel: Int, stride: Int = 1, padding: (Int, Int, Int, Int) = (0, 0, 0, 0),
+             groups: Int = 1, packed: Bool = false) {
+            (self.n, self.c, self.h, self.w, self.o, self.kernel, self.stride) = (n, c, h, w, o, kernel, stride)
+            (self.padding, self.groups, self.packed) = (padding, groups, packed)
         }
-        var description: String { "\(n)x\(c)x\(h)x\(w) -> \(o), \(kernel)x\(kernel)/\(stride), pad \(padding), groups \(groups)" }
+        var description: String {
+            "\(n)x\(c)x\(h)x\(w) -> \(o), \(kernel)x\(kernel)/\(stride), pad \(padding), groups \(groups)\(packed ? ", packed" : "")"
+        }
     }
 
     static let cases: [Case] = [
@@ -41,6 +47,15 @@ import Testing
         Case(c: 24, h: 9, w: 11, o: 13, kernel: 1),
         Case(c: 16, h: 6, w: 6, o: 10, kernel: 1, groups: 2),
         Case(c: 40, h: 5, w: 7, o: 9, kernel: 1),
+        // 1x1 with packed weights over small images (channel-blocked kernel): output channels
+        // not a multiple of 16, position tails of every length, one image split over the cores.
+        Case(c: 40, h: 5, w: 7, o: 21, kernel: 1, packed: true),
+        Case(n: 1, c: 70, h: 14, w: 14, o: 48, kernel: 1, packed: true),
+        Case(n: 1, c: 33, h: 7, w: 7, o: 160, kernel: 1, packed: true),
+        Case(c: 9, h: 1, w: 4, o: 8, kernel: 1, packed: true),
+        // 1x1 over a wide image: the unpacked GEMM reads the input in place whatever k is.
+        Case(n: 1, c: 64, h: 17, w: 17, o: 20, kernel: 1, packed: true),
+        Case(c: 100, h: 16, w: 19, o: 7, kernel: 1),
         // im2col + OpenBLAS (k = 36).
         Case(c: 4, h: 10, w: 12, o: 5, kernel: 3, padding: (1, 1, 1, 1)),
     ]
@@ -86,6 +101,8 @@ import Testing
         let x = random(cs.n * cs.c * cs.h * cs.w)
         let k = try Tensor(shape: [cs.o, cs.c / cs.groups, cs.kernel, cs.kernel], values: random(cs.o * cs.c / cs.groups * cs.kernel * cs.kernel))
         let bias = random(cs.o), residual = random(cs.n * cs.o * ho * wo)
+        let packed = cs.packed ? PackedWeights(k, biases: try Tensor(shape: [cs.o], values: bias)) : nil
+        if cs.packed && vector && VectorKernels.active { #expect(packed != nil) }
         // Sentinels past the end catch writes outside the output.
         var y = [Float](repeating: .nan, count: cs.n * cs.o * ho * wo + 16)
         try x.withUnsafeBufferPointer { xp in
@@ -94,7 +111,8 @@ import Testing
                     try y.withUnsafeMutableBufferPointer { yp in
                         let epilogue = Epilogue(biases: bp.baseAddress, residual: rp.baseAddress, activation: .relu6)
                         try Convolution.inference(xp.baseAddress!, shape: [cs.n, cs.c, cs.h, cs.w], weights: k, window: win,
-                                                  groups: cs.groups, epilogue: epilogue, output: yp.baseAddress!, scratch: Scratch())
+                                                  groups: cs.groups, epilogue: epilogue, output: yp.baseAddress!, scratch: Scratch(),
+                                                  packed: packed)
                     }
                 }
             }

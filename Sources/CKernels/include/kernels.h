@@ -40,8 +40,9 @@ int nets_depthwise3x3_backward(const float *x, long h, long w, const float *g, l
 #define NETS_SMALLK_MAX 256
 
 /* C = act(A B + bias[row] + R) for A (m x k, row stride lda), B (k x n, row stride ldb), C and R
-   (m x n, row strides ldc and ldr), without packing: meant for small k (convolutions with few
-   input channels). `bias` and `residual` may be NULL. */
+   (m x n, row strides ldc and ldr), without packing, vectorised over B's columns: meant for
+   small k (convolutions with few input channels) or wide B (1x1 convolutions over large
+   images, read in place). `bias` and `residual` may be NULL. */
 int nets_gemm_smallk(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                      float *c, long ldc, const float *bias, const float *residual, long ldr, int activation);
 
@@ -52,5 +53,21 @@ int nets_gemm_smallk(long m, long n, long k, const float *a, long lda, const flo
 int nets_conv_rows(const float *src, long c, long h, long w, const float *weights, long o, long kh, long kw,
                    long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0, long oy1,
                    const float *bias, const float *residual, int activation);
+
+/* Floats needed for o x k weights packed by nets_pack_oc16. */
+long nets_pack_oc16_count(long o, long k);
+
+/* Packs W (o x k, row-major) in blocks of 16 output channels: packed[b][p][l] = W[16 b + l][p],
+   zero past o. */
+void nets_pack_oc16(const float *w, long o, long k, float *packed);
+
+/* The channel-blocked 1x1 convolution, vectorised over output channels (for small images, whose
+   rows are too short to vectorise over): y = act(W x + bias + residual) for output-channel
+   blocks [blk0, blk1) and positions [p0, p1). W is packed by nets_pack_oc16, bias16 holds its
+   biases zero-padded to the blocks; x is k x positions (row stride ldx), y and residual o x
+   positions (row strides ldy, ldr). `residual` may be NULL. */
+int nets_pointwise_oc16(const float *packed, const float *bias16, long o, long k, const float *x, long ldx, long p0,
+                        long p1, float *y, long ldy, const float *residual, long ldr, int activation, long blk0,
+                        long blk1);
 
 #endif

@@ -111,6 +111,8 @@ struct ConvolutionLayer: LayerOperator, Codable {
         let groups: Int
         var activation: Activation?
         var residual: Bool
+        /// The weights and biases packed for the channel-blocked kernel (1x1 convolutions).
+        var packed: PackedWeights? = nil
 
         func outputShape(_ xs: [[Int]]) throws -> [Int] {
             let x = xs[0]
@@ -126,8 +128,14 @@ struct ConvolutionLayer: LayerOperator, Codable {
             try biases.withUnsafeBufferPointer { bias in
                 let epilogue = Epilogue(biases: bias.baseAddress, residual: residual ? xs.last : nil, activation: activation)
                 try Convolution.inference(xs[0], shape: s, weights: weights, window: win, groups: groups, epilogue: epilogue,
-                                          output: y, scratch: scratch)
+                                          output: y, scratch: scratch, packed: packed)
             }
+        }
+
+        func prepared() -> any PlannedOperation {
+            var p = self
+            if groups == 1 { p.packed = PackedWeights(weights, biases: biases) }
+            return p
         }
 
         func absorbing(_ reader: PlanReader) -> PlanFusion? {

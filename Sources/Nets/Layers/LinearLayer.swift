@@ -87,6 +87,14 @@ struct LinearLayer: LayerOperator, Codable {
         let weights: Tensor
         let biases: Tensor?
         let output: Shape
+        /// The weights packed for the channel-blocked kernel (a few rows at a time).
+        var packed: PackedWeights? = nil
+
+        func prepared() -> any PlannedOperation {
+            var p = self
+            p.packed = PackedWeights(weights, biases: biases)
+            return p
+        }
 
         func outputShape(_ xs: [[Int]]) throws -> [Int] { [xs[0].first ?? 1] + output }
 
@@ -94,6 +102,7 @@ struct LinearLayer: LayerOperator, Codable {
                      _ scratch: Scratch) throws {
             let n = shapes[0][0], k = shapes[0].reduce(1, *) / Swift.max(n, 1), o = weights.shape[0]
             guard k == weights.shape[1] else { throw NetError("eval", "the linear layer takes \(weights.shape[1]) values, not \(k)") }
+            if n <= 4, let packed, packed.linear(xs[0], rows: n, y) { return }
             BLAS.gemm(transA: false, transB: true, m: n, n: o, k: k, a: xs[0], b: weights.storage.pointer, c: y)
             if let biases {
                 let bp = biases.storage.pointer

@@ -16,12 +16,16 @@ protocol PlannedOperation: Sendable {
     /// This step with `reader`, the only step that reads its output, merged in; nil when it
     /// cannot absorb it.
     func absorbing(_ reader: PlanReader) -> PlanFusion?
+    /// This step ready to run many times: weights packed for the kernels that read them packed.
+    /// The plan calls it once, after fusion has settled the weights.
+    func prepared() -> any PlannedOperation
 }
 
 extension PlannedOperation {
     var isView: Bool { false }
     var epilogueRole: EpilogueRole? { nil }
     func absorbing(_ reader: PlanReader) -> PlanFusion? { nil }
+    func prepared() -> any PlannedOperation { self }
 }
 
 /// The part a step can play in another step's epilogue.

@@ -1,0 +1,69 @@
+import CKernels
+import Synchronization
+
+/// The weights of a 1x1 convolution or a linear layer (O x K) packed once, when an inference
+/// plan is built, for the channel-blocked kernel: blocks of 16 output channels, each block's
+/// weights input channel by input channel (16 floats each), biases padded to the blocks. The
+/// kernel then reads its weights as one sequential stream, never packing them per call.
+///
+/// `@unchecked Sendable`: the buffers are written in `init` and only read afterwards.
+public final class PackedWeights: @unchecked Sendable {
+    public let outputs: Int
+    public let inputs: Int
+    private let weights: UnsafeMutablePointer<Float>
+    private let biases: UnsafeMutablePointer<Float>
+
+    /// Packs `w` (O x K, or O x K x 1 x 1) and its biases (O, or none); nil when the vector
+    /// kernels do not run on this machine, or for an empty matrix.
+    public init?(_ w: Tensor, biases b: Tensor?) {
+        guard VectorKernels.active, w.rank >= 2, w.shape.dropFirst(2).allSatisfy({ $0 == 1 }),
+              w.shape[0] > 0, w.shape[1] > 0, b.map({ $0.count == w.shape[0] }) ?? true else { return nil }
+        outputs = w.shape[0]
+        inputs = w.shape[1]
+        let padded = (outputs + 15) / 16 * 16
+        weights = .allocate(capacity: nets_pack_oc16_count(outputs, inputs))
+        nets_pack_oc16(w.storage.pointer, outputs, inputs, weights)
+        biases = .allocate(capacity: padded)
+        biases.initialize(repeating: 0, count: padded)
+        if let b { biases.update(from: b.storage.pointer, count: outputs) }
+    }
+
+    deinit {
+        weights.deallocate()
+        biases.deallocate()
+    }
+
+    /// Blocks of 16 output channels.
+    public var blocks: Int { (outputs + 15) / 16 }
+
+    /// y = act(W x + biases + residual) for output-channel blocks `blocks` and positions
+    /// `positions`: x is K x positions (row stride `ldx`), y and the residual O x positions (row
+    /// strides `ldy`). False, with nothing written, when the kernel does not take the arguments.
+    func apply(_ x: UnsafePointer<Float>, ldx: Int, positions: Range<Int>, blocks: Range<Int>,
+               _ y: UnsafeMutablePointer<Float>, ldy: Int, residual: UnsafePointer<Float>?, activation: Int32) -> Bool {
+        nets_pointwise_oc16(weights, biases, outputs, inputs, x, ldx, positions.lowerBound, positions.upperBound,
+                            y, ldy, residual, ldy, activation, blocks.lowerBound, blocks.upperBound) != 0
+    }
+
+    /// The product for a batch of row vectors, as a linear layer takes them: y (N x O) = x (N x K)
+    /// Wᵀ + biases, the output blocks spread over the cores. False when the kernel does not run.
+    public func linear(_ x: UnsafePointer<Float>, rows n: Int, _ y: UnsafeMutablePointer<Float>) -> Bool {
+        let input = UnsafeSendable(x), output = UnsafeSendable(y)
+        let parts = Swift.min(Parallel.workers, blocks), per = (blocks + parts - 1) / Swift.max(parts, 1)
+        var ok = true
+        for i in 0..<n {
+            let done = Atomic(true)
+            Parallel.forEach(parts) { part in
+                let range = part * per..<Swift.min(blocks, (part + 1) * per)
+                if range.isEmpty { return }
+                // Row i read as K positions of one channel each: the single position's stride is 1.
+                if !self.apply(input.value + i * inputs, ldx: 1, positions: 0..<1, blocks: range,
+                               output.value + i * outputs, ldy: 1, residual: nil, activation: Int32(NETS_NONE.rawValue)) {
+                    done.store(false, ordering: .relaxed)
+                }
+            }
+            ok = ok && done.load(ordering: .relaxed)
+        }
+        return ok
+    }
+}
