@@ -103,11 +103,6 @@ func nativeInformation(_ target: Expr, _ property: Expr?, _ c: Call) throws -> E
     return nil
 }
 
-/// A count with its noun: "1 class", "3 classes".
-public func counted(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
-    "\(n) " + (n == 1 ? singular : plural ?? singular + "s")
-}
-
 /// A short text of an expression for a summary field: its OutputForm, abbreviated to one line.
 public func fieldText(_ e: Expr, lines: Double = 0.8) -> String {
     OutputForm.string(Skeletons.short(e, lines: lines))

@@ -1,3 +1,4 @@
+import Resources
 import CoreKernel
 import Foundation
 import Language

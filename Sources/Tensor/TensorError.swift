@@ -16,11 +16,6 @@ public struct TensorError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 }
 
-/// A count with its noun, singular or plural: "1 row", "3 rows", "1 bias", "2 biases".
-public func counted(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
-    n == 1 ? "1 \(singular)" : "\(n) \(plural ?? singular + "s")"
-}
-
 /// Dimensions as the Wolfram Language's messages describe them: "a scalar", "a vector of size 3",
 /// "a 3x1 matrix", "an array of dimensions 3x4x5".
 public func describeDimensions(_ shape: [Int]) -> String {

@@ -1,3 +1,4 @@
+import Resources
 import Tensor
 
 /// `ConvolutionLayer[channels, kernel]`: a 2-D convolution over channel groups.

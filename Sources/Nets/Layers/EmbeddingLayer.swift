@@ -1,3 +1,4 @@
+import Resources
 import Tensor
 
 /// `EmbeddingLayer[size, n]`: each integer index 1...n becomes row i of the weights.

@@ -1,3 +1,4 @@
+import Resources
 import Tensor
 
 /// `LinearLayer[size]`: each example flattened to a vector of size k and mapped to `W x + b`.
