@@ -55,10 +55,10 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
         // The negative log marginal likelihood of log amplitude, log length scale, log noise.
         func objective(_ t: [Double]) throws -> Double {
             guard t.allSatisfy({ abs($0) <= bound }) else { return .infinity }
-            guard let (l, alpha) = try? solve(x, z, exp(t[0]), exp(t[1]), exp(t[2])) else { return .infinity }
+            guard let solved = try? solve(x, z, exp(t[0]), exp(t[1]), exp(t[2])) else { return .infinity }
             var logDet = 0.0
-            for i in 0..<n { logDet += log(l[i * n + i]) }
-            return 0.5 * gpDot(z, alpha) + logDet + 0.5 * Double(n) * log(2 * Double.pi)
+            for i in 0..<n { logDet += log(solved.factor[i * n + i]) }
+            return 0.5 * gpDot(z, solved.alpha) + logDet + 0.5 * Double(n) * log(2 * Double.pi)
         }
         var best: (point: [Double], value: Double)?
         for start in [[0.0, 0.0, 0.0], [0.0, log(0.3), log(0.01)], [0.0, log(3.0), log(0.1)]] {
@@ -73,7 +73,7 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
     }
 
     /// The Cholesky factor of K + noise I and alpha = (K + noise I)⁻¹ z.
-    static func solve(_ x: [[Double]], _ z: [Double], _ amplitude: Double, _ lengthScale: Double, _ noise: Double) throws -> ([Double], [Double]) {
+    static func solve(_ x: [[Double]], _ z: [Double], _ amplitude: Double, _ lengthScale: Double, _ noise: Double) throws -> (factor: [Double], alpha: [Double]) {
         let n = x.count
         var k = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
