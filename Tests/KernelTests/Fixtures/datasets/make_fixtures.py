@@ -90,7 +90,7 @@ def standard(name, examples, show=2, tally=True):
         case(name + " first training examples", f"Take[{r}, {show}]", "{" + ", ".join(rule(*e) for e in train[:show]) + "}")
         case(name + " first test examples", f"Take[{t}, {show}]", "{" + ", ".join(rule(*e) for e in test[:show]) + "}")
     if tally:
-        case(name + " labels of the first 1000 training examples", f"Sort[Tally[Values[Take[{r}, UpTo[1000]]]]]",
+        case(name + " labels of the first 1000 training examples", f"Sort[Tally[Take[{r}, UpTo[1000]][[All, 2]]]]",
              "Sort[" + nets(sorted([list(kv) for kv in collections.Counter(e[1] for e in train[:1000]).items()])) + "]")
     return train, test
 
@@ -132,7 +132,7 @@ f = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"
 if os.path.exists(f):
     labels = [LABELS[b] for b in gzip.open(f).read()[8:]]
     case("FashionMNIST test size", 'Length[ResourceData["FashionMNIST", "TestData"]]', str(len(labels)))
-    case("FashionMNIST labels of the first 1000 test examples", 'Sort[Tally[Values[Take[ResourceData["FashionMNIST", "TestData"], 1000]]]]',
+    case("FashionMNIST labels of the first 1000 test examples", 'Sort[Tally[Take[ResourceData["FashionMNIST", "TestData"], 1000][[All, 2]]]]',
          "Sort[" + nets(sorted([list(kv) for kv in collections.Counter(labels[:1000]).items()])) + "]")
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "datasets.json"), "w") as f:
