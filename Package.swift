@@ -51,9 +51,11 @@ let package = Package(
         // Pictures: a render model of plain structs drawn by Cairo to PNG, SVG and PDF.
         .target(name: "Graphics", dependencies: ["CCairo"], swiftSettings: numericSpeed),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Debian's libbz2 has no pkg-config file: the module map links it by name.
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
         // ONNX models through the SwiftProtobuf runtime (the generated code is committed; see
         // scripts/generate_onnx.sh), never its plugin.
-        .target(name: "Formats", dependencies: ["Tensor", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+        .target(name: "Formats", dependencies: ["Tensor", "CZlib", "CBzip2", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 swiftSettings: numericSpeed),
         .target(name: "Nets", dependencies: ["Tensor", "Imaging"], swiftSettings: numericSpeed),
         .target(name: "Learn", dependencies: ["Tensor", "Nets", "COpenBLAS"], swiftSettings: numericSpeed),

@@ -100,6 +100,14 @@ struct Lexer {
         "Beta": "\u{03B2}", "Gamma": "\u{03B3}", "Delta": "\u{03B4}", "Epsilon": "\u{03B5}",
         "Lambda": "\u{03BB}", "Mu": "\u{03BC}", "Sigma": "\u{03C3}", "Theta": "\u{03B8}",
         "PlusMinus": "\u{00B1}", "Element": "\u{2208}", "Function": "\u{F4A1}",
+        // Statistics: `x \[Distributed] dist`, `a \[Conditioned] b`, and the Greek letters of
+        // parameters (Wolfram's code points).
+        "Distributed": "\u{F3D2}", "Conditioned": "\u{F3D3}",
+        "Zeta": "\u{03B6}", "Eta": "\u{03B7}", "Kappa": "\u{03BA}", "Nu": "\u{03BD}", "Xi": "\u{03BE}",
+        "Rho": "\u{03C1}", "Tau": "\u{03C4}", "Phi": "\u{03D5}", "Chi": "\u{03C7}", "Psi": "\u{03C8}",
+        "Omega": "\u{03C9}", "Iota": "\u{03B9}", "CapitalGamma": "\u{0393}", "CapitalDelta": "\u{0394}",
+        "CapitalTheta": "\u{0398}", "CapitalLambda": "\u{039B}", "CapitalSigma": "\u{03A3}",
+        "CapitalPhi": "\u{03A6}", "CapitalOmega": "\u{03A9}",
     ]
 
     static func isLetter(_ c: Unicode.Scalar) -> Bool {
@@ -262,6 +270,7 @@ struct Lexer {
         case "\u{00B0}": return .symbol("Degree")
         case "\u{00B1}": return .op("\u{00B1}")
         case "\u{F4A1}": return .op("\u{F4A1}")
+        case "\u{F3D2}", "\u{F3D3}", "\u{2208}": return .op(String(Character(c)))
         default:
             if Lexer.isLetter(c) { return .symbol(String(Character(c))) }
             throw error("unexpected character \"\(Character(c))\"", at: offset)

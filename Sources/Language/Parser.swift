@@ -357,6 +357,10 @@ public struct Parser {
         "/*": (Prec.composition, "RightComposition", false, true),
         "\u{00B1}": (Prec.plus, "PlusMinus", false, false),
         "\u{F4A1}": (Prec.function, "Function", true, false),
+        // Between Not and SameQ, as Wolfram's 250 lies between 230 and 290; Conditioned below Or.
+        "\u{F3D2}": (Prec.not + 5, "Distributed", false, false),
+        "\u{2208}": (Prec.not + 5, "Element", false, false),
+        "\u{F3D3}": (Prec.or - 5, "Conditioned", false, false),
     ]
 
     static let comparisons: [String: String] = [

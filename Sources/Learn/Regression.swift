@@ -6,6 +6,7 @@ public enum PredictorMethod: String, CaseIterable, Sendable {
     case linearRegression = "LinearRegression"
     case nearestNeighbors = "NearestNeighbors"
     case randomForest = "RandomForest"
+    case gaussianProcess = "GaussianProcess"
 }
 
 /// A fitted regression over standardized features.
@@ -22,6 +23,9 @@ public struct TrainedPredictor: Sendable {
     public let residualDeviation: Double
 
     public func predict(_ x: [Double]) -> Double { model.predict(standardizer.apply(x)) }
+
+    /// The standard deviation of the value at x, for models that know it (else nil).
+    public func deviation(_ x: [Double]) -> Double? { (model as? DeviationModel)?.deviation(standardizer.apply(x)) }
 }
 
 /// Least squares with a small ridge penalty (l2 = 1e-6 · n), solved from the normal equations.
@@ -147,6 +151,7 @@ extension Learn {
         case .linearRegression: model = try LinearModel.fit(z, y)
         case .nearestNeighbors: model = NeighborsModel(points: z, values: y, k: Swift.max(1, Swift.min(10, Int(Double(z.count).squareRoot()))))
         case .randomForest: model = try ForestModel.fit(z, y, trees: 50, seed: seed, checkpoint: checkpoint)
+        case .gaussianProcess: model = try GaussianProcessModel.fit(z, y)
         }
         var residuals: [Double] = []
         residuals.reserveCapacity(y.count)

@@ -45,7 +45,8 @@ final class FeaturePipeline {
             throw LearnError("heldext", "the classifier's feature extractor \(short(held)) was read from a file and is not evaluated; Information[c, \"FeatureExtractor\"] gives it held, and Classify[data, FeatureExtractor -> f] makes a classifier that uses it")
         }
         guard let f = extractor else { return xs }
-        if let net = f.asNet {
+        // Features of examples the same net has seen in this session come from FeatureCache.
+        if let net = f.asNet { return try FeatureCache.extract(xs, by: net) { xs in
             let value = NetValue(net)
             var out: [Expr] = []
             var start = 0
@@ -61,7 +62,7 @@ final class FeaturePipeline {
                 try c.evaluator.checkInterrupt()
             }
             return out
-        }
+        } }
         return try xs.map { try c.evaluate(.call(f, [$0])) }
     }
 

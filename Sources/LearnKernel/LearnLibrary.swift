@@ -79,7 +79,8 @@ extension ClassifierValue: StructuredValue, CallableValue {
 
 extension PredictorValue: CallableValue {
     /// `p[x]` or `p[{x...}]`: the predicted values; `p[x, prop]`: "Decision" (the value),
-    /// "Distribution" (NormalDistribution[value, residual standard deviation of the training fit]),
+    /// "Distribution" (NormalDistribution[value, sd]: the posterior's for a Gaussian process, else
+    /// the residual standard deviation of the training fit),
     /// "StandardDeviation" (that deviation), "Properties".
     func apply(_ c: Call) throws -> Expr? {
         guard c.count == 1 || c.count == 2 else { return nil }
@@ -92,9 +93,8 @@ extension PredictorValue: CallableValue {
                 throw LearnError("prop", "\(short(c[1])) is not a property; the properties are \(names.joined(separator: ", "))")
             }
             let single = exampleKind.isSingle(c[0])
-            let values = try predict(single ? [c[0]] : (c[0].listItems ?? []), c)
-            let sd = trained.residualDeviation
-            let out: [Expr] = values.map { v in
+            let values = try predictWithDeviation(single ? [c[0]] : (c[0].listItems ?? []), c)
+            let out: [Expr] = values.map { v, sd in
                 switch prop {
                 case "Distribution": return Expr(Symbol.intern("NormalDistribution"), .real(v), .real(sd))
                 case "StandardDeviation": return .real(sd)

@@ -25,6 +25,15 @@ final class PredictorValue: NativeValue {
         try pipeline.extracted(xs, c).map { trained.predict(try pipeline.encode($0)) }
     }
 
+    /// Predictions with their standard deviations: the model's own (a Gaussian process) or the
+    /// training residuals' deviation.
+    func predictWithDeviation(_ xs: [Expr], _ c: Call) throws -> [(value: Double, deviation: Double)] {
+        try pipeline.extracted(xs, c).map { x in
+            let features = try pipeline.encode(x)
+            return (trained.predict(features), trained.deviation(features) ?? trained.residualDeviation)
+        }
+    }
+
     /// What one example looks like: a number, a vector, or several columns of features.
     var exampleKind: ExampleKind { pipeline.exampleKind }
 }
@@ -82,7 +91,7 @@ private func valuedPairs(_ data: Expr) throws -> [(Expr, Double)] {
 extension Kernel {
     static var predictBuiltins: [Builtin] {
         [
-            Builtin("Predict", [], usage: "Predict[{x1 -> y1, ...}] or Predict[{xs} -> {ys}] trains a predictor of numeric values: Method -> \"LinearRegression\" (default), \"NearestNeighbors\" or \"RandomForest\"; FeatureExtractor as in Classify. p[x], p[{x...}]. Example: Predict[{1 -> 2., 2 -> 4., 3 -> 6.}][4] gives 8.",
+            Builtin("Predict", [], usage: "Predict[{x1 -> y1, ...}] or Predict[{xs} -> {ys}] trains a predictor of numeric values: Method -> \"LinearRegression\" (default), \"NearestNeighbors\", \"RandomForest\" or \"GaussianProcess\" (RBF kernel and noise of highest marginal likelihood; its \"Distribution\" is the posterior's); FeatureExtractor as in Classify. p[x], p[{x...}]. Example: Predict[{1 -> 2., 2 -> 4., 3 -> 6.}][4] gives 8.",
                     arity: .exactly(1),
                     options: [("Method", .string("LinearRegression")), ("FeatureExtractor", .sym("Identity")), ("RandomSeeding", .integer(1234))],
                     examples: [("Predict[{1 -> 2., 2 -> 4., 3 -> 6.}][4]", "8.")]) { c in

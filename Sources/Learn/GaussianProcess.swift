@@ -1,0 +1,160 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Gaussian process regression on standardized features, as scikit-learn's
+/// `GaussianProcessRegressor(ConstantKernel() * RBF() + WhiteKernel(), normalize_y=True)`:
+/// the values are centred and scaled; the covariance is `a exp(-|x - x'|² / (2 l²))` plus `s`
+/// on the diagonal, with the amplitude a, length scale l and noise s those of highest marginal
+/// likelihood (BFGS on their logarithms, each kept within [1e-5, 1e5], from scikit-learn's
+/// start a = l = s = 1 and two others). A prediction is the posterior mean; its deviation
+/// includes the noise, as scikit-learn's `return_std` does with a WhiteKernel.
+///
+/// Limits: at most `maximumExamples` examples (the covariance is n x n and each likelihood a
+/// Cholesky factorization through LAPACK's dpotrf).
+public struct GaussianProcessModel: ValueModel, DeviationModel {
+    public static let maximumExamples = 3_000
+
+    public let points: [[Double]]
+    public let amplitude: Double
+    public let lengthScale: Double
+    public let noise: Double
+    let alpha: [Double]
+    /// The lower Cholesky factor of the training covariance, row-major.
+    let factor: [Double]
+    let mean: Double
+    let scale: Double
+
+    public func predict(_ x: [Double]) -> Double { mean + scale * gpDot(covariances(x), alpha) }
+
+    public func deviation(_ x: [Double]) -> Double {
+        let v = GaussianProcessModel.forwardSolve(factor, covariances(x), points.count)
+        return scale * Swift.max(amplitude + noise - gpDot(v, v), 0).squareRoot()
+    }
+
+    func covariances(_ x: [Double]) -> [Double] {
+        points.map { GaussianProcessModel.rbf($0, x, amplitude, lengthScale) }
+    }
+
+    static func rbf(_ a: [Double], _ b: [Double], _ amplitude: Double, _ lengthScale: Double) -> Double {
+        var d2 = 0.0
+        for (p, q) in zip(a, b) { d2 += (p - q) * (p - q) }
+        return amplitude * exp(-d2 / (2 * lengthScale * lengthScale))
+    }
+
+    public static func fit(_ x: [[Double]], _ y: [Double]) throws -> GaussianProcessModel {
+        let n = x.count
+        guard n >= 2, n == y.count else { throw LearnError("data", "a Gaussian process needs at least two examples") }
+        guard n <= maximumExamples else { throw LearnError("nomem", "a Gaussian process takes at most \(maximumExamples) examples, not \(n)") }
+        let m = y.reduce(0, +) / Double(n)
+        let sd = (y.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n)).squareRoot()
+        let scale = sd > 0 ? sd : 1
+        let z = y.map { ($0 - m) / scale }
+        let bound = log(1e5)
+        // The negative log marginal likelihood of log amplitude, log length scale, log noise.
+        func objective(_ t: [Double]) throws -> Double {
+            guard t.allSatisfy({ abs($0) <= bound }) else { return .infinity }
+            guard let solved = try? solve(x, z, exp(t[0]), exp(t[1]), exp(t[2])) else { return .infinity }
+            var logDet = 0.0
+            for i in 0..<n { logDet += log(solved.factor[i * n + i]) }
+            return 0.5 * gpDot(z, solved.alpha) + logDet + 0.5 * Double(n) * log(2 * Double.pi)
+        }
+        var best: (point: [Double], value: Double)?
+        for start in [[0.0, 0.0, 0.0], [0.0, log(0.3), log(0.01)], [0.0, log(3.0), log(0.1)]] {
+            guard let r = try? Optimization.bfgs(objective, from: start, maxIterations: 200), r.value.isFinite else { continue }
+            if let b = best, b.value <= r.value { continue }
+            best = r
+        }
+        guard let t = best?.point else { throw LearnError("fit", "the Gaussian process's covariance could not be factored") }
+        let (l, alpha) = try solve(x, z, exp(t[0]), exp(t[1]), exp(t[2]))
+        return GaussianProcessModel(points: x, amplitude: exp(t[0]), lengthScale: exp(t[1]), noise: exp(t[2]),
+                                    alpha: alpha, factor: l, mean: m, scale: scale)
+    }
+
+    /// The Cholesky factor of K + noise I and alpha = (K + noise I)⁻¹ z.
+    static func solve(_ x: [[Double]], _ z: [Double], _ amplitude: Double, _ lengthScale: Double, _ noise: Double) throws -> (factor: [Double], alpha: [Double]) {
+        let n = x.count
+        var k = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                let v = rbf(x[i], x[j], amplitude, lengthScale) + (i == j ? noise : 0)
+                k[i * n + j] = v
+                k[j * n + i] = v
+            }
+        }
+        let l = try cholesky(k, n)
+        let w = forwardSolve(l, z, n)
+        return (l, backSolve(l, w, n))
+    }
+
+    // MARK: Triangular algebra (row-major lower factor)
+
+    private typealias Potrf = @convention(c) (UnsafePointer<CChar>, UnsafePointer<Int32>, UnsafeMutablePointer<Double>,
+                                              UnsafePointer<Int32>, UnsafeMutablePointer<Int32>, Int) -> Void
+    private static let potrf: Potrf? = {
+        guard let p = dlsym(nil, "dpotrf_") else { return nil }
+        return unsafeBitCast(p, to: Potrf.self)
+    }()
+
+    /// The lower Cholesky factor of the symmetric positive definite n x n matrix a (row-major).
+    static func cholesky(_ a: [Double], _ n: Int) throws -> [Double] {
+        var m = a
+        if let potrf {
+            // Row-major lower is column-major upper: ask LAPACK for "U".
+            var size = Int32(n), info: Int32 = 0
+            "U".withCString { uplo in potrf(uplo, &size, &m, &size, &info, 1) }
+            guard info == 0 else { throw LearnError("fit", "the covariance is not positive definite") }
+            for i in 0..<n { for j in (i + 1)..<Swift.max(n, i + 1) { m[i * n + j] = 0 } }
+            return m
+        }
+        for i in 0..<n {
+            for j in 0...i {
+                var s = m[i * n + j]
+                for k in 0..<j { s -= m[i * n + k] * m[j * n + k] }
+                if i == j {
+                    guard s > 0, s.isFinite else { throw LearnError("fit", "the covariance is not positive definite") }
+                    m[i * n + i] = s.squareRoot()
+                } else {
+                    m[i * n + j] = s / m[j * n + j]
+                }
+            }
+            for j in (i + 1)..<Swift.max(n, i + 1) { m[i * n + j] = 0 }
+        }
+        return m
+    }
+
+    /// Solves L v = b.
+    static func forwardSolve(_ l: [Double], _ b: [Double], _ n: Int) -> [Double] {
+        var v = b
+        for i in 0..<n {
+            var s = v[i]
+            for k in 0..<i { s -= l[i * n + k] * v[k] }
+            v[i] = s / l[i * n + i]
+        }
+        return v
+    }
+
+    /// Solves Lᵀ v = b.
+    static func backSolve(_ l: [Double], _ b: [Double], _ n: Int) -> [Double] {
+        var v = b
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var s = v[i]
+            for k in (i + 1)..<Swift.max(n, i + 1) { s -= l[k * n + i] * v[k] }
+            v[i] = s / l[i * n + i]
+        }
+        return v
+    }
+}
+
+/// A regression model that knows how far off each prediction may be.
+public protocol DeviationModel: Sendable {
+    /// The standard deviation of the value at x (standardized features).
+    func deviation(_ x: [Double]) -> Double
+}
+
+private func gpDot(_ a: [Double], _ b: [Double]) -> Double {
+    var s = 0.0
+    for (p, q) in zip(a, b) { s += p * q }
+    return s
+}
