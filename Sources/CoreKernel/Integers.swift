@@ -203,7 +203,8 @@ private func closeConvergent(_ x: Double) -> (BigInt, BigInt)? {
 
 extension Kernel {
     static var integerBuiltins: [Builtin] {
-        let ibase = ["ibase": "Base `1` is not an integer greater than 1."]
+        let ibase = ["ibase": "Base `1` is not an integer greater than 1.",
+                     "intnm": "Non-negative machine-sized integer expected at position `2` in `1`."]
         return [
             Builtin("IntegerDigits", [.listable, .protected], usage: "IntegerDigits[n] gives the decimal digits of the integer n; IntegerDigits[n, b] the digits in base b; IntegerDigits[n, b, len] pads with zeros on the left (or keeps the last len digits).", arity: .between(1, 3), messages: ibase, examples: [("IntegerDigits[123]", "{1, 2, 3}"), ("IntegerDigits[5, 2, 8]", "{0, 0, 0, 0, 0, 1, 0, 1}")]) { c in
                 guard let n = c[0].bigIntValue, let b = base(c, at: 1) else { return nil }

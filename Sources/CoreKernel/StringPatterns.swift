@@ -419,8 +419,11 @@ extension Kernel {
                 let overlaps = !c.option("Overlaps", .falseExpr).isSymbol(Sym.False)
                 return try eachString(c) { s in .integer(try scanMatches(rules.map(\.0), in: s, overlaps: overlaps, c.evaluator).count) }
             },
-            Builtin("StringSplit", [], usage: "StringSplit[s] splits s at white space; StringSplit[s, patt] at matches of a string pattern (a list of patterns or rules: at any; a rule lhs -> rhs keeps rhs in the result); StringSplit[s, patt, n] into at most n pieces; StringSplit[s, patt, All] keeps empty pieces at the ends.", arity: .between(1, 3), options: [("IgnoreCase", .falseExpr)], messages: messages, examples: [("StringSplit[\"a b  c\"]", "{a, b, c}"), ("StringSplit[\"a1b22c\", DigitCharacter ..]", "{a, b, c}"), ("StringSplit[\"a,b\", \",\" -> x]", "{a, x, b}")]) { c in
+            Builtin("StringSplit", [], usage: "StringSplit[s] splits s at white space; StringSplit[s, patt] at matches of a string pattern (a list of patterns or rules: at any; a rule lhs -> rhs keeps rhs in the result); StringSplit[s, patt, n] into at most n pieces; StringSplit[s, patt, All] keeps empty pieces at the ends.", messages: messages, examples: [("StringSplit[\"a b  c\"]", "{a, b, c}"), ("StringSplit[\"a1b22c\", DigitCharacter ..]", "{a, b, c}"), ("StringSplit[\"a,b\", \",\" -> x]", "{a, x, b}")]) { c in
+                // Options are read here, not declared: `StringSplit[s, "," -> x]` is a delimiter rule
+                // whose left side is a string, which the central check would take for an option.
                 let n = positionalCount(c)
+                guard n >= 1, n <= 3 else { return c.argCount(1, 3) }
                 let keepAll = n == 3 && c[2].isSymbol(Sym.All)
                 let limit = n == 3 && !keepAll ? (c[2].intValue ?? 0) : .max
                 guard limit > 0 else { c.message("innf", c.whole, .integer(3)); return nil }
@@ -447,7 +450,7 @@ extension Kernel {
                 guard let pattern = StringPattern.compile(p, ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue, anchor: .whole) else { return nil }
                 return try eachString(c) { s in .bool(try pattern.found(in: s, c.evaluator)) }
             },
-            Builtin("Shortest", [.protected], usage: "Shortest[p] is a pattern that matches the shortest sequence consistent with p (string patterns are Longest by default).", examples: [("StringCases[\"aXbXc\", Shortest[\"a\" ~~ __ ~~ \"X\"]]", "{aX}")]),
+            Builtin("Shortest", [.protected], usage: "Shortest[p] is a pattern that matches the shortest sequence consistent with p (string patterns are Longest by default).", examples: [("StringCases[\"aXbXc\", Shortest[\"a\" ~~ ___ ~~ \"X\"]]", "{aX}")]),
             Builtin("Longest", [.protected], usage: "Longest[p] is a pattern that matches the longest sequence consistent with p, as string patterns do by default.", examples: [("StringCases[\"aXbXc\", Longest[\"a\" ~~ __ ~~ \"X\"]]", "{aXbX}")]),
             Builtin("Overlaps", [.protected], usage: "Overlaps is an option of StringCases, StringPosition and StringCount: True includes matches that overlap.", examples: [("StringPosition[\"aaa\", \"aa\", Overlaps -> False]", "{{1, 2}}")]),
             Builtin("IgnoreCase", [.protected], usage: "IgnoreCase is an option of the string-pattern functions: True treats upper- and lower-case letters as the same.", examples: [("StringMatchQ[\"ABC\", \"abc\", IgnoreCase -> True]", "True")]),

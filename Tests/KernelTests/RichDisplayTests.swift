@@ -100,7 +100,7 @@ extension KernelSuite {
             #expect(eval("Head[" + chain + "]") == "Graphics")
             #expect(eval("Length[Cases[" + chain + ", _Arrow, Infinity]]") == "4", "input, three layers, output: four arrows")
             #expect(eval("Cases[" + chain + ", Text[Style[s_String, __], __] :> s, Infinity]") ==
-                    "{Input, vector of 4, 1, LinearLayer, vector of 3, 2, ElementwiseLayer, vector of 3, 3, LinearLayer, vector of 2, Output, vector of 2}")
+                    "{Input, vector of size 4, 1, LinearLayer, vector of size 3, 2, ElementwiseLayer, vector of size 3, 3, LinearLayer, vector of size 2, Output, vector of size 2}")
             let graph = "Information[NetGraph[{LinearLayer[3], LinearLayer[3], TotalLayer[]}, {NetPort[\"Input\"] -> 1, NetPort[\"Input\"] -> 2, 1 -> 3, 2 -> 3}, \"Input\" -> 2], \"SummaryGraphic\"]"
             #expect(eval("Length[Cases[" + graph + ", _Arrow, Infinity]]") == "5", "two from the input, two into the total, one to the output")
             #expect(eval("ImageDimensions[Rasterize[" + graph + "]][[2]] > 150") == "True", "four rows of boxes")
