@@ -239,7 +239,7 @@ extension Kernel {
                 guard let n = c[0].bigIntValue, let b = base(c, at: 1) else { return nil }
                 guard let bi = Int(exactly: b), bi <= 1 << 16 else { return nil }
                 var counts = [Int](repeating: 0, count: bi)
-                for d in digits(n, b) where !(n.isZero) { counts[Int(d)] += 1 }
+                for d in digits(n, b) { counts[Int(d)] += 1 }
                 if c.count == 3 {
                     guard let d = c[2].intValue, d >= 0, d < bi else { return nil }
                     return .integer(counts[d])

@@ -299,23 +299,6 @@ private func positionalCount(_ c: Call) -> Int {
     return n
 }
 
-/// Applies f to a string or to each string of a list (the first argument).
-private func eachString(_ c: Call, _ f: (String) throws -> Expr?) throws -> Expr? {
-    if let items = c[0].listItems {
-        var out: [Expr] = []
-        for i in items {
-            guard let s = i.asString, let r = try f(s) else { return nil }
-            out.append(r)
-        }
-        return .list(out)
-    }
-    guard let s = c[0].asString else {
-        c.message("strse", .integer(1), c.whole)
-        return nil
-    }
-    return try f(s)
-}
-
 /// A limit argument (`n` or Infinity) at position i, if given.
 private func limitArgument(_ c: Call, _ i: Int, count: Int) -> Int? {
     guard i < count else { return .max }
@@ -357,7 +340,7 @@ extension Kernel {
                 guard n >= 2, let limit = limitArgument(c, 2, count: n),
                       let rules = compileRules(c[1], ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue) else { return nil }
                 let overlaps = !c.option("Overlaps", .falseExpr).isSymbol(Sym.False)
-                return try eachString(c) { s in
+                return try mapStrings(c, tag: "strse") { s in
                     .list(try scanMatches(rules.map(\.0), in: s, overlaps: overlaps, limit: limit, c.evaluator).map { i, m in
                         if let rhs = rules[i].1 { return try ruleValue(rhs, m, c) }
                         return .string(String(s[m.range]))
@@ -372,7 +355,7 @@ extension Kernel {
                     c.message("srep", c[1])
                     return nil
                 }
-                return try eachString(c) { s in
+                return try mapStrings(c, tag: "strse") { s in
                     var pieces: [Expr] = []
                     var text = ""
                     var pos = s.startIndex
@@ -407,7 +390,7 @@ extension Kernel {
                 guard n >= 2, let limit = limitArgument(c, 2, count: n),
                       let rules = compileRules(c[1], ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue) else { return nil }
                 let overlaps = !c.option("Overlaps", .trueExpr).isSymbol(Sym.False)
-                return try eachString(c) { s in
+                return try mapStrings(c, tag: "strse") { s in
                     .list(try scanMatches(rules.map(\.0), in: s, overlaps: overlaps, limit: limit, c.evaluator).map { _, m in
                         let a = s.distance(from: s.startIndex, to: m.range.lowerBound)
                         return .ints([a + 1, a + s[m.range].count])
@@ -417,7 +400,7 @@ extension Kernel {
             Builtin("StringCount", [], usage: "StringCount[s, patt] counts the matches of the string pattern patt in s (Overlaps -> True counts overlapping ones).", arity: .exactly(2), options: overlapsOff, messages: messages, examples: [("StringCount[\"banana\", \"a\"]", "3"), ("StringCount[\"aaaa\", \"aa\", Overlaps -> True]", "3")]) { c in
                 guard let rules = compileRules(c[1], ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue) else { return nil }
                 let overlaps = !c.option("Overlaps", .falseExpr).isSymbol(Sym.False)
-                return try eachString(c) { s in .integer(try scanMatches(rules.map(\.0), in: s, overlaps: overlaps, c.evaluator).count) }
+                return try mapStrings(c, tag: "strse") { s in .integer(try scanMatches(rules.map(\.0), in: s, overlaps: overlaps, c.evaluator).count) }
             },
             Builtin("StringSplit", [], usage: "StringSplit[s] splits s at white space; StringSplit[s, patt] at matches of a string pattern (a list of patterns or rules: at any; a rule lhs -> rhs keeps rhs in the result); StringSplit[s, patt, n] into at most n pieces; StringSplit[s, patt, All] keeps empty pieces at the ends.", messages: messages, examples: [("StringSplit[\"a b  c\"]", "{a, b, c}"), ("StringSplit[\"a1b22c\", DigitCharacter ..]", "{a, b, c}"), ("StringSplit[\"a,b\", \",\" -> x]", "{a, x, b}")]) { c in
                 // Options are read here, not declared: `StringSplit[s, "," -> x]` is a delimiter rule
@@ -429,7 +412,7 @@ extension Kernel {
                 guard limit > 0 else { c.message("innf", c.whole, .integer(3)); return nil }
                 let delimiters: Expr = n >= 2 ? c[1] : .symbol(Symbol.intern("Whitespace"))
                 guard let rules = compileRules(delimiters, ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue) else { return nil }
-                return try eachString(c) { s in
+                return try mapStrings(c, tag: "strse") { s in
                     var parts: [Expr] = []
                     var last = s.startIndex
                     for (i, m) in try scanMatches(rules.map(\.0), in: s, overlaps: false, limit: limit == .max ? .max : limit - 1, c.evaluator) where m.nsRange.length > 0 {
@@ -448,7 +431,7 @@ extension Kernel {
             Builtin("StringMatchQ", [], usage: "StringMatchQ[s, patt] gives True if the whole of s matches the string pattern patt; in a plain string pattern * stands for any characters and @ for any characters but upper-case letters.", arity: .exactly(2), options: [("IgnoreCase", .falseExpr)], messages: messages, examples: [("StringMatchQ[\"hello\", \"h*o\"]", "True"), ("StringMatchQ[\"abc123\", LetterCharacter .. ~~ DigitCharacter ..]", "True")]) { c in
                 let p = c[1].asString.map(wildcardPattern) ?? c[1]
                 guard let pattern = StringPattern.compile(p, ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue, anchor: .whole) else { return nil }
-                return try eachString(c) { s in .bool(try pattern.found(in: s, c.evaluator)) }
+                return try mapStrings(c, tag: "strse") { s in .bool(try pattern.found(in: s, c.evaluator)) }
             },
             Builtin("Shortest", [.protected], usage: "Shortest[p] is a pattern that matches the shortest sequence consistent with p (string patterns are Longest by default).", examples: [("StringCases[\"aXbXc\", Shortest[\"a\" ~~ ___ ~~ \"X\"]]", "{aX}")]),
             Builtin("Longest", [.protected], usage: "Longest[p] is a pattern that matches the longest sequence consistent with p, as string patterns do by default.", examples: [("StringCases[\"aXbXc\", Longest[\"a\" ~~ __ ~~ \"X\"]]", "{aXbX}")]),
@@ -467,7 +450,7 @@ extension Kernel {
         Builtin(name, [], usage: usage, arity: .exactly(2), options: [("IgnoreCase", .falseExpr)],
                 messages: ["strse": "String or list of strings expected at position `1` in `2`."], examples: [example]) { c in
             guard let pattern = StringPattern.compile(c[1], ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue, anchor: anchor) else { return nil }
-            return try eachString(c) { s in .bool(try pattern.found(in: s, c.evaluator) == expected) }
+            return try mapStrings(c, tag: "strse") { s in .bool(try pattern.found(in: s, c.evaluator) == expected) }
         }
     }
 }

@@ -23,8 +23,9 @@ private func stringRange(_ spec: Expr, _ count: Int) -> Range<Int>? {
     return lo..<hi
 }
 
-/// Applies a string function to a string or to each string of a list.
-private func mapStrings(_ c: Call, _ f: (String) throws -> Expr?) rethrows -> Expr? {
+/// Applies a string function to a string or to each string of a list (the first argument); a
+/// first argument that is neither gets `f::tag` (`string`, or `strse` for the pattern functions).
+func mapStrings(_ c: Call, tag: String = "string", _ f: (String) throws -> Expr?) rethrows -> Expr? {
     if let items = c[0].listItems {
         var out: [Expr] = []
         for i in items {
@@ -33,7 +34,10 @@ private func mapStrings(_ c: Call, _ f: (String) throws -> Expr?) rethrows -> Ex
         }
         return .list(out)
     }
-    guard let s = stringArg(c, 0) else { return nil }
+    guard let s = c[0].asString else {
+        c.message(tag, .integer(1), c.whole)
+        return nil
+    }
     return try f(s)
 }
 
