@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "EmbedStdlibTool", path: "Sources/EmbedStdlibTool"),
         .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["EmbedStdlibTool"]),
         .executableTarget(name: "nets", dependencies: [
-            "CoreKernel", "NetsKernel", "LearnKernel", "Language", "CEditLine", "Notebook",
+            "CoreKernel", "NetsKernel", "LearnKernel", "Language", "CEditLine", "Notebook", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "CoreKernel"]),

@@ -43,6 +43,18 @@ int nets_vector_kernels(void) {
     return state;
 }
 
+/* The widest x86 vector level this CPU runs: 2 for AVX-512 (F, BW, DQ, VL: what OpenBLAS's
+   SkylakeX kernels use), 1 for AVX2 + FMA (its Haswell kernels), 0 otherwise. */
+int nets_cpu_vector_level(void) {
+#ifdef NETS_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) return 2;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
+#endif
+    return 0;
+}
+
 void nets_set_vector_kernels(int enabled) {
     __atomic_store_n(&vector_state, -1, __ATOMIC_RELAXED);
     int supported = nets_vector_kernels();

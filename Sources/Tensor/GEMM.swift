@@ -15,6 +15,23 @@ public enum BLAS {
     /// The OpenBLAS kernel chosen for this CPU (say "Zen" or "Haswell").
     public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
 
+    /// The OpenBLAS kernels to ask for instead of the ones OpenBLAS chose, or nil when its choice
+    /// is fine (or the user chose with `OPENBLAS_CORETYPE`). Debian's OpenBLAS 0.3.21 does not
+    /// recognise some recent CPUs (a virtual "Intel Xeon Processor" with AVX-512, for one) and
+    /// falls back to its SSE3 `Prescott` kernels, which run a GEMM 3-5x slower than the `Haswell`
+    /// (AVX2) or `SkylakeX` (AVX-512) kernels the same library holds. OpenBLAS reads its choice
+    /// once, when it is loaded, so the choice can only be changed for a new process.
+    public static var betterCoreType: String? {
+        guard getenv("OPENBLAS_CORETYPE") == nil else { return nil }
+        let fallbacks: Set = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Northwood", "Banias"]
+        guard fallbacks.contains(coreName) else { return nil }
+        switch nets_cpu_vector_level() {
+        case 2: return "SkylakeX"
+        case 1: return "Haswell"
+        default: return nil
+        }
+    }
+
     /// Runs `body` with OpenBLAS on one thread, for GEMMs issued from several workers at once
     /// (each worker's GEMM is then its own, and OpenBLAS's threads do not compete with them).
     /// Inside a `Parallel.jobs` job this is already so.

@@ -11,6 +11,8 @@ enum nets_activation { NETS_NONE = 0, NETS_RELU = 1, NETS_RELU6 = 2 };
 /* 1 when the vector kernels run on this CPU (AVX2 and FMA), else 0. NETS_VECTOR_KERNELS=0 in
    the environment turns them off (to compare with the portable code). */
 int nets_vector_kernels(void);
+/* 2: AVX-512 (F/BW/DQ/VL), 1: AVX2 + FMA, 0: neither. */
+int nets_cpu_vector_level(void);
 
 /* Turns the vector kernels on (when the CPU has them) or off, for tests that compare them with
    the portable code. */
