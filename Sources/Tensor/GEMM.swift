@@ -32,6 +32,16 @@ public enum BLAS {
         }
     }
 
+    /// Starts this program again, as the same process, with OpenBLAS told to use
+    /// `betterCoreType`; the environment variable it sets keeps this from happening twice. Call
+    /// first thing in `main`, before any thread starts. Returns (doing nothing) when OpenBLAS's
+    /// choice is fine or the exec fails.
+    public static func restartWithBetterKernels() {
+        guard let core = betterCoreType else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+    }
+
     /// Runs `body` with OpenBLAS on one thread, for GEMMs issued from several workers at once
     /// (each worker's GEMM is then its own, and OpenBLAS's threads do not compete with them).
     /// Inside a `Parallel.jobs` job this is already so.

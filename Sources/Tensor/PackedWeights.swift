@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 import Synchronization
 
 /// The weights of a 1x1 convolution or a linear layer (O x K) packed once, when an inference
@@ -16,7 +17,7 @@ public final class PackedWeights: @unchecked Sendable {
     /// Packs `w` (O x K, or O x K x 1 x 1) and its biases (O, or none); nil when the vector
     /// kernels do not run on this machine, or for an empty matrix.
     public init?(_ w: Tensor, biases b: Tensor?) {
-        guard VectorKernels.active, w.rank >= 2, w.shape.dropFirst(2).allSatisfy({ $0 == 1 }),
+        guard PackedWeights.preferred, w.rank >= 2, w.shape.dropFirst(2).allSatisfy({ $0 == 1 }),
               w.shape[0] > 0, w.shape[1] > 0, b.map({ $0.count == w.shape[0] }) ?? true else { return nil }
         outputs = w.shape[0]
         inputs = w.shape[1]
@@ -27,6 +28,16 @@ public final class PackedWeights: @unchecked Sendable {
         biases.initialize(repeating: 0, count: padded)
         if let b { biases.update(from: b.storage.pointer, count: outputs) }
     }
+
+    /// Whether layers pack their weights for the channel-blocked kernel (an AVX2 kernel) rather
+    /// than calling OpenBLAS's GEMM: where OpenBLAS runs its AVX-512 kernels, its GEMM is the
+    /// faster of the two. `NETS_PACKED_KERNELS=0|1` decides instead (for benchmarks and tests).
+    public static var preferred: Bool { VectorKernels.active && beatsBLAS }
+
+    private static let beatsBLAS: Bool = {
+        if let choice = ProcessInfo.processInfo.environment["NETS_PACKED_KERNELS"] { return choice != "0" }
+        return !["SkylakeX", "Cooperlake", "SapphireRapids"].contains(BLAS.coreName)
+    }()
 
     deinit {
         weights.deallocate()

@@ -6,6 +6,7 @@ import Tensor
 // `CASE MEDIAN_SECONDS`, the median of repeats after a warm-up.
 // Usage: nets-bench [CASE...]   (no argument: every case)
 
+BLAS.restartWithBetterKernels()
 BLAS.configureThreads()
 // OpenBLAS's worker threads spin (sched_yield) for about 0.1 s after the library starts; let
 // them go to sleep so they do not compete with the first cases for the cores.

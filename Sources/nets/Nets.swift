@@ -110,7 +110,7 @@ struct Nets: ParsableCommand {
     }
 
     static func main() {
-        selectVectorBLASKernels()
+        BLAS.restartWithBetterKernels()
         let arguments = Array(CommandLine.arguments.dropFirst())
         // Subcommands for Jupyter (a script named `kernel` runs as `nets -- kernel` or `./kernel`).
         switch arguments.first {
@@ -136,14 +136,5 @@ struct Nets: ParsableCommand {
             FileHandle.standardError.write((fullMessage(for: error) + "\n").data(using: .utf8) ?? Data())
             Foundation.exit(2)
         }
-    }
-
-    /// Starts nets again, as the same process, with OpenBLAS told to use the vector kernels this
-    /// CPU runs when it fell back to generic ones (`BLAS.betterCoreType`); the environment variable
-    /// it sets keeps this from happening twice. If the exec fails, nets goes on as it is.
-    static func selectVectorBLASKernels() {
-        guard let core = BLAS.betterCoreType else { return }
-        setenv("OPENBLAS_CORETYPE", core, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
     }
 }
