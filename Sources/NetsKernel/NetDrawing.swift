@@ -8,6 +8,8 @@ import Nets
 /// its name, type and output shape, arrows for the data flowing between them, the input ports on
 /// top and the output at the bottom. A chain is a column; a graph is laid out in
 /// rows by the longest path from an input, so branches sit side by side.
+/// `"FullSummaryGraphic"` opens the chains and graphs inside the net too: a box per layer, named
+/// by its path (`block/2`).
 enum NetDrawing {
     /// Parts drawn at most; a longer chain ends with a note of how many more there are.
     static let maxParts = 80
@@ -81,6 +83,65 @@ enum NetDrawing {
             edges.append((nodes.count - 2, nodes.count - 1))
         }
         return draw(&nodes, edges)
+    }
+
+    /// Layers drawn at most when containers are opened; a larger net is drawn by its parts.
+    static let maxLayers = 300
+
+    /// The drawing of `net` with every chain and graph inside it opened into its layers.
+    static func fullGraphic(_ net: Net) -> Expr {
+        guard !net.parts.isEmpty, net.layers.count <= maxLayers else { return graphic(net) }
+        var nodes: [Node] = []
+        var edges: [(from: Int, to: Int)] = []
+        let inputs = net.inputs
+        let inputNames: [String]
+        if case .graph(let g) = net { inputNames = g.inputNames } else { inputNames = ["Input"] }
+        for (k, name) in inputNames.enumerated() {
+            let shape = k < inputs.count ? shapeText(inputs[k]) : "?"
+            nodes.append(Node(title: name, subtitle: net.encoder.flatMap { k == 0 ? describeCoder($0) : nil } ?? shape, row: 0, port: true))
+        }
+        let outs = open(net, path: "", sources: inputNames.indices.map { [$0] }, &nodes, &edges)
+        let row = (outs.map { nodes[$0].row }.max() ?? 0) + 1
+        nodes.append(Node(title: "Output", subtitle: net.decoder.map(describeCoder) ?? shapeText(net.output), row: row, port: true))
+        for o in outs { edges.append((o, nodes.count - 1)) }
+        return draw(&nodes, edges)
+    }
+
+    /// Adds the layers of `net` (a box each, fed from `sources[k]` for its input port k) and
+    /// returns the boxes its output comes from. Boxes are added after their sources, so a box's
+    /// row is one more than its sources' deepest.
+    private static func open(_ net: Net, path: String, sources: [[Int]], _ nodes: inout [Node], _ edges: inout [(from: Int, to: Int)]) -> [Int] {
+        func name(_ part: String) -> String { path.isEmpty ? part : path + "/" + part }
+        switch net {
+        case .layer:
+            let feeding = sources.flatMap { $0 }
+            let row = (feeding.map { nodes[$0].row }.max() ?? 0) + 1
+            nodes.append(Node(title: path, subtitle: typeName(net), shape: shapeText(net.output), row: row))
+            for f in feeding { edges.append((f, nodes.count - 1)) }
+            return [nodes.count - 1]
+        case .chain(let c):
+            var current = sources
+            for (part, node) in zip(c.names, c.nodes) { current = [open(node, path: name(part), sources: current, &nodes, &edges)] }
+            return current.flatMap { $0 }
+        case .graph(let g):
+            var outs = [[Int]](repeating: [], count: g.nodes.count)
+            func from(_ s: Edge.Source) -> [Int] {
+                switch s {
+                case .input(let k): return sources.indices.contains(k) ? sources[k] : []
+                case .node(let i): return outs.indices.contains(i) ? outs[i] : []
+                }
+            }
+            for i in g.order where g.nodes.indices.contains(i) {
+                var ports: [Int: [Int]] = [:]
+                for e in g.edges { if case .node(let t, let port) = e.target, t == i { ports[port, default: []] += from(e.source) } }
+                let fed = ports.keys.sorted().map { ports[$0] ?? [] }
+                outs[i] = open(g.nodes[i], path: name(g.names.indices.contains(i) ? g.names[i] : String(i + 1)), sources: fed, &nodes, &edges)
+            }
+            return g.edges.flatMap { e -> [Int] in
+                if case .output = e.target { return from(e.source) }
+                return []
+            }
+        }
     }
 
     /// The type of a part: its layer's name, or NetChain/NetGraph.
