@@ -80,6 +80,12 @@ try:
     data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
     check("a net shows as an HTML table", "<table>" in data.get("text/html", "") and "LinearLayer" in data["text/html"]
           and data["text/plain"].startswith("NetChain"), data)
+    reply, outputs = run(kc, 'NetGraph[<|"a" -> LinearLayer[4], "b" -> LinearLayer[4], "sum" -> TotalLayer[]|>, '
+                             '{NetPort["Input"] -> "a", NetPort["Input"] -> "b", {"a", "b"} -> "sum"}, "Input" -> 2]')
+    data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
+    edge = '<tr><td style="text-align:left">{}</td><td style="text-align:left">{}</td></tr>'
+    check("a graph's HTML lists its edges, {a, b} -> sum as two", all(edge.format(*e) in data.get("text/html", "") for e in
+          [("Input", "a"), ("a", "sum (input 1)"), ("b", "sum (input 2)"), ("sum", "Output")]), data.get("text/html", "")[-1200:])
     reply, outputs = run(kc, "Image[{{0., 1.}, {1., 0.}}]")
     data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
     import base64
