@@ -26,7 +26,7 @@ enum NetDrawing {
     }
 
     static let titleFont = 11.0, subtitleFont = 9.5, shapeFont = 9.0
-    static let boxHeight = 46.0, rowGap = 26.0, columnGap = 18.0, pad = 12.0
+    static let boxHeight = 46.0, rowGap = 26.0, columnGap = 18.0, pad = 12.0, gapWidth = 2.0
 
     /// The drawing of `net` as a Graphics expression.
     static func graphic(_ net: Net) -> Expr {
@@ -153,30 +153,66 @@ enum NetDrawing {
         }
     }
 
-    /// Lays the boxes out in their rows, centred, and draws them with the arrows between.
+    /// Lays the boxes out in their rows, centred, and draws them with the arrows between. An
+    /// arrow that skips rows passes through a narrow gap kept for it in each row it crosses, and
+    /// the boxes of a row are ordered by where the arrows into them come from, so arrows do not
+    /// run under boxes.
     static func draw(_ nodes: inout [Node], _ edges: [(from: Int, to: Int)]) -> Expr {
         for i in nodes.indices {
             let t = TextMetrics.width(nodes[i].title, size: titleFont), s = TextMetrics.width(nodes[i].subtitle, size: subtitleFont)
             nodes[i].width = Swift.max(t, s, TextMetrics.width(nodes[i].shape, size: shapeFont), 40) + 20
         }
+        // Each arrow as the boxes and gaps it passes: gaps are nodes of no width drawn as nothing.
+        let boxes = nodes.count
+        var paths: [[Int]] = []
+        for e in edges where e.from < boxes && e.to < boxes {
+            var path = [e.from]
+            let (a, b) = (nodes[e.from].row, nodes[e.to].row)
+            if b > a + 1 {
+                for r in (a + 1)..<b {
+                    nodes.append(Node(title: "", subtitle: "", row: r, width: gapWidth))
+                    path.append(nodes.count - 1)
+                }
+            }
+            paths.append(path + [e.to])
+        }
         let rows = (nodes.map(\.row).max() ?? 0) + 1
-        var rowWidths = [Double](repeating: 0, count: rows)
-        for n in nodes { rowWidths[n.row] += n.width + (rowWidths[n.row] > 0 ? columnGap : 0) }
+        var members = [[Int]](repeating: [], count: rows)
+        for i in nodes.indices { members[nodes[i].row].append(i) }
+        var sources = [[Int]](repeating: [], count: nodes.count)
+        for path in paths { for (u, v) in zip(path, path.dropFirst()) { sources[v].append(u) } }
+        let rowWidths = members.map { row in row.reduce(0.0) { $0 + nodes[$1].width } + Double(Swift.max(row.count - 1, 0)) * columnGap }
         let width = (rowWidths.max() ?? 0) + 2 * pad
         let height = Double(rows) * boxHeight + Double(rows - 1) * rowGap + 2 * pad
-        var next = rowWidths.map { (width - $0) / 2 }
-        for i in nodes.indices {
-            nodes[i].x = next[nodes[i].row]
-            next[nodes[i].row] += nodes[i].width + columnGap
+        func centre(_ i: Int) -> Double { nodes[i].x + nodes[i].width / 2 }
+        for r in 0..<rows {
+            // Ordered by the mean centre of what feeds them (the first row as given).
+            if r > 0 {
+                let key = members[r].map { i -> Double in
+                    let from = sources[i]
+                    return from.isEmpty ? width / 2 : from.reduce(0.0) { $0 + centre($1) } / Double(from.count)
+                }
+                members[r] = zip(members[r], key).enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }.map(\.element.0)
+            }
+            var next = (width - rowWidths[r]) / 2
+            for i in members[r] {
+                nodes[i].x = next
+                next += nodes[i].width + columnGap
+            }
         }
         func top(_ n: Node) -> Double { height - pad - Double(n.row) * (boxHeight + rowGap) }
         var prims: [Expr] = []
         let ink = head("GrayLevel", .real(0.45))
-        for e in edges where e.from < nodes.count && e.to < nodes.count {
-            let a = nodes[e.from], b = nodes[e.to]
-            let start = pointExpr(a.x + a.width / 2, top(a) - boxHeight), end = pointExpr(b.x + b.width / 2, top(b))
-            prims.append(.list([ink, head("AbsoluteThickness", .real(1)), head("Arrow", .list([start, end]))]))
+        for path in paths {
+            var points: [Expr] = []
+            for (k, i) in path.enumerated() {
+                let n = nodes[i]
+                if k > 0 { points.append(pointExpr(centre(i), top(n))) }
+                if k < path.count - 1 { points.append(pointExpr(centre(i), top(n) - boxHeight)) }
+            }
+            prims.append(.list([ink, head("AbsoluteThickness", .real(1)), head("Arrow", .list(points))]))
         }
+        nodes.removeLast(nodes.count - boxes)
         for n in nodes {
             let fill = n.port ? rgb(Color(0.96, 0.96, 0.96)) : rgb(Color(0.91, 0.94, 0.98))
             let edge = n.port ? head("GrayLevel", .real(0.7)) : rgb(Color(0.55, 0.65, 0.8))
