@@ -86,11 +86,12 @@ extension KernelSuite {
 
         @Test(arguments: cases.map(\.name))
         func matchesGoldenPicture(_ name: String) throws {
-            let input = Self.setup + (Self.cases.first { $0.name == name }?.input ?? "")
+            let picture = Self.cases.first { $0.name == name }?.input ?? ""
+            let input = Self.setup + picture
             let path = Self.folder.appendingPathComponent(name + ".png").path
             if ProcessInfo.processInfo.environment["GRAPHICS_RECORD"] == "1" {
                 try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
-                let written = run(input + "; Export[\"\(path)\", Rasterize[%]]")
+                let written = run(Self.setup + "g = " + picture + "; Export[\"\(path)\", Rasterize[g]]")
                 #expect(written.result == path, "\(written.messages)")
             }
             let drawn = try #require(Self.pixels(input), "\(name) draws no picture: \(run(input).messages)")
