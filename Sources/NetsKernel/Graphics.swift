@@ -142,8 +142,53 @@ extension Kernel {
             directive("LineLegend", "LineLegend[{styles}, {labels}] is a legend of line samples.", "LineLegend[{RGBColor[1, 0, 0]}, {\"a\"}]", gives: "LineLegend[{RGBColor[1, 0, 0]}, {a}]"),
             directive("PointLegend", "PointLegend[{styles}, {labels}] is a legend of point samples.", "PointLegend[{RGBColor[1, 0, 0]}, {\"a\"}]", gives: "PointLegend[{RGBColor[1, 0, 0]}, {a}]"),
             directive("SwatchLegend", "SwatchLegend[{styles}, {labels}] is a legend of colour swatches.", "SwatchLegend[{RGBColor[1, 0, 0]}, {\"a\"}]", gives: "SwatchLegend[{RGBColor[1, 0, 0]}, {a}]"),
+            // Heads that graphics code writes and the renderer reads, inert as in the Wolfram
+            // Language: calling them is not an unimplemented function.
+            directive("Style", "Style[expr, directives] is expr shown with the directives: a font size, Bold, a colour; in a picture Style[primitives, directives] draws the primitives with them.", "InputForm[Style[\"a\", 14]]", gives: "Style[\"a\", 14]"),
+            directive("Scaled", "Scaled[d] is d as a fraction of the plot range, as in PlotRangePadding -> Scaled[0.05] or ValidationSet -> Scaled[0.2] (a fraction of the data).", "Scaled[0.05]"),
+            directive("Offset", "Offset[{dx, dy}, pos] is pos moved by dx, dy printer's points.", "Offset[{2, 2}, {0, 0}]"),
+            directive("Raster", "Raster[{{v11, ...}, ...}] is an array of gray levels (or RGB triples) in 0..1 drawn as cells, the first row at the bottom; Raster[array, {{x1, y1}, {x2, y2}}] over that rectangle.", "Raster[{{0, 1}, {1, 0}}]"),
+            directive("Arrowheads", "Arrowheads[s] draws the heads of the arrows that follow s times the picture's width.", "Arrowheads[0.05]"),
+            directive("Tooltip", "Tooltip[expr, label] is expr with a label shown on hovering; in pictures drawn to files, expr alone.", "InputForm[Tooltip[Disk[], \"a\"]]", gives: "Tooltip[Disk[], \"a\"]"),
+            directive("Annotation", "Annotation[expr, data] is expr with data attached; it is drawn as expr.", "Annotation[Disk[], 1]"),
+            Builtin("Blend", [], usage: "Blend[{c1, c2}, t] is the colour a fraction t of the way from c1 to c2 (in RGB); Blend[{c1, c2, ...}, t] runs through several colours as t goes from 0 to 1; Blend[{c1, c2}] is halfway. Example: Blend[{Red, Blue}, 0.5] gives RGBColor[0.5, 0, 0.5].",
+                    arity: .between(1, 2), examples: [("Blend[{Red, Blue}, 0.5]", "RGBColor[0.5, 0, 0.5]"), ("Blend[{Black, White}]", "RGBColor[0.5, 0.5, 0.5]")]) { c in
+                guard let colors = c[0].listItems?.compactMap(GraphicsReader.color), colors.count == c[0].listItems?.count, !colors.isEmpty else { return nil }
+                let t = c.positional.count > 1 ? c[1].doubleValue : 0.5
+                guard let t, t.isFinite else { return nil }
+                return rgb(blend(colors, t))
+            },
+            Builtin("Darker", [], usage: "Darker[color] is the colour a third of the way to black; Darker[color, f] a fraction f of the way. Example: Darker[White, 0.5] gives RGBColor[0.5, 0.5, 0.5].",
+                    arity: .between(1, 2), examples: [("Darker[White, 0.5]", "RGBColor[0.5, 0.5, 0.5]"), ("Darker[Red]", "RGBColor[0.666667, 0, 0]")]) { c in
+                shaded(c, toward: Color(0, 0, 0))
+            },
+            Builtin("Lighter", [], usage: "Lighter[color] is the colour a third of the way to white; Lighter[color, f] a fraction f of the way. Example: Lighter[Black, 0.5] gives RGBColor[0.5, 0.5, 0.5].",
+                    arity: .between(1, 2), examples: [("Lighter[Black, 0.5]", "RGBColor[0.5, 0.5, 0.5]"), ("Lighter[Red]", "RGBColor[1, 0.333333, 0.333333]")]) { c in
+                shaded(c, toward: Color(1, 1, 1))
+            },
         ]
     }
+}
+
+/// The colour a fraction `t` (clamped to 0...1) along the colours, each step between two
+/// neighbours linear in RGB and opacity.
+func blend(_ colors: [Color], _ t: Double) -> Color {
+    guard colors.count > 1 else { return colors.first ?? Color(0, 0, 0) }
+    let x = Swift.min(Swift.max(t, 0), 1) * Double(colors.count - 1)
+    let k = Swift.min(Int(x), colors.count - 2), f = x - Double(k)
+    let a = colors[k], b = colors[k + 1]
+    func mix(_ p: Double, _ q: Double) -> Double { p + (q - p) * f }
+    return Color(mix(a.red, b.red), mix(a.green, b.green), mix(a.blue, b.blue), mix(a.alpha, b.alpha))
+}
+
+/// `Darker`/`Lighter`: the colour a fraction (default 1/3) of the way toward `target`.
+private func shaded(_ c: Call, toward target: Color) -> Expr? {
+    guard let color = GraphicsReader.color(c[0]) else { return nil }
+    let f = c.positional.count > 1 ? c[1].doubleValue : 1.0 / 3
+    guard let f, f.isFinite else { return nil }
+    var goal = target
+    goal.alpha = color.alpha
+    return rgb(blend([color, goal], f))
 }
 
 /// Several legends of the same kind as one.

@@ -130,7 +130,8 @@ struct GraphicsReader {
             let hi = a.count > 1 ? a[1].listItems.flatMap { $0.count == 2 ? point($0[1]) : nil } : nil
             guard let r = rasterFromRows(rows) else { return }
             out.append(Item(.raster(r, lo ?? Point(0, 0), hi ?? Point(Double(r.width), Double(r.height)), smooth: false), style))
-        case "Graphics":
+        case "Graphics", "Tooltip", "Annotation", "Labeled":
+            // A tooltip or annotation is drawn as what it wraps.
             if let inner = a.first { try primitives(inner, style, &out, depth: depth + 1, insets: insets) }
         default:
             return

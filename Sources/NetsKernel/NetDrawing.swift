@@ -8,6 +8,8 @@ import Nets
 /// its name, type and output shape, arrows for the data flowing between them, the input ports on
 /// top and the output at the bottom. A chain is a column; a graph is laid out in
 /// rows by the longest path from an input, so branches sit side by side.
+/// `"FullSummaryGraphic"` opens the chains and graphs inside the net too: a box per layer, named
+/// by its path (`block/2`).
 enum NetDrawing {
     /// Parts drawn at most; a longer chain ends with a note of how many more there are.
     static let maxParts = 80
@@ -24,7 +26,7 @@ enum NetDrawing {
     }
 
     static let titleFont = 11.0, subtitleFont = 9.5, shapeFont = 9.0
-    static let boxHeight = 46.0, rowGap = 26.0, columnGap = 18.0, pad = 12.0
+    static let boxHeight = 46.0, rowGap = 26.0, columnGap = 18.0, pad = 12.0, gapWidth = 2.0
 
     /// The drawing of `net` as a Graphics expression.
     static func graphic(_ net: Net) -> Expr {
@@ -83,6 +85,65 @@ enum NetDrawing {
         return draw(&nodes, edges)
     }
 
+    /// Layers drawn at most when containers are opened; a larger net is drawn by its parts.
+    static let maxLayers = 300
+
+    /// The drawing of `net` with every chain and graph inside it opened into its layers.
+    static func fullGraphic(_ net: Net) -> Expr {
+        guard !net.parts.isEmpty, net.layers.count <= maxLayers else { return graphic(net) }
+        var nodes: [Node] = []
+        var edges: [(from: Int, to: Int)] = []
+        let inputs = net.inputs
+        let inputNames: [String]
+        if case .graph(let g) = net { inputNames = g.inputNames } else { inputNames = ["Input"] }
+        for (k, name) in inputNames.enumerated() {
+            let shape = k < inputs.count ? shapeText(inputs[k]) : "?"
+            nodes.append(Node(title: name, subtitle: net.encoder.flatMap { k == 0 ? describeCoder($0) : nil } ?? shape, row: 0, port: true))
+        }
+        let outs = open(net, path: "", sources: inputNames.indices.map { [$0] }, &nodes, &edges)
+        let row = (outs.map { nodes[$0].row }.max() ?? 0) + 1
+        nodes.append(Node(title: "Output", subtitle: net.decoder.map(describeCoder) ?? shapeText(net.output), row: row, port: true))
+        for o in outs { edges.append((o, nodes.count - 1)) }
+        return draw(&nodes, edges)
+    }
+
+    /// Adds the layers of `net` (a box each, fed from `sources[k]` for its input port k) and
+    /// returns the boxes its output comes from. Boxes are added after their sources, so a box's
+    /// row is one more than its sources' deepest.
+    private static func open(_ net: Net, path: String, sources: [[Int]], _ nodes: inout [Node], _ edges: inout [(from: Int, to: Int)]) -> [Int] {
+        func name(_ part: String) -> String { path.isEmpty ? part : path + "/" + part }
+        switch net {
+        case .layer:
+            let feeding = sources.flatMap { $0 }
+            let row = (feeding.map { nodes[$0].row }.max() ?? 0) + 1
+            nodes.append(Node(title: path, subtitle: typeName(net), shape: shapeText(net.output), row: row))
+            for f in feeding { edges.append((f, nodes.count - 1)) }
+            return [nodes.count - 1]
+        case .chain(let c):
+            var current = sources
+            for (part, node) in zip(c.names, c.nodes) { current = [open(node, path: name(part), sources: current, &nodes, &edges)] }
+            return current.flatMap { $0 }
+        case .graph(let g):
+            var outs = [[Int]](repeating: [], count: g.nodes.count)
+            func from(_ s: Edge.Source) -> [Int] {
+                switch s {
+                case .input(let k): return sources.indices.contains(k) ? sources[k] : []
+                case .node(let i): return outs.indices.contains(i) ? outs[i] : []
+                }
+            }
+            for i in g.order where g.nodes.indices.contains(i) {
+                var ports: [Int: [Int]] = [:]
+                for e in g.edges { if case .node(let t, let port) = e.target, t == i { ports[port, default: []] += from(e.source) } }
+                let fed = ports.keys.sorted().map { ports[$0] ?? [] }
+                outs[i] = open(g.nodes[i], path: name(g.names.indices.contains(i) ? g.names[i] : String(i + 1)), sources: fed, &nodes, &edges)
+            }
+            return g.edges.flatMap { e -> [Int] in
+                if case .output = e.target { return from(e.source) }
+                return []
+            }
+        }
+    }
+
     /// The type of a part: its layer's name, or NetChain/NetGraph.
     static func typeName(_ net: Net) -> String {
         switch net {
@@ -92,30 +153,66 @@ enum NetDrawing {
         }
     }
 
-    /// Lays the boxes out in their rows, centred, and draws them with the arrows between.
+    /// Lays the boxes out in their rows, centred, and draws them with the arrows between. An
+    /// arrow that skips rows passes through a narrow gap kept for it in each row it crosses, and
+    /// the boxes of a row are ordered by where the arrows into them come from, so arrows do not
+    /// run under boxes.
     static func draw(_ nodes: inout [Node], _ edges: [(from: Int, to: Int)]) -> Expr {
         for i in nodes.indices {
             let t = TextMetrics.width(nodes[i].title, size: titleFont), s = TextMetrics.width(nodes[i].subtitle, size: subtitleFont)
             nodes[i].width = Swift.max(t, s, TextMetrics.width(nodes[i].shape, size: shapeFont), 40) + 20
         }
+        // Each arrow as the boxes and gaps it passes: gaps are nodes of no width drawn as nothing.
+        let boxes = nodes.count
+        var paths: [[Int]] = []
+        for e in edges where e.from < boxes && e.to < boxes {
+            var path = [e.from]
+            let (a, b) = (nodes[e.from].row, nodes[e.to].row)
+            if b > a + 1 {
+                for r in (a + 1)..<b {
+                    nodes.append(Node(title: "", subtitle: "", row: r, width: gapWidth))
+                    path.append(nodes.count - 1)
+                }
+            }
+            paths.append(path + [e.to])
+        }
         let rows = (nodes.map(\.row).max() ?? 0) + 1
-        var rowWidths = [Double](repeating: 0, count: rows)
-        for n in nodes { rowWidths[n.row] += n.width + (rowWidths[n.row] > 0 ? columnGap : 0) }
+        var members = [[Int]](repeating: [], count: rows)
+        for i in nodes.indices { members[nodes[i].row].append(i) }
+        var sources = [[Int]](repeating: [], count: nodes.count)
+        for path in paths { for (u, v) in zip(path, path.dropFirst()) { sources[v].append(u) } }
+        let rowWidths = members.map { row in row.reduce(0.0) { $0 + nodes[$1].width } + Double(Swift.max(row.count - 1, 0)) * columnGap }
         let width = (rowWidths.max() ?? 0) + 2 * pad
         let height = Double(rows) * boxHeight + Double(rows - 1) * rowGap + 2 * pad
-        var next = rowWidths.map { (width - $0) / 2 }
-        for i in nodes.indices {
-            nodes[i].x = next[nodes[i].row]
-            next[nodes[i].row] += nodes[i].width + columnGap
+        func centre(_ i: Int) -> Double { nodes[i].x + nodes[i].width / 2 }
+        for r in 0..<rows {
+            // Ordered by the mean centre of what feeds them (the first row as given).
+            if r > 0 {
+                let key = members[r].map { i -> Double in
+                    let from = sources[i]
+                    return from.isEmpty ? width / 2 : from.reduce(0.0) { $0 + centre($1) } / Double(from.count)
+                }
+                members[r] = zip(members[r], key).enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }.map(\.element.0)
+            }
+            var next = (width - rowWidths[r]) / 2
+            for i in members[r] {
+                nodes[i].x = next
+                next += nodes[i].width + columnGap
+            }
         }
         func top(_ n: Node) -> Double { height - pad - Double(n.row) * (boxHeight + rowGap) }
         var prims: [Expr] = []
         let ink = head("GrayLevel", .real(0.45))
-        for e in edges where e.from < nodes.count && e.to < nodes.count {
-            let a = nodes[e.from], b = nodes[e.to]
-            let start = pointExpr(a.x + a.width / 2, top(a) - boxHeight), end = pointExpr(b.x + b.width / 2, top(b))
-            prims.append(.list([ink, head("AbsoluteThickness", .real(1)), head("Arrow", .list([start, end]))]))
+        for path in paths {
+            var points: [Expr] = []
+            for (k, i) in path.enumerated() {
+                let n = nodes[i]
+                if k > 0 { points.append(pointExpr(centre(i), top(n))) }
+                if k < path.count - 1 { points.append(pointExpr(centre(i), top(n) - boxHeight)) }
+            }
+            prims.append(.list([ink, head("AbsoluteThickness", .real(1)), head("Arrow", .list(points))]))
         }
+        nodes.removeLast(nodes.count - boxes)
         for n in nodes {
             let fill = n.port ? rgb(Color(0.96, 0.96, 0.96)) : rgb(Color(0.91, 0.94, 0.98))
             let edge = n.port ? head("GrayLevel", .real(0.7)) : rgb(Color(0.55, 0.65, 0.8))

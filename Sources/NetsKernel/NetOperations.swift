@@ -265,7 +265,7 @@ var netProperties: [Property<Net>] {
         },
         Property("LayersCount") { net, _ in .integer(net.layers.count) },
         Property("SummaryGraphic") { net, _ in NetDrawing.graphic(net) },
-        Property("FullSummaryGraphic") { net, _ in NetDrawing.graphic(net) },
+        Property("FullSummaryGraphic") { net, _ in NetDrawing.fullGraphic(net) },
         Property("LayerTypeCounts") { net, _ in
             var counts: OrderedDictionary<Expr, Expr> = [:]
             for (_, l) in net.layers { counts[.sym(l.kind.name)] = .integer((counts[.sym(l.kind.name)]?.intValue ?? 0) + 1) }

@@ -150,7 +150,7 @@ public struct NotebookDocument {
             if let html = data["text/html"] as? String { return "<div class=\"out\">\(label)\(html)</div>\n" }
             return "<div class=\"out\">\(label)<pre>" + escaped(data["text/plain"] as? String ?? "") + "</pre></div>\n"
         case .error(_, _, let traceback):
-            return "<div class=\"out stderr\"><pre>" + escaped(traceback.joined(separator: "\n")) + "</pre></div>\n"
+            return "<div class=\"out stderr error\"><pre>" + escaped(traceback.joined(separator: "\n")) + "</pre></div>\n"
         }
     }
 

@@ -105,4 +105,45 @@ import Testing
         #expect(page.contains("<img alt=\"Out[4]\" src=\"data:image/png;base64,"), "an image is shown at its pixel size")
         #expect(page.contains("In[1]:="))
     }
+
+    /// The page `--html` writes, opened in headless Chromium (Debian's `chromium`, which
+    /// scripts/setup installs): its cells and pictures compared in shape with a reference
+    /// (Clients/page_shape.json: the cells' kinds, each picture's size and how much ink it shows
+    /// in the screenshot) and no error cells; a page with an error cell fails the same check.
+    @Test func thePageOpensInHeadlessChromium() throws {
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
+            Issue.record("no chromium: run scripts/setup")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nets-page-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = """
+            (* A page with pictures. *)
+            ListPlot[{1, 4, 9, 16}]
+            NetChain[{LinearLayer[3], Ramp}, "Input" -> 2]
+
+            (* A drawing of a net and an image. *)
+            Information[NetChain[{LinearLayer[3], Ramp}, "Input" -> 2], "SummaryGraphic"]
+            Image[Table[{i/40., 0.5, 1 - j/40.}, {i, 40}, {j, 60}]]
+
+            """
+        try script.write(to: dir.appendingPathComponent("page.nets"), atomically: true, encoding: .utf8)
+        try (script + "f[\n").write(to: dir.appendingPathComponent("broken.nets"), atomically: true, encoding: .utf8)
+        let clients = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients")
+        let check = clients.appendingPathComponent("html_check.py").path, reference = clients.appendingPathComponent("page_shape.json").path
+        for name in ["page", "broken"] {
+            let written = try Running(["--notebook", "--html", name + ".nets"], directory: dir)
+            #expect(written.exitStatus(within: 120) == (name == "page" ? 0 : 1), "\(written.output)")
+            let r = try Running(["python3", "-S", check, chromium, dir.appendingPathComponent(name + ".html").path, reference],
+                                executable: URL(fileURLWithPath: "/usr/bin/env"))
+            let status = r.exitStatus(within: 300)
+            if name == "page" {
+                #expect(status == 0, "\(r.output)")
+                #expect(r.output.contains("page.html: 6 cells, 3 pictures shown"), "\(r.output)")
+            } else {
+                #expect(status == 1 && r.output.contains("FAIL no error cells"), "\(r.output)")
+            }
+        }
+    }
 }

@@ -80,6 +80,12 @@ try:
     data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
     check("a net shows as an HTML table", "<table>" in data.get("text/html", "") and "LinearLayer" in data["text/html"]
           and data["text/plain"].startswith("NetChain"), data)
+    reply, outputs = run(kc, 'NetGraph[<|"a" -> LinearLayer[4], "b" -> LinearLayer[4], "sum" -> TotalLayer[]|>, '
+                             '{NetPort["Input"] -> "a", NetPort["Input"] -> "b", {"a", "b"} -> "sum"}, "Input" -> 2]')
+    data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
+    edge = '<tr><td style="text-align:left">{}</td><td style="text-align:left">{}</td></tr>'
+    check("a graph's HTML lists its edges, {a, b} -> sum as two", all(edge.format(*e) in data.get("text/html", "") for e in
+          [("Input", "a"), ("a", "sum (input 1)"), ("b", "sum (input 2)"), ("sum", "Output")]), data.get("text/html", "")[-1200:])
     reply, outputs = run(kc, "Image[{{0., 1.}, {1., 0.}}]")
     data = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"][0]
     import base64
@@ -149,6 +155,44 @@ try:
     check("the kernel goes on after an interrupt", [m["content"]["data"]["text/plain"] for m in outputs
                                                     if m["msg_type"] == "execute_result"] == ["2"], outputs)
     check("heartbeat", kc.is_alive())
+
+    # An interrupt during NetTrain stops it after the batch: the cell ends normally with the net
+    # trained so far (and a message), as Ctrl-C does in the REPL.
+    msg_id = kc.execute('net = NetChain[{LinearLayer[32], Tanh, LinearLayer[1]}, "Input" -> 1];'
+                        'data = Table[{x} -> {Sin[x]}, {x, 0., 3., 0.01}];'
+                        'partly = NetTrain[net, data, MaxTrainingRounds -> 10^6, BatchSize -> 4]\nHead[partly]')
+    seen, results, errs = [], [], []
+    interrupted = False
+    while True:
+        m = kc.get_iopub_msg(timeout=120)
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        seen.append(m["msg_type"])
+        if m["msg_type"] == "display_data" and not interrupted:
+            time.sleep(0.5)  # training has started: its progress display is up
+            km.interrupt_kernel()
+            interrupted = True
+        if m["msg_type"] == "execute_result":
+            results.append(m["content"]["data"]["text/plain"])
+        if m["msg_type"] == "stream" and m["content"]["name"] == "stderr":
+            errs.append(m["content"]["text"])
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            break
+    reply = kc.get_shell_msg(timeout=60)["content"]
+    check("an interrupt during NetTrain returns the partly trained net", interrupted and reply["status"] == "ok"
+          and len(results) == 2 and results[0].startswith("NetChain[") and results[1] == "NetChain"
+          and any("NetTrain::interrupted" in e for e in errs), (seen, reply, results, errs))
+    reply, outputs = run(kc, "Length[Information[partly, \"Layers\"]]")
+    check("the partly trained net is kept", [m["content"]["data"]["text/plain"] for m in outputs
+                                              if m["msg_type"] == "execute_result"] == ["3"], outputs)
+
+    # A restart starts a fresh kernel: the session's definitions are gone, the client goes on.
+    run(kc, "keep = 42;")
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=120)
+    reply, outputs = run(kc, "{keep, 1 + 1}")
+    check("restart gives a fresh session", [m["content"]["data"]["text/plain"] for m in outputs
+                                            if m["msg_type"] == "execute_result"] == ["{keep, 2}"], outputs)
 finally:
     kc.stop_channels()
     km.shutdown_kernel(now=False)
