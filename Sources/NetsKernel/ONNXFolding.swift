@@ -1,5 +1,6 @@
-import Formats
 import Foundation
+import Formats
+import Nets
 import Tensor
 
 /// Constant folding for ONNX import: a node whose inputs are all constants (initializers,

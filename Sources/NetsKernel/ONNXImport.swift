@@ -389,7 +389,7 @@ struct ONNXImporter {
             throw Self.unsupported(n, "a shape computed in the graph")
         }
         if case .joinableDirections(let s, let timeMajor)? = values[n.input.first ?? ""] {
-            guard shape.count == 3, shape[0] == 0, shape[1] == 0, shape[2] == -1 || shape[2] == Int64(shape(of: s)?.last ?? -2) else { throw Self.unsupported(n, "a shape \(shape) other than the directions joined") }
+            guard shape.count == 3, shape[0] == 0, shape[1] == 0, shape[2] == -1 || shape[2] == Int64(self.shape(of: s)?.last ?? -2) else { throw Self.unsupported(n, "a shape \(shape) other than the directions joined") }
             values[n.output[0]] = timeMajor ? .timeMajor(s) : .source(s)
             return
         }
@@ -700,9 +700,43 @@ struct ONNXImporter {
                 throw Self.unsupported(n, "a padding other than zeros around the height and width, before a Conv")
             }
             values[out] = .padded(s, [p[2], p[3], p[6], p[7]])
+        case ("Squeeze", .source(let s)?), ("Unsqueeze", .source(let s)?):
+            try squeezing(n, s, axes: axes)
         default:
             throw Self.unsupported(n)
         }
+    }
+
+    /// Squeeze or Unsqueeze of axes after the batch of a value whose dimensions are known: a
+    /// ReshapeLayer to the new dimensions (none when they do not change).
+    mutating func squeezing(_ n: Onnx_NodeProto, _ s: Edge.Source, axes given: [Int]?) throws {
+        guard let x = shape(of: s) else { throw Self.unsupported(n, "an input whose dimensions are not known") }
+        let rank = x.count + 1
+        var dims: [Int]
+        if n.opType == "Squeeze" {
+            let axes = Set((given ?? (1..<rank).filter { x[$0 - 1] == 1 }).map { $0 < 0 ? $0 + rank : $0 })
+            guard axes.allSatisfy({ $0 >= 1 && $0 < rank && x[$0 - 1] == 1 }) else {
+                throw Self.unsupported(n, "the axes \(given ?? []) of \([-1] + x), which are not all of length 1 after the batch")
+            }
+            dims = x.indices.filter { !axes.contains($0 + 1) }.map { x[$0] }
+        } else {
+            guard let given, given.count <= 64 else { throw Self.bad("node \(quoted(n.name)) (Unsqueeze) has no axes or too many") }
+            let out = rank + given.count
+            let axes = Set(given.map { $0 < 0 ? $0 + out : $0 })
+            guard axes.count == given.count, axes.allSatisfy({ $0 >= 1 && $0 < out }) else {
+                throw Self.unsupported(n, "the axes \(given) for \([-1] + x), which are not distinct axes after the batch")
+            }
+            var rest = x.makeIterator()
+            dims = (1..<out).map { axes.contains($0) ? 1 : rest.next() ?? 1 }
+        }
+        if dims == x {
+            // The same value under a second name: its readers are the layer's readers too.
+            values[n.output[0]] = .source(s)
+            readers[n.output[0], default: 0] += (readers[n.input[0]] ?? 1) - 1
+            return
+        }
+        guard !dims.isEmpty else { throw Self.unsupported(n, "a scalar per example") }
+        try add(.reshape(dims), n, [s])
     }
 
     /// ReduceMean, ReduceMax, ReduceSum over the height and width (global pooling) or over the

@@ -295,6 +295,22 @@ extension KernelSuite {
             }
         }
 
+        /// Squeeze and Unsqueeze of axes after the batch, of a value whose dimensions are known:
+        /// ReshapeLayers (the batch axis itself is refused).
+        @Test func squeezeAndUnsqueezeReshape() throws {
+            let nodes = [Self.node("Unsqueeze", ["x", "one"], "u"), Self.node("Relu", ["u"], "r"), Self.node("Unsqueeze", ["r", "last"], "v"),
+                         Self.node("Squeeze", ["v", "both"], "y")]
+            let inits = [ONNXFile.proto(integers: [1], name: "one"), ONNXFile.proto(integers: [-1], name: "last"), ONNXFile.proto(integers: [1, -1], name: "both")]
+            let net = try ONNXModel.read(try Self.model(nodes, inits, [3, 4], opset: 17), directory: nil)
+            #expect(net.output == [3, 4])
+            let x = try Tensor(shape: [2, 3, 4], values: (0..<24).map { Float($0) - 12 })
+            #expect(try net.forward([x]).values == x.values.map { max($0, 0) })
+            let batch = [Self.node("Unsqueeze", ["x", "zero"], "y")]
+            #expect(throws: (any Error).self) {
+                try ONNXModel.read(try Self.model(batch, [ONNXFile.proto(integers: [0], name: "zero")], [3, 4], opset: 17), directory: nil)
+            }
+        }
+
         @Test(arguments: [12, 22])
         func opsetsOutsideTheRangeAreNamed(_ opset: Int) throws {
             let bytes = try Self.model([Self.node("Relu", ["x"], "y")], [], [3], opset: Int64(opset))
