@@ -271,7 +271,13 @@ struct ONNXImporter {
             guard let w = constant(n, 1) else { throw Self.unsupported(n, "a product of two computed values") }
             let weights = try tensor(w)
             guard weights.rank == 2 else { throw Self.unsupported(n, "weights of rank \(weights.rank)") }
-            try add(.linear(output: [weights.shape[1]], biases: false), arrays: ["Weights": weights.transposed()], n, [source(n, 0)])
+            let x = try source(n, 0), linear = LayerKind.linear(output: [weights.shape[1]], biases: false)
+            // A product over the last axis of a sequence {T, k} is a LinearLayer mapped over it.
+            switch shape(of: x)?.count {
+            case nil, 1?: try add(linear, arrays: ["Weights": weights.transposed()], n, [x])
+            case 2?: try add(.map(linear), arrays: ["Weights": weights.transposed()], n, [x])
+            case let rank?: throw Self.unsupported(n, "a product over the last axis of an input of rank \(rank)")
+            }
         case "Conv":
             try convolution(n)
         case "MaxPool", "AveragePool":
@@ -308,7 +314,7 @@ struct ONNXImporter {
             return
         }
         guard let c = a ?? b, let k = try scalarValue(c) else {
-            if n.opType == "Add", let b, try fuseBiases(n, b) { return }
+            if n.opType == "Add", let c = a ?? b, try fuseBiases(n, c, into: a == nil ? 0 : 1) { return }
             throw Self.unsupported(n, "\(n.opType) with a constant of more than one element")
         }
         let first = a == nil
@@ -348,13 +354,20 @@ struct ONNXImporter {
     }
 
     /// Folds `Add(MatMul(x, W), b)` into one LinearLayer when the MatMul feeds only the Add.
-    mutating func fuseBiases(_ n: Onnx_NodeProto, _ b: Onnx_TensorProto) throws -> Bool {
-        guard case .source(.node(let i))? = values[n.input[0]], readers[n.input[0]] == 1, case .layer(let l) = layers[i],
-              case .linear(let out, false) = l.kind, let w = l.arrays["Weights"] else { return false }
+    /// (Also `Add(b, MatMul(x, W))`, and a LinearLayer mapped over a sequence.)
+    mutating func fuseBiases(_ n: Onnx_NodeProto, _ b: Onnx_TensorProto, into k: Int) throws -> Bool {
+        guard case .source(.node(let i))? = values[n.input[k]], readers[n.input[k]] == 1, case .layer(let l) = layers[i],
+              let w = l.arrays["Weights"] else { return false }
+        let kind: LayerKind
+        switch l.kind {
+        case .linear(let out, false): kind = .linear(output: out, biases: true)
+        case .map(.linear(let out, false)): kind = .map(.linear(output: out, biases: true))
+        default: return false
+        }
         let biases = try tensor(b)
         guard biases.count == w.shape[0] else { return false }
         let layer: Layer
-        do { layer = try Layer(.linear(output: out, biases: true), arrays: ["Weights": w, "Biases": biases.reshaped([biases.count])]) } catch { return false }
+        do { layer = try Layer(kind, arrays: ["Weights": w, "Biases": biases.reshaped([biases.count])]) } catch { return false }
         layers[i] = .layer(layer)
         values[n.output[0]] = .source(.node(i))
         return true
