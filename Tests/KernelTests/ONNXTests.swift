@@ -87,11 +87,13 @@ extension KernelSuite {
         /// and GRU (NetBidirectionalOperator, read through the Transpose and Reshape that join the
         /// directions); F.pad's pads computed by ConstantOfShape, Concat, Reshape, Slice,
         /// Transpose and Cast (folded) before a Conv, and ReduceMean over height and width
-        /// (opset 18); a Slice of the sequence (SequenceRestLayer) and ReduceMean over time.
+        /// (opset 18); a Slice of the sequence (SequenceRestLayer) and ReduceMean over time; ResNet-18's
+        /// structure in miniature (residual Adds, MaxPool with padding, a strided 1x1 downsample).
         @Test(arguments: [("torch_deconv", "NetChain", 7), ("torch_lstm", "NetChain", 3), ("torch_gru", "NetChain", 3),
                           ("torch_embedding", "NetChain", 5), ("torch_layernorm", "NetChain", 1), ("torch_layernorm2d", "NetChain", 2),
                           ("torch_gelu", "NetChain", 3), ("torch_gelu20", "NetChain", 3), ("torch_bilstm", "NetChain", 3),
-                          ("torch_bigru", "NetChain", 1), ("torch_padded_mean", "NetChain", 4), ("torch_sequence_cuts", "NetChain", 4)])
+                          ("torch_bigru", "NetChain", 1), ("torch_padded_mean", "NetChain", 4), ("torch_sequence_cuts", "NetChain", 4),
+                          ("torch_resnet_mini", "NetGraph", 16)])
         func importsPyTorchExports(_ name: String, _ head: String, _ layers: Int) {
             let t = run(Self.difference(name))
             #expect(t.result == "{\(head), True}", "\(t.messages)")

@@ -21,6 +21,9 @@ each with a seeded input and PyTorch's output on it (NAME.json), checked against
 - torch_padded_mean: F.pad before a Conv, mean over height and width, Linear (opset 18).
 - torch_sequence_cuts: an LSTM, the sequence without its first element (Slice), the mean over
   time, Linear (opset 17).
+- torch_resnet_mini: ResNet-18's structure in miniature (stem Conv/BN/ReLU, MaxPool 3/2 pad 1,
+  a BasicBlock, a BasicBlock of stride 2 with its 1x1 downsample, global mean, Linear), the
+  BasicBlock written as torchvision writes it (torchvision itself is not needed), opset 17.
 - torch_resize, torch_split, torch_transpose: operators nets has no layer for (the messages name
   them; the outputs are kept for when it has).
 """
@@ -167,6 +170,43 @@ class SequenceCuts(nn.Module):
         return self.fc(out[:, 1:, :].mean(dim=1))
 
 
+class BasicBlock(nn.Module):
+    """torchvision.models.resnet.BasicBlock."""
+
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or inplanes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = torch.relu(self.bn1(self.conv1(x)))
+        return torch.relu(self.bn2(self.conv2(out)) + identity)
+
+
+class ResNetMini(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 7, 2, 3, bias=False), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+        self.layer1 = BasicBlock(8, 8)
+        self.layer2 = BasicBlock(8, 16, 2)
+        self.fc = nn.Linear(16, 5)
+        with torch.no_grad():
+            for m in self.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    m.running_mean.uniform_(-0.2, 0.2)
+                    m.running_var.uniform_(0.5, 1.5)
+
+    def forward(self, x):
+        x = self.layer2(self.layer1(self.stem(x)))
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
 class Resize(nn.Module):
     def forward(self, x):
         return nn.functional.interpolate(x, scale_factor=2, mode="nearest")
@@ -213,3 +253,4 @@ save(SequenceCuts(), torch.randn(2, 6, 3), "torch_sequence_cuts", 17)
 save(Resize(), torch.randn(1, 2, 3, 3), "torch_resize", 17)
 save(Split(), torch.randn(2, 4, 3), "torch_split", 17)
 save(Transpose(), torch.randn(2, 3, 4), "torch_transpose", 17)
+save(ResNetMini(), torch.randn(2, 3, 32, 32), "torch_resnet_mini", 17)
