@@ -333,6 +333,11 @@ struct ONNXExporter {
                 throw NetError("onnx", "the layer \(name) has no ONNX export: ONNX runs both ways only one recurrent layer of one size")
             }
             return try recurrent(op, gates: gates, units: units, l, name: name, x, prefixes: ["Forward", "Backward"])
+        case .transpose(let permutation):
+            // Output level i is input level k where permutation[k] = i + 1; ONNX counts the batch.
+            var perm = [Int](repeating: 0, count: permutation.count + 1)
+            for (k, p) in permutation.enumerated() { perm[p] = k + 1 }
+            return node("Transpose", [x], name: name, [Self.attr("perm", ints: perm)])
         case .attention, .map:
             throw NetError("onnx", "the layer \(name) has no ONNX export yet")
         case .loss:

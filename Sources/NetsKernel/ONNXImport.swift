@@ -55,6 +55,8 @@ struct ONNXImporter {
     var readers: [String: Int] = [:]
     var names: [String] = []
     var layers: [Net] = []
+    /// Each layer's output shape as far as the shapes reaching it tell (nil: not known).
+    var shapes: [Shape?] = []
     var edges: [Edge] = []
     var inputNames: [String] = []
     var inputShapes: [Shape?] = []
@@ -149,6 +151,9 @@ struct ONNXImporter {
             throw Self.bad("node \(quoted(n.name)) (\(n.opType)): \(e.description)")
         }
         let index = layers.count
+        var shaped = layer
+        let known = sources.map { shape(of: $0) }
+        shapes.append(known.contains(where: { $0 != nil }) && (try? shaped.constrain(inputs: known, output: nil)) != nil ? shaped.output : nil)
         names.append(name)
         layers.append(.layer(layer))
         for (p, s) in sources.enumerated() { edges.append(Edge(s, .node(index, port: p))) }
@@ -620,15 +625,12 @@ struct ONNXImporter {
         try add(.normalization(NormalizationSpec(from: axis, same: true, epsilon: epsilon)), arrays: ["Scaling": scale, "Biases": biases], n, [s])
     }
 
-    /// The per-example shape of a computed value, inferred over the layers read so far (nil when
-    /// it is not known).
+    /// The per-example shape of a computed value, inferred layer by layer as they are read (nil
+    /// when it is not known).
     func shape(of s: Edge.Source) -> Shape? {
         switch s {
         case .input(let i): return i < inputShapes.count ? inputShapes[i] : nil
-        case .node(let i):
-            guard let g = try? Graph(names: names, nodes: layers, edges: edges + [Edge(s, .output)], inputNames: inputNames, inputs: inputShapes),
-                  i < g.nodes.count else { return nil }
-            return g.nodes[i].output
+        case .node(let i): return i < shapes.count ? shapes[i] : nil
         }
     }
 
@@ -713,6 +715,14 @@ struct ONNXImporter {
                 throw Self.unsupported(n, "a padding other than zeros around the height and width, before a Conv")
             }
             values[out] = .padded(s, [p[2], p[3], p[6], p[7]])
+        case ("Transpose", .source(let s)?):
+            // ONNX: output axis i is input axis perm[i]; nets (as Transpose[x, p]): level k goes to p[[k]].
+            guard let perm = ints(n, "perm"), perm.count >= 3, perm.count <= 64, perm.first == 0, perm.sorted() == Array(0..<perm.count) else {
+                throw Self.unsupported(n, "a permutation \(ints(n, "perm") ?? []) that moves the batch axis or is none")
+            }
+            var levels = [Int](repeating: 0, count: perm.count - 1)
+            for i in 1..<perm.count { levels[perm[i] - 1] = i }
+            try add(.transpose(levels), n, [s])
         case ("Squeeze", .source(let s)?), ("Unsqueeze", .source(let s)?):
             try squeezing(n, s, axes: axes)
         default:

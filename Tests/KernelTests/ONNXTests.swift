@@ -50,6 +50,7 @@ extension KernelSuite {
             "NetChain[{NetBidirectionalOperator[LongShortTermMemoryLayer[3]], SequenceLastLayer[], LinearLayer[2]}, \"Input\" -> {5, 4}]",
             "NetChain[{NetBidirectionalOperator[GatedRecurrentLayer[3]], NetBidirectionalOperator[BasicRecurrentLayer[2]]}, \"Input\" -> {4, 3}]",
             "NetChain[{LinearLayer[{3, 4}], NormalizationLayer[2, \"Same\", \"Epsilon\" -> 0.01], ElementwiseLayer[\"GELU\"], NormalizationLayer[1 ;; All, \"Same\"]}, \"Input\" -> 5]",
+            "NetChain[{TransposeLayer[{3, 1, 2}], ConvolutionLayer[2, 1], TransposeLayer[], FlattenLayer[]}, \"Input\" -> {4, 3, 2}]",
         ])
         func roundTrip(_ spec: String) {
             let path = Self.temporary("round.onnx")
@@ -88,12 +89,13 @@ extension KernelSuite {
         /// directions); F.pad's pads computed by ConstantOfShape, Concat, Reshape, Slice,
         /// Transpose and Cast (folded) before a Conv, and ReduceMean over height and width
         /// (opset 18); a Slice of the sequence (SequenceRestLayer) and ReduceMean over time; ResNet-18's
-        /// structure in miniature (residual Adds, MaxPool with padding, a strided 1x1 downsample).
+        /// structure in miniature (residual Adds, MaxPool with padding, a strided 1x1 downsample);
+        /// a permute of the axes after the batch (TransposeLayer).
         @Test(arguments: [("torch_deconv", "NetChain", 7), ("torch_lstm", "NetChain", 3), ("torch_gru", "NetChain", 3),
                           ("torch_embedding", "NetChain", 5), ("torch_layernorm", "NetChain", 1), ("torch_layernorm2d", "NetChain", 2),
                           ("torch_gelu", "NetChain", 3), ("torch_gelu20", "NetChain", 3), ("torch_bilstm", "NetChain", 3),
                           ("torch_bigru", "NetChain", 1), ("torch_padded_mean", "NetChain", 4), ("torch_sequence_cuts", "NetChain", 4),
-                          ("torch_resnet_mini", "NetGraph", 16)])
+                          ("torch_resnet_mini", "NetGraph", 16), ("torch_transpose", "NetChain", 1)])
         func importsPyTorchExports(_ name: String, _ head: String, _ layers: Int) {
             let t = run(Self.difference(name))
             #expect(t.result == "{\(head), True}", "\(t.messages)")
@@ -114,8 +116,7 @@ extension KernelSuite {
         /// Operators nets has no layer for, exported by PyTorch: the message names the operator,
         /// the node and why.
         @Test(arguments: [("torch_resize", "the operator Resize of node \"/Resize\" has no nets layer (nets has no layer that resizes"),
-                          ("torch_split", "the operator Split of node \"/Split\" has no nets layer (nets has no layer that splits"),
-                          ("torch_transpose", "the operator Transpose of node \"/Transpose\" has no nets layer")])
+                          ("torch_split", "the operator Split of node \"/Split\" has no nets layer (nets has no layer that splits")])
         func pyTorchOperatorsWithoutALayerAreNamed(_ name: String, _ message: String) {
             let t = run("Import[\"\(Self.fixtures)/\(name).onnx\"]")
             #expect(t.result == "$Failed")
@@ -324,7 +325,7 @@ extension KernelSuite {
         /// What nets's layers cannot compute is refused with the operator, the node and the reason.
         @Test(arguments: [
             ("BatchNormalization", "training mode"), ("GRU", "linear_before_reset 0"), ("LSTM", "the reverse direction alone"),
-            ("Transpose", "has no nets layer"),
+            ("Transpose", "a permutation [1, 2, 0] that moves the batch axis"),
         ])
         func refusedWithAReason(_ op: String, _ why: String) throws {
             var n = Self.node(op, ["x"], "y")
@@ -346,7 +347,7 @@ extension KernelSuite {
                 }
                 inits = [ONNXFile.proto(try Tensor(shape: [1, 2 * g, 3]), name: "W"), ONNXFile.proto(try Tensor(shape: [1, 2 * g, 2]), name: "R")]
             default:
-                n.attribute = [ONNXExporter.attr("perm", ints: [0, 2, 1])]
+                n.attribute = [ONNXExporter.attr("perm", ints: [1, 2, 0])]
             }
             let nodes = op == "GRU" ? [Self.node("Transpose", ["x"], "t", [ONNXExporter.attr("perm", ints: [1, 0, 2])]), n] : [n]
             let bytes = try Self.model(nodes, inits, op == "BatchNormalization" ? [3] : [4, 3], opset: 17)

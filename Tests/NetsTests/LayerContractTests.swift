@@ -88,6 +88,8 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
                                     groups: 2, biases: true), [[2, 3, 3]]),
         LayerExample(.deconvolution(channels: 2, window: WindowSpec(kernel: [2, 3], stride: [1, 2], padding: .same, dilation: [2, 1]),
                                     groups: 1, biases: false), [[3, 2, 2]]),
+        LayerExample(.transpose([2, 1]), [[2, 3]]),
+        LayerExample(.transpose([3, 1, 2]), [[2, 3, 4]]),
     ]
 
     /// One tag per spec, from an exhaustive switch: a new `LayerKind` case does not compile here
@@ -98,6 +100,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse, sequenceAggregation
         case attention, normalization, map, bidirectional
         case deconvolution
+        case transpose
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -127,6 +130,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .map: self = .map
             case .bidirectional: self = .bidirectional
             case .deconvolution: self = .deconvolution
+            case .transpose: self = .transpose
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex

@@ -3,7 +3,7 @@ import Testing
 
 /// nets's ONNX exports run by ONNX Runtime: MobileNet V2, a small convolutional net, a graph, deconvolutions,
 /// sequence layers (embedding, LSTM, GRU, basic recurrent, the sequence cuts and aggregations),
-/// bidirectional recurrent layers and layer normalization, each accepted by onnx.checker and
+/// bidirectional recurrent layers, layer normalization and TransposeLayer, each accepted by onnx.checker and
 /// giving nets's outputs (Clients/onnx_check.py). The clients are onnx and onnxruntime pinned by
 /// hash in scripts/requirements-test.txt, installed by scripts/setup into
 /// $NETS_HOME/python-clients; when they do not import, the test says why and checks nothing.
@@ -34,7 +34,7 @@ import Testing
                             environment: ["PYTHONPATH": NotebookTests.clients],
                             executable: URL(fileURLWithPath: "/usr/bin/env"))
         #expect(r.exitStatus(within: 900) == 0, "\(r.output)")
-        for name in ["mobilenet_v2", "small_cnn", "graph", "deconvolution", "lstm", "recurrent", "embedding", "bidirectional", "layernorm"] {
+        for name in ["mobilenet_v2", "small_cnn", "graph", "deconvolution", "lstm", "recurrent", "embedding", "bidirectional", "layernorm", "transpose"] {
             #expect(r.output.contains("ok   \(name) max |difference|"), "\(r.output)")
         }
     }
