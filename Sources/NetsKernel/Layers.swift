@@ -254,7 +254,7 @@ extension Kernel {
                 }
                 return a.build(.reshape(dims))
             },
-            Builtin("TransposeLayer", [], usage: "TransposeLayer[] swaps the first two levels of its input; TransposeLayer[perm] moves level k of the input to level perm[[k]] of the output, as Transpose[x, perm] does.",
+            Builtin("TransposeLayer", [], usage: "TransposeLayer[] swaps the first two levels of its input; TransposeLayer[perm] moves level k of the input to level perm[[k]] of the output, as Transpose[x, perm] does (later levels stay).",
                     examples: [("TransposeLayer[][{{1., 2.}, {3., 4.}}]", "{{1., 3.}, {2., 4.}}"),
                                ("Information[TransposeLayer[{3, 1, 2}, \"Input\" -> {2, 3, 4}], \"OutputPorts\"]", "<|Output -> {3, 4, 2}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }

@@ -334,8 +334,10 @@ struct ONNXExporter {
             }
             return try recurrent(op, gates: gates, units: units, l, name: name, x, prefixes: ["Forward", "Backward"])
         case .transpose(let permutation):
-            // Output level i is input level k where permutation[k] = i + 1; ONNX counts the batch.
-            var perm = [Int](repeating: 0, count: permutation.count + 1)
+            // Output level i is input level k where permutation[k] = i + 1, later levels kept;
+            // ONNX counts the batch.
+            guard let rank = (l.inputs.first ?? nil)?.count else { throw NetError("onnx", "layer \(name) needs a known input shape to export") }
+            var perm = Array(0...rank)
             for (k, p) in permutation.enumerated() { perm[p] = k + 1 }
             return node("Transpose", [x], name: name, [Self.attr("perm", ints: perm)])
         case .attention, .map:
