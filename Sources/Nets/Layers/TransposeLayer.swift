@@ -30,7 +30,7 @@ struct TransposeLayer: LayerOperator, Codable {
     func inverse(_ rank: Int) -> [Int] { permutation.map { $0 - 1 } + Array(permutation.count..<Swift.max(rank, permutation.count)) }
 
     func fixSizes(arrays: [String: Tensor]) throws {
-        guard Self.isPermutation(permutation) else { throw NetError("invspec", "TransposeLayer needs a permutation of {1, ..., n}, not \(permutation)") }
+        guard Self.isPermutation(permutation) else { throw NetError("invspec", "TransposeLayer needs a permutation of {1, ..., n}, not {\(permutation.map(String.init).joined(separator: ", "))}") }
     }
 
     func inferShapes(_ shapes: inout LayerShapes, arrays: [String: Tensor]) throws {
