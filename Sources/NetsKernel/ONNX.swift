@@ -5,7 +5,7 @@ import Formats
 import Nets
 import Tensor
 
-/// Nets as ONNX models (opset 13) and back: `Export["net.onnx", net]`, `Import["model.onnx"]`.
+/// Nets as ONNX models (opset 13, or 17 when a NormalizationLayer needs LayerNormalization) and back: `Export["net.onnx", net]`, `Import["model.onnx"]`.
 ///
 /// Export writes each layer as the ONNX operators that compute it (LinearLayer as Flatten + Gemm,
 /// ElementwiseLayer functions as their arithmetic, AggregationLayer as a global pooling and a
@@ -521,7 +521,7 @@ extension ONNXModel {
     /// The ONNX file format: a net in, a net out.
     static var fileFormat: FileFormat {
         FileFormat("ONNX", extensions: ["onnx"],
-                   summary: "a net as an ONNX model (opset 13), its encoder and decoder as metadata; initializers over 1 GiB in total go to NAME.onnx.data",
+                   summary: "a net as an ONNX model (opset 13, 17 with LayerNormalization), its encoder and decoder as metadata; initializers over 1 GiB in total go to NAME.onnx.data",
                    importer: { path, _ in
                        try importing("ONNX") { .net(try ONNXModel.read(readBytes(path), directory: (path as NSString).deletingLastPathComponent)) }
                    },
