@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""The peers of `scripts/bench infer`: the MobileNet V2 that nets exported (a safetensors file
-with nets' layer names) run in PyTorch eager and in ONNX Runtime, 2 threads each.
+"""The PyTorch peer of `scripts/bench infer`: the MobileNet V2 that nets exported (a safetensors
+file with nets' layer names) run in PyTorch eager, 2 threads. (The ONNX Runtime peer runs nets' own
+ONNX export of the same net: scripts/bench_onnx_peer.py.)
 
 usage: bench_infer_peer.py WEIGHTS.safetensors NETS_OUTPUT.csv
-Prints one JSON line: seconds per batch of 1 and 32 for each peer, and the largest difference
-between each peer's probabilities and nets' for the same input.
+Prints one JSON line: seconds per batch of 1 and 32, and the largest difference between PyTorch's
+probabilities and nets' for the same input.
 """
 import json
 import statistics
@@ -43,7 +44,7 @@ def block_specs():
 
 
 def build(ops, W, x):
-    """The forward pass written once against an ops object (torch eager or an ONNX builder)."""
+    """The forward pass written against an ops object (torch eager)."""
     def conv_bn(x, conv, bn, stride, pad, groups, relu6):
         y = ops.conv(x, W[conv + "/Weights"], stride, pad, groups)
         y = ops.bn(y, *(W[f"{bn}/{k}"] for k in ("Scaling", "Biases", "MovingMean", "MovingVariance")))
@@ -81,39 +82,6 @@ class TorchOps:
     def softmax(self, x): return self.t.softmax(x, dim=1)
 
 
-class OnnxOps:
-    def __init__(self, onnx):
-        self.h, self.nodes, self.inits, self.n = onnx.helper, [], [], 0
-
-    def name(self, base):
-        self.n += 1
-        return f"{base}{self.n}"
-
-    def const(self, a):
-        from onnx import numpy_helper
-        n = self.name("w")
-        self.inits.append(numpy_helper.from_array(np.asarray(a, dtype=np.float32), n))
-        return n
-
-    def node(self, op, inputs, **attrs):
-        out = self.name(op)
-        self.nodes.append(self.h.make_node(op, inputs, [out], **attrs))
-        return out
-
-    def conv(self, x, w, stride, pad, groups):
-        return self.node("Conv", [x, self.const(w)], strides=[stride, stride], pads=[pad] * 4, group=groups,
-                         kernel_shape=list(w.shape[2:]))
-
-    def bn(self, x, g, b, m, v):
-        return self.node("BatchNormalization", [x] + [self.const(a) for a in (g, b, m, v)], epsilon=EPS)
-
-    def relu6(self, x): return self.node("Clip", [x, self.const(0.0), self.const(6.0)])
-    def add(self, a, b): return self.node("Add", [a, b])
-    def mean(self, x): return self.node("Flatten", [self.node("GlobalAveragePool", [x])])
-    def linear(self, x, w, b): return self.node("Gemm", [x, self.const(w), self.const(b)], transB=1)
-    def softmax(self, x): return self.node("Softmax", [x], axis=1)
-
-
 def median(fn, repeats):
     fn()
     times = []
@@ -139,25 +107,6 @@ def main(weights, nets_csv):
             result["torch_diff"] = float(np.abs(run(x1).numpy().reshape(-1) - nets_out).max())
             result["torch_1"] = median(lambda: run(x1), 10)
             result["torch_32"] = median(lambda: run(x32), 3)
-    except ImportError:
-        pass
-    try:
-        import onnx
-        import onnxruntime as ort
-        ops = OnnxOps(onnx)
-        out = build(ops, W, "input")
-        h = onnx.helper
-        graph = h.make_graph(ops.nodes, "mobilenet_v2", [h.make_tensor_value_info("input", onnx.TensorProto.FLOAT, ["N", 3, 224, 224])],
-                             [h.make_tensor_value_info(out, onnx.TensorProto.FLOAT, ["N", 1000])], ops.inits)
-        model = h.make_model(graph, opset_imports=[h.make_opsetid("", 13)])
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 2
-        options.inter_op_num_threads = 1
-        session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
-        run = lambda x: session.run(None, {"input": x})[0]
-        result["ort_diff"] = float(np.abs(run(x1).reshape(-1) - nets_out).max())
-        result["ort_1"] = median(lambda: run(x1), 20)
-        result["ort_32"] = median(lambda: run(x32), 5)
     except ImportError:
         pass
     print(json.dumps(result))

@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
-"""The ONNX Runtime peer of `scripts/bench infer` built from nets' own ONNX export (issue 20),
-instead of the graph bench_infer_peer.py rebuilds in Python from the exported weights.
+"""The ONNX Runtime peer of `scripts/bench infer`: the benchmarked net as nets itself exports it
+(`Export["MODEL.onnx", net]` in INFER_SETUP, the same weights nets runs), run by ONNX Runtime with
+BENCH_THREADS intra-op threads (default 2).
 
 usage: bench_onnx_peer.py MODEL.onnx NETS_OUTPUT.csv
-MODEL.onnx is the benchmarked net written by nets (`Export["MODEL.onnx", net]` next to the
-safetensors export in INFER_SETUP); NETS_OUTPUT.csv nets' output on the bench's input x1. Prints
-one JSON line, {"ort_diff", "ort_1", "ort_32"}, with the keys bench_infer_peer.py prints for ONNX
-Runtime, so `suite_infer` can take these in place of that script's (run it with the torch peer
-only, or let these keys win when merging the two lines).
+NETS_OUTPUT.csv is nets' output on the bench's input x1. Prints one JSON line: {"ort_diff" (the
+largest difference from nets' probabilities), "ort_1", "ort_32" (median seconds per batch)}.
 """
+import os
 import json
 import sys
 
@@ -24,7 +23,7 @@ def main(model, nets_csv):
     x32 = np.repeat(x1, 32, axis=0)
     nets_out = np.loadtxt(nets_csv, delimiter=",", dtype=np.float64).reshape(-1)
     options = ort.SessionOptions()
-    options.intra_op_num_threads = 2
+    options.intra_op_num_threads = int(os.environ.get("BENCH_THREADS", "2"))
     options.inter_op_num_threads = 1
     session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name

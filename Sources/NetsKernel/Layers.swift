@@ -254,6 +254,22 @@ extension Kernel {
                 }
                 return a.build(.reshape(dims))
             },
+            Builtin("TransposeLayer", [], usage: "TransposeLayer[] swaps the first two levels of its input; TransposeLayer[perm] moves level k of the input to level perm[[k]] of the output, as Transpose[x, perm] does (later levels stay).",
+                    examples: [("TransposeLayer[][{{1., 2.}, {3., 4.}}]", "{{1., 3.}, {2., 4.}}"),
+                               ("Information[TransposeLayer[{3, 1, 2}, \"Input\" -> {2, 3, 4}], \"OutputPorts\"]", "<|Output -> {3, 4, 2}|>")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                var permutation = [2, 1]
+                if let p = a.positional.first {
+                    let items = p.listItems ?? []
+                    let levels = items.compactMap(\.intValue)
+                    guard levels.count == items.count, levels.count >= 2 else {
+                        c.message("invspec", text: "TransposeLayer needs a permutation of {1, ..., n}.")
+                        return .failed
+                    }
+                    permutation = levels
+                }
+                return a.build(.transpose(permutation))
+            },
             Builtin("CatenateLayer", [], usage: "CatenateLayer[] joins its inputs along their first dimension.") { c in
                 guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
                 return a.build(.catenate)

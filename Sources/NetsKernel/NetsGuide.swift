@@ -6,7 +6,7 @@ extension Kernel {
     static let netsGuide: [GuideTopic] = [
         GuideTopic("Layers", "the building blocks of NetChain and NetGraph; each takes \"Input\" and \"Output\" shapes.",
                    names: ["LinearLayer", "ElementwiseLayer", "SoftmaxLayer", "ConvolutionLayer", "PoolingLayer",
-                           "AggregationLayer", "BatchNormalizationLayer", "DropoutLayer", "FlattenLayer", "ReshapeLayer",
+                           "AggregationLayer", "BatchNormalizationLayer", "DropoutLayer", "FlattenLayer", "ReshapeLayer", "TransposeLayer",
                            "EmbeddingLayer", "*Layer"],
                    seeAlso: ["LinearLayer": ["ElementwiseLayer", "NetChain", "NetInitialize"],
                              "ElementwiseLayer": ["LinearLayer", "Ramp", "Tanh", "LogisticSigmoid"],

@@ -5,7 +5,7 @@ import Formats
 import Nets
 import Tensor
 
-/// Nets as ONNX models (opset 13) and back: `Export["net.onnx", net]`, `Import["model.onnx"]`.
+/// Nets as ONNX models (opset 13, or 17 when a NormalizationLayer needs LayerNormalization) and back: `Export["net.onnx", net]`, `Import["model.onnx"]`.
 ///
 /// Export writes each layer as the ONNX operators that compute it (LinearLayer as Flatten + Gemm,
 /// ElementwiseLayer functions as their arithmetic, AggregationLayer as a global pooling and a
@@ -45,7 +45,7 @@ enum ONNXModel {
         model.producerVersion = "1"
         var opset = Onnx_OperatorSetIdProto()
         opset.domain = ""
-        opset.version = Self.opset
+        opset.version = ex.usesOpset17 ? 17 : Self.opset
         model.opsetImport = [opset]
         model.graph = graph
         let json = JSONEncoder()
@@ -108,6 +108,8 @@ struct ONNXExporter {
     var nodes: [Onnx_NodeProto] = []
     var initializers: [Onnx_TensorProto] = []
     var used: Set<String> = []
+    /// Whether an operator of opset 17 was written (LayerNormalization): the model then declares 17.
+    var usesOpset17 = false
 
     /// A name not used yet, from `base`.
     mutating func fresh(_ base: String) -> String {
@@ -158,6 +160,14 @@ struct ONNXExporter {
         a.name = name
         a.type = .ints
         a.ints = ints.map { Int64($0) }
+        return a
+    }
+
+    static func attr(_ name: String, string: String) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .string
+        a.s = Data(string.utf8)
         return a
     }
 
@@ -254,12 +264,12 @@ struct ONNXExporter {
             case .softplus: return node("Softplus", [x], name: name)
             case .hardSigmoid: return node("HardSigmoid", [x], name: name, [Self.attr("alpha", float: 1.0 / 6), Self.attr("beta", float: 0.5)])
             case .gelu:
-                // Gelu is an operator from opset 20; in opset 13 it is x/2 (1 + erf(x/sqrt 2)).
+                // Gelu is an operator from opset 20; before, x (1 + erf(x/sqrt 2)) / 2, as PyTorch writes it.
                 let scaled = node("Div", [x, scalar(Float(2).squareRoot(), name + "/sqrt2")], name: name + "/div")
                 let e = node("Erf", [scaled], name: name + "/erf")
                 let one = node("Add", [e, scalar(1, name + "/one")], name: name + "/add")
-                let half = node("Mul", [x, scalar(0.5, name + "/half")], name: name + "/half")
-                return node("Mul", [half, one], name: name)
+                let product = node("Mul", [x, one], name: name + "/mul")
+                return node("Mul", [product, scalar(0.5, name + "/half")], name: name)
             }
         case .elementwise(.scalar(let f)):
             if !f.readsInput {
@@ -316,7 +326,21 @@ struct ONNXExporter {
             return node("Concat", inputs, name: name, [Self.attr("axis", int: 1)])
         case .total:
             return node("Sum", inputs, name: name)
-        case .attention, .normalization, .map, .bidirectional:
+        case .normalization(let spec):
+            return try layerNormalization(spec, l, name: name, x)
+        case .bidirectional(let f, let b):
+            guard f == b, let (op, gates, units) = Self.recurrentOperator(f) else {
+                throw NetError("onnx", "the layer \(name) has no ONNX export: ONNX runs both ways only one recurrent layer of one size")
+            }
+            return try recurrent(op, gates: gates, units: units, l, name: name, x, prefixes: ["Forward", "Backward"])
+        case .transpose(let permutation):
+            // Output level i is input level k where permutation[k] = i + 1, later levels kept;
+            // ONNX counts the batch.
+            guard let rank = (l.inputs.first ?? nil)?.count else { throw NetError("onnx", "layer \(name) needs a known input shape to export") }
+            var perm = Array(0...rank)
+            for (k, p) in permutation.enumerated() { perm[p] = k + 1 }
+            return node("Transpose", [x], name: name, [Self.attr("perm", ints: perm)])
+        case .attention, .map:
             throw NetError("onnx", "the layer \(name) has no ONNX export yet")
         case .loss:
             throw NetError("onnx", "the loss layer \(name) has no ONNX export; export the net without its loss")
@@ -332,10 +356,9 @@ struct ONNXExporter {
             let indices = node("Cast", [x], name: name + "/cast", [Self.attr("to", int: 7)])
             let zeroBased = node("Sub", [indices, integerScalar(1, name + "/one")], name: name + "/sub")
             return node("Gather", [constant(try array("Weights"), name + "/Weights"), zeroBased], name: name, [Self.attr("axis", int: 0)])
-        case .basicRecurrent(let n): return try recurrent("RNN", gates: [""], units: n, l, name: name, x)
-        case .gatedRecurrent(let n): return try recurrent("GRU", gates: ["InputGate", "ResetGate", "MemoryGate"], units: n, l, name: name, x)
-        case .longShortTermMemory(let n):
-            return try recurrent("LSTM", gates: ["InputGate", "OutputGate", "ForgetGate", "MemoryGate"], units: n, l, name: name, x)
+        case .basicRecurrent, .gatedRecurrent, .longShortTermMemory:
+            guard let (op, gates, units) = Self.recurrentOperator(l.kind) else { throw NetError("onnx", "the layer \(name) has no ONNX export") }
+            return try recurrent(op, gates: gates, units: units, l, name: name, x)
         case .sequenceLast:
             return node("Gather", [x, integerScalar(-1, name + "/last")], name: name, [Self.attr("axis", int: 1)])
         case .sequenceMost: return slice(x, starts: 0, ends: -1, step: 1, name: name)
@@ -348,6 +371,16 @@ struct ONNXExporter {
             case .mean: return node("ReduceMean", [x], name: name, attrs + [Self.attr("axes", ints: [1])])
             case .total: return node("ReduceSum", [x, integers([1], name + "/axes")], name: name, attrs)
             }
+        }
+    }
+
+    /// The ONNX operator of a recurrent layer, its gates in ONNX's order and its units.
+    static func recurrentOperator(_ kind: LayerKind) -> (op: String, gates: [String], units: Int)? {
+        switch kind {
+        case .basicRecurrent(let n): return ("RNN", [""], n)
+        case .gatedRecurrent(let n): return ("GRU", ["InputGate", "ResetGate", "MemoryGate"], n)
+        case .longShortTermMemory(let n): return ("LSTM", ["InputGate", "OutputGate", "ForgetGate", "MemoryGate"], n)
+        default: return nil
         }
     }
 
@@ -369,23 +402,51 @@ struct ONNXExporter {
     /// A recurrent layer as the ONNX operator `op` (RNN, GRU, LSTM) over the time-major
     /// sequence: nets's gates in ONNX's order (`gates`: LSTM i, o, f, c; GRU z, r, h with the
     /// reset applied after the state product and no recurrent memory bias), the state from 0.
-    mutating func recurrent(_ op: String, gates: [String], units: Int, _ l: Layer, name: String, _ x: String) throws -> String {
+    /// With the prefixes `Forward` and `Backward` (a NetBidirectionalOperator of two such layers),
+    /// one bidirectional operator whose directions are joined forward first.
+    mutating func recurrent(_ op: String, gates: [String], units: Int, _ l: Layer, name: String, _ x: String, prefixes: [String] = [""]) throws -> String {
+        let directions = prefixes.count
         func stacked(_ suffix: String) throws -> Tensor {
-            let parts = try gates.map { g -> Tensor in
-                guard let a = l.arrays[g + suffix] else { throw NetError("uninit", "the array \(g + suffix) of \(name) is not initialized") }
-                return a
+            let parts = try prefixes.flatMap { p in
+                try gates.map { g -> Tensor in
+                    guard let a = l.arrays[p + g + suffix] else { throw NetError("uninit", "the array \(p + g + suffix) of \(name) is not initialized") }
+                    return a
+                }
             }
-            return try Tensor(shape: [1, units * gates.count] + (suffix == "Biases" ? [] : [parts[0].shape[1]]), values: parts.flatMap(\.values))
+            return try Tensor(shape: [directions, units * gates.count] + (suffix == "Biases" ? [] : [parts[0].shape[1]]), values: parts.flatMap(\.values))
         }
         let w = try stacked("InputWeights"), r = try stacked("StateWeights"), b = try stacked("Biases")
-        // B is the input biases followed by the recurrent ones, which nets folds into the first.
-        let biases = try Tensor(shape: [1, 2 * units * gates.count], values: b.values + Array(repeating: 0, count: b.count))
+        // B is, per direction, the input biases followed by the recurrent ones, which nets folds
+        // into the first.
+        let perDirection = units * gates.count
+        let zeros = [Float](repeating: 0, count: perDirection)
+        let biases = try Tensor(shape: [directions, 2 * perDirection],
+                                values: (0..<directions).flatMap { d in Array(b.values[(d * perDirection)..<((d + 1) * perDirection)]) + zeros })
         let timeMajor = node("Transpose", [x], name: name + "/time", [Self.attr("perm", ints: [1, 0, 2])])
         var attrs = [Self.attr("hidden_size", int: units)]
         if op == "GRU" { attrs.append(Self.attr("linear_before_reset", int: 1)) }
+        if directions == 2 { attrs.append(Self.attr("direction", string: "bidirectional")) }
         let y = node(op, [timeMajor, constant(w, name + "/W"), constant(r, name + "/R"), constant(biases, name + "/B")], name: name + "/" + op, attrs)
-        let states = node("Squeeze", [y, integers([1], name + "/direction")], name: name + "/squeeze")
+        let states: String
+        if directions == 2 {
+            // {T, 2, n, h} -> {T, n, 2, h} -> {T, n, 2 h}
+            let beside = node("Transpose", [y], name: name + "/directions", [Self.attr("perm", ints: [0, 2, 1, 3])])
+            states = node("Reshape", [beside, integers([0, 0, -1], name + "/join")], name: name + "/join")
+        } else {
+            states = node("Squeeze", [y, integers([1], name + "/direction")], name: name + "/squeeze")
+        }
         return node("Transpose", [states], name: name, [Self.attr("perm", ints: [1, 0, 2])])
+    }
+
+    /// NormalizationLayer[a ;; All, "Same"] as LayerNormalization (opset 17) over the axes from a.
+    mutating func layerNormalization(_ spec: NormalizationSpec, _ l: Layer, name: String, _ x: String) throws -> String {
+        guard spec.same else {
+            throw NetError("onnx", "the layer \(name) scales over the levels it does not normalize, which has no ONNX operator; only \"Same\" scaling exports")
+        }
+        guard let scale = l.arrays["Scaling"], let biases = l.arrays["Biases"] else { throw NetError("uninit", "the arrays of \(name) are not initialized") }
+        usesOpset17 = true
+        return node("LayerNormalization", [x, constant(scale, name + "/Scaling"), constant(biases, name + "/Biases")], name: name,
+                    [Self.attr("axis", int: spec.from), Self.attr("epsilon", float: spec.epsilon)])
     }
 
     /// The operators of a scalar function applied to the value `x`.
@@ -460,7 +521,7 @@ extension ONNXModel {
     /// The ONNX file format: a net in, a net out.
     static var fileFormat: FileFormat {
         FileFormat("ONNX", extensions: ["onnx"],
-                   summary: "a net as an ONNX model (opset 13), its encoder and decoder as metadata; initializers over 1 GiB in total go to NAME.onnx.data",
+                   summary: "a net as an ONNX model (opset 13, 17 with LayerNormalization), its encoder and decoder as metadata; initializers over 1 GiB in total go to NAME.onnx.data",
                    importer: { path, _ in
                        try importing("ONNX") { .net(try ONNXModel.read(readBytes(path), directory: (path as NSString).deletingLastPathComponent)) }
                    },

@@ -20,9 +20,16 @@ struct ONNXImporter {
         /// A sequence with its batch and time axes swapped ({T, n, k}), read only by a recurrent
         /// operator of layout 0 or by the Transpose that swaps them back.
         case timeMajor(Edge.Source)
-        /// The Y output of an ONNX recurrent operator: the states with an axis of one direction
-        /// (after time when time-major, else after the batch and time).
+        /// The Y output of an ONNX recurrent operator of one direction: the states with an axis of
+        /// the direction (after time when time-major, else after the batch and time).
         case recurrentStates(Edge.Source, timeMajor: Bool)
+        /// The Y output of a bidirectional operator ({T, 2, n, h}), read only by the Transpose
+        /// that puts the directions next to the units.
+        case bidirectionalStates(Edge.Source)
+        /// States with the two directions just before the units ({T, n, 2, h} when time-major,
+        /// else {n, T, 2, h}), read only by the Reshape that joins them (forward units first, as
+        /// NetBidirectionalOperator joins its layers' outputs).
+        case joinableDirections(Edge.Source, timeMajor: Bool)
         /// The Y_h output of an ONNX recurrent operator over the states `Edge.Source`: the last state.
         case finalState(Edge.Source)
         /// Integer indices: nets's value of the source plus `shift` (ONNX's 0-based index is
@@ -48,6 +55,8 @@ struct ONNXImporter {
     var readers: [String: Int] = [:]
     var names: [String] = []
     var layers: [Net] = []
+    /// Each layer's output shape as far as the shapes reaching it tell (nil: not known).
+    var shapes: [Shape?] = []
     var edges: [Edge] = []
     var inputNames: [String] = []
     var inputShapes: [Shape?] = []
@@ -95,6 +104,7 @@ struct ONNXImporter {
             for i in n.input where !i.isEmpty && values[i] == nil {
                 throw Self.bad("node \(quoted(n.name)) reads \(quoted(i)), which no graph input, initializer or earlier node defines (a missing initializer or a cycle)")
             }
+            if try fold(n) { continue }
             try read(n)
         }
     }
@@ -119,7 +129,7 @@ struct ONNXImporter {
         switch values[n.input[i]] {
         case .source(let s)?: return s
         case .pooled?: throw Self.unsupported(n, "it reads a global pooling's output, which nets reads only through Flatten")
-        case .timeMajor?, .recurrentStates?, .finalState?:
+        case .timeMajor?, .recurrentStates?, .finalState?, .bidirectionalStates?, .joinableDirections?:
             throw Self.unsupported(n, "it reads a time-major sequence, which nets reads only in a recurrent operator or the Transpose back")
         case .indices?: throw Self.unsupported(n, "it reads integer indices, which nets reads only in a Gather of an embedding")
         case .padded?: throw Self.unsupported(n, "it reads a Pad's output, which nets reads only in a Conv")
@@ -141,6 +151,9 @@ struct ONNXImporter {
             throw Self.bad("node \(quoted(n.name)) (\(n.opType)): \(e.description)")
         }
         let index = layers.count
+        var shaped = layer
+        let known = sources.map { shape(of: $0) }
+        shapes.append(known.contains(where: { $0 != nil }) && (try? shaped.constrain(inputs: known, output: nil)) != nil ? shaped.output : nil)
         names.append(name)
         layers.append(.layer(layer))
         for (p, s) in sources.enumerated() { edges.append(Edge(s, .node(index, port: p))) }
@@ -193,6 +206,12 @@ struct ONNXImporter {
             try reshaping(n)
         case "ReduceMean", "ReduceMax", "ReduceSum":
             try reduction(n)
+        case "LayerNormalization":
+            try layerNormalization(n)
+        case "Resize", "Upsample":
+            throw Self.unsupported(n, "nets has no layer that resizes an image inside a net (ResizeLayer)")
+        case "Split":
+            throw Self.unsupported(n, "nets has no layer that splits a value into parts (PartLayer)")
         case "Identity":
             let x = n.input.first ?? ""
             values[n.output[0]] = values[x]
@@ -257,7 +276,13 @@ struct ONNXImporter {
             guard let w = constant(n, 1) else { throw Self.unsupported(n, "a product of two computed values") }
             let weights = try tensor(w)
             guard weights.rank == 2 else { throw Self.unsupported(n, "weights of rank \(weights.rank)") }
-            try add(.linear(output: [weights.shape[1]], biases: false), arrays: ["Weights": weights.transposed()], n, [source(n, 0)])
+            let x = try source(n, 0), linear = LayerKind.linear(output: [weights.shape[1]], biases: false)
+            // A product over the last axis of a sequence {T, k} is a LinearLayer mapped over it.
+            switch shape(of: x)?.count {
+            case nil, 1?: try add(linear, arrays: ["Weights": weights.transposed()], n, [x])
+            case 2?: try add(.map(linear), arrays: ["Weights": weights.transposed()], n, [x])
+            case let rank?: throw Self.unsupported(n, "a product over the last axis of an input of rank \(rank)")
+            }
         case "Conv":
             try convolution(n)
         case "MaxPool", "AveragePool":
@@ -288,12 +313,13 @@ struct ONNXImporter {
             return
         }
         if a == nil, b == nil {
+            if try fuseWithInput(n) { return }
             guard n.opType == "Add" else { throw Self.unsupported(n, "\(n.opType) of two computed values") }
             try add(.total, n, [source(n, 0), source(n, 1)])
             return
         }
         guard let c = a ?? b, let k = try scalarValue(c) else {
-            if n.opType == "Add", let b, try fuseBiases(n, b) { return }
+            if n.opType == "Add", let c = a ?? b, try fuseBiases(n, c, into: a == nil ? 0 : 1) { return }
             throw Self.unsupported(n, "\(n.opType) with a constant of more than one element")
         }
         let first = a == nil
@@ -308,14 +334,45 @@ struct ONNXImporter {
         try elementwise(f, n, input: first ? 0 : 1)
     }
 
+    /// `x op f(x)` or `f(x) op x` for an ElementwiseLayer f over x read only here: the layer
+    /// computes the whole function (PyTorch writes GELU as x (1 + erf(x / sqrt 2)) / 2).
+    mutating func fuseWithInput(_ n: Onnx_NodeProto) throws -> Bool {
+        for (mine, other) in [(0, 1), (1, 0)] {
+            guard case .source(.node(let i))? = values[n.input[mine]], readers[n.input[mine]] == 1, case .source(let x)? = values[n.input[other]],
+                  case .layer(let l) = layers[i], case .elementwise(.scalar(let g)) = l.kind,
+                  edges.filter({ $0.target == .node(i, port: 0) }).map(\.source) == [x] else { continue }
+            let (p, q) = mine == 0 ? (g, ScalarFunction.input) : (ScalarFunction.input, g)
+            let f: ScalarFunction
+            switch n.opType {
+            case "Add": f = .sum([p, q])
+            case "Sub": f = .sum([p, .product([.constant(-1), q])])
+            case "Mul": f = .product([p, q])
+            case "Div": f = .product([p, .power(q, .constant(-1))])
+            default: return false
+            }
+            guard f.depth < 64, let fused = try? Layer(.elementwise(.scalar(f)), inputCount: 1) else { return false }
+            layers[i] = .layer(fused)
+            values[n.output[0]] = .source(.node(i))
+            return true
+        }
+        return false
+    }
+
     /// Folds `Add(MatMul(x, W), b)` into one LinearLayer when the MatMul feeds only the Add.
-    mutating func fuseBiases(_ n: Onnx_NodeProto, _ b: Onnx_TensorProto) throws -> Bool {
-        guard case .source(.node(let i))? = values[n.input[0]], readers[n.input[0]] == 1, case .layer(let l) = layers[i],
-              case .linear(let out, false) = l.kind, let w = l.arrays["Weights"] else { return false }
+    /// (Also `Add(b, MatMul(x, W))`, and a LinearLayer mapped over a sequence.)
+    mutating func fuseBiases(_ n: Onnx_NodeProto, _ b: Onnx_TensorProto, into k: Int) throws -> Bool {
+        guard case .source(.node(let i))? = values[n.input[k]], readers[n.input[k]] == 1, case .layer(let l) = layers[i],
+              let w = l.arrays["Weights"] else { return false }
+        let kind: LayerKind
+        switch l.kind {
+        case .linear(let out, false): kind = .linear(output: out, biases: true)
+        case .map(.linear(let out, false)): kind = .map(.linear(output: out, biases: true))
+        default: return false
+        }
         let biases = try tensor(b)
         guard biases.count == w.shape[0] else { return false }
         let layer: Layer
-        do { layer = try Layer(.linear(output: out, biases: true), arrays: ["Weights": w, "Biases": biases.reshaped([biases.count])]) } catch { return false }
+        do { layer = try Layer(kind, arrays: ["Weights": w, "Biases": biases.reshaped([biases.count])]) } catch { return false }
         layers[i] = .layer(layer)
         values[n.output[0]] = .source(.node(i))
         return true
@@ -348,6 +405,11 @@ struct ONNXImporter {
             shape = [0] + v.dropFirst().compactMap { $0 }
         } else {
             throw Self.unsupported(n, "a shape computed in the graph")
+        }
+        if case .joinableDirections(let s, let timeMajor)? = values[n.input.first ?? ""] {
+            guard shape.count == 3, shape[0] == 0, shape[1] == 0, shape[2] == -1 || shape[2] == Int64(self.shape(of: s)?.last ?? -2) else { throw Self.unsupported(n, "a shape \(shape) other than the directions joined") }
+            values[n.output[0]] = timeMajor ? .timeMajor(s) : .source(s)
+            return
         }
         guard let batch = shape.first, batch == 0 || batch == -1 else { throw Self.unsupported(n, "a shape \(shape) that does not keep the batch") }
         let rest = shape.dropFirst()
@@ -456,15 +518,20 @@ struct ONNXImporter {
         try add(.deconvolution(channels: nil, window: spec, groups: groups, biases: arrays["Biases"] != nil), arrays: arrays, n, [source(n, 0)])
     }
 
-    /// An ONNX RNN, GRU or LSTM of one forward direction from a zero state, as nets's recurrent
-    /// layer: the gates of W, R and B in ONNX's order are nets's `gates`, the input and
+    /// An ONNX RNN, GRU or LSTM from a zero state, forward (nets's recurrent layer) or
+    /// bidirectional (a NetBidirectionalOperator of two such layers, arrays prefixed `Forward` and
+    /// `Backward`): the gates of W, R and B in ONNX's order are nets's `gates`, the input and
     /// recurrent biases added. A GRU must apply its reset after the state product
     /// (linear_before_reset, as PyTorch does) with no recurrent memory bias, Wolfram's equations.
     mutating func recurrent(_ n: Onnx_NodeProto, gates: [String], activations: [String], kind: (Int) -> LayerKind) throws {
         let direction = string(n, "direction") ?? "forward"
-        guard direction == "forward" else { throw Self.unsupported(n, "the \(direction) direction; nets's recurrent layers run forward") }
+        guard direction == "forward" || direction == "bidirectional" else {
+            throw Self.unsupported(n, "the \(direction) direction alone; nets's recurrent layers run forward or both ways (NetBidirectionalOperator)")
+        }
+        let directions = direction == "bidirectional" ? 2 : 1
         guard attribute(n, "clip") == nil, int(n, "input_forget", 0) == 0 else { throw Self.unsupported(n, "clip or input_forget") }
-        if let given = attribute(n, "activations")?.strings.map({ String(decoding: $0, as: UTF8.self).lowercased() }), given != activations {
+        if let given = attribute(n, "activations")?.strings.map({ String(decoding: $0, as: UTF8.self).lowercased() }),
+           given != Array([[String]](repeating: activations, count: directions).joined()) {
             throw Self.unsupported(n, "the activations \(given)")
         }
         let layout = int(n, "layout", 0)
@@ -475,14 +542,15 @@ struct ONNXImporter {
         }
         guard let wt = constant(n, 1), let rt = constant(n, 2) else { throw Self.unsupported(n, "computed weights") }
         let w = try tensor(wt), r = try tensor(rt), g = gates.count
-        guard w.rank == 3, r.rank == 3, w.shape[0] == 1, w.shape[1] % g == 0, w.shape[1] > 0 else {
-            throw Self.bad("node \(quoted(n.name)) (\(n.opType)) has weights of dimensions \(w.shape)")
+        guard w.rank == 3, r.rank == 3, w.shape[0] == directions, w.shape[1] % g == 0, w.shape[1] > 0 else {
+            throw Self.bad("node \(quoted(n.name)) (\(n.opType)) has weights of dimensions \(w.shape) for \(directions) direction(s)")
         }
         let h = w.shape[1] / g, k = w.shape[2]
-        guard int(n, "hidden_size", h) == h, r.shape == [1, g * h, h] else {
+        guard int(n, "hidden_size", h) == h, r.shape == [directions, g * h, h] else {
             throw Self.bad("node \(quoted(n.name)) (\(n.opType)) has recurrent weights of dimensions \(r.shape) for \(h) units")
         }
-        var b = [Float](repeating: 0, count: 2 * g * h)
+        let perDirection = 2 * g * h
+        var b = [Float](repeating: 0, count: directions * perDirection)
         if let bt = constant(n, 3) {
             let t = try tensor(bt)
             guard t.count == b.count else { throw Self.bad("node \(quoted(n.name)) (\(n.opType)) has \(t.count) biases, not \(b.count)") }
@@ -500,22 +568,70 @@ struct ONNXImporter {
             guard int(n, "linear_before_reset", 0) == 1 else {
                 throw Self.unsupported(n, "a reset gate applied before the state product (linear_before_reset 0); Wolfram's GatedRecurrentLayer applies it after")
             }
-            guard b[(5 * h)..<(6 * h)].allSatisfy({ $0 == 0 }) else {
+            for d in 0..<directions where !b[(d * perDirection + 5 * h)..<(d * perDirection + 6 * h)].allSatisfy({ $0 == 0 }) {
                 throw Self.unsupported(n, "a recurrent bias of the memory gate, which Wolfram's GatedRecurrentLayer does not have")
             }
         }
         var arrays: [String: Tensor] = [:]
-        let wv = w.values, rv = r.values
-        for (j, gate) in gates.enumerated() {
-            arrays[gate + "InputWeights"] = try Tensor(shape: [h, k], values: Array(wv[(j * h * k)..<((j + 1) * h * k)]))
-            arrays[gate + "StateWeights"] = try Tensor(shape: [h, h], values: Array(rv[(j * h * h)..<((j + 1) * h * h)]))
-            arrays[gate + "Biases"] = try Tensor(shape: [h], values: (0..<h).map { b[j * h + $0] + b[(g + j) * h + $0] })
+        let wv = w.values, rv = r.values, prefixes = directions == 2 ? ["Forward", "Backward"] : [""]
+        for (d, prefix) in prefixes.enumerated() {
+            let (wBase, rBase, bBase) = (d * g * h * k, d * g * h * h, d * perDirection)
+            for (j, gate) in gates.enumerated() {
+                arrays[prefix + gate + "InputWeights"] = try Tensor(shape: [h, k], values: Array(wv[(wBase + j * h * k)..<(wBase + (j + 1) * h * k)]))
+                arrays[prefix + gate + "StateWeights"] = try Tensor(shape: [h, h], values: Array(rv[(rBase + j * h * h)..<(rBase + (j + 1) * h * h)]))
+                arrays[prefix + gate + "Biases"] = try Tensor(shape: [h], values: (0..<h).map { b[bBase + j * h + $0] + b[bBase + (g + j) * h + $0] })
+            }
         }
         if n.output.count > 2, !n.output[2].isEmpty, readers[n.output[2], default: 0] > 0 { throw Self.unsupported(n, "the cell state output Y_c") }
-        try add(kind(h), arrays: arrays, n, [x])
+        if directions == 2, n.output.count > 1, !n.output[1].isEmpty, readers[n.output[1], default: 0] > 0 {
+            throw Self.unsupported(n, "the final states Y_h of both directions")
+        }
+        try add(directions == 2 ? .bidirectional(forward: kind(h), backward: kind(h)) : kind(h), arrays: arrays, n, [x])
         guard case .source(let states)? = values[n.output[0]] else { return }
+        if directions == 2 {
+            values[n.output[0]] = layout == 0 ? .bidirectionalStates(states) : .joinableDirections(states, timeMajor: false)
+            return
+        }
         values[n.output[0]] = .recurrentStates(states, timeMajor: layout == 0)
         if n.output.count > 1, !n.output[1].isEmpty { values[n.output[1]] = .finalState(states) }
+    }
+
+    /// LayerNormalization over the axes from `axis` on: NormalizationLayer[axis ;; All, "Same"]
+    /// (nets's levels count from 1 after the batch, as ONNX's axes count from 1 after it); a
+    /// negative axis needs the input's rank, inferred over the layers read so far.
+    mutating func layerNormalization(_ n: Onnx_NodeProto) throws {
+        for o in n.output.dropFirst() where !o.isEmpty && readers[o, default: 0] > 0 {
+            throw Self.unsupported(n, "the mean or inverse deviation output")
+        }
+        let s = try source(n, 0)
+        guard let st = constant(n, 1) else { throw Self.unsupported(n, "a computed scale") }
+        let scale = try tensor(st)
+        var biases = try Tensor(shape: scale.shape, repeating: 0)
+        if n.input.count > 2, !n.input[2].isEmpty {
+            guard let bt = constant(n, 2) else { throw Self.unsupported(n, "computed biases") }
+            biases = try tensor(bt)
+            guard biases.shape == scale.shape else {
+                throw Self.bad("node \(quoted(n.name)) (LayerNormalization) has a scale of dimensions \(scale.shape) and biases of \(biases.shape)")
+            }
+        }
+        var axis = int(n, "axis", -1)
+        if axis < 0 {
+            guard let rank = shape(of: s)?.count else { throw Self.unsupported(n, "a negative axis over an input whose rank is not known") }
+            axis += rank + 1
+        }
+        guard axis >= 1, axis <= 64 else { throw Self.unsupported(n, "a normalization over the batch axis or an axis out of range (\(int(n, "axis", -1)))") }
+        let epsilon = float(n, "epsilon", 1e-5)
+        guard epsilon > 0, epsilon.isFinite else { throw Self.bad("node \(quoted(n.name)) (LayerNormalization) has epsilon \(epsilon)") }
+        try add(.normalization(NormalizationSpec(from: axis, same: true, epsilon: epsilon)), arrays: ["Scaling": scale, "Biases": biases], n, [s])
+    }
+
+    /// The per-example shape of a computed value, inferred layer by layer as they are read (nil
+    /// when it is not known).
+    func shape(of s: Edge.Source) -> Shape? {
+        switch s {
+        case .input(let i): return i < inputShapes.count ? inputShapes[i] : nil
+        case .node(let i): return i < shapes.count ? shapes[i] : nil
+        }
     }
 
     /// The integer entries of an `axes`-like attribute, or of input `i` from the opsets that
@@ -540,6 +656,7 @@ struct ONNXImporter {
         switch (n.opType, input) {
         case ("Transpose", .source(let s)?) where ints(n, "perm") == [1, 0, 2]: values[out] = .timeMajor(s)
         case ("Transpose", .timeMajor(let s)?) where ints(n, "perm") == [1, 0, 2]: values[out] = .source(s)
+        case ("Transpose", .bidirectionalStates(let s)?) where ints(n, "perm") == [0, 2, 1, 3]: values[out] = .joinableDirections(s, timeMajor: true)
         case ("Squeeze", .recurrentStates(let s, let timeMajor)?) where axes == [timeMajor ? 1 : 2]:
             values[out] = timeMajor ? .timeMajor(s) : .source(s)
         case ("Squeeze", .finalState(let s)?) where axes == [0]:
@@ -598,9 +715,51 @@ struct ONNXImporter {
                 throw Self.unsupported(n, "a padding other than zeros around the height and width, before a Conv")
             }
             values[out] = .padded(s, [p[2], p[3], p[6], p[7]])
+        case ("Transpose", .source(let s)?):
+            // ONNX: output axis i is input axis perm[i]; nets (as Transpose[x, p]): level k goes to p[[k]].
+            guard let perm = ints(n, "perm"), perm.count >= 3, perm.count <= 64, perm.first == 0, perm.sorted() == Array(0..<perm.count) else {
+                throw Self.unsupported(n, "a permutation \(ints(n, "perm") ?? []) that moves the batch axis or is none")
+            }
+            var levels = [Int](repeating: 0, count: perm.count - 1)
+            for i in 1..<perm.count { levels[perm[i] - 1] = i }
+            try add(.transpose(levels), n, [s])
+        case ("Squeeze", .source(let s)?), ("Unsqueeze", .source(let s)?):
+            try squeezing(n, s, axes: axes)
         default:
             throw Self.unsupported(n)
         }
+    }
+
+    /// Squeeze or Unsqueeze of axes after the batch of a value whose dimensions are known: a
+    /// ReshapeLayer to the new dimensions (none when they do not change).
+    mutating func squeezing(_ n: Onnx_NodeProto, _ s: Edge.Source, axes given: [Int]?) throws {
+        guard let x = shape(of: s) else { throw Self.unsupported(n, "an input whose dimensions are not known") }
+        let rank = x.count + 1
+        var dims: [Int]
+        if n.opType == "Squeeze" {
+            let axes = Set((given ?? (1..<rank).filter { x[$0 - 1] == 1 }).map { $0 < 0 ? $0 + rank : $0 })
+            guard axes.allSatisfy({ $0 >= 1 && $0 < rank && x[$0 - 1] == 1 }) else {
+                throw Self.unsupported(n, "the axes \(given ?? []) of \([-1] + x), which are not all of length 1 after the batch")
+            }
+            dims = x.indices.filter { !axes.contains($0 + 1) }.map { x[$0] }
+        } else {
+            guard let given, given.count <= 64 else { throw Self.bad("node \(quoted(n.name)) (Unsqueeze) has no axes or too many") }
+            let out = rank + given.count
+            let axes = Set(given.map { $0 < 0 ? $0 + out : $0 })
+            guard axes.count == given.count, axes.allSatisfy({ $0 >= 1 && $0 < out }) else {
+                throw Self.unsupported(n, "the axes \(given) for \([-1] + x), which are not distinct axes after the batch")
+            }
+            var rest = x.makeIterator()
+            dims = (1..<out).map { axes.contains($0) ? 1 : rest.next() ?? 1 }
+        }
+        if dims == x {
+            // The same value under a second name: its readers are the layer's readers too.
+            values[n.output[0]] = .source(s)
+            readers[n.output[0], default: 0] += (readers[n.input[0]] ?? 1) - 1
+            return
+        }
+        guard !dims.isEmpty else { throw Self.unsupported(n, "a scalar per example") }
+        try add(.reshape(dims), n, [s])
     }
 
     /// ReduceMean, ReduceMax, ReduceSum over the height and width (global pooling) or over the

@@ -88,6 +88,9 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
                                     groups: 2, biases: true), [[2, 3, 3]]),
         LayerExample(.deconvolution(channels: 2, window: WindowSpec(kernel: [2, 3], stride: [1, 2], padding: .same, dilation: [2, 1]),
                                     groups: 1, biases: false), [[3, 2, 2]]),
+        LayerExample(.transpose([2, 1]), [[2, 3]]),
+        LayerExample(.transpose([3, 1, 2]), [[2, 3, 4]]),
+        LayerExample(.transpose([2, 1]), [[2, 3, 2]]),
     ]
 
     /// One tag per spec, from an exhaustive switch: a new `LayerKind` case does not compile here
@@ -98,6 +101,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse, sequenceAggregation
         case attention, normalization, map, bidirectional
         case deconvolution
+        case transpose
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -127,6 +131,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .map: self = .map
             case .bidirectional: self = .bidirectional
             case .deconvolution: self = .deconvolution
+            case .transpose: self = .transpose
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -331,6 +336,9 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"bidirectional":{"_0":{"longShortTermMemory":{"_0":2}},"_1":{"basicRecurrent":{"_0":3}}}}"#,
         #"{"deconvolution":{"biases":true,"channels":4,"groups":2,"window":{"dilation":[1,1],"kernel":[3,3],"padding":{"explicit":{"bottom":0,"left":0,"right":1,"top":1}},"stride":[2,2]}}}"#,
         #"{"deconvolution":{"biases":false,"channels":2,"groups":1,"window":{"dilation":[2,1],"kernel":[2,3],"padding":{"same":{}},"stride":[1,2]}}}"#,
+        #"{"transpose":{"_0":[2,1]}}"#,
+        #"{"transpose":{"_0":[3,1,2]}}"#,
+        #"{"transpose":{"_0":[2,1]}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

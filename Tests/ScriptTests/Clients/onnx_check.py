@@ -32,6 +32,12 @@ CASES = {
                   "SequenceReverseLayer[], AggregationLayer[Total, 1]}, \"Input\" -> {6, 4}], RandomSeeding -> 6]", 1e-5),
     "embedding": ("NetInitialize[NetChain[{EmbeddingLayer[3, 10], LongShortTermMemoryLayer[4], AggregationLayer[Max, 1], "
                   "LinearLayer[2]}, \"Input\" -> {7}], RandomSeeding -> 7]", 1e-5),
+    "bidirectional": ("NetInitialize[NetChain[{NetBidirectionalOperator[LongShortTermMemoryLayer[4]], NetBidirectionalOperator[GatedRecurrentLayer[3]], "
+                      "NetBidirectionalOperator[BasicRecurrentLayer[2]], SequenceLastLayer[], LinearLayer[2]}, \"Input\" -> {6, 4}], RandomSeeding -> 8]", 1e-5),
+    "layernorm": ("NetInitialize[NetChain[{LinearLayer[{3, 8}], NormalizationLayer[2, \"Same\", \"Epsilon\" -> 0.01], ElementwiseLayer[\"GELU\"], "
+                  "NormalizationLayer[1 ;; All, \"Same\"], LinearLayer[2]}, \"Input\" -> 5], RandomSeeding -> 9]", 1e-5),
+    "transpose": ("NetInitialize[NetChain[{TransposeLayer[{3, 1, 2}], ConvolutionLayer[2, 1], TransposeLayer[], FlattenLayer[], LinearLayer[3]}, "
+                  "\"Input\" -> {4, 3, 2}], RandomSeeding -> 10]", 1e-5),
 }
 # inputs other than uniform reals in [-1, 1]: the embedding reads indices 1...10
 INPUTS = {"embedding": "Table[RandomInteger[{1, 10}, 7], 2]"}

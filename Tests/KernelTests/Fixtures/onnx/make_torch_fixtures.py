@@ -12,7 +12,20 @@ each with a seeded input and PyTorch's output on it (NAME.json), checked against
   through Linear (opset 19).
 - torch_embedding: Embedding of int64 tokens, LSTM, mean over time, Linear (opset 18: ReduceMean
   takes its axes as an input).
-- torch_layernorm: a LayerNorm, which nets does not import (the message names it).
+- torch_layernorm: a LayerNorm over the last axis (opset 17: LayerNormalization, axis -1).
+- torch_layernorm2d: a Linear, then a LayerNorm over the last two axes (axis -2), opset 17.
+- torch_gelu: Linear, GELU, Linear at opset 17 (GELU written as x (1 + erf(x / sqrt 2)) / 2) and
+  torch_gelu20 at opset 20 (the Gelu operator).
+- torch_bilstm: a bidirectional LSTM (batch_first), its last output through Linear (opset 14).
+- torch_bigru: a bidirectional GRU (recurrent memory biases 0), all its outputs (opset 14).
+- torch_padded_mean: F.pad before a Conv, mean over height and width, Linear (opset 18).
+- torch_sequence_cuts: an LSTM, the sequence without its first element (Slice), the mean over
+  time, Linear (opset 17).
+- torch_resnet_mini: ResNet-18's structure in miniature (stem Conv/BN/ReLU, MaxPool 3/2 pad 1,
+  a BasicBlock, a BasicBlock of stride 2 with its 1x1 downsample, global mean, Linear), the
+  BasicBlock written as torchvision writes it (torchvision itself is not needed), opset 17.
+- torch_resize, torch_split, torch_transpose: operators nets has no layer for (the messages name
+  them; the outputs are kept for when it has).
 """
 import json
 import os
@@ -88,6 +101,128 @@ class Norm(nn.Module):
         return self.norm(x)
 
 
+class Norm2D(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.norm = nn.LayerNorm((3, 4))
+        with torch.no_grad():
+            self.norm.weight.uniform_(0.5, 1.5)
+            self.norm.bias.uniform_(-0.5, 0.5)
+
+    def forward(self, x):
+        return self.norm(self.fc(x))
+
+
+class Gelu(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(4, 6)
+        self.b = nn.Linear(6, 3)
+
+    def forward(self, x):
+        return self.b(nn.functional.gelu(self.a(x)))
+
+
+class BiLSTM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 3, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(6, 2)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1, :])
+
+
+class BiGRU(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 3, batch_first=True, bidirectional=True)
+        with torch.no_grad():
+            self.gru.bias_hh_l0[6:9] = 0
+            self.gru.bias_hh_l0_reverse[6:9] = 0
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return out
+
+
+class PaddedMean(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        x = torch.relu(self.conv(nn.functional.pad(x, (1, 1, 1, 1))))
+        return self.fc(x.mean(dim=(2, 3)))
+
+
+class SequenceCuts(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 4, batch_first=True)
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out[:, 1:, :].mean(dim=1))
+
+
+class BasicBlock(nn.Module):
+    """torchvision.models.resnet.BasicBlock."""
+
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or inplanes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = torch.relu(self.bn1(self.conv1(x)))
+        return torch.relu(self.bn2(self.conv2(out)) + identity)
+
+
+class ResNetMini(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 7, 2, 3, bias=False), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+        self.layer1 = BasicBlock(8, 8)
+        self.layer2 = BasicBlock(8, 16, 2)
+        self.fc = nn.Linear(16, 5)
+        with torch.no_grad():
+            for m in self.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    m.running_mean.uniform_(-0.2, 0.2)
+                    m.running_var.uniform_(0.5, 1.5)
+
+    def forward(self, x):
+        x = self.layer2(self.layer1(self.stem(x)))
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
+class Resize(nn.Module):
+    def forward(self, x):
+        return nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+
+
+class Split(nn.Module):
+    def forward(self, x):
+        a, b = torch.split(x, 2, dim=1)
+        return a * b
+
+
+class Transpose(nn.Module):
+    def forward(self, x):
+        return x.permute(0, 2, 1)
+
+
 def save(model, x, name, opset):
     model.eval()
     path = os.path.join(HERE, name + ".onnx")
@@ -108,3 +243,14 @@ save(LastOfLSTM(), torch.randn(2, 6, 4), "torch_lstm", 14)
 save(FinalOfGRU(), torch.randn(2, 6, 4), "torch_gru", 19)
 save(EmbeddingLSTM(), torch.randint(0, 10, (2, 7)), "torch_embedding", 18)
 save(Norm(), torch.randn(2, 3, 4), "torch_layernorm", 17)
+save(Norm2D(), torch.randn(2, 3, 4), "torch_layernorm2d", 17)
+save(Gelu(), torch.randn(3, 4), "torch_gelu", 17)
+save(Gelu(), torch.randn(3, 4), "torch_gelu20", 20)
+save(BiLSTM(), torch.randn(2, 5, 4), "torch_bilstm", 14)
+save(BiGRU(), torch.randn(2, 5, 4), "torch_bigru", 14)
+save(PaddedMean(), torch.randn(2, 2, 5, 5), "torch_padded_mean", 18)
+save(SequenceCuts(), torch.randn(2, 6, 3), "torch_sequence_cuts", 17)
+save(Resize(), torch.randn(1, 2, 3, 3), "torch_resize", 17)
+save(Split(), torch.randn(2, 4, 3), "torch_split", 17)
+save(Transpose(), torch.randn(2, 3, 4), "torch_transpose", 17)
+save(ResNetMini(), torch.randn(2, 3, 32, 32), "torch_resnet_mini", 17)
