@@ -56,7 +56,7 @@ extension KernelSuite {
         @Test func partitionWithOverhang() {
             #expect(eval("Partition[{a, b, c, d}, 3, 3, {1, 1}]") == "{{a, b, c}, {d, a, b}}")
             #expect(eval("Partition[{a, b, c, d, e}, 2, 2, 1, {}]") == "{{a, b}, {c, d}, {e}}")
-            #expect(eval("Partition[Range[10^6], 2, 1, 1, x] // Length") == "1000000")
+            #expect(eval("Partition[Range[10^5], 2, 1, 1, x] // Length") == "100000")
         }
 
         @Test func replaceListFindsEveryMatch() {
