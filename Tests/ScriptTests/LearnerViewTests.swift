@@ -58,7 +58,7 @@ import Testing
         let model = s.enter("NetModel[\"mobilenet\"]") ?? ""
         #expect(model.contains("NetModel::notmodel") && model.contains("Did you mean \"MobileNet V2"), "\(model)")
         let data = s.enter("ResourceData[\"MNSIT\"]") ?? ""
-        #expect(data.contains("Did you mean \"MNIST\"?"), "\(data)")
+        #expect(data.lowercased().contains("did you mean \"mnist\"?"), "\(data)")
     }
 
     /// A script run with its standard output redirected (no `NETS_PROGRESS` setting) shows
