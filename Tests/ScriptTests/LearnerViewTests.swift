@@ -46,6 +46,17 @@ import Testing
         #expect(s.enter("Options[c, Method]")?.contains("{Method -> LogisticRegression}") == true)
     }
 
+    /// Arrays and images print as summaries, `Short` and `Shallow` as Wolfram's text forms.
+    @Test func summariesAndShortForms() throws {
+        let s = try REPLSession()
+        defer { s.finish() }
+        #expect(s.enter("Image[RandomReal[1, {30, 40, 3}]]")?.contains("Out[1]= -Image- (40x30 RGB)") == true, "\(s.shown)")
+        #expect(s.enter("NumericArray[RandomReal[1, {60, 28, 28}], \"Real32\"]")?.contains("Out[2]= NumericArray[<Real32, 60x28x28>]") == true, "\(s.shown)")
+        let short = s.enter("Short[Range[200]]") ?? ""
+        #expect(short.contains("Out[3]//Short= {1, 2, 3, ") && short.contains("<<") && short.contains(", 200}") && !short.contains(", 100, "), "\(short)")
+        #expect(s.enter("Shallow[{{{1}}, {{2}}}, 1]")?.contains("Out[4]//Shallow= {<<1>>, <<1>>}") == true, "\(s.shown)")
+    }
+
     @Test func misspeltOptionsAndNamesGetSuggestions() throws {
         let s = try REPLSession()
         defer { s.finish() }
