@@ -333,13 +333,19 @@ extension Kernel {
             },
             Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start.", arity: .between(2, 3), examples: [("Array[f, 3]", "{f[1], f[2], f[3]}")]) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
-                guard dims.allSatisfy({ $0 >= 0 }) else { c.message("ilsnn", .integer(2), c.whole); return nil }
-                let start = c.count == 3 ? c[2] : .integer(1)
-                func build(_ i: Int, _ idx: [Expr]) -> Expr {
-                    guard i < dims.count else { return .call(c[0], idx) }
-                    return .list((0..<dims[i]).map { build(i + 1, idx + [Numbers.add(start, .integer($0)) ?? .integer($0)]) })
+                guard dims.allSatisfy({ $0 >= 0 }), let total = ResourcePolicy.count(dims.map { max($0, 1) }) else {
+                    c.message("ilsnn", .integer(2), c.whole)
+                    return nil
                 }
-                return build(0, [])
+                guard admits(total, bytesEach: 64, c) else { return nil }
+                let start = c.count == 3 ? c[2] : .integer(1)
+                var pulse = Pulse(c)
+                func build(_ i: Int, _ idx: [Expr]) throws -> Expr {
+                    try pulse.beat()
+                    guard i < dims.count else { return .call(c[0], idx) }
+                    return .list(try (0..<dims[i]).map { try build(i + 1, idx + [Numbers.add(start, .integer($0)) ?? .integer($0)]) })
+                }
+                return try build(0, [])
             },
         ]
     }

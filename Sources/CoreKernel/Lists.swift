@@ -115,7 +115,7 @@ func total(_ items: [Expr], _ c: Call) throws -> Expr {
 private func compareForSort(_ a: Expr, _ b: Expr) -> Bool { Order.less(a, b) }
 
 private func sorted(_ items: [Expr], _ p: Expr?, _ c: Call) throws -> [Expr] {
-    guard let p else { return items.sorted(by: compareForSort) }
+    guard let p else { return try interruptiblySorted(items, c, by: compareForSort) }
     return try items.sorted { a, b in
         let r = try c.apply(p, a, b)
         if r.isTrue { return true }
@@ -419,7 +419,7 @@ extension Kernel {
             },
             Builtin("Sort", [], usage: "Sort[list] sorts into canonical order; Sort[list, p] uses p[a, b] as the ordering.", arity: .between(1, 2), examples: [("Sort[{3, 1, 2}]", "{1, 2, 3}")]) { c in
                 if case .association(let a) = c[0] {
-                    let pairs = try a.entries.map { ($0.key, $0.value) }.sorted { x, y in
+                    let pairs = try interruptiblySorted(a.entries.map { ($0.key, $0.value) }, c) { x, y in
                         if c.count == 2 { return try c.apply(c[1], x.1, y.1).isTrue }
                         return Order.less(x.1, y.1)
                     }
@@ -431,7 +431,7 @@ extension Kernel {
             Builtin("SortBy", [], usage: "SortBy[list, f] sorts by the values of f on the elements.", arity: .exactly(2), examples: [("SortBy[{-3, 1, 2}, Abs]", "{1, 2, -3}")]) { c in
                 if case .association(let a) = c[0] {
                     let keyed = try a.entries.map { ($0.key, $0.value, try c.apply(c[1], $0.value)) }
-                    let s = keyed.enumerated().sorted { x, y in
+                    let s = try interruptiblySorted(Array(keyed.enumerated()), c) { x, y in
                         let r = Order.compare(x.element.2, y.element.2)
                         return r != 0 ? r < 0 : x.offset < y.offset
                     }
@@ -439,7 +439,7 @@ extension Kernel {
                 }
                 guard case .normal(let n) = c[0] else { return nil }
                 let keyed = try n.args.map { ($0, try c.apply(c[1], $0)) }
-                let s = keyed.enumerated().sorted { x, y in
+                let s = try interruptiblySorted(Array(keyed.enumerated()), c) { x, y in
                     let r = Order.compare(x.element.1, y.element.1)
                     if r != 0 { return r < 0 }
                     let r2 = Order.compare(x.element.0, y.element.0)
@@ -453,7 +453,7 @@ extension Kernel {
                 if c.count == 3 {
                     idx = try idx.sorted { try c.apply(c[2], items[$0], items[$1]).isTrue }
                 } else {
-                    idx.sort { let r = Order.compare(items[$0], items[$1]); return r != 0 ? r < 0 : $0 < $1 }
+                    idx = try interruptiblySorted(idx, c) { let r = Order.compare(items[$0], items[$1]); return r != 0 ? r < 0 : $0 < $1 }
                 }
                 var out = idx.map { $0 + 1 }
                 if c.count >= 2, let n = c[1].intValue {
@@ -464,20 +464,26 @@ extension Kernel {
             Builtin("Union", [.flat, .oneIdentity], usage: "Union[list1, list2, ...] gives the sorted distinct elements of all the lists.", examples: [("Union[{3, 1}, {2, 1}]", "{1, 2, 3}")]) { c in
                 var seen = Set<Expr>()
                 var out: [Expr] = []
-                for l in c.args { for e in elements(l) where seen.insert(e).inserted { out.append(e) } }
-                return .list(out.sorted(by: compareForSort))
+                var pulse = Pulse(c)
+                for l in c.args {
+                    for e in elements(l) where seen.insert(e).inserted {
+                        try pulse.beat()
+                        out.append(e)
+                    }
+                }
+                return .list(try interruptiblySorted(out, c, by: compareForSort))
             },
             Builtin("Intersection", [.flat, .oneIdentity], usage: "Intersection[list1, list2, ...] gives the sorted elements common to all lists.", examples: [("Intersection[{1, 2, 3}, {2, 3, 4}]", "{2, 3}")]) { c in
                 guard let first = c.args.first else { return .list([]) }
                 var common = Set(elements(first))
                 for l in c.args.dropFirst() { common.formIntersection(elements(l)) }
-                return .list(Array(common).sorted(by: compareForSort))
+                return .list(try interruptiblySorted(Array(common), c, by: compareForSort))
             },
             Builtin("Complement", [], usage: "Complement[all, e1, e2, ...] gives the sorted elements of all not in any ei.", examples: [("Complement[{1, 2, 3, 4}, {2, 4}]", "{1, 3}")]) { c in
                 guard let first = c.args.first else { return nil }
                 var s = Set(elements(first))
                 for l in c.args.dropFirst() { s.subtract(elements(l)) }
-                return .list(Array(s).sorted(by: compareForSort))
+                return .list(try interruptiblySorted(Array(s), c, by: compareForSort))
             },
             Builtin("DeleteDuplicates", [], usage: "DeleteDuplicates[list] removes repeated elements, keeping the first of each.", examples: [("DeleteDuplicates[{1, 2, 1, 3}]", "{1, 2, 3}")]) { c in
                 guard c.count >= 1, case .normal(let n) = c[0] else { return nil }
@@ -487,11 +493,16 @@ extension Kernel {
                     return .normal(Normal(n.head, out))
                 }
                 var seen = Set<Expr>()
-                return .normal(Normal(n.head, n.args.filter { seen.insert($0).inserted }))
+                var pulse = Pulse(c)
+                return .normal(Normal(n.head, try n.args.filter { try pulse.beat(); return seen.insert($0).inserted }))
             },
             Builtin("Tally", [], usage: "Tally[list] gives {element, count} pairs in order of first appearance.", arity: .atLeast(1), examples: [("Tally[{a, b, a}]", "{{a, 2}, {b, 1}}")]) { c in
                 var counts: OrderedDictionary<Expr, Int> = [:]
-                for e in elements(c[0]) { counts[e, default: 0] += 1 }
+                var pulse = Pulse(c)
+                for e in elements(c[0]) {
+                    try pulse.beat()
+                    counts[e, default: 0] += 1
+                }
                 return .list(counts.map { .list([$0.key, .integer($0.value)]) })
             },
             Builtin("GroupBy", [], usage: "GroupBy[list, f] groups elements by f into an association; GroupBy[list, f, g] applies g to each group; GroupBy[list, f -> h] transforms elements by h.", arity: .between(2, 3), examples: [("GroupBy[{1, 2, 3, 4}, EvenQ]", "<|False -> {1, 3}, True -> {2, 4}|>")]) { c in
@@ -508,7 +519,11 @@ extension Kernel {
             },
             Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists.", arity: .atLeast(1), examples: [("Gather[{1, 2, 1, 3}]", "{{1, 1}, {2}, {3}}")]) { c in
                 var groups: OrderedDictionary<Expr, [Expr]> = [:]
-                for e in elements(c[0]) { groups[e, default: []].append(e) }
+                var pulse = Pulse(c)
+                for e in elements(c[0]) {
+                    try pulse.beat()
+                    groups[e, default: []].append(e)
+                }
                 return .list(groups.values.map { .list($0) })
             },
             Builtin("Split", [], usage: "Split[list] splits list into runs of identical elements.", arity: .atLeast(1), examples: [("Split[{1, 1, 2, 1}]", "{{1, 1}, {2}, {1}}")]) { c in

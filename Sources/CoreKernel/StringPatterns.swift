@@ -251,6 +251,7 @@ func scanMatches(_ patterns: [StringPattern], in s: String, overlaps: Bool, limi
     let length = (s as NSString).length
     var loc = 0
     while loc <= length, out.count < limit {
+        try ev.checkInterrupt()
         var best: (Int, StringMatch)?
         for (i, p) in patterns.enumerated() {
             guard let m = try p.firstMatch(in: s, from: loc, ev) else { continue }

@@ -72,12 +72,14 @@ extension Kernel {
         [
             Builtin("StringJoin", [.flat, .oneIdentity], usage: "s1 <> s2 <> ... or StringJoin[...] joins strings (lists of strings are joined too).", examples: [("\"ab\" <> \"cd\"", "abcd")]) { c in
                 var out = ""
-                func add(_ e: Expr) -> Bool {
+                var pulse = Pulse(c)
+                func add(_ e: Expr) throws -> Bool {
+                    try pulse.beat()
                     if let s = e.asString { out += s; return true }
-                    if let l = e.listItems { return l.allSatisfy(add) }
+                    if let l = e.listItems { return try l.allSatisfy(add) }
                     return false
                 }
-                for (i, a) in c.args.enumerated() where !add(a) {
+                for (i, a) in c.args.enumerated() where try !add(a) {
                     c.message("string", .integer(i + 1), c.whole)
                     return nil
                 }

@@ -388,6 +388,8 @@ public final class Evaluator {
         var out = args
         var splice = false
         for i in out.indices {
+            // Atoms take no evaluation step: a list of millions of them answers Ctrl-C here.
+            if i & 4095 == 4095, interrupt.isSet { throw ControlFlow.abort }
             let held = i == 0 ? attrs.contains(.holdFirst) : attrs.contains(.holdRest)
             let a = out[i]
             if held {

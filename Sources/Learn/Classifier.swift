@@ -98,7 +98,7 @@ public enum Learn {
             model = GaussianNaiveBayes.fit(z, y, classes: classes)
         case .decisionTree:
             var g = SeededGenerator(seed: options.seed)
-            model = DecisionTree.fit(z, y, classes: classes, featuresPerSplit: nil, generator: &g)
+            model = try DecisionTree.fit(z, y, classes: classes, featuresPerSplit: nil, generator: &g) { try options.checkpoint(nil) }
         case .randomForest:
             model = try RandomForest.fit(z, y, classes: classes, trees: options.trees, seed: options.seed) { try options.checkpoint(nil) }
         case .neuralNetwork:

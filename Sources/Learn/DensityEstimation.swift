@@ -22,7 +22,8 @@ public struct LearnedDensity: Sendable {
     /// n, plus 1e-6 on the diagonal); kernel density: Gaussian kernels with Scott's per-dimension
     /// bandwidths σ_j n^(−1/(d+4)) (σ_j the sample standard deviation, so in one dimension this is
     /// SciPy's `gaussian_kde`); Gaussian mixture: the number of components (1 to 5) of lowest BIC.
-    public static func fit(_ x: [[Double]], method: DensityMethod, seed: UInt64) throws -> LearnedDensity {
+    /// `checkpoint` is called between pieces of the work and throws to stop it.
+    public static func fit(_ x: [[Double]], method: DensityMethod, seed: UInt64, checkpoint: () throws -> Void = {}) throws -> LearnedDensity {
         let n = x.count, d = x.first?.count ?? 0
         guard n >= 1, d >= 1, x.allSatisfy({ $0.count == d && $0.allSatisfy(\.isFinite) }) else {
             throw LearnError("data", "the examples must be numbers or numeric vectors of one length")
@@ -43,7 +44,8 @@ public struct LearnedDensity: Sendable {
         case .gaussianMixture:
             var best: (LearnedDensity, Double)?
             for k in 1...Swift.max(1, Swift.min(5, n / 5)) {
-                guard let g = try? GaussianMixture.fit(x, components: k, seed: seed) else { continue }
+                // A fit that failed is skipped; an interrupted one stops the search.
+                guard let g = try? GaussianMixture.fit(x, components: k, seed: seed, checkpoint: checkpoint) else { try checkpoint(); continue }
                 let candidate = LearnedDensity(method: method, dimension: d, mixture: g, points: [], bandwidths: [])
                 let parameters = Double(k - 1 + k * d + k * d * (d + 1) / 2)
                 let bic = -2 * x.reduce(0) { $0 + candidate.logDensity($1) } + parameters * log(Double(n))
@@ -56,16 +58,21 @@ public struct LearnedDensity: Sendable {
 
     /// The method of highest mean log-density on every fourth example when fitted to the rest
     /// (the multinormal for fewer than 12 examples), refitted to all the data.
-    public static func automatic(_ x: [[Double]], seed: UInt64) throws -> LearnedDensity {
-        guard x.count >= 12 else { return try fit(x, method: .multinormal, seed: seed) }
+    public static func automatic(_ x: [[Double]], seed: UInt64, checkpoint: () throws -> Void = {}) throws -> LearnedDensity {
+        guard x.count >= 12 else { return try fit(x, method: .multinormal, seed: seed, checkpoint: checkpoint) }
         let held = x.indices.filter { $0 % 4 == 3 }.map { x[$0] }, kept = x.indices.filter { $0 % 4 != 3 }.map { x[$0] }
         var best: (DensityMethod, Double)?
         for m in DensityMethod.allCases {
-            guard let f = try? fit(kept, method: m, seed: seed) else { continue }
-            let score = held.reduce(0) { $0 + f.logDensity($1) } / Double(held.count)
+            guard let f = try? fit(kept, method: m, seed: seed, checkpoint: checkpoint) else { try checkpoint(); continue }
+            var score = 0.0
+            for (i, v) in held.enumerated() {
+                if i % 64 == 0 { try checkpoint() }
+                score += f.logDensity(v)
+            }
+            score /= Double(held.count)
             if best == nil || score > best?.1 ?? -.infinity { best = (m, score) }
         }
-        return try fit(x, method: best?.0 ?? .multinormal, seed: seed)
+        return try fit(x, method: best?.0 ?? .multinormal, seed: seed, checkpoint: checkpoint)
     }
 
     public func logDensity(_ v: [Double]) -> Double {

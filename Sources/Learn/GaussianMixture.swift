@@ -66,8 +66,10 @@ public struct GaussianMixture: Sendable {
         return m
     }
 
-    /// Fits k components to the rows of x.
-    public static func fit(_ x: [[Double]], components k: Int, seed: UInt64, regularization: Double = 1e-6) throws -> GaussianMixture {
+    /// Fits k components to the rows of x; `checkpoint` is called at every EM step and throws to
+    /// stop the fit.
+    public static func fit(_ x: [[Double]], components k: Int, seed: UInt64, regularization: Double = 1e-6,
+                           checkpoint: () throws -> Void = {}) throws -> GaussianMixture {
         let n = x.count, d = x.first?.count ?? 0
         guard n >= 1, d >= 1, k >= 1 else { throw LearnError("data", "a Gaussian mixture needs examples") }
         let start = Clustering.kMeans(x, clusters: k, restarts: 1, seed: seed)
@@ -75,6 +77,7 @@ public struct GaussianMixture: Sendable {
         var model = try maximize(x, resp, regularization)
         var previous = -Double.infinity
         for _ in 0..<100 {
+            try checkpoint()
             var total = 0.0
             for i in 0..<n {
                 resp[i] = model.responsibilities(x[i])

@@ -67,8 +67,9 @@ public final class DecisionTree: ProbabilityModel, Codable, @unchecked Sendable 
 
     init(root: Node) { self.root = root }
 
+    /// `checkpoint` is called at every node grown; it throws to stop the fit.
     static func fit(_ x: [[Double]], _ y: [Int], classes: Int, featuresPerSplit: Int?, generator: inout SeededGenerator,
-                    maxDepth: Int = 20, minLeaf: Int = 1) -> DecisionTree {
+                    maxDepth: Int = 20, minLeaf: Int = 1, checkpoint: () throws -> Void = {}) throws -> DecisionTree {
         func distribution(_ idx: [Int]) -> [Double] {
             var c = [Double](repeating: 0, count: classes)
             for i in idx { c[y[i]] += 1 }
@@ -78,7 +79,8 @@ public final class DecisionTree: ProbabilityModel, Codable, @unchecked Sendable 
         func gini(_ counts: [Double], _ total: Double) -> Double {
             total == 0 ? 0 : 1 - counts.reduce(0) { $0 + ($1 / total) * ($1 / total) }
         }
-        func build(_ idx: [Int], _ depth: Int, _ g: inout SeededGenerator) -> Node {
+        func build(_ idx: [Int], _ depth: Int, _ g: inout SeededGenerator) throws -> Node {
+            try checkpoint()
             let labels = Set(idx.map { y[$0] })
             if labels.count <= 1 || depth >= maxDepth || idx.count <= 2 * minLeaf { return .leaf(distribution(idx)) }
             let d = x[0].count
@@ -102,9 +104,9 @@ public final class DecisionTree: ProbabilityModel, Codable, @unchecked Sendable 
             guard let (_, f, t) = best else { return .leaf(distribution(idx)) }
             let l = idx.filter { x[$0][f] <= t }, r = idx.filter { x[$0][f] > t }
             if l.isEmpty || r.isEmpty { return .leaf(distribution(idx)) }
-            return .split(feature: f, threshold: t, left: build(l, depth + 1, &g), right: build(r, depth + 1, &g))
+            return .split(feature: f, threshold: t, left: try build(l, depth + 1, &g), right: try build(r, depth + 1, &g))
         }
-        return DecisionTree(root: build(Array(x.indices), 0, &generator))
+        return DecisionTree(root: try build(Array(x.indices), 0, &generator))
     }
 
     public func probabilities(_ x: [Double]) -> [Double] {
@@ -119,13 +121,13 @@ public final class DecisionTree: ProbabilityModel, Codable, @unchecked Sendable 
 public struct RandomForest: ProbabilityModel, Codable {
     let trees: [DecisionTree]
 
-    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, trees count: Int, seed: UInt64, checkpoint: () throws -> Void = {}) rethrows -> RandomForest {
+    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, trees count: Int, seed: UInt64, checkpoint: () throws -> Void = {}) throws -> RandomForest {
         var g = SeededGenerator(seed: seed)
         let m = Swift.max(1, Int(Double(x[0].count).squareRoot()))
         let trees = try (0..<count).map { _ -> DecisionTree in
             try checkpoint()
             let sample = (0..<x.count).map { _ in Int(g.next() % UInt64(x.count)) }
-            return DecisionTree.fit(sample.map { x[$0] }, sample.map { y[$0] }, classes: classes, featuresPerSplit: m, generator: &g)
+            return try DecisionTree.fit(sample.map { x[$0] }, sample.map { y[$0] }, classes: classes, featuresPerSplit: m, generator: &g, checkpoint: checkpoint)
         }
         return RandomForest(trees: trees)
     }

@@ -99,10 +99,12 @@ struct ForestModel: ValueModel {
         } / Double(Swift.max(trees.count, 1))
     }
 
-    static func fit(_ x: [[Double]], _ y: [Double], trees count: Int, seed: UInt64, checkpoint: () throws -> Void = {}) rethrows -> ForestModel {
+    /// `checkpoint` is called at every node grown; it throws to stop the fit.
+    static func fit(_ x: [[Double]], _ y: [Double], trees count: Int, seed: UInt64, checkpoint: () throws -> Void = {}) throws -> ForestModel {
         var g = SeededGenerator(seed: seed)
         let d = x[0].count, m = Swift.max(1, Int(Double(d).squareRoot()))
-        func build(_ idx: [Int], _ depth: Int) -> Node {
+        func build(_ idx: [Int], _ depth: Int) throws -> Node {
+            try checkpoint()
             let mean = idx.reduce(0) { $0 + y[$1] } / Double(idx.count)
             if idx.count < 4 || depth > 16 { return .leaf(mean) }
             var features = Array(0..<d)
@@ -124,11 +126,10 @@ struct ForestModel: ValueModel {
             guard let (_, f, t) = best else { return .leaf(mean) }
             let l = idx.filter { x[$0][f] <= t }, r = idx.filter { x[$0][f] > t }
             if l.isEmpty || r.isEmpty { return .leaf(mean) }
-            return .split(f, t, build(l, depth + 1), build(r, depth + 1))
+            return .split(f, t, try build(l, depth + 1), try build(r, depth + 1))
         }
         let trees = try (0..<count).map { _ -> Node in
-            try checkpoint()
-            return build((0..<x.count).map { _ in Int(g.next() % UInt64(x.count)) }, 0)
+            return try build((0..<x.count).map { _ in Int(g.next() % UInt64(x.count)) }, 0)
         }
         return ForestModel(trees: trees)
     }

@@ -178,7 +178,7 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
         case .kMeans: return Clustering.kMeans(vectors ?? [], clusters: k, restarts: exact == nil && n > 5000 ? 4 : 10, seed: seed)
         case .kMedoids: return Clustering.kMedoids(matrix ?? sampleMatrix, clusters: k, seed: seed)
         case .gaussianMixture:
-            let g = try GaussianMixture.fit(vectors ?? [], components: k, seed: seed)
+            let g = try GaussianMixture.fit(vectors ?? [], components: k, seed: seed) { try c.evaluator.checkInterrupt() }
             let labels = (vectors ?? []).map { v in let p = g.responsibilities(v); return p.indices.max { p[$0] < p[$1] } ?? 0 }
             return Clusters(labels: labels, mixture: g)
         case .agglomerate:

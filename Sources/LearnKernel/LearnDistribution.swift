@@ -114,12 +114,12 @@ extension Kernel {
                     let spec = c.option("Method")
                     let density: LearnedDensity
                     if spec.isSymbol(Sym.Automatic) {
-                        density = try LearnedDensity.automatic(vectors, seed: seed)
+                        density = try LearnedDensity.automatic(vectors, seed: seed) { try c.evaluator.checkInterrupt() }
                     } else {
                         guard let name = methodSpec(spec).name, let m = DensityMethod(rawValue: name) else {
                             throw LearnError("method", "Method must be Automatic or one of \(DensityMethod.allCases.map { quoted($0.rawValue) }.joined(separator: ", "))")
                         }
-                        density = try LearnedDensity.fit(vectors, method: m, seed: seed)
+                        density = try LearnedDensity.fit(vectors, method: m, seed: seed) { try c.evaluator.checkInterrupt() }
                     }
                     return .native(LearnedDistributionValue(density, scalar: items[0].listItems == nil, examples: items.count))
                 }

@@ -189,7 +189,7 @@ final class NearestValue: NativeValue, CallableValue {
                 try NearestSearch.euclideanDistances(vs, points) { d in
                     out.append(try found(d, queries[i], spec))
                     i += 1
-                    if i % 256 == 0 { try c.evaluator.checkInterrupt() }
+                    if i % 16 == 0 { try c.evaluator.checkInterrupt() }
                 }
                 return .list(out)
             }

@@ -110,7 +110,9 @@ public final class InferencePlan: @unchecked Sendable {
     /// job per core, each taking the next example and running every layer on it with serial
     /// kernels: an example's activations stay in cache from layer to layer, and the cores never
     /// wait for each other between layers. A single example runs with parallel kernels.
-    public func run(_ x: Tensor) throws -> Tensor {
+    /// `stop` is asked before each example; once it says yes the run ends with
+    /// `NetError("interrupted")` (Ctrl-C within an example's time, not a batch's).
+    public func run(_ x: Tensor, stop: @Sendable () -> Bool = { false }) throws -> Tensor {
         lock.lock()
         defer { lock.unlock() }
         let n = x.shape.first ?? 0, workers = Swift.min(Parallel.workers, n)
@@ -124,10 +126,11 @@ public final class InferencePlan: @unchecked Sendable {
         Parallel.jobs(workers) { w in
             while true {
                 let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard i < n else { return }
+                guard i < n, !stop() else { return }
                 results.slots[i] = Result { try self.run(x.slice(i..<(i + 1)), self.runners[w]) }
             }
         }
+        if stop() { throw NetError("interrupted", "the evaluation was interrupted") }
         return try Tensor.concatenate(results.slots.map { try ($0 ?? .failure(NetError("eval", "an example was not run"))).get() })
     }
 

@@ -88,7 +88,7 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
         var start = 0
         while start < t.shape[0] {
             let chunk = try t.slice(start..<Swift.min(start + batchSize, t.shape[0]))
-            parts.append(try plan?.run(chunk) ?? net.forward([chunk]))
+            parts.append(try interruptibly(c) { try plan?.run(chunk, stop: c.evaluator.interrupt.stopper) ?? net.forward([chunk]) })
             start += batchSize
             try c.evaluator.checkInterrupt()
         }
@@ -125,7 +125,10 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
         let batches = padded.map { [$0.0] } ?? (same ? [arrays] : arrays.map { [$0] })
         for part in batches {
             let batch = try Tensor.concatenate(part.map { try $0.reshaped([1] + $0.shape) })
-            let y = try padded.map { p in try SequenceMask.$lengths.withValue(p.1) { try net.forward([batch]) } } ?? plan?.run(batch) ?? net.forward([batch])
+            let y = try interruptibly(c) {
+                try padded.map { p in try SequenceMask.$lengths.withValue(p.1) { try net.forward([batch]) } }
+                    ?? plan?.run(batch, stop: c.evaluator.interrupt.stopper) ?? net.forward([batch])
+            }
             let per = y.count / Swift.max(part.count, 1)
             let shape = Array(y.shape.dropFirst())
             let values = y.values
@@ -138,6 +141,20 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
         try c.evaluator.checkInterrupt()
     }
     return single ? outputs[0] : .list(outputs)
+}
+
+/// Runs native work that may stop early at an interrupt: an error it ends with is the abort
+/// when an interrupt is pending (so the result is `$Aborted`, not a message and `$Failed`).
+func interruptibly<T>(_ c: Call, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch {
+        try c.evaluator.checkInterrupt()
+        throw error
+    }
+}
+
+extension InterruptFlag {
+    /// The flag as a question native code can ask from any thread.
+    var stopper: @Sendable () -> Bool { { [self] in isSet } }
 }
 
 /// A class decoder's properties of one probability vector.

@@ -51,10 +51,12 @@ final class NotebookSession: NotebookBackend {
         return aborted ? .error(name: "Aborted", value: "$Aborted", traceback: ["$Aborted"]) : .ok
     }
 
-    /// A result's MIME bundle: its OutputForm as text, and the richer forms the libraries give
-    /// (pictures, tables).
+    /// A result's MIME bundle: its OutputForm as text, abbreviated past `$OutputSizeLimit` as
+    /// the REPL's is (with the line that says how to see more), and the richer forms the
+    /// libraries give (pictures, tables).
     static func bundle(_ result: Expr) -> JSONObject {
-        var data: JSONObject = ["text/plain": OutputForm.string(result)]
+        let (text, note) = OutputCell.shown(result, limit: OutputCell.sizeLimit)
+        var data: JSONObject = ["text/plain": note.map { text + "\n" + $0 } ?? text]
         for (type, content) in RichForms.forms(result) { data[type] = content }
         return data
     }

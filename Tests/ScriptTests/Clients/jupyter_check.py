@@ -55,6 +55,16 @@ try:
     reply, outputs = run(kc, "%")
     check("% is the last result", [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"] == ["9"])
 
+    reply, outputs = run(kc, "Range[10000]")
+    text = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+    check("a large result's text is elided like the REPL's", len(text) == 1 and len(text[0]) < 1000
+          and text[0].startswith("{1, 2, 3, ") and "<<" in text[0] and ", 5000, " not in text[0]
+          and "Large output shortened" in text[0] and "$OutputSizeLimit" in text[0], text)
+    reply, outputs = run(kc, "$OutputSizeLimit = Infinity; Range[3000]")
+    text = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+    check("$OutputSizeLimit = Infinity shows it whole", len(text) == 1 and ", 1500, " in text[0] and "<<" not in text[0], text)
+    run(kc, "$OutputSizeLimit = 4096;")
+
     reply, outputs = run(kc, "1/0")
     errs = [m["content"]["text"] for m in outputs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr"]
     check("messages stream on stderr", any("Power::infy" in e for e in errs), outputs)
