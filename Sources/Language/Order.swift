@@ -58,7 +58,7 @@ public enum Order {
     }
 
     /// `Complex[re, im]` with numeric parts.
-    static func isComplexNumber(_ e: Expr) -> Bool {
+    public static func isComplexNumber(_ e: Expr) -> Bool {
         guard case .normal(let n) = e, n.args.count == 2, n.head.isSymbol(Sym.Complex) else { return false }
         return n.args[0].isNumber && n.args[1].isNumber
     }

@@ -72,6 +72,10 @@ enum AlgebraExamples {
         ("Together[1/x + 1/y]", "(x + y)/(x y)"),
         ("Together[1/x + 1/(1 + x)]", "(1 + 2 x)/(x (1 + x))"),
         ("Together[a/b + c/d]", "(b c + a d)/(b d)"),
+        ("Together[(x^2 - 1)/(x - 1)]", "1 + x"),
+        ("Cancel[(x^2 - 1)/(x - 1)]", "1 + x"),
+        ("Cancel[(x^2 + 3 x + 2)/(x^2 + 4 x + 3)]", "(2 + x)/(3 + x)"),
+        ("Simplify[(x^2 - 1)/(x - 1)]", "1 + x"),
         ("Apart[1/((x + 1) (x + 2)), x]", "1/(1 + x) - 1/(2 + x)"),
         ("Simplify[x (x + 1) - x^2]", "x"),
         ("Simplify[Sin[x]^2 + Cos[x]^2]", "1"),
@@ -110,12 +114,7 @@ enum AlgebraExamples {
     ]
 
     /// Roots, coefficient lists and dates computed by `Fixtures/algebra.py` (SymPy, datetime).
-    static let fixture: [(String, String)] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/algebra.json")
-        guard let data = try? Data(contentsOf: url),
-              let rows = try? JSONSerialization.jsonObject(with: data) as? [[String]] else { return [] }
-        return rows.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
-    }()
+    static let fixture = fixtureCases("algebra.json")
 
     /// Misuse: the message (Wolfram's text).
     static let misuse: [(String, String)] = [
