@@ -182,6 +182,10 @@ private func times(_ c: Call) throws -> Expr? {
     }
     if out.isEmpty { return .integer(1) }
     if out.count == 1 { return out[0] }
+    // -(a + b) is -a - b.
+    if out.count == 2, out[0] == .integer(-1), out[1].hasHead(Sym.Plus) {
+        return .call(Sym.Plus, out[1].args.map { .call(Sym.Times, [.integer(-1), $0]) })
+    }
     if out == args { return nil }
     return .call(Sym.Times, out)
 }

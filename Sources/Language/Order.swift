@@ -5,8 +5,8 @@
 /// `Sort[{f[x], x}]` is `{x, f[x]}` and `x^2 Cos[x]` keeps `x^2` first. Monomials compare from
 /// their last variable down (`x` before `x^2` before `x y` before `y`); a numeric
 /// coefficient only breaks ties (`x` before `2 x`); a power without a monomial (`E^x`, `Sqrt[2]`)
-/// sits by its base, then its exponent; other expressions go shorter first, then by head, then
-/// argument by argument.
+/// sits by its base, then its exponent; a sum by its last term (`(a + b) c`); other expressions
+/// go shorter first, then by head, then argument by argument.
 public enum Order {
     public static func less(_ a: Expr, _ b: Expr) -> Bool { compare(a, b) < 0 }
 
@@ -32,6 +32,12 @@ public enum Order {
         case (.string, _): return -1
         case (_, .string): return 1
         case let (.symbol(x), .symbol(y)): return compareText(x.name, y.name)
+        default: break
+        }
+        switch (a.hasHead(Sym.Plus), b.hasHead(Sym.Plus)) {
+        case (true, true): return compareSums(a.args, b.args)
+        case (true, false): return compareSums(a.args, [b])
+        case (false, true): return compareSums([a], b.args)
         default: break
         }
         let (ra, ca) = splitCoefficient(a), (rb, cb) = splitCoefficient(b)
@@ -72,6 +78,16 @@ public enum Order {
         let m = Numbers.compare(.real(abs(ia.doubleValue ?? 0)), .real(abs(ib.doubleValue ?? 0))) ?? 0
         if m != 0 { return m }
         return Numbers.compare(ia, ib) ?? 0
+    }
+
+    /// A sum sits by its last term, then the ones before it, then the shorter first: `(a + b) c`,
+    /// `x (1 + x)`, `(-1 + x) (1 + x)`.
+    private static func compareSums(_ a: [Expr], _ b: [Expr]) -> Int {
+        for (p, q) in zip(a.reversed(), b.reversed()) {
+            let c = compare(p, q)
+            if c != 0 { return c }
+        }
+        return a.count - b.count
     }
 
     /// Compares `base^exp` pairs (a non-power is its own base with exponent 1); `tie` when both agree.

@@ -15,6 +15,11 @@ enum AlgebraExamples {
         ("f[x] + x", "x + f[x]"),
         ("Sort[{y, x^2}]", "{x^2, y}"),
         ("x^2 Cos[x] + 2 x Sin[x]", "2 x Sin[x] + x^2 Cos[x]"),
+        ("c (a + b)", "(a + b) c"),
+        ("(1 + x) x", "x (1 + x)"),
+        ("-(a + b)", "-a - b"),
+        ("1 - (x - 1)", "2 - x"),
+        ("(a + b) - (a + b)", "0"),
         ("Sin[x] + x Cos[x]", "x Cos[x] + Sin[x]"),
         ("Sort[{b, a^2, a}]", "{a, a^2, b}"),
         ("Sort[{2 x, x}]", "{x, 2 x}"),
@@ -33,7 +38,7 @@ enum AlgebraExamples {
     /// Exact values at multiples of Pi/6 and Pi/4, inverse functions, symmetries, exact logarithms.
     static let exact: [(String, String)] = [
         ("Sin[Pi/2]", "1"), ("Cos[Pi/3]", "1/2"), ("Sin[Pi/4]", "1/Sqrt[2]"), ("Sin[Pi/3]", "Sqrt[3]/2"),
-        ("Cos[Pi]", "-1"), ("Sin[7 Pi/6]", "-1/2"), ("Cos[3 Pi/4]", "-(1/Sqrt[2])"), ("Sin[2 Pi]", "0"),
+        ("Cos[Pi]", "-1"), ("Sin[7 Pi/6]", "-1/2"), ("ToString[Cos[3 Pi/4], InputForm]", "-(1/Sqrt[2])"), ("Sin[2 Pi]", "0"),
         ("Cos[Pi/2]", "0"), ("Tan[Pi/4]", "1"), ("Tan[Pi/6]", "1/Sqrt[3]"), ("Tan[Pi/3]", "Sqrt[3]"),
         ("Tan[Pi/2]", "ComplexInfinity"), ("Sin[Pi/5]", "Sin[Pi/5]"), ("Sin[-x]", "-Sin[x]"), ("Cos[-x]", "Cos[x]"),
         ("ArcSin[1]", "Pi/2"), ("ArcSin[1/2]", "Pi/6"), ("ArcSin[-1/2]", "-Pi/6"), ("ArcCos[0]", "Pi/2"),
@@ -53,7 +58,7 @@ enum AlgebraExamples {
 
     static let algebra: [(String, String)] = [
         ("Expand[(x + 1)^2]", "1 + 2 x + x^2"),
-        ("Expand[(x + 1)^2/y]", "1/y + (2 x)/y + x^2/y"),
+        ("ToString[Expand[(x + 1)^2/y], InputForm]", "y^(-1) + (2*x)/y + x^2/y"),
         ("Expand[{(a + b)^2, x (x + 1)}]", "{a^2 + 2 a b + b^2, x + x^2}"),
         ("Variables[x^2 + a y + 3]", "{a, x, y}"),
         ("Coefficient[(x + 2)^2, x]", "4"),
@@ -84,7 +89,7 @@ enum AlgebraExamples {
         ("Solve[x^2 == 2, x]", "{{x -> -Sqrt[2]}, {x -> Sqrt[2]}}"),
         ("Solve[x^2 + x - 1 == 0, x]", "{{x -> (-1 - Sqrt[5])/2}, {x -> (-1 + Sqrt[5])/2}}"),
         ("Solve[x^2 + 4 == 0, x]", "{{x -> -2 I}, {x -> 2 I}}"),
-        ("Solve[a x + b == 0, x]", "{{x -> -(b/a)}}"),
+        ("ToString[Solve[a x + b == 0, x], InputForm]", "{{x -> -(b/a)}}"),
         ("Solve[x^3 - 6 x^2 + 11 x - 6 == 0, x]", "{{x -> 1}, {x -> 2}, {x -> 3}}"),
         ("Solve[{x + y == 3, x - y == 1}, {x, y}]", "{{x -> 2, y -> 1}}"),
         ("Solve[{2 x + y == 5, x + 3 y == 5}, {x, y}]", "{{x -> 2, y -> 1}}"),
@@ -108,7 +113,7 @@ enum AlgebraExamples {
         ("DateString[{2000, 1, 1}, {\"MonthName\", \" \", \"DayShort\", \", \", \"Year\"}]", "January 1, 2000"),
         ("DateList[{2026, 13, 1}]", "{2027, 1, 1, 0, 0, 0.}"),
         ("AbsoluteTime[{2000, 1, 1}]", "3155673600"),
-        ("DateObject[{2026, 11, 30}][[1 ;; 2]]", "DateObject[{2026, 11, 30}, Day]"),
+        ("Take[List @@ DateObject[{2026, 11, 30}], 3]", "{{2026, 11, 30}, Day, Gregorian}"),
         ("Head[Now]", "DateObject"),
         ("StringLength[DateString[]] >= 20", "True"),
     ]
