@@ -94,6 +94,9 @@ enum AlgebraExamples {
         ("Solve[{x + y == 3, x - y == 1}, {x, y}]", "{{x -> 2, y -> 1}}"),
         ("Solve[{2 x + y == 5, x + 3 y == 5}, {x, y}]", "{{x -> 2, y -> 1}}"),
         ("Solve[x + 1 == x, x]", "{}"),
+        ("Expand[(x + y)^100000]", "(x + y)^100000"),
+        ("Length[Expand[(1 + x)^20]]", "21"),
+        ("Factor[x^2 - 10^30]", "-1000000000000000000000000000000 + x^2"),
     ]
 
     static let missing: [(String, String)] = [
