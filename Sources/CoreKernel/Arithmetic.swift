@@ -12,7 +12,7 @@ let constantValues: [Symbol: Double] = [
 
 /// `coefficient * rest` split of a term, for collecting like terms in Plus.
 private func splitCoefficient(_ e: Expr) -> (Expr, Expr) {
-    if e.hasHead(Sym.Times), let c = e.args.first, c.isNumber, e.args.count >= 2 {
+    if e.hasHead(Sym.Times), let c = e.args.first, c.isNumber || ComplexNumbers.isComplex(c), e.args.count >= 2 {
         let rest = Array(e.args.dropFirst())
         return (c, rest.count == 1 ? rest[0] : .call(Sym.Times, rest))
     }
@@ -65,9 +65,9 @@ private func plus(_ c: Call) throws -> Expr? {
     var around: (Double, Double)?
     var hasReal = false
     for a in args {
-        if a.isNumber {
+        if a.isNumber || ComplexNumbers.isComplex(a) {
             if case .real = a { hasReal = true }
-            number = number.flatMap { Numbers.add($0, a) } ?? a
+            number = number.flatMap { ComplexNumbers.add($0, a) } ?? a
         } else if isAround(a), let p = aroundParts(a) {
             around = around.map { ($0.0 + p.0, ($0.1 * $0.1 + p.1 * p.1).squareRoot()) } ?? p
         } else if let d = infinityDirection(a) {
@@ -80,7 +80,7 @@ private func plus(_ c: Call) throws -> Expr? {
             return .symbol(Sym.Indeterminate)
         } else {
             let (coef, rest) = splitCoefficient(a)
-            if let prev = terms[rest] { terms[rest] = Numbers.add(prev, coef) ?? prev } else { terms[rest] = coef }
+            if let prev = terms[rest] { terms[rest] = ComplexNumbers.add(prev, coef) ?? prev } else { terms[rest] = coef }
         }
     }
     if let d = infinity { return Expr(Sym.DirectedInfinity, d) }
@@ -94,7 +94,7 @@ private func plus(_ c: Call) throws -> Expr? {
         // Numeric constants combine with machine reals: 1.5 + Pi is 4.64159.
         for (t, coef) in terms {
             if case .symbol(let s) = t, let v = constantValues[s], let n = number {
-                number = Numbers.add(n, Numbers.multiply(coef, .real(v)) ?? .real(v))
+                number = ComplexNumbers.add(n, ComplexNumbers.multiply(coef, .real(v)) ?? .real(v))
                 terms[t] = nil
             }
         }
@@ -123,9 +123,9 @@ private func times(_ c: Call) throws -> Expr? {
     var around: (Double, Double)?
     var hasReal = false
     for a in args {
-        if a.isNumber {
+        if a.isNumber || ComplexNumbers.isComplex(a) {
             if case .real = a { hasReal = true }
-            number = number.flatMap { Numbers.multiply($0, a) } ?? a
+            number = number.flatMap { ComplexNumbers.multiply($0, a) } ?? a
         } else if isAround(a), let p = aroundParts(a) {
             if let q = around {
                 let v = q.0 * p.0
@@ -169,7 +169,7 @@ private func times(_ c: Call) throws -> Expr? {
     if hasReal {
         for (b, e) in powers {
             if case .symbol(let s) = b, let v = constantValues[s], let ev = e.doubleValue, let n = number {
-                number = Numbers.multiply(n, .real(pow(v, ev)))
+                number = ComplexNumbers.multiply(n, .real(pow(v, ev)))
                 powers[b] = nil
             }
         }
@@ -182,6 +182,10 @@ private func times(_ c: Call) throws -> Expr? {
     }
     if out.isEmpty { return .integer(1) }
     if out.count == 1 { return out[0] }
+    // -(a + b) is -a - b.
+    if out.count == 2, out[0] == .integer(-1), out[1].hasHead(Sym.Plus) {
+        return .call(Sym.Plus, out[1].args.map { .call(Sym.Times, [.integer(-1), $0]) })
+    }
     if out == args { return nil }
     return .call(Sym.Times, out)
 }
@@ -194,6 +198,7 @@ private func power(_ c: Call) throws -> Expr? {
         return .call(Sym.Power, [c[0], .call(Sym.Power, Array(c.args.dropFirst()))])
     }
     let a = c[0], b = c[1]
+    if let r = complexPower(a, b) { return r }
     if a.isNumber && b.isNumber {
         if Numbers.isZero(a), let s = Numbers.sign(b), s < 0 {
             c.message("infy", Expr(Sym.HoldForm, .call(Sym.Power, [a, b])))
@@ -204,6 +209,7 @@ private func power(_ c: Call) throws -> Expr? {
             return .symbol(Sym.Indeterminate)
         }
         if let r = Numbers.power(a, b) { return r }
+        if let s = Numbers.sign(a), s < 0, let r = negativeBasePower(a, b) { return r }
         // Sqrt[8] is 2 Sqrt[2]; Sqrt[32/7] is 4 Sqrt[2/7].
         if case .rational(let e) = b, e.numerator == 1, e.denominator == 2,
            let (n, d) = Numbers.fraction(a), n.sign == .plus {
@@ -218,6 +224,10 @@ private func power(_ c: Call) throws -> Expr? {
     if case .integer(1) = b { return a }
     if case .integer(1) = a { return .integer(1) }
     if case .real(let y) = b, case .symbol(let s) = a, let v = constantValues[s] { return .real(pow(v, y)) }
+    if a.isSymbol(Sym.E), let r = ComplexNumbers.exponentialOfImaginaryPi(b) { return r }
+    if case .symbol(let s) = a, let v = constantValues[s], ComplexNumbers.isComplex(b), !b.args[0].isExactNumber || !b.args[1].isExactNumber {
+        return ComplexNumbers.machinePower(.real(v), b)
+    }
     if case .real = a, case .symbol(let s) = b, let v = constantValues[s] {
         return Numbers.power(a, .real(v))
     }
@@ -235,6 +245,27 @@ private func power(_ c: Call) throws -> Expr? {
         if s > 0 { return Expr(Sym.DirectedInfinity, d) }
     }
     return nil
+}
+
+/// Powers with a complex base or exponent: exact for integer exponents, machine otherwise.
+private func complexPower(_ a: Expr, _ b: Expr) -> Expr? {
+    guard ComplexNumbers.isComplex(a) || ComplexNumbers.isComplex(b),
+          let (ar, ai) = ComplexNumbers.parts(a), let (br, bi) = ComplexNumbers.parts(b) else { return nil }
+    if case .integer(let k) = b { return ComplexNumbers.power(a, k) }
+    if [ar, ai, br, bi].contains(where: { !$0.isExactNumber }) { return ComplexNumbers.machinePower(a, b) }
+    return nil
+}
+
+/// A negative number to a fractional power: `(-4)^(1/2)` is `2 I`, `(-2.)^0.5` is `0. + 1.41421 I`.
+private func negativeBasePower(_ a: Expr, _ b: Expr) -> Expr? {
+    guard let m = Numbers.negate(a) else { return nil }
+    if case .rational(let e) = b, e.denominator == 2, let k = Int(exactly: e.numerator) {
+        return .call(Sym.Times, [ComplexNumbers.iPower(k), .call(Sym.Power, [m, b])])
+    }
+    if b.doubleValue == 0.5, let x = m.doubleValue, !a.isExactNumber || !b.isExactNumber {
+        return ComplexNumbers.make(.real(0), .real(x.squareRoot()))
+    }
+    return a.isExactNumber && b.isExactNumber ? nil : ComplexNumbers.machinePower(a, b)
 }
 
 /// A listable function of one real argument with a real implementation and exact special cases.
@@ -316,6 +347,30 @@ func numericValue(_ e: Expr) -> Expr {
 
 func integerArg(_ e: Expr) -> BigInt? { e.bigIntValue }
 
+/// A product split into the factors above and below the fraction bar: factors with a negative
+/// numeric exponent, and rational coefficients' denominators, go below.
+private func fractionParts(_ e: Expr) -> (numerator: Expr, denominator: Expr) {
+    var above: [Expr] = [], below: [Expr] = []
+    for f in e.hasHead(Sym.Times) ? e.args : [e] {
+        if let (n, d) = Numbers.fraction(f) {
+            above.append(.integer(n)); below.append(.integer(d))
+        } else if f.hasHead(Sym.Power), f.args.count == 2, let s = Numbers.sign(f.args[1]), s < 0, let m = Numbers.negate(f.args[1]) {
+            below.append(.call(Sym.Power, [f.args[0], m]))
+        } else {
+            above.append(f)
+        }
+    }
+    return (.call(Sym.Times, above), .call(Sym.Times, below))
+}
+
+/// The integer k with `b^k == z` for exact positive b != 1 and z (`Log[2, 8]` is 3), else nil.
+private func exactLog(base b: Expr, _ z: Expr) -> Expr? {
+    guard b.isExactNumber, z.isExactNumber, let x = b.doubleValue, let y = z.doubleValue, x > 0, x != 1, y > 0 else { return nil }
+    let k = (Foundation.log(y) / Foundation.log(x)).rounded()
+    guard k.isFinite, abs(k) <= 4096, let p = Numbers.power(b, .integer(Int(k))), p == z else { return nil }
+    return .integer(Int(k))
+}
+
 extension Kernel {
     static var arithmeticBuiltins: [Builtin] {
         [
@@ -334,18 +389,15 @@ extension Kernel {
             Builtin("Divide", [.listable, .numericFunction], usage: "x/y is x times y to the power -1.", arity: .exactly(2), examples: [("Divide[6, 4]", "3/2")]) { c in
                 return .call(Sym.Times, [c[0], .call(Sym.Power, [c[1], .integer(-1)])])
             },
-            Builtin("Sqrt", .numeric, usage: "Sqrt[z] gives the square root of z.", arity: .exactly(1), messages: ["neg": "Square root of a negative number `1` is not supported without complex numbers."], examples: [("Sqrt[16]", "4")]) { c in
-                if case .real(let d) = c[0], d < 0 {
-                    c.message("neg", c[0])
-                    return nil
-                }
+            Builtin("Sqrt", .numeric, usage: "Sqrt[z] gives the square root of z.", arity: .exactly(1), examples: [("Sqrt[16]", "4"), ("Sqrt[-4]", "2 I")]) { c in
                 return .call(Sym.Power, [c[0], Numbers.rational(1, 2) ?? .null])
             },
             Builtin("Exp", .numeric, usage: "Exp[z] gives the exponential of z.", arity: .exactly(1), examples: [("Exp[0]", "1")]) { c in
                 return .call(Sym.Power, [.symbol(Sym.E), c[0]])
             },
-            Builtin("Log", .numeric, usage: "Log[z] gives the natural logarithm of z. Log[b, z] gives the logarithm to base b.", messages: ["neg": "Logarithm of a non-positive number `1` is not supported without complex numbers."], examples: [("Log[E]", "1")]) { c in
+            Builtin("Log", .numeric, usage: "Log[z] gives the natural logarithm of z. Log[b, z] gives the logarithm to base b.", examples: [("Log[E]", "1"), ("Log[2, 8]", "3"), ("Log[E^3]", "3")]) { c in
                 if c.count == 2 {
+                    if let k = exactLog(base: c[0], c[1]) { return k }
                     return .call(Sym.Times, [.call(Symbol.intern("Log"), [c[1]]),
                                              .call(Sym.Power, [.call(Symbol.intern("Log"), [c[0]]), .integer(-1)])])
                 }
@@ -356,19 +408,23 @@ extension Kernel {
                 if x == .integer(0) { return Expr(Sym.DirectedInfinity, .integer(-1)) }
                 if x.hasHead(Sym.Power), x.args.count == 2, x.args[0].isSymbol(Sym.E) { return x.args[1] }
                 if case .real(let d) = x {
-                    if d < 0 { c.message("neg", x); return nil }
+                    if d < 0 { return ComplexNumbers.make(.real(Foundation.log(-d)), .real(Double.pi)) }
                     return .real(Foundation.log(d))
+                }
+                // Log[-n] is Log[n] + I Pi.
+                if x.isExactNumber, let s = Numbers.sign(x), s < 0, let m = Numbers.negate(x) {
+                    return .call(Sym.Plus, [.call(Symbol.intern("Log"), [m]), .call(Sym.Times, [ComplexNumbers.i, .symbol(Sym.Pi)])])
                 }
                 if x.hasHead(Sym.Around), let (v, u) = aroundParts(x) {
                     return Expr(Sym.Around, .real(Foundation.log(v)), .real(u / abs(v)))
                 }
                 return nil
             },
-            unary("Sin", "Sin[z] gives the sine of z.", examples: [("Sin[0]", "0")], exact: { $0 == .integer(0) ? .integer(0) : ($0.isSymbol(Sym.Pi) ? .integer(0) : nil) }, Foundation.sin),
-            unary("Cos", "Cos[z] gives the cosine of z.", examples: [("Cos[0]", "1")], exact: { $0 == .integer(0) ? .integer(1) : ($0.isSymbol(Sym.Pi) ? .integer(-1) : nil) }, Foundation.cos),
-            unary("Tan", "Tan[z] gives the tangent of z.", examples: [("Tan[0]", "0")], exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.tan),
-            unary("ArcSin", "ArcSin[z] gives the arc sine of z.", examples: [("ArcSin[0]", "0")], exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.asin),
-            unary("ArcCos", "ArcCos[z] gives the arc cosine of z.", examples: [("ArcCos[1]", "0")], exact: { $0 == .integer(1) ? .integer(0) : nil }, Foundation.acos),
+            unary("Sin", "Sin[z] gives the sine of z.", examples: [("Sin[0]", "0"), ("Sin[Pi/4]", "1/Sqrt[2]")], exact: Trigonometry.sin, Foundation.sin),
+            unary("Cos", "Cos[z] gives the cosine of z.", examples: [("Cos[0]", "1"), ("Cos[Pi/3]", "1/2")], exact: Trigonometry.cos, Foundation.cos),
+            unary("Tan", "Tan[z] gives the tangent of z.", examples: [("Tan[0]", "0"), ("Tan[Pi/3]", "Sqrt[3]")], exact: Trigonometry.tan, Foundation.tan),
+            unary("ArcSin", "ArcSin[z] gives the arc sine of z.", examples: [("ArcSin[0]", "0"), ("ArcSin[1]", "Pi/2")], exact: Trigonometry.arcSin, Foundation.asin),
+            unary("ArcCos", "ArcCos[z] gives the arc cosine of z.", examples: [("ArcCos[1]", "0"), ("ArcCos[1/2]", "Pi/3")], exact: Trigonometry.arcCos, Foundation.acos),
             Builtin("ArcTan", .numeric, usage: "ArcTan[z] gives the arc tangent of z; ArcTan[x, y] the angle of the point {x, y}.", examples: [("ArcTan[0]", "0")]) { c in
                 if c.count == 2 {
                     guard case .real = c[0], let x = c[0].doubleValue, let y = c[1].doubleValue else {
@@ -378,7 +434,7 @@ extension Kernel {
                     return .real(atan2(y, x))
                 }
                 guard c.count == 1 else { return c.argCount(1, 2) }
-                if c[0] == .integer(0) { return .integer(0) }
+                if let r = Trigonometry.arcTan(c[0]) { return r }
                 if case .real(let d) = c[0] { return .real(atan(d)) }
                 return nil
             },
@@ -410,8 +466,13 @@ extension Kernel {
                 if case .real(let d) = c[0] { return .real(d - d.rounded(.towardZero)) }
                 return nil
             },
-            Builtin("Abs", .numeric, usage: "Abs[z] gives the absolute value of z.", arity: .exactly(1), examples: [("Abs[-3]", "3")]) { c in
+            Builtin("Abs", .numeric, usage: "Abs[z] gives the absolute value of z.", arity: .exactly(1), examples: [("Abs[-3]", "3"), ("Abs[3 + 4 I]", "5")]) { c in
                 if let s = Numbers.sign(c[0]) { return s < 0 ? Numbers.negate(c[0]) : c[0] }
+                if ComplexNumbers.isComplex(c[0]) {
+                    let (re, im) = (c[0].args[0], c[0].args[1])
+                    if case .real = re, let x = re.doubleValue, let y = im.doubleValue { return .real(hypot(x, y)) }
+                    return .call(Sym.Power, [.call(Sym.Plus, [.call(Sym.Power, [re, .integer(2)]), .call(Sym.Power, [im, .integer(2)])]), Numbers.rational(1, 2) ?? .null])
+                }
                 if let d = infinityDirection(c[0]), d.isNumber { return Expr(Sym.DirectedInfinity, .integer(1)) }
                 return nil
             },
@@ -488,13 +549,13 @@ extension Kernel {
                 }
                 return .integer(l)
             },
-            Builtin("Numerator", .numeric, usage: "Numerator[x] gives the numerator of x.", arity: .exactly(1), examples: [("Numerator[3/4]", "3")]) { c in
+            Builtin("Numerator", .numeric, usage: "Numerator[expr] gives the numerator of expr: the factors without negative exponents.", arity: .exactly(1), examples: [("Numerator[3/4]", "3"), ("Numerator[2 x/(3 y^2)]", "2 x")]) { c in
                 if let (n, _) = Numbers.fraction(c[0]) { return .integer(n) }
-                return c[0].isNumber ? c[0] : nil
+                return c[0].isNumber ? c[0] : fractionParts(c[0]).numerator
             },
-            Builtin("Denominator", .numeric, usage: "Denominator[x] gives the denominator of x.", arity: .exactly(1), examples: [("Denominator[3/4]", "4")]) { c in
+            Builtin("Denominator", .numeric, usage: "Denominator[expr] gives the denominator of expr: the factors with negative exponents, inverted.", arity: .exactly(1), examples: [("Denominator[3/4]", "4"), ("Denominator[2 x/(3 y^2)]", "3 y^2")]) { c in
                 if let (_, d) = Numbers.fraction(c[0]) { return .integer(d) }
-                return c[0].isNumber ? .integer(1) : nil
+                return c[0].isNumber ? .integer(1) : fractionParts(c[0]).denominator
             },
             Builtin("Max", [.flat, .numericFunction, .oneIdentity, .orderless], usage: "Max[x1, x2, ...] or Max[{...}] gives the largest number.", examples: [("Max[3, 1, 4]", "4")]) { c in
                 try extremum(c, sign: 1)

@@ -41,7 +41,8 @@ public enum CoreLibrary: Library {
          Kernel.symbolicBuiltins, Kernel.patternBuiltins, Kernel.randomBuiltins, Kernel.fileBuiltins,
          Kernel.ioBuiltins, Kernel.specialFunctionBuiltins, Kernel.formBuiltins, Kernel.messageSwitchBuiltins,
          Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins,
-         Kernel.stringPatternBuiltins, Kernel.guideBuiltins, Kernel.layoutFormBuiltins, Kernel.inputBuiltins].flatMap { $0 }
+         Kernel.stringPatternBuiltins, Kernel.guideBuiltins, Kernel.layoutFormBuiltins, Kernel.inputBuiltins,
+         Kernel.dateBuiltins, Kernel.characterNameBuiltins, Kernel.complexBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }
@@ -112,6 +113,7 @@ public final class Kernel {
         if library == CoreLibrary.self {
             Symbol.intern("Infinity").ownValue = Expr(Sym.DirectedInfinity, .integer(1))
             Symbol.intern("ComplexInfinity").ownValue = Expr(Sym.DirectedInfinity)
+            Symbol.intern("I").ownValue = ComplexNumbers.i
         }
         for (name, table) in library.messages {
             let s = Symbol.intern(name)

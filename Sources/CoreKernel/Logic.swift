@@ -183,10 +183,10 @@ extension Kernel {
             predicate("TrueQ", "TrueQ[expr] yields True if expr is True, and False otherwise.", examples: [("TrueQ[x]", "False")]) { $0.isTrue },
             predicate("BooleanQ", "BooleanQ[expr] yields True if expr is True or False.", examples: [("BooleanQ[False]", "True")]) { $0.isTrue || $0.isFalse },
             predicate("IntegerQ", "IntegerQ[expr] gives True if expr is an integer.", examples: [("IntegerQ[3]", "True")]) { $0.isInteger },
-            predicate("NumberQ", "NumberQ[expr] gives True if expr is an explicit number.", examples: [("NumberQ[2.5]", "True")]) { $0.isNumber },
+            predicate("NumberQ", "NumberQ[expr] gives True if expr is an explicit number.", examples: [("NumberQ[2.5]", "True"), ("NumberQ[1 + I]", "True")]) { $0.isNumber || ComplexNumbers.isComplex($0) },
             predicate("NumericQ", "NumericQ[expr] gives True if expr has a numerical value.", examples: [("NumericQ[Pi]", "True")]) { e in
                 func numeric(_ e: Expr) -> Bool {
-                    if e.isNumber { return true }
+                    if e.isNumber || ComplexNumbers.isComplex(e) { return true }
                     if case .symbol(let s) = e { return constantValues[s] != nil }
                     if case .normal(let n) = e, let h = n.head.asSymbol, h.attributes.contains(.numericFunction) {
                         return n.args.allSatisfy(numeric)

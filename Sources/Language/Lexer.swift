@@ -458,3 +458,9 @@ struct Lexer {
         return .integer(b)
     }
 }
+
+/// The Wolfram names of the characters that `\[Name]` spells (`"α"` is `"Alpha"`), for `CharacterName`.
+public enum NamedCharacters {
+    public static let byCharacter: [String: String] = Dictionary(Lexer.namedCharacters.map { ($0.value, $0.key) },
+                                                                 uniquingKeysWith: { a, b in a.count <= b.count ? a : b })
+}

@@ -112,6 +112,7 @@ public struct Printer {
         // Pictures print as a placeholder; the front end draws them.
         case ("Graphics", 1...) where form == .output: return Piece(text: "-Graphics-", prec: Printer.atomPrec)
         case ("Legended", 2) where form == .output: return render(a[0])
+        case ("Complex", 2) where form != .full && a[0].isNumber && a[1].isNumber: return complexNumber(a[0], a[1])
         case ("Plus", 2...): return plus(a)
         case ("Times", 2...): return times(a)
         case ("Power", 2): return power(a[0], a[1])
@@ -273,9 +274,20 @@ public struct Printer {
         return Piece(text: lt + op + rt, prec: prec)
     }
 
+    /// `Complex[a, b]` as `a + b I`, or `b I` when a is an exact zero.
+    func complexNumber(_ re: Expr, _ im: Expr) -> Piece {
+        let i = Expr.sym("I")
+        let imaginary: Expr = Numbers.isOne(im) && im.isExactNumber ? i : .call(Sym.Times, [im, i])
+        return re == .integer(0) ? render(imaginary) : plus([re, imaginary])
+    }
+
     /// Whether a term prints with a leading minus sign, and its negation.
     func negativePart(_ e: Expr) -> Expr? {
         if e.isNumber, let s = Numbers.sign(e), s < 0 { return Numbers.negate(e) }
+        if e.hasHead(Sym.Complex), e.args.count == 2, e.args[0] == .integer(0), let s = Numbers.sign(e.args[1]), s < 0,
+           let m = Numbers.negate(e.args[1]) {
+            return .call(Sym.Complex, [.integer(0), m])
+        }
         if e.hasHead(Sym.Times), let c = e.args.first, c.isNumber, let s = Numbers.sign(c), s < 0,
            let nc = Numbers.negate(c) {
             let rest = Array(e.args.dropFirst())
@@ -297,7 +309,14 @@ public struct Printer {
         return Piece(text: text, prec: Prec.plus)
     }
 
+    /// `Complex[0, b]` in a product as the factors b and I (`2 I x`).
+    func imaginaryFactors(_ e: Expr) -> [Expr] {
+        guard e.hasHead(Sym.Complex), e.args.count == 2, e.args[0] == .integer(0), e.args[1].isNumber else { return [e] }
+        return Numbers.isOne(e.args[1]) && e.args[1].isExactNumber ? [.sym("I")] : [e.args[1], .sym("I")]
+    }
+
     func times(_ factors: [Expr]) -> Piece {
+        let factors = factors.flatMap(imaginaryFactors)
         if form == .input { return inputTimes(factors) }
         let leadingMinus = factors.first == .integer(-1)
         let (num, den, negative) = fraction(leadingMinus ? Array(factors.dropFirst()) : factors)

@@ -82,6 +82,14 @@ enum StandardLibraryExamples {
     }
 
     static let core: [(String, String)] = [
+        // algebra.nets
+        ("Variables[x^2 + a y]", "{a, x, y}"), ("Expand[(x + 1)^2]", "1 + 2 x + x^2"), ("Coefficient[(x + 2)^2, x]", "4"),
+        ("Exponent[x^3 + 2 x + 1, x]", "3"), ("CoefficientList[(1 + x)^3, x]", "{1, 3, 3, 1}"),
+        ("Collect[a x + b x + c, x]", "c + (a + b) x"), ("Factor[x^3 - x]", "x (-1 + x) (1 + x)"),
+        ("Together[1/x + 1/y]", "(x + y)/(x y)"), ("Cancel[(x^2 - 1)/(x - 1)]", "1 + x"),
+        ("Apart[1/((x + 1) (x + 2)), x]", "1/(1 + x) - 1/(2 + x)"), ("Simplify[x (x + 1) - x^2]", "x"),
+        ("Solve[x^2 - 3 x + 2 == 0, x]", "{{x -> 1}, {x -> 2}}"), ("Now[[2]]", "Instant"),
+        ("SelectFirst[{1, 4, 6, 7}, EvenQ]", "4"), ("StringDelete[\"abcabc\", \"b\"]", "acac"),
         // associations.nets
         ("KeyValueMap[f, <|a -> 1, b -> 2|>]", "{f[a, 1], f[b, 2]}"), ("KeyValueMap[f, {a -> 1}]", "{f[a, 1]}"),
         ("AssociationMap[StringLength, {\"ab\", \"c\"}]", "<|ab -> 2, c -> 1|>"),

@@ -6,13 +6,7 @@ import Testing
 /// pairs made by `Fixtures/number_theory.py` (digits, primes, factoring, totient, divisors,
 /// Fibonacci, PowerMod, the simplest fraction within a tolerance).
 enum NumberTheoryFixture {
-    static let cases: [(String, String)] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/number_theory.json")
-        guard let data = try? Data(contentsOf: url),
-              let rows = try? JSONSerialization.jsonObject(with: data) as? [[String]] else { return [] }
-        return rows.compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
-    }()
+    static let cases = fixtureCases("number_theory.json")
 
     /// Misuse and limits: the message and that the expression stays unevaluated.
     static let misuse: [(String, String)] = [
