@@ -316,7 +316,7 @@ struct ONNXExporter {
             return node("Concat", inputs, name: name, [Self.attr("axis", int: 1)])
         case .total:
             return node("Sum", inputs, name: name)
-        case .attention, .normalization, .map, .bidirectional:
+        case .attention, .normalization, .map, .bidirectional, .fold:
             throw NetError("onnx", "the layer \(name) has no ONNX export yet")
         case .loss:
             throw NetError("onnx", "the loss layer \(name) has no ONNX export; export the net without its loss")

@@ -88,7 +88,20 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
                                     groups: 2, biases: true), [[2, 3, 3]]),
         LayerExample(.deconvolution(channels: 2, window: WindowSpec(kernel: [2, 3], stride: [1, 2], padding: .same, dilation: [2, 1]),
                                     groups: 1, biases: false), [[3, 2, 2]]),
+        LayerExample(foldedStep, [[4, 2]]),
     ]
+
+    /// `NetFoldOperator` of a step net `Tanh[W . Join[x, s] + b]` (flatten when the graph
+    /// cannot be made, which `everyKindHasAnExample` reports as fold's missing example).
+    static let foldedStep: LayerKind = {
+        let step = try? Graph(names: ["cat", "linear", "tanh"],
+                              nodes: [.layer(try Layer(.catenate)), .layer(try Layer(.linear(output: [3], biases: true))),
+                                      .layer(try Layer(.elementwise(.activation(.tanh))))],
+                              edges: [Edge(.input(0), .node(0, port: 0)), Edge(.input(1), .node(0, port: 1)),
+                                      Edge(.node(0), .node(1, port: 0)), Edge(.node(1), .node(2, port: 0))],
+                              inputNames: ["Input", "State"])
+        return (step.flatMap { try? FoldSpec(step: .graph($0)) }).map { .fold($0) } ?? .flatten
+    }()
 
     /// One tag per spec, from an exhaustive switch: a new `LayerKind` case does not compile here
     /// until it has a tag, and `everyKindHasAnExample` fails until the tag has an example.
@@ -98,6 +111,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case embedding, basicRecurrent, gatedRecurrent, longShortTermMemory, sequenceLast, sequenceMost, sequenceRest, sequenceReverse, sequenceAggregation
         case attention, normalization, map, bidirectional
         case deconvolution
+        case fold
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -127,6 +141,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .map: self = .map
             case .bidirectional: self = .bidirectional
             case .deconvolution: self = .deconvolution
+            case .fold: self = .fold
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -331,6 +346,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"bidirectional":{"_0":{"longShortTermMemory":{"_0":2}},"_1":{"basicRecurrent":{"_0":3}}}}"#,
         #"{"deconvolution":{"biases":true,"channels":4,"groups":2,"window":{"dilation":[1,1],"kernel":[3,3],"padding":{"explicit":{"bottom":0,"left":0,"right":1,"top":1}},"stride":[2,2]}}}"#,
         #"{"deconvolution":{"biases":false,"channels":2,"groups":1,"window":{"dilation":[2,1],"kernel":[2,3],"padding":{"same":{}},"stride":[1,2]}}}"#,
+        #"FOLD"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

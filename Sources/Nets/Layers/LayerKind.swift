@@ -60,6 +60,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
     indirect case bidirectional(forward: LayerKind, backward: LayerKind)
     /// `DeconvolutionLayer`: a transposed convolution.
     case deconvolution(channels: Int?, window: WindowSpec, groups: Int, biases: Bool)
+    /// `NetFoldOperator[net]`: a net folded over a sequence, its output fed back as its state.
+    case fold(FoldSpec)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -93,6 +95,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .bidirectional(let f, let b): return NetBidirectionalOperator(forward: f, backward: b)
         case .deconvolution(let channels, let window, let groups, let biases):
             return DeconvolutionLayer(channels: channels, window: window, groups: groups, biases: biases)
+        case .fold(let spec): return NetFoldOperator(spec: spec)
         }
     }
 
@@ -104,7 +107,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
          SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
          AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self,
-         DeconvolutionLayer.self]
+         DeconvolutionLayer.self, NetFoldOperator.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.

@@ -40,7 +40,7 @@ extension Net {
         for (_, l) in layers {
             switch l.kind {
             case .sequenceLast, .sequenceAggregation: return true
-            case .embedding, .basicRecurrent, .gatedRecurrent, .longShortTermMemory, .sequenceReverse, .elementwise, .dropout, .map, .bidirectional:
+            case .embedding, .basicRecurrent, .gatedRecurrent, .longShortTermMemory, .sequenceReverse, .elementwise, .dropout, .map, .bidirectional, .fold:
                 continue
             default: return false
             }
