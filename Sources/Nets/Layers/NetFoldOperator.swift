@@ -54,15 +54,15 @@ struct NetFoldOperator: LayerOperator, Codable {
     var kind: LayerKind { .fold(spec) }
     var name: String { "NetFoldOperator" }
     var arrayNames: [String] { spec.arrayNames }
-    var isStochastic: Bool { (try? net([:]))?.layers.contains { $0.layer.kind.isStochastic } ?? false }
+    var isStochastic: Bool { (try? stepNet([:]))?.layers.contains { $0.layer.kind.isStochastic } ?? false }
 
     /// The step net with the given arrays (by path).
-    private func net(_ arrays: [String: Tensor]) throws -> Net {
+    private func stepNet(_ arrays: [String: Tensor]) throws -> Net {
         try NetFile.build(spec.step) { arrays[$0] }
     }
 
     mutating func fixSizes(arrays: [String: Tensor]) throws {
-        _ = try FoldSpec(step: try net(arrays))
+        _ = try FoldSpec(step: try stepNet(arrays))
     }
 
     /// The elements' shape fixes the step net's other input; the state is what the step net
@@ -72,7 +72,7 @@ struct NetFoldOperator: LayerOperator, Codable {
         if let x = shapes.input, let y = shapes.output, y.first != x.first {
             throw NetError.incompatible("NetFoldOperator gives a sequence as long as its input, not \(describe(y)) for \(describe(x))")
         }
-        var net = try net(arrays)
+        var net = try stepNet(arrays)
         let element = shapes.input.map { Array($0.dropFirst()) }
         var state = shapes.output.flatMap { $0.isEmpty ? nil : Array($0.dropFirst()) }
         for _ in 0..<4 {
@@ -94,7 +94,7 @@ struct NetFoldOperator: LayerOperator, Codable {
     }
 
     func arrayShapes(inputs: [Shape?]) -> [String: Shape]? {
-        guard let net = try? net([:]) else { return nil }
+        guard let net = try? stepNet([:]) else { return nil }
         var out: [String: Shape] = [:]
         for (path, l) in net.layers {
             guard let shapes = l.arrayShapes else { return nil }
@@ -105,7 +105,7 @@ struct NetFoldOperator: LayerOperator, Codable {
 
     func initialValues(of array: String, shape: Shape, generator: inout SeededGenerator) -> [Float] {
         let path = array.split(separator: "/").map(String.init)
-        guard let net = try? net([:]), let name = path.last, case .layer(let l)? = net.part(Array(path.dropLast())) else {
+        guard let net = try? stepNet([:]), let name = path.last, case .layer(let l)? = net.part(Array(path.dropLast())) else {
             return Array(repeating: 0, count: shape.reduce(1, *))
         }
         return l.operation.initialValues(of: name, shape: shape, generator: &generator)
@@ -114,15 +114,17 @@ struct NetFoldOperator: LayerOperator, Codable {
     /// The step net with the layer's arrays, and the state's shape per example.
     private func parts(_ layer: Layer) throws -> (net: Net, state: Shape) {
         guard let y = layer.output, y.count >= 1 else { throw NetError("eval", "NetFoldOperator's state shape is not known") }
-        return (try net(layer.arrays), Array(y.dropFirst()))
+        return (try stepNet(layer.arrays), Array(y.dropFirst()))
     }
 
-    /// Element `t` of every sequence of a batch {n, T, ...}: {n, ...}.
-    private func element(_ x: Tensor, _ t: Int) throws -> Tensor {
+    /// The elements of a batch of sequences {n, T, ...} by step: T tensors {n, ...}.
+    private func elements(_ x: Tensor) throws -> [Tensor] {
         let n = x.shape[0], steps = x.shape[1], width = x.count / Swift.max(n * steps, 1), v = x.values
-        var out = [Float](repeating: 0, count: n * width)
-        for e in 0..<n { for j in 0..<width { out[e * width + j] = v[(e * steps + t) * width + j] } }
-        return try Tensor(shape: [n] + x.shape.dropFirst(2), values: out)
+        return try (0..<steps).map { t in
+            var out = [Float](repeating: 0, count: n * width)
+            for e in 0..<n { for j in 0..<width { out[e * width + j] = v[(e * steps + t) * width + j] } }
+            return try Tensor(shape: [n] + x.shape.dropFirst(2), values: out)
+        }
     }
 
     /// The step net's inputs for an element and a state, in its port order.
@@ -144,7 +146,7 @@ struct NetFoldOperator: LayerOperator, Codable {
 
     private func checked(_ x: Tensor, _ state: Shape) throws -> (n: Int, steps: Int) {
         guard x.rank >= 2 else { throw NetError("eval", "NetFoldOperator takes a sequence") }
-        try Sizes.count([x.shape[0], x.shape[1], 2] + state, "the states of NetFoldOperator")
+        _ = try Sizes.count([x.shape[0], x.shape[1], 2] + state, "the states of NetFoldOperator")
         return (x.shape[0], x.shape[1])
     }
 
@@ -155,9 +157,10 @@ struct NetFoldOperator: LayerOperator, Codable {
         let x = try input(xs), (net, shape) = try parts(layer), (n, steps) = try checked(x, shape)
         var state = try Tensor(shape: [n] + shape, repeating: 0)
         var states: [Tensor] = []
+        let xs = try elements(x)
         try SequenceMask.$lengths.withValue(nil) {
             for t in 0..<steps {
-                state = try net.forward(stepInputs(try element(x, t), state))
+                state = try net.forward(stepInputs(xs[t], state))
                 states.append(state)
             }
         }
@@ -172,9 +175,10 @@ struct NetFoldOperator: LayerOperator, Codable {
         }
         var state = try Tensor(shape: [n] + shape, repeating: 0)
         var states: [Tensor] = [], backs: [Backward] = []
+        let xs = try elements(x)
         try SequenceMask.$lengths.withValue(nil) {
             for t in 0..<steps {
-                let (s, back) = try net.trainForward(stepInputs(try element(x, t), state), [], pass, needInput: true)
+                let (s, back) = try net.trainForward(stepInputs(xs[t], state), [], pass, needInput: true)
                 state = s
                 states.append(s)
                 backs.append(back)
@@ -184,11 +188,11 @@ struct NetFoldOperator: LayerOperator, Codable {
         let lengths = SequenceMask.lengths, (statePort, elementPort) = (spec.statePort, spec.elementPort)
         let y = try SequenceMask.zeroingPadding(sequences(states, n, shape))
         return (y, { [self] dy in
-            let masked = try SequenceMask.$lengths.withValue(lengths) { try SequenceMask.zeroingPadding(dy) }
+            let masked = try elements(SequenceMask.$lengths.withValue(lengths) { try SequenceMask.zeroingPadding(dy) })
             var dState: Tensor?
             var dxs: [Tensor?] = Array(repeating: nil, count: steps)
             for t in (0..<steps).reversed() {
-                let own = try element(masked, t)
+                let own = masked[t]
                 let g = try dState.map { try own + $0 } ?? own
                 let grads = try backs[t](g)
                 dState = statePort < grads.count ? grads[statePort] : nil
