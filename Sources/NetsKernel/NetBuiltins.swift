@@ -223,6 +223,9 @@ extension Kernel {
                     let edges = try graphEdges(pos[1], names: names, ports: nets.map(\.inputPortNames), inputNames: &inputNames)
                     let input = try opts["Input"].map { try shapeSpec($0, "Input") }
                     let output = try opts["Output"].map { try shapeSpec($0, "Output") }
+                    if inputNames.count > 1, !edges.contains(where: { $0.source == .input(0) }) {
+                        throw NetError("invedge", "the input port \"Input\" is not connected")
+                    }
                     let inputs = [input?.shape] + Array(repeating: nil, count: inputNames.count - 1)
                     return .net(.graph(try Graph(names: names, nodes: nets, edges: edges, inputNames: inputNames, encoder: input?.encoder,
                                                  decoder: output?.decoder, inputs: inputs, output: output?.shape)))
