@@ -12,7 +12,7 @@ public enum NetFile {
     static let formatVersion = "1"
 
     /// The structure without arrays.
-    indirect enum Record: Codable {
+    indirect enum Record: Codable, Sendable, Equatable {
         case layer(kind: LayerKind, inputs: [Shape?], output: Shape?)
         case chain(names: [String], nodes: [Record], encoder: Encoder?, decoder: Decoder?)
         case graph(names: [String], nodes: [Record], edges: [Edge], inputNames: [String], encoder: Encoder?, decoder: Decoder?)
@@ -113,26 +113,30 @@ public enum NetFile {
             }
             return try Tensor(shape: shape, values: values)
         }
-        func build(_ r: Record, _ path: [String]) throws -> Net {
-            switch r {
-            case .layer(let kind, let inputs, let output):
-                var arrays: [String: Tensor] = [:]
-                for name in kind.arrayNames { arrays[name] = try array((path + [name]).joined(separator: "/")) }
-                // The recorded input first: arrays alone would guess a vector (a LinearLayer's weights).
-                var l = try Layer(kind, arrays: arrays, input: inputs.first ?? nil, inputCount: inputs.count)
-                _ = try l.constrain(inputs: inputs, output: output)
-                return .layer(l)
-            case .chain(let names, let nodes, let encoder, let decoder):
-                guard names.count == nodes.count else { throw damaged("a chain's names and layers differ in number") }
-                return .chain(try Chain(names: names, nodes: zip(names, nodes).map { try build($0.1, path + [$0.0]) },
-                                        encoder: try validated(encoder), decoder: decoder))
-            case .graph(let names, let nodes, let edges, let inputNames, let encoder, let decoder):
-                guard names.count == nodes.count else { throw damaged("a graph's names and nodes differ in number") }
-                return .graph(try Graph(names: names, nodes: zip(names, nodes).map { try build($0.1, path + [$0.0]) }, edges: edges,
-                                        inputNames: inputNames, encoder: try validated(encoder), decoder: decoder))
-            }
+        return try build(record, array: array)
+    }
+
+    /// The net a structure describes, its layers' arrays looked up by path (`"2/conv/Weights"`;
+    /// nil: not initialized).
+    static func build(_ record: Record, path: [String] = [], array: (String) throws -> Tensor?) throws -> Net {
+        func damaged(_ why: String) -> NetError { NetError("netfile", "the file is not a valid nets file: \(why)") }
+        switch record {
+        case .layer(let kind, let inputs, let output):
+            var arrays: [String: Tensor] = [:]
+            for name in kind.arrayNames { arrays[name] = try array((path + [name]).joined(separator: "/")) }
+            // The recorded input first: arrays alone would guess a vector (a LinearLayer's weights).
+            var l = try Layer(kind, arrays: arrays, input: inputs.first ?? nil, inputCount: inputs.count)
+            _ = try l.constrain(inputs: inputs, output: output)
+            return .layer(l)
+        case .chain(let names, let nodes, let encoder, let decoder):
+            guard names.count == nodes.count else { throw damaged("a chain's names and layers differ in number") }
+            return .chain(try Chain(names: names, nodes: zip(names, nodes).map { try build($0.1, path: path + [$0.0], array: array) },
+                                    encoder: try validated(encoder), decoder: decoder))
+        case .graph(let names, let nodes, let edges, let inputNames, let encoder, let decoder):
+            guard names.count == nodes.count else { throw damaged("a graph's names and nodes differ in number") }
+            return .graph(try Graph(names: names, nodes: zip(names, nodes).map { try build($0.1, path: path + [$0.0], array: array) },
+                                    edges: edges, inputNames: inputNames, encoder: try validated(encoder), decoder: decoder))
         }
-        return try build(record, [])
     }
 
     /// The most layers and graph edges a file may hold (shape inference and graph evaluation are

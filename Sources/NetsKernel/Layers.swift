@@ -429,6 +429,27 @@ extension Kernel {
                     return .failed
                 }
             },
+            Builtin("NetFoldOperator", [], usage: "NetFoldOperator[net] folds net over a sequence: net has the input ports \"Input\" and \"State\", and from a zero state s0 gives the states s_t = net[<|\"Input\" -> x_t, \"State\" -> s_{t-1}|>] as a sequence; NetFoldOperator[net, {\"Output\" -> \"State\"}] is the same. One set of arrays for every step, named by their path in net (\"linear/Weights\").",
+                    examples: [("Information[NetFoldOperator[NetGraph[{CatenateLayer[], LinearLayer[3]}, {{NetPort[\"Input\"], NetPort[\"State\"]} -> 1 -> 2}], \"Input\" -> {5, 2}], \"OutputPorts\"]", "<|Output -> {5, 3}|>")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
+                if a.positional.count == 2 {
+                    let feedback = a.positional[1].listItems ?? [a.positional[1]]
+                    guard feedback.count == 1, feedback[0].hasHead(Sym.Rule), feedback[0].args.map(\.asString) == ["Output", "State"] else {
+                        c.message("invspec", text: "NetFoldOperator feeds \"Output\" back to \"State\"; \(InputForm.string(a.positional[1])) is not supported.")
+                        return .failed
+                    }
+                }
+                guard let net = a.positional.first?.asNet, let spec = try? FoldSpec(step: net) else {
+                    c.message("invspec", text: "NetFoldOperator needs a net with two input ports, \"Input\" and \"State\".")
+                    return .failed
+                }
+                for (path, l) in net.layers {
+                    for (name, t) in l.arrays where a.options[(path + [name]).joined(separator: "/")] == nil {
+                        a.options[(path + [name]).joined(separator: "/")] = .array(t)
+                    }
+                }
+                return a.build(.fold(spec))
+            },
         ]
     }
 }

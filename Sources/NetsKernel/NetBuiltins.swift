@@ -50,8 +50,9 @@ func chainParts(_ e: Expr, _ c: Call, input: PortSpec? = nil, output: PortSpec? 
 }
 
 /// Edges of `NetGraph`: `a -> b -> c`, `{a, b} -> c`, `NetPort["Input"] -> a`, `a -> NetPort["Output"]`;
-/// nodes by 1-based index or name.
-func graphEdges(_ spec: Expr, names: [String], ports: [[String]] = []) throws -> [Edge] {
+/// nodes by 1-based index or name. Input ports other than "Input" (`NetPort["State"] -> a`) are
+/// added to `inputNames` as edges first name them.
+func graphEdges(_ spec: Expr, names: [String], ports: [[String]] = [], inputNames: inout [String]) throws -> [Edge] {
     var edges: [Edge] = []
     var nextPort = [Int: Int]()
     func node(_ e: Expr) throws -> Int {
@@ -61,8 +62,12 @@ func graphEdges(_ spec: Expr, names: [String], ports: [[String]] = []) throws ->
     }
     func source(_ e: Expr) throws -> Edge.Source {
         if e.hasHead(Symbol.intern("NetPort")) {
-            guard e.args.first?.asString == "Input" else { throw NetError("invedge", "only NetPort[\"Input\"] can start an edge") }
-            return .input(0)
+            guard e.args.count == 1, let port = e.args[0].asString, port != "Output" else {
+                throw NetError("invedge", "\(InputForm.string(e)) cannot start an edge; use NetPort[\"Input\"] or another input port's name")
+            }
+            if let i = inputNames.firstIndex(of: port) { return .input(i) }
+            inputNames.append(port)
+            return .input(inputNames.count - 1)
         }
         return .node(try node(e))
     }
@@ -214,14 +219,19 @@ extension Kernel {
                 let opts = c.options(from: 2)
                 return netOperation(c) {
                     let (names, nets) = try namedParts(pos[0], c)
-                    let edges = try graphEdges(pos[1], names: names, ports: nets.map(\.inputPortNames))
+                    var inputNames = ["Input"]
+                    let edges = try graphEdges(pos[1], names: names, ports: nets.map(\.inputPortNames), inputNames: &inputNames)
                     let input = try opts["Input"].map { try shapeSpec($0, "Input") }
                     let output = try opts["Output"].map { try shapeSpec($0, "Output") }
-                    return .net(.graph(try Graph(names: names, nodes: nets, edges: edges, encoder: input?.encoder, decoder: output?.decoder,
-                                                 inputs: [input?.shape], output: output?.shape)))
+                    if inputNames.count > 1, !edges.contains(where: { $0.source == .input(0) }) {
+                        throw NetError("invedge", "the input port \"Input\" is not connected")
+                    }
+                    let inputs = [input?.shape] + Array(repeating: nil, count: inputNames.count - 1)
+                    return .net(.graph(try Graph(names: names, nodes: nets, edges: edges, inputNames: inputNames, encoder: input?.encoder,
+                                                 decoder: output?.decoder, inputs: inputs, output: output?.shape)))
                 }
             },
-            Builtin("NetPort", [], usage: "NetPort[\"Input\"] and NetPort[\"Output\"] name the ports of a NetGraph in its edges."),
+            Builtin("NetPort", [], usage: "NetPort[\"Input\"] and NetPort[\"Output\"] name the ports of a NetGraph in its edges; NetPort[\"State\"] (any other name) is a further input port."),
             Builtin("NetEncoder", [], usage: "NetEncoder[\"Image\"] or NetEncoder[{\"Image\", {w, h}, \"ColorSpace\" -> \"RGB\", \"MeanImage\" -> m, \"VarianceImage\" -> v, Method -> \"Stretch\"}] turns images into arrays; NetEncoder[{\"Class\", labels}] turns labels into indices.", arity: .exactly(1)) { c in
                 if case .native = c[0] { return nil }
                 return netOperation(c) { .native(CoderValue(encoder: try encoderSpec(c[0]))) }

@@ -119,9 +119,10 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
         if let expected, !net.hasVaryingLength, let a = arrays.first(where: { $0.shape != expected }) {
             throw NetError("netinput", "the input is \(describe(a.shape)), but the net takes \(describe(expected))")
         }
-        // Sequences of different lengths run padded and masked when the net allows, otherwise one at a time.
-        let same = arrays.allSatisfy({ $0.shape == arrays[0].shape })
-        let padded = same || !net.acceptsSequenceMask ? nil : try paddedSequences(arrays)
+        // Sequences of different lengths run padded and masked when the net allows (sequence
+        // outputs cut back to each example's length), otherwise one at a time.
+        let same = arrays.allSatisfy({ $0.shape == arrays[0].shape }), flow = net.maskedFlow
+        let padded = same || flow == nil ? nil : try paddedSequences(arrays)
         let batches = padded.map { [$0.0] } ?? (same ? [arrays] : arrays.map { [$0] })
         for part in batches {
             let batch = try Tensor.concatenate(part.map { try $0.reshaped([1] + $0.shape) })
@@ -133,7 +134,10 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
             let shape = Array(y.shape.dropFirst())
             let values = y.values
             for i in 0..<part.count {
-                let t = try Tensor(shape: shape, values: Array(values[(i * per)..<((i + 1) * per)]))
+                var t = try Tensor(shape: shape, values: Array(values[(i * per)..<((i + 1) * per)]))
+                if flow == .sequence, let length = padded?.1[i], let steps = shape.first, length < steps {
+                    t = try Tensor(shape: [length] + shape.dropFirst(), values: Array(t.values[0..<(length * (per / Swift.max(steps, 1)))]))
+                }
                 outputs.append(try net.decoder.map { try decode(t, $0, prop) } ?? exprFromTensor(t))
             }
         }

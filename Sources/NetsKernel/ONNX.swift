@@ -340,7 +340,7 @@ struct ONNXExporter {
             var perm = Array(0...rank)
             for (k, p) in permutation.enumerated() { perm[p] = k + 1 }
             return node("Transpose", [x], name: name, [Self.attr("perm", ints: perm)])
-        case .attention, .map:
+        case .attention, .map, .fold:
             throw NetError("onnx", "the layer \(name) has no ONNX export yet")
         case .loss:
             throw NetError("onnx", "the loss layer \(name) has no ONNX export; export the net without its loss")

@@ -157,5 +157,43 @@ extension KernelSuite {
                 #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages)")
             }
         }
+
+        /// NetFoldOperator: a running sum folded over a sequence, a step net with Tanh that
+        /// trains, and the messages for nets it cannot fold.
+        @Test func foldFromTheLanguage() {
+            let sum = "fold = NetFoldOperator[NetGraph[<|\"cat\" -> CatenateLayer[], \"linear\" -> LinearLayer[1, \"Weights\" -> {{1, 1}}, \"Biases\" -> {0}]|>, {{NetPort[\"Input\"], NetPort[\"State\"]} -> \"cat\" -> \"linear\"}], \"Input\" -> {4, 1}];"
+            #expect(eval(sum + "fold[{{1}, {2}, {3}, {4}}]") == "{{1.}, {3.}, {6.}, {10.}}")
+            #expect(eval(sum + "Information[fold, \"ArraysTotalElementCount\"]") == "3")
+            #expect(eval(sum + "NetExtract[fold, \"linear/Weights\"] // Normal") == "{{1., 1.}}")
+            // Trained to keep a decaying sum s_t = x_t + s_{t-1} / 2 of the elements.
+            let train = """
+                step = NetGraph[<|"cat" -> CatenateLayer[], "linear" -> LinearLayer[1]|>, {{NetPort["Input"], NetPort["State"]} -> "cat" -> "linear"}];
+                net = NetChain[{NetFoldOperator[step], SequenceLastLayer[]}, "Input" -> {5, 1}];
+                SeedRandom[2]; data = Table[With[{x = RandomReal[{-1, 1}, {5, 1}]}, x -> {Fold[#2 + #1/2 &, 0, x[[All, 1]]]}], {40}];
+                t = NetTrain[net, data, All, MaxTrainingRounds -> 200, BatchSize -> 8, LearningRate -> 0.02, RandomSeeding -> 1, TrainingProgressReporting -> None];
+                {Last[t["RoundLossList"]] < First[t["RoundLossList"]]/100, Round[Normal[NetExtract[t["TrainedNet"], {1, "linear/Weights"}]], 0.05]}
+                """
+            let r = run(train)
+            #expect(r.messages == [])
+            #expect(r.result == "{True, {{1., 0.5}}}", "\(r.result)")
+            for bad in ["NetFoldOperator[LinearLayer[2]]", "NetFoldOperator[NetGraph[{CatenateLayer[]}, {{NetPort[\"Input\"], NetPort[\"Other\"]} -> 1}]]",
+                        "NetFoldOperator[NetGraph[{CatenateLayer[]}, {{NetPort[\"Input\"], NetPort[\"State\"]} -> 1}], {\"Output\" -> \"Input\"}]"] {
+                let t = run(bad)
+                #expect(t.result == "$Failed" && t.messages.count == 1, "\(bad): \(t.messages)")
+            }
+        }
+
+        /// Strings of different lengths through a net that gives sequences run padded in one
+        /// batch, each output cut to its string's length: the same as each string alone.
+        @Test func varyingLengthSequenceOutputs() {
+            let t = run("""
+                net = NetInitialize[NetChain[{EmbeddingLayer[3], LongShortTermMemoryLayer[2], NetMapOperator[LinearLayer[2]]},
+                  "Input" -> NetEncoder[{"Characters", "ab"}]], RandomSeeding -> 1];
+                batch = net[{"ab", "abbab", "b"}];
+                {Dimensions /@ batch, Max[Abs[Flatten[batch - {net["ab"], net["abbab"], net["b"]}]]] < 10^-5}
+                """)
+            #expect(t.messages == [])
+            #expect(t.result == "{{{2, 2}, {5, 2}, {1, 2}}, True}", "\(t.result)")
+        }
     }
 }

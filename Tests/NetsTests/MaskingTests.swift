@@ -31,32 +31,92 @@ import Testing
         [.gatedRecurrent(3), .sequenceReverse, .basicRecurrent(2), .sequenceAggregation(.mean)],
         [.bidirectional(forward: .longShortTermMemory(2), backward: .gatedRecurrent(2)), .sequenceAggregation(.max)],
         [.map(.linear(output: [3], biases: true)), .elementwise(.activation(.tanh)), .basicRecurrent(2), .sequenceAggregation(.total)],
+        [LayerContractTests.foldedStep, .sequenceLast],
     ]
 
     @Test(arguments: nets.indices) func paddedBatchMatchesEachSequence(_ i: Int) throws {
         let net = try Self.initialized(Self.nets[i])
         #expect(net.acceptsSequenceMask)
+        try Self.checkPadded(net)
+    }
+
+    /// Nets that are graphs, or give sequences, built from layers as `initialized` does.
+    static func graph(_ kinds: [LayerKind], _ edges: [Edge]) throws -> Net {
+        let g = try Graph(names: kinds.indices.map { "\($0 + 1)" }, nodes: kinds.map { .layer(try Layer($0)) }, edges: edges, inputs: [[5, 2]])
+        var generator = SeededGenerator(seed: 11)
+        return try Net.graph(g).initialized(generator: &generator)
+    }
+
+    static func edge(_ from: Int, _ to: Int, port: Int = 0) -> Edge { Edge(from < 0 ? .input(0) : .node(from), .node(to, port: port)) }
+
+    /// Two recurrent branches added, then the last element; and the sum itself as a sequence.
+    static func branches(reduced: Bool) throws -> Net {
+        try graph([.longShortTermMemory(3), .gatedRecurrent(3), .total] + (reduced ? [.sequenceLast] : []),
+                  [edge(-1, 0), edge(-1, 1), edge(0, 2), edge(1, 2, port: 1)] + (reduced ? [edge(2, 3)] : []))
+    }
+
+    @Test func graphsMaskLikeChains() throws {
+        let reduced = try Self.branches(reduced: true)
+        #expect(reduced.maskedFlow == .reduced && reduced.acceptsSequenceMask)
+        try Self.checkPadded(reduced)
+        let sequences = try Self.branches(reduced: false)
+        #expect(sequences.maskedFlow == .sequence && !sequences.acceptsSequenceMask)
+        try Self.checkPadded(sequences)
+    }
+
+    @Test func sequenceOutputsMaskCutToEachLength() throws {
+        for kinds: [LayerKind] in [[.longShortTermMemory(3)], [.basicRecurrent(3), .map(.linear(output: [2], biases: true)), .sequenceReverse]] {
+            let net = try Self.initialized(kinds)
+            #expect(net.maskedFlow == .sequence)
+            try Self.checkPadded(net)
+        }
+    }
+
+    @Test func graphsThatMoveOrMixElementsAreNotMasked() throws {
+        // Catenating two sequences moves the second one's elements behind the first's padding.
+        #expect(try Self.graph([.longShortTermMemory(2), .gatedRecurrent(2), .catenate], [Self.edge(-1, 0), Self.edge(-1, 1), Self.edge(0, 2), Self.edge(1, 2, port: 1)]).maskedFlow == nil)
+        // Normalizing over the whole padded sequence.
+        #expect(try Self.graph([.longShortTermMemory(2), .normalization(NormalizationSpec(from: 1)), .sequenceLast],
+                               [Self.edge(-1, 0), Self.edge(0, 1), Self.edge(1, 2)]).maskedFlow == nil)
+    }
+
+    /// The padded batch under the mask gives each example what it gives alone (a sequence
+    /// output cut to the example's length), and the arrays' gradients are those of the
+    /// examples run alone, added (for a sequence output, with the output's gradient 0 on
+    /// padding, as a loss over the real elements gives it).
+    static func checkPadded(_ net: Net) throws {
         let x = try Self.padded()
         let y = try SequenceMask.$lengths.withValue(Self.lengths) { try net.forward([x]) }
         let width = y.count / 2
+        let sequence = net.maskedFlow == .sequence
+        // Per position of a sequence output: the values of one element.
+        let element = sequence ? width / y.shape[1] : width
+        func own(_ e: Int) -> Int { sequence ? Self.lengths[e] * element : width }
         for e in 0..<2 {
-            let own = try net.forward([Self.alone(x, e)])
-            #expect(close(own, try Tensor(shape: own.shape, values: Array(y.values[(e * width)..<((e + 1) * width)])), tolerance: 1e-5), "example \(e)")
+            let alone = try net.forward([Self.alone(x, e)])
+            #expect(alone.count == own(e))
+            let real = Array(y.values[(e * width)..<(e * width + own(e))])
+            #expect(close(alone, try Tensor(shape: alone.shape, values: real), tolerance: 1e-5), "example \(e)")
         }
-        // Without the mask the padding changes the second example's output.
+        // Without the mask the padding changes the second example's output when the net reduces
+        // the sequence or reverses it (a causal sequence output has its padding after it).
         let unmasked = try net.forward([x])
-        #expect(!close(unmasked, y, tolerance: 1e-5))
-        // The gradients of the arrays are those of the two sequences run alone, added.
+        let changed = !close(try Tensor(shape: [own(1)], values: Array(unmasked.values[width..<(width + own(1))])),
+                             try Tensor(shape: [own(1)], values: Array(y.values[width..<(width + own(1))])), tolerance: 1e-5)
+        #expect(changed == (!sequence || net.layers.contains { $0.layer.kind == .sequenceReverse }))
         var g = SeededGenerator(seed: 2)
-        let gy = try Tensor(shape: y.shape, values: (0..<y.count).map { _ in Float(g.normal()) })
+        let gy = try Tensor(shape: y.shape, values: (0..<y.count).map { i in
+            let v = Float(g.normal())
+            return i % width < own(i / width) ? v : 0
+        })
         let batched = TrainingPass(generator: SeededGenerator(seed: 1), multiplier: { _ in 1 })
         try SequenceMask.$lengths.withValue(Self.lengths) {
             _ = try net.trainForward([x], [], batched, needInput: true).1(gy)
         }
         let separate = TrainingPass(generator: SeededGenerator(seed: 1), multiplier: { _ in 1 })
         for e in 0..<2 {
-            let back = try net.trainForward([Self.alone(x, e)], [], separate, needInput: true).1
-            _ = try back(Tensor(shape: [1, width], values: Array(gy.values[(e * width)..<((e + 1) * width)])))
+            let (alone, back) = try net.trainForward([Self.alone(x, e)], [], separate, needInput: true)
+            _ = try back(Tensor(shape: alone.shape, values: Array(gy.values[(e * width)..<(e * width + own(e))])))
         }
         #expect(!batched.gradients.isEmpty)
         for (key, a) in batched.gradients {
@@ -75,6 +135,8 @@ import Testing
 
     @Test func whichNetsAcceptMasks() throws {
         #expect(try !Self.initialized([.longShortTermMemory(2)]).acceptsSequenceMask)
+        #expect(try Self.initialized([.longShortTermMemory(2)]).maskedFlow == .sequence)
+        #expect(try Self.initialized([.sequenceMost, .sequenceLast]).maskedFlow == nil)
         #expect(try !Self.initialized([.sequenceMost, .sequenceLast]).acceptsSequenceMask)
         #expect(try !Self.initialized([.normalization(NormalizationSpec(from: 1)), .sequenceLast]).acceptsSequenceMask)
         // Lengths for another batch size, or that pad nothing, are not used.

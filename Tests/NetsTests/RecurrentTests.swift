@@ -55,9 +55,9 @@ import Testing
         #expect(close(try l.forward([first3]), try Tensor(shape: [2, 3, 4], values: Array(all[0..<12]) + Array(all[20..<32])), tolerance: 1e-5))
     }
 
-    /// PyTorch's Embedding, LSTM and GRU with their weights renamed to Wolfram's arrays
+    /// PyTorch's Embedding, LSTM, GRU and RNN with their weights renamed to Wolfram's arrays
     /// (Fixtures/make_torch_recurrent_fixtures.py) give what the layers give.
-    @Test(arguments: [("lstm", LayerKind.longShortTermMemory(4)), ("gru", .gatedRecurrent(4))])
+    @Test(arguments: [("lstm", LayerKind.longShortTermMemory(4)), ("gru", .gatedRecurrent(4)), ("basic", .basicRecurrent(4))])
     func matchesPyTorch(_ name: String, _ kind: LayerKind) throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/torch_recurrent.json")
         let root = (try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]) ?? [:]

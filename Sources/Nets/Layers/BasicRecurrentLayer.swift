@@ -20,12 +20,12 @@ struct BasicRecurrentLayer: RecurrentLayer, Codable {
         static let gates = [""]
 
         static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (state: Float, cell: Float) {
-            (Foundation.tanh(x[0] + s[0]), 0)
+            (hyperbolicTangent(x[0] + s[0]), 0)
         }
 
         static func stepBackward(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, dState: Float, dCell: Float)
             -> (dx: SIMD4<Float>, ds: SIMD4<Float>, dState: Float, dCell: Float) {
-            let y = Foundation.tanh(x[0] + s[0])
+            let y = hyperbolicTangent(x[0] + s[0])
             let d = dState * (1 - y * y)
             return (SIMD4(d, 0, 0, 0), SIMD4(d, 0, 0, 0), 0, 0)
         }

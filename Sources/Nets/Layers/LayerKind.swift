@@ -62,6 +62,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case deconvolution(channels: Int?, window: WindowSpec, groups: Int, biases: Bool)
     /// `TransposeLayer[perm]`: levels reordered (1-based; input level k to output level perm[k]).
     case transpose([Int])
+    /// `NetFoldOperator[net]`: a net folded over a sequence, its output fed back as its state.
+    case fold(FoldSpec)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -96,6 +98,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .deconvolution(let channels, let window, let groups, let biases):
             return DeconvolutionLayer(channels: channels, window: window, groups: groups, biases: biases)
         case .transpose(let permutation): return TransposeLayer(permutation: permutation)
+        case .fold(let spec): return NetFoldOperator(spec: spec)
         }
     }
 
@@ -107,7 +110,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
          SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
          AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self,
-         DeconvolutionLayer.self, TransposeLayer.self]
+         DeconvolutionLayer.self, TransposeLayer.self, NetFoldOperator.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.

@@ -27,19 +27,19 @@ struct LongShortTermMemoryLayer: RecurrentLayer, Codable {
         static let gates = ["InputGate", "OutputGate", "ForgetGate", "MemoryGate"]
 
         private static func gates(_ a: SIMD4<Float>) -> (i: Float, o: Float, f: Float, m: Float) {
-            (logistic(a[0]), logistic(a[1]), logistic(a[2]), Foundation.tanh(a[3]))
+            (logistic(a[0]), logistic(a[1]), logistic(a[2]), hyperbolicTangent(a[3]))
         }
 
         static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (state: Float, cell: Float) {
             let g = gates(x + s)
             let c = g.f * cell + g.i * g.m
-            return (g.o * Foundation.tanh(c), c)
+            return (g.o * hyperbolicTangent(c), c)
         }
 
         static func stepBackward(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, dState: Float, dCell: Float)
             -> (dx: SIMD4<Float>, ds: SIMD4<Float>, dState: Float, dCell: Float) {
             let g = gates(x + s)
-            let c = g.f * cell + g.i * g.m, tc = Foundation.tanh(c)
+            let c = g.f * cell + g.i * g.m, tc = hyperbolicTangent(c)
             let dc = dCell + dState * g.o * (1 - tc * tc)
             let d = SIMD4(dc * g.m * g.i * (1 - g.i), dState * tc * g.o * (1 - g.o), dc * cell * g.f * (1 - g.f), dc * g.i * (1 - g.m * g.m))
             return (d, d, 0, dc * g.f)

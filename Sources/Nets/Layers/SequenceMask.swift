@@ -29,23 +29,61 @@ public enum SequenceMask {
     }
 }
 
+/// What a padded batch of sequences is at a point of a net under a `SequenceMask`: still the
+/// sequences, padded (their real elements right, whatever the padding holds), or reduced to one
+/// value per example (SequenceLastLayer, AggregationLayer[f, 1]).
+public enum MaskedFlow: Sendable, Equatable {
+    case sequence, reduced
+}
+
 extension Net {
     /// Whether the net computes the same for a padded batch under `SequenceMask` as for each
-    /// sequence alone: a chain whose layers before the first one that reduces the sequence
-    /// (SequenceLastLayer, AggregationLayer[f, 1]) all work element by element or know the
-    /// mask, and that reduces it. Others (graphs, outputs that are sequences) run sequences of
-    /// one length at a time.
-    public var acceptsSequenceMask: Bool {
-        guard case .chain = self else { return false }
-        for (_, l) in layers {
-            switch l.kind {
-            case .sequenceLast, .sequenceAggregation: return true
-            case .embedding, .basicRecurrent, .gatedRecurrent, .longShortTermMemory, .sequenceReverse, .elementwise, .dropout, .map, .bidirectional:
-                continue
-            default: return false
+    /// sequence alone, and reduces the sequences to one value each: training then runs
+    /// sequences of any lengths in one batch. Chains and graphs alike.
+    public var acceptsSequenceMask: Bool { maskedFlow == .reduced }
+
+    /// What the net gives for a padded batch of sequences under `SequenceMask`: `.reduced` when
+    /// each example's output is what it gives alone, `.sequence` when each example's output
+    /// sequence, cut to the example's length, is what it gives alone; nil when the padding
+    /// changes the real outputs (such nets run sequences of one length at a time).
+    ///
+    /// Layers that work element by element or know the mask keep a sequence; the sequence
+    /// reducers reduce it; after that any layer may follow. In a graph, a layer that joins a
+    /// sequence with a reduced value (or catenates sequences, which moves elements) stops it.
+    public var maskedFlow: MaskedFlow? {
+        guard inputs.count == 1 else { return nil }
+        return flow([.sequence])
+    }
+
+    private func flow(_ inputs: [MaskedFlow]) -> MaskedFlow? {
+        switch self {
+        case .layer(let l): return Net.flow(of: l.kind, inputs)
+        case .chain(let c):
+            var f: MaskedFlow? = inputs.first ?? .reduced
+            for node in c.nodes { f = f.flatMap { node.flow([$0]) } }
+            return f
+        case .graph(let g):
+            var values = [MaskedFlow?](repeating: nil, count: g.nodes.count)
+            for n in g.order {
+                let given = g.inputs(of: n) { Graph.value($0, inputs: inputs, values: values) }
+                guard given.count == g.nodes[n].inputs.count else { return nil }
+                values[n] = g.nodes[n].flow(given)
+                if values[n] == nil { return nil }
             }
+            return g.outputSource.flatMap { Graph.value($0, inputs: inputs, values: values) }
         }
-        return false
+    }
+
+    private static func flow(of kind: LayerKind, _ inputs: [MaskedFlow]) -> MaskedFlow? {
+        if inputs.allSatisfy({ $0 == .reduced }) { return .reduced }
+        guard inputs.allSatisfy({ $0 == .sequence }) else { return nil }
+        switch kind {
+        case .sequenceLast, .sequenceAggregation: return .reduced
+        case .embedding, .basicRecurrent, .gatedRecurrent, .longShortTermMemory, .sequenceReverse, .elementwise, .dropout, .map, .bidirectional,
+             .fold, .total:
+            return .sequence
+        default: return nil
+        }
     }
 }
 

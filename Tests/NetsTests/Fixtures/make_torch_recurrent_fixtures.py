@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """The recurrent layers and EmbeddingLayer against PyTorch (torch 2.13.0+cpu), as a second
 reference beside the NumPy rendering of Wolfram's equations (make_recurrent_fixtures.py):
-torch.nn.Embedding(6, 3) then torch.nn.LSTM(3, 4) and torch.nn.GRU(3, 4), batch_first, on a
-batch of 2 sequences of 5 indices, with PyTorch's weights renamed to Wolfram's arrays:
+torch.nn.Embedding(6, 3) then torch.nn.LSTM(3, 4), torch.nn.GRU(3, 4) and torch.nn.RNN(3, 4) (tanh),
+batch_first, on a batch of 2 sequences of 5 indices, with PyTorch's weights renamed to Wolfram's
+arrays:
 
 - LSTM: PyTorch's gate rows are (i, f, g, o) = InputGate, ForgetGate, MemoryGate, OutputGate;
   each Wolfram gate has one bias, b_ih + b_hh.
 - GRU: rows (r, z, n) = ResetGate, InputGate, MemoryGate; Wolfram's memory gate has no bias
   inside the reset product, so PyTorch's b_hn is set to 0, and the other biases are summed.
+- RNN: BasicRecurrentLayer's InputWeights, StateWeights, and Biases = b_ih + b_hh.
 - Embedding: PyTorch's index i is Wolfram's i + 1.
 
 Run from this folder: python3 make_torch_recurrent_fixtures.py (writes torch_recurrent.json).
@@ -49,6 +51,10 @@ for q, gate in enumerate(["ResetGate", "InputGate", "MemoryGate"]):
     arrays[gate + "StateWeights"] = t(gru.weight_hh_l0[rows])
     arrays[gate + "Biases"] = t(gru.bias_ih_l0[rows] + gru.bias_hh_l0[rows])
 out["gru"] = {"arrays": arrays, "output": t(gru(x)[0])}
+
+rnn = torch.nn.RNN(K, U, batch_first=True)
+out["basic"] = {"arrays": {"InputWeights": t(rnn.weight_ih_l0), "StateWeights": t(rnn.weight_hh_l0),
+                           "Biases": t(rnn.bias_ih_l0 + rnn.bias_hh_l0)}, "output": t(rnn(x)[0])}
 
 with open("torch_recurrent.json", "w") as fh:
     json.dump(out, fh)
