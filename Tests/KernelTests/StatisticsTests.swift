@@ -49,7 +49,7 @@ extension KernelSuite {
             ("Eigenvalues[{{2, 1}, {1, 2}}]", "{3, 1}"),
             ("Eigenvectors[{{2, 1}, {1, 2}}]", "{{1, 1}, {-1, 1}}"),
             ("NullSpace[{{1, 2, 3}, {2, 4, 6}}]", "{{-3, 0, 1}, {-2, 1, 0}}"),
-            ("Det[{{a, b}, {c, d}}]", "a d - b c"),
+            ("Det[{{a, b}, {c, d}}]", "-(b c) + a d"),
             ("Mean[BetaDistribution[2, 3]]", "2/5"),
             ("Variance[BetaDistribution[a, b]]", "a b/((a + b)^2 (1 + a + b))"),
             ("PDF[NormalDistribution[0, 1], x]", "E^(-x^2/2)/Sqrt[2 Pi]"),
