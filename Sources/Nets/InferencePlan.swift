@@ -109,7 +109,9 @@ public final class InferencePlan: @unchecked Sendable {
     /// The net applied to a batch (leading dimension). A batch of several examples runs as one
     /// job per core, each taking the next example and running every layer on it with serial
     /// kernels: an example's activations stay in cache from layer to layer, and the cores never
-    /// wait for each other between layers. A single example runs with parallel kernels.
+    /// wait for each other between layers (a plan with a step that batches examples, such as a
+    /// recurrence, gives each job a core's share of the batch instead). A single example runs
+    /// with parallel kernels.
     /// `stop` is asked before each example; once it says yes the run ends with
     /// `NetError("interrupted")` (Ctrl-C within an example's time, not a batch's).
     public func run(_ x: Tensor, stop: @Sendable () -> Bool = { false }) throws -> Tensor {
@@ -120,21 +122,25 @@ public final class InferencePlan: @unchecked Sendable {
         // GEMM (the classifier's), spin for a while and take the cores from the next layers.
         guard x.rank >= 2, workers >= 2 else { return try BLAS.singleThreaded { try run(x, runners[0]) } }
         while runners.count < workers { runners.append(Runner()) }
-        let results = Results(count: n)
+        // One example per job, or a core's share of the batch for steps that batch examples.
+        let perJob = steps.contains(where: { $0.op.batchesExamples }) ? (n + workers - 1) / workers : 1
+        let jobs = (n + perJob - 1) / perJob
+        let results = Results(count: jobs)
         defer { results.deallocate() }
         let next = Atomic<Int>(0)
         Parallel.jobs(workers) { w in
             while true {
                 let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard i < n, !stop() else { return }
-                results.slots[i] = Result { try self.run(x.slice(i..<(i + 1)), self.runners[w]) }
+                guard i < jobs, !stop() else { return }
+                let examples = i * perJob..<Swift.min(n, (i + 1) * perJob)
+                results.slots[i] = Result { try self.run(x.slice(examples), self.runners[w]) }
             }
         }
         if stop() { throw NetError("interrupted", "the evaluation was interrupted") }
         return try Tensor.concatenate(results.slots.map { try ($0 ?? .failure(NetError("eval", "an example was not run"))).get() })
     }
 
-    /// One slot per example, each written by the one job that ran it.
+    /// One slot per job's examples, each written by the one job that ran it.
     private struct Results: @unchecked Sendable {
         let slots: UnsafeMutableBufferPointer<Result<Tensor, any Error>?>
         init(count: Int) {

@@ -19,6 +19,10 @@ protocol PlannedOperation: Sendable {
     /// This step ready to run many times: weights packed for the kernels that read them packed.
     /// The plan calls it once, after fusion has settled the weights.
     func prepared() -> any PlannedOperation
+    /// Whether the step runs much faster on many examples at once than on each alone (a
+    /// recurrence's per-step product is then a matrix product, not a vector one); a plan with
+    /// such a step gives each core a share of the batch rather than one example at a time.
+    var batchesExamples: Bool { get }
 }
 
 extension PlannedOperation {
@@ -26,6 +30,7 @@ extension PlannedOperation {
     var epilogueRole: EpilogueRole? { nil }
     func absorbing(_ reader: PlanReader) -> PlanFusion? { nil }
     func prepared() -> any PlannedOperation { self }
+    var batchesExamples: Bool { false }
 }
 
 /// The part a step can play in another step's epilogue.

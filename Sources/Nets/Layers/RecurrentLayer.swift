@@ -97,6 +97,7 @@ extension RecurrentLayer {
 /// A recurrent layer's plan step: the reference recurrence on the step's input.
 private struct PlannedRecurrence<Cell: RecurrentCell>: PlannedOperation {
     let recurrence: Recurrence<Cell>
+    var batchesExamples: Bool { true }
 
     func outputShape(_ xs: [[Int]]) throws -> [Int] {
         guard xs[0].count == 3 else { throw NetError("eval", "a recurrent layer takes a sequence of vectors") }
