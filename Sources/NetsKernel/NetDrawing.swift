@@ -28,17 +28,22 @@ enum NetDrawing {
     static let titleFont = 11.0, subtitleFont = 9.5, shapeFont = 9.0
     static let boxHeight = 46.0, rowGap = 26.0, columnGap = 18.0, pad = 12.0, gapWidth = 2.0
 
+    /// The net's input ports as the drawing's first row, and their names.
+    static func inputNodes(_ net: Net) -> ([Node], [String]) {
+        let inputs = net.inputs
+        let names: [String]
+        if case .graph(let g) = net { names = g.inputNames } else { names = ["Input"] }
+        let nodes = names.enumerated().map { k, name in
+            let shape = k < inputs.count ? shapeText(inputs[k]) : "?"
+            return Node(title: name, subtitle: net.encoder.flatMap { k == 0 ? describeCoder($0) : nil } ?? shape, row: 0, port: true)
+        }
+        return (nodes, names)
+    }
+
     /// The drawing of `net` as a Graphics expression.
     static func graphic(_ net: Net) -> Expr {
-        var nodes: [Node] = []
+        var nodes = inputNodes(net).0
         var edges: [(from: Int, to: Int)] = []
-        let inputs = net.inputs
-        let inputNames: [String]
-        if case .graph(let g) = net { inputNames = g.inputNames } else { inputNames = ["Input"] }
-        for (k, name) in inputNames.enumerated() {
-            let shape = k < inputs.count ? shapeText(inputs[k]) : "?"
-            nodes.append(Node(title: name, subtitle: net.encoder.flatMap { k == 0 ? describeCoder($0) : nil } ?? shape, row: 0, port: true))
-        }
         let parts = net.parts.isEmpty ? [("", net)] : net.parts.map { ($0.name, $0.net) }
         let first = nodes.count
         switch net {
@@ -91,15 +96,8 @@ enum NetDrawing {
     /// The drawing of `net` with every chain and graph inside it opened into its layers.
     static func fullGraphic(_ net: Net) -> Expr {
         guard !net.parts.isEmpty, net.layers.count <= maxLayers else { return graphic(net) }
-        var nodes: [Node] = []
+        var (nodes, inputNames) = inputNodes(net)
         var edges: [(from: Int, to: Int)] = []
-        let inputs = net.inputs
-        let inputNames: [String]
-        if case .graph(let g) = net { inputNames = g.inputNames } else { inputNames = ["Input"] }
-        for (k, name) in inputNames.enumerated() {
-            let shape = k < inputs.count ? shapeText(inputs[k]) : "?"
-            nodes.append(Node(title: name, subtitle: net.encoder.flatMap { k == 0 ? describeCoder($0) : nil } ?? shape, row: 0, port: true))
-        }
         let outs = open(net, path: "", sources: inputNames.indices.map { [$0] }, &nodes, &edges)
         let row = (outs.map { nodes[$0].row }.max() ?? 0) + 1
         nodes.append(Node(title: "Output", subtitle: net.decoder.map(describeCoder) ?? shapeText(net.output), row: row, port: true))
