@@ -13,7 +13,7 @@ public enum NetsLibrary: Library {
     public static var builtins: [Builtin] {
         [Kernel.imageBuiltins, Kernel.layerBuiltins, Kernel.netBuiltins, Kernel.trainingBuiltins,
          Kernel.packageBuiltins, Kernel.modelBuiltins, Kernel.graphicsBuiltins, Kernel.plotBuiltins,
-         Kernel.deconvolutionBuiltins].flatMap { $0 }
+         Kernel.deconvolutionBuiltins, Kernel.arrayLayerBuiltins].flatMap { $0 }
     }
     public static var formats: [FileFormat] { netsFormats + graphicsFormats }
     public static var sources: [(name: String, text: String)] { stdlibSources }

@@ -340,6 +340,10 @@ struct ONNXExporter {
             var perm = Array(0...rank)
             for (k, p) in permutation.enumerated() { perm[p] = k + 1 }
             return node("Transpose", [x], name: name, [Self.attr("perm", ints: perm)])
+        case .part(let specs):
+            return try part(specs, name: name, x)
+        case .resize(let spec):
+            return try resize(spec, l, name: name, x)
         case .attention, .map, .fold:
             throw NetError("onnx", "the layer \(name) has no ONNX export yet")
         case .loss:

@@ -138,8 +138,9 @@ struct ONNXImporter {
         }
     }
 
-    /// Adds a layer fed by `sources` whose output is the node's first output.
-    mutating func add(_ kind: LayerKind, arrays: [String: Tensor] = [:], _ n: Onnx_NodeProto, _ sources: [Edge.Source], pooled: Bool = false) throws {
+    /// Adds a layer fed by `sources` whose output is the node's output number `output`.
+    mutating func add(_ kind: LayerKind, arrays: [String: Tensor] = [:], _ n: Onnx_NodeProto, _ sources: [Edge.Source], pooled: Bool = false,
+                      output: Int = 0) throws {
         var name = n.name.isEmpty ? n.opType : n.name
         if names.contains(name) {
             var k = 2
@@ -157,7 +158,7 @@ struct ONNXImporter {
         names.append(name)
         layers.append(.layer(layer))
         for (p, s) in sources.enumerated() { edges.append(Edge(s, .node(index, port: p))) }
-        values[n.output[0]] = pooled ? .pooled(index) : .source(.node(index))
+        values[n.output[output]] = pooled ? .pooled(index) : .source(.node(index))
     }
 
     /// An ElementwiseLayer of `f`; it joins the elementwise layer before it when that layer feeds
@@ -209,9 +210,9 @@ struct ONNXImporter {
         case "LayerNormalization":
             try layerNormalization(n)
         case "Resize", "Upsample":
-            throw Self.unsupported(n, "nets has no layer that resizes an image inside a net (ResizeLayer)")
+            try resize(n)
         case "Split":
-            throw Self.unsupported(n, "nets has no layer that splits a value into parts (PartLayer)")
+            try split(n)
         case "Identity":
             let x = n.input.first ?? ""
             values[n.output[0]] = values[x]
@@ -666,9 +667,12 @@ struct ONNXImporter {
         case ("Gather", .finalState(let s)?) where int(n, "axis", 0) == 0:
             guard let t = constant(n, 1), t.dims.isEmpty, try [0, -1].contains(scalarValue(t)) else { throw Self.unsupported(n, "an index other than the one direction") }
             try add(.sequenceLast, n, [s])
-        case ("Gather", .source(let s)?) where int(n, "axis", 0) == 1:
-            guard let t = constant(n, 1), t.dims.isEmpty, try scalarValue(t) == -1 else { throw Self.unsupported(n, "an index other than -1 (the last element)") }
+        case ("Gather", .source(let s)?) where int(n, "axis", 0) == 1 && shape(of: s) == nil:
+            // The last element of a sequence of unknown length.
+            guard let t = constant(n, 1), t.dims.isEmpty, try scalarValue(t) == -1 else { throw Self.unsupported(n, "an index other than -1 (the last element) of a sequence of unknown length") }
             try add(.sequenceLast, n, [s])
+        case ("Gather", .source(let s)?):
+            try gatherPositions(n, s)
         case ("Gather", .constant(let data)?):
             guard n.input.count > 1, case .indices(let s, let shift)? = values[n.input[1]], int(n, "axis", 0) == 0 else {
                 throw Self.unsupported(n, "an embedding of indices that are not integer inputs")
@@ -685,17 +689,31 @@ struct ONNXImporter {
         case ("Gather", .shapeOf(_, let timeMajor)?):
             guard let t = constant(n, 1), try ONNXFile.integers(t) == [timeMajor ? 1 : 0] else { throw Self.unsupported(n, "a dimension other than the batch") }
             values[out] = .shape([nil], scalar: t.dims.isEmpty)
+        case ("Slice", .shapeOf(let s, false)?):
+            // Part of a shape (PyTorch's F.interpolate takes the batch and channels this way).
+            guard let x = shape(of: s), let starts = try integers(n, attribute: "starts", input: 1), let ends = try integers(n, attribute: "ends", input: 2),
+                  starts.count == 1, ends.count == 1, (try integers(n, attribute: "axes", input: 3) ?? [0]) == [0],
+                  (try integers(n, attribute: "steps", input: 4) ?? [1]) == [1] else {
+                throw Self.unsupported(n, "a slice of a shape other than a range of known entries")
+            }
+            let full: [Int64?] = [nil] + x.map { Int64($0) }
+            func clamped(_ i: Int) -> Int { Swift.min(Swift.max(i < 0 ? i &+ full.count : i, 0), full.count) }
+            let (a, b) = (clamped(starts[0]), clamped(ends[0]))
+            values[out] = .shape(a < b ? Array(full[a..<b]) : [], scalar: false)
         case ("Unsqueeze", .shape(let v, true)?) where axes == [0]:
             values[out] = .shape(v, scalar: false)
         case ("Slice", .source(let s)?):
-            guard let starts = try integers(n, attribute: "starts", input: 1), let ends = try integers(n, attribute: "ends", input: 2),
-                  try integers(n, attribute: "axes", input: 3) == [1] else { throw Self.unsupported(n, "a slice other than of the sequence axis") }
-            let steps = try integers(n, attribute: "steps", input: 4) ?? [1]
+            guard let starts = try integers(n, attribute: "starts", input: 1), let ends = try integers(n, attribute: "ends", input: 2) else {
+                throw Self.unsupported(n, "starts and ends computed in the graph")
+            }
+            let steps = try integers(n, attribute: "steps", input: 4) ?? starts.map { _ in 1 }
+            let onSequence = try integers(n, attribute: "axes", input: 3) == [1]
+            // The cuts of a sequence that have sequence layers (which follow each example's length).
             switch (starts, ends, steps) {
-            case ([0], [-1], [1]): try add(.sequenceMost, n, [s])
-            case ([1], let e, [1]) where (e.first ?? 0) >= Int(Int32.max): try add(.sequenceRest, n, [s])
-            case ([-1], let e, [-1]) where (e.first ?? 0) <= Int(Int32.min): try add(.sequenceReverse, n, [s])
-            default: throw Self.unsupported(n, "the slice \(starts)..\(ends) by \(steps), which is none of SequenceMost, SequenceRest, SequenceReverse")
+            case ([0], [-1], [1]) where onSequence: try add(.sequenceMost, n, [s])
+            case ([1], let e, [1]) where onSequence && (e.first ?? 0) >= Int(Int32.max): try add(.sequenceRest, n, [s])
+            case ([-1], let e, [-1]) where onSequence && (e.first ?? 0) <= Int(Int32.min): try add(.sequenceReverse, n, [s])
+            default: try generalSlice(n, s, starts: starts, ends: ends, steps: steps)
             }
         case ("Cast", .source(let s)?) where [6, 7].contains(int(n, "to", 0)): values[out] = .indices(s, shift: 0)
         case ("Cast", .indices(let s, let shift)?) where [6, 7].contains(int(n, "to", 0)) || shift == 0:

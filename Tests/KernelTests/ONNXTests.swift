@@ -51,6 +51,8 @@ extension KernelSuite {
             "NetChain[{NetBidirectionalOperator[GatedRecurrentLayer[3]], NetBidirectionalOperator[BasicRecurrentLayer[2]]}, \"Input\" -> {4, 3}]",
             "NetChain[{LinearLayer[{3, 4}], NormalizationLayer[2, \"Same\", \"Epsilon\" -> 0.01], ElementwiseLayer[\"GELU\"], NormalizationLayer[1 ;; All, \"Same\"]}, \"Input\" -> 5]",
             "NetChain[{TransposeLayer[{3, 1, 2}], ConvolutionLayer[2, 1], TransposeLayer[], FlattenLayer[]}, \"Input\" -> {4, 3, 2}]",
+            "NetChain[{ResizeLayer[{Scaled[2], 5}], ConvolutionLayer[2, 1], ResizeLayer[{3, Scaled[0.5]}, \"Scheme\" -> \"Bin\"], ResizeLayer[{Scaled[3], All}, Resampling -> \"Nearest\"]}, \"Input\" -> {2, 3, 4}]",
+            "NetGraph[{PartLayer[{2 ;; 3, All, -1}], PartLayer[{1, 1 ;; -1 ;; 2}], PartLayer[{{3, 1}, -2 ;; 1 ;; -1}], FlattenLayer[], FlattenLayer[], FlattenLayer[], CatenateLayer[]}, {1 -> 4, 2 -> 5, 3 -> 6, {4, 5, 6} -> 7}, \"Input\" -> {3, 4, 5}]",
         ])
         func roundTrip(_ spec: String) {
             let path = Self.temporary("round.onnx")
@@ -95,7 +97,9 @@ extension KernelSuite {
                           ("torch_embedding", "NetChain", 5), ("torch_layernorm", "NetChain", 1), ("torch_layernorm2d", "NetChain", 2),
                           ("torch_gelu", "NetChain", 3), ("torch_gelu20", "NetChain", 3), ("torch_bilstm", "NetChain", 3),
                           ("torch_bigru", "NetChain", 1), ("torch_padded_mean", "NetChain", 4), ("torch_sequence_cuts", "NetChain", 4),
-                          ("torch_resnet_mini", "NetGraph", 16), ("torch_transpose", "NetChain", 1)])
+                          ("torch_resnet_mini", "NetGraph", 16), ("torch_transpose", "NetChain", 1), ("torch_resize", "NetChain", 1),
+                          ("torch_split", "NetGraph", 3), ("torch_resize_bilinear", "NetChain", 2), ("torch_resize_corners", "NetChain", 2),
+                          ("torch_slices", "NetChain", 6)])
         func importsPyTorchExports(_ name: String, _ head: String, _ layers: Int) {
             let t = run(Self.difference(name))
             #expect(t.result == "{\(head), True}", "\(t.messages)")
@@ -113,14 +117,15 @@ extension KernelSuite {
             #expect(t.result == "{{NetMapOperator, NormalizationLayer}, NetBidirectionalOperator, {3, 4}}", "\(t.messages)")
         }
 
-        /// Operators nets has no layer for, exported by PyTorch: the message names the operator,
-        /// the node and why.
-        @Test(arguments: [("torch_resize", "the operator Resize of node \"/Resize\" has no nets layer (nets has no layer that resizes"),
-                          ("torch_split", "the operator Split of node \"/Split\" has no nets layer (nets has no layer that splits")])
-        func pyTorchOperatorsWithoutALayerAreNamed(_ name: String, _ message: String) {
-            let t = run("Import[\"\(Self.fixtures)/\(name).onnx\"]")
-            #expect(t.result == "$Failed")
-            #expect(t.messages.joined().contains(message), "\(t.messages)")
+        /// Resizing and cutting become nets's own layers: ResizeLayer with PyTorch's sampling,
+        /// PartLayers for Split, Slice and Gather.
+        @Test func resizingAndPartsAreNetsLayers() {
+            let t = run("""
+                {Head /@ Values[Normal[Import["\(Self.fixtures)/torch_split.onnx"]]],
+                 Information[Import["\(Self.fixtures)/torch_resize_bilinear.onnx"], "OutputPorts"],
+                 Head[NetExtract[Import["\(Self.fixtures)/torch_resize_corners.onnx"], 2]]}
+                """)
+            #expect(t.result == "{{PartLayer, PartLayer, CatenateLayer}, <|Output -> {3, 7, 5}|>, ResizeLayer}", "\(t.messages)")
         }
 
         /// The class decoder survives: the imported net still answers with classes.
@@ -325,7 +330,8 @@ extension KernelSuite {
         /// What nets's layers cannot compute is refused with the operator, the node and the reason.
         @Test(arguments: [
             ("BatchNormalization", "training mode"), ("GRU", "linear_before_reset 0"), ("LSTM", "the reverse direction alone"),
-            ("Transpose", "a permutation [1, 2, 0] that moves the batch axis"),
+            ("Transpose", "a permutation [1, 2, 0] that moves the batch axis"), ("Resize", "cubic resampling"),
+            ("Split", "parts [1, 1] that do not cut a length of 3"),
         ])
         func refusedWithAReason(_ op: String, _ why: String) throws {
             var n = Self.node(op, ["x"], "y")
@@ -346,6 +352,14 @@ extension KernelSuite {
                     n.attribute.append(d)
                 }
                 inits = [ONNXFile.proto(try Tensor(shape: [1, 2 * g, 3]), name: "W"), ONNXFile.proto(try Tensor(shape: [1, 2 * g, 2]), name: "R")]
+            case "Resize":
+                n.input += ["", "scales"]
+                n.attribute = [ONNXExporter.attr("mode", string: "cubic")]
+                inits = [ONNXFile.proto(try Tensor(shape: [3], values: [1, 1, 2]), name: "scales")]
+            case "Split":
+                n.input.append("parts")
+                n.attribute = [ONNXExporter.attr("axis", int: 2)]
+                inits = [ONNXFile.proto(integers: [1, 1], name: "parts")]
             default:
                 n.attribute = [ONNXExporter.attr("perm", ints: [1, 2, 0])]
             }

@@ -92,6 +92,13 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.transpose([3, 1, 2]), [[2, 3, 4]]),
         LayerExample(.transpose([2, 1]), [[2, 3, 2]]),
         LayerExample(foldedStep, [[4, 2]]),
+        LayerExample(.part([.element(-1)]), [[3, 2]]),
+        LayerExample(.part([.all, .span(from: 3, to: 1, step: -2)]), [[2, 4, 2]]),
+        LayerExample(.part([.elements([2, 2, 1]), .span(from: 2, to: nil, step: 1)]), [[3, 3]]),
+        LayerExample(.resize(ResizeSpec(dimensions: [.size(5), .scaled(2)])), [[2, 3, 2]]),
+        LayerExample(.resize(ResizeSpec(dimensions: [.size(2), .all], scheme: .bin)), [[2, 5, 3]]),
+        LayerExample(.resize(ResizeSpec(dimensions: [.scaled(3)], resampling: .nearest)), [[2, 2]]),
+        LayerExample(.resize(ResizeSpec(dimensions: [.size(4)], interleaving: true)), [[3, 2]]),
     ]
 
     /// `NetFoldOperator` of a step net `Tanh[W . Join[x, s] + b]` (flatten when the graph
@@ -116,6 +123,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case deconvolution
         case transpose
         case fold
+        case part, resize
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -147,6 +155,8 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .deconvolution: self = .deconvolution
             case .transpose: self = .transpose
             case .fold: self = .fold
+            case .part: self = .part
+            case .resize: self = .resize
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -355,6 +365,13 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"transpose":{"_0":[3,1,2]}}"#,
         #"{"transpose":{"_0":[2,1]}}"#,
         #"{"fold":{"_0":{"step":{"graph":{"edges":[{"source":{"input":{"_0":0}},"target":{"node":{"_0":0,"port":0}}},{"source":{"input":{"_0":1}},"target":{"node":{"_0":0,"port":1}}},{"source":{"node":{"_0":0}},"target":{"node":{"_0":1,"port":0}}},{"source":{"node":{"_0":1}},"target":{"node":{"_0":2,"port":0}}},{"source":{"node":{"_0":2}},"target":{"output":{}}}],"inputNames":["Input","State"],"names":["cat","linear","tanh"],"nodes":[{"layer":{"inputs":[null,null],"kind":{"catenate":{}}}},{"layer":{"inputs":[null],"kind":{"linear":{"biases":true,"output":[3]}},"output":[3]}},{"layer":{"inputs":[[3]],"kind":{"elementwise":{"_0":{"activation":{"_0":"tanh"}}}},"output":[3]}}]}}}}}"#,
+        #"{"part":{"_0":[{"element":{"_0":-1}}]}}"#,
+        #"{"part":{"_0":[{"all":{}},{"span":{"from":3,"step":-2,"to":1}}]}}"#,
+        #"{"part":{"_0":[{"elements":{"_0":[2,2,1]}},{"span":{"from":2,"step":1}}]}}"#,
+        #"{"resize":{"_0":{"dimensions":[{"size":{"_0":5}},{"scaled":{"_0":2}}],"interleaving":false,"resampling":"Linear","scheme":"Point"}}}"#,
+        #"{"resize":{"_0":{"dimensions":[{"size":{"_0":2}},{"all":{}}],"interleaving":false,"resampling":"Linear","scheme":"Bin"}}}"#,
+        #"{"resize":{"_0":{"dimensions":[{"scaled":{"_0":3}}],"interleaving":false,"resampling":"Nearest","scheme":"Bin"}}}"#,
+        #"{"resize":{"_0":{"dimensions":[{"size":{"_0":4}}],"interleaving":true,"resampling":"Linear","scheme":"Point"}}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

@@ -64,6 +64,10 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case transpose([Int])
     /// `NetFoldOperator[net]`: a net folded over a sequence, its output fed back as its state.
     case fold(FoldSpec)
+    /// `PartLayer[spec]`: the part `Part` takes, one spec per level.
+    case part([PartSpec])
+    /// `ResizeLayer[{d1, ...}]`: spatial levels resampled to new lengths.
+    case resize(ResizeSpec)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -99,6 +103,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
             return DeconvolutionLayer(channels: channels, window: window, groups: groups, biases: biases)
         case .transpose(let permutation): return TransposeLayer(permutation: permutation)
         case .fold(let spec): return NetFoldOperator(spec: spec)
+        case .part(let specs): return PartLayer(specs: specs)
+        case .resize(let spec): return ResizeLayer(spec: spec)
         }
     }
 
@@ -110,7 +116,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
          SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
          AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self,
-         DeconvolutionLayer.self, TransposeLayer.self, NetFoldOperator.self]
+         DeconvolutionLayer.self, TransposeLayer.self, NetFoldOperator.self, PartLayer.self, ResizeLayer.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.

@@ -24,8 +24,12 @@ each with a seeded input and PyTorch's output on it (NAME.json), checked against
 - torch_resnet_mini: ResNet-18's structure in miniature (stem Conv/BN/ReLU, MaxPool 3/2 pad 1,
   a BasicBlock, a BasicBlock of stride 2 with its 1x1 downsample, global mean, Linear), the
   BasicBlock written as torchvision writes it (torchvision itself is not needed), opset 17.
-- torch_resize, torch_split, torch_transpose: operators nets has no layer for (the messages name
-  them; the outputs are kept for when it has).
+- torch_resize: nearest upsampling by 2 (ResizeLayer); torch_split: Split into two parts joined
+  back in the other order (PartLayers and a CatenateLayer); torch_transpose: a permute (TransposeLayer).
+- torch_resize_bilinear: a Conv, then bilinear resizing to 7 x 5 with half-pixel coordinates
+  (opset 17); torch_resize_corners: bilinear by 2 with align_corners (opset 13).
+- torch_slices: a Conv, slices of channels 1:3 and every other column, the last row by Gather, a
+  Linear (PartLayers), opset 17.
 """
 import json
 import os
@@ -215,7 +219,33 @@ class Resize(nn.Module):
 class Split(nn.Module):
     def forward(self, x):
         a, b = torch.split(x, 2, dim=1)
-        return a * b
+        return torch.cat([b, a], dim=1)
+
+
+class ResizeLinear(nn.Module):
+    """A Conv, then bilinear resizing to a given size (half-pixel) or by a factor (align corners)."""
+    def __init__(self, size=None, corners=False):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 3, 3, padding=1)
+        self.size, self.corners = size, corners
+
+    def forward(self, x):
+        x = self.conv(x)
+        if self.size:
+            return nn.functional.interpolate(x, size=self.size, mode="bilinear", align_corners=self.corners)
+        return nn.functional.interpolate(x, scale_factor=2, mode="bilinear", align_corners=self.corners)
+
+
+class Slices(nn.Module):
+    """Slices of channels and every other column, a Gather of the last row, a Linear."""
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, padding=1)
+        self.fc = nn.Linear(2 * 3, 3)
+
+    def forward(self, x):
+        x = self.conv(x)[:, 1:3, :, ::2]
+        return self.fc(torch.flatten(x[:, :, -1], 1))
 
 
 class Transpose(nn.Module):
@@ -254,3 +284,6 @@ save(Resize(), torch.randn(1, 2, 3, 3), "torch_resize", 17)
 save(Split(), torch.randn(2, 4, 3), "torch_split", 17)
 save(Transpose(), torch.randn(2, 3, 4), "torch_transpose", 17)
 save(ResNetMini(), torch.randn(2, 3, 32, 32), "torch_resnet_mini", 17)
+save(ResizeLinear(size=(7, 5)), torch.randn(2, 2, 4, 3), "torch_resize_bilinear", 17)
+save(ResizeLinear(corners=True), torch.randn(2, 2, 3, 4), "torch_resize_corners", 13)
+save(Slices(), torch.randn(2, 2, 4, 5), "torch_slices", 17)

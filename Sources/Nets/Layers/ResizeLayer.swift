@@ -1,0 +1,168 @@
+import Tensor
+
+/// What `ResizeLayer[{d1, ..., dn}, opts]` resizes to and how it resamples.
+public struct ResizeSpec: Sendable, Equatable, Codable {
+    /// The new length of one resized level.
+    public enum Dimension: Sendable, Equatable, Codable {
+        case size(Int)
+        /// A ratio of the input's length (the output has the length rounded down, at least 1).
+        case scaled(Double)
+        case all
+    }
+
+    public enum Resampling: String, Sendable, Codable { case linear = "Linear", nearest = "Nearest" }
+
+    /// Where samples sit, as `ArrayResample`'s schemes put them: `point` puts the first and last
+    /// samples on the first and last input values (PyTorch's align_corners); `bin` treats each
+    /// value as the centre of a bin of equal width (ONNX's half_pixel).
+    public enum Scheme: String, Sendable, Codable { case point = "Point", bin = "Bin" }
+
+    public var dimensions: [Dimension]
+    public var resampling: Resampling
+    public var scheme: Scheme
+    /// Whether the channels are the last level rather than the first.
+    public var interleaving: Bool
+
+    public init(dimensions: [Dimension], resampling: Resampling = .linear, scheme: Scheme? = nil, interleaving: Bool = false) {
+        self.dimensions = dimensions
+        self.resampling = resampling
+        // Wolfram's automatic scheme: point sampling for linear resampling, bins for nearest.
+        self.scheme = scheme ?? (resampling == .linear ? .point : .bin)
+        self.interleaving = interleaving
+    }
+}
+
+extension ResizeSpec {
+    /// Longest resized level.
+    public static let maxLength = 1 << 20
+
+    /// The levels of an example that are resized (0-based).
+    public func axes(rank: Int) throws -> [Int] {
+        let n = dimensions.count
+        guard rank == n + 1 else {
+            throw NetError.incompatible("ResizeLayer resizes \(n) level\(n == 1 ? "" : "s") of an array of rank \(n + 1), not of rank \(rank)")
+        }
+        return interleaving ? Array(0..<n) : Array(1...n)
+    }
+
+    /// The output dimensions for an example of dimensions `x`.
+    public func outputShape(_ x: Shape) throws -> Shape {
+        var y = x
+        for (d, axis) in zip(dimensions, try axes(rank: x.count)) {
+            switch d {
+            case .size(let n): y[axis] = n
+            case .scaled(let r): y[axis] = Swift.max(1, Int((Double(x[axis]) * r + 1e-9).rounded(.down)))
+            case .all: break
+            }
+            guard y[axis] <= Self.maxLength else { throw NetError("eval", "ResizeLayer would make a level of length \(y[axis]), more than \(ResizeSpec.maxLength)") }
+        }
+        try Sizes.count(y, "the resized array")
+        return y
+    }
+}
+
+/// `ResizeLayer[{d1, ..., dn}]`: each example's n spatial levels resampled to new lengths,
+/// piecewise linearly or to the nearest value, the channel level (first, or last when
+/// interleaved) unchanged.
+///
+/// - Input: an array of rank n + 1. Output: the same rank, spatial lengths resized.
+/// - No arrays. Resampling is separable: one level after another, each output value a weighted
+///   sum of two neighbours; the gradient is the transpose of each step, in reverse order.
+struct ResizeLayer: LayerOperator, Codable {
+    var spec: ResizeSpec
+
+    static let specKey = "resize"
+    private enum CodingKeys: String, CodingKey { case spec = "_0" }
+    var kind: LayerKind { .resize(spec) }
+    var name: String { "ResizeLayer" }
+
+    func inferShapes(_ shapes: inout LayerShapes, arrays: [String: Tensor]) throws {
+        if let x = shapes.input { try shapes.setOutput(try spec.outputShape(x)) }
+    }
+
+    /// For one level of length `n` resized to `m`: each output position's two input neighbours
+    /// and the weight of the second.
+    func taps(_ n: Int, _ m: Int) -> [(Int, Int, Float)] {
+        let ratio = spec.scheme == .point ? (m > 1 ? Double(n - 1) / Double(m - 1) : 0) : Double(n) / Double(m)
+        return (0..<m).map { o in
+            switch (spec.resampling, spec.scheme) {
+            case (.nearest, .point):
+                let i = Swift.min(n - 1, Int((Double(o) * ratio).rounded()))
+                return (i, i, 0)
+            case (.nearest, .bin):
+                let i = Swift.min(n - 1, Int(((Double(o) + 0.5) * ratio).rounded(.down)))
+                return (i, i, 0)
+            case (.linear, _):
+                let c = spec.scheme == .point ? Double(o) * ratio : Swift.max(0, (Double(o) + 0.5) * ratio - 0.5)
+                let i = Swift.min(n - 1, Int(c.rounded(.down)))
+                return (i, Swift.min(i + 1, n - 1), Float(c - Double(i)))
+            }
+        }
+    }
+
+    /// One level resized: `x` viewed as {outer, n, inner} becomes {outer, m, inner}; with
+    /// `transposed`, the gradient of that step ({outer, m, inner} back to {outer, n, inner}).
+    static func resample(_ x: [Float], outer: Int, inner: Int, n: Int, m: Int, taps: [(Int, Int, Float)], transposed: Bool) -> [Float] {
+        var y = [Float](repeating: 0, count: outer * (transposed ? n : m) * inner)
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                guard let src = xp.baseAddress, let dst = yp.baseAddress else { return }
+                for b in 0..<outer {
+                    let xb = src + b * (transposed ? m : n) * inner, yb = dst + b * (transposed ? n : m) * inner
+                    for (o, (i0, i1, w)) in taps.enumerated() {
+                        if transposed {
+                            let g = xb + o * inner, a = yb + i0 * inner, c = yb + i1 * inner
+                            for j in 0..<inner { a[j] += (1 - w) * g[j]; c[j] += w * g[j] }
+                        } else {
+                            let a = xb + i0 * inner, c = xb + i1 * inner, r = yb + o * inner
+                            for j in 0..<inner { r[j] = (1 - w) * a[j] + w * c[j] }
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// Each resized level of a batch `shape` ({batch, ...}), in order: the level's place in the
+    /// batch's shape, its lengths before and after.
+    private func steps(_ shape: [Int]) throws -> [(axis: Int, n: Int, m: Int)] {
+        let x = Array(shape.dropFirst()), y = try spec.outputShape(x)
+        return try spec.axes(rank: x.count).filter { x[$0] != y[$0] }.map { (axis: $0 + 1, n: x[$0], m: y[$0]) }
+    }
+
+    /// Runs the steps over a batch of `shape`: forward, or (transposed) the gradient from the output's.
+    private func run(_ values: [Float], _ shape: [Int], transposed: Bool) throws -> [Float] {
+        var v = values, dims = shape
+        let all = try steps(shape)
+        if transposed { for s in all { dims[s.axis] = s.m } }
+        for s in transposed ? all.reversed() : all {
+            let outer = dims[..<s.axis].reduce(1, *), inner = dims[(s.axis + 1)...].reduce(1, *)
+            v = Self.resample(v, outer: outer, inner: inner, n: s.n, m: s.m, taps: taps(s.n, s.m), transposed: transposed)
+            dims[s.axis] = transposed ? s.n : s.m
+        }
+        return v
+    }
+
+    func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
+        let x = try input(xs)
+        guard x.rank >= 1 else { throw NetError("eval", "ResizeLayer got no batch") }
+        return try Tensor(shape: [x.batchCount] + (try spec.outputShape(Array(x.shape.dropFirst()))), values: try run(x.values, x.shape, transposed: false))
+    }
+
+    func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
+        let x = try input(xs)
+        return (try forward(xs, layer), { [self] dy in
+            guard step.needInput else { return [nil] }
+            return [try Tensor(shape: x.shape, values: try run(dy.values, x.shape, transposed: true))]
+        })
+    }
+
+    func planned(_ layer: Layer) throws -> (any PlannedOperation)? {
+        let operation = self
+        return ReferenceStep(layer: layer) { xs in
+            guard let x = xs.first, !x.isEmpty else { throw NetError("eval", "ResizeLayer got no batch") }
+            return [x[0]] + (try operation.spec.outputShape(Array(x.dropFirst())))
+        }
+    }
+}
