@@ -278,13 +278,27 @@ extension Kernel {
                 guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
                 return a.build(.total)
             },
-            Builtin("ThreadingLayer", [], usage: "ThreadingLayer[Plus] adds its inputs elementwise, like TotalLayer[].") { c in
-                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
-                guard a.positional.first?.isSymbol(Sym.Plus) == true else {
-                    c.message("invspec", text: "Only ThreadingLayer[Plus] is supported.")
+            Builtin("ThreadingLayer", [], usage: "ThreadingLayer[f] applies f to corresponding elements of its inputs: Plus, Times, Min, Max (any number of inputs) or Subtract, Divide, Power (two). Inputs of the same rank whose dimensions are equal or 1 are broadcast (ThreadingLayer[f, Automatic]); ThreadingLayer[f, None] needs equal shapes. ThreadingLayer[Plus] is TotalLayer[].",
+                    examples: [("ThreadingLayer[Times][{{1., 2.}, {3., 4.}}]", "{3., 8.}"),
+                               ("ThreadingLayer[Subtract][{{{5., 6.}, {7., 8.}}, {{1., 2.}}}]", "{{4., 4.}, {6., 6.}}"),
+                               ("ThreadingLayer[Max][{{1., 5.}, {3., 2.}, {0., 4.}}]", "{3., 5.}")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
+                let name = a.positional.first?.asSymbol?.name ?? ""
+                guard let f = ThreadingSpec.Function(rawValue: name) else {
+                    c.message("invspec", text: "ThreadingLayer takes Plus, Subtract, Times, Divide, Power, Min or Max, not \(a.positional.first.map(InputForm.string) ?? "nothing").")
                     return .failed
                 }
-                return a.build(.total)
+                var broadcasting = true
+                if a.positional.count == 2 {
+                    let b = a.positional[1]
+                    guard b.isSymbol(Sym.Automatic) || b.isSymbol(Sym.None) else {
+                        c.message("invspec", text: "The broadcasting specification of ThreadingLayer should be Automatic or None, not \(InputForm.string(b)).")
+                        return .failed
+                    }
+                    broadcasting = b.isSymbol(Sym.Automatic)
+                }
+                if f == .plus, a.positional.count == 1 { return a.build(.total) }
+                return a.build(.threading(ThreadingSpec(function: f, broadcasting: broadcasting)))
             },
             Builtin("EmbeddingLayer", [], usage: "EmbeddingLayer[size, n] turns each integer 1...n into a learned vector of the given size (a sequence of indices into a sequence of vectors); EmbeddingLayer[size] takes n from the encoder before it. Array \"Weights\" (n x size).", examples: [("Information[EmbeddingLayer[4, 10, \"Input\" -> 7], \"OutputPorts\"]", "<|Output -> {7, 4}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }

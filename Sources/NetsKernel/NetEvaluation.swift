@@ -63,6 +63,25 @@ package func readBytes(_ path: String) throws -> [UInt8] {
 
 
 /// `net[x]`, `net[{x...}]`, `net[x, prop]` with `BatchSize`.
+/// A layer of several unnamed inputs applied to a list of arrays takes them as its inputs, one
+/// example: `TotalLayer[][{a, b}]`, `ThreadingLayer[Times][{a, b, c}]`, `CatenateLayer[][{a, b}]`.
+func evaluateOnInputs(_ net: Net, _ x: Expr) throws -> Expr? {
+    guard case .layer(let l) = net, l.kind.inputPortNames == nil, let items = x.listItems, items.count >= 2 else { return nil }
+    let variadic: Bool
+    switch l.kind {
+    case .total, .catenate: variadic = true
+    case .threading(let spec): variadic = !spec.function.isBinary
+    default: variadic = false
+    }
+    guard variadic || l.inputs.count == items.count, l.inputs.count > 1 || variadic else { return nil }
+    let arrays = items.compactMap(\.asTensor)
+    guard arrays.count == items.count else { return nil }
+    var layer = try Layer(l.kind, arrays: l.arrays, inputCount: items.count)
+    _ = try layer.constrain(inputs: arrays.map(\.shape), output: nil)
+    let y = try Net.layer(layer).forward(try arrays.map { try $0.reshaped([1] + $0.shape) })
+    return exprFromTensor(try y.reshaped(Array(y.shape.dropFirst())))
+}
+
 package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     let pos = c.positional
     guard pos.count == 1 || pos.count == 2 else { return nil }
@@ -70,6 +89,7 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     var plan = value.plan
     let x = pos[0]
     let prop = pos.count == 2 ? pos[1] : nil
+    if let y = try evaluateOnInputs(net, x) { return y }
     if net.inputs.count != 1 { return try evaluatePorts(net, x, c) }
     // A net whose input size is still open takes it from the data.
     if net.encoder == nil, (net.inputs.first ?? nil) == nil, let t = x.asTensor {

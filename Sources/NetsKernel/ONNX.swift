@@ -326,6 +326,15 @@ struct ONNXExporter {
             return node("Concat", inputs, name: name, [Self.attr("axis", int: 1)])
         case .total:
             return node("Sum", inputs, name: name)
+        case .threading(let spec):
+            // ONNX broadcasts dimensions of 1 as ThreadingLayer does; Sum, Min and Max take any
+            // number of inputs, the others are folded from the left.
+            let ops: [ThreadingSpec.Function: String] = [.plus: "Sum", .subtract: "Sub", .times: "Mul", .divide: "Div", .power: "Pow", .min: "Min", .max: "Max"]
+            guard let op = ops[spec.function] else { throw NetError("onnx", "layer \(name) has no ONNX export") }
+            if ["Sum", "Min", "Max"].contains(op) { return node(op, inputs, name: name) }
+            var v = x
+            for (k, y) in inputs.dropFirst().enumerated() { v = node(op, [v, y], name: k == inputs.count - 2 ? name : "\(name)/\(k + 1)") }
+            return v
         case .normalization(let spec):
             return try layerNormalization(spec, l, name: name, x)
         case .bidirectional(let f, let b):

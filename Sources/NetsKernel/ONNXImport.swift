@@ -245,6 +245,8 @@ struct ONNXImporter {
             try elementwise(.clip(.input, lo, hi), n)
         case "Add", "Sub", "Mul", "Div", "Pow":
             try arithmetic(n)
+        case "Min", "Max":
+            try threading(n)
         case "Sum":
             guard n.input.count > 1 else { values[n.output[0]] = values[n.input.first ?? ""]; return }
             try add(.total, n, n.input.indices.map { try source(n, $0) })
@@ -315,8 +317,7 @@ struct ONNXImporter {
         }
         if a == nil, b == nil {
             if try fuseWithInput(n) { return }
-            guard n.opType == "Add" else { throw Self.unsupported(n, "\(n.opType) of two computed values") }
-            try add(.total, n, [source(n, 0), source(n, 1)])
+            try threading(n)
             return
         }
         guard let c = a ?? b, let k = try scalarValue(c) else {

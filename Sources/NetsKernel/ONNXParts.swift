@@ -204,3 +204,36 @@ extension ONNXExporter {
         return node("Resize", [x, roi, "", sizes], name: name, attrs)
     }
 }
+
+/// Arithmetic of computed values.
+extension ONNXImporter {
+    /// Add, Sub, Mul, Div, Pow, Min or Max of computed values: a ThreadingLayer (a TotalLayer
+    /// for Add of equal shapes). ONNX broadcasts as NumPy does, aligning the last axes; an input
+    /// of lower rank is first reshaped with leading 1s, which needs its dimensions known.
+    mutating func threading(_ n: Onnx_NodeProto) throws {
+        let functions: [String: ThreadingSpec.Function] = ["Add": .plus, "Sub": .subtract, "Mul": .times, "Div": .divide, "Pow": .power,
+                                                          "Min": .min, "Max": .max]
+        guard let f = functions[n.opType], !n.input.isEmpty else { throw Self.unsupported(n) }
+        if n.input.count == 1 { values[n.output[0]] = values[n.input[0]]; return }
+        var sources = try n.input.indices.map { try source(n, $0) }
+        let shapes = sources.map { shape(of: $0) }
+        if f == .plus, Set(shapes.map { $0.map { "\($0)" } ?? "?" }).count == 1 {
+            try add(.total, n, sources)
+            return
+        }
+        if shapes.allSatisfy({ $0 != nil }) {
+            let rank = shapes.map { $0?.count ?? 0 }.max() ?? 0
+            for (i, s) in shapes.enumerated() {
+                guard let s, s.count < rank else { continue }
+                // The same value with leading dimensions of 1, under a name of its own.
+                let lifted = Array(repeating: 1, count: rank - s.count) + s
+                var reshape = n
+                reshape.name = (n.name.isEmpty ? n.opType : n.name) + "/broadcast\(i + 1)"
+                reshape.output = [reshape.name]
+                try add(.reshape(lifted), reshape, [sources[i]])
+                sources[i] = .node(layers.count - 1)
+            }
+        }
+        try add(.threading(ThreadingSpec(function: f)), n, sources)
+    }
+}

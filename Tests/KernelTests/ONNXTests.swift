@@ -52,6 +52,7 @@ extension KernelSuite {
             "NetChain[{LinearLayer[{3, 4}], NormalizationLayer[2, \"Same\", \"Epsilon\" -> 0.01], ElementwiseLayer[\"GELU\"], NormalizationLayer[1 ;; All, \"Same\"]}, \"Input\" -> 5]",
             "NetChain[{TransposeLayer[{3, 1, 2}], ConvolutionLayer[2, 1], TransposeLayer[], FlattenLayer[]}, \"Input\" -> {4, 3, 2}]",
             "NetChain[{ResizeLayer[{Scaled[2], 5}], ConvolutionLayer[2, 1], ResizeLayer[{3, Scaled[0.5]}, \"Scheme\" -> \"Bin\"], ResizeLayer[{Scaled[3], All}, Resampling -> \"Nearest\"]}, \"Input\" -> {2, 3, 4}]",
+            "NetGraph[{LinearLayer[3], LinearLayer[1], ThreadingLayer[Times], ThreadingLayer[Subtract], ThreadingLayer[Max], ThreadingLayer[Divide], ElementwiseLayer[1 + #^2 &]}, {1 -> 3, 2 -> 3, {3, 1} -> 4, {4, 1, 3} -> 5, 2 -> 7, {5, 7} -> 6}, \"Input\" -> 2]",
             "NetGraph[{PartLayer[{2 ;; 3, All, -1}], PartLayer[{1, 1 ;; -1 ;; 2}], PartLayer[{{3, 1}, -2 ;; 1 ;; -1}], FlattenLayer[], FlattenLayer[], FlattenLayer[], CatenateLayer[]}, {1 -> 4, 2 -> 5, 3 -> 6, {4, 5, 6} -> 7}, \"Input\" -> {3, 4, 5}]",
         ])
         func roundTrip(_ spec: String) {
@@ -99,7 +100,7 @@ extension KernelSuite {
                           ("torch_bigru", "NetChain", 1), ("torch_padded_mean", "NetChain", 4), ("torch_sequence_cuts", "NetChain", 4),
                           ("torch_resnet_mini", "NetGraph", 16), ("torch_transpose", "NetChain", 1), ("torch_resize", "NetChain", 1),
                           ("torch_split", "NetGraph", 3), ("torch_resize_bilinear", "NetChain", 2), ("torch_resize_corners", "NetChain", 2),
-                          ("torch_slices", "NetChain", 6)])
+                          ("torch_slices", "NetChain", 6), ("torch_gating", "NetGraph", 13)])
         func importsPyTorchExports(_ name: String, _ head: String, _ layers: Int) {
             let t = run(Self.difference(name))
             #expect(t.result == "{\(head), True}", "\(t.messages)")

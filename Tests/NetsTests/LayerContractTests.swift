@@ -99,6 +99,11 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.resize(ResizeSpec(dimensions: [.size(2), .all], scheme: .bin)), [[2, 5, 3]]),
         LayerExample(.resize(ResizeSpec(dimensions: [.scaled(3)], resampling: .nearest)), [[2, 2]]),
         LayerExample(.resize(ResizeSpec(dimensions: [.size(4)], interleaving: true)), [[3, 2]]),
+        LayerExample(.threading(ThreadingSpec(function: .times)), [[2, 3], [1, 3], [2, 1]]),
+        LayerExample(.threading(ThreadingSpec(function: .divide)), [[3, 2], [3, 1]], values: [.spread, .unit]),
+        LayerExample(.threading(ThreadingSpec(function: .max, broadcasting: false)), [[4], [4]], values: [.unit, .spread]),
+        LayerExample(.threading(ThreadingSpec(function: .subtract)), [[2, 2], [2, 2]]),
+        LayerExample(.threading(ThreadingSpec(function: .power)), [[3], [3]], values: [.unit, .spread]),
     ]
 
     /// `NetFoldOperator` of a step net `Tanh[W . Join[x, s] + b]` (flatten when the graph
@@ -123,7 +128,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case deconvolution
         case transpose
         case fold
-        case part, resize
+        case part, resize, threading
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -157,6 +162,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .fold: self = .fold
             case .part: self = .part
             case .resize: self = .resize
+            case .threading: self = .threading
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -372,6 +378,11 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"resize":{"_0":{"dimensions":[{"size":{"_0":2}},{"all":{}}],"interleaving":false,"resampling":"Linear","scheme":"Bin"}}}"#,
         #"{"resize":{"_0":{"dimensions":[{"scaled":{"_0":3}}],"interleaving":false,"resampling":"Nearest","scheme":"Bin"}}}"#,
         #"{"resize":{"_0":{"dimensions":[{"size":{"_0":4}}],"interleaving":true,"resampling":"Linear","scheme":"Point"}}}"#,
+        #"{"threading":{"_0":{"broadcasting":true,"function":"Times"}}}"#,
+        #"{"threading":{"_0":{"broadcasting":true,"function":"Divide"}}}"#,
+        #"{"threading":{"_0":{"broadcasting":false,"function":"Max"}}}"#,
+        #"{"threading":{"_0":{"broadcasting":true,"function":"Subtract"}}}"#,
+        #"{"threading":{"_0":{"broadcasting":true,"function":"Power"}}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

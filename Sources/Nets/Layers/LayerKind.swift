@@ -68,6 +68,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case part([PartSpec])
     /// `ResizeLayer[{d1, ...}]`: spatial levels resampled to new lengths.
     case resize(ResizeSpec)
+    /// `ThreadingLayer[f]`: f over corresponding elements of the inputs, broadcast.
+    case threading(ThreadingSpec)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -105,6 +107,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .fold(let spec): return NetFoldOperator(spec: spec)
         case .part(let specs): return PartLayer(specs: specs)
         case .resize(let spec): return ResizeLayer(spec: spec)
+        case .threading(let spec): return ThreadingLayer(spec: spec)
         }
     }
 
@@ -116,7 +119,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
          SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
          AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self,
-         DeconvolutionLayer.self, TransposeLayer.self, NetFoldOperator.self, PartLayer.self, ResizeLayer.self]
+         DeconvolutionLayer.self, TransposeLayer.self, NetFoldOperator.self, PartLayer.self, ResizeLayer.self, ThreadingLayer.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.

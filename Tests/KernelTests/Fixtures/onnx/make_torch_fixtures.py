@@ -28,6 +28,8 @@ each with a seeded input and PyTorch's output on it (NAME.json), checked against
   back in the other order (PartLayers and a CatenateLayer); torch_transpose: a permute (TransposeLayer).
 - torch_resize_bilinear: a Conv, then bilinear resizing to 7 x 5 with half-pixel coordinates
   (opset 17); torch_resize_corners: bilinear by 2 with align_corners (opset 13).
+- torch_gating: squeeze-and-excitation (a per-channel gate broadcast over height and width by
+  Mul), Max, Sub and Div of computed values (ThreadingLayers), opset 17.
 - torch_slices: a Conv, slices of channels 1:3 and every other column, the last row by Gather, a
   Linear (PartLayers), opset 17.
 """
@@ -248,6 +250,21 @@ class Slices(nn.Module):
         return self.fc(torch.flatten(x[:, :, -1], 1))
 
 
+class Gating(nn.Module):
+    """Squeeze-and-excitation gating and arithmetic of computed values with broadcasting."""
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4, 4)
+        self.head = nn.Linear(4, 2)
+
+    def forward(self, x):
+        y = self.conv(x)
+        s = torch.sigmoid(self.fc(y.mean((2, 3)))).view(-1, 4, 1, 1)
+        z = torch.maximum(y * s, y - s) / (1 + s * s)
+        return self.head(z.mean((2, 3)))
+
+
 class Transpose(nn.Module):
     def forward(self, x):
         return x.permute(0, 2, 1)
@@ -287,3 +304,4 @@ save(ResNetMini(), torch.randn(2, 3, 32, 32), "torch_resnet_mini", 17)
 save(ResizeLinear(size=(7, 5)), torch.randn(2, 2, 4, 3), "torch_resize_bilinear", 17)
 save(ResizeLinear(corners=True), torch.randn(2, 2, 3, 4), "torch_resize_corners", 13)
 save(Slices(), torch.randn(2, 2, 4, 5), "torch_slices", 17)
+save(Gating(), torch.randn(2, 3, 5, 5), "torch_gating", 17)
