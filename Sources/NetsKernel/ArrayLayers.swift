@@ -79,6 +79,21 @@ extension Kernel {
                     return .failed
                 }
             },
+            Builtin("ConstantArrayLayer", [], usage: "ConstantArrayLayer[] has no input and outputs a learned array (\"Array\"); ConstantArrayLayer[\"Array\" -> a] starts from a, ConstantArrayLayer[\"Output\" -> dims] gives its dimensions. In a NetGraph it is combined with the data by a ThreadingLayer, which replicates it over the batch.",
+                    examples: [("ConstantArrayLayer[\"Array\" -> {1., 2.}][]", "{1., 2.}"),
+                               ("NetGraph[{ConstantArrayLayer[\"Array\" -> {10., 20.}], ThreadingLayer[Plus, Automatic]}, {{NetPort[\"Input\"], 1} -> 2}, \"Input\" -> 2][{1., 2.}]", "{11., 22.}")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                var dims: Shape?
+                if let d = a.positional.first {
+                    guard let items = d.listItems ?? (d.intValue.map { [Expr.integer($0)] }), let ds = Optional(items.compactMap(\.intValue)),
+                          ds.count == items.count, ds.allSatisfy({ $0 > 0 }) else {
+                        c.message("invspec", text: "ConstantArrayLayer's dimensions should be a list of positive integers, not \(InputForm.string(d)).")
+                        return .failed
+                    }
+                    dims = ds
+                }
+                return a.build(.constantArray(dims))
+            },
         ]
     }
 }

@@ -84,6 +84,12 @@ func evaluateOnInputs(_ net: Net, _ x: Expr) throws -> Expr? {
 
 package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     let pos = c.positional
+    if pos.isEmpty, case .layer(let l) = value.net, l.inputs.isEmpty {
+        // A layer without inputs (ConstantArrayLayer) gives its output.
+        guard l.isInitialized else { throw NetError("netuninit", "the layer has uninitialized arrays; initialize it with NetInitialize") }
+        let y = try value.net.forward([])
+        return exprFromTensor(try y.reshaped(Array(y.shape.dropFirst())))
+    }
     guard pos.count == 1 || pos.count == 2 else { return nil }
     var net = value.net
     var plan = value.plan

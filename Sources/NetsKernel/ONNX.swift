@@ -237,11 +237,16 @@ struct ONNXExporter {
     }
 
     mutating func emitLayer(_ l: Layer, name: String, inputs: [String]) throws -> String {
-        guard let x = inputs.first else { throw NetError("invspec", "layer \(name) has no input") }
         func array(_ key: String) throws -> Tensor {
             guard let a = l.arrays[key] else { throw NetError("uninit", "the array \(key) of \(name) is not initialized") }
             return a
         }
+        if case .constantArray = l.kind {
+            // The array as a batch of one, which ONNX broadcasts as ThreadingLayer does.
+            let a = try array("Array")
+            return constant(try a.reshaped([1] + a.shape), name)
+        }
+        guard let x = inputs.first else { throw NetError("invspec", "layer \(name) has no input") }
         switch l.kind {
         case .linear(_, let biases):
             var v = x
@@ -353,7 +358,7 @@ struct ONNXExporter {
             return try part(specs, name: name, x)
         case .resize(let spec):
             return try resize(spec, l, name: name, x)
-        case .attention, .map, .fold:
+        case .attention, .map, .fold, .constantArray:
             throw NetError("onnx", "the layer \(name) has no ONNX export yet")
         case .loss:
             throw NetError("onnx", "the loss layer \(name) has no ONNX export; export the net without its loss")

@@ -322,7 +322,8 @@ struct ONNXImporter {
         }
         guard let c = a ?? b, let k = try scalarValue(c) else {
             if n.opType == "Add", let c = a ?? b, try fuseBiases(n, c, into: a == nil ? 0 : 1) { return }
-            throw Self.unsupported(n, "\(n.opType) with a constant of more than one element")
+            try threading(n)
+            return
         }
         let first = a == nil
         let f: ScalarFunction

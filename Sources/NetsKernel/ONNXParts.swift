@@ -215,9 +215,30 @@ extension ONNXImporter {
                                                           "Min": .min, "Max": .max]
         guard let f = functions[n.opType], !n.input.isEmpty else { throw Self.unsupported(n) }
         if n.input.count == 1 { values[n.output[0]] = values[n.input[0]]; return }
-        var sources = try n.input.indices.map { try source(n, $0) }
+        // Constants become ConstantArrayLayers of the computed values' rank (a batch of one).
+        let rank = try n.input.indices.compactMap { i -> Int? in
+            guard constant(n, i) == nil else { return nil }
+            guard let s = shape(of: try source(n, i)) else { throw Self.unsupported(n, "a constant broadcast against a value whose dimensions are not known") }
+            return s.count
+        }.max() ?? 0
+        var sources = try n.input.indices.map { i -> Edge.Source in
+            guard let t = constant(n, i) else { return try source(n, i) }
+            let array = try tensor(t)
+            var dims = array.shape
+            if dims.count == rank + 1 {
+                guard dims.first == 1 else { throw Self.unsupported(n, "a constant \(dims) that differs along the batch") }
+                dims.removeFirst()
+            }
+            guard dims.count <= rank else { throw Self.unsupported(n, "a constant \(array.shape) of higher rank than the values it meets") }
+            dims = Array(repeating: 1, count: rank - dims.count) + dims
+            var holder = n
+            holder.name = (n.name.isEmpty ? n.opType : n.name) + "/constant\(i + 1)"
+            holder.output = [holder.name]
+            try add(.constantArray(dims), arrays: ["Array": try array.reshaped(dims)], holder, [])
+            return .node(layers.count - 1)
+        }
         let shapes = sources.map { shape(of: $0) }
-        if f == .plus, Set(shapes.map { $0.map { "\($0)" } ?? "?" }).count == 1 {
+        if f == .plus, !sources.contains(where: isConstantArray), Set(shapes.map { $0.map { "\($0)" } ?? "?" }).count == 1 {
             try add(.total, n, sources)
             return
         }
@@ -235,5 +256,11 @@ extension ONNXImporter {
             }
         }
         try add(.threading(ThreadingSpec(function: f)), n, sources)
+    }
+
+    /// Whether a source is a ConstantArrayLayer's output (one example, not a batch).
+    func isConstantArray(_ s: Edge.Source) -> Bool {
+        guard case .node(let i) = s, case .layer(let l) = layers[i], case .constantArray = l.kind else { return false }
+        return true
     }
 }

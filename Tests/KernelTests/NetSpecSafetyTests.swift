@@ -24,6 +24,37 @@ extension KernelSuite {
             }
         }
 
+        /// Parts, resizing, threading and constant arrays with absurd or wrong specs.
+        @Test func absurdArrayLayers() {
+            expectRefused("PartLayer[0]", "invspec")
+            expectRefused("PartLayer[{1 ;; 3 ;; 0}]", "invspec")
+            expectRefused("PartLayer[Table[1, 65]]", "invspec")
+            expectRefused("PartLayer[7][{1., 2.}]", "incompat")
+            expectRefused("PartLayer[{1, 1, 1}][{1., 2.}]", "incompat")
+            expectRefused("PartLayer[3 ;; 1][{1., 2., 3.}]", "incompat")
+            expectRefused("PartLayer[{ConstantArray[1, 5000], ConstantArray[1, 5000]}, \"Input\" -> {2, 2}]")
+            expectRefused("ResizeLayer[{2^40}]", "invspec")
+            expectRefused("ResizeLayer[{Scaled[10^6]}]", "invspec")
+            expectRefused("ResizeLayer[{Scaled[1000], Scaled[1000]}, \"Input\" -> {1000, 1000, 1000}]")
+            expectRefused("ResizeLayer[{3, 3}][{1., 2.}]", "incompat")
+            expectRefused("ThreadingLayer[Subtract][{{1., 2.}, {1., 2., 3.}}]")
+            expectRefused("ThreadingLayer[Divide][{{1., 2.}, {1., 2.}, {3., 4.}}]")
+            expectRefused("ConstantArrayLayer[{-1}]", "invspec")
+            expectRefused("ConstantArrayLayer[{2^40, 2^40}]", "nomem")
+            expectRefused("ConstantArrayLayer[{2}, \"Array\" -> {1., 2., 3.}]", "invarr")
+        }
+
+        /// A learned constant trains: x + c fitted to x + 5 moves c to 5.
+        @Test func constantArrayTrains() {
+            let t = run("""
+                g = NetGraph[{ConstantArrayLayer[{2}], ThreadingLayer[Plus, Automatic]}, {{NetPort["Input"], 1} -> 2}, "Input" -> 2];
+                data = Table[With[{x = RandomReal[1, 2]}, x -> x + 5], 64];
+                r = NetTrain[g, data, MaxTrainingRounds -> 200, LearningRate -> 0.1, RandomSeeding -> 1];
+                Round[Normal[NetExtract[r, {1, "Array"}]], 0.1]
+                """)
+            #expect(t.result == "{5., 5.}", "\(t.messages)")
+        }
+
         @Test func absurdLinearLayers() {
             expectRefused("LinearLayer[2^63 - 1]", "nomem")
             expectRefused("NetInitialize[LinearLayer[2^62], \"Input\" -> 3]")

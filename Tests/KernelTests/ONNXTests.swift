@@ -53,6 +53,7 @@ extension KernelSuite {
             "NetChain[{TransposeLayer[{3, 1, 2}], ConvolutionLayer[2, 1], TransposeLayer[], FlattenLayer[]}, \"Input\" -> {4, 3, 2}]",
             "NetChain[{ResizeLayer[{Scaled[2], 5}], ConvolutionLayer[2, 1], ResizeLayer[{3, Scaled[0.5]}, \"Scheme\" -> \"Bin\"], ResizeLayer[{Scaled[3], All}, Resampling -> \"Nearest\"]}, \"Input\" -> {2, 3, 4}]",
             "NetGraph[{LinearLayer[3], LinearLayer[1], ThreadingLayer[Times], ThreadingLayer[Subtract], ThreadingLayer[Max], ThreadingLayer[Divide], ElementwiseLayer[1 + #^2 &]}, {1 -> 3, 2 -> 3, {3, 1} -> 4, {4, 1, 3} -> 5, 2 -> 7, {5, 7} -> 6}, \"Input\" -> 2]",
+            "NetGraph[{ConstantArrayLayer[{3, 1}], ThreadingLayer[Times], ConstantArrayLayer[{1, 4}], ThreadingLayer[Max], LinearLayer[2]}, {{NetPort[\"Input\"], 1} -> 2, {2, 3} -> 4, 4 -> 5}, \"Input\" -> {3, 4}]",
             "NetGraph[{PartLayer[{2 ;; 3, All, -1}], PartLayer[{1, 1 ;; -1 ;; 2}], PartLayer[{{3, 1}, -2 ;; 1 ;; -1}], FlattenLayer[], FlattenLayer[], FlattenLayer[], CatenateLayer[]}, {1 -> 4, 2 -> 5, 3 -> 6, {4, 5, 6} -> 7}, \"Input\" -> {3, 4, 5}]",
         ])
         func roundTrip(_ spec: String) {
@@ -100,7 +101,7 @@ extension KernelSuite {
                           ("torch_bigru", "NetChain", 1), ("torch_padded_mean", "NetChain", 4), ("torch_sequence_cuts", "NetChain", 4),
                           ("torch_resnet_mini", "NetGraph", 16), ("torch_transpose", "NetChain", 1), ("torch_resize", "NetChain", 1),
                           ("torch_split", "NetGraph", 3), ("torch_resize_bilinear", "NetChain", 2), ("torch_resize_corners", "NetChain", 2),
-                          ("torch_slices", "NetChain", 6), ("torch_gating", "NetGraph", 13)])
+                          ("torch_slices", "NetChain", 6), ("torch_gating", "NetGraph", 13), ("torch_normalize", "NetGraph", 7)])
         func importsPyTorchExports(_ name: String, _ head: String, _ layers: Int) {
             let t = run(Self.difference(name))
             #expect(t.result == "{\(head), True}", "\(t.messages)")

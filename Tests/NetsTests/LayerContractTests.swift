@@ -104,6 +104,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.threading(ThreadingSpec(function: .max, broadcasting: false)), [[4], [4]], values: [.unit, .spread]),
         LayerExample(.threading(ThreadingSpec(function: .subtract)), [[2, 2], [2, 2]]),
         LayerExample(.threading(ThreadingSpec(function: .power)), [[3], [3]], values: [.unit, .spread]),
+        LayerExample(.constantArray([2, 3]), []),
     ]
 
     /// `NetFoldOperator` of a step net `Tanh[W . Join[x, s] + b]` (flatten when the graph
@@ -128,7 +129,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case deconvolution
         case transpose
         case fold
-        case part, resize, threading
+        case part, resize, threading, constantArray
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -163,6 +164,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .part: self = .part
             case .resize: self = .resize
             case .threading: self = .threading
+            case .constantArray: self = .constantArray
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -238,6 +240,21 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             return
         }
         let shapes = example.inputs.map(\.shape)
+        if shapes.isEmpty {
+            // A layer without inputs (ConstantArrayLayer), planned beside data it is added to.
+            guard let y = l.output else { Issue.record("no output shape"); return }
+            let plus = try Layer(.threading(ThreadingSpec(function: .plus)), inputCount: 2)
+            let graph = try Graph(names: ["layer", "plus"], nodes: [.layer(l), .layer(plus)],
+                                  edges: [Edge(.input(0), .node(1, port: 0)), Edge(.node(0), .node(1, port: 1)), Edge(.node(1), .output)])
+            let plan = try InferencePlan(.graph(graph))
+            for n in [1, 3] {
+                let x = try Tensor(shape: [n] + y, values: (0..<(n * y.reduce(1, *))).map { Float($0) * 0.25 })
+                let reference = try Net.graph(graph).forward([x]), planned = try plan.run(x)
+                #expect(planned.shape == reference.shape && reference.shape == [n] + y)
+                #expect(close(planned, reference), "batch \(n): \(planned.values) vs \(reference.values)")
+            }
+            return
+        }
         guard shapes.allSatisfy({ $0 == shapes[0] }) else { return }
         let edges = shapes.indices.map { Edge(.input(0), .node(0, port: $0)) }
         let net: Net = shapes.count == 1 ? .layer(l) : .graph(try Graph(names: ["layer"], nodes: [.layer(l)], edges: edges))
@@ -383,6 +400,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"threading":{"_0":{"broadcasting":false,"function":"Max"}}}"#,
         #"{"threading":{"_0":{"broadcasting":true,"function":"Subtract"}}}"#,
         #"{"threading":{"_0":{"broadcasting":true,"function":"Power"}}}"#,
+        #"{"constantArray":{"_0":[2,3]}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

@@ -70,6 +70,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case resize(ResizeSpec)
     /// `ThreadingLayer[f]`: f over corresponding elements of the inputs, broadcast.
     case threading(ThreadingSpec)
+    /// `ConstantArrayLayer[]`: no input, a learned array of the given dimensions out.
+    case constantArray(Shape?)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -108,6 +110,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .part(let specs): return PartLayer(specs: specs)
         case .resize(let spec): return ResizeLayer(spec: spec)
         case .threading(let spec): return ThreadingLayer(spec: spec)
+        case .constantArray(let dimensions): return ConstantArrayLayer(dimensions: dimensions)
         }
     }
 
@@ -119,7 +122,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
          SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
          AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self,
-         DeconvolutionLayer.self, TransposeLayer.self, NetFoldOperator.self, PartLayer.self, ResizeLayer.self, ThreadingLayer.self]
+         DeconvolutionLayer.self, TransposeLayer.self, NetFoldOperator.self, PartLayer.self, ResizeLayer.self, ThreadingLayer.self, ConstantArrayLayer.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.

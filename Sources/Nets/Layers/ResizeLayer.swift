@@ -76,6 +76,18 @@ struct ResizeLayer: LayerOperator, Codable {
     var kind: LayerKind { .resize(spec) }
     var name: String { "ResizeLayer" }
 
+    func fixSizes(arrays: [String: Tensor]) throws {
+        guard !spec.dimensions.isEmpty, spec.dimensions.count <= 3 else { throw NetError("invspec", "ResizeLayer resizes 1 to 3 levels") }
+        for d in spec.dimensions {
+            switch d {
+            case .size(let n):
+                guard n > 0, n <= ResizeSpec.maxLength else { throw NetError("invspec", "ResizeLayer's sizes must be between 1 and \(ResizeSpec.maxLength), not \(n)") }
+            case .scaled(let r): guard r.isFinite, r > 0, r <= 1024 else { throw NetError("invspec", "ResizeLayer's Scaled ratios must be positive and at most 1024") }
+            case .all: break
+            }
+        }
+    }
+
     func inferShapes(_ shapes: inout LayerShapes, arrays: [String: Tensor]) throws {
         if let x = shapes.input { try shapes.setOutput(try spec.outputShape(x)) }
     }

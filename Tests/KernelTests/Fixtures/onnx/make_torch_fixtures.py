@@ -30,6 +30,8 @@ each with a seeded input and PyTorch's output on it (NAME.json), checked against
   (opset 17); torch_resize_corners: bilinear by 2 with align_corners (opset 13).
 - torch_gating: squeeze-and-excitation (a per-channel gate broadcast over height and width by
   Mul), Max, Sub and Div of computed values (ThreadingLayers), opset 17.
+- torch_normalize: an image minus per-channel means ({1, 3, 1, 1}) over per-channel deviations
+  ({3, 1, 1}), a Conv, times a learned per-channel scale (ConstantArrayLayers), opset 17.
 - torch_slices: a Conv, slices of channels 1:3 and every other column, the last row by Gather, a
   Linear (PartLayers), opset 17.
 """
@@ -265,6 +267,19 @@ class Gating(nn.Module):
         return self.head(z.mean((2, 3)))
 
 
+class Normalize(nn.Module):
+    """Per-channel constants broadcast over an image (ConstantArrayLayers and ThreadingLayers)."""
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1))
+        self.conv = nn.Conv2d(3, 2, 1)
+        self.scale = nn.Parameter(torch.randn(2, 1, 1))
+
+    def forward(self, x):
+        return self.conv((x - self.mean) / self.std) * self.scale
+
+
 class Transpose(nn.Module):
     def forward(self, x):
         return x.permute(0, 2, 1)
@@ -305,3 +320,4 @@ save(ResizeLinear(size=(7, 5)), torch.randn(2, 2, 4, 3), "torch_resize_bilinear"
 save(ResizeLinear(corners=True), torch.randn(2, 2, 3, 4), "torch_resize_corners", 13)
 save(Slices(), torch.randn(2, 2, 4, 5), "torch_slices", 17)
 save(Gating(), torch.randn(2, 3, 5, 5), "torch_gating", 17)
+save(Normalize(), torch.rand(2, 3, 4, 4), "torch_normalize", 17)
