@@ -464,11 +464,27 @@ struct ONNXImporter {
     }
 
     mutating func pooling(_ n: Onnx_NodeProto) throws {
-        guard int(n, "ceil_mode", 0) == 0 else { throw Self.unsupported(n, "ceil_mode") }
         guard n.output.count == 1 || n.output[1].isEmpty else { throw Self.unsupported(n, "the indices output") }
         guard let kernel = ints(n, "kernel_shape") else { throw Self.bad("node \(quoted(n.name)) has no kernel_shape") }
-        let spec = try window(n, kernel: kernel)
+        var spec = try window(n, kernel: kernel)
         let max = n.opType == "MaxPool"
+        if int(n, "ceil_mode", 0) != 0 {
+            // Rounding the output size up is a maximum over more padding at the bottom and right
+            // (padding never wins a maximum), for inputs of known size.
+            guard max, case .explicit(let t, let b, let l, let r) = spec.padding, let x = shape(of: try source(n, 0)), x.count == 3 else {
+                throw Self.unsupported(n, "ceil_mode other than of a MaxPool over an input of known size")
+            }
+            var extra = [0, 0]
+            for axis in 0..<2 {
+                let length = x[axis + 1] + (axis == 0 ? t + b : l + r), k = spec.dilation[axis] * (kernel[axis] - 1) + 1, stride = spec.stride[axis]
+                guard length >= k else { continue }
+                var out = (length - k + stride - 1) / stride + 1
+                // The last window must start inside the input or its leading padding.
+                if (out - 1) * stride >= x[axis + 1] + (axis == 0 ? t : l) { out -= 1 }
+                extra[axis] = Swift.max(0, (out - 1) * stride + k - length)
+            }
+            spec.padding = .explicit(top: t, bottom: b + extra[0], left: l, right: r + extra[1])
+        }
         if !max, int(n, "count_include_pad", 0) == 0, spec.padding != .none {
             throw Self.unsupported(n, "an average that leaves out the padding")
         }

@@ -32,6 +32,7 @@ each with a seeded input and PyTorch's output on it (NAME.json), checked against
   Mul), Max, Sub and Div of computed values (ThreadingLayers), opset 17.
 - torch_normalize: an image minus per-channel means ({1, 3, 1, 1}) over per-channel deviations
   ({3, 1, 1}), a Conv, times a learned per-channel scale (ConstantArrayLayers), opset 17.
+- torch_ceil_pool: MaxPool with ceil_mode (3/2 on 6 x 6, then 2/2 on 3 x 3), opset 17.
 - torch_slices: a Conv, slices of channels 1:3 and every other column, the last row by Gather, a
   Linear (PartLayers), opset 17.
 """
@@ -267,6 +268,19 @@ class Gating(nn.Module):
         return self.head(z.mean((2, 3)))
 
 
+class CeilPool(nn.Module):
+    """Max pooling with ceil_mode, as SqueezeNet writes it."""
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.fc = nn.Linear(4 * 2 * 2, 3)
+
+    def forward(self, x):
+        x = nn.functional.max_pool2d(self.conv(x), 3, 2, ceil_mode=True)
+        x = nn.functional.max_pool2d(x, 2, 2, ceil_mode=True)
+        return self.fc(torch.flatten(x, 1))
+
+
 class Normalize(nn.Module):
     """Per-channel constants broadcast over an image (ConstantArrayLayers and ThreadingLayers)."""
     def __init__(self):
@@ -321,3 +335,4 @@ save(ResizeLinear(corners=True), torch.randn(2, 2, 3, 4), "torch_resize_corners"
 save(Slices(), torch.randn(2, 2, 4, 5), "torch_slices", 17)
 save(Gating(), torch.randn(2, 3, 5, 5), "torch_gating", 17)
 save(Normalize(), torch.rand(2, 3, 4, 4), "torch_normalize", 17)
+save(CeilPool(), torch.randn(2, 3, 8, 8), "torch_ceil_pool", 17)
