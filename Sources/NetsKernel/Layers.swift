@@ -270,9 +270,14 @@ extension Kernel {
                 }
                 return a.build(.transpose(permutation))
             },
-            Builtin("CatenateLayer", [], usage: "CatenateLayer[] joins its inputs along their first dimension.") { c in
-                guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }
-                return a.build(.catenate)
+            Builtin("CatenateLayer", [], usage: "CatenateLayer[] joins its inputs along their first dimension; CatenateLayer[n] along level n (negative n counts from the last level).",
+                    examples: [("CatenateLayer[][{{1., 2.}, {3.}}]", "{1., 2., 3.}"), ("CatenateLayer[2][{{{1.}, {2.}}, {{3.}, {4.}}}]", "{{1., 3.}, {2., 4.}}")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                guard let level = a.positional.first?.intValue ?? (a.positional.isEmpty ? 1 : nil) else {
+                    c.message("invspec", text: "CatenateLayer takes a level, a nonzero integer, not \(a.positional.first.map(InputForm.string) ?? "").")
+                    return .failed
+                }
+                return a.build(level == 1 ? .catenate : .catenateAt(level))
             },
             Builtin("TotalLayer", [], usage: "TotalLayer[] adds its inputs elementwise (residual connections).") { c in
                 guard var a = LayerArguments(c, maxPositional: 0) else { return .failed }

@@ -69,7 +69,7 @@ func evaluateOnInputs(_ net: Net, _ x: Expr) throws -> Expr? {
     guard case .layer(let l) = net, l.kind.inputPortNames == nil, let items = x.listItems, items.count >= 2 else { return nil }
     let variadic: Bool
     switch l.kind {
-    case .total, .catenate: variadic = true
+    case .total, .catenate, .catenateAt: variadic = true
     case .threading(let spec): variadic = !spec.function.isBinary
     default: variadic = false
     }

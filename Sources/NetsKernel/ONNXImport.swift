@@ -271,8 +271,10 @@ struct ONNXImporter {
             }
             values[n.output[0]] = .shape(entries, scalar: false)
         case "Concat":
-            guard int(n, "axis", 1) == 1 else { throw Self.unsupported(n, "a catenation along axis \(int(n, "axis", 1))") }
-            try add(.catenate, n, n.input.indices.map { try source(n, $0) })
+            // ONNX's axis counts the batch (negative from the end): nets's level is the same number.
+            let axis = int(n, "axis", 1)
+            guard axis != 0, axis >= -64, axis <= 64 else { throw Self.unsupported(n, "a catenation along axis \(axis)") }
+            try add(axis == 1 ? .catenate : .catenateAt(axis), n, n.input.indices.map { try source(n, $0) })
         case "Gemm":
             try gemm(n)
         case "MatMul":

@@ -54,6 +54,7 @@ extension KernelSuite {
             "NetChain[{ResizeLayer[{Scaled[2], 5}], ConvolutionLayer[2, 1], ResizeLayer[{3, Scaled[0.5]}, \"Scheme\" -> \"Bin\"], ResizeLayer[{Scaled[3], All}, Resampling -> \"Nearest\"]}, \"Input\" -> {2, 3, 4}]",
             "NetGraph[{LinearLayer[3], LinearLayer[1], ThreadingLayer[Times], ThreadingLayer[Subtract], ThreadingLayer[Max], ThreadingLayer[Divide], ElementwiseLayer[1 + #^2 &]}, {1 -> 3, 2 -> 3, {3, 1} -> 4, {4, 1, 3} -> 5, 2 -> 7, {5, 7} -> 6}, \"Input\" -> 2]",
             "NetGraph[{ConstantArrayLayer[{3, 1}], ThreadingLayer[Times], ConstantArrayLayer[{1, 4}], ThreadingLayer[Max], LinearLayer[2]}, {{NetPort[\"Input\"], 1} -> 2, {2, 3} -> 4, 4 -> 5}, \"Input\" -> {3, 4}]",
+            "NetGraph[{LinearLayer[{3, 2}], LinearLayer[{3, 4}], CatenateLayer[2], CatenateLayer[-1], ReshapeLayer[{3, 1, 8}], CatenateLayer[-2]}, {1 -> 3, 2 -> 3, {3, 1} -> 4, 4 -> 5, {5, 5} -> 6}, \"Input\" -> 3]",
             "NetGraph[{PartLayer[{2 ;; 3, All, -1}], PartLayer[{1, 1 ;; -1 ;; 2}], PartLayer[{{3, 1}, -2 ;; 1 ;; -1}], FlattenLayer[], FlattenLayer[], FlattenLayer[], CatenateLayer[]}, {1 -> 4, 2 -> 5, 3 -> 6, {4, 5, 6} -> 7}, \"Input\" -> {3, 4, 5}]",
         ])
         func roundTrip(_ spec: String) {

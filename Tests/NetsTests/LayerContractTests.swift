@@ -105,6 +105,8 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.threading(ThreadingSpec(function: .subtract)), [[2, 2], [2, 2]]),
         LayerExample(.threading(ThreadingSpec(function: .power)), [[3], [3]], values: [.unit, .spread]),
         LayerExample(.constantArray([2, 3]), []),
+        LayerExample(.catenateAt(2), [[2, 3], [2, 1]]),
+        LayerExample(.catenateAt(-1), [[2, 2, 1], [2, 2, 3], [2, 2, 2]]),
     ]
 
     /// `NetFoldOperator` of a step net `Tanh[W . Join[x, s] + b]` (flatten when the graph
@@ -129,7 +131,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case deconvolution
         case transpose
         case fold
-        case part, resize, threading, constantArray
+        case part, resize, threading, constantArray, catenateAt
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -165,6 +167,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .resize: self = .resize
             case .threading: self = .threading
             case .constantArray: self = .constantArray
+            case .catenateAt: self = .catenateAt
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -401,6 +404,8 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"threading":{"_0":{"broadcasting":true,"function":"Subtract"}}}"#,
         #"{"threading":{"_0":{"broadcasting":true,"function":"Power"}}}"#,
         #"{"constantArray":{"_0":[2,3]}}"#,
+        #"{"catenate":{"level":2}}"#,
+        #"{"catenate":{"level":-1}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

@@ -3,7 +3,8 @@ import Testing
 
 /// nets's ONNX exports run by ONNX Runtime: MobileNet V2, a small convolutional net, a graph, deconvolutions,
 /// sequence layers (embedding, LSTM, GRU, basic recurrent, the sequence cuts and aggregations),
-/// bidirectional recurrent layers, layer normalization and TransposeLayer, each accepted by onnx.checker and
+/// bidirectional recurrent layers, layer normalization, TransposeLayer, and resizing, parts, threading, constant
+/// arrays and catenation at a deeper level, each accepted by onnx.checker and
 /// giving nets's outputs (Clients/onnx_check.py). The clients are onnx and onnxruntime pinned by
 /// hash in scripts/requirements-test.txt, installed by scripts/setup into
 /// $NETS_HOME/python-clients; when they do not import, the test says why and checks nothing.

@@ -72,6 +72,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case threading(ThreadingSpec)
     /// `ConstantArrayLayer[]`: no input, a learned array of the given dimensions out.
     case constantArray(Shape?)
+    /// `CatenateLayer[n]` for a level other than the first (1-based; negative from the end).
+    case catenateAt(Int)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -88,6 +90,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .flatten: return FlattenLayer()
         case .reshape(let dims): return ReshapeLayer(dimensions: dims)
         case .catenate: return CatenateLayer()
+        case .catenateAt(let level): return CatenateLayer(level: level)
         case .total: return TotalLayer()
         case .loss(let l): return l.operation
         case .embedding(let size, let vocabulary): return EmbeddingLayer(size: size, vocabulary: vocabulary)

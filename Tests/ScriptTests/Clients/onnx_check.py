@@ -38,6 +38,10 @@ CASES = {
                   "NormalizationLayer[1 ;; All, \"Same\"], LinearLayer[2]}, \"Input\" -> 5], RandomSeeding -> 9]", 1e-5),
     "transpose": ("NetInitialize[NetChain[{TransposeLayer[{3, 1, 2}], ConvolutionLayer[2, 1], TransposeLayer[], FlattenLayer[], LinearLayer[3]}, "
                   "\"Input\" -> {4, 3, 2}], RandomSeeding -> 10]", 1e-5),
+    "parts": ("NetInitialize[NetGraph[{ResizeLayer[{Scaled[2], 5}], ConvolutionLayer[4, 1], PartLayer[{1 ;; 2, -1 ;; 1 ;; -2}], "
+              "PartLayer[{{4, 1}, 2 ;; 4}], ConstantArrayLayer[{2, 1, 1}], ThreadingLayer[Times], ThreadingLayer[Max], CatenateLayer[2], "
+              "ResizeLayer[{Scaled[3], All}, Resampling -> \"Nearest\"], FlattenLayer[], LinearLayer[3]}, "
+              "{1 -> 2, 2 -> 3, 2 -> 4, {3, 5} -> 6, {6, 4} -> 7, {7, 3} -> 8, 8 -> 9, 9 -> 10, 10 -> 11}, \"Input\" -> {2, 3, 4}], RandomSeeding -> 11]", 1e-5),
 }
 # inputs other than uniform reals in [-1, 1]: the embedding reads indices 1...10
 INPUTS = {"embedding": "Table[RandomInteger[{1, 10}, 7], 2]"}
