@@ -79,6 +79,38 @@ extension Kernel {
                     return .failed
                 }
             },
+            Builtin("PaddingLayer", [], usage: "PaddingLayer[{{m1, n1}, {m2, n2}, ...}] pads level k of its input with m_k elements before and n_k after (later levels unpadded). Option \"Padding\": a number (0 by default), \"Fixed\" (the edge element repeated), \"Reflected\" (mirrored about the edge) or \"Periodic\" (the array repeated).",
+                    examples: [("PaddingLayer[{{1, 2}}][{1., 2.}]", "{0., 1., 2., 0., 0.}"),
+                               ("PaddingLayer[{{0, 0}, {2, 1}}, \"Padding\" -> \"Reflected\"][{{1., 2., 3.}}]", "{{3., 2., 1., 2., 3., 2.}}"),
+                               ("PaddingLayer[{{1, 1}}, \"Padding\" -> \"Periodic\"][{1., 2., 3.}]", "{3., 1., 2., 3., 1.}")]) { c in
+                guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
+                do {
+                    guard let items = a.positional.first?.listItems else { throw NetError("invspec", "PaddingLayer needs margins {{before, after}, ...}") }
+                    let margins = try items.map { e -> [Int] in
+                        guard let pair = e.listItems, pair.count == 2, let m = pair[0].intValue, let n = pair[1].intValue else {
+                            throw NetError("invspec", "\(InputForm.string(e)) is not a pair of margins {before, after}")
+                        }
+                        return [m, n]
+                    }
+                    var fill = PaddingSpec.Fill.value(0)
+                    if let p = a.take("Padding") {
+                        switch p.asString {
+                        case "Fixed"?: fill = .fixed
+                        case "Reflected"?: fill = .reflected
+                        case "Periodic"?: fill = .periodic
+                        default:
+                            guard let v = p.doubleValue else {
+                                throw NetError("invspec", "\"Padding\" must be a number, \"Fixed\", \"Reflected\" or \"Periodic\", not \(InputForm.string(p))")
+                            }
+                            fill = .value(Float(v))
+                        }
+                    }
+                    return a.build(.padding(PaddingSpec(margins: margins, fill: fill)))
+                } catch let e as NetError {
+                    c.message(e.tag, text: sentence(e.description))
+                    return .failed
+                }
+            },
             Builtin("ConstantArrayLayer", [], usage: "ConstantArrayLayer[] has no input and outputs a learned array (\"Array\"); ConstantArrayLayer[\"Array\" -> a] starts from a, ConstantArrayLayer[\"Output\" -> dims] gives its dimensions. In a NetGraph it is combined with the data by a ThreadingLayer, which replicates it over the batch.",
                     examples: [("ConstantArrayLayer[\"Array\" -> {1., 2.}][]", "{1., 2.}"),
                                ("NetGraph[{ConstantArrayLayer[\"Array\" -> {10., 20.}], ThreadingLayer[Plus, Automatic]}, {{NetPort[\"Input\"], 1} -> 2}, \"Input\" -> 2][{1., 2.}]", "{11., 22.}")]) { c in

@@ -329,6 +329,8 @@ struct ONNXExporter {
             return node("Reshape", [x, integers([-1] + dims, name + "/shape")], name: name)
         case .catenate:
             return node("Concat", inputs, name: name, [Self.attr("axis", int: 1)])
+        case .padding(let spec):
+            return try padding(spec, l, name: name, x)
         case .catenateAt(let level):
             // nets's level n is ONNX's axis n (the batch is axis 0; negative levels count alike).
             return node("Concat", inputs, name: name, [Self.attr("axis", int: level)])

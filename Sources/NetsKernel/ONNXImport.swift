@@ -747,12 +747,17 @@ struct ONNXImporter {
             }
             values[out] = .constant(t)
         case ("Pad", .source(let s)?):
-            guard (string(n, "mode") ?? "constant") == "constant", try constant(n, 2).map({ try scalarValue($0) == 0 }) ?? true,
-                  let p = try integers(n, attribute: "pads", input: 1), p.count == 8, p[0] == 0, p[1] == 0, p[4] == 0, p[5] == 0,
-                  p.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }) else {
-                throw Self.unsupported(n, "a padding other than zeros around the height and width, before a Conv")
+            // Zeros around the height and width read only by Convs become the Convs' padding;
+            // any other Pad is a PaddingLayer.
+            if graph.node.filter({ $0.input.contains(out) }).allSatisfy({ $0.opType == "Conv" }),
+               (string(n, "mode") ?? "constant") == "constant", try constant(n, 2).map({ try scalarValue($0) == 0 }) ?? true,
+               n.input.count < 4 || n.input[3].isEmpty,
+               let p = try integers(n, attribute: "pads", input: 1), p.count == 8, p[0] == 0, p[1] == 0, p[4] == 0, p[5] == 0,
+               p.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }) {
+                values[out] = .padded(s, [p[2], p[3], p[6], p[7]])
+            } else {
+                try padding(n, s)
             }
-            values[out] = .padded(s, [p[2], p[3], p[6], p[7]])
         case ("Transpose", .source(let s)?):
             // ONNX: output axis i is input axis perm[i]; nets (as Transpose[x, p]): level k goes to p[[k]].
             guard let perm = ints(n, "perm"), perm.count >= 3, perm.count <= 64, perm.first == 0, perm.sorted() == Array(0..<perm.count) else {

@@ -264,3 +264,47 @@ extension ONNXImporter {
         return true
     }
 }
+
+/// Pad read by something other than a Conv.
+extension ONNXImporter {
+    /// Pad of the axes after the batch: a PaddingLayer with ONNX's mode (constant, reflect,
+    /// edge, wrap as a value, "Reflected", "Fixed", "Periodic").
+    mutating func padding(_ n: Onnx_NodeProto, _ s: Edge.Source) throws {
+        guard n.input.count < 4 || n.input[3].isEmpty else { throw Self.unsupported(n, "axes") }
+        guard let pads = try integers(n, attribute: "pads", input: 1), pads.count >= 2, pads.count % 2 == 0, pads.count <= 130 else {
+            throw Self.unsupported(n, "pads that are not constant pairs per axis")
+        }
+        let rank = pads.count / 2
+        guard pads[0] == 0, pads[rank] == 0, pads.allSatisfy({ $0 >= 0 && $0 <= PaddingSpec.maxMargin }) else {
+            throw Self.unsupported(n, "pads \(pads) that pad the batch or crop")
+        }
+        let fill: PaddingSpec.Fill
+        switch string(n, "mode") ?? "constant" {
+        case "constant": fill = .value(Float(try constant(n, 2).flatMap { try scalarValue($0) } ?? Double(float(n, "value", 0))))
+        case "reflect": fill = .reflected
+        case "edge": fill = .fixed
+        case "wrap": fill = .periodic
+        case let mode: throw Self.unsupported(n, "the mode \(mode)")
+        }
+        var margins = (1..<rank).map { [pads[$0], pads[rank + $0]] }
+        while margins.count > 1, margins.last == [0, 0] { margins.removeLast() }
+        try add(.padding(PaddingSpec(margins: margins, fill: fill)), n, [s])
+    }
+}
+
+/// Writing PaddingLayer.
+extension ONNXExporter {
+    /// A PaddingLayer as Pad (opset 13: constant, reflect and edge; "Periodic" needs opset 19's wrap).
+    mutating func padding(_ spec: PaddingSpec, _ l: Layer, name: String, _ x: String) throws -> String {
+        guard let rank = (l.inputs.first ?? nil)?.count else { throw NetError("onnx", "layer \(name) needs a known input shape to export") }
+        var before = [Int](repeating: 0, count: rank + 1), after = before
+        for (k, m) in spec.margins.enumerated() { (before[k + 1], after[k + 1]) = (m[0], m[1]) }
+        let pads = integers(before + after, name + "/pads")
+        switch spec.fill {
+        case .value(let v): return node("Pad", [x, pads, scalar(v, name + "/value")], name: name, [Self.attr("mode", string: "constant")])
+        case .reflected: return node("Pad", [x, pads], name: name, [Self.attr("mode", string: "reflect")])
+        case .fixed: return node("Pad", [x, pads], name: name, [Self.attr("mode", string: "edge")])
+        case .periodic: throw NetError("onnx", "layer \(name) pads periodically, which ONNX writes only from opset 19 (nets writes 13 and 17)")
+        }
+    }
+}

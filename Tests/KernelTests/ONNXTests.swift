@@ -102,7 +102,7 @@ extension KernelSuite {
                           ("torch_bigru", "NetChain", 1), ("torch_padded_mean", "NetChain", 4), ("torch_sequence_cuts", "NetChain", 4),
                           ("torch_resnet_mini", "NetGraph", 16), ("torch_transpose", "NetChain", 1), ("torch_resize", "NetChain", 1),
                           ("torch_split", "NetGraph", 3), ("torch_resize_bilinear", "NetChain", 2), ("torch_resize_corners", "NetChain", 2),
-                          ("torch_slices", "NetChain", 6), ("torch_gating", "NetGraph", 13), ("torch_normalize", "NetGraph", 7), ("torch_ceil_pool", "NetChain", 5)])
+                          ("torch_slices", "NetChain", 6), ("torch_gating", "NetGraph", 13), ("torch_normalize", "NetGraph", 7), ("torch_ceil_pool", "NetChain", 5), ("torch_pads", "NetChain", 6)])
         func importsPyTorchExports(_ name: String, _ head: String, _ layers: Int) {
             let t = run(Self.difference(name))
             #expect(t.result == "{\(head), True}", "\(t.messages)")

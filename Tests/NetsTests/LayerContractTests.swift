@@ -107,6 +107,10 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         LayerExample(.constantArray([2, 3]), []),
         LayerExample(.catenateAt(2), [[2, 3], [2, 1]]),
         LayerExample(.catenateAt(-1), [[2, 2, 1], [2, 2, 3], [2, 2, 2]]),
+        LayerExample(.padding(PaddingSpec(margins: [[0, 0], [1, 2]], fill: .value(0.5))), [[2, 3]]),
+        LayerExample(.padding(PaddingSpec(margins: [[2, 1]], fill: .reflected)), [[3, 2]]),
+        LayerExample(.padding(PaddingSpec(margins: [[1, 0], [0, 3]], fill: .periodic)), [[2, 2]]),
+        LayerExample(.padding(PaddingSpec(margins: [[0, 1], [2, 2], [1, 1]], fill: .fixed)), [[1, 2, 2]]),
     ]
 
     /// `NetFoldOperator` of a step net `Tanh[W . Join[x, s] + b]` (flatten when the graph
@@ -131,7 +135,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         case deconvolution
         case transpose
         case fold
-        case part, resize, threading, constantArray, catenateAt
+        case part, resize, threading, constantArray, catenateAt, padding
 
         init(_ kind: LayerKind) {
             switch kind {
@@ -168,6 +172,7 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
             case .threading: self = .threading
             case .constantArray: self = .constantArray
             case .catenateAt: self = .catenateAt
+            case .padding: self = .padding
             case .loss(let l):
                 switch l {
                 case .crossEntropyIndex: self = .crossEntropyIndex
@@ -406,6 +411,10 @@ struct LayerExample: CustomTestStringConvertible, Sendable {
         #"{"constantArray":{"_0":[2,3]}}"#,
         #"{"catenate":{"level":2}}"#,
         #"{"catenate":{"level":-1}}"#,
+        #"{"padding":{"_0":{"fill":{"value":{"_0":0.5}},"margins":[[0,0],[1,2]]}}}"#,
+        #"{"padding":{"_0":{"fill":{"reflected":{}},"margins":[[2,1]]}}}"#,
+        #"{"padding":{"_0":{"fill":{"periodic":{}},"margins":[[1,0],[0,3]]}}}"#,
+        #"{"padding":{"_0":{"fill":{"fixed":{}},"margins":[[0,1],[2,2],[1,1]]}}}"#,
     ]
 
     @Test func specsAreStoredAsBefore() throws {

@@ -74,6 +74,8 @@ public enum LayerKind: Sendable, Equatable, Codable {
     case constantArray(Shape?)
     /// `CatenateLayer[n]` for a level other than the first (1-based; negative from the end).
     case catenateAt(Int)
+    /// `PaddingLayer[{{m1, n1}, ...}]`: levels extended by margins.
+    case padding(PaddingSpec)
 
     /// The type that implements the layer, made from this spec.
     var operation: any LayerOperator {
@@ -91,6 +93,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
         case .reshape(let dims): return ReshapeLayer(dimensions: dims)
         case .catenate: return CatenateLayer()
         case .catenateAt(let level): return CatenateLayer(level: level)
+        case .padding(let spec): return PaddingLayer(spec: spec)
         case .total: return TotalLayer()
         case .loss(let l): return l.operation
         case .embedding(let size, let vocabulary): return EmbeddingLayer(size: size, vocabulary: vocabulary)
@@ -125,7 +128,7 @@ public enum LayerKind: Sendable, Equatable, Codable {
          BasicRecurrentLayer.self, GatedRecurrentLayer.self, LongShortTermMemoryLayer.self, SequenceLastLayer.self,
          SequenceMostLayer.self, SequenceRestLayer.self, SequenceReverseLayer.self, SequenceAggregationLayer.self,
          AttentionLayer.self, NormalizationLayer.self, NetMapOperator.self, NetBidirectionalOperator.self,
-         DeconvolutionLayer.self, TransposeLayer.self, NetFoldOperator.self, PartLayer.self, ResizeLayer.self, ThreadingLayer.self, ConstantArrayLayer.self]
+         DeconvolutionLayer.self, TransposeLayer.self, NetFoldOperator.self, PartLayer.self, ResizeLayer.self, ThreadingLayer.self, ConstantArrayLayer.self, PaddingLayer.self]
     }
 
     /// `{specKey: fields}`, written by the layer's operator.

@@ -42,6 +42,9 @@ CASES = {
               "PartLayer[{{4, 1}, 2 ;; 4}], ConstantArrayLayer[{2, 1, 1}], ThreadingLayer[Times], ThreadingLayer[Max], CatenateLayer[2], "
               "ResizeLayer[{Scaled[3], All}, Resampling -> \"Nearest\"], FlattenLayer[], LinearLayer[3]}, "
               "{1 -> 2, 2 -> 3, 2 -> 4, {3, 5} -> 6, {6, 4} -> 7, {7, 3} -> 8, 8 -> 9, 9 -> 10, 10 -> 11}, \"Input\" -> {2, 3, 4}], RandomSeeding -> 11]", 1e-5),
+    "padding": ("NetInitialize[NetChain[{PaddingLayer[{{0, 0}, {1, 2}, {2, 1}}, \"Padding\" -> \"Reflected\"], ConvolutionLayer[2, 3], "
+                "PaddingLayer[{{1, 0}, {0, 1}}, \"Padding\" -> -0.5], PaddingLayer[{{0, 0}, {1, 1}, {2, 0}}, \"Padding\" -> \"Fixed\"], FlattenLayer[], LinearLayer[3]}, "
+                "\"Input\" -> {2, 4, 5}], RandomSeeding -> 12]", 1e-5),
 }
 # inputs other than uniform reals in [-1, 1]: the embedding reads indices 1...10
 INPUTS = {"embedding": "Table[RandomInteger[{1, 10}, 7], 2]"}

@@ -33,6 +33,7 @@ each with a seeded input and PyTorch's output on it (NAME.json), checked against
 - torch_normalize: an image minus per-channel means ({1, 3, 1, 1}) over per-channel deviations
   ({3, 1, 1}), a Conv, times a learned per-channel scale (ConstantArrayLayers), opset 17.
 - torch_ceil_pool: MaxPool with ceil_mode (3/2 on 6 x 6, then 2/2 on 3 x 3), opset 17.
+- torch_pads: reflection padding before a Conv, a constant padding before a MaxPool, opset 17.
 - torch_slices: a Conv, slices of channels 1:3 and every other column, the last row by Gather, a
   Linear (PartLayers), opset 17.
 """
@@ -281,6 +282,20 @@ class CeilPool(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class Pads(nn.Module):
+    """Reflection padding before a Conv (ReflectionPad2d, as style-transfer nets have it) and a
+    constant padding read by a pooling (PaddingLayers)."""
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 3, 3)
+        self.fc = nn.Linear(3 * 3 * 4, 2)
+
+    def forward(self, x):
+        x = self.conv(nn.functional.pad(x, (1, 2, 2, 1), mode="reflect"))
+        x = nn.functional.max_pool2d(nn.functional.pad(x, (1, 1, 0, 1), value=-0.5), 2)
+        return self.fc(torch.flatten(x, 1))
+
+
 class Normalize(nn.Module):
     """Per-channel constants broadcast over an image (ConstantArrayLayers and ThreadingLayers)."""
     def __init__(self):
@@ -336,3 +351,4 @@ save(Slices(), torch.randn(2, 2, 4, 5), "torch_slices", 17)
 save(Gating(), torch.randn(2, 3, 5, 5), "torch_gating", 17)
 save(Normalize(), torch.rand(2, 3, 4, 4), "torch_normalize", 17)
 save(CeilPool(), torch.randn(2, 3, 8, 8), "torch_ceil_pool", 17)
+save(Pads(), torch.randn(2, 2, 5, 6), "torch_pads", 17)
