@@ -63,7 +63,27 @@ import Testing
              long: "Print[\"started\"]; Do[FindFit[d, a x + b, {a, b}, x], {100}]"),
         // Sampling a plot.
         Case(name: "Plot", setup: [], long: "Print[\"started\"]; Plot[Sum[Sin[k x], {k, 1, 20000}], {x, 0, 10}]"),
+        // Big linear algebra: LAPACK cannot stop part way, so the call is left to finish on a
+        // thread of its own and its result is discarded.
+        Case(name: "Inverse", setup: [bigMatrix], long: "Print[\"started\"]; Inverse[m];"),
+        Case(name: "LinearSolve", setup: [bigMatrix, "b = RandomReal[1, 3000];"], long: "Print[\"started\"]; LinearSolve[m, b];"),
+        Case(name: "Eigensystem", setup: [bigMatrix], long: "Print[\"started\"]; Eigensystem[m];"),
+        Case(name: "Det", setup: [bigMatrix], long: "Print[\"started\"]; Do[Det[m], {100}];"),
+        // Big images and files.
+        Case(name: "ImageResize", setup: ["img = Image[RandomReal[1, {100, 100, 3}]];"], long: "Print[\"started\"]; ImageResize[img, {6000, 6000}];"),
+        Case(name: "Export PNG", setup: ["big = ImageResize[Image[RandomReal[1, {100, 100, 3}]], {4000, 4000}];"],
+             long: "Print[\"started\"]; Export[FileNameJoin[{$TemporaryDirectory, \"nets-interrupt-big.png\"}], big];"),
+        Case(name: "Export CSV", setup: ["rows = Table[{i, i/2., \"x\"}, {i, 10^6}];"],
+             long: "Print[\"started\"]; Export[FileNameJoin[{$TemporaryDirectory, \"nets-interrupt-big.csv\"}], rows];"),
+        // Sorting ten million numbers, and combinatorics.
+        Case(name: "Sort 10^7", setup: ["SeedRandom[1]; l = RandomReal[1, 10^7];"], long: "Print[\"started\"]; Sort[l];"),
+        Case(name: "Permutations", setup: [], long: "Print[\"started\"]; Do[Permutations[Range[9]], {100}];"),
+        Case(name: "Subsets", setup: [], long: "Print[\"started\"]; Subsets[Range[20]];"),
+        Case(name: "Tuples", setup: [], long: "Print[\"started\"]; Tuples[Range[10], 6];"),
     ]
+
+    /// A 3000 x 3000 matrix of machine numbers.
+    static let bigMatrix = "SeedRandom[1]; m = RandomReal[1, {3000, 3000}];"
 
     @Test(arguments: cases)
     func controlCStopsAndTheSessionGoesOn(_ c: Case) throws {
