@@ -250,7 +250,7 @@ extension StringPattern {
 /// after the last match's start, else at its end. At most `limit` matches.
 func scanMatches(_ patterns: [StringPattern], in s: String, overlaps: Bool, limit: Int = .max,
                  _ ev: Evaluator) throws -> [(index: Int, match: StringMatch)] {
-    if !overlaps, let one = OnePassScan(patterns) { return try one.matches(in: s, limit: limit, ev) }
+    if let one = OnePassScan(patterns, overlaps: overlaps) { return try one.matches(in: s, limit: limit, ev) }
     var out: [(Int, StringMatch)] = []
     let length = (s as NSString).length
     var loc = 0
@@ -277,54 +277,60 @@ func scanMatches(_ patterns: [StringPattern], in s: String, overlaps: Bool, limi
 
 /// Patterns scanned in one pass of one regular expression, so a long string is searched once
 /// (searching it again from each match's end costs the length of the string each time, which
-/// made StringReplace and StringSplit quadratic). Several patterns become alternatives tried in
-/// order at each point, which is the earliest match of any pattern, the first on a tie, as
-/// `scanMatches` defines it. Only for patterns without tests or conditions (a rejected match
-/// would have to be searched again), and, when there are several, without names or numbered
-/// groups of their own (which would clash or be renumbered in the alternation).
+/// made StringReplace, StringSplit and StringPosition quadratic). Several patterns become
+/// alternatives tried in order at each point, which is the earliest match of any pattern, the
+/// first on a tie, as `scanMatches` defines it. Overlapping matches are found as a lookahead
+/// `(?=(p))`, which matches (empty) at every point where p matches and captures p's match there.
+/// Only for patterns without tests or conditions (a rejected match would have to be searched
+/// again) and without numbered groups but their names' when overlapping or when there are
+/// several (their numbers would shift).
 struct OnePassScan {
     let regex: NSRegularExpression
-    /// Each pattern's names, and the group of the alternation that holds each pattern (0 for one).
     let patterns: [StringPattern]
+    /// The group holding each pattern's match (0: the whole match).
     let alternatives: [Int]
+    /// The first group of a single pattern's own numbered groups (none for several).
+    let ownGroups: Int?
+    let overlaps: Bool
 
-    init?(_ patterns: [StringPattern]) {
+    init?(_ patterns: [StringPattern], overlaps: Bool) {
         guard let first = patterns.first, patterns.allSatisfy({ $0.tests.isEmpty && $0.conditions.isEmpty }) else { return nil }
         self.patterns = patterns
-        if patterns.count == 1 {
-            regex = first.regex
-            alternatives = [0]
+        self.overlaps = overlaps
+        if patterns.count == 1, !overlaps {
+            (regex, alternatives, ownGroups) = (first.regex, [0], 1)
             return
         }
-        guard patterns.allSatisfy({ $0.names.isEmpty && $0.regex.numberOfCaptureGroups == 0 }),
-              let re = try? NSRegularExpression(pattern: patterns.map { "(" + $0.regex.pattern + ")" }.joined(separator: "|"),
-                                                options: first.regex.options) else { return nil }
-        regex = re
-        alternatives = Array(1...patterns.count)
+        let single = patterns.count == 1
+        guard patterns.allSatisfy({ $0.regex.numberOfCaptureGroups == (single ? $0.names.count : 0) }) else { return nil }
+        let alternation = patterns.map { "(" + $0.regex.pattern + ")" }.joined(separator: "|")
+        guard let re = try? NSRegularExpression(pattern: overlaps ? "(?=" + alternation + ")" : alternation, options: first.regex.options) else { return nil }
+        (regex, alternatives, ownGroups) = (re, Array(1...patterns.count), single ? 2 : nil)
     }
 
     /// The matches left to right, at most `limit`; answers an interrupt between matches and
-    /// during a long search.
+    /// during a long search. Overlapping matches start only at character boundaries.
     func matches(in s: String, limit: Int, _ ev: Evaluator) throws -> [(index: Int, match: StringMatch)] {
+        guard limit > 0 else { return [] }
         let ns = s as NSString
         var out: [(Int, StringMatch)] = []
         var failure: Error?
         var count = 0
-        guard limit > 0 else { return [] }
         regex.enumerateMatches(in: s, options: [.reportProgress], range: NSRange(location: 0, length: ns.length)) { m, _, stop in
             count &+= 1
             if count & 1023 == 0 || m == nil {
                 do { try ev.checkInterrupt() } catch { failure = error; stop.pointee = true; return }
             }
-            guard let m, let r = Range(m.range, in: s) else { return }
-            let i = alternatives.firstIndex { $0 == 0 || m.range(at: $0).location != NSNotFound } ?? 0
+            guard let m, let i = alternatives.firstIndex(where: { $0 == 0 || m.range(at: $0).location != NSNotFound }) else { return }
+            let found = m.range(at: alternatives[i])
+            guard let r = Range(found, in: s), !overlaps || r.lowerBound.samePosition(in: s) != nil else { return }
             var b = Bindings()
             for (symbol, group) in patterns[i].names {
                 let g = m.range(withName: group)
                 b = b.adding(symbol, .string(g.location == NSNotFound ? "" : ns.substring(with: g)))
             }
-            let own = alternatives[i] == 0 ? (1..<max(m.numberOfRanges, 1)).map { m.range(at: $0) } : []
-            out.append((i, StringMatch(range: r, nsRange: m.range, bindings: b, groups: own)))
+            let own = ownGroups.map { k in (k..<max(m.numberOfRanges, k)).map { m.range(at: $0) } } ?? []
+            out.append((i, StringMatch(range: r, nsRange: found, bindings: b, groups: own)))
             if out.count >= limit { stop.pointee = true }
         }
         if let failure { throw failure }

@@ -80,6 +80,11 @@ import Testing
         Case(name: "Permutations", setup: [], long: "Print[\"started\"]; Do[Permutations[Range[9]], {100}];"),
         Case(name: "Subsets", setup: [], long: "Print[\"started\"]; Subsets[Range[20]];"),
         Case(name: "Tuples", setup: [], long: "Print[\"started\"]; Tuples[Range[10], 6];"),
+        // Found by trying what else runs long: parsing a long string, a big Fibonacci number,
+        // tens of millions of random numbers.
+        Case(name: "ToExpression", setup: ["s = StringRepeat[\"1+\", 10^6] <> \"1\";"], long: "Print[\"started\"]; ToExpression[s];"),
+        Case(name: "Fibonacci", setup: [], long: "Print[\"started\"]; Fibonacci[10^7];"),
+        Case(name: "RandomReal", setup: [], long: "Print[\"started\"]; RandomReal[1, 5*10^7];"),
     ]
 
     /// A 3000 x 3000 matrix of machine numbers.
