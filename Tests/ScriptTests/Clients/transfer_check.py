@@ -72,10 +72,14 @@ try:
 
     reply, outputs, seconds = cell(kc, "trainedNet = NetTrain[newNet, Normal@dsTrain, %s, MaxTrainingRounds -> %d]" % (freeze, rounds))
     shows = [m for m in outputs if m["msg_type"] in ("display_data", "update_display_data")]
-    ids = {m["content"].get("transient", {}).get("display_id") for m in shows}
-    check("NetTrain's progress is one display updated in place", reply["status"] == "ok" and shows
-          and shows[0]["msg_type"] == "display_data" and len(ids) == 1 and None not in ids
-          and any(m["msg_type"] == "update_display_data" for m in shows), [m["msg_type"] for m in outputs])
+    training = [m for m in shows if "loss" in m["content"]["data"].get("text/plain", "")]
+    ids = {m["content"].get("transient", {}).get("display_id") for m in training}
+    first = [m for m in shows if m["content"].get("transient", {}).get("display_id") in ids][:1]
+    check("NetTrain's progress is one display updated in place", reply["status"] == "ok" and len(training) >= 2
+          and len(ids) == 1 and None not in ids and first[0]["msg_type"] == "display_data"
+          and training[-1]["msg_type"] == "update_display_data",
+          [(m["msg_type"], m["content"].get("data", {}).get("text/plain", "")[:60]) for m in outputs])
+    print("     progress shown: " + training[-1]["content"]["data"]["text/plain"])
     check("NetTrain gives the trained net", [d["text/plain"][:9] for d in results(outputs)] == ["NetChain["], outputs)
 
     reply, outputs, _ = cell(kc, 'measurements = ClassifierMeasurements[trainedNet, dsTest];\n'
@@ -95,8 +99,9 @@ try:
         if m["parent_header"].get("msg_id") != msg_id:
             continue
         seen.append(m["msg_type"])
-        if m["msg_type"] == "update_display_data" and interrupted is None:
-            km.interrupt_kernel()  # training is under way: its progress has been updated
+        text = m["content"].get("data", {}).get("text/plain", "") if m["msg_type"] == "update_display_data" else ""
+        if "loss" in text and interrupted is None:
+            km.interrupt_kernel()  # training is under way (not still computing the frozen features)
             interrupted = time.time()
         if m["msg_type"] == "execute_result":
             plain.append(m["content"]["data"]["text/plain"])
