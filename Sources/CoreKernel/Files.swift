@@ -69,10 +69,12 @@ private func integer(_ f: [UInt8]) -> Int? {
     return negative ? -v : v
 }
 
-private func formatDelimited(_ e: Expr, separator: String) -> String {
+private func formatDelimited(_ e: Expr, separator: String, _ c: Call) throws -> String {
     let rows = e.listItems ?? [e]
-    return rows.map { r in
-        (r.listItems ?? [r]).map { f -> String in
+    var pulse = Pulse(c)
+    return try rows.map { r in
+        try pulse.beat()
+        return (r.listItems ?? [r]).map { f -> String in
             if let s = f.asString {
                 return s.contains(separator) || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
             }
@@ -192,10 +194,10 @@ var coreFormats: [FileFormat] { [
                exporter: { path, e, _ in try writeText((e.listItems ?? [e]).map { $0.asString ?? OutputForm.string($0) }.joined(separator: "\n") + "\n", path) }),
     FileFormat("CSV", extensions: ["csv"], summary: "comma-separated rows; numbers become numbers",
                importer: { path, c in try parseDelimited(try readText(path), separator: ",") { _ in try c.evaluator.checkInterrupt() } },
-               exporter: { path, e, _ in try writeText(formatDelimited(e, separator: ","), path) }),
+               exporter: { path, e, c in try writeText(try formatDelimited(e, separator: ",", c), path) }),
     FileFormat("TSV", extensions: ["tsv", "tab"], summary: "tab-separated rows",
                importer: { path, c in try parseDelimited(try readText(path), separator: "\t") { _ in try c.evaluator.checkInterrupt() } },
-               exporter: { path, e, _ in try writeText(formatDelimited(e, separator: "\t"), path) }),
+               exporter: { path, e, c in try writeText(try formatDelimited(e, separator: "\t", c), path) }),
     FileFormat("JSON", extensions: ["json"], summary: "JSON as associations, lists, strings, numbers, True, False and Null",
                importer: { path, _ in try parseJSON(try readFile(path)) }),
     FileFormat("RAWJSON", summary: "the same as JSON", importer: { path, _ in try parseJSON(try readFile(path)) }),

@@ -329,7 +329,8 @@ extension Kernel {
                     return nil
                 }
                 guard abs(n) <= 10_000_000 else { return nil }
-                return .integer(fibonacci(n))
+                // Millions of digits take seconds of big multiplications: on a thread of its own.
+                return .integer(n < 10_000 ? fibonacci(n) : try awaitingInterrupt(c) { fibonacci(n) })
             },
             Builtin("PowerMod", [.listable, .protected], usage: "PowerMod[a, b, m] gives a^b mod m (a negative b uses the modular inverse).", arity: .exactly(3), messages: ["ninv": "`1` is not invertible modulo `2`."], examples: [("PowerMod[2, 10, 7]", "2"), ("PowerMod[3, -1, 7]", "5")]) { c in
                 guard let a = c[0].bigIntValue, let b = c[1].bigIntValue, let m = c[2].bigIntValue, !m.isZero else { return nil }

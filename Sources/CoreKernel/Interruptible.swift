@@ -1,3 +1,4 @@
+import Foundation
 import Language
 
 /// Native loops of the library answer Ctrl-C (and `TimeConstrained`) as the evaluator does
@@ -26,5 +27,45 @@ func interruptiblySorted<T>(_ items: [T], _ c: Call, by less: (T, T) throws -> B
     return try items.sorted { a, b in
         try pulse.beat()
         return try less(a, b)
+    }
+}
+
+/// Runs `work` on a thread of its own and waits for it, answering Ctrl-C (and `TimeConstrained`)
+/// meanwhile: a library call that cannot be interrupted part way (a LAPACK factorisation of a
+/// big matrix takes many seconds) is left to finish on its own at an interrupt, and its result
+/// is discarded. `work` must touch no evaluator state; it gets and gives plain values.
+///
+///     let inverse = try awaitingInterrupt(c) { try LinearAlgebra.inverse(m) }
+public func awaitingInterrupt<T: Sendable>(_ c: Call, _ work: @escaping @Sendable () throws -> T) throws -> T {
+    let outcome = Outcome<T>()
+    let thread = Thread {
+        outcome.finish(Result { try work() })
+    }
+    thread.stackSize = 16 << 20
+    thread.start()
+    while true {
+        if let result = outcome.wait(seconds: 0.01) { return try result.get() }
+        try c.evaluator.checkInterrupt()
+    }
+}
+
+/// The result of work on another thread, handed over under a condition lock.
+private final class Outcome<T: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<T, Error>?
+
+    func finish(_ r: Result<T, Error>) {
+        condition.lock()
+        result = r
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The result, or nil when it has not come within `seconds`.
+    func wait(seconds: Double) -> Result<T, Error>? {
+        condition.lock()
+        defer { condition.unlock() }
+        if result == nil { _ = condition.wait(until: Date().addingTimeInterval(seconds)) }
+        return result
     }
 }

@@ -678,14 +678,16 @@ extension Kernel {
                     else { return nil }
                 }
                 var out: [Expr] = []
+                var pulse = Pulse(c)
                 sizes: for k in sizes {
-                    func go(_ start: Int, _ acc: [Expr]) {
+                    func go(_ start: Int, _ acc: [Expr]) throws {
                         if out.count >= limit { return }
+                        try pulse.beat()
                         if acc.count == k { out.append(.list(acc)); return }
                         if start >= items.count { return }
-                        for i in start..<items.count { go(i + 1, acc + [items[i]]) }
+                        for i in start..<items.count { try go(i + 1, acc + [items[i]]) }
                     }
-                    go(0, [])
+                    try go(0, [])
                     if out.count >= limit { break sizes }
                 }
                 if let m = only { return .list(out.count >= m ? [out[m - 1]] : []) }
@@ -700,7 +702,8 @@ extension Kernel {
                 } else if c.count == 1, let ls = c[0].listItems { lists = ls.map { $0.args } } else { return nil }
                 guard lists.reduce(1.0, { $0 * Double($1.count) }) * Double(max(lists.count, 1)) <= 1e7 else { nomem(c); return nil }
                 var out: [[Expr]] = [[]]
-                for l in lists { out = out.flatMap { p in l.map { p + [$0] } } }
+                var pulse = Pulse(c)
+                for l in lists { out = try out.flatMap { p in try l.map { try pulse.beat(); return p + [$0] } } }
                 return .list(out.map { .list($0) })
             },
             Builtin("Permutations", [], usage: "Permutations[list] gives all permutations of list (repeated elements give repeated permutations once); Permutations[list, n] those of at most n elements; Permutations[list, {k}] those of exactly k; Permutations[list, {kmin, kmax}] those sizes.", arity: .between(1, 2), examples: [("Permutations[{1, 2, 3}]", "{{1, 2, 3}, {1, 3, 2}, {2, 1, 3}, {2, 3, 1}, {3, 1, 2}, {3, 2, 1}}"), ("Permutations[{a, b, c}, {2}]", "{{a, b}, {a, c}, {b, a}, {b, c}, {c, a}, {c, b}}"), ("Permutations[{a, b}, 1]", "{{}, {a}, {b}}")]) { c in
@@ -715,12 +718,14 @@ extension Kernel {
                 }
                 var out: [Expr] = []
                 var seen = Set<Expr>()
+                var pulse = Pulse(c)
                 for k in sizes {
-                    func go(_ rest: [Expr], _ acc: [Expr]) {
+                    func go(_ rest: [Expr], _ acc: [Expr]) throws {
+                        try pulse.beat()
                         if acc.count == k { let l = Expr.list(acc); if seen.insert(l).inserted { out.append(l) }; return }
-                        for i in rest.indices { var r = rest; let x = r.remove(at: i); go(r, acc + [x]) }
+                        for i in rest.indices { var r = rest; let x = r.remove(at: i); try go(r, acc + [x]) }
                     }
-                    go(items, [])
+                    try go(items, [])
                 }
                 return .list(out)
             },

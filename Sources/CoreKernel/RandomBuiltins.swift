@@ -34,9 +34,14 @@ private func shape(_ e: Expr) -> [Int]? {
     return dims
 }
 
-private func array(_ dims: [Int], _ f: () -> Expr) -> Expr {
-    guard let d = dims.first else { return f() }
-    return .list((0..<d).map { _ in array(Array(dims.dropFirst()), f) })
+/// An array of the given dimensions of draws of `f`, answering Ctrl-C every few thousand draws.
+private func array(_ dims: [Int], _ c: Call, _ f: () -> Expr) throws -> Expr {
+    var pulse = Pulse(c)
+    func make(_ dims: ArraySlice<Int>) throws -> Expr {
+        guard let d = dims.first else { try pulse.beat(); return f() }
+        return .list(try (0..<d).map { _ in try make(dims.dropFirst()) })
+    }
+    return try make(dims[...])
 }
 
 /// Draws from a distribution given as `NormalDistribution[m, s]`, `UniformDistribution[{a, b}]`...
@@ -81,7 +86,7 @@ extension Kernel {
                 var lo = 0.0, hi = 1.0
                 if c.count >= 1 {
                     if let m = c[0].doubleValue { hi = m } else if let r = c[0].realValues, r.count == 2 { lo = r[0]; hi = r[1] } else {
-                        if let f = sampler(c[0]) { return c.count == 2 ? shape(c[1]).map { array($0) { .real(f()) } } : .real(f()) }
+                        if let f = sampler(c[0]) { return try c.count == 2 ? shape(c[1]).map { try array($0, c) { .real(f()) } } : .real(f()) }
                         c.message("unifr", c[0])
                         return nil
                     }
@@ -89,7 +94,7 @@ extension Kernel {
                 let draw = { Expr.real(lo + (hi - lo) * RandomState.generator.unit()) }
                 if c.count == 2 {
                     guard let dims = shape(c[1]) else { c.message("array", c[1], .integer(2), c.whole); return nil }
-                    return array(dims, draw)
+                    return try array(dims, c, draw)
                 }
                 return draw()
             },
@@ -105,7 +110,7 @@ extension Kernel {
                 let draw = { Expr.integer(Int.random(in: lo...hi, using: &RandomState.generator)) }
                 if c.count == 2 {
                     guard let dims = shape(c[1]) else { c.message("array", c[1], .integer(2), c.whole); return nil }
-                    return array(dims, draw)
+                    return try array(dims, c, draw)
                 }
                 return draw()
             },
@@ -127,7 +132,7 @@ extension Kernel {
                 }
                 if c.count == 2 {
                     guard let dims = shape(c[1]) else { return nil }
-                    return array(dims, draw)
+                    return try array(dims, c, draw)
                 }
                 return draw()
             },
@@ -147,7 +152,7 @@ extension Kernel {
             },
             Builtin("RandomVariate", [], usage: "RandomVariate[dist] draws from NormalDistribution[m, s], UniformDistribution[{a, b}], ExponentialDistribution[l] or BernoulliDistribution[p]; RandomVariate[dist, n] draws n.", examples: [("Length[RandomVariate[NormalDistribution[], 5]]", "5")]) { c in
                 guard c.count == 1 || c.count == 2, let f = sampler(c[0]) else { return nil }
-                if c.count == 2 { return shape(c[1]).map { array($0) { .real(f()) } } }
+                if c.count == 2 { return try shape(c[1]).map { try array($0, c) { .real(f()) } } }
                 return .real(f())
             },
             Builtin("NormalDistribution", [], usage: "NormalDistribution[m, s] is the normal distribution with mean m and standard deviation s.", examples: [("NumberQ[RandomVariate[NormalDistribution[0, 1]]]", "True")]),

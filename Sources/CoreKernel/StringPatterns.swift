@@ -203,12 +203,14 @@ struct StringMatch {
     let range: Range<String.Index>
     let nsRange: NSRange
     let bindings: Bindings
+    /// The UTF-16 ranges of the pattern's own numbered groups (`$1`, `$2`, ... of a
+    /// RegularExpression replacement); NSNotFound where a group took no part.
+    let groups: [NSRange]
 }
 
 extension StringPattern {
     /// The bindings of a regular-expression match, or nil when a test or condition fails.
-    func accept(_ m: NSTextCheckingResult, in s: String, _ ev: Evaluator) throws -> Bindings? {
-        let ns = s as NSString
+    func accept(_ m: NSTextCheckingResult, in ns: NSString, _ ev: Evaluator) throws -> Bindings? {
         func text(_ group: String) -> Expr {
             let r = m.range(withName: group)
             return .string(r.location == NSNotFound ? "" : ns.substring(with: r))
@@ -222,13 +224,14 @@ extension StringPattern {
 
     /// The first acceptable match starting at or after UTF-16 offset `from`.
     func firstMatch(in s: String, from: Int, _ ev: Evaluator) throws -> StringMatch? {
-        let length = (s as NSString).length
+        let ns = s as NSString
+        let length = ns.length
         var loc = from
         while loc <= length {
             guard let m = regex.firstMatch(in: s, options: [.withTransparentBounds, .withoutAnchoringBounds],
                                            range: NSRange(location: loc, length: length - loc)) else { return nil }
-            if let r = Range(m.range, in: s), let b = try accept(m, in: s, ev) {
-                return StringMatch(range: r, nsRange: m.range, bindings: b)
+            if let r = Range(m.range, in: s), let b = try accept(m, in: ns, ev) {
+                return StringMatch(range: r, nsRange: m.range, bindings: b, groups: (1..<max(m.numberOfRanges, 1)).map { m.range(at: $0) })
             }
             try ev.checkInterrupt()
             loc = m.range.location + 1
@@ -247,6 +250,7 @@ extension StringPattern {
 /// after the last match's start, else at its end. At most `limit` matches.
 func scanMatches(_ patterns: [StringPattern], in s: String, overlaps: Bool, limit: Int = .max,
                  _ ev: Evaluator) throws -> [(index: Int, match: StringMatch)] {
+    if let one = OnePassScan(patterns, overlaps: overlaps) { return try one.matches(in: s, limit: limit, ev) }
     var out: [(Int, StringMatch)] = []
     let length = (s as NSString).length
     var loc = 0
@@ -269,6 +273,69 @@ func scanMatches(_ patterns: [StringPattern], in s: String, overlaps: Bool, limi
         }
     }
     return out
+}
+
+/// Patterns scanned in one pass of one regular expression, so a long string is searched once
+/// (searching it again from each match's end costs the length of the string each time, which
+/// made StringReplace, StringSplit and StringPosition quadratic). Several patterns become
+/// alternatives tried in order at each point, which is the earliest match of any pattern, the
+/// first on a tie, as `scanMatches` defines it. Overlapping matches are found as a lookahead
+/// `(?=(p))`, which matches (empty) at every point where p matches and captures p's match there.
+/// Only for patterns without tests or conditions (a rejected match would have to be searched
+/// again) and without numbered groups but their names' when overlapping or when there are
+/// several (their numbers would shift).
+struct OnePassScan {
+    let regex: NSRegularExpression
+    let patterns: [StringPattern]
+    /// The group holding each pattern's match (0: the whole match).
+    let alternatives: [Int]
+    /// The first group of a single pattern's own numbered groups (none for several).
+    let ownGroups: Int?
+    let overlaps: Bool
+
+    init?(_ patterns: [StringPattern], overlaps: Bool) {
+        guard let first = patterns.first, patterns.allSatisfy({ $0.tests.isEmpty && $0.conditions.isEmpty }) else { return nil }
+        self.patterns = patterns
+        self.overlaps = overlaps
+        if patterns.count == 1, !overlaps {
+            (regex, alternatives, ownGroups) = (first.regex, [0], 1)
+            return
+        }
+        let single = patterns.count == 1
+        guard patterns.allSatisfy({ $0.regex.numberOfCaptureGroups == (single ? $0.names.count : 0) }) else { return nil }
+        let alternation = patterns.map { "(" + $0.regex.pattern + ")" }.joined(separator: "|")
+        guard let re = try? NSRegularExpression(pattern: overlaps ? "(?=" + alternation + ")" : alternation, options: first.regex.options) else { return nil }
+        (regex, alternatives, ownGroups) = (re, Array(1...patterns.count), single ? 2 : nil)
+    }
+
+    /// The matches left to right, at most `limit`; answers an interrupt between matches and
+    /// during a long search. Overlapping matches start only at character boundaries.
+    func matches(in s: String, limit: Int, _ ev: Evaluator) throws -> [(index: Int, match: StringMatch)] {
+        guard limit > 0 else { return [] }
+        let ns = s as NSString
+        var out: [(Int, StringMatch)] = []
+        var failure: Error?
+        var count = 0
+        regex.enumerateMatches(in: s, options: [.reportProgress], range: NSRange(location: 0, length: ns.length)) { m, _, stop in
+            count &+= 1
+            if count & 1023 == 0 || m == nil {
+                do { try ev.checkInterrupt() } catch { failure = error; stop.pointee = true; return }
+            }
+            guard let m, let i = alternatives.firstIndex(where: { $0 == 0 || m.range(at: $0).location != NSNotFound }) else { return }
+            let found = m.range(at: alternatives[i])
+            guard let r = Range(found, in: s), !overlaps || r.lowerBound.samePosition(in: s) != nil else { return }
+            var b = Bindings()
+            for (symbol, group) in patterns[i].names {
+                let g = m.range(withName: group)
+                b = b.adding(symbol, .string(g.location == NSNotFound ? "" : ns.substring(with: g)))
+            }
+            let own = ownGroups.map { k in (k..<max(m.numberOfRanges, k)).map { m.range(at: $0) } } ?? []
+            out.append((i, StringMatch(range: r, nsRange: found, bindings: b, groups: own)))
+            if out.count >= limit { stop.pointee = true }
+        }
+        if let failure { throw failure }
+        return out
+    }
 }
 
 /// The left sides (compiled) and right sides of a pattern or rules argument; rules' right sides
@@ -357,20 +424,17 @@ extension Kernel {
                     return nil
                 }
                 return try mapStrings(c, tag: "strse") { s in
+                    let ns = s as NSString
                     var pieces: [Expr] = []
                     var text = ""
                     var pos = s.startIndex
                     for (i, m) in try scanMatches(rules.map(\.0), in: s, overlaps: false, limit: limit, c.evaluator) {
                         text += s[pos..<m.range.lowerBound]
                         var value = try ruleValue(rules[i].1 ?? .null, m, c)
-                        if case .string(var r) = value, m.nsRange.length > 0, r.contains("$") {
+                        if case .string(var r) = value, m.nsRange.length > 0, r.contains("$"), !m.groups.isEmpty {
                             // RegularExpression replacements refer to groups as $1, $2, ...
-                            if let g = rules[i].0.regex.firstMatch(in: s, options: [], range: m.nsRange), g.numberOfRanges > 1 {
-                                let ns = s as NSString
-                                for k in (1..<g.numberOfRanges).reversed() {
-                                    let gr = g.range(at: k)
-                                    r = r.replacingOccurrences(of: "$\(k)", with: gr.location == NSNotFound ? "" : ns.substring(with: gr))
-                                }
+                            for (k, gr) in m.groups.enumerated().reversed() {
+                                r = r.replacingOccurrences(of: "$\(k + 1)", with: gr.location == NSNotFound ? "" : ns.substring(with: gr))
                             }
                             value = .string(r)
                         }
@@ -392,8 +456,11 @@ extension Kernel {
                       let rules = compileRules(c[1], ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue) else { return nil }
                 let overlaps = !c.option("Overlaps", .trueExpr).isSymbol(Sym.False)
                 return try mapStrings(c, tag: "strse") { s in
-                    .list(try scanMatches(rules.map(\.0), in: s, overlaps: overlaps, limit: limit, c.evaluator).map { _, m in
-                        let a = s.distance(from: s.startIndex, to: m.range.lowerBound)
+                    // Characters counted from the previous match's start, not from the beginning each time.
+                    var (index, a) = (s.startIndex, 0)
+                    return .list(try scanMatches(rules.map(\.0), in: s, overlaps: overlaps, limit: limit, c.evaluator).map { _, m in
+                        if m.range.lowerBound >= index { a += s.distance(from: index, to: m.range.lowerBound) } else { a = s.distance(from: s.startIndex, to: m.range.lowerBound) }
+                        index = m.range.lowerBound
                         return .ints([a + 1, a + s[m.range].count])
                     })
                 }

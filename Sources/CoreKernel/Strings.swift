@@ -169,7 +169,8 @@ extension Kernel {
             Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it.", arity: .atLeast(1), messages: ["sntx": "Invalid syntax in or before `1`."], examples: [("ToExpression[\"1 + 2\"]", "3")]) { c in
                 guard let s = c[0].asString else { return c[0] }
                 do {
-                    let exprs = try Parser.parseProgram(s)
+                    // Parsing a long string takes seconds: on a thread of its own, so Ctrl-C returns at once.
+                    let exprs = s.utf8.count < 100_000 ? try Parser.parseProgram(s) : try awaitingInterrupt(c) { try Parser.parseProgram(s) }
                     var last: Expr = .null
                     if c.count == 3 {
                         guard let e = exprs.last else { return .null }

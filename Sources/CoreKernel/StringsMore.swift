@@ -69,6 +69,17 @@ private func zlibUncompress(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
 extension Kernel {
     static var moreStringBuiltins: [Builtin] {
         [
+            Builtin("StringRepeat", [], usage: "StringRepeat[s, n] gives s repeated n times; StringRepeat[s, n, max] at most max characters of that.", arity: .between(2, 3), examples: [("StringRepeat[\"ab\", 3]", "ababab"), ("StringRepeat[\"ab\", 3, 5]", "ababa"), ("StringRepeat[\"ab\", 0]", "")]) { c in
+                guard let s = c[0].asString, let n = c[1].intValue, n >= 0 else { return nil }
+                let most = c.count == 3 ? c[2].intValue : .max
+                guard let most, most >= 0 else { return nil }
+                // Only the copies that the character limit keeps are made.
+                let length = s.count
+                let copies = length == 0 ? 0 : Swift.min(n, most / length + (most % length == 0 ? 0 : 1))
+                let (bytes, overflow) = copies.multipliedReportingOverflow(by: s.utf8.count)
+                guard !overflow, admits(bytes, bytesEach: 1, c) else { if overflow { nomem(c) }; return nil }
+                return .string(try repeated(s, copies, upTo: most, c))
+            },
             Builtin("Hash", [], usage: "Hash[expr, type] gives the hash of expr of the given type (\"MD5\", \"SHA\", \"SHA256\", \"SHA3-256\", \"SHA3-512\", \"CRC32\", \"Adler32\") as an integer; Hash[expr, type, \"HexString\"] as lowercase hexadecimal digits, \"Base64Encoding\" as Base64. A string is hashed as its UTF-8 bytes (as Wolfram does); another expression as its InputForm text, which differs from Wolfram's serialization. Hash[expr] gives an integer that identifies expr.", arity: .between(1, 3), messages: ["unkh": "Unknown hash type `1`.", "unkf": "Unknown hash format `1`."], examples: [("Hash[\"abc\", \"MD5\", \"HexString\"]", "900150983cd24fb0d6963f7d28e17f72"), ("Hash[\"abc\", \"SHA256\", \"HexString\"]", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), ("Hash[\"abc\", \"SHA3-256\", \"HexString\"]", "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532"), ("Hash[\"abc\", \"SHA\", \"HexString\"]", "a9993e364706816aba3e25717850c26c9cd0d89d"), ("Hash[\"abc\", \"CRC32\"]", "891568578"), ("Hash[\"\", \"MD5\"]", "281949768489412648962353822266799178366")]) { c in
                 let type = c.count > 1 ? c[1].asString ?? "" : "SHA256"
                 guard let bytes = digest(type, hashedBytes(c[0])) else { c.message("unkh", c[1]); return nil }
@@ -115,4 +126,20 @@ extension Kernel {
             },
         ]
     }
+}
+
+/// `s` repeated `copies` times, cut to `most` characters, made a megabyte at a time so that
+/// Ctrl-C stops a long one.
+private func repeated(_ s: String, _ copies: Int, upTo most: Int, _ c: Call) throws -> String {
+    var out = ""
+    out.reserveCapacity(copies * s.utf8.count)
+    let chunk = Swift.max(1, (1 << 20) / Swift.max(s.utf8.count, 1))
+    var left = copies
+    while left > 0 {
+        try c.evaluator.checkInterrupt()
+        let k = Swift.min(chunk, left)
+        out += String(repeating: s, count: k)
+        left -= k
+    }
+    return copies * s.count > most ? String(out.prefix(most)) : out
 }

@@ -121,14 +121,14 @@ private func exactSolve(_ a: [[Expr]], _ b: [[Expr]]) -> [[Expr]]? {
 
 /// Eigenvalues as expressions (machine reals, or `Complex[re, im]`), with their vectors, sorted by
 /// decreasing absolute value as Wolfram sorts numeric eigenvalues.
-private func numericEigensystem(_ m: Matrix) throws -> [(value: Expr, vector: Expr, size: Double)] {
+private func numericEigensystem(_ m: Matrix, _ c: Call) throws -> [(value: Expr, vector: Expr, size: Double)] {
     let symmetric = (0..<m.rows).allSatisfy { i in (0..<i).allSatisfy { j in m[i, j] == m[j, i] } }
     var out: [(value: Expr, vector: Expr, size: Double)] = []
     if symmetric {
-        let (values, vectors) = try LinearAlgebra.symmetricEigen(m)
+        let (values, vectors) = try awaitingInterrupt(c) { try LinearAlgebra.symmetricEigen(m) }
         for (i, v) in values.enumerated() { out.append((.real(v), .reals(vectors.rowArrays[i]), abs(v))) }
     } else {
-        let e = try LinearAlgebra.generalEigen(m)
+        let e = try awaitingInterrupt(c) { try LinearAlgebra.generalEigen(m) }
         for i in 0..<m.rows {
             if e.im[i] == 0 {
                 out.append((.real(e.re[i]), .reals(e.vectorsRe.rowArrays[i]), abs(e.re[i])))
@@ -146,10 +146,10 @@ private func complex(_ re: Double, _ im: Double) -> Expr { Expr(Sym.Complex, .re
 
 /// The exact eigensystem of an exact matrix whose eigenvalues are all integers (the textbook
 /// case); nil otherwise. Eigenvectors are null-space bases of m - λ I.
-private func exactEigensystem(_ cells: [[Expr]]) throws -> [(value: Expr, vector: Expr, size: Double)]? {
+private func exactEigensystem(_ cells: [[Expr]], _ c: Call) throws -> [(value: Expr, vector: Expr, size: Double)]? {
     let n = cells.count
     guard let m = Matrix(cells.map { $0.compactMap(\.doubleValue) }) else { return nil }
-    let numeric = try numericEigensystem(m)
+    let numeric = try numericEigensystem(m, c)
     var candidates: [Int] = []
     for e in numeric {
         guard let v = e.value.doubleValue, let r = Int(exactly: v.rounded()), abs(v - v.rounded()) < 1e-6 * max(1, abs(v)) else { return nil }
@@ -180,8 +180,8 @@ private func eigensystem(_ c: Call) throws -> [(value: Expr, vector: Expr, size:
         return nil
     }
     guard admits(m.rows * m.rows, bytesEach: 64, c) else { return nil }
-    if case .exact(let cells) = m, let exact = try exactEigensystem(cells) { return exact }
-    return try numericEigensystem(m.machine)
+    if case .exact(let cells) = m, let exact = try exactEigensystem(cells, c) { return exact }
+    return try numericEigensystem(m.machine, c)
 }
 
 /// The first k of a list of eigen-things, when a second argument asks for k.
@@ -195,10 +195,14 @@ private func firstK<T>(_ items: [T], _ c: Call) -> [T]? {
 
 private let squareMessage = "Argument `1` at position `2` is not a non-empty square matrix."
 
-/// Runs a LAPACK computation, turning its failures into messages.
-private func lapack(_ c: Call, _ body: () throws -> Expr?) -> Expr? {
+/// Runs a LAPACK computation, turning its failures into messages; an interrupt goes through.
+/// The LAPACK calls themselves go through `awaitingInterrupt`: they cannot be stopped part way,
+/// so at Ctrl-C they finish on a thread of their own and their results are discarded.
+private func lapack(_ c: Call, _ body: () throws -> Expr?) throws -> Expr? {
     do {
         return try body()
+    } catch let flow as ControlFlow {
+        throw flow
     } catch LinearAlgebraError.singular {
         c.message("sing", c[0])
         return nil
@@ -221,7 +225,7 @@ extension Kernel {
                 guard m.isSquare else { c.message("matsq", c[0], .integer(1)); return nil }
                 switch m {
                 case .exact(let cells): return ExactReduction(cells).determinant
-                case .machine(let x): return lapack(c) { .real(try LinearAlgebra.determinant(x)) }
+                case .machine(let x): return try lapack(c) { .real(try awaitingInterrupt(c) { try LinearAlgebra.determinant(x) }) }
                 }
             },
             Builtin("Inverse", [.protected], usage: "Inverse[m] gives the inverse of the square matrix m; a singular matrix gives Inverse::sing.",
@@ -234,7 +238,7 @@ extension Kernel {
                     let identity = (0..<n).map { i in (0..<n).map { Expr.integer(i == $0 ? 1 : 0) } }
                     guard ExactReduction(cells).rank == n, let x = exactSolve(cells, identity) else { c.message("sing", c[0]); return nil }
                     return .matrix(x)
-                case .machine(let x): return lapack(c) { .matrix(try LinearAlgebra.inverse(x)) }
+                case .machine(let x): return try lapack(c) { .matrix(try awaitingInterrupt(c) { try LinearAlgebra.inverse(x) }) }
                 }
             },
             Builtin("LinearSolve", [.protected], usage: "LinearSolve[m, b] gives a vector x (or a matrix, for a matrix b) with m . x == b; exact for exact entries; LinearSolve::nosol when there is none.",
@@ -253,13 +257,15 @@ extension Kernel {
                     result = .matrix(x)
                 } else {
                     let a = m.machine, y = b.machine
-                    guard let r = lapack(c, { () -> Expr? in
-                        if a.rows == a.cols, let x = try? LinearAlgebra.solve(a, y) { return .matrix(x) }
-                        let x = try LinearAlgebra.leastSquares(a, y).x
-                        let residual = try LinearAlgebra.multiply(a, x)
-                        let scale = y.data.reduce(1) { max($0, abs($1)) }
-                        guard zip(residual.data, y.data).allSatisfy({ abs($0 - $1) <= 1e-8 * scale }) else { return nil }
-                        return .matrix(x)
+                    guard let r = try lapack(c, { () -> Expr? in
+                        try awaitingInterrupt(c) { () throws -> Matrix? in
+                            if a.rows == a.cols, let x = try? LinearAlgebra.solve(a, y) { return x }
+                            let x = try LinearAlgebra.leastSquares(a, y).x
+                            let residual = try LinearAlgebra.multiply(a, x)
+                            let scale = y.data.reduce(1) { max($0, abs($1)) }
+                            guard zip(residual.data, y.data).allSatisfy({ abs($0 - $1) <= 1e-8 * scale }) else { return nil }
+                            return x
+                        }.map { .matrix($0) }
                     }) else { c.message("nosol"); return nil }
                     result = r
                 }
@@ -275,7 +281,8 @@ extension Kernel {
                     let atb = t.map { r in [zip(r, c[1].args).reduce(Expr.integer(0)) { add($0, mul($1.0, $1.1)) }] }
                     if ExactReduction(ata).rank == ata.count, let x = exactSolve(ata, atb) { return .list(x.map { $0[0] }) }
                 }
-                return lapack(c) { .reals(try LinearAlgebra.leastSquares(m.machine, Matrix(rows: b.count, cols: 1, data: b)).x.data) }
+                let a = m.machine
+                return try lapack(c) { .reals(try awaitingInterrupt(c) { try LinearAlgebra.leastSquares(a, Matrix(rows: b.count, cols: 1, data: b)).x.data }) }
             },
             Builtin("PseudoInverse", [.protected], usage: "PseudoInverse[m] gives the Moore–Penrose pseudo-inverse of m (from its singular value decomposition).",
                     arity: .exactly(1), examples: [("PseudoInverse[{{1., 0.}, {0., 0.}}]", "{{1., 0.}, {0., 0.}}")]) { c in
@@ -283,14 +290,15 @@ extension Kernel {
                 if case .exact(let a) = m, a.count == a[0].count, ExactReduction(a).rank == a.count {
                     return try c.evaluate(Expr(Symbol.intern("Inverse"), c[0]))
                 }
-                return lapack(c) { .matrix(try LinearAlgebra.pseudoInverse(m.machine)) }
+                let a = m.machine
+                return try lapack(c) { .matrix(try awaitingInterrupt(c) { try LinearAlgebra.pseudoInverse(a) }) }
             },
             Builtin("MatrixRank", [.protected], usage: "MatrixRank[m] gives the number of linearly independent rows of m.",
                     arity: .exactly(1), examples: [("MatrixRank[{{1, 2}, {2, 4}}]", "1")]) { c in
                 guard let m = NumericMatrix(c[0]) else { return nil }
                 switch m {
                 case .exact(let a): return .integer(ExactReduction(a).rank)
-                case .machine(let x): return lapack(c) { .integer(try LinearAlgebra.rank(x)) }
+                case .machine(let x): return try lapack(c) { .integer(try awaitingInterrupt(c) { try LinearAlgebra.rank(x) }) }
                 }
             },
             Builtin("RowReduce", [.protected], usage: "RowReduce[m] gives the reduced row echelon form of the exact matrix m.",
@@ -304,8 +312,8 @@ extension Kernel {
                 switch m {
                 case .exact(let a): return .matrix(ExactReduction(a).nullSpace)
                 case .machine(let x):
-                    return lapack(c) {
-                        let (_, s, v) = try LinearAlgebra.svd(x)
+                    return try lapack(c) {
+                        let (_, s, v) = try awaitingInterrupt(c) { try LinearAlgebra.svd(x) }
                         let rank = s.filter { $0 > LinearAlgebra.tolerance(s, x) }.count
                         let vt = v.transposed.rowArrays
                         return .list(vt[rank...].reversed().map { .reals($0) })
@@ -315,25 +323,25 @@ extension Kernel {
             Builtin("Eigenvalues", [.protected], usage: "Eigenvalues[m] gives the eigenvalues of the square matrix m, largest in absolute value first; Eigenvalues[m, k] the first k.",
                     arity: .between(1, 2), messages: ["matsq": squareMessage],
                     examples: [("Eigenvalues[{{2, 1}, {1, 2}}]", "{3, 1}"), ("Eigenvalues[{{2., 1.}, {1., 2.}}]", "{3., 1.}")]) { c in
-                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list($0.map(\.value)) } }
+                try lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list($0.map(\.value)) } }
             },
             Builtin("Eigenvectors", [.protected], usage: "Eigenvectors[m] gives the eigenvectors of m in the order of Eigenvalues[m]; unit vectors for machine numbers.",
                     arity: .between(1, 2), messages: ["matsq": squareMessage],
                     examples: [("Eigenvectors[{{2, 1}, {1, 2}}]", "{{1, 1}, {-1, 1}}"), ("Eigenvectors[{{2., 1.}, {1., 2.}}]", "{{0.707107, 0.707107}, {-0.707107, 0.707107}}")]) { c in
-                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list($0.map(\.vector)) } }
+                try lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list($0.map(\.vector)) } }
             },
             Builtin("Eigensystem", [.protected], usage: "Eigensystem[m] gives {eigenvalues, eigenvectors} of the square matrix m.",
                     arity: .between(1, 2), messages: ["matsq": squareMessage],
                     examples: [("Eigensystem[{{2, 0}, {0, 3}}]", "{{3, 2}, {{0, 1}, {1, 0}}}")]) { c in
-                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list([.list($0.map(\.value)), .list($0.map(\.vector))]) } }
+                try lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list([.list($0.map(\.value)), .list($0.map(\.vector))]) } }
             },
             Builtin("SingularValueDecomposition", [.protected], usage: "SingularValueDecomposition[m] gives {u, w, v} with m == u . w . Transpose[v], u and v orthogonal and w diagonal (singular values decreasing).",
                     arity: .exactly(1), examples: [("Map[Abs, SingularValueDecomposition[{{3., 0.}, {0., -4.}}], {3}]", "{{{0., 1.}, {1., 0.}}, {{4., 0.}, {0., 3.}}, {{0., 1.}, {1., 0.}}}")]) { c in
                 guard let m = NumericMatrix(c[0]) else { return nil }
-                return lapack(c) {
-                    let x = m.machine
+                let x = m.machine
+                return try lapack(c) {
                     guard admits(x.rows * x.rows + x.cols * x.cols, bytesEach: 32, c) else { return nil }
-                    let (u, s, v) = try LinearAlgebra.svd(x)
+                    let (u, s, v) = try awaitingInterrupt(c) { try LinearAlgebra.svd(x) }
                     var w = Matrix(zeros: x.rows, x.cols)
                     for (i, value) in s.enumerated() { w[i, i] = value }
                     return .list([.matrix(u), .matrix(w), .matrix(v)])
@@ -342,9 +350,10 @@ extension Kernel {
             Builtin("SingularValueList", [.protected], usage: "SingularValueList[m] gives the non-zero singular values of m, largest first.",
                     arity: .exactly(1), examples: [("SingularValueList[{{3., 0.}, {0., -4.}}]", "{4., 3.}")]) { c in
                 guard let m = NumericMatrix(c[0]) else { return nil }
-                return lapack(c) {
-                    let s = try LinearAlgebra.svd(m.machine).s
-                    let tol = LinearAlgebra.tolerance(s, m.machine)
+                let x = m.machine
+                return try lapack(c) {
+                    let s = try awaitingInterrupt(c) { try LinearAlgebra.svd(x).s }
+                    let tol = LinearAlgebra.tolerance(s, x)
                     return .reals(s.filter { $0 > tol })
                 }
             },

@@ -62,7 +62,8 @@ extension Kernel {
                 return netOperation(c) {
                     let im = try image(c)
                     let (w, h) = try targetSize(c[1], im)
-                    return .image(try im.resized(width: w, height: h))
+                    // A big resize takes seconds: on a thread of its own, so Ctrl-C returns at once.
+                    return .image(try awaitingInterrupt(c) { try im.resized(width: w, height: h) })
                 }
             },
             Builtin("ImageCrop", [], usage: "ImageCrop[image, {w, h}] crops to w x h about the centre; ImageCrop[image, w] to a width. Example: ImageCrop[img, {2, 2}] keeps the central 2x2 pixels.", arity: .exactly(2), examples: [("ImageDimensions[ImageCrop[Image[ConstantArray[0, {4, 6}]], {2, 2}]]", "{2, 2}")]) { c in

@@ -72,7 +72,11 @@ var netsFormats: [FileFormat] {
         { path, e, c in
             if format == .png, GraphicsReader.isGraphics(e) { return try GraphicsImages.writer(.png)(path, e, c) }  // drawn by Cairo
             guard let im = e.asImage else { return false }
-            do { try writeAtomically(try im.encoded(as: format), to: path) } catch { throw FileError("noopen", "cannot write \(quoted(path))") }
+            // Encoding a big image takes seconds: on a thread of its own, so Ctrl-C returns at once.
+            do {
+                let bytes = try awaitingInterrupt(c) { try im.encoded(as: format) }
+                try writeAtomically(bytes, to: path)
+            } catch let flow as ControlFlow { throw flow } catch { throw FileError("noopen", "cannot write \(quoted(path))") }
             return true
         }
     }

@@ -318,7 +318,8 @@ private func netTrain(_ original: Net, _ pos: [Expr], _ c: Call) throws -> Expr 
     let reporting = c.option("TrainingProgressReporting")
     let line = ProgressLine()
     let printRounds = reporting.asString == "Print"
-    let live = reporting.isSymbol(Sym.Automatic) && ProgressLine.isTerminal
+    // Live on a terminal, and in a notebook, whose front end updates one display in place.
+    let live = reporting.isSymbol(Sym.Automatic) && (ProgressLine.isTerminal || ProgressLine.display != nil)
     var lines = reporting.isSymbol(Sym.Automatic) && !live ? RoundLines() : nil
     options.progress = { p in
         let fraction = (Double(p.round - 1) + Double(p.batch) / Double(Swift.max(p.batches, 1))) / Double(Swift.max(p.rounds, 1))

@@ -24,7 +24,7 @@ extension KernelSuite {
             ("PadRight[{1}, 2^62]", "PadRight::nomem"),
             ("Outer[f, Range[10^5], Range[10^5]]", "Outer::nomem"),
             ("Tuples[{1, 2}, 2^62]", "Tuples::nomem"),
-            ("StringRepeat[\"ab\", 2^62]", "ConstantArray::nomem"),
+            ("StringRepeat[\"ab\", 2^62]", "StringRepeat::nomem"),
             ("Array[f, 10^12]", "Array::nomem"),
             ("StringPadLeft[\"a\", 2^62]", "StringPadLeft::nomem"),
             ("ConstantArray[0, {2^31, 2^31, 4}]", "ConstantArray::ilsnn"),

@@ -63,7 +63,33 @@ import Testing
              long: "Print[\"started\"]; Do[FindFit[d, a x + b, {a, b}, x], {100}]"),
         // Sampling a plot.
         Case(name: "Plot", setup: [], long: "Print[\"started\"]; Plot[Sum[Sin[k x], {k, 1, 20000}], {x, 0, 10}]"),
+        // Big linear algebra: LAPACK cannot stop part way, so the call is left to finish on a
+        // thread of its own and its result is discarded. Calls that take about a second on a
+        // quiet machine are repeated, so the interrupt comes during one.
+        Case(name: "Inverse", setup: [bigMatrix], long: "Print[\"started\"]; Do[Inverse[m], {20}];"),
+        Case(name: "LinearSolve", setup: [bigMatrix, "b = RandomReal[1, 3000];"], long: "Print[\"started\"]; Do[LinearSolve[m, b], {20}];"),
+        Case(name: "Eigensystem", setup: [bigMatrix], long: "Print[\"started\"]; Eigensystem[m];"),
+        Case(name: "Det", setup: [bigMatrix], long: "Print[\"started\"]; Do[Det[m], {100}];"),
+        // Big images and files.
+        Case(name: "ImageResize", setup: ["img = Image[RandomReal[1, {100, 100, 3}]];"], long: "Print[\"started\"]; Do[ImageResize[img, {6000, 6000}], {20}];"),
+        Case(name: "Export PNG", setup: ["big = ImageResize[Image[RandomReal[1, {100, 100, 3}]], {4000, 4000}];"],
+             long: "Print[\"started\"]; Export[FileNameJoin[{$TemporaryDirectory, \"nets-interrupt-big.png\"}], big];"),
+        Case(name: "Export CSV", setup: ["rows = ConstantArray[{1, 0.5, \"x\"}, 10^6];"],
+             long: "Print[\"started\"]; Export[FileNameJoin[{$TemporaryDirectory, \"nets-interrupt-big.csv\"}], rows];"),
+        // Sorting ten million numbers, and combinatorics.
+        Case(name: "Sort 10^7", setup: ["SeedRandom[1]; l = RandomReal[1, 10^7];"], long: "Print[\"started\"]; Sort[l];"),
+        Case(name: "Permutations", setup: [], long: "Print[\"started\"]; Do[Permutations[Range[9]], {100}];"),
+        Case(name: "Subsets", setup: [], long: "Print[\"started\"]; Subsets[Range[20]];"),
+        Case(name: "Tuples", setup: [], long: "Print[\"started\"]; Tuples[Range[10], 6];"),
+        // Found by trying what else runs long: parsing a long string, a big Fibonacci number,
+        // tens of millions of random numbers.
+        Case(name: "ToExpression", setup: ["s = StringRepeat[\"1+\", 10^6] <> \"1\";"], long: "Print[\"started\"]; ToExpression[s];"),
+        Case(name: "Fibonacci", setup: [], long: "Print[\"started\"]; Fibonacci[10^7];"),
+        Case(name: "RandomReal", setup: [], long: "Print[\"started\"]; RandomReal[1, 5*10^7];"),
     ]
+
+    /// A 3000 x 3000 matrix of machine numbers.
+    static let bigMatrix = "SeedRandom[1]; m = RandomReal[1, {3000, 3000}];"
 
     @Test(arguments: cases)
     func controlCStopsAndTheSessionGoesOn(_ c: Case) throws {

