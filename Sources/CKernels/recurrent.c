@@ -240,7 +240,7 @@ void nets_pack_panel32(const float *b, long k, long n, int transposed, float *pa
 int nets_gemm_panel32(long m, long n, long k, const float *a, long lda, const float *packed, float *c, long ldc,
                       int accumulate) {
 #ifdef HAVE_PANEL_AVX512
-    if (!nets_vector_kernels() || nets_cpu_vector_level() < 2 || m < 0 || n < 0 || k < 0) return 0;
+    if (nets_cpu_vector_level() < 2 || m < 0 || n < 0 || k < 0) return 0;
     gemm_panel32_avx512(m, n, k, a, lda, packed, c, ldc, accumulate);
     return 1;
 #else

@@ -44,7 +44,8 @@ void nets_pack_panel32(const float *b, long k, long n, int transposed, float *pa
 /* C = A B (or C + A B when `accumulate`) for A (m x k, row stride lda), B packed by
    nets_pack_panel32 and C (m x n, row stride ldc), on AVX-512: the per-step product of a
    recurrence, whose B (the state weights) is packed once for all steps and stays in cache.
-   Returns 0 without AVX-512 (or with the vector kernels off). */
+   Returns 0 without AVX-512; it runs even with the vector kernels turned off, which compare the
+   vector cells with the portable ones (the caller's fallback here is OpenBLAS, not Swift code). */
 int nets_gemm_panel32(long m, long n, long k, const float *a, long lda, const float *packed, float *c, long ldc,
                       int accumulate);
 
