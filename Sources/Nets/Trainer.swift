@@ -133,8 +133,10 @@ public enum Trainer {
         var interrupted = false
         var seen = 0
         let lossLayer = try Layer(.loss(loss))
-        // Sequences of varying length run padded in one batch when the net masks the padding.
-        let masked = options.lengths != nil && model.acceptsSequenceMask
+        // Sequences of varying length run padded in one batch when the net masks the padding; a
+        // net with sequence outputs then has its loss counted on each example's real elements.
+        let flow = options.lengths == nil ? nil : model.maskedFlow
+        let masked = flow != nil, sequenceOutputs = flow == .sequence
         for round in 1...Swift.max(1, options.rounds) {
             var order = Array(0..<count)
             order.shuffle(using: &generator)
@@ -148,8 +150,7 @@ public enum Trainer {
                     let xb = try gather(x, group, length: length), tb = try gather(targets, group)
                     try SequenceMask.$lengths.withValue(masks) {
                         let (y, back) = try model.trainForward([xb], [], pass, needInput: false)
-                        let (v, gradient) = try lossLayer.loss(loss, y, tb)
-                        errors.add(loss, y, tb)
+                        let (v, gradient) = try batchLoss(lossLayer, loss, y, tb, lengths: sequenceOutputs ? masks : nil, errors: &errors)
                         guard v.isFinite else {
                             throw NetError("nonfinite", "the loss became \(v) in round \(round); try a smaller LearningRate")
                         }
@@ -180,8 +181,8 @@ public enum Trainer {
                 for (group, length, masks) in batchGroups(all, options.validationLengths, masked: masked) {
                     let out = try SequenceMask.$lengths.withValue(masks) { try model.forward([gather(v.inputs, group, length: length)]) }
                     let targets = try gather(v.targets, group)
-                    vl += try lossLayer.loss(loss, out, targets).loss * Double(group.count) / Double(all.count)
-                    validationErrors.add(loss, out, targets)
+                    let part = try batchLoss(lossLayer, loss, out, targets, lengths: sequenceOutputs ? masks : nil, errors: &validationErrors)
+                    vl += part.loss * Double(group.count) / Double(all.count)
                 }
                 validationLosses.append(vl)
                 if let rate = validationErrors.rate { validationErrorRates.append(rate) }

@@ -110,6 +110,11 @@ func encodeTargets(_ outputs: [Expr], _ net: Net) throws -> Tensor {
             return t
         }
         let ts = targets[0].shape
+        // Target sequences as long as their inputs (a net with sequence outputs): padded alike;
+        // training counts each one's real elements only.
+        if net.hasVaryingLength, targets.allSatisfy({ $0.rank >= 1 && Array($0.shape.dropFirst()) == Array(ts.dropFirst()) }) {
+            return try Tensor.concatenate(paddedSequences(targets).0.map { try $0.reshaped([1] + $0.shape) })
+        }
         guard targets.allSatisfy({ $0.shape == ts }) else { throw NetError("invtarget", "the targets do not all have the same shape") }
     }
     return try Tensor.concatenate(targets.map { try $0.reshaped([1] + $0.shape) })

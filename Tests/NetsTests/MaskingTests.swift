@@ -144,4 +144,35 @@ import Testing
         #expect(SequenceMask.$lengths.withValue([2, 1]) { SequenceMask.lengths(batch: 3, steps: 2) } == nil)
         #expect(SequenceMask.$lengths.withValue([2, 1]) { SequenceMask.lengths(batch: 2, steps: 2) } == [2, 1])
     }
+
+    /// Training a net with sequence outputs on sequences of different lengths in one padded
+    /// batch: the loss counts each example's real elements only (what the padding of the
+    /// targets holds does not matter) and is the mean of the examples' losses alone.
+    @Test func trainingCountsOnlyRealElementsOfSequenceOutputs() throws {
+        let net = try Self.initialized([.longShortTermMemory(2), .map(.linear(output: [2], biases: true))])
+        #expect(net.maskedFlow == .sequence)
+        let x = try Self.padded()
+        var g = SeededGenerator(seed: 5)
+        let real = (0..<20).map { _ in Float(g.normal()) }
+        func targets(padding: Float) throws -> Tensor {
+            try Tensor(shape: [2, 5, 2], values: real.enumerated().map { $0.offset >= 16 ? padding : $0.element })
+        }
+        func train(_ t: Tensor) throws -> TrainingResult {
+            var options = TrainingOptions(batchSize: 2, rounds: 1, optimizer: Optimizer(method: .sgd(momentum: 0), learningRate: 0.1))
+            options.lengths = Self.lengths
+            options.loss = .meanSquared
+            return try Trainer.train(net, inputs: x, targets: t, options: options)
+        }
+        let a = try train(targets(padding: 0)), b = try train(targets(padding: 1000))
+        let lossLayer = try Layer(.loss(.meanSquared))
+        let alone = try (0..<2).map { e in
+            try lossLayer.loss(.meanSquared, net.forward([Self.alone(x, e)]), Self.alone(targets(padding: 0), e)).loss
+        }
+        #expect(abs((a.roundLosses.first ?? 0) - (alone[0] + alone[1]) / 2) < 1e-6)
+        #expect(a.roundLosses == b.roundLosses)
+        for ((_, la), (_, lb)) in zip(a.net.layers, b.net.layers) {
+            for (name, w) in la.arrays { #expect(lb.arrays[name].map { close(w, $0, tolerance: 1e-6) } == true) }
+        }
+        #expect(a.net.layers.first?.layer.arrays["InputGateBiases"]?.values != net.layers.first?.layer.arrays["InputGateBiases"]?.values)
+    }
 }

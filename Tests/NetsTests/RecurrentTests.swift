@@ -5,7 +5,7 @@ import Testing
 
 /// The recurrent layers against NumPy's rendering of Wolfram's equations
 /// (Fixtures/make_recurrent_fixtures.py), in the reference forward pass and the inference plan.
-@Suite struct RecurrentTests {
+@Suite(.serialized) struct RecurrentTests {
     nonisolated(unsafe) static let root: [String: Any] = {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/recurrent.json")
         guard let data = try? Data(contentsOf: url), let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
@@ -79,5 +79,100 @@ import Testing
         #expect(throws: NetError.self) { try l.forward([Tensor(shape: [1, 2], values: [1, 4])]) }
         #expect(throws: NetError.self) { try l.forward([Tensor(shape: [1, 1], values: [.nan])]) }
         #expect(throws: NetError.self) { try Layer(.sequenceMost, input: [1]) }
+    }
+
+    /// The vector exp is within 2 ulp (2.4e-7 relative) of exp from -87 to 88, keeps NaN, and
+    /// is never infinite.
+    @Test func vectorExpIsAccurate() throws {
+        let xs = stride(from: -87.0, through: 88.0, by: 0.001).map(Float.init) + [0, -0, 1e-8, -1e-8, 1000, -1000]
+        let ys = try #require(RecurrentKernels.exp(xs), "the vector kernels do not run on this machine")
+        for (x, y) in zip(xs, ys) where abs(x) <= 88 {
+            let exact = Foundation.exp(Double(x))
+            #expect(abs(Double(y) - exact) <= 2.4e-7 * exact, "exp(\(x)) gave \(y), not \(exact)")
+        }
+        #expect(ys.allSatisfy { $0.isFinite })
+        #expect(try #require(RecurrentKernels.exp([.nan])).first?.isNaN == true)
+    }
+
+    /// The vector cells give what the scalar cells give, forward and backward: units that are
+    /// not a multiple of 8 (the masked last vector) and batches run in one part and in one per core
+    /// (within float rounding: the weights' gradients sum many terms of both signs).
+    @Test(arguments: [LayerKind.basicRecurrent(11), .gatedRecurrent(11), .longShortTermMemory(11), .longShortTermMemory(16)], [3, 20])
+    func vectorCellsMatchScalarCells(_ kind: LayerKind, _ batch: Int) throws {
+        let (l, x, dy) = try Self.randomLayer(kind, batch: batch)
+        func run(vector: Bool) throws -> [Tensor] {
+            VectorKernels.use(vector)
+            defer { VectorKernels.use(true) }
+            return try Self.pass(l, x, dy)
+        }
+        let scalar = try run(vector: false), vector = try run(vector: true)
+        #expect(scalar.count == 2 + l.operation.arrayNames.count)
+        for (a, b) in zip(scalar, vector) {
+            let worst = zip(a.values, b.values).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
+            #expect(close(a, b, tolerance: 2e-5), "differs by \(worst) relative")
+        }
+    }
+
+    /// A batch split over the cores gives each example what it gets alone: its output and input
+    /// gradient, and the sum of the examples' array gradients.
+    @Test(arguments: [LayerKind.gatedRecurrent(9), .longShortTermMemory(9)])
+    func batchInPartsMatchesExamplesAlone(_ kind: LayerKind) throws {
+        let (l, x, dy) = try Self.randomLayer(kind, batch: 17)
+        let whole = try Self.pass(l, x, dy)
+        var alone: [[Tensor]] = []
+        for e in 0..<17 { alone.append(try Self.pass(l, x.slice(e..<(e + 1)), dy.slice(e..<(e + 1)))) }
+        #expect(close(whole[0], try Tensor.concatenate(alone.map { $0[0] }), tolerance: 1e-5))
+        #expect(close(whole[1], try Tensor.concatenate(alone.map { $0[1] }), tolerance: 1e-5))
+        for a in 2..<whole.count {
+            let sum = alone.dropFirst().reduce(alone[0][a].values) { s, g in zip(s, g[a].values).map(+) }
+            #expect(close(whole[a], try Tensor(shape: whole[a].shape, values: sum), tolerance: 1e-4))
+        }
+    }
+
+    /// A recurrent layer {7, 5} -> {7, units} with random arrays, a random input batch and a
+    /// random output gradient.
+    static func randomLayer(_ kind: LayerKind, batch: Int) throws -> (Layer, Tensor, Tensor) {
+        var l = try Layer(kind)
+        _ = try l.constrain(inputs: [[7, 5]], output: nil)
+        var generator = SeededGenerator(seed: 3)
+        guard case .layer(var initialized) = try Net.layer(l).initialized(generator: &generator) else { throw NetError("test", "not a layer") }
+        for (name, a) in initialized.arrays {
+            initialized.arrays[name] = try Tensor(shape: a.shape, values: a.values.map { _ in Float(generator.normal() * 0.6) })
+        }
+        l = initialized
+        let units = l.output?.last ?? 0
+        let x = try Tensor(shape: [batch, 7, 5], values: (0..<(batch * 35)).map { _ in Float(generator.normal()) })
+        let dy = try Tensor(shape: [batch, 7, units], values: (0..<(batch * 7 * units)).map { _ in Float(generator.normal()) })
+        return (l, x, dy)
+    }
+
+    /// The output, the input's gradient and the arrays' gradients of one training pass.
+    static func pass(_ l: Layer, _ x: Tensor, _ dy: Tensor) throws -> [Tensor] {
+        let pass = TrainingPass(generator: SeededGenerator(seed: 1), multiplier: { _ in 1 })
+        let (y, back) = try l.trainForward([x], [], pass, needInput: true)
+        let dx = try back(dy)
+        return [y] + dx.compactMap { $0 } + l.operation.arrayNames.compactMap { pass.gradients[[$0]] }
+    }
+
+    /// The packed per-step product gives A B for either packing, with and without accumulating,
+    /// for sizes that are not multiples of the kernel's 8 rows and 32 columns.
+    @Test(arguments: [false, true], [false, true])
+    func packedProductMatchesPlainProduct(_ transposed: Bool, _ accumulate: Bool) throws {
+        let (m, k, n) = (13, 37, 70)
+        var g = SeededGenerator(seed: 9)
+        let a = (0..<(m * k)).map { _ in Float(g.normal()) }, b = (0..<(k * n)).map { _ in Float(g.normal()) }
+        let c0 = (0..<(m * n)).map { _ in Float(g.normal()) }
+        // B as given: row-major k x n, or its transpose n x k.
+        let given = transposed ? (0..<(n * k)).map { i in b[(i % k) * n + i / k] } : b
+        let packed = given.withUnsafeBufferPointer { RecurrentKernels.PackedMatrix($0.baseAddress!, k: k, n: n, transposed: transposed) }
+        var c = c0
+        let ran = a.withUnsafeBufferPointer { ap in c.withUnsafeMutableBufferPointer { cp in packed.multiply(m: m, ap.baseAddress!, into: cp.baseAddress!, accumulate: accumulate) } }
+        try #require(ran, "the AVX-512 kernel does not run on this machine")
+        for i in 0..<m {
+            for j in 0..<n {
+                let exact = (0..<k).reduce(Double(accumulate ? c0[i * n + j] : 0)) { $0 + Double(a[i * k + $1]) * Double(b[$1 * n + j]) }
+                #expect(abs(Double(c[i * n + j]) - exact) <= 1e-4 * max(1, abs(exact)))
+            }
+        }
     }
 }

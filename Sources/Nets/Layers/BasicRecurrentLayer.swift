@@ -18,15 +18,18 @@ struct BasicRecurrentLayer: RecurrentLayer, Codable {
     /// One unnamed gate through Tanh.
     enum Tanh: RecurrentCell {
         static let gates = [""]
+        static let kernel = RecurrentKernels.Cell.tanh
+        static let readsStateInputs = false
+        static let hasCellState = false
 
-        static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (state: Float, cell: Float) {
-            (hyperbolicTangent(x[0] + s[0]), 0)
+        static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (gates: SIMD4<Float>, state: Float, cell: Float) {
+            let y = hyperbolicTangent(x[0] + s[0])
+            return (SIMD4(y, 0, 0, 0), y, 0)
         }
 
-        static func stepBackward(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, dState: Float, dCell: Float)
+        static func stepBackward(_ a: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, _ newCell: Float, dState: Float, dCell: Float)
             -> (dx: SIMD4<Float>, ds: SIMD4<Float>, dState: Float, dCell: Float) {
-            let y = hyperbolicTangent(x[0] + s[0])
-            let d = dState * (1 - y * y)
+            let d = dState * (1 - a[0] * a[0])
             return (SIMD4(d, 0, 0, 0), SIMD4(d, 0, 0, 0), 0, 0)
         }
     }

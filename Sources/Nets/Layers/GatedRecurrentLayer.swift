@@ -23,15 +23,18 @@ struct GatedRecurrentLayer: RecurrentLayer, Codable {
 
     enum GRU: RecurrentCell {
         static let gates = ["InputGate", "ResetGate", "MemoryGate"]
+        static let kernel = RecurrentKernels.Cell.gru
+        static let readsStateInputs = true
+        static let hasCellState = false
 
-        static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (state: Float, cell: Float) {
+        static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (gates: SIMD4<Float>, state: Float, cell: Float) {
             let i = logistic(x[0] + s[0]), r = logistic(x[1] + s[1]), m = hyperbolicTangent(x[2] + r * s[2])
-            return ((1 - i) * m + i * state, 0)
+            return (SIMD4(i, r, m, 0), (1 - i) * m + i * state, 0)
         }
 
-        static func stepBackward(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, dState: Float, dCell: Float)
+        static func stepBackward(_ a: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, _ newCell: Float, dState: Float, dCell: Float)
             -> (dx: SIMD4<Float>, ds: SIMD4<Float>, dState: Float, dCell: Float) {
-            let i = logistic(x[0] + s[0]), r = logistic(x[1] + s[1]), m = hyperbolicTangent(x[2] + r * s[2])
+            let (i, r, m) = (a[0], a[1], a[2])
             let di = dState * (state - m) * i * (1 - i)
             let dm = dState * (1 - i) * (1 - m * m)
             let dr = dm * s[2] * r * (1 - r)

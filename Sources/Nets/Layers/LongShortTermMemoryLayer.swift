@@ -25,24 +25,23 @@ struct LongShortTermMemoryLayer: RecurrentLayer, Codable {
 
     enum LSTM: RecurrentCell {
         static let gates = ["InputGate", "OutputGate", "ForgetGate", "MemoryGate"]
+        static let kernel = RecurrentKernels.Cell.lstm
+        static let readsStateInputs = false
+        static let hasCellState = true
 
-        private static func gates(_ a: SIMD4<Float>) -> (i: Float, o: Float, f: Float, m: Float) {
-            (logistic(a[0]), logistic(a[1]), logistic(a[2]), hyperbolicTangent(a[3]))
+        static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (gates: SIMD4<Float>, state: Float, cell: Float) {
+            let a = x + s
+            let (i, o, f, m) = (logistic(a[0]), logistic(a[1]), logistic(a[2]), hyperbolicTangent(a[3]))
+            let c = f * cell + i * m
+            return (SIMD4(i, o, f, m), o * hyperbolicTangent(c), c)
         }
 
-        static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (state: Float, cell: Float) {
-            let g = gates(x + s)
-            let c = g.f * cell + g.i * g.m
-            return (g.o * hyperbolicTangent(c), c)
-        }
-
-        static func stepBackward(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, dState: Float, dCell: Float)
+        static func stepBackward(_ a: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, _ newCell: Float, dState: Float, dCell: Float)
             -> (dx: SIMD4<Float>, ds: SIMD4<Float>, dState: Float, dCell: Float) {
-            let g = gates(x + s)
-            let c = g.f * cell + g.i * g.m, tc = hyperbolicTangent(c)
-            let dc = dCell + dState * g.o * (1 - tc * tc)
-            let d = SIMD4(dc * g.m * g.i * (1 - g.i), dState * tc * g.o * (1 - g.o), dc * cell * g.f * (1 - g.f), dc * g.i * (1 - g.m * g.m))
-            return (d, d, 0, dc * g.f)
+            let (i, o, f, m) = (a[0], a[1], a[2], a[3]), tc = hyperbolicTangent(newCell)
+            let dc = dCell + dState * o * (1 - tc * tc)
+            let d = SIMD4(dc * m * i * (1 - i), dState * tc * o * (1 - o), dc * cell * f * (1 - f), dc * i * (1 - m * m))
+            return (d, d, 0, dc * f)
         }
     }
 }

@@ -13,11 +13,20 @@ protocol RecurrentCell: Sendable {
     /// Gate names, which prefix the array names (`"InputGate"` gives `"InputGateInputWeights"`);
     /// a cell with one unnamed gate has the arrays `"InputWeights"`, `"StateWeights"`, `"Biases"`.
     static var gates: [String] { get }
-    /// One unit's step: gate inputs (one lane per gate), previous state and cell state.
-    static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (state: Float, cell: Float)
-    /// The step's derivative: from the gradients of the new state and cell state to those of the
-    /// gate inputs and of the previous state and cell state (not counting the paths through `s`).
-    static func stepBackward(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, dState: Float, dCell: Float)
+    /// The same cell in the vector kernels.
+    static var kernel: RecurrentKernels.Cell { get }
+    /// Whether `stepBackward` reads the state projections `s` (then kept for every step).
+    static var readsStateInputs: Bool { get }
+    /// Whether the cell carries a cell state besides its state.
+    static var hasCellState: Bool { get }
+    /// One unit's step from its gate inputs (one lane per gate), previous state and cell state:
+    /// the gate activations (which the backward pass reads), the new state and cell state.
+    static func step(_ x: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float) -> (gates: SIMD4<Float>, state: Float, cell: Float)
+    /// The step's derivative, from its gate activations `a`, state projections `s`, previous
+    /// state and cell state and new cell state: from the gradients of the new state and cell
+    /// state to those of the gate inputs `x` and `s` and of the previous state (not counting the
+    /// paths through `s`) and cell state.
+    static func stepBackward(_ a: SIMD4<Float>, _ s: SIMD4<Float>, _ state: Float, _ cell: Float, _ newCell: Float, dState: Float, dCell: Float)
         -> (dx: SIMD4<Float>, ds: SIMD4<Float>, dState: Float, dCell: Float)
 }
 
@@ -33,15 +42,22 @@ func logistic(_ v: Float) -> Float { 1 / (1 + Foundation.exp(-v)) }
 /// a third of an LSTM's inference time); within 1e-7 of `tanhf` near 0, exactly ±1 far out.
 func hyperbolicTangent(_ v: Float) -> Float { 1 - 2 / (Foundation.exp(2 * v) + 1) }
 
+
 /// The recurrence of a cell over a batch of sequences {n, T, k} with learned arrays by name;
 /// the state and cell state start at zero.
 ///
 /// The g gates' weights are stacked into one matrix each ({g u, k} for the inputs, {g u, u} for
-/// the state), so the input projections of the whole batch and sequence are one GEMM before the
-/// loop over time, each step's state projections one GEMM, and back-propagation through time
-/// one GEMM per step for the previous state's gradient and one for the state weights'. Gate
-/// values are laid out gate by gate within a row: row r, gate q, unit j is `r g u + q u + j`.
-struct Recurrence<Cell: RecurrentCell> {
+/// the state). The input projections of the whole batch and sequence are one GEMM before the
+/// loop over time; each step is one GEMM for the state projections and one fused cell (the
+/// vector kernels of `RecurrentKernels`, else `Cell.step`) writing into buffers allocated once.
+/// Back-propagation through time is one fused cell and one GEMM (the previous state's gradient)
+/// per step; the weights' gradients are one GEMM each over all steps afterwards. The examples
+/// of a batch are independent, so the loops over time run on a share of the batch per core.
+///
+/// Inside, everything is step-major (row t n + e for example e at step t), so a step's rows are
+/// contiguous and the states before steps 0..<T are the first T n rows of the states; a row of
+/// gate values holds gate q of unit j at `q u + j`.
+struct Recurrence<Cell: RecurrentCell>: Sendable {
     let units: Int
     /// The gates' input weights stacked {g u, k}, state weights {g u, u}, biases {g u}.
     let inputWeights: [Float], stateWeights: [Float], biases: [Float]
@@ -67,18 +83,19 @@ struct Recurrence<Cell: RecurrentCell> {
         (inputWeights, stateWeights, biases, self.width) = (wx, ws, b, width ?? 0)
     }
 
-    /// Everything the backward pass needs from a forward pass.
-    struct Record {
+    /// Everything the backward pass needs from a forward pass, step-major.
+    struct Record: Sendable {
         let batch: Int, steps: Int
-        /// The input {batch * steps, width}, example-major.
-        let x: [Float]
-        /// `W_x . x + b` for every example and step: {batch * steps, g u}.
-        let gateInputs: [Float]
-        /// Per step, `W_s . s_{t-1}`: {steps, batch, g u}.
-        var stateInputs: [Float]
-        /// States and cell states after each step, {steps + 1, batch, u} (step 0 is the zero start).
-        var states: [Float]
-        var cells: [Float]
+        /// The input {T, n, k}.
+        let x: Storage
+        /// The gate activations of every step {T, n, g u}.
+        let gates: Storage
+        /// `W_s . s_{t-1}` of every step {T, n, g u} when the cell reads them backward.
+        let stateInputs: Storage?
+        /// States and cell states before and after each step {T + 1, n, u} (row block 0 is the
+        /// zero start); no cell states for cells without them.
+        let states: Storage
+        let cells: Storage?
     }
 
     /// The states after every step, {batch, steps, units}, with the record for `backward`.
@@ -86,130 +103,177 @@ struct Recurrence<Cell: RecurrentCell> {
         guard input.rank == 3 else { throw NetError("eval", "a recurrent layer takes a sequence of vectors, not \(describe(Array(input.shape.dropFirst())))") }
         let n = input.shape[0], steps = input.shape[1], k = input.shape[2], u = units, gu = gates * units
         guard k == width else { throw NetError("eval", "the recurrent layer takes vectors of size \(width), not \(k)") }
-        // Everything the pass keeps (gate and state inputs, states, cell states), within the memory limit.
+        // Everything the pass keeps (input, gates, state inputs, states, cell states), within the memory limit.
         try Sizes.count([2 * gates + 3, n, steps + 1, Swift.max(u, k)], "the memory of the recurrent layer for this input")
-        let x = input.values
-        var gateInputs = [Float](repeating: 0, count: n * steps * gu)
-        var stateInputs = [Float](repeating: 0, count: steps * n * gu)
-        var states = [Float](repeating: 0, count: (steps + 1) * n * u), cells = states
-        var out = [Float](repeating: 0, count: n * steps * u)
-        x.withUnsafeBufferPointer { xp in
-        inputWeights.withUnsafeBufferPointer { wxp in
-        stateWeights.withUnsafeBufferPointer { wsp in
+        let x = Storage(count: steps * n * k), g = Storage(count: steps * n * gu)
+        input.withUnsafeBufferPointer { p in
+            guard let xin = p.baseAddress else { return }
+            Self.transpose(xin, into: x.pointer, outer: n, inner: steps, width: k)
+        }
         biases.withUnsafeBufferPointer { bp in
-        gateInputs.withUnsafeMutableBufferPointer { gp in
-        stateInputs.withUnsafeMutableBufferPointer { sp in
-        states.withUnsafeMutableBufferPointer { stp in
-        cells.withUnsafeMutableBufferPointer { cp in
-        out.withUnsafeMutableBufferPointer { op in
-            guard let x0 = xp.baseAddress, let wx = wxp.baseAddress, let ws = wsp.baseAddress, let b = bp.baseAddress,
-                  let g = gp.baseAddress, let s = sp.baseAddress, let st = stp.baseAddress, let c = cp.baseAddress,
-                  let o = op.baseAddress else { return }
-            for r in 0..<(n * steps) { (g + r * gu).update(from: b, count: gu) }
-            BLAS.gemm(transA: false, transB: true, m: n * steps, n: gu, k: k, a: x0, b: wx, beta: 1, c: g)
-            // Each step's GEMM is small ({n, g u} from {n, u}): OpenBLAS's threads would meet once
-            // per step, which costs more than they save (on a busy machine, many times more).
-            BLAS.singleThreaded {
-            for t in 0..<steps {
-                let previous = st + t * n * u, previousCell = c + t * n * u
-                let state = st + (t + 1) * n * u, cell = c + (t + 1) * n * u, si = s + t * n * gu
-                BLAS.gemm(transA: false, transB: true, m: n, n: gu, k: u, a: previous, b: ws, c: si)
-                for e in 0..<n {
-                    let gx = g + (e * steps + t) * gu, gs = si + e * gu
-                    for j in 0..<u {
-                        let i = e * u + j
-                        let (xg, sg) = lanes(gx + j, gs + j)
-                        (state[i], cell[i]) = Cell.step(xg, sg, previous[i], previousCell[i])
-                        o[(e * steps + t) * u + j] = state[i]
+            guard let b = bp.baseAddress else { return }
+            for r in 0..<(steps * n) { (g.pointer + r * gu).update(from: b, count: gu) }
+        }
+        if k > 0 {
+            inputWeights.withUnsafeBufferPointer { wp in
+                guard let wx = wp.baseAddress else { return }
+                BLAS.gemm(transA: false, transB: true, m: steps * n, n: gu, k: k, a: x.pointer, b: wx, beta: 1, c: g.pointer)
+            }
+        }
+        let keepsStateInputs = Cell.readsStateInputs
+        let si = Storage(count: (keepsStateInputs ? steps : 1) * n * gu)
+        let states = Storage(count: (steps + 1) * n * u)
+        states.pointer.initialize(repeating: 0, count: n * u)
+        let cells = Cell.hasCellState ? Storage(count: (steps + 1) * n * u) : nil
+        cells?.pointer.initialize(repeating: 0, count: n * u)
+        let packed = stateWeights.withUnsafeBufferPointer { wp in wp.baseAddress.map { RecurrentKernels.PackedMatrix($0, k: u, n: gu, transposed: true) } }
+        Self.inParts(n) { rows in
+            self.stateWeights.withUnsafeBufferPointer { wp in
+                guard let ws = wp.baseAddress else { return }
+                let m = rows.count, e0 = rows.lowerBound
+                for t in 0..<steps {
+                    let row = t * n + e0, s = si.pointer + ((keepsStateInputs ? t * n : 0) + e0) * gu
+                    let previous = states.pointer + row * u, state = previous + n * u
+                    let previousCell = cells.map { $0.pointer + row * u } ?? previous, cell = cells.map { $0.pointer + (row + n) * u } ?? state
+                    // s = s_{t-1} W_sᵀ.
+                    if packed?.multiply(m: m, previous, into: s, accumulate: false) != true {
+                        BLAS.gemm(transA: false, transB: true, m: m, n: gu, k: u, a: previous, b: ws, c: s)
                     }
+                    self.step(rows: m, gates: g.pointer + row * gu, stateInputs: s, previous: previous, previousCell: previousCell,
+                              state: state, cell: cell)
                 }
             }
-            }
-        }}}}}}}}}
-        let record = Record(batch: n, steps: steps, x: x, gateInputs: gateInputs, stateInputs: stateInputs, states: states, cells: cells)
-        return (try Tensor(shape: [n, steps, u], values: out), record)
+        }
+        var out = try Tensor(shape: [n, steps, u])
+        out.withUnsafeMutableBufferPointer { p in
+            guard let o = p.baseAddress else { return }
+            Self.transpose(states.pointer + n * u, into: o, outer: steps, inner: n, width: u)
+        }
+        return (out, Record(batch: n, steps: steps, x: x, gates: g, stateInputs: keepsStateInputs ? si : nil, states: states, cells: cells))
     }
 
-    /// Back-propagation through time: the input's gradient and, per gate, the gradients of the
-    /// input weights, state weights and biases.
-    func backward(_ r: Record, gradient dy: Tensor) throws -> (Tensor, [[Tensor]]) {
+    /// Back-propagation through time: the input's gradient (when `needInput`) and, per gate, the
+    /// gradients of the input weights, state weights and biases.
+    func backward(_ r: Record, gradient dy: Tensor, needInput: Bool = true) throws -> (Tensor?, [[Tensor]]) {
         let n = r.batch, steps = r.steps, k = width, u = units, gu = gates * units
-        let dyv = dy.values
-        guard dyv.count == n * steps * u else { throw NetError("eval", "the recurrent layer's gradient has the wrong size") }
-        var dGateInputs = [Float](repeating: 0, count: n * steps * gu)
-        var dStateWeights = [Float](repeating: 0, count: gu * u)
-        var dNext = [Float](repeating: 0, count: n * u), dNextCell = dNext, dPrevious = dNext
-        var dStateInputs = [Float](repeating: 0, count: n * gu)
-        var dx = [Float](repeating: 0, count: n * steps * k)
-        var dInputWeights = [Float](repeating: 0, count: gu * k), dBiases = [Float](repeating: 0, count: gu)
-        r.gateInputs.withUnsafeBufferPointer { gp in
-        r.stateInputs.withUnsafeBufferPointer { sp in
-        r.states.withUnsafeBufferPointer { stp in
-        r.cells.withUnsafeBufferPointer { cp in
-        r.x.withUnsafeBufferPointer { xp in
-        dyv.withUnsafeBufferPointer { dyp in
-        inputWeights.withUnsafeBufferPointer { wxp in
-        stateWeights.withUnsafeBufferPointer { wsp in
-        dGateInputs.withUnsafeMutableBufferPointer { dgp in
-        dStateWeights.withUnsafeMutableBufferPointer { dwsp in
-        dNext.withUnsafeMutableBufferPointer { dnp in
-        dNextCell.withUnsafeMutableBufferPointer { dncp in
-        dPrevious.withUnsafeMutableBufferPointer { dpp in
-        dStateInputs.withUnsafeMutableBufferPointer { dsp in
-        dx.withUnsafeMutableBufferPointer { dxp in
-        dInputWeights.withUnsafeMutableBufferPointer { dwxp in
-            guard let g = gp.baseAddress, let s = sp.baseAddress, let st = stp.baseAddress, let c = cp.baseAddress,
-                  let x = xp.baseAddress, let dyb = dyp.baseAddress, let wx = wxp.baseAddress, let ws = wsp.baseAddress,
-                  let dg = dgp.baseAddress, let dws = dwsp.baseAddress, var dNextState = dnp.baseAddress, let dCell = dncp.baseAddress,
-                  var dPrev = dpp.baseAddress, let dS = dsp.baseAddress, let dxb = dxp.baseAddress, let dwx = dwxp.baseAddress else { return }
-            // One thread for the small per-step GEMMs, as in `forward`.
-            BLAS.singleThreaded {
-            for t in (0..<steps).reversed() {
-                let previous = st + t * n * u, previousCell = c + t * n * u, si = s + t * n * gu
-                for e in 0..<n {
-                    let gx = g + (e * steps + t) * gu, gs = si + e * gu
-                    for j in 0..<u {
-                        let i = e * u + j, row = (e * steps + t) * u + j
-                        let (xg, sg) = lanes(gx + j, gs + j)
-                        let d = Cell.stepBackward(xg, sg, previous[i], previousCell[i], dState: dyb[row] + dNextState[i], dCell: dCell[i])
-                        let dgRow = dg + (e * steps + t) * gu + j, dsRow = dS + e * gu + j
-                        for q in 0..<gates {
-                            dgRow[q * u] = d.dx[q]
-                            dsRow[q * u] = d.ds[q]
-                        }
-                        dPrev[i] = d.dState
-                        dCell[i] = d.dCell
+        guard dy.count == n * steps * u else { throw NetError("eval", "the recurrent layer's gradient has the wrong size") }
+        let dg = Storage(count: steps * n * gu), ds = Cell.readsStateInputs ? Storage(count: steps * n * gu) : dg
+        let dNext = Storage(repeating: 0, count: n * u), dPrevious = Storage(count: n * u), dCell = Storage(repeating: 0, count: n * u)
+        let packed = stateWeights.withUnsafeBufferPointer { wp in wp.baseAddress.map { RecurrentKernels.PackedMatrix($0, k: gu, n: u, transposed: false) } }
+        Self.inParts(n) { rows in
+            dy.withUnsafeBufferPointer { dyp in
+            self.stateWeights.withUnsafeBufferPointer { wp in
+                guard let dyb = dyp.baseAddress, let ws = wp.baseAddress else { return }
+                let m = rows.count, e0 = rows.lowerBound
+                var next = dNext.pointer + e0 * u, previousGradient = dPrevious.pointer + e0 * u
+                for t in (0..<steps).reversed() {
+                    let row = t * n + e0, previous = r.states.pointer + row * u
+                    let gates = r.gates.pointer + row * gu, s = r.stateInputs.map { $0.pointer + row * gu } ?? gates
+                    let previousCell = r.cells.map { $0.pointer + row * u } ?? previous, cell = r.cells.map { $0.pointer + (row + n) * u } ?? previous
+                    self.stepBackward(rows: m, gates: gates, stateInputs: s, previous: previous, previousCell: previousCell, cell: cell,
+                                      dy: dyb + (e0 * steps + t) * u, dyStride: steps * u, dNext: next, dCell: dCell.pointer + e0 * u,
+                                      dGates: dg.pointer + row * gu, dStateInputs: ds.pointer + row * gu, dPrevious: previousGradient)
+                    // d s_{t-1} += dS W_s.
+                    if packed?.multiply(m: m, ds.pointer + row * gu, into: previousGradient, accumulate: true) != true {
+                        BLAS.gemm(transA: false, transB: false, m: m, n: u, k: gu, a: ds.pointer + row * gu, b: ws, beta: 1, c: previousGradient)
                     }
+                    swap(&next, &previousGradient)
                 }
-                // dW_s += dSᵀ s_{t-1}; d s_{t-1} += dS W_s.
-                BLAS.gemm(transA: true, transB: false, m: gu, n: u, k: n, a: dS, b: previous, beta: 1, c: dws)
-                BLAS.gemm(transA: false, transB: false, m: n, n: u, k: gu, a: dS, b: ws, beta: 1, c: dPrev)
-                swap(&dNextState, &dPrev)
             }
             }
-            // dW_x = dGᵀ x, dx = dG W_x.
-            BLAS.gemm(transA: true, transB: false, m: gu, n: k, k: n * steps, a: dg, b: x, c: dwx)
-            BLAS.gemm(transA: false, transB: false, m: n * steps, n: k, k: gu, a: dg, b: wx, c: dxb)
-        }}}}}}}}}}}}}}}}
-        for row in 0..<(n * steps) { for q in 0..<gu { dBiases[q] += dGateInputs[row * gu + q] } }
-        var grads: [[Tensor]] = []
-        for q in 0..<gates {
-            grads.append([try Tensor(shape: [u, k], values: Array(dInputWeights[(q * u * k)..<((q + 1) * u * k)])),
-                          try Tensor(shape: [u, u], values: Array(dStateWeights[(q * u * u)..<((q + 1) * u * u)])),
-                          try Tensor(shape: [u], values: Array(dBiases[(q * u)..<((q + 1) * u)]))])
         }
-        return (try Tensor(shape: [n, steps, k], values: dx), grads)
+        // dW_s = dSᵀ s_{t-1} over every step at once, dW_x = dGᵀ x, dx = dG W_x, db = 1ᵀ dG.
+        let dws = Storage(count: gu * u), dwx = Storage(repeating: 0, count: gu * k), db = Storage(count: gu)
+        let dxSteps = Storage(repeating: 0, count: needInput ? steps * n * k : 0), ones = Storage(repeating: 1, count: steps * n)
+        BLAS.gemm(transA: true, transB: false, m: gu, n: u, k: steps * n, a: ds.pointer, b: r.states.pointer, c: dws.pointer)
+        BLAS.gemm(transA: false, transB: false, m: 1, n: gu, k: steps * n, a: ones.pointer, b: dg.pointer, c: db.pointer)
+        if k > 0 {
+            BLAS.gemm(transA: true, transB: false, m: gu, n: k, k: steps * n, a: dg.pointer, b: r.x.pointer, c: dwx.pointer)
+            inputWeights.withUnsafeBufferPointer { wp in
+                guard let wx = wp.baseAddress, needInput else { return }
+                BLAS.gemm(transA: false, transB: false, m: steps * n, n: k, k: gu, a: dg.pointer, b: wx, c: dxSteps.pointer)
+            }
+        }
+        var dx = needInput ? try Tensor(shape: [n, steps, k]) : nil
+        dx?.withUnsafeMutableBufferPointer { p in
+            guard let o = p.baseAddress else { return }
+            Self.transpose(dxSteps.pointer, into: o, outer: steps, inner: n, width: k)
+        }
+        func part(_ s: Storage, _ q: Int, _ shape: Shape) throws -> Tensor {
+            let count = shape.reduce(1, *)
+            return try Tensor(shape: shape, values: Array(UnsafeBufferPointer(start: s.pointer + q * count, count: count)))
+        }
+        let grads = try (0..<gates).map { q in [try part(dwx, q, [u, k]), try part(dws, q, [u, u]), try part(db, q, [u])] }
+        return (dx, grads)
     }
 
-    /// The gates' inputs of one unit as SIMD lanes: `x` and `s` point at gate 0's value, the
-    /// other gates' values follow `units` apart.
-    @inline(__always)
-    private func lanes(_ x: UnsafePointer<Float>, _ s: UnsafePointer<Float>) -> (SIMD4<Float>, SIMD4<Float>) {
-        var xv = SIMD4<Float>(repeating: 0), sv = SIMD4<Float>(repeating: 0)
-        for q in 0..<gates {
-            xv[q] = x[q * units]
-            sv[q] = s[q * units]
+    /// Runs `body` on shares of the batch's rows 0..<n, one per core when the batch is large
+    /// enough to be worth it (the examples' recurrences are independent), each with OpenBLAS on
+    /// one thread: a step's GEMM is too small for OpenBLAS's threads to gain from meeting.
+    private static func inParts(_ n: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let parts = Swift.max(1, Swift.min(Parallel.workers, n / 8))
+        Parallel.jobs(parts) { p in body((p * n / parts)..<((p + 1) * n / parts)) }
+    }
+
+    /// `to[(i outer + o) width + c] = from[(o inner + i) width + c]`: {outer, inner, width} to
+    /// {inner, outer, width}.
+    private static func transpose(_ from: UnsafePointer<Float>, into to: UnsafeMutablePointer<Float>, outer: Int, inner: Int, width: Int) {
+        guard width > 0 else { return }
+        for o in 0..<outer {
+            for i in 0..<inner { (to + (i * outer + o) * width).update(from: from + (o * inner + i) * width, count: width) }
         }
-        return (xv, sv)
+    }
+
+    /// One step over `rows` examples (see `RecurrentKernels.forward`): the vector cell, else
+    /// `Cell.step` unit by unit.
+    private func step(rows: Int, gates g: UnsafeMutablePointer<Float>, stateInputs s: UnsafePointer<Float>, previous: UnsafePointer<Float>,
+                      previousCell: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>, cell: UnsafeMutablePointer<Float>) {
+        if RecurrentKernels.forward(Cell.kernel, rows: rows, units: units, gates: g, stateInputs: s, previous: previous,
+                                    previousCell: previousCell, state: state, cellState: cell) { return }
+        let u = units, gu = gates * units
+        for r in 0..<rows {
+            for j in 0..<u {
+                let i = r * u + j, at = r * gu + j
+                let out = Cell.step(lanes(g + at), lanes(s + at), previous[i], Cell.hasCellState ? previousCell[i] : 0)
+                for q in 0..<gates { g[at + q * u] = out.gates[q] }
+                state[i] = out.state
+                if Cell.hasCellState { cell[i] = out.cell }
+            }
+        }
+    }
+
+    /// One backward step over `rows` examples (see `RecurrentKernels.backward`): the vector cell,
+    /// else `Cell.stepBackward` unit by unit.
+    private func stepBackward(rows: Int, gates g: UnsafePointer<Float>, stateInputs s: UnsafePointer<Float>, previous: UnsafePointer<Float>,
+                              previousCell: UnsafePointer<Float>, cell: UnsafePointer<Float>, dy: UnsafePointer<Float>, dyStride: Int,
+                              dNext: UnsafePointer<Float>, dCell: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>,
+                              dStateInputs: UnsafeMutablePointer<Float>, dPrevious: UnsafeMutablePointer<Float>) {
+        if RecurrentKernels.backward(Cell.kernel, rows: rows, units: units, gates: g, stateInputs: s, previous: previous,
+                                     previousCell: previousCell, cellState: cell, dy: dy, dyStride: dyStride, dNext: dNext,
+                                     dCell: dCell, dGates: dGates, dStateInputs: dStateInputs, dPrevious: dPrevious) { return }
+        let u = units, gu = gates * units
+        for r in 0..<rows {
+            for j in 0..<u {
+                let i = r * u + j, at = r * gu + j
+                let d = Cell.stepBackward(lanes(g + at), Cell.readsStateInputs ? lanes(s + at) : .zero, previous[i],
+                                          Cell.hasCellState ? previousCell[i] : 0, Cell.hasCellState ? cell[i] : 0,
+                                          dState: dy[r * dyStride + j] + dNext[i], dCell: Cell.hasCellState ? dCell[i] : 0)
+                for q in 0..<gates {
+                    dGates[at + q * u] = d.dx[q]
+                    if Cell.readsStateInputs { dStateInputs[at + q * u] = d.ds[q] }
+                }
+                dPrevious[i] = d.dState
+                if Cell.hasCellState { dCell[i] = d.dCell }
+            }
+        }
+    }
+
+    /// One unit's gate values as SIMD lanes: `p` points at gate 0's value, the other gates'
+    /// values follow `units` apart.
+    @inline(__always)
+    private func lanes(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+        var v = SIMD4<Float>(repeating: 0)
+        for q in 0..<gates { v[q] = p[q * units] }
+        return v
     }
 }

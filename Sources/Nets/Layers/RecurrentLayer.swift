@@ -81,13 +81,13 @@ extension RecurrentLayer {
         let frozen = step.isFrozen(layer), lengths = SequenceMask.lengths
         return (try SequenceMask.zeroingPadding(y), { dy in
             let masked = try SequenceMask.$lengths.withValue(lengths) { try SequenceMask.zeroingPadding(dy) }
-            let (dx, grads) = try r.backward(record, gradient: masked)
+            let (dx, grads) = try r.backward(record, gradient: masked, needInput: step.needInput)
             if !frozen {
                 for (g, gate) in Cell.gates.enumerated() {
                     for (name, grad) in zip(Cell.arrayNames(gate), grads[g]) { try step.accumulate(name, grad) }
                 }
             }
-            return step.needInput ? [dx] : [nil]
+            return [dx]
         })
     }
 

@@ -96,4 +96,32 @@ extension Trainer {
         let own = indices.map { lengths[$0] }
         return [(indices, own.max(), own)]
     }
+
+    /// The loss of a batch and its gradient, its classifications counted in `errors`. With
+    /// `lengths` (a padded batch of output sequences and target sequences padded alike) each
+    /// example counts its first `lengths[e]` elements only: the loss is the mean of the
+    /// examples' own losses, and the gradient is 0 on padding.
+    static func batchLoss(_ layer: Layer, _ kind: LossKind, _ y: Tensor, _ t: Tensor, lengths: [Int]?,
+                          errors: inout ErrorCount) throws -> (loss: Double, gradient: Tensor) {
+        guard let lengths else {
+            errors.add(kind, y, t)
+            return try layer.loss(kind, y, t)
+        }
+        let n = y.shape.first ?? 0
+        guard y.rank >= 2, t.rank >= 2, t.shape[0] == n, t.shape[1] == y.shape[1], lengths.count == n, n > 0 else {
+            throw NetError("invtarget", "the targets must be sequences as long as the net's output sequences")
+        }
+        let steps = y.shape[1], width = y.count / (n * steps)
+        var total = 0.0, gradient = [Float](repeating: 0, count: y.count)
+        for (e, length) in lengths.enumerated() {
+            let ye = try gather(y, [e], length: length), te = try gather(t, [e], length: length)
+            errors.add(kind, ye, te)
+            let (v, g) = try layer.loss(kind, ye, te)
+            total += v
+            g.withUnsafeBufferPointer { p in
+                for (i, d) in p.enumerated() { gradient[e * steps * width + i] = d / Float(n) }
+            }
+        }
+        return (total / Double(n), try Tensor(shape: y.shape, values: gradient))
+    }
 }
