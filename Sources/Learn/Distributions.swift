@@ -82,10 +82,9 @@ public enum Distribution: Sendable, Equatable {
     /// `count` draws; normals by the ziggurat (`Ziggurat.normal`), one generator step for most.
     public func samples(_ count: Int, using g: inout SeededGenerator) -> [Double] {
         guard case .normal(let m, let s) = self else { return (0..<count).map { _ in sample(using: &g) } }
-        return [Double](unsafeUninitializedCapacity: count) { out, initialized in
-            for i in 0..<count { out[i] = m + s * Ziggurat.normal(using: &g) }
-            initialized = count
-        }
+        var xs = Ziggurat.normals(count, using: &g)
+        if m != 0 || s != 1 { for i in xs.indices { xs[i] = m + s * xs[i] } }
+        return xs
     }
 }
 
@@ -101,8 +100,8 @@ public enum Ziggurat {
     static let area = 9.91256303526217e-3
 
     /// The layers' right edges x[0] > x[1] = R > ... > x[128] = 0 (x[0] = area / f(R), the base
-    /// layer's width as a rectangle with the tail folded in) and the ratios x[i+1] / x[i].
-    static let (edges, ratios): ([Double], [Double]) = {
+    /// layer's width as a rectangle with the tail folded in).
+    static let edges: [Double] = {
         var x = [Double](repeating: 0, count: layers + 1)
         var f = exp(-0.5 * r * r)
         x[0] = area / f
@@ -111,18 +110,36 @@ public enum Ziggurat {
             x[i] = (-2 * log(area / x[i - 1] + f)).squareRoot()
             f = exp(-0.5 * x[i] * x[i])
         }
-        return (x, (0..<layers).map { x[$0 + 1] / x[$0] })
+        return x
     }()
+    /// x[i + 1] / x[i]: a uniform u in [-1, 1) with |u| below it lands inside layer i's rectangle.
+    static let ratios: [Double] = (0..<layers).map { edges[$0 + 1] / edges[$0] }
 
     /// One standard normal variate.
-    @inline(__always)
     public static func normal(using g: inout SeededGenerator) -> Double {
+        edges.withUnsafeBufferPointer { x in ratios.withUnsafeBufferPointer { normal(x, $0, using: &g) } }
+    }
+
+    /// `count` standard normal variates.
+    public static func normals(_ count: Int, using g: inout SeededGenerator) -> [Double] {
+        edges.withUnsafeBufferPointer { x in
+            ratios.withUnsafeBufferPointer { q in
+                [Double](unsafeUninitializedCapacity: count) { out, initialized in
+                    for i in 0..<count { out[i] = normal(x, q, using: &g) }
+                    initialized = count
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func normal(_ x: UnsafeBufferPointer<Double>, _ q: UnsafeBufferPointer<Double>, using g: inout SeededGenerator) -> Double {
         while true {
             let bits = g.next()
             let u = Double(bits >> 11) * 0x1.0p-52 - 1
             let i = Int(bits & 0x7F)
-            if abs(u) < ratios[i] { return u * edges[i] }
-            if let x = slowPath(u, i, using: &g) { return x }
+            if abs(u) < q[i] { return u * x[i] }
+            if let v = slowPath(u, i, using: &g) { return v }
         }
     }
 

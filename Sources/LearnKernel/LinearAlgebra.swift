@@ -112,11 +112,7 @@ extension Expr {
     static func matrix(_ m: Matrix, _ c: Call) -> Expr {
         let cols = m.cols
         let rows: [Expr] = m.data.withUnsafeBufferPointer { p in
-            (0..<m.rows).map { i in
-                let row = Expr.list((0..<cols).map { .real(p[i * cols + $0]) })
-                c.evaluator.markEvaluated(row)
-                return row
-            }
+            (0..<m.rows).map { i in .list((0..<cols).map { .real(p[i * cols + $0]) }) }
         }
         return evaluated(.list(rows), c)
     }
@@ -124,9 +120,24 @@ extension Expr {
     /// A vector of machine reals, marked evaluated.
     static func reals(_ xs: [Double], _ c: Call) -> Expr { evaluated(.reals(xs), c) }
 
+    /// `e`, marked evaluated where it is a list of machine numbers or of such lists (what the
+    /// evaluator would find unchanged); anything else in it is left for the evaluator.
     static func evaluated(_ e: Expr, _ c: Call) -> Expr {
-        c.evaluator.markEvaluated(e)
+        markNumeric(e, c)
         return e
+    }
+
+    @discardableResult
+    private static func markNumeric(_ e: Expr, _ c: Call) -> Bool {
+        guard e.isList else { return false }
+        for x in e.args {
+            switch x {
+            case .real, .integer: continue
+            default: if !markNumeric(x, c) { return false }
+            }
+        }
+        c.evaluator.markEvaluated(e)
+        return true
     }
 
     static func matrix(_ m: Matrix) -> Expr { .list(m.rowArrays.map { .reals($0) }) }
@@ -401,12 +412,12 @@ extension Kernel {
             Builtin("Eigenvectors", [.protected], usage: "Eigenvectors[m] gives the eigenvectors of m in the order of Eigenvalues[m]; unit vectors for machine numbers.",
                     arity: .between(1, 2), messages: ["matsq": squareMessage],
                     examples: [("Eigenvectors[{{2, 1}, {1, 2}}]", "{{1, 1}, {-1, 1}}"), ("Eigenvectors[{{2., 1.}, {1., 2.}}]", "{{0.707107, 0.707107}, {-0.707107, 0.707107}}")]) { c in
-                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list($0.map(\.vector)) } }
+                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .evaluated(.list($0.map(\.vector)), c) } }
             },
             Builtin("Eigensystem", [.protected], usage: "Eigensystem[m] gives {eigenvalues, eigenvectors} of the square matrix m.",
                     arity: .between(1, 2), messages: ["matsq": squareMessage],
                     examples: [("Eigensystem[{{2, 0}, {0, 3}}]", "{{3, 2}, {{0, 1}, {1, 0}}}")]) { c in
-                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list([.list($0.map(\.value)), .list($0.map(\.vector))]) } }
+                lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .evaluated(.list([.list($0.map(\.value)), .list($0.map(\.vector))]), c) } }
             },
             Builtin("SingularValueDecomposition", [.protected], usage: "SingularValueDecomposition[m] gives {u, w, v} with m == u . w . Transpose[v], u and v orthogonal and w diagonal (singular values decreasing).",
                     arity: .exactly(1), examples: [("Map[Abs, SingularValueDecomposition[{{3., 0.}, {0., -4.}}], {3}]", "{{{0., 1.}, {1., 0.}}, {{4., 0.}, {0., 3.}}, {{0., 1.}, {1., 0.}}}")]) { c in
