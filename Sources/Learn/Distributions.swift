@@ -79,19 +79,85 @@ public enum Distribution: Sendable, Equatable {
         }
     }
 
-    /// `count` draws; normals two at a time from each Box–Muller pair.
+    /// `count` draws; normals by the ziggurat (`Ziggurat.normal`), one generator step for most.
     public func samples(_ count: Int, using g: inout SeededGenerator) -> [Double] {
         guard case .normal(let m, let s) = self else { return (0..<count).map { _ in sample(using: &g) } }
-        var out = [Double](repeating: 0, count: count)
-        var i = 0
-        while i < count {
-            let u1 = max(g.unit(), Double.leastNonzeroMagnitude), u2 = g.unit()
-            let r = (-2 * log(u1)).squareRoot(), t = 2 * Double.pi * u2
-            out[i] = m + s * r * cos(t)
-            if i + 1 < count { out[i + 1] = m + s * r * sin(t) }
-            i += 2
+        var xs = Ziggurat.normals(count, using: &g)
+        if m != 0 || s != 1 { for i in xs.indices { xs[i] = m + s * xs[i] } }
+        return xs
+    }
+}
+
+/// Standard normal variates by Marsaglia and Tsang's ziggurat, in Doornik's form (ZIGNOR: 128
+/// layers of equal area under exp(-x²/2), tail beyond R by Marsaglia's exponential method). One
+/// 64-bit draw gives the layer (its low 7 bits) and a uniform in [-1, 1) (its top 53 bits); the
+/// draw is final without further work when it falls inside the layer's rectangle, which happens
+/// about 99% of the time.
+public enum Ziggurat {
+    static let layers = 128
+    /// Where the tail starts, and the area of each layer (Doornik 2005, table for 128 layers).
+    static let r = 3.442619855899
+    static let area = 9.91256303526217e-3
+
+    /// The layers' right edges x[0] > x[1] = R > ... > x[128] = 0 (x[0] = area / f(R), the base
+    /// layer's width as a rectangle with the tail folded in).
+    static let edges: [Double] = {
+        var x = [Double](repeating: 0, count: layers + 1)
+        var f = exp(-0.5 * r * r)
+        x[0] = area / f
+        x[1] = r
+        for i in 2..<layers {
+            x[i] = (-2 * log(area / x[i - 1] + f)).squareRoot()
+            f = exp(-0.5 * x[i] * x[i])
         }
-        return out
+        return x
+    }()
+    /// x[i + 1] / x[i]: a uniform u in [-1, 1) with |u| below it lands inside layer i's rectangle.
+    static let ratios: [Double] = (0..<layers).map { edges[$0 + 1] / edges[$0] }
+
+    /// One standard normal variate.
+    public static func normal(using g: inout SeededGenerator) -> Double {
+        edges.withUnsafeBufferPointer { x in ratios.withUnsafeBufferPointer { normal(x, $0, using: &g) } }
+    }
+
+    /// `count` standard normal variates.
+    public static func normals(_ count: Int, using g: inout SeededGenerator) -> [Double] {
+        edges.withUnsafeBufferPointer { x in
+            ratios.withUnsafeBufferPointer { q in
+                [Double](unsafeUninitializedCapacity: count) { out, initialized in
+                    for i in 0..<count { out[i] = normal(x, q, using: &g) }
+                    initialized = count
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func normal(_ x: UnsafeBufferPointer<Double>, _ q: UnsafeBufferPointer<Double>, using g: inout SeededGenerator) -> Double {
+        while true {
+            let bits = g.next()
+            let u = Double(bits >> 11) * 0x1.0p-52 - 1
+            let i = Int(bits & 0x7F)
+            if abs(u) < q[i] { return u * x[i] }
+            if let v = slowPath(u, i, using: &g) { return v }
+        }
+    }
+
+    /// The base layer's tail and the wedges beside the rectangles: the variate, or nil to draw
+    /// again.
+    private static func slowPath(_ u: Double, _ i: Int, using g: inout SeededGenerator) -> Double? {
+        if i == 0 {
+            // Beyond R (Marsaglia 1964): R + E / R for E exponential, kept with probability exp(-(E / R)² / 2).
+            var x = 0.0, y = 0.0
+            repeat {
+                x = log(max(g.unit(), .leastNonzeroMagnitude)) / r
+                y = log(max(g.unit(), .leastNonzeroMagnitude))
+            } while -2 * y < x * x
+            return u < 0 ? x - r : r - x
+        }
+        let x = u * edges[i]
+        let f0 = exp(-0.5 * (edges[i] * edges[i] - x * x)), f1 = exp(-0.5 * (edges[i + 1] * edges[i + 1] - x * x))
+        return f1 + g.unit() * (f0 - f1) < 1 ? x : nil
     }
 }
 

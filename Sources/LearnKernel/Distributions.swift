@@ -66,6 +66,16 @@ indirect enum DistributionSpec {
         self = .univariate(d)
     }
 
+    /// Whether the draws are numbers or lists of numbers (not an empirical distribution's own
+    /// elements, which may be any expressions).
+    var drawsNumbers: Bool {
+        switch self {
+        case .univariate, .multinormal: return true
+        case .mixture(_, let parts): return parts.allSatisfy(\.drawsNumbers)
+        case .empirical: return false
+        }
+    }
+
     /// `count` draws as expressions: integers for discrete families, reals otherwise, vectors for
     /// the multinormal, the data's own elements for an empirical distribution.
     func draw(_ count: Int, using g: inout SeededGenerator) -> [Expr]? {
@@ -114,6 +124,14 @@ private func variateShape(_ e: Expr, _ c: Call) -> [Int]? {
     return dims
 }
 
+/// Marks an array of draws, and its sublists down to `depth` levels, as evaluated: lists of
+/// numbers are their own values, so the evaluator need not walk a million draws again.
+private func markArray(_ e: Expr, depth: Int, _ c: Call) {
+    guard depth > 0, e.isList else { return }
+    if depth > 1 { for x in e.args { markArray(x, depth: depth - 1, c) } }
+    c.evaluator.markEvaluated(e)
+}
+
 /// Folds a flat list into nested lists of the given dimensions.
 private func nest(_ flat: ArraySlice<Expr>, _ dims: ArraySlice<Int>) -> Expr {
     guard let d = dims.first else { return flat.first ?? .null }
@@ -137,7 +155,10 @@ extension Kernel {
                 }
                 let n = dims.reduce(1, *)
                 guard let values = spec.draw(n, using: &RandomState.generator) else { return nil }
-                return dims.isEmpty ? values.first : nest(values[...], dims[...])
+                guard !dims.isEmpty else { return values.first }
+                let array = nest(values[...], dims[...])
+                if spec.drawsNumbers { markArray(array, depth: dims.count, c) }
+                return array
             },
             Builtin("LogLikelihood", [.protected], usage: "LogLikelihood[dist, data] gives the sum of the logarithms of the densities (probabilities) of dist at the data points: computed directly for a standard family with numeric parameters, otherwise as Total[Log[PDF[dist, #]] & /@ data].",
                     arity: .exactly(2), examples: [("LogLikelihood[ExponentialDistribution[1], {1, 2}]", "-3"), ("LogLikelihood[NormalDistribution[0., 1.], {0}]", "-0.918939")]) { c in

@@ -11,6 +11,10 @@ enum NumericMatrix {
     /// The matrix in `e`, if it is a non-empty rectangular list of lists of numbers.
     init?(_ e: Expr) {
         guard let rows = e.listItems, let first = rows.first?.listItems, !first.isEmpty else { return nil }
+        if let read = MachineEntries(rows: rows), read.sawReal || read.data.count > NumericMatrix.exactLimit {
+            self = .machine(Matrix(rows: rows.count, cols: read.cols, data: read.data))
+            return
+        }
         var cells: [[Expr]] = []
         var machine = false
         for r in rows {
@@ -49,7 +53,93 @@ enum NumericMatrix {
     }
 }
 
+/// The entries of a list of machine reals and integers (a vector) or of a rectangular list of
+/// lists of them (a matrix, row-major), read in one pass straight into doubles; nil when some
+/// entry is anything else (an exact fraction, a symbol) or the rows are ragged, for the general
+/// readers to handle.
+struct MachineEntries {
+    var data: [Double]
+    /// Entries per row (1 for a vector).
+    var cols: Int
+    /// Whether some entry is a machine real (not all integers).
+    var sawReal: Bool
+
+    /// A matrix's entries.
+    init?(rows: [Expr]) {
+        guard let cols = rows.first?.listItems?.count, cols > 0 else { return nil }
+        var data = [Double](repeating: 0, count: rows.count * cols)
+        var sawReal = false
+        let complete = data.withUnsafeMutableBufferPointer { out in
+            for (r, row) in rows.enumerated() {
+                guard let items = row.listItems, items.count == cols,
+                      MachineEntries.read(items, into: out, at: r * cols, &sawReal) else { return false }
+            }
+            return true
+        }
+        guard complete else { return nil }
+        self.data = data
+        self.cols = cols
+        self.sawReal = sawReal
+    }
+
+    /// A vector's entries.
+    init?(vector items: [Expr]) {
+        var data = [Double](repeating: 0, count: items.count)
+        var sawReal = false
+        guard data.withUnsafeMutableBufferPointer({ MachineEntries.read(items, into: $0, at: 0, &sawReal) }) else { return nil }
+        self.data = data
+        self.cols = 1
+        self.sawReal = sawReal
+    }
+
+    private static func read(_ items: [Expr], into out: UnsafeMutableBufferPointer<Double>, at start: Int, _ sawReal: inout Bool) -> Bool {
+        items.withUnsafeBufferPointer { xs in
+            for (j, x) in xs.enumerated() {
+                switch x {
+                case .real(let d): out[start + j] = d; sawReal = true
+                case .integer(let i): out[start + j] = Double(i)
+                default: return false
+                }
+            }
+            return true
+        }
+    }
+}
+
 extension Expr {
+    /// A machine matrix as a list of lists of reals, marked evaluated: a list of reals is its
+    /// own value, so the evaluator need not walk its entries again.
+    static func matrix(_ m: Matrix, _ c: Call) -> Expr {
+        let cols = m.cols
+        let rows: [Expr] = m.data.withUnsafeBufferPointer { p in
+            (0..<m.rows).map { i in .list((0..<cols).map { .real(p[i * cols + $0]) }) }
+        }
+        return evaluated(.list(rows), c)
+    }
+
+    /// A vector of machine reals, marked evaluated.
+    static func reals(_ xs: [Double], _ c: Call) -> Expr { evaluated(.reals(xs), c) }
+
+    /// `e`, marked evaluated where it is a list of machine numbers or of such lists (what the
+    /// evaluator would find unchanged); anything else in it is left for the evaluator.
+    static func evaluated(_ e: Expr, _ c: Call) -> Expr {
+        markNumeric(e, c)
+        return e
+    }
+
+    @discardableResult
+    private static func markNumeric(_ e: Expr, _ c: Call) -> Bool {
+        guard e.isList else { return false }
+        for x in e.args {
+            switch x {
+            case .real, .integer: continue
+            default: if !markNumeric(x, c) { return false }
+            }
+        }
+        c.evaluator.markEvaluated(e)
+        return true
+    }
+
     static func matrix(_ m: Matrix) -> Expr { .list(m.rowArrays.map { .reals($0) }) }
     static func matrix(_ cells: [[Expr]]) -> Expr { .list(cells.map { .list($0) }) }
 }
@@ -126,12 +216,14 @@ private func numericEigensystem(_ m: Matrix, _ c: Call) throws -> [(value: Expr,
     var out: [(value: Expr, vector: Expr, size: Double)] = []
     if symmetric {
         let (values, vectors) = try awaitingInterrupt(c) { try LinearAlgebra.symmetricEigen(m) }
-        for (i, v) in values.enumerated() { out.append((.real(v), .reals(vectors.rowArrays[i]), abs(v))) }
+        let rows = vectors.rowArrays
+        for (i, v) in values.enumerated() { out.append((.real(v), .reals(rows[i]), abs(v))) }
     } else {
         let e = try awaitingInterrupt(c) { try LinearAlgebra.generalEigen(m) }
+        let realRows = e.vectorsRe.rowArrays
         for i in 0..<m.rows {
             if e.im[i] == 0 {
-                out.append((.real(e.re[i]), .reals(e.vectorsRe.rowArrays[i]), abs(e.re[i])))
+                out.append((.real(e.re[i]), .reals(realRows[i]), abs(e.re[i])))
             } else {
                 let vector = Expr.list((0..<m.rows).map { complex(e.vectorsRe[i, $0], e.vectorsIm[i, $0]) })
                 out.append((complex(e.re[i], e.im[i]), vector, (e.re[i] * e.re[i] + e.im[i] * e.im[i]).squareRoot()))
@@ -273,7 +365,7 @@ extension Kernel {
             },
             Builtin("LeastSquares", [.protected], usage: "LeastSquares[m, b] gives the x that minimises Norm[m . x - b] (the minimum-norm one when there are several).",
                     arity: .exactly(2), examples: [("LeastSquares[{{1., 0.}, {1., 1.}, {1., 2.}}, {1., 2., 4.}]", "{0.833333, 1.5}")]) { c in
-                guard let m = NumericMatrix(c[0]), let b = c[1].realValues, b.count == m.rows else { return nil }
+                guard let m = NumericMatrix(c[0]), let b = c[1].listItems.flatMap({ MachineEntries(vector: $0)?.data }) ?? c[1].realValues, b.count == m.rows else { return nil }
                 if case .exact(let a) = m, c[1].args.allSatisfy(\.isExactNumber) {
                     // The normal equations, exactly: (mᵀ m) x = mᵀ b.
                     let t = (0..<a[0].count).map { j in a.map { $0[j] } }
@@ -282,7 +374,7 @@ extension Kernel {
                     if ExactReduction(ata).rank == ata.count, let x = exactSolve(ata, atb) { return .list(x.map { $0[0] }) }
                 }
                 let a = m.machine
-                return try lapack(c) { .reals(try awaitingInterrupt(c) { try LinearAlgebra.leastSquares(a, Matrix(rows: b.count, cols: 1, data: b)).x.data }) }
+                return try lapack(c) { .reals(try awaitingInterrupt(c) { try LinearAlgebra.leastSquares(a, Matrix(rows: b.count, cols: 1, data: b)).x.data }, c) }
             },
             Builtin("PseudoInverse", [.protected], usage: "PseudoInverse[m] gives the Moore–Penrose pseudo-inverse of m (from its singular value decomposition).",
                     arity: .exactly(1), examples: [("PseudoInverse[{{1., 0.}, {0., 0.}}]", "{{1., 0.}, {0., 0.}}")]) { c in
@@ -328,12 +420,12 @@ extension Kernel {
             Builtin("Eigenvectors", [.protected], usage: "Eigenvectors[m] gives the eigenvectors of m in the order of Eigenvalues[m]; unit vectors for machine numbers.",
                     arity: .between(1, 2), messages: ["matsq": squareMessage],
                     examples: [("Eigenvectors[{{2, 1}, {1, 2}}]", "{{1, 1}, {-1, 1}}"), ("Eigenvectors[{{2., 1.}, {1., 2.}}]", "{{0.707107, 0.707107}, {-0.707107, 0.707107}}")]) { c in
-                try lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list($0.map(\.vector)) } }
+                try lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .evaluated(.list($0.map(\.vector)), c) } }
             },
             Builtin("Eigensystem", [.protected], usage: "Eigensystem[m] gives {eigenvalues, eigenvectors} of the square matrix m.",
                     arity: .between(1, 2), messages: ["matsq": squareMessage],
                     examples: [("Eigensystem[{{2, 0}, {0, 3}}]", "{{3, 2}, {{0, 1}, {1, 0}}}")]) { c in
-                try lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .list([.list($0.map(\.value)), .list($0.map(\.vector))]) } }
+                try lapack(c) { try eigensystem(c).flatMap { firstK($0, c) }.map { .evaluated(.list([.list($0.map(\.value)), .list($0.map(\.vector))]), c) } }
             },
             Builtin("SingularValueDecomposition", [.protected], usage: "SingularValueDecomposition[m] gives {u, w, v} with m == u . w . Transpose[v], u and v orthogonal and w diagonal (singular values decreasing).",
                     arity: .exactly(1), examples: [("Map[Abs, SingularValueDecomposition[{{3., 0.}, {0., -4.}}], {3}]", "{{{0., 1.}, {1., 0.}}, {{4., 0.}, {0., 3.}}, {{0., 1.}, {1., 0.}}}")]) { c in
@@ -344,7 +436,7 @@ extension Kernel {
                     let (u, s, v) = try awaitingInterrupt(c) { try LinearAlgebra.svd(x) }
                     var w = Matrix(zeros: x.rows, x.cols)
                     for (i, value) in s.enumerated() { w[i, i] = value }
-                    return .list([.matrix(u), .matrix(w), .matrix(v)])
+                    return .evaluated(.list([.matrix(u, c), .matrix(w, c), .matrix(v, c)]), c)
                 }
             },
             Builtin("SingularValueList", [.protected], usage: "SingularValueList[m] gives the non-zero singular values of m, largest first.",
@@ -386,34 +478,9 @@ private func symbolicDeterminant(_ c: Call) -> Expr? {
 /// least one is a Real: what `Dot` hands to `dgemm`.
 private func packedMachine(_ e: Expr) -> (matrix: Matrix, vector: Bool)? {
     guard let rows = e.listItems, let first = rows.first else { return nil }
-    var sawReal = false
-    if first.listItems == nil {
-        var data = [Double]()
-        data.reserveCapacity(rows.count)
-        for x in rows {
-            switch x {
-            case .real(let d): data.append(d); sawReal = true
-            case .integer(let i): data.append(Double(i))
-            default: return nil
-            }
-        }
-        return sawReal ? (Matrix(rows: rows.count, cols: 1, data: data), true) : nil
-    }
-    let cols = first.args.count
-    guard cols > 0 else { return nil }
-    var data = [Double]()
-    data.reserveCapacity(rows.count * cols)
-    for r in rows {
-        guard let items = r.listItems, items.count == cols else { return nil }
-        for x in items {
-            switch x {
-            case .real(let d): data.append(d); sawReal = true
-            case .integer(let i): data.append(Double(i))
-            default: return nil
-            }
-        }
-    }
-    return sawReal ? (Matrix(rows: rows.count, cols: cols, data: data), false) : nil
+    let vector = first.listItems == nil
+    guard let read = vector ? MachineEntries(vector: rows) : MachineEntries(rows: rows), read.sawReal else { return nil }
+    return (Matrix(rows: rows.count, cols: read.cols, data: read.data), vector)
 }
 
 extension LearnLibrary {
@@ -427,8 +494,8 @@ extension LearnLibrary {
                a.matrix.rows * a.matrix.cols * (b.vector ? 1 : b.matrix.cols) >= 4096 {
                 let left = a.vector ? a.matrix.transposed : a.matrix
                 if left.cols == b.matrix.rows, let product = try? LinearAlgebra.multiply(left, b.matrix) {
-                    if b.vector { return .reals(product.data) }
-                    return a.vector ? .reals(product.data) : .matrix(product)
+                    if b.vector || a.vector { return .reals(product.data, c) }
+                    return .matrix(product, c)
                 }
             }
             return try general?(c)

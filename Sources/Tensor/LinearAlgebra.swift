@@ -31,9 +31,13 @@ public struct Matrix: Sendable, Equatable {
 
     public var rowArrays: [[Double]] { (0..<rows).map { Array(data[($0 * cols)..<(($0 + 1) * cols)]) } }
 
+    /// The transpose, by OpenBLAS's blocked copy (`cblas_domatcopy`); also the column-major
+    /// layout LAPACK reads.
     public var transposed: Matrix {
         var t = Matrix(zeros: cols, rows)
-        for i in 0..<rows { for j in 0..<cols { t.data[j * rows + i] = data[i * cols + j] } }
+        if rows > 0 && cols > 0 {
+            cblas_domatcopy(CblasRowMajor, CblasTrans, Int32(rows), Int32(cols), 1, data, Int32(cols), &t.data, Int32(rows))
+        }
         return t
     }
 

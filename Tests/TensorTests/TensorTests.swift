@@ -178,3 +178,13 @@ func close(_ a: Tensor, _ b: Tensor, tolerance: Float = 1e-4) -> Bool {
         #expect(r.values == t.values.map { Swift.min(Swift.max($0, 0), 6) })
     }
 }
+
+/// `Matrix.transposed` (OpenBLAS's `cblas_domatcopy`) on rectangular and empty matrices.
+@Test func matrixTransposeIsBLASCopy() {
+    let m = Matrix(rows: 3, cols: 5, data: (0..<15).map(Double.init))
+    let t = m.transposed
+    #expect(t.rows == 5 && t.cols == 3)
+    for i in 0..<3 { for j in 0..<5 { #expect(t[j, i] == m[i, j]) } }
+    #expect(t.transposed == m)
+    #expect(Matrix(zeros: 0, 4).transposed == Matrix(zeros: 4, 0))
+}
