@@ -1,5 +1,7 @@
 @preconcurrency import COpenBLAS
 import Foundation
+import Resources
+import Tensor
 
 /// Exhaustive nearest-neighbour search: the indices of the items nearest a query, given the
 /// query's distance to each item.
@@ -55,5 +57,46 @@ public enum NearestSearch {
             }
             start += b
         }
+    }
+}
+
+extension NearestSearch {
+    /// Each example's k nearest other examples with their squared Euclidean distances, nearest
+    /// first (ties in index order), by GEMM over blocks of 256 rows, the blocks on every core.
+    public static func neighbours(_ x: [[Double]], count k: Int) throws -> [[(index: Int, distance: Double)]] {
+        let n = x.count, d = x.first?.count ?? 0
+        let take = Swift.max(0, Swift.min(k, n - 1))
+        guard n > 0, d > 0, take > 0 else { return x.map { _ in [] } }
+        guard let size = ResourcePolicy.count([Parallel.cores * 256 + n, n + d]), ResourcePolicy.admits(size, bytesEach: 8) else {
+            throw LearnError("nomem", "the nearest neighbours of \(n) examples do not fit in memory")
+        }
+        let flat = x.flatMap { $0 }
+        let norms = x.map { $0.reduce(0) { $0 + $1 * $1 } }
+        let blocks = (n + 255) / 256
+        let parts = try parallelMap(blocks) { block -> [[(index: Int, distance: Double)]] in
+            let start = block * 256, b = Swift.min(256, n - start)
+            var products = [Double](repeating: 0, count: b * n)
+            flat.withUnsafeBufferPointer { p in
+                products.withUnsafeMutableBufferPointer { out in
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(b), Int32(n), Int32(d), 1, p.baseAddress.map { $0 + start * d },
+                                Int32(d), p.baseAddress, Int32(d), 0, out.baseAddress, Int32(n))
+                }
+            }
+            return (0..<b).map { r in
+                let i = start + r
+                // A bounded insertion list: most candidates fail the first comparison.
+                var best: [(index: Int, distance: Double)] = []
+                best.reserveCapacity(take + 1)
+                for j in 0..<n where j != i {
+                    let dj = Swift.max(norms[i] - 2 * products[r * n + j] + norms[j], 0)
+                    if best.count == take, let last = best.last, dj >= last.distance { continue }
+                    let at = best.firstIndex { dj < $0.distance } ?? best.count
+                    best.insert((j, dj), at: at)
+                    if best.count > take { best.removeLast() }
+                }
+                return best
+            }
+        }
+        return parts.flatMap { $0 }
     }
 }
