@@ -64,12 +64,17 @@ public struct GradientBoostedTrees: ProbabilityModel, Codable {
         for i in 0..<n { for k in 0..<outputs { raw[i * outputs + k] = baseline[k] } }
         var trees: [[Tree]] = []
         for _ in 0..<Swift.max(settings.rounds, 0) {
-            let current = raw
+            // Each example's class probabilities, once a round.
+            var probabilities = [Double](repeating: 0, count: n * outputs)
+            for i in 0..<n {
+                let p = link(Array(raw[(i * outputs)..<((i + 1) * outputs)]), classes)
+                for k in 0..<outputs { probabilities[i * outputs + k] = classes == 2 ? p[1] : p[k] }
+            }
+            let current = probabilities
             let grown = try parallelMap(outputs) { k -> (Tree, [(Double, [Int32])]) in
                 var g = [Double](repeating: 0, count: n), h = [Double](repeating: 0, count: n)
                 for i in 0..<n {
-                    let p = link(Array(current[(i * outputs)..<((i + 1) * outputs)]), classes)
-                    let pk = classes == 2 ? p[1] : p[k], target: Double = (classes == 2 ? y[i] == 1 : y[i] == k) ? 1 : 0
+                    let pk = current[i * outputs + k], target: Double = (classes == 2 ? y[i] == 1 : y[i] == k) ? 1 : 0
                     g[i] = pk - target
                     h[i] = Swift.max(pk * (1 - pk), 1e-16)
                 }

@@ -87,15 +87,19 @@ struct GiniTreeGrower {
         let bins = data.bins(f), base = f * data.count
         var counts = [Double](repeating: 0, count: bins * classes)
         var total = [Double](repeating: 0, count: classes)
+        var lowest = bins, highest = 0
         for m in members {
-            let c = labels[Int(m)]
-            counts[Int(data.codes[base + Int(m)]) * classes + c] += 1
+            let c = labels[Int(m)], b = Int(data.codes[base + Int(m)])
+            counts[b * classes + c] += 1
             total[c] += 1
+            lowest = Swift.min(lowest, b)
+            highest = Swift.max(highest, b)
         }
+        guard lowest < highest else { return nil }
         let n = Double(members.count)
         var left = [Double](repeating: 0, count: classes)
         var nl = 0.0, best: (score: Double, bin: Int)?
-        for b in 0..<(bins - 1) {
+        for b in lowest..<highest {
             var added = 0.0
             for c in 0..<classes { left[c] += counts[b * classes + c]; added += counts[b * classes + c] }
             if added == 0 { continue }

@@ -23,7 +23,9 @@ enum EmbeddingFixture {
         let x = F.matrix("digits_x")
         #expect(x.count == 400)
         let pca = try LinearReducer.principalComponents(x, dimensions: 2)
-        #expect(abs(trustworthiness(x, x.map(pca.reduce)) - F.number("pca_trustworthiness")) < 1e-9)
+        // The digits' integer pixels put some neighbours at equal distances, which NumPy's argsort
+        // may rank in another order: a rank or two apart, about 1e-5 here.
+        #expect(abs(trustworthiness(x, x.map(pca.reduce)) - F.number("pca_trustworthiness")) < 1e-4)
         #expect(trustworthiness(x, x) == 1)
     }
 

@@ -4,17 +4,22 @@ import Testing
 
 @Suite struct MethodSearchTests {
     @Test func searchSaysWhatItTriesAndHowTheOthersDid() throws {
-        let x = (0..<30).map { i in [Double(i % 2) * 3 + Double(i) / 30, Double(i % 3)] }
-        let y = (0..<30).map { $0 % 2 }
+        let x: [[Double]] = (0..<30).map { (i: Int) -> [Double] in
+            let a = Double(i % 2) * 3, b = Double(i) / 30
+            return [a + b, Double(i % 3)]
+        }
+        let y: [Int] = (0..<30).map { $0 % 2 }
         let heard = Heard()
         let (chosen, scores) = try Learn.chooseMethod(x, y, classes: 2, candidates: [.logisticRegression, .naiveBayes]) { text in
             if let text { heard.add(text) }
         }
         let lines = heard.lines
         #expect(lines.first == "Trying LogisticRegression, fold 1/3")
-        let accuracy = Int(((scores[.logisticRegression] ?? 0) * 100).rounded())
+        let logistic: Double = scores[ClassifierMethod.logisticRegression] ?? 0
+        let accuracy = Int((logistic * 100).rounded())
         #expect(lines.contains("Trying NaiveBayes, fold 1/3 (LogisticRegression \(accuracy)%)"), "\(lines)")
-        #expect(scores[chosen] == scores.values.max())
+        let best = scores.values.max()
+        #expect(scores[chosen] == best)
     }
 }
 
