@@ -18,6 +18,7 @@ extension TrainedClassifier: Codable {
         case .decisionTree: model = try c.decode(DecisionTree.self, forKey: .model)
         case .randomForest: model = try c.decode(RandomForest.self, forKey: .model)
         case .neuralNetwork: model = try c.decode(NeuralNetworkModel.self, forKey: .model)
+        case .gradientBoostedTrees: model = try c.decode(GradientBoostedTrees.self, forKey: .model)
         }
         // Checked before use: a file is untrusted, and applying a classifier indexes by these sizes.
         try validate()
@@ -36,6 +37,7 @@ extension TrainedClassifier: Codable {
         case let m as DecisionTree: try c.encode(m, forKey: .model)
         case let m as RandomForest: try c.encode(m, forKey: .model)
         case let m as NeuralNetworkModel: try c.encode(m, forKey: .model)
+        case let m as GradientBoostedTrees: try c.encode(m, forKey: .model)
         default: throw LearnError("file", "this model cannot be saved")
         }
     }

@@ -9,6 +9,8 @@ public enum ReductionMethod: String, CaseIterable, Sendable {
     case lsa = "LatentSemanticAnalysis"
     case tsne = "TSNE"
     case isomap = "Isomap"
+    case umap = "UMAP"
+    case autoEncoder = "AutoEncoder"
 }
 
 /// A linear projection onto k orthonormal directions: principal components (about the mean) or
@@ -105,18 +107,26 @@ func signed(_ v: [Double]) -> [Double] {
 }
 
 
-/// Exact t-SNE (van der Maaten and Hinton 2008, with scikit-learn's schedule): Gaussian
-/// affinities calibrated to the perplexity by bisection, symmetrized; a Student-t embedding
-/// initialized by PCA (first coordinate's standard deviation 1e-4) and moved by gradient descent
-/// with gains, momentum 0.5 then 0.8, early exaggeration 12 for the first 250 of 1000 rounds,
-/// learning rate max(n / 48, 50). O(n²) memory and time per round: a few thousand points.
+/// t-SNE (van der Maaten and Hinton 2008, with scikit-learn's schedule): Gaussian affinities
+/// calibrated to the perplexity by bisection, symmetrized; a Student-t embedding initialized by
+/// PCA (first coordinate's standard deviation 1e-4) and moved by gradient descent with gains,
+/// momentum 0.5 then 0.8, early exaggeration 12 for the first 250 of 1000 rounds, learning rate
+/// max(n / 48, 50). Exact (O(n²) memory and time a round) below `barnesHutFrom` examples or
+/// beyond two dimensions; otherwise the Barnes–Hut approximation (`BarnesHut`).
 public enum TSNE {
     public static func embed(_ x: [[Double]], dimensions k: Int = 2, perplexity: Double = 30, rounds: Int = 1000,
                              interrupt: (_ round: Int?) throws -> Void = { _ in }) throws -> [[Double]] {
         let n = x.count
         guard n >= 2 else { return x.map { _ in [Double](repeating: 0, count: k) } }
-        let distances = try DistanceMatrix(x, .squaredEuclidean)
-        let p = try affinities(distances, perplexity: Swift.min(perplexity, Double(n - 1) / 3)) { try interrupt(nil) }
+        let effective = Swift.min(perplexity, Double(n - 1) / 3)
+        let barnesHut = k == 2 && n >= barnesHutFrom
+        var dense: [Double] = []
+        var sparse = BarnesHut.Affinities(columns: [], values: [])
+        if barnesHut {
+            sparse = try BarnesHut.affinities(x, perplexity: effective) { try interrupt(nil) }
+        } else {
+            dense = try affinities(try DistanceMatrix(x, .squaredEuclidean), perplexity: effective) { try interrupt(nil) }
+        }
         // PCA initialization.
         let pca = try LinearReducer.principalComponents(x, dimensions: k)
         var y = x.map { r -> [Double] in
@@ -128,45 +138,20 @@ public enum TSNE {
         let sd = (first.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n)).squareRoot()
         let scale = sd > 0 ? 1e-4 / sd : 1e-4
         y = y.map { $0.map { $0 * scale } }
-        // Flat n x k arrays. The gradient 4 Σ_j (e p_ij − q_ij) w_ij (y_i − y_j), with w_ij = 1/(1 + ‖y_i − y_j‖²)
-        // and q_ij = w_ij / Z, is split into an attractive and a repulsive sum, both gathered in one
-        // pass over the pairs i < j, then combined once Z = Σ w is known.
         var yf = y.flatMap { $0 }
         var update = [Double](repeating: 0, count: n * k), gains = [Double](repeating: 1, count: n * k)
-        var attract = [Double](repeating: 0, count: n * k), repel = [Double](repeating: 0, count: n * k)
+        var grads = [Double](repeating: 0, count: n * k)
         let rate = Swift.max(Double(n) / 48, 50)
         for round in 0..<rounds {
             let exaggeration = round < 250 ? 12.0 : 1
             let momentum = round < 250 ? 0.5 : 0.8
-            var total = 0.0
-            for i in attract.indices { attract[i] = 0; repel[i] = 0 }
-            try yf.withUnsafeBufferPointer { y in
-                try p.withUnsafeBufferPointer { pp in
-                    try attract.withUnsafeMutableBufferPointer { at in
-                        try repel.withUnsafeMutableBufferPointer { re in
-                            for i in 0..<n {
-                                if i % 256 == 255 { try interrupt(nil) }
-                                for j in (i + 1)..<Swift.max(i + 1, n) {
-                                    var s = 0.0
-                                    for a in 0..<k { let t = y[i * k + a] - y[j * k + a]; s += t * t }
-                                    let w = 1 / (1 + s)
-                                    total += 2 * w
-                                    let pw = exaggeration * pp[i * n + j] * w, ww = w * w
-                                    for a in 0..<k {
-                                        let t = y[i * k + a] - y[j * k + a]
-                                        at[i * k + a] += pw * t
-                                        at[j * k + a] -= pw * t
-                                        re[i * k + a] += ww * t
-                                        re[j * k + a] -= ww * t
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+            if barnesHut {
+                grads = try BarnesHut.gradient(yf, sparse, exaggeration: exaggeration)
+            } else {
+                try exactGradient(yf, dense, n, k, exaggeration, into: &grads) { try interrupt(nil) }
             }
             for e in 0..<(n * k) {
-                let grad = 4 * (attract[e] - repel[e] / total)
+                let grad = grads[e]
                 gains[e] = (update[e] * grad < 0) ? gains[e] + 0.2 : Swift.max(gains[e] * 0.8, 0.01)
                 update[e] = momentum * update[e] - rate * gains[e] * grad
                 yf[e] += update[e]
@@ -176,6 +161,44 @@ public enum TSNE {
         return (0..<n).map { Array(yf[($0 * k)..<(($0 + 1) * k)]) }
     }
 
+    /// The exact gradient 4 Σ_j (e p_ij − q_ij) w_ij (y_i − y_j), with w_ij = 1/(1 + ‖y_i − y_j‖²)
+    /// and q_ij = w_ij / Z, split into an attractive and a repulsive sum, both gathered in one
+    /// pass over the pairs i < j, then combined once Z = Σ w is known.
+    static func exactGradient(_ yf: [Double], _ p: [Double], _ n: Int, _ k: Int, _ exaggeration: Double, into grads: inout [Double],
+                              interrupt: () throws -> Void) throws {
+        var attract = [Double](repeating: 0, count: n * k), repel = [Double](repeating: 0, count: n * k)
+        var total = 0.0
+        try yf.withUnsafeBufferPointer { y in
+            try p.withUnsafeBufferPointer { pp in
+                try attract.withUnsafeMutableBufferPointer { at in
+                    try repel.withUnsafeMutableBufferPointer { re in
+                        for i in 0..<n {
+                            if i % 256 == 255 { try interrupt() }
+                            for j in (i + 1)..<Swift.max(i + 1, n) {
+                                var s = 0.0
+                                for a in 0..<k { let t = y[i * k + a] - y[j * k + a]; s += t * t }
+                                let w = 1 / (1 + s)
+                                total += 2 * w
+                                let pw = exaggeration * pp[i * n + j] * w, ww = w * w
+                                for a in 0..<k {
+                                    let t = y[i * k + a] - y[j * k + a]
+                                    at[i * k + a] += pw * t
+                                    at[j * k + a] -= pw * t
+                                    re[i * k + a] += ww * t
+                                    re[j * k + a] -= ww * t
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for e in 0..<(n * k) { grads[e] = 4 * (attract[e] - repel[e] / total) }
+    }
+
+    /// From this many examples on, a 2-d embedding uses the Barnes–Hut approximation.
+    public static let barnesHutFrom = 500
+
     /// Joint probabilities p_ij from squared distances: each row's Gaussian precision found by
     /// bisection so the row's entropy is log(perplexity); (P + Pᵀ) / 2n, at least 1e-12.
     static func affinities(_ d: DistanceMatrix, perplexity: Double, interrupt: () throws -> Void = {}) rethrows -> [Double] {
@@ -183,27 +206,34 @@ public enum TSNE {
         var p = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
             try interrupt()
-            var beta = 1.0, lo = 0.0, hi = Double.infinity
-            var row = [Double](repeating: 0, count: n)
-            for _ in 0..<100 {
-                var sum = 0.0, weighted = 0.0
-                for j in 0..<n where j != i {
-                    let e = exp(-d[i, j] * beta)
-                    row[j] = e
-                    sum += e
-                    weighted += d[i, j] * e
-                }
-                sum = Swift.max(sum, 1e-300)
-                let entropy = log(sum) + beta * weighted / sum
-                for j in 0..<n { row[j] /= sum }
-                if abs(entropy - target) < 1e-5 { break }
-                if entropy > target { lo = beta; beta = hi.isFinite ? (beta + hi) / 2 : beta * 2 } else { hi = beta; beta = (beta + lo) / 2 }
-            }
-            for j in 0..<n { p[i * n + j] = row[j] }
+            let others = (0..<n).filter { $0 != i }
+            for (j, q) in zip(others, calibrated(others.map { d[i, $0] }, target)) { p[i * n + j] = q }
         }
         var joint = [Double](repeating: 0, count: n * n)
         for i in 0..<n { for j in 0..<n where i != j { joint[i * n + j] = Swift.max((p[i * n + j] + p[j * n + i]) / Double(2 * n), 1e-12) } }
         return joint
+    }
+
+    /// p_j|i for one example from its squared distances to the others: the Gaussian's precision
+    /// found by bisection so the entropy is `target` (log perplexity).
+    static func calibrated(_ distances: [Double], _ target: Double) -> [Double] {
+        var beta = 1.0, lo = 0.0, hi = Double.infinity
+        var row = [Double](repeating: 0, count: distances.count)
+        for _ in 0..<100 {
+            var sum = 0.0, weighted = 0.0
+            for (j, d) in distances.enumerated() {
+                let e = exp(-d * beta)
+                row[j] = e
+                sum += e
+                weighted += d * e
+            }
+            sum = Swift.max(sum, 1e-300)
+            let entropy = log(sum) + beta * weighted / sum
+            for j in row.indices { row[j] /= sum }
+            if abs(entropy - target) < 1e-5 { break }
+            if entropy > target { lo = beta; beta = hi.isFinite ? (beta + hi) / 2 : beta * 2 } else { hi = beta; beta = (beta + lo) / 2 }
+        }
+        return row
     }
 }
 

@@ -51,11 +51,19 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
         let sd = (y.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n)).squareRoot()
         let scale = sd > 0 ? sd : 1
         let z = y.map { ($0 - m) / scale }
+        var squared = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<i {
+                let d = squaredDistance(x[i], x[j])
+                squared[i * n + j] = d
+                squared[j * n + i] = d
+            }
+        }
         let bound = log(1e5)
         // The negative log marginal likelihood of log amplitude, log length scale, log noise.
         func objective(_ t: [Double]) throws -> Double {
             guard t.allSatisfy({ abs($0) <= bound }) else { return .infinity }
-            guard let solved = try? solve(x, z, exp(t[0]), exp(t[1]), exp(t[2])) else { return .infinity }
+            guard let solved = try? solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2])) else { return .infinity }
             var logDet = 0.0
             for i in 0..<n { logDet += log(solved.factor[i * n + i]) }
             return 0.5 * gpDot(z, solved.alpha) + logDet + 0.5 * Double(n) * log(2 * Double.pi)
@@ -67,22 +75,17 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
             best = r
         }
         guard let t = best?.point else { throw LearnError("fit", "the Gaussian process's covariance could not be factored") }
-        let (l, alpha) = try solve(x, z, exp(t[0]), exp(t[1]), exp(t[2]))
+        let (l, alpha) = try solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2]))
         return GaussianProcessModel(points: x, amplitude: exp(t[0]), lengthScale: exp(t[1]), noise: exp(t[2]),
                                     alpha: alpha, factor: l, mean: m, scale: scale)
     }
 
-    /// The Cholesky factor of K + noise I and alpha = (K + noise I)⁻¹ z.
-    static func solve(_ x: [[Double]], _ z: [Double], _ amplitude: Double, _ lengthScale: Double, _ noise: Double) throws -> (factor: [Double], alpha: [Double]) {
-        let n = x.count
-        var k = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                let v = rbf(x[i], x[j], amplitude, lengthScale) + (i == j ? noise : 0)
-                k[i * n + j] = v
-                k[j * n + i] = v
-            }
-        }
+    /// The Cholesky factor of K + noise I and alpha = (K + noise I)⁻¹ z, from the n x n squared
+    /// distances between the examples.
+    static func solve(_ squared: [Double], _ n: Int, _ z: [Double], _ amplitude: Double, _ lengthScale: Double, _ noise: Double) throws -> (factor: [Double], alpha: [Double]) {
+        let scale = -1 / (2 * lengthScale * lengthScale)
+        var k = squared.map { amplitude * exp($0 * scale) }
+        for i in 0..<n { k[i * n + i] += noise }
         let l = try cholesky(k, n)
         let w = forwardSolve(l, z, n)
         return (l, backSolve(l, w, n))

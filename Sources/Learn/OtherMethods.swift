@@ -117,31 +117,6 @@ public final class DecisionTree: ProbabilityModel, Codable, @unchecked Sendable 
     }
 }
 
-/// Bagged trees, each split choosing among √d random features; probabilities averaged.
-public struct RandomForest: ProbabilityModel, Codable {
-    let trees: [DecisionTree]
-
-    static func fit(_ x: [[Double]], _ y: [Int], classes: Int, trees count: Int, seed: UInt64, checkpoint: () throws -> Void = {}) throws -> RandomForest {
-        var g = SeededGenerator(seed: seed)
-        let m = Swift.max(1, Int(Double(x[0].count).squareRoot()))
-        let trees = try (0..<count).map { _ -> DecisionTree in
-            try checkpoint()
-            let sample = (0..<x.count).map { _ in Int(g.next() % UInt64(x.count)) }
-            return try DecisionTree.fit(sample.map { x[$0] }, sample.map { y[$0] }, classes: classes, featuresPerSplit: m, generator: &g, checkpoint: checkpoint)
-        }
-        return RandomForest(trees: trees)
-    }
-
-    public func probabilities(_ x: [Double]) -> [Double] {
-        var total = [Double]()
-        for t in trees {
-            let p = t.probabilities(x)
-            if total.isEmpty { total = p } else { for i in total.indices { total[i] += p[i] } }
-        }
-        return total.map { $0 / Double(Swift.max(trees.count, 1)) }
-    }
-}
-
 /// A small multilayer perceptron (one hidden layer of 32 tanh units) trained with NetTrain's
 /// trainer (Adam, 200 rounds).
 public struct NeuralNetworkModel: ProbabilityModel, Codable {

@@ -111,3 +111,28 @@ extension NeuralNetworkModel: ValidatedModel {
     }
 }
 
+
+extension GradientBoostedTrees: ValidatedModel {
+    func validate(classes: Int, features: Int) throws {
+        let outputs = classes == 2 ? 1 : classes
+        guard self.classes == classes, baseline.count == outputs, trees.allSatisfy({ $0.count == outputs }) else {
+            throw damaged("the boosted trees are not \(outputs) trees a round for \(classes) classes")
+        }
+        try finite(baseline, "the baseline")
+        for round in trees {
+            for t in round {
+                let n = t.feature.count
+                guard n >= 1, [t.threshold.count, t.left.count, t.right.count, t.value.count].allSatisfy({ $0 == n }) else {
+                    throw damaged("a boosted tree's node lists differ in length")
+                }
+                try finite(t.threshold + t.value, "a boosted tree")
+                // Children after their parent: evaluation always moves forward and ends.
+                for i in 0..<n where t.feature[i] >= 0 {
+                    guard t.feature[i] < features, t.left[i] > i, t.left[i] < n, t.right[i] > i, t.right[i] < n else {
+                        throw damaged("a boosted tree's node \(i) points out of the tree")
+                    }
+                }
+            }
+        }
+    }
+}

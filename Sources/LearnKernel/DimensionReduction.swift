@@ -72,6 +72,8 @@ final class ReducerValue: NativeValue, CallableValue {
         /// t-SNE has no map for new data: a new example is placed at the inverse-distance-weighted
         /// mean of its 3 nearest training examples' positions.
         case tsne(training: [[Double]], embedding: [[Double]])
+        case umap(UMAP)
+        case autoEncoder(AutoEncoder)
     }
 
     let method: ReductionMethod
@@ -100,10 +102,12 @@ final class ReducerValue: NativeValue, CallableValue {
     var headName: String { "DimensionReducerFunction" }
     var summary: String { "DimensionReducerFunction[<\(method.rawValue), \(encoder.width) -> \(dimension)>]" }
 
-    func reduce(_ v: [Double]) -> [Double] {
+    func reduce(_ v: [Double]) throws -> [Double] {
         switch model {
         case .linear(let l): return l.reduce(v)
         case .isomap(let i): return i.reduce(v)
+        case .umap(let u): return u.reduce(v)
+        case .autoEncoder(let a): return try a.reduce(v)
         case .tsne(let training, let embedding):
             let near = NearestSearch.nearest(training.map { squaredDistance($0, v).squareRoot() }, count: 3, radius: nil)
             var out = [Double](repeating: 0, count: dimension), total = 0.0
@@ -117,10 +121,12 @@ final class ReducerValue: NativeValue, CallableValue {
     }
 
     func reconstruct(_ z: [Double]) throws -> [Double] {
-        guard case .linear(let l) = model else {
-            throw LearnError("recon", "only the linear methods (\"PrincipalComponentsAnalysis\", \"LatentSemanticAnalysis\") reconstruct data")
+        switch model {
+        case .linear(let l): return l.reconstruct(z)
+        case .autoEncoder(let a): return try a.reconstruct(z)
+        default:
+            throw LearnError("recon", "only \"PrincipalComponentsAnalysis\", \"LatentSemanticAnalysis\" and \"AutoEncoder\" reconstruct data")
         }
-        return l.reconstruct(z)
     }
 
     /// `r[x]`, `r[{x...}]`, `r[data, prop]`.
@@ -130,7 +136,7 @@ final class ReducerValue: NativeValue, CallableValue {
             if c.count == 2 { return try property(c[1], of: c[0], c) }
             let single = isSingle(c[0])
             let xs = single ? [c[0]] : (c[0].listItems ?? [c[0]])
-            let out = try xs.map { Expr.reals(reduce(try vector($0, c))) }
+            let out = try xs.map { Expr.reals(try reduce(try vector($0, c))) }
             return single ? out[0] : .list(out)
         }
     }
@@ -164,8 +170,8 @@ final class ReducerValue: NativeValue, CallableValue {
         let xs = single ? [data] : (data.listItems ?? [data])
         let out: [Expr]
         switch prop.asString ?? "" {
-        case "ReducedVectors": out = try xs.map { .reals(reduce(try vector($0, c))) }
-        case "ReconstructedData": out = try xs.map { .reals(try reconstruct(reduce(try vector($0, c)))) }
+        case "ReducedVectors": out = try xs.map { .reals(try reduce(try vector($0, c))) }
+        case "ReconstructedData": out = try xs.map { .reals(try reconstruct(try reduce(try vector($0, c)))) }
         case "OriginalData":
             out = try xs.map { z in
                 guard let v = FeaturePipeline.numeric(z), v.count == dimension else { throw LearnError("data", "\(short(z)) is not a reduced vector of length \(dimension)") }
@@ -223,16 +229,32 @@ private func reduction(_ xs: [Expr], _ dimensionSpec: Expr?, _ c: Call) throws -
     }
     let m = k ?? 2
     guard m <= d else { throw LearnError("dim", "the target dimension \(m) exceeds the data's dimension \(d)") }
-    guard n <= 5000 else { throw LearnError("size", "\(chosen.rawValue) here is exact (quadratic in the examples) and takes at most 5000 examples, not \(n)") }
+    guard n <= 5000 || chosen == .autoEncoder else {
+        throw LearnError("size", "\(chosen.rawValue) here finds neighbours exhaustively (quadratic in the examples) and takes at most 5000 examples, not \(n)")
+    }
+    let progress = ProgressLine()
+    defer { progress.finish() }
     switch chosen {
+    case .umap:
+        let neighbours = sub["NeighborsNumber"]?.intValue ?? 15
+        guard neighbours >= 2 else { throw LearnError("neigh", "\"NeighborsNumber\" must be at least 2") }
+        let u = try UMAP(vectors, dimensions: m, neighbours: neighbours, minDistance: sub["MinimumDistance"]?.doubleValue ?? 0.1,
+                         seed: learningSeed(c.option("RandomSeeding", .integer(1234)))) { epoch in
+            if n > 300, let epoch { progress.update("UMAP epoch \(epoch + 1)/\(n <= 10_000 ? 500 : 200)") }
+            try c.evaluator.checkInterrupt()
+        }
+        return ReducerValue(.umap, encoder, .umap(u), dimension: m, reduced: u.embedding)
+    case .autoEncoder:
+        let interrupt = c.evaluator.interrupt
+        let a = try AutoEncoder(vectors, dimensions: m, seed: learningSeed(c.option("RandomSeeding", .integer(1234)))) { interrupt.isSet }
+        try c.evaluator.checkInterrupt()
+        return ReducerValue(.autoEncoder, encoder, .autoEncoder(a), dimension: m, reduced: try vectors.map(a.reduce))
     case .isomap:
         let iso = try Isomap(vectors, dimensions: m, neighbours: sub["NeighborsNumber"]?.intValue ?? 5)
         return ReducerValue(.isomap, encoder, .isomap(iso), dimension: m, reduced: iso.embedding)
     default:
         let perplexity = sub["Perplexity"]?.doubleValue ?? 30
         guard perplexity > 0 else { throw LearnError("perp", "the perplexity must be positive") }
-        let progress = ProgressLine()
-        defer { progress.finish() }
         let y = try TSNE.embed(vectors, dimensions: m, perplexity: perplexity) { round in
             if n > 300, let round { progress.update("t-SNE round \(round + 1)/1000") }
             try c.evaluator.checkInterrupt()
@@ -278,7 +300,7 @@ extension Kernel {
     static var reductionBuiltins: [Builtin] {
         let options: [(String, Expr)] = [("Method", .sym("Automatic")), ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic")),
                                          ("TargetDevice", .string("CPU")), ("FeatureExtractor", .sym("Identity"))]
-        let methods = "Method: \"PrincipalComponentsAnalysis\" (the default for numbers, vectors and nominal data), \"LatentSemanticAnalysis\" (the default for texts: a truncated SVD of TF-IDF bags of words), \"TSNE\" (exact; sub-option \"Perplexity\" -> 30), \"Isomap\" (\"NeighborsNumber\" -> 5)."
+        let methods = "Method: \"PrincipalComponentsAnalysis\" (the default for numbers, vectors and nominal data), \"LatentSemanticAnalysis\" (the default for texts: a truncated SVD of TF-IDF bags of words), \"TSNE\" (exact below 500 examples, Barnes–Hut above; sub-option \"Perplexity\" -> 30), \"UMAP\" (\"NeighborsNumber\" -> 15, \"MinimumDistance\" -> 0.1), \"Isomap\" (\"NeighborsNumber\" -> 5), \"AutoEncoder\" (a small net trained by NetTrain's trainer; it reconstructs data)."
         return [
             Builtin("DimensionReduction", [], usage: "DimensionReduction[{x1, x2, ...}] learns a DimensionReducerFunction projecting examples (vectors, texts, nominal or mixed features, or anything a FeatureExtractor turns into vectors; images get the pretrained MobileNet V2 features) to fewer dimensions; DimensionReduction[data, n] to n dimensions (Automatic: the principal components keeping 95% of the variance, 2 for TSNE and Isomap); DimensionReduction[data, n, prop] gives \"ReducerFunction\", \"ReducedVectors\" or \"ReconstructedData\". r[x], r[{x...}], r[data, \"ReducedVectors\" | \"ReconstructedData\" | \"ImputedData\"] (Missing[] entries filled in), r[reduced, \"OriginalData\"]. " + methods,
                     arity: .between(1, 3), options: options,

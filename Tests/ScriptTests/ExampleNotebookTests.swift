@@ -12,6 +12,7 @@ import Testing
     static let pictures: [String: Int] = [
         "clustering": 2, "demo": 0, "distributions": 1, "regression": 2, "sequence": 1, "plots": 35,
         "lenet-mnist": 1, "transfer-learning": 1,
+        "dimension-reduction": 1,
     ]
 
     /// Examples that train a convolutional net from scratch: many minutes in a debug build, so
