@@ -67,5 +67,25 @@ case("N[Pi/10^30, 20]", 20, lambda: mpmath.pi / mpf(10) ** 30)
 case("N[Exp[Pi Sqrt[163]], 40]", 40, lambda: mpmath.exp(mpmath.pi * mpmath.sqrt(163)))
 case("1.5`20 * 2", 20, lambda: mpf(3))
 case("N[Sqrt[2], 20]^2", 20, lambda: mpf(2))
+# Machine-precision numerics nets prints with 6 significant digits: Zeta and NSum.
+def machine(inp, f):
+    mp.dps = 30
+    cases.append([inp, short(f())])
+
+def short(x):
+    """6 significant digits, trailing zeros dropped, as nets prints a machine real."""
+    d = output_form(x, 6)
+    if "*^" in d:
+        m, e = d.split("*^")
+        return m.rstrip("0") + "*^" + e
+    return d.rstrip("0") if "." in d else d
+
+machine("Zeta[3.]", lambda: mpmath.zeta(3))
+machine("Zeta[2.5]", lambda: mpmath.zeta(2.5))
+machine("NSum[1/n^2, {n, 1, Infinity}]", lambda: mpmath.zeta(2))
+machine("NSum[1/n^3, {n, 1, Infinity}]", lambda: mpmath.zeta(3))
+machine("NSum[(-1)^(n + 1)/n, {n, 1, Infinity}]", lambda: mpmath.log(2))
+machine("NSum[1/(n^2 + 1), {n, 0, Infinity}]", lambda: mpmath.nsum(lambda n: 1 / (n**2 + 1), [0, mpmath.inf]))
+machine("NSum[1/n!, {n, 0, Infinity}]", lambda: mpmath.e)
 json.dump(cases, __import__("sys").stdout, indent=1)
 print()
