@@ -401,7 +401,9 @@ struct Lexer {
     }
 
     /// Significant digits above which a real literal is arbitrary-precision (`3.14159265358979323846`).
-    static let machineDigits = 16
+    /// Wolfram's bound is $MachinePrecision (about 16); 17 keeps the shortest round-trip text of
+    /// every double (Python's and nets' own InputForm print up to 17 digits) a machine real.
+    static let machineDigits = 17
 
     mutating func lexNumber() throws -> Expr {
         let start = pos

@@ -150,9 +150,8 @@ public struct Printer {
         case ("Factorial", 1):
             return Piece(text: paren(render(a[0]), Prec.factorial + 1) + "!", prec: Prec.factorial)
         case ("Span", 2...3):
-            // Every part is written out, as Wolfram does: `1;;3`, `2;;All`, `1;;-1;;2` (OutputForm
-            // spaces it: `1 ;; 3`).
-            return Piece(text: a.map { paren(render($0), Prec.span + 1) }.joined(separator: form == .output ? " ;; " : ";;"), prec: Prec.span)
+            // Every part is written out, as Wolfram does: `1;;3`, `2;;All`, `1;;-1;;2`.
+            return Piece(text: a.map { paren(render($0), Prec.span + 1) }.joined(separator: ";;"), prec: Prec.span)
         case ("Part", 2...):
             let base = paren(render(a[0]), Prec.call)
             return Piece(text: "\(base)[[\(a.dropFirst().map(string).joined(separator: ", "))]]", prec: Prec.call)
