@@ -7,7 +7,7 @@ import OrderedCollections
 let constantValues: [Symbol: Double] = [
     Sym.Pi: Double.pi, Sym.E: M_E, Symbol.intern("Degree"): Double.pi / 180,
     Symbol.intern("GoldenRatio"): (1 + 5.0.squareRoot()) / 2, Symbol.intern("Catalan"): 0.915_965_594_177_219_015,
-    Symbol.intern("EulerGamma"): 0.577_215_664_901_532_860_6,
+    Symbol.intern("EulerGamma"): 0.577_215_664_901_532_860_6, Symbol.intern("MachinePrecision"): BigReal.machinePrecision,
 ]
 
 /// `coefficient * rest` split of a term, for collecting like terms in Plus.
@@ -224,6 +224,10 @@ private func power(_ c: Call) throws -> Expr? {
     if case .integer(1) = b { return a }
     if case .integer(1) = a { return .integer(1) }
     if case .real(let y) = b, case .symbol(let s) = a, let v = constantValues[s] { return .real(pow(v, y)) }
+    if case .bigReal(let y) = b, a.isSymbol(Sym.E) { return BigRealMath.exp(y).map { .bigReal($0) } }
+    if case .bigReal(let y) = b, case .symbol(let s) = a, let v = constantValue(s, precision: y.precision + 10) {
+        return Numbers.power(.bigReal(v), b)
+    }
     if a.isSymbol(Sym.E), let r = ComplexNumbers.exponentialOfImaginaryPi(b) { return r }
     if case .symbol(let s) = a, let v = constantValues[s], ComplexNumbers.isComplex(b), !b.args[0].isExactNumber || !b.args[1].isExactNumber {
         return ComplexNumbers.machinePower(.real(v), b)
@@ -270,11 +274,13 @@ private func negativeBasePower(_ a: Expr, _ b: Expr) -> Expr? {
 
 /// A listable function of one real argument with a real implementation and exact special cases.
 private func unary(_ name: String, _ usage: String, examples: [(String, String)],
-                   exact: @escaping (Expr) -> Expr? = { _ in nil }, _ f: @escaping (Double) -> Double) -> Builtin {
+                   exact: @escaping (Expr) -> Expr? = { _ in nil }, big: ((BigReal) -> BigReal?)? = nil,
+                   _ f: @escaping (Double) -> Double) -> Builtin {
     Builtin(name, .numeric, usage: usage, examples: examples) { c in
         guard c.count == 1 else { return c.argCount(1) }
         let x = c[0]
         if let r = exact(x) { return r }
+        if case .bigReal(let b) = x, let big { return big(b).map { .bigReal($0) } }
         if case .real(let d) = x {
             let y = f(d)
             if y.isNaN {
@@ -315,6 +321,10 @@ private func rounding(_ name: String, _ usage: String, examples: [(String, Strin
                 if twice > r.denominator { return .integer(lower + 1) }
                 return .integer(lower.isMultiple(of: 2) ? lower : lower + 1)
             }
+        case .bigReal(let b):
+            let (n, d) = b.exactFraction
+            guard let r = Numbers.rational(n, d) else { return nil }
+            return try c.evaluate(.call(c.symbol, [r]))
         case .real(let d):
             guard d.isFinite else { return nil }
             let v = d.rounded(rule)
@@ -411,6 +421,10 @@ extension Kernel {
                     if d < 0 { return ComplexNumbers.make(.real(Foundation.log(-d)), .real(Double.pi)) }
                     return .real(Foundation.log(d))
                 }
+                if case .bigReal(let b) = x {
+                    guard b.isNegative else { return BigRealMath.log(b).map { .bigReal($0) } }
+                    return BigRealMath.log(-b).map { ComplexNumbers.make(.bigReal($0), .bigReal(BigRealMath.pi(precision: b.precision))) }
+                }
                 // Log[-n] is Log[n] + I Pi.
                 if x.isExactNumber, let s = Numbers.sign(x), s < 0, let m = Numbers.negate(x) {
                     return .call(Sym.Plus, [.call(Symbol.intern("Log"), [m]), .call(Sym.Times, [ComplexNumbers.i, .symbol(Sym.Pi)])])
@@ -420,9 +434,9 @@ extension Kernel {
                 }
                 return nil
             },
-            unary("Sin", "Sin[z] gives the sine of z.", examples: [("Sin[0]", "0"), ("Sin[Pi/4]", "1/Sqrt[2]")], exact: Trigonometry.sin, Foundation.sin),
-            unary("Cos", "Cos[z] gives the cosine of z.", examples: [("Cos[0]", "1"), ("Cos[Pi/3]", "1/2")], exact: Trigonometry.cos, Foundation.cos),
-            unary("Tan", "Tan[z] gives the tangent of z.", examples: [("Tan[0]", "0"), ("Tan[Pi/3]", "Sqrt[3]")], exact: Trigonometry.tan, Foundation.tan),
+            unary("Sin", "Sin[z] gives the sine of z.", examples: [("Sin[0]", "0"), ("Sin[Pi/4]", "1/Sqrt[2]")], exact: Trigonometry.sin, big: BigRealMath.sin, Foundation.sin),
+            unary("Cos", "Cos[z] gives the cosine of z.", examples: [("Cos[0]", "1"), ("Cos[Pi/3]", "1/2")], exact: Trigonometry.cos, big: BigRealMath.cos, Foundation.cos),
+            unary("Tan", "Tan[z] gives the tangent of z.", examples: [("Tan[0]", "0"), ("Tan[Pi/3]", "Sqrt[3]")], exact: Trigonometry.tan, big: BigRealMath.tan, Foundation.tan),
             unary("ArcSin", "ArcSin[z] gives the arc sine of z.", examples: [("ArcSin[0]", "0"), ("ArcSin[1]", "Pi/2")], exact: Trigonometry.arcSin, Foundation.asin),
             unary("ArcCos", "ArcCos[z] gives the arc cosine of z.", examples: [("ArcCos[1]", "0"), ("ArcCos[1/2]", "Pi/3")], exact: Trigonometry.arcCos, Foundation.acos),
             Builtin("ArcTan", .numeric, usage: "ArcTan[z] gives the arc tangent of z; ArcTan[x, y] the angle of the point {x, y}.", examples: [("ArcTan[0]", "0")]) { c in
@@ -436,6 +450,7 @@ extension Kernel {
                 guard c.count == 1 else { return c.argCount(1, 2) }
                 if let r = Trigonometry.arcTan(c[0]) { return r }
                 if case .real(let d) = c[0] { return .real(atan(d)) }
+                if case .bigReal(let b) = c[0] { return BigRealMath.arcTan(b).map { .bigReal($0) } }
                 return nil
             },
             unary("Sinh", "Sinh[z] gives the hyperbolic sine of z.", examples: [("Sinh[0]", "0")], exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.sinh),
@@ -562,10 +577,6 @@ extension Kernel {
             },
             Builtin("Min", [.flat, .numericFunction, .oneIdentity, .orderless], usage: "Min[x1, x2, ...] or Min[{...}] gives the smallest number.", examples: [("Min[{3, 1, 4}]", "1")]) { c in
                 try extremum(c, sign: -1)
-            },
-            Builtin("N", [], usage: "N[expr] gives the numerical (machine real) value of expr.", arity: .between(1, 2), examples: [("N[1/4]", "0.25")]) { c in
-                // An expression with nothing to convert is its own numerical value: N[{1.5, 2.5}] is {1.5, 2.5}.
-                numericValue(c[0])
             },
             Builtin("Clip", [.protected], usage: "Clip[x] clips x to -1..1; Clip[x, {min, max}] to min..max.", arity: .between(1, 2), examples: [("Clip[{-2, 0.5, 3}]", "{-1, 0.5, 1}")]) { c in
                 var lo: Expr = .integer(-1), hi: Expr = .integer(1)

@@ -100,6 +100,9 @@ func table(_ body: Expr, _ specs: ArraySlice<Expr>, _ c: Call) throws -> Expr? {
 /// holds one number, not 10^8 terms); other terms are kept and combined with `head` at the end.
 func accumulate(_ head: Symbol, _ c: Call) throws -> Expr? {
     let combine = head === Sym.Plus ? Numbers.add : Numbers.multiply
+    // An infinite range stays unevaluated: the symbolic sums (stdlib algebra.nets) had their turn.
+    let infinite = { (e: Expr) in e.isSymbol(Symbol.intern("Infinity")) || e.hasHead(Sym.DirectedInfinity) }
+    if c.args.dropFirst().contains(where: { $0.listItems?.dropFirst().contains(where: infinite) == true }) { return nil }
     var total: Expr?
     var terms: [Expr] = []
     let finished = try iterate(c.args.dropFirst()[...], c) {

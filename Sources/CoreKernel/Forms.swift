@@ -213,6 +213,7 @@ enum TeX {
         case .integer, .bigInteger: return e.bigIntValue.map { String($0) } ?? ""
         case .rational(let r): return "\\frac{\(r.numerator.decimalText())}{\(r.denominator.decimalText())}"
         case .real(let x): return Printer.shortReal(x)
+        case .bigReal(let x): return Printer.shortBigReal(x)
         case .string(let s): return "\\text{\(s)}"
         case .symbol(let s): return symbols[s.name] ?? (s.name.count == 1 ? s.name : "\\text{\(s.name)}")
         case .association, .native: return "\\text{\(OutputForm.string(e))}"

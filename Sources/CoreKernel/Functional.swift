@@ -43,8 +43,9 @@ func fillSlots(_ body: Expr, _ args: [Expr]) -> Expr? {
 private func applyFunction(_ c: Call) throws -> Expr? {
     guard case .normal(let f) = c.head, f.args.count >= 1 else { return nil }
     let args = c.args
-    if f.args.count == 1 {
-        guard let r = fillSlots(f.args[0], args) else {
+    // Function[Null, body] is a pure function with slots, like body &.
+    if f.args.count == 1 || f.args[0].isNull {
+        guard let r = fillSlots(f.args[f.args.count == 1 ? 0 : 1], args) else {
             c.evaluator.messages.issue(Symbol.intern("Function"), "slotn", [c.whole])
             return nil
         }

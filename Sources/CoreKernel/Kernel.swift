@@ -42,7 +42,8 @@ public enum CoreLibrary: Library {
          Kernel.ioBuiltins, Kernel.specialFunctionBuiltins, Kernel.formBuiltins, Kernel.messageSwitchBuiltins,
          Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins,
          Kernel.stringPatternBuiltins, Kernel.guideBuiltins, Kernel.layoutFormBuiltins, Kernel.inputBuiltins,
-         Kernel.dateBuiltins, Kernel.characterNameBuiltins, Kernel.complexBuiltins].flatMap { $0 }
+         Kernel.dateBuiltins, Kernel.characterNameBuiltins, Kernel.complexBuiltins,
+         Kernel.precisionBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }

@@ -13,6 +13,11 @@ func comparable(_ e: Expr) -> Double? {
 func equality(_ a: Expr, _ b: Expr) -> Bool? {
     if a.isNumber && b.isNumber {
         if a.isExactNumber && b.isExactNumber { return Numbers.compare(a, b) == 0 }
+        // Arbitrary-precision reals are equal when their difference is zero to their accuracy.
+        if a.isBigReal || b.isBigReal, a.isBigReal || a.isExactNumber, b.isBigReal || b.isExactNumber,
+           let m = Numbers.negate(b), let d = Numbers.add(a, m) {
+            return Numbers.isZero(d)
+        }
         guard let x = a.doubleValue, let y = b.doubleValue else { return nil }
         // Machine reals compare equal when they agree to about 7 bits short of full precision.
         if x == y { return true }

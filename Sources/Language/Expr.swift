@@ -15,6 +15,8 @@ public enum Expr: @unchecked Sendable {
     case rational(RationalBox)
     /// A machine real (double precision).
     case real(Double)
+    /// An arbitrary-precision real (`1.5`20`, `N[Pi, 50]`).
+    case bigReal(BigReal)
     case string(String)
     case symbol(Symbol)
     case normal(Normal)
@@ -170,7 +172,7 @@ extension Expr {
         switch self {
         case .integer, .bigInteger: return .symbol(Sym.Integer)
         case .rational: return .symbol(Sym.Rational)
-        case .real: return .symbol(Sym.Real)
+        case .real, .bigReal: return .symbol(Sym.Real)
         case .string: return .symbol(Sym.String)
         case .symbol: return .symbol(Sym.SymbolHead)
         case .normal(let n): return n.head
@@ -238,7 +240,7 @@ extension Expr {
 
     public var isNumber: Bool {
         switch self {
-        case .integer, .bigInteger, .rational, .real: return true
+        case .integer, .bigInteger, .rational, .real, .bigReal: return true
         default: return false
         }
     }
@@ -248,6 +250,11 @@ extension Expr {
         case .integer, .bigInteger, .rational: return true
         default: return false
         }
+    }
+
+    public var isBigReal: Bool {
+        if case .bigReal = self { return true }
+        return false
     }
 
     public var isInteger: Bool {
@@ -264,6 +271,7 @@ extension Expr {
         case .bigInteger(let b): return Double(b.value)
         case .rational(let r): return Double(r.numerator) / Double(r.denominator)
         case .real(let d): return d
+        case .bigReal(let b): return b.doubleValue
         default: return nil
         }
     }
@@ -322,6 +330,7 @@ extension Expr: Hashable {
         case let (.rational(a), .rational(b)):
             return a === b || (a.numerator == b.numerator && a.denominator == b.denominator)
         case let (.real(a), .real(b)): return a == b || (a.isNaN && b.isNaN)
+        case let (.bigReal(a), .bigReal(b)): return a == b
         case let (.string(a), .string(b)): return a == b
         case let (.symbol(a), .symbol(b)): return a === b
         case let (.normal(a), .normal(b)):
@@ -343,6 +352,7 @@ extension Expr: Hashable {
         case .bigInteger(let b): hasher.combine(0); hasher.combine(b.value)
         case .rational(let r): hasher.combine(1); hasher.combine(r.numerator); hasher.combine(r.denominator)
         case .real(let d): hasher.combine(2); hasher.combine(d)
+        case .bigReal(let b): hasher.combine(2); hasher.combine(b)
         case .string(let s): hasher.combine(3); hasher.combine(s)
         case .symbol(let s): hasher.combine(4); hasher.combine(ObjectIdentifier(s))
         case .normal(let n): hasher.combine(5); hasher.combine(n.hashValue)

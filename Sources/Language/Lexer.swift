@@ -400,6 +400,11 @@ struct Lexer {
         return s
     }
 
+    /// Significant digits above which a real literal is arbitrary-precision (`3.14159265358979323846`).
+    /// Wolfram's bound is $MachinePrecision (about 16); 17 keeps the shortest round-trip text of
+    /// every double (Python's and nets' own InputForm print up to 17 digits) a machine real.
+    static let machineDigits = 17
+
     mutating func lexNumber() throws -> Expr {
         let start = pos
         var intPart = lexDigits()
@@ -424,12 +429,17 @@ struct Lexer {
             frac = lexDigits()
         }
         if intPart.isEmpty { intPart = "0" }
-        // precision or accuracy marks `1.5`20` are accepted and ignored
+        // Number marks: `1.5`20` (precision 20), `1.5``20` (accuracy 20), `1.5`` (machine).
+        var mark: (accuracy: Bool, digits: Double?)?
         if peek() == "`" {
             pos += 1
-            if peek() == "`" { pos += 1 }
-            _ = lexDigits()
-            if peek() == "." { pos += 1; _ = lexDigits() }
+            let accuracy = peek() == "`"
+            if accuracy { pos += 1 }
+            var text = ""
+            if accuracy && peek() == "-" && peek(1).map(Lexer.isDigit) == true { pos += 1; text = "-" }
+            text += lexDigits()
+            if peek() == ".", !text.isEmpty { pos += 1; text += "." + lexDigits() }
+            mark = (accuracy, Double(text))
             isReal = true
         }
         var exponent = 0
@@ -438,7 +448,7 @@ struct Lexer {
             var negative = false
             if peek() == "-" { negative = true; pos += 1 } else if peek() == "+" { pos += 1 }
             let e = lexDigits()
-            guard let ev = Int(e) else { throw error("exponent expected after *^", at: pos) }
+            guard let ev = Int(e), ev <= 1_000_000 else { throw error("exponent expected after *^", at: pos) }
             exponent = negative ? -ev : ev
             if !isReal {
                 // 2*^3 is the exact integer 2000
@@ -448,6 +458,20 @@ struct Lexer {
             }
         }
         if isReal {
+            let significant = (intPart + frac).drop { $0 == "0" }.count
+            if mark?.digits != nil || (mark == nil && significant > Lexer.machineDigits) {
+                guard let m = BigInt.parseDecimal(intPart + frac) else { throw error("malformed number", at: start) }
+                let e10 = exponent - frac.count
+                let (n, d) = e10 >= 0 ? (m * BigInt(10).power(e10), BigInt(1)) : (m, BigInt(10).power(-e10))
+                let digits = mark?.digits ?? Double(significant)
+                if n.isZero { return .bigReal(BigReal(zeroWithAccuracy: digits)) }
+                var p = digits
+                if mark?.accuracy == true, let probe = BigReal.fromFraction(n, d, precision: 20) { p += probe.log10Magnitude }
+                if p > BigReal.maxPrecision { throw error("precision above \(Int(BigReal.maxPrecision)) digits", at: start) }
+                if p <= 0 { return .bigReal(BigReal(zeroWithAccuracy: digits)) }
+                guard let x = BigReal.fromFraction(n, d, precision: p) else { throw error("malformed number", at: start) }
+                return .bigReal(x)
+            }
             guard let d = Double("\(intPart).\(frac.isEmpty ? "0" : frac)e\(exponent)") else {
                 throw error("malformed number", at: start)
             }

@@ -36,6 +36,11 @@ public enum Numbers {
         case let (_, .real(y)):
             guard let x = a.doubleValue else { return nil }
             return .real(x + y)
+        case let (.bigReal(x), _):
+            if case .bigReal(let y) = b { return .bigReal(x + y) }
+            return fraction(b).map { .bigReal(x.adding($0.0, $0.1)) }
+        case let (_, .bigReal(y)):
+            return fraction(a).map { .bigReal(y.adding($0.0, $0.1)) }
         default:
             guard let (n1, d1) = fraction(a), let (n2, d2) = fraction(b) else { return nil }
             if d1 == 1 && d2 == 1 { return .integer(n1 + n2) }
@@ -54,11 +59,22 @@ public enum Numbers {
         case let (_, .real(y)):
             guard let x = a.doubleValue else { return nil }
             return .real(x * y)
+        case let (.bigReal(x), _):
+            if case .bigReal(let y) = b { return .bigReal(x * y) }
+            return fraction(b).flatMap { exactTimes(x, $0.0, $0.1) }
+        case let (_, .bigReal(y)):
+            return fraction(a).flatMap { exactTimes(y, $0.0, $0.1) }
         default:
             guard let (n1, d1) = fraction(a), let (n2, d2) = fraction(b) else { return nil }
             if d1 == 1 && d2 == 1 { return .integer(n1 * n2) }
             return rational(n1 * n2, d1 * d2)
         }
+    }
+
+    /// `x · n/d`: an exact zero factor makes the product an exact 0, as in Wolfram.
+    static func exactTimes(_ x: BigReal, _ n: BigInt, _ d: BigInt) -> Expr? {
+        if n.isZero { return .integer(0) }
+        return x.multiplied(by: n, d).map { .bigReal($0) }
     }
 
     public static func negate(_ a: Expr) -> Expr? { multiply(.integer(-1), a) }
@@ -67,6 +83,7 @@ public enum Numbers {
     public static func reciprocal(_ a: Expr) -> Expr? {
         switch a {
         case .real(let d): return .real(1 / d)
+        case .bigReal(let x): return x.reciprocal.map { .bigReal($0) }
         default:
             guard let (n, d) = fraction(a), !n.isZero else { return nil }
             return rational(d, n)
@@ -77,6 +94,7 @@ public enum Numbers {
         switch a {
         case .integer(let i): return i == 0
         case .real(let d): return d == 0
+        case .bigReal(let x): return x.isZero
         default: return false
         }
     }
@@ -96,6 +114,7 @@ public enum Numbers {
         case .bigInteger(let b): return b.value.sign == .minus ? -1 : 1
         case .rational(let r): return r.numerator.sign == .minus ? -1 : (r.numerator.isZero ? 0 : 1)
         case .real(let d): return d > 0 ? 1 : (d < 0 ? -1 : 0)
+        case .bigReal(let x): return x.isZero ? 0 : (x.isNegative ? -1 : 1)
         default: return nil
         }
     }
@@ -107,6 +126,9 @@ public enum Numbers {
         case (.real, _), (_, .real):
             guard let x = a.doubleValue, let y = b.doubleValue else { return nil }
             return x < y ? -1 : (x > y ? 1 : 0)
+        case let (.bigReal(x), .bigReal(y)): return BigReal.compare(x, y)
+        case let (.bigReal(x), _): return fraction(b).map { x.compare($0.0, $0.1) }
+        case let (_, .bigReal(y)): return fraction(a).map { -y.compare($0.0, $0.1) }
         default:
             guard let (n1, d1) = fraction(a), let (n2, d2) = fraction(b) else { return nil }
             let l = n1 * d2, r = n2 * d1
@@ -117,6 +139,8 @@ public enum Numbers {
     /// `a^b` when it is a number: exact for integer exponents, real for real operands.
     /// Returns nil when the result is not a plain number (e.g. `2^(1/2)` stays symbolic).
     public static func power(_ a: Expr, _ b: Expr) -> Expr? {
+        if case .bigReal = a { return bigPower(a, b) }
+        if case .bigReal = b { return bigPower(a, b) }
         switch b {
         case .integer(let k):
             if case .real(let x) = a { return .real(Foundation.pow(x, Double(k))) }
@@ -149,6 +173,31 @@ public enum Numbers {
             return power(rational(rn, rd) ?? .integer(0), .integer(r.numerator))
         default:
             return nil
+        }
+    }
+
+    /// A power with an arbitrary-precision base or exponent: machine when the other is a machine
+    /// real, repeated squaring for an integer exponent, a square root for 1/2, else e^(y log x).
+    static func bigPower(_ a: Expr, _ b: Expr) -> Expr? {
+        if case .real = a { return b.doubleValue.flatMap { power(a, .real($0)) } }
+        if case .real = b { return a.doubleValue.flatMap { power(.real($0), b) } }
+        switch (a, b) {
+        case let (.bigReal(x), .integer(k)): return x.power(k).map { .bigReal($0) }
+        case let (.bigReal(x), .rational(r)) where r.numerator == 1 && r.denominator == 2:
+            return BigRealMath.sqrt(x).map { .bigReal($0) }
+        case let (.bigReal(x), _):
+            if case .bigReal(let y) = b {
+                return BigRealMath.power(x, y, xPrecision: x.precision, yPrecision: y.precision).map { .bigReal($0) }
+            }
+            guard let (n, d) = fraction(b), let y = BigReal.fromFraction(n, d, precision: x.precision + 20) else { return nil }
+            return BigRealMath.power(x, y, xPrecision: x.precision, yPrecision: .infinity).map { .bigReal($0) }
+        case let (_, .bigReal(y)):
+            guard let (n, d) = fraction(a) else { return nil }
+            if n == d { return .integer(1) }
+            let size = max(abs(BigReal.log10Size(n, d)), 1)
+            guard let x = BigReal.fromFraction(n, d, precision: y.precision + size + 20) else { return nil }
+            return BigRealMath.power(x, y, xPrecision: .infinity, yPrecision: y.precision).map { .bigReal($0) }
+        default: return nil
         }
     }
 

@@ -166,7 +166,7 @@ public enum Order {
         switch e {
         case .integer, .bigInteger: return 0
         case .rational: return 1
-        case .real: return 2
+        case .real, .bigReal: return 2
         case .string: return 3
         case .symbol: return 4
         case .association: return 6

@@ -68,6 +68,9 @@ public struct Printer {
         case .real(let d):
             let t = form == .output ? Printer.shortReal(d) : Printer.fullReal(d)
             return Piece(text: t, prec: d < 0 ? Prec.unaryMinus : Printer.atomPrec)
+        case .bigReal(let x):
+            let t = form == .output ? Printer.shortBigReal(x) : Printer.fullBigReal(x)
+            return Piece(text: t, prec: x.isNegative ? Prec.unaryMinus : Printer.atomPrec)
         case .string(let s):
             return Piece(text: form == .output ? s : Printer.quote(s), prec: Printer.atomPrec)
         case .symbol(let s):
@@ -474,6 +477,51 @@ public struct Printer {
         if digits.count <= exponent + 1 {
             return digits + String(repeating: "0", count: exponent + 1 - digits.count) + "."
         }
+        let i = digits.index(digits.startIndex, offsetBy: exponent + 1)
+        return digits[..<i] + "." + digits[i...]
+    }
+
+    /// OutputForm of an arbitrary-precision real: as many significant digits as its precision,
+    /// trailing zeros kept (`3.0000000000000000000`); a zero by its accuracy (`0.*^-20`).
+    public static func shortBigReal(_ x: BigReal) -> String {
+        if x.isZero { return "0.*^\(-Int(x.zeroAccuracy.rounded()))" }
+        let n = max(1, Int(x.precision.rounded()))
+        let (digits, exponent) = x.decimalDigits(n)
+        let sign = x.isNegative ? "-" : ""
+        if exponent >= max(n, 6) || exponent < -5 {
+            return sign + digits.prefix(1) + "." + digits.dropFirst() + "*^\(exponent)"
+        }
+        return sign + positional(digits, exponent)
+    }
+
+    /// InputForm of an arbitrary-precision real: its digits (trailing zeros dropped) with the
+    /// precision mark, `1.4142135623730950488016887242096980786`30.30102999566398`, `3.`20.`;
+    /// a zero with its accuracy mark, `0``20.`.
+    public static func fullBigReal(_ x: BigReal) -> String {
+        if x.isZero { return "0``" + markText(x.zeroAccuracy) }
+        let n = max(1, Int(x.precision.rounded()))
+        var (digits, exponent) = x.decimalDigits(n)
+        while digits.count > 1 && digits.hasSuffix("0") { digits.removeLast() }
+        let sign = x.isNegative ? "-" : ""
+        let mark = "`" + markText(x.precision)
+        if exponent >= n || exponent < -5 {
+            let tail = digits.dropFirst()
+            return sign + digits.prefix(1) + "." + tail + mark + "*^\(exponent)"
+        }
+        return sign + positional(digits, exponent) + mark
+    }
+
+    /// A precision or accuracy as its mark shows it: `20.`, `30.30102999566398`.
+    static func markText(_ p: Double) -> String {
+        if p == p.rounded() && abs(p) < 1e15 { return "\(Int(p))." }
+        let t = fullReal(p)
+        return t.contains("*^") ? String(format: "%.15g", p) : t
+    }
+
+    /// `digits` (d.ddd × 10^exponent) with the point placed, zeros padded: `3.14`, `0.0012`, `150.`.
+    static func positional(_ digits: String, _ exponent: Int) -> String {
+        if exponent < 0 { return "0." + String(repeating: "0", count: -exponent - 1) + digits }
+        if digits.count <= exponent + 1 { return digits + String(repeating: "0", count: exponent + 1 - digits.count) + "." }
         let i = digits.index(digits.startIndex, offsetBy: exponent + 1)
         return digits[..<i] + "." + digits[i...]
     }
