@@ -171,9 +171,19 @@ extension Call {
     }
 }
 
-private func optionRules(_ e: Expr) -> [Expr] {
+/// The option rules `e` holds: itself, or a list (nested a few levels at most) of nothing but
+/// option rules; anything else is data and holds none. The scan stops at the first element that
+/// is not a rule, so a large data argument (a million rows given to Export) costs nothing.
+private func optionRules(_ e: Expr, depth: Int = 0) -> [Expr] {
     if isOptionRule(e) { return [e] }
-    return (e.listItems ?? []).flatMap(optionRules)
+    guard depth < 8, let items = e.listItems else { return [] }
+    var rules: [Expr] = []
+    for item in items {
+        let r = optionRules(item, depth: depth + 1)
+        if r.isEmpty { return [] }
+        rules += r
+    }
+    return rules
 }
 
 /// Attributes shared by most numeric functions.
