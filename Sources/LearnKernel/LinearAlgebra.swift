@@ -67,14 +67,17 @@ struct MachineEntries {
     /// A matrix's entries.
     init?(rows: [Expr]) {
         guard let cols = rows.first?.listItems?.count, cols > 0 else { return nil }
-        var data = [Double](repeating: 0, count: rows.count * cols)
-        var sawReal = false
-        let complete = data.withUnsafeMutableBufferPointer { out in
+        let (count, overflow) = rows.count.multipliedReportingOverflow(by: cols)
+        guard !overflow else { return nil }
+        var sawReal = false, complete = false
+        // Uninitialised: every entry is written once before the array is kept.
+        let data = [Double](unsafeUninitializedCapacity: count) { out, initialized in
             for (r, row) in rows.enumerated() {
                 guard let items = row.listItems, items.count == cols,
-                      MachineEntries.read(items, into: out, at: r * cols, &sawReal) else { return false }
+                      MachineEntries.read(items, into: out, at: r * cols, &sawReal) else { return }
             }
-            return true
+            initialized = count
+            complete = true
         }
         guard complete else { return nil }
         self.data = data
@@ -94,13 +97,15 @@ struct MachineEntries {
 
     private static func read(_ items: [Expr], into out: UnsafeMutableBufferPointer<Double>, at start: Int, _ sawReal: inout Bool) -> Bool {
         items.withUnsafeBufferPointer { xs in
-            for (j, x) in xs.enumerated() {
-                switch x {
-                case .real(let d): out[start + j] = d; sawReal = true
+            var reals = false
+            for j in 0..<xs.count {
+                switch xs[j] {
+                case .real(let d): out[start + j] = d; reals = true
                 case .integer(let i): out[start + j] = Double(i)
                 default: return false
                 }
             }
+            sawReal = sawReal || reals
             return true
         }
     }
@@ -112,13 +117,25 @@ extension Expr {
     static func matrix(_ m: Matrix, _ c: Call) -> Expr {
         let cols = m.cols
         let rows: [Expr] = m.data.withUnsafeBufferPointer { p in
-            (0..<m.rows).map { i in .list((0..<cols).map { .real(p[i * cols + $0]) }) }
+            (0..<m.rows).map { i in reals(UnsafeBufferPointer(rebasing: p[(i * cols)..<((i + 1) * cols)]), c) }
         }
-        return evaluated(.list(rows), c)
+        let matrix = Expr.list(rows)
+        c.evaluator.markEvaluated(matrix)
+        return matrix
     }
 
     /// A vector of machine reals, marked evaluated.
-    static func reals(_ xs: [Double], _ c: Call) -> Expr { evaluated(.reals(xs), c) }
+    static func reals(_ xs: [Double], _ c: Call) -> Expr { xs.withUnsafeBufferPointer { reals($0, c) } }
+
+    private static func reals(_ xs: UnsafeBufferPointer<Double>, _ c: Call) -> Expr {
+        let row = Expr.list([Expr](unsafeUninitializedCapacity: xs.count) { out, initialized in
+            guard let base = out.baseAddress else { return }
+            for (i, x) in xs.enumerated() { (base + i).initialize(to: .real(x)) }
+            initialized = xs.count
+        })
+        c.evaluator.markEvaluated(row)
+        return row
+    }
 
     /// `e`, marked evaluated where it is a list of machine numbers or of such lists (what the
     /// evaluator would find unchanged); anything else in it is left for the evaluator.
@@ -474,6 +491,14 @@ private func symbolicDeterminant(_ c: Call) -> Expr? {
 
 // MARK: Dot at BLAS speed
 
+extension Expr {
+    /// Whether both are the same normal expression object (not merely equal ones).
+    func isSameObject(_ other: Expr) -> Bool {
+        guard case .normal(let x) = self, case .normal(let y) = other else { return false }
+        return x === y
+    }
+}
+
 /// The rows of a machine matrix (or a vector as one column), when every entry is a number and at
 /// least one is a Real: what `Dot` hands to `dgemm`.
 private func packedMachine(_ e: Expr) -> (matrix: Matrix, vector: Bool)? {
@@ -490,7 +515,8 @@ extension LearnLibrary {
         let dot = Symbol.intern("Dot")
         let general = dot.builtin
         dot.builtin = { c in
-            if c.count == 2, let a = packedMachine(c[0]), let b = packedMachine(c[1]), !(a.vector && b.vector),
+            // `a . a` reads its matrix once.
+            if c.count == 2, let a = packedMachine(c[0]), let b = c[0].isSameObject(c[1]) ? a : packedMachine(c[1]), !(a.vector && b.vector),
                a.matrix.rows * a.matrix.cols * (b.vector ? 1 : b.matrix.cols) >= 4096 {
                 let left = a.vector ? a.matrix.transposed : a.matrix
                 if left.cols == b.matrix.rows, let product = try? LinearAlgebra.multiply(left, b.matrix) {

@@ -40,13 +40,10 @@ extension Kernel {
                                ("PartLayer[-2;;][{1., 2., 3.}]", "{2., 3.}"),
                                ("Information[PartLayer[{1;;2, -1}, \"Input\" -> {3, 4, 5}], \"OutputPorts\"]", "<|Output -> {2, 5}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
-                do {
+                return a.build { a in
                     guard let spec = a.positional.first else { throw NetError("invspec", "PartLayer needs a part specification") }
                     // {spec1, spec2, ...}: one spec per level (a list of positions at a level is {{1, 3}}).
-                    return a.build(.part(try (spec.listItems ?? [spec]).map(partSpec)))
-                } catch let e as NetError {
-                    c.message(e.tag, text: sentence(e.description))
-                    return .failed
+                    return .part(try (spec.listItems ?? [spec]).map(partSpec))
                 }
             },
             Builtin("ResizeLayer", [], usage: "ResizeLayer[{d}] resamples the second level of a matrix to length d; ResizeLayer[{h, w}] resamples the height and width of each channel of an image-like array. A size is n, Scaled[r] or All. Options Resampling (\"Linear\" by default, or \"Nearest\"), \"Scheme\" (\"Point\" puts the end samples on the end values, \"Bin\" treats values as bin centres; Automatic is Point for Linear, Bin for Nearest), Interleaving (True: channels last).",
@@ -54,7 +51,7 @@ extension Kernel {
                                ("ResizeLayer[{Scaled[2]}, Resampling -> \"Nearest\"][{{1., 2.}}]", "{{1., 1., 2., 2.}}"),
                                ("Information[ResizeLayer[{Scaled[2], 10}, \"Input\" -> {3, 4, 5}], \"OutputPorts\"]", "<|Output -> {3, 8, 10}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
-                do {
+                return a.build { a in
                     guard let dims = a.positional.first?.listItems, !dims.isEmpty else {
                         throw NetError("invspec", "ResizeLayer needs a list of sizes {d1, ...}")
                     }
@@ -73,10 +70,7 @@ extension Kernel {
                         return s
                     }
                     let interleaving = a.take("Interleaving")?.isSymbol(Sym.True) ?? false
-                    return a.build(.resize(ResizeSpec(dimensions: try dims.map(resizeDimension), resampling: resampling, scheme: scheme, interleaving: interleaving)))
-                } catch let e as NetError {
-                    c.message(e.tag, text: sentence(e.description))
-                    return .failed
+                    return .resize(ResizeSpec(dimensions: try dims.map(resizeDimension), resampling: resampling, scheme: scheme, interleaving: interleaving))
                 }
             },
             Builtin("PaddingLayer", [], usage: "PaddingLayer[{{m1, n1}, {m2, n2}, ...}] pads level k of its input with m_k elements before and n_k after (later levels unpadded). Option \"Padding\": a number (0 by default), \"Fixed\" (the edge element repeated), \"Reflected\" (mirrored about the edge) or \"Periodic\" (the array repeated).",
@@ -84,7 +78,7 @@ extension Kernel {
                                ("PaddingLayer[{{0, 0}, {2, 1}}, \"Padding\" -> \"Reflected\"][{{1., 2., 3.}}]", "{{3., 2., 1., 2., 3., 2.}}"),
                                ("PaddingLayer[{{1, 1}}, \"Padding\" -> \"Periodic\"][{1., 2., 3.}]", "{3., 1., 2., 3., 1.}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
-                do {
+                return a.build { a in
                     guard let items = a.positional.first?.listItems else { throw NetError("invspec", "PaddingLayer needs margins {{before, after}, ...}") }
                     let margins = try items.map { e -> [Int] in
                         guard let pair = e.listItems, pair.count == 2, let m = pair[0].intValue, let n = pair[1].intValue else {
@@ -105,10 +99,7 @@ extension Kernel {
                             fill = .value(Float(v))
                         }
                     }
-                    return a.build(.padding(PaddingSpec(margins: margins, fill: fill)))
-                } catch let e as NetError {
-                    c.message(e.tag, text: sentence(e.description))
-                    return .failed
+                    return .padding(PaddingSpec(margins: margins, fill: fill))
                 }
             },
             Builtin("ConstantArrayLayer", [], usage: "ConstantArrayLayer[] has no input and outputs a learned array (\"Array\"); ConstantArrayLayer[\"Array\" -> a] starts from a, ConstantArrayLayer[\"Output\" -> dims] gives its dimensions. In a NetGraph it is combined with the data by a ThreadingLayer, which replicates it over the batch.",

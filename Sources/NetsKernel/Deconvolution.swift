@@ -37,12 +37,9 @@ extension Kernel {
         [
             Builtin("DeconvolutionLayer", [], usage: "DeconvolutionLayer[n, k] is a 2-D transposed convolution with n output channels and a k x k kernel; DeconvolutionLayer[n, {kh, kw}]. Options \"Stride\", PaddingSize (cropped from the output; \"Same\" gives input size times stride), \"Dilation\", \"ChannelGroups\"; arrays \"Weights\" {in, n/groups, kh, kw} and \"Biases\". Example: Information[DeconvolutionLayer[4, 2, \"Stride\" -> 2, \"Input\" -> {3, 5, 5}], \"OutputPorts\"] gives <|Output -> {4, 10, 10}|>.", examples: [("Information[DeconvolutionLayer[4, 2, \"Stride\" -> 2, \"Input\" -> {3, 5, 5}], \"OutputPorts\"]", "<|Output -> {4, 10, 10}|>"), ("DeconvolutionLayer[1, 2, \"Weights\" -> {{{{1., 2.}, {3., 4.}}}}, \"Biases\" -> None][{{{1., 10.}}}]", "{{{1., 12., 20.}, {3., 34., 40.}}}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
-                do {
+                return a.build { a in
                     let (channels, window, groups) = try windowedLayerSpec(&a, "DeconvolutionLayer")
-                    return a.build(.deconvolution(channels: channels, window: window, groups: groups, biases: true))
-                } catch let e as NetError {
-                    c.message(e.tag, text: capitalized(e.description) + ".")
-                    return .failed
+                    return .deconvolution(channels: channels, window: window, groups: groups, biases: true)
                 }
             },
         ]

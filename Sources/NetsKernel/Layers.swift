@@ -29,12 +29,13 @@ struct LayerArguments {
         return options.removeValue(forKey: name)
     }
 
-    /// Builds the layer: arrays from the options that name them, then checks that no option is
-    /// left over. Errors become messages and `$Failed`.
-    mutating func build(_ kind: LayerKind, ports: [String]? = nil) -> Expr {
+    /// Builds the layer whose kind `spec` reads from the arguments (`a.build { a in ... }`), its
+    /// arrays from the options that name them, after checking that no option is left over. An
+    /// error `spec` throws, as every error of building, becomes a message and `$Failed`.
+    mutating func build(ports: [String]? = nil, _ spec: (inout LayerArguments) throws -> LayerKind) -> Expr {
         do {
             var arrays: [String: Tensor] = [:]
-            var kind = kind
+            var kind = try spec(&self)
             for name in kind.arrayNames {
                 guard let v = take(name) else { continue }
                 if v.isSymbol(Sym.None), name == "Biases" {
@@ -78,6 +79,9 @@ struct LayerArguments {
             return .failed
         }
     }
+
+    /// Builds a layer of a kind known already.
+    mutating func build(_ kind: LayerKind, ports: [String]? = nil) -> Expr { build(ports: ports) { _ in kind } }
 }
 
 
@@ -183,17 +187,14 @@ extension Kernel {
             },
             Builtin("ConvolutionLayer", [], usage: "ConvolutionLayer[n, k] is a 2-D convolution with n output channels and a k x k kernel; ConvolutionLayer[n, {kh, kw}]. Options \"Stride\", PaddingSize (or \"Same\"), \"Dilation\", \"ChannelGroups\"; arrays \"Weights\" and \"Biases\".", examples: [("Information[ConvolutionLayer[8, 3, \"Input\" -> {1, 28, 28}], \"OutputPorts\"]", "<|Output -> {8, 26, 26}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
-                do {
+                return a.build { a in
                     let (channels, spec, groups) = try windowedLayerSpec(&a, "ConvolutionLayer")
-                    return a.build(.convolution(channels: channels, window: spec, groups: groups, biases: true))
-                } catch let e as NetError {
-                    c.message(e.tag, text: sentence(e.description))
-                    return .failed
+                    return .convolution(channels: channels, window: spec, groups: groups, biases: true)
                 }
             },
             Builtin("PoolingLayer", [], usage: "PoolingLayer[k] pools k x k windows with stride 1; PoolingLayer[k, s] with stride s. \"Function\" -> Max (default), Mean or Total; PaddingSize.", examples: [("Information[PoolingLayer[2, 2, \"Input\" -> {1, 28, 28}], \"OutputPorts\"]", "<|Output -> {1, 14, 14}|>")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
-                do {
+                return a.build { a in
                     guard let k = a.positional.first.flatMap(pair), k.allSatisfy({ $0 > 0 }) else {
                         throw NetError("invspec", "PoolingLayer needs a kernel size: a positive integer or a pair")
                     }
@@ -207,10 +208,7 @@ extension Kernel {
                     guard let f = fe == nil ? .max : poolingFunction(fe) else {
                         throw NetError("invspec", "\"Function\" must be Max, Mean or Total")
                     }
-                    return a.build(.pooling(WindowSpec(kernel: k, stride: stride, padding: padding), f))
-                } catch let e as NetError {
-                    c.message(e.tag, text: sentence(e.description))
-                    return .failed
+                    return .pooling(WindowSpec(kernel: k, stride: stride, padding: padding), f)
                 }
             },
             Builtin("AggregationLayer", [], usage: "AggregationLayer[f] aggregates each channel over its spatial dimensions with f: Max (default), Mean or Total (global pooling); AggregationLayer[f, 1] aggregates over the first dimension (the elements of a sequence).", examples: [("AggregationLayer[Mean][{{{1., 3.}}, {{5., 7.}}}]", "{2., 6.}"), ("AggregationLayer[Max, 1][{{1., 8.}, {3., 4.}}]", "{3., 8.}")]) { c in
@@ -341,7 +339,7 @@ extension Kernel {
                     examples: [("Information[AttentionLayer[\"Dot\", \"Key\" -> {5, 4}, \"Value\" -> {5, 3}, \"Query\" -> {2, 4}], \"OutputPorts\"]", "<|Output -> {2, 3}|>"),
                                ("AttentionLayer[\"Dot\", \"Key\" -> {2, 1}, \"Value\" -> {2, 1}, \"Query\" -> {1}][<|\"Key\" -> {{0.}, {0.}}, \"Value\" -> {{1.}, {3.}}, \"Query\" -> {1.}|>]", "{2.}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 1) else { return .failed }
-                do {
+                return a.build(ports: ["Key", "Value", "Query"]) { a in
                     var spec = AttentionSpec()
                     if let f = a.positional.first {
                         guard let s = f.asString.flatMap(AttentionSpec.Scoring.init(rawValue:)) else {
@@ -369,16 +367,13 @@ extension Kernel {
                     if let d = a.take("Dropout"), d.doubleValue != 0 {
                         throw NetError("invspec", "attention dropout is not supported; \"Dropout\" must be 0")
                     }
-                    return a.build(.attention(spec), ports: ["Key", "Value", "Query"])
-                } catch let e as NetError {
-                    c.message(e.tag, text: capitalized(e.description) + ".")
-                    return .failed
+                    return .attention(spec)
                 }
             },
             Builtin("NormalizationLayer", [], usage: "NormalizationLayer[] standardizes each example over its levels 2 and on and applies a learned \"Scaling\" and \"Biases\" per element of level 1; NormalizationLayer[a ;; All] or NormalizationLayer[a] (the last level) aggregates levels a and on; NormalizationLayer[levels, \"Same\"] scales over the aggregated levels instead (NormalizationLayer[2, \"Same\"] on {T, d} is a layer normalization). Option \"Epsilon\" (0.001).",
                     examples: [("NetInitialize[NormalizationLayer[2, \"Same\", \"Input\" -> {1, 2}]][{{1., 3.}}]", "{{-0.9995, 0.9995}}")]) { c in
                 guard var a = LayerArguments(c, maxPositional: 2) else { return .failed }
-                do {
+                return a.build { a in
                     var spec = NormalizationSpec()
                     if let levels = a.positional.first {
                         if let n = levels.intValue, n >= 1 {
@@ -401,10 +396,7 @@ extension Kernel {
                         guard let v = e.doubleValue, v > 0 else { throw NetError("invspec", "\"Epsilon\" must be a positive number") }
                         spec.epsilon = Float(v)
                     }
-                    return a.build(.normalization(spec))
-                } catch let e as NetError {
-                    c.message(e.tag, text: capitalized(e.description) + ".")
-                    return .failed
+                    return .normalization(spec)
                 }
             },
             Builtin("NetBidirectionalOperator", [], usage: "NetBidirectionalOperator[{forward, backward}] runs forward over a sequence and backward over it reversed, joining each element's two outputs (\"Catenate\"); NetBidirectionalOperator[net] uses a copy of net for each direction. Arrays \"Forward...\" and \"Backward...\".",

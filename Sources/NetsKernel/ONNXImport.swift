@@ -138,10 +138,12 @@ struct ONNXImporter {
         }
     }
 
-    /// Adds a layer fed by `sources` whose output is the node's output number `output`.
+    /// Adds a layer fed by `sources` whose output is the node's output number `output`; or, with
+    /// a `helper` suffix, a layer that serves the node (a constant, a broadcast), named after the
+    /// node with that suffix, whose output the caller wires itself.
     mutating func add(_ kind: LayerKind, arrays: [String: Tensor] = [:], _ n: Onnx_NodeProto, _ sources: [Edge.Source], pooled: Bool = false,
-                      output: Int = 0) throws {
-        var name = n.name.isEmpty ? n.opType : n.name
+                      output: Int = 0, helper: String? = nil) throws {
+        var name = (n.name.isEmpty ? n.opType : n.name) + (helper ?? "")
         if names.contains(name) {
             var k = 2
             while names.contains("\(name)_\(k)") { k += 1 }
@@ -158,7 +160,7 @@ struct ONNXImporter {
         names.append(name)
         layers.append(.layer(layer))
         for (p, s) in sources.enumerated() { edges.append(Edge(s, .node(index, port: p))) }
-        values[n.output[output]] = pooled ? .pooled(index) : .source(.node(index))
+        if helper == nil { values[n.output[output]] = pooled ? .pooled(index) : .source(.node(index)) }
     }
 
     /// An ElementwiseLayer of `f`; it joins the elementwise layer before it when that layer feeds

@@ -231,10 +231,7 @@ extension ONNXImporter {
             }
             guard dims.count <= rank else { throw Self.unsupported(n, "a constant \(array.shape) of higher rank than the values it meets") }
             dims = Array(repeating: 1, count: rank - dims.count) + dims
-            var holder = n
-            holder.name = (n.name.isEmpty ? n.opType : n.name) + "/constant\(i + 1)"
-            holder.output = [holder.name]
-            try add(.constantArray(dims), arrays: ["Array": try array.reshaped(dims)], holder, [])
+            try add(.constantArray(dims), arrays: ["Array": try array.reshaped(dims)], n, [], helper: "/constant\(i + 1)")
             return .node(layers.count - 1)
         }
         let shapes = sources.map { shape(of: $0) }
@@ -248,10 +245,7 @@ extension ONNXImporter {
                 guard let s, s.count < rank else { continue }
                 // The same value with leading dimensions of 1, under a name of its own.
                 let lifted = Array(repeating: 1, count: rank - s.count) + s
-                var reshape = n
-                reshape.name = (n.name.isEmpty ? n.opType : n.name) + "/broadcast\(i + 1)"
-                reshape.output = [reshape.name]
-                try add(.reshape(lifted), reshape, [sources[i]])
+                try add(.reshape(lifted), n, [sources[i]], helper: "/broadcast\(i + 1)")
                 sources[i] = .node(layers.count - 1)
             }
         }

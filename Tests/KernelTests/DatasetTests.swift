@@ -13,11 +13,7 @@ struct DatasetReference: Decodable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    static let all: [DatasetReference] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/datasets/datasets.json")
-        guard let data = try? Data(contentsOf: url), let cases = try? JSONDecoder().decode([DatasetReference].self, from: data) else { return [] }
-        return cases
-    }()
+    static let all: [DatasetReference] = fixture("Fixtures/datasets/datasets.json")
 }
 
 /// Like `run`, with time for reading a data set several times on a busy machine.

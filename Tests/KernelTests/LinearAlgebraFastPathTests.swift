@@ -12,11 +12,7 @@ struct LinearAlgebraReference: Decodable, CustomTestStringConvertible, Sendable 
 
     var testDescription: String { name }
 
-    static let all: [LinearAlgebraReference] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/linalg/linalg.json")
-        guard let data = try? Data(contentsOf: url), let cases = try? JSONDecoder().decode([LinearAlgebraReference].self, from: data) else { return [] }
-        return cases
-    }()
+    static let all: [LinearAlgebraReference] = fixture("Fixtures/linalg/linalg.json")
 }
 
 extension KernelSuite {

@@ -10,10 +10,7 @@ extension KernelSuite {
     /// (Fixtures/make_mobilenet_fixture.py), and the reference workflow's transfer learning on
     /// scikit-image's faces vs non-faces.
     @Suite struct Models {
-        nonisolated(unsafe) static let fixture: [String: [[String: Any]]] = {
-            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/mobilenet.json")
-            return ((try? JSONSerialization.jsonObject(with: Data(contentsOf: url))) as? [String: [[String: Any]]]) ?? [:]
-        }()
+        nonisolated(unsafe) static let fixture = fixtureObject("Fixtures/mobilenet.json") as? [String: [[String: Any]]] ?? [:]
 
         @Test(arguments: ["chelsea", "coffee"])
         func matchesPyTorch(_ photo: String) throws {

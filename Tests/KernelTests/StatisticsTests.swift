@@ -12,11 +12,7 @@ struct StatisticsReference: Decodable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    static let all: [StatisticsReference] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/stats/stats.json")
-        guard let data = try? Data(contentsOf: url), let cases = try? JSONDecoder().decode([StatisticsReference].self, from: data) else { return [] }
-        return cases
-    }()
+    static let all: [StatisticsReference] = fixture("Fixtures/stats/stats.json")
 }
 
 extension KernelSuite {

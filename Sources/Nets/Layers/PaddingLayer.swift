@@ -74,31 +74,13 @@ struct PaddingLayer: LayerOperator, Codable {
         }
     }
 
-    /// One level padded: `x` as {outer, n, inner} to {outer, m, inner}; transposed, the gradient back.
-    private func step(_ x: [Float], outer: Int, inner: Int, n: Int, map: [Int], transposed: Bool) -> [Float] {
-        let m = map.count, constant: Float = { if case .value(let v) = spec.fill { return v } else { return 0 } }()
-        var y = [Float](repeating: transposed ? 0 : constant, count: outer * (transposed ? n : m) * inner)
-        for b in 0..<outer {
-            for (o, i) in map.enumerated() where i >= 0 {
-                for j in 0..<inner {
-                    if transposed { y[(b * n + i) * inner + j] += x[(b * m + o) * inner + j] } else { y[(b * m + o) * inner + j] = x[(b * n + i) * inner + j] }
-                }
-            }
-        }
-        return y
-    }
-
     /// The levels padded one after another over a batch of `shape`; transposed, the gradient.
     private func run(_ values: [Float], _ shape: [Int], transposed: Bool) throws -> [Float] {
-        let levels = spec.margins.enumerated().filter { $0.element != [0, 0] }
-        var v = values, dims = shape
-        if transposed { for (k, m) in levels { dims[k + 1] += m[0] + m[1] } }
-        for (k, m) in transposed ? levels.reversed() : levels {
-            let a = k + 1, n = shape[a], outer = dims[..<a].reduce(1, *), inner = dims[(a + 1)...].reduce(1, *)
-            v = step(v, outer: outer, inner: inner, n: n, map: sources(n, before: m[0], after: m[1]), transposed: transposed)
-            dims[a] = transposed ? n : n + m[0] + m[1]
+        let levels = spec.margins.enumerated().filter { $0.element != [0, 0] }.map { k, m in
+            SeparableLevels.Level(axis: k + 1, n: shape[k + 1], taps: sources(shape[k + 1], before: m[0], after: m[1]).map(SeparableLevels.Tap.copy))
         }
-        return v
+        let constant: Float = { if case .value(let v) = spec.fill { return v } else { return 0 } }()
+        return SeparableLevels(levels: levels, fill: constant).run(values, shape, transposed: transposed)
     }
 
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {

@@ -94,46 +94,20 @@ struct ResizeLayer: LayerOperator, Codable {
 
     /// For one level of length `n` resized to `m`: each output position's two input neighbours
     /// and the weight of the second.
-    func taps(_ n: Int, _ m: Int) -> [(Int, Int, Float)] {
+    func taps(_ n: Int, _ m: Int) -> [SeparableLevels.Tap] {
         let ratio = spec.scheme == .point ? (m > 1 ? Double(n - 1) / Double(m - 1) : 0) : Double(n) / Double(m)
         return (0..<m).map { o in
             switch (spec.resampling, spec.scheme) {
             case (.nearest, .point):
-                let i = Swift.min(n - 1, Int((Double(o) * ratio).rounded()))
-                return (i, i, 0)
+                return .copy(Swift.min(n - 1, Int((Double(o) * ratio).rounded())))
             case (.nearest, .bin):
-                let i = Swift.min(n - 1, Int(((Double(o) + 0.5) * ratio).rounded(.down)))
-                return (i, i, 0)
+                return .copy(Swift.min(n - 1, Int(((Double(o) + 0.5) * ratio).rounded(.down))))
             case (.linear, _):
                 let c = spec.scheme == .point ? Double(o) * ratio : Swift.max(0, (Double(o) + 0.5) * ratio - 0.5)
                 let i = Swift.min(n - 1, Int(c.rounded(.down)))
-                return (i, Swift.min(i + 1, n - 1), Float(c - Double(i)))
+                return SeparableLevels.Tap(first: i, second: Swift.min(i + 1, n - 1), weight: Float(c - Double(i)))
             }
         }
-    }
-
-    /// One level resized: `x` viewed as {outer, n, inner} becomes {outer, m, inner}; with
-    /// `transposed`, the gradient of that step ({outer, m, inner} back to {outer, n, inner}).
-    static func resample(_ x: [Float], outer: Int, inner: Int, n: Int, m: Int, taps: [(Int, Int, Float)], transposed: Bool) -> [Float] {
-        var y = [Float](repeating: 0, count: outer * (transposed ? n : m) * inner)
-        x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { yp in
-                guard let src = xp.baseAddress, let dst = yp.baseAddress else { return }
-                for b in 0..<outer {
-                    let xb = src + b * (transposed ? m : n) * inner, yb = dst + b * (transposed ? n : m) * inner
-                    for (o, (i0, i1, w)) in taps.enumerated() {
-                        if transposed {
-                            let g = xb + o * inner, a = yb + i0 * inner, c = yb + i1 * inner
-                            for j in 0..<inner { a[j] += (1 - w) * g[j]; c[j] += w * g[j] }
-                        } else {
-                            let a = xb + i0 * inner, c = xb + i1 * inner, r = yb + o * inner
-                            for j in 0..<inner { r[j] = (1 - w) * a[j] + w * c[j] }
-                        }
-                    }
-                }
-            }
-        }
-        return y
     }
 
     /// Each resized level of a batch `shape` ({batch, ...}), in order: the level's place in the
@@ -145,15 +119,10 @@ struct ResizeLayer: LayerOperator, Codable {
 
     /// Runs the steps over a batch of `shape`: forward, or (transposed) the gradient from the output's.
     private func run(_ values: [Float], _ shape: [Int], transposed: Bool) throws -> [Float] {
-        var v = values, dims = shape
-        let all = try steps(shape)
-        if transposed { for s in all { dims[s.axis] = s.m } }
-        for s in transposed ? all.reversed() : all {
-            let outer = dims[..<s.axis].reduce(1, *), inner = dims[(s.axis + 1)...].reduce(1, *)
-            v = Self.resample(v, outer: outer, inner: inner, n: s.n, m: s.m, taps: taps(s.n, s.m), transposed: transposed)
-            dims[s.axis] = transposed ? s.n : s.m
+        let levels = try steps(shape).map { s in
+            SeparableLevels.Level(axis: s.axis, n: s.n, taps: taps(s.n, s.m))
         }
-        return v
+        return SeparableLevels(levels: levels).run(values, shape, transposed: transposed)
     }
 
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
