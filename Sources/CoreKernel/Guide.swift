@@ -90,7 +90,7 @@ extension Kernel {
             Builtin("Guide", [], usage: "Guide[] lists the topics of the guide; Guide[\"topic\"] lists what exists on a topic (\"Layers\", \"Nets\", \"Models\", \"Data\", \"Plots\", \"Learning\", \"Lists\", ...) with one line each, and what can be loaded. The Wolfram Language's guides are pages of its documentation; this is their text in nets.",
                     arity: .between(0, 1),
                     messages: ["notopic": "There is no guide topic `1`; Guide[] lists them."],
-                    examples: [("Guide[\"Layers\"]", "Null")]) { c in
+                    examples: [("Guide[\"Lists\"]", "Null")]) { c in
                 if c.count == 0 {
                     let width = (Guide.topics.map(\.name.count).max() ?? 0) + 2
                     let lines = Guide.topics.map { "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary }

@@ -385,11 +385,18 @@ public final class Evaluator {
     /// `wrapped` gets the arguments with their wrappers when there were any.
     func evaluateArgs(_ args: [Expr], _ attrs: Attributes, _ wrapped: inout [Expr]?) throws -> [Expr] {
         if attrs.contains(.holdAllComplete) { return args }
+        // `out` is written only where an argument changes: a list whose elements are all their own
+        // values comes back sharing the original's storage (see `Expr.identical`).
         var out = args
-        var splice = false
+        var splice = false, unevaluated = false
         for i in out.indices {
             // Atoms take no evaluation step: a list of millions of them answers Ctrl-C here.
             if i & 4095 == 4095, interrupt.isSet { throw ControlFlow.abort }
+            // Atoms other than symbols are their own values: the bulk of a numeric list.
+            switch out[i] {
+            case .symbol, .normal: break
+            default: continue
+            }
             let held = i == 0 ? attrs.contains(.holdFirst) : attrs.contains(.holdRest)
             let a = out[i]
             if held {
@@ -397,15 +404,19 @@ public final class Evaluator {
                     out[i] = try evaluate(a.args.count == 1 ? a.args[0] : .call(Sym.Sequence, a.args))
                 }
             } else if a.hasHead(Sym.Unevaluated) {
+                unevaluated = true
                 continue
             } else {
-                out[i] = try evaluate(a)
+                let v = try evaluate(a)
+                if !v.isIdentical(to: a) { out[i] = v }
             }
-            if out[i].hasHead(Sym.Sequence) { splice = true }
+            if out[i].hasHead(Sym.Sequence) { splice = true } else if out[i].hasHead(Sym.Unevaluated) { unevaluated = true }
         }
         if splice && !attrs.contains(.sequenceHold) {
             out = out.flatMap { $0.hasHead(Sym.Sequence) ? $0.args : [$0] }
+            unevaluated = true
         }
+        guard unevaluated else { return out }
         // Unevaluated[x] passes x itself to the function's rules.
         for i in out.indices where out[i].hasHead(Sym.Unevaluated) && out[i].args.count == 1 {
             if wrapped == nil { wrapped = out }

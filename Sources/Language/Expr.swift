@@ -29,6 +29,8 @@ public enum Expr: @unchecked Sendable {
 extension Expr {
     static func identical(_ a: [Expr], _ b: [Expr]) -> Bool {
         guard a.count == b.count else { return false }
+        // The same storage (an argument list nothing changed): identical without a look inside.
+        if a.withUnsafeBufferPointer({ x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }) { return true }
         for i in a.indices where !a[i].isIdentical(to: b[i]) { return false }
         return true
     }
