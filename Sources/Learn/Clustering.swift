@@ -225,8 +225,9 @@ public enum Clustering {
 
     /// Agglomerative clustering merged down to `k` clusters with the Lance–Williams updates of the
     /// linkage (Ward's on squared distances), keeping each cluster's nearest neighbour so a merge
-    /// usually costs O(n).
-    public static func agglomerate(_ dist: DistanceMatrix, clusters k: Int, linkage: Linkage) -> Clusters {
+    /// usually costs O(n). `checkpoint` is called before every merge and throws to stop.
+    public static func agglomerate(_ dist: DistanceMatrix, clusters k: Int, linkage: Linkage,
+                                   checkpoint: () throws -> Void = {}) rethrows -> Clusters {
         let n = dist.count
         guard n > 0 else { return Clusters(labels: []) }
         var d = dist.values
@@ -245,6 +246,7 @@ public enum Clustering {
         for i in 0..<n { refresh(i) }
         var clusters = n
         while clusters > Swift.max(k, 1) {
+            try checkpoint()
             guard let a = (0..<n).filter({ active[$0] && nearest[$0] >= 0 }).min(by: { nearestDistance[$0] < nearestDistance[$1] }) else { break }
             let b = nearest[a]
             let dab = d[a * n + b]

@@ -183,7 +183,7 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
             return Clusters(labels: labels, mixture: g)
         case .agglomerate:
             let linkage = Linkage(rawValue: sub["Linkage"]?.asString ?? "Single") ?? .single
-            return Clustering.agglomerate(matrix ?? sampleMatrix, clusters: k, linkage: linkage)
+            return try Clustering.agglomerate(matrix ?? sampleMatrix, clusters: k, linkage: linkage) { try c.evaluator.checkInterrupt() }
         case .dbscan: return Clusters(labels: [])
         }
     }

@@ -71,6 +71,12 @@ extension NetValue: StructuredValue, CallableValue {
 
 extension NetValue: SummarizedValue {
     package var summaryBox: SummaryBox { netSummaryBox(net) }
+
+    /// The ports, as the options a net is made with: `{"Input" -> 3, "Output" -> {2}}`.
+    package var optionRules: [Expr] {
+        [.rule(.string("Input"), net.encoder.map { .native(CoderValue(encoder: $0)) } ?? shapeExpr(net.inputs.first ?? nil)),
+         .rule(.string("Output"), net.decoder.map { .native(CoderValue(decoder: $0)) } ?? shapeExpr(net.output))]
+    }
 }
 
 private func sameArrays(_ a: Layer, _ b: Layer) -> Bool {

@@ -73,7 +73,7 @@ enum UnsupervisedFixture {
     @Test(arguments: Linkage.allCases)
     func agglomerationMatchesScikitLearn(_ linkage: Linkage) throws {
         let d = try DistanceMatrix(F.matrix("iris_x"), .euclidean)
-        let ours = Clustering.agglomerate(d, clusters: 3, linkage: linkage).labels
+        let ours = try Clustering.agglomerate(d, clusters: 3, linkage: linkage).labels
         #expect(Clustering.adjustedRandIndex(ours, F.ints("agglomerate_" + linkage.rawValue.lowercased())) == 1, "\(linkage)")
     }
 
