@@ -92,7 +92,7 @@ enum DatasetForm {
             if case .association(let a) = r { return keys.map { a.entries[$0].map(cell) ?? "-" } }
             return r.listItems?.map(cell) ?? [cell(r)]
         }
-        let title = rows.count > 5 ? "First 5 rows" : "Rows"
+        let title = rows.count > 5 ? "First 5 rows" : "Data"
         return SummaryBox("Dataset", fields: fields, tables: rows.isEmpty ? [] : [.init(title, header: keys.map(cell), rows: firsts)])
     }
 }

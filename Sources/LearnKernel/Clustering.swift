@@ -208,6 +208,7 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
     // The scale of the soft assignment: the mean distance of an example to its nearest fellow member.
     var total = 0.0, counted = 0
     for (a, i) in sample.enumerated() where clusters.labels[i] >= 0 {
+        try c.evaluator.checkInterrupt()
         let d = sample.indices.filter { $0 != a && clusters.labels[sample[$0]] == clusters.labels[i] }.map { sampleMatrix[a, $0] }.min()
         if let d { total += d; counted += 1 }
     }

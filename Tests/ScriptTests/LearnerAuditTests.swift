@@ -6,18 +6,19 @@ import Testing
 /// aligned text, `Options`, `Information` and properties of every kind of object, the guide and
 /// the lists of what can be loaded, and messages that say where and what.
 @Suite(.serialized) struct LearnerAuditTests {
-    /// Grid, Column, Row, MatrixForm and Snippet print as aligned text under their `Out` label.
+    /// Grid, Column, Row, MatrixForm and Snippet print as aligned text under their `Out` label
+    /// (Grid, Column and Row are layouts, not forms: their label is the plain `Out[n]=`).
     @Test func formsAreAlignedText() throws {
         let s = try REPLSession()
         defer { s.finish() }
         let grid = s.enter("Grid[{{1, 22}, {333, 4}}]") ?? ""
-        #expect(grid.contains("Out[1]//Grid= 1   22\r\n              333 4"), "\(grid)")
+        #expect(grid.contains("Out[1]= 1   22\r\n        333 4"), "\(grid)")
         let column = s.enter("Column[{1, 22, 333}]") ?? ""
-        #expect(column.contains("Out[2]//Column= 1\r\n                22\r\n                333"), "\(column)")
-        #expect(s.enter("Row[{1, 2, 3}, \",\"]")?.contains("Out[3]//Row= 1,2,3") == true, "\(s.shown)")
+        #expect(column.contains("Out[2]= 1\r\n        22\r\n        333"), "\(column)")
+        #expect(s.enter("Row[{1, 2, 3}, \",\"]")?.contains("Out[3]= 1,2,3") == true, "\(s.shown)")
         let matrix = s.enter("MatrixForm[{{1, 2}, {3, 4}}]") ?? ""
         #expect(matrix.contains("Out[4]//MatrixForm= 1   2\r\n") && matrix.contains("                    3   4"), "\(matrix)")
-        #expect(s.enter("Snippet[\"one\\ntwo\\nthree\", 2]")?.contains("= one\r\ntwo") == true, "\(s.shown)")
+        #expect(s.enter("Snippet[\"one\\ntwo\\nthree\", 2]")?.contains("Out[5]= one\r\n        two\r\n") == true, "\(s.shown)")
     }
 
     /// `Options[obj]` gives the settings each kind of object was made with; `Information[obj]`
