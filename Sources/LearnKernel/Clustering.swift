@@ -176,7 +176,7 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
         switch method {
         // k-means++ restarts: 10, or 4 for each number of clusters compared on more than 5000 examples.
         case .kMeans: return Clustering.kMeans(vectors ?? [], clusters: k, restarts: exact == nil && n > 5000 ? 4 : 10, seed: seed)
-        case .kMedoids: return Clustering.kMedoids(matrix ?? sampleMatrix, clusters: k, seed: seed)
+        case .kMedoids: return try Clustering.kMedoids(matrix ?? sampleMatrix, clusters: k, seed: seed) { try c.evaluator.checkInterrupt() }
         case .gaussianMixture:
             let g = try GaussianMixture.fit(vectors ?? [], components: k, seed: seed) { try c.evaluator.checkInterrupt() }
             let labels = (vectors ?? []).map { v in let p = g.responsibilities(v); return p.indices.max { p[$0] < p[$1] } ?? 0 }
@@ -190,8 +190,9 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
     let clusters: Clusters
     if method == .dbscan {
         let minimum = sub["NeighborsNumber"]?.intValue ?? Swift.min(5, Swift.max(n / 10, 2))
-        let radius = sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix ?? sampleMatrix, minimum: minimum)
-        clusters = Clustering.dbscan(matrix ?? sampleMatrix, radius: radius, minimum: minimum)
+        let interrupt = { try c.evaluator.checkInterrupt() }
+        let radius = try sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix ?? sampleMatrix, minimum: minimum, checkpoint: interrupt)
+        clusters = try Clustering.dbscan(matrix ?? sampleMatrix, radius: radius, minimum: minimum, checkpoint: interrupt)
     } else if let k = exact {
         clusters = try partition(k)
     } else if n <= 2 {
