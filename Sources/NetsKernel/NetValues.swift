@@ -260,6 +260,24 @@ func exprFromTensor(_ t: Tensor) -> Expr {
     return build(t.shape[...], 0)
 }
 
+/// A tensor as nested lists of reals, answering Ctrl-C every few thousand elements: a big
+/// image's data takes many seconds to build as expressions.
+func exprFromTensor(_ t: Tensor, _ c: Call) throws -> Expr {
+    let v = t.values
+    var built = 0
+    func build(_ dims: ArraySlice<Int>, _ offset: Int) throws -> Expr {
+        guard let d = dims.first else { return .real(Double(v[offset])) }
+        let inner = dims.dropFirst().reduce(1, *)
+        built &+= d
+        if built >= 4096 {
+            built = 0
+            try c.evaluator.checkInterrupt()
+        }
+        return .list(try (0..<d).map { try build(dims.dropFirst(), offset + $0 * inner) })
+    }
+    return try build(t.shape[...], 0)
+}
+
 /// `{3, 224, 224}`.
 func shapeExpr(_ s: Shape?) -> Expr {
     guard let s else { return .sym("Automatic") }

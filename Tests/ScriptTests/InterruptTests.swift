@@ -116,8 +116,8 @@ import Testing
         Case(name: "NonlinearModelFit", setup: [], long: "Print[\"started\"]; Do[NonlinearModelFit[Table[{i/10^5., Exp[0.3 i/10^5.]}, {i, 3 10^5}], a Exp[b x], {a, b}, x], {100}];"),
         Case(name: "FindMinimum", setup: [], long: "Print[\"started\"]; Do[FindMinimum[Sum[(x - k)^4, {k, 500}], {x, 1}], {1000}];"),
         Case(name: "NMinimize", setup: [], long: "Print[\"started\"]; Do[NMinimize[Sum[(x - k)^2, {k, 200}], x], {1000}];"),
-        Case(name: "GaussianFilter", setup: ["SeedRandom[1]; big = ImageResize[Image[RandomReal[1, {100, 100, 3}]], {2000, 2000}];"], long: "Print[\"started\"]; Do[GaussianFilter[big, 20], {100}];"),
-        Case(name: "ImageConvolve", setup: ["SeedRandom[1]; big = ImageResize[Image[RandomReal[1, {100, 100}]], {2000, 2000}];"], long: "Print[\"started\"]; Do[ImageConvolve[big, BoxMatrix[10]/441.], {100}];"),
+        Case(name: "ColorConvert", setup: ["SeedRandom[1]; big = ImageResize[Image[RandomReal[1, {100, 100, 3}]], {3000, 3000}];"], long: "Print[\"started\"]; Do[ColorConvert[big, \"Grayscale\"], {100}];"),
+        Case(name: "ImageData", setup: ["SeedRandom[1]; big = ImageResize[Image[RandomReal[1, {100, 100, 3}]], {2000, 2000}];"], long: "Print[\"started\"]; Do[ImageData[big], {100}];"),
     ]
 
     /// A 3000 x 3000 matrix of machine numbers.
