@@ -73,4 +73,26 @@ enum DatasetForm {
         if rows.isEmpty { lines = ["Dataset[{}]"] }
         return lines.joined(separator: "\n")
     }
+
+    /// What `Information[dataset]` shows: the number of rows, the columns (the keys of rows that
+    /// are associations) and the first rows as a table.
+    static func summary(_ data: Expr) -> SummaryBox? {
+        let rows: [Expr]
+        switch data {
+        case .association(let a): rows = Array(a.entries.values)
+        case .normal(let n) where n.head.isSymbol(Sym.List): rows = n.args
+        default: return nil
+        }
+        var keys: [Expr] = [], seen = Set<Expr>()
+        for r in rows { if case .association(let a) = r { for k in a.entries.keys where seen.insert(k).inserted { keys.append(k) } } }
+        var fields: [(name: String, value: String)] = [("Rows", String(rows.count))]
+        if !keys.isEmpty { fields.append(("Columns", keys.map { fieldText($0, lines: 0.3) }.joined(separator: ", "))) }
+        func cell(_ e: Expr) -> String { fieldText(e, lines: 0.3) }
+        let firsts: [[String]] = rows.prefix(5).map { r in
+            if case .association(let a) = r { return keys.map { a.entries[$0].map(cell) ?? "-" } }
+            return r.listItems?.map(cell) ?? [cell(r)]
+        }
+        let title = rows.count > 5 ? "First 5 rows" : "Data"
+        return SummaryBox("Dataset", fields: fields, tables: rows.isEmpty ? [] : [.init(title, header: keys.map(cell), rows: firsts)])
+    }
 }

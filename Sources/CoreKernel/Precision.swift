@@ -135,8 +135,12 @@ extension Kernel {
                 case .machine: return numericValue(c[0])
                 case .exact: return c[0]
                 case .digits(let p):
-                    // Computed with guard digits, then rounded to the digits asked for.
-                    let value = try c.evaluate(withPrecision(c[0], .digits(p + 10), machineToo: false))
+                    // Computed with guard digits, then rounded to the digits asked for. The
+                    // constants' series (N[Pi, 90000] takes minutes) run on a thread of their
+                    // own, so Ctrl-C is answered.
+                    let expr = c[0]
+                    let converted = try awaitingInterrupt(c) { withPrecision(expr, .digits(p + 10), machineToo: false) }
+                    let value = try c.evaluate(converted)
                     return capPrecision(value, p)
                 }
             },

@@ -137,6 +137,10 @@ extension Kernel {
                 // argument is held, so a symbol stands for its value.
                 var target = c[0]
                 if case .symbol(let s) = target { target = s.ownValue ?? target } else if target.asString == nil { target = try c.evaluate(target) }
+                if case .normal(let n) = target, n.head.isSymbol(Symbol.intern("Dataset")), n.args.count == 1,
+                   c.count == 1, let box = DatasetForm.summary(n.args[0]) {
+                    return .native(InformationValue(box))
+                }
                 if case .native = target {
                     let property = c.count >= 2 && !isOptionRule(c[1]) ? try c.evaluate(c[1]) : nil
                     if let r = try nativeInformation(target, property, c) { return r }

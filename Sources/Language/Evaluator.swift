@@ -308,7 +308,14 @@ public final class Evaluator {
             if attrs.contains(.listable), args.contains(where: { $0.isList }) {
                 if let threaded = thread(head, args) { return try evaluate(threaded) }
             }
-            if attrs.contains(.orderless) { args.sort(by: Order.less) }
+            if attrs.contains(.orderless) {
+                // Comparing deep expressions is slow (a product of a hundred nested Cos[...]
+                // sorts for seconds): each comparison answers an abort.
+                try args.sort { a, b in
+                    if interrupt.isSet { throw ControlFlow.abort }
+                    return Order.less(a, b)
+                }
+            }
             // An expression whose parts came back unchanged is kept (not copied), so marking it
             // as a fixed point below also marks the stored value it came from: a large list is
             // then checked once per generation, not once per use.

@@ -141,8 +141,10 @@ public enum Clustering {
 
     /// k-medoids by alternation (assign to the nearest medoid; make each cluster's medoid the
     /// member with the least total distance to the others) from k-means++-style seedings on the
-    /// distances, keeping the partition of least total distance.
-    public static func kMedoids(_ dist: DistanceMatrix, clusters k: Int, restarts: Int = 5, seed: UInt64) -> Clusters {
+    /// distances, keeping the partition of least total distance. `checkpoint` is called for
+    /// every medoid updated and throws to stop.
+    public static func kMedoids(_ dist: DistanceMatrix, clusters k: Int, restarts: Int = 5, seed: UInt64,
+                                checkpoint: () throws -> Void = {}) rethrows -> Clusters {
         let n = dist.count
         guard n > 0 else { return Clusters(labels: []) }
         var g = SeededGenerator(seed: seed)
@@ -164,6 +166,7 @@ public enum Clustering {
                 for i in 0..<n { labels[i] = medoids.indices.min { dist[i, medoids[$0]] < dist[i, medoids[$1]] } ?? 0 }
                 var changed = false
                 for c in medoids.indices {
+                    try checkpoint()
                     let members = (0..<n).filter { labels[$0] == c }
                     guard let m = members.min(by: { a, b in
                         members.reduce(0) { $0 + dist[a, $1] } < members.reduce(0) { $0 + dist[b, $1] }
@@ -183,10 +186,15 @@ public enum Clustering {
 
     /// DBSCAN as scikit-learn has it: a core example has at least `minimum` examples (itself
     /// included) within `radius`; clusters are the core examples joined through neighbourhoods
-    /// with the examples they reach; the rest is noise (label −1).
-    public static func dbscan(_ dist: DistanceMatrix, radius: Double, minimum: Int) -> Clusters {
+    /// with the examples they reach; the rest is noise (label −1). `checkpoint` is called for
+    /// every example's neighbourhood and throws to stop.
+    public static func dbscan(_ dist: DistanceMatrix, radius: Double, minimum: Int,
+                              checkpoint: () throws -> Void = {}) rethrows -> Clusters {
         let n = dist.count
-        let neighbours = (0..<n).map { i in (0..<n).filter { dist[i, $0] <= radius } }
+        let neighbours = try (0..<n).map { i in
+            try checkpoint()
+            return (0..<n).filter { dist[i, $0] <= radius }
+        }
         let core = neighbours.map { $0.count >= minimum }
         var labels = [Int](repeating: -1, count: n)
         var cluster = 0
@@ -207,11 +215,14 @@ public enum Clustering {
 
     /// A neighbourhood radius for DBSCAN: the knee of the sorted distances of every example to its
     /// `minimum`-th nearest neighbour (the point of that curve farthest below its chord).
-    public static func dbscanRadius(_ dist: DistanceMatrix, minimum: Int) -> Double {
+    public static func dbscanRadius(_ dist: DistanceMatrix, minimum: Int, checkpoint: () throws -> Void = {}) rethrows -> Double {
         let n = dist.count
         guard n > 1 else { return 1 }
         let k = Swift.min(Swift.max(minimum - 1, 1), n - 1)
-        let curve = (0..<n).map { i in (0..<n).map { dist[i, $0] }.sorted()[k] }.sorted()
+        let curve = try (0..<n).map { i in
+            try checkpoint()
+            return (0..<n).map { dist[i, $0] }.sorted()[k]
+        }.sorted()
         guard let first = curve.first, let last = curve.last, last > first else { return Swift.max(curve.last ?? 1, 1e-12) }
         var knee = curve[n / 2], gap = -Double.infinity
         for (i, v) in curve.enumerated() {
@@ -225,8 +236,9 @@ public enum Clustering {
 
     /// Agglomerative clustering merged down to `k` clusters with the Lance–Williams updates of the
     /// linkage (Ward's on squared distances), keeping each cluster's nearest neighbour so a merge
-    /// usually costs O(n).
-    public static func agglomerate(_ dist: DistanceMatrix, clusters k: Int, linkage: Linkage) -> Clusters {
+    /// usually costs O(n). `checkpoint` is called before every merge and throws to stop.
+    public static func agglomerate(_ dist: DistanceMatrix, clusters k: Int, linkage: Linkage,
+                                   checkpoint: () throws -> Void = {}) rethrows -> Clusters {
         let n = dist.count
         guard n > 0 else { return Clusters(labels: []) }
         var d = dist.values
@@ -245,6 +257,7 @@ public enum Clustering {
         for i in 0..<n { refresh(i) }
         var clusters = n
         while clusters > Swift.max(k, 1) {
+            try checkpoint()
             guard let a = (0..<n).filter({ active[$0] && nearest[$0] >= 0 }).min(by: { nearestDistance[$0] < nearestDistance[$1] }) else { break }
             let b = nearest[a]
             let dab = d[a * n + b]

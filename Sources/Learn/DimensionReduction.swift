@@ -252,13 +252,17 @@ public struct Isomap: Sendable {
     let grandMean: Double
     public let embedding: [[Double]]
 
-    public init(_ x: [[Double]], dimensions k: Int, neighbours: Int = 5) throws {
+    /// `shouldStop` is asked between pieces of the work (a row of the neighbour graph, a row of
+    /// geodesics); when it says yes the fit stops with an "interrupt" error.
+    public init(_ x: [[Double]], dimensions k: Int, neighbours: Int = 5, shouldStop: () -> Bool = { false }) throws {
         let n = x.count
+        func checkpoint() throws { if shouldStop() { throw LearnError("interrupt", "Isomap was interrupted") } }
         guard n >= 2 else { throw LearnError("data", "Isomap needs at least two examples") }
         let nb = Swift.min(Swift.max(neighbours, 1), n - 1)
         let d = try DistanceMatrix(x, .euclidean)
         var adjacency = [[(Int, Double)]](repeating: [], count: n)
         for i in 0..<n {
+            try checkpoint()
             let near = (0..<n).filter { $0 != i }.sorted { (d[i, $0], $0) < (d[i, $1], $1) }.prefix(nb)
             for j in near {
                 adjacency[i].append((j, d[i, j]))
@@ -267,6 +271,7 @@ public struct Isomap: Sendable {
         }
         var g = [Double](repeating: 0, count: n * n)
         for s in 0..<n {
+            try checkpoint()
             let row = shortestPaths(from: s, adjacency)
             guard row.allSatisfy(\.isFinite) else {
                 throw LearnError("graph", "the graph of the \(nb) nearest neighbours is not connected; use more neighbours (\"NeighborsNumber\")")

@@ -157,7 +157,8 @@ extension Learn {
         var residuals: [Double] = []
         residuals.reserveCapacity(y.count)
         for (k, (row, value)) in zip(z, y).enumerated() {
-            if k % 256 == 255 { try checkpoint() }
+            // Every few rows: a nearest-neighbours prediction scans all the examples.
+            if k % 16 == 15 { try checkpoint() }
             residuals.append(model.predict(row) - value)
         }
         let sd = (residuals.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(residuals.count - 1, 1))).squareRoot()

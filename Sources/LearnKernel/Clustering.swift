@@ -176,22 +176,23 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
         switch method {
         // k-means++ restarts: 10, or 4 for each number of clusters compared on more than 5000 examples.
         case .kMeans: return Clustering.kMeans(vectors ?? [], clusters: k, restarts: exact == nil && n > 5000 ? 4 : 10, seed: seed)
-        case .kMedoids: return Clustering.kMedoids(matrix ?? sampleMatrix, clusters: k, seed: seed)
+        case .kMedoids: return try Clustering.kMedoids(matrix ?? sampleMatrix, clusters: k, seed: seed) { try c.evaluator.checkInterrupt() }
         case .gaussianMixture:
             let g = try GaussianMixture.fit(vectors ?? [], components: k, seed: seed) { try c.evaluator.checkInterrupt() }
             let labels = (vectors ?? []).map { v in let p = g.responsibilities(v); return p.indices.max { p[$0] < p[$1] } ?? 0 }
             return Clusters(labels: labels, mixture: g)
         case .agglomerate:
             let linkage = Linkage(rawValue: sub["Linkage"]?.asString ?? "Single") ?? .single
-            return Clustering.agglomerate(matrix ?? sampleMatrix, clusters: k, linkage: linkage)
+            return try Clustering.agglomerate(matrix ?? sampleMatrix, clusters: k, linkage: linkage) { try c.evaluator.checkInterrupt() }
         case .dbscan: return Clusters(labels: [])
         }
     }
     let clusters: Clusters
     if method == .dbscan {
         let minimum = sub["NeighborsNumber"]?.intValue ?? Swift.min(5, Swift.max(n / 10, 2))
-        let radius = sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix ?? sampleMatrix, minimum: minimum)
-        clusters = Clustering.dbscan(matrix ?? sampleMatrix, radius: radius, minimum: minimum)
+        let interrupt = { try c.evaluator.checkInterrupt() }
+        let radius = try sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix ?? sampleMatrix, minimum: minimum, checkpoint: interrupt)
+        clusters = try Clustering.dbscan(matrix ?? sampleMatrix, radius: radius, minimum: minimum, checkpoint: interrupt)
     } else if let k = exact {
         clusters = try partition(k)
     } else if n <= 2 {
@@ -208,6 +209,7 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
     // The scale of the soft assignment: the mean distance of an example to its nearest fellow member.
     var total = 0.0, counted = 0
     for (a, i) in sample.enumerated() where clusters.labels[i] >= 0 {
+        try c.evaluator.checkInterrupt()
         let d = sample.indices.filter { $0 != a && clusters.labels[sample[$0]] == clusters.labels[i] }.map { sampleMatrix[a, $0] }.min()
         if let d { total += d; counted += 1 }
     }

@@ -250,7 +250,9 @@ private func reduction(_ xs: [Expr], _ dimensionSpec: Expr?, _ c: Call) throws -
         try c.evaluator.checkInterrupt()
         return ReducerValue(.autoEncoder, encoder, .autoEncoder(a), dimension: m, reduced: try vectors.map(a.reduce))
     case .isomap:
-        let iso = try Isomap(vectors, dimensions: m, neighbours: sub["NeighborsNumber"]?.intValue ?? 5)
+        // The eigen-decomposition (LAPACK) cannot stop part way: it runs on a thread of its own.
+        let interrupt = c.evaluator.interrupt, neighbours = sub["NeighborsNumber"]?.intValue ?? 5
+        let iso = try awaitingInterrupt(c) { try Isomap(vectors, dimensions: m, neighbours: neighbours) { interrupt.isSet } }
         return ReducerValue(.isomap, encoder, .isomap(iso), dimension: m, reduced: iso.embedding)
     default:
         let perplexity = sub["Perplexity"]?.doubleValue ?? 30

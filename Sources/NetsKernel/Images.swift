@@ -46,7 +46,7 @@ extension Kernel {
                 return netOperation(c) {
                     let im = try image(c)
                     let shape = im.channels == 1 ? [im.height, im.width] : [im.height, im.width, im.channels]
-                    return exprFromTensor(try Tensor(shape: shape, values: im.pixels))
+                    return try exprFromTensor(try Tensor(shape: shape, values: im.pixels), c)
                 }
             },
             Builtin("ImageDimensions", [], usage: "ImageDimensions[image] gives {width, height}. Example: ImageDimensions[Image[ConstantArray[0, {3, 5}]]] gives {5, 3}.", arity: .exactly(1), examples: [("ImageDimensions[Image[ConstantArray[0, {3, 5}]]]", "{5, 3}")]) { c in

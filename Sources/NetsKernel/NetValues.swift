@@ -71,6 +71,12 @@ extension NetValue: StructuredValue, CallableValue {
 
 extension NetValue: SummarizedValue {
     package var summaryBox: SummaryBox { netSummaryBox(net) }
+
+    /// The ports, as the options a net is made with: `{"Input" -> 3, "Output" -> {2}}`.
+    package var optionRules: [Expr] {
+        [.rule(.string("Input"), net.encoder.map { .native(CoderValue(encoder: $0)) } ?? shapeExpr(net.inputs.first ?? nil)),
+         .rule(.string("Output"), net.decoder.map { .native(CoderValue(decoder: $0)) } ?? shapeExpr(net.output))]
+    }
 }
 
 private func sameArrays(_ a: Layer, _ b: Layer) -> Bool {
@@ -252,6 +258,24 @@ func exprFromTensor(_ t: Tensor) -> Expr {
         return .list((0..<d).map { build(dims.dropFirst(), offset + $0 * inner) })
     }
     return build(t.shape[...], 0)
+}
+
+/// A tensor as nested lists of reals, answering Ctrl-C every few thousand elements: a big
+/// image's data takes many seconds to build as expressions.
+func exprFromTensor(_ t: Tensor, _ c: Call) throws -> Expr {
+    let v = t.values
+    var built = 0
+    func build(_ dims: ArraySlice<Int>, _ offset: Int) throws -> Expr {
+        guard let d = dims.first else { return .real(Double(v[offset])) }
+        let inner = dims.dropFirst().reduce(1, *)
+        built &+= d
+        if built >= 4096 {
+            built = 0
+            try c.evaluator.checkInterrupt()
+        }
+        return .list(try (0..<d).map { try build(dims.dropFirst(), offset + $0 * inner) })
+    }
+    return try build(t.shape[...], 0)
 }
 
 /// `{3, 224, 224}`.

@@ -13,6 +13,13 @@ extension ImageValue: SummarizedValue {
             ("Channels", String(image.channels)),
         ])
     }
+
+    /// Wolfram's `Options[image]`: the colour space, and whether channels are interleaved (None
+    /// for a single channel).
+    package var optionRules: [Expr] {
+        [.rule(.sym("ColorSpace"), .string(image.colorSpace.rawValue)),
+         .rule(.sym("Interleaving"), image.channels == 1 ? .sym("None") : .sym("True"))]
+    }
 }
 
 extension ArrayValue: SummarizedValue {
@@ -42,5 +49,11 @@ extension TrainingResultValue: SummarizedValue {
         fields.append(("Training time", String(format: "%.2f s", r.seconds)))
         fields.append(("Properties", Self.propertyNames.joined(separator: ", ")))
         return SummaryBox("NetTrainResultsObject", fields: fields)
+    }
+
+    /// The settings the training ran with.
+    package var optionRules: [Expr] {
+        [.rule(.sym("BatchSize"), .integer(result.batchSize)),
+         .rule(.sym("LossFunction"), .string(loss.rawValue))]
     }
 }

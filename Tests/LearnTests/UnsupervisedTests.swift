@@ -64,7 +64,7 @@ enum UnsupervisedFixture {
 
     @Test func dbscanMatchesScikitLearn() throws {
         let d = try DistanceMatrix(F.matrix("moons_x"), .euclidean)
-        let ours = Clustering.dbscan(d, radius: 0.3, minimum: 5).labels
+        let ours = try Clustering.dbscan(d, radius: 0.3, minimum: 5).labels
         let theirs = F.ints("dbscan_labels")
         #expect(ours.map { $0 < 0 } == theirs.map { $0 < 0 })
         #expect(Clustering.adjustedRandIndex(ours, theirs) == 1)
@@ -73,13 +73,13 @@ enum UnsupervisedFixture {
     @Test(arguments: Linkage.allCases)
     func agglomerationMatchesScikitLearn(_ linkage: Linkage) throws {
         let d = try DistanceMatrix(F.matrix("iris_x"), .euclidean)
-        let ours = Clustering.agglomerate(d, clusters: 3, linkage: linkage).labels
+        let ours = try Clustering.agglomerate(d, clusters: 3, linkage: linkage).labels
         #expect(Clustering.adjustedRandIndex(ours, F.ints("agglomerate_" + linkage.rawValue.lowercased())) == 1, "\(linkage)")
     }
 
     @Test func kMedoidsAndMixtureRecoverIris() throws {
         let x = F.matrix("iris_x"), truth = F.ints("iris_y")
-        let medoids = Clustering.kMedoids(try DistanceMatrix(x, .euclidean), clusters: 3, seed: 3)
+        let medoids = try Clustering.kMedoids(DistanceMatrix(x, .euclidean), clusters: 3, seed: 3)
         #expect(Clustering.adjustedRandIndex(medoids.labels, truth) > 0.7)
         let mixture = try GaussianMixture.fit(x, components: 3, seed: 3)
         let labels = x.map { r in let p = mixture.responsibilities(r); return p.indices.max { p[$0] < p[$1] } ?? 0 }

@@ -86,6 +86,38 @@ import Testing
         Case(name: "ToExpression", setup: ["s = StringRepeat[\"1+\", 10^6] <> \"1\";"], long: "Print[\"started\"]; ToExpression[s];"),
         Case(name: "Fibonacci", setup: [], long: "Print[\"started\"]; Fibonacci[10^7];"),
         Case(name: "RandomReal", setup: [], long: "Print[\"started\"]; RandomReal[1, 5*10^7];"),
+    ] + eachMethod + otherLongBuiltins
+
+    static let learningData = "SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomInteger[{1, 3}, 30000]; yr = RandomReal[1, 30000]; pts = RandomReal[1, {3000, 10}]; p2 = RandomReal[1, {3000, 2}];"
+
+    /// Every method of the learning functions (issue 21: "Classify/Predict each method,
+    /// DimensionReduction each method"); each call takes from a second to minutes on the
+    /// debug build, and is repeated so the interrupt always comes during one.
+    static let eachMethod: [Case] =
+        ["LogisticRegression", "NearestNeighbors", "NaiveBayes", "DecisionTree", "GradientBoostedTrees"].map {
+            Case(name: "Classify \($0)", setup: [learningData], long: "Print[\"started\"]; Do[Classify[xs -> ys, Method -> \"\($0)\"], {100}]")
+        } + ["LinearRegression", "NearestNeighbors", "DecisionTree", "GradientBoostedTrees", "NeuralNetwork", "GaussianProcess"].map {
+            Case(name: "Predict \($0)", setup: [learningData], long: "Print[\"started\"]; Do[Predict[xs -> yr, Method -> \"\($0)\"], {100}]")
+        } + ["PrincipalComponentsAnalysis", "UMAP", "AutoEncoder", "Isomap"].map {
+            Case(name: "DimensionReduction \($0)", setup: [learningData], long: "Print[\"started\"]; Do[DimensionReduction[pts, 2, Method -> \"\($0)\"], {100}]")
+        } + ["KMeans", "KMedoids", "DBSCAN", "GaussianMixture", "Agglomerate"].map {
+            Case(name: "FindClusters \($0)", setup: [learningData], long: "Print[\"started\"]; Do[FindClusters[p2, Method -> \"\($0)\"], {100}]")
+        }
+
+    /// Found by the audit of what else runs long on plausible input.
+    static let otherLongBuiltins: [Case] = [
+        // Sorting the factors of a product of deep expressions (the chain rule's Cos[...]s).
+        Case(name: "D of a deep composition", setup: [], long: "Print[\"started\"]; D[Nest[Sin, x, 200], x];"),
+        Case(name: "N of Pi to 90000 digits", setup: [], long: "Print[\"started\"]; N[Pi, 90000];"),
+        Case(name: "PrimeQ", setup: [], long: "Print[\"started\"]; Do[PrimeQ[Range[10^6]], {100}];"),
+        Case(name: "Factor", setup: [], long: "Print[\"started\"]; Do[Factor[x^2000 - 1], {100}];"),
+        Case(name: "Simplify", setup: [], long: "Print[\"started\"]; Do[Simplify[Sum[(x + k)^2 - x^2, {k, 3000}]], {100}];"),
+        Case(name: "LinearModelFit", setup: [], long: "Print[\"started\"]; Do[LinearModelFit[Table[{i, 2 i + 1.}, {i, 10^6}], x, x], {100}];"),
+        Case(name: "NonlinearModelFit", setup: [], long: "Print[\"started\"]; Do[NonlinearModelFit[Table[{i/10^5., Exp[0.3 i/10^5.]}, {i, 3 10^5}], a Exp[b x], {a, b}, x], {100}];"),
+        Case(name: "FindMinimum", setup: [], long: "Print[\"started\"]; Do[FindMinimum[Sum[(x - k)^4, {k, 500}], {x, 1}], {1000}];"),
+        Case(name: "NMinimize", setup: [], long: "Print[\"started\"]; Do[NMinimize[Sum[(x - k)^2, {k, 200}], x], {1000}];"),
+        Case(name: "ColorConvert", setup: ["SeedRandom[1]; big = ImageResize[Image[RandomReal[1, {100, 100, 3}]], {3000, 3000}];"], long: "Print[\"started\"]; Do[ColorConvert[big, \"Grayscale\"], {100}];"),
+        Case(name: "ImageData", setup: ["SeedRandom[1]; big = ImageResize[Image[RandomReal[1, {100, 100, 3}]], {2000, 2000}];"], long: "Print[\"started\"]; Do[ImageData[big], {100}];"),
     ]
 
     /// A 3000 x 3000 matrix of machine numbers.
