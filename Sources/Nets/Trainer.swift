@@ -231,14 +231,16 @@ public enum Trainer {
 
     /// Rows `indices` of a tensor (along the leading axis).
     public static func gather(_ t: Tensor, _ indices: [Int]) throws -> Tensor {
-        let per = t.count / Swift.max(t.shape[0], 1)
-        var out = [Float](repeating: 0, count: indices.count * per)
-        t.withUnsafeBufferPointer { p in
-            for (k, i) in indices.enumerated() {
-                for j in 0..<per { out[k * per + j] = p[i * per + j] }
+        let rows = t.shape.first ?? 0, per = t.count / Swift.max(rows, 1)
+        guard indices.allSatisfy({ $0 >= 0 && $0 < rows }) else { throw NetError("data", "an example index is outside 1 to \(rows)") }
+        var out = try Tensor(shape: [indices.count] + t.shape.dropFirst())
+        out.withUnsafeMutableBufferPointer { o in
+            t.withUnsafeBufferPointer { p in
+                guard let to = o.baseAddress, let from = p.baseAddress else { return }
+                for (k, i) in indices.enumerated() { (to + k * per).update(from: from + i * per, count: per) }
             }
         }
-        return try Tensor(shape: [indices.count] + t.shape.dropFirst(), values: out)
+        return out
     }
 
     /// The net after one optimizer step: gradients applied to trained arrays, new moving

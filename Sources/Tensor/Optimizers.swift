@@ -17,7 +17,8 @@ public struct Optimizer: Sendable {
     public var gradientClipping: Float?
     /// Update count, for Adam's bias correction.
     public private(set) var step = 0
-    /// Per-array state (moments, velocities), by array index.
+    /// Per-array state (moments, velocities), by array index; taken out while updated, so the
+    /// update writes in place instead of copying.
     var first: [Int: Tensor] = [:]
     var second: [Int: Tensor] = [:]
 
@@ -46,8 +47,8 @@ public struct Optimizer: Sendable {
         }
         switch method {
         case let .adam(beta1, beta2, epsilon):
-            var m = try first[index] ?? Tensor(shape: w.shape)
-            var s = try second[index] ?? Tensor(shape: w.shape)
+            var m = try first.removeValue(forKey: index) ?? Tensor(shape: w.shape)
+            var s = try second.removeValue(forKey: index) ?? Tensor(shape: w.shape)
             let t = Float(Swift.max(step, 1))
             let c1 = 1 - Foundation.pow(beta1, t), c2 = 1 - Foundation.pow(beta2, t)
             m.withUnsafeMutableBufferPointer { mp in
@@ -64,7 +65,7 @@ public struct Optimizer: Sendable {
             first[index] = m
             second[index] = s
         case let .sgd(momentum):
-            var v = try first[index] ?? Tensor(shape: w.shape)
+            var v = try first.removeValue(forKey: index) ?? Tensor(shape: w.shape)
             v.withUnsafeMutableBufferPointer { vp in
                 w.withUnsafeMutableBufferPointer { wp in
                     for i in 0..<n {
@@ -75,7 +76,7 @@ public struct Optimizer: Sendable {
             }
             first[index] = v
         case let .rmsProp(beta, epsilon):
-            var s = try second[index] ?? Tensor(shape: w.shape)
+            var s = try second.removeValue(forKey: index) ?? Tensor(shape: w.shape)
             s.withUnsafeMutableBufferPointer { sp in
                 w.withUnsafeMutableBufferPointer { wp in
                     for i in 0..<n {

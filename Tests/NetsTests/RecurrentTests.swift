@@ -81,17 +81,18 @@ import Testing
         #expect(throws: NetError.self) { try Layer(.sequenceMost, input: [1]) }
     }
 
-    /// The vector exp is within 2 ulp (2.4e-7 relative) of exp from -87 to 88, keeps NaN, and
-    /// is never infinite.
-    @Test func vectorExpIsAccurate() throws {
+    /// The vector exp, eight and sixteen lanes wide, is within 2 ulp (2.4e-7 relative) of exp
+    /// from -87 to 88, keeps NaN, and is never infinite.
+    @Test(arguments: [false, true])
+    func vectorExpIsAccurate(_ wide: Bool) throws {
         let xs = stride(from: -87.0, through: 88.0, by: 0.001).map(Float.init) + [0, -0, 1e-8, -1e-8, 1000, -1000]
-        let ys = try #require(RecurrentKernels.exp(xs), "the vector kernels do not run on this machine")
+        let ys = try #require(RecurrentKernels.exp(xs, wide: wide), "the vector kernels do not run on this machine")
         for (x, y) in zip(xs, ys) where abs(x) <= 88 {
             let exact = Foundation.exp(Double(x))
             #expect(abs(Double(y) - exact) <= 2.4e-7 * exact, "exp(\(x)) gave \(y), not \(exact)")
         }
         #expect(ys.allSatisfy { $0.isFinite })
-        #expect(try #require(RecurrentKernels.exp([.nan])).first?.isNaN == true)
+        #expect(try #require(RecurrentKernels.exp([.nan], wide: wide)).first?.isNaN == true)
     }
 
     /// The vector cells give what the scalar cells give, forward and backward: units that are
@@ -155,23 +156,35 @@ import Testing
     }
 
     /// The packed per-step product gives A B for either packing, with and without accumulating,
-    /// for sizes that are not multiples of the kernel's 8 rows and 32 columns.
+    /// for sizes that are not multiples of the kernel's 8 rows and 32 columns and rows of A and
+    /// C further apart than their lengths: in the AVX-512 kernel and in OpenBLAS (vector
+    /// kernels off when packing).
     @Test(arguments: [false, true], [false, true])
     func packedProductMatchesPlainProduct(_ transposed: Bool, _ accumulate: Bool) throws {
-        let (m, k, n) = (13, 37, 70)
+        let (m, k, n, lda, ldc) = (13, 37, 70, 41, 75)
         var g = SeededGenerator(seed: 9)
-        let a = (0..<(m * k)).map { _ in Float(g.normal()) }, b = (0..<(k * n)).map { _ in Float(g.normal()) }
-        let c0 = (0..<(m * n)).map { _ in Float(g.normal()) }
+        let a = (0..<(m * lda)).map { _ in Float(g.normal()) }, b = (0..<(k * n)).map { _ in Float(g.normal()) }
+        let c0 = (0..<(m * ldc)).map { _ in Float(g.normal()) }
         // B as given: row-major k x n, or its transpose n x k.
         let given = transposed ? (0..<(n * k)).map { i in b[(i % k) * n + i / k] } : b
-        let packed = given.withUnsafeBufferPointer { RecurrentKernels.PackedMatrix($0.baseAddress!, k: k, n: n, transposed: transposed) }
-        var c = c0
-        let ran = a.withUnsafeBufferPointer { ap in c.withUnsafeMutableBufferPointer { cp in packed.multiply(m: m, ap.baseAddress!, into: cp.baseAddress!, accumulate: accumulate) } }
-        try #require(ran, "the AVX-512 kernel does not run on this machine")
-        for i in 0..<m {
-            for j in 0..<n {
-                let exact = (0..<k).reduce(Double(accumulate ? c0[i * n + j] : 0)) { $0 + Double(a[i * k + $1]) * Double(b[$1 * n + j]) }
-                #expect(abs(Double(c[i * n + j]) - exact) <= 1e-4 * max(1, abs(exact)))
+        for vector in [true, false] {
+            VectorKernels.use(vector)
+            defer { VectorKernels.use(true) }
+            let packed = RecurrentKernels.PackedMatrix(given, k: k, n: n, transposed: transposed)
+            if !vector { #expect(!packed.vectorized) }
+            var c = c0
+            a.withUnsafeBufferPointer { ap in
+                c.withUnsafeMutableBufferPointer { cp in
+                    guard let ab = ap.baseAddress, let cb = cp.baseAddress else { return }
+                    packed.multiply(m: m, ab, lda: lda, into: cb, ldc: ldc, accumulate: accumulate)
+                }
+            }
+            for i in 0..<m {
+                for j in 0..<ldc {
+                    let exact = j >= n ? Double(c0[i * ldc + j])
+                        : (0..<k).reduce(Double(accumulate ? c0[i * ldc + j] : 0)) { $0 + Double(a[i * lda + $1]) * Double(b[$1 * n + j]) }
+                    #expect(abs(Double(c[i * ldc + j]) - exact) <= 1e-4 * max(1, abs(exact)), "vector \(vector): C[\(i), \(j)]")
+                }
             }
         }
     }

@@ -1,7 +1,8 @@
 #ifndef NETS_RECURRENT_H
 #define NETS_RECURRENT_H
 
-/* The fused cells of the recurrent layers (AVX2 + FMA), one time step over a block of examples.
+/* The fused cells of the recurrent layers (AVX2 + FMA; the LSTM's in AVX-512 where the CPU has
+   it), one time step over a block of examples.
    Like the kernels of kernels.h, each returns 0 without touching its outputs when the vector
    kernels are off or the CPU lacks them; the caller then runs its portable Swift code. */
 
@@ -12,8 +13,9 @@ enum nets_cell { NETS_CELL_TANH = 0, NETS_CELL_GRU = 1, NETS_CELL_LSTM = 2 };
 
 /* y[i] = exp(x[i]) for n values, within 2 units in the last place for |x| < 87 (clamped to
    [-87.3, 88] beyond, so never infinite; NaN stays NaN). For tests: it runs whenever the CPU
-   has AVX2 and FMA, even with the vector kernels turned off. */
-int nets_exp_vector(const float *x, float *y, long n);
+   has AVX2 and FMA, even with the vector kernels turned off; with `wide`, sixteen lanes at a time
+   as the AVX-512 LSTM cell computes it (0 without AVX-512). */
+int nets_exp_vector(const float *x, float *y, long n, int wide);
 
 /* One forward step of `rows` examples of `units` units. `gates` (rows x g*units) holds W_x x_t + b
    on entry and the gate activations on exit; `state_inputs` (rows x g*units) holds W_s s_{t-1};
@@ -44,8 +46,7 @@ void nets_pack_panel32(const float *b, long k, long n, int transposed, float *pa
 /* C = A B (or C + A B when `accumulate`) for A (m x k, row stride lda), B packed by
    nets_pack_panel32 and C (m x n, row stride ldc), on AVX-512: the per-step product of a
    recurrence, whose B (the state weights) is packed once for all steps and stays in cache.
-   Returns 0 without AVX-512; it runs even with the vector kernels turned off, which compare the
-   vector cells with the portable ones (the caller's fallback here is OpenBLAS, not Swift code). */
+   Returns 0 without AVX-512 (the caller then multiplies with OpenBLAS). */
 int nets_gemm_panel32(long m, long n, long k, const float *a, long lda, const float *packed, float *c, long ldc,
                       int accumulate);
 

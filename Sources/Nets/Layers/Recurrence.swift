@@ -43,16 +43,26 @@ func logistic(_ v: Float) -> Float { 1 / (1 + Foundation.exp(-v)) }
 func hyperbolicTangent(_ v: Float) -> Float { 1 - 2 / (Foundation.exp(2 * v) + 1) }
 
 
+/// A buffer the shares of a batch read, or write in disjoint rows, at once.
+private struct Shared<P>: @unchecked Sendable {
+    let value: P
+    init(_ value: P) { self.value = value }
+}
+
+/// What an empty input is read from (nothing is read: its vectors have no elements).
+private let emptyInput = Storage(count: 1)
+
 /// The recurrence of a cell over a batch of sequences {n, T, k} with learned arrays by name;
 /// the state and cell state start at zero.
 ///
 /// The g gates' weights are stacked into one matrix each ({g u, k} for the inputs, {g u, u} for
-/// the state). The input projections of the whole batch and sequence are one GEMM before the
-/// loop over time; each step is one GEMM for the state projections and one fused cell (the
-/// vector kernels of `RecurrentKernels`, else `Cell.step`) writing into buffers allocated once.
-/// Back-propagation through time is one fused cell and one GEMM (the previous state's gradient)
-/// per step; the weights' gradients are one GEMM each over all steps afterwards. The examples
-/// of a batch are independent, so the loops over time run on a share of the batch per core.
+/// the state), packed once for the per-step products (`RecurrentKernels.PackedMatrix`). Each
+/// step is two such products (the input's and the previous state's) and one fused cell (the
+/// vector kernels of `RecurrentKernels`, else `Cell.step`) on buffers that stay in cache.
+/// Back-propagation through time is one fused cell and one product (the previous state's
+/// gradient) per step; the weights' gradients are one GEMM over all steps afterwards. The
+/// examples of a batch are independent, so the loops over time run on a share of the batch per
+/// core.
 ///
 /// Inside, everything is step-major (row t n + e for example e at step t), so a step's rows are
 /// contiguous and the states before steps 0..<T are the first T n rows of the states; a row of
@@ -62,6 +72,8 @@ struct Recurrence<Cell: RecurrentCell>: Sendable {
     /// The gates' input weights stacked {g u, k}, state weights {g u, u}, biases {g u}.
     let inputWeights: [Float], stateWeights: [Float], biases: [Float]
     let width: Int
+    /// W_xᵀ {k, g u} and W_sᵀ {u, g u} ready for the forward pass's per-step products.
+    let packedInput: RecurrentKernels.PackedMatrix, packedState: RecurrentKernels.PackedMatrix
 
     private var gates: Int { Cell.gates.count }
 
@@ -81,13 +93,16 @@ struct Recurrence<Cell: RecurrentCell>: Sendable {
             b += bias.values
         }
         (inputWeights, stateWeights, biases, self.width) = (wx, ws, b, width ?? 0)
+        let (k, gu) = (self.width, Cell.gates.count * units)
+        packedInput = RecurrentKernels.PackedMatrix(wx, k: k, n: gu, transposed: true)
+        packedState = RecurrentKernels.PackedMatrix(ws, k: units, n: gu, transposed: true)
     }
 
     /// Everything the backward pass needs from a forward pass, step-major.
     struct Record: Sendable {
         let batch: Int, steps: Int
-        /// The input {T, n, k}.
-        let x: Storage
+        /// The input {n, T, k}.
+        let x: Tensor
         /// The gate activations of every step {T, n, g u}.
         let gates: Storage
         /// `W_s . s_{t-1}` of every step {T, n, g u} when the cell reads them backward.
@@ -100,56 +115,68 @@ struct Recurrence<Cell: RecurrentCell>: Sendable {
 
     /// The states after every step, {batch, steps, units}, with the record for `backward`.
     func forward(_ input: Tensor) throws -> (Tensor, Record) {
-        guard input.rank == 3 else { throw NetError("eval", "a recurrent layer takes a sequence of vectors, not \(describe(Array(input.shape.dropFirst())))") }
-        let n = input.shape[0], steps = input.shape[1], k = input.shape[2], u = units, gu = gates * units
-        guard k == width else { throw NetError("eval", "the recurrent layer takes vectors of size \(width), not \(k)") }
-        // Everything the pass keeps (input, gates, state inputs, states, cell states), within the memory limit.
-        try Sizes.count([2 * gates + 3, n, steps + 1, Swift.max(u, k)], "the memory of the recurrent layer for this input")
-        let x = Storage(count: steps * n * k), g = Storage(count: steps * n * gu)
-        input.withUnsafeBufferPointer { p in
-            guard let xin = p.baseAddress else { return }
-            Self.transpose(xin, into: x.pointer, outer: n, inner: steps, width: k)
+        let (n, steps) = try check(input.shape)
+        var out = try Tensor(shape: [n, steps, units])
+        let buffers = input.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { yp in run(xp.baseAddress ?? UnsafePointer(emptyInput.pointer), n: n, steps: steps, into: yp.baseAddress, keeping: true) }
         }
-        biases.withUnsafeBufferPointer { bp in
-            guard let b = bp.baseAddress else { return }
-            for r in 0..<(steps * n) { (g.pointer + r * gu).update(from: b, count: gu) }
-        }
-        if k > 0 {
-            inputWeights.withUnsafeBufferPointer { wp in
-                guard let wx = wp.baseAddress else { return }
-                BLAS.gemm(transA: false, transB: true, m: steps * n, n: gu, k: k, a: x.pointer, b: wx, beta: 1, c: g.pointer)
-            }
-        }
-        let keepsStateInputs = Cell.readsStateInputs
-        let si = Storage(count: (keepsStateInputs ? steps : 1) * n * gu)
+        return (out, Record(batch: n, steps: steps, x: input, gates: buffers.gates, stateInputs: buffers.stateInputs,
+                            states: buffers.states, cells: buffers.cells))
+    }
+
+    /// The states after every step of `n` sequences ({n, steps, k} at `x`) written to `y`
+    /// ({n, steps, units}), keeping nothing for a backward pass.
+    func infer(_ x: UnsafePointer<Float>, shape: [Int], into y: UnsafeMutablePointer<Float>) throws {
+        let (n, steps) = try check(shape)
+        _ = run(x, n: n, steps: steps, into: y, keeping: false)
+    }
+
+    /// The batch size and steps of an input of `shape`, which must be {n, T, k} and fit in memory.
+    private func check(_ shape: [Int]) throws -> (Int, Int) {
+        guard shape.count == 3 else { throw NetError("eval", "a recurrent layer takes a sequence of vectors, not \(describe(Array(shape.dropFirst())))") }
+        guard shape[2] == width else { throw NetError("eval", "the recurrent layer takes vectors of size \(width), not \(shape[2])") }
+        // Everything a training pass keeps (gates, state inputs, states, cell states), within the memory limit.
+        try Sizes.count([2 * gates + 3, shape[0], shape[1] + 1, Swift.max(units, width)], "the memory of the recurrent layer for this input")
+        return (shape[0], shape[1])
+    }
+
+    /// The forward pass over `n` sequences of `steps` vectors at `x` ({n, steps, k}), writing
+    /// the states to `y` ({n, steps, u}). Each step of a share of the batch is two products with
+    /// the packed weights (the input's on top of the biases, the previous state's) and one cell,
+    /// all on buffers small enough to stay in cache. With `keeping`, every step's gates (and
+    /// state inputs, for cells that read them backward) are kept; otherwise one step's.
+    private func run(_ x: UnsafePointer<Float>, n: Int, steps: Int, into y: UnsafeMutablePointer<Float>?,
+                     keeping: Bool) -> (gates: Storage, stateInputs: Storage?, states: Storage, cells: Storage?) {
+        let k = width, u = units, gu = gates * units
+        let keepsStateInputs = keeping && Cell.readsStateInputs
+        let g = Storage(count: (keeping ? steps : 1) * n * gu), si = Storage(count: (keepsStateInputs ? steps : 1) * n * gu)
         let states = Storage(count: (steps + 1) * n * u)
         states.pointer.initialize(repeating: 0, count: n * u)
         let cells = Cell.hasCellState ? Storage(count: (steps + 1) * n * u) : nil
         cells?.pointer.initialize(repeating: 0, count: n * u)
-        let packed = stateWeights.withUnsafeBufferPointer { wp in wp.baseAddress.map { RecurrentKernels.PackedMatrix($0, k: u, n: gu, transposed: true) } }
+        let (xs, ys) = (Shared(x), Shared(y))
         Self.inParts(n) { rows in
-            self.stateWeights.withUnsafeBufferPointer { wp in
-                guard let ws = wp.baseAddress else { return }
+            self.biases.withUnsafeBufferPointer { bp in
+                guard let b = bp.baseAddress else { return }
                 let m = rows.count, e0 = rows.lowerBound
+                let (x, y) = (xs.value, ys.value)
                 for t in 0..<steps {
-                    let row = t * n + e0, s = si.pointer + ((keepsStateInputs ? t * n : 0) + e0) * gu
+                    let row = t * n + e0
+                    let gt = g.pointer + ((keeping ? t * n : 0) + e0) * gu, s = si.pointer + ((keepsStateInputs ? t * n : 0) + e0) * gu
                     let previous = states.pointer + row * u, state = previous + n * u
                     let previousCell = cells.map { $0.pointer + row * u } ?? previous, cell = cells.map { $0.pointer + (row + n) * u } ?? state
-                    // s = s_{t-1} W_sᵀ.
-                    if packed?.multiply(m: m, previous, into: s, accumulate: false) != true {
-                        BLAS.gemm(transA: false, transB: true, m: m, n: gu, k: u, a: previous, b: ws, c: s)
+                    // g = b + x_t W_xᵀ, s = s_{t-1} W_sᵀ.
+                    for r in 0..<m { (gt + r * gu).update(from: b, count: gu) }
+                    self.packedInput.multiply(m: m, x + (e0 * steps + t) * k, lda: steps * k, into: gt, accumulate: true)
+                    self.packedState.multiply(m: m, previous, into: s, accumulate: false)
+                    self.step(rows: m, gates: gt, stateInputs: s, previous: previous, previousCell: previousCell, state: state, cell: cell)
+                    if let y {
+                        for r in 0..<m { (y + ((e0 + r) * steps + t) * u).update(from: state + r * u, count: u) }
                     }
-                    self.step(rows: m, gates: g.pointer + row * gu, stateInputs: s, previous: previous, previousCell: previousCell,
-                              state: state, cell: cell)
                 }
             }
         }
-        var out = try Tensor(shape: [n, steps, u])
-        out.withUnsafeMutableBufferPointer { p in
-            guard let o = p.baseAddress else { return }
-            Self.transpose(states.pointer + n * u, into: o, outer: steps, inner: n, width: u)
-        }
-        return (out, Record(batch: n, steps: steps, x: x, gates: g, stateInputs: keepsStateInputs ? si : nil, states: states, cells: cells))
+        return (g, keepsStateInputs ? si : nil, states, cells)
     }
 
     /// Back-propagation through time: the input's gradient (when `needInput`) and, per gate, the
@@ -159,11 +186,10 @@ struct Recurrence<Cell: RecurrentCell>: Sendable {
         guard dy.count == n * steps * u else { throw NetError("eval", "the recurrent layer's gradient has the wrong size") }
         let dg = Storage(count: steps * n * gu), ds = Cell.readsStateInputs ? Storage(count: steps * n * gu) : dg
         let dNext = Storage(repeating: 0, count: n * u), dPrevious = Storage(count: n * u), dCell = Storage(repeating: 0, count: n * u)
-        let packed = stateWeights.withUnsafeBufferPointer { wp in wp.baseAddress.map { RecurrentKernels.PackedMatrix($0, k: gu, n: u, transposed: false) } }
+        let packed = RecurrentKernels.PackedMatrix(stateWeights, k: gu, n: u, transposed: false)
         Self.inParts(n) { rows in
             dy.withUnsafeBufferPointer { dyp in
-            self.stateWeights.withUnsafeBufferPointer { wp in
-                guard let dyb = dyp.baseAddress, let ws = wp.baseAddress else { return }
+                guard let dyb = dyp.baseAddress else { return }
                 let m = rows.count, e0 = rows.lowerBound
                 var next = dNext.pointer + e0 * u, previousGradient = dPrevious.pointer + e0 * u
                 for t in (0..<steps).reversed() {
@@ -174,37 +200,82 @@ struct Recurrence<Cell: RecurrentCell>: Sendable {
                                       dy: dyb + (e0 * steps + t) * u, dyStride: steps * u, dNext: next, dCell: dCell.pointer + e0 * u,
                                       dGates: dg.pointer + row * gu, dStateInputs: ds.pointer + row * gu, dPrevious: previousGradient)
                     // d s_{t-1} += dS W_s.
-                    if packed?.multiply(m: m, ds.pointer + row * gu, into: previousGradient, accumulate: true) != true {
-                        BLAS.gemm(transA: false, transB: false, m: m, n: u, k: gu, a: ds.pointer + row * gu, b: ws, beta: 1, c: previousGradient)
-                    }
+                    packed.multiply(m: m, ds.pointer + row * gu, into: previousGradient, accumulate: true)
                     swap(&next, &previousGradient)
                 }
             }
-            }
         }
-        // dW_s = dSᵀ s_{t-1} over every step at once, dW_x = dGᵀ x, dx = dG W_x, db = 1ᵀ dG.
-        let dws = Storage(count: gu * u), dwx = Storage(repeating: 0, count: gu * k), db = Storage(count: gu)
-        let dxSteps = Storage(repeating: 0, count: needInput ? steps * n * k : 0), ones = Storage(repeating: 1, count: steps * n)
-        BLAS.gemm(transA: true, transB: false, m: gu, n: u, k: steps * n, a: ds.pointer, b: r.states.pointer, c: dws.pointer)
-        BLAS.gemm(transA: false, transB: false, m: 1, n: gu, k: steps * n, a: ones.pointer, b: dg.pointer, c: db.pointer)
-        if k > 0 {
-            BLAS.gemm(transA: true, transB: false, m: gu, n: k, k: steps * n, a: dg.pointer, b: r.x.pointer, c: dwx.pointer)
-            inputWeights.withUnsafeBufferPointer { wp in
-                guard let wx = wp.baseAddress, needInput else { return }
-                BLAS.gemm(transA: false, transB: false, m: steps * n, n: k, k: gu, a: dg.pointer, b: wx, c: dxSteps.pointer)
-            }
+        let grads = try weightGradients(r, dg: dg, ds: ds)
+        guard needInput, k > 0 else { return (needInput ? try Tensor(shape: [n, steps, k]) : nil, grads) }
+        // dx = dG W_x, step-major, then example-major.
+        let dxSteps = Storage(count: steps * n * k)
+        inputWeights.withUnsafeBufferPointer { wp in
+            guard let wx = wp.baseAddress else { return }
+            BLAS.gemm(transA: false, transB: false, m: steps * n, n: k, k: gu, a: dg.pointer, b: wx, c: dxSteps.pointer)
         }
-        var dx = needInput ? try Tensor(shape: [n, steps, k]) : nil
-        dx?.withUnsafeMutableBufferPointer { p in
+        var dx = try Tensor(shape: [n, steps, k])
+        dx.withUnsafeMutableBufferPointer { p in
             guard let o = p.baseAddress else { return }
             Self.transpose(dxSteps.pointer, into: o, outer: steps, inner: n, width: k)
         }
-        func part(_ s: Storage, _ q: Int, _ shape: Shape) throws -> Tensor {
-            let count = shape.reduce(1, *)
-            return try Tensor(shape: shape, values: Array(UnsafeBufferPointer(start: s.pointer + q * count, count: count)))
-        }
-        let grads = try (0..<gates).map { q in [try part(dwx, q, [u, k]), try part(dws, q, [u, u]), try part(db, q, [u])] }
         return (dx, grads)
+    }
+
+    /// Per gate, the gradients of the input weights, state weights and biases over all steps:
+    /// [dW_s, dW_x, db] = dGᵀ [s_{t-1}, x_t, 1], one GEMM that reads dG once (for a cell whose
+    /// state inputs' gradient dS differs from dG, dW_s = dSᵀ s_{t-1} apart).
+    private func weightGradients(_ r: Record, dg: Storage, ds: Storage) throws -> [[Tensor]] {
+        let n = r.batch, steps = r.steps, k = width, u = units, gu = gates * units
+        let shared = ds === dg, width = (shared ? u : 0) + k + 1, rows = steps * n
+        let z = Storage(count: rows * width)
+        r.x.withUnsafeBufferPointer { xp in
+            for t in 0..<steps {
+                for e in 0..<n {
+                    var zr = z.pointer + (t * n + e) * width
+                    if shared {
+                        zr.update(from: r.states.pointer + (t * n + e) * u, count: u)
+                        zr += u
+                    }
+                    if k > 0, let x = xp.baseAddress { zr.update(from: x + (e * steps + t) * k, count: k) }
+                    zr[k] = 1
+                }
+            }
+        }
+        let dw = Self.transposedProduct(dg, z, rows: rows, m: gu, n: width)
+        let dws = shared ? nil : Self.transposedProduct(ds, r.states, rows: rows, m: gu, n: u)
+        /// Gate q's block of columns `columns` of a matrix with `stride` floats a row.
+        func block(_ s: Storage, stride: Int, _ q: Int, _ columns: Range<Int>, _ shape: Shape) throws -> Tensor {
+            var values: [Float] = []
+            values.reserveCapacity(u * columns.count)
+            for j in (q * u)..<((q + 1) * u) {
+                values += UnsafeBufferPointer(start: s.pointer + j * stride + columns.lowerBound, count: columns.count)
+            }
+            return try Tensor(shape: shape, values: values)
+        }
+        let x0 = shared ? u : 0
+        return try (0..<gates).map { q in
+            [try block(dw, stride: width, q, x0..<(x0 + k), [u, k]),
+             try dws.map { try block($0, stride: u, q, 0..<u, [u, u]) } ?? block(dw, stride: width, q, 0..<u, [u, u]),
+             try block(dw, stride: width, q, (width - 1)..<width, [u])]
+        }
+    }
+
+    /// aᵀ b {m, n} for a {rows, m} and b {rows, n} (at least `rows` rows, row-major): each
+    /// core's job multiplies a share of the rows, OpenBLAS on one thread (its own threads would
+    /// wake, then spin against the recurrence's jobs), and the shares' products are added.
+    private static func transposedProduct(_ a: Storage, _ b: Storage, rows: Int, m: Int, n: Int) -> Storage {
+        let parts = Swift.max(1, Swift.min(Parallel.workers, rows / 64))
+        let products = Storage(count: parts * m * n)
+        Parallel.jobs(parts) { p in
+            let r0 = p * rows / parts, r1 = (p + 1) * rows / parts, c = products.pointer + p * m * n
+            guard r1 > r0 else { c.initialize(repeating: 0, count: m * n); return }
+            BLAS.gemm(transA: true, transB: false, m: m, n: n, k: r1 - r0, a: a.pointer + r0 * m, b: b.pointer + r0 * n, c: c)
+        }
+        for p in 1..<parts {
+            let c = products.pointer + p * m * n
+            for i in 0..<(m * n) { products.pointer[i] += c[i] }
+        }
+        return products
     }
 
     /// Runs `body` on shares of the batch's rows 0..<n, one per core when the batch is large

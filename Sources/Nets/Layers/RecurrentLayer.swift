@@ -94,7 +94,8 @@ extension RecurrentLayer {
     func planned(_ layer: Layer) throws -> (any PlannedOperation)? { PlannedRecurrence(recurrence: try recurrence(layer)) }
 }
 
-/// A recurrent layer's plan step: the reference recurrence on the step's input.
+/// A recurrent layer's plan step: the recurrence (its weights packed once, with the plan) from
+/// the step's input straight into its output, keeping nothing for a backward pass.
 private struct PlannedRecurrence<Cell: RecurrentCell>: PlannedOperation {
     let recurrence: Recurrence<Cell>
     var batchesExamples: Bool { true }
@@ -106,11 +107,6 @@ private struct PlannedRecurrence<Cell: RecurrentCell>: PlannedOperation {
 
     func execute(_ xs: [UnsafePointer<Float>], _ shapes: [[Int]], _ y: UnsafeMutablePointer<Float>, _ yShape: [Int],
                  _ scratch: Scratch) throws {
-        let x = try Tensor(shape: shapes[0], values: Array(UnsafeBufferPointer(start: xs[0], count: shapes[0].reduce(1, *))))
-        let out = try recurrence.forward(x).0
-        out.withUnsafeBufferPointer { p in
-            guard let b = p.baseAddress else { return }
-            y.update(from: b, count: out.count)
-        }
+        try recurrence.infer(xs[0], shape: shapes[0], into: y)
     }
 }
