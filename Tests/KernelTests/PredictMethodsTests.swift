@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+extension KernelSuite {
+    /// Predict's boosted trees, network and automatic search, Classify's PerformanceGoal, and
+    /// anomaly detection, as a user calls them; the methods' quality against scikit-learn is
+    /// tested in Tests/LearnTests/RegressionTests.swift.
+    @Suite struct PredictMethods {
+        /// y = x² + noise on 200 points: the trees and the network follow the curve, a line cannot.
+        static let curve = "SeedRandom[7]; xs = RandomReal[{-2, 2}, 200]; data = Thread[xs -> xs^2 + RandomReal[{-0.1, 0.1}, 200]];"
+
+        @Test(arguments: ["GradientBoostedTrees", "NeuralNetwork"])
+        func nonlinearMethodsFollowACurve(_ method: String) {
+            let t = run(Self.curve + " p = Predict[data, Method -> \"\(method)\"]; {p, Abs[p[1.5] - 2.25] < 0.3, Abs[p[0.] - 0.] < 0.3}")
+            #expect(t.messages.isEmpty, "\(t.messages)")
+            #expect(t.result == "{PredictorFunction[<\(method), 200 examples>], True, True}")
+        }
+
+        @Test func automaticPicksANonlinearMethodForACurve() {
+            let t = run(Self.curve + " Information[Predict[data], \"Method\"]")
+            #expect(["RandomForest", "GradientBoostedTrees", "NearestNeighbors"].contains(t.result), "\(t.result) \(t.messages)")
+            #expect(eval(Self.curve + " Information[Predict[data, PerformanceGoal -> \"Speed\"], \"Method\"]") == "NearestNeighbors")
+            // A line stays a line.
+            #expect(eval("Information[Predict[Table[x -> 2 x + 1., {x, 20}]], \"Method\"]") == "LinearRegression")
+        }
+
+        @Test(arguments: [
+            ("Predict[{1 -> 2., 2 -> 4., 3 -> 6.}, 5]", "10."),
+            ("Predict[{1 -> 2., 2 -> 4., 3 -> 6.}, {5, 6}]", "{10., 12.}"),
+            ("Information[Classify[Table[x -> If[x > 30, a, b], {x, 60}], PerformanceGoal -> \"Speed\"], \"Method\"] =!= \"RandomForest\"", "True"),
+            ("AnomalyDetection[{1, 2, 3, 4, 5, 6}, Method -> \"Multinormal\"][{3, 100}]", "{False, True}"),
+            ("d = AnomalyDetection[{1, 2, 3, 4, 5, 6}, Method -> \"Multinormal\"]; {d[100], d[3, \"RarerProbability\"] > 0.5}", "{True, True}"),
+            ("DeleteAnomalies[{1, 2, 3, 4, 5, 6, 100}, AcceptanceThreshold -> 0.01, Method -> \"KernelDensityEstimation\"]", "{1, 2, 3, 4, 5, 6}"),
+            ("FindAnomalies[{1, 2, 3, 4, 5, 6, 100}, AcceptanceThreshold -> 0.01, Method -> \"KernelDensityEstimation\"]", "{100}"),
+            ("SeedRandom[1]; s = SynthesizeMissingValues[Table[{x, 2 x}, {x, 1., 40}] ~Join~ {{10, Missing[]}}]; {Length[s], FreeQ[s, _Missing], Abs[s[[-1, 2]] - 20] < 6}", "{41, True, True}"),
+            ("SeedRandom[1]; s = SynthesizeMissingValues[{1., 2., 3., Missing[], 2.5}]; {Length[s], NumberQ[s[[4]]]}", "{5, True}"),
+        ])
+        func examples(_ input: String, _ expected: String) {
+            let t = run(input)
+            #expect(t.result == expected, "\(input): \(t.messages)")
+        }
+
+        @Test(arguments: [
+            ("Predict[{1 -> 2., 2 -> 4., 3 -> 6.}, Method -> \"Nonsense\"]", "Predict::method"),
+            ("AnomalyDetection[{1, 2, 3}, AcceptanceThreshold -> 2]", "AnomalyDetection::thr"),
+            ("SynthesizeMissingValues[{Missing[], Missing[]}]", "SynthesizeMissingValues::none"),
+            ("DeleteAnomalies[]", "DeleteAnomalies::argt"),
+        ])
+        func badInputGivesAMessage(_ input: String, _ tag: String) {
+            let t = run(input)
+            #expect(t.messages.contains { $0.hasPrefix(tag + ":") }, "\(input): \(t.messages)")
+        }
+    }
+}
