@@ -190,7 +190,7 @@ final class ClassifierValue: NativeValue {
 extension Kernel {
     static var classifyBuiltins: [Builtin] {
         [
-            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier; Classify[data, x] classifies x with it, Classify[data, x, prop] gives a property (\"Probabilities\", ...). Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\" (50 trees on histogram bins), \"GradientBoostedTrees\" (100 rounds of 31-leaf histogram trees, learning rate 0.1), \"NeuralNetwork\", or Automatic (the best 3-fold cross-validated accuracy among the methods PerformanceGoal allows: \"Speed\" tries logistic regression, nearest neighbors and naive Bayes, Automatic adds the random forest and, from 50 examples, boosted trees, \"Quality\" also the network). Also ClassPriors, IndeterminateThreshold, RandomSeeding, and UtilityFunction -> <|actual -> <|decided -> u, ...|>, ...|> (unlisted pairs: 1 when decided is actual, else 0): the \"Decision\" is then the class of highest \"ExpectedUtilities\".",
+            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier; Classify[data, x] classifies x with it, Classify[data, x, prop] gives a property (\"Probabilities\", ...). Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\" (50 trees on histogram bins), \"GradientBoostedTrees\" (100 rounds of 31-leaf histogram trees, learning rate 0.1), \"NeuralNetwork\", \"SupportVectorMachine\" (RBF kernel, C = 1, one class against the rest, at most 3000 examples), or Automatic (the best 3-fold cross-validated accuracy among the methods PerformanceGoal allows: \"Speed\" tries logistic regression, nearest neighbors and naive Bayes, Automatic adds the random forest and, from 50 examples, boosted trees, \"Quality\" also the network and the support vector machine). Also ClassPriors, IndeterminateThreshold, RandomSeeding, and UtilityFunction -> <|actual -> <|decided -> u, ...|>, ...|> (unlisted pairs: 1 when decided is actual, else 0): the \"Decision\" is then the class of highest \"ExpectedUtilities\".",
                     arity: .between(1, 3),
                     options: [("Method", .sym("Automatic")), ("FeatureExtractor", .sym("Identity")), ("ClassPriors", .sym("Automatic")),
                               ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic")),
@@ -271,13 +271,14 @@ private func classify(_ c: Call) throws -> Expr {
 
 /// The methods `Method -> Automatic` compares under a `PerformanceGoal`: the fast ones for
 /// "Speed" (or "TrainingSpeed", "Memory"); the forest and, on enough examples for its 20-example
-/// leaves, boosted trees by default; a network as well for "Quality".
+/// leaves, boosted trees by default; a network and (on at most 1000 examples) a support vector
+/// machine as well for "Quality".
 private func classifierCandidates(_ goal: Expr, examples: Int) -> [ClassifierMethod] {
     let fast: [ClassifierMethod] = [.logisticRegression, .nearestNeighbors, .naiveBayes]
     let trees: [ClassifierMethod] = [.randomForest] + (examples >= 50 ? [.gradientBoostedTrees] : [])
     switch goal.asString {
     case "Speed", "TrainingSpeed", "Memory": return fast
-    case "Quality": return fast + trees + [.neuralNetwork]
+    case "Quality": return fast + trees + [.neuralNetwork] + (examples <= 1000 ? [.supportVectorMachine] : [])
     default: return fast + trees
     }
 }

@@ -134,8 +134,23 @@ private func predictorCandidates(_ goal: Expr, examples: Int) -> [PredictorMetho
     }
 }
 
-/// Examples and their numeric values.
+/// Examples and their numeric values, from any form `Examples` reads, and two of Predict's
+/// own: `<|x1 -> y1, ...|>` and `{row1, ...} -> n` (column n of each row is the value).
 private func valuedPairs(_ data: Expr) throws -> [(Expr, Double)] {
+    var data = data
+    if case .association(let a) = data, !a.entries.keys.contains(.string("Input")), a.entries.values.allSatisfy({ $0.listItems == nil }) {
+        data = .list(a.entries.map { .rule($0.key, $0.value) })
+    }
+    if data.hasHead(Sym.Rule), data.args.count == 2, let rows = data.args[0].listItems, let n = data.args[1].intValue {
+        data = .list(try rows.map { row in
+            guard let items = row.listItems, n != 0, abs(n) <= items.count else {
+                throw LearnError("data", "\(short(row)) is not a list with a column \(n)")
+            }
+            var rest = items
+            let value = rest.remove(at: n > 0 ? n - 1 : items.count + n)
+            return .rule(rest.count == 1 ? rest[0] : .list(rest), value)
+        })
+    }
     let examples = try Examples(data, noun: "value")
     return Array(zip(examples.inputs, try examples.numericOutputs()))
 }
@@ -143,12 +158,12 @@ private func valuedPairs(_ data: Expr) throws -> [(Expr, Double)] {
 extension Kernel {
     static var predictBuiltins: [Builtin] {
         [
-            Builtin("Predict", [], usage: "Predict[{x1 -> y1, ...}] or Predict[{xs} -> {ys}] trains a predictor of numeric values; Predict[data, x] predicts the value of x with it. Method: \"LinearRegression\", \"NearestNeighbors\", \"RandomForest\", \"GradientBoostedTrees\" (100 rounds of 31-leaf histogram trees, learning rate 0.1), \"NeuralNetwork\" (32 tanh units), \"GaussianProcess\" (RBF kernel and noise of highest marginal likelihood; its \"Distribution\" is the posterior's), or Automatic (the least 3-fold cross-validated squared error among the methods PerformanceGoal allows: \"Speed\" tries linear regression and nearest neighbors, Automatic adds the forest and boosted trees, \"Quality\" also the Gaussian process and the network). FeatureExtractor as in Classify. p[x], p[{x...}]. Example: Predict[{1 -> 2., 2 -> 4., 3 -> 6.}][4] gives 8.",
+            Builtin("Predict", [], usage: "Predict[{x1 -> y1, ...}] or Predict[{xs} -> {ys}] trains a predictor of numeric values (also Predict[<|x1 -> y1, ...|>] and Predict[{row1, ...} -> n], the value in column n); Predict[data, x] predicts the value of x with it. Method: \"LinearRegression\", \"NearestNeighbors\", \"RandomForest\", \"GradientBoostedTrees\" (100 rounds of 31-leaf histogram trees, learning rate 0.1), \"NeuralNetwork\" (32 tanh units), \"GaussianProcess\" (RBF kernel and noise of highest marginal likelihood; its \"Distribution\" is the posterior's), or Automatic (the least 3-fold cross-validated squared error among the methods PerformanceGoal allows: \"Speed\" tries linear regression and nearest neighbors, Automatic adds the forest and boosted trees, \"Quality\" also the Gaussian process and the network). FeatureExtractor as in Classify. p[x], p[{x...}]. Example: Predict[{1 -> 2., 2 -> 4., 3 -> 6.}][4] gives 8.",
                     arity: .between(1, 3),
                     options: [("Method", .sym("Automatic")), ("FeatureExtractor", .sym("Identity")), ("RandomSeeding", .integer(1234)),
                               ("PerformanceGoal", .sym("Automatic"))],
                     examples: [("Predict[{1 -> 2., 2 -> 4., 3 -> 6.}][4]", "8."),
-                               ("Predict[{1 -> 2., 2 -> 4., 3 -> 6.}, 5]", "10.")]) { c in
+                               ("Predict[{1 -> 2., 2 -> 4., 3 -> 6.}, 2.5]", "5.")]) { c in
                 netOperation(c) {
                     // Predict[data, x] and Predict[data, x, prop]: train, then predict x.
                     let pos = c.dataArguments

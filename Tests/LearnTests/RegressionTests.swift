@@ -55,3 +55,29 @@ enum RegressionFixture {
         for (a, b) in zip(analytic, numeric) { #expect(abs(a - b) < 1e-4 * Swift.max(1, abs(b)), "\(analytic) vs \(numeric)") }
     }
 }
+
+/// scikit-learn's RBF support vector machine on iris and two moons
+/// (Fixtures/svm/make_fixtures.py): the data and the test accuracy.
+@Suite struct SupportVectorMachineTests {
+    nonisolated(unsafe) static let root: [String: Any] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/svm/svm.json")
+        return ((try? JSONSerialization.jsonObject(with: Data(contentsOf: url))) as? [String: Any]) ?? [:]
+    }()
+
+    @Test(arguments: ["iris", "moons"])
+    func accuracyMatchesScikitLearn(_ name: String) throws {
+        let data = try #require(Self.root[name] as? [String: Any])
+        let x = try #require(data["train_x"] as? [[Double]]), y = try #require(data["train_y"] as? [Int])
+        let tx = try #require(data["test_x"] as? [[Double]]), ty = try #require(data["test_y"] as? [Int])
+        let theirs = try #require(data["accuracy"] as? Double)
+        let c = try Learn.fit(.supportVectorMachine, x, y, classes: Set(y).count)
+        let right = zip(tx, ty).filter { x, y in let p = c.probabilities(x); return p.indices.max { p[$0] < p[$1] } == y }.count
+        let ours = Double(right) / Double(ty.count)
+        #expect(ours >= theirs - 0.03, "\(name): accuracy \(ours) against scikit-learn's \(theirs)")
+    }
+
+    @Test func tooManyExamplesAreRefused() {
+        let x = (0..<(SupportVectorMachine.maximumExamples + 1)).map { [Double($0)] }
+        #expect(throws: LearnError.self) { try Learn.fit(.supportVectorMachine, x, x.indices.map { $0 % 2 }, classes: 2) }
+    }
+}
