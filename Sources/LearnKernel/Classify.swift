@@ -190,7 +190,7 @@ final class ClassifierValue: NativeValue {
 extension Kernel {
     static var classifyBuiltins: [Builtin] {
         [
-            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier; Classify[data, x] classifies x with it, Classify[data, x, prop] gives a property (\"Probabilities\", ...). Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\" (50 trees on histogram bins), \"GradientBoostedTrees\" (100 rounds of 31-leaf histogram trees, learning rate 0.1), \"NeuralNetwork\", \"SupportVectorMachine\" (RBF kernel, C = 1, one class against the rest, at most 3000 examples), or Automatic (the best 3-fold cross-validated accuracy among the methods PerformanceGoal allows: \"Speed\" tries logistic regression, nearest neighbors and naive Bayes, Automatic adds the random forest and, from 50 examples, boosted trees, \"Quality\" also the network and the support vector machine). Also ClassPriors, IndeterminateThreshold, RandomSeeding, and UtilityFunction -> <|actual -> <|decided -> u, ...|>, ...|> (unlisted pairs: 1 when decided is actual, else 0): the \"Decision\" is then the class of highest \"ExpectedUtilities\".",
+            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier; Classify[data, x] classifies x with it, Classify[data, x, prop] gives a property (\"Probabilities\", ...). Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\" (50 trees on histogram bins), \"GradientBoostedTrees\" (100 rounds of 31-leaf histogram trees, learning rate 0.1), \"NeuralNetwork\", \"SupportVectorMachine\" (RBF kernel, C = 1, one class against the rest, at most 3000 examples), or Automatic (the best 3-fold cross-validated accuracy among the methods PerformanceGoal allows: \"Speed\" tries logistic regression, nearest neighbors and naive Bayes, Automatic adds the random forest and, from 50 examples of at most 256 features, boosted trees, \"Quality\" also the network and the support vector machine). Also ClassPriors, IndeterminateThreshold, RandomSeeding, and UtilityFunction -> <|actual -> <|decided -> u, ...|>, ...|> (unlisted pairs: 1 when decided is actual, else 0): the \"Decision\" is then the class of highest \"ExpectedUtilities\".",
                     arity: .between(1, 3),
                     options: [("Method", .sym("Automatic")), ("FeatureExtractor", .sym("Identity")), ("ClassPriors", .sym("Automatic")),
                               ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic")),
@@ -238,7 +238,7 @@ private func classify(_ c: Call) throws -> Expr {
     let method: ClassifierMethod
     var accuracy: Double?
     if spec.isSymbol(Sym.Automatic) {
-        let candidates = classifierCandidates(c.option("PerformanceGoal"), examples: x.count)
+        let candidates = classifierCandidates(c.option("PerformanceGoal"), examples: x.count, features: x.first?.count ?? 0)
         if x.count >= 6 {
             let (chosen, scores) = try Learn.chooseMethod(x, y, classes: classes.count, candidates: candidates, seed: methodOptions.seed,
                                                           checkpoint: methodOptions.checkpoint)
@@ -271,11 +271,11 @@ private func classify(_ c: Call) throws -> Expr {
 
 /// The methods `Method -> Automatic` compares under a `PerformanceGoal`: the fast ones for
 /// "Speed" (or "TrainingSpeed", "Memory"); the forest and, on enough examples for its 20-example
-/// leaves, boosted trees by default; a network and (on at most 1000 examples) a support vector
+/// leaves and at most 256 features (not on a net's wide image features), boosted trees by default; a network and (on at most 1000 examples) a support vector
 /// machine as well for "Quality".
-private func classifierCandidates(_ goal: Expr, examples: Int) -> [ClassifierMethod] {
+private func classifierCandidates(_ goal: Expr, examples: Int, features: Int) -> [ClassifierMethod] {
     let fast: [ClassifierMethod] = [.logisticRegression, .nearestNeighbors, .naiveBayes]
-    let trees: [ClassifierMethod] = [.randomForest] + (examples >= 50 ? [.gradientBoostedTrees] : [])
+    let trees: [ClassifierMethod] = [.randomForest] + (examples >= 50 && features <= 256 ? [.gradientBoostedTrees] : [])
     switch goal.asString {
     case "Speed", "TrainingSpeed", "Memory": return fast
     case "Quality": return fast + trees + [.neuralNetwork] + (examples <= 1000 ? [.supportVectorMachine] : [])
