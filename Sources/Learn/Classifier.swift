@@ -20,6 +20,7 @@ public enum ClassifierMethod: String, CaseIterable, Sendable, Codable {
     case randomForest = "RandomForest"
     case neuralNetwork = "NeuralNetwork"
     case gradientBoostedTrees = "GradientBoostedTrees"
+    case supportVectorMachine = "SupportVectorMachine"
 }
 
 /// Settings a method may use.
@@ -106,6 +107,8 @@ public enum Learn {
             model = try NeuralNetworkModel.fit(z, y, classes: classes, seed: options.seed) { try options.checkpoint(nil) }
         case .gradientBoostedTrees:
             model = try GradientBoostedTrees.fit(z, y, classes: classes) { try options.checkpoint(nil) }
+        case .supportVectorMachine:
+            model = try SupportVectorMachine.fit(z, y, classes: classes, seed: options.seed) { try options.checkpoint(nil) }
         }
         return TrainedClassifier(method: method, classCount: classes, standardizer: standardizer, model: model, priors: priors)
     }

@@ -19,6 +19,7 @@ extension TrainedClassifier: Codable {
         case .randomForest: model = try c.decode(RandomForest.self, forKey: .model)
         case .neuralNetwork: model = try c.decode(NeuralNetworkModel.self, forKey: .model)
         case .gradientBoostedTrees: model = try c.decode(GradientBoostedTrees.self, forKey: .model)
+        case .supportVectorMachine: model = try c.decode(SupportVectorMachine.self, forKey: .model)
         }
         // Checked before use: a file is untrusted, and applying a classifier indexes by these sizes.
         try validate()
@@ -38,6 +39,7 @@ extension TrainedClassifier: Codable {
         case let m as RandomForest: try c.encode(m, forKey: .model)
         case let m as NeuralNetworkModel: try c.encode(m, forKey: .model)
         case let m as GradientBoostedTrees: try c.encode(m, forKey: .model)
+        case let m as SupportVectorMachine: try c.encode(m, forKey: .model)
         default: throw LearnError("file", "this model cannot be saved")
         }
     }

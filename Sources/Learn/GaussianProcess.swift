@@ -7,7 +7,7 @@ import Glibc
 /// `GaussianProcessRegressor(ConstantKernel() * RBF() + WhiteKernel(), normalize_y=True)`:
 /// the values are centred and scaled; the covariance is `a exp(-|x - x'|² / (2 l²))` plus `s`
 /// on the diagonal, with the amplitude a, length scale l and noise s those of highest marginal
-/// likelihood (BFGS on their logarithms, each kept within [1e-5, 1e5], from scikit-learn's
+/// likelihood (BFGS on their logarithms with the analytic gradient, each kept within [1e-5, 1e5], from scikit-learn's
 /// start a = l = s = 1 and two others). A prediction is the posterior mean; its deviation
 /// includes the noise, as scikit-learn's `return_std` does with a WhiteKernel.
 ///
@@ -59,18 +59,10 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
                 squared[j * n + i] = d
             }
         }
-        let bound = log(1e5)
-        // The negative log marginal likelihood of log amplitude, log length scale, log noise.
-        func objective(_ t: [Double]) throws -> Double {
-            guard t.allSatisfy({ abs($0) <= bound }) else { return .infinity }
-            guard let solved = try? solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2])) else { return .infinity }
-            var logDet = 0.0
-            for i in 0..<n { logDet += log(solved.factor[i * n + i]) }
-            return 0.5 * gpDot(z, solved.alpha) + logDet + 0.5 * Double(n) * log(2 * Double.pi)
-        }
+        let likelihood = Likelihood(squared: squared, n: n, z: z)
         var best: (point: [Double], value: Double)?
         for start in [[0.0, 0.0, 0.0], [0.0, log(0.3), log(0.01)], [0.0, log(3.0), log(0.1)]] {
-            guard let r = try? Optimization.bfgs(objective, from: start, maxIterations: 200), r.value.isFinite else { continue }
+            guard let r = try? Optimization.bfgs(likelihood.value, derivative: likelihood.gradient, from: start, maxIterations: 200), r.value.isFinite else { continue }
             if let b = best, b.value <= r.value { continue }
             best = r
         }
@@ -78,6 +70,42 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
         let (l, alpha) = try solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2]))
         return GaussianProcessModel(points: x, amplitude: exp(t[0]), lengthScale: exp(t[1]), noise: exp(t[2]),
                                     alpha: alpha, factor: l, mean: m, scale: scale)
+    }
+
+    /// The negative log marginal likelihood of standardized values z, as a function of the log
+    /// amplitude, log length scale and log noise, with its gradient.
+    struct Likelihood {
+        let squared: [Double]
+        let n: Int
+        let z: [Double]
+        let bound = log(1e5)
+
+        func value(_ t: [Double]) throws -> Double {
+            guard t.allSatisfy({ abs($0) <= bound }) else { return .infinity }
+            guard let solved = try? solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2])) else { return .infinity }
+            var logDet = 0.0
+            for i in 0..<n { logDet += log(solved.factor[i * n + i]) }
+            return 0.5 * gpDot(z, solved.alpha) + logDet + 0.5 * Double(n) * log(2 * Double.pi)
+        }
+
+        /// 0.5 tr((K⁻¹ − α αᵀ) ∂K/∂t) for each parameter t.
+        func gradient(_ t: [Double]) throws -> [Double] {
+            let a = exp(t[0]), l = exp(t[1]), s = exp(t[2])
+            let solved = try solve(squared, n, z, a, l, s)
+            let inverse = try inverseFromFactor(solved.factor, n)
+            let alpha = solved.alpha, scale = -1 / (2 * l * l)
+            var da = 0.0, dl = 0.0, ds = 0.0
+            for i in 0..<n {
+                for j in 0..<n {
+                    let w = inverse[i * n + j] - alpha[i] * alpha[j]
+                    let d2 = squared[i * n + j], k = a * exp(d2 * scale)
+                    da += w * k
+                    dl += w * k * d2 / (l * l)
+                }
+                ds += (inverse[i * n + i] - alpha[i] * alpha[i]) * s
+            }
+            return [0.5 * da, 0.5 * dl, 0.5 * ds]
+        }
     }
 
     /// The Cholesky factor of K + noise I and alpha = (K + noise I)⁻¹ z, from the n x n squared
@@ -125,6 +153,32 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
             for j in (i + 1)..<Swift.max(n, i + 1) { m[i * n + j] = 0 }
         }
         return m
+    }
+
+    private typealias Potri = Potrf
+    private static let potri: Potri? = {
+        guard let p = dlsym(nil, "dpotri_") else { return nil }
+        return unsafeBitCast(p, to: Potri.self)
+    }()
+
+    /// The inverse of L Lᵀ (full, row-major) from its lower Cholesky factor L.
+    static func inverseFromFactor(_ l: [Double], _ n: Int) throws -> [Double] {
+        if let potri {
+            // Row-major lower is column-major upper; LAPACK fills that triangle of the inverse.
+            var m = l, size = Int32(n), info: Int32 = 0
+            "U".withCString { uplo in potri(uplo, &size, &m, &size, &info, 1) }
+            guard info == 0 else { throw LearnError("fit", "the covariance is singular") }
+            for i in 0..<n { for j in (i + 1)..<Swift.max(n, i + 1) { m[i * n + j] = m[j * n + i] } }
+            return m
+        }
+        var inverse = [Double](repeating: 0, count: n * n)
+        for c in 0..<n {
+            var e = [Double](repeating: 0, count: n)
+            e[c] = 1
+            let column = backSolve(l, forwardSolve(l, e, n), n)
+            for r in 0..<n { inverse[r * n + c] = column[r] }
+        }
+        return inverse
     }
 
     /// Solves L v = b.

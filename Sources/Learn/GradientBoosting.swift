@@ -223,3 +223,32 @@ struct HistogramTreeGrower {
         return (tree, values)
     }
 }
+
+/// Gradient-boosted regression trees on histogram bins (scikit-learn's
+/// `HistGradientBoostingRegressor`): from the mean value, each round grows one tree as
+/// `GradientBoostedTrees` does on the squared loss's gradient (the residuals) and unit hessians,
+/// so a leaf's value is the learning rate times its mean residual.
+struct GradientBoostedRegression: ValueModel {
+    let baseline: Double
+    let trees: [GradientBoostedTrees.Tree]
+
+    func predict(_ x: [Double]) -> Double { trees.reduce(baseline) { $0 + $1.evaluate(x) } }
+
+    /// `checkpoint` is called after every round; it throws to stop the fit.
+    static func fit(_ x: [[Double]], _ y: [Double], settings: GradientBoostedTrees.Settings = .init(),
+                    checkpoint: () throws -> Void = {}) throws -> GradientBoostedRegression {
+        let data = BinnedFeatures(x)
+        let baseline = y.reduce(0, +) / Double(Swift.max(y.count, 1))
+        var predicted = [Double](repeating: baseline, count: y.count)
+        let ones = [Double](repeating: 1, count: y.count)
+        var trees: [GradientBoostedTrees.Tree] = []
+        for _ in 0..<Swift.max(settings.rounds, 0) {
+            let residuals = zip(predicted, y).map { $0 - $1 }
+            let (tree, leaves) = HistogramTreeGrower(data: data, gradients: residuals, hessians: ones, settings: settings).grow()
+            for (v, members) in leaves { for i in members { predicted[Int(i)] += v } }
+            trees.append(tree)
+            try checkpoint()
+        }
+        return GradientBoostedRegression(baseline: baseline, trees: trees)
+    }
+}

@@ -31,11 +31,18 @@ public enum Optimization {
 
     /// A local minimum by BFGS (an inverse-Hessian approximation updated from gradient changes)
     /// with a backtracking line search; stops when the gradient or the step is negligible.
-    public static func bfgs(_ f: Function, from start: [Double], maxIterations: Int = 500) throws -> (point: [Double], value: Double) {
+    /// `derivative` gives f's gradient at a point where f is finite; without it the gradient is
+    /// found by central differences.
+    public static func bfgs(_ f: Function, derivative: (([Double]) throws -> [Double])? = nil, from start: [Double],
+                            maxIterations: Int = 500) throws -> (point: [Double], value: Double) {
         let n = start.count
+        func gradientAt(_ x: [Double], _ fx: Double) throws -> [Double] {
+            if let derivative { return try derivative(x) }
+            return try gradient(f, x, at: fx)
+        }
         var x = start, fx = try f(x)
         guard fx.isFinite else { throw OptimizationError.notNumeric(x) }
-        var g = try gradient(f, x, at: fx)
+        var g = try gradientAt(x, fx)
         var h = Matrix.identity(n)
         for _ in 0..<maxIterations {
             if g.reduce(0, { max($0, abs($1)) }) < 1e-10 * max(1, abs(fx)) { break }
@@ -56,7 +63,7 @@ public enum Optimization {
                 t *= 0.5
             }
             guard accepted else { break }
-            let gnext = try gradient(f, next, at: fnext)
+            let gnext = try gradientAt(next, fnext)
             let s = zip(next, x).map { $0 - $1 }, y = zip(gnext, g).map { $0 - $1 }
             let sy = zip(s, y).reduce(0) { $0 + $1.0 * $1.1 }
             let done = s.enumerated().allSatisfy { abs($0.element) <= 1e-12 * max(1, abs(next[$0.offset])) } && abs(fnext - fx) <= 1e-15 * max(1, abs(fx))

@@ -160,3 +160,38 @@ public struct NeuralNetworkModel: ProbabilityModel, Codable {
         return p.values.map(Double.init)
     }
 }
+
+/// A regression by the same perceptron as `NeuralNetworkModel` with one linear output, trained
+/// on the mean squared error of standardized values.
+struct NeuralNetworkRegression: ValueModel {
+    let net: Net
+    let mean: Double
+    let scale: Double
+
+    static func fit(_ x: [[Double]], _ y: [Double], seed: UInt64, checkpoint: @escaping () throws -> Void = {}) throws -> NeuralNetworkRegression {
+        let d = x[0].count, n = Double(y.count)
+        let mean = y.reduce(0, +) / n
+        let sd = (y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+        let scale = sd > 0 ? sd : 1
+        let chain = try Chain(names: ["1", "2", "3"], nodes: [
+            .layer(try Layer(.linear(output: [32], biases: true))), .layer(try Layer(.elementwise(.activation(.tanh)))),
+            .layer(try Layer(.linear(output: [1], biases: true))),
+        ], input: [d])
+        var g = SeededGenerator(seed: seed)
+        let net = try Net.chain(chain).initialized(generator: &g)
+        let inputs = try Tensor(shape: [x.count, d], values: x.flatMap { $0.map(Float.init) })
+        let targets = try Tensor(shape: [y.count, 1], values: y.map { Float(($0 - mean) / scale) })
+        var options = TrainingOptions(batchSize: Swift.min(64, x.count), rounds: 200, optimizer: Optimizer(method: .adam(), learningRate: 0.01))
+        options.seed = seed
+        options.loss = .meanSquared
+        options.shouldStop = { (try? checkpoint()) == nil }
+        let result = try Trainer.train(net, inputs: inputs, targets: targets, options: options)
+        try checkpoint()
+        return NeuralNetworkRegression(net: result.net, mean: mean, scale: scale)
+    }
+
+    func predict(_ x: [Double]) -> Double {
+        guard let t = try? Tensor(shape: [1, x.count], values: x.map(Float.init)), let p = try? net.forward([t]), let v = p.values.first else { return .nan }
+        return mean + scale * Double(v)
+    }
+}

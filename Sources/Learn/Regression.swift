@@ -7,6 +7,8 @@ public enum PredictorMethod: String, CaseIterable, Sendable {
     case nearestNeighbors = "NearestNeighbors"
     case randomForest = "RandomForest"
     case gaussianProcess = "GaussianProcess"
+    case gradientBoostedTrees = "GradientBoostedTrees"
+    case neuralNetwork = "NeuralNetwork"
 }
 
 /// A fitted regression over standardized features.
@@ -153,6 +155,9 @@ extension Learn {
         case .nearestNeighbors: model = NeighborsModel(points: z, values: y, k: Swift.max(1, Swift.min(10, Int(Double(z.count).squareRoot()))))
         case .randomForest: model = try ForestModel.fit(z, y, trees: 50, seed: seed, checkpoint: checkpoint)
         case .gaussianProcess: model = try GaussianProcessModel.fit(z, y)
+        case .gradientBoostedTrees: model = try GradientBoostedRegression.fit(z, y, checkpoint: checkpoint)
+        case .neuralNetwork:
+            model = try withoutActuallyEscaping(checkpoint) { try NeuralNetworkRegression.fit(z, y, seed: seed, checkpoint: $0) }
         }
         var residuals: [Double] = []
         residuals.reserveCapacity(y.count)
@@ -163,5 +168,39 @@ extension Learn {
         }
         let sd = (residuals.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(residuals.count - 1, 1))).squareRoot()
         return TrainedPredictor(method: method, standardizer: standardizer, model: model, residualDeviation: sd)
+    }
+}
+
+extension Learn {
+    /// The cross-validated mean squared error of each candidate method (k folds); the method of
+    /// least error is what `Predict`'s `Method -> Automatic` picks, the earlier one on a tie.
+    /// `checkpoint` hears which method and fold is being tried and is called within each fit.
+    public static func choosePredictor(_ x: [[Double]], _ y: [Double], candidates: [PredictorMethod], folds: Int = 3, seed: UInt64 = 1,
+                                       checkpoint: (_ doing: String?) throws -> Void = { _ in }) throws -> (PredictorMethod, [PredictorMethod: Double]) {
+        var order = Array(x.indices)
+        var g = SeededGenerator(seed: seed)
+        order.shuffle(using: &g)
+        let k = Swift.max(2, Swift.min(folds, x.count / 2))
+        var errors: [PredictorMethod: Double] = [:]
+        for m in candidates {
+            var total = 0.0, count = 0
+            for f in 0..<k {
+                let test = order.enumerated().filter { $0.offset % k == f }.map(\.element)
+                let testSet = Set(test)
+                let train = order.filter { !testSet.contains($0) }
+                guard train.count >= 2, !test.isEmpty else { continue }
+                try checkpoint("Trying \(m.rawValue), fold \(f + 1)/\(k)")
+                let p = try fitPredictor(m, train.map { x[$0] }, train.map { y[$0] }, seed: seed) { try checkpoint(nil) }
+                for i in test {
+                    let e = p.predict(x[i]) - y[i]
+                    total += e.isFinite ? e * e : .infinity
+                    count += 1
+                }
+            }
+            errors[m] = count == 0 ? .infinity : total / Double(count)
+        }
+        var best = candidates.first ?? .linearRegression
+        for m in candidates where (errors[m] ?? .infinity) < (errors[best] ?? .infinity) { best = m }
+        return (best, errors)
     }
 }

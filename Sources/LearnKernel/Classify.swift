@@ -153,6 +153,9 @@ final class ClassifierValue: NativeValue {
     let examples: Int
     var threshold = 0.0
     var priors: [Double]?
+    /// UtilityFunction as a matrix, utility[actual][decided]; nil is the identity (the most
+    /// probable class is decided).
+    var utility: [[Double]]?
     /// The accuracy estimated by cross-validation when the method was chosen automatically.
     var accuracy: Double?
 
@@ -187,10 +190,11 @@ final class ClassifierValue: NativeValue {
 extension Kernel {
     static var classifyBuiltins: [Builtin] {
         [
-            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier; Classify[data, x] classifies x with it, Classify[data, x, prop] gives a property (\"Probabilities\", ...). Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\" (50 trees on histogram bins), \"GradientBoostedTrees\" (100 rounds of 31-leaf histogram trees, learning rate 0.1), \"NeuralNetwork\", or Automatic (chosen by 3-fold cross-validation). Also ClassPriors, IndeterminateThreshold, RandomSeeding.",
+            Builtin("Classify", [], usage: "Classify[{x1 -> c1, ...}] or Classify[{xs} -> {cs}] or Classify[<|c1 -> {xs}, ...|>] trains a classifier; Classify[data, x] classifies x with it, Classify[data, x, prop] gives a property (\"Probabilities\", ...). Examples may be numbers, vectors, strings (nominal), Missing[], lists or associations of such features, or anything a FeatureExtractor (a function or a net such as NetTake[net, 22]) turns into vectors; images without one use the pretrained MobileNet V2 features. Method: \"LogisticRegression\" (multinomial, L2), \"NearestNeighbors\", \"NaiveBayes\", \"DecisionTree\", \"RandomForest\" (50 trees on histogram bins), \"GradientBoostedTrees\" (100 rounds of 31-leaf histogram trees, learning rate 0.1), \"NeuralNetwork\", \"SupportVectorMachine\" (RBF kernel, C = 1, one class against the rest, at most 3000 examples), or Automatic (the best 3-fold cross-validated accuracy among the methods PerformanceGoal allows: \"Speed\" tries logistic regression, nearest neighbors and naive Bayes, Automatic adds the random forest and, from 50 examples of at most 256 features, boosted trees, \"Quality\" also the network and the support vector machine). Also ClassPriors, IndeterminateThreshold, RandomSeeding, and UtilityFunction -> <|actual -> <|decided -> u, ...|>, ...|> (unlisted pairs: 1 when decided is actual, else 0): the \"Decision\" is then the class of highest \"ExpectedUtilities\".",
                     arity: .between(1, 3),
                     options: [("Method", .sym("Automatic")), ("FeatureExtractor", .sym("Identity")), ("ClassPriors", .sym("Automatic")),
-                              ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234))],
+                              ("IndeterminateThreshold", .integer(0)), ("RandomSeeding", .integer(1234)), ("PerformanceGoal", .sym("Automatic")),
+                              ("UtilityFunction", .sym("Automatic"))],
                     examples: [("Classify[{1 -> \"small\", 2 -> \"small\", 8 -> \"big\", 9 -> \"big\"}][{1.5, 8.5}]", "{small, big}"),
                                ("Classify[{1 -> a, 2 -> b}, 1.2]", "a")]) { c in
                 netOperation(c) {
@@ -234,7 +238,7 @@ private func classify(_ c: Call) throws -> Expr {
     let method: ClassifierMethod
     var accuracy: Double?
     if spec.isSymbol(Sym.Automatic) {
-        let candidates: [ClassifierMethod] = [.logisticRegression, .nearestNeighbors, .naiveBayes, .randomForest]
+        let candidates = classifierCandidates(c.option("PerformanceGoal"), examples: x.count, features: x.first?.count ?? 0)
         if x.count >= 6 {
             let (chosen, scores) = try Learn.chooseMethod(x, y, classes: classes.count, candidates: candidates, seed: methodOptions.seed,
                                                           checkpoint: methodOptions.checkpoint)
@@ -254,6 +258,7 @@ private func classify(_ c: Call) throws -> Expr {
     let value = ClassifierValue(trained, classes: classes, pipeline: pipeline, examples: pairs.count)
     value.accuracy = accuracy
     if let t = c.option("IndeterminateThreshold").doubleValue { value.threshold = t }
+    value.utility = try utilityMatrix(c.option("UtilityFunction"), classes)
     let priorSpec = c.option("ClassPriors")
     if case .association(let a) = priorSpec {
         let raw = classes.map { a.entries[$0]?.doubleValue ?? 0 }
@@ -264,11 +269,58 @@ private func classify(_ c: Call) throws -> Expr {
     return .native(value)
 }
 
+/// The methods `Method -> Automatic` compares under a `PerformanceGoal`: the fast ones for
+/// "Speed" (or "TrainingSpeed", "Memory"); the forest and, on enough examples for its 20-example
+/// leaves and at most 256 features (not on a net's wide image features), boosted trees by default; a network and (on at most 1000 examples) a support vector
+/// machine as well for "Quality".
+private func classifierCandidates(_ goal: Expr, examples: Int, features: Int) -> [ClassifierMethod] {
+    let fast: [ClassifierMethod] = [.logisticRegression, .nearestNeighbors, .naiveBayes]
+    let trees: [ClassifierMethod] = [.randomForest] + (examples >= 50 && features <= 256 ? [.gradientBoostedTrees] : [])
+    switch goal.asString {
+    case "Speed", "TrainingSpeed", "Memory": return fast
+    case "Quality": return fast + trees + [.neuralNetwork] + (examples <= 1000 ? [.supportVectorMachine] : [])
+    default: return fast + trees
+    }
+}
+
+/// The expected utility of deciding each class: Σ over actual classes of p · utility[actual][decided].
+func expectedUtilities(_ p: [Double], _ value: ClassifierValue) -> [Double] {
+    guard let u = value.utility else { return p }
+    return p.indices.map { j in p.indices.reduce(0.0) { $0 + p[$1] * u[$1][j] } }
+}
+
+/// UtilityFunction's setting as a matrix over the classes (nil for Automatic):
+/// `<|actual -> <|decided -> u|>|>`, pairs not given taking 1 on the diagonal and 0 elsewhere.
+private func utilityMatrix(_ spec: Expr, _ classes: [Expr]) throws -> [[Double]]? {
+    if spec.isSymbol(Sym.Automatic) { return nil }
+    guard case .association(let rows) = spec else {
+        throw LearnError("utility", "UtilityFunction must be Automatic or an association <|actual -> <|decided -> utility, ...|>, ...|>")
+    }
+    var u = classes.indices.map { i in classes.indices.map { j in i == j ? 1.0 : 0.0 } }
+    for (actual, row) in rows.entries {
+        guard let i = classes.firstIndex(of: actual), case .association(let cells) = row else {
+            throw LearnError("utility", "UtilityFunction's key \(short(actual)) is not a class, or its value is not an association")
+        }
+        for (decided, v) in cells.entries {
+            guard let j = classes.firstIndex(of: decided), let x = v.doubleValue, x.isFinite else {
+                throw LearnError("utility", "UtilityFunction gives \(short(v)) for \(short(actual)) decided as \(short(decided)); it must be a number for a class")
+            }
+            u[i][j] = x
+        }
+    }
+    return u
+}
+
 /// Decisions and properties of a classifier on one probability vector.
 func classifierOutput(_ p: [Double], _ value: ClassifierValue, _ prop: Expr?) throws -> Expr {
     if prop == nil || prop?.asString == "Decision" {
         guard let k = p.indices.max(by: { p[$0] < p[$1] }), p[k] >= value.threshold else { return .sym("Indeterminate") }
-        return value.classes[k]
+        guard value.utility != nil else { return value.classes[k] }
+        let u = expectedUtilities(p, value)
+        return u.indices.max(by: { u[$0] < u[$1] }).map { value.classes[$0] } ?? value.classes[k]
+    }
+    if let name = prop?.asString, name == "ExpectedUtilities" || name == "ExpectedUtility" {
+        return .association(OrderedDictionary(zip(value.classes, expectedUtilities(p, value).map(Expr.real)), uniquingKeysWith: { a, _ in a }))
     }
     let t = try Tensor(shape: [p.count], values: p.map(Float.init))
     return try decode(t, .classes(value.labels), prop)
@@ -383,13 +435,13 @@ enum ClassifierFileFormat {
 
 /// What a model search or fit calls between pieces of work: shows what is being tried on the
 /// progress line and stops at an interrupt (Ctrl-C) or memory exhaustion.
-func searchCheckpoint(_ progress: ProgressLine, _ c: Call) -> @Sendable (String?) throws -> Void {
+func searchCheckpoint(_ progress: ProgressLine, _ c: Call, label: String = "Classify") -> @Sendable (String?) throws -> Void {
     let interrupt = c.evaluator.interrupt
     let started = Date()
     let doing = SharedText("")
     return { text in
         if let text { doing.value = text }
-        progress.update("Classify: \(doing.value)... \(ProgressLine.duration(Date().timeIntervalSince(started)))", force: text != nil)
+        progress.update("\(label): \(doing.value)... \(ProgressLine.duration(Date().timeIntervalSince(started)))", force: text != nil)
         if interrupt.isSet { throw ControlFlow.abort }
     }
 }

@@ -14,6 +14,8 @@ final class MeasurementsValue: NativeValue {
     let actual: [Int]
     let probabilities: [[Double]]
     let method: String
+    /// The test examples as `x -> class`, for "WorstClassifiedExamples" and its kin.
+    var examples: [Expr] = []
 
     init(classes: [Expr], actual: [Int], probabilities: [[Double]], method: String) {
         self.classes = classes
@@ -114,6 +116,8 @@ final class MeasurementsValue: NativeValue {
                 for a in c.indices { for p in c.indices where a != p && c[a][p] > 0 { pairs.append((c[a][p], a, p)) } }
                 return .list(pairs.sorted { $0.0 > $1.0 }.prefix(3).map { .rule(m.classes[$0.1], m.classes[$0.2]) })
             },
+            Measure("WorstClassifiedExamples") { m, _ in m.ranked(worstFirst: true) },
+            Measure("BestClassifiedExamples") { m, _ in m.ranked(worstFirst: false) },
             Measure("Report") { m, _ in
                 let a = m.accuracy
                 var lines = ["Classifier: \(m.method)", "Test examples: \(m.actual.count)",
@@ -126,6 +130,16 @@ final class MeasurementsValue: NativeValue {
     }
 
     static var propertyNames: [String] { measures.map(\.name) + ["Properties"] }
+
+    /// Up to 10 test examples `x -> class` ordered by the probability given to their actual
+    /// class, the least (or the most) first.
+    func ranked(worstFirst: Bool) -> Expr {
+        let order = actual.indices.sorted {
+            let a = probabilities[$0][actual[$0]], b = probabilities[$1][actual[$1]]
+            return worstFirst ? a < b : a > b
+        }
+        return .list(order.prefix(10).compactMap { $0 < examples.count ? examples[$0] : nil })
+    }
 }
 
 extension Kernel {
@@ -152,6 +166,12 @@ extension Kernel {
 private func measurements(_ classifier: Expr, _ test: Expr, _ c: Call) throws -> MeasurementsValue {
     let pairs = try Examples(test, noun: "class").pairs
     guard !pairs.isEmpty else { throw LearnError("data", "the test set is empty") }
+    let m = try measured(classifier, pairs, c)
+    m.examples = pairs.map { .rule($0.0, $0.1) }
+    return m
+}
+
+private func measured(_ classifier: Expr, _ pairs: [(Expr, Expr)], _ c: Call) throws -> MeasurementsValue {
     if case .native(let v) = classifier, let cl = v as? ClassifierValue {
         let index = Dictionary(uniqueKeysWithValues: cl.classes.enumerated().map { ($0.element, $0.offset) })
         let actual = try pairs.map { p -> Int in
