@@ -105,6 +105,10 @@ public struct Printer {
 
     // swiftlint:disable:next cyclomatic_complexity
     func renderNormal(_ n: Normal) -> Piece {
+        if form == .output, let f = primed(n) { return Piece(text: f, prec: Prec.call) }
+        if form == .output, case .normal(let hn) = n.head, let f = primed(hn) {
+            return Piece(text: "\(f)[\(n.args.map(string).joined(separator: ", "))]", prec: Prec.call)
+        }
         guard case .symbol(let h) = n.head else {
             return Piece(text: functional(n), prec: Prec.call)
         }
@@ -584,5 +588,15 @@ public enum ResultForm {
             return text.hasPrefix("\n") ? String(text.dropFirst()) : text
         }
         return InputForm.string(e)
+    }
+}
+
+extension Printer {
+    /// `Derivative[k][f]` of a symbol in OutputForm: `f` with k primes (`f''`), or nil.
+    func primed(_ n: Normal) -> String? {
+        guard n.args.count == 1, case .symbol(let f) = n.args[0], case .normal(let d) = n.head,
+              d.head.isSymbol(.intern("Derivative")), d.args.count == 1, let k = d.args[0].asInt,
+              (1...8).contains(k) else { return nil }
+        return f.name + String(repeating: "'", count: k)
     }
 }
