@@ -176,7 +176,30 @@ struct Matcher {
             return try match(inner, e, b, k)
         case .optionsPattern:
             return isOptionLike(e) ? try k(b) : false
+        case .patternSequence:
+            return a.count == 1 ? try match(a[0], e, b, k) : false
+        case .keyValuePattern:
+            guard let rules = keyValueRules(e), let p = a.first, a.count == 1 else { return false }
+            return try matchEachRule(ArraySlice(p.listItems ?? [p]), rules, b, k)
         }
+    }
+
+    /// The rules of an association or of a list of rules (for KeyValuePattern), or nil.
+    func keyValueRules(_ e: Expr) -> [Expr]? {
+        if case .association(let a) = e {
+            return a.entries.map { key, v in Expr(a.delayed.contains(key) ? Sym.RuleDelayed : Sym.Rule, key, v) }
+        }
+        guard let items = e.listItems, items.allSatisfy({ $0.hasHead(Sym.Rule) || $0.hasHead(Sym.RuleDelayed) }) else { return nil }
+        return items
+    }
+
+    /// Each pattern matches some one of the rules (KeyValuePattern).
+    func matchEachRule(_ ps: ArraySlice<Expr>, _ rules: [Expr], _ b: Bindings, _ k: Continuation) throws -> Bool {
+        guard let p = ps.first else { return try k(b) }
+        for r in rules where try match(p, r, b, { b2 in try matchEachRule(ps.dropFirst(), rules, b2, k) }) {
+            return true
+        }
+        return false
     }
 
     /// True when e matches p at all (no bindings kept).
@@ -211,6 +234,8 @@ struct Matcher {
             return !n.args.isEmpty && isSequencePattern(n.args[0])
         case .alternatives:
             return n.args.contains(where: isSequencePattern)
+        case .patternSequence:
+            return n.args.count != 1 || isSequencePattern(n.args[0])
         default:
             return false
         }
@@ -235,6 +260,9 @@ struct Matcher {
         case .condition, .patternTest, .holdPattern:
             return n.args.isEmpty ? (1, 1) : lengthRange(n.args[0], available: available)
         case .alternatives: return (0, available)
+        case .patternSequence:
+            let ranges = n.args.map { isSequencePattern($0) ? lengthRange($0, available: available) : (1, 1) }
+            return (ranges.reduce(0) { $0 + $1.0 }, min(available, ranges.reduce(0) { $0 &+ $1.1 }))
         default: return (1, 1)
         }
     }
@@ -307,6 +335,8 @@ struct Matcher {
             }
         case .holdPattern:
             return try matchSegment(n.args.first ?? .null, seg, b, k)
+        case .patternSequence:
+            return try matchSequence(n.args[...], seg, b, k)
         case .alternatives:
             for alt in n.args {
                 if isSequencePattern(alt) {

@@ -342,6 +342,7 @@ public struct Parser {
         "-=": (Prec.addTo, "SubtractFrom", true, false),
         "*=": (Prec.addTo, "TimesBy", true, false),
         "/=": (Prec.addTo, "DivideBy", true, false),
+        "//=": (Prec.addTo, "ApplyTo", true, false),
         "/;": (Prec.condition, "Condition", false, false),
         "~~": (Prec.stringExpression, "StringExpression", false, true),
         "|": (Prec.alternatives, "Alternatives", false, true),

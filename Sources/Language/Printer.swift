@@ -194,7 +194,7 @@ public struct Printer {
         case ("Out", 1) where form != .full:
             if case .integer(let k) = a[0], k < 0, k > -20 { return Piece(text: String(repeating: "%", count: -k), prec: Printer.atomPrec) }
             if case .integer(let k) = a[0], k > 0 { return Piece(text: "%\(k)", prec: Printer.atomPrec) }
-        case ("HoldForm", 1) where form == .output || form == .message:
+        case ("HoldForm", 1) where form == .output || form == .message, ("Defer", 1) where form == .output || form == .message:
             return render(a[0])
         case ("FullForm", 1) where form == .output:
             return Piece(text: Printer(.full).string(a[0]), prec: Printer.atomPrec)

@@ -44,13 +44,25 @@ extension KernelSuite {
             ("With[{x = y}, Function[{y, z}, x + y + z]][1, 2]", "3 + y"),
             ("With[{x = 2}, Module[{y = x}, y + x]]", "4"),
             ("With[{x = 5}, With[{x = 1}, x]]", "1"),
+            // PatternSequence and KeyValuePattern.
+            ("MatchQ[f[a, b], f[PatternSequence[a, b]]]", "True"),
+            ("MatchQ[f[a, b, c], f[PatternSequence[a, b]]]", "False"),
+            ("{a, b, c, a, b} /. {x___, PatternSequence[a, b], y___} :> {x, y}", "{c, a, b}"),
+            ("MatchQ[<|a -> 1, b -> 2|>, KeyValuePattern[a -> _]]", "True"),
+            ("MatchQ[<|a -> 1, b -> 2|>, KeyValuePattern[{b -> 2, a -> x_}]]", "True"),
+            ("MatchQ[{a -> 1}, KeyValuePattern[b -> _]]", "False"),
+            ("Cases[{<|\"n\" -> 1|>, <|\"n\" -> 2|>}, KeyValuePattern[\"n\" -> x_ /; x > 1] :> x]", "{2}"),
+            // Strings, x //= f.
+            ("StringPadLeft[{\"a\", \"bbb\"}]", "{  a, bbb}"),
+            ("FromCharacterCode[{{104, 105}, {}}]", "{hi, }"),
+            ("Inactivate[1 + 2 3]", "Inactive[Plus][1, Inactive[Times][2, 3]]"),
         ])
         func conformance(_ input: String, _ expected: String) {
             #expect(eval(input) == expected, "\(input)")
         }
 
         @Test func badPaddingSaysSo() {
-            #expect(run("ArrayPad[{1, 2}, 1, \"Wrong\"]").messages == ["ArrayPad::padspec: Wrong is not a valid padding specification."])
+            #expect(run("ArrayPad[{1, 2}, 1, \"Wrong\"]").messages == ["ArrayPad::padspec: \"Wrong\" is not a valid padding specification."])
             #expect(run("ArrayPad[{1, 2}, -2]").messages.count == 1)
         }
     }
