@@ -234,8 +234,8 @@ public struct Printer {
             return binary(a[0], " @@ ", a[1], Prec.map, right: true)
         case ("AddTo", 2): return binary(a[0], " += ", a[1], Prec.addTo, right: true)
         case ("SubtractFrom", 2): return binary(a[0], " -= ", a[1], Prec.addTo, right: true)
-        case ("Composition", 2...): return infix(a, "@*", Prec.composition)
-        case ("RightComposition", 2...): return infix(a, "/*", Prec.composition)
+        case ("Composition", 2...): return infix(a, form == .output ? "@*" : " @* ", Prec.composition)
+        case ("RightComposition", 2...): return infix(a, form == .output ? "/*" : " /* ", Prec.composition)
         default:
             if form == .output, let r = Printer.formRenderers[h.name], let t = r(n) {
                 return Piece(text: t, prec: Printer.atomPrec)

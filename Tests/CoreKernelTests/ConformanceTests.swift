@@ -55,6 +55,9 @@ extension KernelSuite {
             // Strings, x //= f.
             ("StringPadLeft[{\"a\", \"bbb\"}]", "{  a, bbb}"),
             ("FromCharacterCode[{{104, 105}, {}}]", "{hi, }"),
+            ("First[{}]", "First[{}]"),
+            ("Xor[a, False, True]", "!a"),
+            ("ToString[f @* g, InputForm]", "f @* g"),
             ("Inactivate[1 + 2 3]", "Inactive[Plus][1, Inactive[Times][2, 3]]"),
         ])
         func conformance(_ input: String, _ expected: String) {
@@ -64,6 +67,8 @@ extension KernelSuite {
         @Test func badPaddingSaysSo() {
             #expect(run("ArrayPad[{1, 2}, 1, \"Wrong\"]").messages == ["ArrayPad::padspec: \"Wrong\" is not a valid padding specification."])
             #expect(run("ArrayPad[{1, 2}, -2]").messages.count == 1)
+            #expect(run("First[{}]").messages == ["First::nofirst: {} has zero length and no first element."])
+            #expect(run("Last[{}]").messages == ["Last::nolast: {} has zero length and no last element."])
         }
     }
 }

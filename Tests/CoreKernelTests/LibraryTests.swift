@@ -19,7 +19,7 @@ enum LibraryExamples {
         ("BooleanTable[a && b]", "{True, False, False, False}"),
         ("SatisfiableQ[a && !a]", "False"),
         ("LogicalExpand[a && (b || c)]", "a && b || a && c"),
-        ("Derivative[0][f]", "f"), ("Order[a, b]", "1"), ("Order[b, a]", "-1"), ("Order[a, a]", "0"), ("Defer[1 + 1]", "1 + 1"),
+        ("Derivative[0][f]", "f"), ("Xnor[True, False]", "False"), ("Xnor[True, True]", "True"), ("Xnor[a, b]", "Xnor[a, b]"), ("Order[a, b]", "1"), ("Order[b, a]", "-1"), ("Order[a, a]", "0"), ("Defer[1 + 1]", "1 + 1"),
         ("Activate[Inactive[Plus][1, 2]]", "3"), ("Activate[Inactivate[2 + 3]]", "5"),
         ("StringRotateLeft[\"abcde\", 2]", "cdeab"), ("StringRotateRight[\"abcde\", 2]", "deabc"), ("StringRotateLeft[\"abc\"]", "bca"),
         ("LongestCommonSubsequence[\"abcxde\", \"zbcde\"]", "bc"), ("LongestCommonSubsequence[{1, 2, 3}, {4, 5}]", "{}"), ("x = 16; x //= Sqrt; x", "4"), ("l = {3, 1, 2}; ApplyTo[l, Sort]", "{1, 2, 3}"),
