@@ -143,6 +143,54 @@ func replaceSymbols(_ e: Expr, _ map: [Symbol: Expr]) -> Expr {
     }
 }
 
+/// With's substitution: replaces the symbols of `map` in e, except where an inner Function,
+/// Module or With binds the same name, and renames an inner variable to `y$` where a value put
+/// in would otherwise be captured by it (`With[{x = y}, Function[y, x + y]]` is
+/// `Function[y$, y + y$]`).
+func scopedReplace(_ e: Expr, _ map: [Symbol: Expr]) -> Expr {
+    if map.isEmpty { return e }
+    switch e {
+    case .symbol(let s): return map[s] ?? e
+    case .normal(let n):
+        if case .symbol(let h) = n.head, n.args.count >= 2,
+           h === Sym.Function || h.name == "Module" || h.name == "With" {
+            let isFunction = h === Sym.Function
+            let spec = n.args[0]
+            let bound: [Symbol] = isFunction
+                ? (spec.asSymbol.map { [$0] } ?? (spec.listItems ?? []).compactMap(\.asSymbol))
+                : (spec.listItems ?? []).compactMap { $0.asSymbol ?? ($0.args.first?.asSymbol) }
+            var inner = map
+            for s in bound { inner[s] = nil }
+            let captured = Set(inner.values.flatMap(symbolsIn).map { ObjectIdentifier($0) })
+            for s in bound where captured.contains(ObjectIdentifier(s)) {
+                inner[s] = .symbol(Symbol.intern(s.name + "$"))
+            }
+            // The variable list: renamed names, and (Module, With) the initial values outside the scope.
+            let newSpec: Expr
+            if isFunction {
+                newSpec = replaceSymbols(spec, inner.filter { k, _ in bound.contains { $0 === k } })
+            } else {
+                newSpec = .list((spec.listItems ?? []).map { v in
+                    guard case .normal(let a) = v, a.args.count == 2 else { return scopedReplace(v, inner.filter { k, _ in bound.contains { $0 === k } }) }
+                    return .normal(Normal(a.head, [scopedReplace(a.args[0], inner.filter { k, _ in bound.contains { $0 === k } }), scopedReplace(a.args[1], map)]))
+                })
+            }
+            return .normal(Normal(n.head, [newSpec] + n.args.dropFirst().map { scopedReplace($0, inner) }))
+        }
+        return .normal(Normal(scopedReplace(n.head, map), n.args.map { scopedReplace($0, map) }))
+    default: return e
+    }
+}
+
+/// The symbols that occur in e.
+private func symbolsIn(_ e: Expr) -> [Symbol] {
+    switch e {
+    case .symbol(let s): return [s]
+    case .normal(let n): return symbolsIn(n.head) + n.args.flatMap(symbolsIn)
+    default: return []
+    }
+}
+
 /// Local variable specifications `{x, y = v, ...}` of Module, Block and With.
 func localVariables(_ spec: Expr, _ c: Call) -> [(Symbol, Expr?)]? {
     guard let items = spec.listItems else { c.message("lvlist", spec); return nil }
@@ -298,7 +346,7 @@ extension Kernel {
                     guard let v else { c.message("lvset", c[0], .symbol(s), .symbol(s)); return nil }
                     map[s] = try c.evaluate(v)
                 }
-                return try c.evaluate(replaceSymbols(c[1], map))
+                return try c.evaluate(scopedReplace(c[1], map))
             },
             Builtin("Return", [], usage: "Return[expr] returns expr from a function or loop.", examples: [("f[x_] := (If[x > 0, Return[pos]]; neg); f[1]", "pos")]) { c in
                 throw ControlFlow.returnValue(c.args.first ?? .null)

@@ -40,7 +40,7 @@ public enum CoreLibrary: Library {
          Kernel.functionalBuiltins, Kernel.listBuiltins, Kernel.associationBuiltins, Kernel.stringBuiltins,
          Kernel.symbolicBuiltins, Kernel.patternBuiltins, Kernel.randomBuiltins, Kernel.fileBuiltins,
          Kernel.ioBuiltins, Kernel.specialFunctionBuiltins, Kernel.formBuiltins, Kernel.messageSwitchBuiltins,
-         Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins,
+         Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.arrayPaddingBuiltins, Kernel.inactiveBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins,
          Kernel.stringPatternBuiltins, Kernel.guideBuiltins, Kernel.layoutFormBuiltins, Kernel.inputBuiltins,
          Kernel.dateBuiltins, Kernel.characterNameBuiltins, Kernel.complexBuiltins,
          Kernel.precisionBuiltins].flatMap { $0 }

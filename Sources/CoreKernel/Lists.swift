@@ -278,14 +278,14 @@ extension Kernel {
                 let items = elements(c[0])
                 if let f = items.first { return f }
                 if c.count == 2 { return c[1] }
-                c.message("first", c[0])
+                c.message("nofirst", c[0])
                 return nil
             },
             Builtin("Last", [], usage: "Last[expr] gives the last element; Last[expr, default] gives default when there is none.", arity: .between(1, 2), examples: [("Last[{a, b, c}]", "c")]) { c in
                 let items = elements(c[0])
                 if let f = items.last { return f }
                 if c.count == 2 { return c[1] }
-                c.message("last", c[0])
+                c.message("nolast", c[0])
                 return nil
             },
             Builtin("Rest", [], usage: "Rest[expr] gives expr without its first element.", arity: .exactly(1), examples: [("Rest[{a, b, c}]", "{b, c}")]) { c in

@@ -178,12 +178,17 @@ extension Kernel {
                 if c[0].hasHead(Symbol.intern("Not")) { return c[0].args.first }
                 return nil
             },
-            Builtin("Xor", [.orderless, .flat, .oneIdentity], usage: "Xor[e1, e2, ...] is the logical exclusive OR.", examples: [("Xor[True, False]", "True")]) { c in
+            Builtin("Xor", [.orderless, .flat, .oneIdentity], usage: "Xor[e1, e2, ...] is the logical exclusive OR.", examples: [("Xor[True, False]", "True"), ("Xor[a, False]", "a"), ("Xor[a, True]", "!a")]) { c in
+                // True arguments toggle the result, False ones drop out; what remains stays symbolic.
                 var t = false
+                var rest: [Expr] = []
                 for a in c.args {
-                    if a.isTrue { t.toggle() } else if !a.isFalse { return nil }
+                    if a.isTrue { t.toggle() } else if !a.isFalse { rest.append(a) }
                 }
-                return .bool(t)
+                if rest.isEmpty { return .bool(t) }
+                if rest.count == c.count { return nil }
+                let x: Expr = rest.count == 1 ? rest[0] : .call(Symbol.intern("Xor"), rest)
+                return t ? .call(Symbol.intern("Not"), [x]) : x
             },
             predicate("TrueQ", "TrueQ[expr] yields True if expr is True, and False otherwise.", examples: [("TrueQ[x]", "False")]) { $0.isTrue },
             predicate("BooleanQ", "BooleanQ[expr] yields True if expr is True or False.", examples: [("BooleanQ[False]", "True")]) { $0.isTrue || $0.isFalse },

@@ -128,7 +128,7 @@ extension Kernel {
                 guard c.count >= 1 else { return nil }
                 return mapStrings(c) { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             },
-            Builtin("StringRiffle", [], usage: "StringRiffle[{s1, s2, ...}] joins with spaces; StringRiffle[list, sep] with sep; StringRiffle[list, {left, sep, right}].", examples: [("StringRiffle[{\"a\", \"b\", \"c\"}, \", \"]", "a, b, c")]) { c in
+            Builtin("StringRiffle", [], usage: "StringRiffle[{s1, s2, ...}] joins with spaces; StringRiffle[list, sep] with sep; StringRiffle[list, {left, sep, right}].", examples: [("StringRiffle[{\"a\", \"b\", \"c\"}, \", \"]", "a, b, c"), ("StringRiffle[{{\"a\", \"b\"}, {\"c\", \"d\"}}] == \"a b\\nc d\"", "True")]) { c in
                 guard c.count >= 1, let items = c[0].listItems else { return nil }
                 var sep = " ", left = "", right = ""
                 if c.count >= 2 {
@@ -136,21 +136,25 @@ extension Kernel {
                         left = l[0].asString ?? ""; sep = l[1].asString ?? ""; right = l[2].asString ?? ""
                     }
                 }
+                // A matrix of strings: rows on lines, elements apart by spaces, unless separators are given.
+                if items.allSatisfy({ $0.isList }), c.count == 1 {
+                    return .string(items.map { $0.args.map(OutputForm.string).joined(separator: " ") }.joined(separator: "\n"))
+                }
                 if items.allSatisfy({ $0.isList }), c.count >= 3, let inner = c[2].asString {
                     return .string(items.map { $0.args.map(OutputForm.string).joined(separator: inner) }.joined(separator: sep))
                 }
                 return .string(left + items.map(OutputForm.string).joined(separator: sep) + right)
             },
-            Builtin("StringPadLeft", [], usage: "StringPadLeft[s, n] pads s on the left with spaces to length n.", examples: [("StringPadLeft[\"7\", 3, \"0\"]", "007")]) { c in
-                guard c.count >= 2, let n = c[1].intValue, n >= 0, admits(n, bytesEach: 4, c) else { return nil }
+            Builtin("StringPadLeft", [], usage: "StringPadLeft[s, n] pads s on the left with spaces to length n; StringPadLeft[{s1, s2, ...}] pads each to the longest.", examples: [("StringPadLeft[\"7\", 3, \"0\"]", "007"), ("StringPadLeft[{\"a\", \"bbb\"}]", "{  a, bbb}")]) { c in
+                guard let n = padLength(c), n >= 0, admits(n, bytesEach: 4, c) else { return nil }
                 let pad = c.count == 3 ? (c[2].asString ?? " ") : " "
                 return mapStrings(c) { s in
                     if s.count >= n { return .string(String(s.suffix(n))) }
                     return .string(String(repeating: pad, count: n - s.count).prefix(n - s.count) + s)
                 }
             },
-            Builtin("StringPadRight", [], usage: "StringPadRight[s, n] pads s on the right with spaces to length n.", examples: [("StringPadRight[\"ab\", 4, \".\"]", "ab..")]) { c in
-                guard c.count >= 2, let n = c[1].intValue, n >= 0, admits(n, bytesEach: 4, c) else { return nil }
+            Builtin("StringPadRight", [], usage: "StringPadRight[s, n] pads s on the right with spaces to length n; StringPadRight[{s1, s2, ...}] pads each to the longest.", examples: [("StringPadRight[\"ab\", 4, \".\"]", "ab.."), ("StringPadRight[{\"a\", \"bbb\"}]", "{a  , bbb}")]) { c in
+                guard let n = padLength(c), n >= 0, admits(n, bytesEach: 4, c) else { return nil }
                 let pad = c.count == 3 ? (c[2].asString ?? " ") : " "
                 return mapStrings(c) { s in
                     if s.count >= n { return .string(String(s.prefix(n))) }
@@ -195,8 +199,11 @@ extension Kernel {
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .ints(s.unicodeScalars.map { Int($0.value) })
             },
-            Builtin("FromCharacterCode", [], usage: "FromCharacterCode[n] or FromCharacterCode[{n1, n2, ...}] gives the string of those code points.", examples: [("FromCharacterCode[{72, 105}]", "Hi")]) { c in
+            Builtin("FromCharacterCode", [], usage: "FromCharacterCode[n] or FromCharacterCode[{n1, n2, ...}] gives the string of those code points.", examples: [("FromCharacterCode[{72, 105}]", "Hi"), ("FromCharacterCode[{{97, 98}, {99}}]", "{ab, c}")]) { c in
                 guard c.count == 1 else { return nil }
+                if let rows = c[0].listItems, !rows.isEmpty, rows.allSatisfy(\.isList) {
+                    return .call(Sym.List, rows.map { .call(Symbol.intern("FromCharacterCode"), [$0]) })
+                }
                 var s = ""
                 for v in c[0].listItems ?? [c[0]] {
                     guard let i = v.intValue, let u = Unicode.Scalar(UInt32(clamping: max(0, i))) else { return nil }
@@ -238,4 +245,12 @@ extension Kernel {
             },
         ]
     }
+}
+
+/// The length StringPadLeft and StringPadRight pad to: the given n, or the longest string of a
+/// list given alone.
+private func padLength(_ c: Call) -> Int? {
+    if c.count >= 2 { return c[1].intValue }
+    guard c.count == 1, let items = c[0].listItems, items.allSatisfy({ $0.asString != nil }) else { return nil }
+    return items.map { $0.asString?.count ?? 0 }.max() ?? 0
 }

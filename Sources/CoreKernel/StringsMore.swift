@@ -124,8 +124,29 @@ extension Kernel {
                 let latin = s.applyingTransform(.toLatin, reverse: false) ?? s
                 return .string(latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin)
             },
+            Builtin("RemoveDiacritics", [.listable], usage: "RemoveDiacritics[\"string\"] removes the accents and other diacritical marks from the letters of string, keeping its script.", arity: .exactly(1), examples: [("RemoveDiacritics[\"Hallå där, café\"]", "Halla dar, cafe"), ("RemoveDiacritics[\"Ørsted Łódź\"]", "Orsted Lodz")]) { c in
+                guard let s = c[0].asString else { return nil }
+                return .string(removingDiacritics(s))
+            },
         ]
     }
+}
+
+/// Letters whose stroke or slash is a diacritic but that Unicode does not decompose.
+private let strokedLetters: [Character: Character] = [
+    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H",
+]
+
+/// `s` without combining marks (after canonical decomposition) and with stroked letters plain.
+func removingDiacritics(_ s: String) -> String {
+    var scalars = String.UnicodeScalarView()
+    for u in s.decomposedStringWithCanonicalMapping.unicodeScalars {
+        switch u.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: continue
+        default: scalars.append(u)
+        }
+    }
+    return String(String(scalars).map { strokedLetters[$0] ?? $0 }).precomposedStringWithCanonicalMapping
 }
 
 /// `s` repeated `copies` times, cut to `most` characters, made a megabyte at a time so that

@@ -579,6 +579,11 @@ public final class Evaluator {
 
     /// Applies one rule `lhs -> rhs` or `lhs :> rhs` to `e` as a whole; nil when it does not match.
     public func applyRule(_ rule: Expr, to e: Expr) throws -> Expr? {
+        try applyRuleWhole(rule, to: e) ?? applyRuleToFlatPart(rule, e)
+    }
+
+    /// Applies a rule to e as a whole only (not to part of a Flat expression).
+    func applyRuleWhole(_ rule: Expr, to e: Expr) throws -> Expr? {
         guard rule.args.count == 2 else { return nil }
         let lhs = rule.args[0], rhs = rule.args[1]
         let delayed = rule.hasHead(Sym.RuleDelayed)
@@ -608,6 +613,47 @@ public final class Evaluator {
             return true
         }
         return out
+    }
+
+    /// A rule whose left side has a Flat head matches part of an expression with that head:
+    /// `a + b + c /. a + c -> d` is `b + d`. The matched arguments (any of them for an Orderless
+    /// head, a consecutive run otherwise) are replaced by the rule's value.
+    func applyRuleToFlatPart(_ rule: Expr, _ e: Expr) throws -> Expr? {
+        guard rule.args.count == 2, case .normal(let pn) = rule.args[0], case .symbol(let h) = pn.head, h.attributes.contains(.flat),
+              case .normal(let en) = e, en.head.isSymbol(h), !pn.args.isEmpty, pn.args.count < en.args.count
+        else { return nil }
+        let n = en.args.count, orderless = h.attributes.contains(.orderless)
+        let all = Array(0..<n)
+        // Only arguments that some pattern argument matches by itself take part (a run absorbed
+        // by one pattern argument is found by the whole match).
+        var candidates: [Int] = []
+        for i in all where try pn.args.contains(where: { try matcher.matches($0, en.args[i]) }) { candidates.append(i) }
+        guard candidates.count >= pn.args.count else { return nil }
+        var tried = 0
+        for size in pn.args.count..<min(n, candidates.count + 1) {
+            var result: Expr?
+            let visit: ([Int]) throws -> Bool = { picked in
+                tried += 1
+                if tried > 100_000 { return false }
+                try self.checkInterrupt()
+                let part = Expr.normal(Normal(en.head, picked.map { en.args[$0] }))
+                guard let v = try self.applyRuleWhole(rule, to: part) else { return true }
+                let set = Set(picked)
+                var args = all.filter { !set.contains($0) }.map { en.args[$0] }
+                args.insert(v, at: orderless ? args.count : picked[0])
+                result = .normal(Normal(en.head, args))
+                return false
+            }
+            if orderless {
+                try forEachSubset(of: candidates, size: size, visit)
+            } else {
+                for start in 0...(n - size) where result == nil {
+                    _ = try visit(Array(start..<(start + size)))
+                }
+            }
+            if let result { return result }
+        }
+        return nil
     }
 }
 

@@ -79,7 +79,7 @@ struct Matcher {
     func quickMatch(_ p: Expr, _ e: Expr) -> Quick {
         guard case .normal(let pn) = p, case .normal(let en) = e else { return .undecided }
         guard case .symbol(let ph) = pn.head, !ph.isPatternHead, en.head.isSymbol(ph) else { return .undecided }
-        if pn.args.count != en.args.count { return .undecided }
+        if pn.args.count != en.args.count || ph.attributes.contains(.flat) { return .undecided }
         var b = Bindings()
         for (pa, ea) in zip(pn.args, en.args) {
             switch pa {
@@ -118,6 +118,14 @@ struct Matcher {
         guard case .normal(let en) = e else { return false }
         return try match(pn.head, en.head, b) { b2 in
             let attrs = en.head.asSymbol?.attributes ?? []
+            if attrs.contains(.flat), !pn.args.isEmpty, !pn.args.contains(where: isSequencePattern),
+               pn.args.count < en.args.count || (pn.args.count == en.args.count && !attrs.contains(.oneIdentity)) {
+                let flat = FlatHead(head: en.head, oneIdentity: attrs.contains(.oneIdentity))
+                if attrs.contains(.orderless) {
+                    return try matchFlatOrderless(pn.args[...], en.args, Array(repeating: false, count: en.args.count), flat, b2, k)
+                }
+                return try matchFlatSequence(pn.args[...], en.args[...], flat, b2, k)
+            }
             if attrs.contains(.orderless) && !pn.args.contains(where: isSequencePattern) {
                 return try matchOrderless(pn.args[...], en.args, Array(repeating: false, count: en.args.count), b2, k)
             }
@@ -168,7 +176,30 @@ struct Matcher {
             return try match(inner, e, b, k)
         case .optionsPattern:
             return isOptionLike(e) ? try k(b) : false
+        case .patternSequence:
+            return a.count == 1 ? try match(a[0], e, b, k) : false
+        case .keyValuePattern:
+            guard let rules = keyValueRules(e), let p = a.first, a.count == 1 else { return false }
+            return try matchEachRule(ArraySlice(p.listItems ?? [p]), rules, b, k)
         }
+    }
+
+    /// The rules of an association or of a list of rules (for KeyValuePattern), or nil.
+    func keyValueRules(_ e: Expr) -> [Expr]? {
+        if case .association(let a) = e {
+            return a.entries.map { key, v in Expr(a.delayed.contains(key) ? Sym.RuleDelayed : Sym.Rule, key, v) }
+        }
+        guard let items = e.listItems, items.allSatisfy({ $0.hasHead(Sym.Rule) || $0.hasHead(Sym.RuleDelayed) }) else { return nil }
+        return items
+    }
+
+    /// Each pattern matches some one of the rules (KeyValuePattern).
+    func matchEachRule(_ ps: ArraySlice<Expr>, _ rules: [Expr], _ b: Bindings, _ k: Continuation) throws -> Bool {
+        guard let p = ps.first else { return try k(b) }
+        for r in rules where try match(p, r, b, { b2 in try matchEachRule(ps.dropFirst(), rules, b2, k) }) {
+            return true
+        }
+        return false
     }
 
     /// True when e matches p at all (no bindings kept).
@@ -203,6 +234,8 @@ struct Matcher {
             return !n.args.isEmpty && isSequencePattern(n.args[0])
         case .alternatives:
             return n.args.contains(where: isSequencePattern)
+        case .patternSequence:
+            return n.args.count != 1 || isSequencePattern(n.args[0])
         default:
             return false
         }
@@ -227,6 +260,9 @@ struct Matcher {
         case .condition, .patternTest, .holdPattern:
             return n.args.isEmpty ? (1, 1) : lengthRange(n.args[0], available: available)
         case .alternatives: return (0, available)
+        case .patternSequence:
+            let ranges = n.args.map { isSequencePattern($0) ? lengthRange($0, available: available) : (1, 1) }
+            return (ranges.reduce(0) { $0 + $1.0 }, min(available, ranges.reduce(0) { $0 &+ $1.1 }))
         default: return (1, 1)
         }
     }
@@ -299,6 +335,8 @@ struct Matcher {
             }
         case .holdPattern:
             return try matchSegment(n.args.first ?? .null, seg, b, k)
+        case .patternSequence:
+            return try matchSequence(n.args[...], seg, b, k)
         case .alternatives:
             for alt in n.args {
                 if isSequencePattern(alt) {
@@ -330,6 +368,83 @@ struct Matcher {
             }
         }
         return false
+    }
+}
+
+/// Matching inside a Flat head, where one pattern argument stands for a run of arguments
+/// (`f[a, b, c]` matches `f[x_, c]` with x -> f[a, b]).
+extension Matcher {
+    struct FlatHead {
+        let head: Expr
+        /// Without OneIdentity a single argument is first tried wrapped in the head (`f[a]`).
+        let oneIdentity: Bool
+
+        /// The values one pattern argument is tried against for a run of arguments.
+        func candidates(_ run: [Expr]) -> [Expr] {
+            if run.count > 1 { return [.normal(Normal(head, run))] }
+            return oneIdentity ? run : [.normal(Normal(head, run)), run[0]]
+        }
+    }
+
+    /// Each pattern argument takes a nonempty run of consecutive arguments, in order.
+    func matchFlatSequence(_ ps: ArraySlice<Expr>, _ es: ArraySlice<Expr>, _ flat: FlatHead, _ b: Bindings, _ k: Continuation) throws -> Bool {
+        guard let p = ps.first else { return es.isEmpty ? try k(b) : false }
+        let rest = ps.dropFirst()
+        let longest = rest.isEmpty ? es.count : es.count - rest.count
+        guard longest >= 1 else { return false }
+        for len in (rest.isEmpty ? longest : 1)...longest {
+            for v in flat.candidates(Array(es.prefix(len))) {
+                if try match(p, v, b, { b2 in try matchFlatSequence(rest, es.dropFirst(len), flat, b2, k) }) {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// Each pattern argument takes a nonempty subset of the arguments not yet taken; the last
+    /// takes all that remain.
+    func matchFlatOrderless(_ ps: ArraySlice<Expr>, _ es: [Expr], _ used: [Bool], _ flat: FlatHead, _ b: Bindings, _ k: Continuation) throws -> Bool {
+        let free = es.indices.filter { !used[$0] }
+        guard let p = ps.first else { return free.isEmpty ? try k(b) : false }
+        let rest = ps.dropFirst()
+        guard free.count >= ps.count else { return false }
+        if rest.isEmpty {
+            for v in flat.candidates(free.map { es[$0] }) where try match(p, v, b, k) { return true }
+            return false
+        }
+        for size in 1...(free.count - rest.count) {
+            var found = false
+            try forEachSubset(of: free, size: size) { subset in
+                try evaluator.checkInterrupt()
+                var u = used
+                for i in subset { u[i] = true }
+                for v in flat.candidates(subset.map { es[$0] }) {
+                    if try match(p, v, b, { b2 in try matchFlatOrderless(rest, es, u, flat, b2, k) }) {
+                        found = true
+                        return false
+                    }
+                }
+                return true
+            }
+            if found { return true }
+        }
+        return false
+    }
+}
+
+/// Calls `body` with each subset of `items` of the given size, in lexicographic order, until it
+/// returns false.
+func forEachSubset(of items: [Int], size: Int, _ body: ([Int]) throws -> Bool) rethrows {
+    guard size >= 0, size <= items.count else { return }
+    var idx = Array(0..<size)
+    while true {
+        if try !body(idx.map { items[$0] }) { return }
+        var i = size - 1
+        while i >= 0 && idx[i] == items.count - size + i { i -= 1 }
+        if i < 0 { return }
+        idx[i] += 1
+        for j in (i + 1)..<size { idx[j] = idx[j - 1] + 1 }
     }
 }
 

@@ -342,6 +342,7 @@ public struct Parser {
         "-=": (Prec.addTo, "SubtractFrom", true, false),
         "*=": (Prec.addTo, "TimesBy", true, false),
         "/=": (Prec.addTo, "DivideBy", true, false),
+        "//=": (Prec.addTo, "ApplyTo", true, false),
         "/;": (Prec.condition, "Condition", false, false),
         "~~": (Prec.stringExpression, "StringExpression", false, true),
         "|": (Prec.alternatives, "Alternatives", false, true),
@@ -506,6 +507,12 @@ public struct Parser {
                 guard Prec.increment >= minPrec else { return nil }
                 advance()
                 return Expr(.intern(o == "++" ? "Increment" : "Decrement"), left)
+            case "'":
+                // `f'` is Derivative[1][f]; each further prime adds one.
+                guard Prec.call >= minPrec else { return nil }
+                var order = 0
+                while isOp("'") { advance(); order += 1 }
+                return .call(Expr(.intern("Derivative"), .integer(order)), [left])
             case "[":
                 guard Prec.call >= minPrec else { return nil }
                 return .call(left, try bracketed("]") { p in try p.sequence(closing: "]") })

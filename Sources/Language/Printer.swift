@@ -105,6 +105,10 @@ public struct Printer {
 
     // swiftlint:disable:next cyclomatic_complexity
     func renderNormal(_ n: Normal) -> Piece {
+        if form == .output, let f = primed(n) { return Piece(text: f, prec: Prec.call) }
+        if form == .output, case .normal(let hn) = n.head, let f = primed(hn) {
+            return Piece(text: "\(f)[\(n.args.map(string).joined(separator: ", "))]", prec: Prec.call)
+        }
         guard case .symbol(let h) = n.head else {
             return Piece(text: functional(n), prec: Prec.call)
         }
@@ -190,7 +194,7 @@ public struct Printer {
         case ("Out", 1) where form != .full:
             if case .integer(let k) = a[0], k < 0, k > -20 { return Piece(text: String(repeating: "%", count: -k), prec: Printer.atomPrec) }
             if case .integer(let k) = a[0], k > 0 { return Piece(text: "%\(k)", prec: Printer.atomPrec) }
-        case ("HoldForm", 1) where form == .output || form == .message:
+        case ("HoldForm", 1) where form == .output || form == .message, ("Defer", 1) where form == .output || form == .message:
             return render(a[0])
         case ("FullForm", 1) where form == .output:
             return Piece(text: Printer(.full).string(a[0]), prec: Printer.atomPrec)
@@ -230,8 +234,8 @@ public struct Printer {
             return binary(a[0], " @@ ", a[1], Prec.map, right: true)
         case ("AddTo", 2): return binary(a[0], " += ", a[1], Prec.addTo, right: true)
         case ("SubtractFrom", 2): return binary(a[0], " -= ", a[1], Prec.addTo, right: true)
-        case ("Composition", 2...): return infix(a, "@*", Prec.composition)
-        case ("RightComposition", 2...): return infix(a, "/*", Prec.composition)
+        case ("Composition", 2...): return infix(a, form == .output ? "@*" : " @* ", Prec.composition)
+        case ("RightComposition", 2...): return infix(a, form == .output ? "/*" : " /* ", Prec.composition)
         default:
             if form == .output, let r = Printer.formRenderers[h.name], let t = r(n) {
                 return Piece(text: t, prec: Printer.atomPrec)
@@ -584,5 +588,15 @@ public enum ResultForm {
             return text.hasPrefix("\n") ? String(text.dropFirst()) : text
         }
         return InputForm.string(e)
+    }
+}
+
+extension Printer {
+    /// `Derivative[k][f]` of a symbol in OutputForm: `f` with k primes (`f''`), or nil.
+    func primed(_ n: Normal) -> String? {
+        guard n.args.count == 1, case .symbol(let f) = n.args[0], case .normal(let d) = n.head,
+              d.head.isSymbol(.intern("Derivative")), d.args.count == 1, let k = d.args[0].asInt,
+              (1...8).contains(k) else { return nil }
+        return f.name + String(repeating: "'", count: k)
     }
 }

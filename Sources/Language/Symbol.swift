@@ -283,6 +283,7 @@ public enum PatternKind: String, Sendable {
     case alternatives = "Alternatives", optional = "Optional", repeated = "Repeated"
     case repeatedNull = "RepeatedNull", except = "Except", optionsPattern = "OptionsPattern"
     case verbatim = "Verbatim", holdPattern = "HoldPattern"
+    case patternSequence = "PatternSequence", keyValuePattern = "KeyValuePattern"
 }
 
 extension Symbol: Hashable, CustomStringConvertible {
