@@ -34,7 +34,8 @@ extension PlannedOperation {
     func prepared() -> any PlannedOperation { self }
     var batchesExamples: Bool { false }
     var profileKind: String {
-        String(reflecting: type(of: self)).split(separator: ".").dropFirst().filter { $0 != "Planned" }.joined(separator: ".")
+        String(reflecting: type(of: self)).split(separator: ".").dropFirst()
+            .filter { $0 != "Planned" && !$0.contains("unknown context") }.joined(separator: ".")
     }
 }
 
