@@ -29,12 +29,15 @@ public final class InferencePlan: @unchecked Sendable {
     private var result = 0
     private let lock = NSLock()
     private var runners: [Runner] = [Runner()]
+    /// Per-step timing when `NETS_PLAN_PROFILE` is set.
+    private var profile: PlanProfile?
 
     /// Compiles a net; nets with parts that have no inference form (loss layers) throw.
     public init(_ net: Net) throws {
         result = try emit(net, [0])
         fuse()
         for i in steps.indices { steps[i].op = steps[i].op.prepared() }
+        if PlanProfile.enabled { profile = PlanProfile(steps: steps.count) }
     }
 
     /// Number of steps after fusion (for tests and benchmarks).
@@ -117,6 +120,13 @@ public final class InferencePlan: @unchecked Sendable {
     public func run(_ x: Tensor, stop: @Sendable () -> Bool = { false }) throws -> Tensor {
         lock.lock()
         defer { lock.unlock() }
+        guard let profile else { return try runBatch(x, stop: stop) }
+        let start = PlanProfile.now()
+        defer { profile.report(kinds: steps.map(\.op.profileKind), wall: Double(PlanProfile.now() - start) / 1e9) }
+        return try runBatch(x, stop: stop)
+    }
+
+    private func runBatch(_ x: Tensor, stop: @Sendable () -> Bool) throws -> Tensor {
         let n = x.shape.first ?? 0, workers = Swift.min(Parallel.workers, n)
         // OpenBLAS single-threaded throughout: its threads, once woken by one multi-threaded
         // GEMM (the classifier's), spin for a while and take the cores from the next layers.
@@ -179,7 +189,8 @@ public final class InferencePlan: @unchecked Sendable {
             if let k = best { return runner.pool.remove(at: k) }
             return Storage(count: count)
         }
-        for step in steps {
+        for (index, step) in steps.enumerated() {
+            let started = profile == nil ? 0 : PlanProfile.now()
             let ins = step.inputs.map { storage[$0]! }
             let inShapes = step.inputs.map { shapes[$0] }
             let outShape = try step.op.outputShape(inShapes)
@@ -195,6 +206,7 @@ public final class InferencePlan: @unchecked Sendable {
             shapes[step.output] = outShape
             holders[ObjectIdentifier(out), default: 0] += 1
             for v in step.inputs { release(v) }
+            profile?.add(index, since: started, shape: outShape)
         }
         guard let final = storage[result] else { throw NetError("eval", "the plan produced no output") }
         let y = try Tensor(shape: shapes[result], values: Array(UnsafeBufferPointer(start: final.pointer, count: shapes[result].reduce(1, *))))

@@ -102,7 +102,7 @@ extension Convolution {
         let workers = Parallel.workers
         let pointwise = isPointwise(win)
         if !pointwise, direct(input, s, win, wp, epilogue, output, workers: workers) { return }
-        if pointwise, hw < channelBlockedBelow, let packed, channelBlocked(input, s, packed, epilogue, output, workers: workers) {
+        if pointwise, hw < channelBlockedBelow || PackedWeights.wide, let packed, channelBlocked(input, s, packed, epilogue, output, workers: workers) {
             return
         }
         // Column tiles: enough items to keep every worker busy, and for im2col tiles whose
@@ -152,21 +152,28 @@ extension Convolution {
     }
 
     /// The channel-blocked kernel for a 1x1 convolution with packed weights: items are images x
-    /// ranges of output-channel blocks (a single image's blocks split over the cores). False when
-    /// it does not apply.
+    /// ranges of output-channel blocks x ranges of positions (a single image's blocks split over
+    /// the cores, and its positions too when it has fewer blocks than twice the cores). False
+    /// when it does not apply.
     static func channelBlocked(_ input: UnsafeSendable<UnsafePointer<Float>>, _ s: Shape, _ packed: PackedWeights,
                                _ epilogue: Epilogue, _ output: UnsafeSendable<UnsafeMutablePointer<Float>>,
                                workers: Int) -> Bool {
         guard s.groups == 1, packed.outputs == s.o, packed.inputs == s.k,
               let act = epilogue.vectorActivation else { return false }
         let hw = s.ho * s.wo, blocks = packed.blocks
-        let parts = s.n >= workers ? 1 : Swift.min(blocks, (2 * workers + s.n - 1) / s.n)
+        let wanted = s.n >= workers ? 1 : (2 * workers + s.n - 1) / s.n
+        let parts = Swift.min(blocks, wanted)
         let per = (blocks + parts - 1) / parts
+        // Position ranges in whole vectors of 16, when the blocks alone leave cores idle.
+        let spans = parts >= wanted ? 1 : Swift.max(1, Swift.min((wanted + parts - 1) / parts, hw / 256))
+        let span = ((hw + spans - 1) / spans + 15) / 16 * 16
         let failed = Atomic<Bool>(false)
-        Parallel.forEach(s.n * parts) { item in
-            let i = item / parts, b0 = (item % parts) * per, b1 = Swift.min(blocks, b0 + per)
-            guard b0 < b1 else { return }
-            let done = packed.apply(input.value + i * s.c * hw, ldx: hw, positions: 0..<hw, blocks: b0..<b1,
+        Parallel.forEach(s.n * parts * spans) { item in
+            let i = item / (parts * spans), part = item % (parts * spans) / spans
+            let b0 = part * per, b1 = Swift.min(blocks, b0 + per)
+            let q0 = item % spans * span, q1 = Swift.min(hw, q0 + span)
+            guard b0 < b1, q0 < q1 else { return }
+            let done = packed.apply(input.value + i * s.c * hw, ldx: hw, positions: q0..<q1, blocks: b0..<b1,
                                     output.value + i * s.o * hw, ldy: hw, residual: epilogue.residual.map { $0 + i * s.o * hw },
                                     activation: act)
             if !done { failed.store(true, ordering: .relaxed) }

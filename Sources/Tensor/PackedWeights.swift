@@ -29,15 +29,25 @@ public final class PackedWeights: @unchecked Sendable {
         if let b { biases.update(from: b.storage.pointer, count: outputs) }
     }
 
-    /// Whether layers pack their weights for the channel-blocked kernel (an AVX2 kernel) rather
-    /// than calling OpenBLAS's GEMM: where OpenBLAS runs its AVX-512 kernels, its GEMM is the
-    /// faster of the two. `NETS_PACKED_KERNELS=0|1` decides instead (for benchmarks and tests).
+    /// Whether layers pack their weights for the channel-blocked kernels rather than calling
+    /// OpenBLAS's GEMM: on AVX-512 CPUs the AVX-512 kernel (which beats OpenBLAS's SkylakeX GEMM
+    /// on these shapes, packing nothing per call); on AVX2 CPUs the AVX2 kernel, unless OpenBLAS
+    /// runs AVX-512 kernels there. `NETS_PACKED_KERNELS=0|1` decides instead (for benchmarks
+    /// and tests).
     public static var preferred: Bool { VectorKernels.active && beatsBLAS }
 
     private static let beatsBLAS: Bool = {
         if let choice = ProcessInfo.processInfo.environment["NETS_PACKED_KERNELS"] { return choice != "0" }
-        return !["SkylakeX", "Cooperlake", "SapphireRapids"].contains(BLAS.coreName)
+        return wide || !["SkylakeX", "Cooperlake", "SapphireRapids"].contains(BLAS.coreName)
     }()
+
+    /// Whether the AVX-512 kernel runs on this CPU.
+    static let wide = nets_cpu_vector_level() >= 2
+
+    /// Fewest positions for which the AVX-512 kernel (sixteen positions to a vector) beats the
+    /// AVX2 one (vectorised over output channels); fewer, as in a linear layer's single row,
+    /// take the AVX2 kernel.
+    static let widePositions = 16
 
     deinit {
         weights.deallocate()
@@ -52,7 +62,12 @@ public final class PackedWeights: @unchecked Sendable {
     /// strides `ldy`). False, with nothing written, when the kernel does not take the arguments.
     func apply(_ x: UnsafePointer<Float>, ldx: Int, positions: Range<Int>, blocks: Range<Int>,
                _ y: UnsafeMutablePointer<Float>, ldy: Int, residual: UnsafePointer<Float>?, activation: Int32) -> Bool {
-        nets_pointwise_oc16(weights, biases, outputs, inputs, x, ldx, positions.lowerBound, positions.upperBound,
+        if PackedWeights.wide && positions.count >= PackedWeights.widePositions && VectorKernels.active,
+           nets_pointwise_avx512(weights, biases, outputs, inputs, x, ldx, positions.lowerBound, positions.upperBound,
+                                 y, ldy, residual, ldy, activation, blocks.lowerBound, blocks.upperBound) != 0 {
+            return true
+        }
+        return nets_pointwise_oc16(weights, biases, outputs, inputs, x, ldx, positions.lowerBound, positions.upperBound,
                             y, ldy, residual, ldy, activation, blocks.lowerBound, blocks.upperBound) != 0
     }
 

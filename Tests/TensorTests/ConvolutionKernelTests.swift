@@ -56,6 +56,11 @@ import Testing
         // 1x1 over a wide image: the unpacked GEMM reads the input in place whatever k is.
         Case(n: 1, c: 64, h: 17, w: 17, o: 20, kernel: 1, packed: true),
         Case(c: 100, h: 16, w: 19, o: 7, kernel: 1),
+        // 1x1, packed, AVX-512 on CPUs that have it: one block over a wide image (a single
+        // image's positions split over the cores), k past the panel width, two images.
+        Case(n: 1, c: 16, h: 40, w: 40, o: 16, kernel: 1, packed: true),
+        Case(n: 1, c: 2100, h: 5, w: 5, o: 17, kernel: 1, packed: true),
+        Case(n: 2, c: 24, h: 15, w: 20, o: 40, kernel: 1, packed: true),
         // im2col + OpenBLAS (k = 36).
         Case(c: 4, h: 10, w: 12, o: 5, kernel: 3, padding: (1, 1, 1, 1)),
     ]

@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import Tensor
 
@@ -23,6 +24,39 @@ import Testing
                 #expect(abs(y[i * o + j] - (expected[i * o + j] + b.values[j])) <= 1e-3 * Swift.max(1, abs(expected[i * o + j])))
             }
         }
+    }
+
+    /// The AVX-512 kernel (ranges of 16 positions or more) against the AVX2 kernel (the same
+    /// positions in slices of fewer than 16): 1x1 convolutions of MobileNet V2's shapes and
+    /// awkward ones (output channels past a block, position tails, k past the panel width),
+    /// with the residual and ReLU6 epilogue. Equal within 1e-5 (relative).
+    @Test(arguments: [(96, 16, 3136), (576, 96, 196), (960, 160, 49), (160, 960, 49), (21, 40, 35), (2100, 17, 25)])
+    func wideKernelMatchesAVX2(_ k: Int, _ o: Int, _ p: Int) throws {
+        guard PackedWeights.wide, VectorKernels.active else { return }
+        var g = SeededGenerator(seed: UInt64(k * 31 + o * 7 + p))
+        func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(g.normal()) } }
+        let w = try Tensor(shape: [o, k, 1, 1], values: random(o * k)), b = try Tensor(shape: [o], values: random(o))
+        let packed = try #require(PackedWeights(w, biases: b))
+        let x = random(k * p), residual = random(o * p)
+        func run(slice: Int) -> [Float] {
+            var y = [Float](repeating: .nan, count: o * p + 16)
+            x.withUnsafeBufferPointer { xp in
+                residual.withUnsafeBufferPointer { rp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        for q in stride(from: 0, to: p, by: slice) {
+                            #expect(packed.apply(xp.baseAddress!, ldx: p, positions: q..<Swift.min(p, q + slice),
+                                                 blocks: 0..<packed.blocks, yp.baseAddress!, ldy: p, residual: rp.baseAddress,
+                                                 activation: Int32(NETS_RELU6.rawValue)))
+                        }
+                    }
+                }
+            }
+            return y
+        }
+        let wide = run(slice: p), narrow = run(slice: 15)
+        #expect(wide.suffix(16).allSatisfy { $0.isNaN })
+        let worst = zip(wide.prefix(o * p), narrow.prefix(o * p)).map { abs($0 - $1) / Swift.max(1, abs($1)) }.max() ?? .nan
+        #expect(worst <= 1e-5)
     }
 
     @Test func refusesWhatItCannotPack() throws {

@@ -133,6 +133,12 @@ struct ConvolutionLayer: LayerOperator, Codable {
             }
         }
 
+        var profileKind: String {
+            let w = weights.shape, depthwise = groups > 1 && groups == w[0]
+            return (depthwise ? "depthwise " : "conv ") + w.dropFirst(2).map(String.init).joined(separator: "x")
+                + (activation.map { " \($0)" } ?? "") + (residual ? " +residual" : "") + (packed != nil ? " packed" : "")
+        }
+
         func prepared() -> any PlannedOperation {
             var p = self
             if groups == 1 { p.packed = PackedWeights(weights, biases: biases) }

@@ -23,6 +23,8 @@ protocol PlannedOperation: Sendable {
     /// recurrence's per-step product is then a matrix product, not a vector one); a plan with
     /// such a step gives each core a share of the batch rather than one example at a time.
     var batchesExamples: Bool { get }
+    /// A short name for the step in `NETS_PLAN_PROFILE`'s table.
+    var profileKind: String { get }
 }
 
 extension PlannedOperation {
@@ -31,6 +33,10 @@ extension PlannedOperation {
     func absorbing(_ reader: PlanReader) -> PlanFusion? { nil }
     func prepared() -> any PlannedOperation { self }
     var batchesExamples: Bool { false }
+    var profileKind: String {
+        String(reflecting: type(of: self)).split(separator: ".").dropFirst()
+            .filter { $0 != "Planned" && !$0.contains("unknown context") }.joined(separator: ".")
+    }
 }
 
 /// The part a step can play in another step's epilogue.

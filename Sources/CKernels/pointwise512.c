@@ -1,0 +1,125 @@
+/* AVX-512 kernels for inference plans, compiled for AVX-512 function by function and called
+   only after nets_cpu_vector_level() reports it (see pointwise512.h). */
+#include "pointwise512.h"
+#include "kernels.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
+#define INLINE_AVX512 static inline __attribute__((always_inline, target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
+
+/* max/min with the value second, so a NaN passes through as in the scalar code. */
+INLINE_AVX512 __m512 activate16(__m512 v, int act) {
+    if (act == NETS_RELU) return _mm512_max_ps(_mm512_setzero_ps(), v);
+    if (act == NETS_RELU6) return _mm512_min_ps(_mm512_set1_ps(6), _mm512_max_ps(_mm512_setzero_ps(), v));
+    return v;
+}
+
+/* A 16 x 16 tile: output channels 16 blk + [0, live) at the positions [q, q + 16) selected by `m`.
+   Sixteen accumulators (one per output channel, sixteen positions each) start at the biases;
+   each input channel adds a broadcast weight times one (masked) load of x's row. */
+INLINE_AVX512 void tile16(const float *pw, const float *bias16, long k, const float *x, long ldx, long q, __mmask16 m,
+                          long live, float *y, long ldy, const float *res, long ldr, int act) {
+    __m512 acc[16];
+    for (int l = 0; l < 16; l++) acc[l] = _mm512_set1_ps(bias16[l]);
+    const float *xq = x + q;
+    for (long p = 0; p < k; p++) {
+        const __m512 v = _mm512_maskz_loadu_ps(m, xq + p * ldx);
+        const float *w = pw + 16 * p;
+        for (int l = 0; l < 16; l++) acc[l] = _mm512_fmadd_ps(_mm512_set1_ps(w[l]), v, acc[l]);
+    }
+    for (long l = 0; l < live; l++) {
+        __m512 a = acc[l];
+        if (res) a = _mm512_add_ps(a, _mm512_maskz_loadu_ps(m, res + l * ldr + q));
+        _mm512_mask_storeu_ps(y + l * ldy + q, m, activate16(a, act));
+    }
+}
+
+
+/* Eight output channels (half a packed block: `half` 0 or 1) x 48 positions: 24 accumulators,
+   three loads of x and eight broadcasts per input channel. */
+INLINE_AVX512 void tile8x3(const float *pw, const float *bias16, int half, long k, const float *x, long ldx, long q,
+                           __mmask16 m2, long live, float *y, long ldy, const float *res, long ldr, int act) {
+    __m512 a0[8], a1[8], a2[8];
+    for (int l = 0; l < 8; l++) a0[l] = a1[l] = a2[l] = _mm512_set1_ps(bias16[8 * half + l]);
+    const float *xq = x + q;
+    for (long p = 0; p < k; p++) {
+        const float *xr = xq + p * ldx;
+        const __m512 v0 = _mm512_loadu_ps(xr), v1 = _mm512_loadu_ps(xr + 16), v2 = _mm512_maskz_loadu_ps(m2, xr + 32);
+        const float *w = pw + 16 * p + 8 * half;
+        for (int l = 0; l < 8; l++) {
+            const __m512 wl = _mm512_set1_ps(w[l]);
+            a0[l] = _mm512_fmadd_ps(wl, v0, a0[l]);
+            a1[l] = _mm512_fmadd_ps(wl, v1, a1[l]);
+            a2[l] = _mm512_fmadd_ps(wl, v2, a2[l]);
+        }
+    }
+    for (long l = 0; l < live; l++) {
+        const long r = 8 * half + l;
+        __m512 b0 = a0[l], b1 = a1[l], b2 = a2[l];
+        if (res) {
+            const float *rr = res + r * ldr + q;
+            b0 = _mm512_add_ps(b0, _mm512_loadu_ps(rr));
+            b1 = _mm512_add_ps(b1, _mm512_loadu_ps(rr + 16));
+            b2 = _mm512_add_ps(b2, _mm512_maskz_loadu_ps(m2, rr + 32));
+        }
+        float *yr = y + r * ldy + q;
+        _mm512_storeu_ps(yr, activate16(b0, act));
+        _mm512_storeu_ps(yr + 16, activate16(b1, act));
+        _mm512_mask_storeu_ps(yr + 32, m2, activate16(b2, act));
+    }
+}
+
+/* Position panels whose k x width slice of x stays in L2 while every block reads it; inside a
+   panel, each block's packed weights (16 k floats) stay in L1 across the panel's tiles. Tiles
+   are 8 channels x 48 positions (the last vector masked) while more than 32 positions remain,
+   then 16 x 16 (masked) for the rest. */
+AVX512 static void pointwise_avx512(const float *packed, const float *bias16, long o, long k, const float *x, long ldx,
+                                    long p0, long p1, float *y, long ldy, const float *residual, long ldr, int act,
+                                    long blk0, long blk1) {
+    long width = 32768 / k / 16 * 16;
+    if (width < 16) width = 16;
+    for (long q0 = p0; q0 < p1; q0 += width) {
+        const long q1 = q0 + width < p1 ? q0 + width : p1;
+        for (long blk = blk0; blk < blk1; blk++) {
+            const long oc0 = 16 * blk, live = o - oc0 < 16 ? o - oc0 : 16;
+            const float *pw = packed + oc0 * k, *res = residual ? residual + oc0 * ldr : NULL;
+            float *yb = y + oc0 * ldy;
+            long q = q0;
+            for (; q + 33 <= q1; q += 48) {
+                const long n = q1 - q - 32 < 16 ? q1 - q - 32 : 16;
+                const __mmask16 m2 = (__mmask16)((1u << n) - 1);
+                for (int half = 0; half < 2 && 8 * half < live; half++)
+                    tile8x3(pw, bias16 + oc0, half, k, x, ldx, q, m2, live - 8 * half < 8 ? live - 8 * half : 8, yb, ldy, res, ldr, act);
+            }
+            for (; q < q1; q += 16) {
+                const long n = q1 - q < 16 ? q1 - q : 16;
+                const __mmask16 m = (__mmask16)((1u << n) - 1);
+                tile16(pw, bias16 + oc0, k, x, ldx, q, m, live, yb, ldy, res, ldr, act);
+            }
+        }
+    }
+}
+
+int nets_pointwise_avx512(const float *packed, const float *bias16, long o, long k, const float *x, long ldx, long p0,
+                          long p1, float *y, long ldy, const float *residual, long ldr, int activation, long blk0,
+                          long blk1) {
+    if (nets_cpu_vector_level() < 2 || !nets_vector_kernels() || o < 1 || k < 1 || p0 < 0 || p1 < p0 || blk0 < 0 ||
+        blk1 > (o + 15) / 16)
+        return 0;
+    pointwise_avx512(packed, bias16, o, k, x, ldx, p0, p1, y, ldy, residual, ldr, activation, blk0, blk1);
+    return 1;
+}
+
+#else
+
+int nets_pointwise_avx512(const float *packed, const float *bias16, long o, long k, const float *x, long ldx, long p0,
+                          long p1, float *y, long ldy, const float *residual, long ldr, int activation, long blk0,
+                          long blk1) {
+    (void)packed; (void)bias16; (void)o; (void)k; (void)x; (void)ldx; (void)p0; (void)p1; (void)y; (void)ldy;
+    (void)residual; (void)ldr; (void)activation; (void)blk0; (void)blk1;
+    return 0;
+}
+
+#endif
