@@ -31,7 +31,7 @@ import Testing
         Case(name: "Classify NeuralNetwork", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomInteger[{1, 3}, 30000];"],
              long: "Print[\"started\"]; Classify[xs -> ys, Method -> \"NeuralNetwork\"]"),
         Case(name: "Predict", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomReal[1, 30000];"],
-             long: "Print[\"started\"]; Predict[xs -> ys, Method -> \"RandomForest\"]"),
+             long: "Print[\"started\"]; Do[Predict[xs -> ys, Method -> \"RandomForest\"], {100}]"),
         Case(name: "FindClusters", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 2}];"],
              long: "Print[\"started\"]; FindClusters[pts]"),
         Case(name: "DimensionReduction", setup: ["SeedRandom[1]; pts = RandomReal[1, {3000, 10}];"],
@@ -55,7 +55,7 @@ import Testing
         Case(name: "StringRepeat", setup: [], long: "Print[\"started\"]; Do[StringRepeat[\"ab\", 10^6], {10^4}]"),
         // Learning.
         Case(name: "Classify RandomForest", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomInteger[{1, 3}, 30000];"],
-             long: "Print[\"started\"]; Classify[xs -> ys, Method -> \"RandomForest\"]"),
+             long: "Print[\"started\"]; Do[Classify[xs -> ys, Method -> \"RandomForest\"], {100}]"),
         Case(name: "LearnDistribution", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}];"], long: "Print[\"started\"]; LearnDistribution[xs]"),
         Case(name: "ClusteringComponents", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 2}];"],
              long: "Print[\"started\"]; ClusteringComponents[pts]"),
@@ -92,16 +92,17 @@ import Testing
 
     /// Every method of the learning functions (issue 21: "Classify/Predict each method,
     /// DimensionReduction each method"); each call takes from a second to minutes on the
-    /// debug build, and is repeated so the interrupt always comes during one.
+    /// debug build (a release build can be far faster), and is repeated so the interrupt always comes
+    /// during one.
     static let eachMethod: [Case] =
         ["LogisticRegression", "NearestNeighbors", "NaiveBayes", "DecisionTree", "GradientBoostedTrees"].map {
-            Case(name: "Classify \($0)", setup: [learningData], long: "Print[\"started\"]; Do[Classify[xs -> ys, Method -> \"\($0)\"], {100}]")
+            Case(name: "Classify \($0)", setup: [learningData], long: "Print[\"started\"]; Do[Classify[xs -> ys, Method -> \"\($0)\"], {10^5}]")
         } + ["LinearRegression", "NearestNeighbors", "DecisionTree", "GradientBoostedTrees", "NeuralNetwork", "GaussianProcess"].map {
-            Case(name: "Predict \($0)", setup: [learningData], long: "Print[\"started\"]; Do[Predict[xs -> yr, Method -> \"\($0)\"], {100}]")
+            Case(name: "Predict \($0)", setup: [learningData], long: "Print[\"started\"]; Do[Predict[xs -> yr, Method -> \"\($0)\"], {10^5}]")
         } + ["PrincipalComponentsAnalysis", "UMAP", "AutoEncoder", "Isomap"].map {
-            Case(name: "DimensionReduction \($0)", setup: [learningData], long: "Print[\"started\"]; Do[DimensionReduction[pts, 2, Method -> \"\($0)\"], {100}]")
+            Case(name: "DimensionReduction \($0)", setup: [learningData], long: "Print[\"started\"]; Do[DimensionReduction[pts, 2, Method -> \"\($0)\"], {10^5}]")
         } + ["KMeans", "KMedoids", "DBSCAN", "GaussianMixture", "Agglomerate"].map {
-            Case(name: "FindClusters \($0)", setup: [learningData], long: "Print[\"started\"]; Do[FindClusters[p2, Method -> \"\($0)\"], {100}]")
+            Case(name: "FindClusters \($0)", setup: [learningData], long: "Print[\"started\"]; Do[FindClusters[p2, Method -> \"\($0)\"], {10^5}]")
         }
 
     /// Found by the audit of what else runs long on plausible input.
