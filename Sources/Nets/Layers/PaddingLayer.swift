@@ -40,7 +40,7 @@ public struct PaddingSpec: Sendable, Equatable, Codable {
 ///
 /// - Input: an array of rank at least the number of margins. Output: the padded array.
 /// - No arrays; the gradient of every copied element flows back to the element it copies.
-struct PaddingLayer: LayerOperator, Codable {
+struct PaddingLayer: SeparableLevelsLayer, Codable {
     var spec: PaddingSpec
 
     static let specKey = "padding"
@@ -74,35 +74,14 @@ struct PaddingLayer: LayerOperator, Codable {
         }
     }
 
-    /// The levels padded one after another over a batch of `shape`; transposed, the gradient.
-    private func run(_ values: [Float], _ shape: [Int], transposed: Bool) throws -> [Float] {
+    func outputShape(_ x: Shape) throws -> Shape { try spec.outputShape(x) }
+
+    /// The levels padded one after another over a batch of `shape`.
+    func levels(for shape: [Int]) throws -> SeparableLevels {
         let levels = spec.margins.enumerated().filter { $0.element != [0, 0] }.map { k, m in
             SeparableLevels.Level(axis: k + 1, n: shape[k + 1], taps: sources(shape[k + 1], before: m[0], after: m[1]).map(SeparableLevels.Tap.copy))
         }
         let constant: Float = { if case .value(let v) = spec.fill { return v } else { return 0 } }()
-        return SeparableLevels(levels: levels, fill: constant).run(values, shape, transposed: transposed)
-    }
-
-    func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
-        let x = try input(xs)
-        guard x.rank >= 1 else { throw NetError("eval", "PaddingLayer got no batch") }
-        let y = [x.batchCount] + (try spec.outputShape(Array(x.shape.dropFirst())))
-        return try Tensor(shape: y, values: try run(x.values, x.shape, transposed: false))
-    }
-
-    func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
-        let x = try input(xs)
-        return (try forward(xs, layer), { [self] dy in
-            guard step.needInput else { return [nil] }
-            return [try Tensor(shape: x.shape, values: try run(dy.values, x.shape, transposed: true))]
-        })
-    }
-
-    func planned(_ layer: Layer) throws -> (any PlannedOperation)? {
-        let spec = spec
-        return ReferenceStep(layer: layer) { xs in
-            guard let x = xs.first, !x.isEmpty else { throw NetError("eval", "PaddingLayer got no batch") }
-            return [x[0]] + (try spec.outputShape(Array(x.dropFirst())))
-        }
+        return SeparableLevels(levels: levels, fill: constant)
     }
 }

@@ -68,7 +68,7 @@ extension ResizeSpec {
 /// - Input: an array of rank n + 1. Output: the same rank, spatial lengths resized.
 /// - No arrays. Resampling is separable: one level after another, each output value a weighted
 ///   sum of two neighbours; the gradient is the transpose of each step, in reverse order.
-struct ResizeLayer: LayerOperator, Codable {
+struct ResizeLayer: SeparableLevelsLayer, Codable {
     var spec: ResizeSpec
 
     static let specKey = "resize"
@@ -117,33 +117,10 @@ struct ResizeLayer: LayerOperator, Codable {
         return try spec.axes(rank: x.count).filter { x[$0] != y[$0] }.map { (axis: $0 + 1, n: x[$0], m: y[$0]) }
     }
 
-    /// Runs the steps over a batch of `shape`: forward, or (transposed) the gradient from the output's.
-    private func run(_ values: [Float], _ shape: [Int], transposed: Bool) throws -> [Float] {
-        let levels = try steps(shape).map { s in
-            SeparableLevels.Level(axis: s.axis, n: s.n, taps: taps(s.n, s.m))
-        }
-        return SeparableLevels(levels: levels).run(values, shape, transposed: transposed)
-    }
+    func outputShape(_ x: Shape) throws -> Shape { try spec.outputShape(x) }
 
-    func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
-        let x = try input(xs)
-        guard x.rank >= 1 else { throw NetError("eval", "ResizeLayer got no batch") }
-        return try Tensor(shape: [x.batchCount] + (try spec.outputShape(Array(x.shape.dropFirst()))), values: try run(x.values, x.shape, transposed: false))
-    }
-
-    func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
-        let x = try input(xs)
-        return (try forward(xs, layer), { [self] dy in
-            guard step.needInput else { return [nil] }
-            return [try Tensor(shape: x.shape, values: try run(dy.values, x.shape, transposed: true))]
-        })
-    }
-
-    func planned(_ layer: Layer) throws -> (any PlannedOperation)? {
-        let operation = self
-        return ReferenceStep(layer: layer) { xs in
-            guard let x = xs.first, !x.isEmpty else { throw NetError("eval", "ResizeLayer got no batch") }
-            return [x[0]] + (try operation.spec.outputShape(Array(x.dropFirst())))
-        }
+    /// The resized levels of a batch of `shape`, one after another.
+    func levels(for shape: [Int]) throws -> SeparableLevels {
+        SeparableLevels(levels: try steps(shape).map { s in SeparableLevels.Level(axis: s.axis, n: s.n, taps: taps(s.n, s.m)) })
     }
 }

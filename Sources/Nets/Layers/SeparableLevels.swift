@@ -1,3 +1,5 @@
+import Tensor
+
 /// A map applied to an array one level at a time: each level, viewed as {outer, n, inner}, becomes
 /// {outer, m, inner}, every output position along it a blend of at most two input positions. What
 /// `ResizeLayer` (linear or nearest resampling) and `PaddingLayer` (copies of edge, mirrored or
@@ -64,5 +66,42 @@ struct SeparableLevels {
             }
         }
         return y
+    }
+}
+
+/// A layer that is one `SeparableLevels` walk over its input (`ResizeLayer`, `PaddingLayer`):
+/// it says how an example's dimensions change and which levels a batch's shape walks, and gets
+/// its forward pass, its gradient (the walk transposed) and its inference step from here.
+protocol SeparableLevelsLayer: LayerOperator {
+    /// The dimensions of an output example for an input example of dimensions `x`.
+    func outputShape(_ x: Shape) throws -> Shape
+    /// The walk over a batch of `shape` ({batch, ...}), once `outputShape` has accepted its examples.
+    func levels(for shape: [Int]) throws -> SeparableLevels
+}
+
+extension SeparableLevelsLayer {
+    /// The output batch's shape for an input batch of `shape`.
+    private func batchShape(_ shape: [Int]) throws -> [Int] {
+        guard let batch = shape.first else { throw NetError("eval", "\(name) got no batch") }
+        return [batch] + (try outputShape(Array(shape.dropFirst())))
+    }
+
+    func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor {
+        let x = try input(xs)
+        let shape = try batchShape(x.shape)  // checks the input's rank before the walk indexes it
+        return try Tensor(shape: shape, values: try levels(for: x.shape).run(x.values, x.shape, transposed: false))
+    }
+
+    func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
+        let x = try input(xs)
+        return (try forward(xs, layer), { [self] dy in
+            guard step.needInput else { return [nil] }
+            return [try Tensor(shape: x.shape, values: try levels(for: x.shape).run(dy.values, x.shape, transposed: true))]
+        })
+    }
+
+    func planned(_ layer: Layer) throws -> (any PlannedOperation)? {
+        let operation = self
+        return ReferenceStep(layer: layer) { xs in try operation.batchShape(xs.first ?? []) }
     }
 }
