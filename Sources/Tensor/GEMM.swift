@@ -32,13 +32,23 @@ public enum BLAS {
         }
     }
 
-    /// Starts this program again, as the same process, with OpenBLAS told to use
-    /// `betterCoreType`; the environment variable it sets keeps this from happening twice. Call
-    /// first thing in `main`, before any thread starts. Returns (doing nothing) when OpenBLAS's
-    /// choice is fine or the exec fails.
+    /// Gives OpenBLAS `betterCoreType`'s kernels. A build of OpenBLAS for many CPUs (Debian's)
+    /// chose its kernels when it was loaded, but exports the two functions it chose them with:
+    /// forgetting the choice and choosing again with `OPENBLAS_CORETYPE` set swaps the kernel table
+    /// in place, before any BLAS call has used it. Where they are missing, or the swap does not
+    /// take, the program starts again as the same process with the variable set (which keeps this
+    /// from happening twice). Call first thing in `main`, before any thread calls BLAS. Returns
+    /// (doing nothing) when OpenBLAS's choice is fine or the exec fails.
     public static func restartWithBetterKernels() {
         guard let core = betterCoreType else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
+        typealias Hook = @convention(c) () -> Void
+        if let quit = dlsym(nil, "gotoblas_dynamic_quit"),
+           let choose = dlsym(nil, "gotoblas_dynamic_init") {
+            unsafeBitCast(quit, to: Hook.self)()
+            unsafeBitCast(choose, to: Hook.self)()
+            if coreName.caseInsensitiveCompare(core) == .orderedSame { return }
+        }
         execv("/proc/self/exe", CommandLine.unsafeArgv)
     }
 
