@@ -183,6 +183,28 @@ private func exactLeastSquares(_ a: [[Expr]], _ b: [[Expr]]) -> [[Expr]]? {
     return exactSolve(ata, atb)
 }
 
+/// The product of two exact matrices.
+private func product(_ a: [[Expr]], _ b: [[Expr]]) -> [[Expr]] {
+    let columns = (0..<(b.first?.count ?? 0)).map { j in b.map { $0[j] } }
+    return a.map { row in columns.map { col in zip(row, col).reduce(Expr.integer(0)) { add($0, mul($1.0, $1.1)) } } }
+}
+
+private func transpose(_ a: [[Expr]]) -> [[Expr]] { (0..<(a.first?.count ?? 0)).map { j in a.map { $0[j] } } }
+
+/// The Moore–Penrose pseudo-inverse of an exact matrix, from its rank factorisation a = C F (C
+/// the pivot columns of a, F the non-zero rows of its reduced row echelon form):
+/// a⁺ = Fᵀ (F Fᵀ)⁻¹ (Cᵀ C)⁻¹ Cᵀ. Nil only if a step finds no solution (it cannot, for exact input).
+private func exactPseudoInverse(_ a: [[Expr]]) -> [[Expr]]? {
+    let rows = a.count, cols = a.first?.count ?? 0
+    let reduced = ExactReduction(a)
+    guard reduced.rank > 0 else { return [[Expr]](repeating: [Expr](repeating: .integer(0), count: rows), count: cols) }
+    let f = Array(reduced.rows.prefix(reduced.rank))
+    let cMatrix = a.map { row in reduced.pivots.map { row[$0] } }
+    let ct = transpose(cMatrix), ft = transpose(f)
+    guard let x = exactSolve(product(ct, cMatrix), ct), let y = exactSolve(product(f, ft), x) else { return nil }
+    return product(ft, y)
+}
+
 /// Solves a · x = b exactly (b a vector or a matrix of right-hand sides as columns); nil when
 /// there is no solution. Free variables are set to 0, as Wolfram's `LinearSolve` does.
 private func exactSolve(_ a: [[Expr]], _ b: [[Expr]]) -> [[Expr]]? {
@@ -369,12 +391,10 @@ extension Kernel {
                     return vector ? .reals(x.data, c) : .matrix(x, c)
                 }
             },
-            Builtin("PseudoInverse", [.protected], usage: "PseudoInverse[m] gives the Moore–Penrose pseudo-inverse of m (from its singular value decomposition).",
-                    arity: .exactly(1), examples: [("PseudoInverse[{{1., 0.}, {0., 0.}}]", "{{1., 0.}, {0., 0.}}")]) { c in
+            Builtin("PseudoInverse", [.protected], usage: "PseudoInverse[m] gives the Moore–Penrose pseudo-inverse of m: exact for exact entries (from a rank factorisation), from the singular value decomposition for machine numbers.",
+                    arity: .exactly(1), examples: [("PseudoInverse[{{1., 0.}, {0., 0.}}]", "{{1., 0.}, {0., 0.}}"), ("PseudoInverse[{{1, 2}, {2, 4}}]", "{{1/25, 2/25}, {2/25, 4/25}}")]) { c in
                 guard let m = NumericMatrix(c[0]) else { return nil }
-                if case .exact(let a) = m, a.count == a[0].count, ExactReduction(a).rank == a.count {
-                    return try c.evaluate(Expr(Symbol.intern("Inverse"), c[0]))
-                }
+                if case .exact(let a) = m, let x = exactPseudoInverse(a) { return .matrix(x) }
                 let a = m.machine
                 return try lapack(c) { .matrix(try awaitingInterrupt(c) { try LinearAlgebra.pseudoInverse(a) }) }
             },

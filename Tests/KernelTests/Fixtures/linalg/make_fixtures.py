@@ -68,6 +68,11 @@ case("leastsquares-rank-deficient-min-norm-500x3", f"{RD}; LeastSquares[d, z]", 
 case("leastsquares-matrix-rhs-3000x6", f"{T}; LeastSquares[t, Transpose[{{z, 2 z + 1}}]]",
      np.linalg.lstsq(t, np.stack([z, 2 * z + 1], axis=1), rcond=None)[0], 1e-10)
 
+# The exact pseudo-inverse (rank factorisation) of exact matrices, wide, tall, rank-deficient and zero.
+for k, a in enumerate([[[1, 2], [2, 4]], [[1, 2, 3], [4, 5, 6]], [[1, 2], [3, 4], [5, 6]], [[0, 0], [0, 0]], [[1, 1, 1], [1, 1, 1], [2, 0, 1]]]):
+    src = "{" + ", ".join("{" + ", ".join(map(str, r)) + "}" for r in a) + "}"
+    case(f"pseudoinverse-exact-{k}", f"p = PseudoInverse[{src}]; If[FreeQ[p, _Real], N[p], $Failed]", np.linalg.pinv(np.array(a, dtype=float)), 1e-12)
+
 with open("linalg.json", "w") as f:
     json.dump(cases, f, indent=1)
 print(f"wrote {len(cases)} cases")
