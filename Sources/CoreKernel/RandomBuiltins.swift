@@ -44,6 +44,17 @@ private func array(_ dims: [Int], _ c: Call, _ f: () -> Expr) throws -> Expr {
     return try make(dims[...])
 }
 
+/// An array of draws of `f` built packed (see PackedArray), the same draws in the same order as
+/// `array`; nil for an empty shape.
+private func packedReals(_ dims: [Int], _ c: Call, _ f: () -> Double) throws -> Expr? {
+    guard !dims.isEmpty, let n = ResourcePolicy.count(dims) else { return nil }
+    var pulse = Pulse(c)
+    var xs = [Double]()
+    xs.reserveCapacity(n)
+    for _ in 0..<n { try pulse.beat(); xs.append(f()) }
+    return Expr.packed(xs, dims: dims)
+}
+
 /// Draws from a distribution given as `NormalDistribution[m, s]`, `UniformDistribution[{a, b}]`...
 private func sampler(_ dist: Expr) -> (() -> Double)? {
     guard let h = dist.headSymbol?.name else { return nil }
@@ -94,7 +105,7 @@ extension Kernel {
                 let draw = { Expr.real(lo + (hi - lo) * RandomState.generator.unit()) }
                 if c.count == 2 {
                     guard let dims = shape(c[1]) else { c.message("array", c[1], .integer(2), c.whole); return nil }
-                    return try array(dims, c, draw)
+                    return try packedReals(dims, c) { lo + (hi - lo) * RandomState.generator.unit() } ?? array(dims, c, draw)
                 }
                 return draw()
             },

@@ -84,6 +84,9 @@ public final class Normal: @unchecked Sendable {
     private var cachedHash: Int?
     /// The `Symbol.generation` at which this expression was last found to evaluate to itself.
     var evaluatedAt: UInt32 = 0
+    /// This list's contents as packed machine numbers, made at most once (see PackedArray.swift;
+    /// read through `packed`). Never stale: `args` cannot change.
+    var packing: Packing = .unknown
 
     public init(_ head: Expr, _ args: [Expr]) {
         self.head = head

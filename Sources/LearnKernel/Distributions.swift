@@ -124,14 +124,6 @@ private func variateShape(_ e: Expr, _ c: Call) -> [Int]? {
     return dims
 }
 
-/// Marks an array of draws, and its sublists down to `depth` levels, as evaluated: lists of
-/// numbers are their own values, so the evaluator need not walk a million draws again.
-private func markArray(_ e: Expr, depth: Int, _ c: Call) {
-    guard depth > 0, e.isList else { return }
-    if depth > 1 { for x in e.args { markArray(x, depth: depth - 1, c) } }
-    c.evaluator.markEvaluated(e)
-}
-
 /// Folds a flat list into nested lists of the given dimensions.
 private func nest(_ flat: ArraySlice<Expr>, _ dims: ArraySlice<Int>) -> Expr {
     guard let d = dims.first else { return flat.first ?? .null }
@@ -154,10 +146,14 @@ extension Kernel {
                     dims = d
                 }
                 let n = dims.reduce(1, *)
+                if case .univariate(let d) = spec, !d.isDiscrete, !dims.isEmpty {
+                    // Reals drawn as doubles: built packed, never read back.
+                    return .packed(d.samples(n, using: &RandomState.generator), dims, c)
+                }
                 guard let values = spec.draw(n, using: &RandomState.generator) else { return nil }
                 guard !dims.isEmpty else { return values.first }
                 let array = nest(values[...], dims[...])
-                if spec.drawsNumbers { markArray(array, depth: dims.count, c) }
+                if spec.drawsNumbers { Expr.markLists(array, depth: dims.count, c) }
                 return array
             },
             Builtin("LogLikelihood", [.protected], usage: "LogLikelihood[dist, data] gives the sum of the logarithms of the densities (probabilities) of dist at the data points: computed directly for a standard family with numeric parameters, otherwise as Total[Log[PDF[dist, #]] & /@ data].",

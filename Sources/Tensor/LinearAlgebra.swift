@@ -203,8 +203,17 @@ public enum LinearAlgebra {
         }
     }
 
-    /// The minimum-norm least-squares solution of a · x ≈ b (`dgelsd`), and the rank of a.
+    /// The minimum-norm least-squares solution of a · x ≈ b, and the rank of a: by the normal
+    /// equations (`normalEquations`) for a tall, well-conditioned a, otherwise by `dgelsd`.
     public static func leastSquares(_ a: Matrix, _ b: Matrix) throws -> (x: Matrix, rank: Int) {
+        guard a.rows == b.rows else { throw LinearAlgebraError.shapeMismatch }
+        if let x = normalEquations(a, b) { return (x, a.cols) }
+        return try leastSquaresSVD(a, b)
+    }
+
+    /// The minimum-norm least-squares solution by `dgelsd` (divide-and-conquer SVD), which also
+    /// handles rank deficiency; and the rank of a.
+    public static func leastSquaresSVD(_ a: Matrix, _ b: Matrix) throws -> (x: Matrix, rank: Int) {
         guard a.rows == b.rows else { throw LinearAlgebraError.shapeMismatch }
         let rows = a.rows, cols = a.cols, big = max(rows, cols, 1)
         var m = Int32(rows), n = Int32(cols), nrhs = Int32(b.cols), lda = Int32(max(rows, 1)), ldb = Int32(big)
@@ -212,7 +221,8 @@ public enum LinearAlgebra {
         var rhs = [Double](repeating: 0, count: big * b.cols)
         for j in 0..<b.cols { for i in 0..<rows { rhs[j * big + i] = b[i, j] } }
         var s = [Double](repeating: 0, count: max(min(rows, cols), 1))
-        var rcond = -1.0, rank: Int32 = 0, info: Int32 = 0
+        // Singular values below the largest times max(m, n) ε count as zero, as NumPy's lstsq has it.
+        var rcond = Double.ulpOfOne * Double(big), rank: Int32 = 0, info: Int32 = 0
         var lwork: Int32 = -1, wq = [Double](repeating: 0, count: 1), iq = [Int32](repeating: 0, count: 1)
         dgelsd_(&m, &n, &nrhs, &x, &lda, &rhs, &ldb, &s, &rcond, &rank, &wq, &lwork, &iq, &info)
         guard info == 0 else { throw LinearAlgebraError.lapack(Int(info)) }
@@ -247,5 +257,72 @@ public enum LinearAlgebra {
         let s = try svd(a).s
         let tol = tolerance(s, a)
         return s.filter { $0 > tol }.count
+    }
+
+    /// The reciprocal condition number of aᵀa below which `normalEquations` declines: squaring
+    /// the conditioning would then cost more digits than one refinement step wins back.
+    public static let normalEquationsMinimumRcond = 1e-8
+
+    /// The least-squares solution of a · x ≈ b for a tall a (rows ≥ columns) of full column rank,
+    /// by the normal equations: aᵀa by `dsyrk` straight from the row-major entries (no
+    /// transpose), its Cholesky factor (`dpotrf`), then one step of iterative refinement on the
+    /// residual. Nil when a is wide, aᵀa is not positive definite, or its reciprocal condition
+    /// number (`dpocon`) is below `normalEquationsMinimumRcond`: `dgelsd` then answers.
+    ///
+    /// For a 100,000 x 20 matrix this reads the matrix three times (once for aᵀa in compute-bound
+    /// BLAS-3, twice for the refinement), where QR-based drivers make one memory-bound pass per
+    /// column.
+    public static func normalEquations(_ a: Matrix, _ b: Matrix) -> Matrix? {
+        let m = a.rows, n = a.cols, k = b.cols
+        guard m >= n, n > 0, k > 0, b.rows == m, m < Int(Int32.max), a.data.count == m * n, b.data.count == m * k else { return nil }
+        var size = Int32(n), info: Int32 = 0
+        // Column-major, the row-major a is aᵀ (n x m, leading dimension n): aᵀa = X Xᵀ.
+        var gram = [Double](repeating: 0, count: n * n)
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, size, Int32(m), 1, a.data, size, 0, &gram, size)
+        var columnSums = [Double](repeating: 0, count: n)
+        for j in 0..<n {
+            for i in 0...j {
+                let v = abs(gram[j * n + i])
+                columnSums[j] += v
+                if i != j { columnSums[i] += v }
+            }
+        }
+        var norm = columnSums.max() ?? 0
+        dpotrf_("U", &size, &gram, &size, &info, 1)
+        guard info == 0 else { return nil }
+        var rcond = 0.0
+        var work = [Double](repeating: 0, count: 3 * n), iwork = [Int32](repeating: 0, count: n)
+        dpocon_("U", &size, gram, &size, &norm, &rcond, &work, &iwork, &info, 1)
+        guard info == 0, rcond >= normalEquationsMinimumRcond else { return nil }
+
+        /// (aᵀa)⁻¹ aᵀ r for a row-major m x k right-hand side r: column-major n x k.
+        func solve(_ r: [Double]) -> [Double]? {
+            var y = [Double](repeating: 0, count: n * k)
+            if k == 1 {
+                cblas_dgemv(CblasColMajor, CblasNoTrans, size, Int32(m), 1, a.data, size, r, 1, 0, &y, 1)
+            } else {
+                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, size, Int32(k), Int32(m), 1, a.data, size, r, Int32(k), 0, &y, size)
+            }
+            var nrhs = Int32(k), status: Int32 = 0
+            dpotrs_("U", &size, &nrhs, gram, &size, &y, &size, &status, 1)
+            return status == 0 ? y : nil
+        }
+        // Row-major n x k from column-major.
+        func rowMajor(_ y: [Double]) -> Matrix {
+            k == 1 ? Matrix(rows: n, cols: 1, data: y) : Matrix(rows: k, cols: n, data: y).transposed
+        }
+        guard let first = solve(b.data) else { return nil }
+        var x = rowMajor(first)
+        // One refinement step: x += (aᵀa)⁻¹ aᵀ (b - a x).
+        var residual = b.data
+        if k == 1 {
+            cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(m), size, -1, a.data, size, x.data, 1, 1, &residual, 1)
+        } else {
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(k), size, -1, a.data, size, x.data, Int32(k), 1, &residual, Int32(k))
+        }
+        guard let correction = solve(residual) else { return nil }
+        let dx = rowMajor(correction)
+        for i in x.data.indices { x.data[i] += dx.data[i] }
+        return x
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Language
 import LearnKernel
 import Testing
 
@@ -20,7 +21,7 @@ extension KernelSuite {
     /// results marked evaluated) against NumPy, and the cases that must leave them.
     @Suite struct LinearAlgebraFastPath {
         @Test func fixturesAreThere() {
-            #expect(LinearAlgebraReference.all.count == 7)
+            #expect(LinearAlgebraReference.all.count == 16)
         }
 
         @Test(arguments: LinearAlgebraReference.all)
@@ -69,6 +70,51 @@ extension KernelSuite {
             #expect(eval("SeedRandom[3]; x = RandomVariate[NormalDistribution[], {1000, 3}]; {Dimensions[x], VectorQ[Flatten[x], MachineNumberQ], Dimensions[2 x + 1]}")
                     == "{{1000, 3}, True, {1000, 3}}")
             #expect(eval("SeedRandom[3]; x = RandomVariate[NormalDistribution[5, 2], 10^5]; Abs[Mean[x] - 5] < 0.03 && Abs[StandardDeviation[x] - 2] < 0.03") == "True")
+        }
+    
+        /// Evaluates each line of `source` in the shared session without clearing it first; the
+        /// last result.
+        private func evaluateKeeping(_ source: String) -> Expr? {
+            var last: Expr?
+            _ = exclusive { sharedKernel.evaluateEach(source) { _, r in last = r } }
+            return last
+        }
+
+        /// A list built element by element is packed when a numeric builtin first reads it, and
+        /// the same contents serve every later read; results of Dot and RandomReal come packed.
+        @Test func packedContentsAreMadeOnceAndReused() throws {
+            exclusive { sharedKernel.clearUserSymbols() }
+            let t = try #require(evaluateKeeping("t = Table[Sin[i + 2. j], {i, 80}, {j, 80}]; t")?.asNormal)
+            #expect(t.packedIfMade == nil)
+            _ = evaluateKeeping("t . t;")
+            let p = try #require(t.packedIfMade)
+            #expect(p.dims == [80, 80] && p.kind == .reals)
+            let again = try #require(evaluateKeeping("Transpose[t] . t; LeastSquares[t, t[[All, 1]]]; t")?.asNormal)
+            #expect(again === t)
+            #expect(t.packedIfMade === p)
+            #expect(evaluateKeeping("r = RandomReal[1, {50, 50}]")?.asNormal?.packedIfMade?.dims == [50, 50])
+            #expect(evaluateKeeping("r . r")?.asNormal?.packedIfMade?.dims == [50, 50])
+            #expect(evaluateKeeping("RandomVariate[NormalDistribution[], 10^4]")?.asNormal?.packedIfMade?.dims == [10_000])
+            #expect(evaluateKeeping("LeastSquares[r, r[[All, 1]]]")?.asNormal?.packedIfMade?.dims == [50])
+        }
+
+        /// The same numbers built packed (RandomReal) and element by element (Map copies them)
+        /// give the same results, print the same and match the same patterns.
+        @Test(arguments: ["Dot[p, Transpose[p]]", "Transpose[p]", "LeastSquares[p, p[[All, 1]] + 1]", "LinearSolve[p[[;; 40]], p[[;; 40, 1]]]",
+                          "Mean[p]", "Covariance[p]", "Total[p, 2]", "Eigenvalues[Transpose[p] . p]", "p[[3, 2]]", "Map[Sqrt, p, {2}][[4]]",
+                          "MatchQ[p, {{__Real} ..}]", "ToString[p[[1, ;; 3]]]", "Cases[p[[1]], x_ /; x > 0.5]", "p . p[[1]]", "p[[1]] . p", "Dimensions[p]",
+                          "Sort[p[[2]]]", "Position[p, p[[7, 3]]]"])
+        func packedAndUnpackedAgree(_ f: String) {
+            let setup = "SeedRandom[5]; p = RandomReal[{-1, 1}, {60, 40}]; u = Map[Identity, p, {2}]; packed = \(f); p = u; "
+            #expect(eval(setup + "unpacked = \(f); {packed === unpacked, u === Map[Identity, u, {2}]}") == "{True, True}", "\(f)")
+        }
+
+        /// Replacing a part makes a new list: its contents are read anew, never taken from the
+        /// old list's packed contents.
+        @Test func changedPartsAreNeverStale() {
+            #expect(eval("SeedRandom[2]; a = RandomReal[1, {70, 70}]; b = a; b[[1]] = ConstantArray[0., 70]; {Total[(b . a)[[1]]], Total[(a . a)[[1]]] > 0, b[[2]] === a[[2]]}")
+                    == "{0., True, True}")
+            #expect(eval("a = Table[N[i - j], {i, 70}, {j, 70}]; a . a; a[[2, 3]] = 1000.; (a . IdentityMatrix[70])[[2, 3]]") == "1000.")
         }
     }
 }

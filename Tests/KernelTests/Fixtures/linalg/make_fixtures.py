@@ -50,6 +50,29 @@ r = table(lambda i, j: np.sin(i) * np.cos(j) + 1 / (i + j - 1.0), 30, 50)
 case("svd-30x50", f"{R}; w = SingularValueDecomposition[r][[2]]; Table[w[[i, i]], {{i, 30}}]", np.linalg.svd(r, compute_uv=False))
 case("svd-30x50-reconstruct", f"{R}; {{u, w, vv}} = SingularValueDecomposition[r]; Max[Abs[Flatten[u . w . Transpose[vv] - r]]]", 0.0, 1e-12)
 
+# Least squares by each driver nets picks from: the normal equations (tall, well conditioned),
+# dgelsd (columns nearly dependent: condition number ~1e7), and the minimum-norm solution of a
+# rank-deficient matrix (third column the sum of the first two), as Wolfram's LeastSquares gives.
+T = "t = Table[Sin[0.37 i j] + Cos[0.11 i + j], {i, 3000}, {j, 6}]; z = Table[Sin[0.013 i] + 0.1 Cos[0.7 i], {i, 3000}]"
+t = table(lambda i, j: np.sin(0.37 * i * j) + np.cos(0.11 * i + j), 3000, 6)
+z = np.sin(0.013 * np.arange(1, 3001)) + 0.1 * np.cos(0.7 * np.arange(1, 3001))
+case("leastsquares-normal-equations-3000x6", f"{T}; LeastSquares[t, z]", np.linalg.lstsq(t, z, rcond=None)[0], 1e-10)
+IC = "q = Table[If[j == 3, Sin[0.01 i] + 10.^-7 Cos[0.3 i], Sin[0.01 i j] + 0.], {i, 2000}, {j, 3}]; z = Table[Cos[0.002 i], {i, 2000}]"
+q = table(lambda i, j: np.where(j == 3, np.sin(0.01 * i) + 1e-7 * np.cos(0.3 * i), np.sin(0.01 * i * j)), 2000, 3)
+zq = np.cos(0.002 * np.arange(1, 2001))
+case("leastsquares-ill-conditioned-2000x3", f"{IC}; LeastSquares[q, z]", np.linalg.lstsq(q, zq, rcond=None)[0], 1e-6)
+RD = "d = Table[If[j == 3, Sin[0.1 i] + Cos[0.2 i], If[j == 1, Sin[0.1 i], Cos[0.2 i]]], {i, 500}, {j, 3}]; z = Table[1. + i/500., {i, 500}]"
+d = table(lambda i, j: np.where(j == 3, np.sin(0.1 * i) + np.cos(0.2 * i), np.where(j == 1, np.sin(0.1 * i), np.cos(0.2 * i))), 500, 3)
+zd = 1 + np.arange(1, 501) / 500
+case("leastsquares-rank-deficient-min-norm-500x3", f"{RD}; LeastSquares[d, z]", np.linalg.lstsq(d, zd, rcond=None)[0], 1e-9)
+case("leastsquares-matrix-rhs-3000x6", f"{T}; LeastSquares[t, Transpose[{{z, 2 z + 1}}]]",
+     np.linalg.lstsq(t, np.stack([z, 2 * z + 1], axis=1), rcond=None)[0], 1e-10)
+
+# The exact pseudo-inverse (rank factorisation) of exact matrices, wide, tall, rank-deficient and zero.
+for k, a in enumerate([[[1, 2], [2, 4]], [[1, 2, 3], [4, 5, 6]], [[1, 2], [3, 4], [5, 6]], [[0, 0], [0, 0]], [[1, 1, 1], [1, 1, 1], [2, 0, 1]]]):
+    src = "{" + ", ".join("{" + ", ".join(map(str, r)) + "}" for r in a) + "}"
+    case(f"pseudoinverse-exact-{k}", f"p = PseudoInverse[{src}]; If[FreeQ[p, _Real], N[p], $Failed]", np.linalg.pinv(np.array(a, dtype=float)), 1e-12)
+
 with open("linalg.json", "w") as f:
     json.dump(cases, f, indent=1)
 print(f"wrote {len(cases)} cases")
