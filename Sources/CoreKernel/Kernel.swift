@@ -43,7 +43,8 @@ public enum CoreLibrary: Library {
          Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.arrayPaddingBuiltins, Kernel.inactiveBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins,
          Kernel.stringPatternBuiltins, Kernel.guideBuiltins, Kernel.layoutFormBuiltins, Kernel.inputBuiltins,
          Kernel.dateBuiltins, Kernel.characterNameBuiltins, Kernel.complexBuiltins,
-         Kernel.precisionBuiltins].flatMap { $0 }
+         Kernel.precisionBuiltins,
+         Kernel.tracingBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }
