@@ -303,7 +303,9 @@ private func reciprocal(_ exact: @escaping (Expr) -> Expr?) -> (Expr) -> Expr? {
     { x in
         guard x == .integer(0) || Trigonometry.twelfths(x) != nil, let v = exact(x) else { return nil }
         if v.hasHead(Sym.DirectedInfinity) { return .integer(0) }
-        return Numbers.isZero(v) ? Expr(Sym.DirectedInfinity) : .call(Sym.Power, [v, .integer(-1)])
+        // A value of zero may come as -1 times 0 (the sine of Pi).
+        let zero = Numbers.isZero(v) || (v.hasHead(Sym.Times) && v.args.contains(where: Numbers.isZero))
+        return zero ? Expr(Sym.DirectedInfinity) : .call(Sym.Power, [v, .integer(-1)])
     }
 }
 

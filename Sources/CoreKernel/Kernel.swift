@@ -141,6 +141,7 @@ public final class Kernel {
     /// `$Version`, `$ScriptCommandLine`, the limits and the directories a session starts with.
     func setSessionSymbols() {
         Symbol.intern("$Line").ownValue = .integer(evaluator.line)
+        Symbol.intern("$ModuleNumber").computedValue = { .integer(Symbol.moduleNumber) }
         Symbol.intern("$ScriptCommandLine").ownValue = .strings(scriptCommandLine)
         Symbol.intern("$Version").ownValue = .string("nets \(Kernel.version)")
         Symbol.intern("$RecursionLimit").ownValue = .integer(evaluator.recursionLimit)

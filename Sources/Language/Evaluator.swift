@@ -271,7 +271,7 @@ public final class Evaluator {
     public func evaluate(_ e: Expr) throws -> Expr {
         switch e {
         case .symbol(let s):
-            guard let v = s.ownValue else { return e }
+            guard let v = s.ownValue else { return s.computedValue?() ?? e }
             if case .symbol(let t) = v, t === s { return v }
             if let t = tracer {
                 t.begin(e)

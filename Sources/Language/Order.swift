@@ -21,7 +21,7 @@ public enum Order {
         while case .normal(let x) = a, case .normal(let y) = b {
             if x === y { return 0 }
             guard x.args.count == y.args.count, case .symbol(let h) = x.head, case .symbol(let k) = y.head,
-                  h === k, !termHeads.contains(ObjectIdentifier(h)), let last = x.args.indices.last else { break }
+                  h === k, !isTermHead(h), let last = x.args.indices.last else { break }
             for i in 0..<last {
                 let c = compare(x.args[i], y.args[i])
                 if c != 0 { return c }
@@ -32,9 +32,11 @@ public enum Order {
         return compareTerms(a, b)
     }
 
-    /// The heads whose expressions order by their terms rather than argument by argument.
-    private static let termHeads: Set<ObjectIdentifier> = [ObjectIdentifier(Sym.Plus), ObjectIdentifier(Sym.Times),
-                                                          ObjectIdentifier(Sym.Power), ObjectIdentifier(Sym.Complex)]
+    /// Whether expressions with head h order by their terms rather than argument by argument.
+    @inline(__always)
+    private static func isTermHead(_ h: Symbol) -> Bool {
+        h === Sym.Plus || h === Sym.Times || h === Sym.Power || h === Sym.Complex
+    }
 
     private static func compareTerms(_ a: Expr, _ b: Expr) -> Int {
         switch (a.isNumber, b.isNumber) {

@@ -39,6 +39,7 @@ public final class TraceRecorder {
         let last = frames.count - 1
         if replacingStart { frames[last].pending = nil }
         if let p = frames[last].pending {
+            if p == e { return }        // a rule gave the form back as it was: no change
             frames[last].items.append(Expr(Sym.HoldForm, p))
             frames[last].pending = nil
             recorded += 1
