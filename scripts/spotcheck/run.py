@@ -3,19 +3,24 @@
 expected is what `wolframscript -code input` prints (expected values written from the Wolfram
 documentation's examples and semantics). Prints the failures and the pass rate per category.
 Usage: scripts/spotcheck/run.py [cases.tsv] [nets binary]"""
-import subprocess, sys, collections
+import collections, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
 
 cases = sys.argv[1] if len(sys.argv) > 1 else "scripts/spotcheck/cases3.tsv"
 nets = sys.argv[2] if len(sys.argv) > 2 else ".build/debug/nets"
 passed, total = collections.Counter(), collections.Counter()
-for line in open(cases, encoding="utf-8"):
-    if not line.strip() or line.startswith("#"):
-        continue
-    category, code, expected = line.rstrip("\n").split("\t")
+rows = [line.rstrip("\n").split("\t") for line in open(cases, encoding="utf-8")
+        if line.strip() and not line.startswith("#")]
+
+def run(row):
     try:
-        out = subprocess.run([nets, "-c", code], capture_output=True, text=True, timeout=20).stdout.strip()
+        return subprocess.run([nets, "-c", row[1]], capture_output=True, text=True, timeout=30).stdout.strip()
     except subprocess.TimeoutExpired:
-        out = "<timeout>"
+        return "<timeout>"
+
+with ThreadPoolExecutor(2) as pool:
+    outputs = list(pool.map(run, rows))
+for (category, code, expected), out in zip(rows, outputs):
     total[category] += 1
     if out == expected:
         passed[category] += 1
