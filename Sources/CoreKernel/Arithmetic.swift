@@ -297,6 +297,18 @@ private func unary(_ name: String, _ usage: String, examples: [(String, String)]
     }
 }
 
+/// The exact value of 1/f(x) where `exact` knows f(x) at a multiple of Pi/12 (or 0):
+/// `Sec[Pi/3]` is 2, `Sec[Pi/2]` is ComplexInfinity; nil elsewhere, so Sec[x] stays Sec[x].
+private func reciprocal(_ exact: @escaping (Expr) -> Expr?) -> (Expr) -> Expr? {
+    { x in
+        guard x == .integer(0) || Trigonometry.twelfths(x) != nil, let v = exact(x) else { return nil }
+        if v.hasHead(Sym.DirectedInfinity) { return .integer(0) }
+        // A value of zero may come as -1 times 0 (the sine of Pi).
+        let zero = Numbers.isZero(v) || (v.hasHead(Sym.Times) && v.args.contains(where: Numbers.isZero))
+        return zero ? Expr(Sym.DirectedInfinity) : .call(Sym.Power, [v, .integer(-1)])
+    }
+}
+
 /// Integer-valued rounding functions: exact on rationals, machine on reals.
 private func rounding(_ name: String, _ usage: String, examples: [(String, String)], _ rule: FloatingPointRoundingRule) -> Builtin {
     Builtin(name, .numeric, usage: usage, examples: examples) { c in
@@ -456,6 +468,23 @@ extension Kernel {
             unary("Sinh", "Sinh[z] gives the hyperbolic sine of z.", examples: [("Sinh[0]", "0")], exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.sinh),
             unary("Cosh", "Cosh[z] gives the hyperbolic cosine of z.", examples: [("Cosh[0]", "1")], exact: { $0 == .integer(0) ? .integer(1) : nil }, Foundation.cosh),
             unary("Tanh", "Tanh[z] gives the hyperbolic tangent of z.", examples: [("Tanh[0]", "0")], exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.tanh),
+            unary("Sec", "Sec[z] gives the secant of z, 1/Cos[z].", examples: [("Sec[0]", "1"), ("Sec[Pi/3]", "2")], exact: reciprocal(Trigonometry.cos)) { 1 / Foundation.cos($0) },
+            unary("Csc", "Csc[z] gives the cosecant of z, 1/Sin[z].", examples: [("Csc[Pi/6]", "2"), ("Csc[1.]", "1.1884")], exact: reciprocal(Trigonometry.sin)) { 1 / Foundation.sin($0) },
+            unary("Cot", "Cot[z] gives the cotangent of z, 1/Tan[z].", examples: [("Cot[Pi/4]", "1"), ("Cot[1.]", "0.642093")], exact: reciprocal(Trigonometry.tan)) { 1 / Foundation.tan($0) },
+            unary("Sech", "Sech[z] gives the hyperbolic secant of z.", examples: [("Sech[0]", "1")], exact: { $0 == .integer(0) ? .integer(1) : nil }) { 1 / Foundation.cosh($0) },
+            unary("Csch", "Csch[z] gives the hyperbolic cosecant of z.", examples: [("Csch[1.]", "0.850918")], exact: { $0 == .integer(0) ? Expr(Sym.DirectedInfinity) : nil }) { 1 / Foundation.sinh($0) },
+            unary("Coth", "Coth[z] gives the hyperbolic cotangent of z.", examples: [("Coth[1.]", "1.31304")], exact: { $0 == .integer(0) ? Expr(Sym.DirectedInfinity) : nil }) { 1 / Foundation.tanh($0) },
+            unary("ArcSinh", "ArcSinh[z] gives the inverse hyperbolic sine of z.", examples: [("ArcSinh[0]", "0"), ("ArcSinh[1.]", "0.881374")], exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.asinh),
+            unary("ArcCosh", "ArcCosh[z] gives the inverse hyperbolic cosine of z.", examples: [("ArcCosh[1]", "0"), ("ArcCosh[2.]", "1.31696")], exact: { $0 == .integer(1) ? .integer(0) : nil }, Foundation.acosh),
+            unary("ArcTanh", "ArcTanh[z] gives the inverse hyperbolic tangent of z.", examples: [("ArcTanh[0]", "0"), ("ArcTanh[0.5]", "0.549306")], exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.atanh),
+            unary("ArcCoth", "ArcCoth[z] gives the inverse hyperbolic cotangent of z.", examples: [("ArcCoth[2.]", "0.549306")]) { Foundation.atanh(1 / $0) },
+            unary("ArcSech", "ArcSech[z] gives the inverse hyperbolic secant of z.", examples: [("ArcSech[1]", "0"), ("ArcSech[0.5]", "1.31696")], exact: { $0 == .integer(1) ? .integer(0) : nil }) { Foundation.acosh(1 / $0) },
+            unary("ArcCsch", "ArcCsch[z] gives the inverse hyperbolic cosecant of z.", examples: [("ArcCsch[1.]", "0.881374")]) { Foundation.asinh(1 / $0) },
+            unary("ArcCot", "ArcCot[z] gives the arc cotangent of z.", examples: [("ArcCot[1]", "Pi/4"), ("ArcCot[2.]", "0.463648")], exact: { x in
+                x == .integer(0) ? .call(Sym.Times, [Numbers.rational(1, 2) ?? .null, .symbol(Sym.Pi)]) : Numbers.reciprocal(x).flatMap(Trigonometry.arcTan)
+            }) { $0 == 0 ? Double.pi / 2 : Foundation.atan(1 / $0) },
+            unary("ArcSec", "ArcSec[z] gives the arc secant of z.", examples: [("ArcSec[1]", "0"), ("ArcSec[2]", "Pi/3")], exact: { x in Numbers.reciprocal(x).flatMap(Trigonometry.arcCos) }) { Foundation.acos(1 / $0) },
+            unary("ArcCsc", "ArcCsc[z] gives the arc cosecant of z.", examples: [("ArcCsc[1]", "Pi/2"), ("ArcCsc[2.]", "0.523599")], exact: { x in Numbers.reciprocal(x).flatMap(Trigonometry.arcSin) }) { Foundation.asin(1 / $0) },
             unary("LogisticSigmoid", "LogisticSigmoid[z] gives 1/(1 + Exp[-z]).", examples: [("LogisticSigmoid[0]", "1/2")], exact: { $0 == .integer(0) ? Numbers.rational(1, 2) : nil }) { 1 / (1 + Foundation.exp(-$0)) },
             unary("Erf", "Erf[z] gives the error function.", examples: [("Erf[0]", "0")], exact: { $0 == .integer(0) ? .integer(0) : nil }, Foundation.erf),
             unary("Gamma", "Gamma[z] is the Euler gamma function.", examples: [("Gamma[5]", "24")], exact: { e in

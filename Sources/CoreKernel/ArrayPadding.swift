@@ -1,3 +1,4 @@
+import BigInt
 import Language
 
 /// How `ArrayPad` fills what it adds: a constant (or a cyclic list of constants), or one of the
@@ -61,10 +62,38 @@ private func padArray(_ e: Expr, _ widths: ArraySlice<(Int, Int)>, _ method: Pad
     return .list(out)
 }
 
+/// Pads (or trims) each level by extrapolating the polynomial of degree `order` (at most the
+/// level's length less one) through the elements nearest each end: `"Extrapolated"` padding.
+private func extrapolate(_ e: Expr, _ widths: ArraySlice<(Int, Int)>, order: Int) -> Expr {
+    guard let w = widths.first, let items = e.listItems, !items.isEmpty else { return e }
+    let inner = items.map { extrapolate($0, widths.dropFirst(), order: order) }
+    let (m, n) = w, count = items.count
+    let points = min(order, count - 1) + 1
+    var out: [Expr] = []
+    for p in 0..<max(count + m + n, 0) {
+        let j = p - m
+        if (0..<count).contains(j) { out.append(inner[j]); continue }
+        let nodes = j < 0 ? Array(0..<points) : Array((count - points)..<count)
+        let terms = nodes.map { i in Expr.call(Sym.Times, [lagrangeWeight(i, nodes, at: j), inner[i]]) }
+        out.append(.call(Sym.Plus, terms))
+    }
+    return .list(out)
+}
+
+/// The weight of node i in the Lagrange polynomial through `nodes` evaluated at x, exactly.
+private func lagrangeWeight(_ i: Int, _ nodes: [Int], at x: Int) -> Expr {
+    var num = BigInt(1), den = BigInt(1)
+    for k in nodes where k != i {
+        num *= BigInt(x - k)
+        den *= BigInt(i - k)
+    }
+    return .call(Sym.Times, [.integer(num), .call(Sym.Power, [.integer(den), .integer(-1)])])
+}
+
 extension Kernel {
     static var arrayPaddingBuiltins: [Builtin] {
         [
-            Builtin("ArrayPad", [], usage: "ArrayPad[array, m] pads a full array with m zeros on every side at every level (negative m trims); ArrayPad[array, {m, n}] pads m at the beginning and n at the end; ArrayPad[array, {{m1, n1}, {m2, n2}, ...}] pads level i by mi and ni; ArrayPad[array, spec, padding] pads with a constant, a cyclic list of constants, or \"Fixed\", \"Periodic\", \"Reflected\", \"Reversed\" or \"ReversedNegation\" copies of the array.", arity: .between(2, 3), messages: ["padspec": "`1` is not a valid padding specification.", "arrsm": "The array `1` is too small to be padded by `2`."], examples: [("ArrayPad[{1, 2, 3}, 1]", "{0, 1, 2, 3, 0}"), ("ArrayPad[{1, 2, 3}, {2, 4}]", "{0, 0, 1, 2, 3, 0, 0, 0, 0}"), ("ArrayPad[{1, 2, 3}, 2, x]", "{x, x, 1, 2, 3, x, x}"), ("ArrayPad[{1, 2, 3}, 2, \"Fixed\"]", "{1, 1, 1, 2, 3, 3, 3}"), ("ArrayPad[{{1, 2}, {3, 4}}, 1]", "{{0, 0, 0, 0}, {0, 1, 2, 0}, {0, 3, 4, 0}, {0, 0, 0, 0}}"), ("ArrayPad[{{1, 2}, {3, 4}}, {{1}}]", "{{0, 0}, {1, 2}, {3, 4}, {0, 0}}"), ("ArrayPad[Range[10], -2]", "{3, 4, 5, 6, 7, 8}"), ("ArrayPad[{a, b, c}, 4, \"Periodic\"]", "{c, a, b, c, a, b, c, a, b, c, a}"), ("ArrayPad[{a, b, c}, 4, \"Reversed\"]", "{c, c, b, a, a, b, c, c, b, a, a}"), ("ArrayPad[{a, b, c}, 4, \"Reflected\"]", "{a, b, c, b, a, b, c, b, a, b, c}"), ("ArrayPad[{a, b, c}, 4, \"ReversedNegation\"]", "{c, -c, -b, -a, a, b, c, -c, -b, -a, a}")]) { c in
+            Builtin("ArrayPad", [], usage: "ArrayPad[array, m] pads a full array with m zeros on every side at every level (negative m trims); ArrayPad[array, {m, n}] pads m at the beginning and n at the end; ArrayPad[array, {{m1, n1}, {m2, n2}, ...}] pads level i by mi and ni; ArrayPad[array, spec, padding] pads with a constant, a cyclic list of constants, \"Fixed\", \"Periodic\", \"Reflected\", \"Reversed\" or \"ReversedNegation\" copies of the array, or \"Extrapolated\" values of the polynomial of degree InterpolationOrder (default 1) through the elements at each end.", arity: .between(2, 3), options: [("InterpolationOrder", .integer(1))], messages: ["padspec": "`1` is not a valid padding specification.", "arrsm": "The array `1` is too small to be padded by `2`."], examples: [("ArrayPad[{1, 2, 3}, 1]", "{0, 1, 2, 3, 0}"), ("ArrayPad[{1, 2, 3}, {2, 4}]", "{0, 0, 1, 2, 3, 0, 0, 0, 0}"), ("ArrayPad[{1, 2, 3}, 2, x]", "{x, x, 1, 2, 3, x, x}"), ("ArrayPad[{1, 2, 3}, 2, \"Fixed\"]", "{1, 1, 1, 2, 3, 3, 3}"), ("ArrayPad[{{1, 2}, {3, 4}}, 1]", "{{0, 0, 0, 0}, {0, 1, 2, 0}, {0, 3, 4, 0}, {0, 0, 0, 0}}"), ("ArrayPad[{{1, 2}, {3, 4}}, {{1}}]", "{{0, 0}, {1, 2}, {3, 4}, {0, 0}}"), ("ArrayPad[Range[10], -2]", "{3, 4, 5, 6, 7, 8}"), ("ArrayPad[{a, b, c}, 4, \"Periodic\"]", "{c, a, b, c, a, b, c, a, b, c, a}"), ("ArrayPad[{a, b, c}, 4, \"Reversed\"]", "{c, c, b, a, a, b, c, c, b, a, a}"), ("ArrayPad[{a, b, c}, 4, \"Reflected\"]", "{a, b, c, b, a, b, c, b, a, b, c}"), ("ArrayPad[{a, b, c}, 4, \"ReversedNegation\"]", "{c, -c, -b, -a, a, b, c, -c, -b, -a, a}"), ("ArrayPad[{1, 4, 9}, 2, \"Extrapolated\"]", "{-5, -2, 1, 4, 9, 14, 19}"), ("ArrayPad[{1, 4, 9}, 2, \"Extrapolated\", InterpolationOrder -> 2]", "{1, 0, 1, 4, 9, 16, 25}")]) { c in
                 guard c[0].isList else { return nil }
                 let dims = dimensions(c[0])
                 guard let widths = padWidths(c[1], depth: dims.count) else { c.message("padspec", c[1]); return nil }
@@ -76,7 +105,15 @@ extension Kernel {
                     if total < 0 { total = Int.max }
                 }
                 guard admits(total, c) else { return nil }
-                let padding = c.count > 2 ? c[2] : .integer(0)
+                let given = c.positional
+                let padding = given.count > 2 ? given[2] : .integer(0)
+                if padding.asString == "Extrapolated" {
+                    let o = c.option("InterpolationOrder", .integer(1))
+                    let order = o.isSymbol(Sym.Infinity) ? 64 : (o.intValue ?? -1)
+                    guard (0...64).contains(order) else { c.message("padspec", padding); return nil }
+                    if dims.contains(0) { return c[0] }
+                    return extrapolate(c[0], widths[...], order: order)
+                }
                 if case .string(let name) = padding {
                     guard let method = PadMethod(rawValue: name) else { c.message("padspec", padding); return nil }
                     if dims.contains(0) { return c[0] }

@@ -95,7 +95,12 @@ extension Kernel {
                 return .association(out)
             },
             Builtin("KeyTake", [], usage: "KeyTake[assoc, {keys}] keeps only the given keys, in that order.", examples: [("KeyTake[<|a -> 1, b -> 2, c -> 3|>, {c, a}]", "<|c -> 3, a -> 1|>")]) { c in
-                guard c.count == 2, let a = asAssociation(c[0]) else { return nil }
+                guard c.count == 2 else { return nil }
+                // A list of associations is taken from one by one.
+                if let items = c[0].listItems, !items.isEmpty, items.allSatisfy({ asAssociation($0) != nil }) {
+                    return .list(items.map { .call(Symbol.intern("KeyTake"), [$0, c[1]]) })
+                }
+                guard let a = asAssociation(c[0]) else { return nil }
                 var out: OrderedDictionary<Expr, Expr> = [:]
                 for k in c[1].listItems ?? [c[1]] { if let v = a.entries[keyOf(k)] { out[keyOf(k)] = v } }
                 return .association(out)

@@ -316,13 +316,37 @@ extension Kernel {
                 guard let vars = localVariables(c[0], c) else { return nil }
                 var map: [Symbol: Expr] = [:]
                 var inits: [(Symbol, Expr)] = []
+                let number = Symbol.nextModuleNumber()
                 for (s, v) in vars {
-                    let t = Symbol.temporary(s.name)
+                    let t = Symbol.temporary(s.name, number: number)
                     map[s] = .symbol(t)
                     if let v { inits.append((t, try c.evaluate(v))) }
                 }
                 for (t, v) in inits { t.ownValue = v }
                 return try c.evaluate(replaceSymbols(c[1], map))
+            },
+            Builtin("$ModuleNumber", [], usage: "$ModuleNumber is the serial number the next local symbol made by Module or Unique gets.", examples: [("IntegerQ[$ModuleNumber]", "True")]),
+            Builtin("Unique", [], usage: "Unique[] gives a new symbol $n; Unique[x] a new symbol x$n; Unique[\"x\"] a new symbol xn; Unique[{x, y, ...}] a list of them.", arity: .between(0, 1), messages: ["usym": "`1` is not a symbol or a valid symbol name."], examples: [("Head[Unique[x]]", "Symbol"), ("StringStartsQ[SymbolName[Unique[\"t\"]], \"t\"]", "True")]) { c in
+                func fresh(_ base: Expr) -> Expr? {
+                    let n = Symbol.nextModuleNumber()
+                    if case .symbol(let s) = base { return .symbol(Symbol.intern("\(s.name)$\(n)")) }
+                    if let name = base.asString, let first = name.unicodeScalars.first, first.properties.isAlphabetic || first == "$",
+                       name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "$" }) {
+                        return .symbol(Symbol.intern("\(name)\(n)"))
+                    }
+                    c.message("usym", base)
+                    return nil
+                }
+                guard c.count == 1 else { return .symbol(Symbol.intern("$\(Symbol.nextModuleNumber())")) }
+                if let items = c[0].listItems {
+                    var out: [Expr] = []
+                    for item in items {
+                        guard let s = fresh(item) else { return nil }
+                        out.append(s)
+                    }
+                    return .list(out)
+                }
+                return fresh(c[0])
             },
             Builtin("Block", [.holdAll], usage: "Block[{x, y = v, ...}, body] evaluates body with the values of x, y... localized.", arity: .exactly(2), examples: [("x = 1; Block[{x = 5}, x + 1]", "6")]) { c in
                 guard let vars = localVariables(c[0], c) else { return nil }

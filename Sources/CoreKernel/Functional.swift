@@ -332,19 +332,22 @@ extension Kernel {
                 let g = c.count == 4 ? c[3] : .symbol(Sym.Plus)
                 return .call(g, zip(a, b).map { .call(c[0], [$0, $1]) })
             },
-            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start.", arity: .between(2, 3), examples: [("Array[f, 3]", "{f[1], f[2], f[3]}")]) { c in
+            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start; Array[f, {n, m}, {r, s}] from r and s.", arity: .between(2, 3), examples: [("Array[f, 3]", "{f[1], f[2], f[3]}"), ("Array[f, {2, 2}, {0, 1}]", "{{f[0, 1], f[0, 2]}, {f[1, 1], f[1, 2]}}")]) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
                 guard dims.allSatisfy({ $0 >= 0 }), let total = ResourcePolicy.count(dims.map { max($0, 1) }) else {
                     c.message("ilsnn", .integer(2), c.whole)
                     return nil
                 }
                 guard admits(total, bytesEach: 64, c) else { return nil }
-                let start = c.count == 3 ? c[2] : .integer(1)
+                // The origin: one for every dimension, or a list of one per dimension.
+                let origin = c.count == 3 ? c[2] : .integer(1)
+                let starts = origin.listItems.map { $0.count == dims.count ? $0 : [] } ?? Array(repeating: origin, count: dims.count)
+                guard starts.count == dims.count else { c.message("ilsnn", .integer(3), c.whole); return nil }
                 var pulse = Pulse(c)
                 func build(_ i: Int, _ idx: [Expr]) throws -> Expr {
                     try pulse.beat()
                     guard i < dims.count else { return .call(c[0], idx) }
-                    return .list(try (0..<dims[i]).map { try build(i + 1, idx + [Numbers.add(start, .integer($0)) ?? .integer($0)]) })
+                    return .list(try (0..<dims[i]).map { try build(i + 1, idx + [Numbers.add(starts[i], .integer($0)) ?? .integer($0)]) })
                 }
                 return try build(0, [])
             },

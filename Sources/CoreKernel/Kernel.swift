@@ -43,7 +43,8 @@ public enum CoreLibrary: Library {
          Kernel.sowReapBuiltins, Kernel.paddingBuiltins, Kernel.arrayPaddingBuiltins, Kernel.inactiveBuiltins, Kernel.moreStringBuiltins, Kernel.integerBuiltins,
          Kernel.stringPatternBuiltins, Kernel.guideBuiltins, Kernel.layoutFormBuiltins, Kernel.inputBuiltins,
          Kernel.dateBuiltins, Kernel.characterNameBuiltins, Kernel.complexBuiltins,
-         Kernel.precisionBuiltins].flatMap { $0 }
+         Kernel.precisionBuiltins,
+         Kernel.tracingBuiltins].flatMap { $0 }
     }
     public static var messages: [String: [String: String]] {
         Kernel.specificMessages.merging(["General": Kernel.generalMessages]) { a, _ in a }
@@ -140,6 +141,7 @@ public final class Kernel {
     /// `$Version`, `$ScriptCommandLine`, the limits and the directories a session starts with.
     func setSessionSymbols() {
         Symbol.intern("$Line").ownValue = .integer(evaluator.line)
+        Symbol.intern("$ModuleNumber").computedValue = { .integer(Symbol.moduleNumber) }
         Symbol.intern("$ScriptCommandLine").ownValue = .strings(scriptCommandLine)
         Symbol.intern("$Version").ownValue = .string("nets \(Kernel.version)")
         Symbol.intern("$RecursionLimit").ownValue = .integer(evaluator.recursionLimit)

@@ -347,14 +347,9 @@ extension Kernel {
                 }
                 return e
             },
-            Builtin("ReplacePart", [], usage: "ReplacePart[expr, i -> new] replaces the part at position i.", arity: .exactly(2), examples: [("ReplacePart[{a, b, c}, 2 -> x]", "{a, x, c}")]) { c in
-                var e = c[0]
-                for r in ruleList(c[1]) ?? [] {
-                    let pos = r.args[0].listItems ?? [r.args[0]]
-                    guard let updated = setPart(e, pos[...], r.args[1], c) else { return nil }
-                    e = updated
-                }
-                return e
+            Builtin("ReplacePart", [], usage: "ReplacePart[expr, i -> new] replaces the part at position i; {i, j} -> new the part at {i, j}; {{i1, j1}, {i2, j2}} -> new several parts; a pattern of positions (i_ :> f[i], {_, 2} -> x) every position that matches; 0 -> h the head.", arity: .exactly(2), examples: [("ReplacePart[{a, b, c}, 2 -> x]", "{a, x, c}"), ("ReplacePart[f[a], 0 -> g]", "g[a]"), ("ReplacePart[{a, b, c}, i_ :> i^2]", "{1, 4, 9}"), ("ReplacePart[{{a, b}, {c, d}}, {_, 2} -> x]", "{{a, x}, {c, x}}"), ("ReplacePart[{a, b, c, d}, {{1}, {3}} -> x]", "{x, b, x, d}")]) { c in
+                guard let rules = ruleList(c[1]) else { return nil }
+                return try replaceParts(c[0], rules, c)
             },
             Builtin("Join", [.flat, .oneIdentity], usage: "Join[list1, list2, ...] concatenates lists (or associations).", examples: [("Join[{a, b}, {c}]", "{a, b, c}")]) { c in
                 if c.args.isEmpty { return .list([]) }

@@ -153,6 +153,11 @@ func setPart(_ e: Expr, _ specs: ArraySlice<Expr>, _ value: Expr, _ c: Call) -> 
     }
     var args = n.args
     var positions: [Int]
+    // Part 0 is the head: `ReplacePart[f[a], 0 -> g]` is `g[a]`.
+    if spec.intValue == 0, spec.isInteger {
+        guard let h = setPart(n.head, rest, value, c) else { return nil }
+        return .normal(Normal(h, args))
+    }
     if let i = spec.intValue, spec.isInteger {
         let k = i > 0 ? i - 1 : args.count + i
         guard k >= 0, k < args.count else { c.evaluator.messages.issue(Sym.Part, "partw", [spec, e]); return nil }
@@ -181,4 +186,88 @@ func setPart(_ e: Expr, _ specs: ArraySlice<Expr>, _ value: Expr, _ c: Call) -> 
         args[k] = r
     }
     return .normal(Normal(n.head, args))
+}
+
+/// `ReplacePart[e, rules]`: each rule's left side is a position (`i`, `{i, j}`), several positions
+/// (`{{i}, {j}}`) or a pattern of positions (`i_`, `{_, 2}`); where the pattern's names appear in
+/// a `:>` rule's right side they take the position's indices. Literal positions are set directly;
+/// when any position is a pattern, every position down to the deepest pattern is tried against
+/// the rules in order (the first that matches replaces the part, which is then not entered).
+func replaceParts(_ e: Expr, _ rules: [Expr], _ c: Call) throws -> Expr? {
+    var specs: [(position: [Expr], rule: Expr)] = []
+    for r in rules {
+        let lhs = r.args[0]
+        let positions: [[Expr]]
+        if let items = lhs.listItems, !items.isEmpty, items.allSatisfy(\.isList) { positions = items.map(\.args) }
+        else { positions = [lhs.listItems ?? [lhs]] }
+        for p in positions { specs.append((p, r)) }
+    }
+    guard specs.contains(where: { !$0.position.allSatisfy(\.isFreeOfPatterns) }) else {
+        // A position the expression does not have is not among its parts: nothing is replaced.
+        var out = e
+        for s in specs where hasPart(out, s.position[...]) {
+            guard let next = setPart(out, s.position[...], s.rule.args[1], c) else { return nil }
+            out = next
+        }
+        return out
+    }
+    // `__` or `___` in a position pattern stands for positions of any length.
+    let anyLength = specs.contains { s in s.position.contains { mentions($0, Sym.BlankSequence) || mentions($0, Sym.BlankNullSequence) } }
+    let depth = anyLength ? Int.max : specs.map(\.position.count).max() ?? 0
+    var visited = 0
+    func walk(_ e: Expr, _ path: [Int], _ lengths: [Int]) throws -> Expr {
+        visited += 1
+        if visited & 1023 == 0 { try c.evaluator.checkInterrupt() }
+        if !path.isEmpty, let v = try replacement(path, lengths) { return v }
+        guard path.count < depth, case .normal(let n) = e else { return e }
+        var args = n.args
+        for k in args.indices { args[k] = try walk(args[k], path + [k + 1], lengths + [args.count]) }
+        // The head is position 0, replaced only by a rule that names it.
+        let head = specs.contains { $0.position.count > path.count && $0.position[path.count].intValue == 0 }
+            ? try walk(n.head, path + [0], lengths + [args.count]) : n.head
+        return .normal(Normal(head, args))
+    }
+    /// The first rule whose position matches `path` (negative indices count from the end).
+    func replacement(_ path: [Int], _ lengths: [Int]) throws -> Expr? {
+        for s in specs where s.position.count == path.count || anyLength {
+            let resolved = zip(s.position, lengths + Array(repeating: 0, count: max(0, s.position.count - lengths.count))).map { p, n -> Expr in
+                if p.isInteger, let i = p.intValue, i < 0 { return .integer(n + 1 + i) }
+                return p
+            }
+            let rule = Expr.call(s.rule.head, [.list(resolved), s.rule.args[1]])
+            if let v = try c.evaluator.applyRule(rule, to: .list(path.map { .integer($0) })) { return v }
+        }
+        return nil
+    }
+    return try walk(e, [], [])
+}
+
+/// Whether `e` has a part at the integer position `pos` (0 is the head; negative counts from the end).
+private func hasPart(_ e: Expr, _ pos: ArraySlice<Expr>) -> Bool {
+    guard let spec = pos.first else { return true }
+    if case .association(let a) = e, !spec.isInteger {
+        let key = spec.hasHead(Symbol.intern("Key")) ? (spec.args.first ?? .null) : spec
+        return a.entries[key].map { hasPart($0, pos.dropFirst()) } ?? false
+    }
+    guard spec.isInteger, let i = spec.intValue else { return false }
+    switch e {
+    case .normal(let n):
+        if i == 0 { return hasPart(n.head, pos.dropFirst()) }
+        let k = i > 0 ? i - 1 : n.args.count + i
+        return k >= 0 && k < n.args.count && hasPart(n.args[k], pos.dropFirst())
+    case .association(let a):
+        let k = i > 0 ? i - 1 : a.entries.count + i
+        return k >= 0 && k < a.entries.count && hasPart(a.entries.values[k], pos.dropFirst())
+    default:
+        return false
+    }
+}
+
+/// Whether the symbol `s` occurs anywhere in `e`, heads included.
+private func mentions(_ e: Expr, _ s: Symbol) -> Bool {
+    switch e {
+    case .symbol(let t): return t === s
+    case .normal(let n): return mentions(n.head, s) || n.args.contains { mentions($0, s) }
+    default: return false
+    }
 }

@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 import Language
 
@@ -41,6 +42,32 @@ package enum Special {
             if abs(delta - 1) < 1e-16 { break }
         }
         return exp(-x + a * log(x) - lgamma(a)) * h
+    }
+
+    /// The n-th derivative of the digamma function at x > 0 (n from 0 to 20): the recurrence
+    /// ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁾(x + 1) - (-1)ⁿ n!/xⁿ⁺¹ up to x ≥ 20, then the asymptotic series in the
+    /// Bernoulli numbers.
+    static func polyGamma(_ n: Int, _ x0: Double) -> Double? {
+        guard (0...20).contains(n), x0 > 0, x0.isFinite else { return nil }
+        let bernoulli: [Double] = [1.0 / 6, -1.0 / 30, 1.0 / 42, -1.0 / 30, 5.0 / 66, -691.0 / 2730, 7.0 / 6]
+        let sign: Double = n % 2 == 0 ? 1 : -1          // (-1)^n
+        let nFactorial = tgamma(Double(n + 1))
+        var x = x0, shift = 0.0
+        while x < 20 {
+            shift -= sign * nFactorial / pow(x, Double(n + 1))
+            x += 1
+        }
+        if n == 0 {
+            var sum = log(x) - 1 / (2 * x)
+            for (k, b) in bernoulli.enumerated() { sum -= b / (Double(2 * (k + 1)) * pow(x, Double(2 * (k + 1)))) }
+            return sum + shift
+        }
+        var sum = tgamma(Double(n)) / pow(x, Double(n)) + nFactorial / (2 * pow(x, Double(n + 1)))
+        for (k, b) in bernoulli.enumerated() {
+            let twoK = 2 * (k + 1)
+            sum += b * exp(lgamma(Double(twoK + n)) - lgamma(Double(twoK + 1))) / pow(x, Double(twoK + n))
+        }
+        return -sign * sum + shift
     }
 
     /// I_x(a, b), the regularized incomplete beta function.
@@ -179,6 +206,17 @@ extension Kernel {
             special("LogGamma", arity: .exactly(1), "LogGamma[z] gives the logarithm of the gamma function, without overflow for large z.",
                     examples: [("LogGamma[1]", "0"), ("LogGamma[100.]", "359.134")],
                     exact: { $0[0] == .integer(1) || $0[0] == .integer(2) ? .integer(0) : nil }) { $0[0] > 0 ? lgamma($0[0]) : nil },
+            Builtin("PolyGamma", .numeric, usage: "PolyGamma[z] gives the digamma function, the derivative of LogGamma[z]; PolyGamma[n, z] its n-th derivative.", arity: .between(1, 2),
+                    examples: [("PolyGamma[1]", "-EulerGamma"), ("PolyGamma[0, 3]", "3/2 - EulerGamma"), ("PolyGamma[2.5]", "0.703157"), ("PolyGamma[1, 0.5]", "4.9348")]) { c in
+                let (order, z) = c.count == 1 ? (Expr.integer(0), c[0]) : (c[0], c[1])
+                if order == .integer(0), case .integer(let n) = z, n >= 1, n <= 1000 {
+                    // PolyGamma[0, n] is the harmonic number H(n - 1) less EulerGamma.
+                    let h = (1..<n).reduce(Expr.integer(0)) { Numbers.add($0, Numbers.rational(1, BigInt($1)) ?? .integer(0)) ?? $0 }
+                    return .call(Sym.Plus, [h, .call(Sym.Times, [.integer(-1), .sym("EulerGamma")])])
+                }
+                guard case .integer(let n) = order, case .real(let x) = z, let y = Special.polyGamma(n, x) else { return nil }
+                return .real(y)
+            },
             special("Beta", arity: .exactly(2), "Beta[a, b] gives the Euler beta function Gamma[a] Gamma[b]/Gamma[a + b].",
                     examples: [("Beta[2, 3]", "1/12"), ("Beta[0.5, 0.5]", "3.14159")],
                     exact: exactBeta) { exp(lgamma($0[0]) + lgamma($0[1]) - lgamma($0[0] + $0[1])) },

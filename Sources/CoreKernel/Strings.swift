@@ -41,14 +41,31 @@ func mapStrings(_ c: Call, tag: String = "string", _ f: (String) throws -> Expr?
     return try f(s)
 }
 
-/// `StringTemplate` text with `` `name` `` and `` `` `` slots filled from args.
-func applyTemplate(_ template: String, _ args: [Expr], _ c: Call) -> Expr {
+/// `StringTemplate` text with `` `name` `` and `` `` `` slots filled from args, and
+/// `<* expr *>` parts evaluated as `Function[expr]` applied to args (`#a`, `#1` and `#` name them).
+func applyTemplate(_ template: String, _ args: [Expr], _ c: Call) throws -> Expr {
     var out = ""
     var auto = 0
     var rest = template[...]
-    while let i = rest.firstIndex(of: "`") {
+    while let i = rest.firstIndex(where: { $0 == "`" || $0 == "<" }) {
         out += rest[..<i]
         let after = rest[rest.index(after: i)...]
+        if rest[i] == "<" {
+            guard after.first == "*", let close = after.range(of: "*>") else {
+                out.append("<")
+                rest = after
+                continue
+            }
+            let code = String(after[after.index(after: after.startIndex)..<close.lowerBound])
+            guard let body = try? Parser.parseExpression(code) else {
+                c.message("sntx", text: "Invalid syntax in or before \"\(code)\".")
+                return .failed
+            }
+            let value = try c.evaluate(.call(Expr(Sym.Function, body), args))
+            out += value.asString ?? OutputForm.string(value)
+            rest = after[close.upperBound...]
+            continue
+        }
         guard let j = after.firstIndex(of: "`") else { out += rest[i...]; rest = ""; break }
         let name = String(after[..<j])
         var value: Expr?
@@ -227,16 +244,16 @@ extension Kernel {
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .bool(s.allSatisfy { $0.isLowercase })
             },
-            Builtin("StringTemplate", [], usage: "StringTemplate[\"... `a` ... ``\"] is a template; StringTemplate[t][args] or TemplateApply[t, args] fills its slots.", messages: ["noarg": "Template slot `1` has no value."], examples: [("StringTemplate[\"Hello, `1`!\"][\"world\"]", "Hello, world!")], subValue: { c in
+            Builtin("StringTemplate", [], usage: "StringTemplate[\"... `a` ... `` ... <* expr *> ...\"] is a template; StringTemplate[t][args] or TemplateApply[t, args] fills its slots and evaluates its expressions, in which #a or #1 are the arguments.", messages: ["noarg": "Template slot `1` has no value.", "sntx": "Invalid syntax in template expression."], examples: [("StringTemplate[\"Hello, `1`!\"][\"world\"]", "Hello, world!"), ("StringTemplate[\"`a` squared is <* #a^2 *>\"][<|\"a\" -> 3|>]", "3 squared is 9")], subValue: { c in
                 guard case .normal(let f) = c.head, let t = f.args.first?.asString else { return nil }
-                return applyTemplate(t, c.args, c)
+                return try applyTemplate(t, c.args, c)
             }),
             Builtin("TemplateApply", [], usage: "TemplateApply[template, args] fills a StringTemplate's slots.", examples: [("TemplateApply[StringTemplate[\"`a` + `b`\"], <|\"a\" -> 1, \"b\" -> 2|>]", "1 + 2")]) { c in
                 guard c.count >= 1 else { return nil }
                 let t = c[0].hasHead(Symbol.intern("StringTemplate")) ? c[0].args.first?.asString : c[0].asString
                 guard let text = t else { return nil }
                 let args = c.count > 1 ? (c[1].listItems ?? [c[1]]) : []
-                return applyTemplate(text, args, c)
+                return try applyTemplate(text, args, c)
             },
             Builtin("RegularExpression", [], usage: "RegularExpression[\"regex\"] is a string pattern given as a regular expression.", examples: [("StringCases[\"a1b22\", RegularExpression[\"[0-9]+\"]]", "{1, 22}")]),
             Builtin("StringExpression", [.flat, .oneIdentity], usage: "p1 ~~ p2 ~~ ... is a string pattern of parts in sequence.", examples: [("StringMatchQ[\"abc\", \"a\" ~~ __]", "True")]) { c in

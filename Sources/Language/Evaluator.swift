@@ -192,6 +192,8 @@ public final class Evaluator {
     var matcher: Matcher { Matcher(evaluator: self) }
     /// Current input line number (`$Line`).
     public var line = 1
+    /// Records evaluation chains while `Trace` runs; nil otherwise.
+    public var tracer: TraceRecorder?
     /// Deadlines of enclosing `TimeConstrained` calls (uptime nanoseconds), innermost last.
     public var deadlines: [UInt64] = []
     private var steps = 0
@@ -269,8 +271,18 @@ public final class Evaluator {
     public func evaluate(_ e: Expr) throws -> Expr {
         switch e {
         case .symbol(let s):
-            guard let v = s.ownValue else { return e }
+            guard let v = s.ownValue else { return s.computedValue?() ?? e }
             if case .symbol(let t) = v, t === s { return v }
+            if let t = tracer {
+                t.begin(e)
+                defer { t.end() }
+                t.note(v)
+                t.spliceNextChain(true)
+                defer { t.spliceNextChain(false) }
+                let value = try evaluate(v)
+                t.note(value)
+                return value
+            }
             return try evaluate(v)
         case .normal(let n):
             return try evaluateNormal(n)
@@ -280,9 +292,14 @@ public final class Evaluator {
     }
 
     func evaluateNormal(_ start: Normal) throws -> Expr {
-        if start.evaluatedAt == Symbol.generation { return .normal(start) }
+        if start.evaluatedAt == Symbol.generation || start.isInertList { return .normal(start) }
         depth += 1
-        defer { depth -= 1 }
+        let tracing = tracer
+        tracing?.begin(.normal(start))
+        defer {
+            depth -= 1
+            tracing?.end()
+        }
         if depth > recursionLimit {
             messages.issue(Symbol.intern("$RecursionLimit"), "reclim",
                            [.integer(recursionLimit)])
@@ -320,6 +337,7 @@ public final class Evaluator {
             // as a fixed point below also marks the stored value it came from: a large list is
             // then checked once per generation, not once per use.
             let expr = n.head.isIdentical(to: head) && Expr.identical(n.args, args) ? n : Normal(head, args)
+            if let t = tracing, expr !== n { t.note(.normal(expr), replacingStart: true) }
             guard let result = try applyRules(expr, head, attrs) else {
                 // No rule took the arguments: `Unevaluated` wrappers stay, as in Wolfram.
                 if let w = wrapped {
@@ -332,8 +350,10 @@ public final class Evaluator {
             }
             switch result {
             case .evaluated(let v):
+                tracing?.note(v)
                 return v
             case .rewritten(let r):
+                tracing?.note(r)
                 guard case .normal(let rn) = r else { return try evaluate(r) }
                 if rn === expr { return r }
                 if rn.evaluatedAt == Symbol.generation { return r }
@@ -518,6 +538,12 @@ public final class Evaluator {
 
     /// Evaluates a definition's right side, where `Return[x]` ends the function with x.
     func evaluateBody(_ body: Expr) throws -> RuleResult {
+        if let t = tracer {
+            // The body's evaluation continues the chain of the expression the rule rewrote.
+            t.note(body)
+            t.spliceNextChain(true)
+        }
+        defer { tracer?.spliceNextChain(false) }
         do {
             return .evaluated(try evaluate(body))
         } catch ControlFlow.returnValue(let v) {

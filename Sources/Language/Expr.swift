@@ -93,6 +93,31 @@ public final class Normal: @unchecked Sendable {
         self.args = args
     }
 
+    /// Whether this is a `List` of numbers, strings and such lists only, once found (0 unknown,
+    /// 1 yes, 2 no). Such a list is its own value whatever is defined (List is Locked), so the
+    /// evaluator returns it without a look inside: a stored 100,000 x 20 matrix costs nothing to
+    /// evaluate after a definition changed.
+    private var inertState: UInt8 = 0
+
+    /// See `inertState`. Lists nested deeper than a few levels are not looked into (and count as
+    /// not inert), so the check itself cannot recurse deeply.
+    public var isInertList: Bool { inert(depth: 0) }
+
+    private func inert(depth: Int) -> Bool {
+        if inertState != 0 { return inertState == 1 }
+        guard head.isSymbol(Sym.List) else { inertState = 2; return false }
+        guard depth < 8 else { return false }
+        let yes = args.allSatisfy { a in
+            switch a {
+            case .integer, .bigInteger, .rational, .real, .bigReal, .string: return true
+            case .normal(let n): return n.inert(depth: depth + 1)
+            default: return false
+            }
+        }
+        inertState = yes ? 1 : 2
+        return yes
+    }
+
     public var hashValue: Int {
         if let h = cachedHash { return h }
         var hasher = Hasher()

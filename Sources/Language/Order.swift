@@ -12,6 +12,33 @@ public enum Order {
 
     /// Negative, zero or positive.
     public static func compare(_ a: Expr, _ b: Expr) -> Int {
+        // Two calls of the same ordinary head (not Plus, Times, Power or Complex, which order by
+        // their terms) compare argument by argument, which is what the general rules below come
+        // to. A chain of such calls (the chain rule's Cos[Sin[Sin[...]]]) is walked down its
+        // last arguments in a loop, not by recursion, and a subexpression shared by both sides
+        // is equal to itself without a look inside.
+        var a = a, b = b
+        while case .normal(let x) = a, case .normal(let y) = b {
+            if x === y { return 0 }
+            guard x.args.count == y.args.count, case .symbol(let h) = x.head, case .symbol(let k) = y.head,
+                  h === k, !isTermHead(h), let last = x.args.indices.last else { break }
+            for i in 0..<last {
+                let c = compare(x.args[i], y.args[i])
+                if c != 0 { return c }
+            }
+            a = x.args[last]
+            b = y.args[last]
+        }
+        return compareTerms(a, b)
+    }
+
+    /// Whether expressions with head h order by their terms rather than argument by argument.
+    @inline(__always)
+    private static func isTermHead(_ h: Symbol) -> Bool {
+        h === Sym.Plus || h === Sym.Times || h === Sym.Power || h === Sym.Complex
+    }
+
+    private static func compareTerms(_ a: Expr, _ b: Expr) -> Int {
         switch (a.isNumber, b.isNumber) {
         case (true, true):
             let c = Numbers.compare(a, b) ?? 0
@@ -57,7 +84,9 @@ public enum Order {
         case (nil, nil):
             if a.hasHead(Sym.Power) || b.hasHead(Sym.Power) {
                 let c = byBase(a, b, tie: 0)
-                if c != 0 { return c }
+                // Two powers whose bases and exponents compared equal are equal: comparing them
+                // again structurally would double the work at every level of nested powers.
+                if c != 0 || (a.hasHead(Sym.Power) && b.hasHead(Sym.Power) && a.args.count == 2 && b.args.count == 2) { return c }
             }
         }
         return structural(a, b)

@@ -264,16 +264,33 @@ public final class Symbol: @unchecked Sendable {
         ownValue = s.ownValue
     }
 
-    /// A fresh local symbol `name$n` for `Module`.
-    public static func temporary(_ base: String) -> Symbol {
-        lock.lock()
-        moduleCounter += 1
-        let n = moduleCounter
-        lock.unlock()
+    /// A fresh local symbol `name$n` for `Module`, numbered by `nextModuleNumber()` unless a
+    /// number is given (one Module call numbers all its variables alike, as Wolfram does).
+    public static func temporary(_ base: String, number: Int? = nil) -> Symbol {
+        let n = number ?? nextModuleNumber()
         let s = Symbol(name: "\(base)$\(n)", temporary: true)
         s.attributes = [.temporary]
         return s
     }
+
+    /// Takes the next serial number for local symbols (`$ModuleNumber` is the one after it).
+    public static func nextModuleNumber() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        moduleCounter += 1
+        return moduleCounter
+    }
+
+    /// The serial number the next local symbol gets (`$ModuleNumber`).
+    public static var moduleNumber: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return moduleCounter + 1
+    }
+
+    /// A value computed when the symbol is evaluated and has no value of its own
+    /// (`$ModuleNumber`); nil for nearly every symbol.
+    public var computedValue: (() -> Expr)?
 }
 
 /// The heads that make an expression a pattern, as an enum so the matcher can switch on them.

@@ -84,6 +84,9 @@ enum StandardLibraryExamples {
     }
 
     static let core: [(String, String)] = [
+        // issue 18 additions (functional.nets, lists.nets, strings.nets)
+        ("ComposeList[{f, g}, x]", "{x, f[x], g[f[x]]}"), ("ListCorrelate[{a, b}, {x, y, z}]", "{a x + b y, a y + b z}"),
+        ("ListConvolve[{1, 1}, {1, 2, 3}]", "{3, 5}"), ("StringExtract[\"a b c\", 2]", "b"),
         // algebra.nets
         ("Variables[x^2 + a y]", "{a, x, y}"), ("Expand[(x + 1)^2]", "1 + 2 x + x^2"), ("Coefficient[(x + 2)^2, x]", "4"),
         ("Exponent[x^3 + 2 x + 1, x]", "3"), ("CoefficientList[(1 + x)^3, x]", "{1, 3, 3, 1}"),

@@ -21,5 +21,35 @@ extension KernelSuite {
         func derivative(_ input: String, _ expected: String) {
             #expect(eval(input) == expected, "\(input)")
         }
+
+        /// Builtins differentiate to Wolfram's closed forms, not to an unevaluated g'[x] (the
+        /// forms as Wolfram's D gives them, in OutputForm); functions Wolfram leaves as g'[x]
+        /// (Abs, Floor, Zeta) stay so. No message is issued.
+        @Test(.serialized, arguments: [
+            ("D[Gamma[x], x]", "Gamma[x] PolyGamma[0, x]"),
+            ("Gamma'[x]", "Gamma[x] PolyGamma[0, x]"),
+            ("D[LogGamma[x], x]", "PolyGamma[0, x]"),
+            ("D[PolyGamma[0, x], x]", "PolyGamma[1, x]"),
+            ("D[x!, x]", "Gamma[1 + x] PolyGamma[0, 1 + x]"),
+            ("D[Sec[x], x]", "Sec[x] Tan[x]"),
+            ("D[Csc[x], x]", "-(Cot[x] Csc[x])"),
+            ("D[Cot[x], x]", "-Csc[x]^2"),
+            ("D[ArcTanh[x], x]", "1/(1 - x^2)"),
+            ("D[ArcSinh[x], x]", "1/Sqrt[1 + x^2]"),
+            ("D[ArcCot[x], x]", "-1/(1 + x^2)"),
+            ("D[Sech[x], x]", "-(Sech[x] Tanh[x])"),
+            ("D[Coth[x], x]", "-Csch[x]^2"),
+            ("D[Erfc[x], x]", "-2 E^(-x^2)/Sqrt[Pi]"),
+            ("D[InverseErf[x], x]", "E^InverseErf[x]^2 Sqrt[Pi]/2"),
+            ("D[ArcTan[1, x], x]", "1/(1 + x^2)"),
+            ("D[Sec[2 x], x]", "2 Sec[2 x] Tan[2 x]"),
+            ("D[Abs[x], x]", "Abs'[x]"),
+            ("D[Floor[x], x]", "Floor'[x]"),
+        ])
+        func builtin(_ input: String, _ expected: String) {
+            let t = run(input)
+            #expect((t.syntaxError ?? t.result) == expected, "\(input)")
+            #expect(t.messages.isEmpty, "\(input): \(t.messages)")
+        }
     }
 }
