@@ -135,7 +135,10 @@ public enum Convolution {
         let input = UnsafeSendable(xp), kernel = UnsafeSendable(wp), output = UnsafeSendable(yp)
         // Each plane (image, channel) is written by exactly one worker. Rows accumulate
         // contiguous runs (dst[ox] += w * src[ox*stride + offset]) that the compiler vectorizes.
-        Parallel.forEach(planes) { p in
+        // Small planes go in runs of several, about eight runs per core, so that the cores do not
+        // contend for the loop's counter hundreds of times per layer (960 planes of 7 x 7).
+        let run = Swift.max(1, Swift.min(planes / (8 * Parallel.workers), 4096 / Swift.max(1, s.ho * s.wo)))
+        Parallel.forEach((planes + run - 1) / run) { r in for p in r * run..<Swift.min(planes, (r + 1) * run) {
             let c = p % s.c
             let src = input.value + p * s.h * s.w, dst = output.value + p * s.ho * s.wo, k = kernel.value + c * kh * kw
             if kh == 3 && kw == 3 && win.dilation == (1, 1) && win.stride.h == win.stride.w && win.stride.h <= 2 {
@@ -144,11 +147,11 @@ public enum Convolution {
                 if let act = e.vectorActivation,
                    nets_depthwise3x3(src, s.h, s.w, k, win.stride.h, win.padding.top, win.padding.left, dst, s.ho, s.wo,
                                      e.biases?[c] ?? 0, e.residual.map { $0 + p * s.ho * s.wo }, act) != 0 {
-                    return
+                    continue
                 }
                 depthwise3x3Plane(src, k, s, win, dst)
                 epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
-                return
+                continue
             }
             dst.update(repeating: 0, count: s.ho * s.wo)
             for oy in 0..<s.ho {
@@ -171,7 +174,7 @@ public enum Convolution {
                 }
             }
             epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
-        }
+        } }
     }
 
     /// A plane of a 3x3 depthwise convolution with stride 1 or 2, in a single pass per row: the

@@ -129,7 +129,7 @@ struct ConvolutionLayer: LayerOperator, Codable {
             try biases.withUnsafeBufferPointer { bias in
                 let epilogue = Epilogue(biases: bias.baseAddress, residual: residual ? xs.last : nil, activation: activation)
                 try Convolution.inference(xs[0], shape: s, weights: weights, window: win, groups: groups, epilogue: epilogue,
-                                          output: y, scratch: scratch, packed: packed)
+                                          output: y, scratch: scratch, packed: packed, planned: true)
             }
         }
 
