@@ -112,6 +112,59 @@ int nets_smallk_avx512(long m, long n, long k, const float *a, long lda, const f
     return 1;
 }
 
+/* At most 16 vectors of positions per plane (ho * wo <= 256). */
+#define FLAT_VECTORS 16
+
+AVX512 static void depthwise_flat512(const float *src, long p0, long p1, long channels, long h, long w, const float *k,
+                                     const float *bias, long pad_top, long pad_left, float *dst, long ho, long wo,
+                                     const float *residual, int act) {
+    const long plane = ho * wo, vectors = (plane + 15) / 16, in = h * w;
+    __mmask16 masks[FLAT_VECTORS][9];
+    long shift[9];
+    for (int t = 0; t < 9; t++) shift[t] = (t / 3 - pad_top) * w + (t % 3 - pad_left);
+    for (long v = 0; v < vectors; v++) {
+        /* The lanes whose kernel row i (column j) falls inside the image. */
+        unsigned rows[3] = {0, 0, 0}, cols[3] = {0, 0, 0};
+        for (int l = 0; l < 16 && 16 * v + l < plane; l++) {
+            const long q = 16 * v + l, oy = q / wo, ox = q % wo;
+            for (int i = 0; i < 3; i++) {
+                if (oy + i - pad_top >= 0 && oy + i - pad_top < h) rows[i] |= 1u << l;
+                if (ox + i - pad_left >= 0 && ox + i - pad_left < w) cols[i] |= 1u << l;
+            }
+        }
+        for (int t = 0; t < 9; t++) masks[v][t] = (__mmask16)(rows[t / 3] & cols[t % 3]);
+    }
+    const __mmask16 tail = (__mmask16)((1u << (plane - 16 * (vectors - 1))) - 1);
+    for (long p = p0; p < p1; p++) {
+        const long c = p % channels;
+        const float *s = src + p * in, *kc = k + 9 * c;
+        const float *r = residual ? residual + p * plane : NULL;
+        float *d = dst + p * plane;
+        __m512 taps[9];
+        for (int t = 0; t < 9; t++) taps[t] = _mm512_set1_ps(kc[t]);
+        const __m512 b = _mm512_set1_ps(bias ? bias[c] : 0);
+        for (long v = 0; v < vectors; v++) {
+            const long q = 16 * v;
+            __m512 acc = b;
+            for (int t = 0; t < 9; t++)
+                acc = _mm512_fmadd_ps(taps[t], _mm512_maskz_loadu_ps(masks[v][t], s + q + shift[t]), acc);
+            const __mmask16 m = v == vectors - 1 ? tail : (__mmask16)0xFFFF;
+            if (r) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(m, r + q));
+            _mm512_mask_storeu_ps(d + q, m, activate16w(acc, act));
+        }
+    }
+}
+
+int nets_depthwise3x3_flat_avx512(const float *src, long p0, long p1, long channels, long h, long w, const float *k,
+                                  const float *bias, long pad_top, long pad_left, float *dst, long ho, long wo,
+                                  const float *residual, int activation) {
+    if (!nets_wide_kernels() || p0 < 0 || p1 < p0 || channels < 1 || h < 1 || w < 1 || wo != w || ho < 1 ||
+        ho * wo > 16 * FLAT_VECTORS || pad_top < 0 || pad_top > 2 || pad_left < 0 || pad_left > 2)
+        return 0;
+    depthwise_flat512(src, p0, p1, channels, h, w, k, bias, pad_top, pad_left, dst, ho, wo, residual, activation);
+    return 1;
+}
+
 /* Four accumulators over the plane's whole vectors, the tail masked, one horizontal sum. */
 AVX512 static void global_sum512(const float *x, long planes, long size, int mean, float *y) {
     const float scale = mean ? 1.0f / (float)size : 1.0f;
@@ -145,6 +198,14 @@ int nets_smallk_avx512(long m, long n, long k, const float *a, long lda, const f
                        long ldb, float *c, long ldc, const float *bias, const float *residual, long ldr, int activation) {
     (void)m; (void)n; (void)k; (void)a; (void)lda; (void)brows; (void)b; (void)ldb; (void)c; (void)ldc;
     (void)bias; (void)residual; (void)ldr; (void)activation;
+    return 0;
+}
+
+int nets_depthwise3x3_flat_avx512(const float *src, long p0, long p1, long channels, long h, long w, const float *k,
+                                  const float *bias, long pad_top, long pad_left, float *dst, long ho, long wo,
+                                  const float *residual, int activation) {
+    (void)src; (void)p0; (void)p1; (void)channels; (void)h; (void)w; (void)k; (void)bias; (void)pad_top;
+    (void)pad_left; (void)dst; (void)ho; (void)wo; (void)residual; (void)activation;
     return 0;
 }
 

@@ -48,6 +48,9 @@ public final class InferencePlan: @unchecked Sendable {
     /// Number of steps after fusion (for tests and benchmarks).
     public var stepCount: Int { steps.count }
 
+    /// The first step that a batch runs once for all its examples, when there is one (for tests).
+    public var batchedTailStart: Int? { tail?.start }
+
     private func value() -> Int {
         valueCount += 1
         return valueCount - 1

@@ -98,7 +98,7 @@ extension Convolution {
         let hw = s.ho * s.wo
         let wp = UnsafeSendable(UnsafePointer(wts.storage.pointer)), input = UnsafeSendable(x), output = UnsafeSendable(y)
         if s.cg == 1 && s.og == 1 {
-            depthwise(x, wts.storage.pointer, s, win, y, epilogue: epilogue)
+            depthwise(x, wts.storage.pointer, s, win, y, epilogue: epilogue, wide: planned)
             return
         }
         let workers = Parallel.workers

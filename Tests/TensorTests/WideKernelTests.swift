@@ -5,7 +5,8 @@ import Testing
 /// The AVX-512 kernels that only inference plans use, against the AVX2 kernels they replace (on
 /// CPUs without AVX-512 both runs take the AVX2 path and the tests compare it with itself): the
 /// direct convolution for few input channels (MobileNet's stem and awkward shapes: row tails,
-/// output channels past a block of eight, two groups) and global pooling. In the serialized
+/// output channels past a block of eight, two groups), the flat depthwise kernel for small
+/// planes, and global pooling. In the serialized
 /// convolution suite, since they switch kernels off and on.
 extension ConvolutionKernelTests {
     static let wideCases: [Case] = [
@@ -14,6 +15,15 @@ extension ConvolutionKernelTests {
         Case(c: 3, h: 33, w: 33, o: 13, kernel: 3, stride: 2, padding: (0, 1, 0, 1)),
         Case(n: 1, c: 1, h: 28, w: 100, o: 7, kernel: 5),
         Case(c: 4, h: 11, w: 13, o: 18, kernel: 3, stride: 3, padding: (1, 0, 2, 1), groups: 2),
+        // Depthwise 3x3 stride 1 over small planes (the flat kernel): 7 x 7 and 14 x 14 as in
+        // MobileNet, asymmetric padding, a plane of exactly 16 vectors, one a column wide, and
+        // one past 256 positions (the AVX2 kernel on both sides).
+        Case(n: 1, c: 40, h: 7, w: 7, o: 40, kernel: 3, padding: (1, 1, 1, 1), groups: 40),
+        Case(c: 5, h: 14, w: 14, o: 5, kernel: 3, padding: (1, 1, 1, 1), groups: 5),
+        Case(c: 3, h: 9, w: 13, o: 3, kernel: 3, padding: (0, 2, 1, 1), groups: 3),
+        Case(c: 2, h: 16, w: 16, o: 2, kernel: 3, padding: (1, 1, 1, 1), groups: 2),
+        Case(c: 2, h: 5, w: 1, o: 2, kernel: 3, padding: (1, 1, 1, 1), groups: 2),
+        Case(c: 2, h: 17, w: 17, o: 2, kernel: 3, padding: (1, 1, 1, 1), groups: 2),
     ]
 
     /// The plan's convolution (`planned`) with the AVX-512 kernels on or off.

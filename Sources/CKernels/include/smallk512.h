@@ -27,6 +27,16 @@ int nets_conv_rows_avx512(const float *src, long c, long h, long w, const float 
                           long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0, long oy1,
                           const float *bias, const float *residual, int activation);
 
+/* Planes [p0, p1) of a 3x3 depthwise convolution, stride 1, over small images (ho * wo <= 256)
+   whose output rows are as wide as the input's (wo == w): plane p reads src + p h w with the
+   kernel k + 9 (p % channels) and bias[p % channels] (bias may be NULL), and writes
+   dst + p ho wo = act(conv + bias + residual + p ho wo) (residual may be NULL). The plane is
+   one flat vector of positions: each tap is one masked load at a fixed offset, the masks (the
+   taps that fall outside the image) computed once for every plane of the call. */
+int nets_depthwise3x3_flat_avx512(const float *src, long p0, long p1, long channels, long h, long w, const float *k,
+                                  const float *bias, long pad_top, long pad_left, float *dst, long ho, long wo,
+                                  const float *residual, int activation);
+
 /* y[p] = mean (or sum, when `mean` is 0) of the `size` floats at x + p * size, for p < planes. */
 int nets_global_sum_avx512(const float *x, long planes, long size, int mean, float *y);
 
