@@ -3,12 +3,16 @@
 #include "smallk512.h"
 #include "kernels.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static int wide_state = -1; /* -1 unknown, 0 off, 1 on */
 
 int nets_wide_kernels(void) {
     int state = __atomic_load_n(&wide_state, __ATOMIC_RELAXED);
     if (state < 0) {
-        state = nets_cpu_vector_level() >= 2;
+        const char *env = getenv("NETS_WIDE_KERNELS");
+        state = nets_cpu_vector_level() >= 2 && !(env && strcmp(env, "0") == 0);
         __atomic_store_n(&wide_state, state, __ATOMIC_RELAXED);
     }
     return state && nets_vector_kernels();

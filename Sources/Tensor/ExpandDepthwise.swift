@@ -36,6 +36,21 @@ extension Convolution {
         guard ResourcePolicy.admits(16 * hw * Swift.max(workers, 1), bytesEach: 4) else {
             throw TensorError("the expanded planes of \(hw) positions do not fit in memory")
         }
+        if s.n * o * hw <= smallExpansion, let packed = e.packed {
+            // Small images: the whole expansion fits in the cache, and whole layers split better
+            // over the cores than blocks of 16 channels do.
+            scratch.reserve(workers: 1, count: s.n * o * hw)
+            let middle = scratch.buffer(0)
+            let es = try shape(xs, e.weights, Window(kernel: (1, 1)), 1)
+            let done = e.biases.withUnsafeBufferPointer { b in
+                channelBlocked(UnsafeSendable(x), es, packed, Epilogue(biases: b.baseAddress, activation: e.activation),
+                               UnsafeSendable(middle), workers: Parallel.workers)
+            }
+            if done {
+                depthwise(middle, wts.storage.pointer, s, win, y, epilogue: epilogue, wide: true)
+                return
+            }
+        }
         scratch.reserve(workers: workers, count: 16 * hw)
         let input = UnsafeSendable(x), output = UnsafeSendable(y), kernel = UnsafeSendable(UnsafePointer(wts.storage.pointer))
         let taps = win.kernel.h * win.kernel.w
@@ -61,6 +76,10 @@ extension Convolution {
             }
         }
     }
+
+    /// Expansions of at most this many floats (1 MB: MobileNet's from 28 x 28 on) run whole,
+    /// then the depthwise convolution over them.
+    static let smallExpansion = 1 << 18
 
     /// The expansion's output channels `channels` for one image (K x hw) into `buffer` (one
     /// plane per channel), by the portable code: for when the vector kernels are off.

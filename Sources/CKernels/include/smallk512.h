@@ -7,7 +7,8 @@
    turned off, or the arguments are outside what it handles; the caller then takes another path. */
 
 /* 1 when the AVX-512 kernels run (the CPU has AVX-512 F/BW/DQ/VL, the vector kernels are on,
-   and nets_set_wide_kernels has not turned them off). */
+   and neither nets_set_wide_kernels nor NETS_WIDE_KERNELS=0 in the environment has turned them
+   off). */
 int nets_wide_kernels(void);
 
 /* Turns the AVX-512 kernels of this header on (where the CPU allows) or off, for tests that
