@@ -103,7 +103,7 @@ extension Convolution {
         }
         let workers = Parallel.workers
         let pointwise = isPointwise(win)
-        if !pointwise, direct(input, s, win, wp, epilogue, output, workers: workers, wide: planned) { return }
+        if !pointwise, direct(input, s, win, wp, epilogue, output, workers: workers, wide: planned && wideDirect) { return }
         if pointwise, hw < channelBlockedBelow || PackedWeights.wide, let packed, channelBlocked(input, s, packed, epilogue, output, workers: workers) {
             return
         }
@@ -190,6 +190,11 @@ extension Convolution {
         while (blocks * spans) % items != 0 && blocks * spans < 4 * items && positions / (spans + 1) >= 64 { spans += 1 }
         return (blocks, spans)
     }
+
+    /// Whether plans run their convolutions with few input channels (the stem) on the AVX-512
+    /// kernel: off, as it measured slower than the AVX2 one on MobileNet's stem (0.51 against
+    /// 0.41 ms, one core, release build); `NETS_WIDE_DIRECT=1` turns it on, for measuring.
+    static let wideDirect = ProcessInfo.processInfo.environment["NETS_WIDE_DIRECT"] == "1"
 
     /// Images with fewer positions than this take the channel-blocked kernel for their 1x1
     /// convolutions (their rows are too short to vectorise over: 7 x 7 = 49 is three vectors and

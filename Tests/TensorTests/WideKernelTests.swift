@@ -44,9 +44,17 @@ extension ConvolutionKernelTests {
                 try residual.withUnsafeBufferPointer { rp in
                     try y.withUnsafeMutableBufferPointer { yp in
                         let epilogue = Epilogue(biases: bp.baseAddress, residual: rp.baseAddress, activation: .relu6)
-                        try Convolution.inference(xp.baseAddress!, shape: [cs.n, cs.c, cs.h, cs.w], weights: k, window: win,
-                                                  groups: cs.groups, epilogue: epilogue, output: yp.baseAddress!,
-                                                  scratch: Scratch(), planned: true)
+                        if cs.groups == cs.c && cs.o == cs.c {
+                            try Convolution.inference(xp.baseAddress!, shape: [cs.n, cs.c, cs.h, cs.w], weights: k, window: win,
+                                                      groups: cs.groups, epilogue: epilogue, output: yp.baseAddress!,
+                                                      scratch: Scratch(), planned: true)
+                        } else {
+                            // The direct kernel itself: plans leave its AVX-512 form off (`wideDirect`).
+                            let s = try Convolution.shape([cs.n, cs.c, cs.h, cs.w], k, win, cs.groups)
+                            #expect(Convolution.direct(UnsafeSendable(UnsafePointer(xp.baseAddress!)), s, win,
+                                                       UnsafeSendable(UnsafePointer(k.storage.pointer)), epilogue,
+                                                       UnsafeSendable(yp.baseAddress!), workers: Parallel.workers, wide: wide))
+                        }
                     }
                 }
             }
