@@ -4,8 +4,8 @@ import Testing
 /// The fused expansion + depthwise convolution against the two convolutions run one after the
 /// other (the 1x1 with packed weights, then the depthwise one with the training path's kernels),
 /// both epilogues included (ReLU6 after each, the residual after the depthwise one): expanded
-/// channels past a block of 16, stride 1 and 2, small planes (the flat kernel), two images, and
-/// the portable code with the vector kernels off. Within 1e-5. In the serialized convolution
+/// channels past a block of 16, stride 1 and 2, small planes (the flat kernel), expansions run
+/// whole and in blocks, two images, and the portable code with the vector kernels off. Within 1e-5. In the serialized convolution
 /// suite, since one case switches the vector kernels off.
 extension ConvolutionKernelTests {
     struct Fused: CustomStringConvertible, Sendable {
@@ -16,6 +16,8 @@ extension ConvolutionKernelTests {
     static let fusedCases = [
         Fused(n: 1, k: 16, o: 96, h: 20, w: 22, stride: 2), Fused(n: 2, k: 24, o: 40, h: 9, w: 11, stride: 1),
         Fused(n: 1, k: 8, o: 20, h: 7, w: 7, stride: 1), Fused(n: 1, k: 5, o: 16, h: 30, w: 30, stride: 1),
+        // Past `smallExpansion`: blocks of 16 expanded channels through the worker's scratch.
+        Fused(n: 1, k: 8, o: 40, h: 112, w: 120, stride: 2), Fused(n: 2, k: 3, o: 17, h: 130, w: 125, stride: 1),
     ]
 
     static func fusedOutputs(_ f: Fused) throws -> (fused: [Float], separate: [Float], portable: [Float]) {
