@@ -5,6 +5,7 @@
    no FMA) unless the whole module is built for a newer CPU; here only these functions are, and
    only called after a CPU check. */
 #include "kernels.h"
+#include "smallk512.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -393,10 +394,10 @@ AVX2 static void copy_phase(const float *in, long w, long stride, long offset, f
 /* Output rows [oy0, oy1) of one image. The input rows they need are copied, zero-padded and
    split by column phase (column x of phase q is padded column x * stride + q), so the receptive
    field of tap (ch, ki, kj) along an output row is one contiguous run: the GEMM reads B straight
-   from the copy, with no im2col matrix. */
+   from the copy, with no im2col matrix. `wide`: the GEMM is the AVX-512 one where it runs. */
 AVX2 static int conv_rows_avx2(const float *src, long ch, long h, long w, const float *wts, long o, long kh, long kw,
                                long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0,
-                               long oy1, const float *bias, const float *residual, int act) {
+                               long oy1, const float *bias, const float *residual, int act, int wide) {
     const long k = ch * kh * kw;
     long rows, span, qw, n;
     /* Sizes come from a net's shapes: any overflow, or a scratch over 2^31 floats, is "not done"
@@ -429,7 +430,10 @@ AVX2 static int conv_rows_avx2(const float *src, long ch, long h, long w, const 
             for (long ki = 0; ki < kh; ki++)
                 for (long kj = 0; kj < kw; kj++)
                     brows[p++] = pad + ((c * rows + (oy - oy0) * stride + ki) * stride + kj % stride) * qw + kj / stride;
-        smallk_rows(o, wo, k, wts, k, brows, NULL, 0, dst + oy * wo, plane, bias, residual ? residual + oy * wo : NULL, plane, act);
+        float *out = dst + oy * wo;
+        const float *res = residual ? residual + oy * wo : NULL;
+        if (wide && nets_smallk_avx512(o, wo, k, wts, k, brows, NULL, 0, out, plane, bias, res, plane, act)) continue;
+        smallk_rows(o, wo, k, wts, k, brows, NULL, 0, out, plane, bias, res, plane, act);
     }
     release_large_scratch();
     return 1;
@@ -554,21 +558,37 @@ int nets_gemm_smallk(long m, long n, long k, const float *a, long lda, const flo
 #endif
 }
 
-int nets_conv_rows(const float *src, long c, long h, long w, const float *weights, long o, long kh, long kw,
-                   long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0, long oy1,
-                   const float *bias, const float *residual, int activation) {
+/* nets_conv_rows and nets_conv_rows_avx512: `wide` picks the AVX-512 GEMM. */
+static int conv_rows(const float *src, long c, long h, long w, const float *weights, long o, long kh, long kw,
+                     long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0, long oy1,
+                     const float *bias, const float *residual, int activation, int wide) {
 #ifdef NETS_X86
     if (!nets_vector_kernels() || c * kh * kw > NETS_SMALLK_MAX || stride < 1 || pad_top < 0 || pad_left < 0 ||
         oy0 < 0 || oy1 > ho || oy0 >= oy1 || wo < 1)
         return 0;
     return conv_rows_avx2(src, c, h, w, weights, o, kh, kw, stride, pad_top, pad_left, dst, ho, wo, oy0, oy1, bias,
-                          residual, activation);
+                          residual, activation, wide);
 #else
     (void)src; (void)c; (void)h; (void)w; (void)weights; (void)o; (void)kh; (void)kw; (void)stride;
     (void)pad_top; (void)pad_left; (void)dst; (void)ho; (void)wo; (void)oy0; (void)oy1; (void)bias;
-    (void)residual; (void)activation;
+    (void)residual; (void)activation; (void)wide;
     return 0;
 #endif
+}
+
+int nets_conv_rows(const float *src, long c, long h, long w, const float *weights, long o, long kh, long kw,
+                   long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0, long oy1,
+                   const float *bias, const float *residual, int activation) {
+    return conv_rows(src, c, h, w, weights, o, kh, kw, stride, pad_top, pad_left, dst, ho, wo, oy0, oy1, bias,
+                     residual, activation, 0);
+}
+
+int nets_conv_rows_avx512(const float *src, long c, long h, long w, const float *weights, long o, long kh, long kw,
+                          long stride, long pad_top, long pad_left, float *dst, long ho, long wo, long oy0, long oy1,
+                          const float *bias, const float *residual, int activation) {
+    if (!nets_wide_kernels()) return 0;
+    return conv_rows(src, c, h, w, weights, o, kh, kw, stride, pad_top, pad_left, dst, ho, wo, oy0, oy1, bias,
+                     residual, activation, 1);
 }
 
 int nets_depthwise3x3_backward(const float *x, long h, long w, const float *g, long ho, long wo, const float *k,

@@ -102,6 +102,82 @@ AVX512 static void pointwise_avx512(const float *packed, const float *bias16, lo
     }
 }
 
+/* Output-channel-vectorised tile: nb (1 or 2) blocks of 16 output channels x np (at most 7)
+   positions from q: acc[b][j] holds the 16 channels of position q + j, fed per input channel by
+   one load of each block's packed weights and one broadcast of x per position. The epilogue
+   scatters each position's channels to their rows (gathering the residual the same way), the
+   lanes past the live channels masked off. */
+INLINE_AVX512 void oc_tile(const int nb, const int np, const float *pw, long k, const float *bias16, const float *x,
+                           long ldx, long q, float *y, long ldy, const float *res, long ldr, long live, int act) {
+    __m512 acc[2][7];
+    for (int b = 0; b < nb; b++) {
+        const __m512 start = _mm512_loadu_ps(bias16 + 16 * b);
+        for (int j = 0; j < np; j++) acc[b][j] = start;
+    }
+    const float *w1 = pw + 16 * k;
+    for (long p = 0; p < k; p++) {
+        const __m512 a0 = _mm512_loadu_ps(pw + 16 * p), a1 = nb > 1 ? _mm512_loadu_ps(w1 + 16 * p) : a0;
+        const float *xp = x + p * ldx + q;
+        for (int j = 0; j < np; j++) {
+            const __m512 v = _mm512_set1_ps(xp[j]);
+            acc[0][j] = _mm512_fmadd_ps(a0, v, acc[0][j]);
+            if (nb > 1) acc[1][j] = _mm512_fmadd_ps(a1, v, acc[1][j]);
+        }
+    }
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i rows = _mm512_mullo_epi32(lanes, _mm512_set1_epi32((int)ldy));
+    const __m512i rrows = _mm512_mullo_epi32(lanes, _mm512_set1_epi32((int)ldr));
+    for (int b = 0; b < nb; b++) {
+        const long n = live - 16 * b < 16 ? live - 16 * b : 16;
+        const __mmask16 m = (__mmask16)((1u << n) - 1);
+        for (int j = 0; j < np; j++) {
+            __m512 v = acc[b][j];
+            if (res) v = _mm512_add_ps(v, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, rrows, res + 16 * b * ldr + q + j, 4));
+            _mm512_mask_i32scatter_ps(y + 16 * b * ldy + q + j, m, rows, activate16(v, act), 4);
+        }
+    }
+}
+
+#define OC_TILE(NP)                                                                                                 \
+    case NP:                                                                                                        \
+        if (nb == 2) oc_tile(2, NP, pw, k, bias16 + oc0, x, ldx, q, yb, ldy, rb, ldr, live, act);                   \
+        else oc_tile(1, NP, pw, k, bias16 + oc0, x, ldx, q, yb, ldy, rb, ldr, live, act);                           \
+        break;
+
+/* Pairs of blocks x tiles of seven positions (the last tile shorter). */
+AVX512 static void pointwise_channels512(const float *packed, const float *bias16, long o, long k, const float *x,
+                                         long ldx, long p0, long p1, float *y, long ldy, const float *residual,
+                                         long ldr, int act, long blk0, long blk1) {
+    for (long blk = blk0; blk < blk1; blk += 2) {
+        const int nb = blk + 1 < blk1 ? 2 : 1;
+        const long oc0 = 16 * blk, live = o - oc0 < 16 * nb ? o - oc0 : 16 * nb;
+        const float *pw = packed + oc0 * k, *rb = residual ? residual + oc0 * ldr : NULL;
+        float *yb = y + oc0 * ldy;
+        for (long q = p0; q < p1; q += 7) {
+            switch (p1 - q < 7 ? p1 - q : 7) {
+                OC_TILE(7)
+                OC_TILE(6)
+                OC_TILE(5)
+                OC_TILE(4)
+                OC_TILE(3)
+                OC_TILE(2)
+                OC_TILE(1)
+            }
+        }
+    }
+}
+
+int nets_pointwise_channels_avx512(const float *packed, const float *bias16, long o, long k, const float *x, long ldx,
+                                   long p0, long p1, float *y, long ldy, const float *residual, long ldr, int activation,
+                                   long blk0, long blk1) {
+    /* The scatter's row offsets (15 rows of ldy) must fit in 32 bits. */
+    if (nets_cpu_vector_level() < 2 || !nets_vector_kernels() || o < 1 || k < 1 || p0 < 0 || p1 < p0 || blk0 < 0 ||
+        blk1 > (o + 15) / 16 || ldy < 0 || ldy > (1L << 26) || ldr < 0 || ldr > (1L << 26))
+        return 0;
+    pointwise_channels512(packed, bias16, o, k, x, ldx, p0, p1, y, ldy, residual, ldr, activation, blk0, blk1);
+    return 1;
+}
+
 int nets_pointwise_avx512(const float *packed, const float *bias16, long o, long k, const float *x, long ldx, long p0,
                           long p1, float *y, long ldy, const float *residual, long ldr, int activation, long blk0,
                           long blk1) {
@@ -113,6 +189,14 @@ int nets_pointwise_avx512(const float *packed, const float *bias16, long o, long
 }
 
 #else
+
+int nets_pointwise_channels_avx512(const float *packed, const float *bias16, long o, long k, const float *x, long ldx,
+                                   long p0, long p1, float *y, long ldy, const float *residual, long ldr, int activation,
+                                   long blk0, long blk1) {
+    (void)packed; (void)bias16; (void)o; (void)k; (void)x; (void)ldx; (void)p0; (void)p1; (void)y; (void)ldy;
+    (void)residual; (void)ldr; (void)activation; (void)blk0; (void)blk1;
+    return 0;
+}
 
 int nets_pointwise_avx512(const float *packed, const float *bias16, long o, long k, const float *x, long ldx, long p0,
                           long p1, float *y, long ldy, const float *residual, long ldr, int activation, long blk0,

@@ -31,17 +31,25 @@ public final class InferencePlan: @unchecked Sendable {
     private var runners: [Runner] = [Runner()]
     /// Per-step timing when `NETS_PLAN_PROFILE` is set.
     private var profile: PlanProfile?
+    /// Where a batch stops running example by example: the first step that batches the tail
+    /// (`PlannedOperation.batchesTail`) and the value it reads, when the steps from there on
+    /// read nothing computed before it but that value.
+    private var tail: (start: Int, value: Int)?
 
     /// Compiles a net; nets with parts that have no inference form (loss layers) throw.
     public init(_ net: Net) throws {
         result = try emit(net, [0])
         fuse()
         for i in steps.indices { steps[i].op = steps[i].op.prepared() }
+        tail = batchedTail()
         if PlanProfile.enabled { profile = PlanProfile(steps: steps.count) }
     }
 
     /// Number of steps after fusion (for tests and benchmarks).
     public var stepCount: Int { steps.count }
+
+    /// The first step that a batch runs once for all its examples, when there is one (for tests).
+    public var batchedTailStart: Int? { tail?.start }
 
     private func value() -> Int {
         valueCount += 1
@@ -107,6 +115,18 @@ public final class InferencePlan: @unchecked Sendable {
         }
     }
 
+    /// The start of the tail that runs on the whole batch at once, and the value it reads; nil
+    /// when no step asks for it, or the steps after it read values from before it.
+    private func batchedTail() -> (start: Int, value: Int)? {
+        guard let start = steps.firstIndex(where: { $0.op.batchesTail }), start > 0,
+              steps[start].inputs.count == 1, !steps.contains(where: { $0.op.batchesExamples }) else { return nil }
+        let value = steps[start].inputs[0]
+        let later = Set(steps[start...].map(\.output))
+        guard later.contains(result), value != result,
+              steps[start...].allSatisfy({ $0.inputs.allSatisfy { $0 == value || later.contains($0) } }) else { return nil }
+        return (start, value)
+    }
+
     // MARK: Running
 
     /// The net applied to a batch (leading dimension). A batch of several examples runs as one
@@ -132,9 +152,11 @@ public final class InferencePlan: @unchecked Sendable {
         // GEMM (the classifier's), spin for a while and take the cores from the next layers.
         guard x.rank >= 2, workers >= 2 else { return try BLAS.singleThreaded { try run(x, runners[0]) } }
         while runners.count < workers { runners.append(Runner()) }
-        // One example per job, or a core's share of the batch for steps that batch examples.
+        // One example per job, or a core's share of the batch for steps that batch examples; a
+        // tail that batches runs once, on every example's value, after the jobs.
         let perJob = steps.contains(where: { $0.op.batchesExamples }) ? (n + workers - 1) / workers : 1
         let jobs = (n + perJob - 1) / perJob
+        let head = tail.map { (0..<$0.start, $0.value) } ?? (steps.indices, result)
         let results = Results(count: jobs)
         defer { results.deallocate() }
         let next = Atomic<Int>(0)
@@ -143,11 +165,13 @@ public final class InferencePlan: @unchecked Sendable {
                 let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard i < jobs, !stop() else { return }
                 let examples = i * perJob..<Swift.min(n, (i + 1) * perJob)
-                results.slots[i] = Result { try self.run(x.slice(examples), self.runners[w]) }
+                results.slots[i] = Result { try self.run(x.slice(examples), self.runners[w], head.0, output: head.1) }
             }
         }
         if stop() { throw NetError("interrupted", "the evaluation was interrupted") }
-        return try Tensor.concatenate(results.slots.map { try ($0 ?? .failure(NetError("eval", "an example was not run"))).get() })
+        let y = try Tensor.concatenate(results.slots.map { try ($0 ?? .failure(NetError("eval", "an example was not run"))).get() })
+        guard let tail else { return y }
+        return try BLAS.singleThreaded { try run(y, runners[0], tail.start..<steps.count, input: tail.value, output: result) }
     }
 
     /// One slot per job's examples, each written by the one job that ran it.
@@ -164,14 +188,19 @@ public final class InferencePlan: @unchecked Sendable {
     }
 
     private func run(_ x: Tensor, _ runner: Runner) throws -> Tensor {
+        try run(x, runner, steps.indices, output: result)
+    }
+
+    /// Steps `range` with `x` as value `input`, giving value `output`.
+    private func run(_ x: Tensor, _ runner: Runner, _ range: Range<Int>, input: Int = 0, output result: Int) throws -> Tensor {
         var storage = [Storage?](repeating: nil, count: valueCount)
         var shapes = [[Int]](repeating: [], count: valueCount)
         var remaining = [Int](repeating: 0, count: valueCount)
-        for s in steps { for v in s.inputs { remaining[v] += 1 } }
+        for s in steps[range] { for v in s.inputs { remaining[v] += 1 } }
         remaining[result] += 1
         var holders: [ObjectIdentifier: Int] = [:]
-        storage[0] = x.storage
-        shapes[0] = x.shape
+        storage[input] = x.storage
+        shapes[input] = x.shape
         holders[ObjectIdentifier(x.storage)] = 1
         func release(_ v: Int) {
             remaining[v] -= 1
@@ -179,7 +208,7 @@ public final class InferencePlan: @unchecked Sendable {
             storage[v] = nil
             let id = ObjectIdentifier(s)
             holders[id, default: 1] -= 1
-            if holders[id] == 0 && v != 0 && s !== x.storage { runner.pool.append(s) }
+            if holders[id] == 0 && v != input && s !== x.storage { runner.pool.append(s) }
         }
         func take(_ count: Int) -> Storage {
             var best: Int?
@@ -189,9 +218,13 @@ public final class InferencePlan: @unchecked Sendable {
             if let k = best { return runner.pool.remove(at: k) }
             return Storage(count: count)
         }
-        for (index, step) in steps.enumerated() {
+        for index in range {
+            let step = steps[index]
             let started = profile == nil ? 0 : PlanProfile.now()
-            let ins = step.inputs.map { storage[$0]! }
+            let ins = try step.inputs.map { v in
+                guard let s = storage[v] else { throw NetError("eval", "a step of the plan reads a value not computed yet") }
+                return s
+            }
             let inShapes = step.inputs.map { shapes[$0] }
             let outShape = try step.op.outputShape(inShapes)
             let out: Storage

@@ -127,50 +127,65 @@ public enum Convolution {
         return workspace?.keep(y) ?? y
     }
 
-    /// Depthwise convolution computed directly, images spread over the cores.
+    /// Depthwise convolution computed directly, images spread over the cores. `wide`: small
+    /// planes of a 3x3 stride-1 convolution take the AVX-512 flat kernel where it runs (inference
+    /// plans only).
     static func depthwise(_ xp: UnsafePointer<Float>, _ wp: UnsafePointer<Float>, _ s: Shape, _ win: Window,
-                          _ yp: UnsafeMutablePointer<Float>, epilogue: Epilogue? = nil) {
+                          _ yp: UnsafeMutablePointer<Float>, epilogue: Epilogue? = nil, wide: Bool = false) {
         let kh = win.kernel.h, kw = win.kernel.w
         let planes = s.n * s.c
         let input = UnsafeSendable(xp), kernel = UnsafeSendable(wp), output = UnsafeSendable(yp)
         // Each plane (image, channel) is written by exactly one worker. Rows accumulate
         // contiguous runs (dst[ox] += w * src[ox*stride + offset]) that the compiler vectorizes.
-        Parallel.forEach(planes) { p in
-            let c = p % s.c
-            let src = input.value + p * s.h * s.w, dst = output.value + p * s.ho * s.wo, k = kernel.value + c * kh * kw
-            if kh == 3 && kw == 3 && win.dilation == (1, 1) && win.stride.h == win.stride.w && win.stride.h <= 2 {
-                // The vector kernel, epilogue in registers, when the CPU has AVX2 and FMA.
-                let e = epilogue ?? Epilogue()
-                if let act = e.vectorActivation,
-                   nets_depthwise3x3(src, s.h, s.w, k, win.stride.h, win.padding.top, win.padding.left, dst, s.ho, s.wo,
-                                     e.biases?[c] ?? 0, e.residual.map { $0 + p * s.ho * s.wo }, act) != 0 {
-                    return
-                }
-                depthwise3x3Plane(src, k, s, win, dst)
-                epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
+        // Small planes go in runs of several, about eight runs per core, so that the cores do not
+        // contend for the loop's counter hundreds of times per layer (960 planes of 7 x 7).
+        let run = Swift.max(1, Swift.min(planes / (8 * Parallel.workers), 4096 / Swift.max(1, s.ho * s.wo)))
+        let flat = wide && kh == 3 && kw == 3 && win.dilation == (1, 1) && win.stride == (1, 1) && s.wo == s.w
+            && s.ho * s.wo <= 256
+        Parallel.forEach((planes + run - 1) / run) { r in
+            let p0 = r * run, p1 = Swift.min(planes, (r + 1) * run)
+            if flat, let e = epilogue, let act = e.vectorActivation,
+               nets_depthwise3x3_flat_avx512(input.value, p0, p1, s.c, s.h, s.w, kernel.value, e.biases, win.padding.top,
+                                             win.padding.left, output.value, s.ho, s.wo, e.residual, act) != 0 {
                 return
             }
-            dst.update(repeating: 0, count: s.ho * s.wo)
-            for oy in 0..<s.ho {
-                let out = dst + oy * s.wo
-                for ki in 0..<kh {
-                    let iy = oy * win.stride.h - win.padding.top + ki * win.dilation.h
-                    if iy < 0 || iy >= s.h { continue }
-                    let row = src + iy * s.w
-                    for kj in 0..<kw {
-                        let (lo, hi, off) = validRange(kj, s, win)
-                        if lo >= hi { continue }
-                        let wv = k[ki * kw + kj]
-                        if win.stride.w == 1 {
-                            axpy(wv, row + lo + off, out + lo, hi - lo)
-                        } else {
-                            let sw = win.stride.w
-                            for ox in lo..<hi { out[ox] += wv * row[ox * sw + off] }
+            for p in p0..<p1 {
+                let c = p % s.c
+                let src = input.value + p * s.h * s.w, dst = output.value + p * s.ho * s.wo, k = kernel.value + c * kh * kw
+                if kh == 3 && kw == 3 && win.dilation == (1, 1) && win.stride.h == win.stride.w && win.stride.h <= 2 {
+                    // The vector kernel, epilogue in registers, when the CPU has AVX2 and FMA.
+                    let e = epilogue ?? Epilogue()
+                    if let act = e.vectorActivation,
+                       nets_depthwise3x3(src, s.h, s.w, k, win.stride.h, win.padding.top, win.padding.left, dst, s.ho, s.wo,
+                                         e.biases?[c] ?? 0, e.residual.map { $0 + p * s.ho * s.wo }, act) != 0 {
+                        continue
+                    }
+                    depthwise3x3Plane(src, k, s, win, dst)
+                    epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
+                    continue
+                }
+                dst.update(repeating: 0, count: s.ho * s.wo)
+                for oy in 0..<s.ho {
+                    let out = dst + oy * s.wo
+                    for ki in 0..<kh {
+                        let iy = oy * win.stride.h - win.padding.top + ki * win.dilation.h
+                        if iy < 0 || iy >= s.h { continue }
+                        let row = src + iy * s.w
+                        for kj in 0..<kw {
+                            let (lo, hi, off) = validRange(kj, s, win)
+                            if lo >= hi { continue }
+                            let wv = k[ki * kw + kj]
+                            if win.stride.w == 1 {
+                                axpy(wv, row + lo + off, out + lo, hi - lo)
+                            } else {
+                                let sw = win.stride.w
+                                for ox in lo..<hi { out[ox] += wv * row[ox * sw + off] }
+                            }
                         }
                     }
                 }
+                epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
             }
-            epilogue?.apply(dst, count: s.ho * s.wo, channel: c, offset: p * s.ho * s.wo)
         }
     }
 

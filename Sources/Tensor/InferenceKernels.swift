@@ -89,19 +89,21 @@ extension Convolution {
     /// scratch; depthwise convolutions use the direct kernel.
     /// A 1x1 convolution with `packed` weights (the same weights, with the epilogue's biases)
     /// over a small image (under `channelBlockedBelow` positions) runs the channel-blocked kernel.
+    /// `planned`: the call comes from an inference plan, whose convolutions with few input
+    /// channels (the stem) take the AVX-512 kernel where it runs; training keeps the AVX2 one.
     public static func inference(_ x: UnsafePointer<Float>, shape xs: [Int], weights wts: Tensor, window win: Window, groups: Int,
                                  epilogue: Epilogue, output y: UnsafeMutablePointer<Float>, scratch: Scratch,
-                                 packed: PackedWeights? = nil) throws {
+                                 packed: PackedWeights? = nil, planned: Bool = false) throws {
         let s = try shape(xs, wts, win, groups)
         let hw = s.ho * s.wo
         let wp = UnsafeSendable(UnsafePointer(wts.storage.pointer)), input = UnsafeSendable(x), output = UnsafeSendable(y)
         if s.cg == 1 && s.og == 1 {
-            depthwise(x, wts.storage.pointer, s, win, y, epilogue: epilogue)
+            depthwise(x, wts.storage.pointer, s, win, y, epilogue: epilogue, wide: planned)
             return
         }
         let workers = Parallel.workers
         let pointwise = isPointwise(win)
-        if !pointwise, direct(input, s, win, wp, epilogue, output, workers: workers) { return }
+        if !pointwise, direct(input, s, win, wp, epilogue, output, workers: workers, wide: planned && wideDirect) { return }
         if pointwise, hw < channelBlockedBelow || PackedWeights.wide, let packed, channelBlocked(input, s, packed, epilogue, output, workers: workers) {
             return
         }
@@ -152,20 +154,18 @@ extension Convolution {
     }
 
     /// The channel-blocked kernel for a 1x1 convolution with packed weights: items are images x
-    /// ranges of output-channel blocks x ranges of positions (a single image's blocks split over
-    /// the cores, and its positions too when it has fewer blocks than twice the cores). False
-    /// when it does not apply.
+    /// ranges of output-channel blocks x ranges of positions. Fewer images than cores split
+    /// each image into single blocks, and its positions too when the blocks do not divide
+    /// evenly among the cores (9 blocks as 18 items rather than 3, 3 and 3, which left one core
+    /// idle for a third of the layer). False when it does not apply.
     static func channelBlocked(_ input: UnsafeSendable<UnsafePointer<Float>>, _ s: Shape, _ packed: PackedWeights,
                                _ epilogue: Epilogue, _ output: UnsafeSendable<UnsafeMutablePointer<Float>>,
                                workers: Int) -> Bool {
         guard s.groups == 1, packed.outputs == s.o, packed.inputs == s.k,
               let act = epilogue.vectorActivation else { return false }
         let hw = s.ho * s.wo, blocks = packed.blocks
-        let wanted = s.n >= workers ? 1 : (2 * workers + s.n - 1) / s.n
-        let parts = Swift.min(blocks, wanted)
+        let (parts, spans) = s.n >= workers ? (1, 1) : split(blocks: blocks, positions: hw, items: workers / s.n)
         let per = (blocks + parts - 1) / parts
-        // Position ranges in whole vectors of 16, when the blocks alone leave cores idle.
-        let spans = parts >= wanted ? 1 : Swift.max(1, Swift.min((wanted + parts - 1) / parts, hw / 256))
         let span = ((hw + spans - 1) / spans + 15) / 16 * 16
         let failed = Atomic<Bool>(false)
         Parallel.forEach(s.n * parts * spans) { item in
@@ -181,6 +181,21 @@ extension Convolution {
         return !failed.load(ordering: .relaxed)
     }
 
+    /// How one image's 1x1 convolution splits for `items` cores: (block ranges, position ranges).
+    /// Single blocks, and position ranges of at least 64 positions (whole vectors of 16) until the
+    /// items divide evenly among the cores, or there are four per core.
+    static func split(blocks: Int, positions: Int, items: Int) -> (Int, Int) {
+        guard items > 1 else { return (1, 1) }
+        var spans = 1
+        while (blocks * spans) % items != 0 && blocks * spans < 4 * items && positions / (spans + 1) >= 64 { spans += 1 }
+        return (blocks, spans)
+    }
+
+    /// Whether plans run their convolutions with few input channels (the stem) on the AVX-512
+    /// kernel: off, as it measured slower than the AVX2 one on MobileNet's stem (0.51 against
+    /// 0.41 ms, one core, release build); `NETS_WIDE_DIRECT=1` turns it on, for measuring.
+    static let wideDirect = ProcessInfo.processInfo.environment["NETS_WIDE_DIRECT"] == "1"
+
     /// Images with fewer positions than this take the channel-blocked kernel for their 1x1
     /// convolutions (their rows are too short to vectorise over: 7 x 7 = 49 is three vectors and
     /// one lane).
@@ -193,9 +208,10 @@ extension Convolution {
     /// Few input channels (a network's first layer): the vector kernel reads each output row's
     /// receptive fields straight from a padded copy of the input rows, with no im2col matrix and
     /// the epilogue in registers. Items are images x row ranges. False when it does not apply.
+    /// `wide`: the AVX-512 kernel where it runs.
     static func direct(_ input: UnsafeSendable<UnsafePointer<Float>>, _ s: Shape, _ win: Window,
                        _ wp: UnsafeSendable<UnsafePointer<Float>>, _ epilogue: Epilogue,
-                       _ output: UnsafeSendable<UnsafeMutablePointer<Float>>, workers: Int) -> Bool {
+                       _ output: UnsafeSendable<UnsafeMutablePointer<Float>>, workers: Int, wide: Bool = false) -> Bool {
         guard s.k <= smallK, win.dilation == (1, 1), win.stride.h == win.stride.w,
               let act = epilogue.vectorActivation, VectorKernels.active else { return false }
         let hw = s.ho * s.wo
@@ -207,11 +223,17 @@ extension Convolution {
             guard oy0 < oy1 else { return }
             for g in 0..<s.groups {
                 let first = i * s.o + g * s.og
-                let done = nets_conv_rows(input.value + (i * s.c + g * s.cg) * s.h * s.w, s.cg, s.h, s.w,
-                                          wp.value + g * s.og * s.k, s.og, win.kernel.h, win.kernel.w, win.stride.h,
-                                          win.padding.top, win.padding.left, output.value + first * hw, s.ho, s.wo,
-                                          oy0, oy1, epilogue.biases.map { $0 + g * s.og },
-                                          epilogue.residual.map { $0 + first * hw }, act)
+                let src = input.value + (i * s.c + g * s.cg) * s.h * s.w, w = wp.value + g * s.og * s.k
+                let dst = output.value + first * hw, bias = epilogue.biases.map { $0 + g * s.og }
+                let residual = epilogue.residual.map { $0 + first * hw }
+                if wide, nets_conv_rows_avx512(src, s.cg, s.h, s.w, w, s.og, win.kernel.h, win.kernel.w, win.stride.h,
+                                               win.padding.top, win.padding.left, dst, s.ho, s.wo, oy0, oy1, bias,
+                                               residual, act) != 0 {
+                    continue
+                }
+                let done = nets_conv_rows(src, s.cg, s.h, s.w, w, s.og, win.kernel.h, win.kernel.w, win.stride.h,
+                                          win.padding.top, win.padding.left, dst, s.ho, s.wo, oy0, oy1, bias,
+                                          residual, act)
                 if done == 0 { failed.store(true, ordering: .relaxed) }
             }
         }
@@ -293,14 +315,54 @@ extension Pooling {
         }
     }
 
-    /// Global pooling over all positions after the first two axes, into caller-owned memory.
+    /// Global pooling over all positions after the first two axes, into caller-owned memory:
+    /// ranges of planes spread over the cores when there are many, each range's means and totals
+    /// summed by the AVX-512 kernel where it runs, else plane by plane.
     public static func globalInference(_ x: UnsafePointer<Float>, planes: Int, size: Int, _ f: Function,
                                        output y: UnsafeMutablePointer<Float>) {
-        for p in 0..<planes {
-            let src = x + p * size
-            var acc: Float = f == .max ? -.infinity : 0
-            for i in 0..<size { acc = f == .max ? Swift.max(acc, src[i]) : acc + src[i] }
-            y[p] = f == .mean ? acc / Float(Swift.max(size, 1)) : acc
+        let parts = planes * size >= 1 << 15 ? Swift.max(1, Swift.min(Parallel.workers, planes)) : 1
+        let per = (planes + parts - 1) / parts
+        let input = UnsafeSendable(x), output = UnsafeSendable(y)
+        Parallel.forEach(parts) { part in
+            let p0 = part * per, p1 = Swift.min(planes, p0 + per)
+            guard p0 < p1 else { return }
+            if f != .max, nets_global_sum_avx512(input.value + p0 * size, p1 - p0, size, f == .mean ? 1 : 0,
+                                                 output.value + p0) != 0 {
+                return
+            }
+            for p in p0..<p1 {
+                let src = input.value + p * size
+                var acc: Float = f == .max ? -.infinity : 0
+                for i in 0..<size { acc = f == .max ? Swift.max(acc, src[i]) : acc + src[i] }
+                output.value[p] = f == .mean ? acc / Float(Swift.max(size, 1)) : acc
+            }
+        }
+    }
+}
+
+extension Linear {
+    /// y (N x O) = x (N x K) Wᵀ + biases into caller-owned memory, for a batch too large for
+    /// the packed kernel's row-at-a-time product: the output columns split over the cores, each
+    /// share one single-threaded OpenBLAS product that reads its rows of W once for the batch.
+    public static func inference(_ x: UnsafePointer<Float>, rows n: Int, weights w: Tensor, biases b: Tensor?,
+                                 output y: UnsafeMutablePointer<Float>) {
+        let o = w.shape[0], k = w.count / Swift.max(o, 1)
+        let parts = Swift.max(1, Swift.min(Parallel.workers, o / 64))
+        let per = (o + parts - 1) / parts
+        let input = UnsafeSendable(x), weights = UnsafeSendable(UnsafePointer(w.storage.pointer)), output = UnsafeSendable(y)
+        let biases = b.map { UnsafeSendable(UnsafePointer($0.storage.pointer)) }
+        BLAS.singleThreaded {
+            Parallel.forEach(parts) { part in
+                let j0 = part * per, j1 = Swift.min(o, j0 + per)
+                guard j0 < j1 else { return }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(j1 - j0), Int32(k), 1, input.value,
+                            Int32(k), weights.value + j0 * k, Int32(k), 0, output.value + j0, Int32(o))
+                guard let bp = biases?.value else { return }
+                for i in 0..<n {
+                    let row = output.value + i * o
+                    for j in j0..<j1 { row[j] += bp[j] }
+                }
+            }
         }
     }
 }

@@ -49,6 +49,13 @@ public final class PackedWeights: @unchecked Sendable {
     /// take the AVX2 kernel.
     static let widePositions = 16
 
+    /// Images with fewer positions than this (7 x 7) take the AVX-512 kernel vectorised over
+    /// output channels: 49 positions fill four position vectors to three quarters.
+    /// `NETS_CHANNEL_VECTOR_BELOW` changes it (0 turns the kernel off), for benchmarks.
+    static let channelVectorBelow: Int = {
+        ProcessInfo.processInfo.environment["NETS_CHANNEL_VECTOR_BELOW"].flatMap { Int($0) } ?? 64
+    }()
+
     deinit {
         weights.deallocate()
         biases.deallocate()
@@ -62,6 +69,12 @@ public final class PackedWeights: @unchecked Sendable {
     /// strides `ldy`). False, with nothing written, when the kernel does not take the arguments.
     func apply(_ x: UnsafePointer<Float>, ldx: Int, positions: Range<Int>, blocks: Range<Int>,
                _ y: UnsafeMutablePointer<Float>, ldy: Int, residual: UnsafePointer<Float>?, activation: Int32) -> Bool {
+        if PackedWeights.wide && positions.count >= PackedWeights.widePositions && ldy < PackedWeights.channelVectorBelow
+            && VectorKernels.active,
+           nets_pointwise_channels_avx512(weights, biases, outputs, inputs, x, ldx, positions.lowerBound, positions.upperBound,
+                                          y, ldy, residual, ldy, activation, blocks.lowerBound, blocks.upperBound) != 0 {
+            return true
+        }
         if PackedWeights.wide && positions.count >= PackedWeights.widePositions && VectorKernels.active,
            nets_pointwise_avx512(weights, biases, outputs, inputs, x, ldx, positions.lowerBound, positions.upperBound,
                                  y, ldy, residual, ldy, activation, blocks.lowerBound, blocks.upperBound) != 0 {

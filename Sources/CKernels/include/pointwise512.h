@@ -16,4 +16,12 @@ int nets_pointwise_avx512(const float *packed, const float *bias16, long o, long
                           long p1, float *y, long ldy, const float *residual, long ldr, int activation, long blk0,
                           long blk1);
 
+/* The same product vectorised over output channels instead (sixteen to a vector, two blocks x
+   up to seven positions per tile, each position's channels scattered to their rows): for small
+   images, whose 7 x 7 = 49 positions fill position vectors badly. Same arguments; ldy and ldr
+   at most 2^26. */
+int nets_pointwise_channels_avx512(const float *packed, const float *bias16, long o, long k, const float *x, long ldx,
+                                   long p0, long p1, float *y, long ldy, const float *residual, long ldr, int activation,
+                                   long blk0, long blk1);
+
 #endif

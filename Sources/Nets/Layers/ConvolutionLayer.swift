@@ -105,7 +105,7 @@ struct ConvolutionLayer: LayerOperator, Codable {
 
     /// The convolution with its epilogue: biases, then the residual input (the step's last
     /// input) added, then the activation.
-    private struct Planned: PlannedOperation {
+    fileprivate struct Planned: PlannedOperation {
         var weights: Tensor
         var biases: Tensor
         let window: WindowSpec
@@ -129,7 +129,7 @@ struct ConvolutionLayer: LayerOperator, Codable {
             try biases.withUnsafeBufferPointer { bias in
                 let epilogue = Epilogue(biases: bias.baseAddress, residual: residual ? xs.last : nil, activation: activation)
                 try Convolution.inference(xs[0], shape: s, weights: weights, window: win, groups: groups, epilogue: epilogue,
-                                          output: y, scratch: scratch, packed: packed)
+                                          output: y, scratch: scratch, packed: packed, planned: true)
             }
         }
 
@@ -139,11 +139,16 @@ struct ConvolutionLayer: LayerOperator, Codable {
                 + (activation.map { " \($0)" } ?? "") + (residual ? " +residual" : "") + (packed != nil ? " packed" : "")
         }
 
-        func prepared() -> any PlannedOperation {
+        func prepared() -> any PlannedOperation { preparedSelf }
+
+        var preparedSelf: Planned {
             var p = self
             if groups == 1 { p.packed = PackedWeights(weights, biases: biases) }
             return p
         }
+
+        /// One filter per channel (a depthwise convolution).
+        var isDepthwise: Bool { groups > 1 && groups == weights.shape[0] && weights.shape[1] == 1 }
 
         func absorbing(_ reader: PlanReader) -> PlanFusion? {
             var fused = self
@@ -160,6 +165,12 @@ struct ConvolutionLayer: LayerOperator, Codable {
             case .activation(let f)? where activation == nil:
                 fused.activation = f
                 return PlanFusion(operation: fused)
+            case nil where !residual && groups == 1 && PackedWeights.preferred:
+                // An expansion (1x1) read only by a depthwise convolution: the two run together.
+                guard let d = reader.operation as? Planned, d.isDepthwise, d.activation == nil, !d.residual,
+                      window.kernel.allSatisfy({ $0 == 1 }), window.stride.allSatisfy({ $0 == 1 }),
+                      window.padding == .none || window.padding == .same else { return nil }
+                return PlanFusion(operation: PlannedExpandDepthwise(expand: self, depthwise: d))
             case .addition? where activation == nil && !residual && reader.inputs.count == 2:
                 let other = reader.inputs[0] == reader.source ? reader.inputs[1] : reader.inputs[0]
                 guard other != reader.source, reader.isComputedBefore(other) else { return nil }
@@ -170,4 +181,43 @@ struct ConvolutionLayer: LayerOperator, Codable {
             }
         }
     }
+}
+
+/// An expansion (1x1 convolution with its epilogue) and the depthwise convolution that reads
+/// it, as one step (`Convolution.expandDepthwise`): the expanded channels pass through the
+/// cache sixteen at a time instead of through memory. Absorbs what follows as the depthwise
+/// convolution would (batch normalization, activation, residual addition).
+private struct PlannedExpandDepthwise: PlannedOperation {
+    let expand: ConvolutionLayer.Planned
+    let depthwise: ConvolutionLayer.Planned
+
+    func outputShape(_ xs: [[Int]]) throws -> [Int] {
+        try depthwise.outputShape([try expand.outputShape([xs[0]])])
+    }
+
+    func execute(_ xs: [UnsafePointer<Float>], _ shapes: [[Int]], _ y: UnsafeMutablePointer<Float>, _ yShape: [Int],
+                 _ scratch: Scratch) throws {
+        let s = shapes[0]
+        let win = try depthwise.window.window(s[2], s[3])
+        let expansion = Expansion(weights: expand.weights, biases: expand.biases, packed: expand.packed,
+                                  activation: expand.activation)
+        try depthwise.biases.withUnsafeBufferPointer { bias in
+            let epilogue = Epilogue(biases: bias.baseAddress, residual: depthwise.residual ? xs.last : nil,
+                                    activation: depthwise.activation)
+            try Convolution.expandDepthwise(xs[0], shape: s, expansion: expansion, depthwise: depthwise.weights, window: win,
+                                            epilogue: epilogue, output: y, scratch: scratch)
+        }
+    }
+
+    func absorbing(_ reader: PlanReader) -> PlanFusion? {
+        guard var fusion = depthwise.absorbing(reader), let d = fusion.operation as? ConvolutionLayer.Planned else { return nil }
+        fusion.operation = PlannedExpandDepthwise(expand: expand, depthwise: d)
+        return fusion
+    }
+
+    func prepared() -> any PlannedOperation {
+        PlannedExpandDepthwise(expand: expand.preparedSelf, depthwise: depthwise.preparedSelf)
+    }
+
+    var profileKind: String { "expand+" + depthwise.profileKind }
 }

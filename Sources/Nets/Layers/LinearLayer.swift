@@ -104,11 +104,10 @@ struct LinearLayer: LayerOperator, Codable {
             let n = shapes[0][0], k = shapes[0].reduce(1, *) / Swift.max(n, 1), o = weights.shape[0]
             guard k == weights.shape[1] else { throw NetError("eval", "the linear layer takes \(weights.shape[1]) values, not \(k)") }
             if n <= 4, let packed, packed.linear(xs[0], rows: n, y) { return }
-            BLAS.gemm(transA: false, transB: true, m: n, n: o, k: k, a: xs[0], b: weights.storage.pointer, c: y)
-            if let biases {
-                let bp = biases.storage.pointer
-                for i in 0..<n { for j in 0..<o { y[i * o + j] += bp[j] } }
-            }
+            Linear.inference(xs[0], rows: n, weights: weights, biases: biases, output: y)
         }
+
+        /// A batch's examples reach the classifier together (one product for the batch).
+        var batchesTail: Bool { true }
     }
 }

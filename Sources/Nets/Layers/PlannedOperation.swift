@@ -23,6 +23,10 @@ protocol PlannedOperation: Sendable {
     /// recurrence's per-step product is then a matrix product, not a vector one); a plan with
     /// such a step gives each core a share of the batch rather than one example at a time.
     var batchesExamples: Bool { get }
+    /// Whether the step, and the steps after it, should run once on the whole batch after the
+    /// steps before it have run example by example (a classifier's product: one matrix product
+    /// reads its weights once for the batch, not once per example).
+    var batchesTail: Bool { get }
     /// A short name for the step in `NETS_PLAN_PROFILE`'s table.
     var profileKind: String { get }
 }
@@ -33,6 +37,7 @@ extension PlannedOperation {
     func absorbing(_ reader: PlanReader) -> PlanFusion? { nil }
     func prepared() -> any PlannedOperation { self }
     var batchesExamples: Bool { false }
+    var batchesTail: Bool { false }
     var profileKind: String {
         String(reflecting: type(of: self)).split(separator: ".").dropFirst()
             .filter { $0 != "Planned" && !$0.contains("unknown context") }.joined(separator: ".")
