@@ -7,14 +7,14 @@ import Language
 ///
 ///     var pulse = Pulse(c)
 ///     for x in items { try pulse.beat(); ... }
-struct Pulse {
+public struct Pulse {
     private let evaluator: Evaluator
     private var count = 0
 
-    init(_ c: Call) { evaluator = c.evaluator }
+    public init(_ c: Call) { evaluator = c.evaluator }
 
     /// Counts one iteration; throws the abort (or time-out) when one is pending.
-    mutating func beat() throws {
+    public mutating func beat() throws {
         count &+= 1
         if count & 4095 == 0 { try evaluator.checkInterrupt() }
     }

@@ -248,6 +248,7 @@ extension Kernel {
             Builtin("Nothing", [], usage: "Nothing is removed from any list in which it appears.", examples: [("{1, Nothing, 2}", "{1, 2}")]),
             Builtin("Length", [], usage: "Length[expr] gives the number of elements in expr.", arity: .exactly(1), examples: [("Length[{a, b, c}]", "3")]) { c in
                 if let n = c[0].structured?.length { return .integer(n) }
+                if c[0].compound != nil { return .integer(1) }
                 switch c[0] {
                 case .normal(let n): return .integer(n.args.count)
                 case .association(let a): return .integer(a.entries.count)
@@ -258,6 +259,8 @@ extension Kernel {
                 guard c.count >= 1 else { return nil }
                 if c.count == 2, let v = c[0].structured, let r = try v.part(c[1], c) { return r }
                 do {
+                    // A ClassifierFunction and its kin take parts as the expression Wolfram shows.
+                    if let v = c[0].compound { return try part(try v.expression(c), c.args.dropFirst()) }
                     return try part(c[0], c.args.dropFirst())
                 } catch let failure as PartFailure {
                     switch failure {
