@@ -36,3 +36,10 @@ extension PropertyValue {
         try names.compactMap { name in try value(of: name, c).map { (name, $0) } }
     }
 }
+
+/// Thrown by a `StructuredValue`'s `part` for a position it does not have: `Part` then says
+/// `Part::partw` and leaves the expression unevaluated, as for a list.
+public struct MissingPart: Error {
+    public let spec: Expr
+    public init(_ spec: Expr) { self.spec = spec }
+}

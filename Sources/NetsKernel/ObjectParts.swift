@@ -11,17 +11,14 @@ extension TrainingResultValue: CompoundValue {
 
 /// A NumericArray has the length of its leading axis, and `a[[i]]` gives row i (a number of a
 /// vector, a NumericArray of a deeper array), as in Wolfram; other specifications go through
-/// `Normal[a]`.
+/// `Part` of `Normal[a]`.
 extension ArrayValue {
     package var length: Int? { tensor.shape.first }
 
     package func part(_ spec: Expr, _ c: Call) throws -> Expr? {
         guard let lead = tensor.shape.first, let i = spec.intValue, spec.isInteger, i != 0 else { return nil }
         let k = i > 0 ? i - 1 : lead + i
-        guard k >= 0, k < lead else {
-            c.evaluator.messages.issue(Sym.Part, "partw", [spec, .native(self)])
-            return .failed
-        }
+        guard k >= 0, k < lead else { throw MissingPart(spec) }
         let row = try tensor.slice(k..<(k + 1))
         if tensor.rank == 1 { return .real(Double(row.values[0])) }
         return Expr.array(try Tensor(shape: Array(tensor.shape.dropFirst()), values: row.values))
