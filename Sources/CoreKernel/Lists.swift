@@ -242,7 +242,9 @@ extension Kernel {
     static var listBuiltins: [Builtin] {
         [
             Builtin("List", [.locked], usage: "{e1, e2, ...} is a list of elements.", examples: [("{1, 2, 3}", "{1, 2, 3}")]) { c in
-                guard c.args.contains(where: { $0.isSymbol(Sym.Nothing) }) else { return nil }
+                // A list of millions is looked through a pulse at a time (Ctrl-C).
+                var pulse = Pulse(c)
+                guard try c.args.contains(where: { try pulse.beat(); return $0.isSymbol(Sym.Nothing) }) else { return nil }
                 return .list(c.args.filter { !$0.isSymbol(Sym.Nothing) })
             },
             Builtin("Nothing", [], usage: "Nothing is removed from any list in which it appears.", examples: [("{1, Nothing, 2}", "{1, 2}")]),
