@@ -7,27 +7,42 @@ import Language
 ///
 ///     var pulse = Pulse(c)
 ///     for x in items { try pulse.beat(); ... }
-struct Pulse {
+public struct Pulse {
     private let evaluator: Evaluator
     private var count = 0
 
-    init(_ c: Call) { evaluator = c.evaluator }
+    public init(_ c: Call) { evaluator = c.evaluator }
 
     /// Counts one iteration; throws the abort (or time-out) when one is pending.
-    mutating func beat() throws {
+    public mutating func beat() throws {
         count &+= 1
         if count & 4095 == 0 { try evaluator.checkInterrupt() }
     }
 }
 
 /// `items` sorted by `less`, answering an interrupt every few thousand comparisons: sorting a
-/// list of millions takes seconds, and Swift's sort takes a throwing comparison.
+/// list of millions takes seconds, and Swift's sort takes a throwing comparison. The positions
+/// are sorted rather than the items: `sorted` first copies its array, and a copy of ten million
+/// expressions takes seconds that no interrupt can cut short, where one of integers takes
+/// milliseconds; the sorted items are then gathered a pulse at a time.
 func interruptiblySorted<T>(_ items: [T], _ c: Call, by less: (T, T) throws -> Bool) throws -> [T] {
     var pulse = Pulse(c)
-    return try items.sorted { a, b in
-        try pulse.beat()
-        return try less(a, b)
+    let n = items.count
+    var order = [Int](unsafeUninitializedCapacity: n) { positions, made in
+        for i in 0..<n { positions[i] = i }
+        made = n
     }
+    try order.sort { a, b in
+        try pulse.beat()
+        return try less(items[a], items[b])
+    }
+    var out: [T] = []
+    out.reserveCapacity(items.count)
+    for i in order {
+        try pulse.beat()
+        out.append(items[i])
+    }
+    return out
 }
 
 /// Runs `work` on a thread of its own and waits for it, answering Ctrl-C (and `TimeConstrained`)

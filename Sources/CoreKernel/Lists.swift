@@ -242,12 +242,15 @@ extension Kernel {
     static var listBuiltins: [Builtin] {
         [
             Builtin("List", [.locked], usage: "{e1, e2, ...} is a list of elements.", examples: [("{1, 2, 3}", "{1, 2, 3}")]) { c in
-                guard c.args.contains(where: { $0.isSymbol(Sym.Nothing) }) else { return nil }
+                // A list of millions is looked through a pulse at a time (Ctrl-C).
+                var pulse = Pulse(c)
+                guard try c.args.contains(where: { try pulse.beat(); return $0.isSymbol(Sym.Nothing) }) else { return nil }
                 return .list(c.args.filter { !$0.isSymbol(Sym.Nothing) })
             },
             Builtin("Nothing", [], usage: "Nothing is removed from any list in which it appears.", examples: [("{1, Nothing, 2}", "{1, 2}")]),
             Builtin("Length", [], usage: "Length[expr] gives the number of elements in expr.", arity: .exactly(1), examples: [("Length[{a, b, c}]", "3")]) { c in
                 if let n = c[0].structured?.length { return .integer(n) }
+                if c[0].compound != nil { return .integer(1) }
                 switch c[0] {
                 case .normal(let n): return .integer(n.args.count)
                 case .association(let a): return .integer(a.entries.count)
@@ -256,9 +259,20 @@ extension Kernel {
             },
             Builtin("Part", [.nHoldAll], usage: "expr[[i]] or Part[expr, i] gives the ith part of expr; negative i counts from the end; i may be All, a Span m;;n, a list of positions or an association key.", messages: ["partw": "Part `1` of `2` does not exist.", "pkspec1": "The expression `1` cannot be used as a part specification."], examples: [("{a, b, c}[[2]]", "b")]) { c in
                 guard c.count >= 1 else { return nil }
-                if c.count == 2, let v = c[0].structured, let r = try v.part(c[1], c) { return r }
                 do {
-                    return try part(c[0], c.args.dropFirst())
+                    // Native values with parts answer the specifications they know, one level at
+                    // a time (a NumericArray's row, then its element); a ClassifierFunction and
+                    // its kin take parts as the expression Wolfram shows for them.
+                    var value = c[0], specs = c.args.dropFirst()
+                    while let spec = specs.first, let v = value.structured, let r = try v.part(spec, c) {
+                        value = r
+                        specs = specs.dropFirst()
+                    }
+                    if let v = value.compound, !specs.isEmpty { value = try v.expression(c) }
+                    return try part(value, specs)
+                } catch let missing as MissingPart {
+                    c.message("partw", missing.spec, c[0])
+                    return nil
                 } catch let failure as PartFailure {
                     switch failure {
                     case .missing(let spec): c.message("partw", spec, c[0])
@@ -275,14 +289,14 @@ extension Kernel {
                 try takeOrDrop(c, take: false)
             },
             Builtin("First", [], usage: "First[expr] gives the first element; First[expr, default] gives default when there is none.", arity: .between(1, 2), examples: [("First[{a, b, c}]", "a")]) { c in
-                let items = elements(c[0])
+                let items = try c[0].compound.map { try $0.expression(c).args } ?? elements(c[0])
                 if let f = items.first { return f }
                 if c.count == 2 { return c[1] }
                 c.message("nofirst", c[0])
                 return nil
             },
             Builtin("Last", [], usage: "Last[expr] gives the last element; Last[expr, default] gives default when there is none.", arity: .between(1, 2), examples: [("Last[{a, b, c}]", "c")]) { c in
-                let items = elements(c[0])
+                let items = try c[0].compound.map { try $0.expression(c).args } ?? elements(c[0])
                 if let f = items.last { return f }
                 if c.count == 2 { return c[1] }
                 c.message("nolast", c[0])

@@ -214,7 +214,7 @@ extension Kernel {
             predicate("NonPositive", "NonPositive[x] gives True if x is a non-positive number.", examples: [("NonPositive[1]", "False")]) { comparable($0).map { $0 <= 0 } ?? false },
             predicate("StringQ", "StringQ[expr] gives True if expr is a string.", examples: [("StringQ[\"a\"]", "True")]) { $0.asString != nil },
             predicate("ListQ", "ListQ[expr] gives True if the head of expr is List.", examples: [("ListQ[{1}]", "True")]) { $0.isList },
-            predicate("AtomQ", "AtomQ[expr] gives True if expr cannot be subdivided.", examples: [("AtomQ[x]", "True")]) { $0.isAtom },
+            predicate("AtomQ", "AtomQ[expr] gives True if expr cannot be subdivided.", examples: [("AtomQ[x]", "True")]) { $0.isAtom && $0.compound == nil },
             predicate("AssociationQ", "AssociationQ[expr] gives True if expr is an association.", examples: [("AssociationQ[<|a -> 1|>]", "True")]) { $0.asAssociation != nil },
             predicate("MissingQ", "MissingQ[expr] gives True if expr has head Missing.", examples: [("MissingQ[Missing[]]", "True")]) { $0.hasHead(Sym.Missing) },
             predicate("FailureQ", "FailureQ[expr] gives True if expr is $Failed or a Failure.", examples: [("FailureQ[$Failed]", "True")]) { $0.isSymbol(Sym.Failed) || $0.hasHead(Symbol.intern("Failure")) },

@@ -85,8 +85,11 @@ public enum Learn {
         guard classes >= 2 else { throw LearnError("oneclass", "the data has only one class; a classifier needs at least two") }
         guard y.allSatisfy({ $0 >= 0 && $0 < classes }) else { throw LearnError("data", "a class index is out of range") }
         guard x.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { throw LearnError("data", "a feature is not a finite number") }
+        try options.checkpoint(nil)
         let standardizer = Standardizer(x)
+        try options.checkpoint(nil)
         let z = x.map(standardizer.apply)
+        try options.checkpoint(nil)
         var counts = [Double](repeating: 0, count: classes)
         for c in y { counts[c] += 1 }
         let priors = counts.map { $0 / Double(y.count) }

@@ -254,7 +254,10 @@ public enum Clustering {
                 nearestDistance[i] = d[i * n + j]
             }
         }
-        for i in 0..<n { refresh(i) }
+        for i in 0..<n {
+            if i % 256 == 0 { try checkpoint() }
+            refresh(i)
+        }
         var clusters = n
         while clusters > Swift.max(k, 1) {
             try checkpoint()

@@ -147,8 +147,11 @@ extension Learn {
         guard x.allSatisfy({ $0.count == d && $0.allSatisfy(\.isFinite) }), y.allSatisfy(\.isFinite) else {
             throw LearnError("data", "the examples must all have the same number of finite features and a finite value")
         }
+        try checkpoint()
         let standardizer = Standardizer(x)
+        try checkpoint()
         let z = x.map(standardizer.apply)
+        try checkpoint()
         let model: any ValueModel
         switch method {
         case .linearRegression: model = try LinearModel.fit(z, y)

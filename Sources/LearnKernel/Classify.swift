@@ -94,15 +94,19 @@ final class FeaturePipeline {
         return e.asTensor?.values.map(Double.init)
     }
 
-    /// Learns the encoders from training examples.
-    func learn(_ xs: [Expr]) throws {
+    /// Learns the encoders from training examples; `checkpoint` is called between passes over
+    /// them and throws to stop (an interrupt).
+    func learn(_ xs: [Expr], checkpoint: () throws -> Void = {}) throws {
         let rows = xs.map(FeaturePipeline.parts)
         let width = rows.first?.count ?? 0
         guard rows.allSatisfy({ $0.count == width }) else { throw LearnError("data", "the examples do not all have the same number of features") }
         columns = try (0..<width).map { j in
+            try checkpoint()
             let values = rows.map { $0[j] }
             let present = values.filter { !$0.isMissing }
+            try checkpoint()
             let vectors = present.compactMap(FeaturePipeline.numeric)
+            try checkpoint()
             if vectors.count == present.count {
                 let w = vectors.first?.count ?? 1
                 guard vectors.allSatisfy({ $0.count == w }) else { throw LearnError("data", "feature \(j + 1) has vectors of different lengths") }
@@ -214,13 +218,18 @@ extension Kernel {
 private func classify(_ c: Call) throws -> Expr {
     let pairs = try Examples(c[0], noun: "class").pairs
     guard !pairs.isEmpty else { throw LearnError("data", "there are no examples") }
+    // Each pass over the examples answers Ctrl-C (a pass over 30000 takes a tenth of a second).
+    try c.evaluator.checkInterrupt()
     var classes = Array(OrderedSet(pairs.map(\.1)))
     classes.sort { Order.less($0, $1) }
     guard classes.count >= 2 else { throw LearnError("oneclass", "the data has only one class, \(short(classes.first ?? .null)); a classifier needs at least two") }
+    try c.evaluator.checkInterrupt()
     let pipeline = FeaturePipeline(extractor: try featureExtractor(c.option("FeatureExtractor", .sym("Identity")), for: pairs.map(\.0), c))
     let inputs = try pipeline.extracted(pairs.map(\.0), c)
-    try pipeline.learn(inputs)
-    let x = try inputs.map { try pipeline.encode($0) }
+    try pipeline.learn(inputs) { try c.evaluator.checkInterrupt() }
+    var pulse = Pulse(c)
+    let x = try inputs.map { try pulse.beat(); return try pipeline.encode($0) }
+    try c.evaluator.checkInterrupt()
     let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
     let y = pairs.map { index[$0.1] ?? 0 }
     var methodOptions = MethodOptions()

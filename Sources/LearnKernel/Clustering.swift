@@ -160,7 +160,14 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
     // All pairwise distances, made only for the methods that need them; the choice of the number
     // of clusters and the soft-assignment scale look at a sample of at most 2000 examples.
     func distances(_ indices: [Int]) throws -> DistanceMatrix {
-        if let v = vectors, standardizer != nil { return try DistanceMatrix(indices.map { v[$0] }, .euclidean) }
+        if let v = vectors, standardizer != nil {
+            // Ctrl-C is answered at every row: all distances of 3000 examples take a second.
+            let rows = indices.map { v[$0] }
+            return try DistanceMatrix(count: rows.count) { i, j in
+                if j == i + 1 { try c.evaluator.checkInterrupt() }
+                return VectorDistance.euclidean(rows[i], rows[j])
+            }
+        }
         return try DistanceMatrix(count: indices.count) { i, j in
             if j == i + 1 { try c.evaluator.checkInterrupt() }
             return try space.distance(indices[i], indices[j], c)

@@ -97,9 +97,12 @@ private func predict(_ c: Call) throws -> Expr {
     var extractor: Expr? = c.option("FeatureExtractor", .sym("Identity"))
     if extractor?.isSymbol(Symbol.intern("Identity")) == true { extractor = nil }
     let pipeline = FeaturePipeline(extractor: extractor)
+    try c.evaluator.checkInterrupt()
     let inputs = try pipeline.extracted(pairs.map(\.0), c)
-    try pipeline.learn(inputs)
-    let x = try inputs.map { try pipeline.encode($0) }, y = pairs.map(\.1)
+    try pipeline.learn(inputs) { try c.evaluator.checkInterrupt() }
+    var pulse = Pulse(c)
+    let x = try inputs.map { try pulse.beat(); return try pipeline.encode($0) }, y = pairs.map(\.1)
+    try c.evaluator.checkInterrupt()
     let seed = UInt64(bitPattern: Int64(c.option("RandomSeeding").intValue ?? 1234))
     let progress = ProgressLine()
     defer { progress.finish() }

@@ -207,7 +207,7 @@ extension Kernel {
                 guard pos.count == 1 else { return c.argCount(1) }
                 let opts = c.options(from: 1)
                 return netOperation(c) {
-                    for k in opts.keys where k != "Input" && k != "Output" { throw NetError("optx", "unknown option \(quoted(k)) for NetChain") }
+                    for k in opts.keys where k != "Input" && k != "Output" { throw NetError("optx", "unknown option \(quoted(k)) for NetChain." + Suggestion.didYouMean(k, among: ["Input", "Output"])) }
                     let input = try opts["Input"].map { try shapeSpec($0, "Input") }
                     let output = try opts["Output"].map { try shapeSpec($0, "Output") }
                     return .net(.chain(try chainParts(pos[0], c, input: input, output: output)))

@@ -54,6 +54,7 @@ extension NetValue: StructuredValue, CallableValue {
 
     package func part(_ spec: Expr, _ c: Call) throws -> Expr? {
         guard !net.parts.isEmpty, spec.intValue != nil || spec.asString != nil else { return nil }
+        if let i = spec.intValue, spec.isInteger, i == 0 || abs(i) > net.parts.count { throw MissingPart(spec) }
         return netOperation(c) { try extract(net, spec) }
     }
 

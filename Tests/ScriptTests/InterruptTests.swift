@@ -5,10 +5,11 @@ import Testing
 /// `bound`, generous for loaded CI machines; the measured latency is printed), and the session
 /// goes on: the next input evaluates and earlier definitions are kept.
 @Suite(.serialized) struct InterruptTests {
-    /// The latency asserted: issue 21 asks for 0.5 s; a debug build on a loaded 2-core machine
-    /// measured up to 0.9 s with these cases alone and 1.7 s with the whole suite running beside
-    /// six other builds, so the bound is six times the aim.
-    static let bound = 3.0
+    /// The latency asserted: issue 21 asks for 0.5 s; on a debug build of a 2-core machine at
+    /// load 12-15 (six engineers building) these cases measured at most 0.93 s (2026-12-01, after
+    /// the abort checks in Classify/Predict/FindClusters and the index sort), so the bound is
+    /// about twice that.
+    static let bound = 2.0
 
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String

@@ -42,6 +42,36 @@ import Testing
         #expect(!ds.contains("Global`ds"), "\(ds)")
     }
 
+    /// Native objects take parts as Wolfram's do: a ClassifierFunction and its kin are
+    /// `Head[<|...|>]` (Length 1, part 1 an association of their properties), a net's parts are
+    /// its layers, a NumericArray's its rows, and an image is an atom (`Part::partd`).
+    @Test func partsOfObjects() throws {
+        let s = try REPLSession()
+        defer { s.finish() }
+        #expect(s.enter("c = Classify[{1 -> a, 2 -> a, 3 -> a, 7 -> b, 8 -> b, 9 -> b}, Method -> \"LogisticRegression\"];", seconds: 120) != nil)
+        #expect(s.enter("c[[1]]")?.contains("<|Method -> LogisticRegression, Classes -> {a, b}, ExampleNumber -> 6") == true, "\(s.shown)")
+        #expect(s.enter("{Length[c], Head[c], AtomQ[c], c[[0]], c[[1, \"ClassNumber\"]], First[c][\"Method\"]}")?
+            .contains("{1, ClassifierFunction, False, ClassifierFunction, 2, LogisticRegression}") == true, "\(s.shown)")
+        let missing = s.enter("c[[2]]") ?? ""
+        #expect(missing.contains("Part::partw: Part 2 of ClassifierFunction[") && missing.contains("[[2]]"), "\(missing)")
+        #expect(s.enter("p = Predict[{1 -> 1., 2 -> 2., 3 -> 3.1}, Method -> \"LinearRegression\"]; {Length[p], p[[1, \"Method\"]]}", seconds: 120)?
+            .contains("{1, LinearRegression}") == true, "\(s.shown)")
+        #expect(s.enter("fm = LinearModelFit[{{1, 1.}, {2, 2.1}, {3, 2.9}}, x, x]; fm[[1, \"BestFit\"]]")?.contains("0.1 + 0.95 x") == true, "\(s.shown)")
+        #expect(s.enter("ClassifierMeasurements[c, {1 -> a, 9 -> b}][[1, \"Accuracy\"]]")?.contains("= 1.") == true, "\(s.shown)")
+        #expect(s.enter("net = NetInitialize@NetChain[{LinearLayer[5], Ramp, LinearLayer[2]}, \"Input\" -> 3]; {Length[net], net[[-1]]}")?
+            .contains("{3, LinearLayer[<2 x 5>]}") == true, "\(s.shown)")
+        #expect(s.enter("net[[5]]")?.contains("Part::partw: Part 5 of NetChain[<3 layers>] does not exist.") == true, "\(s.shown)")
+        #expect(s.enter("r = NetTrain[net, {{1., 2., 3.} -> {1., 0.}}, All, MaxTrainingRounds -> 2]; {Length[r], Head[r[[1, \"TrainedNet\"]]]}", seconds: 120)?
+            .contains("{1, NetChain}") == true, "\(s.shown)")
+        #expect(s.enter("na = NumericArray[{{1, 2}, {3, 4}, {5, 6}}, \"Real32\"]; {Length[na], na[[-1, 2]], Normal[na[[2]]]}")?
+            .contains("{3, 6., {3., 4.}}") == true, "\(s.shown)")
+        #expect(s.enter("na[[7]]")?.contains("Part::partw: Part 7 of NumericArray[<Real32, 3x2>] does not exist.") == true, "\(s.shown)")
+        let image = s.enter("img = Image[RandomReal[1, {4, 5, 3}]]; {Length[img], AtomQ[img]}") ?? ""
+        #expect(image.contains("{0, True}"), "\(image)")
+        #expect(s.enter("img[[1]]")?.contains("Part::partd: Part specification -Image- (5x4 RGB)[[1]] is longer than depth of object.") == true, "\(s.shown)")
+        #expect(s.enter("ds = Dataset[{<|\"a\" -> 1, \"b\" -> 2|>, <|\"a\" -> 3, \"b\" -> 4|>}]; {Length[ds], ds[[2, \"b\"]]}")?.contains("{2, 4}") == true, "\(s.shown)")
+    }
+
     /// The guide by topic, and what can be loaded.
     @Test func guideAndWhatCanBeLoaded() throws {
         let s = try REPLSession()

@@ -62,6 +62,8 @@ import Testing
         defer { s.finish() }
         let option = s.enter("ConvolutionLayer[8, 3, \"Stide\" -> 2]") ?? ""
         #expect(option.contains("ConvolutionLayer::optx: Unknown option \"Stide\"") && option.contains("Did you mean \"Stride\"?"), "\(option)")
+        let port = s.enter("NetChain[{LinearLayer[2]}, \"Inptu\" -> 3]") ?? ""
+        #expect(port.contains("NetChain::optx: Unknown option \"Inptu\" for NetChain. Did you mean \"Input\"?"), "\(port)")
         let symbolOption = s.enter("Classify[{1 -> a, 2 -> b}, Methd -> \"NearestNeighbors\"]") ?? ""
         #expect(symbolOption.contains("Did you mean Method?"), "\(symbolOption)")
         let activation = s.enter("ElementwiseLayer[\"ReLu\"]") ?? ""
