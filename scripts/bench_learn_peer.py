@@ -21,6 +21,14 @@ Cases (the work is the same on both sides; the quality is computed here for both
                                  points in 3-d; R^2 on 500 more
     knn-10000x64       the 10 nearest of 10,000 points in 64-d for 1,000 queries (exact search);
                        recall of the true 10 nearest
+    boostedtrees-regression-10000x20   histogram gradient boosting regression (HistGradientBoostingRegressor:
+                                       100 rounds, learning rate 0.1, 31 leaves, 255 bins, no early stopping) on
+                                       Friedman #1 (make_friedman1, 20 features, noise 1), fit on 10,000 and
+                                       predict 10,000 more; R^2
+    neuralnetwork-regression-2000x10   a network of 32 tanh units (MLPRegressor: Adam, learning rate 0.01,
+                                       batches of 64, 200 epochs, no early stopping; inputs and values
+                                       standardized as nets does) on Friedman #1 with 10 features, fit on
+                                       2,000 and predict 2,000 more; R^2
 Times are the median of REPEATS (default 3) runs after a warm-up; threads: BENCH_THREADS.
 """
 import json
@@ -56,6 +64,11 @@ def make_data(d):
     save("gp_x", x[:500]); save("gp_y", y[:500]); save("gp_tx", x[500:]); save("gp_ty", y[500:])
     rng = np.random.default_rng(6)
     save("knn_x", rng.standard_normal((10000, 64))); save("knn_q", rng.standard_normal((1000, 64)))
+    from sklearn.datasets import make_friedman1
+    x, y = make_friedman1(n_samples=20000, n_features=20, noise=1.0, random_state=7)
+    save("friedman_x", x[:10000]); save("friedman_y", y[:10000]); save("friedman_tx", x[10000:]); save("friedman_ty", y[10000:])
+    x, y = make_friedman1(n_samples=4000, n_features=10, noise=1.0, random_state=8)
+    save("mlp_x", x[:2000]); save("mlp_y", y[:2000]); save("mlp_tx", x[2000:]); save("mlp_ty", y[2000:])
 
 
 def load(d, name):
@@ -78,6 +91,10 @@ def score(d, case, answer):
         return float(np.mean(np.asarray(answer) == load(d, "forest_ty")))
     if case == "gaussianprocess-500":
         return float(metrics.r2_score(load(d, "gp_ty"), np.asarray(answer, dtype=float)))
+    if case == "boostedtrees-regression-10000x20":
+        return float(metrics.r2_score(load(d, "friedman_ty"), np.asarray(answer, dtype=float)))
+    if case == "neuralnetwork-regression-2000x10":
+        return float(metrics.r2_score(load(d, "mlp_ty"), np.asarray(answer, dtype=float)))
     if case == "knn-10000x64":
         x, q = load(d, "knn_x"), load(d, "knn_q")
         d2 = (q * q).sum(1)[:, None] - 2 * q @ x.T + (x * x).sum(1)[None, :]
@@ -140,6 +157,23 @@ def run(d):
         x, q = load(d, "knn_x"), load(d, "knn_q")
         case("knn-10000x64", lambda: NearestNeighbors(n_neighbors=10, algorithm="brute").fit(x).kneighbors(q)[1],
              lambda i: i)
+        from sklearn.ensemble import HistGradientBoostingRegressor
+        from sklearn.neural_network import MLPRegressor
+        from sklearn.compose import TransformedTargetRegressor
+        from sklearn.pipeline import make_pipeline
+        x, y, tx = load(d, "friedman_x"), load(d, "friedman_y"), load(d, "friedman_tx")
+        case("boostedtrees-regression-10000x20",
+             lambda: HistGradientBoostingRegressor(max_iter=100, learning_rate=0.1, max_leaf_nodes=31, max_bins=255,
+                                                   early_stopping=False, random_state=0).fit(x, y).predict(tx),
+             lambda p: p)
+        x, y, tx = load(d, "mlp_x"), load(d, "mlp_y"), load(d, "mlp_tx")
+
+        def mlp():
+            net = MLPRegressor((32,), activation="tanh", solver="adam", learning_rate_init=0.01, batch_size=64,
+                               max_iter=200, early_stopping=False, n_iter_no_change=200, tol=0, random_state=0)
+            model = TransformedTargetRegressor(make_pipeline(StandardScaler(), net), transformer=StandardScaler())
+            return model.fit(x, y).predict(tx)
+        case("neuralnetwork-regression-2000x10", mlp, lambda p: p)
     print(json.dumps(out))
 
 

@@ -122,32 +122,21 @@ public enum Learn {
     /// within each fit; it throws to stop the search.
     public static func chooseMethod(_ x: [[Double]], _ y: [Int], classes: Int, candidates: [ClassifierMethod], folds: Int = 3, seed: UInt64 = 1,
                                     checkpoint: @escaping @Sendable (_ doing: String?) throws -> Void = { _ in }) throws -> (ClassifierMethod, [ClassifierMethod: Double]) {
-        var order = Array(x.indices)
-        var g = SeededGenerator(seed: seed)
-        order.shuffle(using: &g)
         let k = Swift.max(2, Swift.min(folds, x.count))
-        var scores: [ClassifierMethod: Double] = [:]
-        for m in candidates {
-            var right = 0, total = 0
-            for f in 0..<k {
-                let test = order.enumerated().filter { $0.offset % k == f }.map(\.element)
-                let testSet = Set(test)
-                let train = order.filter { !testSet.contains($0) }
-                let trainClasses = Set(train.map { y[$0] })
-                guard trainClasses.count >= 2, !test.isEmpty else { continue }
-                try checkpoint("Trying \(m.rawValue), fold \(f + 1)/\(k)" + soFar(scores, candidates))
-                var options = MethodOptions()
-                options.seed = seed
-                options.checkpoint = checkpoint
-                let c = try fit(m, train.map { x[$0] }, train.map { y[$0] }, classes: classes, options: options)
-                for (j, i) in test.enumerated() {
-                    if j % 64 == 63 { try checkpoint(nil) }
-                    let p = c.probabilities(x[i])
-                    if p.indices.max(by: { p[$0] < p[$1] }) == y[i] { right += 1 }
-                    total += 1
-                }
+        let scores = try crossValidated(candidates, examples: x.count, folds: k, seed: seed, unscored: 0,
+                                        trainable: { train in Set(train.map { y[$0] }).count >= 2 },
+                                        announce: { m, f, scores in try checkpoint("Trying \(m.rawValue), fold \(f + 1)/\(k)" + soFar(scores, candidates)) }) { m, train, test in
+            var options = MethodOptions()
+            options.seed = seed
+            options.checkpoint = checkpoint
+            let c = try fit(m, train.map { x[$0] }, train.map { y[$0] }, classes: classes, options: options)
+            var right = 0
+            for (j, i) in test.enumerated() {
+                if j % 64 == 63 { try checkpoint(nil) }
+                let p = c.probabilities(x[i])
+                if p.indices.max(by: { p[$0] < p[$1] }) == y[i] { right += 1 }
             }
-            scores[m] = total == 0 ? 0 : Double(right) / Double(total)
+            return (Double(right), test.count)
         }
         let order2 = candidates.sorted { (scores[$0] ?? 0) > (scores[$1] ?? 0) }
         return (order2.first ?? .logisticRegression, scores)

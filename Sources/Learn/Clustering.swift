@@ -126,15 +126,15 @@ public enum Clustering {
         return centers
     }
 
-    /// k-means from `restarts` k-means++ seedings, keeping the partition of least inertia.
+    /// k-means from `restarts` k-means++ seedings, keeping the partition of least inertia (the
+    /// earliest on a tie). The seedings are drawn in turn; the runs from them go on every core.
     public static func kMeans(_ x: [[Double]], clusters k: Int, restarts: Int = 10, seed: UInt64) -> Clusters {
         var g = SeededGenerator(seed: seed)
-        var best: (Clusters, Double)?
-        for _ in 0..<Swift.max(restarts, 1) {
-            let run = kMeans(x, from: kMeansPlusPlus(x, k, &g))
-            if best == nil || run.inertia < best?.1 ?? .infinity { best = run }
-        }
-        return best?.0 ?? Clusters(labels: [])
+        let starts = (0..<Swift.max(restarts, 1)).map { _ in kMeansPlusPlus(x, k, &g) }
+        let runs = (try? parallelMap(starts.count) { kMeans(x, from: starts[$0]) }) ?? starts.map { kMeans(x, from: $0) }
+        var best: (clusters: Clusters, inertia: Double)?
+        for run in runs where best == nil || run.inertia < best?.inertia ?? .infinity { best = run }
+        return best?.clusters ?? Clusters(labels: [])
     }
 
     // MARK: k-medoids
@@ -223,13 +223,15 @@ public enum Clustering {
             try checkpoint()
             return (0..<n).map { dist[i, $0] }.sorted()[k]
         }.sorted()
-        guard let first = curve.first, let last = curve.last, last > first else { return Swift.max(curve.last ?? 1, 1e-12) }
+        // A hair above the knee: distances that are equal in exact arithmetic (evenly spaced
+        // data, standardized) differ in their last bits and must all count as within it.
+        guard let first = curve.first, let last = curve.last, last > first else { return Swift.max(curve.last ?? 1, 1e-12) * (1 + 1e-9) }
         var knee = curve[n / 2], gap = -Double.infinity
         for (i, v) in curve.enumerated() {
             let chord = first + (last - first) * Double(i) / Double(n - 1)
             if chord - v > gap { gap = chord - v; knee = v }
         }
-        return knee
+        return knee * (1 + 1e-9)
     }
 
     // MARK: agglomeration

@@ -8,7 +8,7 @@ import Glibc
 /// the values are centred and scaled; the covariance is `a exp(-|x - x'|² / (2 l²))` plus `s`
 /// on the diagonal, with the amplitude a, length scale l and noise s those of highest marginal
 /// likelihood (BFGS on their logarithms with the analytic gradient, each kept within [1e-5, 1e5], from scikit-learn's
-/// start a = l = s = 1 and two others). A prediction is the posterior mean; its deviation
+/// start a = l = s = 1 and two others, stopping as L-BFGS-B's defaults do). A prediction is the posterior mean; its deviation
 /// includes the noise, as scikit-learn's `return_std` does with a WhiteKernel.
 ///
 /// Limits: at most `maximumExamples` examples (the covariance is n x n and each likelihood a
@@ -62,7 +62,8 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
         let likelihood = Likelihood(squared: squared, n: n, z: z)
         var best: (point: [Double], value: Double)?
         for start in [[0.0, 0.0, 0.0], [0.0, log(0.3), log(0.01)], [0.0, log(3.0), log(0.1)]] {
-            guard let r = try? Optimization.bfgs(likelihood.value, derivative: likelihood.gradient, from: start, maxIterations: 200), r.value.isFinite else { continue }
+            guard let r = try? Optimization.bfgs(likelihood.value, derivative: likelihood.gradient, from: start, maxIterations: 200,
+                                                 tolerance: (gradient: 1e-5, decrease: 2.2e-9)), r.value.isFinite else { continue }
             if let b = best, b.value <= r.value { continue }
             best = r
         }
@@ -79,10 +80,25 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
         let n: Int
         let z: [Double]
         let bound = log(1e5)
+        /// The last factorization, for the gradient at the point whose value was just found.
+        let last = LastSolve()
+
+        final class LastSolve {
+            var t: [Double] = []
+            var solved: (factor: [Double], alpha: [Double])?
+        }
+
+        func solved(_ t: [Double]) throws -> (factor: [Double], alpha: [Double]) {
+            if t == last.t, let s = last.solved { return s }
+            let s = try solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2]))
+            last.t = t
+            last.solved = s
+            return s
+        }
 
         func value(_ t: [Double]) throws -> Double {
             guard t.allSatisfy({ abs($0) <= bound }) else { return .infinity }
-            guard let solved = try? solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2])) else { return .infinity }
+            guard let solved = try? solved(t) else { return .infinity }
             var logDet = 0.0
             for i in 0..<n { logDet += log(solved.factor[i * n + i]) }
             return 0.5 * gpDot(z, solved.alpha) + logDet + 0.5 * Double(n) * log(2 * Double.pi)
@@ -91,7 +107,7 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
         /// 0.5 tr((K⁻¹ − α αᵀ) ∂K/∂t) for each parameter t.
         func gradient(_ t: [Double]) throws -> [Double] {
             let a = exp(t[0]), l = exp(t[1]), s = exp(t[2])
-            let solved = try solve(squared, n, z, a, l, s)
+            let solved = try solved(t)
             let inverse = try inverseFromFactor(solved.factor, n)
             let alpha = solved.alpha, scale = -1 / (2 * l * l)
             var da = 0.0, dl = 0.0, ds = 0.0

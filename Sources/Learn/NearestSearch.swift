@@ -64,41 +64,95 @@ public enum NearestSearch {
 
 extension NearestSearch {
     /// Each example's k nearest other examples with their squared Euclidean distances, nearest
-    /// first (ties in index order), by GEMM over blocks of 256 rows, the blocks on every core.
+    /// first (ties in index order).
     public static func neighbours(_ x: [[Double]], count k: Int) throws -> [[(index: Int, distance: Double)]] {
-        let n = x.count, d = x.first?.count ?? 0
-        let take = Swift.max(0, Swift.min(k, n - 1))
-        guard n > 0, d > 0, take > 0 else { return x.map { _ in [] } }
+        try nearest(of: x, among: x, count: k, skippingSelf: true)
+    }
+
+    /// Each query's k nearest points with their squared Euclidean distances, nearest first (ties
+    /// in index order), by GEMM over blocks of 256 queries, the blocks on every core. With
+    /// `skippingSelf` the queries are the points and each leaves itself out.
+    public static func nearest(of queries: [[Double]], among x: [[Double]], count k: Int,
+                               skippingSelf: Bool = false) throws -> [[(index: Int, distance: Double)]] {
+        let n = x.count, d = x.first?.count ?? 0, q = queries.count
+        let take = Swift.max(0, Swift.min(k, skippingSelf ? n - 1 : n))
+        guard n > 0, d > 0, take > 0, queries.allSatisfy({ $0.count == d }) else { return queries.map { _ in [] } }
         guard let size = ResourcePolicy.count([Parallel.cores * 256 + n, n + d]), ResourcePolicy.admits(size, bytesEach: 8) else {
-            throw LearnError("nomem", "the nearest neighbours of \(n) examples do not fit in memory")
+            throw LearnError("nomem", "the nearest neighbours among \(n) examples do not fit in memory")
         }
-        let flat = x.flatMap { $0 }
+        let flat = x.flatMap { $0 }, queryFlat = skippingSelf ? flat : queries.flatMap { $0 }
         let norms = x.map { $0.reduce(0) { $0 + $1 * $1 } }
-        let blocks = (n + 255) / 256
+        let queryNorms = skippingSelf ? norms : queries.map { $0.reduce(0) { $0 + $1 * $1 } }
+        let blocks = (q + 255) / 256
         let parts = try parallelMap(blocks) { block -> [[(index: Int, distance: Double)]] in
-            let start = block * 256, b = Swift.min(256, n - start)
+            let start = block * 256, b = Swift.min(256, q - start)
             var products = [Double](repeating: 0, count: b * n)
-            flat.withUnsafeBufferPointer { p in
-                products.withUnsafeMutableBufferPointer { out in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(b), Int32(n), Int32(d), 1, p.baseAddress.map { $0 + start * d },
-                                Int32(d), p.baseAddress, Int32(d), 0, out.baseAddress, Int32(n))
+            queryFlat.withUnsafeBufferPointer { a in
+                flat.withUnsafeBufferPointer { p in
+                    products.withUnsafeMutableBufferPointer { out in
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(b), Int32(n), Int32(d), 1, a.baseAddress.map { $0 + start * d },
+                                    Int32(d), p.baseAddress, Int32(d), 0, out.baseAddress, Int32(n))
+                    }
                 }
             }
-            return (0..<b).map { r in
-                let i = start + r
-                // A bounded insertion list: most candidates fail the first comparison.
-                var best: [(index: Int, distance: Double)] = []
-                best.reserveCapacity(take + 1)
-                for j in 0..<n where j != i {
-                    let dj = Swift.max(norms[i] - 2 * products[r * n + j] + norms[j], 0)
-                    if best.count == take, let last = best.last, dj >= last.distance { continue }
-                    let at = best.firstIndex { dj < $0.distance } ?? best.count
-                    best.insert((j, dj), at: at)
-                    if best.count > take { best.removeLast() }
+            return products.withUnsafeBufferPointer { products in
+                norms.withUnsafeBufferPointer { norms in
+                    (0..<b).map { r in
+                        let i = start + r, row = r * n, own = queryNorms[i]
+                        // A bounded insertion list: most candidates fail the first comparison.
+                        var best: [(index: Int, distance: Double)] = []
+                        best.reserveCapacity(take + 1)
+                        var worst = Double.infinity
+                        for j in 0..<n where !(skippingSelf && j == i) {
+                            let dj = Swift.max(own - 2 * products[row + j] + norms[j], 0)
+                            if dj >= worst { continue }
+                            let at = best.firstIndex { dj < $0.distance } ?? best.count
+                            best.insert((j, dj), at: at)
+                            if best.count > take { best.removeLast() }
+                            if best.count == take { worst = best[take - 1].distance }
+                        }
+                        return best
+                    }
                 }
-                return best
             }
         }
         return parts.flatMap { $0 }
+    }
+}
+
+/// Points to find a query's nearest among: through a k-d tree when they have a few dimensions
+/// (`KDTree.suits`), else by an exhaustive scan. Either way the answer is the same: the k
+/// nearest with their squared Euclidean distances, nearest first, equal distances in index order.
+public struct PointSet: Sendable {
+    public let points: [[Double]]
+    let tree: KDTree?
+
+    public init(_ points: [[Double]]) {
+        self.points = points
+        tree = KDTree.suits(count: points.count, dimension: points.first?.count ?? 0) ? KDTree(points) : nil
+    }
+
+    /// The `k` points nearest `query` (leaving out the point `excluding`); `evaluations` counts
+    /// the distances computed.
+    public func nearest(_ query: [Double], count k: Int, excluding: Int? = nil, evaluations: inout Int) -> [(index: Int, distance: Double)] {
+        if let tree { return tree.nearest(query, count: k, excluding: excluding, evaluations: &evaluations) }
+        guard k > 0 else { return [] }
+        var best: [(index: Int, distance: Double)] = []
+        best.reserveCapacity(Swift.min(k, points.count) + 1)
+        for (i, p) in points.enumerated() where i != excluding {
+            let s = squaredDistance(p, query)
+            if best.count == k, let last = best.last, s >= last.distance { continue }
+            let at = best.firstIndex { s < $0.distance } ?? best.count
+            best.insert((i, s), at: at)
+            if best.count > k { best.removeLast() }
+        }
+        evaluations += points.count - (excluding.map { $0 >= 0 && $0 < points.count ? 1 : 0 } ?? 0)
+        return best
+    }
+
+    /// The `k` nearest points and their squared distances.
+    public func nearest(_ query: [Double], count k: Int, excluding: Int? = nil) -> [(index: Int, distance: Double)] {
+        var ignored = 0
+        return nearest(query, count: k, excluding: excluding, evaluations: &ignored)
     }
 }

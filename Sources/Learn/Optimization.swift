@@ -33,8 +33,12 @@ public enum Optimization {
     /// with a backtracking line search; stops when the gradient or the step is negligible.
     /// `derivative` gives f's gradient at a point where f is finite; without it the gradient is
     /// found by central differences.
+    ///
+    /// `tolerance` loosens the stop as scikit-learn's L-BFGS-B does (`pgtol`, `factr`): also stop
+    /// when the largest gradient component is below `gradient`, or when a step lowers f by less
+    /// than `decrease` times max(|f|, 1).
     public static func bfgs(_ f: Function, derivative: (([Double]) throws -> [Double])? = nil, from start: [Double],
-                            maxIterations: Int = 500) throws -> (point: [Double], value: Double) {
+                            maxIterations: Int = 500, tolerance: (gradient: Double, decrease: Double) = (0, 0)) throws -> (point: [Double], value: Double) {
         let n = start.count
         func gradientAt(_ x: [Double], _ fx: Double) throws -> [Double] {
             if let derivative { return try derivative(x) }
@@ -45,7 +49,8 @@ public enum Optimization {
         var g = try gradientAt(x, fx)
         var h = Matrix.identity(n)
         for _ in 0..<maxIterations {
-            if g.reduce(0, { max($0, abs($1)) }) < 1e-10 * max(1, abs(fx)) { break }
+            let steepest = g.reduce(0, { max($0, abs($1)) })
+            if steepest < 1e-10 * max(1, abs(fx)) || steepest < tolerance.gradient { break }
             var p = (0..<n).map { i in -(0..<n).reduce(0) { $0 + h[i, $1] * g[$1] } }
             var slope = zip(p, g).reduce(0) { $0 + $1.0 * $1.1 }
             if slope >= 0 {
@@ -67,6 +72,7 @@ public enum Optimization {
             let s = zip(next, x).map { $0 - $1 }, y = zip(gnext, g).map { $0 - $1 }
             let sy = zip(s, y).reduce(0) { $0 + $1.0 * $1.1 }
             let done = s.enumerated().allSatisfy { abs($0.element) <= 1e-12 * max(1, abs(next[$0.offset])) } && abs(fnext - fx) <= 1e-15 * max(1, abs(fx))
+                || fx - fnext < tolerance.decrease * max(1, abs(fx), abs(fnext))
             x = next; fx = fnext; g = gnext
             if done { break }
             if sy > 1e-12 {

@@ -9,18 +9,30 @@ public struct NearestNeighbors: ProbabilityModel, Codable {
     let labels: [Int]
     let classes: Int
     let k: Int
+    /// The points to search (a k-d tree in a few dimensions); rebuilt, not saved.
+    let search: PointSet
+
+    enum CodingKeys: String, CodingKey { case points, labels, classes, k }
+
+    init(points: [[Double]], labels: [Int], classes: Int, k: Int) {
+        self.points = points
+        self.labels = labels
+        self.classes = classes
+        self.k = k
+        search = PointSet(points)
+    }
+
+    public init(from decoder: any Swift.Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(points: try c.decode([[Double]].self, forKey: .points), labels: try c.decode([Int].self, forKey: .labels),
+                  classes: try c.decode(Int.self, forKey: .classes), k: try c.decode(Int.self, forKey: .k))
+    }
 
     public func probabilities(_ x: [Double]) -> [Double] {
-        var nearest: [(Double, Int)] = []
-        for (p, l) in zip(points, labels) {
-            let d = zip(p, x).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-            if nearest.count < k { nearest.append((d, l)); nearest.sort { $0.0 < $1.0 } } else if d < nearest[k - 1].0 {
-                nearest[k - 1] = (d, l)
-                nearest.sort { $0.0 < $1.0 }
-            }
-        }
         var counts = [Double](repeating: 0.1 / Double(classes), count: classes)
-        for (_, l) in nearest { counts[l] += 1 }
+        for (i, _) in search.nearest(x, count: k) where labels.indices.contains(i) && counts.indices.contains(labels[i]) {
+            counts[labels[i]] += 1
+        }
         let total = counts.reduce(0, +)
         return counts.map { $0 / total }
     }

@@ -30,7 +30,8 @@ public struct TrainedPredictor: Sendable {
     public func deviation(_ x: [Double]) -> Double? { (model as? DeviationModel)?.deviation(standardizer.apply(x)) }
 }
 
-/// Least squares with a small ridge penalty (l2 = 1e-6 · n), solved from the normal equations.
+/// Ordinary least squares, solved from the normal equations; when features are collinear (or
+/// constant), the minimum-norm solution, from the eigen-decomposition of XᵀX.
 struct LinearModel: ValueModel {
     let weights: [Double]
     let intercept: Double
@@ -39,7 +40,7 @@ struct LinearModel: ValueModel {
     static func fit(_ x: [[Double]], _ y: [Double]) throws -> LinearModel {
         let n = x.count, d = x.first?.count ?? 0
         let mean = y.reduce(0, +) / Double(n)
-        // (XᵀX + λI) w = Xᵀ(y - ȳ) on standardized (centered) features.
+        // XᵀX w = Xᵀ(y - ȳ) on standardized (centered) features.
         var a = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
         var b = [Double](repeating: 0, count: d)
         for (r, t) in zip(x, y) {
@@ -48,17 +49,30 @@ struct LinearModel: ValueModel {
                 for j in 0..<d { a[i][j] += r[i] * r[j] }
             }
         }
-        for i in 0..<d { a[i][i] += 1e-6 * Double(n) + 1e-12 }
-        guard let w = solve(a, b) else { throw LearnError("singular", "the features are degenerate") }
-        return LinearModel(weights: w, intercept: mean)
+        let largest = (0..<d).map { a[$0][$0] }.max() ?? 0
+        if let w = solve(a, b, tolerance: 1e-10 * largest) { return LinearModel(weights: w, intercept: mean) }
+        return LinearModel(weights: try minimumNorm(a, b, tolerance: 1e-10 * largest), intercept: mean)
     }
 
-    /// Gaussian elimination with partial pivoting.
-    static func solve(_ m: [[Double]], _ v: [Double]) -> [Double]? {
+    /// The minimum-norm solution of the symmetric system a w = b: Σ (vᵢ·b / λᵢ) vᵢ over the
+    /// eigenpairs with λᵢ above the tolerance.
+    static func minimumNorm(_ a: [[Double]], _ b: [Double], tolerance: Double) throws -> [Double] {
+        let d = b.count
+        let (values, vectors) = try SymmetricEigen.decompose(a.flatMap { $0 }, d, count: d)
+        var w = [Double](repeating: 0, count: d)
+        for (l, v) in zip(values, vectors) where l > Swift.max(tolerance, 0) {
+            let f = dot(v, b) / l
+            for i in 0..<d { w[i] += f * v[i] }
+        }
+        return w
+    }
+
+    /// Gaussian elimination with partial pivoting; nil when a pivot is at most `tolerance`.
+    static func solve(_ m: [[Double]], _ v: [Double], tolerance: Double = 0) -> [Double]? {
         var a = m, b = v
         let d = b.count
         for c in 0..<d {
-            guard let p = (c..<d).max(by: { abs(a[$0][c]) < abs(a[$1][c]) }), abs(a[p][c]) > 1e-300 else { return nil }
+            guard let p = (c..<d).max(by: { abs(a[$0][c]) < abs(a[$1][c]) }), abs(a[p][c]) > Swift.max(tolerance, 1e-300) else { return nil }
             a.swapAt(c, p); b.swapAt(c, p)
             for r in (c + 1)..<d {
                 let f = a[r][c] / a[c][c]
@@ -75,15 +89,22 @@ struct LinearModel: ValueModel {
     }
 }
 
-/// The mean of the k nearest training values.
+/// The mean of the k nearest training values (the points searched through a k-d tree when they
+/// have a few dimensions).
 struct NeighborsModel: ValueModel {
-    let points: [[Double]]
+    let search: PointSet
     let values: [Double]
     let k: Int
+
+    init(points: [[Double]], values: [Double], k: Int) {
+        search = PointSet(points)
+        self.values = values
+        self.k = k
+    }
+
     func predict(_ x: [Double]) -> Double {
-        let d = points.map { p in zip(p, x).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
-        let nearest = d.indices.sorted { d[$0] < d[$1] }.prefix(k)
-        return nearest.reduce(0) { $0 + values[$1] } / Double(Swift.max(nearest.count, 1))
+        let nearest = search.nearest(x, count: k)
+        return nearest.reduce(0) { $0 + values[$1.index] } / Double(Swift.max(nearest.count, 1))
     }
 }
 
@@ -162,12 +183,14 @@ extension Learn {
         case .neuralNetwork:
             model = try withoutActuallyEscaping(checkpoint) { try NeuralNetworkRegression.fit(z, y, seed: seed, checkpoint: $0) }
         }
+        // The residuals of at most 2000 training examples, evenly spaced: n predictions of a
+        // nearest-neighbours model or a Gaussian process would cost n² on large data.
+        let rows = z.count <= 2000 ? Array(z.indices) : (0..<2000).map { $0 * z.count / 2000 }
         var residuals: [Double] = []
-        residuals.reserveCapacity(y.count)
-        for (k, (row, value)) in zip(z, y).enumerated() {
-            // Every few rows: a nearest-neighbours prediction scans all the examples.
+        residuals.reserveCapacity(rows.count)
+        for (k, i) in rows.enumerated() {
             if k % 16 == 15 { try checkpoint() }
-            residuals.append(model.predict(row) - value)
+            residuals.append(model.predict(z[i]) - y[i])
         }
         let sd = (residuals.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(residuals.count - 1, 1))).squareRoot()
         return TrainedPredictor(method: method, standardizer: standardizer, model: model, residualDeviation: sd)
@@ -180,27 +203,16 @@ extension Learn {
     /// `checkpoint` hears which method and fold is being tried and is called within each fit.
     public static func choosePredictor(_ x: [[Double]], _ y: [Double], candidates: [PredictorMethod], folds: Int = 3, seed: UInt64 = 1,
                                        checkpoint: (_ doing: String?) throws -> Void = { _ in }) throws -> (PredictorMethod, [PredictorMethod: Double]) {
-        var order = Array(x.indices)
-        var g = SeededGenerator(seed: seed)
-        order.shuffle(using: &g)
         let k = Swift.max(2, Swift.min(folds, x.count / 2))
-        var errors: [PredictorMethod: Double] = [:]
-        for m in candidates {
-            var total = 0.0, count = 0
-            for f in 0..<k {
-                let test = order.enumerated().filter { $0.offset % k == f }.map(\.element)
-                let testSet = Set(test)
-                let train = order.filter { !testSet.contains($0) }
-                guard train.count >= 2, !test.isEmpty else { continue }
-                try checkpoint("Trying \(m.rawValue), fold \(f + 1)/\(k)")
-                let p = try fitPredictor(m, train.map { x[$0] }, train.map { y[$0] }, seed: seed) { try checkpoint(nil) }
-                for i in test {
-                    let e = p.predict(x[i]) - y[i]
-                    total += e.isFinite ? e * e : .infinity
-                    count += 1
-                }
+        let errors = try crossValidated(candidates, examples: x.count, folds: k, seed: seed, unscored: .infinity,
+                                        trainable: { $0.count >= 2 },
+                                        announce: { m, f, _ in try checkpoint("Trying \(m.rawValue), fold \(f + 1)/\(k)") }) { m, train, test in
+            let p = try fitPredictor(m, train.map { x[$0] }, train.map { y[$0] }, seed: seed) { try checkpoint(nil) }
+            let total = test.reduce(0.0) { total, i in
+                let e = p.predict(x[i]) - y[i]
+                return total + (e.isFinite ? e * e : .infinity)
             }
-            errors[m] = count == 0 ? .infinity : total / Double(count)
+            return (total, test.count)
         }
         var best = candidates.first ?? .linearRegression
         for m in candidates where (errors[m] ?? .infinity) < (errors[best] ?? .infinity) { best = m }

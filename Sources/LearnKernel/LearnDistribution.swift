@@ -15,11 +15,19 @@ final class LearnedDistributionValue: NativeValue, CallableValue, StructuredValu
     /// Whether the examples were numbers (rather than vectors).
     let scalar: Bool
     let examples: Int
+    /// How it was learned, so anomaly detection can learn it again from the typical examples:
+    /// the training vectors, the seed, and whether the method was chosen automatically.
+    let training: [[Double]]
+    let seed: UInt64
+    let automatic: Bool
 
-    init(_ density: LearnedDensity, scalar: Bool, examples: Int) {
+    init(_ density: LearnedDensity, scalar: Bool, training: [[Double]], seed: UInt64, automatic: Bool) {
         self.density = density
         self.scalar = scalar
-        self.examples = examples
+        self.examples = training.count
+        self.training = training
+        self.seed = seed
+        self.automatic = automatic
     }
 
     var headName: String { "LearnedDistribution" }
@@ -48,7 +56,35 @@ final class LearnedDistributionValue: NativeValue, CallableValue, StructuredValu
         return scalar ? .real(v[0]) : .reals(v)
     }
 
-    /// `ld["PDF", x]`, `ld["RandomVariate", n | Automatic]`, `ld["RarerProbability", x]`.
+    /// The distribution learned again (same method choice and seed) from the training examples
+    /// whose held-out rarer probability is at least t: what AnomalyDetection models.
+    func typical(_ t: Double, _ c: Call) throws -> LearnedDistributionValue {
+        let interrupt = { try c.evaluator.checkInterrupt() }
+        let kept = try LearnedDensity.typicalExamples(training, method: density.method, threshold: t, seed: seed, checkpoint: interrupt)
+        guard kept.count < training.count else { return self }
+        let refit = automatic ? try LearnedDensity.automatic(kept, seed: seed, checkpoint: interrupt)
+            : try LearnedDensity.fit(kept, method: density.method, seed: seed, checkpoint: interrupt)
+        return LearnedDistributionValue(refit, scalar: scalar, training: kept, seed: seed, automatic: automatic)
+    }
+
+    /// Each example of `data` with its Missing values drawn from the distribution conditioned on
+    /// its known values; examples of another shape are left as they are.
+    func synthesized(_ data: [Expr]) -> Expr {
+        var g = SeededGenerator(seed: RandomState.generator.next())
+        return .list(data.map { x in
+            if scalar {
+                return x.hasHead(Sym.Missing) ? draw(&g) : x
+            }
+            guard let items = x.listItems, items.count == density.dimension, items.contains(where: { $0.hasHead(Sym.Missing) }) else { return x }
+            let known = items.map { $0.hasHead(Sym.Missing) ? nil : FeaturePipeline.numeric($0)?.first }
+            guard zip(items, known).allSatisfy({ $0.hasHead(Sym.Missing) || $1 != nil }) else { return x }
+            let filled = density.conditionalSample(known, &g)
+            return .list(items.indices.map { items[$0].hasHead(Sym.Missing) ? .real(filled[$0]) : items[$0] })
+        })
+    }
+
+    /// `ld["PDF", x]`, `ld["RandomVariate", n | Automatic]`, `ld["RarerProbability", x]`;
+    /// for the library's own definitions `ld["Typical", t]` and `ld["Synthesize", {x...}]`.
     func apply(_ c: Call) throws -> Expr? {
         guard c.count == 2, let operation = c[0].asString else { return nil }
         return netOperation(c) {
@@ -64,12 +100,14 @@ final class LearnedDistributionValue: NativeValue, CallableValue, StructuredValu
                 return .list((0..<n).map { _ in draw(&g) })
             case "RarerProbability":
                 // The share of 10,000 samples (a fixed seed) whose density is below x's.
-                var g = SeededGenerator(seed: 1234)
-                let samples = (0..<10_000).map { _ in density.logDensity(density.sample(&g)) }
-                return try each(c[1]) { v in
-                    let l = density.logDensity(v)
-                    return .real(Double(samples.filter { $0 < l }.count) / Double(samples.count))
-                }
+                let reference = density.sampledLogDensities(count: 10_000)
+                return try each(c[1]) { .real(density.rarerProbability($0, against: reference)) }
+            case "Typical":
+                guard let t = c[1].doubleValue, t >= 0, t <= 1 else { throw LearnError("thr", "\(short(c[1])) is not a threshold between 0 and 1") }
+                return .native(try typical(t, c))
+            case "Synthesize":
+                guard let data = c[1].listItems else { throw LearnError("data", "\(short(c[1])) is not a list of examples") }
+                return synthesized(data)
             default: return nil
             }
         }
@@ -121,7 +159,8 @@ extension Kernel {
                         }
                         density = try LearnedDensity.fit(vectors, method: m, seed: seed) { try c.evaluator.checkInterrupt() }
                     }
-                    return .native(LearnedDistributionValue(density, scalar: items[0].listItems == nil, examples: items.count))
+                    return .native(LearnedDistributionValue(density, scalar: items[0].listItems == nil, training: vectors, seed: seed,
+                                                            automatic: spec.isSymbol(Sym.Automatic)))
                 }
             },
             Builtin("LearnedDistribution", [], usage: "LearnedDistribution[...] is made by LearnDistribution: PDF[ld, x], RandomVariate[ld, n], RarerProbability[ld, x], Information[ld, prop]."),

@@ -161,10 +161,18 @@ struct LabelledElements {
 final class NearestValue: NativeValue, CallableValue {
     let data: LabelledElements
     let space: ElementSpace
+    /// A k-d tree over the elements when they are vectors of a few dimensions under the
+    /// Euclidean distance: a query then costs about log n distances instead of n.
+    let tree: KDTree?
 
     init(_ data: LabelledElements, _ space: ElementSpace) {
         self.data = data
         self.space = space
+        if case .vector(.euclidean) = space.metric, let v = space.vectors, KDTree.suits(count: v.count, dimension: v.first?.count ?? 0) {
+            tree = KDTree(v)
+        } else {
+            tree = nil
+        }
     }
 
     var headName: String { "NearestFunction" }
@@ -181,9 +189,30 @@ final class NearestValue: NativeValue, CallableValue {
 
     func lookup(_ x: Expr, _ spec: Expr?, _ c: Call) throws -> Expr {
         if !space.isElement(x), let queries = x.listItems {
+            if tree != nil {
+                return .list(try queries.enumerated().map { i, q in
+                    if i % 64 == 63 { try c.evaluator.checkInterrupt() }
+                    return try lookup(q, spec, c)
+                })
+            }
             // Many vectors under the Euclidean distance: the distances by blocks of GEMM.
             if case .vector(.euclidean) = space.metric, let points = space.vectors, queries.count > 16,
                case let vs = queries.compactMap(FeaturePipeline.numeric), vs.count == queries.count, vs.allSatisfy({ $0.count == points.first?.count }) {
+                // The k nearest of each (k at most an eighth of the elements): chosen on the
+                // squared distances, the blocks of queries on every core.
+                if let k = spec?.intValue, k >= 0, k <= points.count / 8 {
+                    var out: [Expr] = []
+                    out.reserveCapacity(queries.count)
+                    for start in stride(from: 0, to: vs.count, by: 4096) {
+                        try c.evaluator.checkInterrupt()
+                        let end = Swift.min(start + 4096, vs.count)
+                        let hits = try NearestSearch.nearest(of: Array(vs[start..<end]), among: points, count: k)
+                        for (h, x) in zip(hits, queries[start..<end]) {
+                            out.append(.list(h.map { output($0.index, $0.distance.squareRoot(), x, data.property) }))
+                        }
+                    }
+                    return .list(out)
+                }
                 var out: [Expr] = []
                 var i = 0
                 try NearestSearch.euclideanDistances(vs, points) { d in
@@ -195,11 +224,36 @@ final class NearestValue: NativeValue, CallableValue {
             }
             return .list(try queries.map { try lookup($0, spec, c) })
         }
+        if let tree, let v = FeaturePipeline.numeric(x), v.count == tree.dimension, let hits = try searched(tree, v, spec) {
+            return .list(hits.map { output($0.index, $0.distance, x, data.property) })
+        }
         return try found(try space.distances(to: x, c), x, spec)
     }
 
-    /// The result for one query given its distance to every element.
-    private func found(_ d: [Double], _ x: Expr, _ spec: Expr?) throws -> Expr {
+    /// The elements the tree finds for one query with their distances, nearest first; nil when
+    /// the exhaustive path does better: `All` without a radius, or more than an eighth of them.
+    private func searched(_ tree: KDTree, _ v: [Double], _ spec: Expr?) throws -> [(index: Int, distance: Double)]? {
+        let (k, radius, ties) = try counts(spec)
+        let hits: [(index: Int, distance: Double)]
+        if ties {
+            guard let first = tree.nearest(v, count: 1).first else { return [] }
+            hits = tree.within(v, squaredRadius: first.distance)
+        } else if let k {
+            // Many of the elements: a sort of all the distances is cheaper than an insertion list.
+            guard k <= tree.count / 8 else { return nil }
+            hits = tree.nearest(v, count: k)
+        } else if let radius {
+            hits = tree.within(v, squaredRadius: radius * radius * (1 + 1e-12))
+        } else {
+            return nil
+        }
+        let bound = radius ?? .infinity
+        return hits.map { ($0.index, $0.distance.squareRoot()) }.filter { $0.distance <= bound }
+    }
+
+    /// What a query asks for: at most k (nil: no bound), within radius (nil: any distance), or
+    /// all the equally nearest (no spec).
+    private func counts(_ spec: Expr?) throws -> (k: Int?, radius: Double?, ties: Bool) {
         var k: Int?, radius: Double?
         var ties = false
         switch spec {
@@ -218,6 +272,12 @@ final class NearestValue: NativeValue, CallableValue {
             radius = r
         case let s?: throw LearnError("nearuns", "\(short(s)) is not n, {n, r} or All")
         }
+        return (k, radius, ties)
+    }
+
+    /// The result for one query given its distance to every element.
+    private func found(_ d: [Double], _ x: Expr, _ spec: Expr?) throws -> Expr {
+        let (k, radius, ties) = try counts(spec)
         var found = NearestSearch.nearest(d, count: ties ? nil : k, radius: radius)
         if ties, let first = found.first { found = found.filter { d[$0] == d[first] } }
         return .list(found.map { i in output(i, d[i], x, data.property) })

@@ -6,11 +6,7 @@ extension KernelSuite {
     /// UMAP, the autoencoder and gradient-boosted trees as a user calls them, against
     /// umap-learn and scikit-learn (Tests/LearnTests/Fixtures/embedding/make_embedding_fixtures.py).
     @Suite struct Embedding {
-        nonisolated(unsafe) static let fixture: [String: Any] = {
-            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("../LearnTests/Fixtures/embedding/embedding.json")
-            return ((try? JSONSerialization.jsonObject(with: Data(contentsOf: url))) as? [String: Any]) ?? [:]
-        }()
+        nonisolated(unsafe) static let fixture = fixtureObject("../LearnTests/Fixtures/embedding/embedding.json") as? [String: Any] ?? [:]
 
         static func matrix(_ k: String) -> [[Double]] { fixture[k] as? [[Double]] ?? [] }
         static func ints(_ k: String) -> [Int] { fixture[k] as? [Int] ?? [] }

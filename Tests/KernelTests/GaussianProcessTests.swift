@@ -14,11 +14,7 @@ struct GaussianProcessReference: Decodable, CustomTestStringConvertible, Sendabl
 
     var testDescription: String { name }
 
-    static let all: [GaussianProcessReference] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/gp/gp.json")
-        guard let data = try? Data(contentsOf: url), let cases = try? JSONDecoder().decode([GaussianProcessReference].self, from: data) else { return [] }
-        return cases
-    }()
+    static let all: [GaussianProcessReference] = fixture("Fixtures/gp/gp.json")
 }
 
 extension KernelSuite {

@@ -6,11 +6,7 @@ extension KernelSuite {
     /// FindClusters, ClusterClassify, DimensionReduce, Nearest and their kin, as a user calls them,
     /// against scikit-learn (Tests/LearnTests/Fixtures/unsupervised/make_fixtures.py).
     @Suite struct Unsupervised {
-        nonisolated(unsafe) static let fixture: [String: Any] = {
-            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("../LearnTests/Fixtures/unsupervised/unsupervised.json")
-            return ((try? JSONSerialization.jsonObject(with: Data(contentsOf: url))) as? [String: Any]) ?? [:]
-        }()
+        nonisolated(unsafe) static let fixture = fixtureObject("../LearnTests/Fixtures/unsupervised/unsupervised.json") as? [String: Any] ?? [:]
 
         static func matrix(_ k: String) -> [[Double]] { fixture[k] as? [[Double]] ?? [] }
         static func ints(_ k: String) -> [Int] { fixture[k] as? [Int] ?? [] }
