@@ -37,7 +37,7 @@ import Testing
              long: "Print[\"started\"]; FindClusters[pts]"),
         Case(name: "DimensionReduction", setup: ["SeedRandom[1]; pts = RandomReal[1, {3000, 10}];"],
              long: "Print[\"started\"]; DimensionReduction[pts, 2, Method -> \"TSNE\"]"),
-        Case(name: "Nearest", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 8}]; qs = RandomReal[1, {20000, 8}];"],
+        Case(name: "Nearest", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 40}]; qs = RandomReal[1, {20000, 40}];"],
              long: "Print[\"started\"]; Nearest[pts, qs, 5]"),
         Case(name: "Pause", setup: [], long: "Print[\"started\"]; Pause[100]"),
         // Repeated application and loops of the language.
