@@ -59,7 +59,7 @@ import Testing
              long: "Print[\"started\"]; Do[Classify[xs -> ys, Method -> \"RandomForest\"], {100}]"),
         Case(name: "LearnDistribution", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}];"], long: "Print[\"started\"]; LearnDistribution[xs]"),
         Case(name: "ClusteringComponents", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 2}];"],
-             long: "Print[\"started\"]; ClusteringComponents[pts]"),
+             long: "Print[\"started\"]; Do[ClusteringComponents[pts], {10^5}]"),
         Case(name: "FindFit", setup: ["SeedRandom[1]; d = Table[{x, 2 x + RandomReal[]}, {x, 0, 1, 1/20000.}];"],
              long: "Print[\"started\"]; Do[FindFit[d, a x + b, {a, b}, x], {100}]"),
         // Sampling a plot.
