@@ -81,18 +81,27 @@ import Testing
         #expect(throws: NetError.self) { try Layer(.sequenceMost, input: [1]) }
     }
 
-    /// The vector exp, eight and sixteen lanes wide, is within 2 ulp (2.4e-7 relative) of exp
-    /// from -87 to 88, keeps NaN, and is never infinite.
-    @Test(arguments: [false, true])
-    func vectorExpIsAccurate(_ wide: Bool) throws {
+    /// The vector exp, eight lanes wide, is within 2 ulp (2.4e-7 relative) of exp from -87 to 88,
+    /// keeps NaN, and is never infinite.
+    @Test func vectorExpIsAccurate() { checkVectorExp(wide: false) }
+
+    /// The same of the sixteen-lane exp of the AVX-512 LSTM cell, where the CPU has AVX-512 (the
+    /// project's AMD EPYC machines have AVX2 only).
+    @Test(.enabled(if: RecurrentKernels.exp([], wide: true) != nil, "the CPU lacks AVX-512"))
+    func wideVectorExpIsAccurate() { checkVectorExp(wide: true) }
+
+    func checkVectorExp(wide: Bool) {
         let xs = stride(from: -87.0, through: 88.0, by: 0.001).map(Float.init) + [0, -0, 1e-8, -1e-8, 1000, -1000]
-        let ys = try #require(RecurrentKernels.exp(xs, wide: wide), "the vector kernels do not run on this machine")
+        guard let ys = RecurrentKernels.exp(xs, wide: wide) else {
+            Issue.record("the vector kernels do not run on this machine")
+            return
+        }
         for (x, y) in zip(xs, ys) where abs(x) <= 88 {
             let exact = Foundation.exp(Double(x))
             #expect(abs(Double(y) - exact) <= 2.4e-7 * exact, "exp(\(x)) gave \(y), not \(exact)")
         }
         #expect(ys.allSatisfy { $0.isFinite })
-        #expect(try #require(RecurrentKernels.exp([.nan], wide: wide)).first?.isNaN == true)
+        #expect(RecurrentKernels.exp([.nan], wide: wide)?.first?.isNaN == true)
     }
 
     /// The vector cells give what the scalar cells give, forward and backward: units that are
