@@ -269,6 +269,7 @@ extension Kernel {
                         specs = specs.dropFirst()
                     }
                     if let v = value.compound, !specs.isEmpty { value = try v.expression(c) }
+                    if !specs.isEmpty, let v = value.structured, let r = try v.parts(specs, of: { try part($0, specs) }) { return r }
                     return try part(value, specs)
                 } catch let missing as MissingPart {
                     c.message("partw", missing.spec, c[0])

@@ -64,6 +64,10 @@ public protocol StructuredValue: NativeValue {
     var dimensions: [Int]? { get }
     func normal() -> Expr?
     func part(_ spec: Expr, _ c: Call) throws -> Expr?
+    /// Parts by specifications `part` does not answer (spans, All, lists of positions, several
+    /// levels at once), given `Part` of `normal()` by `partOf`; nil when the value takes no such
+    /// parts. A NumericArray gives its sub-arrays as NumericArrays again.
+    func parts(_ specs: ArraySlice<Expr>, of partOf: (Expr) throws -> Expr) throws -> Expr?
     func take(_ spec: Expr, drop: Bool, _ c: Call) throws -> Expr?
     func information(_ property: Expr?, _ c: Call) throws -> Expr?
 }
@@ -73,6 +77,7 @@ extension StructuredValue {
     public var dimensions: [Int]? { nil }
     public func normal() -> Expr? { nil }
     public func part(_ spec: Expr, _ c: Call) throws -> Expr? { nil }
+    public func parts(_ specs: ArraySlice<Expr>, of partOf: (Expr) throws -> Expr) throws -> Expr? { nil }
     public func take(_ spec: Expr, drop: Bool, _ c: Call) throws -> Expr? { nil }
     public func information(_ property: Expr?, _ c: Call) throws -> Expr? { nil }
 }

@@ -221,6 +221,10 @@ extension Kernel {
                     let (names, nets) = try namedParts(pos[0], c)
                     var inputNames = ["Input"]
                     let edges = try graphEdges(pos[1], names: names, ports: nets.map(\.inputPortNames), inputNames: &inputNames)
+                    let known = ["Input", "Output"] + inputNames.dropFirst()
+                    for k in opts.keys.sorted() where !known.contains(k) {
+                        throw NetError("optx", "unknown option \(quoted(k)) for NetGraph." + Suggestion.didYouMean(k, among: known))
+                    }
                     let input = try opts["Input"].map { try shapeSpec($0, "Input") }
                     let output = try opts["Output"].map { try shapeSpec($0, "Output") }
                     if inputNames.count > 1, !edges.contains(where: { $0.source == .input(0) }) {

@@ -44,6 +44,8 @@ extension KernelSuite {
             ("NetEncoder[{\"Image\", {28, 28}, \"ColorSpac\" -> \"Grayscale\"}]", "Did you mean \"ColorSpace\"?"),
             ("NetDecoder[{\"Clas\", {a, b}}]", "Did you mean \"Class\"?"),
             ("Classify[{1 -> a, 2 -> b}, Methd -> \"NearestNeighbors\"]", "Did you mean Method?"),
+            ("NetGraph[{LinearLayer[2]}, {}, \"Inptu\" -> 3]", "NetGraph::optx: Unknown option \"Inptu\" for NetGraph. Did you mean \"Input\"?"),
+            ("NetGraph[{LinearLayer[2], TotalLayer[]}, {NetPort[\"State\"] -> 2, 1 -> 2}, \"Stat\" -> 2, \"Input\" -> 3]", "Did you mean \"State\"?"),
         ]
 
         @Test(arguments: messages)

@@ -58,6 +58,19 @@ extension KernelSuite {
             #expect(eval(Self.predictor + " Method /. Options[p]") == "LinearRegression")
         }
 
+        /// A NumericArray's rows, columns, spans and lists of positions are NumericArrays again;
+        /// an element is a number; a span past the end is `Part::partw`.
+        @Test func partsOfANumericArray() {
+            let na = "na = NumericArray[{{1, 2}, {3, 4}, {5, 6}}, \"Real32\"];"
+            #expect(eval(na + " na[[2 ;; 3]]") == "NumericArray[<Real32, 2x2>]")
+            #expect(eval(na + " Normal[na[[All, 2]]]") == "{2., 4., 6.}")
+            #expect(eval(na + " Normal[na[[{3, 1}, 1]]]") == "{5., 1.}")
+            #expect(eval(na + " na[[-1, -1]]") == "6.")
+            #expect(eval(na + " Normal[na[[2]]]") == "{3., 4.}")
+            let missing = run(na + " na[[5 ;; 6]]")
+            #expect(missing.messages.count == 1 && (missing.messages.first ?? "").hasPrefix("Part::partw:"), "\(missing.messages)")
+        }
+
         /// A ClassifierFunction takes parts as Wolfram's `ClassifierFunction[<|...|>]`; a part it
         /// lacks is `Part::partw`, not a crash.
         @Test func partOfAnObjectIsAMessageNotACrash() {
