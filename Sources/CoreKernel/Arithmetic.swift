@@ -602,10 +602,12 @@ extension Kernel {
                 return c[0].isNumber ? .integer(1) : fractionParts(c[0]).denominator
             },
             Builtin("Max", [.flat, .numericFunction, .oneIdentity, .orderless], usage: "Max[x1, x2, ...] or Max[{...}] gives the largest number.", examples: [("Max[3, 1, 4]", "4")]) { c in
-                try extremum(c, sign: 1)
+                if let r = valuesOfAssociations(c) { return r }
+                return try extremum(c, sign: 1)
             },
             Builtin("Min", [.flat, .numericFunction, .oneIdentity, .orderless], usage: "Min[x1, x2, ...] or Min[{...}] gives the smallest number.", examples: [("Min[{3, 1, 4}]", "1")]) { c in
-                try extremum(c, sign: -1)
+                if let r = valuesOfAssociations(c) { return r }
+                return try extremum(c, sign: -1)
             },
             Builtin("Clip", [.protected], usage: "Clip[x] clips x to -1..1; Clip[x, {min, max}] to min..max.", arity: .between(1, 2), examples: [("Clip[{-2, 0.5, 3}]", "{-1, 0.5, 1}")]) { c in
                 var lo: Expr = .integer(-1), hi: Expr = .integer(1)
@@ -692,4 +694,10 @@ private func extremum(_ c: Call, sign: Int) throws -> Expr? {
     let out = (best.map { [$0] } ?? []) + symbolic
     if out == c.args { return nil }
     return .call(c.symbol, out)
+}
+
+/// Max and Min of an association are those of its values: the call again with the values.
+private func valuesOfAssociations(_ c: Call) -> Expr? {
+    guard c.args.contains(where: { if case .association = $0 { return true } else { return false } }) else { return nil }
+    return .call(c.symbol, c.args.map { if case .association(let a) = $0 { return .list(Array(a.entries.values)) } else { return $0 } })
 }

@@ -134,30 +134,46 @@ extension Kernel {
             Builtin("MapAll", [], usage: "MapAll[f, expr] or f //@ expr applies f at every level of expr.", arity: .exactly(2), examples: [("MapAll[f, {a}]", "f[{f[a]}]")]) { c in
                 return mapLevels(c[1], LevelSpec(min: 0, max: Int.max)) { .call(c[0], [$0]) }
             },
-            Builtin("MapIndexed", [], usage: "MapIndexed[f, expr] applies f to each element with its index: f[e, {i}].", arity: .exactly(2), examples: [("MapIndexed[f, {a, b}]", "{f[a, {1}], f[b, {2}]}")]) { c in
-                if case .association(let a) = c[1] {
-                    var entries = a.entries
-                    for (k, v) in a.entries { entries[k] = try c.evaluate(.call(c[0], [v, .list([Expr(Symbol.intern("Key"), k)])])) }
-                    return .association(AssociationBox(entries))
+            Builtin("MapIndexed", [], usage: "MapIndexed[f, expr] applies f to each element with its index: f[e, {i}]; MapIndexed[f, expr, levelspec] to the parts at those levels with their positions.", arity: .between(2, 3), examples: [("MapIndexed[f, {a, b}]", "{f[a, {1}], f[b, {2}]}"), ("MapIndexed[f, {{a, b}, {c}}, {2}]", "{{f[a, {1, 1}], f[b, {1, 2}]}, {f[c, {2, 1}]}}")]) { c in
+                guard let spec = levelArg(c, 2, default: LevelSpec(min: 1, max: 1)) else { return nil }
+                var pulse = Pulse(c)
+                return try mapLevelsIndexed(c[1], spec) { e, path in
+                    try pulse.beat()
+                    return .call(c[0], [e, .list(path)])
                 }
-                guard case .normal(let n) = c[1] else { return c[1] }
-                return .normal(Normal(n.head, n.args.enumerated().map { .call(c[0], [$1, .list([.integer($0 + 1)])]) }))
             },
-            Builtin("MapThread", [], usage: "MapThread[f, {{a1, a2...}, {b1, b2...}}] gives {f[a1, b1], f[a2, b2], ...}.", arity: .exactly(2), examples: [("MapThread[f, {{a, b}, {c, d}}]", "{f[a, c], f[b, d]}")]) { c in
-                guard let lists = c[1].listItems, let first = lists.first?.listItems else {
-                    if c[1].listItems?.isEmpty == true { return .list([]) }
+            Builtin("MapThread", [], usage: "MapThread[f, {{a1, a2...}, {b1, b2...}}] gives {f[a1, b1], f[a2, b2], ...}; MapThread[f, lists, n] threads at level n.", arity: .between(2, 3), messages: ["intnm": "Non-negative machine-sized integer expected at position `2` in `1`."], examples: [("MapThread[f, {{a, b}, {c, d}}]", "{f[a, c], f[b, d]}"), ("MapThread[f, {{{a, b}}, {{1, 2}}}, 2]", "{{f[a, 1], f[b, 2]}}")]) { c in
+                var levels = 1
+                if c.count == 3 {
+                    guard let n = c[2].intValue, n >= 0 else { c.message("intnm", c.whole, .integer(3)); return nil }
+                    levels = n
+                }
+                guard let lists = c[1].listItems else {
                     c.message("list", c.whole, .integer(2))
                     return nil
                 }
-                var columns: [[Expr]] = []
-                for l in lists {
-                    guard let items = l.listItems, items.count == first.count else {
-                        c.message("mptc", .integer(1), .integer(2), c.whole)
-                        return nil
+                var pulse = Pulse(c)
+                // Threads level by level; the parts must have equal lengths down to the level.
+                func thread(_ parts: [Expr], _ level: Int) throws -> Expr? {
+                    try pulse.beat()
+                    if level == levels { return .call(c[0], parts) }
+                    var columns: [[Expr]] = []
+                    for p in parts {
+                        guard let items = p.listItems, items.count == (columns.first?.count ?? items.count) else {
+                            c.message("mptc", .integer(1), .integer(2), c.whole)
+                            return nil
+                        }
+                        columns.append(items)
                     }
-                    columns.append(items)
+                    if parts.isEmpty { return .list([]) }
+                    var out: [Expr] = []
+                    for i in 0..<(columns.first?.count ?? 0) {
+                        guard let r = try thread(columns.map { $0[i] }, level + 1) else { return nil }
+                        out.append(r)
+                    }
+                    return .list(out)
                 }
-                return .list((0..<first.count).map { i in .call(c[0], columns.map { $0[i] }) })
+                return try thread(lists, 0)
             },
             Builtin("Apply", [], usage: "Apply[f, expr] or f @@ expr replaces the head of expr by f; f @@@ expr does so at level 1.", arity: .between(2, 3), examples: [("Apply[Plus, {1, 2, 3}]", "6")]) { c in
                 guard let spec = levelArg(c, 2, default: LevelSpec(min: 0, max: 0)) else { return nil }
@@ -332,7 +348,7 @@ extension Kernel {
                 let g = c.count == 4 ? c[3] : .symbol(Sym.Plus)
                 return .call(g, zip(a, b).map { .call(c[0], [$0, $1]) })
             },
-            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start; Array[f, {n, m}, {r, s}] from r and s.", arity: .between(2, 3), examples: [("Array[f, 3]", "{f[1], f[2], f[3]}"), ("Array[f, {2, 2}, {0, 1}]", "{{f[0, 1], f[0, 2]}, {f[1, 1], f[1, 2]}}")]) { c in
+            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start; Array[f, {n, m}, {r, s}] from r and s; Array[f, n, r, h] with head h in place of List.", arity: .between(2, 4), examples: [("Array[f, 3]", "{f[1], f[2], f[3]}"), ("Array[f, {2, 2}, {0, 1}]", "{{f[0, 1], f[0, 2]}, {f[1, 1], f[1, 2]}}"), ("Array[f, 3, 1, g]", "g[f[1], f[2], f[3]]")]) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
                 guard dims.allSatisfy({ $0 >= 0 }), let total = ResourcePolicy.count(dims.map { max($0, 1) }) else {
                     c.message("ilsnn", .integer(2), c.whole)
@@ -340,14 +356,15 @@ extension Kernel {
                 }
                 guard admits(total, bytesEach: 64, c) else { return nil }
                 // The origin: one for every dimension, or a list of one per dimension.
-                let origin = c.count == 3 ? c[2] : .integer(1)
+                let origin = c.count >= 3 ? c[2] : .integer(1)
+                let head = c.count == 4 ? c[3] : .symbol(Sym.List)
                 let starts = origin.listItems.map { $0.count == dims.count ? $0 : [] } ?? Array(repeating: origin, count: dims.count)
                 guard starts.count == dims.count else { c.message("ilsnn", .integer(3), c.whole); return nil }
                 var pulse = Pulse(c)
                 func build(_ i: Int, _ idx: [Expr]) throws -> Expr {
                     try pulse.beat()
                     guard i < dims.count else { return .call(c[0], idx) }
-                    return .list(try (0..<dims[i]).map { try build(i + 1, idx + [Numbers.add(starts[i], .integer($0)) ?? .integer($0)]) })
+                    return .call(head, try (0..<dims[i]).map { try build(i + 1, idx + [Numbers.add(starts[i], .integer($0)) ?? .integer($0)]) })
                 }
                 return try build(0, [])
             },

@@ -320,7 +320,16 @@ extension Kernel {
                 guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
                 return .normal(Normal(n.head, n.args + [c[1]]))
             },
-            Builtin("Prepend", [], usage: "Prepend[expr, elem] gives expr with elem added at the start.", arity: .exactly(2), examples: [("Prepend[{a, b}, c]", "{c, a, b}")]) { c in
+            Builtin("Prepend", [], usage: "Prepend[expr, elem] gives expr with elem added at the start; a rule prepended to an association is its first entry, unless the key is there already.", arity: .exactly(2), examples: [("Prepend[{a, b}, c]", "{c, a, b}"), ("Prepend[<|a -> 1|>, b -> 2]", "<|b -> 2, a -> 1|>")]) { c in
+                if case .association(let a) = c[0] {
+                    guard let rules = ruleList(c[1]) else { return nil }
+                    var e = OrderedDictionary<Expr, Expr>()
+                    var given: [Expr: Expr] = [:]
+                    for r in rules { given[r.args[0]] = r.args[1] }
+                    for r in rules where a.entries[r.args[0]] == nil { e[r.args[0]] = r.args[1] }
+                    for (k, v) in a.entries { e[k] = given[k] ?? v }
+                    return .association(AssociationBox(e))
+                }
                 guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
                 return .normal(Normal(n.head, [c[1]] + n.args))
             },
@@ -332,7 +341,25 @@ extension Kernel {
                 args.insert(c[1], at: k)
                 return .normal(Normal(n.head, args))
             },
-            Builtin("Delete", [], usage: "Delete[expr, n] deletes the element at position n; Delete[expr, {i, j, ...}] the part at that position; Delete[expr, {{i}, {j}, ...}] several parts.", arity: .exactly(2), examples: [("Delete[{a, b, c}, 2]", "{a, c}")]) { c in
+            Builtin("Delete", [], usage: "Delete[expr, n] deletes the element at position n; Delete[expr, {i, j, ...}] the part at that position; Delete[expr, {{i}, {j}, ...}] several parts; Delete[assoc, Key[k]] the entry of key k.", arity: .exactly(2), examples: [("Delete[{a, b, c}, 2]", "{a, c}"), ("Delete[<|a -> 1, b -> 2|>, Key[a]]", "<|b -> 2|>")]) { c in
+                // An association's entries by key (Key[k] or {Key[k]}) or by position.
+                if case .association(let a) = c[0] {
+                    var specs = [c[1]]
+                    if let items = c[1].listItems {
+                        if items.count == 1, !items[0].isList { specs = items }
+                        else if items.allSatisfy({ $0.listItems?.count == 1 }) { specs = items.compactMap { $0.listItems?.first } }
+                        else { return nil }
+                    }
+                    var e = a.entries
+                    var drop: [Expr] = []
+                    for spec in specs {
+                        if spec.hasHead(Symbol.intern("Key")), spec.args.count == 1, e[spec.args[0]] != nil { drop.append(spec.args[0]) }
+                        else if let i = spec.intValue, i != 0, abs(i) <= e.count { drop.append(e.keys[i > 0 ? i - 1 : e.count + i]) }
+                        else { c.message("partw", spec, c[0]); return nil }
+                    }
+                    for k in drop { e.removeValue(forKey: k) }
+                    return .association(AssociationBox(e))
+                }
                 var paths: [[Int]]
                 if let i = c[1].intValue { paths = [[i]] } else if let items = c[1].listItems {
                     if items.allSatisfy({ $0.intValue != nil }) { paths = [items.compactMap(\.intValue)] } else {
@@ -393,12 +420,19 @@ extension Kernel {
                 let depth = c.count >= 2 ? (c[1].intValue ?? Int.max) : Int.max
                 return .normal(Normal(n.head, flatten(n.args, n.head, depth)))
             },
-            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d; Partition[list, n, d, {kL, kR}] puts the first element at position kL of the first sublist and the last at or after position kR of the last, padding cyclically with the list itself, or with x in Partition[list, n, d, k, x] (no padding with {}); Partition[matrix, {n1, n2}] gives blocks.", arity: .between(2, 5), messages: ["ilsmp": "Single or list of positive machine-size integers expected at position 2 of `1`."], examples: [("Partition[{a, b, c, d}, 2]", "{{a, b}, {c, d}}"), ("Partition[{a, b, c, d, e}, 2, 1, 1]", "{{a, b}, {b, c}, {c, d}, {d, e}, {e, a}}"), ("Partition[{a, b, c, d, e}, 2, 2, 1, x]", "{{a, b}, {c, d}, {e, x}}"), ("Partition[{{1, 2, 3, 4}, {5, 6, 7, 8}}, {2, 2}]", "{{{{1, 2}, {5, 6}}, {{3, 4}, {7, 8}}}}")]) { c in
+            Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d; Partition[list, n, d, {kL, kR}] puts the first element at position kL of the first sublist and the last at or after position kR of the last, padding cyclically with the list itself, or with x in Partition[list, n, d, k, x] (no padding with {}); Partition[matrix, {n1, n2}] gives blocks; Partition[list, UpTo[n]] keeps a shorter last sublist.", arity: .between(2, 5), messages: ["ilsmp": "Single or list of positive machine-size integers expected at position 2 of `1`."], examples: [("Partition[{a, b, c, d}, 2]", "{{a, b}, {c, d}}"), ("Partition[{a, b, c, d, e}, 2, 1, 1]", "{{a, b}, {b, c}, {c, d}, {d, e}, {e, a}}"), ("Partition[{a, b, c, d, e}, 2, 2, 1, x]", "{{a, b}, {c, d}, {e, x}}"), ("Partition[{{1, 2, 3, 4}, {5, 6, 7, 8}}, {2, 2}]", "{{{{1, 2}, {5, 6}}, {{3, 4}, {7, 8}}}}")]) { c in
                 guard case .normal(let l) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
                 if let ns = c[1].listItems?.compactMap(\.intValue), ns.count == 2, ns.allSatisfy({ $0 > 0 }), c.count <= 3 {
                     let ds = c.count == 3 ? (c[2].listItems?.compactMap(\.intValue) ?? []) : ns
                     guard ds.count == 2, ds.allSatisfy({ $0 > 0 }) else { return nil }
                     return partitionBlocks(l, ns, ds)
+                }
+                // Partition[list, UpTo[n]] and Partition[list, UpTo[n], d]: the last sublists shorter.
+                if c.count <= 3, case .normal(let u) = c[1], u.head.isSymbol(Symbol.intern("UpTo")), u.args.count == 1 {
+                    guard let n = u.args[0].intValue, n > 0 else { c.message("ilsmp", c.whole); return nil }
+                    let d = c.count == 3 ? (c[2].intValue ?? 0) : n
+                    guard d > 0 else { return nil }
+                    return .list(stride(from: 0, to: l.args.count, by: d).map { .normal(Normal(l.head, Array(l.args[$0..<Swift.min($0 + n, l.args.count)]))) })
                 }
                 guard let n = c[1].intValue, n > 0 else { c.message("ilsmp", c.whole); return nil }
                 let d = c.count >= 3 ? (c[2].intValue ?? 0) : n
@@ -660,12 +694,13 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Extract", [], usage: "Extract[expr, pos] gives the part at position pos (a list of indices).", arity: .exactly(2), examples: [("Extract[{a, {b, c}}, {2, 1}]", "b")]) { c in
+            Builtin("Extract", [], usage: "Extract[expr, pos] gives the part at position pos (a list of indices); Extract[expr, {pos1, pos2, ...}] several parts; Extract[expr, pos, h] wraps each part in h before it is evaluated.", arity: .between(2, 3), examples: [("Extract[{a, {b, c}}, {2, 1}]", "b"), ("Extract[Hold[1 + 2], {1}, HoldForm]", "1 + 2")]) { c in
                 guard let pos = c[1].listItems else { return nil }
+                let wrap: (Expr) -> Expr = c.count == 3 ? { .call(c[2], [$0]) } : { $0 }
                 if pos.allSatisfy({ $0.isList }) {
-                    return .list(pos.compactMap { try? part(c[0], ($0.listItems ?? [])[...]) })
+                    return .list(pos.compactMap { try? part(c[0], ($0.listItems ?? [])[...]) }.map(wrap))
                 }
-                do { return try part(c[0], pos[...]) } catch { c.message("partw", c[1], c[0]); return nil }
+                do { return wrap(try part(c[0], pos[...])) } catch { c.message("partw", c[1], c[0]); return nil }
             },
             Builtin("Subsets", [], usage: "Subsets[list] gives all subsets, smallest first; Subsets[list, n] those of at most n elements; Subsets[list, {k}] those of exactly k; Subsets[list, {kmin, kmax}] and {kmin, kmax, step} those sizes; Subsets[list, All]; Subsets[list, spec, n] the first n of them, Subsets[list, spec, {m}] the mth.", arity: .between(1, 3), examples: [("Subsets[{a, b, c}, {2}]", "{{a, b}, {a, c}, {b, c}}"), ("Subsets[{a, b, c, d}, {2}, 3]", "{{a, b}, {a, c}, {a, d}}"), ("Subsets[{a, b, c, d}, {1, 3, 2}]", "{{a}, {b}, {c}, {d}, {a, b, c}, {a, b, d}, {a, c, d}, {b, c, d}}"), ("Subsets[{a, b, c}, All, {5}]", "{{a, b}}")]) { c in
                 guard let items = c[0].listItems, items.count <= 20 else { return nil }

@@ -176,6 +176,11 @@ extension Kernel {
                 if c[0].isTrue { return .falseExpr }
                 if c[0].isFalse { return .trueExpr }
                 if c[0].hasHead(Symbol.intern("Not")) { return c[0].args.first }
+                // The negation of a comparison of two is the opposite comparison: !(x > 1) is x <= 1.
+                if case .normal(let n) = c[0], n.args.count == 2, let h = n.head.asSymbol,
+                   let opposite = negatedComparison[h.name] {
+                    return .call(Symbol.intern(opposite), n.args)
+                }
                 return nil
             },
             Builtin("Xor", [.orderless, .flat, .oneIdentity], usage: "Xor[e1, e2, ...] is the logical exclusive OR.", examples: [("Xor[True, False]", "True"), ("Xor[a, False]", "a"), ("Xor[a, True]", "!a")]) { c in
@@ -240,3 +245,7 @@ extension Kernel {
         ]
     }
 }
+
+/// The comparison that is the negation of each comparison (Not[a < b] is a >= b).
+private let negatedComparison = ["Equal": "Unequal", "Unequal": "Equal", "Less": "GreaterEqual",
+                                 "GreaterEqual": "Less", "Greater": "LessEqual", "LessEqual": "Greater"]

@@ -135,13 +135,29 @@ extension Kernel {
                 }
                 return e
             },
-            Builtin("Replace", [], usage: "Replace[expr, rules] applies the rules to expr as a whole; Replace[expr, rules, levelspec] at those levels.", arity: .between(2, 3), examples: [("Replace[x, x -> 1]", "1")]) { c in
+            Builtin("Replace", [], usage: "Replace[expr, rules] applies the rules to expr as a whole; Replace[expr, rules, levelspec] at those levels; with Heads -> True the heads are parts too.", arity: .between(2, 3), options: [("Heads", .falseExpr)], examples: [("Replace[x, x -> 1]", "1"), ("Replace[f[a], f -> g, {1}, Heads -> True]", "g[a]")]) { c in
                 guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
-                let spec = c.count == 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 0, max: 0)) : LevelSpec(min: 0, max: 0)
-                return try mapLevels(c[0], spec) { e in
+                let headsGiven = c.count >= 3 && isOptionRule(c[c.count - 1]) && optionName(c[c.count - 1].args[0]) == "Heads"
+                let n = headsGiven ? c.count - 1 : c.count
+                let spec = n == 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 0, max: 0)) : LevelSpec(min: 0, max: 0)
+                func replace(_ e: Expr) throws -> Expr {
                     for r in rules { if let v = try c.evaluator.applyRule(r, to: e) { return v } }
                     return e
                 }
+                // Heads -> True: a head is one level below its expression, like the arguments.
+                if headsGiven, c[c.count - 1].args[1].isTrue, spec.min >= 0, spec.max >= 0 {
+                    var pulse = Pulse(c)
+                    func walk(_ e: Expr, _ level: Int) throws -> Expr {
+                        try pulse.beat()
+                        var current = e
+                        if case .normal(let x) = e, level < spec.max {
+                            current = .normal(Normal(try walk(x.head, level + 1), try x.args.map { try walk($0, level + 1) }))
+                        }
+                        return level >= spec.min ? try replace(current) : current
+                    }
+                    return try walk(c[0], 0)
+                }
+                return try mapLevels(c[0], spec, replace)
             },
             Builtin("ReplaceList", [], usage: "ReplaceList[expr, rules] gives the list of the results of every way the rules can transform expr as a whole; ReplaceList[expr, rules, n] at most n of them.", arity: .between(2, 3), messages: ["innf": "Non-negative integer or Infinity expected at position `2` in `1`."], examples: [("ReplaceList[{a, b, c}, {x___, y_, z___} :> {y}]", "{{a}, {b}, {c}}"), ("ReplaceList[{a, b, c}, {x__, y__} :> {{x}, {y}}, 1]", "{{{a}, {b, c}}}")]) { c in
                 guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }

@@ -11,6 +11,10 @@ private func stringArg(_ c: Call, _ i: Int) -> String? {
 
 /// Positions for StringTake/StringDrop: `n`, `-n`, `{m}`, `{m, n}`.
 private func stringRange(_ spec: Expr, _ count: Int) -> Range<Int>? {
+    // UpTo[n]: as many as there are, at most n.
+    if spec.hasHead(Symbol.intern("UpTo")), spec.args.count == 1, let n = spec.args[0].intValue, n >= 0 {
+        return 0..<Swift.min(n, count)
+    }
     if let n = spec.intValue {
         if n >= 0 { return n <= count ? 0..<n : nil }
         return n >= -count ? (count + n)..<count : nil
@@ -141,8 +145,13 @@ extension Kernel {
                 guard c.count == 1, let s = stringArg(c, 0) else { return nil }
                 return .string(String(s.reversed()))
             },
-            Builtin("StringTrim", [], usage: "StringTrim[s] removes white space from both ends.", examples: [("StringTrim[\"  a b  \"]", "a b")]) { c in
-                guard c.count >= 1 else { return nil }
+            Builtin("StringTrim", [], usage: "StringTrim[s] removes white space from both ends; StringTrim[s, patt] removes the substrings matching patt at either end.", arity: .between(1, 2), examples: [("StringTrim[\"  a b  \"]", "a b"), ("StringTrim[\"xxaxx\", \"x\" ..]", "a")]) { c in
+                if c.count == 2 {
+                    let start = Expr.sym("StartOfString"), end = Expr.sym("EndOfString"), p = c[1]
+                    let rules: [Expr] = [.call(Sym.Rule, [.call(Symbol.intern("StringExpression"), [start, p]), .string("")]),
+                                         .call(Sym.Rule, [.call(Symbol.intern("StringExpression"), [p, end]), .string("")])]
+                    return .call(Symbol.intern("StringReplace"), [c[0], .list(rules)])
+                }
                 return mapStrings(c) { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             },
             Builtin("StringRiffle", [], usage: "StringRiffle[{s1, s2, ...}] joins with spaces; StringRiffle[list, sep] with sep; StringRiffle[list, {left, sep, right}].", examples: [("StringRiffle[{\"a\", \"b\", \"c\"}, \", \"]", "a, b, c"), ("StringRiffle[{{\"a\", \"b\"}, {\"c\", \"d\"}}] == \"a b\\nc d\"", "True")]) { c in

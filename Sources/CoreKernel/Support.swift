@@ -125,11 +125,18 @@ private let atomDepth = 1
 
 /// Maps f over the parts of e at the levels in spec (bottom-up), as Map and Apply do.
 func mapLevels(_ e: Expr, _ spec: LevelSpec, level: Int = 0, _ f: (Expr) throws -> Expr) rethrows -> Expr {
-    try mapLevelsWithDepth(e, spec, level: level, f).expr
+    try mapLevelsWithDepth(e, spec, level: level, path: nil) { x, _ in try f(x) }.expr
 }
 
-/// mapLevels, also returning the depth of the part before f was applied.
-private func mapLevelsWithDepth(_ e: Expr, _ spec: LevelSpec, level: Int, _ f: (Expr) throws -> Expr) rethrows -> (expr: Expr, depth: Int) {
+/// Maps f over the parts of e at the levels in spec with their positions (MapIndexed); an
+/// association's parts are at `Key[k]`.
+func mapLevelsIndexed(_ e: Expr, _ spec: LevelSpec, _ f: (Expr, [Expr]) throws -> Expr) rethrows -> Expr {
+    try mapLevelsWithDepth(e, spec, level: 0, path: [], f).expr
+}
+
+/// mapLevels, also returning the depth of the part before f was applied; the position of each
+/// part is tracked when `path` is given.
+private func mapLevelsWithDepth(_ e: Expr, _ spec: LevelSpec, level: Int, path: [Expr]?, _ f: (Expr, [Expr]) throws -> Expr) rethrows -> (expr: Expr, depth: Int) {
     var current = e
     var depth = atomDepth
     if case .normal(let n) = e {
@@ -137,7 +144,7 @@ private func mapLevelsWithDepth(_ e: Expr, _ spec: LevelSpec, level: Int, _ f: (
         var args = n.args
         for i in args.indices {
             if spec.descends(below: level) {
-                let (a, d) = try mapLevelsWithDepth(args[i], spec, level: level + 1, f)
+                let (a, d) = try mapLevelsWithDepth(args[i], spec, level: level + 1, path: path.map { $0 + [.integer(i + 1)] }, f)
                 args[i] = a
                 depth = Swift.max(depth, d + 1)
             } else if spec.min < 0 {
@@ -148,13 +155,14 @@ private func mapLevelsWithDepth(_ e: Expr, _ spec: LevelSpec, level: Int, _ f: (
     } else if case .association(let a) = e, spec.descends(below: level) {
         var entries = a.entries
         for k in entries.keys {
-            let (v, d) = try mapLevelsWithDepth(entries[k] ?? .null, spec, level: level + 1, f)
+            let (v, d) = try mapLevelsWithDepth(entries[k] ?? .null, spec, level: level + 1,
+                                                path: path.map { $0 + [Expr(Symbol.intern("Key"), k)] }, f)
             entries[k] = v
             depth = Swift.max(depth, d + 1)
         }
         current = .association(AssociationBox(entries))
     }
-    return (spec.contains(level, depth: depth) ? try f(current) : current, depth)
+    return (spec.contains(level, depth: depth) ? try f(current, path ?? []) : current, depth)
 }
 
 /// Depth[e]: 1 for an atom, one more than the deepest part otherwise (iterative, so any nesting).

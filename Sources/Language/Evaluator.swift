@@ -151,10 +151,16 @@ public final class MessageCenter {
     public static func fill(_ template: String, _ args: [String]) -> String {
         var out = ""
         var chars = template[...]
+        var next = 0
         while let i = chars.firstIndex(of: "`") {
             out += chars[..<i]
             let rest = chars[chars.index(after: i)...]
-            if let j = rest.firstIndex(of: "`"), let n = Int(rest[..<j]), n >= 1 {
+            if rest.first == "`" {
+                // `` takes the next argument in turn (StringForm).
+                out += next < args.count ? args[next] : ""
+                next += 1
+                chars = rest.dropFirst()
+            } else if let j = rest.firstIndex(of: "`"), let n = Int(rest[..<j]), n >= 1 {
                 out += n <= args.count ? args[n - 1] : ""
                 chars = rest[rest.index(after: j)...]
             } else {

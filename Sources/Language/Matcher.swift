@@ -161,7 +161,7 @@ struct Matcher {
         case .alternatives:
             for alt in a where try match(alt, e, b, k) { return true }
             return false
-        case .optional, .holdPattern:
+        case .optional, .holdPattern, .longest, .shortest:
             guard let inner = a.first else { return false }
             return try match(inner, e, b, k)
         case .verbatim:
@@ -230,7 +230,7 @@ struct Matcher {
             return true
         case .pattern:
             return n.args.count > 1 && isSequencePattern(n.args[1])
-        case .condition, .patternTest, .holdPattern:
+        case .condition, .patternTest, .holdPattern, .longest, .shortest:
             return !n.args.isEmpty && isSequencePattern(n.args[0])
         case .alternatives:
             return n.args.contains(where: isSequencePattern)
@@ -257,7 +257,7 @@ struct Matcher {
             }
             return (lo, min(hi, available))
         case .pattern: return n.args.count > 1 ? lengthRange(n.args[1], available: available) : (1, 1)
-        case .condition, .patternTest, .holdPattern:
+        case .condition, .patternTest, .holdPattern, .longest, .shortest:
             return n.args.isEmpty ? (1, 1) : lengthRange(n.args[0], available: available)
         case .alternatives: return (0, available)
         case .patternSequence:
@@ -284,7 +284,11 @@ struct Matcher {
             // Patterns that cannot be satisfied by what is left fail fast.
             let minRest = restP.reduce(0) { $0 + (isSequencePattern($1) ? lengthRange($1, available: 0).0 : 1) }
             if es.count - minRest < lo { return false }
-            for len in lo...min(hi, es.count - minRest) {
+            let top = min(hi, es.count - minRest)
+            // Sequences are tried shortest first, except inside Longest.
+            let longest = top > lo && isLongest(p)
+            for step in 0...(top - lo) {
+                let len = longest ? top - step : lo + step
                 let seg = es.prefix(len)
                 let rest = es.dropFirst(len)
                 if try matchSegment(p, seg, b, { b2 in try matchSequence(restP, rest, b2, k) }) {
@@ -295,6 +299,12 @@ struct Matcher {
         }
         guard let e = es.first else { return false }
         return try match(p, e, b) { b2 in try matchSequence(restP, es.dropFirst(), b2, k) }
+    }
+
+    /// Whether a sequence pattern is `Longest[p]` (or a named one, `x : Longest[p]`).
+    func isLongest(_ p: Expr) -> Bool {
+        if p.hasHead(Sym.Pattern), p.args.count == 2 { return isLongest(p.args[1]) }
+        return p.headSymbol?.patternKind == .longest
     }
 
     /// `Optional[p, d]`, or `p_.` with the head's Default.
@@ -333,7 +343,7 @@ struct Matcher {
                 for e in seg where try !passesTest(n.args[1], e) { return false }
                 return try k(b2)
             }
-        case .holdPattern:
+        case .holdPattern, .longest, .shortest:
             return try matchSegment(n.args.first ?? .null, seg, b, k)
         case .patternSequence:
             return try matchSequence(n.args[...], seg, b, k)

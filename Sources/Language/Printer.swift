@@ -141,7 +141,8 @@ public struct Printer {
         case ("SameQ", 2...): return infix(a, " === ", Prec.sameQ)
         case ("UnsameQ", 2...): return infix(a, " =!= ", Prec.sameQ)
         case ("And", 2...): return infix(a, " && ", Prec.and)
-        case ("Or", 2...): return infix(a, " || ", Prec.or)
+        // Wolfram groups the conjunctions of a disjunction: (a && b) || c.
+        case ("Or", 2...): return Piece(text: a.map { paren(render($0), Swift.max(Prec.or, Prec.and) + 1) }.joined(separator: " || "), prec: Prec.or)
         case ("Alternatives", 2...): return infix(a, " | ", Prec.alternatives)
         case ("StringJoin", 2...) where form == .input || form == .message: return infix(a, " <> ", Prec.stringJoin)
         case ("StringExpression", 2...): return infix(a, " ~~ ", Prec.stringExpression)
@@ -295,6 +296,11 @@ public struct Printer {
            let m = Numbers.negate(e.args[1]) {
             return .call(Sym.Complex, [.integer(0), m])
         }
+        // -I y: a product whose coefficient is a negative imaginary number.
+        if e.hasHead(Sym.Times), e.args.count > 1, let c = e.args.first, c.hasHead(Sym.Complex), c.args.count == 2,
+           c.args[0] == .integer(0), let s = Numbers.sign(c.args[1]), s < 0, let m = Numbers.negate(c.args[1]) {
+            return .call(Sym.Times, [.call(Sym.Complex, [.integer(0), m])] + e.args.dropFirst())
+        }
         if e.hasHead(Sym.Times), let c = e.args.first, c.isNumber, let s = Numbers.sign(c), s < 0,
            let nc = Numbers.negate(c) {
             let rest = Array(e.args.dropFirst())
@@ -362,6 +368,11 @@ public struct Printer {
             if f.hasHead(Sym.Power), f.args.count == 2, let s = Numbers.sign(f.args[1]), s < 0,
                let e = Numbers.negate(f.args[1]) {
                 den.append(Numbers.isOne(e) && e.isExactNumber ? f.args[0] : .call(Sym.Power, [f.args[0], e]))
+                continue
+            }
+            // A power whose exponent is a product with a negative coefficient: E^(-x^2) is 1/E^x^2.
+            if f.hasHead(Sym.Power), f.args.count == 2, f.args[1].hasHead(Sym.Times), let e = negativePart(f.args[1]) {
+                den.append(.call(Sym.Power, [f.args[0], e]))
                 continue
             }
             num.append(f)

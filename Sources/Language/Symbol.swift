@@ -301,6 +301,7 @@ public enum PatternKind: String, Sendable {
     case repeatedNull = "RepeatedNull", except = "Except", optionsPattern = "OptionsPattern"
     case verbatim = "Verbatim", holdPattern = "HoldPattern"
     case patternSequence = "PatternSequence", keyValuePattern = "KeyValuePattern"
+    case longest = "Longest", shortest = "Shortest"
 }
 
 extension Symbol: Hashable, CustomStringConvertible {
