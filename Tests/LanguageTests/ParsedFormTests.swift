@@ -32,7 +32,8 @@ import Testing
         var message = ""
         do { _ = try parser.next() } catch { message = "\(error)" }
         #expect(message.contains("Syntax::sntx"))
-        let read = try #require(ParsedForm.decode(try #require(ParsedForm.encode(source: source))))
+        let form = try #require(ParsedForm.encode(source: source))
+        let read = try #require(ParsedForm.decode(form))
         #expect(read.exprs.map(FullForm.string) == ["Set[a, 1]"])
         #expect(read.error == message)
     }
