@@ -79,7 +79,9 @@ let package = Package(
         .target(name: "Notebook", dependencies: ["CZMQ", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "nets-bench", dependencies: ["Tensor"], path: "Sources/nets-bench",
                           swiftSettings: releaseSpeed),
-        .executableTarget(name: "EmbedStdlibTool", path: "Sources/EmbedStdlibTool"),
+        // Parses the standard library at build time (so the tool needs the language), embedding
+        // the text and the parsed form that start-up reads.
+        .executableTarget(name: "EmbedStdlibTool", dependencies: ["Language"], path: "Sources/EmbedStdlibTool"),
         .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["EmbedStdlibTool"]),
         .executableTarget(name: "nets", dependencies: [
             "CoreKernel", "NetsKernel", "LearnKernel", "Language", "CEditLine", "Notebook", "Tensor",

@@ -69,11 +69,25 @@ public struct Builtin {
     /// The usage text with the first example appended ("Example: Length[{a, b, c}] gives 3."),
     /// unless the text gives one itself.
     public var documentedUsage: String {
-        guard let e = examples.first, !usage.contains("Example:") else { return usage }
+        guard let e = examples.first, !Builtin.givesExample(usage) else { return usage }
         let text = usage.hasSuffix(".") || usage.hasSuffix("?") ? usage : usage + "."
         // An example of several inputs (In, Out) reads as one input then the next.
         let input = e.input.split(separator: "\n").joined(separator: " then ")
         return "\(text) Example: \(input) gives \(e.output)."
+    }
+
+    /// Whether a usage text contains "Example:": a byte search, since it runs for every builtin at
+    /// start-up, where Foundation's `contains` (CFStringFind) showed in the profile at about 2%.
+    static func givesExample(_ usage: String) -> Bool {
+        let needle = Array("Example:".utf8)
+        var text = usage
+        return text.withUTF8 { bytes in
+            guard bytes.count >= needle.count else { return false }
+            for i in 0...(bytes.count - needle.count) where bytes[i] == needle[0] {
+                if (1..<needle.count).allSatisfy({ bytes[i + $0] == needle[$0] }) { return true }
+            }
+            return false
+        }
     }
 
     /// Puts the record on its symbol: attributes, usage, options, messages, and the

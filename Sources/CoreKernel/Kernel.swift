@@ -17,6 +17,8 @@ public protocol Library {
     static var formats: [FileFormat] { get }
     /// The `.nets` standard library, embedded at build time from `stdlib/TARGET/`.
     static var sources: [(name: String, text: String)] { get }
+    /// The same files parsed at build time, by name (see `ParsedForm`): what start-up reads.
+    static var parsedSources: [String: String] { get }
     /// Process-wide set-up that is not a builtin (thread counts, hooks).
     static func setUp()
     /// The library's topics of `Guide`, and the related names `?name` shows.
@@ -27,6 +29,7 @@ extension Library {
     public static var requires: [any Library.Type] { [] }
     public static var messages: [String: [String: String]] { [:] }
     public static var formats: [FileFormat] { [] }
+    public static var parsedSources: [String: String] { [:] }
     public static func setUp() {}
     public static var guide: [GuideTopic] { [] }
 }
@@ -54,6 +57,7 @@ public enum CoreLibrary: Library {
     /// The standard library to evaluate: all but the Wolfram names, which `Spelling` reads as
     /// data when it first needs them.
     public static var sources: [(name: String, text: String)] { stdlibSources.filter { $0.name != Spelling.namesFile } }
+    public static var parsedSources: [String: String] { stdlibParsed }
     public static func setUp() {
         Spelling.install()
         Forms.install()
@@ -156,9 +160,16 @@ public final class Kernel {
 
     public static let version = "0.1.0"
 
-    /// Evaluates a library's standard library: `.nets` files embedded at build time.
+    /// Evaluates a library's standard library: `.nets` files embedded at build time, read in the
+    /// form the build parsed them to (the text is parsed only if that form is missing or unreadable).
     func loadStandardLibrary(_ library: any Library.Type) {
+        let parsed = library.parsedSources
         for (name, text) in library.sources {
+            if let form = parsed[name], let program = ParsedForm.decode(form) {
+                for e in program.exprs { _ = evaluator.evaluateTop(e) }
+                if let error = program.error { evaluator.messages.sink("Get::stdlib: \(name): \(error)") }
+                continue
+            }
             var parser = Parser(text)
             do {
                 while let e = try parser.next() { _ = evaluator.evaluateTop(e) }

@@ -1,4 +1,5 @@
 import BigInt
+import Foundation
 
 /// A lexical token with its position (a byte offset into the source's scalars).
 struct Token {
@@ -408,17 +409,16 @@ struct Lexer {
     mutating func lexNumber() throws -> Expr {
         let start = pos
         var intPart = lexDigits()
-        // base^^digits
+        // base^^digits: the digits (and a fraction after a point) in a base from 2 to 36; a
+        // number mark and a `*^` exponent after them are still written in base 10.
+        var base = 10
         if peek() == "^" && peek(1) == "^" {
-            guard let base = Int(intPart), base >= 2, base <= 36 else {
+            guard let b = Int(intPart), b >= 2, b <= 36 else {
                 throw error("invalid base \(intPart)", at: start)
             }
             pos += 2
-            let digits = lexDigits(base: base)
-            guard !digits.isEmpty, let v = BigInt(digits, radix: base) else {
-                throw error("digits expected after \(base)^^", at: pos)
-            }
-            return .integer(v)
+            base = b
+            intPart = lexDigits(base: b)
         }
         var isReal = false
         var frac = ""
@@ -426,7 +426,10 @@ struct Lexer {
             // `1.` is a real, but not when the dot starts `..` or `.5` follows a list-like context.
             isReal = true
             pos += 1
-            frac = lexDigits()
+            frac = lexDigits(base: base)
+        }
+        if base != 10 && intPart.isEmpty && frac.isEmpty {
+            throw error("digits expected after \(base)^^", at: pos)
         }
         if intPart.isEmpty { intPart = "0" }
         // Number marks: `1.5`20` (precision 20), `1.5``20` (accuracy 20), `1.5`` (machine).
@@ -450,38 +453,101 @@ struct Lexer {
             let e = lexDigits()
             guard let ev = Int(e), ev <= 1_000_000 else { throw error("exponent expected after *^", at: pos) }
             exponent = negative ? -ev : ev
-            if !isReal {
-                // 2*^3 is the exact integer 2000
-                guard let m = BigInt.parseDecimal(intPart), abs(exponent) <= 1_000_000 else { throw error("malformed number", at: start) }
-                if exponent >= 0 { return .integer(m * BigInt(10).power(exponent)) }
-                return Numbers.rational(m, BigInt(10).power(-exponent)) ?? .integer(0)
-            }
         }
-        if isReal {
-            let significant = (intPart + frac).drop { $0 == "0" }.count
-            if mark?.digits != nil || (mark == nil && significant > Lexer.machineDigits) {
-                guard let m = BigInt.parseDecimal(intPart + frac) else { throw error("malformed number", at: start) }
-                let e10 = exponent - frac.count
-                let (n, d) = e10 >= 0 ? (m * BigInt(10).power(e10), BigInt(1)) : (m, BigInt(10).power(-e10))
-                let digits = mark?.digits ?? Double(significant)
-                if n.isZero { return .bigReal(BigReal(zeroWithAccuracy: digits)) }
-                var p = digits
-                if mark?.accuracy == true, let probe = BigReal.fromFraction(n, d, precision: 20) { p += probe.log10Magnitude }
-                if p > BigReal.maxPrecision { throw error("precision above \(Int(BigReal.maxPrecision)) digits", at: start) }
-                if p <= 0 { return .bigReal(BigReal(zeroWithAccuracy: digits)) }
-                guard let x = BigReal.fromFraction(n, d, precision: p) else { throw error("malformed number", at: start) }
-                return .bigReal(x)
-            }
-            guard let d = Double("\(intPart).\(frac.isEmpty ? "0" : frac)e\(exponent)") else {
+        let significant = (intPart + frac).drop { $0 == "0" }.count
+        if base == 10 && !isReal && exponent == 0 && intPart.count < 19, let i = Int(intPart) { return .integer(i) }
+        guard let m = Lexer.parseDigits(intPart + frac, radix: base) else { throw error("malformed number", at: start) }
+        // The exact value: m * base^(exponent - fraction digits) = n/d.
+        let e = exponent - frac.count
+        let scale = BigInt(base).power(abs(e))
+        let (n, d) = e >= 0 ? (m * scale, BigInt(1)) : (m, scale)
+        guard isReal else {
+            // 2*^3 is the exact integer 2000, 2*^-3 the fraction 1/500.
+            return Numbers.rational(n, d) ?? .integer(0)
+        }
+        // Significant digits counted in decimal digits: a base-b digit carries log10(b) of them.
+        let decimalDigits = base == 10 ? Double(significant) : Double(significant) * log10(Double(base))
+        if mark?.digits != nil || (mark == nil && decimalDigits > Double(Lexer.machineDigits)) {
+            let digits = mark?.digits ?? decimalDigits
+            if n.isZero { return .bigReal(BigReal(zeroWithAccuracy: digits)) }
+            var p = digits
+            if mark?.accuracy == true, let probe = BigReal.fromFraction(n, d, precision: 20) { p += probe.log10Magnitude }
+            if p > BigReal.maxPrecision { throw error("precision above \(Int(BigReal.maxPrecision)) digits", at: start) }
+            if p <= 0 { return .bigReal(BigReal(zeroWithAccuracy: digits)) }
+            guard let x = BigReal.fromFraction(n, d, precision: p) else { throw error("malformed number", at: start) }
+            return .bigReal(x)
+        }
+        if base == 10 {
+            guard let x = Double("\(intPart).\(frac.isEmpty ? "0" : frac)e\(exponent)") else {
                 throw error("malformed number", at: start)
             }
-            return .real(d)
+            return .real(x)
         }
-        if intPart.count < 19, let i = Int(intPart) { return .integer(i) }
-        guard let b = BigInt.parseDecimal(intPart) else { throw error("malformed number", at: start) }
-        return .integer(b)
+        return .real(Lexer.nearestDouble(n, d))
+    }
+
+    /// The value of digits in a base from 2 to 36 (`0-9`, then `a-z` or `A-Z`); nil if one is not
+    /// a digit of the base. Splits long runs in halves, so a long literal costs n log n, not n^2.
+    static func parseDigits(_ digits: String, radix: Int) -> BigInt? {
+        if radix == 10 { return BigInt.parseDecimal(digits) }
+        var values: [UInt8] = []
+        values.reserveCapacity(digits.utf8.count)
+        for c in digits.utf8 {
+            let v: UInt8
+            switch c {
+            case 48...57: v = c - 48
+            case 97...122: v = c - 97 + 10
+            case 65...90: v = c - 65 + 10
+            default: return nil
+            }
+            guard Int(v) < radix else { return nil }
+            values.append(v)
+        }
+        guard !values.isEmpty else { return nil }
+        // A chunk of up to `chunk` digits fits in an Int (36^12 < 2^63).
+        let chunk = 12
+        var powers: [Int: BigInt] = [:]
+        func power(_ k: Int) -> BigInt {
+            if let p = powers[k] { return p }
+            let p = BigInt(radix).power(k)
+            powers[k] = p
+            return p
+        }
+        func parse(_ lo: Int, _ hi: Int) -> BigInt {
+            if hi - lo <= chunk {
+                var v = 0
+                for d in values[lo..<hi] { v = v * radix + Int(d) }
+                return BigInt(v)
+            }
+            let mid = hi - (hi - lo) / 2
+            return parse(lo, mid) * power(hi - mid) + parse(mid, hi)
+        }
+        return parse(0, values.count)
+    }
+
+    /// The machine real nearest to n/d (d > 0), rounded once: the quotient is taken to 63 bits
+    /// with a sticky bit for any remainder, and only the conversion to 53 bits rounds.
+    static func nearestDouble(_ n: BigInt, _ d: BigInt) -> Double {
+        let num = n.magnitude, den = d.magnitude
+        if num.isZero || den.isZero { return 0 }
+        // num * 2^shift / den lies in [2^62, 2^64): at least 62 bits, and it fits in a UInt64.
+        let shift = 63 - (num.bitWidth - den.bitWidth)
+        var dropped = false
+        let scaled: BigUInt
+        if shift >= 0 {
+            scaled = num << shift
+        } else {
+            scaled = num >> -shift
+            dropped = scaled << -shift != num
+        }
+        let (q, r) = scaled.quotientAndRemainder(dividingBy: den)
+        var top = UInt64(truncatingIfNeeded: q)
+        if dropped || !r.isZero { top |= 1 }
+        let x = Foundation.scalbn(Double(top), -shift)
+        return n.sign == .minus ? -x : x
     }
 }
+
 
 /// The Wolfram names of the characters that `\[Name]` spells (`"α"` is `"Alpha"`), for `CharacterName`.
 public enum NamedCharacters {

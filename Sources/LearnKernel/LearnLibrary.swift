@@ -25,6 +25,7 @@ public enum LearnLibrary: Library {
                     })]
     }
     public static var sources: [(name: String, text: String)] { stdlibSources }
+    public static var parsedSources: [String: String] { stdlibParsed }
     public static var guide: [GuideTopic] { Kernel.learnGuide }
 
     public static func setUp() {

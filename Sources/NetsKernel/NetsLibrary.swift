@@ -17,6 +17,7 @@ public enum NetsLibrary: Library {
     }
     public static var formats: [FileFormat] { netsFormats + graphicsFormats }
     public static var sources: [(name: String, text: String)] { stdlibSources }
+    public static var parsedSources: [String: String] { stdlibParsed }
     public static var guide: [GuideTopic] { Kernel.netsGuide }
 
     public static func setUp() {

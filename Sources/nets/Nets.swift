@@ -56,7 +56,10 @@ struct Nets: ParsableCommand {
     var script: [String] = []
 
     mutating func run() throws {
-        let code = self.code, script = self.script, plain = self.plain, notebook = self.notebook, html = self.html
+        try Nets.run(code: code, script: script, plain: plain, notebook: notebook, html: html)
+    }
+
+    static func run(code: String?, script: [String], plain: Bool, notebook: Bool, html: Bool) throws {
         let status = Shared<Int32>(0)
         runOnLargeStack {
             let kernel = Kernel(libraries: [NetsLibrary.self, LearnLibrary.self])
@@ -120,6 +123,13 @@ struct Nets: ParsableCommand {
         }
         do {
             let (own, code, scriptArgs) = splitArguments(Array(CommandLine.arguments.dropFirst()))
+            // With no options of nets's own (`nets -c code`, `nets script.nets`, the REPL) there is
+            // nothing for ArgumentParser to parse, and its set-up (reflection over the command's
+            // fields) is a noticeable part of start-up.
+            if own.isEmpty {
+                try run(code: code, script: scriptArgs, plain: false, notebook: false, html: false)
+                return
+            }
             var command = try parseAsRoot(own)
             guard var nets = command as? Nets else {
                 try command.run()

@@ -1,4 +1,5 @@
 import CoreKernel
+import Foundation
 import Language
 import Testing
 
@@ -74,6 +75,20 @@ import Testing
         ("2*^3", "2000"),
         ("2^^101", "5"),
         ("16^^ff", "255"),
+        // base^^digits in any base up to 36 (letters are the digits from 10 on), with a fraction
+        // (a machine real), and a number mark and a *^ exponent still written in base 10.
+        ("36^^z", "35"),
+        ("36^^ZZ", "1295"),
+        ("16^^FF", "255"),
+        ("16^^ff.8", "255.5"),
+        ("2^^101.01", "5.25"),
+        ("8^^.4", "0.5"),
+        ("2^^11.", "3."),
+        ("2^^101*^2", "20"),
+        ("16^^1*^-1", "Rational[1, 16]"),
+        ("2^^1.1*^3", "12."),
+        ("-16^^ff.8", "-255.5"),
+        ("16^^ff g", "Times[255, g]"),
         (".5", "0.5"),
         ("123456789012345678901234567890", "123456789012345678901234567890"),
         ("(* a (* nested *) comment *) 1", "1"),
@@ -116,6 +131,43 @@ import Testing
     @Test func informationLines() throws {
         let es = try Parser.parseProgram("?Map\n??Net*")
         #expect(es.map(FullForm.string) == ["Information[Map]", "Information[\"Net*\", Rule[LongForm, True]]"])
+    }
+
+    /// A base-b real is the machine real nearest to its exact value (one rounding): the
+    /// references are IEEE divisions of exact integers, which round once too.
+    @Test func baseRealsRoundOnce() throws {
+        #expect(try Parser.parseExpression("3^^0.1").doubleValue == 1.0 / 3.0)
+        #expect(try Parser.parseExpression("3^^0.12").doubleValue == 5.0 / 9.0)
+        #expect(try Parser.parseExpression("7^^0.123456").doubleValue == 22_875.0 / 117_649.0)  // Python: Fraction(int("123456", 7), 7**6)
+        #expect(try Parser.parseExpression("36^^z.z*^-2").doubleValue == 1295.0 / 46_656.0)
+        #expect(FullForm.string(try Parser.parseExpression("2^^1*^200")) == "1606938044258990275541962092341162602522202993782792835301376")  // Python: 2**200
+    }
+
+    /// Beyond what a machine real holds (more than 17 decimal digits' worth) a base-b real is an
+    /// arbitrary-precision number, with log10(b) digits for each digit given or the precision of
+    /// its number mark.
+    @Test func longBaseRealsAreArbitraryPrecision() throws {
+        let bits = "1." + String(repeating: "0", count: 62) + "1"
+        guard case .bigReal(let x) = try Parser.parseExpression("2^^" + bits) else {
+            Issue.record("not a big real")
+            return
+        }
+        #expect(abs(x.precision - 64 * log10(2.0)) < 1e-9)
+        let (n, d) = x.exactFraction
+        // 1 + 2^-63
+        #expect(Numbers.rational(n, d).map(FullForm.string) == "Rational[9223372036854775809, 9223372036854775808]")
+        guard case .bigReal(let y) = try Parser.parseExpression("16^^ff.8`30") else {
+            Issue.record("not a big real")
+            return
+        }
+        #expect(y.precision == 30 && y.doubleValue == 255.5)
+    }
+
+    static let badBases = ["37^^1", "1^^1", "0^^0", "2^^2", "2^^", "16^^.", "99999999999999999999^^1"]
+
+    @Test(arguments: badBases)
+    func badBaseNumbersAreSyntaxErrors(_ input: String) {
+        #expect(throws: ParseError.self) { try Parser.parseExpression(input) }
     }
 
     static let errors: [(String, Int, Int, Bool)] = [
