@@ -59,18 +59,23 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
                 squared[j * n + i] = d
             }
         }
-        let likelihood = Likelihood(squared: squared, n: n, z: z)
+        // The starts on every core, each with its own likelihood (and its cached factorization).
+        let starts = [[0.0, 0.0, 0.0], [0.0, log(0.3), log(0.01)], [0.0, log(3.0), log(0.1)]]
+        let distances = squared
+        let runs = try parallelMap(starts.count) { s -> (point: [Double], value: Double)? in
+            let likelihood = Likelihood(squared: distances, n: n, z: z)
+            return try? Optimization.bfgs(likelihood.value, derivative: likelihood.gradient, from: starts[s], maxIterations: 200,
+                                          tolerance: (gradient: 1e-5, decrease: 2.2e-9))
+        }
         var best: (point: [Double], value: Double)?
-        for start in [[0.0, 0.0, 0.0], [0.0, log(0.3), log(0.01)], [0.0, log(3.0), log(0.1)]] {
-            guard let r = try? Optimization.bfgs(likelihood.value, derivative: likelihood.gradient, from: start, maxIterations: 200,
-                                                 tolerance: (gradient: 1e-5, decrease: 2.2e-9)), r.value.isFinite else { continue }
+        for case let r? in runs where r.value.isFinite {
             if let b = best, b.value <= r.value { continue }
             best = r
         }
         guard let t = best?.point else { throw LearnError("fit", "the Gaussian process's covariance could not be factored") }
-        let (l, alpha) = try solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2]))
+        let solved = try solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2]))
         return GaussianProcessModel(points: x, amplitude: exp(t[0]), lengthScale: exp(t[1]), noise: exp(t[2]),
-                                    alpha: alpha, factor: l, mean: m, scale: scale)
+                                    alpha: solved.alpha, factor: solved.factor, mean: m, scale: scale)
     }
 
     /// The negative log marginal likelihood of standardized values z, as a function of the log
@@ -85,10 +90,10 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
 
         final class LastSolve {
             var t: [Double] = []
-            var solved: (factor: [Double], alpha: [Double])?
+            var solved: Solved?
         }
 
-        func solved(_ t: [Double]) throws -> (factor: [Double], alpha: [Double]) {
+        func solved(_ t: [Double]) throws -> Solved {
             if t == last.t, let s = last.solved { return s }
             let s = try solve(squared, n, z, exp(t[0]), exp(t[1]), exp(t[2]))
             last.t = t
@@ -104,35 +109,49 @@ public struct GaussianProcessModel: ValueModel, DeviationModel {
             return 0.5 * gpDot(z, solved.alpha) + logDet + 0.5 * Double(n) * log(2 * Double.pi)
         }
 
-        /// 0.5 tr((K⁻¹ − α αᵀ) ∂K/∂t) for each parameter t.
+        /// 0.5 tr((K⁻¹ − α αᵀ) ∂K/∂t) for each parameter t: ∂K/∂log a is the RBF part k of the
+        /// covariance, ∂K/∂log l is k |x − x'|² / l², ∂K/∂log s is s I. Both matrices are
+        /// symmetric: the sums run over the lower triangle, the off-diagonal terms twice.
         func gradient(_ t: [Double]) throws -> [Double] {
-            let a = exp(t[0]), l = exp(t[1]), s = exp(t[2])
+            let l = exp(t[1]), s = exp(t[2])
             let solved = try solved(t)
             let inverse = try inverseFromFactor(solved.factor, n)
-            let alpha = solved.alpha, scale = -1 / (2 * l * l)
+            let alpha = solved.alpha, kernel = solved.kernel
             var da = 0.0, dl = 0.0, ds = 0.0
             for i in 0..<n {
-                for j in 0..<n {
-                    let w = inverse[i * n + j] - alpha[i] * alpha[j]
-                    let d2 = squared[i * n + j], k = a * exp(d2 * scale)
-                    da += w * k
-                    dl += w * k * d2 / (l * l)
+                let row = i * n, ai = alpha[i]
+                var rowA = 0.0, rowL = 0.0
+                for j in 0..<i {
+                    let wk = (inverse[row + j] - ai * alpha[j]) * kernel[row + j]
+                    rowA += wk
+                    rowL += wk * squared[row + j]
                 }
-                ds += (inverse[i * n + i] - alpha[i] * alpha[i]) * s
+                let w = inverse[row + i] - ai * ai
+                da += 2 * rowA + w * kernel[row + i]
+                dl += 2 * rowL
+                ds += w * s
             }
-            return [0.5 * da, 0.5 * dl, 0.5 * ds]
+            return [0.5 * da, 0.5 * dl / (l * l), 0.5 * ds]
         }
     }
 
-    /// The Cholesky factor of K + noise I and alpha = (K + noise I)⁻¹ z, from the n x n squared
-    /// distances between the examples.
-    static func solve(_ squared: [Double], _ n: Int, _ z: [Double], _ amplitude: Double, _ lengthScale: Double, _ noise: Double) throws -> (factor: [Double], alpha: [Double]) {
+    /// A factorization for given parameters: the lower Cholesky factor of K + noise I, alpha =
+    /// (K + noise I)⁻¹ z, and the RBF part k of K (its lower triangle, row-major).
+    struct Solved {
+        var factor: [Double], alpha: [Double], kernel: [Double]
+    }
+
+    /// The factorization for given parameters, from the n x n squared distances between the
+    /// examples; only lower triangles are computed (the factorization reads no more).
+    static func solve(_ squared: [Double], _ n: Int, _ z: [Double], _ amplitude: Double, _ lengthScale: Double, _ noise: Double) throws -> Solved {
         let scale = -1 / (2 * lengthScale * lengthScale)
-        var k = squared.map { amplitude * exp($0 * scale) }
-        for i in 0..<n { k[i * n + i] += noise }
-        let l = try cholesky(k, n)
+        var k = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0...i { k[i * n + j] = amplitude * exp(squared[i * n + j] * scale) } }
+        var covariance = k
+        for i in 0..<n { covariance[i * n + i] += noise }
+        let l = try cholesky(covariance, n)
         let w = forwardSolve(l, z, n)
-        return (l, backSolve(l, w, n))
+        return Solved(factor: l, alpha: backSolve(l, w, n), kernel: k)
     }
 
     // MARK: Triangular algebra (row-major lower factor)

@@ -63,27 +63,36 @@ public struct GradientBoostedTrees: ProbabilityModel, Codable {
         var raw = [Double](repeating: 0, count: n * outputs)
         for i in 0..<n { for k in 0..<outputs { raw[i * outputs + k] = baseline[k] } }
         var trees: [[Tree]] = []
+        var g = [Double](repeating: 0, count: n), h = [Double](repeating: 0, count: n)
+        var probabilities = [Double](repeating: 0, count: n * outputs)
         for _ in 0..<Swift.max(settings.rounds, 0) {
-            // Each example's class probabilities, once a round.
-            var probabilities = [Double](repeating: 0, count: n * outputs)
+            // Each example's class probabilities, once a round: the logistic function of the one
+            // score for two classes, else the softmax of the scores.
             for i in 0..<n {
-                let p = link(Array(raw[(i * outputs)..<((i + 1) * outputs)]), classes)
-                for k in 0..<outputs { probabilities[i * outputs + k] = classes == 2 ? p[1] : p[k] }
+                let row = i * outputs
+                if classes == 2 {
+                    probabilities[row] = 1 / (1 + exp(-raw[row]))
+                    continue
+                }
+                var top = -Double.infinity
+                for k in 0..<outputs { top = Swift.max(top, raw[row + k]) }
+                var total = 0.0
+                for k in 0..<outputs { let e = exp(raw[row + k] - top); probabilities[row + k] = e; total += e }
+                for k in 0..<outputs { probabilities[row + k] /= total }
             }
-            let current = probabilities
-            let grown = try parallelMap(outputs) { k -> (Tree, [(Double, [Int32])]) in
-                var g = [Double](repeating: 0, count: n), h = [Double](repeating: 0, count: n)
+            // One tree per output in turn, each tree's histograms on every core.
+            var round: [Tree] = []
+            for k in 0..<outputs {
                 for i in 0..<n {
-                    let pk = current[i * outputs + k], target: Double = (classes == 2 ? y[i] == 1 : y[i] == k) ? 1 : 0
+                    let pk = probabilities[i * outputs + k], target: Double = (classes == 2 ? y[i] == 1 : y[i] == k) ? 1 : 0
                     g[i] = pk - target
                     h[i] = Swift.max(pk * (1 - pk), 1e-16)
                 }
-                return HistogramTreeGrower(data: data, gradients: g, hessians: h, settings: settings).grow()
-            }
-            for (k, (_, leaves)) in grown.enumerated() {
+                let (tree, leaves) = HistogramTreeGrower(data: data, gradients: g, hessians: h, settings: settings).grow()
                 for (v, members) in leaves { for i in members { raw[Int(i) * outputs + k] += v } }
+                round.append(tree)
             }
-            trees.append(grown.map(\.0))
+            trees.append(round)
             try checkpoint()
         }
         return GradientBoostedTrees(baseline: baseline, trees: trees, classes: classes)
@@ -91,18 +100,20 @@ public struct GradientBoostedTrees: ProbabilityModel, Codable {
 }
 
 /// Grows one regression tree leaf-wise on binned features from per-example gradients and
-/// hessians; a child's histogram is built for the smaller child and subtracted from its parent's
-/// for the other.
+/// hessians (nil: every hessian 1, as for the squared loss); a child's histogram is built for the
+/// smaller child and subtracted from its parent's for the other. A histogram gathers its
+/// examples' gradients in order first and spreads its features over the cores, as
+/// scikit-learn's does.
 struct HistogramTreeGrower {
     let data: BinnedFeatures
     let gradients: [Double]
-    let hessians: [Double]
+    let hessians: [Double]?
     let settings: GradientBoostedTrees.Settings
     /// Where each feature's bins start in a histogram.
     let offsets: [Int]
     let width: Int
 
-    init(data: BinnedFeatures, gradients: [Double], hessians: [Double], settings: GradientBoostedTrees.Settings) {
+    init(data: BinnedFeatures, gradients: [Double], hessians: [Double]?, settings: GradientBoostedTrees.Settings) {
         self.data = data
         self.gradients = gradients
         self.hessians = hessians
@@ -113,13 +124,22 @@ struct HistogramTreeGrower {
         width = total
     }
 
-    /// Sums of gradient, hessian and count per bin of every feature.
+    /// The sums of gradient, hessian and count in one bin.
+    struct BinSums {
+        var g = 0.0, h = 0.0
+        var c: Int32 = 0
+    }
+
+    /// Sums per bin of every feature, the features one after another (`offsets`).
     struct Histogram {
-        var g: [Double], h: [Double], c: [Int32]
-        static func - (a: Histogram, b: Histogram) -> Histogram {
-            var r = a
-            for i in r.g.indices { r.g[i] -= b.g[i]; r.h[i] -= b.h[i]; r.c[i] -= b.c[i] }
-            return r
+        var bins: [BinSums]
+        /// Takes b's sums away, bin by bin.
+        mutating func subtract(_ b: Histogram) {
+            bins.withUnsafeMutableBufferPointer { a in
+                b.bins.withUnsafeBufferPointer { b in
+                    for i in 0..<Swift.min(a.count, b.count) { a[i].g -= b[i].g; a[i].h -= b[i].h; a[i].c -= b[i].c }
+                }
+            }
         }
     }
 
@@ -133,23 +153,50 @@ struct HistogramTreeGrower {
         var split: Split?
     }
 
+    /// A histogram's bins, written by one job per share of the features.
+    private struct SharedBins: @unchecked Sendable { let base: UnsafeMutablePointer<BinSums> }
+
     func histogram(_ members: [Int32]) -> Histogram {
-        var sumG = [Double](repeating: 0, count: width), sumH = [Double](repeating: 0, count: width)
-        var counts = [Int32](repeating: 0, count: width)
-        let n = data.count
-        data.codes.withUnsafeBufferPointer { codes in
-            gradients.withUnsafeBufferPointer { gp in
-                hessians.withUnsafeBufferPointer { hp in
-                    sumG.withUnsafeMutableBufferPointer { hg in
-                        sumH.withUnsafeMutableBufferPointer { hh in
-                            counts.withUnsafeMutableBufferPointer { hc in
-                                for f in 0..<data.features {
-                                    let base = f * n, off = offsets[f]
-                                    for m in members {
-                                        let i = Int(m), b = off + Int(codes[base + i])
-                                        hg[b] += gp[i]
-                                        hh[b] += hp[i]
-                                        hc[b] += 1
+        let m = members.count, features = data.features, n = data.count
+        // The members' gradients (and hessians) in member order, read in sequence by every feature.
+        var ordered = [Double](repeating: 0, count: m), orderedH = [Double](repeating: 0, count: hessians == nil ? 0 : m)
+        gradients.withUnsafeBufferPointer { g in
+            for (k, i) in members.enumerated() { ordered[k] = g[Int(i)] }
+        }
+        if let hessians {
+            hessians.withUnsafeBufferPointer { h in
+                for (k, i) in members.enumerated() { orderedH[k] = h[Int(i)] }
+            }
+        }
+        var bins = [BinSums](repeating: BinSums(), count: width)
+        let unit = hessians == nil, g = ordered, h = orderedH, offsets = offsets, data = data
+        // One share per core when the work pays for waking them.
+        let shares = m * features >= 16_384 ? Swift.max(1, Swift.min(Parallel.workers, features)) : 1
+        bins.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            let shared = SharedBins(base: base)
+            Parallel.forEach(shares) { share in
+                data.codes.withUnsafeBufferPointer { codes in
+                    members.withUnsafeBufferPointer { members in
+                        g.withUnsafeBufferPointer { g in
+                            h.withUnsafeBufferPointer { h in
+                                for f in stride(from: share, to: features, by: shares) {
+                                    let column = codes.baseAddress.map { $0 + f * n }, hist = shared.base + offsets[f]
+                                    guard let column else { continue }
+                                    if unit {
+                                        for k in 0..<m {
+                                            let b = Int(column[Int(members[k])])
+                                            hist[b].g += g[k]
+                                            hist[b].c += 1
+                                        }
+                                        for b in 0..<data.bins(f) { hist[b].h = Double(hist[b].c) }
+                                    } else {
+                                        for k in 0..<m {
+                                            let b = Int(column[Int(members[k])])
+                                            hist[b].g += g[k]
+                                            hist[b].h += h[k]
+                                            hist[b].c += 1
+                                        }
                                     }
                                 }
                             }
@@ -158,7 +205,7 @@ struct HistogramTreeGrower {
                 }
             }
         }
-        return Histogram(g: sumG, h: sumH, c: counts)
+        return Histogram(bins: bins)
     }
 
     /// The split of largest positive gain with at least `minLeaf` examples a side.
@@ -166,17 +213,19 @@ struct HistogramTreeGrower {
         let l2 = settings.l2, minLeaf = Int32(settings.minLeaf)
         let parent = g * g / (h + l2)
         var best: Split?
-        for f in 0..<data.features {
-            var gl = 0.0, hl = 0.0, cl: Int32 = 0
-            let off = offsets[f]
-            for b in 0..<(data.bins(f) - 1) {
-                gl += hist.g[off + b]; hl += hist.h[off + b]; cl += hist.c[off + b]
-                let cr = Int32(count) - cl, gr = g - gl, hr = h - hl
-                if cl < minLeaf { continue }
-                if cr < minLeaf { break }
-                if hl < 1e-3 || hr < 1e-3 { continue }
-                let gain = gl * gl / (hl + l2) + gr * gr / (hr + l2) - parent
-                if gain > (best?.gain ?? 1e-12) { best = Split(gain: gain, feature: f, bin: b) }
+        hist.bins.withUnsafeBufferPointer { bins in
+            for f in 0..<data.features {
+                var gl = 0.0, hl = 0.0, cl: Int32 = 0
+                let off = offsets[f]
+                for b in 0..<(data.bins(f) - 1) {
+                    gl += bins[off + b].g; hl += bins[off + b].h; cl += bins[off + b].c
+                    let cr = Int32(count) - cl, gr = g - gl, hr = h - hl
+                    if cl < minLeaf { continue }
+                    if cr < minLeaf { break }
+                    if hl < 1e-3 || hr < 1e-3 { continue }
+                    let gain = gl * gl / (hl + l2) + gr * gr / (hr + l2) - parent
+                    if gain > (best?.gain ?? 1e-12) { best = Split(gain: gain, feature: f, bin: b) }
+                }
             }
         }
         return best
@@ -184,7 +233,7 @@ struct HistogramTreeGrower {
 
     func leaf(_ node: Int, _ members: [Int32], _ hist: Histogram) -> Leaf {
         var g = 0.0, h = 0.0
-        for m in members { g += gradients[Int(m)]; h += hessians[Int(m)] }
+        for m in members { g += gradients[Int(m)]; h += hessians?[Int(m)] ?? 1 }
         return Leaf(node: node, members: members, histogram: hist, g: g, h: h, split: bestSplit(hist, g, h, members.count))
     }
 
@@ -197,20 +246,28 @@ struct HistogramTreeGrower {
         while open.count + done.count < settings.leaves {
             guard let at = open.indices.filter({ open[$0].split != nil }).max(by: { (open[$0].split?.gain ?? 0) < (open[$1].split?.gain ?? 0) }),
                   let split = open[at].split else { break }
-            let parent = open.remove(at: at)
+            var parent = open.remove(at: at)
             let base = split.feature * data.count
             var left: [Int32] = [], right: [Int32] = []
-            for m in parent.members { if Int(data.codes[base + Int(m)]) <= split.bin { left.append(m) } else { right.append(m) } }
-            let small = left.count <= right.count ? left : right
-            let smallHist = histogram(small), bigHist = parent.histogram - smallHist
+            left.reserveCapacity(parent.members.count)
+            right.reserveCapacity(parent.members.count)
+            data.codes.withUnsafeBufferPointer { codes in
+                for m in parent.members { if Int(codes[base + Int(m)]) <= split.bin { left.append(m) } else { right.append(m) } }
+            }
+            let leftSmaller = left.count <= right.count
+            let smallHist = histogram(leftSmaller ? left : right)
+            // The parent's histogram, given up by the parent so that it changes in place.
+            var bigHist = parent.histogram
+            parent.histogram.bins = []
+            bigHist.subtract(smallHist)
             let l = tree.feature.count, r = l + 1
             tree.feature[parent.node] = split.feature
             tree.threshold[parent.node] = data.cuts[split.feature][split.bin]
             tree.left[parent.node] = l
             tree.right[parent.node] = r
             for _ in 0..<2 { tree.feature.append(-1); tree.threshold.append(0); tree.left.append(0); tree.right.append(0); tree.value.append(0) }
-            open.append(leaf(l, left, left.count <= right.count ? smallHist : bigHist))
-            open.append(leaf(r, right, left.count <= right.count ? bigHist : smallHist))
+            open.append(leaf(l, left, leftSmaller ? smallHist : bigHist))
+            open.append(leaf(r, right, leftSmaller ? bigHist : smallHist))
             // A leaf too small to split needs no histogram any more.
             for i in open.indices.reversed() where open[i].split == nil { done.append(open.remove(at: i)) }
         }
@@ -240,11 +297,10 @@ struct GradientBoostedRegression: ValueModel {
         let data = BinnedFeatures(x)
         let baseline = y.reduce(0, +) / Double(Swift.max(y.count, 1))
         var predicted = [Double](repeating: baseline, count: y.count)
-        let ones = [Double](repeating: 1, count: y.count)
         var trees: [GradientBoostedTrees.Tree] = []
         for _ in 0..<Swift.max(settings.rounds, 0) {
             let residuals = zip(predicted, y).map { $0 - $1 }
-            let (tree, leaves) = HistogramTreeGrower(data: data, gradients: residuals, hessians: ones, settings: settings).grow()
+            let (tree, leaves) = HistogramTreeGrower(data: data, gradients: residuals, hessians: nil, settings: settings).grow()
             for (v, members) in leaves { for i in members { predicted[Int(i)] += v } }
             trees.append(tree)
             try checkpoint()
