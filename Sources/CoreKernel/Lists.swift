@@ -101,7 +101,7 @@ func dimensions(_ e: Expr) -> [Int] {
 /// them: a vector left to right (as `total` does), a matrix column by column, each column's
 /// entries in increasing order (`Plus` is Orderless: it sorts its terms, then adds them). Nil
 /// for anything else, and where a NaN makes the order of the terms unclear.
-private func packedTotal(_ c: Call) -> Expr? {
+private func packedTotal(_ c: Call) throws -> Expr? {
     guard c.count == 1 || c[1] == .integer(1), case .normal(let n) = c[0], n.isPackedOnly,
           let p = n.packedIfMade, p.kind == .reals, p.dims.count <= 2 else { return nil }
     if p.dims.count == 1 {
@@ -113,8 +113,9 @@ private func packedTotal(_ c: Call) -> Expr? {
     let rows = p.rows, cols = p.cols
     if rows == 1 { return .packed(p.data, dims: [cols]) }
     var column = [Double](repeating: 0, count: rows), sums = [Double](repeating: 0, count: cols)
-    p.data.withUnsafeBufferPointer { xs in
+    try p.data.withUnsafeBufferPointer { xs in
         for j in 0..<cols {
+            try c.evaluator.checkInterrupt()
             for i in 0..<rows { column[i] = xs[i * cols + j] }
             column.sort()
             var sum = 0.0
@@ -664,7 +665,7 @@ extension Kernel {
             },
             Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums down to level n.", arity: .between(1, 2), examples: [("Total[{1, 2, 3}]", "6")]) { c in
                 if case .association(let a) = c[0] { return try total(Array(a.entries.values), c) }
-                if let sum = packedTotal(c) { return sum }
+                if let sum = try packedTotal(c) { return sum }
                 guard let items = c[0].listItems else { return c.count == 1 && c[0].isNumber ? c[0] : nil }
                 if c.count == 2, let n = c[1].intValue, n > 1 {
                     return try total(items.map { i in

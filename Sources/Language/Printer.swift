@@ -99,7 +99,6 @@ public struct Printer {
     /// what rendering the elements one by one gives, budget and depth limits included.
     func packedText(_ p: PackedArray) -> String {
         var out = ""
-        let (open, close) = form == .full ? ("List[", "]") : ("{", "}")
         let integers = p.kind == .integers
         func entry(_ x: Double) -> String {
             let e: Expr = integers ? .integer(Int(x)) : .real(x)
@@ -108,7 +107,13 @@ public struct Printer {
             return form == .output ? Printer.shortReal(x) : Printer.fullReal(x)
         }
         func level(_ l: Int, _ offset: Int, _ size: Int) {
-            out += open
+            if form == .full {
+                // FullForm renders each list's head, which takes its share of the budget.
+                budget.remaining -= 1
+                out += budget.remaining < 0 || budget.depth >= Printer.maxDepth ? "<<...>>[" : "List["
+            } else {
+                out += "{"
+            }
             let d = p.dims[l], inner = size / max(d, 1)
             for i in 0..<d {
                 if i > 0 { out += ", " }
@@ -122,7 +127,7 @@ public struct Printer {
                     out += entry(p.data[offset + i])
                 }
             }
-            out += close
+            out += form == .full ? "]" : "}"
         }
         level(0, 0, p.data.count)
         return out
