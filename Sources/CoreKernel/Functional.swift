@@ -335,6 +335,8 @@ extension Kernel {
             },
             Builtin("Outer", [], usage: "Outer[f, list1, list2, ...] gives the generalized outer product.", arity: .atLeast(3), examples: [("Outer[Times, {1, 2}, {3, 4}]", "{{3, 4}, {6, 8}}")]) { c in
                 let lists = Array(c.args.dropFirst())
+                // Plus or Times of two vectors of machine reals: a matrix made from packed contents.
+                if lists.count == 2, case .symbol(let f) = c[0], f.downValues.isEmpty, let m = PackedArray.outer(f, lists[0], lists[1]) { return m }
                 guard let total = ResourcePolicy.count(lists.map { $0.listItems?.count ?? 1 }), admits(total, bytesEach: 16 * lists.count, c) else { return nil }
                 func build(_ i: Int, _ prefix: [Expr]) -> Expr {
                     guard i < lists.count else { return .call(c[0], prefix) }

@@ -78,6 +78,7 @@ private func flatten(_ items: [Expr], _ head: Expr, _ depth: Int) -> [Expr] {
 /// Dimensions of a full array: each level's length while all its parts agree.
 func dimensions(_ e: Expr) -> [Int] {
     guard case .normal(let n) = e else { return [] }
+    if let p = n.packedIfMade { return p.dims }
     var dims = [n.args.count]
     guard let first = n.args.first, case .normal(let f) = first else { return dims }
     let sub = dimensions(first)
@@ -93,6 +94,36 @@ func dimensions(_ e: Expr) -> [Int] {
     }
     dims.append(contentsOf: common)
     return dims
+}
+
+/// `Total[list]` (or `Total[list, 1]`) of a list of machine reals made from packed contents,
+/// summed from the contents without making the elements, in the order the general route adds
+/// them: a vector left to right (as `total` does), a matrix column by column, each column's
+/// entries in increasing order (`Plus` is Orderless: it sorts its terms, then adds them). Nil
+/// for anything else, and where a NaN makes the order of the terms unclear.
+private func packedTotal(_ c: Call) throws -> Expr? {
+    guard c.count == 1 || c[1] == .integer(1), case .normal(let n) = c[0], n.isPackedOnly,
+          let p = n.packedIfMade, p.kind == .reals, p.dims.count <= 2 else { return nil }
+    if p.dims.count == 1 {
+        var sum = 0.0
+        for x in p.data { sum += x }
+        return .real(sum)
+    }
+    guard !p.data.contains(where: \.isNaN) else { return nil }
+    let rows = p.rows, cols = p.cols
+    if rows == 1 { return .packed(p.data, dims: [cols]) }
+    var column = [Double](repeating: 0, count: rows), sums = [Double](repeating: 0, count: cols)
+    try p.data.withUnsafeBufferPointer { xs in
+        for j in 0..<cols {
+            try c.evaluator.checkInterrupt()
+            for i in 0..<rows { column[i] = xs[i * cols + j] }
+            column.sort()
+            var sum = 0.0
+            for x in column { sum += x }
+            sums[j] = sum
+        }
+    }
+    return .packed(sums, dims: [cols])
 }
 
 /// Sums a list, fast for plain numbers.
@@ -252,7 +283,7 @@ extension Kernel {
                 if let n = c[0].structured?.length { return .integer(n) }
                 if c[0].compound != nil { return .integer(1) }
                 switch c[0] {
-                case .normal(let n): return .integer(n.args.count)
+                case .normal(let n): return .integer(n.count)
                 case .association(let a): return .integer(a.entries.count)
                 default: return .integer(0)
                 }
@@ -669,6 +700,7 @@ extension Kernel {
             },
             Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums down to level n.", arity: .between(1, 2), examples: [("Total[{1, 2, 3}]", "6")]) { c in
                 if case .association(let a) = c[0] { return try total(Array(a.entries.values), c) }
+                if let sum = try packedTotal(c) { return sum }
                 guard let items = c[0].listItems else { return c.count == 1 && c[0].isNumber ? c[0] : nil }
                 if c.count == 2, let n = c[1].intValue, n > 1 {
                     return try total(items.map { i in
@@ -683,6 +715,34 @@ extension Kernel {
                     return try total(flat, c)
                 }
                 return try total(items, c)
+            },
+            Builtin("PackedArrayQ", [], usage: "Developer`PackedArrayQ[expr] gives True if expr is a packed array (a list of machine numbers held as one block of them); PackedArrayQ[expr, type] also requires elements of type Integer or Real; PackedArrayQ[expr, type, rank] that rank.", arity: .between(1, 3), examples: [("Developer`PackedArrayQ[RandomReal[1, {2, 3}]]", "True"), ("Developer`PackedArrayQ[{1, 2}]", "False")]) { c in
+                guard case .normal(let n) = c[0], n.isPacked, let p = n.packedIfMade else { return .falseExpr }
+                if c.count >= 2 {
+                    guard let type = c[1].asSymbol, type === Sym.Integer || type === Sym.Real else { return .falseExpr }
+                    if (type === Sym.Integer) != (p.kind == .integers) { return .falseExpr }
+                }
+                if c.count == 3 { return .bool(c[2] == .integer(p.dims.count)) }
+                return .trueExpr
+            },
+            Builtin("ToPackedArray", [], usage: "Developer`ToPackedArray[expr] gives expr as a packed array when it is a full array of machine integers or reals (integers among reals become reals); otherwise expr unchanged. ToPackedArray[expr, type] packs as type Integer or Real.", arity: .between(1, 2), examples: [("Developer`PackedArrayQ[Developer`ToPackedArray[{1, 2.5}]]", "True"), ("Developer`ToPackedArray[{1, 2.5}]", "{1., 2.5}")]) { c in
+                guard case .normal(let n) = c[0], !n.isPacked || c.count == 2, let p = n.packed else { return c[0] }
+                var kind = p.kind == .integers ? PackedArray.Kind.integers : .reals
+                if c.count == 2 {
+                    guard let type = c[1].asSymbol, type === Sym.Integer || type === Sym.Real else { return c[0] }
+                    if type === Sym.Integer && p.kind != .integers { return c[0] }
+                    kind = type === Sym.Integer ? .integers : .reals
+                }
+                if n.isPacked && kind == p.kind { return c[0] }
+                return Expr.packed(PackedArray(dims: p.dims, data: p.data, kind: kind)) ?? c[0]
+            },
+            Builtin("FromPackedArray", [], usage: "Developer`FromPackedArray[expr] gives expr with its packed arrays as ordinary lists.", arity: .exactly(1), examples: [("Developer`PackedArrayQ[Developer`FromPackedArray[RandomReal[1, 3]]]", "False")]) { c in
+                guard case .normal(let n) = c[0], n.isPacked else { return c[0] }
+                func unpack(_ e: Expr) -> Expr {
+                    guard case .normal(let m) = e, m.isPacked else { return e }
+                    return .list(m.args.map(unpack))
+                }
+                return unpack(c[0])
             },
             Builtin("Accumulate", [], usage: "Accumulate[list] gives the running totals.", examples: [("Accumulate[{1, 2, 3}]", "{1, 3, 6}")]) { c in
                 guard c.count == 1, let items = c[0].listItems else { return nil }

@@ -19,6 +19,7 @@ func part(_ e: Expr, _ specs: ArraySlice<Expr>) throws -> Expr {
     guard case .normal(let n) = e else {
         throw PartFailure.tooDeep
     }
+    if n.isPackedOnly, let p = n.packedIfMade, let r = try packedPart(p, specs) { return r }
     let count = n.args.count
     func index(_ i: Int) throws -> Expr {
         if i == 0 { return n.head }
@@ -46,6 +47,34 @@ func part(_ e: Expr, _ specs: ArraySlice<Expr>) throws -> Expr {
         }
         throw PartFailure.badSpec(spec)
     }
+}
+
+/// `Part` of a list made from packed contents at leading positions that are integers, read
+/// from the contents without making the list's elements (a row of a matrix comes as a list made
+/// from its part of them); nil for other specifications (and position 0, the head), which the
+/// general route takes.
+private func packedPart(_ p: PackedArray, _ specs: ArraySlice<Expr>) throws -> Expr? {
+    var offset = 0, level = 0, size = p.data.count
+    var rest = specs
+    while level < p.dims.count, let spec = rest.first, case .integer(let i) = spec, i != 0 {
+        let d = p.dims[level]
+        let k = i > 0 ? i - 1 : d + i
+        guard k >= 0, k < d else { throw PartFailure.missing(spec) }
+        size /= d
+        offset += k * size
+        level += 1
+        rest = rest.dropFirst()
+    }
+    guard level > 0 else { return nil }
+    let value: Expr
+    if level == p.dims.count {
+        value = p.kind == .integers ? .integer(Int(p.data[offset])) : .real(p.data[offset])
+    } else {
+        let sub = PackedArray(dims: Array(p.dims[level...]), data: Array(p.data[offset..<(offset + size)]), kind: p.kind)
+        guard let e = Expr.packed(sub) else { return nil }
+        value = e
+    }
+    return try part(value, rest)
 }
 
 private func associationPart(_ a: AssociationBox, _ spec: Expr, _ rest: ArraySlice<Expr>) throws -> Expr {

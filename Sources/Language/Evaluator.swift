@@ -329,6 +329,8 @@ public final class Evaluator {
                 args = args.flatMap { $0.hasHead(s) ? $0.args : [$0] }
             }
             if attrs.contains(.listable), args.contains(where: { $0.isList }) {
+                // Arithmetic on packed lists stays packed, without threading element by element.
+                if args.count == 2, let s = head.asSymbol, s.downValues.isEmpty, let r = PackedArray.arithmetic(s, args) { return r }
                 if let threaded = thread(head, args) { return try evaluate(threaded) }
             }
             if attrs.contains(.orderless) {

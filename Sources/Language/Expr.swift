@@ -1,5 +1,6 @@
 import BigInt
 import OrderedCollections
+import Synchronization
 
 /// A value of the language: an atom or a normal expression `head[args...]`.
 ///
@@ -78,19 +79,63 @@ public final class AssociationBox: @unchecked Sendable {
 }
 
 /// A normal expression `head[args...]`. Immutable.
+///
+/// A list of machine reals made from packed contents (`Expr.packed`, see PackedArray.swift)
+/// holds those contents alone and makes its element expressions on first use of `args`, once:
+/// a 500 x 500 product of `Dot` costs one buffer until something asks for its elements, as
+/// Wolfram's packed arrays do. Everything else sees an ordinary `List`.
 public final class Normal: @unchecked Sendable {
     public let head: Expr
-    public let args: [Expr]
+    /// The arguments of an expression made from them; empty for a list made from `source`.
+    @usableFromInline let storedArgs: [Expr]
+    /// The packed contents this list was made from, whose elements `args` makes on first use.
+    @usableFromInline let source: PackedArray?
+    /// The elements made from `source`, set once (the first of racing readers wins).
+    private let made = AtomicLazyReference<ArgsBox>()
     private var cachedHash: Int?
     /// The `Symbol.generation` at which this expression was last found to evaluate to itself.
     var evaluatedAt: UInt32 = 0
-    /// This list's contents as packed machine numbers, made at most once (see PackedArray.swift;
-    /// read through `packed`). Never stale: `args` cannot change.
-    var packing: Packing = .unknown
+    /// This list's contents as packed machine numbers, made at most once and set atomically, so
+    /// parallel readers of the same list agree (see PackedArray.swift; read through `packed`).
+    /// `PackedArray.unpackable` when the list has none. Never stale: `args` cannot change.
+    let packing = AtomicLazyReference<PackedArray>()
 
     public init(_ head: Expr, _ args: [Expr]) {
         self.head = head
-        self.args = args
+        self.storedArgs = args
+        self.source = nil
+    }
+
+    /// A list whose elements are the packed contents `p` (machine reals, or machine integers
+    /// all exact as doubles), made only when `args` is first read.
+    init(list p: PackedArray) {
+        self.head = .symbol(Sym.List)
+        self.storedArgs = []
+        self.source = p
+    }
+
+    /// The arguments. For a list made from packed contents, made on first use and kept.
+    @inlinable public var args: [Expr] {
+        if source == nil { return storedArgs }
+        return madeArgs
+    }
+
+    /// How many arguments there are, without making the elements of a packed list.
+    @inlinable public var count: Int {
+        if let p = source { return p.rows }
+        return storedArgs.count
+    }
+
+    /// Whether this list was made from packed contents (`Developer`PackedArrayQ`).
+    public var isPacked: Bool { source != nil }
+
+    /// Whether this list still holds only packed contents (its elements not yet made).
+    public var isPackedOnly: Bool { source != nil && made.load() == nil }
+
+    @usableFromInline var madeArgs: [Expr] {
+        if let box = made.load() { return box.args }
+        guard let p = source else { return storedArgs }
+        return made.storeIfNil(ArgsBox(p.elements)).args
     }
 
     /// Whether this is a `List` of numbers, strings and such lists only, once found (0 unknown,
@@ -104,6 +149,7 @@ public final class Normal: @unchecked Sendable {
     public var isInertList: Bool { inert(depth: 0) }
 
     private func inert(depth: Int) -> Bool {
+        if source != nil { return true }
         if inertState != 0 { return inertState == 1 }
         guard head.isSymbol(Sym.List) else { inertState = 2; return false }
         guard depth < 8 else { return false }
@@ -130,23 +176,26 @@ public final class Normal: @unchecked Sendable {
     }
 }
 
+/// The elements made from a packed list, kept by it.
+final class ArgsBox: Sendable {
+    let args: [Expr]
+    init(_ args: [Expr]) { self.args = args }
+}
+
 extension Normal {
-    /// The arguments as doubles when every one is a number (as `doubleValue` reads it), read in
-    /// place rather than copying each expression; nil otherwise. The fast path for the large
-    /// numeric lists handed to nets and classifiers.
+    /// The arguments as doubles when every one is a number (as `doubleValue` reads it); nil
+    /// otherwise. A vector of machine numbers answers with its packed contents (made once and
+    /// kept, the reader `Dot` and `LinearSolve` use), so a list handed to nets and classifiers
+    /// again is not walked again; other numbers (big integers, rationals) are read one by one.
     public var numbers: [Double]? {
+        if let p = packed { return p.dims.count == 1 ? p.data : nil }
         let count = args.count
         var complete = false
         let values = [Double](unsafeUninitializedCapacity: count) { out, initialized in
             args.withUnsafeBufferPointer { items in
                 for i in 0..<count {
-                    switch items[i] {
-                    case .real(let d): out[i] = d
-                    case .integer(let n): out[i] = Double(n)
-                    default:
-                        guard let d = items[i].doubleValue else { initialized = i; return }
-                        out[i] = d
-                    }
+                    guard let d = items[i].doubleValue else { initialized = i; return }
+                    out[i] = d
                 }
                 initialized = count
                 complete = true
@@ -365,6 +414,8 @@ extension Expr: Hashable {
         case let (.symbol(a), .symbol(b)): return a === b
         case let (.normal(a), .normal(b)):
             if a === b { return true }
+            // Packed lists are compared by their contents, without making their elements.
+            if let x = a.packedIfMade, let y = b.packedIfMade, let same = x.sameEntries(y) { return same }
             if a.args.count != b.args.count || a.hashValue != b.hashValue { return false }
             if a.head != b.head { return false }
             for i in 0..<a.args.count where a.args[i] != b.args[i] { return false }

@@ -89,9 +89,48 @@ public struct Printer {
         case .native(let v):
             return Piece(text: v.summary, prec: Printer.atomPrec)
         case .normal(let n):
+            if n.isPackedOnly, let p = n.packedIfMade { return Piece(text: packedText(p), prec: Printer.atomPrec) }
             if form == .full { return Piece(text: functional(n), prec: Printer.atomPrec) }
             return renderNormal(n)
         }
+    }
+
+    /// The text of a list made from packed contents, read from them without making its elements:
+    /// what rendering the elements one by one gives, budget and depth limits included.
+    func packedText(_ p: PackedArray) -> String {
+        var out = ""
+        let integers = p.kind == .integers
+        func entry(_ x: Double) -> String {
+            let e: Expr = integers ? .integer(Int(x)) : .real(x)
+            if let numbers, let t = numbers(e) { return t }
+            if integers { return String(Int(x)) }
+            return form == .output ? Printer.shortReal(x) : Printer.fullReal(x)
+        }
+        func level(_ l: Int, _ offset: Int, _ size: Int) {
+            if form == .full {
+                // FullForm renders each list's head, which takes its share of the budget.
+                budget.remaining -= 1
+                out += budget.remaining < 0 || budget.depth >= Printer.maxDepth ? "<<...>>[" : "List["
+            } else {
+                out += "{"
+            }
+            let d = p.dims[l], inner = size / max(d, 1)
+            for i in 0..<d {
+                if i > 0 { out += ", " }
+                budget.remaining -= 1
+                if budget.remaining < 0 || budget.depth >= Printer.maxDepth { out += "<<...>>"; continue }
+                if l + 1 < p.dims.count {
+                    budget.depth += 1
+                    level(l + 1, offset + i * inner, inner)
+                    budget.depth -= 1
+                } else {
+                    out += entry(p.data[offset + i])
+                }
+            }
+            out += form == .full ? "]" : "}"
+        }
+        level(0, 0, p.data.count)
+        return out
     }
 
     func functional(_ n: Normal) -> String {

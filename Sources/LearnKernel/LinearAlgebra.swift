@@ -83,6 +83,8 @@ extension Expr {
     /// entries: for arrays known to hold only machine numbers (packed ones, draws).
     static func markLists(_ e: Expr, depth: Int, _ c: Call) {
         guard depth > 0, e.isList else { return }
+        // A list made from packed contents is its own value without a look inside.
+        if case .normal(let n) = e, n.isPackedOnly { return }
         if depth > 1 { for x in e.args { markLists(x, depth: depth - 1, c) } }
         c.evaluator.markEvaluated(e)
     }
@@ -504,7 +506,8 @@ private func packedMachine(_ e: Expr) -> (matrix: Matrix, vector: Bool)? {
 
 extension LearnLibrary {
     /// Puts `Dot` of large machine matrices (and matrix–vector products) on BLAS's `dgemm`, and
-    /// `Transpose` of a matrix of machine reals on its blocked copy, in front of the core
+    /// `Transpose` of a matrix of machine numbers on its blocked copy (both give lists made from
+    /// packed contents, so they chain without making elements), in front of the core
     /// library's general builtins, which keep everything else.
     static func routeDotToBLAS() {
         route("Dot") { c in
@@ -516,8 +519,9 @@ extension LearnLibrary {
             return b.vector || a.vector ? .reals(product.data, c) : .matrix(product, c)
         }
         route("Transpose") { c in
-            guard c.count == 1, let p = c[0].packedArray, p.kind == .reals, p.dims.count == 2, let m = p.matrix else { return nil }
-            return .matrix(m.transposed, c)
+            // Machine reals or (exact) machine integers: the transpose made from packed contents.
+            guard c.count == 1, let p = c[0].packedArray, p.kind != .mixed, p.dims.count == 2, let m = p.matrix else { return nil }
+            return Expr.packed(PackedArray(dims: [m.cols, m.rows], data: m.transposed.data, kind: p.kind))
         }
     }
 

@@ -21,7 +21,7 @@ extension KernelSuite {
     /// results marked evaluated) against NumPy, and the cases that must leave them.
     @Suite struct LinearAlgebraFastPath {
         @Test func fixturesAreThere() {
-            #expect(LinearAlgebraReference.all.count == 16)
+            #expect(LinearAlgebraReference.all.count == 18)
         }
 
         @Test(arguments: LinearAlgebraReference.all)
@@ -107,6 +107,19 @@ extension KernelSuite {
         func packedAndUnpackedAgree(_ f: String) {
             let setup = "SeedRandom[5]; p = RandomReal[{-1, 1}, {60, 40}]; u = Map[Identity, p, {2}]; packed = \(f); p = u; "
             #expect(eval(setup + "unpacked = \(f); {packed === unpacked, u === Map[Identity, u, {2}]}") == "{True, True}", "\(f)")
+        }
+
+        /// Dot and Transpose give lists made from packed contents (`Developer`PackedArrayQ`), so
+        /// a chain of them never makes the elements in between; a transposed integer matrix keeps
+        /// its integers; mixed entries keep the general Transpose.
+        @Test(arguments: [
+            ("SeedRandom[4]; a = RandomReal[1, {80, 80}]; Developer`PackedArrayQ /@ {a . a, Transpose[a], a . a[[1]], Transpose[a] . (2 a + 1)}", "{True, True, True, True}"),
+            ("n = Table[i - 3 j, {i, 70}, {j, 60}]; t = Transpose[n]; {Developer`PackedArrayQ[t, Integer], t === Table[n[[j, i]], {i, 60}, {j, 70}], t[[2, 3]]}", "{True, True, -3}"),
+            ("m = Table[If[i == j, 1, 1.5], {i, 70}, {j, 70}]; t = Transpose[m]; {Developer`PackedArrayQ[t], t[[1, 1]], t[[1, 2]]}", "{False, 1, 1.5}"),
+            ("SeedRandom[4]; a = RandomReal[1, {80, 80}]; p = a . a; {p === Developer`FromPackedArray[p], Total[p[[5]]] === Total[Developer`FromPackedArray[p][[5]]]}", "{True, True}"),
+        ])
+        func dotAndTransposeGivePackedLists(_ input: String, _ output: String) {
+            #expect(eval(input) == output, "\(input)")
         }
 
         /// Replacing a part makes a new list: its contents are read anew, never taken from the

@@ -73,6 +73,19 @@ for k, a in enumerate([[[1, 2], [2, 4]], [[1, 2, 3], [4, 5, 6]], [[1, 2], [3, 4]
     src = "{" + ", ".join("{" + ", ".join(map(str, r)) + "}" for r in a) + "}"
     case(f"pseudoinverse-exact-{k}", f"p = PseudoInverse[{src}]; If[FreeQ[p, _Real], N[p], $Failed]", np.linalg.pinv(np.array(a, dtype=float)), 1e-12)
 
+# Chains of packed results (Dot, Transpose, arithmetic, Outer, Total and Part read and give packed
+# contents): each step's answer feeds the next without its elements being made.
+C = ("c = Table[Sin[0.7 i - 0.3 j] + 0., {i, 60}, {j, 60}]; e = Table[Cos[0.2 i j] + 0., {i, 60}, {j, 60}]; "
+     "u = Table[1./i, {i, 60}]")
+c = table(lambda i, j: np.sin(0.7 * i - 0.3 * j), 60, 60)
+e = table(lambda i, j: np.cos(0.2 * i * j), 60, 60)
+u = 1 / np.arange(1, 61)
+chain = c.T @ (2 * c - e) + np.outer(u, u) - 0.5
+case("packed-chain-60", f"{C}; m = Transpose[c] . (2 c - e) + Outer[Times, u, u] - 0.5; Flatten[{{m[[;; ;; 7, ;; ;; 9]], m[[3, 5]], Total[m], Total[m[[7]]]}}]",
+     np.concatenate([chain[::7, ::9].ravel(), [chain[2, 4]], chain.sum(axis=0), [chain[6].sum()]]), 1e-10)
+case("packed-chain-vector-60", f"{C}; Flatten[{{(c . u) + 1, Transpose[e] . (u c[[2]]), Total[c . e, 2]}}]",
+     np.concatenate([c @ u + 1, e.T @ (u * c[1]), [(c @ e).sum()]]), 1e-10)
+
 with open("linalg.json", "w") as f:
     json.dump(cases, f, indent=1)
 print(f"wrote {len(cases)} cases")
