@@ -140,12 +140,28 @@ INLINE_AVX2 void taps3(const float *r, long at, long w, long stride, int inside,
     *t2 = even8(load8(r, at + 2, w, inside), load8(r, at + 10, w, inside));
 }
 
-/* acc + k0 t0 + k1 t1 + k2 t2 for one kernel row. */
+/* acc + k0 t0 + k1 t1 + k2 t2 for one kernel row. For stride 2 the taps, and so the sum, come
+   in the lane order 0, 1, 4, 5, 2, 3, 6, 7 (in-lane shuffles only: the lane-crossing permute
+   that would put each tap in order is left to one `unmix` of the finished sum, three rows and
+   nine taps later). */
 INLINE_AVX2 __m256 row_taps(const float *r, long at, long w, long stride, int inside, __m256 k0, __m256 k1, __m256 k2,
                             __m256 acc) {
     __m256 t0, t1, t2;
-    taps3(r, at, w, stride, inside, &t0, &t1, &t2);
+    if (stride == 2) {
+        const __m256 lo = load8(r, at, w, inside), hi = load8(r, at + 8, w, inside);
+        const __m256 lo2 = load8(r, at + 2, w, inside), hi2 = load8(r, at + 10, w, inside);
+        t0 = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+        t1 = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
+        t2 = _mm256_shuffle_ps(lo2, hi2, _MM_SHUFFLE(2, 0, 2, 0));
+    } else {
+        taps3(r, at, w, stride, inside, &t0, &t1, &t2);
+    }
     return _mm256_fmadd_ps(k2, t2, _mm256_fmadd_ps(k1, t1, _mm256_fmadd_ps(k0, t0, acc)));
+}
+
+/* A stride-2 sum from row_taps back in lane order. */
+INLINE_AVX2 __m256 unmix(__m256 v) {
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(v), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
 /* out[l] = act(acc[l] + res[l]) for eight lanes, or for the lanes of `mask` when `partial` (a row
@@ -218,11 +234,14 @@ AVX2 static int depthwise_avx2(const float *src, long h, long w, const float *k,
         const float *res = residual ? residual + oy * wo : NULL;
         for (long ox = 0;;) {
             const long at = ox * stride - pad_left;
-            __m256 acc = vb;
+            /* One chain of FMAs per kernel row, added at the end: three taps' latency, not nine. */
+            __m256 acc = vb, acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps();
             const int inside = at >= 0 && at + reach < w;
             if (r0) acc = row_taps(r0, at, w, stride, inside, k0, k1, k2, acc);
-            if (r1) acc = row_taps(r1, at, w, stride, inside, k3, k4, k5, acc);
-            if (r2) acc = row_taps(r2, at, w, stride, inside, k6, k7, k8, acc);
+            if (r1) acc1 = row_taps(r1, at, w, stride, inside, k3, k4, k5, acc1);
+            if (r2) acc2 = row_taps(r2, at, w, stride, inside, k6, k7, k8, acc2);
+            acc = _mm256_add_ps(acc, _mm256_add_ps(acc1, acc2));
+            if (stride == 2) acc = unmix(acc);
             store8(out + ox, res ? res + ox : NULL, acc, act, wo < 8, mask);
             if (ox == last) break;
             ox = ox + 8 <= last ? ox + 8 : last;

@@ -128,8 +128,9 @@ public enum Convolution {
     }
 
     /// Depthwise convolution computed directly, images spread over the cores. `wide`: small
-    /// planes of a 3x3 stride-1 convolution take the AVX-512 flat kernel where it runs (inference
-    /// plans only).
+    /// planes of a 3x3 stride-1 convolution take the flat kernel (inference plans only), in
+    /// AVX-512 where it runs, else in AVX2 (one core, AMD EPYC, best of 50: 576 planes of 14 x 14
+    /// 0.079 ms against 0.111 row by row, 960 of 7 x 7 0.040 against 0.088).
     static func depthwise(_ xp: UnsafePointer<Float>, _ wp: UnsafePointer<Float>, _ s: Shape, _ win: Window,
                           _ yp: UnsafeMutablePointer<Float>, epilogue: Epilogue? = nil, wide: Bool = false) {
         let kh = win.kernel.h, kw = win.kernel.w
@@ -146,7 +147,9 @@ public enum Convolution {
             let p0 = r * run, p1 = Swift.min(planes, (r + 1) * run)
             if flat, let e = epilogue, let act = e.vectorActivation,
                nets_depthwise3x3_flat_avx512(input.value, p0, p1, s.c, s.h, s.w, kernel.value, e.biases, win.padding.top,
-                                             win.padding.left, output.value, s.ho, s.wo, e.residual, act) != 0 {
+                                             win.padding.left, output.value, s.ho, s.wo, e.residual, act) != 0
+                || nets_depthwise3x3_flat_avx2(input.value, p0, p1, s.c, s.h, s.w, kernel.value, e.biases, win.padding.top,
+                                               win.padding.left, output.value, s.ho, s.wo, e.residual, act) != 0 {
                 return
             }
             for p in p0..<p1 {

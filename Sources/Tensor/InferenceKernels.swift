@@ -317,7 +317,7 @@ extension Pooling {
 
     /// Global pooling over all positions after the first two axes, into caller-owned memory:
     /// ranges of planes spread over the cores when there are many, each range's means and totals
-    /// summed by the AVX-512 kernel where it runs, else plane by plane.
+    /// summed by the AVX-512 kernel where it runs, else by the AVX2 one, else plane by plane.
     public static func globalInference(_ x: UnsafePointer<Float>, planes: Int, size: Int, _ f: Function,
                                        output y: UnsafeMutablePointer<Float>) {
         let parts = planes * size >= 1 << 15 ? Swift.max(1, Swift.min(Parallel.workers, planes)) : 1
@@ -327,7 +327,8 @@ extension Pooling {
             let p0 = part * per, p1 = Swift.min(planes, p0 + per)
             guard p0 < p1 else { return }
             if f != .max, nets_global_sum_avx512(input.value + p0 * size, p1 - p0, size, f == .mean ? 1 : 0,
-                                                 output.value + p0) != 0 {
+                                                 output.value + p0) != 0
+                || nets_global_sum_avx2(input.value + p0 * size, p1 - p0, size, f == .mean ? 1 : 0, output.value + p0) != 0 {
                 return
             }
             for p in p0..<p1 {

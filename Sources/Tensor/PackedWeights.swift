@@ -56,6 +56,25 @@ public final class PackedWeights: @unchecked Sendable {
         ProcessInfo.processInfo.environment["NETS_CHANNEL_VECTOR_BELOW"].flatMap { Int($0) } ?? 64
     }()
 
+    /// On CPUs without AVX-512, whether a 1x1 convolution over images of `size` positions takes
+    /// the AVX2 kernel vectorised over positions (`nets_pointwise_positions_avx2`) rather than
+    /// the one vectorised over output channels, whose epilogue stores each tile's outputs one
+    /// at a time. One core, AMD EPYC (AVX2), best of 30 (ms, positions against channels):
+    /// 16->96 at 112 x 112 0.59 / 1.37, 24->144 at 56 x 56 0.28 / 0.56, 144->24 0.35 / 0.41,
+    /// 32->192 at 28 x 28 0.11 / 0.21; at 14 x 14 the expansions 64->384 0.11 / 0.16 and 96->576
+    /// 0.24 / 0.30 but the projections 384->64 0.13 / 0.11 and 576->96 0.32 / 0.31; at 7 x 7
+    /// 160->960 0.24 / 0.23, 960->320 0.55 / 0.45. So: from 256 positions, and from 64 for
+    /// expansions (no more inputs than outputs). `NETS_POSITION_VECTOR_FROM` moves the 64
+    /// (0 for every size, a large number to keep the channel kernel), for benchmarks.
+    func vectorisesPositions(_ size: Int) -> Bool {
+        size >= 256 || (size >= PackedWeights.positionVectorFrom && inputs <= outputs)
+    }
+
+    /// The smallest image (positions) whose expansions vectorise over positions (`vectorisesPositions`).
+    static let positionVectorFrom: Int = {
+        ProcessInfo.processInfo.environment["NETS_POSITION_VECTOR_FROM"].flatMap { Int($0) } ?? 64
+    }()
+
     deinit {
         weights.deallocate()
         biases.deallocate()
@@ -78,6 +97,11 @@ public final class PackedWeights: @unchecked Sendable {
         if PackedWeights.wide && positions.count >= PackedWeights.widePositions && VectorKernels.active,
            nets_pointwise_avx512(weights, biases, outputs, inputs, x, ldx, positions.lowerBound, positions.upperBound,
                                  y, ldy, residual, ldy, activation, blocks.lowerBound, blocks.upperBound) != 0 {
+            return true
+        }
+        if !PackedWeights.wide && positions.count >= 16 && vectorisesPositions(ldy),
+           nets_pointwise_positions_avx2(weights, biases, outputs, inputs, x, ldx, positions.lowerBound, positions.upperBound,
+                                         y, ldy, residual, ldy, activation, blocks.lowerBound, blocks.upperBound) != 0 {
             return true
         }
         return nets_pointwise_oc16(weights, biases, outputs, inputs, x, ldx, positions.lowerBound, positions.upperBound,

@@ -53,6 +53,11 @@ import Testing
         Case(n: 1, c: 70, h: 14, w: 14, o: 48, kernel: 1, packed: true),
         Case(n: 1, c: 33, h: 7, w: 7, o: 160, kernel: 1, packed: true),
         Case(c: 9, h: 1, w: 4, o: 8, kernel: 1, packed: true),
+        // 1x1 expansions, packed, over images of 64 to 255 positions: on AVX2 CPUs the kernel
+        // vectorised over positions (one image split over the cores; output channels past a
+        // block and a position tail, two images).
+        Case(n: 1, c: 24, h: 12, w: 12, o: 40, kernel: 1, packed: true),
+        Case(c: 20, h: 9, w: 9, o: 37, kernel: 1, packed: true),
         // 1x1 over a wide image: the unpacked GEMM reads the input in place whatever k is.
         Case(n: 1, c: 64, h: 17, w: 17, o: 20, kernel: 1, packed: true),
         Case(c: 100, h: 16, w: 19, o: 7, kernel: 1),

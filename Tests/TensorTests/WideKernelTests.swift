@@ -72,15 +72,16 @@ extension ConvolutionKernelTests {
     }
 
     /// Means and totals of planes of every tail length (one plane of 49, MobileNet's 1280 planes
-    /// of 7 x 7 split over the cores), with the AVX-512 kernel and plane by plane, against a sum
-    /// in double precision.
-    @Test(arguments: [(1, 1), (3, 17), (5, 64), (2, 100), (1280, 49)])
+    /// of 7 x 7 split over the cores), with the AVX-512 kernel, the AVX2 one and plane by plane,
+    /// against a sum in double precision.
+    @Test(arguments: [(1, 1), (3, 17), (5, 64), (2, 100), (1280, 49), (4, 8), (2, 39)])
     func globalPoolingMatchesSum(_ planes: Int, _ size: Int) throws {
         var g = SeededGenerator(seed: UInt64(planes * 101 + size))
         let x = (0..<planes * size).map { _ in Float(g.normal()) }
-        for wide in [true, false] {
+        for (wide, vector) in [(true, true), (false, true), (false, false)] {
             nets_set_wide_kernels(wide ? 1 : 0)
-            defer { nets_set_wide_kernels(1) }
+            VectorKernels.use(vector)
+            defer { nets_set_wide_kernels(1); VectorKernels.use(true) }
             for f in [Pooling.Function.mean, .total] {
                 var y = [Float](repeating: .nan, count: planes + 4)
                 x.withUnsafeBufferPointer { xp in
