@@ -39,7 +39,7 @@ extension KernelSuite {
             ("D[ArcCot[x], x]", "-1/(1 + x^2)"),
             ("D[Sech[x], x]", "-(Sech[x] Tanh[x])"),
             ("D[Coth[x], x]", "-Csch[x]^2"),
-            ("D[Erfc[x], x]", "-2 E^(-x^2)/Sqrt[Pi]"),
+            ("D[Erfc[x], x]", "-2/(E^x^2 Sqrt[Pi])"),
             ("D[InverseErf[x], x]", "E^InverseErf[x]^2 Sqrt[Pi]/2"),
             ("D[ArcTan[1, x], x]", "1/(1 + x^2)"),
             ("D[Sec[2 x], x]", "2 Sec[2 x] Tan[2 x]"),

@@ -48,7 +48,7 @@ extension KernelSuite {
             ("Det[{{a, b}, {c, d}}]", "-(b c) + a d"),
             ("Mean[BetaDistribution[2, 3]]", "2/5"),
             ("Variance[BetaDistribution[a, b]]", "a b/((a + b)^2 (1 + a + b))"),
-            ("PDF[NormalDistribution[0, 1], x]", "E^(-x^2/2)/Sqrt[2 Pi]"),
+            ("PDF[NormalDistribution[0, 1], x]", "1/(E^(x^2/2) Sqrt[2 Pi])"),
             ("CDF[BinomialDistribution[10, 1/2], 3]", "11/64"),
             ("Probability[x > 0, Distributed[x, NormalDistribution[0, 1]]]", "1/2"),
             ("Covariance[{1, 2, 3}, {2, 4, 7}]", "5/2"),
