@@ -169,7 +169,7 @@ def run(d):
         x, y, tx = load(d, "mlp_x"), load(d, "mlp_y"), load(d, "mlp_tx")
 
         def mlp():
-            net = MLPRegressor((32,), activation="tanh", solver="adam", learning_rate_init=0.01, batch_size=64,
+            net = MLPRegressor(hidden_layer_sizes=(32,), activation="tanh", solver="adam", learning_rate_init=0.01, batch_size=64,
                                max_iter=200, early_stopping=False, n_iter_no_change=200, tol=0, random_state=0)
             model = TransformedTargetRegressor(make_pipeline(StandardScaler(), net), transformer=StandardScaler())
             return model.fit(x, y).predict(tx)

@@ -13,6 +13,13 @@ package final class RandomState {
         set { current.generator = newValue }
     }
 
+    /// Runs `body` on the calling session's generator, looked up once: for a loop of draws
+    /// (looking the session's state up per draw cost more than the draws).
+    package static func withGenerator<T>(_ body: (inout SeededGenerator) throws -> T) rethrows -> T {
+        let state = current
+        return try body(&state.generator)
+    }
+
     private static var current: RandomState {
         Session.current?.state(RandomState.self) { RandomState() } ?? outside
     }
@@ -56,25 +63,34 @@ private func packedReals(_ dims: [Int], _ c: Call, _ f: () -> Double) throws -> 
 }
 
 /// Draws from a distribution given as `NormalDistribution[m, s]`, `UniformDistribution[{a, b}]`...
-private func sampler(_ dist: Expr) -> (() -> Double)? {
+private func sampler(_ dist: Expr) -> ((inout SeededGenerator) -> Double)? {
     guard let h = dist.headSymbol?.name else { return nil }
     let a = dist.args.compactMap { $0.doubleValue }
     switch h {
     case "NormalDistribution":
         let m = a.count >= 1 ? a[0] : 0, s = a.count >= 2 ? a[1] : 1
-        return { m + s * RandomState.generator.normal() }
+        return { m + s * $0.normal() }
     case "UniformDistribution":
         var lo = 0.0, hi = 1.0
         if let b = dist.args.first?.realValues, b.count == 2 { lo = b[0]; hi = b[1] }
-        return { lo + (hi - lo) * RandomState.generator.unit() }
+        return { lo + (hi - lo) * $0.unit() }
     case "ExponentialDistribution":
         let l = a.first ?? 1
-        return { -Foundation.log(1 - RandomState.generator.unit()) / l }
+        return { -Foundation.log(1 - $0.unit()) / l }
     case "BernoulliDistribution":
         let p = a.first ?? 0.5
-        return { RandomState.generator.unit() < p ? 1 : 0 }
+        return { $0.unit() < p ? 1 : 0 }
     default:
         return nil
+    }
+}
+
+/// One draw of `f`, or an array of the shape `spec` (packed), or nil for a shape that is not one.
+private func draws(_ f: (inout SeededGenerator) -> Double, _ spec: Expr?, _ c: Call) throws -> Expr? {
+    try RandomState.withGenerator { g in
+        guard let spec else { return .real(f(&g)) }
+        guard let dims = shape(spec) else { return nil }
+        return try packedReals(dims, c) { f(&g) } ?? array(dims, c) { .real(f(&g)) }
     }
 }
 
@@ -97,17 +113,18 @@ extension Kernel {
                 var lo = 0.0, hi = 1.0
                 if c.count >= 1 {
                     if let m = c[0].doubleValue { hi = m } else if let r = c[0].realValues, r.count == 2 { lo = r[0]; hi = r[1] } else {
-                        if let f = sampler(c[0]) { return try c.count == 2 ? shape(c[1]).map { try array($0, c) { .real(f()) } } : .real(f()) }
+                        if let f = sampler(c[0]) { return try draws(f, c.count == 2 ? c[1] : nil, c) }
                         c.message("unifr", c[0])
                         return nil
                     }
                 }
-                let draw = { Expr.real(lo + (hi - lo) * RandomState.generator.unit()) }
                 if c.count == 2 {
                     guard let dims = shape(c[1]) else { c.message("array", c[1], .integer(2), c.whole); return nil }
-                    return try packedReals(dims, c) { lo + (hi - lo) * RandomState.generator.unit() } ?? array(dims, c, draw)
+                    return try RandomState.withGenerator { g in
+                        try packedReals(dims, c) { lo + (hi - lo) * g.unit() } ?? array(dims, c) { .real(lo + (hi - lo) * g.unit()) }
+                    }
                 }
-                return draw()
+                return .real(lo + (hi - lo) * RandomState.generator.unit())
             },
             Builtin("RandomInteger", [], usage: "RandomInteger[] gives 0 or 1; RandomInteger[max] an integer 0..max; RandomInteger[{min, max}]; a second argument gives arrays.", arity: .between(0, 2), examples: [("Length[RandomInteger[{1, 6}, 10]]", "10")]) { c in
                 var lo = 0, hi = 1
@@ -118,12 +135,11 @@ extension Kernel {
                     }
                 }
                 if hi < lo { swap(&lo, &hi) }
-                let draw = { Expr.integer(Int.random(in: lo...hi, using: &RandomState.generator)) }
                 if c.count == 2 {
                     guard let dims = shape(c[1]) else { c.message("array", c[1], .integer(2), c.whole); return nil }
-                    return try array(dims, c, draw)
+                    return try RandomState.withGenerator { g in try array(dims, c) { .integer(Int.random(in: lo...hi, using: &g)) } }
                 }
-                return draw()
+                return .integer(Int.random(in: lo...hi, using: &RandomState.generator))
             },
             Builtin("RandomChoice", [], usage: "RandomChoice[list] picks an element at random; RandomChoice[list, n] n of them (with replacement); RandomChoice[weights -> list, n] with weights.", arity: .between(1, 2), examples: [("MemberQ[{a, b, c}, RandomChoice[{a, b, c}]]", "True")]) { c in
                 var items: [Expr], weights: [Double]?
@@ -163,8 +179,7 @@ extension Kernel {
             },
             Builtin("RandomVariate", [], usage: "RandomVariate[dist] draws from NormalDistribution[m, s], UniformDistribution[{a, b}], ExponentialDistribution[l] or BernoulliDistribution[p]; RandomVariate[dist, n] draws n.", examples: [("Length[RandomVariate[NormalDistribution[], 5]]", "5")]) { c in
                 guard c.count == 1 || c.count == 2, let f = sampler(c[0]) else { return nil }
-                if c.count == 2 { return try shape(c[1]).map { try array($0, c) { .real(f()) } } }
-                return .real(f())
+                return try draws(f, c.count == 2 ? c[1] : nil, c)
             },
             Builtin("NormalDistribution", [], usage: "NormalDistribution[m, s] is the normal distribution with mean m and standard deviation s.", examples: [("NumberQ[RandomVariate[NormalDistribution[0, 1]]]", "True")]),
             Builtin("UniformDistribution", [], usage: "UniformDistribution[{a, b}] is the uniform distribution on [a, b].", examples: [("0 <= RandomVariate[UniformDistribution[{0, 1}]] <= 1", "True")]),

@@ -35,6 +35,9 @@ for path in args.dropFirst(2) {
 sources += "]\n"
 parsed += "]\n"
 let out = "// Generated from stdlib/TARGET/*.nets by the EmbedStdlib plugin. Do not edit.\n" + sources + parsed
+// An unchanged output is not written again: rewriting it would make the build recompile the whole
+// kernel module whenever the tool itself was relinked (e.g. building another product).
+if let old = try? String(contentsOfFile: args[1], encoding: .utf8), old == out { exit(0) }
 do {
     try out.write(toFile: args[1], atomically: true, encoding: .utf8)
 } catch {

@@ -364,7 +364,9 @@ public final class Evaluator {
                 tracing?.note(r)
                 guard case .normal(let rn) = r else { return try evaluate(r) }
                 if rn === expr { return r }
-                if rn.evaluatedAt == Symbol.generation { return r }
+                // A list of numbers (a builtin's packed result) is its own value: evaluating
+                // its elements would make a million expressions for a million draws.
+                if rn.evaluatedAt == Symbol.generation || rn.isInertList { return r }
                 iterations += 1
                 if iterations > iterationLimit {
                     messages.issue(Symbol.intern("$IterationLimit"), "itlim", [.integer(iterationLimit)])

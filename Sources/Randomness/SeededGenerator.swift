@@ -3,7 +3,8 @@ import Foundation
 /// A seeded xoshiro256** generator: the same seed gives the same numbers on every run and
 /// machine. Used for weight initialization, dropout and the language's random functions.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var s: (UInt64, UInt64, UInt64, UInt64)
+    // Inlinable (with its state): the samplers of other modules draw millions at a time.
+    @usableFromInline var s: (UInt64, UInt64, UInt64, UInt64)
 
     public init(seed: UInt64) {
         var x = seed
@@ -17,7 +18,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         s = (splitmix(), splitmix(), splitmix(), splitmix())
     }
 
-    public mutating func next() -> UInt64 {
+    @inlinable public mutating func next() -> UInt64 {
         let result = rotl(s.1 &* 5, 7) &* 9
         let t = s.1 << 17
         s.2 ^= s.0
@@ -29,10 +30,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return result
     }
 
-    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @inlinable func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// A uniform double in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    @inlinable public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// A standard normal variate (Box–Muller).
     public mutating func normal() -> Double {

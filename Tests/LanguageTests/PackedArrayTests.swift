@@ -1,3 +1,4 @@
+import CoreKernel
 import Dispatch
 import Foundation
 import Language
@@ -160,6 +161,19 @@ import Testing
         let integers = try #require(Expr.packed(PackedArray(dims: [3], data: [1, -2, 3], kind: .integers)))
         #expect(Printer(.output).string(integers) == "{1, -2, 3}")
         #expect(built.asNormal?.isPackedOnly == true)
+    }
+
+    /// A builtin's packed result is a value as it stands: the evaluator does not make its
+    /// elements to evaluate them (a million draws cost 60 ms that way, most of RandomVariate's
+    /// time), whether the result comes at top level or inside a `CompoundExpression`.
+    @Test func aBuiltinsPackedResultIsNotUnpackedByEvaluation() throws {
+        let kernel = Kernel()
+        for input in ["RandomReal[1, 100000]", "SeedRandom[1]; RandomReal[1, {300, 300}]", "x = RandomReal[1, 1000]; x"] {
+            var result: Expr?
+            #expect(kernel.evaluateEach(input) { _, r in result = r } == nil)
+            let n = try #require(result?.asNormal, "\(input)")
+            #expect(n.isPacked && n.isPackedOnly, "\(input)")
+        }
     }
 
     @Test func shapesThatDoNotMatchTheDataAreRefused() {
