@@ -17,8 +17,30 @@ import Testing
         let setup: [String]
         /// The long input; it prints `started` first.
         let long: String
+        /// Runs in a session of its own: a LAPACK call cannot stop part way and goes on
+        /// finishing on a thread of its own after the interrupt, which would load the next case.
+        var ownSession = false
         var testDescription: String { name }
     }
+
+    /// Cases that share a setup run one after another in one session (starting nets and
+    /// making the data once), which also tests that a session survives many interrupts.
+    struct Group: CustomTestStringConvertible, Sendable {
+        let setup: [String]
+        let cases: [Case]
+        var testDescription: String { cases.map(\.name).joined(separator: ", ") }
+    }
+
+    static let groups: [Group] = {
+        var order: [String] = []
+        var byKey: [String: [Case]] = [:]
+        for c in cases {
+            let key = c.setup.joined(separator: "\n") + (c.ownSession ? "\u{0}" + c.name : "")
+            if byKey[key] == nil { order.append(key) }
+            byKey[key, default: []].append(c)
+        }
+        return order.compactMap { key in byKey[key].map { Group(setup: $0[0].setup, cases: $0) } }
+    }()
 
     static let cases: [Case] = [
         Case(name: "Do", setup: ["y = 0;"], long: "Print[\"started\"]; Do[y += i, {i, 10^9}]"),
@@ -67,10 +89,10 @@ import Testing
         // Big linear algebra: LAPACK cannot stop part way, so the call is left to finish on a
         // thread of its own and its result is discarded. Calls that take about a second on a
         // quiet machine are repeated, so the interrupt comes during one.
-        Case(name: "Inverse", setup: [bigMatrix], long: "Print[\"started\"]; Do[Inverse[m], {20}];"),
+        Case(name: "Inverse", setup: [bigMatrix], long: "Print[\"started\"]; Do[Inverse[m], {20}];", ownSession: true),
         Case(name: "LinearSolve", setup: [bigMatrix, "b = RandomReal[1, 3000];"], long: "Print[\"started\"]; Do[LinearSolve[m, b], {20}];"),
-        Case(name: "Eigensystem", setup: [bigMatrix], long: "Print[\"started\"]; Eigensystem[m];"),
-        Case(name: "Det", setup: [bigMatrix], long: "Print[\"started\"]; Do[Det[m], {100}];"),
+        Case(name: "Eigensystem", setup: [bigMatrix], long: "Print[\"started\"]; Eigensystem[m];", ownSession: true),
+        Case(name: "Det", setup: [bigMatrix], long: "Print[\"started\"]; Do[Det[m], {100}];", ownSession: true),
         // Big images and files.
         Case(name: "ImageResize", setup: ["img = Image[RandomReal[1, {100, 100, 3}]];"], long: "Print[\"started\"]; Do[ImageResize[img, {6000, 6000}], {20}];"),
         Case(name: "Export PNG", setup: ["big = ImageResize[Image[RandomReal[1, {100, 100, 3}]], {4000, 4000}];"],
@@ -125,19 +147,33 @@ import Testing
     /// A 3000 x 3000 matrix of machine numbers.
     static let bigMatrix = "SeedRandom[1]; m = RandomReal[1, {3000, 3000}];"
 
-    @Test(arguments: cases)
-    func controlCStopsAndTheSessionGoesOn(_ c: Case) throws {
-        let s = try REPLSession()
+    @Test(arguments: groups)
+    func controlCStopsAndTheSessionGoesOn(_ g: Group) throws {
+        var s = try startSession(g.setup)
         defer { s.finish() }
+        for c in g.cases {
+            let latency = s.interrupted(c.long)
+            Latencies.record(c.name, latency)
+            #expect(latency != nil, "\(c.name) did not stop within 5 s: \(s.shown)")
+            #expect(latency.map { $0 < Self.bound } == true, "\(c.name) took \(latency ?? -1) s to stop")
+            #expect(s.shown.contains("$Aborted"), "\(c.name): \(s.shown)")
+            #expect(!s.shown.contains("::eval"), "\(c.name): \(s.shown)")
+            let after = s.enter("keep + 1")
+            #expect(after?.contains("= 43") == true, "after \(c.name): \(after ?? "no prompt")")
+            if after == nil {
+                // The session is gone: the remaining cases get a new one.
+                s.finish()
+                s = try startSession(g.setup)
+            }
+        }
+    }
+
+    /// A session with `keep = 42` defined and the setup evaluated.
+    private func startSession(_ setup: [String]) throws -> REPLSession {
+        let s = try REPLSession()
         #expect(s.enter("keep = 42;") != nil)
-        for input in c.setup { #expect(s.enter(input, seconds: 120) != nil) }
-        let latency = s.interrupted(c.long)
-        Latencies.record(c.name, latency)
-        #expect(latency != nil, "\(c.name) did not stop within 5 s: \(s.shown)")
-        #expect(latency.map { $0 < Self.bound } == true, "\(c.name) took \(latency ?? -1) s to stop")
-        #expect(s.shown.contains("$Aborted"))
-        #expect(!s.shown.contains("::eval"), "\(s.shown)")
-        #expect(s.enter("keep + 1")?.contains("= 43") == true)
+        for input in setup { #expect(s.enter(input, seconds: 120) != nil, "setup: \(input)") }
+        return s
     }
 
     /// Reading a big CSV file (a million rows) stops at Ctrl-C.

@@ -7,8 +7,12 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let scriptsDir = packageRoot.appendingPathComponent("Tests/Scripts")
 
-    /// The `nets` executable next to this test bundle.
+    /// The `nets` executable next to this test bundle (or `NETS_TEST_BINARY`, e.g. a release
+    /// build, to read the interrupt latencies of the binary users run).
     static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["NETS_TEST_BINARY"], FileManager.default.isExecutableFile(atPath: path) {
+            return URL(fileURLWithPath: path)
+        }
         let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for dir in [bundleDir, bundleDir.deletingLastPathComponent(), packageRoot.appendingPathComponent(".build/debug")] {
             let candidate = dir.appendingPathComponent("nets")
