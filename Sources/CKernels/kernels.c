@@ -4,7 +4,7 @@
    Written in C because Swift's SIMD types compile to the baseline x86-64 instruction set (SSE2,
    no FMA) unless the whole module is built for a newer CPU; here only these functions are, and
    only called after a CPU check. */
-#include "kernels.h"
+#include "vector_common.h"
 #include "smallk512.h"
 
 #include <stdlib.h>
@@ -23,11 +23,6 @@ void nets_spin_pause(void) {
     __builtin_ia32_pause();
 #endif
 }
-
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define NETS_X86 1
-#include <immintrin.h>
-#endif
 
 int nets_vector_kernels(void) {
     int state = __atomic_load_n(&vector_state, __ATOMIC_RELAXED);
@@ -63,15 +58,6 @@ void nets_set_vector_kernels(int enabled) {
 }
 
 #ifdef NETS_X86
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE_AVX2 static inline __attribute__((always_inline, target("avx2,fma")))
-
-/* max/min with the value second, so a NaN passes through as it does in the scalar code. */
-INLINE_AVX2 __m256 activate8(__m256 v, int act) {
-    if (act == NETS_RELU) return _mm256_max_ps(_mm256_setzero_ps(), v);
-    if (act == NETS_RELU6) return _mm256_min_ps(_mm256_set1_ps(6), _mm256_max_ps(_mm256_setzero_ps(), v));
-    return v;
-}
 
 /* p[0], p[2], ..., p[14]. */
 INLINE_AVX2 __m256 even8(__m256 lo, __m256 hi) {

@@ -2,22 +2,11 @@
    channels (see pointwise256.h). Compiled for AVX2 + FMA function by function and called only
    after nets_vector_kernels() reports them. */
 #include "pointwise256.h"
-#include "kernels.h"
+#include "vector_common.h"
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE_AVX2 static inline __attribute__((always_inline, target("avx2,fma")))
+#ifdef NETS_X86
 /* Floats of x that one position panel holds: 32 KB, the L1 cache. */
 #define PANEL 8192L
-
-/* max/min with the value second, so a NaN passes through as in the scalar code. */
-INLINE_AVX2 __m256 activate(__m256 v, int act) {
-    if (act == NETS_RELU) return _mm256_max_ps(_mm256_setzero_ps(), v);
-    if (act == NETS_RELU6) return _mm256_min_ps(_mm256_set1_ps(6), _mm256_max_ps(_mm256_setzero_ps(), v));
-    return v;
-}
 
 /* R output channels x NV vectors of eight positions. `pw` is the block's packed weights moved
    to the tile's first channel (the weight of channel r for input channel p at pw[16 p + r]),
@@ -48,7 +37,7 @@ INLINE_AVX2 void tile(const int R, const int NV, const int FULL, const float *pw
             __m256 a = acc[r][v];
             const int whole = FULL || v + 1 < NV;
             if (rr) a = _mm256_add_ps(a, whole ? _mm256_loadu_ps(rr + 8 * v) : _mm256_maskload_ps(rr + 8 * v, last));
-            a = activate(a, act);
+            a = activate8(a, act);
             if (whole) _mm256_storeu_ps(yr + 8 * v, a);
             else _mm256_maskstore_ps(yr + 8 * v, last, a);
         }
