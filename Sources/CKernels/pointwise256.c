@@ -46,8 +46,9 @@ INLINE_AVX2 void tile(const int R, const int NV, const int FULL, const float *pw
 
 /* One block of 16 channels (`live` of them real) at the n <= 16 positions from the tile's
    first: two vectors in groups of 6, 6 and 4 channels (12 accumulators, two loads and six
-   broadcasts per input channel), or, for at most eight positions, one vector in groups of 8. A
-   group never reads past the block's weights. */
+   broadcasts per input channel; groups of 4 for a block of at most eight live channels), or,
+   for at most eight positions, one vector in groups of 8. A group never reads past the block's
+   weights. */
 AVX2 static void block_tiles(long n, const float *pw, const float *bias, long k, const float *xq, long ldx, long live,
                              float *yq, long ldy, const float *rq, long ldr, int act) {
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -55,15 +56,24 @@ AVX2 static void block_tiles(long n, const float *pw, const float *bias, long k,
 #define TILE(R, NV, FULL, r0)                                                                                        \
     tile(R, NV, FULL, pw + (r0), bias + (r0), k, xq, ldx, last, live - (r0), yq + (r0) * ldy, ldy,                   \
          rq ? rq + (r0) * ldr : NULL, ldr, act)
+/* A last block of at most eight channels (24 outputs: 16 + 8) as groups of 4, not 6 + 6 with
+   four of the twelve rows computed for nothing. */
+#define GROUPS(FULL)                                                                                                 \
+    if (live <= 4) {                                                                                                 \
+        TILE(4, 2, FULL, 0);                                                                                         \
+    } else if (live <= 8) {                                                                                          \
+        TILE(4, 2, FULL, 0);                                                                                         \
+        TILE(4, 2, FULL, 4);                                                                                         \
+    } else {                                                                                                         \
+        TILE(6, 2, FULL, 0);                                                                                         \
+        TILE(6, 2, FULL, 6);                                                                                         \
+        if (live > 12) TILE(4, 2, FULL, 12);                                                                         \
+    }
     if (n > 8) {
         if (n == 16) {
-            TILE(6, 2, 1, 0);
-            if (live > 6) TILE(6, 2, 1, 6);
-            if (live > 12) TILE(4, 2, 1, 12);
+            GROUPS(1)
         } else {
-            TILE(6, 2, 0, 0);
-            if (live > 6) TILE(6, 2, 0, 6);
-            if (live > 12) TILE(4, 2, 0, 12);
+            GROUPS(0)
         }
     } else if (n == 8) {
         TILE(8, 1, 1, 0);
@@ -72,6 +82,7 @@ AVX2 static void block_tiles(long n, const float *pw, const float *bias, long k,
         TILE(8, 1, 0, 0);
         if (live > 8) TILE(8, 1, 0, 8);
     }
+#undef GROUPS
 #undef TILE
 }
 
