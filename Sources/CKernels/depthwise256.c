@@ -1,21 +1,9 @@
 /* AVX2 depthwise kernels (see depthwise256.h). Compiled for AVX2 + FMA function by function and
    called only after nets_vector_kernels() reports them. */
 #include "depthwise256.h"
-#include "kernels.h"
+#include "vector_common.h"
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE_AVX2 static inline __attribute__((always_inline, target("avx2,fma")))
-
-/* max/min with the value second, so a NaN passes through as in the scalar code. */
-INLINE_AVX2 __m256 activate(__m256 v, int act) {
-    if (act == NETS_RELU) return _mm256_max_ps(_mm256_setzero_ps(), v);
-    if (act == NETS_RELU6) return _mm256_min_ps(_mm256_set1_ps(6), _mm256_max_ps(_mm256_setzero_ps(), v));
-    return v;
-}
-
+#ifdef NETS_X86
 #define FLAT_VECTORS (NETS_FLAT256_MAX / 8)
 
 AVX2 static void depthwise_flat(const float *src, long p0, long p1, long channels, long h, long w, const float *k,
@@ -59,10 +47,10 @@ AVX2 static void depthwise_flat(const float *src, long p0, long p1, long channel
             acc = _mm256_add_ps(acc, acc1);
             if (v == vectors - 1) {
                 if (r) acc = _mm256_add_ps(acc, _mm256_maskload_ps(r + q, tail));
-                _mm256_maskstore_ps(d + q, tail, activate(acc, act));
+                _mm256_maskstore_ps(d + q, tail, activate8(acc, act));
             } else {
                 if (r) acc = _mm256_add_ps(acc, _mm256_loadu_ps(r + q));
-                _mm256_storeu_ps(d + q, activate(acc, act));
+                _mm256_storeu_ps(d + q, activate8(acc, act));
             }
         }
     }

@@ -2,22 +2,11 @@
    channels (see pointwise256.h). Compiled for AVX2 + FMA function by function and called only
    after nets_vector_kernels() reports them. */
 #include "pointwise256.h"
-#include "kernels.h"
+#include "vector_common.h"
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE_AVX2 static inline __attribute__((always_inline, target("avx2,fma")))
+#ifdef NETS_X86
 /* Floats of x that one position panel holds: 32 KB, the L1 cache. */
 #define PANEL 8192L
-
-/* max/min with the value second, so a NaN passes through as in the scalar code. */
-INLINE_AVX2 __m256 activate(__m256 v, int act) {
-    if (act == NETS_RELU) return _mm256_max_ps(_mm256_setzero_ps(), v);
-    if (act == NETS_RELU6) return _mm256_min_ps(_mm256_set1_ps(6), _mm256_max_ps(_mm256_setzero_ps(), v));
-    return v;
-}
 
 /* R output channels x NV vectors of eight positions. `pw` is the block's packed weights moved
    to the tile's first channel (the weight of channel r for input channel p at pw[16 p + r]),
@@ -48,7 +37,7 @@ INLINE_AVX2 void tile(const int R, const int NV, const int FULL, const float *pw
             __m256 a = acc[r][v];
             const int whole = FULL || v + 1 < NV;
             if (rr) a = _mm256_add_ps(a, whole ? _mm256_loadu_ps(rr + 8 * v) : _mm256_maskload_ps(rr + 8 * v, last));
-            a = activate(a, act);
+            a = activate8(a, act);
             if (whole) _mm256_storeu_ps(yr + 8 * v, a);
             else _mm256_maskstore_ps(yr + 8 * v, last, a);
         }
@@ -57,8 +46,9 @@ INLINE_AVX2 void tile(const int R, const int NV, const int FULL, const float *pw
 
 /* One block of 16 channels (`live` of them real) at the n <= 16 positions from the tile's
    first: two vectors in groups of 6, 6 and 4 channels (12 accumulators, two loads and six
-   broadcasts per input channel), or, for at most eight positions, one vector in groups of 8. A
-   group never reads past the block's weights. */
+   broadcasts per input channel; groups of 4 for a block of at most eight live channels), or,
+   for at most eight positions, one vector in groups of 8. A group never reads past the block's
+   weights. */
 AVX2 static void block_tiles(long n, const float *pw, const float *bias, long k, const float *xq, long ldx, long live,
                              float *yq, long ldy, const float *rq, long ldr, int act) {
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -66,15 +56,24 @@ AVX2 static void block_tiles(long n, const float *pw, const float *bias, long k,
 #define TILE(R, NV, FULL, r0)                                                                                        \
     tile(R, NV, FULL, pw + (r0), bias + (r0), k, xq, ldx, last, live - (r0), yq + (r0) * ldy, ldy,                   \
          rq ? rq + (r0) * ldr : NULL, ldr, act)
+/* A last block of at most eight channels (24 outputs: 16 + 8) as groups of 4, not 6 + 6 with
+   four of the twelve rows computed for nothing. */
+#define GROUPS(FULL)                                                                                                 \
+    if (live <= 4) {                                                                                                 \
+        TILE(4, 2, FULL, 0);                                                                                         \
+    } else if (live <= 8) {                                                                                          \
+        TILE(4, 2, FULL, 0);                                                                                         \
+        TILE(4, 2, FULL, 4);                                                                                         \
+    } else {                                                                                                         \
+        TILE(6, 2, FULL, 0);                                                                                         \
+        TILE(6, 2, FULL, 6);                                                                                         \
+        if (live > 12) TILE(4, 2, FULL, 12);                                                                         \
+    }
     if (n > 8) {
         if (n == 16) {
-            TILE(6, 2, 1, 0);
-            if (live > 6) TILE(6, 2, 1, 6);
-            if (live > 12) TILE(4, 2, 1, 12);
+            GROUPS(1)
         } else {
-            TILE(6, 2, 0, 0);
-            if (live > 6) TILE(6, 2, 0, 6);
-            if (live > 12) TILE(4, 2, 0, 12);
+            GROUPS(0)
         }
     } else if (n == 8) {
         TILE(8, 1, 1, 0);
@@ -83,6 +82,7 @@ AVX2 static void block_tiles(long n, const float *pw, const float *bias, long k,
         TILE(8, 1, 0, 0);
         if (live > 8) TILE(8, 1, 0, 8);
     }
+#undef GROUPS
 #undef TILE
 }
 

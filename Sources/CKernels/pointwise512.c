@@ -1,20 +1,9 @@
 /* AVX-512 kernels for inference plans, compiled for AVX-512 function by function and called
    only after nets_cpu_vector_level() reports it (see pointwise512.h). */
 #include "pointwise512.h"
-#include "kernels.h"
+#include "vector_common.h"
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-
-#define AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
-#define INLINE_AVX512 static inline __attribute__((always_inline, target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
-
-/* max/min with the value second, so a NaN passes through as in the scalar code. */
-INLINE_AVX512 __m512 activate16(__m512 v, int act) {
-    if (act == NETS_RELU) return _mm512_max_ps(_mm512_setzero_ps(), v);
-    if (act == NETS_RELU6) return _mm512_min_ps(_mm512_set1_ps(6), _mm512_max_ps(_mm512_setzero_ps(), v));
-    return v;
-}
+#ifdef NETS_X86
 
 /* A 16 x 16 tile: output channels 16 blk + [0, live) at the positions [q, q + 16) selected by `m`.
    Sixteen accumulators (one per output channel, sixteen positions each) start at the biases;

@@ -1,13 +1,9 @@
 /* AVX2 global pooling (see pooling256.h). Compiled for AVX2 function by function and called
    only after nets_vector_kernels() reports them. */
 #include "pooling256.h"
-#include "kernels.h"
+#include "vector_common.h"
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-
+#ifdef NETS_X86
 AVX2 static void global_sum(const float *x, long planes, long size, int mean, float *y) {
     const float scale = mean ? 1.0f / (float)size : 1.0f;
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);

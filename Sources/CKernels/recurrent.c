@@ -3,15 +3,10 @@
 
    exp follows Cephes' expf: x = n ln 2 + r with |r| <= ln 2 / 2 (ln 2 in two parts, so r is
    exact), e^r by a degree-7 polynomial, 2^n put in the exponent bits; within 2 ulp of exp. */
-#include "kernels.h"
 #include "recurrent.h"
+#include "vector_common.h"
 
-
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE_AVX2 static inline __attribute__((always_inline, target("avx2,fma")))
+#ifdef NETS_X86
 
 /* e^x for eight lanes; x is clamped to [-87.3, 88] (min and max with x second keep a NaN). */
 INLINE_AVX2 __m256 exp8(__m256 x) {
@@ -171,8 +166,6 @@ AVX2 static void backward_avx2(int kind, long rows, long u, const float *gates, 
 
 /* The panel GEMM: for each 32-column panel of B, rows of A eight (or fewer) at a time, their
    2 x 8 accumulators in registers over the whole of k. */
-#define AVX512 __attribute__((target("avx512f")))
-#define INLINE_AVX512 static inline __attribute__((always_inline, target("avx512f")))
 
 INLINE_AVX512 void panel_rows(const int mr, long k, const float *a, long lda, const float *bp, float *c, long ldc,
                               int accumulate, __mmask16 m0, __mmask16 m1) {

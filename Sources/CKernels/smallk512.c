@@ -1,7 +1,7 @@
 /* AVX-512 kernels for convolutions with few input channels and for global pooling, compiled for
    AVX-512 function by function and called only after nets_wide_kernels() (see smallk512.h). */
 #include "smallk512.h"
-#include "kernels.h"
+#include "vector_common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,18 +22,7 @@ void nets_set_wide_kernels(int enabled) {
     __atomic_store_n(&wide_state, enabled && nets_cpu_vector_level() >= 2, __ATOMIC_RELAXED);
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-
-#define AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
-#define INLINE_AVX512 static inline __attribute__((always_inline, target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
-
-/* max/min with the value second, so a NaN passes through as in the scalar code. */
-INLINE_AVX512 __m512 activate16w(__m512 v, int act) {
-    if (act == NETS_RELU) return _mm512_max_ps(_mm512_setzero_ps(), v);
-    if (act == NETS_RELU6) return _mm512_min_ps(_mm512_set1_ps(6), _mm512_max_ps(_mm512_setzero_ps(), v));
-    return v;
-}
+#ifdef NETS_X86
 
 /* An mr x (16 nv) tile of C at column j; the last of the nv vectors takes the lanes of `last`.
    mr and nv are constants at every call (the switch below), so the accumulators live in
@@ -63,7 +52,7 @@ INLINE_AVX512 void smallk_tile(const int mr, const int nv, long k, const float *
             const __mmask16 m = v == nv - 1 ? last : (__mmask16)0xFFFF;
             __m512 s = acc[r][v];
             if (rp) s = _mm512_add_ps(s, _mm512_maskz_loadu_ps(m, rp + 16 * v));
-            _mm512_mask_storeu_ps(cp + 16 * v, m, activate16w(s, act));
+            _mm512_mask_storeu_ps(cp + 16 * v, m, activate16(s, act));
         }
     }
 }
@@ -154,7 +143,7 @@ AVX512 static void depthwise_flat512(const float *src, long p0, long p1, long ch
                 acc = _mm512_fmadd_ps(taps[t], _mm512_maskz_loadu_ps(masks[v][t], s + q + shift[t]), acc);
             const __mmask16 m = v == vectors - 1 ? tail : (__mmask16)0xFFFF;
             if (r) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(m, r + q));
-            _mm512_mask_storeu_ps(d + q, m, activate16w(acc, act));
+            _mm512_mask_storeu_ps(d + q, m, activate16(acc, act));
         }
     }
 }

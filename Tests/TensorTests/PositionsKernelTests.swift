@@ -2,12 +2,14 @@ import CKernels
 import Testing
 @testable import Tensor
 
-/// The AVX2 1x1 kernel vectorised over positions (`nets_pointwise_positions_avx2`, packed
-/// weights) against a direct double-precision sum with its epilogue (biases, residual,
-/// activation): MobileNet V2's shapes and awkward ones (output channels past a block, every
-/// tail of 1 to 23 positions, k past the panel width, a range of blocks and positions inside the
-/// layer, rows longer than the positions computed). Sentinels around the written range catch
-/// stores outside it. Skipped where the CPU lacks AVX2 and FMA.
+/// The AVX2 1x1 kernels on packed weights, vectorised over positions
+/// (`nets_pointwise_positions_avx2`) and over output channels (`nets_pointwise_oc16`), against
+/// a direct double-precision sum with its epilogue (biases, residual, activation): MobileNet
+/// V2's shapes and awkward ones (output channels past a block, every tail of 1 to 23
+/// positions, k past the panel width, a range of blocks and positions inside the layer, rows
+/// longer than the positions computed, a 7 x 7 layer split at a position as two cores run it).
+/// Sentinels around the written range catch stores outside it. Skipped where the CPU lacks AVX2
+/// and FMA.
 @Suite struct PositionsKernelTests {
     struct Case: CustomStringConvertible, Sendable {
         let k: Int, o: Int, positions: Int
@@ -25,10 +27,16 @@ import Testing
         Case(k: 3, o: 5, positions: 1, activation: Int32(NETS_NONE.rawValue), residual: false),
         Case(k: 2100, o: 17, positions: 47),
         Case(k: 33, o: 70, positions: 300, blocks: 1..<4, range: 37..<250),
+        Case(k: 960, o: 160, positions: 49, blocks: 3..<6, range: 0..<32),
+        Case(k: 960, o: 160, positions: 49, blocks: 3..<6, range: 32..<49),
+        Case(k: 320, o: 1280, positions: 49, blocks: 0..<2, activation: Int32(NETS_NONE.rawValue)),
     ] + (1...23).map { Case(k: 9, o: 20, positions: 24 + $0, residual: $0 % 2 == 0) }
 
-    @Test(arguments: cases)
-    func matchesDirectSum(_ c: Case) throws {
+    /// The two kernels, which take the same arguments.
+    enum Kernel: CaseIterable, Sendable { case positions, channels }
+
+    @Test(arguments: cases, Kernel.allCases)
+    func matchesDirectSum(_ c: Case, _ kernel: Kernel) throws {
         guard VectorKernels.active else { return }
         var g = SeededGenerator(seed: UInt64(c.k * 1009 + c.o * 31 + c.positions))
         func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(g.normal()) } }
@@ -38,9 +46,10 @@ import Testing
         nets_pack_oc16(w, c.o, c.k, &packed)
         let bias16 = bias + [Float](repeating: 0, count: (c.o + 15) / 16 * 16 - c.o)
         var y = [Float](repeating: .nan, count: c.o * p)
+        let run = kernel == .positions ? nets_pointwise_positions_avx2 : nets_pointwise_oc16
         let done = residual.withUnsafeBufferPointer { r in
-            nets_pointwise_positions_avx2(packed, bias16, c.o, c.k, x, p, range.lowerBound, range.upperBound, &y, p,
-                                          c.residual ? r.baseAddress : nil, p, c.activation, blocks.lowerBound, blocks.upperBound)
+            run(packed, bias16, c.o, c.k, x, p, range.lowerBound, range.upperBound, &y, p,
+                c.residual ? r.baseAddress : nil, p, c.activation, blocks.lowerBound, blocks.upperBound)
         }
         #expect(done == 1)
         var worst = 0.0
@@ -67,12 +76,14 @@ import Testing
     }
 
     /// Arguments it does not handle: nothing written, 0 returned (the caller takes another path).
-    @Test func refusesBadArguments() {
+    @Test(arguments: Kernel.allCases)
+    func refusesBadArguments(_ kernel: Kernel) {
+        let run = kernel == .positions ? nets_pointwise_positions_avx2 : nets_pointwise_oc16
         let packed = [Float](repeating: 1, count: 16), bias = [Float](repeating: 0, count: 16), x: [Float] = [1]
         var y: [Float] = [.nan]
-        #expect(nets_pointwise_positions_avx2(packed, bias, 1, 1, x, 1, 0, 1, &y, 1, nil, 1, 0, 0, 2) == 0)
-        #expect(nets_pointwise_positions_avx2(packed, bias, 1, 0, x, 1, 0, 1, &y, 1, nil, 1, 0, 0, 1) == 0)
-        #expect(nets_pointwise_positions_avx2(packed, bias, 1, 1, x, 1, 1, 0, &y, 1, nil, 1, 0, 0, 1) == 0)
+        #expect(run(packed, bias, 1, 1, x, 1, 0, 1, &y, 1, nil, 1, 0, 0, 2) == 0)
+        #expect(run(packed, bias, 1, 0, x, 1, 0, 1, &y, 1, nil, 1, 0, 0, 1) == 0)
+        #expect(run(packed, bias, 1, 1, x, 1, 1, 0, &y, 1, nil, 1, 0, 0, 1) == 0)
         #expect(y[0].isNaN)
     }
 }

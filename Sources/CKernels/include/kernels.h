@@ -67,7 +67,11 @@ void nets_pack_oc16(const float *w, long o, long k, float *packed);
    rows are too short to vectorise over): y = act(W x + bias + residual) for output-channel
    blocks [blk0, blk1) and positions [p0, p1). W is packed by nets_pack_oc16, bias16 holds its
    biases zero-padded to the blocks; x is k x positions (row stride ldx), y and residual o x
-   positions (row strides ldy, ldr). `residual` may be NULL. */
+   positions (row strides ldy, ldr). `residual` may be NULL; y overlaps neither x nor the
+   residual. Tiles of 16 channels x up to 6 positions over k in chunks (a chunk's slice of x stays
+   in L1 for every tile), transposed in registers for the epilogue (one store per channel); a
+   tile whose eight lanes fit in [p0, p1) stores all eight, the lanes past the tile written
+   again by the tiles after it. */
 int nets_pointwise_oc16(const float *packed, const float *bias16, long o, long k, const float *x, long ldx, long p0,
                         long p1, float *y, long ldy, const float *residual, long ldr, int activation, long blk0,
                         long blk1);
