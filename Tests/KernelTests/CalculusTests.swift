@@ -186,19 +186,8 @@ extension KernelSuite {
             }
             let expected = String(r.expected).replacingOccurrences(of: "e", with: "*^")
             for input in inputs {
-                let check = "With[{v = \(input)}, If[NumberQ[v], Abs[v - (\(expected))] <= 10^-7 Max[1, Abs[\(expected)]], v]]"
-                var t = run(check)
-                if t.result != "True" {
-                    // Seen once in a full run under load (session 12): N[Integrate[(x^3 + 1)/(x + 1)^2,
-                    // {x, 0, 2}]] missed SymPy's value and was right when evaluated again; cause
-                    // not found. A second try decides; the first miss is recorded, not hidden.
-                    let first = t.result
-                    t = run(check)
-                    withKnownIssue("intermittent miss, cause unknown", isIntermittent: true) {
-                        Issue.record("\(input): first try gave \(first), then \(t.result)")
-                    }
-                }
-                #expect(t.result == "True", "\(input): \(eval(input)) (\(run("InputForm[\(input)]").result)), SymPy \(r.expected)")
+                let t = run("With[{v = \(input)}, If[NumberQ[v], Abs[v - (\(expected))] <= 10^-7 Max[1, Abs[\(expected)]], v]]")
+                #expect(t.result == "True", "\(input): \(eval(input)), SymPy \(r.expected)")
                 #expect(t.messages.isEmpty, "\(input): \(t.messages)")
             }
             if r.kind == "integral" {
