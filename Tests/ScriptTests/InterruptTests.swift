@@ -42,6 +42,10 @@ import Testing
         return order.compactMap { key in byKey[key].map { Group(setup: $0[0].setup, cases: $0) } }
     }()
 
+    /// Each long input repeats its work (or never ends), so that it is still running when the
+    /// interrupt comes a second after `started` however fast the build: single calls that took
+    /// seconds once finished within that second after they were made faster (`Tuples` on CI,
+    /// 2026-12-02) and the interrupt then found nothing to stop.
     static let cases: [Case] = [
         Case(name: "Do", setup: ["y = 0;"], long: "Print[\"started\"]; Do[y += i, {i, 10^9}]"),
         Case(name: "Table", setup: [], long: "Print[\"started\"]; Table[i^2, {i, 10^7}]"),
@@ -56,11 +60,11 @@ import Testing
         Case(name: "Predict", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomReal[1, 30000];"],
              long: "Print[\"started\"]; Do[Predict[xs -> ys, Method -> \"RandomForest\"], {100}]"),
         Case(name: "FindClusters", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 2}];"],
-             long: "Print[\"started\"]; FindClusters[pts]"),
+             long: "Print[\"started\"]; Do[FindClusters[pts], {100}]"),
         Case(name: "DimensionReduction", setup: ["SeedRandom[1]; pts = RandomReal[1, {3000, 10}];"],
-             long: "Print[\"started\"]; DimensionReduction[pts, 2, Method -> \"TSNE\"]"),
+             long: "Print[\"started\"]; Do[DimensionReduction[pts, 2, Method -> \"TSNE\"], {100}]"),
         Case(name: "Nearest", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 40}]; qs = RandomReal[1, {20000, 40}];"],
-             long: "Print[\"started\"]; Nearest[pts, qs, 5]"),
+             long: "Print[\"started\"]; Do[Nearest[pts, qs, 5], {100}]"),
         Case(name: "Pause", setup: [], long: "Print[\"started\"]; Pause[100]"),
         // Repeated application and loops of the language.
         Case(name: "Nest", setup: [], long: "Print[\"started\"]; Nest[# + 1 &, 0, 10^9]"),
@@ -73,13 +77,13 @@ import Testing
         Case(name: "Sort", setup: ["SeedRandom[1]; l = RandomReal[1, 2*10^6];"], long: "Print[\"started\"]; Do[Sort[l], {20}]"),
         Case(name: "Union and Tally", setup: ["SeedRandom[1]; l = RandomInteger[10^9, 2*10^6];"], long: "Print[\"started\"]; Do[Union[l]; Tally[l], {20}]"),
         // Large string operations.
-        Case(name: "StringReplace", setup: ["big = StringRepeat[\"ab \", 10^6];"], long: "Print[\"started\"]; StringReplace[big, \"a\" -> \"xy\"];"),
-        Case(name: "StringSplit", setup: ["big = StringRepeat[\"ab \", 10^6];"], long: "Print[\"started\"]; StringSplit[big];"),
+        Case(name: "StringReplace", setup: ["big = StringRepeat[\"ab \", 10^6];"], long: "Print[\"started\"]; Do[StringReplace[big, \"a\" -> \"xy\"], {100}];"),
+        Case(name: "StringSplit", setup: ["big = StringRepeat[\"ab \", 10^6];"], long: "Print[\"started\"]; Do[StringSplit[big], {100}];"),
         Case(name: "StringRepeat", setup: [], long: "Print[\"started\"]; Do[StringRepeat[\"ab\", 10^6], {10^4}]"),
         // Learning.
         Case(name: "Classify RandomForest", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomInteger[{1, 3}, 30000];"],
              long: "Print[\"started\"]; Do[Classify[xs -> ys, Method -> \"RandomForest\"], {100}]"),
-        Case(name: "LearnDistribution", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}];"], long: "Print[\"started\"]; LearnDistribution[xs]"),
+        Case(name: "LearnDistribution", setup: ["SeedRandom[1]; xs = RandomReal[1, {30000, 4}];"], long: "Print[\"started\"]; Do[LearnDistribution[xs], {100}]"),
         Case(name: "ClusteringComponents", setup: ["SeedRandom[1]; pts = RandomReal[1, {20000, 2}];"],
              long: "Print[\"started\"]; Do[ClusteringComponents[pts], {10^5}]"),
         Case(name: "FindFit", setup: ["SeedRandom[1]; d = Table[{x, 2 x + RandomReal[]}, {x, 0, 1, 1/20000.}];"],
@@ -96,19 +100,19 @@ import Testing
         // Big images and files.
         Case(name: "ImageResize", setup: ["img = Image[RandomReal[1, {100, 100, 3}]];"], long: "Print[\"started\"]; Do[ImageResize[img, {6000, 6000}], {20}];"),
         Case(name: "Export PNG", setup: ["big = ImageResize[Image[RandomReal[1, {100, 100, 3}]], {4000, 4000}];"],
-             long: "Print[\"started\"]; Export[FileNameJoin[{$TemporaryDirectory, \"nets-interrupt-big.png\"}], big];"),
+             long: "Print[\"started\"]; Do[Export[FileNameJoin[{$TemporaryDirectory, \"nets-interrupt-big.png\"}], big], {20}];"),
         Case(name: "Export CSV", setup: ["rows = ConstantArray[{1, 0.5, \"x\"}, 10^6];"],
-             long: "Print[\"started\"]; Export[FileNameJoin[{$TemporaryDirectory, \"nets-interrupt-big.csv\"}], rows];"),
+             long: "Print[\"started\"]; Do[Export[FileNameJoin[{$TemporaryDirectory, \"nets-interrupt-big.csv\"}], rows], {20}];"),
         // Sorting ten million numbers, and combinatorics.
-        Case(name: "Sort 10^7", setup: ["SeedRandom[1]; l = RandomReal[1, 10^7];"], long: "Print[\"started\"]; Sort[l];"),
+        Case(name: "Sort 10^7", setup: ["SeedRandom[1]; l = RandomReal[1, 10^7];"], long: "Print[\"started\"]; Do[Sort[l], {100}];"),
         Case(name: "Permutations", setup: [], long: "Print[\"started\"]; Do[Permutations[Range[9]], {100}];"),
-        Case(name: "Subsets", setup: [], long: "Print[\"started\"]; Subsets[Range[20]];"),
-        Case(name: "Tuples", setup: [], long: "Print[\"started\"]; Tuples[Range[10], 6];"),
+        Case(name: "Subsets", setup: [], long: "Print[\"started\"]; Do[Subsets[Range[20]], {100}];"),
+        Case(name: "Tuples", setup: [], long: "Print[\"started\"]; Do[Tuples[Range[10], 6], {100}];"),
         // Found by trying what else runs long: parsing a long string, a big Fibonacci number,
         // tens of millions of random numbers.
-        Case(name: "ToExpression", setup: ["s = StringRepeat[\"1+\", 10^6] <> \"1\";"], long: "Print[\"started\"]; ToExpression[s];"),
-        Case(name: "Fibonacci", setup: [], long: "Print[\"started\"]; Fibonacci[10^7];"),
-        Case(name: "RandomReal", setup: [], long: "Print[\"started\"]; RandomReal[1, 5*10^7];"),
+        Case(name: "ToExpression", setup: ["s = StringRepeat[\"1+\", 10^6] <> \"1\";"], long: "Print[\"started\"]; Do[ToExpression[s], {100}];"),
+        Case(name: "Fibonacci", setup: [], long: "Print[\"started\"]; Do[Fibonacci[10^7], {100}];"),
+        Case(name: "RandomReal", setup: [], long: "Print[\"started\"]; Do[RandomReal[1, 10^7], {100}];"),
     ] + eachMethod + otherLongBuiltins
 
     static let learningData = "SeedRandom[1]; xs = RandomReal[1, {30000, 4}]; ys = RandomInteger[{1, 3}, 30000]; yr = RandomReal[1, 30000]; pts = RandomReal[1, {3000, 10}]; p2 = RandomReal[1, {3000, 2}];"
@@ -131,8 +135,8 @@ import Testing
     /// Found by the audit of what else runs long on plausible input.
     static let otherLongBuiltins: [Case] = [
         // Sorting the factors of a product of deep expressions (the chain rule's Cos[...]s).
-        Case(name: "D of a deep composition", setup: [], long: "Print[\"started\"]; D[Nest[Sin, x, 200], x];"),
-        Case(name: "N of Pi to 90000 digits", setup: [], long: "Print[\"started\"]; N[Pi, 90000];"),
+        Case(name: "D of a deep composition", setup: [], long: "Print[\"started\"]; Do[D[Nest[Sin, x, 200], x], {100}];"),
+        Case(name: "N of Pi to 90000 digits", setup: [], long: "Print[\"started\"]; Do[N[Pi, 90000 + k], {k, 100}];"),
         Case(name: "PrimeQ", setup: [], long: "Print[\"started\"]; Do[PrimeQ[Range[10^6]], {100}];"),
         Case(name: "Factor", setup: [], long: "Print[\"started\"]; Do[Factor[x^2000 - 1], {100}];"),
         Case(name: "Simplify", setup: [], long: "Print[\"started\"]; Do[Simplify[Sum[(x + k)^2 - x^2, {k, 3000}]], {100}];"),
