@@ -8,7 +8,9 @@ import Foundation
 /// shared by every session: the *system* symbols, sealed once the libraries are loaded. Every
 /// other name a session uses is its own symbol, made in its table on first use. A few system
 /// names hold per-session values (`$Line`, `$ScriptCommandLine`, `$RecursionLimit`,
-/// `$IterationLimit`): each session gets its own copy of those.
+/// `$IterationLimit`): each session gets its own copy of those. The libraries' working variables
+/// (`$$` names) are shared until a session assigns one: from then on it holds the session's value
+/// (`Symbol.ownValue`).
 ///
 /// Parsing and evaluation intern names in the session that is *current on the calling thread*:
 /// the kernel makes its session current (`run`) around everything it parses and evaluates.
@@ -19,6 +21,9 @@ public final class Session: @unchecked Sendable {
     public var inputs: [Int: Expr] = [:]
     public var outputs: [Int: Expr] = [:]
     private var state: [ObjectIdentifier: AnyObject] = [:]
+    /// The session's values of the libraries' working variables (see `Symbol.ownValue`); an
+    /// entry holding nil is a value the session cleared.
+    var values: [ObjectIdentifier: Expr?] = [:]
 
     public init() {}
 
@@ -42,6 +47,7 @@ public final class Session: @unchecked Sendable {
         inputs = [:]
         outputs = [:]
         state = [:]
+        values = [:]
         Symbol.noteChange()
     }
 

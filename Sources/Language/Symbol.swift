@@ -71,7 +71,27 @@ public typealias BuiltinFunction = (Call) throws -> Expr?
 public final class Symbol: @unchecked Sendable {
     public let name: String
     public var attributes: Attributes = [] { didSet { Symbol.changed() } }
-    public var ownValue: Expr? { didSet { Symbol.changed() } }
+    /// The value `x = v` gave. A library's working variable (a system name starting with `$$`,
+    /// like the standard library's `$$busy`) keeps the value its library gave it for every
+    /// session, but what a session assigns or `Block`s is that session's own: sessions evaluating
+    /// at the same time on other threads neither see nor overwrite it.
+    public var ownValue: Expr? {
+        get {
+            if isSessionValued, let session = Session.current, let v = session.values[ObjectIdentifier(self)] { return v }
+            return storedOwnValue
+        }
+        set {
+            if isSessionValued, let session = Session.current {
+                session.values.updateValue(newValue, forKey: ObjectIdentifier(self))
+            } else {
+                storedOwnValue = newValue
+            }
+            Symbol.changed()
+        }
+    }
+    private var storedOwnValue: Expr?
+    /// Whether the symbol's value belongs to each session (see `ownValue`).
+    private var isSessionValued = false
     /// Definitions whose left side has no pattern, looked up by the whole expression.
     public var exactDownValues: [Expr: Definition] = [:] { didSet { Symbol.changed() } }
     /// Definitions with patterns, most specific first.
@@ -238,6 +258,7 @@ public final class Symbol: @unchecked Sendable {
             if s.builtin != nil || s.usage != nil || s.hasDefinitions || !s.attributes.isEmpty || !s.options.isEmpty
                 || !s.messages.isEmpty || s.defaultValue != nil || s.name.hasPrefix("$") || s.patternKind != nil {
                 s.isSystem = true
+                s.isSessionValued = s.name.hasPrefix("$$")
             }
         }
     }
