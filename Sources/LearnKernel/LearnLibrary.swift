@@ -31,6 +31,7 @@ public enum LearnLibrary: Library {
     public static func setUp() {
         routeDotToBLAS()
         RichForms.register(RichDisplay.forms)
+        SeriesForm.install()
         ErrorReporters.register { error, c in
             guard let e = error as? LearnError else { return false }
             c.message(e.tag, text: sentence(e.description))
