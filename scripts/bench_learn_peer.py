@@ -7,7 +7,9 @@
     bench_learn_peer.py score DIR CASE F  scores nets' answer for CASE (JSON in file F) the same way
 
 Cases (the work is the same on both sides; the quality is computed here for both):
-    kmeans-10000x50    k-means, 10 clusters, 10 k-means++ restarts, 10 Gaussian blobs in 50-d;
+    kmeans-10000x50    k-means, 10 clusters, 10 k-means++ restarts (at most 300 rounds, tolerance 1e-4),
+                       of 10 Gaussian blobs in 50-d, the features standardized first on both sides
+                       (nets' FindClusters standardizes numeric data: StandardScaler then KMeans here);
                        adjusted Rand index against the blobs
     pca-5000x784       principal components, 50 of 784 (data of rank ~40 plus noise); the share
                        of the variance the 50 reduced coordinates keep
@@ -124,6 +126,7 @@ def run(d):
     from sklearn.gaussian_process.kernels import ConstantKernel, RBF, WhiteKernel
     from sklearn.neighbors import NearestNeighbors
     from sklearn.preprocessing import StandardScaler
+    from sklearn.pipeline import make_pipeline
     out = {}
 
     def case(name, work, answer):
@@ -133,7 +136,9 @@ def run(d):
 
     with threadpool_limits(THREADS):
         x = load(d, "kmeans_x")
-        case("kmeans-10000x50", lambda: KMeans(10, n_init=10, random_state=0).fit(x), lambda m: m.labels_)
+        case("kmeans-10000x50",
+             lambda: make_pipeline(StandardScaler(), KMeans(10, n_init=10, max_iter=300, tol=1e-4, random_state=0)).fit(x),
+             lambda m: m[-1].labels_)
         x = load(d, "pca_x")
         case("pca-5000x784", lambda: PCA(50).fit_transform(x), lambda z: z)
         x = load(d, "tsne_x")
@@ -160,7 +165,6 @@ def run(d):
         from sklearn.ensemble import HistGradientBoostingRegressor
         from sklearn.neural_network import MLPRegressor
         from sklearn.compose import TransformedTargetRegressor
-        from sklearn.pipeline import make_pipeline
         x, y, tx = load(d, "friedman_x"), load(d, "friedman_y"), load(d, "friedman_tx")
         case("boostedtrees-regression-10000x20",
              lambda: HistGradientBoostingRegressor(max_iter=100, learning_rate=0.1, max_leaf_nodes=31, max_bins=255,

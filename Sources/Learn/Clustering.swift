@@ -44,42 +44,111 @@ public struct Clusters: Sendable {
 public enum Clustering {
     // MARK: k-means
 
+    /// The examples of a k-means run as one row-major matrix with their squared norms, and the
+    /// convergence threshold: `tolerance` times the mean feature variance. Made once and shared
+    /// by every restart.
+    struct KMeansData: Sendable {
+        let flat: [Double]
+        let norms: [Double]
+        let n: Int, d: Int
+        let threshold: Double
+
+        init(_ x: [[Double]], tolerance: Double) {
+            n = x.count
+            d = x.first?.count ?? 0
+            var flat = [Double]()
+            flat.reserveCapacity(n * d)
+            for v in x { flat.append(contentsOf: v.count == d ? v : [Double](repeating: 0, count: d)) }
+            var norms = [Double](repeating: 0, count: n), means = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
+            for i in 0..<n {
+                var s = 0.0
+                for j in 0..<d { let v = flat[i * d + j]; s += v * v; means[j] += v }
+                norms[i] = s
+            }
+            let count = Double(Swift.max(n, 1))
+            for j in 0..<d { means[j] /= count }
+            for i in 0..<n { for j in 0..<d { let e = flat[i * d + j] - means[j]; squares[j] += e * e } }
+            self.flat = flat
+            self.norms = norms
+            threshold = d > 0 ? tolerance * squares.reduce(0) { $0 + $1 / count } / Double(d) : 0
+        }
+    }
+
+    /// Examples a pass of Lloyd's iterations takes at a time: their products with the centers
+    /// (one GEMM), nearest centers and sums stay in cache.
+    static let kMeansChunk = 256
+
     /// Lloyd's iterations from given centers, as scikit-learn's `KMeans(init=centers, n_init=1)`:
     /// assign every example to its nearest center, move each center to its examples' mean (an
-    /// empty cluster keeps its center), until the centers move less than `tolerance` times the
-    /// mean feature variance (squared shift summed), or 300 rounds.
+    /// empty cluster keeps its center), until no example changes cluster or the centers move less
+    /// than `tolerance` times the mean feature variance (squared shift summed), or 300 rounds.
     public static func kMeans(_ x: [[Double]], from initial: [[Double]], tolerance: Double = 1e-4, rounds: Int = 300) -> (clusters: Clusters, inertia: Double) {
         let n = x.count, d = x.first?.count ?? 0, k = initial.count
-        guard n > 0, d > 0, k > 0 else { return (Clusters(labels: [Int](repeating: 0, count: n)), 0) }
-        let threshold = tolerance * meanVariance(x)
-        let flat = x.flatMap { $0 }
-        let norms = x.map { $0.reduce(0) { $0 + $1 * $1 } }
-        var centers = initial.flatMap { $0 }
-        var labels = [Int](repeating: 0, count: n)
-        var products = [Double](repeating: 0, count: n * k)
-        for _ in 0..<rounds {
-            // ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖², the products in one GEMM.
-            flat.withUnsafeBufferPointer { a in
-                centers.withUnsafeBufferPointer { b in
+        guard n > 0, d > 0, k > 0, initial.allSatisfy({ $0.count == d }) else { return (Clusters(labels: [Int](repeating: 0, count: n)), 0) }
+        return lloyd(KMeansData(x, tolerance: tolerance), from: initial.flatMap { $0 }, rounds: rounds)
+    }
+
+    /// Lloyd's iterations on prepared data from k centers (row-major). Each round is one pass over
+    /// the examples, a chunk at a time: the products with the centers from one GEMM, each
+    /// example's nearest center by ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖², and its share of the new
+    /// centers' sums. The labels are those of the final centers, the inertia the exact sum of
+    /// squared distances to them.
+    static func lloyd(_ data: KMeansData, from initial: [Double], rounds: Int) -> (clusters: Clusters, inertia: Double) {
+        let n = data.n, d = data.d, k = initial.count / Swift.max(d, 1)
+        var centers = initial
+        var labels = [Int](repeating: -1, count: n)
+        let chunk = Swift.min(kMeansChunk, n)
+        var products = [Double](repeating: 0, count: chunk * k)
+        var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+        var centerNorms = [Double](repeating: 0, count: k)
+        /// One pass: labels from the current centers (and, when `summing`, the sums and counts of
+        /// the examples in each cluster); gives how many labels changed.
+        func assign(summing: Bool) -> Int {
+            for c in 0..<k {
+                var s = 0.0
+                for j in 0..<d { s += centers[c * d + j] * centers[c * d + j] }
+                centerNorms[c] = s
+            }
+            if summing {
+                for i in sums.indices { sums[i] = 0 }
+                for c in 0..<k { counts[c] = 0 }
+            }
+            var changed = 0
+            data.flat.withUnsafeBufferPointer { x in
+                centers.withUnsafeBufferPointer { cp in
                     products.withUnsafeMutableBufferPointer { p in
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(k), Int32(d), 1, a.baseAddress, Int32(d), b.baseAddress, Int32(d), 0, p.baseAddress, Int32(k))
+                        sums.withUnsafeMutableBufferPointer { sums in
+                            for first in stride(from: 0, to: n, by: chunk) {
+                                let m = Swift.min(chunk, n - first)
+                                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(k), Int32(d), 1, x.baseAddress.map { $0 + first * d },
+                                            Int32(d), cp.baseAddress, Int32(d), 0, p.baseAddress, Int32(k))
+                                for r in 0..<m {
+                                    let i = first + r
+                                    var best = 0, bestDistance = Double.infinity
+                                    for c in 0..<k {
+                                        let dist = data.norms[i] - 2 * p[r * k + c] + centerNorms[c]
+                                        if dist < bestDistance { best = c; bestDistance = dist }
+                                    }
+                                    if labels[i] != best { changed += 1; labels[i] = best }
+                                    if summing {
+                                        counts[best] += 1
+                                        let row = i * d, to = best * d
+                                        for j in 0..<d { sums[to + j] += x[row + j] }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
-            let centerNorms = (0..<k).map { c in (0..<d).reduce(0.0) { $0 + centers[c * d + $1] * centers[c * d + $1] } }
-            for i in 0..<n {
-                var best = 0, bestDistance = Double.infinity
-                for c in 0..<k {
-                    let dist = norms[i] - 2 * products[i * k + c] + centerNorms[c]
-                    if dist < bestDistance { best = c; bestDistance = dist }
-                }
-                labels[i] = best
-            }
-            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
-            for i in 0..<n {
-                let c = labels[i]
-                counts[c] += 1
-                for j in 0..<d { sums[c * d + j] += flat[i * d + j] }
+            return changed
+        }
+        var settled = false
+        for _ in 0..<Swift.max(rounds, 1) {
+            if assign(summing: true) == 0 {
+                // No example moved: the centers are their clusters' means already.
+                settled = true
+                break
             }
             var shift = 0.0
             for c in 0..<k where counts[c] > 0 {
@@ -89,25 +158,45 @@ public enum Clustering {
                     centers[c * d + j] = moved
                 }
             }
-            if shift <= threshold { break }
+            if shift <= data.threshold { break }
+        }
+        if !settled { _ = assign(summing: false) }
+        var inertia = 0.0
+        for i in 0..<n {
+            let row = i * d, at = labels[i] * d
+            for j in 0..<d { let e = data.flat[row + j] - centers[at + j]; inertia += e * e }
         }
         let finalCenters = (0..<k).map { Array(centers[($0 * d)..<(($0 + 1) * d)]) }
-        var inertia = 0.0
-        for (i, v) in x.enumerated() {
-            let (c, dist) = nearest(v, finalCenters)
-            labels[i] = c
-            inertia += dist
-        }
         return (Clusters(labels: labels, centers: finalCenters), inertia)
     }
 
     /// k-means++ seeding: the first center uniformly, each next one with probability proportional
     /// to the squared distance to the nearest center so far.
     public static func kMeansPlusPlus(_ x: [[Double]], _ k: Int, _ g: inout SeededGenerator) -> [[Double]] {
-        guard !x.isEmpty else { return [] }
-        var centers = [x[Int(g.next() % UInt64(x.count))]]
-        var closest = x.map { squaredDistance($0, centers[0]) }
-        while centers.count < Swift.min(k, x.count) {
+        guard let d = x.first?.count, d > 0, x.allSatisfy({ $0.count == d }) else { return x.isEmpty ? [] : [x[Int(g.next() % UInt64(x.count))]] }
+        let data = KMeansData(x, tolerance: 0)
+        return plusPlus(data, k, &g).map { Array(data.flat[($0 * d)..<(($0 + 1) * d)]) }
+    }
+
+    /// The examples k-means++ picks as centers (at most n). A new center's squared distance to
+    /// every example comes from one matrix-vector product, ‖x‖² − 2 x·c + ‖c‖².
+    static func plusPlus(_ data: KMeansData, _ k: Int, _ g: inout SeededGenerator) -> [Int] {
+        let n = data.n, d = data.d
+        guard n > 0 else { return [] }
+        var picks = [Int(g.next() % UInt64(n))]
+        var closest = [Double](repeating: .infinity, count: n), products = [Double](repeating: 0, count: n)
+        func admit(_ pick: Int) {
+            data.flat.withUnsafeBufferPointer { x in
+                products.withUnsafeMutableBufferPointer { p in
+                    cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, x.baseAddress, Int32(d), x.baseAddress.map { $0 + pick * d }, 1, 0, p.baseAddress, 1)
+                }
+            }
+            let own = data.norms[pick]
+            for i in 0..<n { closest[i] = Swift.min(closest[i], Swift.max(data.norms[i] - 2 * products[i] + own, 0)) }
+            closest[pick] = 0
+        }
+        admit(picks[0])
+        while picks.count < Swift.min(k, n) {
             let total = closest.reduce(0, +)
             var pick = 0
             if total > 0 {
@@ -118,20 +207,27 @@ public enum Clustering {
                     pick = i
                 }
             } else {
-                pick = Int(g.next() % UInt64(x.count))
+                pick = Int(g.next() % UInt64(n))
             }
-            centers.append(x[pick])
-            for i in x.indices { closest[i] = Swift.min(closest[i], squaredDistance(x[i], x[pick])) }
+            picks.append(pick)
+            admit(pick)
         }
-        return centers
+        return picks
     }
 
     /// k-means from `restarts` k-means++ seedings, keeping the partition of least inertia (the
     /// earliest on a tie). The seedings are drawn in turn; the runs from them go on every core.
     public static func kMeans(_ x: [[Double]], clusters k: Int, restarts: Int = 10, seed: UInt64) -> Clusters {
+        guard let d = x.first?.count, d > 0, k > 0, x.allSatisfy({ $0.count == d }) else { return Clusters(labels: [Int](repeating: 0, count: x.count)) }
+        let data = KMeansData(x, tolerance: 1e-4)
         var g = SeededGenerator(seed: seed)
-        let starts = (0..<Swift.max(restarts, 1)).map { _ in kMeansPlusPlus(x, k, &g) }
-        let runs = (try? parallelMap(starts.count) { kMeans(x, from: starts[$0]) }) ?? starts.map { kMeans(x, from: $0) }
+        let starts = (0..<Swift.max(restarts, 1)).map { _ in
+            var initial = [Double]()
+            for p in plusPlus(data, k, &g) { initial.append(contentsOf: data.flat[(p * d)..<((p + 1) * d)]) }
+            return initial
+        }
+        let run = { @Sendable (r: Int) in lloyd(data, from: starts[r], rounds: 300) }
+        let runs = (try? parallelMap(starts.count, run)) ?? starts.indices.map(run)
         var best: (clusters: Clusters, inertia: Double)?
         for run in runs where best == nil || run.inertia < best?.inertia ?? .infinity { best = run }
         return best?.clusters ?? Clusters(labels: [])
@@ -397,28 +493,5 @@ public enum Clustering {
         let total = pairs(Swift.min(a.count, b.count))
         let expected = total > 0 ? r * c / total : 0, top = (r + c) / 2
         return top == expected ? 1 : (index - expected) / (top - expected)
-    }
-
-    // MARK: helpers
-
-    /// The index of the nearest center and the squared distance to it.
-    static func nearest(_ v: [Double], _ centers: [[Double]]) -> (Int, Double) {
-        var best = 0, bestDistance = Double.infinity
-        for (c, center) in centers.enumerated() {
-            let d = squaredDistance(v, center)
-            if d < bestDistance { best = c; bestDistance = d }
-        }
-        return (best, bestDistance)
-    }
-
-    static func meanVariance(_ x: [[Double]]) -> Double {
-        let d = x.first?.count ?? 0, n = Double(Swift.max(x.count, 1))
-        guard d > 0 else { return 0 }
-        var total = 0.0
-        for j in 0..<d {
-            let mean = x.reduce(0) { $0 + $1[j] } / n
-            total += x.reduce(0) { $0 + ($1[j] - mean) * ($1[j] - mean) } / n
-        }
-        return total / Double(d)
     }
 }

@@ -69,52 +69,73 @@ extension NearestSearch {
         try nearest(of: x, among: x, count: k, skippingSelf: true)
     }
 
+    /// Queries a job takes at a time, and points a tile of products spans: a job's tile of
+    /// 128 x 1024 products (1 MB) stays in cache between the GEMM that writes it and the selection
+    /// that reads it, and is reused for every stretch of points.
+    static let tileRows = 128, tileColumns = 1024
+
     /// Each query's k nearest points with their squared Euclidean distances, nearest first (ties
-    /// in index order), by GEMM over blocks of 256 queries, the blocks on every core. With
+    /// in index order). A job takes 128 queries and walks the points 1024 at a time: one GEMM
+    /// gives the products q·p of the tile, ‖q − p‖² = ‖q‖² − 2 q·p + ‖p‖², and each query keeps
+    /// a bounded insertion list of its nearest so far; the jobs go on every core. With
     /// `skippingSelf` the queries are the points and each leaves itself out.
     public static func nearest(of queries: [[Double]], among x: [[Double]], count k: Int,
                                skippingSelf: Bool = false) throws -> [[(index: Int, distance: Double)]] {
         let n = x.count, d = x.first?.count ?? 0, q = queries.count
         let take = Swift.max(0, Swift.min(k, skippingSelf ? n - 1 : n))
-        guard n > 0, d > 0, take > 0, queries.allSatisfy({ $0.count == d }) else { return queries.map { _ in [] } }
-        guard let size = ResourcePolicy.count([Parallel.cores * 256 + n, n + d]), ResourcePolicy.admits(size, bytesEach: 8) else {
-            throw LearnError("nomem", "the nearest neighbours among \(n) examples do not fit in memory")
+        guard n > 0, d > 0, take > 0, x.allSatisfy({ $0.count == d }), queries.allSatisfy({ $0.count == d }) else { return queries.map { _ in [] } }
+        let rows = tileRows, columns = tileColumns
+        // The points and queries as flat copies, each job's tile, and the answers.
+        guard let copies = ResourcePolicy.count([skippingSelf ? n : n + q, d + 1]),
+              let tiles = ResourcePolicy.count([Parallel.cores, rows, columns]), let answers = ResourcePolicy.count([q, take, 2]),
+              case let (sum, o1) = copies.addingReportingOverflow(tiles), !o1,
+              case let (size, o2) = sum.addingReportingOverflow(answers), !o2, ResourcePolicy.admits(size, bytesEach: 8) else {
+            throw LearnError("nomem", "the nearest neighbours of \(q) queries among \(n) examples do not fit in memory")
         }
-        let flat = x.flatMap { $0 }, queryFlat = skippingSelf ? flat : queries.flatMap { $0 }
+        var flat = [Double](), queryFlat = [Double]()
+        flat.reserveCapacity(n * d)
+        for p in x { flat.append(contentsOf: p) }
+        if !skippingSelf {
+            queryFlat.reserveCapacity(q * d)
+            for p in queries { queryFlat.append(contentsOf: p) }
+        }
         let norms = x.map { $0.reduce(0) { $0 + $1 * $1 } }
         let queryNorms = skippingSelf ? norms : queries.map { $0.reduce(0) { $0 + $1 * $1 } }
-        let blocks = (q + 255) / 256
-        let parts = try parallelMap(blocks) { block -> [[(index: Int, distance: Double)]] in
-            let start = block * 256, b = Swift.min(256, q - start)
-            var products = [Double](repeating: 0, count: b * n)
-            queryFlat.withUnsafeBufferPointer { a in
-                flat.withUnsafeBufferPointer { p in
-                    products.withUnsafeMutableBufferPointer { out in
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(b), Int32(n), Int32(d), 1, a.baseAddress.map { $0 + start * d },
-                                    Int32(d), p.baseAddress, Int32(d), 0, out.baseAddress, Int32(n))
-                    }
-                }
-            }
-            return products.withUnsafeBufferPointer { products in
-                norms.withUnsafeBufferPointer { norms in
-                    (0..<b).map { r in
-                        let i = start + r, row = r * n, own = queryNorms[i]
-                        // A bounded insertion list: most candidates fail the first comparison.
-                        var best: [(index: Int, distance: Double)] = []
-                        best.reserveCapacity(take + 1)
-                        var worst = Double.infinity
-                        for j in 0..<n where !(skippingSelf && j == i) {
-                            let dj = Swift.max(own - 2 * products[row + j] + norms[j], 0)
-                            if dj >= worst { continue }
-                            let at = best.firstIndex { dj < $0.distance } ?? best.count
-                            best.insert((j, dj), at: at)
-                            if best.count > take { best.removeLast() }
-                            if best.count == take { worst = best[take - 1].distance }
+        let points = flat, asked = skippingSelf ? flat : queryFlat
+        let parts = try parallelMap((q + rows - 1) / rows) { block -> [[(index: Int, distance: Double)]] in
+            let start = block * rows, b = Swift.min(rows, q - start)
+            var best = [[(index: Int, distance: Double)]](repeating: [], count: b)
+            for r in 0..<b { best[r].reserveCapacity(take + 1) }
+            var worst = [Double](repeating: .infinity, count: b)
+            var tile = [Double](repeating: 0, count: b * Swift.min(columns, n))
+            asked.withUnsafeBufferPointer { a in
+                points.withUnsafeBufferPointer { p in
+                    norms.withUnsafeBufferPointer { norms in
+                        tile.withUnsafeMutableBufferPointer { products in
+                            for first in stride(from: 0, to: n, by: columns) {
+                                let w = Swift.min(columns, n - first)
+                                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(b), Int32(w), Int32(d), 1, a.baseAddress.map { $0 + start * d },
+                                            Int32(d), p.baseAddress.map { $0 + first * d }, Int32(d), 0, products.baseAddress, Int32(w))
+                                for r in 0..<b {
+                                    let i = start + r, row = r * w, own = queryNorms[i]
+                                    var bound = worst[r]
+                                    for j in 0..<w {
+                                        // A bounded insertion list: most candidates fail the first comparison.
+                                        let dj = Swift.max(own - 2 * products[row + j] + norms[first + j], 0)
+                                        if dj >= bound || (skippingSelf && first + j == i) { continue }
+                                        let at = best[r].firstIndex { dj < $0.distance } ?? best[r].count
+                                        best[r].insert((first + j, dj), at: at)
+                                        if best[r].count > take { best[r].removeLast() }
+                                        if best[r].count == take { bound = best[r][take - 1].distance }
+                                    }
+                                    worst[r] = bound
+                                }
+                            }
                         }
-                        return best
                     }
                 }
             }
+            return best
         }
         return parts.flatMap { $0 }
     }

@@ -108,8 +108,9 @@ func methodSpec(_ e: Expr) -> (name: String?, sub: [String: Expr]) {
     return (e.asString ?? e.listItems?.first?.asString, sub)
 }
 
-/// Clusters data as FindClusters and ClusterClassify do.
-func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> ClusteringModel {
+/// Clusters data as FindClusters and ClusterClassify do; `assigning` (ClusterClassify) also finds
+/// the scale of the soft assignment of new elements, which FindClusters does not need.
+func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call, assigning: Bool) throws -> ClusteringModel {
     guard !raw.isEmpty else { throw LearnError("data", "there is nothing to cluster") }
     let (elements, extractor) = try extractedExamples(raw, c)
     let distanceSpec = c.option("DistanceFunction")
@@ -177,20 +178,28 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
     let all: [Int] = Array(0..<n)
     let matrix: DistanceMatrix? = needsAll ? try distances(all) : nil
     let sample: [Int] = n <= 2000 ? all : (0..<2000).map { $0 * n / 2000 }
-    let sampleMatrix = try matrix.flatMap { n <= 2000 ? $0 : nil } ?? distances(sample)
+    // The sample's distances, made when first needed: k-means or a Gaussian mixture with a given
+    // number of clusters, for FindClusters, needs none.
+    var madeSample: DistanceMatrix?
+    func sampleDistances() throws -> DistanceMatrix {
+        if let m = madeSample { return m }
+        let m = try matrix.flatMap { n <= 2000 ? $0 : nil } ?? distances(sample)
+        madeSample = m
+        return m
+    }
     func partition(_ k: Int) throws -> Clusters {
         try c.evaluator.checkInterrupt()
         switch method {
         // k-means++ restarts: 10, or 4 for each number of clusters compared on more than 5000 examples.
         case .kMeans: return Clustering.kMeans(vectors ?? [], clusters: k, restarts: exact == nil && n > 5000 ? 4 : 10, seed: seed)
-        case .kMedoids: return try Clustering.kMedoids(matrix ?? sampleMatrix, clusters: k, seed: seed) { try c.evaluator.checkInterrupt() }
+        case .kMedoids: return try Clustering.kMedoids(matrix ?? sampleDistances(), clusters: k, seed: seed) { try c.evaluator.checkInterrupt() }
         case .gaussianMixture:
             let g = try GaussianMixture.fit(vectors ?? [], components: k, seed: seed) { try c.evaluator.checkInterrupt() }
             let labels = (vectors ?? []).map { v in let p = g.responsibilities(v); return p.indices.max { p[$0] < p[$1] } ?? 0 }
             return Clusters(labels: labels, mixture: g)
         case .agglomerate:
             let linkage = Linkage(rawValue: sub["Linkage"]?.asString ?? "Single") ?? .single
-            return try Clustering.agglomerate(matrix ?? sampleMatrix, clusters: k, linkage: linkage) { try c.evaluator.checkInterrupt() }
+            return try Clustering.agglomerate(matrix ?? sampleDistances(), clusters: k, linkage: linkage) { try c.evaluator.checkInterrupt() }
         case .dbscan: return Clusters(labels: [])
         }
     }
@@ -198,8 +207,8 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
     if method == .dbscan {
         let minimum = sub["NeighborsNumber"]?.intValue ?? Swift.min(5, Swift.max(n / 10, 2))
         let interrupt = { try c.evaluator.checkInterrupt() }
-        let radius = try sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix ?? sampleMatrix, minimum: minimum, checkpoint: interrupt)
-        clusters = try Clustering.dbscan(matrix ?? sampleMatrix, radius: radius, minimum: minimum, checkpoint: interrupt)
+        let radius = try sub["NeighborhoodRadius"]?.doubleValue ?? Clustering.dbscanRadius(matrix ?? sampleDistances(), minimum: minimum, checkpoint: interrupt)
+        clusters = try Clustering.dbscan(matrix ?? sampleDistances(), radius: radius, minimum: minimum, checkpoint: interrupt)
     } else if let k = exact {
         clusters = try partition(k)
     } else if n <= 2 {
@@ -210,15 +219,18 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call) throws -> Cluste
         case ("DaviesBouldin", let v?): clusters = try Clustering.best(most: most, partition) { Clustering.daviesBouldin(v, $0.labels).map { -$0 } }
         case ("CalinskiHarabasz", nil), ("DaviesBouldin", nil):
             throw LearnError("crit", "the criterion \(criterion.asString ?? "") needs numbers or numeric vectors")
-        default: clusters = try Clustering.bestBySilhouette(sampleMatrix, most: most, sample: sample, partition)
+        default: clusters = try Clustering.bestBySilhouette(sampleDistances(), most: most, sample: sample, partition)
         }
     }
     // The scale of the soft assignment: the mean distance of an example to its nearest fellow member.
     var total = 0.0, counted = 0
-    for (a, i) in sample.enumerated() where clusters.labels[i] >= 0 {
-        try c.evaluator.checkInterrupt()
-        let d = sample.indices.filter { $0 != a && clusters.labels[sample[$0]] == clusters.labels[i] }.map { sampleMatrix[a, $0] }.min()
-        if let d { total += d; counted += 1 }
+    if assigning {
+        let sampleMatrix = try sampleDistances()
+        for (a, i) in sample.enumerated() where clusters.labels[i] >= 0 {
+            try c.evaluator.checkInterrupt()
+            let d = sample.indices.filter { $0 != a && clusters.labels[sample[$0]] == clusters.labels[i] }.map { sampleMatrix[a, $0] }.min()
+            if let d { total += d; counted += 1 }
+        }
     }
     let model = ClusteringModel(method: method, space: space, vectors: vectors, standardizer: standardizer, clusters: clusters,
                                 scale: counted > 0 && total > 0 ? total / Double(counted) : 1)
@@ -244,7 +256,7 @@ extension Kernel {
                 netOperation(c) {
                     let data = try LabelledElements(c[0])
                     let pos = c.dataArguments
-                    let model = try findClusters(data.elements, pos.count == 2 ? pos[1] : nil, c)
+                    let model = try findClusters(data.elements, pos.count == 2 ? pos[1] : nil, c, assigning: false)
                     var groups = [[Expr]](repeating: [], count: model.clusters.count)
                     var noise: [Expr] = []
                     for (i, l) in model.clusters.labels.enumerated() {
@@ -260,7 +272,7 @@ extension Kernel {
                 netOperation(c) {
                     let data = try LabelledElements(c[0])
                     let pos = c.dataArguments
-                    return .native(ClusterClassifierValue(try findClusters(data.elements, pos.count == 2 ? pos[1] : nil, c)))
+                    return .native(ClusterClassifierValue(try findClusters(data.elements, pos.count == 2 ? pos[1] : nil, c, assigning: true)))
                 }
             },
         ]

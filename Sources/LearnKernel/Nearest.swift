@@ -20,6 +20,8 @@ struct ElementSpace {
     /// The elements as vectors (a number as a vector of one), when they are all numeric.
     let vectors: [[Double]]?
     let strings: [[Character]]?
+    /// Whether the elements are numbers or flat vectors (not matrices read as vectors).
+    let flat: Bool
     let metric: Metric
 
     /// Reads the elements and the `DistanceFunction` setting (Automatic: Euclidean for numbers and
@@ -35,6 +37,7 @@ struct ElementSpace {
         let strings: [[Character]]? = elements.allSatisfy({ $0.asString != nil }) && !elements.isEmpty ? elements.map { Array($0.asString ?? "") } : nil
         self.vectors = vectors
         self.strings = strings
+        flat = vectors != nil && elements.allSatisfy { $0.listItems?.allSatisfy { $0.listItems == nil } ?? true }
         if spec.isSymbol(Sym.Automatic) {
             if vectors != nil { metric = .vector(.euclidean) } else if strings != nil { metric = .edit } else {
                 throw LearnError("dist", "the elements are not all numbers, vectors of one length, or strings; give a DistanceFunction")
@@ -52,7 +55,11 @@ struct ElementSpace {
 
     /// Whether a query is one element (rather than a list of them).
     func isElement(_ x: Expr) -> Bool {
-        if let vectors, let v = FeaturePipeline.numeric(x) { return v.count == vectors.first?.count }
+        if let vectors {
+            // A list of lists among flat vectors (or numbers) is a list of queries: no need to read it all.
+            if flat, case .normal(let n) = x, n.head.isSymbol(Sym.List), n.args.first?.listItems != nil { return false }
+            if let v = FeaturePipeline.numeric(x) { return v.count == vectors.first?.count }
+        }
         if strings != nil { return x.asString != nil }
         return x.listItems == nil
     }
