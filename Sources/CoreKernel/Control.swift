@@ -353,13 +353,19 @@ extension Kernel {
                 var values: [(Symbol, Expr?)] = []
                 for (s, v) in vars { values.append((s, try v.map { try c.evaluate($0) })) }
                 let saved = vars.map { ($0.0, $0.0.ownValue, $0.0.downValues, $0.0.exactDownValues) }
+                // Definitions are written only when there are some: a library's local (a process
+                // symbol, see `Symbol.ownValue`) has none, and other sessions may be reading it.
                 defer {
-                    for (s, o, d, e) in saved { s.ownValue = o; s.downValues = d; s.exactDownValues = e }
+                    for (s, o, d, e) in saved {
+                        s.ownValue = o
+                        if !d.isEmpty || !s.downValues.isEmpty { s.downValues = d }
+                        if !e.isEmpty || !s.exactDownValues.isEmpty { s.exactDownValues = e }
+                    }
                 }
                 for (s, v) in values {
                     s.ownValue = v
-                    s.downValues = []
-                    s.exactDownValues = [:]
+                    if !s.downValues.isEmpty { s.downValues = [] }
+                    if !s.exactDownValues.isEmpty { s.exactDownValues = [:] }
                 }
                 return try c.evaluate(c[1])
             },

@@ -298,7 +298,11 @@ public final class Evaluator {
     }
 
     func evaluateNormal(_ start: Normal) throws -> Expr {
-        if start.evaluatedAt == Symbol.generation || start.isInertList { return .normal(start) }
+        // The generation before anything is evaluated: a fixed point found below is stamped with
+        // it, so that a definition made meanwhile (by this evaluation, or by a session on another
+        // thread) leaves the stamp out of date rather than vouching for a result it did not see.
+        let generation = Symbol.generation
+        if start.evaluatedAt == generation || start.isInertList { return .normal(start) }
         depth += 1
         let tracing = tracer
         tracing?.begin(.normal(start))
@@ -350,10 +354,10 @@ public final class Evaluator {
                 // No rule took the arguments: `Unevaluated` wrappers stay, as in Wolfram.
                 if let w = wrapped {
                     let kept = n.head.isIdentical(to: head) && Expr.identical(n.args, w) ? n : Normal(head, w)
-                    kept.evaluatedAt = Symbol.generation
+                    kept.evaluatedAt = generation
                     return .normal(kept)
                 }
-                expr.evaluatedAt = Symbol.generation
+                expr.evaluatedAt = generation
                 return .normal(expr)
             }
             switch result {

@@ -8,9 +8,10 @@ import Foundation
 /// shared by every session: the *system* symbols, sealed once the libraries are loaded. Every
 /// other name a session uses is its own symbol, made in its table on first use. A few system
 /// names hold per-session values (`$Line`, `$ScriptCommandLine`, `$RecursionLimit`,
-/// `$IterationLimit`): each session gets its own copy of those. The libraries' working variables
-/// (`$$` names) are shared until a session assigns one: from then on it holds the session's value
-/// (`Symbol.ownValue`).
+/// `$IterationLimit`): each session gets its own copy of those. The names the libraries' code
+/// uses as variables (a `Table`'s iterator in a library function, a `$$` working variable) have
+/// the library's value until a session assigns one: from then on it holds the session's value
+/// (`Symbol.ownValue`), so that sessions evaluating on other threads at the same time never see it.
 ///
 /// Parsing and evaluation intern names in the session that is *current on the calling thread*:
 /// the kernel makes its session current (`run`) around everything it parses and evaluates.

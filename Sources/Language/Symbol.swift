@@ -71,10 +71,11 @@ public typealias BuiltinFunction = (Call) throws -> Expr?
 public final class Symbol: @unchecked Sendable {
     public let name: String
     public var attributes: Attributes = [] { didSet { Symbol.changed() } }
-    /// The value `x = v` gave. A library's working variable (a system name starting with `$$`,
-    /// like the standard library's `$$busy`) keeps the value its library gave it for every
-    /// session, but what a session assigns or `Block`s is that session's own: sessions evaluating
-    /// at the same time on other threads neither see nor overwrite it.
+    /// The value `x = v` gave. The process's symbols that the libraries' code names but that are
+    /// not constants of theirs (the iterator `k` of a `Table` in a standard-library function, or a
+    /// working variable like `$$busy`) keep the value their library gave them for every session,
+    /// but what a session assigns, `Block`s or iterates is that session's own: sessions evaluating
+    /// the same library function at the same time on other threads neither see nor overwrite it.
     public var ownValue: Expr? {
         get {
             if isSessionValued, let session = Session.current, let v = session.values[ObjectIdentifier(self)] { return v }
@@ -90,7 +91,8 @@ public final class Symbol: @unchecked Sendable {
         }
     }
     private var storedOwnValue: Expr?
-    /// Whether the symbol's value belongs to each session (see `ownValue`).
+    /// Whether the symbol's value belongs to each session (see `ownValue`): the process's
+    /// symbols other than system ones, and system ones whose name starts with `$$`.
     private var isSessionValued = false
     /// Definitions whose left side has no pattern, looked up by the whole expression.
     public var exactDownValues: [Expr: Definition] = [:] { didSet { Symbol.changed() } }
@@ -194,6 +196,7 @@ public final class Symbol: @unchecked Sendable {
         guard let session = Session.current else {
             if let global { return global }
             let s = Symbol(name: name)
+            s.isSessionValued = true
             table[name] = s
             return s
         }
@@ -271,6 +274,7 @@ public final class Symbol: @unchecked Sendable {
         let s = table[name] ?? Symbol(name: name)
         table[name] = s
         s.isSystem = true
+        s.isSessionValued = name.hasPrefix("$$")
         return s
     }
 

@@ -93,7 +93,9 @@ public enum Clustering {
     /// example's nearest center by ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖², and its share of the new
     /// centers' sums. The labels are those of the final centers, the inertia the exact sum of
     /// squared distances to them.
-    static func lloyd(_ data: KMeansData, from initial: [Double], rounds: Int) -> (clusters: Clusters, inertia: Double) {
+    /// `stopped` is asked before every round; when it says so the iterations end early (the
+    /// caller, which knows why, throws).
+    static func lloyd(_ data: KMeansData, from initial: [Double], rounds: Int, stopped: @Sendable () -> Bool = { false }) -> (clusters: Clusters, inertia: Double) {
         let n = data.n, d = data.d, k = initial.count / Swift.max(d, 1)
         var centers = initial
         var labels = [Int](repeating: -1, count: n)
@@ -145,6 +147,7 @@ public enum Clustering {
         }
         var settled = false
         for _ in 0..<Swift.max(rounds, 1) {
+            if stopped() { break }
             if assign(summing: true) == 0 {
                 // No example moved: the centers are their clusters' means already.
                 settled = true
@@ -217,16 +220,18 @@ public enum Clustering {
 
     /// k-means from `restarts` k-means++ seedings, keeping the partition of least inertia (the
     /// earliest on a tie). The seedings are drawn in turn; the runs from them go on every core.
-    public static func kMeans(_ x: [[Double]], clusters k: Int, restarts: Int = 10, seed: UInt64) -> Clusters {
+    /// `stopped` is asked between seedings and before every round (see `lloyd`).
+    public static func kMeans(_ x: [[Double]], clusters k: Int, restarts: Int = 10, seed: UInt64, stopped: @escaping @Sendable () -> Bool = { false }) -> Clusters {
         guard let d = x.first?.count, d > 0, k > 0, x.allSatisfy({ $0.count == d }) else { return Clusters(labels: [Int](repeating: 0, count: x.count)) }
         let data = KMeansData(x, tolerance: 1e-4)
         var g = SeededGenerator(seed: seed)
         let starts = (0..<Swift.max(restarts, 1)).map { _ in
             var initial = [Double]()
+            if stopped() { return Array(data.flat.prefix(k * d)) }
             for p in plusPlus(data, k, &g) { initial.append(contentsOf: data.flat[(p * d)..<((p + 1) * d)]) }
             return initial
         }
-        let run = { @Sendable (r: Int) in lloyd(data, from: starts[r], rounds: 300) }
+        let run = { @Sendable (r: Int) in lloyd(data, from: starts[r], rounds: 300, stopped: stopped) }
         let runs = (try? parallelMap(starts.count, run)) ?? starts.indices.map(run)
         var best: (clusters: Clusters, inertia: Double)?
         for run in runs where best == nil || run.inertia < best?.inertia ?? .infinity { best = run }

@@ -191,7 +191,11 @@ func findClusters(_ raw: [Expr], _ countSpec: Expr?, _ c: Call, assigning: Bool)
         try c.evaluator.checkInterrupt()
         switch method {
         // k-means++ restarts: 10, or 4 for each number of clusters compared on more than 5000 examples.
-        case .kMeans: return Clustering.kMeans(vectors ?? [], clusters: k, restarts: exact == nil && n > 5000 ? 4 : 10, seed: seed)
+        case .kMeans:
+            let flag = c.evaluator.interrupt
+            let r = Clustering.kMeans(vectors ?? [], clusters: k, restarts: exact == nil && n > 5000 ? 4 : 10, seed: seed) { flag.isSet }
+            try c.evaluator.checkInterrupt()
+            return r
         case .kMedoids: return try Clustering.kMedoids(matrix ?? sampleDistances(), clusters: k, seed: seed) { try c.evaluator.checkInterrupt() }
         case .gaussianMixture:
             let g = try GaussianMixture.fit(vectors ?? [], components: k, seed: seed) { try c.evaluator.checkInterrupt() }
@@ -311,17 +315,21 @@ extension Kernel {
                     let spec = c.option("Method")
                     guard spec.isSymbol(Sym.Automatic) || spec.asString == "KMeans" else { throw LearnError("method", "Method must be Automatic or \"KMeans\"") }
                     let seed = learningSeed(c.option("RandomSeeding", .integer(1234)))
+                    let flag = c.evaluator.interrupt
                     let clusters: Clusters
                     if pos.count == 2 {
                         guard let k = pos[1].intValue, k >= 1 else { throw LearnError("nclust", "\(short(pos[1])) is not a positive number of clusters") }
-                        clusters = Clustering.kMeans(vectors, clusters: Swift.min(k, vectors.count), restarts: 3, seed: seed)
+                        clusters = Clustering.kMeans(vectors, clusters: Swift.min(k, vectors.count), restarts: 3, seed: seed) { flag.isSet }
+                        try c.evaluator.checkInterrupt()
                     } else {
                         let n = vectors.count
                         let sample = n <= 2000 ? Array(0..<n) : (0..<2000).map { $0 * n / 2000 }
                         let matrix = try DistanceMatrix(sample.map { vectors[$0] }, .euclidean)
                         clusters = try Clustering.bestBySilhouette(matrix, most: Swift.min(10, Swift.max(n - 1, 2)), sample: sample) { k in
                             try c.evaluator.checkInterrupt()
-                            return Clustering.kMeans(vectors, clusters: k, restarts: 3, seed: seed)
+                            let r = Clustering.kMeans(vectors, clusters: k, restarts: 3, seed: seed) { flag.isSet }
+                            try c.evaluator.checkInterrupt()
+                            return r
                         }
                     }
                     return .list((0..<height).map { y in .ints((0..<width).map { clusters.labels[y * width + $0] + 1 }) })

@@ -43,4 +43,24 @@ import Testing
         }
         for i in 0..<4 { #expect(results.value[i] == "{\(i + 1000), \(3 * (i + 1000) + 6)}") }
     }
+
+    /// The standard library's own variables (the iterator of a `Table` or `Do` inside a library
+    /// function, a `$$` working variable under `Block`) are each session's: two sessions running
+    /// `Cancel` and `Together` (whose helpers iterate) at the same time once gave wrong quotients
+    /// and `Part::partw` messages, each overwriting the other's iterator.
+    @Test func libraryFunctionsRunConcurrently() {
+        let kernels = Shared((0..<2).map { _ in Kernel() })
+        let results = Shared([String](repeating: "", count: 2))
+        let lock = NSLock()
+        let inputs = ["Table[Cancel[(x^2 + 3 x + 2)/(x^2 + 4 x + 3)], {200}] // Union",
+                      "Table[Together[1/x + 1/(1 + x)], {200}] // Union"]
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let t = kernels.value[i].capture(inputs[i])
+            lock.lock()
+            results.value[i] = t.result + (t.messages.isEmpty ? "" : " \(t.messages)")
+            lock.unlock()
+        }
+        #expect(results.value[0] == "{(2 + x)/(3 + x)}")
+        #expect(results.value[1] == "{(1 + 2 x)/(x (1 + x))}")
+    }
 }
