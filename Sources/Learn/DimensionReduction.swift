@@ -48,41 +48,44 @@ public struct LinearReducer: Sendable {
     /// Principal components analysis (scikit-learn's `PCA`): the top k eigenvectors of the
     /// covariance, from the d x d covariance or, when d > n, the n x n Gram matrix.
     public static func principalComponents(_ x: [[Double]], dimensions k: Int) throws -> LinearReducer {
-        let d = x.first?.count ?? 0, n = Double(x.count)
+        let d = x.first?.count ?? 0, n = x.count
         var mean = [Double](repeating: 0, count: d)
-        for r in x { for j in 0..<d { mean[j] += r[j] / n } }
-        let (values, vectors) = try topSingular(x.map { zip($0, mean).map { $0 - $1 } }, k)
-        return LinearReducer(mean: mean, components: vectors, variances: values.map { $0 / Swift.max(n - 1, 1) })
+        for r in x { for j in 0..<Swift.min(d, r.count) { mean[j] += r[j] } }
+        for j in 0..<d { mean[j] /= Double(Swift.max(n, 1)) }
+        var centered = [Double]()
+        centered.reserveCapacity(n * d)
+        for r in x { for j in 0..<d { centered.append((j < r.count ? r[j] : 0) - mean[j]) } }
+        let (values, vectors) = try topSingular(centered, n, d, k)
+        return LinearReducer(mean: mean, components: vectors, variances: values.map { $0 / Swift.max(Double(n) - 1, 1) })
     }
 
     /// Latent semantic analysis (scikit-learn's `TruncatedSVD`): the data uncentered.
     public static func latentSemantic(_ x: [[Double]], dimensions k: Int) throws -> LinearReducer {
         let d = x.first?.count ?? 0
-        let (values, vectors) = try topSingular(x, k)
+        let (values, vectors) = try topSingular(x.flatMap { $0 }, x.count, d, k)
         return LinearReducer(mean: [Double](repeating: 0, count: d), components: vectors, variances: values)
     }
 
-    /// The top k squared singular values of x and right singular vectors, with the sign convention.
-    static func topSingular(_ x: [[Double]], _ k: Int) throws -> ([Double], [[Double]]) {
-        let n = x.count, d = x.first?.count ?? 0
-        guard n > 0, d > 0 else { throw LearnError("data", "there are no examples to reduce") }
+    /// The top k squared singular values of the n x d matrix `flat` (row-major) and its right
+    /// singular vectors, with the sign convention: the eigenpairs of XᵀX or, when d > n, of XXᵀ
+    /// (one triangle, from `dsyrk`), only the k wanted.
+    static func topSingular(_ flat: [Double], _ n: Int, _ d: Int, _ k: Int) throws -> ([Double], [[Double]]) {
+        guard n > 0, d > 0, flat.count == n * d else { throw LearnError("data", "there are no examples to reduce") }
         let small = Swift.min(n, d)
         guard let size = ResourcePolicy.count([small, small]), ResourcePolicy.admits(size + n * d, bytesEach: 8) else {
             throw LearnError("nomem", "the \(n) x \(d) data is too large to decompose")
         }
-        let flat = x.flatMap { $0 }
         var gram = [Double](repeating: 0, count: size)
-        // d <= n: XᵀX (d x d); otherwise X Xᵀ (n x n).
         flat.withUnsafeBufferPointer { a in
             gram.withUnsafeMutableBufferPointer { g in
                 if d <= n {
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(n), 1, a.baseAddress, Int32(d), a.baseAddress, Int32(d), 0, g.baseAddress, Int32(d))
+                    cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(d), Int32(n), 1, a.baseAddress, Int32(d), 0, g.baseAddress, Int32(d))
                 } else {
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(d), 1, a.baseAddress, Int32(d), a.baseAddress, Int32(d), 0, g.baseAddress, Int32(n))
+                    cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, Int32(n), Int32(d), 1, a.baseAddress, Int32(d), 0, g.baseAddress, Int32(n))
                 }
             }
         }
-        let (values, vectors) = try SymmetricEigen.decompose(gram, small, count: Swift.min(k, small))
+        let (values, vectors) = try SymmetricEigen.decompose(gram, small, count: Swift.min(k, small), lower: true)
         var components: [[Double]]
         if d <= n {
             components = vectors
@@ -91,12 +94,32 @@ public struct LinearReducer: Sendable {
             components = zip(values, vectors).map { (value: Double, u: [Double]) -> [Double] in
                 let s = value > 0 ? 1 / value.squareRoot() : 0
                 var v = [Double](repeating: 0, count: d)
-                for i in 0..<n where u[i] != 0 { for j in 0..<d { v[j] += u[i] * x[i][j] * s } }
+                for i in 0..<n where u[i] != 0 { for j in 0..<d { v[j] += u[i] * flat[i * d + j] * s } }
                 return v
             }
         }
         components = components.map(signed)
         return (values.map { Swift.max($0, 0) }, components)
+    }
+
+    /// `reduce` of every example at once: (X − mean) Cᵀ by one matrix product.
+    public func reduceAll(_ x: [[Double]]) -> [[Double]] {
+        let n = x.count, d = mean.count, k = components.count
+        guard n > 0, k > 0, x.allSatisfy({ $0.count == d }), components.allSatisfy({ $0.count == d }) else { return x.map(reduce) }
+        var centered = [Double]()
+        centered.reserveCapacity(n * d)
+        for r in x { for j in 0..<d { centered.append(r[j] - mean[j]) } }
+        let c = components.flatMap { $0 }
+        var out = [Double](repeating: 0, count: n * k)
+        centered.withUnsafeBufferPointer { a in
+            c.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(k), Int32(d), 1, a.baseAddress, Int32(d),
+                                b.baseAddress, Int32(d), 0, o.baseAddress, Int32(k))
+                }
+            }
+        }
+        return (0..<n).map { Array(out[($0 * k)..<(($0 + 1) * k)]) }
     }
 }
 

@@ -225,7 +225,7 @@ private func reduction(_ xs: [Expr], _ dimensionSpec: Expr?, _ c: Call) throws -
         var reducer = chosen == .pca ? try LinearReducer.principalComponents(vectors, dimensions: k ?? limit) : try LinearReducer.latentSemantic(vectors, dimensions: k ?? limit)
         // Automatic: the fewest components that keep 95% of the variance.
         if k == nil { reducer = reducer.keeping(0.95) }
-        return ReducerValue(chosen, encoder, .linear(reducer), dimension: reducer.components.count, reduced: vectors.map(reducer.reduce))
+        return ReducerValue(chosen, encoder, .linear(reducer), dimension: reducer.components.count, reduced: reducer.reduceAll(vectors))
     }
     let m = k ?? 2
     guard m <= d else { throw LearnError("dim", "the target dimension \(m) exceeds the data's dimension \(d)") }
