@@ -253,6 +253,14 @@ private enum Operand {
         }
     }
 
+    /// Whether every entry is an integer.
+    var allIntegers: Bool {
+        switch self {
+        case .array(let p): return p.kind == .integers
+        case .scalar(_, let real): return !real
+        }
+    }
+
     /// Whether every entry is a machine real.
     var allReal: Bool {
         switch self {
@@ -271,13 +279,17 @@ extension PackedArray {
     /// made from packed contents, where the elementwise route would give a machine real for every
     /// pair (one side all reals: each pair is then added or multiplied as doubles, which the
     /// general route's `Numbers.add`/`Numbers.multiply` also do, in either order). Nil for
-    /// anything else (exact integer arithmetic, other shapes, which thread or complain as before)
-    /// and when a result is not finite (the general route's Overflow and Indeterminate).
+    /// anything else (other shapes, which thread or complain as before) and when a result is not
+    /// finite (the general route's Overflow and Indeterminate). Integers on both sides give
+    /// integers, exact while every result stays within 2^53 (doubles hold those exactly, and a
+    /// rounded result beyond it is beyond it too); otherwise nil, and exact arithmetic goes on.
     public static func arithmetic(_ head: Symbol, _ args: [Expr]) -> Expr? {
         guard args.count == 2, args[0].isList || args[1].isList else { return nil }
         let op: (Double, Double) -> Double
         if head === Sym.Plus { op = (+) } else if head === Sym.Times { op = (*) } else if head === subtract { op = (-) } else { return nil }
-        guard let a = Operand(args[0]), let b = Operand(args[1]), a.allReal || b.allReal else { return nil }
+        guard let a = Operand(args[0]), let b = Operand(args[1]) else { return nil }
+        let integers = !a.allReal && !b.allReal
+        if integers, !a.allIntegers || !b.allIntegers { return nil }
         var dims: [Int], out: [Double]
         switch (a, b) {
         case let (.array(x), .array(y)):
@@ -291,6 +303,11 @@ extension PackedArray {
             dims = y.dims
             out = y.data.map { op(s, $0) }
         default: return nil
+        }
+        if integers {
+            let limit = Double(exactLimit)
+            guard out.allSatisfy({ abs($0) < limit }), ResourcePolicy.count(dims) == out.count else { return nil }
+            return Expr.packed(PackedArray(dims: dims, data: out, kind: .integers))
         }
         guard out.allSatisfy(\.isFinite) else { return nil }
         return Expr.packed(out, dims: dims)

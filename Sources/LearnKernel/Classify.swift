@@ -83,13 +83,8 @@ final class FeaturePipeline {
     static func numeric(_ e: Expr) -> [Double]? {
         if let d = e.doubleValue { return [d] }
         if case .normal(let n) = e, n.head.isSymbol(Sym.List) {
-            var out = [Double]()
-            out.reserveCapacity(n.args.count)
-            for a in n.args {
-                guard let d = a.doubleValue else { return e.asTensor?.values.map(Double.init) }
-                out.append(d)
-            }
-            return out
+            // A packed vector answers with its contents, without making an expression per number.
+            return n.numbers ?? e.asTensor?.values.map(Double.init)
         }
         return e.asTensor?.values.map(Double.init)
     }

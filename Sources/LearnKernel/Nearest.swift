@@ -29,15 +29,26 @@ struct ElementSpace {
     init(_ elements: [Expr], distance spec: Expr) throws {
         self.elements = elements
         var vectors: [[Double]]? = []
+        // Flat: every element a number or a list of numbers (read without making its parts).
+        var flat = true
         for e in elements {
-            guard let v = FeaturePipeline.numeric(e), v.count == vectors?.first?.count ?? v.count else { vectors = nil; break }
+            let v: [Double]?
+            if let d = e.doubleValue {
+                v = [d]
+            } else if case .normal(let n) = e, n.head.isSymbol(Sym.List), let numbers = n.numbers {
+                v = numbers
+            } else {
+                flat = false
+                v = FeaturePipeline.numeric(e)
+            }
+            guard let v, v.count == vectors?.first?.count ?? v.count else { vectors = nil; break }
             vectors?.append(v)
         }
         if elements.isEmpty { vectors = nil }
         let strings: [[Character]]? = elements.allSatisfy({ $0.asString != nil }) && !elements.isEmpty ? elements.map { Array($0.asString ?? "") } : nil
         self.vectors = vectors
         self.strings = strings
-        flat = vectors != nil && elements.allSatisfy { $0.listItems?.allSatisfy { $0.listItems == nil } ?? true }
+        self.flat = vectors != nil && flat
         if spec.isSymbol(Sym.Automatic) {
             if vectors != nil { metric = .vector(.euclidean) } else if strings != nil { metric = .edit } else {
                 throw LearnError("dist", "the elements are not all numbers, vectors of one length, or strings; give a DistanceFunction")
@@ -210,13 +221,28 @@ final class NearestValue: NativeValue, CallableValue {
                 if let k = spec?.intValue, k >= 0, k <= points.count / 8 {
                     var out: [Expr] = []
                     out.reserveCapacity(queries.count)
+                    // Positions are gathered as numbers and given as a packed matrix, ready for
+                    // arithmetic on the whole answer.
+                    let indices = data.property?.asString == "Index"
+                    var positions: [Double] = []
                     for start in stride(from: 0, to: vs.count, by: 4096) {
                         try c.evaluator.checkInterrupt()
                         let end = Swift.min(start + 4096, vs.count)
                         let hits = try NearestSearch.nearest(of: Array(vs[start..<end]), among: points, count: k)
                         for (h, x) in zip(hits, queries[start..<end]) {
-                            out.append(.list(h.map { output($0.index, $0.distance.squareRoot(), x, data.property) }))
+                            if indices, h.count == k {
+                                positions.append(contentsOf: h.map { Double($0.index + 1) })
+                            } else {
+                                out.append(.list(h.map { output($0.index, $0.distance.squareRoot(), x, data.property) }))
+                            }
                         }
+                    }
+                    if indices, out.isEmpty, let packed = Expr.packed(PackedArray(dims: [queries.count, k], data: positions, kind: .integers)) {
+                        return packed
+                    }
+                    if indices, !positions.isEmpty {
+                        // Some queries had fewer than k answers: lists throughout.
+                        return .list(try queries.map { try lookup($0, spec, c) })
                     }
                     return .list(out)
                 }

@@ -58,8 +58,9 @@ import Testing
         #expect(t.messages.isEmpty, "\(packed): \(t.messages)")
     }
 
-    /// Arithmetic and Outer on packed lists give packed lists, so they chain without unpacking;
-    /// exact integer arithmetic, other shapes and overflow keep the general route.
+    /// Arithmetic and Outer on packed lists give packed lists, so they chain without unpacking
+    /// (integers too, as in Wolfram, while the results are exact as doubles); other shapes and
+    /// overflow keep the general route.
     @Test(arguments: [
         ("Developer`PackedArrayQ[a]", "True"),
         ("Developer`PackedArrayQ[ua]", "False"),
@@ -79,7 +80,9 @@ import Testing
         ("Developer`ToPackedArray[{1, 2.5}, Integer]", "{1, 2.5}"),
         ("Developer`PackedArrayQ[{}]", "False"),
         ("Developer`PackedArrayQ[Developer`ToPackedArray[{}]]", "False"),
-        ("n2 = Developer`ToPackedArray[n]; {n2 === n, n2 + n2 === 2 n, Developer`PackedArrayQ[n2 + n2]}", "{True, True, False}"),
+        ("n2 = Developer`ToPackedArray[n]; {n2 === n, n2 + n2 === 2 n, Developer`PackedArrayQ[n2 + n2]}", "{True, True, True}"),
+        ("Developer`PackedArrayQ[Developer`ToPackedArray[n] - 1, Integer]", "True"),
+        ("With[{big = Developer`ToPackedArray[Range[16] 2^49], small = Developer`ToPackedArray[Range[16] 2^40]}, {big 16 === Range[16] 2^53, Developer`PackedArrayQ[big 16], Developer`PackedArrayQ[small 2]}]", "{True, False, True}"),
         ("Developer`PackedArrayQ[{1, 2} + {3, 4}]", "False"),
         ("{1.5, 2} + {1, 2}", "{2.5, 4}"),
         ("Developer`ToPackedArray[{1., 2.}] + {x, 1}", "{1. + x, 3.}"),
