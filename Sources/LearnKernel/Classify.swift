@@ -174,8 +174,10 @@ final class ClassifierValue: NativeValue {
     /// Probability vectors of examples (features extracted and encoded), with ClassPriors applied.
     func probabilities(_ xs: [Expr], _ c: Call) throws -> [[Double]] {
         let features = try pipeline.extracted(xs, c)
-        return try features.map { x in
-            var p = trained.probabilities(try pipeline.encode(x))
+        let encoded = try features.map { try pipeline.encode($0) }
+        try c.evaluator.checkInterrupt()
+        return trained.probabilities(batch: encoded).map { probabilities in
+            var p = probabilities
             if let priors {
                 for i in p.indices { p[i] *= priors[i] / Swift.max(trained.priors[i], 1e-12) }
                 let t = p.reduce(0, +)

@@ -56,6 +56,20 @@ enum BoostingFixture {
         }
     }
 
+    /// Many examples at once (eight walking each tree in step) give exactly the probabilities
+    /// of one at a time, for two classes and three, and for examples too short for the trees.
+    @Test(arguments: [("two", 2), ("three", 3)])
+    func boostedBatchesAgreeWithOneAtATime(_ name: String, _ classes: Int) throws {
+        let b = BoostingFixture.part("boosting")
+        let x = try #require(b["train_x"] as? [[Double]]), y = try #require(b["train_" + name] as? [Int])
+        let tx = try #require(b["test_x"] as? [[Double]])
+        let model = try GradientBoostedTrees.fit(x, y, classes: classes, settings: Self.settings)
+        #expect(model.probabilities(batch: tx) == tx.map(model.probabilities))
+        #expect(model.probabilities(batch: Array(tx.prefix(3))) == tx.prefix(3).map(model.probabilities))
+        let short = tx.map { Array($0.prefix(1)) }
+        #expect(model.probabilities(batch: short) == short.map(model.probabilities))
+    }
+
     /// The Gaussian process's data as nets sees it: the values standardized with the population
     /// deviation (normalize_y) and the squared distances between the examples.
     static func likelihood() throws -> GaussianProcessModel.Likelihood {
