@@ -70,12 +70,12 @@ extension NearestSearch {
     }
 
     /// Queries a job takes at a time, and points a tile of products spans: a job's tile of
-    /// 128 x 1024 products (1 MB) stays in cache between the GEMM that writes it and the selection
+    /// 256 x 512 products (1 MB) stays in cache between the GEMM that writes it and the selection
     /// that reads it, and is reused for every stretch of points.
-    static let tileRows = 128, tileColumns = 1024
+    static let tileRows = 256, tileColumns = 512
 
     /// Each query's k nearest points with their squared Euclidean distances, nearest first (ties
-    /// in index order). A job takes 128 queries and walks the points 1024 at a time: one GEMM
+    /// in index order). A job takes 256 queries and walks the points 512 at a time: one GEMM
     /// gives the products q·p of the tile, ‖q − p‖² = ‖q‖² − 2 q·p + ‖p‖², and each query keeps
     /// a bounded insertion list of its nearest so far; the jobs go on every core. With
     /// `skippingSelf` the queries are the points and each leaves itself out.
@@ -119,15 +119,30 @@ extension NearestSearch {
                                 for r in 0..<b {
                                     let i = start + r, row = r * w, own = queryNorms[i]
                                     var bound = worst[r]
-                                    for j in 0..<w {
-                                        // A bounded insertion list: most candidates fail the first comparison.
+                                    /// A bounded insertion list of the nearest so far.
+                                    func consider(_ j: Int) {
                                         let dj = Swift.max(own - 2 * products[row + j] + norms[first + j], 0)
-                                        if dj >= bound || (skippingSelf && first + j == i) { continue }
+                                        if dj >= bound || (skippingSelf && first + j == i) { return }
                                         let at = best[r].firstIndex { dj < $0.distance } ?? best[r].count
                                         best[r].insert((first + j, dj), at: at)
                                         if best[r].count > take { best[r].removeLast() }
                                         if best[r].count == take { bound = best[r][take - 1].distance }
                                     }
+                                    // Four candidates at a time: most fail the comparison with the
+                                    // bound together, and only a group with one that passes is
+                                    // looked at one by one.
+                                    var j = 0
+                                    if let pp = products.baseAddress, let np = norms.baseAddress {
+                                        let base = UnsafeRawPointer(pp + row), normBase = UnsafeRawPointer(np + first)
+                                        while j + 4 <= w {
+                                            let p4 = base.loadUnaligned(fromByteOffset: j * 8, as: SIMD4<Double>.self)
+                                            let n4 = normBase.loadUnaligned(fromByteOffset: j * 8, as: SIMD4<Double>.self)
+                                            let d4 = own - 2 * p4 + n4
+                                            if any(d4 .< SIMD4(repeating: bound)) { for c in j..<(j + 4) { consider(c) } }
+                                            j += 4
+                                        }
+                                    }
+                                    while j < w { consider(j); j += 1 }
                                     worst[r] = bound
                                 }
                             }
