@@ -22,16 +22,18 @@ final class PredictorValue: NativeValue {
     var summary: String { "PredictorFunction[<\(trained.method.rawValue), \(examples) examples>]" }
 
     func predict(_ xs: [Expr], _ c: Call) throws -> [Double] {
-        try pipeline.extracted(xs, c).map { trained.predict(try pipeline.encode($0)) }
+        let encoded = try pipeline.extracted(xs, c).map { try pipeline.encode($0) }
+        try c.evaluator.checkInterrupt()
+        return trained.predict(batch: encoded)
     }
 
     /// Predictions with their standard deviations: the model's own (a Gaussian process) or the
     /// training residuals' deviation.
     func predictWithDeviation(_ xs: [Expr], _ c: Call) throws -> [(value: Double, deviation: Double)] {
-        try pipeline.extracted(xs, c).map { x in
-            let features = try pipeline.encode(x)
-            return (trained.predict(features), trained.deviation(features) ?? trained.residualDeviation)
-        }
+        let encoded = try pipeline.extracted(xs, c).map { try pipeline.encode($0) }
+        try c.evaluator.checkInterrupt()
+        let values = trained.predict(batch: encoded)
+        return zip(values, encoded).map { value, features in (value, trained.deviation(features) ?? trained.residualDeviation) }
     }
 
     /// What one example looks like: a number, a vector, or several columns of features.

@@ -56,6 +56,16 @@ enum BoostingFixture {
         }
     }
 
+    /// Boosted regression on many examples at once gives exactly the values of one at a time.
+    @Test func boostedRegressionBatchesAgreeWithOneAtATime() throws {
+        let b = BoostingFixture.part("boosting")
+        let x = try #require(b["train_x"] as? [[Double]]), y = try #require(b["train_y"] as? [Double])
+        let tx = try #require(b["test_x"] as? [[Double]])
+        let model = try GradientBoostedRegression.fit(x, y, settings: Self.settings)
+        #expect(model.predict(batch: tx) == tx.map(model.predict))
+        #expect(model.predict(batch: Array(tx.prefix(5))) == tx.prefix(5).map(model.predict))
+    }
+
     /// Many examples at once (eight walking each tree in step) give exactly the probabilities
     /// of one at a time, for two classes and three, and for examples too short for the trees.
     @Test(arguments: [("two", 2), ("three", 3)])
