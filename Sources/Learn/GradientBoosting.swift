@@ -316,19 +316,23 @@ struct HistogramTreeGrower {
     func bestSplit(_ hist: Histogram, _ g: Double, _ h: Double, _ count: Int) -> Split? {
         let l2 = settings.l2, minLeaf = Int32(settings.minLeaf)
         let parent = g * g / (h + l2)
-        var best: Split?
+        var best: Split?, bestGain = 1e-12
         hist.bins.withUnsafeBufferPointer { bins in
             for f in 0..<data.features {
                 var gl = 0.0, hl = 0.0, cl: Int32 = 0
                 let off = offsets[f]
                 for b in 0..<(data.bins(f) - 1) {
-                    gl += bins[off + b].g; hl += bins[off + b].h; cl += bins[off + b].c
+                    // An empty bin leaves the sums, so its split is the one before it again, which
+                    // a strictly larger gain would have had to beat: nothing to look at.
+                    let bin = bins[off + b]
+                    if bin.c == 0 { continue }
+                    gl += bin.g; hl += bin.h; cl += bin.c
                     let cr = Int32(count) - cl, gr = g - gl, hr = h - hl
                     if cl < minLeaf { continue }
                     if cr < minLeaf { break }
                     if hl < 1e-3 || hr < 1e-3 { continue }
                     let gain = gl * gl / (hl + l2) + gr * gr / (hr + l2) - parent
-                    if gain > (best?.gain ?? 1e-12) { best = Split(gain: gain, feature: f, bin: b) }
+                    if gain > bestGain { best = Split(gain: gain, feature: f, bin: b); bestGain = gain }
                 }
             }
         }
