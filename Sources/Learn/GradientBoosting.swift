@@ -184,17 +184,35 @@ public struct GradientBoostedTrees: ProbabilityModel, Codable {
                 for k in 0..<outputs { let e = exp(raw[row + k] - top); probabilities[row + k] = e; total += e }
                 for k in 0..<outputs { probabilities[row + k] /= total }
             }
-            // One tree per output in turn, each tree's histograms on every core.
+            // One tree per output: with several outputs (more than two classes) the round's trees,
+            // which depend only on the probabilities at its start, grow side by side, one to a core
+            // (the same trees: each feature's histogram is summed in the same order either way);
+            // one tree alone spreads its histograms over the cores.
             var round: [Tree] = []
-            for k in 0..<outputs {
+            func gradients(_ k: Int) -> ([Double], [Double]) {
                 for i in 0..<n {
                     let pk = probabilities[i * outputs + k], target: Double = (classes == 2 ? y[i] == 1 : y[i] == k) ? 1 : 0
                     g[i] = pk - target
                     h[i] = Swift.max(pk * (1 - pk), 1e-16)
                 }
-                let (tree, leaves) = HistogramTreeGrower(data: data, gradients: g, hessians: h, settings: settings).grow()
-                for (v, members) in leaves { for i in members { raw[Int(i) * outputs + k] += v } }
-                round.append(tree)
+                return (g, h)
+            }
+            if outputs > 1, Parallel.cores > 1 {
+                let targets = (0..<outputs).map(gradients)
+                let grown = try parallelMap(outputs) { k in
+                    HistogramTreeGrower(data: data, gradients: targets[k].0, hessians: targets[k].1, settings: settings).grow()
+                }
+                for (k, (tree, leaves)) in grown.enumerated() {
+                    for (v, members) in leaves { for i in members { raw[Int(i) * outputs + k] += v } }
+                    round.append(tree)
+                }
+            } else {
+                for k in 0..<outputs {
+                    let (gk, hk) = gradients(k)
+                    let (tree, leaves) = HistogramTreeGrower(data: data, gradients: gk, hessians: hk, settings: settings).grow()
+                    for (v, members) in leaves { for i in members { raw[Int(i) * outputs + k] += v } }
+                    round.append(tree)
+                }
             }
             trees.append(round)
             try checkpoint()
