@@ -118,13 +118,8 @@ extension Kernel {
                         return nil
                     }
                 }
-                if c.count == 2 {
-                    guard let dims = shape(c[1]) else { c.message("array", c[1], .integer(2), c.whole); return nil }
-                    return try RandomState.withGenerator { g in
-                        try packedReals(dims, c) { lo + (hi - lo) * g.unit() } ?? array(dims, c) { .real(lo + (hi - lo) * g.unit()) }
-                    }
-                }
-                return .real(lo + (hi - lo) * RandomState.generator.unit())
+                if c.count == 2, shape(c[1]) == nil { c.message("array", c[1], .integer(2), c.whole); return nil }
+                return try draws({ lo + (hi - lo) * $0.unit() }, c.count == 2 ? c[1] : nil, c)
             },
             Builtin("RandomInteger", [], usage: "RandomInteger[] gives 0 or 1; RandomInteger[max] an integer 0..max; RandomInteger[{min, max}]; a second argument gives arrays.", arity: .between(0, 2), examples: [("Length[RandomInteger[{1, 6}, 10]]", "10")]) { c in
                 var lo = 0, hi = 1

@@ -92,6 +92,18 @@ func parallelMap<T>(_ n: Int, _ body: @escaping @Sendable (Int) throws -> T) thr
     }
 }
 
+/// `body` over consecutive parts of `xs` and the results joined in order: the parts on every core
+/// when `parallel` and there are enough examples to pay for it, else all of `xs` at once.
+func batched<T>(_ xs: [[Double]], parallel: Bool, _ body: @escaping @Sendable (ArraySlice<[Double]>) -> [T]) -> [T] {
+    guard parallel, xs.count >= 512, Parallel.cores > 1 else { return body(xs[...]) }
+    let parts = Parallel.cores * 4, size = (xs.count + parts - 1) / parts
+    let chunks = (try? parallelMap(parts) { part -> [T] in
+        let start = Swift.min(part * size, xs.count), end = Swift.min(start + size, xs.count)
+        return body(xs[start..<end])
+    }) ?? [body(xs[...])]
+    return chunks.flatMap { $0 }
+}
+
 /// A shared counter handing out job numbers.
 final class Counter: @unchecked Sendable {
     private var value = 0

@@ -79,19 +79,11 @@ public struct TrainedClassifier: Sendable {
     /// the stored trees, share a large batch out over every core (as scikit-learn's predict does);
     /// the other models take the examples in turn.
     public func probabilities(batch xs: [[Double]]) -> [[Double]] {
-        let some = { @Sendable (part: ArraySlice<[Double]>) -> [[Double]] in
+        batched(xs, parallel: model is GradientBoostedTrees || model is RandomForest) { [standardizer, model] part in
             let standardized = part.map(standardizer.apply)
             if let boosted = model as? GradientBoostedTrees { return boosted.probabilities(batch: standardized) }
             return standardized.map(model.probabilities)
         }
-        let parallel = model is GradientBoostedTrees || model is RandomForest
-        guard parallel, xs.count >= 512, Parallel.cores > 1 else { return some(xs[...]) }
-        let parts = Parallel.cores * 4, size = (xs.count + parts - 1) / parts
-        let chunks = (try? parallelMap(parts) { part -> [[Double]] in
-            let start = Swift.min(part * size, xs.count), end = Swift.min(start + size, xs.count)
-            return some(xs[start..<end])
-        }) ?? [some(xs[...])]
-        return chunks.flatMap { $0 }
     }
 }
 

@@ -29,19 +29,11 @@ public struct TrainedPredictor: Sendable {
     /// The values of many examples: boosted trees walk them eight at a time, and large batches
     /// of the tree ensembles go on every core (see `TrainedClassifier.probabilities(batch:)`).
     public func predict(batch xs: [[Double]]) -> [Double] {
-        let some = { @Sendable (part: ArraySlice<[Double]>) -> [Double] in
+        batched(xs, parallel: model is GradientBoostedRegression || model is ForestModel) { [standardizer, model] part in
             let standardized = part.map(standardizer.apply)
             if let boosted = model as? GradientBoostedRegression { return boosted.predict(batch: standardized) }
             return standardized.map(model.predict)
         }
-        let parallel = model is GradientBoostedRegression || model is ForestModel
-        guard parallel, xs.count >= 512, Parallel.cores > 1 else { return some(xs[...]) }
-        let parts = Parallel.cores * 4, size = (xs.count + parts - 1) / parts
-        let chunks = (try? parallelMap(parts) { part -> [Double] in
-            let start = Swift.min(part * size, xs.count), end = Swift.min(start + size, xs.count)
-            return some(xs[start..<end])
-        }) ?? [some(xs[...])]
-        return chunks.flatMap { $0 }
     }
 
     /// The standard deviation of the value at x, for models that know it (else nil).
