@@ -63,25 +63,30 @@ public struct GradientBoostedTrees: ProbabilityModel, Codable {
     /// (`SteppedTree`), so that the eight chains of dependent loads overlap instead of each
     /// waiting on the last; the same scores as `probabilities` one by one.
     public func probabilities(batch xs: [[Double]]) -> [[Double]] {
+        let outputs = baseline.count
+        guard let raw = GradientBoostedTrees.scores(trees, baseline: baseline, xs) else { return xs.map(probabilities) }
+        return (0..<xs.count).map { GradientBoostedTrees.link(Array(raw[($0 * outputs)..<(($0 + 1) * outputs)]), classes) }
+    }
+
+    /// The raw scores of many examples (row-major, one per output), each round's trees adding
+    /// theirs to the baseline as `SteppedTree`s; nil when the examples are not all of one length
+    /// that every tree can read (they then go one by one).
+    static func scores(_ rounds: [[Tree]], baseline: [Double], _ xs: [[Double]]) -> [Double]? {
         let n = xs.count, outputs = baseline.count
-        let stepped = trees.map { $0.map(SteppedTree.init) }
+        let stepped = rounds.map { $0.prefix(outputs).map(SteppedTree.init) }
         let width = stepped.joined().map(\.width).max() ?? 0
-        guard n > 0, xs.allSatisfy({ $0.count >= width }), let d = xs.first?.count, xs.allSatisfy({ $0.count == d }) else {
-            return xs.map(probabilities)
-        }
+        guard let d = xs.first?.count, d >= width, xs.allSatisfy({ $0.count == d }) else { return nil }
         let flat = xs.flatMap { $0 }
         var raw = [Double](repeating: 0, count: n * outputs)
         for i in 0..<n { for k in 0..<outputs { raw[i * outputs + k] = baseline[k] } }
         flat.withUnsafeBufferPointer { x in
             raw.withUnsafeMutableBufferPointer { raw in
                 for round in stepped {
-                    for (k, t) in round.enumerated() where k < outputs {
-                        t.add(x, rows: n, width: d, into: raw, output: k, outputs: outputs)
-                    }
+                    for (k, t) in round.enumerated() { t.add(x, rows: n, width: d, into: raw, output: k, outputs: outputs) }
                 }
             }
         }
-        return (0..<n).map { GradientBoostedTrees.link(Array(raw[($0 * outputs)..<(($0 + 1) * outputs)]), classes) }
+        return raw
     }
 
     /// A tree laid out for walking several examples in step: a leaf points to itself (and tests
@@ -420,17 +425,7 @@ struct GradientBoostedRegression: ValueModel {
     /// The values of many examples, eight walking each tree in step (as the classifier's
     /// `probabilities(batch:)`); the same values as `predict` one by one.
     func predict(batch xs: [[Double]]) -> [Double] {
-        let stepped = trees.map(GradientBoostedTrees.SteppedTree.init)
-        let width = stepped.map(\.width).max() ?? 0
-        guard let d = xs.first?.count, d >= width, xs.allSatisfy({ $0.count == d }) else { return xs.map(predict) }
-        let flat = xs.flatMap { $0 }
-        var raw = [Double](repeating: baseline, count: xs.count)
-        flat.withUnsafeBufferPointer { x in
-            raw.withUnsafeMutableBufferPointer { raw in
-                for t in stepped { t.add(x, rows: xs.count, width: d, into: raw, output: 0, outputs: 1) }
-            }
-        }
-        return raw
+        GradientBoostedTrees.scores(trees.map { [$0] }, baseline: [baseline], xs) ?? xs.map(predict)
     }
 
     /// `checkpoint` is called after every round; it throws to stop the fit.

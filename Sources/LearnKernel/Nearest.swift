@@ -219,32 +219,20 @@ final class NearestValue: NativeValue, CallableValue {
                 // The k nearest of each (k at most an eighth of the elements): chosen on the
                 // squared distances, the blocks of queries on every core.
                 if let k = spec?.intValue, k >= 0, k <= points.count / 8 {
-                    var out: [Expr] = []
-                    out.reserveCapacity(queries.count)
-                    // Positions are gathered as numbers and given as a packed matrix, ready for
-                    // arithmetic on the whole answer.
-                    let indices = data.property?.asString == "Index"
-                    var positions: [Double] = []
+                    var hits: [[(index: Int, distance: Double)]] = []
+                    hits.reserveCapacity(queries.count)
                     for start in stride(from: 0, to: vs.count, by: 4096) {
                         try c.evaluator.checkInterrupt()
                         let end = Swift.min(start + 4096, vs.count)
-                        let hits = try NearestSearch.nearest(of: Array(vs[start..<end]), among: points, count: k)
-                        for (h, x) in zip(hits, queries[start..<end]) {
-                            if indices, h.count == k {
-                                positions.append(contentsOf: h.map { Double($0.index + 1) })
-                            } else {
-                                out.append(.list(h.map { output($0.index, $0.distance.squareRoot(), x, data.property) }))
-                            }
-                        }
+                        hits += try NearestSearch.nearest(of: Array(vs[start..<end]), among: points, count: k)
                     }
-                    if indices, out.isEmpty, let packed = Expr.packed(PackedArray(dims: [queries.count, k], data: positions, kind: .integers)) {
+                    // Positions come as a packed matrix (k for every query, as k is at most an
+                    // eighth of the elements), ready for arithmetic on the whole answer.
+                    if data.property?.asString == "Index", hits.allSatisfy({ $0.count == k }),
+                       let packed = Expr.packed(PackedArray(dims: [queries.count, k], data: hits.flatMap { $0.map { Double($0.index + 1) } }, kind: .integers)) {
                         return packed
                     }
-                    if indices, !positions.isEmpty {
-                        // Some queries had fewer than k answers: lists throughout.
-                        return .list(try queries.map { try lookup($0, spec, c) })
-                    }
-                    return .list(out)
+                    return .list(zip(hits, queries).map { h, x in .list(h.map { output($0.index, $0.distance.squareRoot(), x, data.property) }) })
                 }
                 var out: [Expr] = []
                 var i = 0
