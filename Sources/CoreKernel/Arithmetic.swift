@@ -83,7 +83,7 @@ private func plus(_ c: Call) throws -> Expr? {
             if let prev = terms[rest] { terms[rest] = ComplexNumbers.add(prev, coef) ?? prev } else { terms[rest] = coef }
         }
     }
-    if let d = infinity { return Expr(Sym.DirectedInfinity, d) }
+    if let d = infinity { return Numbers.isZero(d) ? Expr(Sym.DirectedInfinity) : Expr(Sym.DirectedInfinity, d) }
     if var ar = around {
         if let n = number?.doubleValue { ar.0 += n }
         if terms.isEmpty { return Expr(Sym.Around, .real(ar.0), .real(ar.1)) }
@@ -210,6 +210,7 @@ private func power(_ c: Call) throws -> Expr? {
         }
         if let r = Numbers.power(a, b) { return r }
         if let s = Numbers.sign(a), s < 0, let r = negativeBasePower(a, b) { return r }
+        if let r = rootFactorPower(a, b) { return r }
         // Sqrt[8] is 2 Sqrt[2]; Sqrt[32/7] is 4 Sqrt[2/7].
         if case .rational(let e) = b, e.numerator == 1, e.denominator == 2,
            let (n, d) = Numbers.fraction(a), n.sign == .plus {
@@ -258,6 +259,49 @@ private func complexPower(_ a: Expr, _ b: Expr) -> Expr? {
     if case .integer(let k) = b { return ComplexNumbers.power(a, k) }
     if [ar, ai, br, bi].contains(where: { !$0.isExactNumber }) { return ComplexNumbers.machinePower(a, b) }
     return nil
+}
+
+/// An integer to a positive fractional power p/q with its perfect q-th power factors and whole
+/// powers taken out, as Wolfram writes it: `24^(1/3)` is `2 3^(1/3)`, `(-8)^(1/3)` is
+/// `2 (-1)^(1/3)`, `2^(5/3)` is `2 2^(2/3)`; nil when nothing comes out. Trial division stops
+/// at 2^16, so a huge base costs little.
+private func rootFactorPower(_ a: Expr, _ b: Expr) -> Expr? {
+    guard case .integer(let n) = a, n != Int.min, abs(n) > 1, case .rational(let e) = b,
+          let p = Int(exactly: e.numerator), let q = Int(exactly: e.denominator), p > 0, q > 1, q < 64 else { return nil }
+    let whole = p / q, r = p % q
+    // |n| = k^q m: k^q, the q-th powers among its prime factors; k^q m never exceeds |n|.
+    var left = abs(n), k = 1, m = 1
+    var kept: [(prime: Int, count: Int)] = []
+    var d = 2
+    while d <= 65536, d * d <= left {
+        var count = 0
+        while left % d == 0 { left /= d; count += 1 }
+        for _ in 0..<(count / q) { k *= d }
+        for _ in 0..<(count % q) { m *= d }
+        if count % q > 0 { kept.append((d, count % q)) }
+        d += d == 2 ? 1 : 2
+    }
+    m *= left
+    if left > 1 { kept.append((left, 1)) }
+    // What stays under the root as a power of a smaller base: 9^(1/3) is 3^(2/3).
+    var g = 0
+    for f in kept { var (x, y) = (g, f.count); while y != 0 { (x, y) = (y, x % y) }; g = x }
+    if n > 0, g > 1, r > 0 {
+        var t = 1
+        for f in kept { for _ in 0..<(f.count / g) { t *= f.prime } }
+        var factors: [Expr] = []
+        if whole > 0 { factors.append(.call(Sym.Power, [a, .integer(whole)])) }
+        if k > 1 { factors.append(.call(Sym.Power, [.integer(k), .integer(r)])) }
+        factors.append(.call(Sym.Power, [.integer(t), Numbers.rational(BigInt(g * r), BigInt(q)) ?? b]))
+        return .call(Sym.Times, factors)
+    }
+    guard whole > 0 || k > 1 else { return nil }
+    let rest: Expr = .integer(n < 0 ? -m : m)
+    var factors: [Expr] = []
+    if whole > 0 { factors.append(.call(Sym.Power, [a, .integer(whole)])) }
+    if k > 1 { factors.append(.call(Sym.Power, [.integer(k), .integer(r)])) }
+    if r > 0 { factors.append(.call(Sym.Power, [rest, Numbers.rational(BigInt(r), BigInt(q)) ?? b])) }
+    return .call(Sym.Times, factors)
 }
 
 /// A negative number to a fractional power: `(-4)^(1/2)` is `2 I`, `(-2.)^0.5` is `0. + 1.41421 I`.

@@ -105,8 +105,12 @@ extension Kernel {
                 for k in c[1].listItems ?? [c[1]] { if let v = a.entries[keyOf(k)] { out[keyOf(k)] = v } }
                 return .association(out)
             },
-            Builtin("KeyDrop", [], usage: "KeyDrop[assoc, {keys}] removes the given keys.", examples: [("KeyDrop[<|a -> 1, b -> 2|>, a]", "<|b -> 2|>")]) { c in
-                guard c.count == 2, let a = asAssociation(c[0]) else { return nil }
+            Builtin("KeyDrop", [], usage: "KeyDrop[assoc, {keys}] removes the given keys; KeyDrop[{assoc1, assoc2, ...}, keys] from each.", examples: [("KeyDrop[<|a -> 1, b -> 2|>, a]", "<|b -> 2|>"), ("KeyDrop[{<|a -> 1, b -> 2|>, <|a -> 3|>}, a]", "{<|b -> 2|>, <||>}")]) { c in
+                guard c.count == 2 else { return nil }
+                if let items = c[0].listItems, !items.isEmpty, items.allSatisfy({ if case .association = $0 { return true }; return false }) {
+                    return .list(items.map { .call(Symbol.intern("KeyDrop"), [$0, c[1]]) })
+                }
+                guard let a = asAssociation(c[0]) else { return nil }
                 var out = a.entries
                 for k in c[1].listItems ?? [c[1]] { out[keyOf(k)] = nil }
                 return .association(out)

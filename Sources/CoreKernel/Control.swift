@@ -369,12 +369,14 @@ extension Kernel {
                 }
                 return try c.evaluate(c[1])
             },
-            Builtin("With", [.holdAll], usage: "With[{x = v, ...}, body] substitutes the values for x... in body, then evaluates it.", arity: .exactly(2), examples: [("With[{x = 3}, x^2]", "9")]) { c in
+            Builtin("With", [.holdAll], usage: "With[{x = v, ...}, body] substitutes the values for x... in body, then evaluates it; x := v substitutes v unevaluated; With[{x = v}, {y = ...}, body] nests, each list seeing the ones before it.", arity: .atLeast(2), examples: [("With[{x = 3}, x^2]", "9"), ("With[{x := 1 + 1}, Hold[x]]", "Hold[1 + 1]"), ("With[{x = 1}, {y = x + 1}, x + y]", "3")]) { c in
+                if c.count > 2 { return .call(c.symbol, [c[0], .call(c.symbol, Array(c.args.dropFirst()))]) }
                 guard let vars = localVariables(c[0], c) else { return nil }
+                let delayed = Set((c[0].listItems ?? []).compactMap { $0.hasHead(Sym.SetDelayed) ? $0.args.first?.asSymbol : nil })
                 var map: [Symbol: Expr] = [:]
                 for (s, v) in vars {
                     guard let v else { c.message("lvset", c[0], .symbol(s), .symbol(s)); return nil }
-                    map[s] = try c.evaluate(v)
+                    map[s] = delayed.contains(s) ? v : try c.evaluate(v)
                 }
                 return try c.evaluate(scopedReplace(c[1], map))
             },

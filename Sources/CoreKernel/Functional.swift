@@ -111,10 +111,10 @@ extension Kernel {
                 for g in f.args.dropFirst() { r = .call(g, [r]) }
                 return r
             }),
-            Builtin("Map", [], usage: "Map[f, expr] or f /@ expr applies f to each element of expr; Map[f, expr, levelspec] at other levels.", arity: .between(2, 3), examples: [("Map[f, {a, b}]", "{f[a], f[b]}")]) { c in
-                guard let spec = levelArg(c, 2, default: LevelSpec(min: 1, max: 1)) else { return nil }
+            Builtin("Map", [], usage: "Map[f, expr] or f /@ expr applies f to each element of expr; Map[f, expr, levelspec] at other levels; Heads -> True maps over heads too.", arity: .between(2, 4), options: [("Heads", .falseExpr)], examples: [("Map[f, {a, b}]", "{f[a], f[b]}"), ("Map[g, f[a, b], Heads -> True]", "g[f][g[a], g[b]]")]) { c in
+                guard let (spec, positional) = levelArguments(c, at: 2, default: LevelSpec(min: 1, max: 1)), positional <= 3 else { return nil }
                 let f = c[0]
-                if spec.min == 1 && spec.max == 1 {
+                if spec.min == 1 && spec.max == 1 && !spec.includeHeads {
                     switch c[1] {
                     case .normal(let n):
                         var out: [Expr] = []
@@ -322,15 +322,36 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("Thread", [], usage: "Thread[f[{a1, a2}, {b1, b2}]] gives {f[a1, b1], f[a2, b2]}.", messages: ["tdlen": "Objects of unequal length in `1` cannot be combined."], examples: [("Thread[f[{a, b}, {c, d}]]", "{f[a, c], f[b, d]}")]) { c in
-                guard c.count >= 1, case .normal(let n) = c[0] else { return c.count == 1 ? c[0] : nil }
-                let lists = n.args.compactMap { $0.listItems }
-                guard let len = lists.first?.count else { return c[0] }
-                guard lists.allSatisfy({ $0.count == len }) else { c.message("tdlen", c[0]); return nil }
-                return .list((0..<len).map { i in .normal(Normal(n.head, n.args.map { $0.listItems?[i] ?? $0 })) })
+            Builtin("Thread", [], usage: "Thread[f[{a1, a2}, {b1, b2}]] gives {f[a1, b1], f[a2, b2]}; Thread[f[args], h] threads over the arguments with head h; Thread[f[args], h, n] over the first n of them (-n: the last n, {m, n}: m through n).", messages: ["tdlen": "Objects of unequal length in `1` cannot be combined."], examples: [("Thread[f[{a, b}, {c, d}]]", "{f[a, c], f[b, d]}"), ("Thread[g[a + b, c], Plus]", "g[a, c] + g[b, c]"), ("Thread[f[{a, b}, {c, d}], List, 1]", "{f[a, {c, d}], f[b, {c, d}]}")]) { c in
+                guard (1...3).contains(c.count), case .normal(let n) = c[0] else { return c.count == 1 ? c[0] : nil }
+                let h = c.count >= 2 ? c[1] : .symbol(Sym.List)
+                // Which arguments may be threaded over (1-based, inclusive).
+                var range = 1...Swift.max(n.args.count, 1)
+                if c.count == 3 {
+                    let count = n.args.count
+                    if let k = c[2].intValue {
+                        range = k >= 0 ? 1...Swift.max(Swift.min(k, count), 1) : Swift.max(count + k + 1, 1)...Swift.max(count, 1)
+                        if k == 0 { return c[0] }
+                    } else if let items = c[2].listItems, items.count == 2, let a = items[0].intValue, let b = items[1].intValue, a >= 1, b >= a {
+                        range = a...b
+                    } else if !c[2].isSymbol(Sym.All) {
+                        return nil
+                    }
+                }
+                func threaded(_ i: Int, _ e: Expr) -> [Expr]? {
+                    guard range.contains(i + 1), case .normal(let x) = e, x.head == h else { return nil }
+                    return x.args
+                }
+                let parts = n.args.enumerated().map { threaded($0.offset, $0.element) }
+                guard let len = parts.compactMap({ $0 }).first?.count else { return c[0] }
+                guard parts.allSatisfy({ $0 == nil || $0?.count == len }) else { c.message("tdlen", c[0]); return nil }
+                return .normal(Normal(h, (0..<len).map { i in
+                    .normal(Normal(n.head, n.args.indices.map { j in parts[j]?[i] ?? n.args[j] }))
+                }))
             },
-            Builtin("Through", [], usage: "Through[{f, g}[x]] gives {f[x], g[x]}.", examples: [("Through[{f, g}[x]]", "{f[x], g[x]}")]) { c in
-                guard c.count == 1, case .normal(let n) = c[0], case .normal(let h) = n.head else { return c.count == 1 ? c[0] : nil }
+            Builtin("Through", [], usage: "Through[{f, g}[x]] gives {f[x], g[x]}; Through[expr, h] only where the head's head is h.", arity: .between(1, 2), examples: [("Through[{f, g}[x]]", "{f[x], g[x]}"), ("Through[(f + g)[x], Plus]", "f[x] + g[x]")]) { c in
+                guard case .normal(let n) = c[0], case .normal(let h) = n.head else { return c[0] }
+                if c.count == 2, h.head != c[1] { return c[0] }
                 return .normal(Normal(h.head, h.args.map { .call($0, n.args) }))
             },
             Builtin("Outer", [], usage: "Outer[f, list1, list2, ...] gives the generalized outer product.", arity: .atLeast(3), examples: [("Outer[Times, {1, 2}, {3, 4}]", "{{3, 4}, {6, 8}}")]) { c in

@@ -588,17 +588,31 @@ extension Kernel {
                 }
                 return .list(counts.map { .list([$0.key, .integer($0.value)]) })
             },
-            Builtin("GroupBy", [], usage: "GroupBy[list, f] groups elements by f into an association; GroupBy[list, f, g] applies g to each group; GroupBy[list, f -> h] transforms elements by h.", arity: .between(2, 3), examples: [("GroupBy[{1, 2, 3, 4}, EvenQ]", "<|False -> {1, 3}, True -> {2, 4}|>")]) { c in
-                var keyF = c[1], valF: Expr?
-                if isOptionRule(c[1]) { keyF = c[1].args[0]; valF = c[1].args[1] }
-                var groups: OrderedDictionary<Expr, [Expr]> = [:]
-                for e in elements(c[0]) {
-                    let k = try c.apply(keyF, e)
-                    groups[k, default: []].append(try valF.map { try c.apply($0, e) } ?? e)
+            Builtin("GroupBy", [], usage: "GroupBy[list, f] groups elements by f into an association; GroupBy[list, f, g] applies g to each group; GroupBy[list, f -> h] transforms elements by h; GroupBy[list, {f1, f2, ...}] nests the groups; on an association the groups are associations.", arity: .between(2, 3), examples: [("GroupBy[{1, 2, 3, 4}, EvenQ]", "<|False -> {1, 3}, True -> {2, 4}|>"), ("GroupBy[<|a -> 1, b -> 2, c -> 3|>, OddQ]", "<|True -> <|a -> 1, c -> 3|>, False -> <|b -> 2|>|>"), ("GroupBy[{{1, 2}, {1, 3}, {2, 4}}, {First, Last}]", "<|1 -> <|2 -> {{1, 2}}, 3 -> {{1, 3}}|>, 2 -> <|4 -> {{2, 4}}|>|>")]) { c in
+                // Entries (with their keys when grouping an association) grouped by the first of
+                // `fs`, each group grouped again by the rest; the innermost groups are reduced.
+                func group(_ items: [(key: Expr?, value: Expr)], _ fs: ArraySlice<Expr>) throws -> Expr {
+                    guard let f = fs.first else {
+                        let whole: Expr = items.first?.key == nil ? .list(items.map(\.value))
+                            : .association(OrderedDictionary(items.map { ($0.key ?? .null, $0.value) }, uniquingKeysWith: { _, b in b }))
+                        return c.count == 3 ? try c.apply(c[2], whole) : whole
+                    }
+                    var keyF = f, valF: Expr?
+                    if isOptionRule(f) { keyF = f.args[0]; valF = f.args[1] }
+                    var groups: OrderedDictionary<Expr, [(key: Expr?, value: Expr)]> = [:]
+                    for e in items {
+                        try c.evaluator.checkInterrupt()
+                        groups[try c.apply(keyF, e.value), default: []].append((e.key, try valF.map { try c.apply($0, e.value) } ?? e.value))
+                    }
+                    var out: OrderedDictionary<Expr, Expr> = [:]
+                    for (k, v) in groups { out[k] = try group(v, fs.dropFirst()) }
+                    return .association(out)
                 }
-                var out: OrderedDictionary<Expr, Expr> = [:]
-                for (k, v) in groups { out[k] = c.count == 3 ? try c.apply(c[2], .list(v)) : .list(v) }
-                return .association(out)
+                let items: [(key: Expr?, value: Expr)]
+                if case .association(let a) = c[0] { items = a.entries.map { ($0.key, $0.value) } } else { items = elements(c[0]).map { (nil, $0) } }
+                let fs = c[1].listItems ?? [c[1]]
+                guard !fs.isEmpty else { return nil }
+                return try group(items, fs[...])
             },
             Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists.", arity: .atLeast(1), examples: [("Gather[{1, 2, 1, 3}]", "{{1, 1}, {2}, {3}}")]) { c in
                 var groups: OrderedDictionary<Expr, [Expr]> = [:]

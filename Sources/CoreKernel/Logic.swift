@@ -75,6 +75,19 @@ private func predicate(_ name: String, _ usage: String, examples: [(String, Stri
     }
 }
 
+/// Positive, Negative and their kin: a test of a real number's sign (listable); a complex
+/// number is none of them; anything else stays unevaluated, as in Wolfram.
+private func sign(_ name: String, _ usage: String, examples: [(String, String)], _ test: @escaping (Double) -> Bool) -> Builtin {
+    Builtin(name, [.listable], usage: usage, examples: examples) { c in
+        guard c.count == 1 else { return c.argCount(1) }
+        if let x = comparable(c[0]) { return .bool(test(x)) }
+        if c[0].hasHead(Symbol.intern("Complex")) { return .falseExpr }
+        // A numeric quantity (Sqrt[2], Pi - 3) by its machine value.
+        guard case .normal = c[0], let x = comparable(try c.evaluate(.call(Symbol.intern("N"), [c[0]]))) else { return nil }
+        return .bool(test(x))
+    }
+}
+
 private func isPrime(_ n: BigInt) -> Bool {
     if n < 2 { return false }
     return n.magnitude.isPrime()
@@ -158,7 +171,7 @@ extension Kernel {
                     if !v.isTrue { rest.append(v) }
                 }
                 if rest.isEmpty { return .trueExpr }
-                if rest.count == 1 && c.count > 1 { return rest[0] }
+                if rest.count == 1 { return rest[0] }
                 return rest == c.args ? nil : .call(c.symbol, rest)
             },
             Builtin("Or", [.flat, .holdAll, .oneIdentity], usage: "e1 || e2 || ... is the logical OR, evaluated left to right, stopping at the first True.", examples: [("False || True", "True")]) { c in
@@ -169,7 +182,7 @@ extension Kernel {
                     if !v.isFalse { rest.append(v) }
                 }
                 if rest.isEmpty { return .falseExpr }
-                if rest.count == 1 && c.count > 1 { return rest[0] }
+                if rest.count == 1 { return rest[0] }
                 return rest == c.args ? nil : .call(c.symbol, rest)
             },
             Builtin("Not", [], usage: "!expr is the logical NOT.", arity: .exactly(1), examples: [("!True", "False")]) { c in
@@ -213,10 +226,10 @@ extension Kernel {
             predicate("EvenQ", "EvenQ[n] gives True if n is an even integer.", examples: [("EvenQ[4]", "True")]) { $0.bigIntValue.map { $0.isMultiple(of: 2) } ?? false },
             predicate("OddQ", "OddQ[n] gives True if n is an odd integer.", examples: [("OddQ[4]", "False")]) { $0.bigIntValue.map { !$0.isMultiple(of: 2) } ?? false },
             predicate("PrimeQ", "PrimeQ[n] gives True if n is a prime number.", examples: [("PrimeQ[97]", "True")]) { $0.bigIntValue.map(isPrime) ?? false },
-            predicate("Positive", "Positive[x] gives True if x is a positive number.", examples: [("Positive[3]", "True")]) { (comparable($0) ?? 0) > 0 && comparable($0) != nil },
-            predicate("Negative", "Negative[x] gives True if x is a negative number.", examples: [("Negative[-1.5]", "True")]) { (comparable($0) ?? 0) < 0 },
-            predicate("NonNegative", "NonNegative[x] gives True if x is a non-negative number.", examples: [("NonNegative[0]", "True")]) { comparable($0).map { $0 >= 0 } ?? false },
-            predicate("NonPositive", "NonPositive[x] gives True if x is a non-positive number.", examples: [("NonPositive[1]", "False")]) { comparable($0).map { $0 <= 0 } ?? false },
+            sign("Positive", "Positive[x] gives True if x is a positive number, False if it is another number; it stays unevaluated for a symbolic x.", examples: [("Positive[3]", "True"), ("Positive[x]", "Positive[x]")]) { $0 > 0 },
+            sign("Negative", "Negative[x] gives True if x is a negative number, False if it is another number; it stays unevaluated for a symbolic x.", examples: [("Negative[-1.5]", "True"), ("Negative[x]", "Negative[x]")]) { $0 < 0 },
+            sign("NonNegative", "NonNegative[x] gives True if x is a non-negative number, False if it is another number; it stays unevaluated for a symbolic x.", examples: [("NonNegative[0]", "True")]) { $0 >= 0 },
+            sign("NonPositive", "NonPositive[x] gives True if x is a non-positive number, False if it is another number; it stays unevaluated for a symbolic x.", examples: [("NonPositive[1]", "False")]) { $0 <= 0 },
             predicate("StringQ", "StringQ[expr] gives True if expr is a string.", examples: [("StringQ[\"a\"]", "True")]) { $0.asString != nil },
             predicate("ListQ", "ListQ[expr] gives True if the head of expr is List.", examples: [("ListQ[{1}]", "True")]) { $0.isList },
             predicate("AtomQ", "AtomQ[expr] gives True if expr cannot be subdivided.", examples: [("AtomQ[x]", "True")]) { $0.isAtom && $0.compound == nil },

@@ -54,12 +54,12 @@ extension Kernel {
             Builtin("MatchQ", [], usage: "MatchQ[expr, form] gives True if expr matches the pattern form.", arity: .exactly(2), examples: [("MatchQ[{1, 2}, {__Integer}]", "True")]) { c in
                 return .bool(try c.evaluator.matches(c[0], c[1]))
             },
-            Builtin("Cases", [], usage: "Cases[list, pattern] gives the elements that match; Cases[list, patt -> rhs] transforms them; Cases[expr, patt, levelspec, n].", arity: .between(2, 4), examples: [("Cases[{1, a, 2.5, 3}, _Integer]", "{1, 3}")]) { c in
+            Builtin("Cases", [], usage: "Cases[list, pattern] gives the elements that match; Cases[list, patt -> rhs] transforms them; Cases[expr, patt, levelspec, n]; Heads -> True looks at heads too.", arity: .between(2, 5), options: [("Heads", .falseExpr)], examples: [("Cases[{1, a, 2.5, 3}, _Integer]", "{1, 3}"), ("Cases[f[a, b], _, Heads -> True]", "{f, a, b}")]) { c in
+                guard let (spec, positional) = levelArguments(c, at: 2, default: LevelSpec(min: 1, max: 1)) else { return nil }
                 let (p, rule) = casePattern(c[1])
-                let limit = c.count == 4 ? (c[3].intValue ?? Int.max) : Int.max
+                let limit = positional == 4 ? (c[3].intValue ?? Int.max) : Int.max
                 var out: [Expr] = []
-                let spec = c.count >= 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 1, max: 1)) : LevelSpec(min: 1, max: 1)
-                if spec.min == 1 && spec.max == 1 {
+                if spec.min == 1 && spec.max == 1 && !spec.includeHeads {
                     for e in elements(c[0]) where out.count < limit {
                         if let r = rule { if let v = try c.evaluator.applyRule(r, to: e) { out.append(v) } } else if try c.evaluator.matches(e, p) { out.append(e) }
                     }
@@ -72,17 +72,37 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("DeleteCases", [], usage: "DeleteCases[list, pattern] removes the elements that match the pattern.", arity: .atLeast(2), examples: [("DeleteCases[{1, a, 2}, _Symbol]", "{1, 2}")]) { c in
-                if case .association(let a) = c[0] {
+            Builtin("DeleteCases", [], usage: "DeleteCases[list, pattern] removes the elements that match the pattern; DeleteCases[expr, patt, levelspec, n] removes at most n parts at those levels.", arity: .between(2, 5), options: [("Heads", .falseExpr)], examples: [("DeleteCases[{1, a, 2}, _Symbol]", "{1, 2}"), ("DeleteCases[{{1, a}, {2}}, _Integer, 2]", "{{a}, {}}")]) { c in
+                guard let (spec, positional) = levelArguments(c, at: 2, default: LevelSpec(min: 1, max: 1)) else { return nil }
+                var left = positional == 4 ? (c[3].intValue ?? Int.max) : Int.max
+                if case .association(let a) = c[0], spec.min == 1, spec.max == 1 {
                     var out = a.entries
-                    for (k, v) in a.entries where try c.evaluator.matches(v, c[1]) { out[k] = nil }
+                    for (k, v) in a.entries where left > 0 {
+                        if try c.evaluator.matches(v, c[1]) { out[k] = nil; left -= 1 }
+                    }
                     return .association(AssociationBox(out))
                 }
-                guard case .normal(let n) = c[0] else { return c[0] }
-                return .normal(Normal(n.head, try n.args.filter { try !c.evaluator.matches($0, c[1]) }))
+                var pulse = Pulse(c)
+                // The parts at the levels in spec that match go; what is below a deleted part is not visited.
+                func delete(_ e: Expr, _ level: Int) throws -> Expr {
+                    try pulse.beat()
+                    guard case .normal(let n) = e, spec.descends(below: level) else { return e }
+                    var args: [Expr] = []
+                    args.reserveCapacity(n.args.count)
+                    for a in n.args {
+                        if left > 0, spec.contains(level + 1, depth: spec.min < 0 || spec.max < 0 ? exprDepth(a) : 1),
+                           try c.evaluator.matches(a, c[1]) {
+                            left -= 1
+                            continue
+                        }
+                        args.append(try delete(a, level + 1))
+                    }
+                    return .normal(Normal(n.head, args))
+                }
+                return try delete(c[0], 0)
             },
-            Builtin("Count", [], usage: "Count[list, pattern] counts the elements that match; Count[expr, patt, levelspec] at other levels.", arity: .between(2, 3), examples: [("Count[{1, 2, 1}, 1]", "2")]) { c in
-                let spec = c.count == 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 1, max: 1)) : LevelSpec(min: 1, max: 1)
+            Builtin("Count", [], usage: "Count[list, pattern] counts the elements that match; Count[expr, patt, levelspec] at other levels.", arity: .between(2, 4), options: [("Heads", .falseExpr)], examples: [("Count[{1, 2, 1}, 1]", "2")]) { c in
+                guard let (spec, _) = levelArguments(c, at: 2, default: LevelSpec(min: 1, max: 1)) else { return nil }
                 var n = 0
                 _ = try visitLevels(c[0], spec) { e, _ in
                     if try c.evaluator.matches(e, c[1]) { n += 1 }
@@ -90,9 +110,9 @@ extension Kernel {
                 }
                 return .integer(n)
             },
-            Builtin("Position", [], usage: "Position[expr, pattern] gives the positions where parts of expr match the pattern.", arity: .between(2, 4), examples: [("Position[{a, b, a}, a]", "{{1}, {3}}")]) { c in
-                let spec = c.count >= 3 ? (LevelSpec.parse(c[2]) ?? LevelSpec(min: 0, max: Int.max)) : LevelSpec(min: 0, max: Int.max)
-                let limit = c.count == 4 ? (c[3].intValue ?? Int.max) : Int.max
+            Builtin("Position", [], usage: "Position[expr, pattern] gives the positions where parts of expr match the pattern (heads included, at position 0); Position[expr, patt, levelspec, n].", arity: .between(2, 5), options: [("Heads", .trueExpr)], examples: [("Position[{a, b, a}, a]", "{{1}, {3}}"), ("Position[f[a], f]", "{{0}}")]) { c in
+                guard let (spec, positional) = levelArguments(c, at: 2, default: LevelSpec(min: 0, max: Int.max), heads: true) else { return nil }
+                let limit = positional == 4 ? (c[3].intValue ?? Int.max) : Int.max
                 var out: [Expr] = []
                 _ = try visitLevels(c[0], spec) { e, path in
                     if out.count >= limit { return false }
@@ -101,15 +121,24 @@ extension Kernel {
                 }
                 return .list(out)
             },
-            Builtin("MemberQ", [], usage: "MemberQ[list, form] gives True if an element of list matches form.", arity: .exactly(2), examples: [("MemberQ[{1, 2}, 2]", "True")]) { c in
-                for e in elements(c[0]) where try c.evaluator.matches(e, c[1]) { return .trueExpr }
-                return .falseExpr
-            },
-            Builtin("FreeQ", [], usage: "FreeQ[expr, form] gives True if no subexpression of expr matches form.", arity: .exactly(2), examples: [("FreeQ[{1, f[x]}, x]", "False")]) { c in
+            Builtin("MemberQ", [], usage: "MemberQ[list, form] gives True if an element of list matches form; MemberQ[expr, form, levelspec] looks at those levels.", arity: .between(2, 4), options: [("Heads", .falseExpr)], examples: [("MemberQ[{1, 2}, 2]", "True"), ("MemberQ[{1, {2}}, 2, 2]", "True")]) { c in
+                guard let (spec, _) = levelArguments(c, at: 2, default: LevelSpec(min: 1, max: 1)) else { return nil }
+                if spec.min == 1 && spec.max == 1 && !spec.includeHeads {
+                    for e in elements(c[0]) where try c.evaluator.matches(e, c[1]) { return .trueExpr }
+                    return .falseExpr
+                }
                 var found = false
-                _ = try visitLevels(c[0], LevelSpec(min: 0, max: Int.max)) { e, _ in
+                _ = try visitLevels(c[0], spec) { e, _ in
                     if try c.evaluator.matches(e, c[1]) { found = true; return false }
-                    if case .normal(let n) = e, try c.evaluator.matches(n.head, c[1]) { found = true; return false }
+                    return true
+                }
+                return .bool(found)
+            },
+            Builtin("FreeQ", [], usage: "FreeQ[expr, form] gives True if no subexpression of expr (heads included) matches form; FreeQ[expr, form, levelspec] looks at those levels.", arity: .between(2, 4), options: [("Heads", .trueExpr)], examples: [("FreeQ[{1, f[x]}, x]", "False"), ("FreeQ[{a, {b}}, b, 1]", "True")]) { c in
+                guard let (spec, _) = levelArguments(c, at: 2, default: LevelSpec(min: 0, max: Int.max), heads: true) else { return nil }
+                var found = false
+                _ = try visitLevels(c[0], spec) { e, _ in
+                    if try c.evaluator.matches(e, c[1]) { found = true; return false }
                     return true
                 }
                 return .bool(!found)
@@ -136,6 +165,10 @@ extension Kernel {
                 return e
             },
             Builtin("Replace", [], usage: "Replace[expr, rules] applies the rules to expr as a whole; Replace[expr, rules, levelspec] at those levels; with Heads -> True the heads are parts too.", arity: .between(2, 3), options: [("Heads", .falseExpr)], examples: [("Replace[x, x -> 1]", "1"), ("Replace[f[a], f -> g, {1}, Heads -> True]", "g[a]")]) { c in
+                // A list of lists of rules: the results of each list.
+                if let lists = c[1].listItems, !lists.isEmpty, lists.allSatisfy({ $0.isList }) {
+                    return .list(lists.map { .call(c.symbol, [c[0], $0] + Array(c.args.dropFirst(2))) })
+                }
                 guard let rules = ruleList(c[1]) else { c.message("reps", c[1]); return nil }
                 let headsGiven = c.count >= 3 && isOptionRule(c[c.count - 1]) && optionName(c[c.count - 1].args[0]) == "Heads"
                 let n = headsGiven ? c.count - 1 : c.count
@@ -184,6 +217,7 @@ extension Kernel {
             Builtin("Optional", [], usage: "x_:v or Optional[x_, v] may be omitted, with default v; x_. uses the function's Default.", examples: [("f[x_, y_: 10] := x + y; f[1]", "11")]),
             Builtin("Repeated", [], usage: "p.. matches one or more repetitions of p.", examples: [("MatchQ[{1, 1, 1}, {1 ..}]", "True")]),
             Builtin("RepeatedNull", [], usage: "p... matches zero or more repetitions of p.", examples: [("MatchQ[{}, {1 ...}]", "True")]),
+            Builtin("PatternSequence", [], usage: "PatternSequence[p1, p2, ...] is a pattern for the sequence of expressions matching p1, p2, ... in turn.", examples: [("MatchQ[{a, b, a, b}, {PatternSequence[a, b] ..}]", "True"), ("{a, b, c} /. {x : PatternSequence[a, b], y_} :> {y, x}", "{c, a, b}")]),
             Builtin("Except", [], usage: "Except[c] matches anything but c; Except[c, p] matches p but not c.", examples: [("Cases[{1, a, 2}, Except[_Integer]]", "{a}")]),
             Builtin("HoldPattern", [.holdAll], usage: "HoldPattern[p] is the pattern p, left unevaluated.", examples: [("Hold[1 + 1] /. HoldPattern[1 + 1] -> 2", "Hold[2]")]),
             Builtin("Verbatim", [.holdAll], usage: "Verbatim[expr] matches exactly expr, even if it contains pattern objects.", examples: [("MatchQ[x_, Verbatim[x_]]", "True")]),

@@ -120,6 +120,26 @@ struct LevelSpec {
     func descends(below level: Int) -> Bool { max < 0 || level < max }
 }
 
+/// The level specification of a call at argument `i` (`d` when the call has no positional
+/// argument there) with its trailing `Heads -> True|False` option (`heads` when absent), and the
+/// number of positional arguments before the options. Nil, after `General::level`, for a
+/// specification that is not one.
+func levelArguments(_ c: Call, at i: Int, default d: LevelSpec, heads: Bool = false) -> (spec: LevelSpec, positional: Int)? {
+    var positional = c.count
+    var includeHeads = heads
+    while positional > i, isOptionRule(c[positional - 1]), optionName(c[positional - 1].args[0]) == "Heads" {
+        includeHeads = c[positional - 1].args[1].isTrue
+        positional -= 1
+    }
+    var spec = d
+    if i < positional {
+        guard let s = LevelSpec.parse(c[i]) else { c.message("level", c[i]); return nil }
+        spec = s
+    }
+    spec.includeHeads = includeHeads
+    return (spec, positional)
+}
+
 /// The depth of an atom: 1 (Depth, not counting heads).
 private let atomDepth = 1
 
@@ -141,6 +161,10 @@ private func mapLevelsWithDepth(_ e: Expr, _ spec: LevelSpec, level: Int, path: 
     var depth = atomDepth
     if case .normal(let n) = e {
         depth = atomDepth
+        var head = n.head
+        if spec.includeHeads, spec.descends(below: level) {
+            head = try mapLevelsWithDepth(n.head, spec, level: level + 1, path: path.map { $0 + [.integer(0)] }, f).expr
+        }
         var args = n.args
         for i in args.indices {
             if spec.descends(below: level) {
@@ -151,7 +175,7 @@ private func mapLevelsWithDepth(_ e: Expr, _ spec: LevelSpec, level: Int, path: 
                 depth = Swift.max(depth, exprDepth(args[i]) + 1)
             }
         }
-        if spec.descends(below: level) { current = .normal(Normal(n.head, args)) }
+        if spec.descends(below: level) { current = .normal(Normal(head, args)) }
     } else if case .association(let a) = e, spec.descends(below: level) {
         var entries = a.entries
         for k in entries.keys {
@@ -187,6 +211,10 @@ private func visitLevelsWithDepth(_ e: Expr, _ spec: LevelSpec, level: Int, path
                                   _ f: (Expr, [Expr]) throws -> Bool) rethrows -> Int? {
     var depth = atomDepth
     if case .normal(let n) = e {
+        // Heads -> True: the head is a part at the next level, at position 0, before the arguments.
+        if spec.includeHeads, spec.descends(below: level) {
+            guard try visitLevelsWithDepth(n.head, spec, level: level + 1, path: path + [.integer(0)], f) != nil else { return nil }
+        }
         for (i, a) in n.args.enumerated() {
             if spec.descends(below: level) {
                 guard let d = try visitLevelsWithDepth(a, spec, level: level + 1, path: path + [.integer(i + 1)], f) else { return nil }

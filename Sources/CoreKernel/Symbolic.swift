@@ -93,20 +93,34 @@ func symbolNames(matching pattern: String) -> [String] {
 extension Kernel {
     static var symbolicBuiltins: [Builtin] {
         [
-            Builtin("Head", [], usage: "Head[expr] gives the head of expr.", arity: .exactly(1), examples: [("Head[{1, 2}]", "List")]) { c in
-                return c[0].head
+            Builtin("Head", [], usage: "Head[expr] gives the head of expr; Head[expr, h] wraps it in h.", arity: .between(1, 2), examples: [("Head[{1, 2}]", "List"), ("Head[f[x], g]", "g[f]")]) { c in
+                return c.count == 2 ? .call(c[1], [c[0].head]) : c[0].head
             },
+            Builtin("NonCommutativeMultiply", [.flat, .oneIdentity], usage: "a ** b ** c is a general associative, but non-commutative, form of multiplication; it has no rules of its own.", examples: [("a ** (b ** c)", "a ** b ** c"), ("FullForm[a ** b]", "NonCommutativeMultiply[a, b]")]),
             Builtin("Hold", [.holdAll], usage: "Hold[expr] keeps expr unevaluated.", examples: [("Hold[1 + 1]", "Hold[1 + 1]")]),
             Builtin("HoldForm", [.holdAll], usage: "HoldForm[expr] keeps expr unevaluated and prints as expr.", examples: [("HoldForm[1 + 1]", "1 + 1")]),
             Builtin("HoldComplete", [.holdAllComplete], usage: "HoldComplete[expr] keeps expr unevaluated, even Evaluate and Sequence inside.", examples: [("HoldComplete[1 + 1]", "HoldComplete[1 + 1]")]),
-            Builtin("ReleaseHold", [], usage: "ReleaseHold[expr] removes Hold, HoldForm and HoldComplete from expr.", arity: .exactly(1), examples: [("ReleaseHold[Hold[1 + 1]]", "2")]) { c in
-                func release(_ e: Expr) -> Expr {
-                    if e.hasHead(Sym.Hold) || e.hasHead(Sym.HoldForm) || e.hasHead(Symbol.intern("HoldComplete")) {
-                        return e.args.count == 1 ? e.args[0] : .call(Sym.Sequence, e.args)
+            Builtin("ReleaseHold", [], usage: "ReleaseHold[expr] removes one layer of Hold, HoldForm, HoldPattern and HoldComplete wherever they occur in expr.", arity: .exactly(1), examples: [("ReleaseHold[Hold[1 + 1]]", "2"), ("ReleaseHold[f[Hold[1 + 2], HoldForm[3 + 4]]]", "f[3, 7]")]) { c in
+                let holds: Set<Symbol> = [Sym.Hold, Sym.HoldForm, Symbol.intern("HoldComplete"), Symbol.intern("HoldPattern")]
+                var pulse = Pulse(c)
+                // The outermost holds go; what they held is left as it was.
+                func release(_ e: Expr) throws -> Expr {
+                    try pulse.beat()
+                    guard case .normal(let n) = e else { return e }
+                    if let h = n.head.asSymbol, holds.contains(h) {
+                        return n.args.count == 1 ? n.args[0] : .call(Sym.Sequence, n.args)
                     }
-                    return e
+                    var changed = false
+                    let head = try release(n.head)
+                    if !head.isIdentical(to: n.head) { changed = true }
+                    var args = n.args
+                    for i in args.indices {
+                        let r = try release(args[i])
+                        if !r.isIdentical(to: args[i]) { changed = true; args[i] = r }
+                    }
+                    return changed ? .normal(Normal(head, args)) : e
                 }
-                return release(c[0])
+                return try release(c[0])
             },
             Builtin("Evaluate", [], usage: "Evaluate[expr] evaluates expr even where arguments are held.", examples: [("Hold[Evaluate[1 + 1]]", "Hold[2]")]) { c in
                 c.count == 1 ? c[0] : .call(Sym.Sequence, c.args)
@@ -174,18 +188,24 @@ extension Kernel {
                 guard let line = historyLine(c) else { return nil }
                 return Session.current?.inputs[line]
             },
-            Builtin("Level", [], usage: "Level[expr, levelspec] lists the parts of expr at the given levels.", examples: [("Level[{a, {b, c}}, {2}]", "{b, c}")]) { c in
-                guard c.count == 2, let spec = LevelSpec.parse(c[1]) else { return nil }
+            Builtin("Level", [], usage: "Level[expr, levelspec] lists the parts of expr at the given levels; Heads -> True includes heads.", options: [("Heads", .falseExpr)], examples: [("Level[{a, {b, c}}, {2}]", "{b, c}"), ("Level[a + b, {1}, Heads -> True]", "{Plus, a, b}")]) { c in
+                guard c.count >= 2, let (spec, positional) = levelArguments(c, at: 1, default: LevelSpec(min: 1, max: 1)), positional == 2 else { return nil }
                 var out: [Expr] = []
                 _ = visitLevels(c[0], spec) { e, _ in out.append(e); return true }
                 return .list(out)
             },
             Builtin("LeafCount", [], usage: "LeafCount[expr] gives the number of atoms in expr.", arity: .exactly(1), examples: [("LeafCount[1 + a + b^2]", "6")]) { c in
-                func count(_ e: Expr) -> Int {
-                    guard case .normal(let n) = e else { return 1 }
-                    return n.args.reduce(count(n.head)) { $0 + count($1) }
+                // Counted as FullForm shows it: a rational is Rational[p, q], three atoms.
+                var leaves = 0
+                var stack = [c[0]]
+                while let e = stack.popLast() {
+                    switch e {
+                    case .normal(let n): stack.append(n.head); stack.append(contentsOf: n.args)
+                    case .rational: leaves += 3
+                    default: leaves += 1
+                    }
                 }
-                return .integer(count(c[0]))
+                return .integer(leaves)
             },
             Builtin("ByteCount", [], usage: "ByteCount[expr] gives an estimate of the memory expr uses.", arity: .exactly(1), examples: [("ByteCount[1]", "16")]) { c in
                 func count(_ e: Expr) -> Int {

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import Resources
 import Synchronization
 
@@ -326,7 +327,7 @@ public final class Evaluator {
                 if let tick = onTick { tick() }
             }
             let head = try evaluate(n.head)
-            let attrs: Attributes = head.asSymbol?.attributes ?? []
+            let attrs: Attributes = head.asSymbol?.attributes ?? Self.functionAttributes(head)
             var wrapped: [Expr]?
             var args = try evaluateArgs(n.args, attrs, &wrapped)
             if attrs.contains(.flat), let s = head.asSymbol, args.contains(where: { $0.hasHead(s) }) {
@@ -336,6 +337,8 @@ public final class Evaluator {
                 // Arithmetic on packed lists stays packed, without threading element by element.
                 if args.count == 2, let s = head.asSymbol, s.downValues.isEmpty, let r = PackedArray.arithmetic(s, args) { return r }
                 if let threaded = thread(head, args) { return try evaluate(threaded) }
+            } else if attrs.contains(.listable), let threaded = try threadAssociations(head, args) {
+                return threaded
             }
             if attrs.contains(.orderless) {
                 // Comparing deep expressions is slow (a product of a hundred nested Cos[...]
@@ -371,6 +374,12 @@ public final class Evaluator {
                 // A list of numbers (a builtin's packed result) is its own value: evaluating
                 // its elements would make a million expressions for a million draws.
                 if rn.evaluatedAt == Symbol.generation || rn.isInertList { return r }
+                // A rewrite to the same expression is its fixed point, as in Wolfram (Which with
+                // an undecided test gives back the rest of itself).
+                if rn.args.count == expr.args.count, rn.head == expr.head, r == .normal(expr) {
+                    expr.evaluatedAt = generation
+                    return .normal(expr)
+                }
                 iterations += 1
                 if iterations > iterationLimit {
                     messages.issue(Symbol.intern("$IterationLimit"), "itlim", [.integer(iterationLimit)])
@@ -466,6 +475,17 @@ public final class Evaluator {
         return out
     }
 
+    /// The attributes a pure function was given, `Function[params, body, {HoldAll, ...}]`, which
+    /// it applies to its arguments as a symbol's attributes would; none for any other head.
+    static func functionAttributes(_ head: Expr) -> Attributes {
+        guard case .normal(let f) = head, f.args.count == 3, f.head.isSymbol(Sym.Function) else { return [] }
+        var attrs: Attributes = []
+        for a in f.args[2].listItems ?? [f.args[2]] {
+            if case .symbol(let s) = a, let named = Attributes.named(s.name) { attrs.formUnion(named) }
+        }
+        return attrs
+    }
+
     /// `f[{a, b}, c]` -> `{f[a, c], f[b, c]}` for Listable heads; nil when lengths disagree.
     func thread(_ head: Expr, _ args: [Expr]) -> Expr? {
         var length = -1
@@ -484,6 +504,28 @@ public final class Evaluator {
             rows.append(.call(head, args.map { $0.listItems?[i] ?? $0 }))
         }
         return .list(rows)
+    }
+
+    /// `f[<|a -> 1|>, c]` -> `<|a -> f[1, c]|>` for Listable heads, as Wolfram threads over an
+    /// association's values (evaluated); associations together must have the same keys (nil
+    /// otherwise, or when no argument is an association).
+    func threadAssociations(_ head: Expr, _ args: [Expr]) throws -> Expr? {
+        var keys: [Expr]?
+        for a in args {
+            guard case .association(let box) = a else { continue }
+            let k = Array(box.entries.keys)
+            if let keys, Set(keys) != Set(k) { return nil }
+            if keys == nil { keys = k }
+        }
+        guard let keys else { return nil }
+        var entries = OrderedDictionary<Expr, Expr>()
+        for k in keys {
+            entries[k] = try evaluate(.call(head, args.map { a in
+                if case .association(let box) = a { return box.entries[k] ?? a }
+                return a
+            }))
+        }
+        return .association(AssociationBox(entries))
     }
 
     enum RuleResult {
@@ -530,7 +572,9 @@ public final class Evaluator {
             }
             return nil
         case .association(let a):
-            guard let key = expr.args.first else { return nil }
+            guard var key = expr.args.first else { return nil }
+            // `a[Key[k]]` is `a[k]`, as in Lookup and Part.
+            if a.entries[key] == nil, case .normal(let k) = key, k.head.isSymbol(Symbol.intern("Key")), k.args.count == 1 { key = k.args[0] }
             guard let v = a.entries[key] else { return .rewritten(Expr(Sym.Missing, .string("KeyAbsent"), key)) }
             // `a[k1, k2]` is a key path: `a[k1][k2]`.
             return .rewritten(expr.args.count == 1 ? v : .call(v, Array(expr.args.dropFirst())))

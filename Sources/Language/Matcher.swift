@@ -63,6 +63,8 @@ struct Matcher {
     /// arguments where p has no sequence patterns.
     func cannotMatch(_ p: Expr, _ e: Expr) -> Bool {
         guard case .normal(let pn) = p, case .symbol(let ph) = pn.head, !ph.isPatternHead else { return false }
+        // With optional arguments, `x^n_.` matches `x` (see matchByDefaults).
+        if pn.args.contains(where: { $0.hasHead(Sym.Optional) }) { return false }
         guard case .normal(let en) = e else { return true }
         if case .symbol(let eh) = en.head, eh !== ph { return true }
         if pn.args.count != en.args.count, !pn.args.contains(where: isSequencePattern),
@@ -109,11 +111,19 @@ struct Matcher {
     }
 
     func match(_ p: Expr, _ e: Expr, _ b: Bindings, _ k: Continuation) throws -> Bool {
-        guard case .normal(let pn) = p else {
+        guard case .normal(var pn) = p else {
             return p == e ? try k(b) : false
         }
         if case .symbol(let h) = pn.head, let kind = h.patternKind {
             return try matchPatternObject(kind, pn, e, b, k)
+        }
+        if pn.args.contains(where: { $0.hasHead(Sym.Optional) }) {
+            pn = withDefaults(pn)
+            // `x_. * y_` matches `a` (x = 1), `x^n_.` matches `x` (n = 1): under a OneIdentity
+            // head, an expression without the pattern's head matches when the optional
+            // arguments take their defaults and what is left is one pattern that matches it.
+            if e.head != pn.head, pn.head.asSymbol?.attributes.contains(.oneIdentity) == true,
+               try matchByDefaults(pn, e, b, k) { return true }
         }
         guard case .normal(let en) = e else { return false }
         return try match(pn.head, en.head, b) { b2 in
@@ -307,10 +317,45 @@ struct Matcher {
         return p.headSymbol?.patternKind == .longest
     }
 
-    /// `Optional[p, d]`, or `p_.` with the head's Default.
+    /// `Optional[p, d]`; `p_.` takes its default from the enclosing head (see withDefaults).
     func defaultValue(_ p: Expr) -> Expr? {
         if p.args.count > 1 { return p.args[1] }
         return nil
+    }
+
+    /// The pattern `h[..., x_., ...]` with each `x_.` given h's default: 1 for Times and for
+    /// Power's exponent, 0 for Plus, `Default[h]` for other symbols.
+    func withDefaults(_ pn: Normal) -> Normal {
+        guard case .symbol(let h) = pn.head else { return pn }
+        var args = pn.args
+        var changed = false
+        for i in args.indices where args[i].hasHead(Sym.Optional) && args[i].args.count == 1 {
+            let d: Expr?
+            switch h {
+            case Sym.Times: d = .integer(1)
+            case Sym.Plus: d = .integer(0)
+            case Sym.Power: d = i == 1 ? .integer(1) : nil
+            default: d = h.defaultValue
+            }
+            if let d {
+                args[i] = .call(Sym.Optional, [args[i].args[0], d])
+                changed = true
+            }
+        }
+        return changed ? Normal(pn.head, args) : pn
+    }
+
+    /// Matches e against the one argument of pn that is not optional, the optional ones bound to
+    /// their defaults; false when pn has no defaults or more than one other argument.
+    func matchByDefaults(_ pn: Normal, _ e: Expr, _ b: Bindings, _ k: Continuation) throws -> Bool {
+        let optional = pn.args.filter { $0.hasHead(Sym.Optional) && $0.args.count == 2 }
+        let rest = pn.args.filter { !($0.hasHead(Sym.Optional) && $0.args.count == 2) }
+        guard !optional.isEmpty, rest.count == 1, !isSequencePattern(rest[0]) else { return false }
+        func bind(_ i: Int, _ b: Bindings) throws -> Bool {
+            guard i < optional.count else { return try match(rest[0], e, b, k) }
+            return try match(optional[i].args[0], optional[i].args[1], b) { b2 in try bind(i + 1, b2) }
+        }
+        return try bind(0, b)
     }
 
     /// Matches a run of arguments against a sequence pattern.
@@ -363,6 +408,15 @@ struct Matcher {
 
     func matchEach(_ p: Expr, _ seg: ArraySlice<Expr>, _ b: Bindings, _ k: Continuation) throws -> Bool {
         guard let e = seg.first else { return try k(b) }
+        // A repeated sequence pattern (`PatternSequence[a, b] ..`) takes a run of at least one
+        // element each time.
+        if isSequencePattern(p) {
+            let (lo, hi) = lengthRange(p, available: seg.count)
+            for len in Swift.max(lo, 1)...Swift.max(Swift.max(lo, 1), hi) where len <= seg.count {
+                if try matchSegment(p, seg.prefix(len), b, { b2 in try matchEach(p, seg.dropFirst(len), b2, k) }) { return true }
+            }
+            return false
+        }
         return try match(p, e, b) { b2 in try matchEach(p, seg.dropFirst(), b2, k) }
     }
 

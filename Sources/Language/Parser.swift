@@ -352,6 +352,7 @@ public struct Parser {
         "=!=": (Prec.sameQ, "UnsameQ", false, true),
         "*": (Prec.times, "Times", false, true),
         ".": (Prec.dot, "Dot", false, true),
+        "**": (Prec.dot + 5, "NonCommutativeMultiply", false, true),
         "^": (Prec.power, "Power", true, false),
         "<>": (Prec.stringJoin, "StringJoin", false, true),
         "@*": (Prec.composition, "Composition", false, true),

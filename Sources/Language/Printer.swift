@@ -186,6 +186,7 @@ public struct Printer {
         case ("StringJoin", 2...) where form == .input || form == .message: return infix(a, " <> ", Prec.stringJoin)
         case ("StringExpression", 2...): return infix(a, " ~~ ", Prec.stringExpression)
         case ("Dot", 2...): return infix(a, " . ", Prec.dot)
+        case ("NonCommutativeMultiply", 2...): return infix(a, " ** ", Prec.dot + 5)
         case ("CompoundExpression", 2...):
             let parts = a.map { $0.isNull ? "" : paren(render($0), Prec.compound + 1) }
             return Piece(text: parts.joined(separator: "; ").trimmingCharacters(in: .whitespaces), prec: Prec.compound)

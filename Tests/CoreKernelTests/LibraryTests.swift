@@ -11,6 +11,8 @@ enum LibraryExamples {
         ("KeyComplement[{<|a -> 1, b -> 2|>, <|b -> 3|>}]", "<|a -> 1|>"),
         ("KeyIntersection[{<|a -> 1, b -> 2|>, <|b -> 3, c -> 4|>}]", "{<|b -> 2|>, <|b -> 3|>}"),
         ("KeyUnion[{<|a -> 1|>, <|b -> 2|>}]", "{<|a -> 1, b -> Missing[KeyAbsent, b]|>, <|a -> Missing[KeyAbsent, a], b -> 2|>}"),
+        ("JoinAcross[{<|\"a\" -> 1, \"b\" -> 2|>}, {<|\"a\" -> 1, \"c\" -> 5|>}, \"a\"]", "{<|a -> 1, b -> 2, c -> 5|>}"),
+        ("FilterRules[{a -> 1, b -> 2, c -> 3}, {a, c}]", "{a -> 1, c -> 3}"),
         ("Nand[True, False]", "True"),
         ("Nor[False, False]", "True"),
         ("Equivalent[False, False]", "True"),
