@@ -371,7 +371,7 @@ extension Kernel {
                 let g = c.count == 4 ? c[3] : .symbol(Sym.Plus)
                 return .call(g, zip(a, b).map { .call(c[0], [$0, $1]) })
             },
-            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start; Array[f, {n, m}, {r, s}] from r and s; Array[f, n, r, h] with head h in place of List.", arity: .between(2, 4), examples: [("Array[f, 3]", "{f[1], f[2], f[3]}"), ("Array[f, {2, 2}, {0, 1}]", "{{f[0, 1], f[0, 2]}, {f[1, 1], f[1, 2]}}"), ("Array[f, 3, 1, g]", "g[f[1], f[2], f[3]]")]) { c in
+            Builtin("Array", [], usage: "Array[f, n] gives {f[1], ..., f[n]}; Array[f, {n, m}] a nested array; Array[f, n, start] from start; Array[f, {n, m}, {r, s}] from r and s; Array[f, n, {a, b}] n values spread from a to b; Array[f, {n, m}, {{a, b}, {c, d}}] ranges for each level; Array[f, n, r, h] with head h in place of List.", arity: .between(2, 4), examples: [("Array[f, 3]", "{f[1], f[2], f[3]}"), ("Array[f, {2, 2}, {0, 1}]", "{{f[0, 1], f[0, 2]}, {f[1, 1], f[1, 2]}}"), ("Array[f, 4, {0, 1}]", "{f[0], f[1/3], f[2/3], f[1]}"), ("Array[f, {2, 3}, {{0, 1}, {-1, 1}}]", "{{f[0, -1], f[0, 0], f[0, 1]}, {f[1, -1], f[1, 0], f[1, 1]}}"), ("Array[f, 3, 1, g]", "g[f[1], f[2], f[3]]")]) { c in
                 let dims = c[1].listItems?.compactMap { $0.intValue } ?? [c[1].intValue ?? -1]
                 guard dims.allSatisfy({ $0 >= 0 }), let total = ResourcePolicy.count(dims.map { max($0, 1) }) else {
                     c.message("ilsnn", .integer(2), c.whole)
@@ -381,13 +381,30 @@ extension Kernel {
                 // The origin: one for every dimension, or a list of one per dimension.
                 let origin = c.count >= 3 ? c[2] : .integer(1)
                 let head = c.count == 4 ? c[3] : .symbol(Sym.List)
-                let starts = origin.listItems.map { $0.count == dims.count ? $0 : [] } ?? Array(repeating: origin, count: dims.count)
-                guard starts.count == dims.count else { c.message("ilsnn", .integer(3), c.whole); return nil }
+                // Each level's indices: from an origin r (r, r + 1, ...), or n values spread from a
+                // to b for a range {a, b} (Array[f, n, {a, b}], Array[f, {n1, n2}, {{a1, b1}, {a2, b2}}]).
+                var ranges: [(Expr, Expr)]?
+                if let items = origin.listItems {
+                    let pairs = items.compactMap { i in i.listItems.flatMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
+                    if pairs.count == items.count, pairs.count == dims.count { ranges = pairs }
+                    else if dims.count == 1, items.count == 2, !items.contains(where: \.isList) { ranges = [(items[0], items[1])] }
+                }
+                let starts = ranges != nil ? [] : origin.listItems.map { $0.count == dims.count ? $0 : [] } ?? Array(repeating: origin, count: dims.count)
+                guard ranges != nil || starts.count == dims.count else { c.message("ilsnn", .integer(3), c.whole); return nil }
+                func index(_ level: Int, _ k: Int) throws -> Expr {
+                    guard let ranges else { return try Numbers.add(starts[level], .integer(k)) ?? c.evaluate(.call(Sym.Plus, [starts[level], .integer(k)])) }
+                    let (a, b) = ranges[level], n = dims[level]
+                    if n <= 1 { return a }
+                    // a + (b - a) k/(n - 1)
+                    let t = Expr.call(Sym.Times, [.integer(k), .call(Sym.Power, [.integer(n - 1), .integer(-1)])])
+                    return try c.evaluate(.call(Sym.Plus, [a, .call(Sym.Times, [t, .call(Sym.Plus, [b, .call(Sym.Times, [.integer(-1), a])])])]))
+                }
+                let indices = try dims.indices.map { level in try (0..<dims[level]).map { try index(level, $0) } }
                 var pulse = Pulse(c)
                 func build(_ i: Int, _ idx: [Expr]) throws -> Expr {
                     try pulse.beat()
                     guard i < dims.count else { return .call(c[0], idx) }
-                    return .call(head, try (0..<dims[i]).map { try build(i + 1, idx + [Numbers.add(starts[i], .integer($0)) ?? .integer($0)]) })
+                    return .call(head, try indices[i].map { try build(i + 1, idx + [$0]) })
                 }
                 return try build(0, [])
             },

@@ -62,6 +62,155 @@ private func takeOrDrop(_ c: Call, take: Bool) throws -> Expr? {
     return .normal(Normal(n.head, args))
 }
 
+/// The 0-based indices down to the place an element is inserted at `spec` (a list of integers,
+/// negative ones counting from the end; the last index may be one past the end): nil when the
+/// position is not in `e`.
+private func insertionPath(_ e: Expr, _ spec: [Expr]) -> [Int]? {
+    guard !spec.isEmpty else { return nil }
+    var out: [Int] = []
+    var cur = e
+    for (k, s) in spec.enumerated() {
+        guard let i = s.intValue, i != 0, case .normal(let n) = cur else { return nil }
+        let count = n.args.count
+        if k == spec.count - 1 {
+            let j = i > 0 ? i - 1 : count + i + 1
+            guard j >= 0, j <= count else { return nil }
+            out.append(j)
+        } else {
+            let j = i > 0 ? i - 1 : count + i
+            guard j >= 0, j < count else { return nil }
+            out.append(j)
+            cur = n.args[j]
+        }
+    }
+    return out
+}
+
+/// `e` with the subexpression at the 0-based `path` replaced by what `change` makes of it; nil
+/// when the path leads nowhere or `change` gives nil. Walks down and builds back up without
+/// recursion, so a deep path costs no stack.
+func modifying(_ e: Expr, at path: ArraySlice<Int>, _ change: (Normal) throws -> Normal?) rethrows -> Expr? {
+    var nodes: [Normal] = []
+    var cur = e
+    for i in path {
+        guard case .normal(let n) = cur, i >= 0, i < n.args.count else { return nil }
+        nodes.append(n)
+        cur = n.args[i]
+    }
+    guard case .normal(let target) = cur, let changed = try change(target) else { return nil }
+    var result = Expr.normal(changed)
+    for (n, i) in zip(nodes, path).reversed() {
+        var args = n.args
+        args[i] = result
+        result = .normal(Normal(n.head, args))
+    }
+    return result
+}
+
+/// `Join[parts..., level]`: the parts concatenated at `level`, each index's parts at the level
+/// above joined in turn (a ragged part joins what it has). Nil, with a message, when the heads
+/// differ or a part is shallower than the level.
+private func joinAt(_ parts: [Expr], _ level: Int, _ c: Call) -> Expr? {
+    guard case .normal(let first) = parts.first else { c.message("dpth", c[c.count - 1], c.whole); return nil }
+    var lists: [Normal] = []
+    for p in parts {
+        guard case .normal(let n) = p else { c.message("dpth", c[c.count - 1], c.whole); return nil }
+        guard n.head == first.head else { c.message("heads", first.head, n.head); return nil }
+        lists.append(n)
+    }
+    if level == 1 { return .normal(Normal(first.head, lists.flatMap(\.args))) }
+    let longest = lists.map(\.args.count).max() ?? 0
+    var out: [Expr] = []
+    out.reserveCapacity(longest)
+    for i in 0..<longest {
+        guard let joined = joinAt(lists.compactMap { $0.args.count > i ? $0.args[i] : nil }, level - 1, c) else { return nil }
+        out.append(joined)
+    }
+    return .normal(Normal(first.head, out))
+}
+
+/// `Flatten[list, {{s11, s12, ...}, {s21, ...}, ...}]`: level i of the result indexes the parts of
+/// `list` by their indices at levels si1, si2, ... together, in lexicographic order of those
+/// indices (so a ragged list transposes to ragged rows). Levels below the deepest one named but
+/// not named themselves come after, one result level each; what lies deeper stays as it is.
+private func flattenLevels(_ n: Normal, _ head: Expr, _ named: [[Int]], _ c: Call) throws -> Expr? {
+    let spec = Expr.list(named.map { .ints($0) })
+    var groups = named.filter { !$0.isEmpty }
+    var seen = Set<Int>()
+    for level in groups.joined() where !seen.insert(level).inserted { c.message("flrep", .integer(level), spec); return nil }
+    let deepest = seen.max() ?? 0
+    guard deepest > 0 else { return .normal(n) }
+    // The parts at the deepest level, with their indices, in order.
+    var leaves: [(index: [Int], value: Expr)] = []
+    var stack: [(Expr, [Int])] = [(.normal(n), [])]
+    var pulse = Pulse(c)
+    while let (e, index) = stack.popLast() {
+        try pulse.beat()
+        if index.count == deepest { leaves.append((index, e)); continue }
+        guard case .normal(let m) = e, m.head == head else {
+            c.message("fldep", .integer(deepest), spec, .integer(index.count), .normal(n))
+            return nil
+        }
+        for (i, a) in m.args.enumerated().reversed() { stack.append((a, index + [i + 1])) }
+    }
+    // The levels not named, down to the deepest (which the parts reach), one result level each.
+    for level in 1...deepest where !seen.contains(level) { groups.append([level]) }
+    // Each part's place in the result: the indices of its group's levels, group by group.
+    let keyed = leaves.map { leaf in (key: groups.map { g in g.map { leaf.index[$0 - 1] } }, value: leaf.value) }
+    let ordered = try interruptiblySorted(keyed, c) { a, b in
+        for (x, y) in zip(a.key, b.key) where x != y { return x.lexicographicallyPrecedes(y) }
+        return false
+    }
+    func build(_ part: ArraySlice<(key: [[Int]], value: Expr)>, _ level: Int) -> Expr {
+        guard level < groups.count else { return part.first?.value ?? .null }
+        var out: [Expr] = []
+        var start = part.startIndex
+        while start < part.endIndex {
+            var end = start + 1
+            while end < part.endIndex, part[end].key[level] == part[start].key[level] { end += 1 }
+            out.append(build(part[start..<end], level + 1))
+            start = end
+        }
+        return .normal(Normal(n.head, out))
+    }
+    return build(ordered[...], 0)
+}
+
+/// The full array `a` with level k put at level `perm[k]` of the result (whose dimensions are
+/// `dims`); levels sent to the same place are read along their diagonal. Made element by element
+/// in the result's order, without recursion.
+private func transposed(_ a: Expr, _ perm: [Int], _ dims: [Int], _ c: Call) throws -> Expr {
+    guard let total = ResourcePolicy.count(dims), admits(total, c) else { return a }
+    if let empty = dims.firstIndex(of: 0) {
+        // No elements: the levels down to the first empty one.
+        var e = Expr.list([])
+        for d in dims[..<empty].reversed() { e = .list(Array(repeating: e, count: d)) }
+        return e
+    }
+    var flat: [Expr] = []
+    flat.reserveCapacity(total)
+    var index = [Int](repeating: 0, count: dims.count)
+    var pulse = Pulse(c)
+    for _ in 0..<total {
+        try pulse.beat()
+        var e = a
+        for p in perm { e = e.args[index[p - 1]] }
+        flat.append(e)
+        var k = dims.count - 1
+        while k >= 0 {
+            index[k] += 1
+            if index[k] < dims[k] { break }
+            index[k] = 0
+            k -= 1
+        }
+    }
+    // Group the elements into rows, innermost level first.
+    for d in dims.dropFirst().reversed() {
+        flat = stride(from: 0, to: flat.count, by: d).map { .list(Array(flat[$0..<($0 + d)])) }
+    }
+    return .list(flat)
+}
+
 /// Flattens sublists with the given head down to `depth` levels.
 private func flatten(_ items: [Expr], _ head: Expr, _ depth: Int) -> [Expr] {
     var out: [Expr] = []
@@ -96,6 +245,21 @@ func dimensions(_ e: Expr) -> [Int] {
     return dims
 }
 
+/// The dimensions of `e` as an array of lists: `dimensions` down to the first level whose head
+/// is not List (`{f[1, 2], f[3, 4]}` is a vector of two f's here).
+func listDimensions(_ e: Expr) -> [Int] {
+    let dims = dimensions(e)
+    var out: [Int] = []
+    var cur = e
+    for d in dims {
+        guard cur.isList else { break }
+        out.append(d)
+        guard let first = cur.args.first else { break }
+        cur = first
+    }
+    return out
+}
+
 /// `Total[list]` (or `Total[list, 1]`) of a list of machine reals made from packed contents,
 /// summed from the contents without making the elements, in the order the general route adds
 /// them: a vector left to right (as `total` does), a matrix column by column, each column's
@@ -124,6 +288,69 @@ private func packedTotal(_ c: Call) throws -> Expr? {
         }
     }
     return .packed(sums, dims: [cols])
+}
+
+/// The levels `lo...hi` (from 1) a Total level specification sums: n (1 through n), {n}, {m, n},
+/// Infinity; negative levels count up from the deepest level of lists in `e` (-1 is the last).
+private func totalLevels(_ spec: Expr, _ e: Expr) -> (Int, Int)? {
+    func depth() -> Int {
+        if case .normal(let n) = e, let p = n.packedIfMade { return p.dims.count }
+        var deepest = 0
+        var stack: [(Expr, Int)] = [(e, 0)]
+        while let (x, d) = stack.popLast() {
+            guard let items = x.listItems else { continue }
+            deepest = max(deepest, d + 1)
+            for i in items where i.isList { stack.append((i, d + 1)) }
+        }
+        return deepest
+    }
+    func level(_ x: Expr) -> Int? {
+        if x.isSymbol(Sym.Infinity) || x == .call(Sym.DirectedInfinity, [.integer(1)]) { return .max }
+        guard let k = x.intValue else { return nil }
+        return k >= 0 ? k : depth() + 1 + k
+    }
+    if let items = spec.listItems {
+        guard (1...2).contains(items.count), let lo = level(items[0]), let hi = level(items.last ?? items[0]) else { return nil }
+        return (lo, hi)
+    }
+    guard let hi = level(spec) else { return nil }
+    return (1, hi)
+}
+
+/// `e` summed at levels `lo` through `hi`: below `lo` the parts are kept apart, from it down to
+/// `hi` they are added (elementwise where they are lists).
+private func totalAt(_ e: Expr, _ lo: Int, _ hi: Int, _ c: Call) throws -> Expr {
+    guard lo <= hi, case .normal(let n) = e, n.head.isSymbol(Sym.List) else { return e }
+    if lo > 1 {
+        return .normal(Normal(n.head, try n.args.map { try totalAt($0, lo - 1, hi == .max ? hi : hi - 1, c) }))
+    }
+    let parts = hi > 1 ? try n.args.map { try totalAt($0, 1, hi == .max ? hi : hi - 1, c) } : n.args
+    return try total(parts, c)
+}
+
+/// The test of a trailing `SameTest -> test` option, if given.
+private func sameTest(_ c: Call) -> Expr? {
+    guard let last = c.args.last, isOptionRule(last), optionName(last.args[0]) == "SameTest",
+          !last.args[1].isSymbol(Sym.Automatic) else { return nil }
+    return last.args[1]
+}
+
+/// The elements kept by a test of sameness: each one for which `test[kept, e]` is True for none
+/// of those kept before it.
+private func distinct(_ items: [Expr], _ test: Expr, _ c: Call) throws -> [Expr] {
+    var out: [Expr] = []
+    for a in items where try !out.contains(where: { try c.apply(test, $0, a).isTrue }) { out.append(a) }
+    return out
+}
+
+/// The elements in groups by a test of sameness, in order of first appearance: each element
+/// joins the first group whose first element `test[first, e]` finds the same.
+private func gathered(_ items: [Expr], _ test: Expr, _ c: Call) throws -> [[Expr]] {
+    var groups: [[Expr]] = []
+    for a in items {
+        if let k = try groups.firstIndex(where: { try c.apply(test, $0[0], a).isTrue }) { groups[k].append(a) } else { groups.append([a]) }
+    }
+    return groups
 }
 
 /// Sums a list, fast for plain numbers.
@@ -364,13 +591,32 @@ extension Kernel {
                 guard case .normal(let n) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
                 return .normal(Normal(n.head, [c[1]] + n.args))
             },
-            Builtin("Insert", [], usage: "Insert[list, elem, n] inserts elem at position n.", examples: [("Insert[{a, b, c}, x, 2]", "{a, x, b, c}")]) { c in
-                guard c.count == 3, case .normal(let n) = c[0], let i = c[2].intValue else { return nil }
-                let k = i > 0 ? i - 1 : n.args.count + i + 1
-                guard k >= 0, k <= n.args.count else { c.message("ins", c[2], c[0]); return nil }
-                var args = n.args
-                args.insert(c[1], at: k)
-                return .normal(Normal(n.head, args))
+            Builtin("Insert", [], usage: "Insert[list, elem, n] inserts elem at position n (negative n counts from the end); Insert[expr, elem, {i, j, ...}] at that position inside expr; Insert[expr, elem, {{i1, ...}, {i2, ...}, ...}] at several positions of the original expr.", arity: .exactly(3), messages: ["psl": "Position specification `1` in `2` is not a machine-sized integer or a list of machine-sized integers."], examples: [("Insert[{a, b, c}, x, 2]", "{a, x, b, c}"), ("Insert[{a, b, c}, x, -1]", "{a, b, c, x}"), ("Insert[{a, b, c}, x, {2}]", "{a, x, b, c}"), ("Insert[{{a, b}, {c, d}}, x, {2, 1}]", "{{a, b}, {x, c, d}}"), ("Insert[{a, b, c}, x, {{1}, {3}}]", "{x, a, b, x, c}")]) { c in
+                var specs: [[Expr]]
+                if c[2].intValue != nil { specs = [[c[2]]] } else if let items = c[2].listItems, !items.isEmpty {
+                    specs = items.allSatisfy({ $0.isList }) ? items.map { $0.listItems ?? [] } : [items]
+                } else {
+                    c.message("psl", c[2], c.whole)
+                    return nil
+                }
+                // Each position resolved against the original expression first, so that inserting
+                // at one does not move the others; then the latest positions are done first.
+                var paths: [[Int]] = []
+                for spec in specs {
+                    guard let path = insertionPath(c[0], spec) else { c.message("ins", c[2].intValue != nil ? c[2] : .list(spec), c[0]); return nil }
+                    paths.append(path)
+                }
+                var e = c[0]
+                for path in paths.sorted(by: { $1.lexicographicallyPrecedes($0) }) {
+                    guard let next = modifying(e, at: path.dropLast(), { n in
+                        guard let k = path.last, k <= n.args.count else { return nil }
+                        var args = n.args
+                        args.insert(c[1], at: k)
+                        return Normal(n.head, args)
+                    }) else { c.message("ins", .list(specs[0]), c[0]); return nil }
+                    e = next
+                }
+                return e
             },
             Builtin("Delete", [], usage: "Delete[expr, n] deletes the element at position n; Delete[expr, {i, j, ...}] the part at that position; Delete[expr, {{i}, {j}, ...}] several parts; Delete[assoc, Key[k]] the entry of key k.", arity: .exactly(2), examples: [("Delete[{a, b, c}, 2]", "{a, c}"), ("Delete[<|a -> 1, b -> 2|>, Key[a]]", "<|b -> 2|>")]) { c in
                 // An association's entries by key (Key[k] or {Key[k]}) or by position.
@@ -424,8 +670,12 @@ extension Kernel {
                 guard let rules = ruleList(c[1]) else { return nil }
                 return try replaceParts(c[0], rules, c)
             },
-            Builtin("Join", [.flat, .oneIdentity], usage: "Join[list1, list2, ...] concatenates lists (or associations).", examples: [("Join[{a, b}, {c}]", "{a, b, c}")]) { c in
+            Builtin("Join", [.flat, .oneIdentity], usage: "Join[list1, list2, ...] concatenates lists (or associations); Join[list1, list2, ..., n] joins at level n: the lists' successive parts at level n - 1 are joined.", messages: ["dpth": "The lists in `2` are not deep enough to be joined at level `1`."], examples: [("Join[{a, b}, {c}]", "{a, b, c}"), ("Join[{{1}, {2}}, {{3}, {4}}, 2]", "{{1, 3}, {2, 4}}"), ("Join[{{1, 2}}, {{a, b}, {3, 4}}, 2]", "{{1, 2, a, b}, {3, 4}}")]) { c in
                 if c.args.isEmpty { return .list([]) }
+                if c.count >= 2, case .integer(let level) = c[c.count - 1], c.args.dropLast().allSatisfy({ !$0.isAtom }) {
+                    guard level >= 1 else { c.message("intp", c.whole, .integer(c.count)); return nil }
+                    return joinAt(Array(c.args.dropLast()), level, c)
+                }
                 if c.args.allSatisfy({ $0.asAssociation != nil }) {
                     var e: OrderedDictionary<Expr, Expr> = [:]
                     for a in c.args { for (k, v) in a.asAssociation?.entries ?? [:] { e[k] = v } }
@@ -446,10 +696,20 @@ extension Kernel {
                 guard c.count == 1, let ls = c[0].listItems else { return nil }
                 return .list(ls.flatMap { elements($0) })
             },
-            Builtin("Flatten", [], usage: "Flatten[list] flattens nested lists; Flatten[list, n] only n levels.", examples: [("Flatten[{a, {b, {c}}}]", "{a, b, c}")]) { c in
-                guard c.count >= 1, case .normal(let n) = c[0] else { return c.count >= 1 ? c[0] : nil }
-                let depth = c.count >= 2 ? (c[1].intValue ?? Int.max) : Int.max
-                return .normal(Normal(n.head, flatten(n.args, n.head, depth)))
+            Builtin("Flatten", [], usage: "Flatten[list] flattens nested lists; Flatten[list, n] only n levels; Flatten[list, n, h] flattens subexpressions with head h; Flatten[list, {{s11, s12, ...}, {s21, ...}, ...}] makes level i of the result from levels si1, si2, ... of list together (Flatten[m, {{2}, {1}}] transposes, ragged lists too).", arity: .between(1, 3), messages: ["flpi": "Levels to be flattened together in `1` should be lists of positive integers.", "flrep": "Level `1` specified in `2` should not be repeated.", "fldep": "Level `1` specified in `2` exceeds the levels, `3`, which can be flattened together in `4`."], examples: [("Flatten[{a, {b, {c}}}]", "{a, b, c}"), ("Flatten[{a, {b, {c}}}, 1]", "{a, b, {c}}"), ("Flatten[f[a, f[b, g[c]]], Infinity, f]", "f[a, b, g[c]]"), ("Flatten[{{1, 2}, {3, 4}}, {{2}, {1}}]", "{{1, 3}, {2, 4}}"), ("Flatten[{{1, 2, 3}, {4}, {5, 6}}, {{2}, {1}}]", "{{1, 4, 5}, {2, 6}, {3}}"), ("Flatten[{{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}, {{1, 3}, {2}}]", "{{1, 3}, {2, 4}, {5, 7}, {6, 8}}")]) { c in
+                guard case .normal(let n) = c[0] else { return c[0] }
+                let head = c.count == 3 ? c[2] : n.head
+                if c.count == 1 || c[1].isSymbol(Sym.Infinity) || c[1] == .call(Sym.DirectedInfinity, [.integer(1)]) {
+                    return .normal(Normal(n.head, flatten(n.args, head, .max)))
+                }
+                if let depth = c[1].intValue {
+                    guard depth >= 0 else { c.message("flpi", c[1]); return nil }
+                    return .normal(Normal(n.head, flatten(n.args, head, depth)))
+                }
+                guard let items = c[1].listItems else { c.message("flpi", c[1]); return nil }
+                let groups = items.map { $0.listItems ?? [$0] }.map { $0.map(\.intValue) }
+                guard groups.allSatisfy({ $0.allSatisfy { ($0 ?? 0) > 0 } }) else { c.message("flpi", c[1]); return nil }
+                return try flattenLevels(n, head, groups.map { $0.compactMap { $0 } }, c)
             },
             Builtin("Partition", [], usage: "Partition[list, n] splits list into sublists of length n (dropping any overhang); Partition[list, n, d] with offset d; Partition[list, n, d, {kL, kR}] puts the first element at position kL of the first sublist and the last at or after position kR of the last, padding cyclically with the list itself, or with x in Partition[list, n, d, k, x] (no padding with {}); Partition[matrix, {n1, n2}] gives blocks; Partition[list, UpTo[n]] keeps a shorter last sublist.", arity: .between(2, 5), messages: ["ilsmp": "Single or list of positive machine-size integers expected at position 2 of `1`."], examples: [("Partition[{a, b, c, d}, 2]", "{{a, b}, {c, d}}"), ("Partition[{a, b, c, d, e}, 2, 1, 1]", "{{a, b}, {b, c}, {c, d}, {d, e}, {e, a}}"), ("Partition[{a, b, c, d, e}, 2, 2, 1, x]", "{{a, b}, {c, d}, {e, x}}"), ("Partition[{{1, 2, 3, 4}, {5, 6, 7, 8}}, {2, 2}]", "{{{{1, 2}, {5, 6}}, {{3, 4}, {7, 8}}}}")]) { c in
                 guard case .normal(let l) = c[0] else { c.message("normal", .integer(1), c.whole); return nil }
@@ -478,12 +738,39 @@ extension Kernel {
                 guard let parts = partition(l.args, n, d, ends, padding), admits(parts.count * n, c) else { return nil }
                 return .list(parts.map { .normal(Normal(l.head, $0)) })
             },
-            Builtin("Transpose", [], usage: "Transpose[matrix] interchanges rows and columns.", messages: ["nmtx": "The first two levels of `1` cannot be transposed."], examples: [("Transpose[{{1, 2}, {3, 4}}]", "{{1, 3}, {2, 4}}")]) { c in
-                guard c.count >= 1, let rows = c[0].listItems else { return nil }
-                if rows.isEmpty { return c[0] }
-                let dims = dimensions(c[0])
-                guard dims.count >= 2 else { c.message("nmtx", c[0]); return nil }
-                return .list(transposeRows(rows).map { .list($0) })
+            Builtin("Transpose", [], usage: "Transpose[matrix] interchanges rows and columns (the first two levels of an array); Transpose[list, {n1, n2, ...}] puts level k of list at level nk of the result (a repeated nk takes a diagonal: Transpose[m, {1, 1}]); Transpose[list, k] cycles the levels k places to the right.", arity: .between(1, 2), messages: ["nmtx": "The first two levels of `1` cannot be transposed.", "perm": "`1` is not a valid permutation of the levels of `2`.", "tperm": "Cannot transpose the array `1` by `2`: the permutation is longer than the depth of the array.", "diagnl": "The levels that `1` puts together in `2` do not have the same length."], examples: [("Transpose[{{1, 2}, {3, 4}}]", "{{1, 3}, {2, 4}}"), ("Transpose[{{1, 2, 3}, {4, 5, 6}}, {2, 1}]", "{{1, 4}, {2, 5}, {3, 6}}"), ("Transpose[{{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}, {1, 3, 2}]", "{{{1, 3}, {2, 4}}, {{5, 7}, {6, 8}}}"), ("Transpose[{{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}, {2, 3, 1}]", "{{{1, 3}, {5, 7}}, {{2, 4}, {6, 8}}}"), ("Transpose[{{1, 2}, {3, 4}}, {1, 1}]", "{1, 4}")]) { c in
+                guard c[0].listItems != nil else { return nil }
+                let dims = listDimensions(c[0])
+                if c.count == 1 || c[1].listItems?.compactMap(\.intValue) == [2, 1] {
+                    guard let rows = c[0].listItems else { return nil }
+                    if rows.isEmpty { return c[0] }
+                    guard dims.count >= 2 else { c.message("nmtx", c[0]); return nil }
+                    return .list(transposeRows(rows).map { .list($0) })
+                }
+                // The permutation as a list: Transpose[a, k] cycles the levels (as
+                // RotateLeft[Range[depth], k] does).
+                var perm: [Int]
+                if let k = c[1].intValue, !dims.isEmpty {
+                    let d = dims.count
+                    let shift = (k % d + d) % d
+                    perm = (0..<d).map { ($0 + shift) % d + 1 }
+                } else if let items = c[1].listItems, items.allSatisfy({ ($0.intValue ?? 0) > 0 }) {
+                    perm = items.compactMap(\.intValue)
+                } else {
+                    c.message("perm", c[1], c[0])
+                    return nil
+                }
+                guard perm.count <= dims.count else { c.message("tperm", c[0], c[1]); return nil }
+                // Levels past the permutation keep their order, after the levels it makes.
+                let top = perm.max() ?? 0
+                guard perm.isEmpty || top <= perm.count && Set(perm) == Set(1...top) else { c.message("perm", c[1], c[0]); return nil }
+                perm += (perm.count..<dims.count).map { top + 1 + $0 - perm.count }
+                var out = [Int](repeating: -1, count: perm.max() ?? 0)
+                for (k, p) in perm.enumerated() {
+                    if out[p - 1] >= 0, out[p - 1] != dims[k] { c.message("diagnl", c[1], c[0]); return nil }
+                    out[p - 1] = dims[k]
+                }
+                return try transposed(c[0], perm, out, c)
             },
             Builtin("Reverse", [], usage: "Reverse[list] reverses the order of the elements.", arity: .atLeast(1), examples: [("Reverse[{1, 2, 3}]", "{3, 2, 1}")]) { c in
                 if case .association(let a) = c[0] {
@@ -544,7 +831,11 @@ extension Kernel {
                 }
                 return .ints(out)
             },
-            Builtin("Union", [.flat, .oneIdentity], usage: "Union[list1, list2, ...] gives the sorted distinct elements of all the lists.", examples: [("Union[{3, 1}, {2, 1}]", "{1, 2, 3}")]) { c in
+            Builtin("Union", [.flat, .oneIdentity], usage: "Union[list1, list2, ...] gives the sorted distinct elements of all the lists; Union[list1, ..., SameTest -> test] counts elements as the same when test gives True for them, keeping the first in sorted order.", examples: [("Union[{3, 1}, {2, 1}]", "{1, 2, 3}"), ("Union[{1, 2, 3, 4}, SameTest -> (Mod[#1, 2] == Mod[#2, 2] &)]", "{1, 2}")]) { c in
+                if let test = sameTest(c) {
+                    let all = try interruptiblySorted(c.args.dropLast().flatMap { elements($0) }, c, by: compareForSort)
+                    return .list(try distinct(all, test, c))
+                }
                 var seen = Set<Expr>()
                 var out: [Expr] = []
                 var pulse = Pulse(c)
@@ -568,18 +859,15 @@ extension Kernel {
                 for l in c.args.dropFirst() { s.subtract(elements(l)) }
                 return .list(try interruptiblySorted(Array(s), c, by: compareForSort))
             },
-            Builtin("DeleteDuplicates", [], usage: "DeleteDuplicates[list] removes repeated elements, keeping the first of each.", examples: [("DeleteDuplicates[{1, 2, 1, 3}]", "{1, 2, 3}")]) { c in
+            Builtin("DeleteDuplicates", [], usage: "DeleteDuplicates[list] removes repeated elements, keeping the first of each; DeleteDuplicates[list, test] counts e as a repeat of an earlier kept element k when test[k, e] gives True.", examples: [("DeleteDuplicates[{1, 2, 1, 3}]", "{1, 2, 3}"), ("DeleteDuplicates[{1, 2, 3, 4}, Mod[#1, 2] == Mod[#2, 2] &]", "{1, 2}")]) { c in
                 guard c.count >= 1, case .normal(let n) = c[0] else { return nil }
-                if c.count == 2 {
-                    var out: [Expr] = []
-                    for a in n.args where try !out.contains(where: { try c.apply(c[1], $0, a).isTrue }) { out.append(a) }
-                    return .normal(Normal(n.head, out))
-                }
+                if c.count == 2 { return .normal(Normal(n.head, try distinct(n.args, c[1], c))) }
                 var seen = Set<Expr>()
                 var pulse = Pulse(c)
                 return .normal(Normal(n.head, try n.args.filter { try pulse.beat(); return seen.insert($0).inserted }))
             },
-            Builtin("Tally", [], usage: "Tally[list] gives {element, count} pairs in order of first appearance.", arity: .atLeast(1), examples: [("Tally[{a, b, a}]", "{{a, 2}, {b, 1}}")]) { c in
+            Builtin("Tally", [], usage: "Tally[list] gives {element, count} pairs in order of first appearance; Tally[list, test] counts elements as the same when test[first, e] gives True, first being the first of its kind.", arity: .between(1, 2), examples: [("Tally[{a, b, a}]", "{{a, 2}, {b, 1}}"), ("Tally[{1, 2, 3, 4, 5}, Mod[#1, 2] == Mod[#2, 2] &]", "{{1, 3}, {2, 2}}")]) { c in
+                if c.count == 2 { return .list(try gathered(elements(c[0]), c[1], c).map { .list([$0[0], .integer($0.count)]) }) }
                 var counts: OrderedDictionary<Expr, Int> = [:]
                 var pulse = Pulse(c)
                 for e in elements(c[0]) {
@@ -614,7 +902,8 @@ extension Kernel {
                 guard !fs.isEmpty else { return nil }
                 return try group(items, fs[...])
             },
-            Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists.", arity: .atLeast(1), examples: [("Gather[{1, 2, 1, 3}]", "{{1, 1}, {2}, {3}}")]) { c in
+            Builtin("Gather", [], usage: "Gather[list] gathers identical elements into sublists, in order of first appearance; Gather[list, test] puts e with the first element of a sublist for which test[first, e] gives True.", arity: .between(1, 2), examples: [("Gather[{1, 2, 1, 3}]", "{{1, 1}, {2}, {3}}"), ("Gather[Range[6], Mod[#1, 3] == Mod[#2, 3] &]", "{{1, 4}, {2, 5}, {3, 6}}")]) { c in
+                if c.count == 2 { return .list(try gathered(elements(c[0]), c[1], c).map { .list($0) }) }
                 var groups: OrderedDictionary<Expr, [Expr]> = [:]
                 var pulse = Pulse(c)
                 for e in elements(c[0]) {
@@ -663,18 +952,29 @@ extension Kernel {
                     }
                     return .list(out)
                 }
-                guard let x = a.doubleValue, let y = b.doubleValue, let s = d.doubleValue, s != 0 else {
-                    c.message("range", c.whole)
-                    return nil
+                // The number of steps is the real number (b - a)/d rounded down, which holds for a
+                // symbolic start with a numeric difference too (Range[a, a + 3]); the elements are
+                // a + k d.
+                if d.isNumber, d.doubleValue == 0 { c.message("range", c.whole); return nil }
+                var steps: Double
+                if let x = a.doubleValue, let y = b.doubleValue, let s = d.doubleValue {
+                    steps = ((y - x) / s + 1e-12).rounded(.down)
+                } else {
+                    let span = try c.evaluate(.call(Sym.Times, [.call(Sym.Plus, [b, .call(Sym.Times, [.integer(-1), a])]), .call(Sym.Power, [d, .integer(-1)])]))
+                    guard let q = try span.doubleValue ?? c.evaluate(.call(Symbol.intern("N"), [span])).doubleValue else {
+                        c.message("range", c.whole)
+                        return nil
+                    }
+                    steps = span.isExactNumber ? q.rounded(.down) : (q + 1e-12).rounded(.down)
                 }
-                let steps = ((y - x) / s + 1e-12).rounded(.down)
                 if steps < 0 { return .list([]) }
                 guard steps.isFinite, steps < 50_000_000 else { c.message("range", c.whole); return nil }
                 let n = Int(steps) + 1
                 guard admits(n, c) else { return nil }
                 return .list(try (0..<n).map { k in
                     if k & 0xFFFFF == 0xFFFFF { try c.evaluator.checkInterrupt() }
-                    return Numbers.add(a, Numbers.multiply(d, .integer(k)) ?? .integer(0)) ?? a
+                    if let step = Numbers.multiply(d, .integer(k)), let v = Numbers.add(a, step) { return v }
+                    return try c.evaluate(.call(Sym.Plus, [a, .call(Sym.Times, [.integer(k), d])]))
                 })
             },
             Builtin("ConstantArray", [], usage: "ConstantArray[c, n] gives a list of n copies of c; ConstantArray[c, {n1, n2, ...}] a nested array.", arity: .exactly(2), examples: [("ConstantArray[0, 3]", "{0, 0, 0}")]) { c in
@@ -720,23 +1020,13 @@ extension Kernel {
                 }
                 return product
             },
-            Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums down to level n.", arity: .between(1, 2), examples: [("Total[{1, 2, 3}]", "6")]) { c in
+            Builtin("Total", [], usage: "Total[list] gives the sum of the elements; Total[list, n] sums at levels 1 through n; Total[list, {n}] at level n only; Total[list, {m, n}] at levels m through n; Total[list, -1] or Total[list, Infinity] sums everything.", arity: .between(1, 2), examples: [("Total[{1, 2, 3}]", "6"), ("Total[{{1, 2}, {3, 4}}]", "{4, 6}"), ("Total[{{1, 2}, {3, 4}}, 2]", "10"), ("Total[{{1, 2}, {3, 4}}, {2}]", "{3, 7}"), ("Total[{{1, 2}, {3, 4}}, {1, 2}]", "10"), ("Total[{{1, 2}, {3, 4}}, -1]", "10")]) { c in
                 if case .association(let a) = c[0] { return try total(Array(a.entries.values), c) }
                 if let sum = try packedTotal(c) { return sum }
                 guard let items = c[0].listItems else { return c.count == 1 && c[0].isNumber ? c[0] : nil }
-                if c.count == 2, let n = c[1].intValue, n > 1 {
-                    return try total(items.map { i in
-                        guard i.isList else { return i }
-                        return try c.evaluate(.call(c.symbol, [i, .integer(n - 1)]))
-                    }, c)
-                }
-                if c.count == 2, c[1].isSymbol(Sym.Infinity) || c[1].hasHead(Sym.DirectedInfinity) {
-                    var flat: [Expr] = []
-                    func collect(_ e: Expr) { if let i = e.listItems { i.forEach(collect) } else { flat.append(e) } }
-                    collect(c[0])
-                    return try total(flat, c)
-                }
-                return try total(items, c)
+                if c.count == 1 { return try total(items, c) }
+                guard let (lo, hi) = totalLevels(c[1], c[0]) else { c.message("level", c[1]); return nil }
+                return try totalAt(c[0], max(lo, 1), hi, c)
             },
             Builtin("PackedArrayQ", [], usage: "Developer`PackedArrayQ[expr] gives True if expr is a packed array (a list of machine numbers held as one block of them); PackedArrayQ[expr, type] also requires elements of type Integer or Real; PackedArrayQ[expr, type, rank] that rank.", arity: .between(1, 3), examples: [("Developer`PackedArrayQ[RandomReal[1, {2, 3}]]", "True"), ("Developer`PackedArrayQ[{1, 2}]", "False")]) { c in
                 guard case .normal(let n) = c[0], n.isPacked, let p = n.packedIfMade else { return .falseExpr }

@@ -351,9 +351,16 @@ private func compileRules(_ e: Expr, ignoreCase: Bool) -> [(StringPattern, Expr?
     return out
 }
 
-/// The value a rule's right side gives for a match.
-private func ruleValue(_ rhs: Expr, _ m: StringMatch, _ c: Call) throws -> Expr {
-    try c.evaluate(substitute(rhs, m.bindings))
+/// The value a rule's right side gives for a match: a string refers to the pattern's numbered
+/// groups (a RegularExpression's) as $1, $2, ...
+private func ruleValue(_ rhs: Expr, _ m: StringMatch, in s: String, _ c: Call) throws -> Expr {
+    let value = try c.evaluate(substitute(rhs, m.bindings))
+    guard case .string(var r) = value, m.nsRange.length > 0, r.contains("$"), !m.groups.isEmpty else { return value }
+    let ns = s as NSString
+    for (k, gr) in m.groups.enumerated().reversed() {
+        r = r.replacingOccurrences(of: "$\(k + 1)", with: gr.location == NSNotFound ? "" : ns.substring(with: gr))
+    }
+    return .string(r)
 }
 
 /// The positional arguments of a string builtin: those before its trailing `Overlaps`/`IgnoreCase`
@@ -403,14 +410,14 @@ extension Kernel {
                         "innf": "Non-negative integer or Infinity expected at position `2` in `1`."]
         let overlapsOff: [(String, Expr)] = [("IgnoreCase", .falseExpr), ("Overlaps", .falseExpr)]
         return [
-            Builtin("StringCases", [], usage: "StringCases[s, patt] gives the substrings of s that match the string pattern patt; StringCases[s, lhs -> rhs] gives rhs for each match, with the pattern's names bound; StringCases[s, patt, n] the first n. Options Overlaps and IgnoreCase.", arity: .between(2, 3), options: overlapsOff, messages: messages, examples: [("StringCases[\"abcab\", \"ab\"]", "{ab, ab}"), ("StringCases[\"a1b22c333\", x : DigitCharacter .. :> ToExpression[x]]", "{1, 22, 333}"), ("StringCases[\"aaaa\", \"aa\", Overlaps -> True]", "{aa, aa, aa}")]) { c in
+            Builtin("StringCases", [], usage: "StringCases[s, patt] gives the substrings of s that match the string pattern patt; StringCases[s, lhs -> rhs] gives rhs for each match, with the pattern's names bound; StringCases[s, patt, n] the first n. Options Overlaps and IgnoreCase.", arity: .between(2, 3), options: overlapsOff, messages: messages, examples: [("StringCases[\"abcab\", \"ab\"]", "{ab, ab}"), ("StringCases[\"a1b22c333\", x : DigitCharacter .. :> ToExpression[x]]", "{1, 22, 333}"), ("StringCases[\"aaaa\", \"aa\", Overlaps -> True]", "{aa, aa, aa}"), ("StringCases[\"abc\", RegularExpression[\"(a)(b)\"] -> \"$2$1\"]", "{ba}")]) { c in
                 let n = positionalCount(c)
                 guard n >= 2, let limit = limitArgument(c, 2, count: n),
                       let rules = compileRules(c[1], ignoreCase: c.option("IgnoreCase", .falseExpr).isTrue) else { return nil }
                 let overlaps = !c.option("Overlaps", .falseExpr).isSymbol(Sym.False)
                 return try mapStrings(c, tag: "strse") { s in
                     .list(try scanMatches(rules.map(\.0), in: s, overlaps: overlaps, limit: limit, c.evaluator).map { i, m in
-                        if let rhs = rules[i].1 { return try ruleValue(rhs, m, c) }
+                        if let rhs = rules[i].1 { return try ruleValue(rhs, m, in: s, c) }
                         return .string(String(s[m.range]))
                     })
                 }
@@ -424,20 +431,12 @@ extension Kernel {
                     return nil
                 }
                 return try mapStrings(c, tag: "strse") { s in
-                    let ns = s as NSString
                     var pieces: [Expr] = []
                     var text = ""
                     var pos = s.startIndex
                     for (i, m) in try scanMatches(rules.map(\.0), in: s, overlaps: false, limit: limit, c.evaluator) {
                         text += s[pos..<m.range.lowerBound]
-                        var value = try ruleValue(rules[i].1 ?? .null, m, c)
-                        if case .string(var r) = value, m.nsRange.length > 0, r.contains("$"), !m.groups.isEmpty {
-                            // RegularExpression replacements refer to groups as $1, $2, ...
-                            for (k, gr) in m.groups.enumerated().reversed() {
-                                r = r.replacingOccurrences(of: "$\(k + 1)", with: gr.location == NSNotFound ? "" : ns.substring(with: gr))
-                            }
-                            value = .string(r)
-                        }
+                        let value = try ruleValue(rules[i].1 ?? .null, m, in: s, c)
                         if let v = value.asString { text += v } else {
                             if !text.isEmpty { pieces.append(.string(text)); text = "" }
                             pieces.append(value)
@@ -485,7 +484,7 @@ extension Kernel {
                     var last = s.startIndex
                     for (i, m) in try scanMatches(rules.map(\.0), in: s, overlaps: false, limit: limit == .max ? .max : limit - 1, c.evaluator) where m.nsRange.length > 0 {
                         parts.append(.string(String(s[last..<m.range.lowerBound])))
-                        if let rhs = rules[i].1 { parts.append(try ruleValue(rhs, m, c)) }
+                        if let rhs = rules[i].1 { parts.append(try ruleValue(rhs, m, in: s, c)) }
                         last = m.range.upperBound
                     }
                     parts.append(.string(String(s[last...])))

@@ -101,6 +101,7 @@ enum StandardLibraryExamples {
         ("LengthWhile[{1, 2, 5, 1}, # < 3 &]", "2"), ("TakeWhile[{1, 2, 5, 1}, # < 3 &]", "{1, 2}"),
         ("Precision[1.5] === MachinePrecision", "True"), ("Round[$MachinePrecision]", "16"),
         ("SelectFirst[{1, 4, 6, 7}, EvenQ]", "4"), ("StringDelete[\"abcabc\", \"b\"]", "acac"),
+        ("StringDelete[\"aAbB\", \"a\", IgnoreCase -> True]", "bB"),
         // associations.nets
         ("KeyValueMap[f, <|a -> 1, b -> 2|>]", "{f[a, 1], f[b, 2]}"), ("KeyValueMap[f, {a -> 1}]", "{f[a, 1]}"),
         ("AssociationMap[StringLength, {\"ab\", \"c\"}]", "<|ab -> 2, c -> 1|>"),
@@ -121,7 +122,11 @@ enum StandardLibraryExamples {
         ("Counts[{a, b, a}]", "<|a -> 2, b -> 1|>"), ("CountsBy[{1, 2, 3}, OddQ]", "<|True -> 2, False -> 1|>"),
         ("GatherBy[{1, 2, 3, 4}, EvenQ]", "{{1, 3}, {2, 4}}"), ("DeleteDuplicatesBy[{1, 2, 3, 4}, EvenQ]", "{1, 2}"),
         ("DeleteMissing[{1, Missing[], 2}]", "{1, 2}"), ("DeleteMissing[<|a -> Missing[], b -> 1|>]", "<|b -> 1|>"),
-        ("Pick[{a, b, c}, {True, False, True}]", "{a, c}"),
+        ("Pick[{a, b, c}, {True, False, True}]", "{a, c}"), ("Pick[{{1, 2}, {3, 4}}, {{True, False}, {False, True}}]", "{{1}, {4}}"),
+        ("Pick[{{1, 2}, {3, 4}}, {{1, 0}, {0, 1}}, 1]", "{{1}, {4}}"), ("Pick[{{1, 2}, {3, 4}}, {True, {False, True}}]", "{{1, 2}, {4}}"),
+        ("RotateLeft[{{1, 2, 3}, {4, 5, 6}}, {1, 1}]", "{{5, 6, 4}, {2, 3, 1}}"), ("RotateRight[{{1, 2, 3}, {4, 5, 6}}, {1, 1}]", "{{6, 4, 5}, {3, 1, 2}}"),
+        ("Tr[{{1, 2}, {3, 4}}]", "5"), ("Tr[{{1, 2}, {3, 4}}, List]", "{1, 4}"), ("Tr[{1, 2, 3}]", "6"),
+        ("Tr[{{1, 2, 3}, {4, 5, 6}}]", "6"), ("Tr[{{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}, List, 2]", "{{1, 2}, {7, 8}}"),
         ("ArrayDepth[{{1, 2}, {3, 4}}]", "2"), ("ArrayDepth[{{1, 2}, {3}}]", "1"), ("ArrayDepth[x]", "0"),
         ("MaximalBy[{-3, 1, 2, 3}, Abs]", "{-3, 3}"), ("MinimalBy[{-3, 1, 2, -1}, Abs]", "{1, -1}"),
         // statistics.nets
