@@ -3,14 +3,15 @@ import Resources
 
 /// Fills the slots `#`, `#n`, `#name`, `##` of a pure function's body, leaving nested slot
 /// functions alone (their slots are their own).
-func fillSlots(_ body: Expr, _ args: [Expr]) -> Expr? {
+func fillSlots(_ body: Expr, _ args: [Expr], function: Expr? = nil) -> Expr? {
     var failed = false
     func go(_ e: Expr) -> [Expr] {
         guard case .normal(let n) = e else { return [e] }
         if case .symbol(let h) = n.head {
             if h === Sym.Slot, n.args.count == 1 {
                 if let k = n.args[0].asInt {
-                    if k == 0 { return [.call(Sym.Function, args)] }
+                    // #0 is the function itself (a pure function can call itself through it).
+                    if k == 0 { return [function ?? .call(Sym.Function, [body])] }
                     guard k >= 1, k <= args.count else { failed = true; return [e] }
                     return [args[k - 1]]
                 }
@@ -45,7 +46,7 @@ private func applyFunction(_ c: Call) throws -> Expr? {
     let args = c.args
     // Function[Null, body] is a pure function with slots, like body &.
     if f.args.count == 1 || f.args[0].isNull {
-        guard let r = fillSlots(f.args[f.args.count == 1 ? 0 : 1], args) else {
+        guard let r = fillSlots(f.args[f.args.count == 1 ? 0 : 1], args, function: c.head) else {
             c.evaluator.messages.issue(Symbol.intern("Function"), "slotn", [c.whole])
             return nil
         }

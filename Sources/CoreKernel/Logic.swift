@@ -9,6 +9,15 @@ func comparable(_ e: Expr) -> Double? {
     return nil
 }
 
+/// Whether two numeric quantities (`Sqrt[2]`, `Pi/2`, numbers) are equal, by their machine
+/// values as `==` compares reals: `Sqrt[2] == 0` is False; nil unless both are numeric and real.
+func numericEquality(_ a: Expr, _ b: Expr, _ c: Call) throws -> Bool? {
+    let numericQ = Symbol.intern("NumericQ"), n = Symbol.intern("N")
+    guard try c.evaluate(.call(numericQ, [a])).isTrue, try c.evaluate(.call(numericQ, [b])).isTrue,
+          let x = try c.evaluate(.call(n, [a])).doubleValue, let y = try c.evaluate(.call(n, [b])).doubleValue else { return nil }
+    return equality(.real(x), .real(y))
+}
+
 /// Whether two expressions are equal as `==` decides: True, False, or undecided (nil).
 func equality(_ a: Expr, _ b: Expr) -> Bool? {
     if a.isNumber && b.isNumber {
@@ -111,7 +120,7 @@ extension Kernel {
                 if c.count < 2 { return .trueExpr }
                 var undecided = false
                 for i in 0..<(c.count - 1) {
-                    guard let r = equality(c[i], c[i + 1]) else { undecided = true; continue }
+                    guard let r = try equality(c[i], c[i + 1]) ?? numericEquality(c[i], c[i + 1], c) else { undecided = true; continue }
                     if !r { return .falseExpr }
                 }
                 return undecided ? nil : .trueExpr
@@ -232,7 +241,7 @@ extension Kernel {
             sign("NonPositive", "NonPositive[x] gives True if x is a non-positive number, False if it is another number; it stays unevaluated for a symbolic x.", examples: [("NonPositive[1]", "False")]) { $0 <= 0 },
             predicate("StringQ", "StringQ[expr] gives True if expr is a string.", examples: [("StringQ[\"a\"]", "True")]) { $0.asString != nil },
             predicate("ListQ", "ListQ[expr] gives True if the head of expr is List.", examples: [("ListQ[{1}]", "True")]) { $0.isList },
-            predicate("AtomQ", "AtomQ[expr] gives True if expr cannot be subdivided.", examples: [("AtomQ[x]", "True")]) { $0.isAtom && $0.compound == nil },
+            predicate("AtomQ", "AtomQ[expr] gives True if expr cannot be subdivided (numbers, complex numbers included, strings and symbols).", examples: [("AtomQ[x]", "True"), ("AtomQ[1 + I]", "True")]) { ($0.isAtom && $0.compound == nil) || ComplexNumbers.isComplex($0) },
             predicate("AssociationQ", "AssociationQ[expr] gives True if expr is an association.", examples: [("AssociationQ[<|a -> 1|>]", "True")]) { $0.asAssociation != nil },
             predicate("MissingQ", "MissingQ[expr] gives True if expr has head Missing.", examples: [("MissingQ[Missing[]]", "True")]) { $0.hasHead(Sym.Missing) },
             predicate("FailureQ", "FailureQ[expr] gives True if expr is $Failed or a Failure.", examples: [("FailureQ[$Failed]", "True")]) { $0.isSymbol(Sym.Failed) || $0.hasHead(Symbol.intern("Failure")) },

@@ -196,7 +196,10 @@ extension Kernel {
                 guard c.count >= 1 else { return nil }
                 return .string(OutputForm.string(c[0]))
             },
-            Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it.", arity: .atLeast(1), messages: ["sntx": "Invalid syntax in or before `1`."], examples: [("ToExpression[\"1 + 2\"]", "3")]) { c in
+            Builtin("ToExpression", [], usage: "ToExpression[s] parses the string s and evaluates it; ToExpression[{s1, s2, ...}] each of them.", arity: .atLeast(1), messages: ["sntx": "Invalid syntax in or before `1`."], examples: [("ToExpression[\"1 + 2\"]", "3"), ("ToExpression[{\"1\", \"2 + 3\"}]", "{1, 5}")]) { c in
+                if let items = c[0].listItems, items.allSatisfy({ $0.asString != nil }) {
+                    return .list(items.map { .call(c.symbol, [$0] + Array(c.args.dropFirst())) })
+                }
                 guard let s = c[0].asString else { return c[0] }
                 do {
                     // Parsing a long string takes seconds: on a thread of its own, so Ctrl-C returns at once.

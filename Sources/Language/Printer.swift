@@ -273,8 +273,24 @@ public struct Printer {
             return binary(a[0], " /@ ", a[1], Prec.map, right: true)
         case ("Apply", 2):
             return binary(a[0], " @@ ", a[1], Prec.map, right: true)
+        case ("Apply", 3) where a[2] == .list([.integer(1)]):
+            return binary(a[0], " @@@ ", a[1], Prec.map, right: true)
+        case ("MapAll", 2):
+            return binary(a[0], " //@ ", a[1], Prec.map, right: true)
+        case ("PreIncrement", 1):
+            return Piece(text: "++" + paren(render(a[0]), Prec.increment + 1), prec: Prec.increment)
+        case ("PreDecrement", 1):
+            return Piece(text: "--" + paren(render(a[0]), Prec.increment + 1), prec: Prec.increment)
+        case ("Factorial2", 1):
+            return Piece(text: paren(render(a[0]), Prec.factorial + 1) + "!!", prec: Prec.factorial)
+        case ("Unset", 1):
+            return Piece(text: paren(render(a[0]), Prec.set + 1) + " =.", prec: Prec.set)
+        case ("UpSet", 2): return binary(a[0], " ^= ", a[1], Prec.set, right: true)
+        case ("UpSetDelayed", 2): return binary(a[0], " ^:= ", a[1], Prec.set, right: true)
         case ("AddTo", 2): return binary(a[0], " += ", a[1], Prec.addTo, right: true)
         case ("SubtractFrom", 2): return binary(a[0], " -= ", a[1], Prec.addTo, right: true)
+        case ("TimesBy", 2): return binary(a[0], " *= ", a[1], Prec.addTo, right: true)
+        case ("DivideBy", 2): return binary(a[0], " /= ", a[1], Prec.addTo, right: true)
         case ("Composition", 2...): return infix(a, form == .output ? "@*" : " @* ", Prec.composition)
         case ("RightComposition", 2...): return infix(a, form == .output ? "/*" : " /* ", Prec.composition)
         default:

@@ -70,6 +70,17 @@ extension KernelSuite {
             ("(-8)^(1/3)", "2*(-1)^(1/3)"),
             ("72^(1/3)", "2*3^(2/3)"),
             ("2^(5/3)", "2*2^(2/3)"),
+            ("x = 1; Block[{x}, x]", "x"),
+            ("If[#1 <= 1, 1, #1 #0[#1 - 1]] &[5]", "120"),
+            ("Sqrt[2] == 0", "False"),
+            ("Sqrt[2]/2 == 1/Sqrt[2]", "True"),
+            ("Normalize[{1, 1}]", "{1/Sqrt[2], 1/Sqrt[2]}"),
+            ("Cross[{a1, a2, a3}, {b1, b2, b3}]", "{-(a3*b2) + a2*b3, a3*b1 - a1*b3, -(a2*b1) + a1*b2}"),
+            ("AtomQ[1 + I]", "True"),
+            ("ToExpression[{\"1\", \"2 + 3\"}]", "{1, 5}"),
+            ("Hold[a @@@ b]", "Hold[a @@@ b]"),
+            ("Hold[++x; --y; x *= 2; y /= 2; z =.]", "Hold[++x; --y; x *= 2; y /= 2; z =.]"),
+            ("Hold[f //@ x; a ^= b; a ^:= b; a!!]", "Hold[f //@ x; a ^= b; a ^:= b; a!!]"),
         ])
         func conformance(_ input: String, _ expected: String) {
             #expect(eval("ToString[(" + input + "), InputForm]") == expected, "\(input)")

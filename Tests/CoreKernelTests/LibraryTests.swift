@@ -13,6 +13,7 @@ enum LibraryExamples {
         ("KeyUnion[{<|a -> 1|>, <|b -> 2|>}]", "{<|a -> 1, b -> Missing[KeyAbsent, b]|>, <|a -> Missing[KeyAbsent, a], b -> 2|>}"),
         ("JoinAcross[{<|\"a\" -> 1, \"b\" -> 2|>}, {<|\"a\" -> 1, \"c\" -> 5|>}, \"a\"]", "{<|a -> 1, b -> 2, c -> 5|>}"),
         ("FilterRules[{a -> 1, b -> 2, c -> 3}, {a, c}]", "{a -> 1, c -> 3}"),
+        ("Cross[{1, 2, 3}, {4, 5, 6}]", "{-3, 6, -3}"),
         ("Nand[True, False]", "True"),
         ("Nor[False, False]", "True"),
         ("Equivalent[False, False]", "True"),
