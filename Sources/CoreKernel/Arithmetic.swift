@@ -174,6 +174,7 @@ private func times(_ c: Call) throws -> Expr? {
             }
         }
     }
+    if !hasReal, let n = number { number = absorbRootBases(n, &powers) }
     var out: [Expr] = []
     if let n = number, !(Numbers.isOne(n) && n.isExactNumber && !powers.isEmpty) { out.append(n) }
     for (b, e) in powers {
@@ -188,6 +189,23 @@ private func times(_ c: Call) throws -> Expr? {
     }
     if out == args { return nil }
     return .call(Sym.Times, out)
+}
+
+/// A rational coefficient shares its factors with roots of integers, as Wolfram normalises them:
+/// `Sqrt[2]/2` is `1/Sqrt[2]`, `2/Sqrt[2]` is `Sqrt[2]`, `3^(2/3)/3` is `3^(-1/3)`; `2 Sqrt[2]` stays.
+private func absorbRootBases(_ number: Expr, _ powers: inout OrderedDictionary<Expr, Expr>) -> Expr {
+    guard var (num, den) = Numbers.fraction(number) else { return number }
+    var changed = false
+    for (b, e) in powers {
+        guard case .rational(let r) = e, let (p, one) = Numbers.fraction(b), one == 1, p > 1 else { continue }
+        if r.numerator > 0, den % p == 0, let e1 = Numbers.add(e, .integer(-1)) {
+            den /= p; powers[b] = e1; changed = true
+        } else if r.numerator < 0, num % p == 0, let e1 = Numbers.add(e, .integer(1)) {
+            num /= p; powers[b] = e1; changed = true
+        }
+    }
+    guard changed else { return number }
+    return Numbers.rational(num, den) ?? number
 }
 
 private func power(_ c: Call) throws -> Expr? {
@@ -224,6 +242,7 @@ private func power(_ c: Call) throws -> Expr? {
     if case .integer(0) = b { return .integer(1) }
     if case .integer(1) = b { return a }
     if case .integer(1) = a { return .integer(1) }
+    if case .real(let y) = b, a.isSymbol(Sym.E) { return .real(Foundation.exp(y)) }  // correctly rounded, unlike pow(e, y)
     if case .real(let y) = b, case .symbol(let s) = a, let v = constantValues[s] { return .real(pow(v, y)) }
     if case .bigReal(let y) = b, a.isSymbol(Sym.E) { return BigRealMath.exp(y).map { .bigReal($0) } }
     if case .bigReal(let y) = b, case .symbol(let s) = a, let v = constantValue(s, precision: y.precision + 10) {
@@ -401,6 +420,10 @@ func numericValue(_ e: Expr) -> Expr {
     case .normal(let n):
         if n.head.isSymbol(Sym.Rule) || n.head.isSymbol(Sym.RuleDelayed) {
             return .normal(Normal(n.head, [n.args[0]] + n.args.dropFirst().map(numericValue)))
+        }
+        // E^x keeps its base, so that it evaluates by exp (pow(2.718..., 10.) is off by ulps).
+        if n.head.isSymbol(Sym.Power), n.args.count == 2, n.args[0].isSymbol(Sym.E) {
+            return .normal(Normal(n.head, [n.args[0], numericValue(n.args[1])]))
         }
         return .normal(Normal(n.head, n.args.map(numericValue)))
     case .association(let a):
@@ -653,9 +676,19 @@ extension Kernel {
                 if let r = valuesOfAssociations(c) { return r }
                 return try extremum(c, sign: -1)
             },
-            Builtin("Clip", [.protected], usage: "Clip[x] clips x to -1..1; Clip[x, {min, max}] to min..max.", arity: .between(1, 2), examples: [("Clip[{-2, 0.5, 3}]", "{-1, 0.5, 1}")]) { c in
+            Builtin("Rational", [.protected], usage: "Rational is the head of exact fractions; Rational[n, d] with integers n and d gives n/d in lowest terms.", arity: .exactly(2), examples: [("Rational[4, 6]", "2/3"), ("Head[1/2]", "Rational")]) { c in
+                guard let (n, one) = Numbers.fraction(c[0]), one == 1, let (d, one2) = Numbers.fraction(c[1]), one2 == 1 else { return nil }
+                if d == 0 {
+                    c.evaluator.messages.issue(Sym.Power, "infy", [Expr(Sym.HoldForm, .call(Sym.Power, [c[1], .integer(-1)]))])
+                    return n == 0 ? .symbol(Sym.Indeterminate) : Expr(Sym.DirectedInfinity)
+                }
+                return Numbers.rational(n, d)
+            },
+            Builtin("Clip", [.protected], usage: "Clip[x] clips x to -1..1; Clip[x, {min, max}] to min..max; Clip[x, {min, max}, {vmin, vmax}] gives vmin below min and vmax above max.", arity: .between(1, 3), examples: [("Clip[{-2, 0.5, 3}]", "{-1, 0.5, 1}"), ("Clip[{1, 5}, {2, 4}, {a, b}]", "{a, b}")]) { c in
                 var lo: Expr = .integer(-1), hi: Expr = .integer(1)
-                if c.count == 2, let b = c[1].listItems, b.count == 2 { lo = b[0]; hi = b[1] }
+                if c.count >= 2 { guard let b = c[1].listItems, b.count == 2 else { return nil }; lo = b[0]; hi = b[1] }
+                var below = lo, above = hi
+                if c.count == 3 { guard let v = c[2].listItems, v.count == 2 else { return nil }; below = v[0]; above = v[1] }
                 func clip(_ x: Expr) -> Expr? {
                     if let items = x.listItems {
                         var out: [Expr] = []
@@ -663,7 +696,7 @@ extension Kernel {
                         return .list(out)
                     }
                     guard let a = Numbers.compare(x, lo), let b = Numbers.compare(x, hi) else { return nil }
-                    return a < 0 ? lo : (b > 0 ? hi : x)
+                    return a < 0 ? below : (b > 0 ? above : x)
                 }
                 return clip(c[0])
             },

@@ -60,17 +60,25 @@ extension Kernel {
                 guard let a = asAssociation(c[0]) else { return nil }
                 return .list(Array(a.entries.values))
             },
-            Builtin("Lookup", [], usage: "Lookup[assoc, key] gives the value for key, or Missing[\"KeyAbsent\", key]; Lookup[assoc, key, default]; keys may be a list.", arity: .between(2, 3), messages: ["invrl": "The argument `1` is not a valid Association or a list of rules."], examples: [("Lookup[<|a -> 1|>, b, 0]", "0")]) { c in
+            Builtin("Lookup", [.holdRest], usage: "Lookup[assoc, key] gives the value for key, or Missing[\"KeyAbsent\", key]; Lookup[assoc, key, default] gives default (evaluated only then) when key is absent; Lookup[assoc, keys, default, h] wraps each value in h; keys may be a list.", arity: .between(2, 4), messages: ["invrl": "The argument `1` is not a valid Association or a list of rules."], examples: [("Lookup[<|a -> 1|>, b, 0]", "0"), ("Lookup[<|a -> 1 + 1|>, a, Print[x]]", "2")]) { c in
+                let key = try c.evaluate(c[1])
+                let rest = Array(c.args.dropFirst(2))
                 if let items = c[0].listItems, !items.isEmpty, items.allSatisfy({ $0.asAssociation != nil }) {
-                    return .list(items.map { .call(c.symbol, [$0] + c.args.dropFirst()) })
+                    return .list(items.map { .call(c.symbol, [$0, key] + rest) })
                 }
                 guard let a = asAssociation(c[0]) else { c.message("invrl", c[0]); return nil }
+                let wrap = c.count == 4 ? try c.evaluate(c[3]) : nil
+                var fallback: Expr?  // the default, evaluated once and only when a key is absent
                 func one(_ k: Expr) throws -> Expr {
-                    if let v = a.entries[keyOf(k)] { return v }
-                    return c.count == 3 ? try c.evaluate(c[2]) : .missing("KeyAbsent", keyOf(k))
+                    if let v = a.entries[keyOf(k)] { return wrap.map { .call($0, [v]) } ?? v }
+                    guard c.count >= 3 else { return .missing("KeyAbsent", keyOf(k)) }
+                    if let d = fallback { return d }
+                    let d = try c.evaluate(c[2])
+                    fallback = d
+                    return d
                 }
-                if let ks = c[1].listItems { return .list(try ks.map(one)) }
-                return try one(c[1])
+                if let ks = key.listItems { return .list(try ks.map(one)) }
+                return try one(key)
             },
             Builtin("KeyExistsQ", [], usage: "KeyExistsQ[assoc, key] gives True if key is in assoc.", examples: [("KeyExistsQ[<|a -> 1|>, a]", "True")]) { c in
                 guard c.count == 2, let a = asAssociation(c[0]) else { return nil }

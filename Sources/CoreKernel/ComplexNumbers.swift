@@ -76,13 +76,18 @@ enum ComplexNumbers {
         [.integer(1), i, .integer(-1), .call(Sym.Complex, [.integer(0), .integer(-1)])][((k % 4) + 4) % 4]
     }
 
-    /// `E^(r I Pi)` at twelfths of Pi where Cos and Sin are exact: `Exp[I Pi]` is -1.
+    /// `E^(r I Pi)` at quarter turns, as Wolfram evaluates it: `Exp[I Pi]` is -1, `Exp[I Pi/2]` is I;
+    /// other angles stay (`E^((I/3)*Pi)`; ExpToTrig or ComplexExpand expand them).
     static func exponentialOfImaginaryPi(_ w: Expr) -> Expr? {
         guard w.hasHead(Sym.Times), w.args.count == 2, w.args[1].isSymbol(Sym.Pi), let (re, im) = parts(w.args[0]),
               re == .integer(0), im.isExactNumber else { return nil }
-        let angle = Expr.call(Sym.Times, [im, .symbol(Sym.Pi)])
-        guard Trigonometry.twelfths(angle) != nil, let c = Trigonometry.cos(angle), let s = Trigonometry.sin(angle) else { return nil }
-        return .call(Sym.Plus, [c, .call(Sym.Times, [i, s])])
+        let halves: Int
+        switch im {
+        case .integer(let k): halves = 2 &* k
+        case .rational(let r) where r.denominator == 2: guard let n = Int(exactly: r.numerator) else { return nil }; halves = n
+        default: return nil
+        }
+        return iPower(halves % 4)
     }
 }
 

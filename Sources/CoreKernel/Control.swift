@@ -237,8 +237,6 @@ extension Kernel {
             Builtin("CompoundExpression", [.holdAll], usage: "expr1; expr2; ... evaluates the expressions in turn, giving the last result.", examples: [("x = 1; x + 1", "2")]) { c in
                 var last: Expr = .null
                 for a in c.args { last = try c.evaluate(a) }
-                // The last value is the result as it is (`x = 1; Block[{x}, x]` is x).
-                c.evaluator.resultIsFinal = true
                 return last
             },
             Builtin("If", [.holdRest], usage: "If[cond, t, f] gives t if cond is True and f if it is False; If[cond, t, f, u] gives u if cond is neither.", arity: .between(2, 4), examples: [("If[1 < 2, yes, no]", "yes")]) { c in
@@ -350,7 +348,7 @@ extension Kernel {
                 }
                 return fresh(c[0])
             },
-            Builtin("Block", [.holdAll], usage: "Block[{x, y = v, ...}, body] evaluates body with the values of x, y... localized; its result is not evaluated again outside.", arity: .exactly(2), examples: [("x = 1; Block[{x = 5}, x + 1]", "6"), ("x = 1; Block[{x}, x]", "x")]) { c in
+            Builtin("Block", [.holdAll], usage: "Block[{x, y = v, ...}, body] evaluates body with the values of x, y... localized; its result is evaluated again outside, as every result is (x = 7; Block[{x}, x] gives 7).", arity: .exactly(2), examples: [("x = 1; Block[{x = 5}, x + 1]", "6"), ("x = 7; Block[{x}, Hold[x]]", "Hold[x]")]) { c in
                 guard let vars = localVariables(c[0], c) else { return nil }
                 var values: [(Symbol, Expr?)] = []
                 for (s, v) in vars { values.append((s, try v.map { try c.evaluate($0) })) }
@@ -369,9 +367,7 @@ extension Kernel {
                     if !s.downValues.isEmpty { s.downValues = [] }
                     if !s.exactDownValues.isEmpty { s.exactDownValues = [:] }
                 }
-                let value = try c.evaluate(c[1])
-                c.evaluator.resultIsFinal = true
-                return value
+                return try c.evaluate(c[1])
             },
             Builtin("With", [.holdAll], usage: "With[{x = v, ...}, body] substitutes the values for x... in body, then evaluates it; x := v substitutes v unevaluated; With[{x = v}, {y = ...}, body] nests, each list seeing the ones before it.", arity: .atLeast(2), examples: [("With[{x = 3}, x^2]", "9"), ("With[{x := 1 + 1}, Hold[x]]", "Hold[1 + 1]"), ("With[{x = 1}, {y = x + 1}, x + y]", "3")]) { c in
                 if c.count > 2 { return .call(c.symbol, [c[0], .call(c.symbol, Array(c.args.dropFirst()))]) }

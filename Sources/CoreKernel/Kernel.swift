@@ -94,7 +94,7 @@ public final class Kernel {
             Kernel.install(library)
             loadStandardLibrary(library)
             Kernel.protect(library)
-            Symbol.sealSystem()
+            Symbol.sealSystem { Spelling.wolframNames.contains($0) }
         }
         Kernel.installLock.unlock()
         session.run { setSessionSymbols() }

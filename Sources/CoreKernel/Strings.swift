@@ -216,12 +216,16 @@ extension Kernel {
                     return .failed
                 }
             },
-            Builtin("IntegerString", [.listable], usage: "IntegerString[n] gives the digits of n; IntegerString[n, b] in base b; IntegerString[n, b, len] padded with zeros.", examples: [("IntegerString[255, 16]", "ff")]) { c in
+            Builtin("IntegerString", [.listable], usage: "IntegerString[n] gives the digits of n; IntegerString[n, b] in base b; IntegerString[n, b, len] padded with zeros or cut to its last len digits.", examples: [("IntegerString[255, 16]", "ff"), ("IntegerString[123456, 10, 3]", "456")]) { c in
                 guard c.count >= 1, let n = c[0].bigIntValue else { return nil }
                 let base = c.count >= 2 ? (c[1].intValue ?? 10) : 10
                 guard base >= 2, base <= 36 else { return nil }
                 var s = String(n.magnitude, radix: base)
-                if c.count == 3, let len = c[2].intValue, s.count < len { s = String(repeating: "0", count: len - s.count) + s }
+                // Padded with zeros on the left, or cut to its last len digits.
+                if c.count == 3 {
+                    guard let len = c[2].intValue, len >= 0, len <= 1 << 20 else { return nil }
+                    s = s.count < len ? String(repeating: "0", count: len - s.count) + s : String(s.suffix(len))
+                }
                 return .string(s)
             },
             Builtin("ToCharacterCode", [.listable], usage: "ToCharacterCode[s] gives the Unicode code points of s.", examples: [("ToCharacterCode[\"AB\"]", "{65, 66}")]) { c in

@@ -415,11 +415,6 @@ public final class Evaluator {
     /// returns, so an interrupted Classify gives `$Aborted`, not `$Failed` and a message.
     public var caughtFlow: ControlFlow?
 
-    /// Set by a builtin whose result is already its value and must not be evaluated again
-    /// (Block's body is evaluated with the local values; its result, `x`, is not evaluated again
-    /// once x has its outer value back).
-    public var resultIsFinal = false
-
     /// Calls a builtin, then rethrows a control flow it caught.
     private func call(_ builtin: (Call) throws -> Expr?, _ expr: Normal) throws -> Expr? {
         let r = try builtin(Call(evaluator: self, expr: expr))
@@ -561,12 +556,8 @@ public final class Evaluator {
                 return d.delayed ? try evaluateBody(d.rhs) : .rewritten(d.rhs)
             }
             if !f.downValues.isEmpty, let r = try applyDefinitions(f.downValues, whole) { return r }
-            if let b = f.builtin {
-                resultIsFinal = false
-                if let r = try call(b, expr) {
-                    if resultIsFinal { resultIsFinal = false; return .evaluated(r) }
-                    return .rewritten(r)
-                }
+            if let b = f.builtin, let r = try call(b, expr) {
+                return .rewritten(r)
             }
             return nil
         case .normal:

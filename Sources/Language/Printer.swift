@@ -195,8 +195,10 @@ public struct Printer {
         case ("Factorial", 1):
             return Piece(text: paren(render(a[0]), Prec.factorial + 1) + "!", prec: Prec.factorial)
         case ("Span", 2...3):
-            // Every part is written out, as Wolfram does: `1;;3`, `2;;All`, `1;;-1;;2`.
-            return Piece(text: a.map { paren(render($0), Prec.span + 1) }.joined(separator: ";;"), prec: Prec.span)
+            // Every part is written out, as Wolfram does: `1;;3`, `2;;All`, `1;;-1;;2`; InputForm
+            // spaces the operator (`a[[2 ;; All]]`).
+            let op = form == .input ? " ;; " : ";;"
+            return Piece(text: a.map { paren(render($0), Prec.span + 1) }.joined(separator: op), prec: Prec.span)
         case ("Part", 2...):
             let base = paren(render(a[0]), Prec.call)
             return Piece(text: "\(base)[[\(a.dropFirst().map(string).joined(separator: ", "))]]", prec: Prec.call)
@@ -252,7 +254,7 @@ public struct Printer {
             if let (depth, length) = Printer.shallowSpec(a.count == 2 ? a[1] : nil) {
                 return render(Skeletons.shallow(a[0], depth: depth, length: length))
             }
-        case ("Association", _) where form == .output && a.allSatisfy({ $0.hasHead(Sym.Rule) || $0.hasHead(Sym.RuleDelayed) || $0.hasHead(Skeletons.skeleton) }):
+        case ("Association", _) where form != .full && a.allSatisfy({ $0.hasHead(Sym.Rule) || $0.hasHead(Sym.RuleDelayed) || $0.hasHead(Skeletons.skeleton) }):
             return Piece(text: "<|\(a.map(string).joined(separator: ", "))|>", prec: Printer.atomPrec)
         case ("TableForm", 1...) where form == .output, ("MatrixForm", 1...) where form == .output:
             return Piece(text: table(a[0]), prec: Printer.atomPrec)
@@ -385,8 +387,8 @@ public struct Printer {
     }
 
     func times(_ factors: [Expr]) -> Piece {
-        let factors = factors.flatMap(imaginaryFactors)
         if form == .input { return inputTimes(factors) }
+        let factors = factors.flatMap(imaginaryFactors)
         let leadingMinus = factors.first == .integer(-1)
         let (num, den, negative) = fraction(leadingMinus ? Array(factors.dropFirst()) : factors)
         let sign = leadingMinus || negative ? "-" : ""
@@ -445,10 +447,15 @@ public struct Printer {
             return Piece(text: "-" + paren(body, Prec.unaryMinus), prec: Prec.unaryMinus)
         }
         let (num, den, negative) = fraction(factors)
+        // A complex coefficient stays one grouped factor: `(2*I)*x`, `(-I)*x`, `I*x`.
+        func factor(_ x: Expr) -> String {
+            if x.hasHead(Sym.Complex), x != .call(Sym.Complex, [.integer(0), .integer(1)]) { return "(\(string(x)))" }
+            return paren(render(x), Prec.times + 1)
+        }
         func product(_ xs: [Expr]) -> Piece {
             if xs.isEmpty { return Piece(text: "1", prec: Printer.atomPrec) }
             if xs.count == 1 { return render(xs[0]) }
-            return Piece(text: xs.map { paren(render($0), Prec.times + 1) }.joined(separator: "*"), prec: Prec.times)
+            return Piece(text: xs.map(factor).joined(separator: "*"), prec: Prec.times)
         }
         var n = product(num)
         if negative { n = Piece(text: "-" + paren(n, Prec.unaryMinus), prec: Prec.unaryMinus) }

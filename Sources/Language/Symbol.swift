@@ -254,12 +254,16 @@ public final class Symbol: @unchecked Sendable {
     /// builtin, a usage text, definitions, attributes, options or messages, and names with a `$`.
     /// Called once the libraries are loaded; names they only mentioned (pattern variables like `x`)
     /// stay out, so each session's `x` is its own.
-    public static func sealSystem() {
+    /// `isSystemName` names the language's own system names (Wolfram's `Flat`, `Reals`, `Heads`): a
+    /// library that only mentions one (`MemberQ[Attributes[g], Flat]`) must mean the symbol a user
+    /// types, so it is shared too.
+    public static func sealSystem(isSystemName: (String) -> Bool = { _ in false }) {
         lock.lock()
         defer { lock.unlock() }
         for s in table.values where !s.isSystem && !Session.perSessionNames.contains(s.name) {
             if s.builtin != nil || s.usage != nil || s.hasDefinitions || !s.attributes.isEmpty || !s.options.isEmpty
-                || !s.messages.isEmpty || s.defaultValue != nil || s.name.hasPrefix("$") || s.patternKind != nil {
+                || !s.messages.isEmpty || s.defaultValue != nil || s.name.hasPrefix("$") || s.patternKind != nil
+                || Attributes.named(s.name) != nil || isSystemName(s.name) {
                 s.isSystem = true
                 s.isSessionValued = s.name.hasPrefix("$$")
             }

@@ -48,7 +48,7 @@ extension KernelSuite {
             ("Query[Max][<|a -> 1, b -> 5|>]", "5"),
             ("Min[<|a -> 2|>, 1]", "1"),
             // ComplexExpand and PolynomialQ.
-            ("ToString[ComplexExpand[(x + I y)^2], InputForm]", "x^2 + 2*I*x*y - y^2"),
+            ("ToString[ComplexExpand[(x + I y)^2], InputForm]", "x^2 + (2*I)*x*y - y^2"),
             ("ToString[ComplexExpand[Exp[I x]], InputForm]", "Cos[x] + I*Sin[x]"),
             ("ToString[ComplexExpand[Abs[x + I y]], InputForm]", "Sqrt[x^2 + y^2]"),
             ("ToString[ComplexExpand[(1 + I)^2], InputForm]", "2*I"),

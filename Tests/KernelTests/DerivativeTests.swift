@@ -17,6 +17,12 @@ extension KernelSuite {
             ("D[f[x]^2, x]", "2 f[x] f'[x]"),
             ("f'[x]", "f'[x]"),
             ("f[x_] := g[x^2]; f'[x]", "2 x g'[x^2]"),
+            // Several arguments, derivatives of derivatives and of pure functions (cases7).
+            ("D[f[x, y], y]", "Derivative[0, 1][f][x, y]"), ("D[f[x^2, y], x]", "2 x Derivative[1, 0][f][x^2, y]"),
+            ("D[f'[x], x]", "f''[x]"), ("D[Derivative[1, 0][f][x, y], x]", "Derivative[2, 0][f][x, y]"),
+            ("(#^3 &)'[x]", "3 x^2"), ("Derivative[1][#^2 &]", "2 #1 & "), ("Function[{x}, x^2]''", "2 & "),
+            // A Flat head is left alone (the library's Flat is the user's: no endless chain rule).
+            ("D[Max[x, 2], x]", "D[Max[2, x], x]"), ("SetAttributes[gg, Flat]; D[gg[x, 2], x]", "D[gg[x, 2], x]"),
         ])
         func derivative(_ input: String, _ expected: String) {
             #expect(eval(input) == expected, "\(input)")
