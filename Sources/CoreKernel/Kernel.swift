@@ -94,7 +94,7 @@ public final class Kernel {
             Kernel.install(library)
             loadStandardLibrary(library)
             Kernel.protect(library)
-            Symbol.sealSystem { Spelling.wolframNames.contains($0) }
+            Symbol.sealSystem(isSystemName: Spelling.isWolframName)
         }
         Kernel.installLock.unlock()
         session.run { setSessionSymbols() }

@@ -33,6 +33,33 @@ enum Spelling {
         return Set(text[open.upperBound..<close.lowerBound].split(separator: "\n").map(String.init))
     }()
 
+    /// The bytes of the names list, sorted, one name a line: `isWolframName` searches them without
+    /// building `wolframNames` (start-up asks it of the few hundred names the libraries mention).
+    static let sortedNames: [UInt8] = {
+        guard let text = stdlibSources.first(where: { $0.name == namesFile })?.text else { return [] }
+        let bytes = Array(text.utf8), marker = Array("$$wolframSystemNames = \"".utf8)
+        guard bytes.count > marker.count,
+              let start = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<$0 + marker.count].elementsEqual(marker) }),
+              let end = bytes[(start + marker.count)...].firstIndex(of: UInt8(ascii: "\"")) else { return [] }
+        return Array(bytes[(start + marker.count)..<end])
+    }()
+
+    /// Whether name is a Wolfram System name: a binary search over the sorted lines.
+    static func isWolframName(_ name: String) -> Bool {
+        let key = Array(name.utf8), b = sortedNames, newline = UInt8(ascii: "\n")
+        var lo = 0, hi = b.count  // whole lines: b[lo..<hi]
+        while lo < hi {
+            var start = (lo + hi) / 2
+            while start > lo && b[start - 1] != newline { start -= 1 }
+            var end = start
+            while end < hi && b[end] != newline { end += 1 }
+            let line = b[start..<end]
+            if line.elementsEqual(key) { return true }
+            if line.lexicographicallyPrecedes(key) { lo = end + 1 } else { hi = start }
+        }
+        return false
+    }
+
     static func check(_ s: Symbol) {
         guard let session = Session.current, !s.isSystem else { return }
         let name = s.name

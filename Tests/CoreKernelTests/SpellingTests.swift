@@ -38,6 +38,17 @@ extension KernelSuite {
             }
             #expect(!CoreKernel.Spelling.wolframNames.contains("Lenght"))
         }
+
+        /// The binary search start-up uses agrees with the set on every name and on near misses.
+        @Test func theSortedSearchAgreesWithTheSet() {
+            for name in CoreKernel.Spelling.wolframNames {
+                #expect(CoreKernel.Spelling.isWolframName(name), "\(name)")
+                #expect(!CoreKernel.Spelling.isWolframName(name + "x") || CoreKernel.Spelling.wolframNames.contains(name + "x"), "\(name)x")
+            }
+            for name in ["", "$", "Lenght", "ZoomFactorz", "$Abort", "aaa", "zzz"] {
+                #expect(!CoreKernel.Spelling.isWolframName(name), "\(name)")
+            }
+        }
     }
 
     /// Semantics the Wolfram Language documents and nets had wrong (issue 18, item 5).
