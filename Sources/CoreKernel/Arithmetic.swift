@@ -174,6 +174,7 @@ private func times(_ c: Call) throws -> Expr? {
             }
         }
     }
+    if !hasReal { combineRootBases(&powers) }
     if !hasReal, let n = number { number = absorbRootBases(n, &powers) }
     var out: [Expr] = []
     if let n = number, !(Numbers.isOne(n) && n.isExactNumber && !powers.isEmpty) { out.append(n) }
@@ -189,6 +190,30 @@ private func times(_ c: Call) throws -> Expr? {
     }
     if out == args { return nil }
     return .call(Sym.Times, out)
+}
+
+/// Positive rationals under the same root multiply, as Wolfram normalises them: `Sqrt[2] Sqrt[3]`
+/// is `Sqrt[6]`, `Sqrt[2]/Sqrt[3]` is `Sqrt[2/3]`, `2^(1/3) 3^(1/3)` is `6^(1/3)` (the new power is
+/// evaluated afterwards: `Sqrt[2] Sqrt[6]` becomes `2 Sqrt[3]`).
+private func combineRootBases(_ powers: inout OrderedDictionary<Expr, Expr>) {
+    var groups: OrderedDictionary<Expr, [Expr]> = [:]  // |exponent| -> the bases raised to it
+    for (b, e) in powers {
+        guard case .rational = e, let (n, d) = Numbers.fraction(b), n > 0, d > 0,
+              let s = Numbers.sign(e), let m = s < 0 ? Numbers.negate(e) : e else { continue }
+        groups[m, default: []].append(b)
+    }
+    for (m, bases) in groups where bases.count > 1 {
+        var product: Expr = .integer(1)
+        for b in bases {
+            let up = powers[b] == m
+            guard let f = up ? b : Numbers.power(b, .integer(-1)), let p = Numbers.multiply(product, f) else { return }
+            product = p
+        }
+        // A base already there with another exponent keeps the group apart (no factor is lost).
+        guard powers[product] == nil || bases.contains(product) else { continue }
+        for b in bases { powers[b] = nil }
+        if !Numbers.isOne(product) { powers[product] = m }
+    }
 }
 
 /// A rational coefficient shares its factors with roots of integers, as Wolfram normalises them:
@@ -228,6 +253,11 @@ private func power(_ c: Call) throws -> Expr? {
         }
         if let r = Numbers.power(a, b) { return r }
         if let s = Numbers.sign(a), s < 0, let r = negativeBasePower(a, b) { return r }
+        // (1/n)^(p/q) is n^(-p/q): Sqrt[1/2] is 1/Sqrt[2].
+        if case .rational(let r) = a, r.numerator == 1, case .rational = b, let n = Numbers.rational(r.denominator, 1),
+           let m = Numbers.negate(b) {
+            return .call(Sym.Power, [n, m])
+        }
         if let r = rootFactorPower(a, b) { return r }
         // Sqrt[8] is 2 Sqrt[2]; Sqrt[32/7] is 4 Sqrt[2/7].
         if case .rational(let e) = b, e.numerator == 1, e.denominator == 2,

@@ -441,6 +441,12 @@ public struct Printer {
     /// InputForm of a product, as Wolfram writes it: `2*x`, `-x`, `-(a*b)`, `-(t/(1 - t))`,
     /// `(b^2*Pi^2)/6`, `x/(2*y)`, `-x/2`, `1/(a*b)`, `-x^(-1)`.
     func inputTimes(_ factors: [Expr]) -> Piece {
+        // A coefficient -1/n stays in front, as wolframscript writes it: `-1/2*x`, `-1/8*Cos[4*x]`.
+        if factors.count > 1, case .rational(let r) = factors[0], r.numerator == -1 {
+            let rest = Array(factors.dropFirst())
+            let body = inputTimes(rest)
+            return Piece(text: "-1/\(r.denominator.decimalText())*" + paren(body, Prec.times), prec: Prec.times)
+        }
         if factors.count > 1, factors[0] == .integer(-1) {
             let rest = Array(factors.dropFirst())
             let body = rest.count == 1 ? render(rest[0]) : inputTimes(rest)

@@ -79,6 +79,8 @@ extension KernelSuite {
             ("AtomQ[1 + I]", "True"),
             ("ToExpression[{\"1\", \"2 + 3\"}]", "{1, 5}"),
             // cases7's last failures: normal forms, domains, InputForm (derivatives: DerivativeTests).
+            ("Sqrt[2] Sqrt[3]", "Sqrt[6]"), ("Sqrt[2]/Sqrt[3]", "Sqrt[2/3]"), ("Sqrt[2] Sqrt[6]", "2*Sqrt[3]"),
+            ("2^(1/3) 3^(1/3)", "6^(1/3)"), ("Sqrt[1/2]", "1/Sqrt[2]"), ("Sqrt[x] Sqrt[y]", "Sqrt[x]*Sqrt[y]"),
             ("Sqrt[2]/2", "1/Sqrt[2]"), ("2/Sqrt[2]", "Sqrt[2]"), ("Sqrt[2]/4", "1/(2*Sqrt[2])"), ("2 Sqrt[2]", "2*Sqrt[2]"),
             ("-I x", "(-I)*x"), ("2 I x", "(2*I)*x"), ("x - I y", "x - I*y"), ("Exp[-I x]", "E^((-I)*x)"),
             ("Exp[I Pi/3]", "E^((I/3)*Pi)"), ("Exp[3 I Pi/2]", "-I"), ("N[Exp[10]]", "22026.465794806718"),

@@ -94,7 +94,7 @@ import Testing
         ("StringReverse[\"hello\"]", "olleh"), ("a -> b", "a -> b"), ("<|a -> 1|>", "<|a -> 1|>"),
         ("FullForm[a - b]", "Plus[a, Times[-1, b]]"), ("InputForm[x/2]", "x/2"), ("ToString[x/2, InputForm]", "x/2"),
         ("TableForm[{{1, 2}, {3, 4}}]", "1   2\n\n3   4"), ("MatrixForm[{{1, 22}, {333, 4}}]", "1     22\n\n333   4"),
-        ("Hold[1;;3]", "Hold[1 ;; 3]"), ("Hold[;;]", "Hold[1 ;; All]"), ("-x/2", "-x/2"), ("x/(2 y)", "x/(2*y)"),
+        ("Hold[1;;3]", "Hold[1 ;; 3]"), ("Hold[;;]", "Hold[1 ;; All]"), ("-x/2", "-1/2*x"), ("x/(2 y)", "x/(2*y)"),
         ("-a b", "-(a*b)"), ("2 > 1 == True", "1 == True"), ("NumberForm[N[Pi], 10]", "3.141592654"),
         ("TeXForm[x^2 + Sqrt[y]]", "x^2+\\sqrt{y}"), ("N[GoldenRatio]", "1.618033988749895"),
         ("BaseForm[10, 2]", "2^^1010"),
