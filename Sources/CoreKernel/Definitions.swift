@@ -289,7 +289,9 @@ private func attributeList(_ e: Expr) -> Attributes? {
 /// Definitions as `HoldPattern[lhs] :> rhs`, as the Wolfram Language lists them whether they
 /// were made with = or :=.
 private func definitionList(_ defs: [Definition], _ exact: [Expr: Definition]) -> Expr {
-    let all = Array(exact.values) + defs
+    // Exact definitions in canonical order (as Definition and Wolfram list them), not the
+    // dictionary's order, which differs from run to run.
+    let all = exact.values.sorted(by: { Order.less($0.lhs, $1.lhs) }) + defs
     return .list(all.map { .call(Sym.RuleDelayed, [Expr(Sym.HoldPattern, $0.lhs), $0.rhs]) })
 }
 

@@ -79,6 +79,7 @@ extension KernelSuite {
             ("AtomQ[1 + I]", "True"),
             ("ToExpression[{\"1\", \"2 + 3\"}]", "{1, 5}"),
             // cases7's last failures: normal forms, domains, InputForm (derivatives: DerivativeTests).
+            ("f[2] = b; f[1] = a; f[3] = c; DownValues[f]", "{HoldPattern[f[1]] :> a, HoldPattern[f[2]] :> b, HoldPattern[f[3]] :> c}"),
             ("Sqrt[2] Sqrt[3]", "Sqrt[6]"), ("Sqrt[2]/Sqrt[3]", "Sqrt[2/3]"), ("Sqrt[2] Sqrt[6]", "2*Sqrt[3]"),
             ("2^(1/3) 3^(1/3)", "6^(1/3)"), ("Sqrt[1/2]", "1/Sqrt[2]"), ("Sqrt[x] Sqrt[y]", "Sqrt[x]*Sqrt[y]"),
             ("Sqrt[2]/2", "1/Sqrt[2]"), ("2/Sqrt[2]", "Sqrt[2]"), ("Sqrt[2]/4", "1/(2*Sqrt[2])"), ("2 Sqrt[2]", "2*Sqrt[2]"),
