@@ -77,8 +77,8 @@ private func comparison(_ name: String, _ op: String, _ relation: String, exampl
     }
 }
 
-private func predicate(_ name: String, _ usage: String, attributes: Attributes = [], examples: [(String, String)], _ test: @escaping (Expr) -> Bool) -> Builtin {
-    Builtin(name, attributes, usage: usage, examples: examples) { c in
+private func predicate(_ name: String, _ usage: String, examples: [(String, String)], _ test: @escaping (Expr) -> Bool) -> Builtin {
+    Builtin(name, [], usage: usage, examples: examples) { c in
         guard c.count == 1 else { return c.argCount(1) }
         return .bool(test(c[0]))
     }
