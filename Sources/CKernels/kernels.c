@@ -41,7 +41,7 @@ int nets_vector_kernels(void) {
 
 /* The widest x86 vector level this CPU runs: 2 for AVX-512 (F, BW, DQ, VL: what OpenBLAS's
    SkylakeX kernels use), 1 for AVX2 + FMA (its Haswell kernels), 0 otherwise. */
-int nets_cpu_vector_level(void) {
+static int cpu_vector_level(void) {
 #ifdef NETS_X86
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
@@ -49,6 +49,21 @@ int nets_cpu_vector_level(void) {
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
 #endif
     return 0;
+}
+
+static int vector_level_state = -1;
+
+/* The CPU's level, capped by NETS_VECTOR_LEVEL (0, 1 or 2) when set: 1 runs the AVX2 kernels
+   on an AVX-512 machine, for benchmarks and tests. Read once. */
+int nets_cpu_vector_level(void) {
+    int level = __atomic_load_n(&vector_level_state, __ATOMIC_RELAXED);
+    if (level < 0) {
+        level = cpu_vector_level();
+        const char *env = getenv("NETS_VECTOR_LEVEL");
+        if (env && env[0] >= '0' && env[0] <= '2' && env[1] == 0 && env[0] - '0' < level) level = env[0] - '0';
+        __atomic_store_n(&vector_level_state, level, __ATOMIC_RELAXED);
+    }
+    return level;
 }
 
 void nets_set_vector_kernels(int enabled) {
