@@ -92,19 +92,23 @@ AVX512 static void pointwise_avx512(const float *packed, const float *bias16, lo
 }
 
 /* Output-channel-vectorised tile: nb (1 or 2) blocks of 16 output channels x np (at most 7)
-   positions from q: acc[b][j] holds the 16 channels of position q + j, fed per input channel by
-   one load of each block's packed weights and one broadcast of x per position. The epilogue
-   scatters each position's channels to their rows (gathering the residual the same way), the
-   lanes past the live channels masked off. */
-INLINE_AVX512 void oc_tile(const int nb, const int np, const float *pw, long k, const float *bias16, const float *x,
-                           long ldx, long q, float *y, long ldy, const float *res, long ldr, long live, int act) {
+   positions from q, over kn input channels: acc[b][j] holds the 16 channels of position q + j,
+   fed per input channel by one load of each block's packed weights (`pw`, the first block's
+   weights at the chunk's first input channel; the second block's are 16 k floats on) and one
+   broadcast of x per position. The sums start at the biases (`first`) or at `part`, where a
+   tile that is not the last chunk leaves them; the last chunk's epilogue scatters each
+   position's channels to their rows (gathering the residual the same way), the lanes past the
+   live channels masked off. */
+INLINE_AVX512 void oc_tile(const int nb, const int np, const float *pw, long k, long kn, const float *bias16,
+                           const float *x, long ldx, long q, float *part, int first, int last, float *y, long ldy,
+                           const float *res, long ldr, long live, int act) {
     __m512 acc[2][7];
     for (int b = 0; b < nb; b++) {
         const __m512 start = _mm512_loadu_ps(bias16 + 16 * b);
-        for (int j = 0; j < np; j++) acc[b][j] = start;
+        for (int j = 0; j < np; j++) acc[b][j] = first ? start : _mm512_load_ps(part + 16 * (7 * b + j));
     }
     const float *w1 = pw + 16 * k;
-    for (long p = 0; p < k; p++) {
+    for (long p = 0; p < kn; p++) {
         const __m512 a0 = _mm512_loadu_ps(pw + 16 * p), a1 = nb > 1 ? _mm512_loadu_ps(w1 + 16 * p) : a0;
         const float *xp = x + p * ldx + q;
         for (int j = 0; j < np; j++) {
@@ -112,6 +116,11 @@ INLINE_AVX512 void oc_tile(const int nb, const int np, const float *pw, long k, 
             acc[0][j] = _mm512_fmadd_ps(a0, v, acc[0][j]);
             if (nb > 1) acc[1][j] = _mm512_fmadd_ps(a1, v, acc[1][j]);
         }
+    }
+    if (!last) {
+        for (int b = 0; b < nb; b++)
+            for (int j = 0; j < np; j++) _mm512_store_ps(part + 16 * (7 * b + j), acc[b][j]);
+        return;
     }
     const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m512i rows = _mm512_mullo_epi32(lanes, _mm512_set1_epi32((int)ldy));
@@ -129,28 +138,51 @@ INLINE_AVX512 void oc_tile(const int nb, const int np, const float *pw, long k, 
 
 #define OC_TILE(NP)                                                                                                 \
     case NP:                                                                                                        \
-        if (nb == 2) oc_tile(2, NP, pw, k, bias16 + oc0, x, ldx, q, yb, ldy, rb, ldr, live, act);                   \
-        else oc_tile(1, NP, pw, k, bias16 + oc0, x, ldx, q, yb, ldy, rb, ldr, live, act);                           \
+        if (nb == 2) oc_tile(2, NP, pwc, k, kn, bias16 + oc0, xc, ldx, q, pt, kc == 0, kc + kn >= k, yb, ldy, rb,   \
+                             ldr, live, act);                                                                       \
+        else oc_tile(1, NP, pwc, k, kn, bias16 + oc0, xc, ldx, q, pt, kc == 0, kc + kn >= k, yb, ldy, rb, ldr,      \
+                     live, act);                                                                                    \
         break;
 
-/* Pairs of blocks x tiles of seven positions (the last tile shorter). */
+/* Floats of x and weights that one chunk of input channels keeps in L1 (32 KB of the 48). */
+#define CH512_CHUNK_FLOATS 8192
+/* Tiles of seven positions per panel: their partial sums (7 KB) stay in L1 with the chunk. */
+#define CH512_TILES 8
+
+/* Panels of at most 56 positions x pairs of blocks x chunks of input channels x tiles of seven
+   positions (the last tile shorter). A chunk's rows of x (chunk x panel floats) and the pair's
+   weights for it (chunk x 32 floats) stay in L1 while every tile of the panel reads them; over
+   all of k at once (960 channels at 7 x 7: 123 KB of weights, 188 KB of x), each tile streamed
+   both from L2 again. */
 AVX512 static void pointwise_channels512(const float *packed, const float *bias16, long o, long k, const float *x,
                                          long ldx, long p0, long p1, float *y, long ldy, const float *residual,
                                          long ldr, int act, long blk0, long blk1) {
-    for (long blk = blk0; blk < blk1; blk += 2) {
-        const int nb = blk + 1 < blk1 ? 2 : 1;
-        const long oc0 = 16 * blk, live = o - oc0 < 16 * nb ? o - oc0 : 16 * nb;
-        const float *pw = packed + oc0 * k, *rb = residual ? residual + oc0 * ldr : NULL;
-        float *yb = y + oc0 * ldy;
-        for (long q = p0; q < p1; q += 7) {
-            switch (p1 - q < 7 ? p1 - q : 7) {
-                OC_TILE(7)
-                OC_TILE(6)
-                OC_TILE(5)
-                OC_TILE(4)
-                OC_TILE(3)
-                OC_TILE(2)
-                OC_TILE(1)
+    float part[CH512_TILES * 2 * 7 * 16] __attribute__((aligned(64)));
+    for (long q0 = p0; q0 < p1; q0 += 7 * CH512_TILES) {
+        const long q1 = q0 + 7 * CH512_TILES < p1 ? q0 + 7 * CH512_TILES : p1;
+        long most = CH512_CHUNK_FLOATS / (q1 - q0 + 32);
+        if (most < 16) most = 16;
+        const long chunks = (k + most - 1) / most, chunk = (k + chunks - 1) / chunks;
+        for (long blk = blk0; blk < blk1; blk += 2) {
+            const int nb = blk + 1 < blk1 ? 2 : 1;
+            const long oc0 = 16 * blk, live = o - oc0 < 16 * nb ? o - oc0 : 16 * nb;
+            const float *rb = residual ? residual + oc0 * ldr : NULL;
+            float *yb = y + oc0 * ldy;
+            for (long kc = 0; kc < k; kc += chunk) {
+                const long kn = k - kc < chunk ? k - kc : chunk;
+                const float *pwc = packed + oc0 * k + 16 * kc, *xc = x + kc * ldx;
+                float *pt = part;
+                for (long q = q0; q < q1; q += 7, pt += 2 * 7 * 16) {
+                    switch (q1 - q < 7 ? q1 - q : 7) {
+                        OC_TILE(7)
+                        OC_TILE(6)
+                        OC_TILE(5)
+                        OC_TILE(4)
+                        OC_TILE(3)
+                        OC_TILE(2)
+                        OC_TILE(1)
+                    }
+                }
             }
         }
     }
