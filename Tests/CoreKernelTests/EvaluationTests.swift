@@ -143,6 +143,9 @@ enum EvaluationCorpus {
             ("CompoundExpression[1, 2]", "2"), ("x = 1; y = 2;", "Null"), ("Timing[1 + 1][[2]]", "2"),
             ("TimeConstrained[While[True, 1], 0.2]", "$Aborted"), ("TimeConstrained[1 + 1, 1]", "2"),
             ("TimeConstrained[While[True, 1], 0.1, \"late\"]", "late"),
+            // resident memory: 80 MB of reals held is counted now and at the peak; the peak never drops
+            ("Clear[big, m]; big = RandomReal[1, 10^7]; {MemoryInUse[] > 8 10^7, MaxMemoryUsed[] > 8 10^7}", "{True, True}"),
+            ("m = MaxMemoryUsed[]; Clear[big]; {MaxMemoryUsed[] >= m, MemoryInUse[2]}", "{True, MemoryInUse[2]}"),
             // associations
             ("<|a -> 1, b -> 2|>", "<|a -> 1, b -> 2|>"), ("<|a -> 1, b -> 2|>[b]", "2"), ("<|a -> 1, a -> 2|>", "<|a -> 2|>"),
             ("Keys[<|a -> 1, b -> 2|>]", "{a, b}"), ("Values[<|a -> 1, b -> 2|>]", "{1, 2}"),
