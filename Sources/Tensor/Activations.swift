@@ -24,6 +24,16 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// For the activations that clamp (ReLU at 0, ReLU6 at 0 and 6), the top of the range;
+    /// nil for the others.
+    public var clampTop: Float? {
+        switch self {
+        case .relu: return .infinity
+        case .relu6: return 6
+        default: return nil
+        }
+    }
+
     /// f'(x).
     public func derivative(_ x: Float) -> Float {
         switch self {
@@ -75,10 +85,18 @@ extension Tensor {
         return out
     }
 
+    /// The gradient with respect to the input of ReLU or ReLU6 (`Activation.clampTop`) from its
+    /// output: the derivative is 1 exactly where 0 < output < top, as where 0 < input < top, so
+    /// a training pass can keep the output (which the next layer keeps anyway) and let the input
+    /// go.
+    public static func clampBackward(output y: Tensor, gradient: Tensor, top: Float) throws -> Tensor {
+        try clampBackward(input: y, gradient: gradient, top: top)
+    }
+
     /// The gradient with respect to the input: `gradient ⊙ f'(input)`.
     public static func activationBackward(_ f: Activation, input: Tensor, gradient: Tensor) throws -> Tensor {
         guard input.shape == gradient.shape else { throw TensorError.shape("activation backward", input.shape, gradient.shape) }
-        if f == .relu || f == .relu6 { return try clampBackward(input: input, gradient: gradient, top: f == .relu6 ? 6 : .infinity) }
+        if let top = f.clampTop { return try clampBackward(input: input, gradient: gradient, top: top) }
         return try combine(input, gradient) { x, g in g * f.derivative(x) }
     }
 }

@@ -46,6 +46,20 @@ func agrees(_ analytic: Tensor, _ numeric: [Double?], tolerance: Double = 2e-2) 
         #expect(close(dx, try Fixture.torchTensor("activations", f.rawValue, "dx")))
     }
 
+    /// ReLU's and ReLU6's gradient from their output (what a training pass keeps) is PyTorch's
+    /// gradient from the input, on the fixture and on points at and around both clamps.
+    @Test(arguments: [Activation.relu, .relu6])
+    func clampGradientFromOutputMatchesInput(_ f: Activation) throws {
+        let top = try #require(f.clampTop)
+        let dx = try Tensor.clampBackward(output: Self.x.activated(f), gradient: Self.g, top: top)
+        #expect(close(dx, try Fixture.torchTensor("activations", f.rawValue, "dx")))
+        let edges = try Tensor(shape: [10], values: [-1, -0.0, 0, 1e-7, 3, 6 - 1e-6, 6, 6.5, 1e6, -.infinity])
+        let ones = try Tensor(shape: [10], values: [Float](repeating: 1, count: 10))
+        let fromOutput = try Tensor.clampBackward(output: edges.activated(f), gradient: ones, top: top)
+        #expect(fromOutput.values == (try Tensor.activationBackward(f, input: edges, gradient: ones)).values)
+        #expect(Activation.tanh.clampTop == nil)
+    }
+
     @Test(arguments: Activation.allCases)
     func activationGradientByFiniteDifferences(_ f: Activation) throws {
         let dx = try Tensor.activationBackward(f, input: Self.x, gradient: Self.g)

@@ -23,8 +23,14 @@ struct ElementwiseLayer: LayerOperator, Codable {
     func forward(_ xs: [Tensor], _ layer: Layer) throws -> Tensor { function.apply(try input(xs)) }
 
     func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
-        let x = try input(xs), f = function
-        return (f.apply(x), { dy in step.needInput ? [try f.backward(input: x, gradient: dy)] : [nil] })
+        let x = try input(xs), f = function, y = f.apply(x)
+        if case .activation(let a) = f, let top = a.clampTop {
+            // ReLU and ReLU6 take their gradient from the output, which the next layer keeps
+            // anyway: the input (a batch normalization's output, as big) is not kept for the
+            // backward pass.
+            return (y, { dy in step.needInput ? [try Tensor.clampBackward(output: y, gradient: dy, top: top)] : [nil] })
+        }
+        return (y, { dy in step.needInput ? [try f.backward(input: x, gradient: dy)] : [nil] })
     }
 
     func planned(_ layer: Layer) throws -> (any PlannedOperation)? { Planned(function: function) }
