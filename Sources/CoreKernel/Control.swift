@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Language
-import Synchronization
+import Resources
 
 /// One iterator of Table, Do, Sum...: a variable (or none) and the values it takes, computed
 /// one at a time (`Do[s += i, {i, 10^8}]` never holds a list of 10^8 values, so an interrupt
@@ -232,37 +232,6 @@ private func monitor(_ c: Call) throws -> Expr {
 
 func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-/// The largest resident size `peakResidentBytes` has reported, so that it never goes down.
-private let reportedPeak = Atomic<Int>(0)
-
-/// The process's peak resident memory in bytes: getrusage's (Linux counts kilobytes, macOS
-/// bytes), never less than `residentBytes` now nor than an earlier answer (the kernel's two
-/// counts drift apart by a few pages).
-func peakResidentBytes() -> Int {
-    var usage = rusage()
-    #if os(Linux)
-    let peak = getrusage(RUSAGE_SELF.rawValue, &usage) == 0 ? usage.ru_maxrss * 1024 : 0
-    #else
-    let peak = getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : 0
-    #endif
-    return reportedPeak.max(Swift.max(peak, currentResidentBytes() ?? 0), ordering: .relaxed).newValue
-}
-
-/// The process's resident memory in bytes now, or its peak where the system does not say.
-func residentBytes() -> Int { currentResidentBytes() ?? peakResidentBytes() }
-
-/// /proc/self/statm's second field (resident pages) in bytes, on Linux.
-private func currentResidentBytes() -> Int? {
-    #if os(Linux)
-    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .ascii) else { return nil }
-    let fields = text.split(separator: " ")
-    guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    #else
-    return nil
-    #endif
-}
-
 extension Kernel {
     static var controlBuiltins: [Builtin] {
         [
@@ -470,10 +439,12 @@ extension Kernel {
                 return .list([.real(Double(clock()) / Double(CLOCKS_PER_SEC) - t0), r])
             },
             Builtin("MemoryInUse", [], usage: "MemoryInUse[] gives the number of bytes the session's process holds in memory now (its resident memory).", arity: .exactly(0), examples: [("IntegerQ[MemoryInUse[]] && MemoryInUse[] > 10^6", "True")]) { _ in
-                .integer(residentBytes())
+                // statm is Linux's; elsewhere the peak is the closest reading there is.
+                let now = ResourcePolicy.residentBytes()
+                return .integer(now > 0 ? now : ResourcePolicy.peakResidentBytes())
             },
             Builtin("MaxMemoryUsed", [], usage: "MaxMemoryUsed[] gives the largest number of bytes the session's process has held in memory at once (its peak resident memory).", arity: .exactly(0), examples: [("IntegerQ[MaxMemoryUsed[]] && MaxMemoryUsed[] > 10^6", "True")]) { _ in
-                .integer(peakResidentBytes())
+                .integer(ResourcePolicy.peakResidentBytes())
             },
             Builtin("Monitor", [.holdAll], usage: "Monitor[expr, mon] evaluates expr, showing the current value of mon (and the time taken) on a progress line while it runs: live on a terminal, a plain line every few seconds when output is not a terminal.", arity: .exactly(2), examples: [("Monitor[Total[Range[10]], i]", "55")]) { c in
                 try monitor(c)

@@ -63,7 +63,21 @@ public enum ResourcePolicy {
         }
     }
 
+    /// The most bytes of physical memory the process has held at once: getrusage's peak (Linux
+    /// counts kilobytes, macOS bytes), never less than `residentBytes()` now nor than an earlier
+    /// answer (the kernel's two counts drift apart by a few pages).
+    public static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        let peak = getrusage(RUSAGE_SELF.rawValue, &usage) == 0 ? usage.ru_maxrss &* 1024 : 0
+        #else
+        let peak = getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : 0
+        #endif
+        return reportedPeak.max(max(peak, residentBytes()), ordering: .relaxed).newValue
+    }
+
     private static let statm = Mutex<Int32>(-1)
+    private static let reportedPeak = Atomic<Int>(0)
     private static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
 
     /// `123`, `64K`, `512M`, `8G`.
