@@ -28,6 +28,42 @@ final class TrainingPass {
         if multiplier(key) == 0 { return }
         if let old = gradients[key] { gradients[key] = try old + g } else { gradients[key] = g }
     }
+
+    /// An output that can be made again, and its tensor (weakly: an entry lives while its
+    /// tensor does; once the tensor is gone no later layer can read it).
+    private struct Remake {
+        weak var storage: Storage?
+        let output: NormalizedOutput
+    }
+
+    /// Whether layers keep recipes for outputs that can be made again (`offer`); false: every
+    /// layer keeps the tensors it reads (the plain path, which the tests compare against).
+    var makesAgain = true
+    /// How many layers took a recipe instead of a tensor.
+    private(set) var taken = 0
+
+    /// Outputs that can be made again, by their storage.
+    private var remakes: [ObjectIdentifier: Remake] = [:]
+
+    /// Says that `tensor` can be made again from what a batch normalization keeps (its output,
+    /// or a ReLU of it). A layer that reads `tensor` and needs it in its backward pass then
+    /// keeps the recipe instead, and the tensor is freed as soon as the forward pass has moved
+    /// past it: a convolution after BatchNorm + ReLU6 keeps nothing of its own.
+    func offer(_ output: NormalizedOutput, for tensor: Tensor) {
+        guard makesAgain else { return }
+        remakes = remakes.filter { $0.value.storage != nil }
+        remakes[ObjectIdentifier(tensor.storage)] = Remake(storage: tensor.storage, output: output)
+    }
+
+    /// How to make `x` again, if the layer that made it said so (`offer`).
+    func remake(of x: Tensor) -> NormalizedOutput? {
+        guard let r = remakes[ObjectIdentifier(x.storage)], r.storage === x.storage else { return nil }
+        taken += 1
+        return r.output
+    }
+
+    /// Ends the forward pass: the recipes not taken by then are not needed.
+    func endForward() { remakes = [:] }
 }
 
 extension Net {
@@ -52,10 +88,16 @@ extension Net {
                 x = y
                 need = need || node.hasTrainable(path + [name], pass)
             }
+            var done = false
             return (x, { dy in
+                guard !done else { throw NetError("eval", "a training pass's backward step runs once") }
+                done = true
                 var g: Tensor? = dy
-                for back in steps.reversed() {
-                    guard let current = g else { break }
+                // Each layer's step is dropped once it has run, and with it what the layer kept
+                // (the chain's last layers' values are freed before its first layers' gradients,
+                // the biggest, are made).
+                while let back = steps.popLast() {
+                    guard let current = g else { steps = []; break }
                     g = try back(current).first ?? nil
                 }
                 return [g]
@@ -80,6 +122,7 @@ extension Graph {
         }
         let edges = self.edges, order = self.order, inputCount = inputs.count
         let nodeInputs = nodes.map { $0.inputs.count }
+        var done = false
         return (y, { dy in
             var grads = [Tensor?](repeating: nil, count: backs.count)
             var inputGrads = [Tensor?](repeating: nil, count: inputCount)
@@ -89,9 +132,14 @@ extension Graph {
                 case .node(let k): grads[k] = try grads[k].map { try $0 + g } ?? g
                 }
             }
+            guard !done else { throw NetError("eval", "a training pass's backward step runs once") }
+            done = true
             try add(outSource, dy)
             for n in order.reversed() {
-                guard let g = grads[n], let back = backs[n] else { continue }
+                guard let back = backs[n] else { continue }
+                backs[n] = nil  // what the node kept goes as soon as its step has run
+                guard let g = grads[n] else { continue }
+                grads[n] = nil
                 let ins = try back(g)
                 for e in edges {
                     if case .node(n, let p) = e.target, p < nodeInputs[n], p < ins.count, let gi = ins[p] { try add(e.source, gi) }

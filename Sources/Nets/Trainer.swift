@@ -150,6 +150,7 @@ public enum Trainer {
                     let xb = try gather(x, group, length: length), tb = try gather(targets, group)
                     try SequenceMask.$lengths.withValue(masks) {
                         let (y, back) = try model.trainForward([xb], [], pass, needInput: false)
+                        pass.endForward()
                         let (v, gradient) = try batchLoss(lossLayer, loss, y, tb, lengths: sequenceOutputs ? masks : nil, errors: &errors)
                         guard v.isFinite else {
                             throw NetError("nonfinite", "the loss became \(v) in round \(round); try a smaller LearningRate")

@@ -105,6 +105,12 @@ public struct BatchNorm: Sendable {
         return (y, Cache(normalized: xhat, inverseStd: inv), next)
     }
 
+    /// The output of the training step that made `cache`, as a recipe: made again from the
+    /// normalized values the step keeps anyway.
+    public func output(_ cache: Cache) -> NormalizedOutput {
+        NormalizedOutput(normalized: cache.normalized, scaling: scaling.values, biases: biases.values, top: nil)
+    }
+
     /// Gradients (dx, dγ, dβ) of a training step from dy.
     public func backward(_ cache: Cache, gradient dy: Tensor) throws -> (Tensor, Tensor, Tensor) {
         let (n, c, inner) = try check(dy)
@@ -137,5 +143,76 @@ public struct BatchNorm: Sendable {
             }
         }
         return (dx, try Tensor(shape: [c], values: dgamma), try Tensor(shape: [c], values: dbeta))
+    }
+}
+
+/// A batch normalization's output in training, optionally through ReLU or ReLU6 (clamped to
+/// [0, top]), made again on demand from the normalized values the batch normalization keeps for
+/// its own backward pass: `clamp(normalized * scaling + biases)` per channel, the forward pass's
+/// arithmetic, so the same numbers. A layer that reads such an output keeps this instead of the
+/// tensor (as big as the normalized values), and the tensor is freed as soon as the forward
+/// pass has moved past it.
+public struct NormalizedOutput: Sendable {
+    public let normalized: Tensor
+    let scaling: [Float]
+    let biases: [Float]
+    /// The clamp applied after the affine map, if any.
+    public let top: Float?
+
+    /// The same output through a clamp to [0, top]; nil if it is clamped already.
+    public func clamped(to top: Float) -> NormalizedOutput? {
+        self.top == nil ? NormalizedOutput(normalized: normalized, scaling: scaling, biases: biases, top: top) : nil
+    }
+
+    /// The output, made in one pass.
+    public func tensor() throws -> Tensor {
+        var y = try Tensor(uninitialized: normalized.shape)
+        try each(&y) { [self] plane, destination in make(plane: plane, into: destination) }
+        return y
+    }
+
+    /// The gradient through a clamp to [0, top] of this (unclamped) output: `gradient` where
+    /// 0 < output < top, else 0, in one pass without making the output.
+    public func clampGradient(_ gradient: Tensor, top: Float) throws -> Tensor {
+        guard gradient.shape == normalized.shape else { throw TensorError.shape("activation backward", normalized.shape, gradient.shape) }
+        var dx = try Tensor(uninitialized: normalized.shape)
+        let g = UnsafeSendable(UnsafePointer(gradient.storage.pointer)), x = UnsafeSendable(UnsafePointer(normalized.storage.pointer))
+        let scaling = scaling, biases = biases
+        try each(&dx) { plane, destination in
+            let inner = gradient.count / Swift.max(gradient.shape[0] * gradient.shape[1], 1), ch = plane % scaling.count
+            let a = scaling[ch], b = biases[ch], source = x.value + plane * inner, dy = g.value + plane * inner
+            for k in 0..<inner {
+                let v = source[k] * a + b
+                destination[k] = v > 0 && v < top ? dy[k] : 0
+            }
+        }
+        return dx
+    }
+
+    /// Makes one (example, channel) plane of the output into `destination` (the plane's size);
+    /// `plane` counts examples times channels plus the channel.
+    func make(plane: Int, into destination: UnsafeMutablePointer<Float>) {
+        let inner = normalized.shape.dropFirst(2).reduce(1, *), ch = plane % scaling.count
+        let x = UnsafePointer(normalized.storage.pointer) + plane * inner, a = scaling[ch], b = biases[ch]
+        if let top {
+            for k in 0..<inner { destination[k] = Swift.min(Swift.max(x[k] * a + b, 0), top) }
+        } else {
+            for k in 0..<inner { destination[k] = x[k] * a + b }
+        }
+    }
+
+    /// Runs `body(plane, destination)` for each (example, channel) plane of `y` (shaped like the
+    /// normalized values), spread over the cores.
+    private func each(_ y: inout Tensor, _ body: @escaping @Sendable (Int, UnsafeMutablePointer<Float>) -> Void) throws {
+        let shape = normalized.shape
+        guard shape.count >= 2, shape[1] == scaling.count, scaling.count == biases.count, y.shape == shape else {
+            throw TensorError.shape("batch norm output", shape, [-1, scaling.count])
+        }
+        let planes = shape[0] * shape[1], inner = shape.dropFirst(2).reduce(1, *)
+        y.withUnsafeMutableBufferPointer { yb in
+            guard let yp = yb.baseAddress else { return }
+            let out = UnsafeSendable(yp)
+            Parallel.forEach(planes) { plane in body(plane, out.value + plane * inner) }
+        }
     }
 }

@@ -295,16 +295,25 @@ public enum Convolution {
     /// Depthwise backward computed directly, channels spread over the cores: each worker owns
     /// one channel's kernel gradient and that channel's planes of dx.
     static func depthwiseBackward(_ xp: UnsafePointer<Float>, _ wp: UnsafePointer<Float>, _ gp: UnsafePointer<Float>,
-                                  _ s: Shape, _ win: Window, _ dxp: UnsafeMutablePointer<Float>, _ dwp: UnsafeMutablePointer<Float>) {
+                                  _ s: Shape, _ win: Window, _ dxp: UnsafeMutablePointer<Float>, _ dwp: UnsafeMutablePointer<Float>,
+                                  remade: NormalizedOutput? = nil) {
         let kh = win.kernel.h, kw = win.kernel.w
         let input = UnsafeSendable(xp), kernel = UnsafeSendable(wp), grad = UnsafeSendable(gp)
         let dInput = UnsafeSendable(dxp), dKernel = UnsafeSendable(dwp)
         let vector = kh == 3 && kw == 3 && win.dilation == (1, 1) && win.stride.h == win.stride.w && VectorKernels.active
         Parallel.forEach(s.c) { c in
             let k = kernel.value + c * kh * kw, dk = dKernel.value + c * kh * kw
+            // A remade input is made one image's channel at a time, in a buffer that stays in cache.
+            let plane = remade.map { _ in UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(s.h * s.w, 1)) }
+            defer { plane?.deallocate() }
             for i in 0..<s.n {
                 let p = i * s.c + c
-                let src = input.value + p * s.h * s.w, dsrc = dInput.value + p * s.h * s.w
+                var src = UnsafePointer(input.value + p * s.h * s.w)
+                if let remade, let plane {
+                    remade.make(plane: p, into: plane)
+                    src = UnsafePointer(plane)
+                }
+                let dsrc = dInput.value + p * s.h * s.w
                 let g = grad.value + p * s.ho * s.wo
                 if vector && nets_depthwise3x3_backward(src, s.h, s.w, g, s.ho, s.wo, k, win.stride.h, win.padding.top,
                                                         win.padding.left, dsrc, dk) != 0 {
@@ -340,17 +349,35 @@ public enum Convolution {
     /// Gradients (dx, dW, db) of the convolution from dy.
     public static func backward(_ x: Tensor, weights wts: Tensor, window win: Window, groups: Int = 1,
                                 gradient dy: Tensor) throws -> (Tensor, Tensor, Tensor) {
+        try backward(x, remade: nil, weights: wts, window: win, groups: groups, gradient: dy)
+    }
+
+    /// Gradients (dx, dW, db) of the convolution from dy, for an input that a batch
+    /// normalization's training step can make again (`NormalizedOutput`): each image (or, for a
+    /// depthwise convolution, each channel of an image) is made in a buffer that stays in cache
+    /// just before the kernels read it, instead of the whole input through memory.
+    public static func backward(_ input: NormalizedOutput, weights wts: Tensor, window win: Window, groups: Int = 1,
+                                gradient dy: Tensor) throws -> (Tensor, Tensor, Tensor) {
+        try backward(input.normalized, remade: input, weights: wts, window: win, groups: groups, gradient: dy)
+    }
+
+    /// `x`, or with `remade` the normalized values the input is made from.
+    private static func backward(_ x: Tensor, remade: NormalizedOutput?, weights wts: Tensor, window win: Window, groups: Int,
+                                 gradient dy: Tensor) throws -> (Tensor, Tensor, Tensor) {
         let s = try shape(x, wts, win, groups)
         guard dy.shape == [s.n, s.o, s.ho, s.wo] else { throw TensorError.shape("convolution backward", dy.shape, [s.n, s.o, s.ho, s.wo]) }
         let hw = s.ho * s.wo
-        var dx = try Tensor(shape: x.shape), dw = try Tensor(shape: wts.shape), db = try Tensor(shape: [s.o])
-        let xp = x.storage.pointer, wp = wts.storage.pointer, gp = dy.storage.pointer
         let pointwise = isPointwise(win)
+        // A 1x1 convolution's dx is written whole by its GEMMs; the others add into zeros.
+        let writesAll = pointwise && !(s.cg == 1 && s.og == 1) && s.og > 0
+        var dx = writesAll ? try Tensor(uninitialized: x.shape) : try Tensor(shape: x.shape)
+        var dw = try Tensor(shape: wts.shape), db = try Tensor(shape: [s.o])
+        let xp = x.storage.pointer, wp = wts.storage.pointer, gp = dy.storage.pointer
         if s.cg == 1 && s.og == 1 {
             dx.withUnsafeMutableBufferPointer { dxb in
                 dw.withUnsafeMutableBufferPointer { dwb in
                     guard let dxp = dxb.baseAddress, let dwp = dwb.baseAddress else { return }
-                    depthwiseBackward(xp, wp, gp, s, win, dxp, dwp)
+                    depthwiseBackward(xp, wp, gp, s, win, dxp, dwp, remade: remade)
                 }
             }
         } else {
@@ -362,6 +389,8 @@ public enum Convolution {
             scratch.reserve(workers: workers, count: columns)
             let partial = Scratch()
             partial.reserve(workers: workers, count: wts.count)
+            let images = Scratch()
+            if remade != nil { images.reserve(workers: workers, count: s.c * s.h * s.w) }
             let input = UnsafeSendable(UnsafePointer(xp)), weights = UnsafeSendable(UnsafePointer(wp)), grad = UnsafeSendable(UnsafePointer(gp))
             BLAS.singleThreaded { dx.withUnsafeMutableBufferPointer { dxb in
                 guard let base = dxb.baseAddress else { return }
@@ -371,18 +400,27 @@ public enum Convolution {
                     dwp.update(repeating: 0, count: wts.count)
                     var i = worker
                     while i < s.n {
+                        let size = s.c * s.h * s.w
+                        // The image's input: in x, or made in the worker's buffer.
+                        var source = UnsafePointer(input.value + i * size)
+                        if let remade {
+                            let buffer = images.buffer(worker)
+                            for c in 0..<s.c { remade.make(plane: i * s.c + c, into: buffer + c * s.h * s.w) }
+                            source = UnsafePointer(buffer)
+                        }
                         for g in 0..<s.groups {
                             let gy = grad.value + (i * s.o + g * s.og) * hw
-                            let image = i * s.c * s.h * s.w + g * s.cg * s.h * s.w
+                            let offset = g * s.cg * s.h * s.w
                             let wg = weights.value + g * s.og * s.k
                             if pointwise {
-                                BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: input.value + image, beta: 1,
+                                BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: source + offset, beta: 1,
                                           c: dwp + g * s.og * s.k)
-                                BLAS.gemm(transA: true, transB: false, m: s.k, n: hw, k: s.og, a: wg, b: gy, c: dInput.value + image)
+                                BLAS.gemm(transA: true, transB: false, m: s.k, n: hw, k: s.og, a: wg, b: gy,
+                                          c: dInput.value + i * size + offset)
                                 continue
                             }
                             // dW_g += dY_g · colᵀ
-                            im2col(input.value + i * s.c * s.h * s.w, s, win, c0: g * s.cg, columns: 0..<hw, into: col)
+                            im2col(source, s, win, c0: g * s.cg, columns: 0..<hw, into: col)
                             BLAS.gemm(transA: false, transB: true, m: s.og, n: s.k, k: hw, a: gy, b: col, beta: 1, c: dwp + g * s.og * s.k)
                             // dcol = W_gᵀ · dY_g, then scattered back into dx
                             BLAS.gemm(transA: true, transB: false, m: s.k, n: hw, k: s.og, a: wg, b: gy, c: col)

@@ -120,4 +120,52 @@ import Testing
         }
         #expect(checked > 15)
     }
+
+    /// MobileNet's inverted residual block in training: BatchNorm + ReLU6 outputs are made
+    /// again from the normalized values instead of being kept (`TrainingPass.offer`). Every
+    /// gradient and the input's gradient equal those of a pass that keeps every tensor, and the
+    /// backward pass runs once.
+    @Test func outputsMadeAgainGiveTheSameGradients() throws {
+        func conv(_ c: Int, _ k: Int, groups: Int = 1) -> LayerKind {
+            .convolution(channels: c, window: WindowSpec(kernel: [k, k], padding: .same), groups: groups, biases: false)
+        }
+        let bn = LayerKind.batchNorm(epsilon: 1e-5, momentum: 0.9), relu6 = LayerKind.elementwise(.activation(.relu6))
+        let kinds: [LayerKind] = [conv(12, 1), bn, relu6, conv(12, 3, groups: 12), bn, relu6, conv(4, 1), bn]
+        let names = ["expand", "expand_bn", "expand_relu", "depthwise", "depthwise_bn", "depthwise_relu", "project", "project_bn", "add"]
+        var edges = (0..<kinds.count).map { Edge($0 == 0 ? .input(0) : .node($0 - 1), .node($0, port: 0)) }
+        edges += [Edge(.node(kinds.count - 1), .node(kinds.count, port: 0)), Edge(.input(0), .node(kinds.count, port: 1))]
+        let block = try Graph(names: names, nodes: try (kinds + [.total]).map { .layer(try Layer($0)) }, edges: edges, inputs: [[4, 6, 6]])
+        let chain = try Chain(names: ["stem", "stem_bn", "stem_relu", "block", "pool", "fc", "soft"], nodes: [
+            .layer(try Layer(conv(4, 3))), .layer(try Layer(bn)), .layer(try Layer(relu6)), .graph(block),
+            .layer(try Layer(.pooling(WindowSpec(kernel: [2, 2], stride: [2, 2]), .mean))),
+            .layer(try Layer(.linear(output: [3], biases: true))), .layer(try Layer(.softmax)),
+        ], input: [2, 6, 6])
+        var g = SeededGenerator(seed: 3)
+        let net = try Net.chain(chain).initialized(generator: &g)
+        let x = try Tensor(shape: [4, 2, 6, 6], values: (0..<288).map { _ in Float(g.normal()) * 2 })
+        let t = try Tensor(shape: [4], values: [1, 3, 2, 1])
+        let lossLayer = try Layer(.loss(.crossEntropyIndex))
+        func gradients(makesAgain: Bool) throws -> ([[String]: Tensor], Tensor?, Int) {
+            let pass = TrainingPass(generator: SeededGenerator(seed: 1), multiplier: { _ in 1 })
+            pass.makesAgain = makesAgain
+            let (y, back) = try net.trainForward([x], [], pass, needInput: true)
+            pass.endForward()
+            let (_, grad) = try lossLayer.loss(.crossEntropyIndex, y, t)
+            let dx = try back(grad).first ?? nil
+            #expect(throws: NetError.self) { try back(grad) }
+            return (pass.gradients, dx, pass.taken)
+        }
+        let (made, dxMade, taken) = try gradients(makesAgain: true)
+        let (kept, dxKept, none) = try gradients(makesAgain: false)
+        // Each ReLU6 reads a remade BatchNorm output and each convolution after one a remade
+        // ReLU6 output: stem_relu, expand, expand_relu, depthwise, depthwise_relu, project.
+        #expect(taken == 6 && none == 0)
+        #expect(made.count == kept.count && made.count >= 12)
+        for (key, a) in kept {
+            guard let b = made[key] else { Issue.record("no gradient for \(key)"); continue }
+            #expect(a.shape == b.shape && zip(a.values, b.values).allSatisfy { abs($0 - $1) <= 1e-6 * (1 + abs($0)) }, "\(key)")
+        }
+        #expect(dxMade != nil && dxMade?.values == dxKept?.values)
+        #expect(kept.values.contains { $0.values.contains { $0 != 0 } })
+    }
 }

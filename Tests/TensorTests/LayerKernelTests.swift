@@ -104,6 +104,54 @@ import Testing
         let numeric = try numericGradient(x, h: 1e-2) { try (bn.training($0).0 * gy).total() }
         #expect(agrees(dx, numeric, tolerance: 5e-2))
     }
+
+    /// A training step's output made again from the normalized values it keeps is the output
+    /// itself, bit for bit (the same arithmetic), with and without a ReLU6 after it; the clamp's
+    /// gradient from the normalized values equals the one from the output, at and around both
+    /// clamps.
+    @Test func batchNormOutputMadeAgainIsTheOutput() throws {
+        let x = try Tensor(shape: [3, 4, 5, 6], values: (0..<360).map { Float(sin(Double($0) * 1.7)) * 3 })
+        let bn = try BatchNorm(scaling: Tensor(shape: [4], values: [4, -1.5, 0.25, 3]), biases: Tensor(shape: [4], values: [3, 1, 0, -1]),
+                               movingMean: Tensor(shape: [4]), movingVariance: Tensor(shape: [4], repeating: 1),
+                               epsilon: 1e-5, momentum: 0.9)
+        let (y, cache, _) = try bn.training(x)
+        let remade = bn.output(cache)
+        #expect(try remade.tensor().values == y.values)
+        let top: Float = 6
+        guard let clamped = remade.clamped(to: top) else { Issue.record("an unclamped output clamps"); return }
+        #expect(clamped.clamped(to: top) == nil)
+        #expect(try clamped.tensor().values == y.activated(.relu6).values)
+        let gy = try Tensor(shape: y.shape, values: (0..<360).map { Float(cos(Double($0) * 0.9)) })
+        let expected = try Tensor.activationBackward(.relu6, input: y, gradient: gy)
+        #expect(try remade.clampGradient(gy, top: top).values == expected.values)
+        #expect(y.values.contains { $0 <= 0 } && y.values.contains { $0 >= 6 } && y.values.contains { $0 > 0 && $0 < 6 })
+        #expect(throws: (any Error).self) { try remade.clampGradient(Tensor(shape: [3, 4, 5, 5]), top: top) }
+    }
+
+    /// A convolution's backward pass on an input made again plane by plane (or image by image)
+    /// equals the pass on the made tensor: 1x1, 3x3, grouped 3x3 and depthwise stride 2, with and
+    /// without a clamp.
+    @Test func convolutionBackwardOnAMadeInputEqualsTheTensor() throws {
+        let x = try Tensor(shape: [3, 4, 6, 5], values: (0..<360).map { Float(sin(Double($0) * 0.61)) * 2 })
+        let bn = try BatchNorm(scaling: Tensor(shape: [4], values: [3, -1, 0.5, 2]), biases: Tensor(shape: [4], values: [2, 1, -0.5, 0]),
+                               movingMean: Tensor(shape: [4]), movingVariance: Tensor(shape: [4], repeating: 1),
+                               epsilon: 1e-5, momentum: 0.9)
+        let (_, cache, _) = try bn.training(x)
+        let plain = bn.output(cache)
+        for remade in [plain, plain.clamped(to: 6)].compactMap({ $0 }) {
+            let input = try remade.tensor()
+            for (outputs, k, stride, groups) in [(5, 1, 1, 1), (3, 3, 1, 1), (6, 3, 1, 2), (4, 3, 2, 4)] {
+                let p = k / 2, win = Window(kernel: (k, k), stride: (stride, stride), padding: (p, p, p, p))
+                let w = try Tensor(shape: [outputs, 4 / groups, k, k], values: (0..<(outputs * 4 / groups * k * k)).map { Float(cos(Double($0) * 0.37)) })
+                let y = try Convolution.forward(input, weights: w, biases: nil, window: win, groups: groups)
+                let gy = try Tensor(shape: y.shape, values: (0..<y.count).map { Float(sin(Double($0) * 0.23)) })
+                let expected = try Convolution.backward(input, weights: w, window: win, groups: groups, gradient: gy)
+                let made = try Convolution.backward(remade, weights: w, window: win, groups: groups, gradient: gy)
+                #expect(made.0.values == expected.0.values && made.2.values == expected.2.values, "\(k)x\(k) groups \(groups)")
+                #expect(close(made.1, expected.1, tolerance: 1e-5), "\(k)x\(k) groups \(groups)")
+            }
+        }
+    }
 }
 
 @Suite(.serialized) struct WorkspaceTests {

@@ -84,6 +84,9 @@ struct BatchNormalizationLayer: LayerOperator, Codable {
         let (y, cache, next) = try bn.training(x)
         step.record("MovingMean", next.movingMean)
         step.record("MovingVariance", next.movingVariance)
+        // The output is the normalized values (kept for the backward pass anyway) scaled and
+        // shifted: a layer that needs it again makes it again instead of keeping it.
+        step.pass.offer(bn.output(cache), for: y)
         return (y, { dy in
             let (dx, dg, db) = try bn.backward(cache, gradient: dy)
             try step.accumulate("Scaling", dg)

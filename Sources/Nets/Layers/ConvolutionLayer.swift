@@ -86,9 +86,18 @@ struct ConvolutionLayer: LayerOperator, Codable {
         let win = try window.window(x.shape[2], x.shape[3])
         let y = try Convolution.forward(x, weights: w, biases: layer.arrays["Biases"], window: win, groups: groups)
         let frozen = step.isFrozen(layer), hasBiases = layer.arrays["Biases"] != nil, groups = groups
+        if frozen && !step.needInput { return (y, { _ in [nil] }) }
+        // The input is kept for the backward pass unless the layer before can make it again.
+        let remake = step.pass.remake(of: x), kept = remake == nil ? x : nil
         return (y, { dy in
-            if frozen && !step.needInput { return [nil] }
-            let (dx, dw, db) = try Convolution.backward(x, weights: w, window: win, groups: groups, gradient: dy)
+            let (dx, dw, db): (Tensor, Tensor, Tensor)
+            if let kept {
+                (dx, dw, db) = try Convolution.backward(kept, weights: w, window: win, groups: groups, gradient: dy)
+            } else if let remake {
+                (dx, dw, db) = try Convolution.backward(remake, weights: w, window: win, groups: groups, gradient: dy)
+            } else {
+                return [nil]
+            }
             if !frozen {
                 try step.accumulate("Weights", dw)
                 if hasBiases { try step.accumulate("Biases", db) }

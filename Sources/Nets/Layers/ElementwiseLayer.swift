@@ -25,9 +25,15 @@ struct ElementwiseLayer: LayerOperator, Codable {
     func trainForward(_ xs: [Tensor], _ layer: Layer, _ step: TrainingStep) throws -> (Tensor, Backward) {
         let x = try input(xs), f = function, y = f.apply(x)
         if case .activation(let a) = f, let top = a.clampTop {
+            if let source = step.pass.remake(of: x), let clamped = source.clamped(to: top) {
+                // The input is a batch normalization's output, which can be made again: nothing
+                // is kept (the gradient comes from the normalized values), and the output can be
+                // made again too, for the layer after.
+                step.pass.offer(clamped, for: y)
+                return (y, { dy in step.needInput ? [try source.clampGradient(dy, top: top)] : [nil] })
+            }
             // ReLU and ReLU6 take their gradient from the output, which the next layer keeps
-            // anyway: the input (a batch normalization's output, as big) is not kept for the
-            // backward pass.
+            // anyway: the input (as big) is not kept for the backward pass.
             return (y, { dy in step.needInput ? [try Tensor.clampBackward(output: y, gradient: dy, top: top)] : [nil] })
         }
         return (y, { dy in step.needInput ? [try f.backward(input: x, gradient: dy)] : [nil] })
