@@ -1117,11 +1117,32 @@ extension Kernel {
                     guard Foundation.pow(Double(items.count), Double(n)) * Double(max(n, 1)) <= 1e7 else { nomem(c); return nil }
                     lists = Array(repeating: items, count: n)
                 } else if c.count == 1, let ls = c[0].listItems { lists = ls.map { $0.args } } else { return nil }
-                guard lists.reduce(1.0, { $0 * Double($1.count) }) * Double(max(lists.count, 1)) <= 1e7 else { nomem(c); return nil }
-                var out: [[Expr]] = [[]]
+                let count = lists.reduce(1.0, { $0 * Double($1.count) })
+                guard count * Double(max(lists.count, 1)) <= 1e7 else { nomem(c); return nil }
+                // One tuple at a time, in order (an odometer over the lists' positions), each made
+                // once: a million tuples take a fraction of a second and answer Ctrl-C throughout.
+                var out: [Expr] = []
+                out.reserveCapacity(Int(count))
+                var position = [Int](repeating: 0, count: lists.count)
                 var pulse = Pulse(c)
-                for l in lists { out = try out.flatMap { p in try l.map { try pulse.beat(); return p + [$0] } } }
-                return .list(out.map { .list($0) })
+                do {
+                    while count > 0 {
+                        try pulse.beat()
+                        out.append(.list(lists.indices.map { lists[$0][position[$0]] }))
+                        var k = lists.count - 1
+                        while k >= 0 {
+                            position[k] += 1
+                            if position[k] < lists[k].count { break }
+                            position[k] = 0
+                            k -= 1
+                        }
+                        if k < 0 { break }
+                    }
+                } catch {
+                    discardElsewhere(consume out)
+                    throw error
+                }
+                return .list(out)
             },
             Builtin("Permutations", [], usage: "Permutations[list] gives all permutations of list (repeated elements give repeated permutations once); Permutations[list, n] those of at most n elements; Permutations[list, {k}] those of exactly k; Permutations[list, {kmin, kmax}] those sizes.", arity: .between(1, 2), examples: [("Permutations[{1, 2, 3}]", "{{1, 2, 3}, {1, 3, 2}, {2, 1, 3}, {2, 3, 1}, {3, 1, 2}, {3, 2, 1}}"), ("Permutations[{a, b, c}, {2}]", "{{a, b}, {a, c}, {b, a}, {b, c}, {c, a}, {c, b}}"), ("Permutations[{a, b}, 1]", "{{}, {a}, {b}}")]) { c in
                 guard let items = c[0].listItems, items.count <= 9 else { return nil }
