@@ -56,10 +56,22 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
 extension Tensor {
     /// The activation applied elementwise.
     public func activated(_ f: Activation) -> Tensor {
-        guard f == .relu || f == .relu6 else { return map(f.value) }
-        // The vectorized in-place clamp on a copy.
-        var y = self
-        y.withUnsafeMutableBufferPointer { p in if let base = p.baseAddress { f.apply(base, count: p.count) } }
+        guard let top = f.clampTop, var y = try? Tensor(uninitialized: shape) else { return map(f.value) }
+        // One pass from the input into fresh memory (not a copy, then a clamp in place), in
+        // chunks spread over the cores; plain selects, which the compiler turns into vector
+        // max/min.
+        let n = count, src = UnsafeSendable(UnsafePointer(storage.pointer))
+        y.withUnsafeMutableBufferPointer { o in
+            guard let base = o.baseAddress else { return }
+            let dst = UnsafeSendable(base)
+            let chunks = n >= 1 << 16 ? 8 : 1, size = (n + chunks - 1) / chunks
+            Parallel.forEach(chunks) { c in
+                for i in (c * size)..<Swift.min(n, (c + 1) * size) {
+                    let v = src.value[i]
+                    dst.value[i] = v < 0 ? 0 : (v > top ? top : v)
+                }
+            }
+        }
         return y
     }
 

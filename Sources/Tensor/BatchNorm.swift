@@ -74,9 +74,7 @@ public struct BatchNorm: Sendable {
                         Parallel.forEach(c) { ch in
                             var s = 0.0, s2 = 0.0
                             for i in 0..<n {
-                                let p = src.value + (i * c + ch) * inner
-                                var a: Float = 0, a2: Float = 0
-                                for k in 0..<inner { let e = p[k]; a += e; a2 += e * e }
+                                let (a, a2) = Lanes.sums(src.value + (i * c + ch) * inner, inner)
                                 s += Double(a); s2 += Double(a2)
                             }
                             let mu = s / Double(count), variance = Swift.max(s2 / Double(count) - mu * mu, 0)
@@ -85,11 +83,8 @@ public struct BatchNorm: Sendable {
                             let inv = 1 / (Float(variance) + eps).squareRoot(), muf = Float(mu)
                             for i in 0..<n {
                                 let off = (i * c + ch) * inner
-                                for k in 0..<inner {
-                                    let e = (src.value[off + k] - muf) * inv
-                                    h.value[off + k] = e
-                                    out.value[off + k] = e * g[ch] + b[ch]
-                                }
+                                Lanes.normalize(src.value + off, inner, mean: muf, inverseStd: inv, scale: g[ch], shift: b[ch],
+                                                normalized: h.value + off, output: out.value + off)
                             }
                         }
                     }
@@ -129,14 +124,15 @@ public struct BatchNorm: Sendable {
                         var sb: Float = 0, sg: Float = 0
                         for i in 0..<n {
                             let off = (i * c + ch) * inner
-                            for k in 0..<inner { let gv = gp.value[off + k]; sb += gv; sg += gv * xh.value[off + k] }
+                            let (b, d) = Lanes.sumAndDot(gp.value + off, xh.value + off, inner)
+                            sb += b; sg += d
                         }
                         dB.value[ch] = sb
                         dG.value[ch] = sg
                         let a = g[ch] * inverseStd[ch] / m
                         for i in 0..<n {
                             let off = (i * c + ch) * inner
-                            for k in 0..<inner { out.value[off + k] = a * (m * gp.value[off + k] - sb - xh.value[off + k] * sg) }
+                            Lanes.normalizationGradient(gp.value + off, xh.value + off, inner, a: a, m: m, sum: sb, dot: sg, into: out.value + off)
                         }
                     }
                 }
@@ -180,11 +176,8 @@ public struct NormalizedOutput: Sendable {
         let scaling = scaling, biases = biases
         try each(&dx) { plane, destination in
             let inner = gradient.count / Swift.max(gradient.shape[0] * gradient.shape[1], 1), ch = plane % scaling.count
-            let a = scaling[ch], b = biases[ch], source = x.value + plane * inner, dy = g.value + plane * inner
-            for k in 0..<inner {
-                let v = source[k] * a + b
-                destination[k] = v > 0 && v < top ? dy[k] : 0
-            }
+            Lanes.clampGradient(x.value + plane * inner, g.value + plane * inner, inner, scale: scaling[ch], shift: biases[ch],
+                                top: top, into: destination)
         }
         return dx
     }
@@ -213,6 +206,81 @@ public struct NormalizedOutput: Sendable {
             guard let yp = yb.baseAddress else { return }
             let out = UnsafeSendable(yp)
             Parallel.forEach(planes) { plane in body(plane, out.value + plane * inner) }
+        }
+    }
+}
+
+/// Batch normalization's loops over one (example, channel) plane, eight lanes at a time (a
+/// scalar sum is one long chain of dependent additions; eight partial sums keep the adder busy).
+enum Lanes {
+    typealias V = SIMD8<Float>
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+
+    @inline(__always)
+    static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+
+    /// (Σ x, Σ x²).
+    static func sums(_ x: UnsafePointer<Float>, _ n: Int) -> (Float, Float) {
+        var s = V(repeating: 0), s2 = V(repeating: 0), i = 0
+        while i + 8 <= n { let v = load(x + i); s += v; s2 += v * v; i += 8 }
+        var a = s.sum(), a2 = s2.sum()
+        while i < n { a += x[i]; a2 += x[i] * x[i]; i += 1 }
+        return (a, a2)
+    }
+
+    /// (Σ g, Σ g·x).
+    static func sumAndDot(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) -> (Float, Float) {
+        var s = V(repeating: 0), d = V(repeating: 0), i = 0
+        while i + 8 <= n { let gv = load(g + i); s += gv; d += gv * load(x + i); i += 8 }
+        var a = s.sum(), b = d.sum()
+        while i < n { a += g[i]; b += g[i] * x[i]; i += 1 }
+        return (a, b)
+    }
+
+    /// normalized = (x - mean) · inverseStd; output = normalized · scale + shift.
+    static func normalize(_ x: UnsafePointer<Float>, _ n: Int, mean: Float, inverseStd: Float, scale: Float, shift: Float,
+                          normalized: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        let mv = V(repeating: mean), iv = V(repeating: inverseStd), gv = V(repeating: scale), bv = V(repeating: shift)
+        var i = 0
+        while i + 8 <= n {
+            let e = (load(x + i) - mv) * iv
+            store(e, normalized + i)
+            store(e * gv + bv, output + i)
+            i += 8
+        }
+        while i < n {
+            let e = (x[i] - mean) * inverseStd
+            normalized[i] = e
+            output[i] = e * scale + shift
+            i += 1
+        }
+    }
+
+    /// dx = a · (m·g - sum - x·dot): batch normalization's input gradient.
+    static func normalizationGradient(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int, a: Float, m: Float, sum: Float,
+                                      dot: Float, into out: UnsafeMutablePointer<Float>) {
+        let av = V(repeating: a), mv = V(repeating: m), sv = V(repeating: sum), dv = V(repeating: dot)
+        var i = 0
+        while i + 8 <= n { store(av * (mv * load(g + i) - sv - load(x + i) * dv), out + i); i += 8 }
+        while i < n { out[i] = a * (m * g[i] - sum - x[i] * dot); i += 1 }
+    }
+
+    /// out = dy where 0 < x·scale + shift < top, else 0.
+    static func clampGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ n: Int, scale: Float, shift: Float, top: Float,
+                              into out: UnsafeMutablePointer<Float>) {
+        let av = V(repeating: scale), bv = V(repeating: shift), zero = V(repeating: 0), tv = V(repeating: top)
+        var i = 0
+        while i + 8 <= n {
+            let v = load(x + i) * av + bv
+            store(load(dy + i).replacing(with: 0, where: .!((v .> zero) .& (v .< tv))), out + i)
+            i += 8
+        }
+        while i < n {
+            let v = x[i] * scale + shift
+            out[i] = v > 0 && v < top ? dy[i] : 0
+            i += 1
         }
     }
 }
