@@ -60,19 +60,25 @@ extension Tensor {
         // One pass from the input into fresh memory (not a copy, then a clamp in place), in
         // chunks spread over the cores; plain selects, which the compiler turns into vector
         // max/min.
-        let n = count, src = UnsafeSendable(UnsafePointer(storage.pointer))
+        let src = UnsafeSendable(UnsafePointer(storage.pointer))
         y.withUnsafeMutableBufferPointer { o in
             guard let base = o.baseAddress else { return }
             let dst = UnsafeSendable(base)
-            let chunks = n >= 1 << 16 ? 8 : 1, size = (n + chunks - 1) / chunks
-            Parallel.forEach(chunks) { c in
-                for i in (c * size)..<Swift.min(n, (c + 1) * size) {
+            Tensor.inChunks(count) { range in
+                for i in range {
                     let v = src.value[i]
                     dst.value[i] = v < 0 ? 0 : (v > top ? top : v)
                 }
             }
         }
         return y
+    }
+
+    /// Runs `body` over 0..<n split into eight ranges spread over the cores (one range below
+    /// 65536 elements, where spreading costs more than it saves).
+    static func inChunks(_ n: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let chunks = n >= 1 << 16 ? 8 : 1, size = (n + chunks - 1) / chunks
+        Parallel.forEach(chunks) { c in body(Swift.min(n, c * size)..<Swift.min(n, (c + 1) * size)) }
     }
 
     /// The ReLU/ReLU6 gradient: `gradient` where the input is inside the linear part, else 0;
@@ -85,10 +91,8 @@ extension Tensor {
         out.withUnsafeMutableBufferPointer { o in
             guard let base = o.baseAddress else { return }
             let dst = UnsafeSendable(base)
-            let chunks = n >= 1 << 16 ? 8 : 1
-            let size = (n + chunks - 1) / chunks
-            Parallel.forEach(chunks) { c in
-                for i in (c * size)..<Swift.min(n, (c + 1) * size) {
+            Tensor.inChunks(n) { range in
+                for i in range {
                     let v = xp.value[i]
                     dst.value[i] = v > 0 && v < top ? gp.value[i] : 0
                 }

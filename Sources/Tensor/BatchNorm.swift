@@ -155,6 +155,9 @@ public struct NormalizedOutput: Sendable {
     /// The clamp applied after the affine map, if any.
     public let top: Float?
 
+    /// The values in one (example, channel) plane.
+    var planeSize: Int { normalized.shape.dropFirst(2).reduce(1, *) }
+
     /// The same output through a clamp to [0, top]; nil if it is clamped already.
     public func clamped(to top: Float) -> NormalizedOutput? {
         self.top == nil ? NormalizedOutput(normalized: normalized, scaling: scaling, biases: biases, top: top) : nil
@@ -173,9 +176,9 @@ public struct NormalizedOutput: Sendable {
         guard gradient.shape == normalized.shape else { throw TensorError.shape("activation backward", normalized.shape, gradient.shape) }
         var dx = try Tensor(uninitialized: normalized.shape)
         let g = UnsafeSendable(UnsafePointer(gradient.storage.pointer)), x = UnsafeSendable(UnsafePointer(normalized.storage.pointer))
-        let scaling = scaling, biases = biases
+        let scaling = scaling, biases = biases, inner = planeSize
         try each(&dx) { plane, destination in
-            let inner = gradient.count / Swift.max(gradient.shape[0] * gradient.shape[1], 1), ch = plane % scaling.count
+            let ch = plane % scaling.count
             Lanes.clampGradient(x.value + plane * inner, g.value + plane * inner, inner, scale: scaling[ch], shift: biases[ch],
                                 top: top, into: destination)
         }
@@ -185,7 +188,7 @@ public struct NormalizedOutput: Sendable {
     /// Makes one (example, channel) plane of the output into `destination` (the plane's size);
     /// `plane` counts examples times channels plus the channel.
     func make(plane: Int, into destination: UnsafeMutablePointer<Float>) {
-        let inner = normalized.shape.dropFirst(2).reduce(1, *), ch = plane % scaling.count
+        let inner = planeSize, ch = plane % scaling.count
         let x = UnsafePointer(normalized.storage.pointer) + plane * inner, a = scaling[ch], b = biases[ch]
         if let top {
             for k in 0..<inner { destination[k] = Swift.min(Swift.max(x[k] * a + b, 0), top) }
@@ -201,7 +204,7 @@ public struct NormalizedOutput: Sendable {
         guard shape.count >= 2, shape[1] == scaling.count, scaling.count == biases.count, y.shape == shape else {
             throw TensorError.shape("batch norm output", shape, [-1, scaling.count])
         }
-        let planes = shape[0] * shape[1], inner = shape.dropFirst(2).reduce(1, *)
+        let planes = shape[0] * shape[1], inner = planeSize
         y.withUnsafeMutableBufferPointer { yb in
             guard let yp = yb.baseAddress else { return }
             let out = UnsafeSendable(yp)
@@ -210,17 +213,8 @@ public struct NormalizedOutput: Sendable {
     }
 }
 
-/// Batch normalization's loops over one (example, channel) plane, eight lanes at a time (a
-/// scalar sum is one long chain of dependent additions; eight partial sums keep the adder busy).
-enum Lanes {
-    typealias V = SIMD8<Float>
-
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-
-    @inline(__always)
-    static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
-
+/// Batch normalization's loops over one (example, channel) plane.
+extension Lanes {
     /// (Σ x, Σ x²).
     static func sums(_ x: UnsafePointer<Float>, _ n: Int) -> (Float, Float) {
         var s = V(repeating: 0), s2 = V(repeating: 0), i = 0

@@ -94,7 +94,7 @@ public enum Convolution {
                         if iy < 0 || iy >= s.h { continue }
                         let line = plane + iy * s.w, g = srcRow + oy * s.wo
                         if sw == 1 {
-                            axpy(1, g + lo, line + lo + off, hi - lo)
+                            Lanes.axpy(1, g + lo, line + lo + off, hi - lo)
                         } else {
                             for ox in lo..<hi { line[ox * sw + off] += g[ox] }
                         }
@@ -179,7 +179,7 @@ public enum Convolution {
                             if lo >= hi { continue }
                             let wv = k[ki * kw + kj]
                             if win.stride.w == 1 {
-                                axpy(wv, row + lo + off, out + lo, hi - lo)
+                                Lanes.axpy(wv, row + lo + off, out + lo, hi - lo)
                             } else {
                                 let sw = win.stride.w
                                 for ox in lo..<hi { out[ox] += wv * row[ox * sw + off] }
@@ -239,48 +239,6 @@ public enum Convolution {
         }
     }
 
-    /// Σ x[0..<n], eight lanes at a time.
-    @inline(__always)
-    static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
-        var i = 0
-        while i + 8 <= n {
-            acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            i += 8
-        }
-        var total = acc.sum()
-        while i < n { total += x[i]; i += 1 }
-        return total
-    }
-
-    /// y[0..<n] += a * x[0..<n], eight lanes at a time.
-    @inline(__always)
-    static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        var i = 0
-        let av = SIMD8<Float>(repeating: a)
-        while i + 8 <= n {
-            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: yv + av * xv, as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < n { y[i] += a * x[i]; i += 1 }
-    }
-
-    /// Σ x[i] y[i] over 0..<n, eight lanes at a time.
-    @inline(__always)
-    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
-        var i = 0
-        var acc = SIMD8<Float>(repeating: 0)
-        while i + 8 <= n {
-            acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-            i += 8
-        }
-        var total = acc.sum()
-        while i < n { total += x[i] * y[i]; i += 1 }
-        return total
-    }
-
     /// For kernel column kj: the outputs [lo, hi) whose input column ox*stride + off is inside
     /// the image, and that offset.
     @inline(__always)
@@ -332,8 +290,8 @@ public enum Convolution {
                             let sw = win.stride.w
                             var acc: Float = 0
                             if sw == 1 {
-                                acc = dot(grow + lo, row + lo + off, hi - lo)
-                                axpy(wv, grow + lo, drow + lo + off, hi - lo)
+                                acc = Lanes.dot(grow + lo, row + lo + off, hi - lo)
+                                Lanes.axpy(wv, grow + lo, drow + lo + off, hi - lo)
                             } else {
                                 for ox in lo..<hi { acc += grow[ox] * row[ox * sw + off] }
                                 for ox in lo..<hi { drow[ox * sw + off] += grow[ox] * wv }
@@ -442,7 +400,7 @@ public enum Convolution {
             let out = UnsafeSendable(base), grad = UnsafeSendable(UnsafePointer(gp))
             Parallel.forEach(s.o) { o in
                 var total: Float = 0
-                for i in 0..<s.n { total += sum(grad.value + (i * s.o + o) * hw, hw) }
+                for i in 0..<s.n { total += Lanes.sum(grad.value + (i * s.o + o) * hw, hw) }
                 out.value[o] = total
             }
         }

@@ -91,7 +91,7 @@ extension Convolution {
         for (l, c) in channels.enumerated() {
             let row = buffer + l * hw
             row.update(repeating: biases[c], count: hw)
-            for p in 0..<k { axpy(w[c * k + p], x + p * hw, row, hw) }
+            for p in 0..<k { Lanes.axpy(w[c * k + p], x + p * hw, row, hw) }
             e.activation?.apply(row, count: hw)
         }
     }
