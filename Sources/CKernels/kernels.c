@@ -471,6 +471,30 @@ INLINE_AVX2 void oc16_tile(const int np, const float *pw, long k, const float *x
         a0[j] = first ? b0 : _mm256_loadu_ps(part + 16 * j);
         a1[j] = first ? b1 : _mm256_loadu_ps(part + 16 * j + 8);
     }
+    if (np == 1) {
+        /* A single position (a linear layer's row) is bound by reading the weights: they are
+           fetched 2 KB ahead (1280 -> 1000, one core: 0.43 -> 0.38 ms), and summed in four
+           pairs of chains over every fourth input channel rather than one dependent chain. */
+        __m256 c0[4] = {a0[0], _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+        __m256 c1[4] = {a1[0], _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+        long p = 0;
+        for (; p + 4 <= k; p += 4) {
+            for (int u = 0; u < 4; u++) _mm_prefetch((const char *)(pw + 16 * (p + 32 + u)), _MM_HINT_T0);
+            for (int u = 0; u < 4; u++) {
+                const __m256 v = _mm256_broadcast_ss(x + (p + u) * ldx);
+                c0[u] = _mm256_fmadd_ps(_mm256_loadu_ps(pw + 16 * (p + u)), v, c0[u]);
+                c1[u] = _mm256_fmadd_ps(_mm256_loadu_ps(pw + 16 * (p + u) + 8), v, c1[u]);
+            }
+        }
+        for (; p < k; p++) {
+            const __m256 v = _mm256_broadcast_ss(x + p * ldx);
+            c0[0] = _mm256_fmadd_ps(_mm256_loadu_ps(pw + 16 * p), v, c0[0]);
+            c1[0] = _mm256_fmadd_ps(_mm256_loadu_ps(pw + 16 * p + 8), v, c1[0]);
+        }
+        a0[0] = _mm256_add_ps(_mm256_add_ps(c0[0], c0[1]), _mm256_add_ps(c0[2], c0[3]));
+        a1[0] = _mm256_add_ps(_mm256_add_ps(c1[0], c1[1]), _mm256_add_ps(c1[2], c1[3]));
+        return;
+    }
     for (long p = 0; p < k; p++) {
         const __m256 w0 = _mm256_loadu_ps(pw + 16 * p), w1 = _mm256_loadu_ps(pw + 16 * p + 8);
         const float *xr = x + p * ldx;

@@ -93,6 +93,7 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     guard pos.count == 1 || pos.count == 2 else { return nil }
     var net = value.net
     var plan = value.plan
+    var constrained = false
     let x = pos[0]
     let prop = pos.count == 2 ? pos[1] : nil
     if let y = try evaluateOnInputs(net, x) { return y }
@@ -101,8 +102,9 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
     if net.encoder == nil, (net.inputs.first ?? nil) == nil, let t = x.asTensor {
         _ = try net.constrain(inputs: [t.shape], output: nil)
         plan = nil
+        constrained = true
     }
-    guard net.isInitialized else {
+    guard constrained ? net.isInitialized : value.isInitialized else {
         throw NetError("netuninit", "the net has uninitialized arrays; initialize it with NetInitialize or train it with NetTrain")
     }
     // A packed batch (NumericArray or nested lists) goes through in slices, without
@@ -113,7 +115,8 @@ package func evaluateNet(_ value: NetValue, _ c: Call) throws -> Expr? {
         var parts: [Tensor] = []
         var start = 0
         while start < t.shape[0] {
-            let chunk = try t.slice(start..<Swift.min(start + batchSize, t.shape[0]))
+            let end = Swift.min(start + batchSize, t.shape[0])
+            let chunk = start == 0 && end == t.shape[0] ? t : try t.slice(start..<end)
             parts.append(try interruptibly(c) { try plan?.run(chunk, stop: c.evaluator.interrupt.stopper) ?? net.forward([chunk]) })
             start += batchSize
             try c.evaluator.checkInterrupt()

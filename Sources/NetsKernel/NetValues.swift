@@ -12,7 +12,11 @@ package final class NetValue: NativeValue {
 
     /// The compiled inference plan, made on first use and kept with the value (nets are
     /// immutable, so it never goes stale); nil when the net cannot be compiled yet.
-    private(set) lazy var plan: InferencePlan? = net.isInitialized ? try? InferencePlan(net) : nil
+    private(set) lazy var plan: InferencePlan? = isInitialized ? try? InferencePlan(net) : nil
+
+    /// Whether every array of the net has values, asked once: the question walks every layer,
+    /// which cost a single image through MobileNet V2 about 3% of its time when asked per call.
+    private(set) lazy var isInitialized = net.isInitialized
 
     package var headName: String {
         switch net {
@@ -23,7 +27,7 @@ package final class NetValue: NativeValue {
     }
 
     package var summary: String {
-        let uninitialized = net.isInitialized ? "" : ", uninitialized"
+        let uninitialized = isInitialized ? "" : ", uninitialized"
         switch net {
         case .layer(let l):
             if case .elementwise(let f) = l.kind { return "ElementwiseLayer[\(elementwiseText(f))]" }

@@ -3,30 +3,51 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// One parallel loop: its body and iteration counters. Every participant takes iterations until
-/// none are left; the caller clears `body` once all of them have finished, so the body (which
-/// only lives for the caller's call) is never reached afterwards.
+/// One parallel loop: its body and iteration counters. The iterations are cut into one
+/// contiguous share per participant (the caller first, then each helper); a participant takes
+/// its own share's iterations in order, then helps with the others' until none are left. Loops
+/// that split their data alike (consecutive layers over the same positions or channels) then
+/// find much of it in the cache of the core that wrote it, where one shared counter handed the
+/// iterations to whichever core came first. The caller clears `body` once all of them have
+/// finished, so the body (which only lives for the caller's call) is never reached afterwards.
 ///
 /// `@unchecked Sendable`: `body` is written before the region is published and after every
-/// iteration has finished, and only read in between.
+/// iteration has finished, and only read in between; `cursors` are atomics, made in `init` and
+/// freed in `deinit`, after every participant has left.
 final class Region: @unchecked Sendable {
     var body: ((Int) -> Void)?
     let count: Int
-    let next = Atomic<Int>(0)
     let unfinished: Atomic<Int>
+    private let shares: Int
+    /// The next iteration of each share; share p ends where share p + 1 starts.
+    private let cursors: UnsafeMutablePointer<Atomic<Int>>
 
-    init(count: Int, body: @escaping (Int) -> Void) {
+    init(count: Int, shares: Int, body: @escaping (Int) -> Void) {
         self.count = count
         self.body = body
+        self.shares = Swift.max(1, shares)
         unfinished = Atomic(count)
+        cursors = .allocate(capacity: self.shares)
+        for p in 0..<self.shares { (cursors + p).initialize(to: Atomic(start(p))) }
     }
 
-    func work() {
-        while true {
-            let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-            guard i < count else { return }
-            body?(i)
-            unfinished.wrappingSubtract(1, ordering: .releasing)
+    deinit {
+        cursors.deinitialize(count: shares)
+        cursors.deallocate()
+    }
+
+    private func start(_ share: Int) -> Int { share * count / shares }
+
+    /// Runs iterations as participant `me` (0 is the caller) until none are left.
+    func work(_ me: Int) {
+        for k in 0..<shares {
+            let share = (me + k) % shares, end = start(share + 1)
+            while true {
+                let i = cursors[share].wrappingAdd(1, ordering: .relaxed).oldValue
+                guard i < end else { break }
+                body?(i)
+                unfinished.wrappingSubtract(1, ordering: .releasing)
+            }
         }
     }
 }
@@ -53,8 +74,8 @@ final class SpinPool: @unchecked Sendable {
 
     init(helpers: Int) {
         self.helpers = helpers
-        for _ in 0..<helpers {
-            let t = Thread { [unowned self] in self.serve() }
+        for h in 0..<helpers {
+            let t = Thread { [unowned self] in self.serve(participant: h + 1) }
             t.name = "nets-worker"
             t.stackSize = 8 << 20  // whole inference plans run here (Parallel.jobs), as on a main thread
             t.start()
@@ -69,7 +90,7 @@ final class SpinPool: @unchecked Sendable {
         }
         defer { inUse.store(false, ordering: .releasing) }
         withoutActuallyEscaping(body) { body in
-            let region = Region(count: n, body: body)
+            let region = Region(count: n, shares: helpers + 1, body: body)
             lock.lock()
             current = region
             lock.unlock()
@@ -80,7 +101,7 @@ final class SpinPool: @unchecked Sendable {
                 wake.unlock()
             }
             nets_serial_begin()
-            region.work()
+            region.work(0)
             nets_serial_end()
             while region.unfinished.load(ordering: .acquiring) > 0 { nets_spin_pause() }
             region.body = nil
@@ -91,9 +112,9 @@ final class SpinPool: @unchecked Sendable {
         return true
     }
 
-    /// A helper's life: wait for the next region (spinning, then sleeping), take its iterations.
-    /// Loops started from inside an iteration run inline.
-    private func serve() {
+    /// A helper's life: wait for the next region (spinning, then sleeping), take its iterations
+    /// (its own share first). Loops started from inside an iteration run inline.
+    private func serve(participant: Int) {
         nets_serial_begin()
         var seen = 0
         while true {
@@ -116,7 +137,7 @@ final class SpinPool: @unchecked Sendable {
             lock.lock()
             let region = current
             lock.unlock()
-            region?.work()
+            region?.work(participant)
         }
     }
 }

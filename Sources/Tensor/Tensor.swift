@@ -149,6 +149,7 @@ public struct Tensor: Sendable {
     /// Tensors of equal trailing shape joined along the leading axis.
     public static func concatenate(_ parts: [Tensor]) throws -> Tensor {
         guard let first = parts.first else { throw TensorError("nothing to concatenate") }
+        if parts.count == 1 { return first }
         let tail = Array(first.shape.dropFirst())
         var lead = 0
         for p in parts {

@@ -30,8 +30,9 @@ import Testing
     /// positions in slices of fewer than 16): 1x1 convolutions of MobileNet V2's shapes and
     /// awkward ones (output channels past a block, position tails, k past the panel width, k
     /// in chunks of uneven length at 7 x 7), with the residual and ReLU6 epilogue, over all the
-    /// positions at once and in ranges of 24 (a core's share of a 7 x 7 image). Equal within 1e-5
-    /// (relative).
+    /// positions at once and in ranges of 24 (a core's share of a 7 x 7 image). Equal within
+    /// rounding: 1e-5 relative, or 2e-6 sqrt(k) for long sums (a single leftover position sums
+    /// its k products in four interleaved chains, a different order).
     @Test(arguments: [(96, 16, 3136), (576, 96, 196), (960, 160, 49), (160, 960, 49), (21, 40, 35), (2100, 17, 25),
                       (960, 48, 49), (320, 80, 49), (1001, 40, 49), (3000, 20, 60)])
     func wideKernelMatchesAVX2(_ k: Int, _ o: Int, _ p: Int) throws {
@@ -60,7 +61,7 @@ import Testing
         for wide in [run(slice: p), run(slice: 24)] {
             #expect(wide.suffix(16).allSatisfy { $0.isNaN })
             let worst = zip(wide.prefix(o * p), narrow.prefix(o * p)).map { abs($0 - $1) / Swift.max(1, abs($1)) }.max() ?? .nan
-            #expect(worst <= 1e-5)
+            #expect(worst <= Swift.max(1e-5, 2e-6 * Float(k).squareRoot()))
         }
     }
 

@@ -73,4 +73,21 @@ import Testing
         release.signal()
         #expect(counts.all(equal: 1))
     }
+
+    /// A participant takes its own contiguous share of a loop first, in order, then the others'
+    /// (so consecutive loops that split alike give each core the same part of the data); with
+    /// the other participants away it still runs every iteration once.
+    @Test(arguments: [(10, 2), (3, 4), (7, 3), (0, 2)])
+    func aParticipantTakesItsShareFirst(_ count: Int, _ shares: Int) {
+        final class Order: @unchecked Sendable { var seen: [Int] = [] }
+        for me in 0..<shares {
+            let order = Order()
+            let region = Region(count: count, shares: shares) { order.seen.append($0) }
+            region.work(me)
+            let own = me * count / shares..<(me + 1) * count / shares
+            #expect(Array(order.seen.prefix(own.count)) == Array(own))
+            #expect(order.seen.sorted() == Array(0..<count))
+            #expect(region.unfinished.load(ordering: .relaxed) == 0)
+        }
+    }
 }
